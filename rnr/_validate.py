@@ -1,0 +1,199 @@
+"""Small helpers that read TOML data against an allow-list and collect problems.
+
+A :class:`Checker` walks a parsed document; each ``want_*`` method returns the
+value when it is well formed, or records a :class:`~rnr.errors.Problem` with
+the dotted path, the value and what was expected, and returns ``None``. The
+caller raises once, with every problem, at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+from rnr.errors import DefinitionError, Problem
+
+__all__ = ["ID_PATTERN", "Checker", "read_toml", "show"]
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def show(value: object) -> str:
+    """Render a value the way it appears in TOML, shortened."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k} = {show(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(show(v) for v in value) + "]"
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def read_toml(path: Path, error: type[DefinitionError] = DefinitionError) -> dict[str, Any]:
+    """Parse a TOML file, turning syntax errors into ``error`` naming the file."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise error(str(path), [Problem("", f"cannot read file ({exc.strerror})")]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise error(str(path), [Problem("", f"invalid TOML: {exc}")]) from exc
+
+
+class Checker:
+    """Collects problems while reading one definition file."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, value: object, expected: str) -> None:
+        """Record that ``path`` holds ``value`` where ``expected`` was wanted."""
+        self.problems.append(Problem(path, f"got {show(value)}, expected {expected}"))
+
+    def note(self, path: str, message: str) -> None:
+        """Record a problem described in full by ``message``."""
+        self.problems.append(Problem(path, message))
+
+    def table(
+        self,
+        value: object,
+        path: str,
+        *,
+        required: Collection[str] = (),
+        optional: Collection[str] = (),
+    ) -> dict[str, Any] | None:
+        """Check ``value`` is a table with only the allowed keys and all required ones."""
+        if not isinstance(value, dict):
+            self.fail(path or "(top level)", value, "a table")
+            return None
+        allowed = set(required) | set(optional)
+        for key in value:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else key
+                self.note(where, f"unknown key; allowed here: {', '.join(sorted(allowed))}")
+        for key in required:
+            if key not in value:
+                where = f"{path}.{key}" if path else key
+                self.note(where, "missing required key")
+        return value
+
+    def want_str(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        pattern: re.Pattern[str] | None = None,
+        choices: Collection[str] | None = None,
+        what: str = "a string",
+    ) -> str | None:
+        """Read a string, optionally matching ``pattern`` or one of ``choices``."""
+        if key not in table:
+            return None
+        value = table[key]
+        where = _join(path, key)
+        if not isinstance(value, str) or not value:
+            self.fail(where, value, what if choices is None else "one of " + ", ".join(choices))
+            return None
+        if choices is not None and value not in choices:
+            self.fail(where, value, "one of " + ", ".join(choices))
+            return None
+        if pattern is not None and not pattern.match(value):
+            self.fail(where, value, what)
+            return None
+        return value
+
+    def want_int(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        min_value: int | None = None,
+    ) -> int | None:
+        """Read an integer (booleans refused), optionally ``>= min_value``."""
+        if key not in table:
+            return None
+        value = table[key]
+        where = _join(path, key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(where, value, "an integer")
+            return None
+        if min_value is not None and value < min_value:
+            self.fail(where, value, f"an integer >= {min_value}")
+            return None
+        return value
+
+    def want_number(self, table: Mapping[str, Any], key: str, path: str) -> float | None:
+        """Read an integer or float."""
+        if key not in table:
+            return None
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(_join(path, key), value, "a number")
+            return None
+        return float(value)
+
+    def want_bool(self, table: Mapping[str, Any], key: str, path: str) -> bool | None:
+        """Read a boolean."""
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, bool):
+            self.fail(_join(path, key), value, "true or false")
+            return None
+        return value
+
+    def want_date(self, table: Mapping[str, Any], key: str, path: str) -> dt.date | None:
+        """Read a TOML local date (``2024-01-13``), not a date-time."""
+        if key not in table:
+            return None
+        value = table[key]
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            self.fail(_join(path, key), value, "a date such as 2024-01-13 (no quotes)")
+            return None
+        return value
+
+    def want_list(
+        self, table: Mapping[str, Any], key: str, path: str, *, of: type = object
+    ) -> list[Any] | None:
+        """Read an array whose elements are all of type ``of``."""
+        if key not in table:
+            return None
+        value = table[key]
+        where = _join(path, key)
+        if not isinstance(value, list):
+            self.fail(where, value, "an array")
+            return None
+        for i, element in enumerate(value):
+            bad_bool = of is int and isinstance(element, bool)
+            if not isinstance(element, of) or bad_bool:
+                self.fail(f"{where}[{i}]", element, f"a {_type_name(of)}")
+                return None
+        return value
+
+    def want_pair(self, table: Mapping[str, Any], key: str, path: str) -> tuple[int, int] | None:
+        """Read ``[lo, hi]`` integers with ``lo <= hi``."""
+        value = self.want_list(table, key, path, of=int)
+        if value is None:
+            return None
+        if len(value) != 2 or value[0] > value[1]:
+            self.fail(_join(path, key), value, "[lo, hi] with lo <= hi")
+            return None
+        return (value[0], value[1])
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _type_name(of: type) -> str:
+    return {int: "integer", str: "string", dict: "table", float: "number"}.get(of, of.__name__)

@@ -1,0 +1,169 @@
+"""The one exception tree of rnr.
+
+Every error names *where* (file, dotted path, item or line), *what* (the value)
+and *what was expected*, so the CLI can print it as one line and an integrator
+can act on the structured attributes.
+
+.. code-block:: text
+
+    RnrError
+    ├── DefinitionError          a data file (instrument, labels, cases) is malformed
+    │   └── InstrumentDefinitionError
+    ├── UnknownInstrumentError   no instrument with that id, version or date
+    ├── ScoringInputError        a response, date or norm group is wrong
+    │   └── OmissionError        more items omitted than the instrument allows
+    └── CaseFileError            a case file (JSON / JSON Lines) is malformed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "CaseFileError",
+    "DefinitionError",
+    "InstrumentDefinitionError",
+    "OmissionError",
+    "Problem",
+    "RnrError",
+    "ScoringInputError",
+    "UnknownInstrumentError",
+]
+
+
+class RnrError(Exception):
+    """Base class of every error rnr raises on purpose."""
+
+
+@attrs.frozen
+class Problem:
+    """One problem found in a definition file.
+
+    Args:
+        path: dotted path inside the file, e.g. ``items[3].points.fta``.
+        message: what is wrong and what was expected.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class DefinitionError(RnrError, ValueError):
+    """A definition file (instrument, labels, worked cases) is malformed.
+
+    All problems found in the file are collected in :attr:`problems`; the
+    message lists them, one per line, after the file name.
+    """
+
+    def __init__(self, file: str, problems: Sequence[Problem]) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        lines = [f"{file}: {p}" for p in self.problems]
+        super().__init__("\n".join(lines) if lines else f"{file}: invalid definition")
+
+
+class InstrumentDefinitionError(DefinitionError):
+    """An instrument file breaks the ``rnr.instrument/1`` format."""
+
+
+class UnknownInstrumentError(RnrError, LookupError):
+    """No instrument matches the requested id, version or date."""
+
+    def __init__(self, message: str, *, ref: str, known: Iterable[str] = ()) -> None:
+        self.ref = ref
+        self.known = tuple(known)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ScoringInputError(RnrError, ValueError):
+    """A response, date or norm group cannot be scored.
+
+    Attributes:
+        item: the item id (or field name) at fault, if any.
+        value: the offending value.
+        expected: what would have been accepted.
+        case_id: the case being scored, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        item: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+        case_id: str | None = None,
+    ) -> None:
+        self.item = item
+        self.value = value
+        self.expected = expected
+        self.case_id = case_id
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        prefix = f"case {self.case_id}: " if self.case_id else ""
+        return f"{prefix}{self.args[0]}"
+
+
+class OmissionError(ScoringInputError):
+    """More items are omitted than a scale or domain allows.
+
+    Attributes:
+        missing: every omitted item id, in instrument order.
+        limit: the maximum the scale or domain allows.
+        scope: ``"scale fta"`` or ``"domain family"``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        missing: Sequence[str],
+        limit: int,
+        scope: str,
+        case_id: str | None = None,
+    ) -> None:
+        self.missing = tuple(missing)
+        self.limit = limit
+        self.scope = scope
+        super().__init__(
+            message,
+            item=", ".join(self.missing),
+            value=len(self.missing),
+            expected=f"at most {limit} omitted",
+            case_id=case_id,
+        )
+
+
+class CaseFileError(RnrError, ValueError):
+    """A case file (JSON or JSON Lines) is malformed.
+
+    Attributes:
+        file: the file name (``<stdin>`` for standard input).
+        line: the 1-based line number, when known.
+        field: the dotted field at fault, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        where = f"{file}:{line}" if line is not None else file
+        if field:
+            where += f": {field}"
+        super().__init__(f"{where}: {message}")

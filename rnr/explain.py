@@ -1,0 +1,155 @@
+"""Explain a score in words: every point, every band, the nearest change.
+
+Spanish by default (the language of the clinicians who read it), English on
+request. The explanation is built from the result's structured trace, so it
+never disagrees with the numbers.
+
+>>> import datetime as dt
+>>> from rnr import default_library, score, explain
+>>> static99r = default_library().get("static99r")
+>>> answers = {item.id: None for item in static99r.items}
+>>> answers |= {"age_at_release": 41}
+>>> print(explain(score(static99r, {"age_at_release": 41} | {i.id: (False if i.kind == "boolean" else 0)
+...       for i in static99r.items if i.kind in ("boolean", "count")} | {"prior_sex_offences": "none"},
+...       assessed_on=dt.date(2024, 1, 1)), lang="en")[0])
+Static-99R 1.0.0 (sha256 ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rnr.labels import Labels, load_labels
+from rnr.library import default_library
+from rnr.result import ScaleScore, ScoreResult, Step
+
+__all__ = ["explain"]
+
+WORDS: Mapping[str, Mapping[str, str]] = {
+    "es": {
+        "omitted": "omitido",
+        "points": "puntos",
+        "none": "sin puntos",
+        "provisional": "RESULTADO PROVISORIO: {n} ítem(s) omitido(s): {items}",
+        "range": "entre {lo} y {hi} ({lo_level} a {hi_level})",
+        "scale": "{scale}: puntaje {raw}",
+        "level": "nivel {level} (tramo {band})",
+        "scaled": "puntaje escalado {scaled}",
+        "flag": "alerta {flag}",
+        "up": "{n} punto(s) más daría(n) {what}",
+        "down": "{n} punto(s) menos daría(n) {what}",
+        "domain": "{domain}: {total}/{max}, necesidad {need}{crim}",
+        "criminogenic": " (criminógena)",
+        "yes": "sí",
+        "no": "no",
+        "term": "{term}: {cond} → {truth}",
+        "open": "indeterminado",
+        "strengths": "Fortalezas: {items}",
+        "profile": "Perfil de necesidades: {items}",
+    },
+    "en": {
+        "omitted": "omitted",
+        "points": "points",
+        "none": "no points",
+        "provisional": "PROVISIONAL RESULT: {n} item(s) omitted: {items}",
+        "range": "between {lo} and {hi} ({lo_level} to {hi_level})",
+        "scale": "{scale}: score {raw}",
+        "level": "level {level} (band {band})",
+        "scaled": "scaled score {scaled}",
+        "flag": "flag {flag}",
+        "up": "{n} more point(s) would give {what}",
+        "down": "{n} fewer point(s) would give {what}",
+        "domain": "{domain}: {total}/{max}, need {need}{crim}",
+        "criminogenic": " (criminogenic)",
+        "yes": "yes",
+        "no": "no",
+        "term": "{term}: {cond} → {truth}",
+        "open": "undetermined",
+        "strengths": "Strengths: {items}",
+        "profile": "Need profile: {items}",
+    },
+}
+
+
+def explain(result: ScoreResult, *, lang: str = "es", labels: Labels | None = None) -> list[str]:
+    """Lines explaining ``result``: header, every item's points, scales, domains.
+
+    ``labels`` defaults to the shipped labels of the result's instrument in
+    ``lang``.
+    """
+    w = WORDS.get(lang, WORDS["es"])
+    if labels is None:
+        inst = default_library().get(f"{result.instrument.id}@{result.instrument.version}")
+        labels = load_labels(inst, lang)
+    lines = [f"{labels.title} {result.instrument.version} (sha256 {result.instrument.sha256[:12]})"]
+    if result.provisional:
+        lines.append(w["provisional"].format(n=len(result.omitted), items=", ".join(result.omitted)))
+    for sid, scale in result.scales.items():
+        lines.append(_scale_line(scale, labels.scale(sid), labels, w))
+    for item in result.items:
+        if item.strength:
+            continue
+        shown = _answer(item.answer, w)
+        pts = ", ".join(f"{s} {p:+d}" for s, p in item.points.items() if p) or w["none"]
+        outcome = "" if item.outcome is None or item.outcome == shown else f" [{item.outcome}]"
+        if item.omitted:
+            lines.append(f"  {labels.item(item.id)} ({item.id}): {w['omitted']}")
+        else:
+            lines.append(f"  {labels.item(item.id)} ({item.id}) = {shown}{outcome}: {pts}")
+    for term in result.terms:
+        truth = w["open"] if term.holds is None else _answer(term.holds, w)
+        pts = ", ".join(f"{s} {p:+d}" for s, p in term.points.items() if p) or w["none"]
+        lines.append("  " + w["term"].format(term=labels.item(term.id), cond=term.condition, truth=truth) + f": {pts}")
+    for domain in result.domains.values():
+        lines.append(
+            w["domain"].format(
+                domain=labels.domain(domain.id), total=domain.total, max=domain.max,
+                need=labels.need(domain.need), crim=w["criminogenic"] if domain.criminogenic else "",
+            )
+        )
+    if result.need_profile:
+        lines.append(w["profile"].format(items=", ".join(labels.domain(d) for d in result.need_profile)))
+    if result.strengths:
+        lines.append(w["strengths"].format(items=", ".join(labels.item(s) for s in result.strengths)))
+    return lines
+
+
+def _answer(value: object, w: Mapping[str, str]) -> str:
+    if value is True:
+        return w["yes"]
+    if value is False:
+        return w["no"]
+    return str(value)
+
+
+def _scale_line(scale: ScaleScore, name: str, labels: Labels, w: Mapping[str, str]) -> str:
+    parts = [w["scale"].format(scale=name, raw=scale.raw)]
+    if scale.level is not None:
+        parts.append(w["level"].format(level=labels.level(scale.level), band=scale.band))
+    if scale.scaled is not None:
+        parts.append(w["scaled"].format(scaled=scale.scaled))
+    if scale.flag is not None:
+        parts.append(w["flag"].format(flag=_answer(scale.flag, w)))
+    if scale.bounds is not None:
+        b = scale.bounds
+        parts.append(
+            w["range"].format(
+                lo=b.min, hi=b.max,
+                lo_level=labels.level(b.min_level) if b.min_level else b.min_scaled,
+                hi_level=labels.level(b.max_level) if b.max_level else b.max_scaled,
+            )
+        )
+    for key, step in (("up", scale.up), ("down", scale.down)):
+        if step is not None:
+            parts.append(w[key].format(n=step.points, what=_what(step, labels, w)))
+    return "; ".join(parts)
+
+
+def _what(step: Step, labels: Labels, w: Mapping[str, str]) -> str:
+    if step.level is not None:
+        return labels.level(step.level)
+    if step.scaled is not None:
+        return f"{w['scaled'].format(scaled=step.scaled)}" + (
+            f", {w['flag'].format(flag=_answer(step.flag, w))}" if step.flag is not None else ""
+        )
+    return w["flag"].format(flag=_answer(step.flag, w))
