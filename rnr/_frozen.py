@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TypeVar
-
-K = TypeVar("K")
-V = TypeVar("V")
+from typing import Any
 
 
-def frozen_map(value: Mapping[K, V]) -> Mapping[K, V]:
-    """Return a read-only copy of ``value`` that keeps its order."""
+def frozen_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """Return a read-only copy of ``value`` that keeps its order (an attrs converter)."""
     if isinstance(value, MappingProxyType):
         return value
     return MappingProxyType(dict(value))

@@ -102,9 +102,16 @@ def compile_instrument(instrument: Instrument) -> CompiledInstrument:
     ).reshape(n_items, len(scale_ids))
     scored = np.array([not i.strength for i in instrument.items], dtype=bool)
     return CompiledInstrument(
-        instrument=instrument, targets=targets, linear=linear, tables=tuple(tables),
-        edges=tuple(edges), min_points=lo, max_points=hi, term_points=term_points,
-        feeds=feeds, scored=scored,
+        instrument=instrument,
+        targets=targets,
+        linear=linear,
+        tables=tuple(tables),
+        edges=tuple(edges),
+        min_points=lo,
+        max_points=hi,
+        term_points=term_points,
+        feeds=feeds,
+        scored=scored,
     )
 
 
@@ -142,14 +149,21 @@ class BatchResult:
 
     def _level_of(self, scale: str, raws: IntArray) -> npt.NDArray[np.object_]:
         spec = self.compiled.instrument.scales[scale]
-        out = np.full(raws.shape, None, dtype=object)
+        out: npt.NDArray[np.object_] = np.full(raws.shape, None, dtype=object)
         if not spec.bands:
             return out
-        groups = self._groups() if isinstance(self.norm_groups, tuple) else None
-        for group in dict.fromkeys(groups) if groups is not None else [self.norm_groups]:
-            table = np.array([spec.level(x, group) for x in range(spec.range[0], spec.range[1] + 1)], dtype=object)
-            rows = slice(None) if groups is None else np.array([g == group for g in groups])
-            out[rows] = table[raws[rows] - spec.range[0]]
+        lo, hi = spec.range
+
+        def table(group: str | None) -> npt.NDArray[np.object_]:
+            return np.array([spec.level(x, group) for x in range(lo, hi + 1)], dtype=object)
+
+        if not isinstance(self.norm_groups, tuple):
+            out[:] = table(self.norm_groups)[raws - lo]
+            return out
+        groups = np.array(self.norm_groups, dtype=object)
+        for group in dict.fromkeys(self.norm_groups):
+            rows = groups == group
+            out[rows] = table(group)[raws[rows] - lo]
         return out
 
     def level(self, scale: str) -> npt.NDArray[np.object_]:
@@ -175,7 +189,9 @@ class BatchResult:
     def need(self, domain: str) -> npt.NDArray[np.object_]:
         """Need levels of ``domain`` (``None`` without need bands)."""
         spec = self.compiled.instrument.domain(domain)
-        table = np.array([spec.need(x) for x in range(spec.range[0], spec.range[1] + 1)], dtype=object)
+        table = np.array(
+            [spec.need(x) for x in range(spec.range[0], spec.range[1] + 1)], dtype=object
+        )
         return table[self.domain_total(domain) - spec.range[0]]
 
     def row(self, i: int) -> dict[str, Any]:
@@ -187,17 +203,24 @@ class BatchResult:
             j = self._target(sid)
             raw, lo, hi = int(self.totals[i, j]), int(self.lows[i, j]), int(self.highs[i, j])
             scales[sid] = {
-                "raw": raw, "level": spec.level(raw, group), "scaled": spec.scaled_score(raw),
-                "flag": spec.flag(raw), "min": lo, "max": hi,
-                "min_level": spec.level(lo, group), "max_level": spec.level(hi, group),
+                "raw": raw,
+                "level": spec.level(raw, group),
+                "scaled": spec.scaled_score(raw),
+                "flag": spec.flag(raw),
+                "min": lo,
+                "max": hi,
+                "min_level": spec.level(lo, group),
+                "max_level": spec.level(hi, group),
             }
         domains = {}
         for d in inst.domains:
             j = self._target(f"domain:{d.id}")
             total = int(self.totals[i, j])
             domains[d.id] = {
-                "total": total, "need": d.need(total),
-                "min": int(self.lows[i, j]), "max": int(self.highs[i, j]),
+                "total": total,
+                "need": d.need(total),
+                "min": int(self.lows[i, j]),
+                "max": int(self.highs[i, j]),
             }
         return {"scales": scales, "domains": domains, "provisional": bool(self.provisional[i])}
 
@@ -208,14 +231,21 @@ def summarize(result: ScoreResult) -> dict[str, Any]:
     for sid, s in result.scales.items():
         b = s.bounds
         scales[sid] = {
-            "raw": s.raw, "level": s.level, "scaled": s.scaled, "flag": s.flag,
-            "min": b.min if b else s.raw, "max": b.max if b else s.raw,
-            "min_level": b.min_level if b else s.level, "max_level": b.max_level if b else s.level,
+            "raw": s.raw,
+            "level": s.level,
+            "scaled": s.scaled,
+            "flag": s.flag,
+            "min": b.min if b else s.raw,
+            "max": b.max if b else s.raw,
+            "min_level": b.min_level if b else s.level,
+            "max_level": b.max_level if b else s.level,
         }
     domains = {
         d.id: {
-            "total": d.total, "need": d.need,
-            "min": d.bounds[0] if d.bounds else d.total, "max": d.bounds[1] if d.bounds else d.total,
+            "total": d.total,
+            "need": d.need,
+            "min": d.bounds[0] if d.bounds else d.total,
+            "max": d.bounds[1] if d.bounds else d.total,
         }
         for d in result.domains.values()
     }
@@ -244,7 +274,9 @@ def score_batch(
         ScoringInputError: naming the row, item, value and what was expected.
         OmissionError: a row omits more items than a scale or domain allows.
     """
-    compiled = instrument if isinstance(instrument, CompiledInstrument) else compile_instrument(instrument)
+    compiled = (
+        instrument if isinstance(instrument, CompiledInstrument) else compile_instrument(instrument)
+    )
     inst = compiled.instrument
     values, missing = _matrix(compiled, data)
     n = values.shape[0]
@@ -286,8 +318,13 @@ def score_batch(
             lows[i], highs[i] = _row_bounds(compiled, values[i], missing[i])
         totals[rows] = np.clip(totals[rows], lows[rows], highs[rows])
     return BatchResult(
-        compiled=compiled, totals=totals, lows=lows, highs=highs, provisional=any_missing,
-        norm_groups=groups, case_ids=ids,
+        compiled=compiled,
+        totals=totals,
+        lows=lows,
+        highs=highs,
+        provisional=np.asarray(any_missing, dtype=bool),
+        norm_groups=groups,
+        case_ids=ids,
     )
 
 
@@ -300,11 +337,15 @@ def _matrix(
         unknown = [k for k in data if not compiled.instrument.has_item(k)]
         if unknown:
             msg = f"unknown item {unknown[0]!r} for {compiled.instrument.ref}"
-            raise ScoringInputError(msg, item=unknown[0], expected=f"an item of {compiled.instrument.ref}")
-        lengths = {len(v) for v in data.values()}  # type: ignore[arg-type]
+            raise ScoringInputError(
+                msg, item=unknown[0], expected=f"an item of {compiled.instrument.ref}"
+            )
+        lengths = {len(np.asarray(v, dtype=object)) for v in data.values()}
         if len(lengths) > 1:
             msg = f"columns have different lengths: {sorted(lengths)}"
-            raise ScoringInputError(msg, item="data", value=sorted(lengths), expected="equal lengths")
+            raise ScoringInputError(
+                msg, item="data", value=sorted(lengths), expected="equal lengths"
+            )
         n = lengths.pop() if lengths else 0
         values = np.full((n, len(items)), np.nan)
         for j, item in enumerate(items):
@@ -374,7 +415,10 @@ def _where(ids: tuple[str, ...] | None, row: int) -> str:
 
 
 def _codes(
-    compiled: CompiledInstrument, values: npt.NDArray[Any], missing: BoolArray, ids: tuple[str, ...] | None
+    compiled: CompiledInstrument,
+    values: npt.NDArray[Any],
+    missing: BoolArray,
+    ids: tuple[str, ...] | None,
 ) -> npt.NDArray[Any]:
     """Outcome index of every answer (booleans stay 0/1); omitted → the zero row."""
     items = compiled.instrument.items
@@ -388,7 +432,11 @@ def _codes(
         bad = np.zeros(values.shape, dtype=bool)
         for j, item in enumerate(items):
             col, miss = values[:, j], missing[:, j]
-            ok_int = col == np.floor(col) if np.issubdtype(col.dtype, np.floating) else np.ones(n, dtype=bool)
+            ok_int = (
+                col == np.floor(col)
+                if np.issubdtype(col.dtype, np.floating)
+                else np.ones(n, dtype=bool)
+            )
             if item.kind == "boolean":
                 bad[:, j] = ~miss & ~((col == 0) | (col == 1))
                 codes[:, j] = np.where(miss | bad[:, j], 0, col)
@@ -417,7 +465,9 @@ def _codes(
         value = values[row, j]
         shown = value.item() if hasattr(value, "item") else value
         msg = f"{_where(ids, row)}: item {item.id}: got {shown!r}, expected {item.expected()}"
-        raise ScoringInputError(msg, item=item.id, value=shown, expected=item.expected(), case_id=None)
+        raise ScoringInputError(
+            msg, item=item.id, value=shown, expected=item.expected(), case_id=None
+        )
     return codes
 
 
@@ -431,7 +481,9 @@ def _check_omissions(
         over = np.flatnonzero(counts > scale.max_omitted)
         if over.size:
             row = int(over[0])
-            names = [items[j].id for j in np.flatnonzero(scored_missing[row] & compiled.feeds[:, s])]
+            names = [
+                items[j].id for j in np.flatnonzero(scored_missing[row] & compiled.feeds[:, s])
+            ]
             _raise_omission(f"scale {sid}", names, scale.max_omitted, _where(ids, row))
     for domain in inst.domains:
         if domain.max_omitted is None:
@@ -446,7 +498,9 @@ def _check_omissions(
 
 
 def _raise_omission(scope: str, names: list[str], limit: int, where: str) -> None:
-    msg = f"{scope}: {len(names)} items omitted, at most {limit} allowed; missing: {', '.join(names)}"
+    msg = (
+        f"{scope}: {len(names)} items omitted, at most {limit} allowed; missing: {', '.join(names)}"
+    )
     raise OmissionError(msg, missing=names, limit=limit, scope=scope, case_id=where)
 
 
@@ -483,16 +537,16 @@ def _evaluate(
     knowns = np.array([k for _, k in parts])
     falses = knowns & ~trues
     if isinstance(cond, AllOf):
-        is_false = falses.any(axis=0)
-        return trues.all(axis=0), is_false | knowns.all(axis=0)
+        is_false = np.asarray(falses.any(axis=0), dtype=bool)
+        return np.asarray(trues.all(axis=0), dtype=bool), is_false | knowns.all(axis=0)
     assert isinstance(cond, AnyOf)
-    is_true = trues.any(axis=0)
-    return is_true, is_true | knowns.all(axis=0)
+    is_true = np.asarray(trues.any(axis=0), dtype=bool)
+    return is_true, is_true | np.asarray(knowns.all(axis=0), dtype=bool)
 
 
 def _encode(item: Item, value: Value) -> int:
     if item.kind == "categorical":
-        return [o.value for o in item.outcomes].index(value)
+        return [o.value for o in item.outcomes].index(str(value))
     return int(value)
 
 
@@ -505,7 +559,9 @@ def _atom_test(atom: Atom, item: Item, col: npt.NDArray[Any]) -> BoolArray:
             assert isinstance(atom.value, tuple)
             return np.isin(col, [_encode(item, v) for v in atom.value])
         assert isinstance(atom.value, int)
-        compare = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}[atom.op]
+        compare = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal}[
+            atom.op
+        ]
         return np.asarray(compare(col, atom.value))
 
 
@@ -532,7 +588,9 @@ def _row_bounds(
     for d in inst.domains:
         members = set(d.items)
         lo, hi = sum_bounds(
-            inst, answers, inst.primary_scale,
+            inst,
+            answers,
+            inst.primary_scale,
             (i for i in inst.scored_items if i.id in members),
             (t for t in inst.terms if t.id in members),
         )

@@ -66,9 +66,7 @@ class Atom:
         if self.op == "is" and type(self.value) is int:
             return (self.value, self.value + 1)
         if self.op == "in" and isinstance(self.value, tuple):
-            return tuple(
-                t for v in self.value if type(v) is int for t in (v, v + 1)
-            )
+            return tuple(t for v in self.value if type(v) is int for t in (v, v + 1))
         return ()
 
     def atoms(self) -> Iterator[Atom]:

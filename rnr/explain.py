@@ -83,7 +83,9 @@ def explain(result: ScoreResult, *, lang: str = "es", labels: Labels | None = No
         labels = load_labels(inst, lang)
     lines = [f"{labels.title} {result.instrument.version} (sha256 {result.instrument.sha256[:12]})"]
     if result.provisional:
-        lines.append(w["provisional"].format(n=len(result.omitted), items=", ".join(result.omitted)))
+        lines.append(
+            w["provisional"].format(n=len(result.omitted), items=", ".join(result.omitted))
+        )
     for sid, scale in result.scales.items():
         lines.append(_scale_line(scale, labels.scale(sid), labels, w))
     for item in result.items:
@@ -99,18 +101,29 @@ def explain(result: ScoreResult, *, lang: str = "es", labels: Labels | None = No
     for term in result.terms:
         truth = w["open"] if term.holds is None else _answer(term.holds, w)
         pts = ", ".join(f"{s} {p:+d}" for s, p in term.points.items() if p) or w["none"]
-        lines.append("  " + w["term"].format(term=labels.item(term.id), cond=term.condition, truth=truth) + f": {pts}")
+        lines.append(
+            "  "
+            + w["term"].format(term=labels.item(term.id), cond=term.condition, truth=truth)
+            + f": {pts}"
+        )
     for domain in result.domains.values():
         lines.append(
             w["domain"].format(
-                domain=labels.domain(domain.id), total=domain.total, max=domain.max,
-                need=labels.need(domain.need), crim=w["criminogenic"] if domain.criminogenic else "",
+                domain=labels.domain(domain.id),
+                total=domain.total,
+                max=domain.max,
+                need=labels.need(domain.need),
+                crim=w["criminogenic"] if domain.criminogenic else "",
             )
         )
     if result.need_profile:
-        lines.append(w["profile"].format(items=", ".join(labels.domain(d) for d in result.need_profile)))
+        lines.append(
+            w["profile"].format(items=", ".join(labels.domain(d) for d in result.need_profile))
+        )
     if result.strengths:
-        lines.append(w["strengths"].format(items=", ".join(labels.item(s) for s in result.strengths)))
+        lines.append(
+            w["strengths"].format(items=", ".join(labels.item(s) for s in result.strengths))
+        )
     return lines
 
 
@@ -134,7 +147,8 @@ def _scale_line(scale: ScaleScore, name: str, labels: Labels, w: Mapping[str, st
         b = scale.bounds
         parts.append(
             w["range"].format(
-                lo=b.min, hi=b.max,
+                lo=b.min,
+                hi=b.max,
                 lo_level=labels.level(b.min_level) if b.min_level else b.min_scaled,
                 hi_level=labels.level(b.max_level) if b.max_level else b.max_scaled,
             )

@@ -117,7 +117,7 @@ class Item:
 
     def outcome_index(self, answer: Value) -> int:
         """Index of the outcome a *normalized* answer falls in."""
-        if self.kind == "boolean" or self.kind == "categorical":
+        if self.kind in {"boolean", "categorical"}:
             for i, o in enumerate(self.outcomes):
                 if o.value == answer:
                     return i
@@ -135,7 +135,7 @@ class Item:
         ``thresholds`` adds the integers where a term's condition on this item
         changes truth, so the classes are fine enough for terms too.
         """
-        if self.kind == "boolean" or self.kind == "categorical":
+        if self.kind in {"boolean", "categorical"}:
             return tuple(o.value for o in self.outcomes if o.value is not None)
         assert self.valid_range is not None
         lo, hi = self.valid_range

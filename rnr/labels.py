@@ -65,7 +65,9 @@ class Labels:
         return "—" if key is None else self.need_levels.get(key, key)
 
 
-def load_labels(instrument: Instrument, locale: str = "es", *, path: str | Path | None = None) -> Labels:
+def load_labels(
+    instrument: Instrument, locale: str = "es", *, path: str | Path | None = None
+) -> Labels:
     """Load the labels of ``instrument`` in ``locale``.
 
     Without ``path``, the shipped file beside the instrument is read; if there
@@ -99,7 +101,10 @@ def load_labels(instrument: Instrument, locale: str = "es", *, path: str | Path 
         "levels": set(instrument.levels()),
         "need_levels": set(instrument.need_levels),
         "categories": {
-            f"{i.id}.{o.value}" for i in instrument.items if i.kind == "categorical" for o in i.outcomes
+            f"{i.id}.{o.value}"
+            for i in instrument.items
+            if i.kind == "categorical"
+            for o in i.outcomes
         },
     }
     sections: dict[str, dict[str, str]] = {}
@@ -111,7 +116,10 @@ def load_labels(instrument: Instrument, locale: str = "es", *, path: str | Path 
         flat = _flatten(table)
         for key, label in flat.items():
             if key not in known[section]:
-                check.note(f"{section}.{key}", f"labels nothing: {instrument.ref} has no such {section[:-1].replace('_', ' ')}")
+                check.note(
+                    f"{section}.{key}",
+                    f"labels nothing: {instrument.ref} has no such {section[:-1].replace('_', ' ')}",
+                )
             elif not isinstance(label, str) or not label:
                 check.fail(f"{section}.{key}", label, "a non-empty string")
         sections[section] = {k: v for k, v in flat.items() if isinstance(v, str)}

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
+from rnr._validate import ID_PATTERN, Checker, read_toml, show
 from rnr.conditions import OPERATORS, AllOf, AnyOf, Atom, Condition, Operator, Value
 from rnr.errors import InstrumentDefinitionError
 from rnr.instrument import (
@@ -34,18 +36,33 @@ from rnr.instrument import (
     Status,
     Term,
 )
-from rnr._validate import ID_PATTERN, Checker, read_toml, show
 
 __all__ = ["canonical_hash", "load_instrument", "parse_instrument"]
 
 SCHEMA = "rnr.instrument/1"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 TOP_REQUIRED = (
-    "schema", "id", "version", "status", "effective_from", "license", "references",
-    "primary_scale", "title", "population", "domains", "items", "scales",
+    "schema",
+    "id",
+    "version",
+    "status",
+    "effective_from",
+    "license",
+    "references",
+    "primary_scale",
+    "title",
+    "population",
+    "domains",
+    "items",
+    "scales",
 )
 TOP_OPTIONAL = (
-    "effective_until", "notes", "norm_groups", "need_levels", "criminogenic_from", "terms",
+    "effective_until",
+    "notes",
+    "norm_groups",
+    "need_levels",
+    "criminogenic_from",
+    "terms",
 )
 ITEM_COMMON = ("id", "domain", "factor", "kind")
 ITEM_OPTIONAL = ("strength", "source")
@@ -139,9 +156,14 @@ class _Parser(Checker):
             self.fail("primary_scale", primary, "one of the scales: " + ", ".join(self.scale_ids))
         self.primary = primary or ""
         domain_docs = self._array_of_tables(doc, "domains")
-        domain_ids = [self.want_str(d, "id", f"domains[{i}]", pattern=ID_PATTERN) for i, d in domain_docs]
+        domain_ids = [
+            self.want_str(d, "id", f"domains[{i}]", pattern=ID_PATTERN) for i, d in domain_docs
+        ]
         self._unique([d for d in domain_ids if d], "domains", key="id")
-        items = [self._item(d, f"items[{i}]", set(filter(None, domain_ids))) for i, d in self._array_of_tables(doc, "items")]
+        items = [
+            self._item(d, f"items[{i}]", set(filter(None, domain_ids)))
+            for i, d in self._array_of_tables(doc, "items")
+        ]
         items_ok = [i for i in items if i is not None]
         item_map = {i.id: i for i in items_ok}
         terms = [
@@ -189,7 +211,7 @@ class _Parser(Checker):
 
     def _check_file_name(self, ident: str | None, version: str | None) -> None:
         path = Path(self.source)
-        if path.suffix != ".toml" or ident is None or version is None:
+        if not SEMVER.match(path.stem) or ident is None or version is None:
             return
         if path.stem != version:
             self.fail("version", version, f"the file name's version {path.stem!r}")
@@ -246,16 +268,16 @@ class _Parser(Checker):
         points: dict[str, int] = {}
         for scale, pts in value.items():
             if scale not in self.scale_ids:
-                self.fail(f"{path}.{scale}", scale, "a declared scale: " + ", ".join(self.scale_ids))
+                self.fail(
+                    f"{path}.{scale}", scale, "a declared scale: " + ", ".join(self.scale_ids)
+                )
             elif not isinstance(pts, int) or isinstance(pts, bool):
                 self.fail(f"{path}.{scale}", pts, "an integer number of points")
             else:
                 points[scale] = pts
         return points
 
-    def _numeric_bands(
-        self, bands: object, path: str, lo: int, hi: int | None
-    ) -> list[Outcome]:
+    def _numeric_bands(self, bands: object, path: str, lo: int, hi: int | None) -> list[Outcome]:
         if not isinstance(bands, list) or not bands:
             self.fail(path, bands, "a non-empty array of { min, max, points } bands")
             return []
@@ -276,7 +298,9 @@ class _Parser(Checker):
                     return []
             if bmin != expected_min:
                 kind = "gap" if bmin > expected_min else "overlap"
-                self.fail(f"{where}.min", bmin, f"{expected_min} (bands must follow each other: {kind})")
+                self.fail(
+                    f"{where}.min", bmin, f"{expected_min} (bands must follow each other: {kind})"
+                )
                 return []
             last = i == len(bands) - 1
             if bmax is None and not last:
@@ -293,7 +317,11 @@ class _Parser(Checker):
         last_max = outcomes[-1].hi if outcomes else None
         if outcomes and last_max != hi:
             upper = "no max (open-ended)" if hi is None else str(hi)
-            self.fail(f"{path}[{len(bands) - 1}].max", last_max, f"{upper}: the bands must reach the end of the valid range")
+            self.fail(
+                f"{path}[{len(bands) - 1}].max",
+                last_max,
+                f"{upper}: the bands must reach the end of the valid range",
+            )
             return []
         return outcomes
 
@@ -302,13 +330,24 @@ class _Parser(Checker):
         kind = doc.get("kind")
         if kind not in KINDS:
             self.fail(f"{path}.kind", kind, "one of " + ", ".join(KINDS))
-            self.table(doc, path, required=ITEM_COMMON, optional=ITEM_OPTIONAL + tuple(k for ks in KIND_KEYS.values() for k in ks))
+            self.table(
+                doc,
+                path,
+                required=ITEM_COMMON,
+                optional=ITEM_OPTIONAL + tuple(k for ks in KIND_KEYS.values() for k in ks),
+            )
             return None
         strength = bool(doc.get("strength", False))
         kind_keys = KIND_KEYS[kind]
         if strength:
             kind_keys = ()
-        table = self.table(doc, path, required=ITEM_COMMON + (() if strength or kind == "count" else tuple(k for k in kind_keys if k != "max")), optional=ITEM_OPTIONAL + kind_keys)
+        table = self.table(
+            doc,
+            path,
+            required=ITEM_COMMON
+            + (() if strength or kind == "count" else tuple(k for k in kind_keys if k != "max")),
+            optional=ITEM_OPTIONAL + kind_keys,
+        )
         if table is None:
             return None
         before = len(self.problems)
@@ -328,7 +367,10 @@ class _Parser(Checker):
             outcomes = [Outcome("false", {}, value=False), Outcome("true", {}, value=True)]
         elif kind == "boolean":
             points = self._points(doc.get("points"), f"{path}.points")
-            outcomes = [Outcome("false", {}, value=False), Outcome("true", points or {}, value=True)]
+            outcomes = [
+                Outcome("false", {}, value=False),
+                Outcome("true", points or {}, value=True),
+            ]
         elif kind == "rating":
             pair = self.want_pair(doc, "range", path)
             if pair is not None and pair[0] < 0:
@@ -344,13 +386,19 @@ class _Parser(Checker):
         elif kind == "categorical":
             cats = doc.get("categories")
             if not isinstance(cats, dict) or len(cats) < 2:
-                self.fail(f"{path}.categories", cats, "a table of at least two category = { scale = points }")
+                self.fail(
+                    f"{path}.categories",
+                    cats,
+                    "a table of at least two category = { scale = points }",
+                )
             else:
                 for name, pts in cats.items():
                     points = self._points(pts, f"{path}.categories.{name}")
                     outcomes.append(Outcome(name, points or {}, value=name))
         else:  # age
-            age_at = self.want_str(doc, "age_at", path, pattern=ID_PATTERN, what="'assessed_on' or a case date name")
+            age_at = self.want_str(
+                doc, "age_at", path, pattern=ID_PATTERN, what="'assessed_on' or a case date name"
+            )
             pair = self.want_pair(doc, "range", path)
             if pair is not None:
                 valid_range = pair
@@ -396,7 +444,15 @@ class _Parser(Checker):
     def _term(
         self, doc: dict[str, Any], path: str, domains: set[str], items: Mapping[str, Item]
     ) -> Term | None:
-        if self.table(doc, path, required=("id", "domain", "factor", "when", "points"), optional=("source",)) is None:
+        if (
+            self.table(
+                doc,
+                path,
+                required=("id", "domain", "factor", "when", "points"),
+                optional=("source",),
+            )
+            is None
+        ):
             return None
         before = len(self.problems)
         ident = self.want_str(doc, "id", path, pattern=ID_PATTERN)
@@ -410,27 +466,43 @@ class _Parser(Checker):
         if len(self.problems) > before or when is None or points is None:
             return None
         return Term(
-            id=cast(str, ident), domain=cast(str, domain), factor=cast(Factor, factor),
-            when=when, points=points, source=source,
+            id=cast(str, ident),
+            domain=cast(str, domain),
+            factor=cast(Factor, factor),
+            when=when,
+            points=points,
+            source=source,
         )
 
     def _condition(self, value: object, path: str, items: Mapping[str, Item]) -> Condition | None:
         if not isinstance(value, dict):
-            self.fail(path, value, "a condition table: { all = [...] }, { any = [...] } or { item = ..., <op> = ... }")
+            self.fail(
+                path,
+                value,
+                "a condition table: { all = [...] }, { any = [...] } or { item = ..., <op> = ... }",
+            )
             return None
         if set(value) in ({"all"}, {"any"}):
             (combinator, parts) = next(iter(value.items()))
             if not isinstance(parts, list) or not parts:
                 self.fail(f"{path}.{combinator}", parts, "a non-empty array of conditions")
                 return None
-            parsed = [self._condition(p, f"{path}.{combinator}[{i}]", items) for i, p in enumerate(parts)]
+            parsed = [
+                self._condition(p, f"{path}.{combinator}[{i}]", items) for i, p in enumerate(parts)
+            ]
             if any(p is None for p in parsed):
                 return None
             done = tuple(cast(list[Condition], parsed))
             return AllOf(done) if combinator == "all" else AnyOf(done)
         ops = [k for k in value if k != "item"]
         if "item" not in value or len(ops) != 1 or ops[0] not in OPERATORS:
-            self.fail(path, value, "{ item = \"id\", <op> = value } with one op of " + ", ".join(OPERATORS) + ", or all/any")
+            self.fail(
+                path,
+                value,
+                '{ item = "id", <op> = value } with one op of '
+                + ", ".join(OPERATORS)
+                + ", or all/any",
+            )
             return None
         item_id, op = value["item"], cast(Operator, ops[0])
         item = items.get(item_id) if isinstance(item_id, str) else None
@@ -443,7 +515,9 @@ class _Parser(Checker):
             return None
         return Atom(item.id, op, atom_value)
 
-    def _operand(self, item: Item, op: Operator, operand: object, path: str) -> Value | tuple[Value, ...] | None:
+    def _operand(
+        self, item: Item, op: Operator, operand: object, path: str
+    ) -> Value | tuple[Value, ...] | None:
         if op == "in":
             if not isinstance(operand, list) or not operand:
                 self.fail(path, operand, "a non-empty array of answers")
@@ -454,7 +528,11 @@ class _Parser(Checker):
             return tuple(cast(list[Value], values))
         if op in ("lt", "le", "gt", "ge"):
             if item.kind not in ("count", "rating", "age"):
-                self.fail(path, operand, f"no ordering comparison on {item.kind} item {item.id} (use is / in)")
+                self.fail(
+                    path,
+                    operand,
+                    f"no ordering comparison on {item.kind} item {item.id} (use is / in)",
+                )
                 return None
             if not isinstance(operand, int) or isinstance(operand, bool):
                 self.fail(path, operand, "an integer")
@@ -475,7 +553,12 @@ class _Parser(Checker):
         terms: list[Term],
         need_levels: tuple[str, ...],
     ) -> Domain | None:
-        if self.table(doc, path, required=("id",), optional=("max_omitted", "need_bands", "source")) is None:
+        if (
+            self.table(
+                doc, path, required=("id",), optional=("max_omitted", "need_bands", "source")
+            )
+            is None
+        ):
             return None
         ident = self.want_str(doc, "id", path, pattern=ID_PATTERN)
         if ident is None:
@@ -488,16 +571,24 @@ class _Parser(Checker):
             self.note(path, f"domain {ident!r} has no items")
             return None
         scored = [i for i in members if not i.strength]
-        factor: Factor = "static" if scored and all(i.factor == "static" for i in scored) else "dynamic"
+        factor: Factor = (
+            "static" if scored and all(i.factor == "static" for i in scored) else "dynamic"
+        )
         primary = self.primary
-        lo = sum(i.min_points(primary) for i in scored) + sum(t.min_points(primary) for t in member_terms)
-        hi = sum(i.max_points(primary) for i in scored) + sum(t.max_points(primary) for t in member_terms)
+        lo = sum(i.min_points(primary) for i in scored) + sum(
+            t.min_points(primary) for t in member_terms
+        )
+        hi = sum(i.max_points(primary) for i in scored) + sum(
+            t.max_points(primary) for t in member_terms
+        )
         need_bands: list[Band] = []
         if "need_bands" in doc:
             if not need_levels:
                 self.note(f"{path}.need_bands", "need bands need the top-level need_levels list")
             else:
-                need_bands = self._level_bands(doc["need_bands"], f"{path}.need_bands", (lo, hi), need_levels, groups=())
+                need_bands = self._level_bands(
+                    doc["need_bands"], f"{path}.need_bands", (lo, hi), need_levels, groups=()
+                )
         return Domain(
             id=ident,
             items=tuple(i.id for i in members) + tuple(t.id for t in member_terms),
@@ -518,7 +609,9 @@ class _Parser(Checker):
         norm_groups: tuple[str, ...],
     ) -> Scale | None:
         table = self.table(
-            doc, path, required=("range", "source"),
+            doc,
+            path,
+            required=("range", "source"),
             optional=("max_omitted", "levels", "bands", "scaled", "flag", "reliability"),
         )
         if table is None:
@@ -532,7 +625,11 @@ class _Parser(Checker):
         lo = sum(i.min_points(sid) for i in items) + sum(t.min_points(sid) for t in terms)
         hi = sum(i.max_points(sid) for i in items) + sum(t.max_points(sid) for t in terms)
         if declared is not None and declared != (lo, hi):
-            self.fail(f"{path}.range", list(declared), f"[{lo}, {hi}] (the lowest and highest total the items can give)")
+            self.fail(
+                f"{path}.range",
+                list(declared),
+                f"[{lo}, {hi}] (the lowest and highest total the items can give)",
+            )
         levels = tuple(self.want_list(table, "levels", path, of=str) or ())
         self._unique(levels, f"{path}.levels")
         bands: list[Band] = []
@@ -540,30 +637,48 @@ class _Parser(Checker):
             if not levels:
                 self.note(f"{path}.levels", "missing: bands need the ordered list of levels")
             else:
-                bands = self._level_bands(table["bands"], f"{path}.bands", (lo, hi), levels, groups=norm_groups)
+                bands = self._level_bands(
+                    table["bands"], f"{path}.bands", (lo, hi), levels, groups=norm_groups
+                )
         elif levels:
             self.note(f"{path}.bands", "missing: levels need bands")
         scaled = self.want_list(table, "scaled", path, of=int)
         if scaled is not None:
             if len(scaled) != hi - lo + 1:
-                self.fail(f"{path}.scaled", scaled, f"{hi - lo + 1} scaled scores, one per raw total {lo}..{hi}")
-            elif any(b < a for a, b in zip(scaled, scaled[1:], strict=False)):
+                self.fail(
+                    f"{path}.scaled",
+                    scaled,
+                    f"{hi - lo + 1} scaled scores, one per raw total {lo}..{hi}",
+                )
+            elif any(b < a for a, b in itertools.pairwise(scaled)):
                 self.fail(f"{path}.scaled", scaled, "scaled scores that never decrease")
         flag_min = None
         if "flag" in table:
-            flag = self.table(table["flag"], f"{path}.flag", required=("min",), optional=("source",))
+            flag = self.table(
+                table["flag"], f"{path}.flag", required=("min",), optional=("source",)
+            )
             if flag is not None:
                 flag_min = self.want_int(flag, "min", f"{path}.flag")
                 self.want_str(flag, "source", f"{path}.flag")
                 if flag_min is not None and not lo < flag_min <= hi:
                     self.fail(f"{path}.flag.min", flag_min, f"a total in {lo + 1}..{hi}")
-        reliability = self._reliability(table.get("reliability"), f"{path}.reliability") if "reliability" in table else None
+        reliability = (
+            self._reliability(table.get("reliability"), f"{path}.reliability")
+            if "reliability" in table
+            else None
+        )
         if len(self.problems) > before:
             return None
         return Scale(
-            id=sid, range=(lo, hi), source=cast(str, source), max_omitted=max_omitted,
-            levels=levels, bands=tuple(bands), scaled=tuple(scaled) if scaled is not None else None,
-            flag_min=flag_min, reliability=reliability,
+            id=sid,
+            range=(lo, hi),
+            source=cast(str, source),
+            max_omitted=max_omitted,
+            levels=levels,
+            bands=tuple(bands),
+            scaled=tuple(scaled) if scaled is not None else None,
+            flag_min=flag_min,
+            reliability=reliability,
         )
 
     def _reliability(self, value: object, path: str) -> Reliability | None:
@@ -573,7 +688,9 @@ class _Parser(Checker):
         sd = self.want_number(table, "sd", path)
         r = self.want_number(table, "r", path)
         source = self.want_str(table, "source", path)
-        status = self.want_str(table, "status", path, choices=("validated", "unverified")) or "validated"
+        status = (
+            self.want_str(table, "status", path, choices=("validated", "unverified")) or "validated"
+        )
         if sd is not None and sd <= 0:
             self.fail(f"{path}.sd", sd, "a positive standard deviation")
         if r is not None and not 0 <= r < 1:
@@ -613,7 +730,9 @@ class _Parser(Checker):
                 continue
             bands.append(Band(bmin, bmax, level, group, source))
         for group in groups or (None,):
-            applicable = sorted((b for b in bands if b.norm_group in (None, group)), key=lambda b: b.min)
+            applicable = sorted(
+                (b for b in bands if b.norm_group in (None, group)), key=lambda b: b.min
+            )
             self._cover(applicable, path, span, levels, group)
         return bands
 
@@ -634,11 +753,14 @@ class _Parser(Checker):
                 self.note(path, f"overlap{who}: {band.span} overlaps the band before it")
             expected = max(expected, band.max + 1)
         if expected <= span[1]:
-            self.note(path, f"gap{who}: no band covers {expected}..{span[1]} (the range is {span[0]}..{span[1]})")
+            self.note(
+                path,
+                f"gap{who}: no band covers {expected}..{span[1]} (the range is {span[0]}..{span[1]})",
+            )
         elif bands and bands[-1].max > span[1]:
             self.note(path, f"band {bands[-1].span}{who} goes past the highest total {span[1]}")
         if bands and bands[0].min < span[0]:
             self.note(path, f"band {bands[0].span}{who} starts below the lowest total {span[0]}")
         ranks = [levels.index(b.level) for b in bands]
-        if any(b < a for a, b in zip(ranks, ranks[1:], strict=False)):
+        if any(b < a for a, b in itertools.pairwise(ranks)):
             self.note(path, f"levels{who} must rise with the total (order: {', '.join(levels)})")

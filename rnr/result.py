@@ -243,7 +243,9 @@ class ScoreResult:
             )
         except (KeyError, TypeError, ValueError) as exc:
             msg = f"not a serialized score result: {exc!r}"
-            raise ScoringInputError(msg, value=None, expected="the output of ScoreResult.to_dict()") from exc
+            raise ScoringInputError(
+                msg, value=None, expected="the output of ScoreResult.to_dict()"
+            ) from exc
 
     @classmethod
     def from_json(cls, text: str) -> ScoreResult:

@@ -56,7 +56,9 @@ def check_norm_group(instrument: Instrument, norm_group: str | None) -> None:
             f"{instrument.ref} needs a norm group: got {norm_group!r}, "
             f"expected one of {', '.join(groups)}"
         )
-        raise ScoringInputError(msg, item="norm_group", value=norm_group, expected=", ".join(groups))
+        raise ScoringInputError(
+            msg, item="norm_group", value=norm_group, expected=", ".join(groups)
+        )
     if not groups and norm_group is not None:
         msg = f"{instrument.ref} has no norm groups: got norm_group={norm_group!r}, expected none"
         raise ScoringInputError(msg, item="norm_group", value=norm_group, expected="none")
@@ -78,9 +80,15 @@ def normalize_responses(
     for key in responses:
         if not instrument.has_item(key):
             known = ", ".join(i.id for i in instrument.items)
-            computed = " (it is computed from other answers)" if any(t.id == key for t in instrument.terms) else ""
+            computed = (
+                " (it is computed from other answers)"
+                if any(t.id == key for t in instrument.terms)
+                else ""
+            )
             msg = f"unknown item {key!r} for {instrument.ref}{computed}; known items: {known}"
-            raise ScoringInputError(msg, item=key, value=responses[key], expected=f"an item of {instrument.ref}")
+            raise ScoringInputError(
+                msg, item=key, value=responses[key], expected=f"an item of {instrument.ref}"
+            )
     answers: dict[str, Value | None] = {}
     for item in instrument.items:
         raw = responses.get(item.id)
@@ -98,7 +106,9 @@ def _computed_age(
         return None
     if birth_date > on:
         msg = f"item {item.id}: birth date {birth_date} is after {item.age_at} {on}"
-        raise ScoringInputError(msg, item=item.id, value=birth_date.isoformat(), expected=f"a birth date before {on}")
+        raise ScoringInputError(
+            msg, item=item.id, value=birth_date.isoformat(), expected=f"a birth date before {on}"
+        )
     return age_in_years(birth_date, on)
 
 
@@ -140,7 +150,9 @@ def score(
     except ScoringInputError as exc:
         exc.case_id = case_id
         raise
-    return build_result(instrument, answers, assessed_on=assessed_on, norm_group=norm_group, case_id=case_id)
+    return build_result(
+        instrument, answers, assessed_on=assessed_on, norm_group=norm_group, case_id=case_id
+    )
 
 
 def check_omissions(instrument: Instrument, answers: Answers) -> None:
@@ -241,9 +253,15 @@ def build_result(
         key, points = item_points(item, answer)
         item_scores.append(
             ItemScore(
-                id=item.id, domain=item.domain, factor=item.factor, answer=answer, outcome=key,
-                points=points, omitted=answer is None and not item.strength,
-                strength=item.strength, source=item.source,
+                id=item.id,
+                domain=item.domain,
+                factor=item.factor,
+                answer=answer,
+                outcome=key,
+                points=points,
+                omitted=answer is None and not item.strength,
+                strength=item.strength,
+                source=item.source,
             )
         )
     term_scores = []
@@ -251,16 +269,24 @@ def build_result(
         holds = term.when.evaluate(answers)
         term_scores.append(
             TermScore(
-                id=term.id, domain=term.domain, factor=term.factor,
-                condition=term.when.describe(), holds=holds,
-                points=term.points if holds else {}, source=term.source,
+                id=term.id,
+                domain=term.domain,
+                factor=term.factor,
+                condition=term.when.describe(),
+                holds=holds,
+                points=term.points if holds else {},
+                source=term.source,
             )
         )
     omitted = tuple(s.id for s in item_scores if s.omitted)
     provisional = bool(omitted)
-    contributions = [(s.factor, s.points) for s in item_scores] + [(t.factor, t.points) for t in term_scores]
+    contributions = [(s.factor, s.points) for s in item_scores] + [
+        (t.factor, t.points) for t in term_scores
+    ]
     scales = {
-        sid: _scale_score(instrument, scale, answers, contributions, norm_group, provisional=provisional)
+        sid: _scale_score(
+            instrument, scale, answers, contributions, norm_group, provisional=provisional
+        )
         for sid, scale in instrument.scales.items()
     }
     primary = instrument.primary_scale
@@ -273,16 +299,23 @@ def build_result(
         bounds = None
         if provisional:
             bounds = sum_bounds(
-                instrument, answers, primary,
+                instrument,
+                answers,
+                primary,
                 (i for i in instrument.scored_items if i.id in members),
                 (t for t in instrument.terms if t.id in members),
             )
             total = min(max(total, bounds[0]), bounds[1])
         need = domain.need(total)
         domains[domain.id] = DomainScore(
-            id=domain.id, factor=domain.factor, total=total, max=domain.range[1], need=need,
+            id=domain.id,
+            factor=domain.factor,
+            total=total,
+            max=domain.range[1],
+            need=need,
             criminogenic=_criminogenic(instrument, domain.factor, need, total),
-            omitted=missing, bounds=bounds,
+            omitted=missing,
+            bounds=bounds,
         )
     return ScoreResult(
         instrument=InstrumentRef(instrument.id, instrument.version, instrument.sha256),
@@ -306,7 +339,9 @@ def _criminogenic(instrument: Instrument, factor: str, need: str | None, total: 
         return False
     if need is None or instrument.criminogenic_from is None:
         return total > 0
-    return instrument.need_levels.index(need) >= instrument.need_levels.index(instrument.criminogenic_from)
+    return instrument.need_levels.index(need) >= instrument.need_levels.index(
+        instrument.criminogenic_from
+    )
 
 
 def need_profile(instrument: Instrument, domains: Mapping[str, DomainScore]) -> tuple[str, ...]:
@@ -335,19 +370,31 @@ def _scale_score(
     raw = static + dynamic
     bounds = None
     if provisional:
-        lo, hi = sum_bounds(instrument, answers, scale.id, instrument.scored_items, instrument.terms)
+        lo, hi = sum_bounds(
+            instrument, answers, scale.id, instrument.scored_items, instrument.terms
+        )
         raw = min(max(raw, lo), hi)
         bounds = Bounds(
-            min=lo, max=hi,
-            min_level=scale.level(lo, norm_group), max_level=scale.level(hi, norm_group),
-            min_scaled=scale.scaled_score(lo), max_scaled=scale.scaled_score(hi),
-            min_flag=scale.flag(lo), max_flag=scale.flag(hi),
+            min=lo,
+            max=hi,
+            min_level=scale.level(lo, norm_group),
+            max_level=scale.level(hi, norm_group),
+            min_scaled=scale.scaled_score(lo),
+            max_scaled=scale.scaled_score(hi),
+            min_flag=scale.flag(lo),
+            max_flag=scale.flag(hi),
         )
     band = scale.band(raw, norm_group)
     return ScaleScore(
-        id=scale.id, raw=raw, level=scale.level(raw, norm_group), scaled=scale.scaled_score(raw),
-        flag=scale.flag(raw), band=None if band is None else band.span,
-        static=static, dynamic=dynamic, bounds=bounds,
+        id=scale.id,
+        raw=raw,
+        level=scale.level(raw, norm_group),
+        scaled=scale.scaled_score(raw),
+        flag=scale.flag(raw),
+        band=None if band is None else band.span,
+        static=static,
+        dynamic=dynamic,
+        bounds=bounds,
         up=nearest_change(scale, raw, norm_group, +1),
         down=nearest_change(scale, raw, norm_group, -1),
     )
