@@ -6,19 +6,18 @@ never disagrees with the numbers.
 
 >>> import datetime as dt
 >>> from rnr import default_library, score, explain
->>> static99r = default_library().get("static99r")
->>> answers = {item.id: None for item in static99r.items}
->>> answers |= {"age_at_release": 41}
->>> print(explain(score(static99r, {"age_at_release": 41} | {i.id: (False if i.kind == "boolean" else 0)
-...       for i in static99r.items if i.kind in ("boolean", "count")} | {"prior_sex_offences": "none"},
-...       assessed_on=dt.date(2024, 1, 1)), lang="en")[0])
-Static-99R 1.0.0 (sha256 ...
+>>> lscmi = default_library().get("lscmi")
+>>> answers = {item.id: False for item in lscmi.items}
+>>> lines = explain(score(lscmi, answers, assessed_on=dt.date(2025, 1, 1), norm_group="male"))
+>>> lines[1]
+'Puntaje total: puntaje 0; nivel Muy bajo (tramo 0-4); 5 punto(s) más daría(n) Bajo'
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rnr.errors import UnknownInstrumentError
 from rnr.labels import Labels, load_labels
 from rnr.library import default_library
 from rnr.result import ScaleScore, ScoreResult, Step
@@ -79,8 +78,7 @@ def explain(result: ScoreResult, *, lang: str = "es", labels: Labels | None = No
     """
     w = WORDS.get(lang, WORDS["es"])
     if labels is None:
-        inst = default_library().get(f"{result.instrument.id}@{result.instrument.version}")
-        labels = load_labels(inst, lang)
+        labels = _shipped_labels(result, lang)
     lines = [f"{labels.title} {result.instrument.version} (sha256 {result.instrument.sha256[:12]})"]
     if result.provisional:
         lines.append(
@@ -93,7 +91,8 @@ def explain(result: ScoreResult, *, lang: str = "es", labels: Labels | None = No
             continue
         shown = _answer(item.answer, w)
         pts = ", ".join(f"{s} {p:+d}" for s, p in item.points.items() if p) or w["none"]
-        outcome = "" if item.outcome is None or item.outcome == shown else f" [{item.outcome}]"
+        hidden = (None, shown, "true", "false")
+        outcome = "" if item.outcome in hidden else f" [{item.outcome}]"
         if item.omitted:
             lines.append(f"  {labels.item(item.id)} ({item.id}): {w['omitted']}")
         else:
@@ -127,6 +126,16 @@ def explain(result: ScoreResult, *, lang: str = "es", labels: Labels | None = No
     return lines
 
 
+def _shipped_labels(result: ScoreResult, lang: str) -> Labels:
+    """The shipped labels of the result's instrument, or ids when it is not shipped."""
+    ref = str(result.instrument)
+    try:
+        instrument = default_library().get(ref)
+    except UnknownInstrumentError:
+        return Labels(result.instrument.id, lang, result.instrument.id)
+    return load_labels(instrument, lang)
+
+
 def _answer(value: object, w: Mapping[str, str]) -> str:
     if value is True:
         return w["yes"]
@@ -149,21 +158,33 @@ def _scale_line(scale: ScaleScore, name: str, labels: Labels, w: Mapping[str, st
             w["range"].format(
                 lo=b.min,
                 hi=b.max,
-                lo_level=labels.level(b.min_level) if b.min_level else b.min_scaled,
-                hi_level=labels.level(b.max_level) if b.max_level else b.max_scaled,
+                lo_level=_state(b.min_level, b.min_scaled, b.min_flag, labels, w),
+                hi_level=_state(b.max_level, b.max_scaled, b.max_flag, labels, w),
             )
         )
     for key, step in (("up", scale.up), ("down", scale.down)):
         if step is not None:
-            parts.append(w[key].format(n=step.points, what=_what(step, labels, w)))
+            parts.append(w[key].format(n=step.points, what=_what(scale, step, labels, w)))
     return "; ".join(parts)
 
 
-def _what(step: Step, labels: Labels, w: Mapping[str, str]) -> str:
-    if step.level is not None:
-        return labels.level(step.level)
-    if step.scaled is not None:
-        return f"{w['scaled'].format(scaled=step.scaled)}" + (
-            f", {w['flag'].format(flag=_answer(step.flag, w))}" if step.flag is not None else ""
-        )
-    return w["flag"].format(flag=_answer(step.flag, w))
+def _state(
+    level: str | None, scaled: int | None, flag: bool | None, labels: Labels, w: Mapping[str, str]
+) -> str:
+    if level is not None:
+        return labels.level(level)
+    if scaled is not None:
+        return w["scaled"].format(scaled=scaled)
+    return w["flag"].format(flag=_answer(flag, w))
+
+
+def _what(scale: ScaleScore, step: Step, labels: Labels, w: Mapping[str, str]) -> str:
+    """Name what the step changes: the level, else the scaled score, else the flag."""
+    changes = []
+    if step.level != scale.level:
+        changes.append(labels.level(step.level))
+    if step.scaled != scale.scaled:
+        changes.append(w["scaled"].format(scaled=step.scaled))
+    if step.flag != scale.flag:
+        changes.append(w["flag"].format(flag=_answer(step.flag, w)))
+    return ", ".join(changes)

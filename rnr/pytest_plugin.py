@@ -54,11 +54,15 @@ class WorkedCaseItem(pytest.Item):
         """Score the case and fail on any mismatch."""
         problems = run_case(self.cases.load_instrument(), self.case)
         if problems:
-            raise WorkedCaseFailure(problems)
+            raise WorkedCaseMismatchError(problems)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,  # noqa: ARG002 - pytest's signature
+    ) -> str:
         """File, case name, then each mismatch indented."""
-        if isinstance(excinfo.value, WorkedCaseFailure):
+        if isinstance(excinfo.value, WorkedCaseMismatchError):
             lines = "\n".join(f"    {p}" for p in excinfo.value.problems)
             return f"{self.path}\n  case: {self.case.name}\n{lines}"
         return str(super().repr_failure(excinfo))
@@ -68,7 +72,7 @@ class WorkedCaseItem(pytest.Item):
         return self.path, 0, f"worked case: {self.case.name}"
 
 
-class WorkedCaseFailure(AssertionError):
+class WorkedCaseMismatchError(AssertionError):
     """A worked case disagreed with its expectations."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -254,7 +254,7 @@ class ScoreResult:
 
 
 def _plain(value: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    out = attrs.asdict(value, recurse=True, retain_collection_types=False)
+    out = attrs.asdict(value, recurse=True)
     for key in skip:
         out.pop(key, None)
     for key, v in out.items():

@@ -58,7 +58,7 @@ class WorkedCaseFile:
         The file sits in ``<instrument folder>/tests/``, so the definition is
         ``<instrument folder>/<version>.toml``.
         """
-        ident, version = split_ref(self.instrument)
+        _, version = split_ref(self.instrument)
         folder = self.path.parent.parent
         return load_instrument(folder / f"{version}.toml")
 
@@ -86,7 +86,8 @@ def load_worked_cases(path: str | Path) -> WorkedCaseFile:
     names: set[str] = set()
     for i, case in enumerate(raw_cases):
         where = f"cases[{i}]"
-        if check.table(case, where, required=("name", "assessed_on", "responses", "expect"), optional=CASE_KEYS) is None:
+        required = ("name", "assessed_on", "responses", "expect")
+        if check.table(case, where, required=required, optional=CASE_KEYS) is None:
             continue
         name = check.want_str(case, "name", where)
         if name in names:
@@ -95,7 +96,10 @@ def load_worked_cases(path: str | Path) -> WorkedCaseFile:
         assessed_on = check.want_date(case, "assessed_on", where)
         birth_date = check.want_date(case, "birth_date", where)
         expect = check.table(case.get("expect"), f"{where}.expect", optional=EXPECT_KEYS)
-        responses = check.table(case.get("responses"), f"{where}.responses", optional=case.get("responses", {}))
+        responses = case.get("responses")
+        if not isinstance(responses, dict):
+            check.fail(f"{where}.responses", responses, "a table of item id = answer")
+            responses = None
         dates = case.get("dates", {})
         if not isinstance(dates, dict) or any(not isinstance(v, dt.date) for v in dates.values()):
             check.fail(f"{where}.dates", dates, "a table of name = date")

@@ -1,0 +1,230 @@
+"""Single-case scoring on a test instrument that uses every response kind.
+
+Expected values are computed by hand from ``tests/data/kinds/1.0.0.toml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import rnr
+from rnr import OmissionError, ScoreResult, ScoringInputError
+
+DAY = dt.date(2024, 1, 1)
+KINDS = rnr.load_instrument(Path(__file__).parent / "data" / "kinds" / "1.0.0.toml")
+FULL = {
+    "age": 20,
+    "priors": 3,
+    "weapon": True,
+    "housing": "homeless",
+    "peers": 0,
+    "work": True,
+    "family_support": True,
+}
+
+
+def kinds(answers: dict[str, object], group: str = "male", **kw: object) -> ScoreResult:
+    """Score the test instrument."""
+    return rnr.score(KINDS, answers, assessed_on=DAY, norm_group=group, **kw)  # type: ignore[arg-type]
+
+
+class TestPoints:
+    def test_every_kind_scores_its_outcome(self) -> None:
+        """age 20 → 2, 3 priors → 2, homeless → 2, peers 0 → 2, work → 1, term → 1."""
+        result = kinds(FULL)
+        risk = result.scales["risk"]
+        assert (10, 4, 6) == (risk.raw, risk.static, risk.dynamic)
+        assert ("high", 6, "7-10") == (risk.level, risk.scaled, risk.band)
+        assert {"risk": 2, "violence": 1} == dict(result.item("age").points)
+        assert "3+" == result.item("priors").outcome
+
+    def test_terms_use_kleene_logic_and_add_points(self) -> None:
+        """weapon and age <= 21 adds one violence point; age 22 does not."""
+        assert 5 == kinds(FULL).scales["violence"].raw
+        older = kinds(FULL | {"age": 22})
+        assert 4 == older.scales["violence"].raw
+        assert older.terms[0].holds is False
+
+    def test_flag_is_raised_at_its_threshold(self) -> None:
+        """violence >= 3 raises the flag."""
+        assert kinds(FULL | {"age": 40, "priors": 0}).scales["violence"].flag is False
+        assert kinds(FULL | {"age": 40, "priors": 3}).scales["violence"].flag is True
+
+    def test_norm_groups_have_their_own_bands(self) -> None:
+        """A total of 4 is medium for men and low for women."""
+        answers = FULL | {"age": 40, "priors": 0, "housing": "stable", "peers": 1, "work": True}
+        assert 2 == kinds(answers).scales["risk"].raw
+        answers["housing"] = "unstable"  # +1, and the 'any' term adds +1
+        assert 4 == kinds(answers).scales["risk"].raw
+        assert ("medium", "low") == (kinds(answers).risk_level, kinds(answers, "female").risk_level)
+        answers["peers"] = 0  # +1 more
+        assert ("medium", "medium") == (
+            kinds(answers).risk_level,
+            kinds(answers, "female").risk_level,
+        )
+
+    def test_domains_need_profile_and_strengths(self) -> None:
+        """Static domains never enter the need profile; strengths are listed."""
+        result = kinds(FULL)
+        assert (4, None, False) == (
+            result.domains["history"].total,
+            result.domains["history"].need,
+            result.domains["history"].criminogenic,
+        )
+        assert ("high", True) == (
+            result.domains["lifestyle"].need,
+            result.domains["lifestyle"].criminogenic,
+        )
+        assert ("lifestyle",) == result.need_profile
+        assert ("family_support",) == result.strengths
+
+    def test_nearest_change_in_both_directions(self) -> None:
+        """From 4 (male medium 4-6, scaled 3): 1 point down gives low, 2 up scaled 4."""
+        answers = FULL | {"age": 40, "priors": 0, "housing": "unstable", "peers": 1, "work": True}
+        risk = kinds(answers).scales["risk"]
+        assert (4, "medium", 3) == (risk.raw, risk.level, risk.scaled)
+        assert risk.down is not None
+        assert risk.up is not None
+        assert (1, "low", 2) == (risk.down.points, risk.down.level, risk.down.scaled)
+        assert (2, "medium", 4) == (risk.up.points, risk.up.level, risk.up.scaled)
+
+
+class TestAge:
+    def test_age_is_computed_from_dates(self) -> None:
+        """Born 2003-01-02, assessed 2024-01-01: 20 years old."""
+        answers = {k: v for k, v in FULL.items() if k != "age"}
+        result = kinds(answers, birth_date=dt.date(2003, 1, 2))
+        assert 20 == result.item("age").answer
+        assert not result.provisional
+
+    def test_birthday_counts_on_the_day(self) -> None:
+        """Born 2004-01-01 is 20 on 2024-01-01."""
+        assert 20 == rnr.age_in_years(dt.date(2004, 1, 1), DAY)
+        assert 19 == rnr.age_in_years(dt.date(2004, 1, 2), DAY)
+
+    def test_birth_after_the_date_is_an_error(self) -> None:
+        """A birth date after the assessment is refused, naming the item."""
+        answers = {k: v for k, v in FULL.items() if k != "age"}
+        with pytest.raises(ScoringInputError, match="item age: birth date 2025-01-01"):
+            kinds(answers, birth_date=dt.date(2025, 1, 1))
+
+
+class TestOmissions:
+    def test_omission_gives_exact_bounds(self) -> None:
+        """Age omitted: risk 8 + (0..2); violence 3 + age (0..1) + term (0..1)."""
+        answers = {k: v for k, v in FULL.items() if k != "age"}
+        result = kinds(answers, "female")
+        assert result.provisional
+        assert ("age",) == result.omitted
+        risk, violence = result.scales["risk"], result.scales["violence"]
+        assert risk.bounds is not None
+        assert violence.bounds is not None
+        assert (8, 10, "high", "high") == (
+            risk.bounds.min,
+            risk.bounds.max,
+            risk.bounds.min_level,
+            risk.bounds.max_level,
+        )
+        assert (3, 5) == (violence.bounds.min, violence.bounds.max)
+        assert (2, 4) == result.domains["history"].bounds
+
+    def test_an_omitted_term_part_may_still_settle_the_term(self) -> None:
+        """housing omitted but priors >= 5: the 'any' term holds anyway."""
+        answers = FULL | {"priors": 6}
+        del answers["housing"]
+        result = kinds(answers)
+        assert result.terms[1].holds is True
+        risk = result.scales["risk"]
+        assert risk.bounds is not None
+        assert (8, 10) == (risk.bounds.min, risk.bounds.max)
+
+    def test_too_many_omissions_name_the_missing_items(self) -> None:
+        """lifestyle allows one omission; two are refused, naming both."""
+        answers = {k: v for k, v in FULL.items() if k not in ("peers", "work")}
+        with pytest.raises(OmissionError) as info:
+            kinds(answers)
+        assert ("peers", "work") == info.value.missing
+        assert "peers" in str(info.value)
+        assert "work" in str(info.value)
+
+    def test_strength_items_are_never_omissions(self) -> None:
+        """Leaving a strength unanswered is not a provisional result."""
+        answers = {k: v for k, v in FULL.items() if k != "family_support"}
+        result = kinds(answers)
+        assert not result.provisional
+        assert () == result.strengths
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(
+        ("item", "value", "expected"),
+        [
+            ("weapon", "yes", "true or false"),
+            ("weapon", 1, "true or false"),
+            ("peers", 4, "an integer from 0 to 3"),
+            ("peers", True, "an integer from 0 to 3"),
+            ("priors", -1, "an integer >= 0"),
+            ("housing", "street", "one of stable, unstable, homeless"),
+            ("age", 17, "years from 18 to 99"),
+            ("age", 30.5, "years from 18 to 99"),
+        ],
+    )
+    def test_a_bad_answer_names_item_value_and_expectation(
+        self, item: str, value: object, expected: str
+    ) -> None:
+        """The error names the item, shows the value and says what was expected."""
+        with pytest.raises(ScoringInputError) as info:
+            kinds(FULL | {item: value}, case_id="c-1")
+        assert (item, value, expected) == (info.value.item, info.value.value, info.value.expected)
+        assert str(info.value).startswith(f"case c-1: item {item}: got {value!r}")
+
+    def test_unknown_item(self) -> None:
+        """An unknown item is refused, and computed terms are called out."""
+        with pytest.raises(ScoringInputError, match="unknown item 'ghost'"):
+            kinds(FULL | {"ghost": 1})
+        with pytest.raises(ScoringInputError, match="computed from other answers"):
+            kinds(FULL | {"young_with_weapon": True})
+
+    def test_norm_group_is_required_and_checked(self) -> None:
+        """An instrument with norm groups needs one of them."""
+        with pytest.raises(ScoringInputError, match="expected one of male, female"):
+            rnr.score(KINDS, FULL, assessed_on=DAY)
+        with pytest.raises(ScoringInputError, match="got 'other'"):
+            kinds(FULL, "other")
+
+
+class TestSerialization:
+    def test_json_round_trip_is_exact(self) -> None:
+        """A result read back from JSON equals the original, provisional or not."""
+        for answers in (FULL, {k: v for k, v in FULL.items() if k != "age"}):
+            result = kinds(answers, case_id="c-9")
+            assert result == ScoreResult.from_json(result.to_json())
+
+    def test_json_names_the_instrument_exactly(self) -> None:
+        """The JSON carries id, version and content hash."""
+        data = kinds(FULL).to_dict()
+        assert {"id": "kinds", "version": "1.0.0", "sha256": KINDS.sha256} == data["instrument"]
+        assert {"raw", "level", "scaled", "flag"} <= set(data["scales"]["risk"])
+
+    def test_malformed_json_is_a_clear_error(self) -> None:
+        """Reading something that is not a result raises ScoringInputError."""
+        with pytest.raises(ScoringInputError, match="not a serialized score result"):
+            ScoreResult.from_dict({"scales": {}})
+
+
+class TestExplain:
+    def test_explanation_matches_the_numbers(self) -> None:
+        """Every scored item appears with its points; Spanish by default."""
+        lines = rnr.explain(kinds(FULL))
+        text = "\n".join(lines)
+        assert "risk: puntaje 10; nivel high (tramo 7-10)" in text
+        assert "priors (priors) = 3 [3+]: risk +2, violence +1" in text
+        assert "1 punto(s) menos daría(n) puntaje escalado 5" in text
+
+    def test_english_on_request(self) -> None:
+        """lang='en' gives English words."""
+        text = "\n".join(rnr.explain(kinds(FULL), lang="en"))
+        assert "risk: score 10; level high (band 7-10)" in text
