@@ -1,0 +1,62 @@
+"""The public surface, the installed package and the documentation's examples."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import types
+from pathlib import Path
+
+import pytest
+
+import rnr
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+MODULES = sorted(
+    m.name
+    for m in pkgutil.walk_packages(rnr.__path__, "rnr.")
+    if m.name not in {"rnr.pytest_plugin"}
+)
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def test_all_lists_exactly_the_public_names() -> None:
+    """__all__ equals the names defined at top level that do not start with '_'."""
+    public = {
+        name
+        for name, value in vars(rnr).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert sorted(public | {"__version__"}) == sorted(rnr.__all__)
+
+
+def test_every_error_is_an_rnr_error() -> None:
+    """One exception tree: every rnr exception derives from RnrError."""
+    from rnr import errors
+
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        if isinstance(cls, type) and issubclass(cls, Exception):
+            assert issubclass(cls, rnr.RnrError)
+
+
+def test_shipped_data_is_found_without_a_checkout() -> None:
+    """The library finds its instruments wherever rnr is installed."""
+    assert (rnr.data_dir() / "instruments").is_dir()
+    assert {"lscmi", "psa", "static99r", "ylscmi"} <= set(rnr.default_library().ids())
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_doctests(module: str) -> None:
+    """Every docstring example in the package runs."""
+    mod = importlib.import_module(module)
+    failures, _ = doctest.testmod(mod, optionflags=FLAGS, verbose=False, report=True)
+    assert 0 == failures
+
+
+@pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
+def test_documentation_examples(page: Path) -> None:
+    """Every ``>>>`` example in docs/ runs and prints what the page says."""
+    failures, _ = doctest.testfile(str(page), module_relative=False, optionflags=FLAGS, report=True)
+    assert 0 == failures
