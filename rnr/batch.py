@@ -37,6 +37,7 @@ from rnr.compiled import (
     outcome_codes,
     terms,
     where,
+    yes_no_codes,
 )
 from rnr.conditions import Value
 from rnr.errors import OmissionError, ScoringInputError
@@ -44,18 +45,25 @@ from rnr.instrument import Instrument
 from rnr.result import ScoreResult
 from rnr.scoring import sum_bounds
 
+CHUNK = 1 << 14
+
 __all__ = ["BatchResult", "CompiledInstrument", "compile_instrument", "score_batch", "summarize"]
 
 
 @attrs.frozen(eq=False)
 class BatchResult:
-    """Scores of many cases as arrays; :meth:`row` gives one case as a dict."""
+    """Scores of many cases as arrays; :meth:`row` gives one case as a dict.
+
+    Totals are kept for every target (scales, then domain totals); bounds are
+    kept only for the provisional rows, which are usually few.
+    """
 
     compiled: CompiledInstrument
     totals: IntArray  # (n, n_targets)
-    lows: IntArray  # (n, n_targets), equal to totals where nothing is omitted
-    highs: IntArray
-    provisional: BoolArray
+    provisional: BoolArray  # (n,)
+    bounded_rows: IntArray  # (k,) the provisional rows, ascending
+    bounded_lows: IntArray  # (k, n_targets)
+    bounded_highs: IntArray  # (k, n_targets)
     norm_groups: tuple[str | None, ...] | str | None
     case_ids: tuple[str, ...] | None = None
 
@@ -65,6 +73,11 @@ class BatchResult:
     def _target(self, name: str) -> int:
         return self.compiled.targets.index(name)
 
+    def _group(self, i: int) -> str | None:
+        if isinstance(self.norm_groups, tuple):
+            return self.norm_groups[i]
+        return self.norm_groups
+
     def raw(self, scale: str) -> IntArray:
         """Raw totals of ``scale``."""
         return self.totals[:, self._target(scale)]
@@ -72,26 +85,28 @@ class BatchResult:
     def bounds(self, scale: str) -> tuple[IntArray, IntArray]:
         """Lowest and highest totals of ``scale`` (equal to raw where not provisional)."""
         j = self._target(scale)
-        return self.lows[:, j], self.highs[:, j]
+        lows, highs = self.totals[:, j].copy(), self.totals[:, j].copy()
+        lows[self.bounded_rows] = self.bounded_lows[:, j]
+        highs[self.bounded_rows] = self.bounded_highs[:, j]
+        return lows, highs
 
-    def _groups(self) -> list[str | None]:
-        if isinstance(self.norm_groups, tuple):
-            return list(self.norm_groups)
-        return [self.norm_groups] * len(self)
-
-    def _level_of(self, scale: str, raws: IntArray) -> npt.NDArray[np.object_]:
+    def level_codes(self, scale: str) -> npt.NDArray[np.int8]:
+        """Levels of ``scale`` as positions in ``scale.levels`` (-1: the scale has none)."""
         spec = self.compiled.instrument.scales[scale]
-        out: npt.NDArray[np.object_] = np.full(raws.shape, None, dtype=object)
+        raws = self.raw(scale)
+        lo, hi = spec.range
+        out = np.full(raws.shape, -1, dtype=np.int8)
         if not spec.bands:
             return out
-        lo, hi = spec.range
 
-        def table(group: str | None) -> npt.NDArray[np.object_]:
-            return np.array([spec.level(x, group) for x in range(lo, hi + 1)], dtype=object)
+        def table(group: str | None) -> npt.NDArray[np.int8]:
+            return np.array(
+                [spec.level_rank(str(spec.level(x, group))) for x in range(lo, hi + 1)],
+                dtype=np.int8,
+            )
 
         if not isinstance(self.norm_groups, tuple):
-            out[:] = table(self.norm_groups)[raws - lo]
-            return out
+            return table(self.norm_groups)[raws - lo]
         groups = np.array(self.norm_groups, dtype=object)
         for group in dict.fromkeys(self.norm_groups):
             rows = groups == group
@@ -100,14 +115,15 @@ class BatchResult:
 
     def level(self, scale: str) -> npt.NDArray[np.object_]:
         """Level names of ``scale`` (``None`` where the scale has no levels)."""
-        return self._level_of(scale, self.raw(scale))
+        names = np.array([*self.compiled.instrument.scales[scale].levels, None], dtype=object)
+        return names[self.level_codes(scale)]
 
     def scaled(self, scale: str) -> IntArray | None:
         """Scaled scores of ``scale``, or ``None`` when it has no scaling."""
         spec = self.compiled.instrument.scales[scale]
         if spec.scaled is None:
             return None
-        return np.asarray(spec.scaled, dtype=np.int64)[self.raw(scale) - spec.range[0]]
+        return np.asarray(spec.scaled, dtype=np.int32)[self.raw(scale) - spec.range[0]]
 
     def flag(self, scale: str) -> BoolArray | None:
         """Flags of ``scale``, or ``None`` when it has no flag."""
@@ -129,11 +145,15 @@ class BatchResult:
     def row(self, i: int) -> dict[str, Any]:
         """Case ``i`` in the form :func:`summarize` gives a single result."""
         inst = self.compiled.instrument
-        group = self._groups()[i]
+        group = self._group(i)
+        lows, highs = self.totals[i], self.totals[i]
+        if self.provisional[i]:
+            k = int(np.searchsorted(self.bounded_rows, i))
+            lows, highs = self.bounded_lows[k], self.bounded_highs[k]
         scales = {}
         for sid, spec in inst.scales.items():
             j = self._target(sid)
-            raw, lo, hi = int(self.totals[i, j]), int(self.lows[i, j]), int(self.highs[i, j])
+            raw, lo, hi = int(self.totals[i, j]), int(lows[j]), int(highs[j])
             scales[sid] = {
                 "raw": raw,
                 "level": spec.level(raw, group),
@@ -151,8 +171,8 @@ class BatchResult:
             domains[d.id] = {
                 "total": total,
                 "need": d.need(total),
-                "min": int(self.lows[i, j]),
-                "max": int(self.highs[i, j]),
+                "min": int(lows[j]),
+                "max": int(highs[j]),
             }
         return {"scales": scales, "domains": domains, "provisional": bool(self.provisional[i])}
 
@@ -209,59 +229,114 @@ def score_batch(
     compiled = (
         instrument if isinstance(instrument, CompiledInstrument) else compile_instrument(instrument)
     )
-    inst = compiled.instrument
-    values, missing = answer_matrix(compiled, data)
+    values = answer_matrix(compiled, data)
     n = values.shape[0]
-    groups = norm_groups(inst, norm_group, n, case_ids)
+    groups = norm_groups(compiled.instrument, norm_group, n, case_ids)
     ids = tuple(case_ids) if case_ids is not None else None
     if ids is not None and len(ids) != n:
         msg = f"case_ids: got {len(ids)} ids, expected one per row ({n})"
         raise ScoringInputError(msg, item="case_ids", value=len(ids), expected=str(n))
-    codes = outcome_codes(compiled, values, missing, ids)
-    scored_missing = missing & compiled.scored
-    any_missing = scored_missing.any(axis=1)
-    if any_missing.any():
-        _check_omissions(compiled, scored_missing, ids)
-
-    # answered points: yes/no items by one matrix product, the others by look-up
-    linear_cols = [j for j, t in enumerate(compiled.tables) if t is None]
-    totals = np.zeros((n, len(compiled.targets)), dtype=np.int64)
-    if linear_cols:
-        yes = codes if len(linear_cols) == codes.shape[1] else codes[:, linear_cols]
-        weights = compiled.linear[linear_cols].astype(np.float32)
-        totals += np.rint(yes.astype(np.float32) @ weights).astype(np.int64)
-    for j, table in enumerate(compiled.tables):
-        if table is not None:
-            totals += table[codes[:, j]]
-    truth, known = terms(compiled, values, missing)
-    if compiled.term_points.size:
-        totals += (truth & known).astype(np.int64) @ compiled.term_points
-
-    lows, highs = totals.copy(), totals.copy()
-    if any_missing.any():
-        rows = np.flatnonzero(any_missing)
-        open_terms = ~known[rows] & (compiled.term_points != 0).any(axis=1)
-        entangled = open_terms.any(axis=1)
-        simple = rows[~entangled]
-        m = scored_missing[simple].astype(np.int64)
-        lows[simple] += m @ compiled.min_points
-        highs[simple] += m @ compiled.max_points
-        for i in rows[entangled]:
-            lows[i], highs[i] = _row_bounds(compiled, values[i], missing[i])
-        totals[rows] = np.clip(totals[rows], lows[rows], highs[rows])
+    totals = np.empty((n, len(compiled.targets)), dtype=np.int32)
+    provisional = np.zeros(n, dtype=bool)
+    rows: list[IntArray] = []
+    lows: list[IntArray] = []
+    highs: list[IntArray] = []
+    for start in range(0, n, CHUNK):
+        part = _score_rows(compiled, values[start : start + CHUNK], start, ids)
+        totals[start : start + CHUNK] = part.totals
+        if part.rows.size:
+            provisional[part.rows + start] = True
+            rows.append(part.rows + start)
+            lows.append(part.lows)
+            highs.append(part.highs)
+    width = len(compiled.targets)
     return BatchResult(
         compiled=compiled,
         totals=totals,
-        lows=lows,
-        highs=highs,
-        provisional=np.asarray(any_missing, dtype=bool),
+        provisional=provisional,
+        bounded_rows=_stack(rows, (0,)),
+        bounded_lows=_stack(lows, (0, width)),
+        bounded_highs=_stack(highs, (0, width)),
         norm_groups=groups,
         case_ids=ids,
     )
 
 
+def _stack(parts: list[IntArray], empty: tuple[int, ...]) -> IntArray:
+    if not parts:
+        return np.zeros(empty, dtype=np.int32)
+    out: IntArray = np.concatenate(parts).astype(np.int32, copy=False)
+    return out
+
+
+@attrs.frozen(eq=False)
+class _Part:
+    totals: IntArray
+    rows: IntArray  # provisional rows, relative to the chunk
+    lows: IntArray
+    highs: IntArray
+
+
+def _score_rows(
+    compiled: CompiledInstrument,
+    values: npt.NDArray[Any],
+    offset: int,
+    ids: tuple[str, ...] | None,
+) -> _Part:
+    """Score one chunk of rows (small enough for its temporaries to stay in cache)."""
+    n, width = values.shape[0], len(compiled.targets)
+    fast = compiled.all_linear and values.dtype == np.int8
+    if fast:
+        codes, missing = yes_no_codes(compiled, values, offset, ids)
+    else:
+        missing = np.isnan(values) if values.dtype.kind == "f" else values == -1
+        codes = outcome_codes(compiled, values, missing, offset, ids)
+    scored_missing = None if missing is None else missing & compiled.scored
+    any_missing = np.zeros(n, dtype=bool) if scored_missing is None else scored_missing.any(axis=1)
+    provisional = np.flatnonzero(any_missing)
+    if provisional.size:
+        assert scored_missing is not None
+        _check_omissions(compiled, scored_missing, offset, ids)
+
+    # answered points: yes/no items by one matrix product, the others by look-up
+    totals = np.zeros((n, width), dtype=np.int32)
+    linear = compiled.linear_columns
+    if linear.size:
+        yes = codes if fast else codes[:, linear]
+        totals += (yes.astype(np.float32) @ compiled.linear_weights).astype(np.int32)
+    for j, table in enumerate(compiled.tables):
+        if table is not None:
+            totals += table[codes[:, j]]
+    if compiled.term_points.size:
+        if missing is None:
+            missing = np.zeros(values.shape, dtype=bool)
+        truth, known = terms(compiled, values, missing)
+        totals += (truth & known).astype(np.int32) @ compiled.term_points
+    else:
+        known = np.ones((n, 0), dtype=bool)
+
+    lows = totals[provisional].copy()
+    highs = totals[provisional].copy()
+    if provisional.size:
+        assert scored_missing is not None
+        assert missing is not None
+        open_terms = ~known[provisional] & (compiled.term_points != 0).any(axis=1)
+        entangled = open_terms.any(axis=1)
+        m = scored_missing[provisional[~entangled]].astype(np.int32)
+        lows[~entangled] += m @ compiled.min_points
+        highs[~entangled] += m @ compiled.max_points
+        for k in np.flatnonzero(entangled):
+            i = provisional[k]
+            lows[k], highs[k] = _row_bounds(compiled, values[i], missing[i])
+        totals[provisional] = np.clip(totals[provisional], lows, highs)
+    return _Part(totals=totals, rows=provisional, lows=lows, highs=highs)
+
+
 def _check_omissions(
-    compiled: CompiledInstrument, scored_missing: BoolArray, ids: tuple[str, ...] | None
+    compiled: CompiledInstrument,
+    scored_missing: BoolArray,
+    offset: int,
+    ids: tuple[str, ...] | None,
 ) -> None:
     inst = compiled.instrument
     items = inst.items
@@ -273,7 +348,7 @@ def _check_omissions(
             names = [
                 items[j].id for j in np.flatnonzero(scored_missing[row] & compiled.feeds[:, s])
             ]
-            _raise_omission(f"scale {sid}", names, scale.max_omitted, where(ids, row))
+            _raise_omission(f"scale {sid}", names, scale.max_omitted, where(ids, offset + row))
     for domain in inst.domains:
         if domain.max_omitted is None:
             continue
@@ -283,7 +358,9 @@ def _check_omissions(
         if over.size:
             row = int(over[0])
             names = [items[j].id for j in np.flatnonzero(scored_missing[row] & cols)]
-            _raise_omission(f"domain {domain.id}", names, domain.max_omitted, where(ids, row))
+            _raise_omission(
+                f"domain {domain.id}", names, domain.max_omitted, where(ids, offset + row)
+            )
 
 
 def _raise_omission(scope: str, names: list[str], limit: int, where: str) -> None:

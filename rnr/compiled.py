@@ -9,7 +9,7 @@ outcome row up. Terms are evaluated on whole columns with Kleene logic.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import numpy as np
@@ -20,9 +20,16 @@ from rnr.errors import ScoringInputError
 from rnr.instrument import Instrument, Item
 from rnr.scoring import check_norm_group
 
-__all__ = ["CompiledInstrument", "answer_matrix", "compile_instrument", "outcome_codes", "terms"]
+__all__ = [
+    "CompiledInstrument",
+    "answer_matrix",
+    "compile_instrument",
+    "outcome_codes",
+    "terms",
+    "yes_no_codes",
+]
 
-IntArray = npt.NDArray[np.int64]
+IntArray = npt.NDArray[np.int32] | npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 
@@ -41,6 +48,13 @@ class CompiledInstrument:
     term_points: IntArray  # (n_terms, n_targets)
     feeds: BoolArray  # (n_items, n_scales): item can change the scale
     scored: BoolArray  # (n_items,) not a strength item
+    linear_columns: IntArray  # the boolean items' columns
+    linear_weights: npt.NDArray[np.float32]  # (len(linear_columns), n_targets)
+
+    @property
+    def all_linear(self) -> bool:
+        """Every item is yes/no, so the whole score is one matrix product."""
+        return len(self.linear_columns) == len(self.instrument.items)
 
     @property
     def n_scales(self) -> int:
@@ -64,30 +78,31 @@ def compile_instrument(instrument: Instrument) -> CompiledInstrument:
         ]
 
     n_items, n_targets = len(instrument.items), len(targets)
-    linear = np.zeros((n_items, n_targets), dtype=np.int64)
+    linear = np.zeros((n_items, n_targets), dtype=np.int32)
     tables: list[IntArray | None] = []
     edges: list[IntArray | None] = []
-    lo = np.zeros((n_items, n_targets), dtype=np.int64)
-    hi = np.zeros((n_items, n_targets), dtype=np.int64)
+    lo = np.zeros((n_items, n_targets), dtype=np.int32)
+    hi = np.zeros((n_items, n_targets), dtype=np.int32)
     for j, item in enumerate(instrument.items):
-        rows = np.array([vector(o.points, item.domain) for o in item.outcomes], dtype=np.int64)
+        rows = np.array([vector(o.points, item.domain) for o in item.outcomes], dtype=np.int32)
         lo[j], hi[j] = rows.min(axis=0), rows.max(axis=0)
         if item.kind == "boolean":
             linear[j] = rows[1]
             tables.append(None)
         else:
-            tables.append(np.vstack([rows, np.zeros((1, n_targets), dtype=np.int64)]))
+            tables.append(np.vstack([rows, np.zeros((1, n_targets), dtype=np.int32)]))
         if item.kind in ("count", "age"):
             edges.append(np.array([o.lo for o in item.outcomes], dtype=np.int64))
         else:
             edges.append(None)
     term_points = np.array(
-        [vector(t.points, t.domain) for t in instrument.terms], dtype=np.int64
+        [vector(t.points, t.domain) for t in instrument.terms], dtype=np.int32
     ).reshape(len(instrument.terms), n_targets)
     feeds = np.array(
         [[instrument.feeds(i, s) for s in scale_ids] for i in instrument.items], dtype=bool
     ).reshape(n_items, len(scale_ids))
     scored = np.array([not i.strength for i in instrument.items], dtype=bool)
+    linear_columns = np.array([j for j, t in enumerate(tables) if t is None], dtype=np.int64)
     return CompiledInstrument(
         instrument=instrument,
         targets=targets,
@@ -99,13 +114,15 @@ def compile_instrument(instrument: Instrument) -> CompiledInstrument:
         term_points=term_points,
         feeds=feeds,
         scored=scored,
+        linear_columns=linear_columns,
+        linear_weights=linear[linear_columns].astype(np.float32),
     )
 
 
 def answer_matrix(
     compiled: CompiledInstrument, data: npt.ArrayLike | Mapping[str, Any]
-) -> tuple[npt.NDArray[Any], BoolArray]:
-    """The answers as a 2-D numeric array and the mask of omitted answers."""
+) -> npt.NDArray[Any]:
+    """The answers as a 2-D numeric array: floats with NaN, or integers with -1, omitted."""
     items = compiled.instrument.items
     if isinstance(data, Mapping):
         unknown = [k for k in data if not compiled.instrument.has_item(k)]
@@ -125,7 +142,7 @@ def answer_matrix(
         for j, item in enumerate(items):
             if item.id in data:
                 values[:, j] = _column(item, data[item.id])
-        return values, np.isnan(values)
+        return values
     array = np.asarray(data)
     if array.ndim != 2 or array.shape[1] != len(items):
         msg = (
@@ -137,17 +154,21 @@ def answer_matrix(
         return answer_matrix(compiled, {item.id: array[:, j] for j, item in enumerate(items)})
     if array.dtype == bool:
         array = array.astype(np.int8)
-    if np.issubdtype(array.dtype, np.floating):
-        return array, np.isnan(array)
-    if np.issubdtype(array.dtype, np.integer):
-        return array, array == -1
+    if array.dtype.kind in "fiu":
+        return array
     msg = f"got an array of dtype {array.dtype}, expected numbers"
     raise ScoringInputError(msg, item="data", value=str(array.dtype), expected="a numeric array")
 
 
 def _column(item: Item, column: Any) -> FloatArray:
     """One mapping column as floats with NaN for omitted; categories to codes."""
-    col = np.asarray(column, dtype=object) if item.kind == "categorical" else column
+    numeric = np.asarray(column) if not isinstance(column, list | tuple) else None
+    if numeric is not None and numeric.dtype.kind in "biuf":
+        out_numeric = numeric.astype(np.float64)
+        if numeric.dtype.kind in "iu":
+            out_numeric[numeric == -1] = np.nan
+        return out_numeric
+    col = np.asarray(column, dtype=object)
     out = np.empty(len(col), dtype=np.float64)
     for k, v in enumerate(col):
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -191,61 +212,88 @@ def where(ids: tuple[str, ...] | None, row: int) -> str:
     return ids[row] if ids is not None else f"row {row}"
 
 
+def yes_no_codes(
+    compiled: CompiledInstrument,
+    values: npt.NDArray[np.int8],
+    offset: int,
+    ids: tuple[str, ...] | None,
+) -> tuple[npt.NDArray[np.int8], BoolArray | None]:
+    """Fast path for all-yes/no instruments in int8: check with two reductions.
+
+    Returns the 0/1 codes (omitted as 0) and the omission mask, or ``None``
+    when nothing is omitted.
+    """
+    if not values.size:
+        return values, None
+    lo, hi = int(values.min()), int(values.max())
+    if lo < -1 or hi > 1:
+        _raise_bad(compiled, values, (values < -1) | (values > 1), offset, ids)
+    if lo == -1:
+        return np.maximum(values, 0), values == -1
+    return values, None
+
+
 def outcome_codes(
     compiled: CompiledInstrument,
     values: npt.NDArray[Any],
     missing: BoolArray,
+    offset: int,
     ids: tuple[str, ...] | None,
 ) -> npt.NDArray[Any]:
     """Outcome index of every answer (booleans stay 0/1); omitted → the zero row."""
     items = compiled.instrument.items
     n = values.shape[0]
-    linear = [j for j, t in enumerate(compiled.tables) if t is None]
-    if len(linear) == len(items) and values.dtype == np.int8:
-        bad = (values > 1) | (values < -1)
-        codes = np.where(missing, 0, values) if missing.any() else values
-    else:
-        codes = np.zeros(values.shape, dtype=np.int64)
-        bad = np.zeros(values.shape, dtype=bool)
-        for j, item in enumerate(items):
-            col, miss = values[:, j], missing[:, j]
-            ok_int = (
-                col == np.floor(col)
-                if np.issubdtype(col.dtype, np.floating)
-                else np.ones(n, dtype=bool)
-            )
-            if item.kind == "boolean":
-                bad[:, j] = ~miss & ~((col == 0) | (col == 1))
-                codes[:, j] = np.where(miss | bad[:, j], 0, col)
-                continue
-            if item.kind == "categorical":
-                lo, hi = 0, len(item.outcomes) - 1
-            else:
-                assert item.valid_range is not None
-                lo, hi_or_none = item.valid_range
-                hi = hi_or_none if hi_or_none is not None else np.iinfo(np.int64).max
-            with np.errstate(invalid="ignore"):
-                in_range = ok_int & (col >= lo) & (col <= hi)
-            bad[:, j] = ~miss & ~in_range
-            safe = np.where(miss | bad[:, j], lo, col).astype(np.int64)
-            edges = compiled.edges[j]
-            if edges is not None:
-                idx = np.searchsorted(edges, safe, side="right") - 1
-            elif item.kind == "rating":
-                idx = safe - lo
-            else:
-                idx = safe
-            codes[:, j] = np.where(miss, len(item.outcomes), idx)
-    if bad.any():
-        row, j = (int(x) for x in np.argwhere(bad)[0])
-        item = items[j]
-        value = values[row, j]
-        shown = value.item() if hasattr(value, "item") else value
-        msg = f"{where(ids, row)}: item {item.id}: got {shown!r}, expected {item.expected()}"
-        raise ScoringInputError(
-            msg, item=item.id, value=shown, expected=item.expected(), case_id=None
+    codes = np.zeros(values.shape, dtype=np.int64)
+    bad = np.zeros(values.shape, dtype=bool)
+    for j, item in enumerate(items):
+        col, miss = values[:, j], missing[:, j]
+        ok_int = (
+            col == np.floor(col)
+            if np.issubdtype(col.dtype, np.floating)
+            else np.ones(n, dtype=bool)
         )
+        if item.kind == "boolean":
+            bad[:, j] = ~miss & ~((col == 0) | (col == 1))
+            codes[:, j] = np.where(miss | bad[:, j], 0, col)
+            continue
+        if item.kind == "categorical":
+            lo, hi = 0, len(item.outcomes) - 1
+        else:
+            assert item.valid_range is not None
+            lo, hi_or_none = item.valid_range
+            hi = hi_or_none if hi_or_none is not None else np.iinfo(np.int64).max
+        with np.errstate(invalid="ignore"):
+            in_range = ok_int & (col >= lo) & (col <= hi)
+        bad[:, j] = ~miss & ~in_range
+        safe = np.where(miss | bad[:, j], lo, col).astype(np.int64)
+        edges = compiled.edges[j]
+        if edges is not None:
+            idx = np.searchsorted(edges, safe, side="right") - 1
+        elif item.kind == "rating":
+            idx = safe - lo
+        else:
+            idx = safe
+        codes[:, j] = np.where(miss, len(item.outcomes), idx)
+    if bad.any():
+        _raise_bad(compiled, values, bad, offset, ids)
     return codes
+
+
+def _raise_bad(
+    compiled: CompiledInstrument,
+    values: npt.NDArray[Any],
+    bad: BoolArray,
+    offset: int,
+    ids: tuple[str, ...] | None,
+) -> NoReturn:
+    """Raise for the first bad answer, naming its row, item, value and expectation."""
+    row, j = (int(x) for x in np.argwhere(bad)[0])
+    item = compiled.instrument.items[j]
+    shown = values[row, j].item()
+    if item.kind == "boolean" and shown in (0, 1):  # pragma: no cover - never bad
+        shown = bool(shown)
+    msg = f"{where(ids, offset + row)}: item {item.id}: got {shown!r}, expected {item.expected()}"
+    raise ScoringInputError(msg, item=item.id, value=shown, expected=item.expected())
 
 
 def terms(
