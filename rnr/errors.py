@@ -8,11 +8,14 @@ can act on the structured attributes.
 
     RnrError
     ├── DefinitionError          a data file (instrument, labels, cases) is malformed
-    │   └── InstrumentDefinitionError
+    │   ├── InstrumentDefinitionError
+    │   └── PolicyDefinitionError  a policy file (decision tables) is malformed
     ├── UnknownInstrumentError   no instrument with that id, version or date
     ├── ScoringInputError        a response, date or norm group is wrong
     │   └── OmissionError        more items omitted than the instrument allows
-    └── CaseFileError            a case file (JSON / JSON Lines) is malformed
+    ├── CaseFileError            a case file (JSON / JSON Lines) is malformed
+    ├── UnknownPolicyError       no policy with that id, version or date
+    └── DecisionInputError       a legal section, override or policy input is wrong
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ import attrs
 
 __all__ = [
     "CaseFileError",
+    "DecisionInputError",
     "DefinitionError",
     "InstrumentDefinitionError",
     "OmissionError",
+    "PolicyDefinitionError",
     "Problem",
     "RnrError",
     "ScoringInputError",
     "UnknownInstrumentError",
+    "UnknownPolicyError",
 ]
 
 
@@ -69,6 +75,10 @@ class DefinitionError(RnrError, ValueError):
 
 class InstrumentDefinitionError(DefinitionError):
     """An instrument file breaks the ``rnr.instrument/1`` format."""
+
+
+class PolicyDefinitionError(DefinitionError):
+    """A policy file breaks the ``rnr.policy/1`` format or its tables fail a check."""
 
 
 class UnknownInstrumentError(RnrError, LookupError):
@@ -167,3 +177,44 @@ class CaseFileError(RnrError, ValueError):
         if field:
             where += f": {field}"
         super().__init__(f"{where}: {message}")
+
+
+class UnknownPolicyError(RnrError, LookupError):
+    """No policy matches the requested id, version or date."""
+
+    def __init__(self, message: str, *, ref: str, known: Iterable[str] = ()) -> None:
+        self.ref = ref
+        self.known = tuple(known)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class DecisionInputError(RnrError, ValueError):
+    """A legal section, an override or a policy input cannot be used.
+
+    Attributes:
+        field: the dotted field at fault (``legal.sentence_days``, ``override.reason``).
+        value: the offending value.
+        expected: what would have been accepted.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str,
+        value: object = None,
+        expected: str | None = None,
+        case_id: str | None = None,
+    ) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        self.case_id = case_id
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        prefix = f"case {self.case_id}: " if self.case_id else ""
+        return f"{prefix}{self.args[0]}"

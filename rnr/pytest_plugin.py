@@ -1,35 +1,38 @@
-"""A pytest plugin that runs worked-case files (``rnr.cases/1``).
+"""A pytest plugin that runs worked-case files beside instruments and policies.
 
-Any ``tests/*.toml`` file whose ``schema`` is ``rnr.cases/1`` becomes one test
-per case, in the manner of OpenFisca's YAML tests: a failure prints the file,
-the case name and every mismatch. Registered as a ``pytest11`` entry point, so
-an agency's repository gets it by installing rnr.
+Any ``tests/*.toml`` file whose ``schema`` is ``rnr.cases/1`` (instrument
+cases) or ``rnr.policy-cases/1`` (policy cases) becomes one test per case, in
+the manner of OpenFisca's YAML tests: a failure prints the file, the case
+name and every mismatch. Registered as a ``pytest11`` entry point, so an
+agency's repository gets it by installing rnr.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from rnr.worked import WorkedCase, WorkedCaseFile, load_worked_cases, run_case
+from rnr.policy.worked import load_policy_cases, run_policy_case
+from rnr.worked import load_worked_cases, run_case
 
 __all__ = ["pytest_collect_file"]
 
-MARKER = b"rnr.cases/1"
+INSTRUMENT_CASES = b'"rnr.cases/1"'
+POLICY_CASES = b'"rnr.policy-cases/1"'
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    """Collect ``tests/*.toml`` files that declare ``schema = "rnr.cases/1"``."""
+    """Collect ``tests/*.toml`` files that declare a worked-case schema."""
     if file_path.suffix != ".toml" or file_path.parent.name != "tests":
         return None
     with file_path.open("rb") as fh:
         head = fh.read(4096)
-    if MARKER not in head:
-        return None
-    return WorkedCaseCollector.from_parent(parent, path=file_path)
+    if INSTRUMENT_CASES in head or POLICY_CASES in head:
+        return WorkedCaseCollector.from_parent(parent, path=file_path)
+    return None
 
 
 class WorkedCaseCollector(pytest.File):
@@ -37,22 +40,36 @@ class WorkedCaseCollector(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         """One item per case."""
-        cases = load_worked_cases(self.path)
-        for case in cases.cases:
-            yield WorkedCaseItem.from_parent(self, name=case.name, cases=cases, case=case)
+        head = self.path.read_bytes()[:4096]
+        check: Callable[[], list[str]]
+        if POLICY_CASES in head:
+            policy_cases = load_policy_cases(self.path)
+            for pcase in policy_cases.cases:
+                check = _bind(run_policy_case, policy_cases.load_policy, pcase)
+                yield WorkedCaseItem.from_parent(self, name=pcase.name, check=check)
+        else:
+            cases = load_worked_cases(self.path)
+            for case in cases.cases:
+                check = _bind(run_case, cases.load_instrument, case)
+                yield WorkedCaseItem.from_parent(self, name=case.name, check=check)
+
+
+def _bind(
+    run: Callable[[Any, Any], list[str]], load: Callable[[], Any], case: Any
+) -> Callable[[], list[str]]:
+    return lambda: run(load(), case)
 
 
 class WorkedCaseItem(pytest.Item):
     """One worked case."""
 
-    def __init__(self, *, cases: WorkedCaseFile, case: WorkedCase, **kwargs: Any) -> None:
+    def __init__(self, *, check: Callable[[], list[str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.cases = cases
-        self.case = case
+        self.check = check
 
     def runtest(self) -> None:
-        """Score the case and fail on any mismatch."""
-        problems = run_case(self.cases.load_instrument(), self.case)
+        """Run the case and fail on any mismatch."""
+        problems = self.check()
         if problems:
             raise WorkedCaseMismatchError(problems)
 
@@ -64,12 +81,12 @@ class WorkedCaseItem(pytest.Item):
         """File, case name, then each mismatch indented."""
         if isinstance(excinfo.value, WorkedCaseMismatchError):
             lines = "\n".join(f"    {p}" for p in excinfo.value.problems)
-            return f"{self.path}\n  case: {self.case.name}\n{lines}"
+            return f"{self.path}\n  case: {self.name}\n{lines}"
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:
         """Where the case lives."""
-        return self.path, 0, f"worked case: {self.case.name}"
+        return self.path, 0, f"worked case: {self.name}"
 
 
 class WorkedCaseMismatchError(AssertionError):

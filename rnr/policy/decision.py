@@ -1,0 +1,287 @@
+"""The decision: what a delegado acts on and a court can read, with its trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from rnr._frozen import frozen_map
+from rnr.errors import DecisionInputError
+from rnr.overrides import Override, parse_override
+
+__all__ = [
+    "Deadline",
+    "Decision",
+    "Fired",
+    "Intensity",
+    "Nearest",
+    "PolicyRef",
+    "Text",
+    "Warning",
+]
+
+
+@attrs.frozen
+class Text:
+    """A sentence in Spanish (the default) and English."""
+
+    es: str
+    en: str = ""
+
+    def __call__(self, lang: str = "es") -> str:
+        return self.en if lang == "en" and self.en else self.es
+
+
+@attrs.frozen
+class PolicyRef:
+    """Exactly which policy decided."""
+
+    id: str
+    version: str
+    sha256: str
+
+    def __str__(self) -> str:
+        return f"{self.id}@{self.version}"
+
+
+@attrs.frozen
+class Intensity:
+    """How much supervision and treatment the risk calls for."""
+
+    contacts_per_month: int
+    treatment_hours: int
+    components: tuple[str, ...] = ()
+    label: str = ""
+
+
+@attrs.frozen
+class Deadline:
+    """A legal or programme deadline and the rule that set it."""
+
+    name: str
+    date: dt.date
+    days: int
+    counted_from: str
+    rule: str
+    source: str
+
+
+@attrs.frozen
+class Warning:
+    """Something the delegado or the court should know (e.g. against the risk principle)."""
+
+    code: str
+    message: Text
+    source: str = ""
+
+
+@attrs.frozen
+class Fired:
+    """One rule that fired: the table, the rule, its condition, source and outputs."""
+
+    table: str
+    rule: str
+    condition: str
+    source: str
+    outputs: Mapping[str, Any] = attrs.field(converter=frozen_map)
+
+
+@attrs.frozen
+class Nearest:
+    """The nearest score change that would change the decision."""
+
+    direction: str
+    points: int
+    level: str
+    changes: Mapping[str, tuple[Any, Any]] = attrs.field(converter=frozen_map)
+    message: Text = Text("")
+
+
+@attrs.frozen
+class Decision:
+    """A frozen decision; :meth:`to_dict` / :meth:`from_dict` round-trip exactly."""
+
+    policy: PolicyRef
+    case_id: str | None
+    regime: str
+    sanction: str | None
+    sanction_status: str
+    eligible_sanctions: tuple[str, ...]
+    ineligible: Mapping[str, Text] = attrs.field(converter=frozen_map)
+    risk_level: str = ""
+    computed_risk_level: str = ""
+    override: Override | None = None
+    override_changed: bool = False
+    intensity: Intensity = Intensity(0, 0)
+    telematic_monitoring: bool = False
+    monitoring_reason: Text = Text("")
+    period_days: tuple[int, int] | None = None
+    deadlines: Mapping[str, Deadline] = attrs.field(converter=frozen_map, factory=dict)
+    attainment_threshold: int | None = None
+    fit: str = "not_applicable"
+    fit_message: Text = Text("")
+    warnings: tuple[Warning, ...] = ()
+    nearest: tuple[Nearest, ...] = ()
+    inputs: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
+    trace: tuple[Fired, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates ISO, sets as sorted lists)."""
+        return {
+            "case_id": self.case_id,
+            "policy": attrs.asdict(self.policy),
+            "regime": self.regime,
+            "sanction": self.sanction,
+            "sanction_status": self.sanction_status,
+            "eligible_sanctions": list(self.eligible_sanctions),
+            "ineligible": {k: _text(v) for k, v in self.ineligible.items()},
+            "risk_level": self.risk_level,
+            "computed_risk_level": self.computed_risk_level,
+            "override": self.override.to_dict() if self.override else None,
+            "override_changed": self.override_changed,
+            "intensity": {
+                "contacts_per_month": self.intensity.contacts_per_month,
+                "treatment_hours": self.intensity.treatment_hours,
+                "components": list(self.intensity.components),
+                "label": self.intensity.label,
+            },
+            "telematic_monitoring": self.telematic_monitoring,
+            "monitoring_reason": _text(self.monitoring_reason),
+            "period_days": list(self.period_days) if self.period_days else None,
+            "deadlines": {
+                k: {**attrs.asdict(d), "date": d.date.isoformat()}
+                for k, d in self.deadlines.items()
+            },
+            "attainment_threshold": self.attainment_threshold,
+            "fit": self.fit,
+            "fit_message": _text(self.fit_message),
+            "warnings": [
+                {"code": w.code, "message": _text(w.message), "source": w.source}
+                for w in self.warnings
+            ],
+            "nearest": [
+                {
+                    "direction": n.direction,
+                    "points": n.points,
+                    "level": n.level,
+                    "changes": {k: list(v) for k, v in n.changes.items()},
+                    "message": _text(n.message),
+                }
+                for n in self.nearest
+            ],
+            "inputs": {k: _plain(v) for k, v in self.inputs.items()},
+            "trace": [
+                {
+                    "table": f.table,
+                    "rule": f.rule,
+                    "condition": f.condition,
+                    "source": f.source,
+                    "outputs": {k: _plain(v) for k, v in f.outputs.items()},
+                }
+                for f in self.trace
+            ],
+        }
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Serialize to JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Decision:
+        """Rebuild a decision from :meth:`to_dict` output."""
+        try:
+            return cls(
+                policy=PolicyRef(**data["policy"]),
+                case_id=data["case_id"],
+                regime=data["regime"],
+                sanction=data["sanction"],
+                sanction_status=data["sanction_status"],
+                eligible_sanctions=tuple(data["eligible_sanctions"]),
+                ineligible={k: Text(**v) for k, v in data["ineligible"].items()},
+                risk_level=data["risk_level"],
+                computed_risk_level=data["computed_risk_level"],
+                override=parse_override(data["override"]) if data["override"] else None,
+                override_changed=data["override_changed"],
+                intensity=Intensity(
+                    data["intensity"]["contacts_per_month"],
+                    data["intensity"]["treatment_hours"],
+                    tuple(data["intensity"]["components"]),
+                    data["intensity"]["label"],
+                ),
+                telematic_monitoring=data["telematic_monitoring"],
+                monitoring_reason=Text(**data["monitoring_reason"]),
+                period_days=_pair(data["period_days"]),
+                deadlines={
+                    k: Deadline(**{**v, "date": dt.date.fromisoformat(v["date"])})
+                    for k, v in data["deadlines"].items()
+                },
+                attainment_threshold=data["attainment_threshold"],
+                fit=data["fit"],
+                fit_message=Text(**data["fit_message"]),
+                warnings=tuple(
+                    Warning(w["code"], Text(**w["message"]), w["source"]) for w in data["warnings"]
+                ),
+                nearest=tuple(
+                    Nearest(
+                        n["direction"],
+                        n["points"],
+                        n["level"],
+                        {k: tuple(v) for k, v in n["changes"].items()},
+                        Text(**n["message"]),
+                    )
+                    for n in data["nearest"]
+                ),
+                inputs={k: _unplain(v) for k, v in data["inputs"].items()},
+                trace=tuple(
+                    Fired(
+                        f["table"],
+                        f["rule"],
+                        f["condition"],
+                        f["source"],
+                        {k: _unplain(v) for k, v in f["outputs"].items()},
+                    )
+                    for f in data["trace"]
+                ),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            msg = f"not a serialized decision: {exc!r}"
+            raise DecisionInputError(
+                msg, field="decision", expected="Decision.to_dict() output"
+            ) from exc
+
+    @classmethod
+    def from_json(cls, text: str) -> Decision:
+        """Rebuild a decision from :meth:`to_json` output."""
+        return cls.from_dict(json.loads(text))
+
+
+def _pair(value: Any) -> tuple[int, int] | None:
+    return (int(value[0]), int(value[1])) if value else None
+
+
+def _text(t: Text) -> dict[str, str]:
+    return {"es": t.es, "en": t.en}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return {"set": sorted(value)}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _unplain(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"set"}:
+        return frozenset(value["set"])
+    if isinstance(value, dict) and set(value) == {"date"}:
+        return dt.date.fromisoformat(value["date"])
+    if isinstance(value, list):
+        return tuple(value)
+    return value

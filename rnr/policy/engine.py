@@ -1,0 +1,456 @@
+"""Decide: from a score and the legal context to intensity, legal fit and deadlines.
+
+The engine resolves the policy's typed inputs from *facts* (the score, the
+legal section, the override), runs every table, and assembles a frozen
+:class:`~rnr.policy.decision.Decision` whose trace names every rule that
+fired with its source. It never changes what the court imposed: a risk that
+calls for more or less than the sanction allows is reported as a mismatch.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from rnr.errors import DecisionInputError
+from rnr.legal import LegalContext
+from rnr.overrides import Override
+from rnr.policy.decision import (
+    Deadline,
+    Decision,
+    Fired,
+    Intensity,
+    Nearest,
+    PolicyRef,
+    Text,
+    Warning,
+)
+from rnr.policy.model import Policy
+from rnr.policy.tables import Rule, Table
+from rnr.result import ScoreResult
+
+__all__ = ["add_months", "decide", "decide_facts", "facts", "resolve_inputs"]
+
+DATE_FIELDS = ("entry_date", "sentence_date", "assessed_on")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months, clamped to the month's last day.
+
+    >>> add_months(dt.date(2024, 8, 31), 6)
+    datetime.date(2025, 2, 28)
+    """
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def facts(result: ScoreResult, *, risk_level: str | None = None) -> dict[str, Any]:
+    """The score-derived facts a policy input may read, by name.
+
+    ``risk_level`` replaces the computed level (an override, or a what-if).
+    """
+    computed = result.risk_level
+    out: dict[str, Any] = {
+        "risk_level": risk_level if risk_level is not None else computed,
+        "computed_risk_level": computed,
+        "criminogenic_needs": frozenset(result.criminogenic_needs),
+        "high_needs": sum(
+            1 for d in result.domains.values() if d.factor == "dynamic" and d.need == "high"
+        ),
+        "assessed_on": result.assessed_on,
+    }
+    for domain in result.domains.values():
+        out[f"need.{domain.id}"] = domain.need
+    for scale in result.scales.values():
+        out[f"flag.{scale.id}"] = scale.flag
+        out[f"level.{scale.id}"] = scale.level
+    return out
+
+
+def resolve_inputs(
+    policy: Policy, known: Mapping[str, Any], *, case_id: str | None = None
+) -> dict[str, Any]:
+    """The value of every policy input, checked against its type.
+
+    Raises:
+        DecisionInputError: a fact is missing or has a value the input does not accept.
+    """
+    values: dict[str, Any] = {}
+    for name, spec in policy.inputs.items():
+        value = known.get(spec.source)
+        if value is None:
+            msg = (
+                f"{spec.source}: missing, expected {spec.expected()} (input {name} of {policy.ref})"
+            )
+            raise DecisionInputError(
+                msg, field=spec.source, expected=spec.expected(), case_id=case_id
+            )
+        if not spec.accepts(value):
+            shown = sorted(value) if isinstance(value, frozenset) else value
+            msg = (
+                f"{spec.source}: got {shown!r}, expected {spec.expected()}"
+                f" (input {name} of {policy.ref})"
+            )
+            raise DecisionInputError(
+                msg, field=spec.source, value=value, expected=spec.expected(), case_id=case_id
+            )
+        values[name] = value
+    return values
+
+
+def decide(
+    result: ScoreResult,
+    legal: LegalContext,
+    policy: Policy,
+    *,
+    override: Override | None = None,
+    case_id: str | None = None,
+) -> Decision:
+    """Decide one case under ``policy``.
+
+    Args:
+        result: the score (its primary scale's level is the risk level).
+        legal: the legal context (the case file's ``legal`` section).
+        policy: the policy version to apply.
+        override: a professional override of the risk level, if any.
+        case_id: carried into the decision and error messages.
+
+    Raises:
+        DecisionInputError: the regime, instrument, override or a legal field
+            does not fit the policy.
+    """
+    case_id = case_id if case_id is not None else result.case_id
+    if legal.regime != policy.regime:
+        msg = (
+            f"legal.regime: got {legal.regime!r}, expected {policy.regime!r} (policy {policy.ref})"
+        )
+        raise DecisionInputError(
+            msg, field="legal.regime", value=legal.regime, expected=policy.regime, case_id=case_id
+        )
+    if policy.instruments and result.instrument.id not in policy.instruments:
+        expected = ", ".join(policy.instruments)
+        msg = (
+            f"instrument {result.instrument.id!r} is not one policy {policy.ref} reads;"
+            f" expected {expected}"
+        )
+        raise DecisionInputError(
+            msg, field="instrument", value=result.instrument.id, expected=expected, case_id=case_id
+        )
+    computed = result.risk_level
+    effective = computed
+    if override is not None:
+        effective = _check_override(policy, override, computed, case_id)
+    known = facts(result, risk_level=effective)
+    decision = decide_facts(policy, known, legal, assessed_on=result.assessed_on, case_id=case_id)
+    values = decision.inputs
+    nearest = (
+        _nearest(
+            policy, result=result, legal=legal, values=values, decision=decision, case_id=case_id
+        )
+        if override is None
+        else ()
+    )
+    return _with(
+        decision,
+        computed_risk_level=computed or "",
+        override=override,
+        override_changed=override is not None and effective != computed,
+        nearest=nearest,
+    )
+
+
+def decide_facts(
+    policy: Policy,
+    known: Mapping[str, Any],
+    legal: LegalContext,
+    *,
+    assessed_on: dt.date,
+    case_id: str | None = None,
+) -> Decision:
+    """Decide from facts given directly (worked cases, what-if on a cohort).
+
+    ``known`` maps fact names (``risk_level``, ``high_needs``, ...) to values;
+    the ``legal.*`` facts are taken from ``legal``.
+    """
+    if legal.regime != policy.regime:
+        msg = (
+            f"legal.regime: got {legal.regime!r}, expected {policy.regime!r} (policy {policy.ref})"
+        )
+        raise DecisionInputError(
+            msg, field="legal.regime", value=legal.regime, expected=policy.regime, case_id=case_id
+        )
+    merged = dict(known)
+    merged.setdefault("computed_risk_level", merged.get("risk_level"))
+    merged.setdefault("assessed_on", assessed_on)
+    for key in legal.to_dict():
+        merged[f"legal.{key}"] = getattr(legal, key)
+    values = resolve_inputs(policy, merged, case_id=case_id)
+    decision = _assemble(policy, values, legal, assessed_on, case_id)
+    return _with(decision, computed_risk_level=str(merged.get("computed_risk_level") or ""))
+
+
+def _with(decision: Decision, **changes: Any) -> Decision:
+    return attrs.evolve(decision, **changes)
+
+
+def _check_override(
+    policy: Policy, override: Override, computed: str | None, case_id: str | None
+) -> str:
+    levels = policy.inputs["risk_level"].values if "risk_level" in policy.inputs else ()
+    if override.to_level not in levels:
+        expected = ", ".join(levels)
+        msg = f"override.to_level: got {override.to_level!r}, expected one of {expected}"
+        raise DecisionInputError(
+            msg,
+            field="override.to_level",
+            value=override.to_level,
+            expected=expected,
+            case_id=case_id,
+        )
+    if computed in levels:
+        moved = levels.index(override.to_level) - levels.index(computed)
+        if (moved > 0) != (override.direction == "up") or moved == 0:
+            msg = (
+                f"override.direction: got {override.direction!r} from {computed} to "
+                f"{override.to_level}, expected "
+                + ("up" if moved > 0 else "down" if moved < 0 else "a different level")
+            )
+            raise DecisionInputError(
+                msg,
+                field="override.direction",
+                value=override.direction,
+                expected="a consistent direction",
+                case_id=case_id,
+            )
+    return override.to_level
+
+
+def _run(table: Table, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Rule]]:
+    """Outputs and the rules that decided (all matches for collect tables)."""
+    result = table.evaluate({k: values[k] for k in table.inputs})
+    if result is None:
+        return {}, []
+    fired = [r for r in table.rules if r.id in result.fired]
+    return dict(result.outputs), fired
+
+
+def _fired(table: Table, rules: list[Rule]) -> list[Fired]:
+    return [Fired(table.id, r.id, r.describe(), r.source, r.then) for r in rules]
+
+
+def _note(rule: Rule | None) -> Text:
+    if rule is None:
+        return Text("")
+    return Text(rule.note.get("es", ""), rule.note.get("en", ""))
+
+
+def _assemble(
+    policy: Policy,
+    values: Mapping[str, Any],
+    legal: LegalContext,
+    assessed_on: dt.date,
+    case_id: str | None,
+) -> Decision:
+    trace: list[Fired] = []
+    eligible: list[str] = []
+    ineligible: dict[str, Text] = {}
+    for sanction in policy.sanctions:
+        table = policy.eligibility_table(sanction)
+        out, rules = _run(table, values)
+        trace += _fired(table, rules)
+        if out.get("eligible"):
+            eligible.append(sanction)
+        else:
+            ineligible[sanction] = _note(rules[0] if rules else None)
+
+    out, rules = _run(policy.tables["intensity"], values)
+    trace += _fired(policy.tables["intensity"], rules)
+    components = tuple(out["components"])
+    if "components" in policy.tables:
+        extra, extra_rules = _run(policy.tables["components"], values)
+        trace += _fired(policy.tables["components"], extra_rules)
+        components = tuple(dict.fromkeys(components + tuple(extra.get("components", ()))))
+    intensity = Intensity(
+        out["contacts_per_month"], out["treatment_hours"], components, str(out.get("label", ""))
+    )
+    mon, mon_rules = _run(policy.tables["monitoring"], values)
+    trace += _fired(policy.tables["monitoring"], mon_rules)
+    period, period_rules = _run(policy.tables["period"], values)
+    trace += _fired(policy.tables["period"], period_rules)
+    period_days = None
+    if period.get("equals_sentence") and legal.sentence_days:
+        period_days = (legal.sentence_days, legal.sentence_days)
+    elif period.get("max_months"):
+        period_days = (period["min_months"] * 30, period["max_months"] * 30)
+    fit, fit_rules = _run(policy.tables["fit"], values)
+    trace += _fired(policy.tables["fit"], fit_rules)
+
+    deadlines = _deadlines(
+        policy, values=values, legal=legal, assessed_on=assessed_on, trace=trace, case_id=case_id
+    )
+    warnings = []
+    if "warnings" in policy.tables:
+        table = policy.tables["warnings"]
+        for rule in table.matching({k: values[k] for k in table.inputs}):
+            trace += _fired(table, [rule])
+            warnings.append(Warning(str(rule.then["warning"]), _note(rule), rule.source))
+    if legal.sanction and legal.sanction in policy.sanctions and legal.sanction not in eligible:
+        reason = ineligible[legal.sanction]
+        warnings.append(
+            Warning(
+                "sanction_not_eligible",
+                Text(
+                    f"La sanción {legal.sanction} no cumple los requisitos: {reason.es}",
+                    f"The sanction {legal.sanction} does not meet the requirements: {reason.en}",
+                ),
+                policy.ref,
+            )
+        )
+    threshold = policy.params.get(f"attainment_{(legal.sanction or '').lower()}")
+    return Decision(
+        policy=PolicyRef(policy.id, policy.version, policy.sha256),
+        case_id=case_id,
+        regime=policy.regime,
+        sanction=legal.sanction,
+        sanction_status=legal.sanction_status,
+        eligible_sanctions=tuple(eligible),
+        ineligible=ineligible,
+        risk_level=str(values.get("risk_level", "")),
+        intensity=intensity,
+        telematic_monitoring=bool(mon.get("telematic_monitoring")),
+        monitoring_reason=_note(mon_rules[0] if mon_rules else None),
+        period_days=period_days,
+        deadlines=deadlines,
+        attainment_threshold=int(threshold.value)
+        if threshold and isinstance(threshold.value, int)
+        else None,
+        fit=str(fit.get("fit", "not_applicable")),
+        fit_message=_note(fit_rules[0] if fit_rules else None),
+        warnings=tuple(warnings),
+        inputs=values,
+        trace=tuple(trace),
+    )
+
+
+def _deadlines(
+    policy: Policy,
+    *,
+    values: Mapping[str, Any],
+    legal: LegalContext,
+    assessed_on: dt.date,
+    trace: list[Fired],
+    case_id: str | None,
+) -> dict[str, Deadline]:
+    deadlines: dict[str, Deadline] = {}
+    dates = {
+        "entry_date": legal.entry_date,
+        "sentence_date": legal.sentence_date,
+        "assessed_on": assessed_on,
+    }
+    table = policy.tables["deadlines"]
+    for rule in table.matching({k: values[k] for k in table.inputs}):
+        trace += _fired(table, [rule])
+        name, days, start = (
+            str(rule.then["deadline"]),
+            int(rule.then["days"]),
+            str(rule.then["counted_from"]),
+        )
+        base = dates.get(start)
+        if base is None:
+            msg = (
+                f"legal.{start}: missing, expected a date YYYY-MM-DD"
+                f" (deadline {name}, rule {rule.id})"
+            )
+            raise DecisionInputError(
+                msg, field=f"legal.{start}", expected="YYYY-MM-DD", case_id=case_id
+            )
+        extra = 0
+        limit = rule.then.get("suspension_max_days")
+        if isinstance(limit, int) and legal.exam_suspension_days:
+            if legal.exam_suspension_days > limit:
+                msg = (
+                    f"legal.exam_suspension_days: got {legal.exam_suspension_days},"
+                    " expected at most "
+                    f"{limit} (rule {rule.id}: {rule.source})"
+                )
+                raise DecisionInputError(
+                    msg,
+                    field="legal.exam_suspension_days",
+                    value=legal.exam_suspension_days,
+                    expected=f"<= {limit}",
+                    case_id=case_id,
+                )
+            extra = legal.exam_suspension_days
+        deadlines[name] = Deadline(
+            name, base + dt.timedelta(days=days + extra), days + extra, start, rule.id, rule.source
+        )
+    months, rules = _run(policy.tables["reassessment"], values)
+    trace += _fired(policy.tables["reassessment"], rules)
+    start_day = legal.entry_date or assessed_on
+    if months:
+        rule = rules[0]
+        n = int(months["months"])
+        deadlines["next_reassessment"] = Deadline(
+            "next_reassessment",
+            add_months(max(start_day, assessed_on), n),
+            n * 30,
+            "entry_date" if legal.entry_date and legal.entry_date >= assessed_on else "assessed_on",
+            rule.id,
+            rule.source,
+        )
+    return deadlines
+
+
+def _nearest(
+    policy: Policy,
+    *,
+    result: ScoreResult,
+    legal: LegalContext,
+    values: Mapping[str, Any],
+    decision: Decision,
+    case_id: str | None,
+) -> tuple[Nearest, ...]:
+    """What the nearest change of score, up and down, would change in the decision."""
+    scale = result.scales[result.primary_scale]
+    out = []
+    for direction, step in (("up", scale.up), ("down", scale.down)):
+        if step is None or step.level is None or step.level == scale.level:
+            continue
+        if step.level not in policy.inputs["risk_level"].values:
+            continue
+        other = _assemble(
+            policy, {**values, "risk_level": step.level}, legal, result.assessed_on, case_id
+        )
+        changes: dict[str, tuple[Any, Any]] = {}
+        for field in ("contacts_per_month", "treatment_hours"):
+            a, b = getattr(decision.intensity, field), getattr(other.intensity, field)
+            if a != b:
+                changes[field] = (a, b)
+        if decision.telematic_monitoring != other.telematic_monitoring:
+            changes["telematic_monitoring"] = (
+                decision.telematic_monitoring,
+                other.telematic_monitoring,
+            )
+        if decision.fit != other.fit:
+            changes["fit"] = (decision.fit, other.fit)
+        word_es = "más" if direction == "up" else "menos"
+        word_en = "more" if direction == "up" else "fewer"
+        tail_es = "".join(f", {k.replace('_', ' ')} {v[1]}" for k, v in changes.items())
+        out.append(
+            Nearest(
+                direction,
+                step.points,
+                step.level,
+                changes,
+                Text(
+                    f"{step.points} punto(s) {word_es} darían riesgo {step.level}{tail_es}",
+                    f"{step.points} {word_en} point(s) would give {step.level} risk{tail_es}",
+                ),
+            )
+        )
+    return tuple(out)
