@@ -4,6 +4,7 @@ A policy is a dated, cited set of decision tables (``plans/policies/<id>/
 <effective-date>.toml``); :func:`decide` applies one to a scored case.
 """
 
+from rnr.policy.cohort import Change, CohortCase, WhatIf, compare, decide_many
 from rnr.policy.decision import (
     Deadline,
     Decision,
@@ -14,12 +15,15 @@ from rnr.policy.decision import (
     Text,
     Warning,
 )
-from rnr.policy.engine import add_months, decide
+from rnr.policy.engine import add_months, decide, decide_facts
+from rnr.policy.library import PolicyLibrary, policy_library
 from rnr.policy.loader import check_table, load_policy, parse_policy
 from rnr.policy.model import Param, Policy
 from rnr.policy.tables import InputSpec, OutputSpec, Rule, Table, Test
 
 __all__ = [
+    "Change",
+    "CohortCase",
     "Deadline",
     "Decision",
     "Fired",
@@ -29,15 +33,21 @@ __all__ = [
     "OutputSpec",
     "Param",
     "Policy",
+    "PolicyLibrary",
     "PolicyRef",
     "Rule",
     "Table",
     "Test",
     "Text",
     "Warning",
+    "WhatIf",
     "add_months",
     "check_table",
+    "compare",
     "decide",
+    "decide_facts",
+    "decide_many",
     "load_policy",
     "parse_policy",
+    "policy_library",
 ]

@@ -33,7 +33,14 @@ from rnr.policy.model import Policy
 from rnr.policy.tables import Rule, Table
 from rnr.result import ScoreResult
 
-__all__ = ["add_months", "decide", "decide_facts", "facts", "resolve_inputs"]
+__all__ = [
+    "add_months",
+    "compute_deadlines",
+    "decide",
+    "decide_facts",
+    "facts",
+    "resolve_inputs",
+]
 
 DATE_FIELDS = ("entry_date", "sentence_date", "assessed_on")
 
@@ -404,6 +411,20 @@ def _deadlines(
             rule.source,
         )
     return deadlines
+
+
+def compute_deadlines(
+    policy: Policy,
+    values: Mapping[str, Any],
+    legal: LegalContext,
+    *,
+    assessed_on: dt.date,
+    case_id: str | None = None,
+) -> dict[str, Deadline]:
+    """The deadlines alone (what differs between cases with the same inputs)."""
+    return _deadlines(
+        policy, values=values, legal=legal, assessed_on=assessed_on, trace=[], case_id=case_id
+    )
 
 
 def _nearest(

@@ -1,0 +1,246 @@
+"""Deciding one case end to end: score → legal context → decision, with overrides.
+
+Uses the every-kind test instrument (levels low/medium/high) and the small
+test policy in ``tests/data/policies/demo-policy``; expectations by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import attrs
+import pytest
+
+import rnr
+from rnr.errors import DecisionInputError
+from rnr.legal import parse_legal
+from rnr.overrides import Override
+from rnr.policy import CohortCase, Decision, compare, decide, decide_facts, decide_many, load_policy
+
+DATA = Path(__file__).parent / "data"
+KINDS = rnr.load_instrument(DATA / "kinds" / "1.0.0.toml")
+POLICY = load_policy(DATA / "policies" / "demo-policy" / "2024-01-01.toml")
+DAY = dt.date(2024, 2, 1)
+# age 40, no priors, stable housing, peers 1, work: risk 2 (low for men, 0-3)
+LOW = {"age": 40, "priors": 0, "weapon": False, "housing": "stable", "peers": 1, "work": True}
+LEGAL = parse_legal(
+    {
+        "regime": "adult",
+        "sanction": "B",
+        "sentence_days": 300,
+        "offences": ["vif"],
+        "entry_date": "2024-03-01",
+    }
+)
+
+
+def score(answers: dict[str, object]) -> rnr.ScoreResult:
+    """Score with the test instrument, male norms."""
+    return rnr.score(KINDS, answers, assessed_on=DAY, norm_group="male", case_id="c-1")
+
+
+class TestDecision:
+    def test_eligibility_with_reasons(self) -> None:
+        """300 days: A (≤ 365) and B (≤ 365 with VIF); without VIF, B is not available."""
+        decision = decide(score(LOW), LEGAL, POLICY)
+        assert ("A", "B") == decision.eligible_sanctions
+        plain = attrs.evolve(LEGAL, offences=frozenset())
+        other = decide(score(LOW), plain, POLICY)
+        assert ("A",) == other.eligible_sanctions
+        assert "Pena de un año o menos sin VIF." == other.ineligible["B"].es
+        assert "sanction_not_eligible" in [w.code for w in other.warnings]
+
+    def test_intensity_monitoring_deadlines(self) -> None:
+        """Low risk: 1 contact, 0 hours; VIF adds a component; B with VIF is monitored."""
+        decision = decide(score(LOW), LEGAL, POLICY)
+        assert (1, 0) == (decision.intensity.contacts_per_month, decision.intensity.treatment_hours)
+        assert ("control", "vif programme") == decision.intensity.components
+        assert decision.telematic_monitoring
+        assert dt.date(2024, 4, 15) == decision.deadlines["pii_due"].date  # 2024-03-01 + 45
+        assert dt.date(2024, 9, 1) == decision.deadlines["next_reassessment"].date  # + 6 months
+        assert (300, 300) == decision.period_days
+
+    def test_mismatch_is_reported_not_corrected(self) -> None:
+        """B for a low-risk person: more than the risk calls for; the sanction stays B."""
+        decision = decide(score(LOW), LEGAL, POLICY)
+        assert "B" == decision.sanction
+        assert "more_than_risk" == decision.fit
+        assert "Intensidad mayor que el riesgo." == decision.fit_message.es
+        assert ["intensive_for_low_risk"] == [w.code for w in decision.warnings]
+
+    def test_trace_names_every_rule_and_source(self) -> None:
+        """The trace lists the rules that fired, with their sources and conditions."""
+        decision = decide(score(LOW), LEGAL, POLICY)
+        fired = {(f.table, f.rule) for f in decision.trace}
+        assert {
+            ("eligibility_a", "a-range"),
+            ("intensity", "low"),
+            ("monitoring", "b-vif"),
+        } <= fired
+        monitoring = next(f for f in decision.trace if f.table == "monitoring")
+        assert "invented art. 3" == monitoring.source
+        assert "sanction = B and offences any of sexual, vif" == monitoring.condition
+
+    def test_nearest_change(self) -> None:
+        """From 2 (low, 0-3): 2 more points give medium risk, 2 contacts and 100 hours."""
+        decision = decide(score(LOW), LEGAL, POLICY)
+        up = next(n for n in decision.nearest if n.direction == "up")
+        assert (2, "medium") == (up.points, up.level)
+        expected = {
+            "contacts_per_month": (1, 2),
+            "treatment_hours": (0, 100),
+            "fit": ("more_than_risk", "matches"),
+        }
+        assert expected == dict(up.changes)
+        assert up.message.en.startswith("2 more point(s) would give medium risk")
+
+    def test_exam_suspension_extends_the_pii_deadline_up_to_its_limit(self) -> None:
+        """Up to 60 days of exams extend the deadline (45 + 60 = 105 days); 61 is refused."""
+        suspended = attrs.evolve(LEGAL, exam_suspension_days=60)
+        assert (
+            dt.date(2024, 6, 14) == decide(score(LOW), suspended, POLICY).deadlines["pii_due"].date
+        )
+        too_long = attrs.evolve(LEGAL, exam_suspension_days=61)
+        with pytest.raises(DecisionInputError, match="expected at most 60"):
+            decide(score(LOW), too_long, POLICY)
+
+    def test_json_round_trip(self) -> None:
+        """A decision read back from JSON equals the original."""
+        decision = decide(score(LOW), LEGAL, POLICY)
+        assert decision == Decision.from_json(decision.to_json())
+        data = decision.to_dict()
+        assert {
+            "eligible_sanctions",
+            "ineligible",
+            "intensity",
+            "telematic_monitoring",
+            "deadlines",
+            "warnings",
+            "trace",
+        } <= set(data)
+
+
+class TestOverrides:
+    def test_override_changes_the_decision_and_keeps_the_computed_level(self) -> None:
+        """Up to high: 4 contacts; the computed level stays visible."""
+        override = Override("high", "up", "victim_safety", "jefatura", dt.date(2024, 2, 2))
+        decision = decide(score(LOW), LEGAL, POLICY, override=override)
+        assert ("high", "low", True) == (
+            decision.risk_level,
+            decision.computed_risk_level,
+            decision.override_changed,
+        )
+        assert 4 == decision.intensity.contacts_per_month
+        assert "B" == decision.sanction  # what the court imposed is untouched
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"reason": "because"}, "override.reason: got 'because'"),
+            ({"reason": "other"}, "reason 'other' needs one"),
+            ({"approved_by": " "}, "override.approved_by"),
+        ],
+    )
+    def test_bad_override_records(self, kwargs: dict[str, str], match: str) -> None:
+        """A reason code from the list; 'other' with text; who approved."""
+        fields = {
+            "to_level": "high",
+            "direction": "up",
+            "reason": "victim_safety",
+            "approved_by": "x",
+        }
+        with pytest.raises(DecisionInputError, match=match):
+            Override(**(fields | kwargs), approved_on=DAY)  # type: ignore[arg-type]
+
+    def test_override_direction_must_match(self) -> None:
+        """'down' to a higher level is refused."""
+        override = Override("high", "down", "victim_safety", "x", DAY)
+        with pytest.raises(DecisionInputError, match="override.direction: got 'down'"):
+            decide(score(LOW), LEGAL, POLICY, override=override)
+
+    def test_override_level_must_exist(self) -> None:
+        """A level the policy does not know is refused."""
+        override = Override("extreme", "up", "victim_safety", "x", DAY)
+        with pytest.raises(DecisionInputError, match="override.to_level: got 'extreme'"):
+            decide(score(LOW), LEGAL, POLICY, override=override)
+
+
+class TestBadLegal:
+    @pytest.mark.parametrize(
+        ("legal", "match"),
+        [
+            ({"sanction": "B"}, "legal.regime: got None, expected adult or juvenile"),
+            ({"regime": "adults"}, "legal.regime: got 'adults'"),
+            ({"regime": "adult", "sentence_days": -3}, "legal.sentence_days: got -3"),
+            ({"regime": "adult", "offences": ["theft"]}, "legal.offences: got 'theft'"),
+            ({"regime": "adult", "entry_date": "2024-13-01"}, "legal.entry_date: got '2024-13-01'"),
+            ({"regime": "adult", "judge": "x"}, "legal.judge: unknown field"),
+        ],
+    )
+    def test_bad_legal_section(self, legal: dict[str, object], match: str) -> None:
+        """Each bad field is named with its value and what was expected."""
+        with pytest.raises(DecisionInputError, match=match):
+            parse_legal(legal)
+
+    def test_missing_fact_names_the_field(self) -> None:
+        """No sentence length: the error names legal.sentence_days and the input."""
+        legal = attrs.evolve(LEGAL, sentence_days=None)
+        with pytest.raises(DecisionInputError, match="legal.sentence_days: missing"):
+            decide(score(LOW), legal, POLICY)
+
+    def test_wrong_regime(self) -> None:
+        """A juvenile case under an adult policy is refused."""
+        legal = attrs.evolve(LEGAL, regime="juvenile")
+        with pytest.raises(
+            DecisionInputError, match="legal.regime: got 'juvenile', expected 'adult'"
+        ):
+            decide(score(LOW), legal, POLICY)
+
+
+class TestCohort:
+    def cohort(self) -> list[CohortCase]:
+        """Forty cases over every risk level and both offence sets."""
+        cases = []
+        for i in range(40):
+            level = ("low", "medium", "high")[i % 3]
+            legal = attrs.evolve(
+                LEGAL,
+                offences=frozenset({"vif"}) if i % 2 else frozenset(),
+                entry_date=dt.date(2024, 3, 1) + dt.timedelta(days=i),
+                sentence_days=200 + 10 * i,
+            )
+            cases.append(
+                CohortCase(f"c-{i}", {"risk_level": level, "high_needs": i % 4}, legal, DAY)
+            )
+        return cases
+
+    def test_many_equals_one_by_one(self) -> None:
+        """Shared decisions equal deciding each case alone, deadlines included."""
+        cases = self.cohort()
+        many = decide_many(POLICY, cases)
+        for case, decision in zip(cases, many, strict=True):
+            alone = decide_facts(
+                POLICY, case.facts, case.legal, assessed_on=case.assessed_on, case_id=case.case_id
+            )
+            assert alone == decision
+
+    def test_whatif_lists_who_changes(self, tmp_path: Path) -> None:
+        """Raising the A limit to 500 days makes A available to cases 17 to 30."""
+        text = (DATA / "policies" / "demo-policy" / "2024-01-01.toml").read_text(encoding="utf-8")
+        folder = tmp_path / "demo-policy"
+        folder.mkdir()
+        (folder / "2025-01-01.toml").write_text(
+            text.replace("effective_from = 2024-01-01", "effective_from = 2025-01-01").replace(
+                "sentence_days = { le = 365 } }\nthen = { eligible = true }",
+                "sentence_days = { le = 500 } }\nthen = { eligible = true }",
+            ),
+            encoding="utf-8",
+        )
+        newer = load_policy(folder / "2025-01-01.toml")
+        report = compare(POLICY, newer, self.cohort())
+        changed = {c.case_id for c in report.changed}
+        # sentence 200 + 10 i is in (365, 500] for i = 17 .. 30
+        assert {f"c-{i}" for i in range(17, 31)} == changed
+        assert 14 == report.counts["eligible_sanctions"]
+        assert 40 == report.to_dict()["total"]
