@@ -53,11 +53,13 @@ def policy_cases(draw: st.DrawFn, policy: Policy) -> tuple[dict[str, Any], Legal
         if spec.source.startswith("legal."):
             field = spec.source.removeprefix("legal.")
             if field in FIELDS and field != "regime":
+                usable = spec
                 if spec.type == "set" and field == "offences":
-                    spec = InputSpec(
-                        spec.name, "set", tuple(v for v in spec.values if v in OFFENCES)
-                    )
-                legal[field] = draw(input_values(spec, bounds=LIMITS.get(field)), label=spec.source)
+                    known = tuple(v for v in spec.values if v in OFFENCES)
+                    usable = InputSpec(spec.name, "set", known)
+                legal[field] = draw(
+                    input_values(usable, bounds=LIMITS.get(field)), label=spec.source
+                )
         else:
             facts[spec.source] = draw(input_values(spec), label=spec.source)
     assessed_on = draw(DAYS, label="assessed_on")
