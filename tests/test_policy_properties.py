@@ -126,7 +126,7 @@ def test_a_mutated_policy_is_rejected_or_still_sound(policy: Policy, data: st.Da
         mutated = parse_policy(doc)
     except PolicyDefinitionError as exc:
         problems = exc.problems
-        assert problems, "a rejection names at least one problem"  # noqa: PT017
+        assert problems, "a rejection names at least one problem"
         return
     case = data.draw(policy_cases(mutated), label="case")
     try:
