@@ -13,6 +13,7 @@ scoring, the command line and a result read back from JSON.
 """
 
 from rnr.batch import BatchResult, CompiledInstrument, compile_instrument, score_batch
+from rnr.cases import Case, parse_case, read_cases, score_case
 from rnr.conditions import AllOf, AnyOf, Atom
 from rnr.errors import (
     CaseFileError,
@@ -49,6 +50,7 @@ __all__ = [
     "Band",
     "BatchResult",
     "Bounds",
+    "Case",
     "CaseFileError",
     "CompiledInstrument",
     "DefinitionError",
@@ -81,6 +83,9 @@ __all__ = [
     "explain",
     "load_instrument",
     "load_labels",
+    "parse_case",
+    "read_cases",
     "score",
     "score_batch",
+    "score_case",
 ]

@@ -152,7 +152,7 @@ def _scale_line(scale: ScaleScore, name: str, labels: Labels, w: Mapping[str, st
         parts.append(w["scaled"].format(scaled=scale.scaled))
     if scale.flag is not None:
         parts.append(w["flag"].format(flag=_answer(scale.flag, w)))
-    if scale.bounds is not None:
+    if scale.bounds is not None and scale.bounds.min != scale.bounds.max:
         b = scale.bounds
         parts.append(
             w["range"].format(

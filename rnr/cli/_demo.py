@@ -1,0 +1,159 @@
+"""``rnr demo``: score the example cases shipped with every instrument.
+
+The examples live in ``instruments/<id>/examples/*.json`` (packed in the
+wheel, so the demo works from any folder). None of them is a real person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import textwrap
+from pathlib import Path
+from typing import TextIO
+
+from rnr.cases import Case, read_cases, score_case
+from rnr.cli._common import CaseError, add_common, library_for, write_lines
+from rnr.cli._output import scale_summary, words, yes_no
+from rnr.errors import CaseFileError, RnrError
+from rnr.labels import load_labels
+from rnr.library import Library, data_dir
+from rnr.result import ScoreResult
+
+__all__ = ["add_parser", "example_files", "result_lines", "run", "run_demo"]
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``rnr demo``."""
+    parser = commands.add_parser(
+        "demo",
+        help="score the example cases shipped with every instrument",
+        description="Score the example cases of every instrument and show the results.",
+    )
+    add_common(parser)
+    parser.set_defaults(func=run)
+
+
+def example_files(library: Library, ident: str) -> list[Path]:
+    """The example case files of instrument ``ident``, sorted by name.
+
+    They sit in ``examples/`` beside the instrument's newest version (for the
+    shipped instruments: ``rnr.data_dir() / "instruments" / ident / "examples"``).
+    """
+    newest = library.versions(ident)[-1]
+    folder = (
+        Path(newest.path).parent if newest.path else data_dir() / "instruments" / ident
+    ) / "examples"
+    return sorted(folder.glob("*.json"))
+
+
+def _wrap(text: str) -> list[str]:
+    return textwrap.wrap(text, width=100, subsequent_indent="      ", break_on_hyphens=False)
+
+
+def result_lines(result: ScoreResult, library: Library, lang: str, file: Path) -> list[str]:
+    """A short readable summary of one example's result."""
+    w = words(lang)
+    instrument = library.get(str(result.instrument))
+    labels = load_labels(instrument, lang)
+    lines = [
+        "── "
+        + w["demo_case"].format(
+            title=labels.title,
+            ref=instrument.ref,
+            case_id=result.case_id,
+            on=result.assessed_on.isoformat(),
+        ),
+        f"  {w['demo_file']}: {file}",
+    ]
+    primary = result.scales[result.primary_scale]
+    if primary.level is not None:
+        risk = f"{labels.level(primary.level)} · {labels.scale(primary.id)} {primary.raw}"
+    else:
+        risk = w["risk_none"].format(ref=instrument.ref)
+    lines.append(f"  {w['risk']}: {risk}")
+    lines.append(f"  {w['scores']}:")
+    lines += [f"    {scale_summary(s, labels, lang)}" for s in result.scales.values()]
+    profile = []
+    for did in result.need_profile:
+        domain = result.domains[did]
+        marks = [labels.need(domain.need)] if domain.need is not None else [str(domain.total)]
+        if domain.criminogenic:
+            marks.append(w["criminogenic"])
+        profile.append(f"{labels.domain(did)} ({', '.join(marks)})")
+    lines += _wrap(f"  {w['profile']}: {', '.join(profile) or w['none']}")
+    strengths = ", ".join(labels.item(s) for s in result.strengths)
+    lines += _wrap(f"  {w['strengths']}: {strengths or w['none']}")
+    if not result.provisional:
+        lines.append(f"  {w['provisional']}: {w['no']}")
+        return lines
+    omitted = ", ".join(result.omitted)
+    lines.append(
+        f"  {w['provisional']}: {w['provisional_yes'].format(n=len(result.omitted), items=omitted)}"
+    )
+    for scale in result.scales.values():
+        b = scale.bounds
+        if b is not None and b.min != b.max:
+            span = w["between"].format(scale=labels.scale(scale.id), lo=b.min, hi=b.max)
+            if b.min_level is not None and b.max_level is not None:
+                ends = (labels.level(b.min_level), labels.level(b.max_level))
+            elif b.min_scaled is not None and b.max_scaled is not None:
+                ends = (w["scaled"].format(n=b.min_scaled), str(b.max_scaled))
+            elif b.min_flag is not None and b.max_flag is not None:
+                ends = (w["flag"].format(v=yes_no(b.min_flag, lang)), yes_no(b.max_flag, lang))
+            else:
+                ends = ("", "")
+            if ends[0]:
+                same = b.min_level == b.max_level and b.min_scaled == b.max_scaled
+                same = same and b.min_flag == b.max_flag
+                span += f" ({ends[0]})" if same else f" ({ends[0]} {w['to']} {ends[1]})"
+            lines.append(f"    {span}")
+    return lines
+
+
+def run_demo(library: Library, lang: str, out: TextIO) -> int:
+    """Score every instrument's example cases and print a summary of each.
+
+    Args:
+        library: the instruments whose examples are scored.
+        lang: ``es`` or ``en``.
+        out: where the summaries go.
+
+    Returns:
+        The exit status (0).
+
+    Raises:
+        RnrError: an example case does not score (a bug in the shipped data).
+    """
+    w = words(lang)
+    write_lines(out, [w["demo_title"], ""])
+    first: tuple[str, Path] | None = None
+    for ident in library.ids():
+        files = example_files(library, ident)
+        if not files:
+            write_lines(out, [w["no_examples"].format(ref=ident), ""])
+            continue
+        for file in files:
+            for case in read_cases(file):
+                result = _score(case, library, ident)
+                write_lines(out, [*result_lines(result, library, lang, file), ""])
+                if first is None:
+                    first = (str(result.instrument), file)
+    if first is not None:
+        ref, file = first
+        write_lines(out, [w["trace"].format(ref=ref, file=shlex.quote(str(file)))])
+    return 0
+
+
+def _score(case: Case, library: Library, ident: str) -> ScoreResult:
+    try:
+        return score_case(case, library, None if case.instrument else ident)
+    except CaseFileError:
+        raise
+    except RnrError as exc:
+        raise CaseError(case, exc) from exc
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """``rnr demo``."""
+    return run_demo(library_for(args), args.lang, out)

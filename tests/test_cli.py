@@ -1,0 +1,488 @@
+"""The command line, in process (``rnr.cli.main``) and as the installed ``rnr`` script."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rnr
+from rnr.cli import main
+
+DATA = Path(__file__).resolve().parent / "data"
+PSA_EXAMPLES = rnr.data_dir() / "instruments" / "psa" / "examples"
+PSA_CASE = PSA_EXAMPLES / "psa-02-violent-young.json"
+PSA_ANSWERS: dict[str, Any] = {
+    "age_at_arrest": 30,
+    "current_violent": False,
+    "pending_charge": True,
+    "prior_misdemeanor": True,
+    "prior_felony": False,
+    "prior_violent_convictions": 0,
+    "prior_fta_past_2y": 1,
+    "prior_fta_older": False,
+    "prior_incarceration": False,
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    """Run ``rnr argv`` in process; return the exit status, stdout and stderr."""
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def psa_case(case_id: str, **answers: Any) -> dict[str, Any]:
+    """A complete PSA case; ``answers`` replace some of its answers."""
+    return {
+        "case_id": case_id,
+        "assessed_on": "2024-05-02",
+        "responses": {**PSA_ANSWERS, **answers},
+    }
+
+
+def write_jsonl(path: Path, *lines: dict[str, Any] | str) -> Path:
+    """Write cases (or raw text lines) as JSON Lines."""
+    text = [line if isinstance(line, str) else json.dumps(line) for line in lines]
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    return path
+
+
+def assert_one_error(status: int, err: str, *fragments: str) -> None:
+    """Exit status 2 and one ``rnr: error:`` line holding every fragment, no traceback."""
+    assert 2 == status
+    lines = err.splitlines()
+    assert 1 == len(lines), err
+    assert lines[0].startswith("rnr: error: ")
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+# -- rnr instruments ------------------------------------------------------------
+
+
+def test_list_in_spanish_and_english(capsys: pytest.CaptureFixture[str]) -> None:
+    """One row per version: id, version, status, effective dates and title."""
+    status, out, _ = run(capsys, "instruments", "list")
+    assert 0 == status
+    header, *rows = out.splitlines()
+    assert header.split() == ["id", "versión", "estado", "vigencia", "título"]
+    psa = next(r for r in rows if r.startswith("psa "))
+    assert "1.0.0" in psa
+    assert "validated" in psa
+    assert "2016-01-01" in psa
+    assert "Evaluación de Seguridad Pública (PSA)" in psa
+    assert {r.split()[0] for r in rows} == set(rnr.default_library().ids())
+    _, out_en, _ = run(capsys, "instruments", "list", "--lang", "en")
+    assert out_en.splitlines()[0].split() == ["id", "version", "status", "effective", "title"]
+    assert "Public Safety Assessment (PSA)" in out_en
+
+
+def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--json`` gives the same list as data, with content hashes."""
+    status, out, _ = run(capsys, "instruments", "list", "--json")
+    assert 0 == status
+    rows = json.loads(out)
+    psa = rnr.default_library().get("psa@1.0.0")
+    assert {
+        "id": "psa",
+        "version": "1.0.0",
+        "status": psa.status,
+        "effective_from": "2016-01-01",
+        "effective_until": None,
+        "title": dict(psa.title),
+        "sha256": psa.sha256,
+    } in rows
+
+
+@pytest.mark.parametrize("where", ["global", "command"])
+def test_instruments_dir_adds_user_instruments(
+    capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """``--instruments-dir`` works before the command and on it."""
+    argv = ["instruments", "list", "--instruments-dir", str(DATA)]
+    if where == "global":
+        argv = ["--instruments-dir", str(DATA), "instruments", "list"]
+    status, out, _ = run(capsys, *argv)
+    assert 0 == status
+    ids = {line.split()[0] for line in out.splitlines()[1:]}
+    assert {"demo", "psa", "lscmi"} <= ids
+
+
+def test_instruments_dir_must_hold_instruments(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A missing or empty folder is a usage error."""
+    status, _, err = run(capsys, "instruments", "list", "--instruments-dir", tmp_path / "nope")
+    assert_one_error(status, err, "no such folder")
+    status, _, err = run(capsys, "instruments", "list", "--instruments-dir", tmp_path)
+    assert_one_error(status, err, "no instruments found", "<id>/<version>.toml")
+
+
+def test_show_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """Metadata, scales with bands, domains, items with kinds and points, sources."""
+    status, out, _ = run(capsys, "instruments", "show", "lscmi")
+    assert 0 == status
+    lscmi = rnr.default_library().get("lscmi")
+    assert out.startswith(f"{lscmi.ref}  ")
+    assert lscmi.sha256 in out
+    for heading in ("Escalas:", "Dominios:", "Ítems:", "Referencias:", "Licencia:"):
+        assert heading in out
+    assert "tramos (grupo male): 0..4 " in out
+    assert "prior_youth_dispositions" in out
+    assert "boolean" in out
+    assert "total +1" in out
+    _, out_en, _ = run(capsys, "instruments", "show", "psa@1.0.0", "--lang", "en")
+    assert "Scales:" in out_en
+    assert "age at arrest_date" in out_en
+    assert "scaled score: 0→1, 1→2" in out_en
+    assert "Terms (points from combinations of answers):" in out_en
+
+
+def test_show_json_is_the_full_definition(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--json``: the parsed document, dates as ISO strings, plus sha256."""
+    status, out, _ = run(capsys, "instruments", "show", "psa@1.0.0", "--json")
+    assert 0 == status
+    psa = rnr.default_library().get("psa@1.0.0")
+    data = json.loads(out)
+    assert psa.sha256 == data.pop("sha256")
+    assert "2016-01-01" == data["effective_from"]
+    data["effective_from"] = dt.date(2016, 1, 1)
+    assert dict(psa.document) == data
+
+
+def test_show_unknown(capsys: pytest.CaptureFixture[str]) -> None:
+    """Unknown ids and versions are one clear line each."""
+    status, _, err = run(capsys, "instruments", "show", "nope")
+    assert_one_error(status, err, "unknown instrument 'nope'", "known: ")
+    status, _, err = run(capsys, "instruments", "show", "psa@9.9.9")
+    assert_one_error(status, err, "unknown version 'psa@9.9.9'", "psa@1.0.0")
+
+
+def test_check_a_shipped_instrument(capsys: pytest.CaptureFixture[str]) -> None:
+    """Validation, labels, worked cases, examples and invariants all hold: exit 0."""
+    path = rnr.data_dir() / "instruments" / "psa" / "1.0.0.toml"
+    status, out, _ = run(
+        capsys, "instruments", "check", path, "--max-examples", "5", "--lang", "en"
+    )
+    assert 0 == status, out
+    assert "ok    the definition is valid: psa@1.0.0" in out
+    assert "ok    example cases: 3 of 3 score" in out
+    assert "ok    JSON round trip" in out
+    assert "FAIL" not in out
+    assert out.rstrip().endswith("check(s) passed, 0 failed")
+
+
+def test_check_a_folder_of_instruments(capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder checks every ``<id>/<version>.toml`` in it."""
+    status, out, _ = run(capsys, "instruments", "check", DATA, "--max-examples", "3")
+    assert 0 == status, out
+    assert "demo@1.0.0" in out
+    assert "kinds@1.0.0" in out
+
+
+def test_check_an_invalid_instrument(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every problem is listed; exit status 1."""
+    path = Path(__file__).parent / "instrument_validation" / "bad_kind.toml"
+    status, out, _ = run(capsys, "instruments", "check", path, "--lang", "en")
+    assert 1 == status
+    assert "FAIL  the definition is invalid" in out
+    assert "items[1].kind: got 'scale'" in out
+    assert "0 check(s) passed, 1 failed" in out
+
+
+def test_check_without_hypothesis(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without rnr.checks only validation is reported, and the user is told why."""
+    monkeypatch.setitem(sys.modules, "rnr.checks", None)
+    status, out, _ = run(capsys, "instruments", "check", DATA / "demo" / "1.0.0.toml")
+    assert 0 == status
+    assert "pip install 'rnr[testing]'" in out
+    assert "JSON round trip" not in out
+
+
+def test_check_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A path that does not exist is a usage error."""
+    status, _, err = run(capsys, "instruments", "check", tmp_path / "nope.toml")
+    assert_one_error(status, err, "nope.toml: no such file or folder")
+
+
+# -- rnr score --------------------------------------------------------------------
+
+
+def test_score_readable_in_spanish_and_english(capsys: pytest.CaptureFixture[str]) -> None:
+    """A single case prints the explanation (Spanish by default)."""
+    status, out, _ = run(capsys, "score", PSA_CASE)
+    assert 0 == status
+    lines = out.splitlines()
+    assert lines[0].startswith("Caso ejemplo-psa-02 · evaluado el 2024-06-11")
+    assert "Evaluación de Seguridad Pública (PSA) 1.0.0" in lines[1]
+    assert any("alerta sí" in line for line in lines)
+    _, out_en, _ = run(capsys, "score", "--instrument", "psa", PSA_CASE, "--lang", "en")
+    assert out_en.startswith("Case ejemplo-psa-02 · assessed on 2024-06-11")
+    assert "flag yes" in out_en
+
+
+def test_score_json_carries_the_whole_result(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--json`` is one line with case id, instrument, scales, domains, items, provisional."""
+    status, out, _ = run(capsys, "score", "--json", PSA_CASE)
+    assert 0 == status
+    assert 1 == len(out.splitlines())
+    data = json.loads(out)
+    psa = rnr.default_library().get("psa@1.0.0")
+    assert "ejemplo-psa-02" == data["case_id"]
+    assert {"id": "psa", "version": "1.0.0", "sha256": psa.sha256} == data["instrument"]
+    for scale in ("fta", "nca", "nvca"):
+        assert {"raw", "level", "scaled", "flag"} <= set(data["scales"][scale])
+    assert (6, True) == (data["scales"]["nvca"]["raw"], data["scales"]["nvca"]["flag"])
+    assert set(data["domains"]) == {d.id for d in psa.domains}
+    assert set(data["items"]) == {i.id for i in psa.items}
+    assert data["provisional"] is False
+
+
+def test_score_json_equals_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    """Same answer on every path: CLI JSON == rnr.score().to_dict(), and reads back equal."""
+    _, out, _ = run(capsys, "score", "--json", PSA_CASE)
+    case = json.loads(PSA_CASE.read_text(encoding="utf-8"))
+    expected = rnr.score(
+        rnr.default_library().get("psa@1.0.0"),
+        case["responses"],
+        assessed_on=dt.date(2024, 6, 11),
+        birth_date=dt.date(2004, 1, 20),
+        dates={"arrest_date": dt.date(2024, 6, 10)},
+        case_id="ejemplo-psa-02",
+    )
+    assert json.loads(expected.to_json()) == json.loads(out)
+    assert expected == rnr.ScoreResult.from_dict(json.loads(out))
+
+
+def test_score_jsonl_in_order(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A .jsonl file gives one JSON result per line, in order, blank lines skipped."""
+    cases = [psa_case(f"c-{n:03d}", prior_fta_past_2y=n % 3) for n in range(1, 6)]
+    path = write_jsonl(tmp_path / "cases.jsonl", cases[0], "", *cases[1:])
+    status, out, _ = run(capsys, "score", "-i", "psa@1.0.0", path)
+    assert 0 == status
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [c["case_id"] for c in cases] == [r["case_id"] for r in results]
+    psa = rnr.default_library().get("psa@1.0.0")
+    for case, got in zip(cases, results, strict=True):
+        api = rnr.score(
+            psa, case["responses"], assessed_on=dt.date(2024, 5, 2), case_id=case["case_id"]
+        )
+        assert api == rnr.ScoreResult.from_dict(got)
+
+
+def test_score_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``-`` reads JSON Lines from standard input; each case may name its instrument."""
+    lines = [
+        json.dumps({**psa_case("s-1"), "instrument": "psa"}),
+        json.dumps({**psa_case("s-2", current_violent=True), "instrument": "psa@1.0.0"}),
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    status, out, _ = run(capsys, "score", "-")
+    assert 0 == status
+    assert ["s-1", "s-2"] == [json.loads(line)["case_id"] for line in out.splitlines()]
+
+
+def test_score_with_user_instruments(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A user instrument scores through ``--instruments-dir``."""
+    case = {"case_id": "d-1", "assessed_on": "2024-05-02", "responses": {"prior_convictions": 0}}
+    (tmp_path / "case.json").write_text(json.dumps(case), encoding="utf-8")
+    status, out, _ = run(
+        capsys, "score", "--instruments-dir", DATA, "-i", "demo", tmp_path / "case.json", "--json"
+    )
+    assert 0 == status
+    data = json.loads(out)
+    assert data["provisional"] is True
+    assert ["antisocial_friends"] == data["omitted"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "case", "fragments"),
+    [
+        (["-i", "nope"], psa_case("c-1"), ["unknown instrument 'nope'"]),
+        (["-i", "psa@2.0.0"], psa_case("c-1"), ["unknown version 'psa@2.0.0'", "psa@1.0.0"]),
+        (
+            [],
+            {**psa_case("c-1"), "instrument": "nope"},
+            ["case.json: unknown instrument 'nope'"],
+        ),
+        (["-i", "psa"], psa_case("c-1", bogus=True), ["case c-1: unknown item 'bogus'"]),
+        (
+            ["-i", "psa"],
+            psa_case("c-1", pending_charge="yes"),
+            ["case c-1: item pending_charge: got 'yes', expected true or false"],
+        ),
+        (
+            ["-i", "psa"],
+            psa_case("c-1", prior_violent_convictions=-2),
+            ["item prior_violent_convictions: got -2, expected an integer >= 0"],
+        ),
+        (
+            ["-i", "psa"],
+            {"case_id": "c-1", "responses": {}},
+            ["case.json: assessed_on: missing required field"],
+        ),
+        (
+            ["-i", "psa"],
+            {**psa_case("c-1"), "assessed_on": "2024-02-30"},
+            ['assessed_on: got "2024-02-30", expected a date YYYY-MM-DD'],
+        ),
+        (
+            ["-i", "psa"],
+            psa_case("c-1", pending_charge=None, prior_fta_older=None),
+            [
+                "case c-1: scale fta: 2 items omitted, at most 1 allowed",
+                "pending_charge, prior_fta_older",
+            ],
+        ),
+        ([], psa_case("c-1"), ["instrument: missing", "--instrument"]),
+        (["-i", "static99r"], {**psa_case("c-1"), "instrument": "psa"}, ["the case names 'psa'"]),
+    ],
+)
+def test_score_bad_input_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    argv: list[str],
+    case: dict[str, Any],
+    fragments: list[str],
+) -> None:
+    """Every bad input prints one clear line to stderr, nothing to stdout, exit 2."""
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    status, out, err = run(capsys, "score", *argv, path)
+    assert "" == out
+    assert_one_error(status, err, *fragments)
+
+
+def test_score_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A file that does not exist."""
+    status, _, err = run(capsys, "score", "-i", "psa", tmp_path / "nope.json")
+    assert_one_error(status, err, "nope.json: cannot read file (No such file or directory)")
+
+
+def test_batch_malformed_json_names_the_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A malformed line stops the batch, naming the file, line and column."""
+    path = write_jsonl(tmp_path / "cases.jsonl", psa_case("c-001"), '{"case_id": "c-002" "x": 1}')
+    status, out, err = run(capsys, "score", "-i", "psa", path)
+    assert ["c-001"] == [json.loads(line)["case_id"] for line in out.splitlines()]
+    assert_one_error(
+        status, err, "cases.jsonl:2: invalid JSON: Expecting ',' delimiter (column 21)"
+    )
+
+
+def test_batch_failing_line_in_the_middle(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Earlier results print, then the error names the line and case; later lines never run."""
+    path = write_jsonl(
+        tmp_path / "cases.jsonl",
+        psa_case("c-001"),
+        psa_case("c-002"),
+        psa_case("c-003", pending_charge="yes"),
+        psa_case("c-004"),
+    )
+    status, out, err = run(capsys, "score", "-i", "psa", path)
+    assert ["c-001", "c-002"] == [json.loads(line)["case_id"] for line in out.splitlines()]
+    assert_one_error(
+        status,
+        err,
+        "cases.jsonl:3: case c-003: item pending_charge: got 'yes', expected true or false",
+    )
+
+
+def test_batch_bad_field_names_the_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A malformed case in a batch names its line and field."""
+    path = write_jsonl(tmp_path / "cases.jsonl", psa_case("c-001"), {**psa_case("c-2"), "x": 1})
+    status, _, err = run(capsys, "score", "-i", "psa", path)
+    assert_one_error(status, err, "cases.jsonl:2: x: unknown field")
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's own errors exit 2; no command prints the help and exits 2."""
+    assert 2 == run(capsys, "score")[0]
+    assert 2 == run(capsys, "frobnicate")[0]
+    status, _, err = run(capsys)
+    assert 2 == status
+    assert "usage: rnr" in err
+    assert (0, "rnr 0.1.0\n") == run(capsys, "--version")[:2]
+
+
+# -- rnr demo ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_demo_scores_every_example(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    lang: str,
+) -> None:
+    """Every shipped example is shown, from any folder, ending with how to see the trace."""
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "demo", "--lang", lang)
+    assert (0, "") == (status, err)
+    for path in sorted(rnr.data_dir().glob("instruments/*/examples/*.json")):
+        case_id = json.loads(path.read_text(encoding="utf-8"))["case_id"]
+        assert case_id in out
+        assert str(path) in out
+    words = {
+        "es": ("nivel de riesgo: ", "perfil de necesidades: ", "fortalezas: ", "provisorio: sí"),
+        "en": ("risk level: ", "need profile: ", "strengths: ", "provisional: yes"),
+    }[lang]
+    for word in words:
+        assert word in out
+    last = out.rstrip().splitlines()[-1]
+    assert "rnr score --instrument " in last
+    assert last.endswith(".json")
+
+
+# -- the installed script ---------------------------------------------------------
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    """The ``rnr`` script runs from any folder; errors are one line on stderr."""
+    exe = shutil.which("rnr")
+    if exe is None:
+        pytest.skip("the rnr console script is not installed")
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(psa_case("sub-1")), encoding="utf-8")
+    done = subprocess.run(
+        [exe, "score", "--json", "-i", "psa", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert (0, "") == (done.returncode, done.stderr)
+    api = rnr.score(
+        rnr.default_library().get("psa@1.0.0"),
+        PSA_ANSWERS,
+        assessed_on=dt.date(2024, 5, 2),
+        case_id="sub-1",
+    )
+    assert api == rnr.ScoreResult.from_json(done.stdout)
+    bad = subprocess.run(
+        [exe, "score", "-i", "nope", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert 2 == bad.returncode
+    assert bad.stderr.startswith("rnr: error: unknown instrument 'nope'")
+    assert "Traceback" not in bad.stderr
+    demo = subprocess.run([exe, "demo"], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert 0 == demo.returncode
+    assert "ejemplo-lscmi-01" in demo.stdout
