@@ -118,7 +118,7 @@ def load_labels(
             if key not in known[section]:
                 check.note(
                     f"{section}.{key}",
-                    f"labels nothing: {instrument.ref} has no such {section[:-1].replace('_', ' ')}",
+                    f"labels nothing: {instrument.ref} has no such {_singular(section)}",
                 )
             elif not isinstance(label, str) or not label:
                 check.fail(f"{section}.{key}", label, "a non-empty string")
@@ -126,6 +126,10 @@ def load_labels(
     if check.problems:
         raise DefinitionError(str(path), check.problems)
     return Labels(instrument.id, locale, title, **sections)
+
+
+def _singular(section: str) -> str:
+    return section[:-1].replace("_", " ")
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:

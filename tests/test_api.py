@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import rnr
+from rnr import errors
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 MODULES = sorted(
@@ -33,8 +34,6 @@ def test_all_lists_exactly_the_public_names() -> None:
 
 def test_every_error_is_an_rnr_error() -> None:
     """One exception tree: every rnr exception derives from RnrError."""
-    from rnr import errors
-
     for name in errors.__all__:
         cls = getattr(errors, name)
         if isinstance(cls, type) and issubclass(cls, Exception):

@@ -16,14 +16,15 @@ KINDS = Path(__file__).parent / "data" / "kinds" / "1.0.0.toml"
 
 @pytest.fixture
 def library(tmp_path: Path) -> Library:
-    """Three versions of the test instrument: 1.0.0 (2020-2030), 1.1.0 (from 2025), 0.9.0 retired."""
+    """Three versions: 1.0.0 (2020-2030), 1.1.0 (from 2025) and 0.9.0, retired."""
     folder = tmp_path / "kinds"
     folder.mkdir()
     text = KINDS.read_text(encoding="utf-8")
     (folder / "1.0.0.toml").write_text(text, encoding="utf-8")
     (folder / "1.1.0.toml").write_text(
         text.replace('version = "1.0.0"', 'version = "1.1.0"').replace(
-            "effective_from = 2020-01-01\neffective_until = 2030-01-01", "effective_from = 2025-01-01"
+            "effective_from = 2020-01-01\neffective_until = 2030-01-01",
+            "effective_from = 2025-01-01",
         ),
         encoding="utf-8",
     )
@@ -49,7 +50,9 @@ class TestVersionChoice:
 
     def test_no_version_in_force(self, library: Library) -> None:
         """A date before every version is a clear error listing the versions."""
-        with pytest.raises(UnknownInstrumentError, match="no version of 'kinds' is in force on 2019-01-01"):
+        with pytest.raises(
+            UnknownInstrumentError, match="no version of 'kinds' is in force on 2019-01-01"
+        ):
             library.get("kinds", on=dt.date(2019, 1, 1))
 
     def test_newest_without_date(self, library: Library) -> None:
@@ -77,7 +80,9 @@ class TestContentHash:
             (folder / "kinds").mkdir(parents=True)
         shutil.copy(KINDS, a / "kinds" / "1.0.0.toml")
         (b / "kinds" / "1.0.0.toml").write_text("# a comment\n\n" + text, encoding="utf-8")
-        (c / "kinds" / "1.0.0.toml").write_text(text.replace("sd = 2.5", "sd = 2.6"), encoding="utf-8")
+        (c / "kinds" / "1.0.0.toml").write_text(
+            text.replace("sd = 2.5", "sd = 2.6"), encoding="utf-8"
+        )
         hashes = [Library.from_folders(f).get("kinds").sha256 for f in (a, b, c)]
         assert hashes[0] == hashes[1]
         assert hashes[0] != hashes[2]
@@ -85,7 +90,14 @@ class TestContentHash:
     def test_results_carry_the_hash(self) -> None:
         """A score names the exact definition that produced it."""
         inst = rnr.load_instrument(KINDS)
-        answers = {"age": 30, "priors": 0, "weapon": False, "housing": "stable", "peers": 3, "work": False}
+        answers = {
+            "age": 30,
+            "priors": 0,
+            "weapon": False,
+            "housing": "stable",
+            "peers": 3,
+            "work": False,
+        }
         result = rnr.score(inst, answers, assessed_on=dt.date(2024, 1, 1), norm_group="male")
         assert inst.sha256 == result.instrument.sha256
         assert 64 == len(inst.sha256)
