@@ -100,7 +100,7 @@ def parse_legal(data: object, *, where: str = "legal") -> LegalContext:
         age_at_offence=_int(data, "age_at_offence", where, 10, 120),
         sentence_date=_date(data, "sentence_date", where),
         entry_date=_date(data, "entry_date", where),
-        exam_suspension_days=_int(data, "exam_suspension_days", where, 0, 60) or 0,
+        exam_suspension_days=_int(data, "exam_suspension_days", where, 0, 365) or 0,
     )
 
 

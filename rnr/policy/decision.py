@@ -120,6 +120,7 @@ class Decision:
     telematic_monitoring: bool = False
     monitoring_reason: Text = Text("")
     period_days: tuple[int, int] | None = None
+    period_months: tuple[int, int] | None = None
     deadlines: Mapping[str, Deadline] = attrs.field(converter=frozen_map, factory=dict)
     attainment_threshold: int | None = None
     fit: str = "not_applicable"
@@ -152,6 +153,7 @@ class Decision:
             "telematic_monitoring": self.telematic_monitoring,
             "monitoring_reason": _text(self.monitoring_reason),
             "period_days": list(self.period_days) if self.period_days else None,
+            "period_months": list(self.period_months) if self.period_months else None,
             "deadlines": {
                 k: {**attrs.asdict(d), "date": d.date.isoformat()}
                 for k, d in self.deadlines.items()
@@ -215,6 +217,7 @@ class Decision:
                 telematic_monitoring=data["telematic_monitoring"],
                 monitoring_reason=Text(**data["monitoring_reason"]),
                 period_days=_pair(data["period_days"]),
+                period_months=_pair(data["period_months"]),
                 deadlines={
                     k: Deadline(**{**v, "date": dt.date.fromisoformat(v["date"])})
                     for k, v in data["deadlines"].items()

@@ -292,8 +292,9 @@ def _assemble(
     period_days = None
     if period.get("equals_sentence") and legal.sentence_days:
         period_days = (legal.sentence_days, legal.sentence_days)
-    elif period.get("max_months"):
-        period_days = (period["min_months"] * 30, period["max_months"] * 30)
+    period_months = None
+    if period.get("max_months"):
+        period_months = (int(period["min_months"]), int(period["max_months"]))
     fit, fit_rules = _run(policy.tables["fit"], values)
     trace += _fired(policy.tables["fit"], fit_rules)
 
@@ -332,6 +333,7 @@ def _assemble(
         telematic_monitoring=bool(mon.get("telematic_monitoring")),
         monitoring_reason=_note(mon_rules[0] if mon_rules else None),
         period_days=period_days,
+        period_months=period_months,
         deadlines=deadlines,
         attainment_threshold=int(threshold.value)
         if threshold and isinstance(threshold.value, int)

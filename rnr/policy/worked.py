@@ -30,7 +30,7 @@ __all__ = ["PolicyCase", "PolicyCaseFile", "load_policy_cases", "run_policy_case
 CASE_KEYS = ("name", "assessed_on", "facts", "legal", "expect")
 EXPECT_KEYS = (
     "eligible", "ineligible", "contacts_per_month", "treatment_hours", "components",
-    "telematic_monitoring", "period_days", "fit", "warnings", "no_warnings", "pii_due",
+    "telematic_monitoring", "period_days", "period_months", "fit", "warnings", "no_warnings", "pii_due",
     "programme_due", "next_reassessment", "attainment_threshold", "fired", "error",
     "error_contains",
 )  # fmt: skip
@@ -139,6 +139,7 @@ def _compare(d: Decision, expect: Mapping[str, Any]) -> list[str]:
         "treatment_hours": d.intensity.treatment_hours,
         "telematic_monitoring": d.telematic_monitoring,
         "period_days": list(d.period_days) if d.period_days else None,
+        "period_months": list(d.period_months) if d.period_months else None,
         "fit": d.fit,
         "attainment_threshold": d.attainment_threshold,
     }
