@@ -8,12 +8,14 @@ Run from a checkout (or anywhere rnr is installed)::
 It measures, in one process, on the same synthetic scored cases under
 ``cl-adultos-18216``:
 
-1. :func:`rnr.policy.vectorized.decide_arrays`: the whole decision (every
+1. :func:`rnr.policy.vectorized.table_columns` on the intensity table alone,
+   the like-for-like comparison with the baseline;
+2. :func:`rnr.policy.vectorized.decide_arrays`: the whole decision (every
    eligibility table, intensity, components, monitoring, period, fit,
    warnings, the PII deadline and the next reassessment) for every case;
-2. the baseline: a plain-Python ``if``/``elif`` of the intensity table alone
+3. the baseline: a plain-Python ``if``/``elif`` of the intensity table alone
    (contacts per month and treatment hours), one case at a time;
-3. :func:`rnr.policy.decide_many` (one decision object per case) on a tenth of
+4. :func:`rnr.policy.decide_many` (one decision object per case) on a tenth of
    the cases, for the per-case path integrators use for small batches.
 
 Figures are ratios against the baseline of the same run. Nothing here is a
@@ -27,6 +29,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,7 +37,7 @@ import numpy.typing as npt
 
 from rnr.legal import LegalContext
 from rnr.policy import CohortCase, Policy, decide_many, policy_library
-from rnr.policy.vectorized import decide_arrays
+from rnr.policy.vectorized import decide_arrays, table_columns
 
 LEVELS = ("very_low", "low", "medium", "high", "very_high")
 SANCTIONS = ("LV", "LVI", "RC", "RP", "PSBC")
@@ -48,20 +51,28 @@ def cohort(n: int, seed: int = 7) -> dict[str, Any]:
         "risk_level": rng.choice(np.array(LEVELS, dtype=object), n, p=[0.1, 0.25, 0.35, 0.2, 0.1]),
         "high_needs": rng.integers(0, 5, n),
         "criminogenic_needs": rng.integers(0, 1 << 8, n),
-        "sanction": rng.choice(np.array(SANCTIONS, dtype=object), n, p=[0.45, 0.25, 0.15, 0.1, 0.05]),
+        "sanction": rng.choice(
+            np.array(SANCTIONS, dtype=object), n, p=[0.45, 0.25, 0.15, 0.1, 0.05]
+        ),
         "sanction_status": np.full(n, "imposed", dtype=object),
         "sentence_days": rng.integers(61, 1900, n),
-        "offences": rng.choice(np.array([0, 1, 2, 4, 8, 16]), n, p=[0.6, 0.15, 0.05, 0.1, 0.05, 0.05]),
+        "offences": rng.choice(
+            np.array([0, 1, 2, 4, 8, 16]), n, p=[0.6, 0.15, 0.05, 0.1, 0.05, 0.05]
+        ),
         "prior_convictions": rng.integers(0, 3, n),
         "assessed_on": start + rng.integers(0, 700, n).astype("timedelta64[D]"),
     }
 
 
-def baseline(levels: npt.NDArray[Any], sanctions: npt.NDArray[Any], needs: npt.NDArray[Any]) -> list[tuple[int, int]]:
+def baseline(
+    levels: npt.NDArray[Any], sanctions: npt.NDArray[Any], needs: npt.NDArray[Any]
+) -> list[tuple[int, int]]:
     """The intensity table as hand-written if/elif, one case at a time."""
     out = []
-    for level, sanction, high in zip(levels.tolist(), sanctions.tolist(), needs.tolist(), strict=True):
-        if sanction == "RC" or sanction == "PSBC":
+    for level, sanction, high in zip(
+        levels.tolist(), sanctions.tolist(), needs.tolist(), strict=True
+    ):
+        if sanction in {"RC", "PSBC"}:
             out.append((1, 0))
         elif sanction == "RP":
             out.append((0, 0))
@@ -100,16 +111,30 @@ def main() -> None:
     policy: Policy = policy_library().get("cl-adultos-18216")
     data = cohort(args.n)
     inputs = {k: data[k] for k in policy.inputs}
+    for name, spec in policy.inputs.items():  # enums as positions, as BatchResult.level_codes gives
+        if spec.type == "enum":
+            inputs[name] = (
+                np.searchsorted(np.array(spec.values, dtype=object), data[name])
+                if list(spec.values) == sorted(spec.values)
+                else np.array([spec.values.index(v) for v in data[name]])
+            )
     days = data["assessed_on"]
 
     t_rnr, arrays = best(
         lambda: decide_arrays(policy, inputs, assessed_on=days, entry_date=days), args.repeat
     )
+    t_table, table = best(lambda: table_columns(policy, "intensity", inputs), args.repeat)
     t_base, expected = best(
         lambda: baseline(data["risk_level"], data["sanction"], data["high_needs"]), args.repeat
     )
-    got = list(zip(arrays.contacts_per_month.tolist(), arrays.treatment_hours.tolist(), strict=True))
+    got = list(
+        zip(arrays.contacts_per_month.tolist(), arrays.treatment_hours.tolist(), strict=True)
+    )
     assert got == expected, "the vectorized decisions disagree with the baseline"
+    same = list(
+        zip(table["contacts_per_month"].tolist(), table["treatment_hours"].tolist(), strict=True)
+    )
+    assert same == expected, "the intensity table disagrees with the baseline"
 
     small = args.n // 10
     cases = [
@@ -119,7 +144,8 @@ def main() -> None:
                 "risk_level": data["risk_level"][i],
                 "high_needs": int(data["high_needs"][i]),
                 "criminogenic_needs": frozenset(
-                    v for b, v in enumerate(policy.inputs["criminogenic_needs"].values)
+                    v
+                    for b, v in enumerate(policy.inputs["criminogenic_needs"].values)
                     if int(data["criminogenic_needs"][i]) >> b & 1
                 ),
             },
@@ -128,7 +154,8 @@ def main() -> None:
                 sanction=str(data["sanction"][i]),
                 sentence_days=int(data["sentence_days"][i]),
                 offences=frozenset(
-                    v for b, v in enumerate(policy.inputs["offences"].values)
+                    v
+                    for b, v in enumerate(policy.inputs["offences"].values)
                     if int(data["offences"][i]) >> b & 1
                 ),
                 prior_convictions=int(data["prior_convictions"][i]),
@@ -143,6 +170,8 @@ def main() -> None:
     figures = {
         "n": args.n,
         "distinct_input_combinations": arrays.distinct,
+        "intensity_table_seconds": round(t_table, 3),
+        "intensity_table_speedup_vs_if_else": round(t_base / t_table, 1),
         "decide_arrays_seconds": round(t_rnr, 3),
         "baseline_if_else_seconds": round(t_base, 3),
         "decide_arrays_cases_per_second": round(args.n / t_rnr),
@@ -154,8 +183,7 @@ def main() -> None:
     for key, value in figures.items():
         print(f"{key:36} {value}")
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(figures, fh, indent=2)
+        Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -44,4 +44,5 @@ def test_reasons_are_given_in_both_languages(policy: Policy) -> None:
     for sanction in policy.sanctions:
         for rule in policy.eligibility_table(sanction).rules:
             if rule.then.get("eligible") is False:
-                assert rule.note.get("es") and rule.note.get("en"), rule.id
+                assert rule.note.get("es"), rule.id
+                assert rule.note.get("en"), rule.id

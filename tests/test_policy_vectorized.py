@@ -21,7 +21,9 @@ DEMO = Path(__file__).parent / "data" / "policies" / "demo-policy" / "2024-01-01
 POLICIES = [load_policy(DEMO), *policy_library()]
 
 
-def columns(policy: Policy, cases: list[tuple[dict[str, Any], LegalContext, dt.date]]) -> dict[str, Any]:
+def columns(
+    policy: Policy, cases: list[tuple[dict[str, Any], LegalContext, dt.date]]
+) -> dict[str, Any]:
     """The cases as one column per policy input."""
     out: dict[str, list[Any]] = {name: [] for name in policy.inputs}
     for facts, legal, _ in cases:
@@ -33,7 +35,10 @@ def columns(policy: Policy, cases: list[tuple[dict[str, Any], LegalContext, dt.d
             if spec.type == "set":
                 value = sum(1 << i for i, v in enumerate(spec.values) if v in value)
             out[name].append(value)
-    return {k: np.asarray(v, dtype=object if policy.inputs[k].type == "enum" else None) for k, v in out.items()}
+    return {
+        k: np.asarray(v, dtype=object if policy.inputs[k].type == "enum" else None)
+        for k, v in out.items()
+    }
 
 
 @pytest.mark.parametrize("policy", POLICIES, ids=[p.ref for p in POLICIES])
@@ -42,15 +47,18 @@ def columns(policy: Policy, cases: list[tuple[dict[str, Any], LegalContext, dt.d
 def test_arrays_equal_single_decisions(policy: Policy, data: st.DataObject) -> None:
     """Eligibility, intensity, monitoring, fit and every deadline agree with decide_facts."""
     cases = data.draw(st.lists(policy_cases(policy), min_size=1, max_size=30))
-    cases = [(f, l, d) for f, l, d in cases]
+    cases = list(cases)
     out = decide_arrays(
         policy,
         columns(policy, cases),
         assessed_on=np.array([d for _, _, d in cases], dtype="datetime64[D]"),
-        entry_date=np.array([l.entry_date for _, l, _ in cases], dtype="datetime64[D]"),
-        sentence_date=np.array([l.sentence_date for _, l, _ in cases], dtype="datetime64[D]"),
-        sanction=np.array([l.sanction for _, l, _ in cases], dtype=object),
-        exam_suspension_days=np.array([l.exam_suspension_days for _, l, _ in cases]),
+        entry_date=np.array(
+            [legal.entry_date for _, legal, _ in cases], dtype="datetime64[D]"
+        ),
+        sentence_date=np.array(
+            [legal.sentence_date for _, legal, _ in cases], dtype="datetime64[D]"
+        ),
+        exam_suspension_days=np.array([legal.exam_suspension_days for _, legal, _ in cases]),
     )
     for i, (facts, legal, day) in enumerate(cases):
         one = decide_facts(policy, facts, legal, assessed_on=day)

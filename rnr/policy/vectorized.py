@@ -8,13 +8,15 @@ names. The class columns fold into one key per case, :func:`numpy.unique`
 finds the distinct combinations (a few hundred for a million people), each is
 decided once by the ordinary engine, and the outputs are spread back with the
 inverse index. Deadlines are date arithmetic on whole columns.
-Every row equals :func:`rnr.policy.decide_facts` on that case (tested).
+Each table is evaluated once per distinct combination of *its own* inputs
+(the intensity table has a few dozen, whatever the cohort's size). Every row
+equals :func:`rnr.policy.decide_facts` on that case (tested).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -22,13 +24,11 @@ import numpy as np
 import numpy.typing as npt
 
 from rnr.errors import DecisionInputError
-from rnr.legal import LegalContext
-from rnr.policy.engine import decide_facts
 from rnr.policy.loader import representatives
 from rnr.policy.model import Policy
-from rnr.policy.tables import InputSpec
+from rnr.policy.tables import InputSpec, Table
 
-__all__ = ["DecisionArrays", "add_months_array", "decide_arrays"]
+__all__ = ["DecisionArrays", "add_months_array", "decide_arrays", "table_columns"]
 
 Days = npt.NDArray[np.datetime64]
 EPOCH = np.datetime64("1970-01-01", "D")
@@ -44,7 +44,7 @@ class DecisionArrays:
     telematic_monitoring: npt.NDArray[np.bool_]
     fit: npt.NDArray[np.object_]
     deadlines: Mapping[str, Days]
-    distinct: int
+    distinct: int  # table evaluations made (distinct input combinations, summed over tables)
 
     def __len__(self) -> int:
         return int(self.contacts_per_month.shape[0])
@@ -53,11 +53,16 @@ class DecisionArrays:
 def _codes(spec: InputSpec, column: Any) -> npt.NDArray[np.int64]:
     """One input column as integer codes, checked against the input's type."""
     if spec.type == "enum":
-        names = np.asarray(column, dtype=object)
-        codes = np.full(names.shape, -1, dtype=np.int64)
-        for i, value in enumerate(spec.values):
-            codes[names == value] = i
-        bad = codes < 0
+        given = np.asarray(column)
+        if given.dtype.kind in "iu":  # positions in spec.values, e.g. BatchResult.level_codes
+            codes = given.astype(np.int64)
+            bad = (codes < 0) | (codes >= len(spec.values))
+        else:
+            names = given.astype(object)
+            codes = np.full(names.shape, -1, dtype=np.int64)
+            for i, value in enumerate(spec.values):
+                codes[names == value] = i
+            bad = codes < 0
     elif spec.type == "set":
         masks = np.asarray(column)
         if masks.dtype.kind not in "iu":
@@ -86,8 +91,16 @@ def _codes(spec: InputSpec, column: Any) -> npt.NDArray[np.int64]:
     return codes
 
 
-def _classes(policy: Policy, name: str, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Codes reduced to one representative per class of values no condition tells apart."""
+@attrs.frozen(eq=False)
+class _Classes:
+    """An input's cases as class indexes, and one representative value per class."""
+
+    index: npt.NDArray[np.int64]
+    values: tuple[Any, ...]
+
+
+def _classes(policy: Policy, name: str, codes: npt.NDArray[np.int64]) -> _Classes:
+    """Codes reduced to classes of values that no condition of the policy tells apart."""
     spec = policy.inputs[name]
     tests = [
         t
@@ -97,54 +110,58 @@ def _classes(policy: Policy, name: str, codes: npt.NDArray[np.int64]) -> npt.NDA
         if n == name
         for t in ts
     ]
+    if spec.type == "enum":
+        return _Classes(codes, spec.values)
+    if spec.type == "bool":
+        return _Classes(codes, (False, True))
     if spec.type == "set":
         named = {v for t in tests for v in t.value}
-        relevant = sum(1 << i for i, v in enumerate(spec.values) if v in named)
-        return codes & relevant
-    if spec.type not in ("int", "date"):
-        return codes
+        bits = [(i, v) for i, v in enumerate(spec.values) if v in named]
+        index = np.zeros(codes.shape, dtype=np.int64)
+        for k, (i, _) in enumerate(bits):
+            index |= ((codes >> i) & 1) << k
+        values = tuple(
+            frozenset(v for k, (_, v) in enumerate(bits) if m >> k & 1)
+            for m in range(1 << len(bits))
+        )
+        return _Classes(index, values)
     reps = representatives(spec, tests)
     cuts = np.array(
         [(r - dt.date(1970, 1, 1)).days if isinstance(r, dt.date) else r for r in reps],
         dtype=np.int64,
     )
     index = np.clip(np.searchsorted(cuts, codes, side="right") - 1, 0, len(cuts) - 1)
-    reduced: npt.NDArray[np.int64] = cuts[index]
-    return reduced
+    return _Classes(index.astype(np.int64), tuple(reps))
 
 
-def _value(spec: InputSpec, code: int) -> Any:
-    if spec.type == "enum":
-        return spec.values[code]
-    if spec.type == "bool":
-        return bool(code)
-    if spec.type == "set":
-        return frozenset(v for i, v in enumerate(spec.values) if code >> i & 1)
-    if spec.type == "date":
-        return dt.date(1970, 1, 1) + dt.timedelta(days=code)
-    return code
-
-
-def _keys(matrix: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
-    """Row indexes of the distinct rows and, per row, which distinct row it is."""
-    lo = matrix.min(axis=0)
-    span = matrix.max(axis=0) - lo + 1
-    if float(np.prod(span.astype(np.float64))) < 2.0**62:
-        key = np.zeros(matrix.shape[0], dtype=np.int64)
-        for j in range(matrix.shape[1]):
-            key = key * span[j] + (matrix[:, j] - lo[j])
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    else:  # pragma: no cover - only for inputs with huge ranges
-        _, first, inverse = np.unique(matrix, axis=0, return_index=True, return_inverse=True)
-    return first.astype(np.int64), inverse.reshape(-1)
-
-
-def _suspension_limit(policy: Policy, deadline: Any) -> int:
-    if deadline is None:
-        return 0
-    rule = next(r for r in policy.tables["deadlines"].rules if r.id == deadline.rule)
-    limit = rule.then.get("suspension_max_days", 0)
-    return int(limit) if isinstance(limit, int) else 0
+def _combinations(
+    columns: list[_Classes], size: int
+) -> tuple[list[tuple[int, ...]], npt.NDArray[np.intp]]:
+    """The distinct class combinations present, and each case's combination."""
+    radices = [len(c.values) for c in columns]
+    space = 1
+    for r in radices:
+        space *= r
+    key = np.zeros(size, dtype=np.int64)
+    for column, radix in zip(columns, radices, strict=True):
+        key *= radix
+        key += column.index
+    if space <= 1 << 24:  # dense: no sort needed
+        present = np.flatnonzero(np.bincount(key, minlength=space))
+        slot = np.zeros(space, dtype=np.intp)
+        slot[present] = np.arange(len(present))
+        inverse = slot[key]
+    else:  # pragma: no cover - only for tables with a huge input space
+        present, inverse = np.unique(key, return_inverse=True)
+    combos = []
+    for code in present.tolist():
+        digits = []
+        rest = code
+        for radix in reversed(radices):
+            rest, digit = divmod(rest, radix)
+            digits.append(digit)
+        combos.append(tuple(reversed(digits)))
+    return combos, inverse.reshape(-1)
 
 
 def add_months_array(days: Days, months: npt.NDArray[np.int64]) -> Days:
@@ -158,6 +175,31 @@ def add_months_array(days: Days, months: npt.NDArray[np.int64]) -> Days:
     return result
 
 
+def table_columns(policy: Policy, table_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """One table's outputs for many cases (columns as for :func:`decide_arrays`).
+
+    The table is evaluated once per distinct combination of its own inputs.
+    """
+    table = policy.tables[table_id]
+    classes = [_classes(policy, n, _codes(policy.inputs[n], inputs[n])) for n in table.inputs]
+    size = len(np.asarray(next(iter(inputs.values()))))
+    combos, inverse = _combinations(classes, size)
+    results = [
+        table.evaluate(
+            {n: c.values[d] for n, c, d in zip(table.inputs, classes, combo, strict=True)}
+        )
+        for combo in combos
+    ]
+    return {
+        name: np.asarray([r.outputs.get(name) if r else None for r in results], dtype=object)[
+            inverse
+        ]
+        if spec.type in ("list", "text", "enum")
+        else np.asarray([r.outputs.get(name, 0) if r else 0 for r in results])[inverse]
+        for name, spec in table.outputs.items()
+    }
+
+
 def decide_arrays(
     policy: Policy,
     inputs: Mapping[str, Any],
@@ -165,7 +207,6 @@ def decide_arrays(
     assessed_on: Days,
     entry_date: Days | None = None,
     sentence_date: Days | None = None,
-    sanction: Sequence[str] | npt.NDArray[np.object_] | None = None,
     exam_suspension_days: npt.NDArray[np.int64] | None = None,
 ) -> DecisionArrays:
     """Decide many cases given as columns, one per policy input.
@@ -177,7 +218,6 @@ def decide_arrays(
         assessed_on: assessment dates (``datetime64[D]``).
         entry_date: dates of effective entry, for deadlines counted from entry.
         sentence_date: sentence dates, for deadlines counted from the sentence.
-        sanction: the sanction per case, when no policy input carries it.
         exam_suspension_days: days the PII deadline was suspended for exams.
     """
     names = list(policy.inputs)
@@ -185,51 +225,76 @@ def decide_arrays(
     if missing:
         msg = f"inputs: missing columns {', '.join(missing)}, expected one per policy input"
         raise DecisionInputError(msg, field="inputs", value=missing, expected=", ".join(names))
-    matrix = np.column_stack(
-        [_classes(policy, n, _codes(policy.inputs[n], inputs[n])) for n in names]
-    )
-    first, inverse = _keys(matrix)
-    sanction_input = next(
-        (k for k, s in policy.inputs.items() if s.source == "legal.sanction"), None
-    )
-    decided = []
-    for row in first:
-        values = {
-            name: _value(policy.inputs[name], int(matrix[row, j])) for j, name in enumerate(names)
-        }
-        known = {policy.inputs[k].source: v for k, v in values.items()}
-        legal_fields = {
-            k.removeprefix("legal."): v for k, v in known.items() if k.startswith("legal.")
-        }
-        if sanction_input is None and sanction is not None:
-            legal_fields["sanction"] = str(sanction[row])
-        legal = LegalContext(
-            regime=policy.regime,
-            **legal_fields,
-            entry_date=dt.date(2000, 1, 1),
-            sentence_date=dt.date(2000, 1, 1),
-        )
-        decided.append(decide_facts(policy, known, legal, assessed_on=dt.date(2000, 1, 1)))
-    pick = np.asarray
-    eligible = {
-        s: pick([s in d.eligible_sanctions for d in decided], dtype=bool)[inverse]
-        for s in policy.sanctions
-    }
-    dates = {"assessed_on": assessed_on, "entry_date": entry_date, "sentence_date": sentence_date}
-    deadlines: dict[str, Days] = {}
-    for name in dict.fromkeys(k for d in decided for k in d.deadlines if k != "next_reassessment"):
-        days = pick([d.deadlines[name].days if name in d.deadlines else -1 for d in decided])[
-            inverse
+    classes = {n: _classes(policy, n, _codes(policy.inputs[n], inputs[n])) for n in names}
+    size = len(np.asarray(assessed_on))
+    evaluations = 0
+
+    def distinct(table: Table) -> tuple[list[dict[str, Any]], npt.NDArray[np.intp]]:
+        """The distinct input combinations of one table, and each case's combination."""
+        nonlocal evaluations
+        combos, inverse = _combinations([classes[i] for i in table.inputs], size)
+        evaluations += len(combos)
+        values = [
+            {i: classes[i].values[d] for i, d in zip(table.inputs, combo, strict=True)}
+            for combo in combos
         ]
-        origin = next(d.deadlines[name].counted_from for d in decided if name in d.deadlines)
+        return values, inverse
+
+    def column(table: Table, output: str, dtype: Any) -> npt.NDArray[Any]:
+        values, inverse = distinct(table)
+        results = [table.evaluate(v) for v in values]
+        picked = np.asarray([r.outputs[output] if r else None for r in results], dtype=dtype)
+        return picked[inverse]
+
+    eligible = {s: column(policy.eligibility_table(s), "eligible", bool) for s in policy.sanctions}
+    intensity = policy.tables["intensity"]
+    deadlines = _deadline_columns(
+        policy,
+        distinct(policy.tables["deadlines"]),
+        {"assessed_on": assessed_on, "entry_date": entry_date, "sentence_date": sentence_date},
+        exam_suspension_days,
+    )
+    months = column(policy.tables["reassessment"], "months", np.int64)
+    start = np.asarray(assessed_on, dtype="datetime64[D]")
+    if entry_date is not None:
+        start = np.maximum(start, np.asarray(entry_date, dtype="datetime64[D]"))
+    deadlines["next_reassessment"] = add_months_array(start, months)
+    return DecisionArrays(
+        eligible=eligible,
+        contacts_per_month=column(intensity, "contacts_per_month", np.int32),
+        treatment_hours=column(intensity, "treatment_hours", np.int32),
+        telematic_monitoring=column(policy.tables["monitoring"], "telematic_monitoring", bool),
+        fit=column(policy.tables["fit"], "fit", object),
+        deadlines=deadlines,
+        distinct=evaluations,
+    )
+
+
+def _deadline_columns(
+    policy: Policy,
+    table_rows: tuple[list[dict[str, Any]], npt.NDArray[np.intp]],
+    dates: Mapping[str, Days | None],
+    exam_suspension_days: npt.NDArray[np.int64] | None,
+) -> dict[str, Days]:
+    """Every deadline the collect table gives, as a date column (NaT where none applies)."""
+    table = policy.tables["deadlines"]
+    values, inverse = table_rows
+    fired = [table.matching(v) for v in values]
+    out: dict[str, Days] = {}
+    for name in dict.fromkeys(str(r.then["deadline"]) for rules in fired for r in rules):
+        rule_of = [next((r for r in rules if r.then["deadline"] == name), None) for rules in fired]
+        days = np.asarray([int(r.then["days"]) if r else -1 for r in rule_of])[inverse]
+        limit = np.asarray(
+            [int(r.then.get("suspension_max_days", 0)) if r else 0 for r in rule_of]
+        )[inverse]
+        origin = next(str(r.then["counted_from"]) for r in rule_of if r)
         base = dates.get(origin)
         if base is None:
             msg = f"{origin}: missing column, expected dates for deadline {name}"
             raise DecisionInputError(msg, field=origin, expected="a datetime64[D] column")
-        limit = pick([_suspension_limit(policy, d.deadlines.get(name)) for d in decided])[inverse]
         if exam_suspension_days is not None:
             extra = np.asarray(exam_suspension_days, dtype=np.int64)
-            over = (limit > 0) & (extra > limit)
+            over = (days >= 0) & (limit > 0) & (extra > limit)
             if over.any():
                 row = int(np.flatnonzero(over)[0])
                 msg = (
@@ -240,25 +305,6 @@ def decide_arrays(
                     msg, field="legal.exam_suspension_days", value=int(extra[row])
                 )
             days = days + np.where(limit > 0, extra, 0)
-        column = np.asarray(base, dtype="datetime64[D]") + days.astype("timedelta64[D]")
-        deadlines[name] = np.where(days >= 0, column, np.datetime64("NaT"))
-    months = pick(
-        [int(d.deadlines["next_reassessment"].days // 30) for d in decided], dtype=np.int64
-    )
-    start = np.asarray(assessed_on, dtype="datetime64[D]")
-    if entry_date is not None:
-        start = np.maximum(start, np.asarray(entry_date, dtype="datetime64[D]"))
-    deadlines["next_reassessment"] = add_months_array(start, months[inverse])
-    return DecisionArrays(
-        eligible=eligible,
-        contacts_per_month=pick([d.intensity.contacts_per_month for d in decided], dtype=np.int32)[
-            inverse
-        ],
-        treatment_hours=pick([d.intensity.treatment_hours for d in decided], dtype=np.int32)[
-            inverse
-        ],
-        telematic_monitoring=pick([d.telematic_monitoring for d in decided], dtype=bool)[inverse],
-        fit=pick([d.fit for d in decided], dtype=object)[inverse],
-        deadlines=deadlines,
-        distinct=len(decided),
-    )
+        dated = np.asarray(base, dtype="datetime64[D]") + days.astype("timedelta64[D]")
+        out[name] = np.where(days >= 0, dated, np.datetime64("NaT"))
+    return out

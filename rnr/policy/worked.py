@@ -30,8 +30,8 @@ __all__ = ["PolicyCase", "PolicyCaseFile", "load_policy_cases", "run_policy_case
 CASE_KEYS = ("name", "assessed_on", "facts", "legal", "expect")
 EXPECT_KEYS = (
     "eligible", "ineligible", "contacts_per_month", "treatment_hours", "components",
-    "telematic_monitoring", "period_days", "period_months", "fit", "warnings", "no_warnings", "pii_due",
-    "programme_due", "next_reassessment", "attainment_threshold", "fired", "error",
+    "telematic_monitoring", "period_days", "period_months", "fit", "warnings", "no_warnings",
+    "pii_due", "programme_due", "next_reassessment", "attainment_threshold", "fired", "error",
     "error_contains",
 )  # fmt: skip
 DEADLINE_KEYS = ("pii_due", "programme_due", "next_reassessment")
