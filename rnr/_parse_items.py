@@ -292,6 +292,9 @@ class ItemParser(Checker):
         if item is None:
             self.fail(f"{path}.item", item_id, "a declared item id")
             return None
+        if item.strength:
+            self.fail(f"{path}.item", item_id, "a scored item (strength items never score)")
+            return None
         operand = value[op]
         atom_value = self._operand(item, op, operand, f"{path}.{op}")
         if atom_value is None:

@@ -365,9 +365,10 @@ def _check_omissions(
 
 def _raise_omission(scope: str, names: list[str], limit: int, where: str) -> None:
     msg = (
-        f"{scope}: {len(names)} items omitted, at most {limit} allowed; missing: {', '.join(names)}"
+        f"{where}: {scope}: {len(names)} items omitted, at most {limit} allowed;"
+        f" missing: {', '.join(names)}"
     )
-    raise OmissionError(msg, missing=names, limit=limit, scope=scope, case_id=where)
+    raise OmissionError(msg, missing=names, limit=limit, scope=scope)
 
 
 def _row_bounds(

@@ -179,6 +179,9 @@ def _column(item: Item, column: Any) -> FloatArray:
                 msg = f"row {k}: item {item.id}: got {v!r}, expected {item.expected()}"
                 raise ScoringInputError(msg, item=item.id, value=v, expected=item.expected())
             out[k] = names.index(v)
+        elif isinstance(v, bool | np.bool_) and item.kind != "boolean":
+            msg = f"row {k}: item {item.id}: got {v!r}, expected {item.expected()}"
+            raise ScoringInputError(msg, item=item.id, value=v, expected=item.expected())
         elif isinstance(v, bool | int | float | np.integer | np.floating | np.bool_):
             out[k] = float(v)
         else:

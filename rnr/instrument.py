@@ -101,6 +101,8 @@ class Item:
         Raises:
             ScoringInputError: the answer has the wrong type or is out of range.
         """
+        if type(answer).__module__ == "numpy" and hasattr(answer, "item"):
+            answer = answer.item()  # numpy scalars (np.int64, np.bool_) as Python values
         if self.kind == "boolean":
             if isinstance(answer, bool):
                 return answer

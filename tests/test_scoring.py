@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import rnr
@@ -228,3 +229,19 @@ class TestExplain:
         """lang='en' gives English words."""
         text = "\n".join(rnr.explain(kinds(FULL), lang="en"))
         assert "risk: score 10; level high (band 7-10)" in text
+
+
+class TestNumpyAnswers:
+    def test_numpy_scalars_are_plain_answers(self) -> None:
+        """np.int64 and np.bool_ (as pandas gives them) score like int and bool."""
+        answers = {
+            k: (np.bool_(v) if isinstance(v, bool) else np.int64(v) if isinstance(v, int) else v)
+            for k, v in FULL.items()
+        }
+        assert kinds(FULL) == kinds(answers)
+
+    def test_batch_refuses_a_boolean_for_a_count(self) -> None:
+        """True is no count: batch refuses it, as single scoring does."""
+        columns = {k: [v] for k, v in FULL.items()} | {"priors": [True]}
+        with pytest.raises(ScoringInputError, match="row 0: item priors: got True"):
+            rnr.score_batch(KINDS, columns, norm_group="male")
