@@ -285,18 +285,20 @@ def _score_rows(
 ) -> _Part:
     """Score one chunk of rows (small enough for its temporaries to stay in cache)."""
     n, width = values.shape[0], len(compiled.targets)
-    fast = compiled.all_linear and values.dtype == np.int8
+    fast = compiled.all_linear
     if fast:
         codes, missing = yes_no_codes(compiled, values, offset, ids)
     else:
         missing = np.isnan(values) if values.dtype.kind == "f" else values == -1
         codes = outcome_codes(compiled, values, missing, offset, ids)
-    scored_missing = None if missing is None else missing & compiled.scored
-    any_missing = np.zeros(n, dtype=bool) if scored_missing is None else scored_missing.any(axis=1)
-    provisional = np.flatnonzero(any_missing)
-    if provisional.size:
-        assert scored_missing is not None
-        _check_omissions(compiled, scored_missing, offset, ids)
+    provisional = np.zeros(0, dtype=np.int64)
+    if missing is not None:
+        provisional = np.unique(np.flatnonzero(missing) // values.shape[1])
+        scored_missing = missing[provisional] & compiled.scored
+        keep = scored_missing.any(axis=1)
+        provisional, scored_missing = provisional[keep], scored_missing[keep]
+        if provisional.size:
+            _check_omissions(compiled, scored_missing, provisional + offset, ids)
 
     # answered points: yes/no items by one matrix product, the others by look-up
     totals = np.zeros((n, width), dtype=np.int32)
@@ -318,11 +320,10 @@ def _score_rows(
     lows = totals[provisional].copy()
     highs = totals[provisional].copy()
     if provisional.size:
-        assert scored_missing is not None
         assert missing is not None
         open_terms = ~known[provisional] & (compiled.term_points != 0).any(axis=1)
         entangled = open_terms.any(axis=1)
-        m = scored_missing[provisional[~entangled]].astype(np.int32)
+        m = scored_missing[~entangled].astype(np.int32)
         lows[~entangled] += m @ compiled.min_points
         highs[~entangled] += m @ compiled.max_points
         for k in np.flatnonzero(entangled):
@@ -335,32 +336,25 @@ def _score_rows(
 def _check_omissions(
     compiled: CompiledInstrument,
     scored_missing: BoolArray,
-    offset: int,
+    rows: IntArray,
     ids: tuple[str, ...] | None,
 ) -> None:
-    inst = compiled.instrument
-    items = inst.items
-    for s, (sid, scale) in enumerate(inst.scales.items()):
-        counts = (scored_missing & compiled.feeds[:, s]).sum(axis=1)
-        over = np.flatnonzero(counts > scale.max_omitted)
-        if over.size:
-            row = int(over[0])
-            names = [
-                items[j].id for j in np.flatnonzero(scored_missing[row] & compiled.feeds[:, s])
-            ]
-            _raise_omission(f"scale {sid}", names, scale.max_omitted, where(ids, offset + row))
-    for domain in inst.domains:
-        if domain.max_omitted is None:
-            continue
-        cols = np.array([i.domain == domain.id for i in items])
-        counts = (scored_missing & cols).sum(axis=1)
-        over = np.flatnonzero(counts > domain.max_omitted)
-        if over.size:
-            row = int(over[0])
-            names = [items[j].id for j in np.flatnonzero(scored_missing[row] & cols)]
-            _raise_omission(
-                f"domain {domain.id}", names, domain.max_omitted, where(ids, offset + row)
-            )
+    """Raise for the first row (and its first scope, as single scoring does) over a limit.
+
+    ``scored_missing`` holds only the rows that omit something; one matrix
+    product counts the omissions of every scale and domain at once.
+    """
+    counts = scored_missing.astype(np.int16) @ compiled.scopes.astype(np.int16)
+    over = counts > compiled.scope_limits
+    if not over.any():
+        return
+    k, s = (int(x) for x in np.argwhere(over)[0])
+    names = [
+        compiled.instrument.items[j].id
+        for j in np.flatnonzero(scored_missing[k] & compiled.scopes[:, s])
+    ]
+    limit = int(compiled.scope_limits[s])
+    _raise_omission(compiled.scope_names[s], names, limit, where(ids, int(rows[k])))
 
 
 def _raise_omission(scope: str, names: list[str], limit: int, where: str) -> None:

@@ -48,6 +48,9 @@ class CompiledInstrument:
     term_points: IntArray  # (n_terms, n_targets)
     feeds: BoolArray  # (n_items, n_scales): item can change the scale
     scored: BoolArray  # (n_items,) not a strength item
+    scopes: BoolArray  # (n_items, n_scopes): which items count towards each omission limit
+    scope_names: tuple[str, ...]  # "scale total", "domain family", ...
+    scope_limits: IntArray  # (n_scopes,)
     linear_columns: IntArray  # the boolean items' columns
     linear_weights: npt.NDArray[np.float32]  # (len(linear_columns), n_targets)
 
@@ -103,6 +106,15 @@ def compile_instrument(instrument: Instrument) -> CompiledInstrument:
     ).reshape(n_items, len(scale_ids))
     scored = np.array([not i.strength for i in instrument.items], dtype=bool)
     linear_columns = np.array([j for j, t in enumerate(tables) if t is None], dtype=np.int64)
+    scopes = [
+        (f"scale {sid}", s.max_omitted, feeds[:, k])
+        for k, (sid, s) in enumerate(instrument.scales.items())
+    ]
+    scopes += [
+        (f"domain {d.id}", d.max_omitted, np.array([i.domain == d.id for i in instrument.items]))
+        for d in instrument.domains
+        if d.max_omitted is not None
+    ]
     return CompiledInstrument(
         instrument=instrument,
         targets=targets,
@@ -114,6 +126,9 @@ def compile_instrument(instrument: Instrument) -> CompiledInstrument:
         term_points=term_points,
         feeds=feeds,
         scored=scored,
+        scopes=np.column_stack([c for _, _, c in scopes]).astype(bool),
+        scope_names=tuple(name for name, _, _ in scopes),
+        scope_limits=np.array([limit for _, limit, _ in scopes], dtype=np.int64),
         linear_columns=linear_columns,
         linear_weights=linear[linear_columns].astype(np.float32),
     )
@@ -217,16 +232,25 @@ def where(ids: tuple[str, ...] | None, row: int) -> str:
 
 def yes_no_codes(
     compiled: CompiledInstrument,
-    values: npt.NDArray[np.int8],
+    values: npt.NDArray[Any],
     offset: int,
     ids: tuple[str, ...] | None,
-) -> tuple[npt.NDArray[np.int8], BoolArray | None]:
-    """Fast path for all-yes/no instruments in int8: check with two reductions.
+) -> tuple[npt.NDArray[Any], BoolArray | None]:
+    """Fast path for all-yes/no instruments: check the whole chunk at once.
 
-    Returns the 0/1 codes (omitted as 0) and the omission mask, or ``None``
-    when nothing is omitted.
+    Integers are checked with two reductions (-1 is omitted); floats with one
+    NaN mask (NaN is omitted). Returns the 0/1 codes (omitted as 0) and the
+    omission mask, or ``None`` when nothing is omitted.
     """
     if not values.size:
+        return values, None
+    if values.dtype.kind == "f":
+        nan = np.isnan(values)
+        bad = ~nan & (values != 0) & (values != 1)
+        if bad.any():
+            _raise_bad(compiled, values, bad, offset, ids)
+        if nan.any():
+            return np.where(nan, 0.0, values), nan
         return values, None
     lo, hi = int(values.min()), int(values.max())
     if lo < -1 or hi > 1:
