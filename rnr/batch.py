@@ -45,7 +45,7 @@ from rnr.instrument import Instrument
 from rnr.result import ScoreResult
 from rnr.scoring import sum_bounds
 
-CHUNK = 1 << 14
+CHUNK = 1 << 12
 
 __all__ = ["BatchResult", "CompiledInstrument", "compile_instrument", "score_batch", "summarize"]
 

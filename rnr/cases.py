@@ -28,10 +28,13 @@ from typing import Any, TextIO
 
 import attrs
 
+from rnr._case_sections import legal_section, override_section
 from rnr._frozen import frozen_map
 from rnr.errors import CaseFileError, ScoringInputError
 from rnr.instrument import Instrument
+from rnr.legal import LegalContext
 from rnr.library import Library, split_ref
+from rnr.overrides import Override
 from rnr.result import ScoreResult
 from rnr.scoring import score
 
@@ -50,10 +53,10 @@ __all__ = [
 ]
 
 #: Sections a later format version will define; accepted now as any JSON object.
-RESERVED_FIELDS = ("legal", "responsivity")
+RESERVED_FIELDS = ("responsivity",)
 #: Every top-level field a case may carry.
 FIELDS: tuple[str, ...] = ("case_id", "assessed_on", "instrument", "person", "norm_group")
-FIELDS += ("dates", "responses", *RESERVED_FIELDS)
+FIELDS += ("dates", "responses", "legal", "override", *RESERVED_FIELDS)
 REQUIRED = ("case_id", "assessed_on", "responses")
 PERSON_FIELDS = ("birth_date", "sex")
 #: File suffixes read as JSON Lines (one case per line); ``-`` (stdin) is too.
@@ -71,6 +74,8 @@ REF_RE = re.compile(r"^[a-z][a-z0-9_]*(@(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)
 class Case:
     """One case read from a case file.
 
+    ``legal`` is the legal context a policy decides with (``rnr decide``) and
+    ``override`` a professional override of the risk level; both are optional.
     ``file`` and ``line`` say where it was read (for error messages); they do
     not take part in equality.
     """
@@ -83,7 +88,8 @@ class Case:
     instrument: str | None = None
     norm_group: str | None = None
     dates: Mapping[str, dt.date] = attrs.field(converter=frozen_map, factory=dict)
-    legal: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
+    legal: LegalContext | None = None
+    override: Override | None = None
     responsivity: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
     file: str | None = attrs.field(default=None, eq=False)
     line: int | None = attrs.field(default=None, eq=False)
@@ -158,7 +164,8 @@ def parse_case(obj: object, *, file: str, line: int | None = None) -> Case:
 
     Raises:
         CaseFileError: a missing or unknown field, a wrong type or a bad date,
-            naming the file, line and field.
+            naming the file, line and field (``legal.sentence_days`` for a
+            field of the legal section).
     """
     f = _Fields(file, line)
     if not isinstance(obj, dict):
@@ -193,7 +200,8 @@ def parse_case(obj: object, *, file: str, line: int | None = None) -> Case:
             name: f.date(value, f"dates.{name}")
             for name, value in f.table(obj.get("dates"), "dates").items()
         },
-        legal=f.table(obj.get("legal"), "legal"),
+        legal=legal_section(obj.get("legal"), file=file, line=line),
+        override=override_section(obj.get("override"), file=file, line=line),
         responsivity=f.table(obj.get("responsivity"), "responsivity"),
         file=file,
         line=line,

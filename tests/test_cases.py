@@ -85,7 +85,7 @@ def test_parse_case_reads_every_field() -> None:
     assert {"prior_convictions": 2, "antisocial_friends": 1, "prosocial_friends": True} == dict(
         case.responses
     )
-    assert {"regime": "adult"} == dict(case.legal)
+    assert rnr.legal.parse_legal({"regime": "adult"}) == case.legal
     assert {"literacy": "low"} == dict(case.responsivity)
     assert "c.json" == case.where
 
@@ -393,6 +393,21 @@ def test_the_schema_and_the_parser_agree_on_bad_cases() -> None:
         a_case(instrument="PSA"),
         a_case(responses={"a": [1]}),
         {"case_id": "x", "responses": {}},
+        a_case(legal={"sanction": "LV"}),
+        a_case(legal={"regime": "adult", "colour": "blue"}),
+        a_case(legal={"regime": "adult", "sentence_date": "20240502"}),
+        a_case(legal={"regime": "adult", "offences": ["theft"]}),
+        a_case(legal={"regime": "adult", "sentence_days": 0}),
+        a_case(override={"to_level": "high", "direction": "up"}),
+        a_case(
+            override={
+                "to_level": "high",
+                "direction": "sideways",
+                "reason": "victim_safety",
+                "approved_by": "jefatura",
+                "approved_on": "2024-05-03",
+            }
+        ),
     ]
     for document in bad:
         assert not validator.is_valid(document), document

@@ -6,13 +6,18 @@
     rnr instruments show ID[@VERSION] [--json]
     rnr instruments check PATH
     rnr score [--instrument ID[@VERSION]] [--json] CASE.json | CASES.jsonl | -
+    rnr decide --policy ID[@VERSION] [--json] [--as-of DATE] CASE.json | CASES.jsonl | -
+    rnr policies list [--json]
+    rnr policies show ID[@VERSION] [--json]
+    rnr policies check PATH
+    rnr whatif --policy ID@A --against ID@B [--json] CASES.jsonl
     rnr demo [--lang en]
 
 Every command takes ``--instruments-dir DIR`` (also accepted before the
 command) to add a folder of your own instruments to the shipped ones. Errors
 print as ``rnr: error: <message>`` on standard error, without a traceback;
-the exit status is 0 on success, 1 when ``instruments check`` finds a failed
-check, 2 for a usage or input error.
+the exit status is 0 on success, 1 when ``instruments check`` or
+``policies check`` finds a failed check, 2 for a usage or input error.
 
 >>> main(["--version"])
 rnr 0.1.0
@@ -28,7 +33,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cli import _demo, _instruments, _score
+from rnr.cli import _decide, _demo, _instruments, _policies, _score, _whatif
 from rnr.errors import RnrError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -48,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``rnr`` and its commands."""
     parser = argparse.ArgumentParser(
         prog="rnr",
-        description="Risk-Need-Responsivity assessment: instruments, scoring, explanations.",
+        description="Risk-Need-Responsivity assessment: instruments, scoring, explanations, "
+        "policy decisions.",
         epilog="Try: rnr demo",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
@@ -64,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _instruments.add_parser(commands)
     _score.add_parser(commands)
+    _decide.add_parser(commands)
+    _policies.add_parser(commands)
+    _whatif.add_parser(commands)
     _demo.add_parser(commands)
     return parser
 

@@ -2,6 +2,8 @@
 
 The examples live in ``instruments/<id>/examples/*.json`` (packed in the
 wheel, so the demo works from any folder). None of them is a real person.
+The examples that carry a ``legal`` section are then decided under the
+shipped policy of their regime that reads their instrument.
 """
 
 from __future__ import annotations
@@ -14,13 +16,25 @@ from typing import TextIO
 
 from rnr.cases import Case, read_cases, score_case
 from rnr.cli._common import CaseError, add_common, library_for, write_lines
+from rnr.cli._decide import Decided, decide_case
 from rnr.cli._output import scale_summary, words, yes_no
-from rnr.errors import CaseFileError, RnrError
+from rnr.cli._policy_words import pwords
+from rnr.cli._report import fit_words, level_name
+from rnr.errors import CaseFileError, RnrError, UnknownPolicyError
 from rnr.labels import load_labels
 from rnr.library import Library, data_dir
+from rnr.policy import PolicyLibrary, policy_library
 from rnr.result import ScoreResult
 
-__all__ = ["add_parser", "example_files", "result_lines", "run", "run_demo"]
+__all__ = [
+    "add_parser",
+    "decision_lines",
+    "example_files",
+    "policy_id_for",
+    "result_lines",
+    "run",
+    "run_demo",
+]
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -128,6 +142,7 @@ def run_demo(library: Library, lang: str, out: TextIO) -> int:
     w = words(lang)
     write_lines(out, [w["demo_title"], ""])
     first: tuple[str, Path] | None = None
+    with_legal: list[tuple[Case, Path]] = []
     for ident in library.ids():
         files = example_files(library, ident)
         if not files:
@@ -139,10 +154,81 @@ def run_demo(library: Library, lang: str, out: TextIO) -> int:
                 write_lines(out, [*result_lines(result, library, lang, file), ""])
                 if first is None:
                     first = (str(result.instrument), file)
+                if case.legal is not None:
+                    with_legal.append((case, file))
+    hint = _decisions(with_legal, library, lang, out)
+    if hint is not None:
+        write_lines(out, [hint])
     if first is not None:
         ref, file = first
         write_lines(out, [w["trace"].format(ref=ref, file=shlex.quote(str(file)))])
     return 0
+
+
+def policy_id_for(policies: PolicyLibrary, regime: str, instrument: str) -> str:
+    """The id of the first policy of ``regime`` that reads ``instrument``.
+
+    Raises:
+        UnknownPolicyError: none does.
+    """
+    for policy in policies:
+        if policy.regime == regime and (not policy.instruments or instrument in policy.instruments):
+            return policy.id
+    msg = f"no policy for the {regime} regime reads {instrument!r}"
+    raise UnknownPolicyError(msg, ref=instrument, known=policies.ids())
+
+
+def decision_lines(done: Decided, library: Library, lang: str) -> list[str]:
+    """A short readable summary of one example's decision."""
+    w = pwords(lang)
+    decision = done.decision
+    labels = load_labels(library.get(str(done.result.instrument)), lang)
+    intensity = decision.intensity
+    lines = [
+        w["demo_decision"].format(case_id=decision.case_id, ref=done.policy.ref),
+        w["demo_summary"].format(
+            sanction=decision.sanction or w["none"],
+            level=level_name(decision.risk_level, labels),
+            eligible=", ".join(decision.eligible_sanctions) or w["none"],
+        ),
+        "  "
+        + w["intensity_line"].format(
+            contacts=intensity.contacts_per_month, hours=intensity.treatment_hours
+        )
+        + f" · {w['monitoring'].lower()}: {w['yes' if decision.telematic_monitoring else 'no']}",
+    ]
+    for deadline in decision.deadlines.values():
+        name = w.get(f"d_{deadline.name}", deadline.name)
+        lines.append(f"  {name}: {deadline.date.isoformat()}")
+    lines.append(w["demo_fit"].format(fit=fit_words(decision.fit, lang)))
+    if decision.warnings:
+        lines.append(w["demo_warnings"].format(codes=", ".join(x.code for x in decision.warnings)))
+    return lines
+
+
+def _decisions(
+    cases: list[tuple[Case, Path]], library: Library, lang: str, out: TextIO
+) -> str | None:
+    """Decide the examples with a legal section; return the hint line to print."""
+    if not cases:
+        return None
+    w = pwords(lang)
+    policies = policy_library()
+    write_lines(out, [w["demo_decisions"], ""])
+    hint: str | None = None
+    for case, file in cases:
+        if case.legal is None:
+            continue
+        instrument = library.get(case.instrument or "", on=case.assessed_on).id
+        try:
+            ident = policy_id_for(policies, case.legal.regime, instrument)
+        except UnknownPolicyError as exc:
+            raise CaseError(case, exc) from exc
+        done = decide_case(case, library, policies, ident)
+        write_lines(out, [*decision_lines(done, library, lang), ""])
+        if hint is None:
+            hint = w["demo_hint"].format(ref=ident, file=shlex.quote(str(file)))
+    return hint
 
 
 def _score(case: Case, library: Library, ident: str) -> ScoreResult:

@@ -15,7 +15,7 @@ from rnr.labels import load_labels
 from rnr.library import Library
 from rnr.result import ScoreResult
 
-__all__ = ["add_parser", "is_batch", "run"]
+__all__ = ["add_parser", "is_batch", "run", "score_one"]
 
 HELP = """\
 Score a case file. CASE is a .json file holding one case, a .jsonl file
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         library.get(ref)  # an unknown id or version fails before any case is read
     batch = is_batch(args.case)
     for case in read_cases(args.case):
-        result = _score(case, library, ref)
+        result = score_one(case, library, ref)
         if batch or args.json:
             write_json(out, result.to_dict())
         else:
@@ -74,7 +74,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _score(case: Case, library: Library, ref: str | None) -> ScoreResult:
+def score_one(case: Case, library: Library, ref: str | None) -> ScoreResult:
+    """Score ``case`` with ``ref`` or its own instrument; errors name where it was read."""
     try:
         if ref is None and case.instrument is None:
             msg = (
