@@ -1,0 +1,641 @@
+"""The policy commands: ``rnr decide``, ``rnr policies``, ``rnr whatif`` and the demo's decisions.
+
+In process (``rnr.cli.main``) and once through the installed ``rnr`` script.
+The decisions are compared with the API path (score → ``decide``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rnr
+from rnr.cases import SCHEMA_PATH, read_cases, score_case
+from rnr.cli import main
+from rnr.legal import LegalContext, parse_legal
+from rnr.overrides import Override
+from rnr.policy import CohortCase, Decision, compare, decide, load_policy, policy_library
+from rnr.policy.engine import facts
+
+DATA = Path(__file__).resolve().parent / "data"
+DEMO_POLICY = DATA / "policies" / "demo-policy" / "2024-01-01.toml"
+EXAMPLES = rnr.data_dir() / "instruments"
+ADULT_CASE = EXAMPLES / "lscmi" / "examples" / "lscmi-01-first-conviction.json"
+YOUTH_CASE = EXAMPLES / "ylscmi" / "examples" / "ylscmi-02-custody.json"
+ADULT = "cl-adultos-18216"
+ADULT_V = "cl-adultos-18216@2024-01-13"
+YOUTH = "cl-juvenil-20084"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    """Run ``rnr argv`` in process; return the exit status, stdout and stderr."""
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def assert_one_error(status: int, err: str, *fragments: str) -> None:
+    """Exit status 2 and one ``rnr: error:`` line holding every fragment, no traceback."""
+    assert 2 == status
+    lines = err.splitlines()
+    assert 1 == len(lines), err
+    assert lines[0].startswith("rnr: error: ")
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def adult_doc(
+    case_id: str = "c-1", *, override: dict[str, Any] | None = None, **legal: Any
+) -> dict[str, Any]:
+    """The adult example case (very low risk) with ``legal`` fields replaced."""
+    doc: dict[str, Any] = json.loads(ADULT_CASE.read_text(encoding="utf-8"))
+    doc["case_id"] = case_id
+    doc["legal"] = {**doc["legal"], **legal}
+    if override is not None:
+        doc["override"] = override
+    return doc
+
+
+def write_case(path: Path, doc: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def write_jsonl(path: Path, *lines: dict[str, Any] | str) -> Path:
+    text = [line if isinstance(line, str) else json.dumps(line) for line in lines]
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    return path
+
+
+def api_decision(path: Path, ref: str = ADULT, on: dt.date | None = None) -> Decision:
+    """The API path: read, score, choose the version in force, decide."""
+    (case,) = read_cases(path)
+    assert case.legal is not None
+    result = score_case(case, rnr.default_library())
+    day = on or case.legal.sentence_date or case.assessed_on
+    policy = policy_library().get(ref, on=day)
+    return decide(result, case.legal, policy, override=case.override, case_id=case.case_id)
+
+
+def modified_adult(folder: Path, version: str = "2025-01-01") -> Path:
+    """A copy of the shipped adult policy as a new version with a 30-day PII deadline."""
+    shipped = policy_library().get(ADULT_V)
+    assert shipped.path is not None
+    text = Path(shipped.path).read_text(encoding="utf-8")
+    text, n = re.subn(r"(?m)^effective_from = .*$", f"effective_from = {version}", text)
+    assert 1 == n
+    text, n = re.subn(r"deadline = \"pii_due\", days = 45", 'deadline = "pii_due", days = 30', text)
+    assert n >= 1
+    target = folder / ADULT / f"{version}.toml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+# -- rnr decide: the readable report ----------------------------------------------
+
+
+def test_decide_report_in_spanish(capsys: pytest.CaptureFixture[str]) -> None:
+    """LVI for a very-low-risk person: eligibility, monitoring, deadlines, fit, rules."""
+    status, out, err = run(capsys, "decide", "--policy", ADULT, ADULT_CASE)
+    assert (0, "") == (status, err)
+    for fragment in (
+        f"política {ADULT_V} (unverified)",
+        "Sanción impuesta: LVI",
+        "la ley permite esta sanción",
+        "Sanciones que proceden: LVI, RC, RP",
+        "No proceden:",
+        "  LV: La pena impuesta no supera los dos años",
+        "Nivel de riesgo: Muy bajo, calculado por el instrumento",
+        "Intensidad",
+        "1 contacto(s) al mes · 0 horas de intervención",
+        "Monitoreo telemático: sí.",
+        "Período de intervención: 600 días (igual a la pena)",
+        "Plan de intervención individual (PII): 2024-05-16 · 45 días desde el ingreso (2024-04-01)",
+        "fuente: Ley 18.216 art. 16",
+        "Próxima reevaluación: 2024-10-08",
+        "Ajuste de la pena al riesgo: la pena impone más intervención que la que el riesgo",
+        "[intensive_for_low_risk]",
+        "2 punto(s) más darían riesgo Bajo y 10 horas de intervención (ahora 0)",
+        "Reglas aplicadas:",
+        "monitoring · mon-lvi-vif-sexual",
+        "nunca cambia lo que el tribunal impuso",
+    ):
+        assert fragment in out, fragment
+    assert all(len(line) <= 100 for line in out.splitlines())
+
+
+def test_decide_report_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "decide", "-p", ADULT, "--lang", "en", ADULT_CASE)
+    assert 0 == status
+    for fragment in (
+        "Sanction imposed: LVI",
+        "Available sanctions: LVI, RC, RP",
+        "Not available:",
+        "Telematic monitoring: yes.",
+        "Individual intervention plan (PII): 2024-05-16 · 45 days from entry (2024-04-01)",
+        "Fit of the sentence to the risk: the sentence imposes more intervention",
+        "2 more point(s) would give Low risk and 10 hours of intervention (now 0)",
+        "Rules that fired:",
+    ):
+        assert fragment in out, fragment
+
+
+def test_decide_report_for_a_young_person(capsys: pytest.CaptureFixture[str]) -> None:
+    """The juvenile example decides under the juvenile policy."""
+    status, out, err = run(capsys, "decide", "-p", YOUTH, YOUTH_CASE)
+    assert (0, "") == (status, err)
+    assert "Sanción impuesta: LAEIP" in out
+    assert "Reglas aplicadas:" in out
+
+
+def test_decide_report_shows_an_override(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The computed level and the override's level both show; no nearest change."""
+    doc = adult_doc(
+        override={
+            "to_level": "medium",
+            "direction": "up",
+            "reason": "victim_safety",
+            "approved_by": "jefatura-crs-02",
+            "approved_on": "2024-04-10",
+        }
+    )
+    path = write_case(tmp_path / "ov.json", doc)
+    status, out, _ = run(capsys, "decide", "-p", ADULT, path)
+    assert 0 == status
+    assert (
+        "Nivel de riesgo: Medio, por ajuste profesional al alza (el instrumento calculó Muy bajo)"
+        in out
+    )
+    assert "motivo: victim_safety · aprobado por jefatura-crs-02 el 2024-04-10" in out
+    assert "no se calcula cuando un ajuste profesional fija el nivel de riesgo" in out
+    status, out, _ = run(capsys, "decide", "-p", ADULT, "--json", path)
+    got = Decision.from_json(out)
+    assert got == api_decision(path)
+    assert got.override_changed
+    assert ("medium", "very_low") == (got.risk_level, got.computed_risk_level)
+    assert isinstance(got.override, Override)
+
+
+def test_decide_report_on_a_provisional_result(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Omitted items are named for the court; a suspension for exams extends the PII."""
+    doc = json.loads(
+        (EXAMPLES / "lscmi" / "examples" / "lscmi-03-provisional.json").read_text("utf-8")
+    )
+    doc["legal"] = {
+        "regime": "adult", "sanction": "LV", "sentence_days": 900,
+        "entry_date": "2025-01-20", "exam_suspension_days": 10,
+    }  # fmt: skip
+    status, out, _ = run(capsys, "decide", "-p", ADULT, write_case(tmp_path / "p.json", doc))
+    assert 0 == status
+    assert "Resultado provisorio: 2 ítem(s) omitido(s)" in out
+    assert "45 días más 10 de suspensión por exámenes" in out
+    assert "2025-03-16" in out  # 2025-01-20 + 55 days
+
+
+# -- rnr decide: JSON -------------------------------------------------------------
+
+
+def test_decide_json_equals_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json prints Decision.to_dict() of the API path, and it reads back equal."""
+    status, out, err = run(capsys, "decide", "-p", ADULT, "--json", ADULT_CASE)
+    assert (0, "") == (status, err)
+    assert 1 == len(out.splitlines())
+    api = api_decision(ADULT_CASE)
+    assert json.loads(api.to_json()) == json.loads(out)
+    assert api == Decision.from_dict(json.loads(out))
+
+
+def test_decide_version_choice(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--as-of, then legal.sentence_date, then assessed_on choose a bare id's version."""
+    modified_adult(tmp_path)
+    mine = ("--policies-dir", tmp_path)
+
+    def version(*argv: str | Path) -> str:
+        status, out, err = run(capsys, "decide", "--json", *mine, *argv)
+        assert (0, "") == (status, err)
+        return str(json.loads(out)["policy"]["version"])
+
+    on_2024 = write_case(tmp_path / "a.json", adult_doc(sentence_date="2024-12-01"))
+    on_2025 = write_case(tmp_path / "b.json", adult_doc(sentence_date="2025-02-01"))
+    no_date = adult_doc(sentence_date=None)
+    no_date["assessed_on"] = "2025-03-01"
+    assessed_2025 = write_case(tmp_path / "c.json", no_date)
+    assert "2024-01-13" == version("-p", ADULT, on_2024)
+    assert "2025-01-01" == version("-p", ADULT, on_2025)
+    assert "2025-01-01" == version("-p", ADULT, assessed_2025)
+    assert "2025-01-01" == version("-p", ADULT, "--as-of", "2025-01-01", on_2024)
+    assert "2024-01-13" == version("-p", ADULT_V, on_2025)
+    path_ref = tmp_path / ADULT / "2025-01-01.toml"
+    assert "2025-01-01" == version("-p", path_ref, on_2024)
+    status, _, err = run(capsys, "decide", "-p", ADULT, "--as-of", "2020-01-01", on_2024)
+    assert_one_error(
+        status, err, "a.json", "no version of 'cl-adultos-18216' is in force on 2020-01-01"
+    )
+
+
+def test_decide_jsonl_in_order_and_stops_at_a_bad_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """One JSON decision per line, in order; a bad line names file and line after the others."""
+    good = write_jsonl(tmp_path / "ok.jsonl", adult_doc("j-1"), adult_doc("j-2", sanction="LV"), "")
+    status, out, err = run(capsys, "decide", "-p", ADULT, good)
+    assert (0, "") == (status, err)
+    assert ["j-1", "j-2"] == [json.loads(line)["case_id"] for line in out.splitlines()]
+    bad = write_jsonl(
+        tmp_path / "bad.jsonl",
+        adult_doc("j-1"),
+        adult_doc("j-2"),
+        adult_doc("j-3", sentence_days=0),
+        adult_doc("j-4"),
+    )
+    status, out, err = run(capsys, "decide", "-p", ADULT, bad)
+    assert ["j-1", "j-2"] == [json.loads(line)["case_id"] for line in out.splitlines()]
+    assert_one_error(status, err, "bad.jsonl:3: legal.sentence_days: got 0")
+
+
+def test_decide_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "\n".join(json.dumps(adult_doc(f"s-{i}")) for i in range(3)) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    status, out, err = run(capsys, "decide", "-p", ADULT, "-")
+    assert (0, "") == (status, err)
+    assert ["s-0", "s-1", "s-2"] == [json.loads(line)["case_id"] for line in out.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("change", "fragments"),
+    [
+        ({"colour": "blue"}, ("legal.colour: unknown field; expected one of regime",)),
+        ({"sentence_date": "2024-02-30"}, ("legal.sentence_date: got", "expected a date")),
+        ({"entry_date": "01/04/2024"}, ("legal.entry_date: got", "expected a date")),
+        ({"offences": ["theft"]}, ("legal.offences: got 'theft'",)),
+        ({"sentence_days": "600"}, ("legal.sentence_days: got", "expected an integer")),
+        ({"regime": None}, ("legal.regime",)),
+        ({"regime": "juvenile"}, ("case c-1: legal.regime: got 'juvenile', expected 'adult'",)),
+    ],
+)
+def test_bad_legal_section_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    change: dict[str, Any],
+    fragments: tuple[str, ...],
+) -> None:
+    """A bad legal section: one line naming the file and the field, exit status 2."""
+    path = write_case(tmp_path / "case.json", adult_doc(**change))
+    status, _, err = run(capsys, "decide", "-p", ADULT, path)
+    assert_one_error(status, err, "case.json: ", *fragments)
+
+
+def test_missing_legal_section(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = adult_doc()
+    del doc["legal"]
+    status, _, err = run(capsys, "decide", "-p", ADULT, write_case(tmp_path / "c.json", doc))
+    assert_one_error(status, err, "c.json: legal: missing")
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ({"to_level": "medium", "direction": "up"}, "override.reason: missing required field"),
+        (
+            {"to_level": "medium", "direction": "up", "reason": "hunch", "approved_by": "x",
+             "approved_on": "2024-04-10"},
+            "override.reason: got 'hunch'",
+        ),
+        (
+            {"to_level": "low", "direction": "down", "reason": "victim_safety",
+             "approved_by": "x", "approved_on": "2024-04-10"},
+            "override.direction: got 'down' from very_low to low, expected up",
+        ),
+    ],
+)  # fmt: skip
+def test_bad_override_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, override: dict[str, Any], fragment: str
+) -> None:
+    path = write_case(tmp_path / "case.json", adult_doc(override=override))
+    status, _, err = run(capsys, "decide", "-p", ADULT, path)
+    assert_one_error(status, err, "case.json: ", fragment)
+
+
+def test_unknown_policy_id_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "decide", "-p", "nope", ADULT_CASE)
+    assert_one_error(status, err, "unknown policy 'nope'; known: cl-adultos-18216")
+    status, _, err = run(capsys, "decide", "-p", f"{ADULT}@2020-01-01", ADULT_CASE)
+    assert_one_error(status, err, "unknown version 'cl-adultos-18216@2020-01-01'; known: ")
+    status, _, err = run(capsys, "policies", "show", "nope")
+    assert_one_error(status, err, "unknown policy 'nope'")
+    status, _, err = run(capsys, "decide", "-p", "missing/2024-01-01.toml", ADULT_CASE)
+    assert_one_error(status, err, "missing/2024-01-01.toml: no such policy file")
+
+
+def test_wrong_instrument_for_the_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    """A juvenile case under the adult policy names the field at fault."""
+    status, _, err = run(capsys, "decide", "-p", ADULT, YOUTH_CASE)
+    assert_one_error(status, err, "ylscmi-02-custody.json: case ejemplo-ylscmi-02: legal.regime")
+
+
+# -- rnr policies -------------------------------------------------------------------
+
+
+def test_policies_list(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "policies", "list")
+    assert 0 == status
+    header, *rows = out.splitlines()
+    assert header.split()[:4] == ["id", "versión", "estado", "régimen"]
+    adult = next(r for r in rows if r.startswith(ADULT))
+    assert "2024-01-13" in adult
+    assert "adult" in adult
+    status, out, _ = run(capsys, "policies", "list", "--json")
+    listed = {p["id"]: p for p in json.loads(out)}
+    assert {ADULT, YOUTH} <= set(listed)
+    assert policy_library().get(ADULT_V).sha256 == listed[ADULT]["sha256"]
+    status, out, _ = run(capsys, "policies", "list", "--lang", "en")
+    assert out.splitlines()[0].split()[:4] == ["id", "version", "status", "regime"]
+
+
+def test_policies_show(capsys: pytest.CaptureFixture[str]) -> None:
+    """Tables with their rules, conditions, outputs and sources."""
+    status, out, _ = run(capsys, "policies", "show", ADULT)
+    assert 0 == status
+    assert out.startswith(f"{ADULT_V}  Penas sustitutivas")
+    assert "eligibility_lv (first)" in out
+    assert "lv-over-3y: sentence_days > 1095 → eligible = false" in out
+    assert "fuente: Ley 18.216 art. 15 a) y b)" in out
+    assert "sentence_days (int 1..36500) ← legal.sentence_days" in out
+    status, out, _ = run(capsys, "policies", "show", ADULT_V, "--json")
+    document = json.loads(out)
+    policy = policy_library().get(ADULT_V)
+    assert policy.sha256 == document.pop("sha256")
+    assert ADULT == document["id"]
+    assert "2024-01-13" == document["effective_from"]
+    assert set(policy.tables) == set(document["tables"])
+
+
+def test_policies_check_shipped(capsys: pytest.CaptureFixture[str]) -> None:
+    """The shipped policies load and their worked cases hold."""
+    status, out, _ = run(capsys, "policies", "check", rnr.data_dir() / "plans" / "policies")
+    assert 0 == status, out
+    assert "ok    la definición es válida: cl-adultos-18216@2024-01-13" in out
+    assert re.search(r"ok    casos resueltos tests/\S+\.toml: (\d+) de \1 se cumplen", out)
+    assert out.rstrip().endswith("0 fallida(s)")
+
+
+UNREACHABLE = (
+    'id = "a-too-long"\nwhen = {}',
+    'id = "a-too-long"\nwhen = { sentence_days = { lt = 2 } }',
+)
+
+
+def broken(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """A copy of the test policy with ``edits`` (old, new) applied."""
+    text = DEMO_POLICY.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    target = tmp_path / "demo-policy" / "2024-01-01.toml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_policies_check_a_broken_policy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Overlaps, gaps and unreachable rules, each naming the table and the rule; exit 1."""
+    path = broken(
+        tmp_path,
+        ("{ le = 365 }, offences = { any_of", "{ le = 400 }, offences = { any_of"),
+        UNREACHABLE,
+        ("high_needs = { ge = 2 }", "high_needs = { ge = 3 }"),
+        ('deadline = "pii_due", days = 45', 'deadline = "pii_due", days = "45"'),
+    )
+    status, out, err = run(capsys, "policies", "check", path, "--lang", "en")
+    assert (1, "") == (status, err)
+    assert "FAIL  the definition is invalid" in out
+    assert "tables.eligibility_b: overlap: rules b-long and b-short-vif both match" in out
+    assert "tables.eligibility_a: rule a-too-long: unreachable" in out
+    assert "tables.eligibility_a: gap: no rule matches {sentence_days = 366}" in out
+    assert "tables.intensity: gap: no rule matches" in out
+    assert "tables.deadlines.rules[0] (rule pii).then.days: got '45'" in out
+    assert out.rstrip().endswith("0 check(s) passed, 1 failed")
+
+
+def test_policies_check_runs_the_worked_cases_beside(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Worked cases in tests/ beside the file run; a failing one is named; exit 1."""
+    path = broken(tmp_path, ("days = 45", "days = 30"))
+    tests = path.parent / "tests"
+    tests.mkdir()
+    (tests / "pii.toml").write_text(
+        'schema = "rnr.policy-cases/1"\npolicy = "demo-policy@2024-01-01"\n\n'
+        "[[cases]]\n"
+        'name = "pii 45 days from entry"\n'
+        "assessed_on = 2024-02-01\n"
+        'facts = { risk_level = "low", high_needs = 0 }\n'
+        'legal = { regime = "adult", sanction = "A", sentence_days = 300, offences = [], '
+        "entry_date = 2024-03-01 }\n"
+        'expect = { eligible = ["A"], pii_due = 2024-04-15 }\n',
+        encoding="utf-8",
+    )
+    (tests / "other-version.toml").write_text(
+        (tests / "pii.toml").read_text(encoding="utf-8").replace("2024-01-01", "2025-01-01"),
+        encoding="utf-8",
+    )
+    status, out, _ = run(capsys, "policies", "check", path, "--lang", "en")
+    assert 1 == status, out
+    assert "ok    the definition is valid: demo-policy@2024-01-01" in out
+    assert "FAIL  worked cases tests/pii.toml: 0 of 1 hold" in out
+    assert "pii 45 days from entry: pii_due: expected datetime.date(2024, 4, 15)" in out
+    assert "other-version.toml" not in out
+    good = broken(tmp_path, ("days = 45", "days = 45"))
+    status, out, _ = run(capsys, "policies", "check", good.parent)
+    assert 0 == status, out
+    assert "ok    casos resueltos tests/pii.toml: 1 de 1 se cumplen" in out
+
+
+def test_policies_check_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = run(capsys, "policies", "check", tmp_path / "nope")
+    assert_one_error(status, err, "no such file or folder")
+
+
+def test_decide_with_a_broken_policy_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Every problem of a bad policy file is one error line naming the table and rule."""
+    path = broken(tmp_path, UNREACHABLE)
+    status, _, err = run(capsys, "decide", "-p", path, ADULT_CASE)
+    assert 2 == status
+    lines = err.splitlines()
+    assert lines
+    assert all(line.startswith(f"rnr: error: {path}: tables.eligibility_a") for line in lines)
+    assert any("rule a-too-long: unreachable" in line for line in lines)
+
+
+# -- rnr whatif ---------------------------------------------------------------------
+
+
+def cohort_file(tmp_path: Path) -> Path:
+    return write_jsonl(
+        tmp_path / "cohort.jsonl",
+        adult_doc("w-lvi"),
+        adult_doc("w-rc", sanction="RC", offences=[], sentence_days=500),
+        adult_doc("w-lv", sanction="LV", offences=[], sentence_days=900),
+    )
+
+
+def test_whatif_lists_the_changed_cases(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A 30-day PII deadline changes the LV and LVI cases, not the RC one."""
+    modified_adult(tmp_path / "mine")
+    cohort = cohort_file(tmp_path)
+    argv = (
+        "whatif",
+        "-p",
+        ADULT_V,
+        "-a",
+        f"{ADULT}@2025-01-01",
+        "--policies-dir",
+        tmp_path / "mine",
+    )
+    status, out, err = run(capsys, *argv, cohort)
+    assert (0, "") == (status, err)
+    lines = out.splitlines()
+    assert f"{ADULT_V} → {ADULT}@2025-01-01: 3 caso(s), 2 cambian" == lines[0]
+    assert "  plazos: 2 persona(s)" in lines
+    assert "  sanciones que proceden: 0 persona(s)" in lines
+    rows = [line.split() for line in lines if line.startswith("w-")]
+    assert [["w-lvi", "deadline.pii_due", "2024-05-16", "2024-05-01"],
+            ["w-lv", "deadline.pii_due", "2024-05-16", "2024-05-01"]] == rows  # fmt: skip
+    status, out, _ = run(capsys, *argv, "--json", cohort)
+    assert 0 == status
+    got = json.loads(out)
+    assert ["w-lvi", "w-lv"] == [c["case_id"] for c in got["cases"]]
+    assert {"deadline.pii_due": 2} == got["counts"]
+    expected = compare(
+        policy_library().get(ADULT_V),
+        load_policy(tmp_path / "mine" / ADULT / "2025-01-01.toml"),
+        [_cohort_case(case) for case in read_cases(cohort)],
+    )
+    assert json.loads(json.dumps(expected.to_dict())) == got
+
+
+def _cohort_case(case: rnr.Case) -> CohortCase:
+    assert isinstance(case.legal, LegalContext)
+    result = score_case(case, rnr.default_library())
+    return CohortCase(case.case_id, facts(result), case.legal, case.assessed_on)
+
+
+def test_whatif_with_a_policy_file_and_no_change(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = modified_adult(tmp_path)
+    rc_only = write_jsonl(
+        tmp_path / "rc.jsonl", adult_doc("w-rc", sanction="RC", sentence_days=500)
+    )
+    status, out, _ = run(capsys, "whatif", "-p", ADULT_V, "-a", path, "--lang", "en", rc_only)
+    assert 0 == status
+    assert "1 case(s), 0 change" in out
+    assert "No case changes." in out
+
+
+def test_whatif_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    cohort = cohort_file(tmp_path)
+    status, _, err = run(capsys, "whatif", "-p", ADULT_V, "-a", YOUTH, cohort)
+    assert_one_error(status, err, "adult regime", "juvenile")
+    bad = write_jsonl(tmp_path / "bad.jsonl", adult_doc("w-1"), adult_doc("w-2", colour=1))
+    status, _, err = run(capsys, "whatif", "-p", ADULT_V, "-a", ADULT_V, bad)
+    assert_one_error(status, err, "bad.jsonl:2: legal.colour: unknown field")
+
+
+# -- examples, schema, demo ---------------------------------------------------------
+
+
+def test_examples_with_a_legal_section_follow_the_schema_and_decide() -> None:
+    """Adult and juvenile examples carry a legal section; they validate and decide."""
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    with_legal = {}
+    for path in sorted(EXAMPLES.glob("*/examples/*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        validator.validate(doc)
+        if doc.get("legal"):
+            with_legal[path.parent.parent.name] = path
+    assert {"lscmi", "ylscmi"} <= set(with_legal)
+    assert api_decision(with_legal["lscmi"], ADULT).case_id
+    assert api_decision(with_legal["ylscmi"], YOUTH).case_id
+
+
+def test_case_sections_parse() -> None:
+    """legal → LegalContext (null fields not given), override → Override."""
+    doc = adult_doc(sentence_date=None, exam_suspension_days=None)
+    doc["override"] = {
+        "to_level": "medium", "direction": "up", "reason": "other", "text": "amenazas",
+        "approved_by": "jefatura", "approved_on": "2024-04-10", "expires_on": None,
+    }  # fmt: skip
+    case = rnr.parse_case(doc, file="c.json")
+    assert case.legal == parse_legal(
+        {"regime": "adult", "sanction": "LVI", "sentence_days": 600, "offences": ["vif"],
+         "prior_convictions": 0, "entry_date": "2024-04-01"}
+    )  # fmt: skip
+    assert case.override is not None
+    assert ("medium", "other", "amenazas", None) == (
+        case.override.to_level, case.override.reason, case.override.text, case.override.expires_on
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_demo_shows_decisions(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str
+) -> None:
+    """From any folder: the examples with a legal section are decided; the trace hint stays last."""
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "demo", "--lang", lang)
+    assert (0, "") == (status, err)
+    title = {"es": "Decisiones de ejemplo", "en": "Example decisions"}[lang]
+    decisions = out[out.index(title) :]
+    assert f"── ejemplo-lscmi-01 · {ADULT_V}" in decisions
+    assert "── ejemplo-ylscmi-02 · cl-juvenil-20084@" in decisions
+    assert "intensive_for_low_risk" in decisions
+    lines = out.rstrip().splitlines()
+    assert f"rnr decide --policy {ADULT} {ADULT_CASE}" in lines[-2]
+    assert "rnr score --instrument " in lines[-1]
+
+
+# -- the installed script -------------------------------------------------------------
+
+
+def test_installed_decide(tmp_path: Path) -> None:
+    """``rnr decide --json`` from another folder equals the API decision."""
+    exe = shutil.which("rnr")
+    if exe is None:
+        pytest.skip("the rnr console script is not installed")
+    done = subprocess.run(
+        [exe, "decide", "--json", "--policy", ADULT, str(ADULT_CASE)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert (0, "") == (done.returncode, done.stderr)
+    assert api_decision(ADULT_CASE) == Decision.from_json(done.stdout)
+    bad = subprocess.run(
+        [exe, "decide", "--policy", "nope", str(ADULT_CASE)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert 2 == bad.returncode
+    assert bad.stderr.startswith("rnr: error: unknown policy 'nope'")
