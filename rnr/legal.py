@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, Literal, NoReturn
 
@@ -17,6 +18,8 @@ import attrs
 from rnr.errors import DecisionInputError
 
 __all__ = ["OFFENCES", "LegalContext", "parse_legal"]
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Offence categories the policies read, with the law that defines each.
 OFFENCES: Mapping[str, str] = {
@@ -125,7 +128,9 @@ def _date(data: Mapping[str, Any], key: str, where: str) -> dt.date | None:
         return None
     if isinstance(value, dt.date):
         return value
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        _bad(f"{where}.{key}", value, "a date YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(str(value))
+        return dt.date.fromisoformat(value)
     except ValueError:
         _bad(f"{where}.{key}", value, "a date YYYY-MM-DD")

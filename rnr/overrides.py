@@ -20,6 +20,7 @@ from typing import Any, Literal
 import attrs
 
 from rnr.errors import DecisionInputError
+from rnr.legal import ISO_DATE
 
 __all__ = ["REASONS", "Override", "parse_override"]
 
@@ -119,8 +120,12 @@ def parse_override(data: object, *, where: str = "override") -> Override:
 
 
 def _date(value: object, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
     try:
-        return dt.date.fromisoformat(str(value))
+        if not isinstance(value, str) or not ISO_DATE.match(value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
         msg = f"{field}: got {value!r}, expected a date YYYY-MM-DD"
         raise DecisionInputError(msg, field=field, value=value, expected="YYYY-MM-DD") from None

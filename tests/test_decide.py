@@ -244,3 +244,30 @@ class TestCohort:
         assert {f"c-{i}" for i in range(17, 31)} == changed
         assert 14 == report.counts["eligible_sanctions"]
         assert 40 == report.to_dict()["total"]
+
+
+class TestAudit:
+    def test_decision_names_the_instrument_that_scored(self) -> None:
+        """A decision carries the instrument id, version and hash, and keeps it in JSON."""
+        decision = decide(score(LOW), LEGAL, POLICY)
+        assert decision.instrument is not None
+        assert (KINDS.id, KINDS.version, KINDS.sha256) == (
+            decision.instrument.id,
+            decision.instrument.version,
+            decision.instrument.sha256,
+        )
+        assert decision == Decision.from_json(decision.to_json())
+
+    def test_an_expired_override_is_refused(self) -> None:
+        """An override expires at the next reassessment; after that it does not apply."""
+        override = Override(
+            "high", "up", "victim_safety", "x", dt.date(2023, 6, 1), expires_on=dt.date(2024, 1, 1)
+        )
+        with pytest.raises(DecisionInputError, match="override.expires_on: got 2024-01-01"):
+            decide(score(LOW), LEGAL, POLICY, override=override)
+
+    @pytest.mark.parametrize("value", ["20240301", 20240301, "2024-3-1"])
+    def test_dates_must_be_written_in_full(self, value: object) -> None:
+        """Only YYYY-MM-DD is a date; compact or partial forms are refused."""
+        with pytest.raises(DecisionInputError, match="legal.entry_date: got"):
+            parse_legal({"regime": "adult", "entry_date": value})

@@ -12,6 +12,7 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr.errors import DecisionInputError
 from rnr.overrides import Override, parse_override
+from rnr.result import InstrumentRef
 
 __all__ = [
     "Deadline",
@@ -129,12 +130,14 @@ class Decision:
     nearest: tuple[Nearest, ...] = ()
     inputs: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
     trace: tuple[Fired, ...] = ()
+    instrument: InstrumentRef | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates ISO, sets as sorted lists)."""
         return {
             "case_id": self.case_id,
             "policy": attrs.asdict(self.policy),
+            "instrument": attrs.asdict(self.instrument) if self.instrument else None,
             "regime": self.regime,
             "sanction": self.sanction,
             "sanction_status": self.sanction_status,
@@ -198,6 +201,7 @@ class Decision:
         try:
             return cls(
                 policy=PolicyRef(**data["policy"]),
+                instrument=InstrumentRef(**data["instrument"]) if data["instrument"] else None,
                 case_id=data["case_id"],
                 regime=data["regime"],
                 sanction=data["sanction"],

@@ -151,6 +151,14 @@ def decide(
     computed = result.risk_level
     effective = computed
     if override is not None:
+        if override.expires_on is not None and result.assessed_on >= override.expires_on:
+            msg = (
+                f"override.expires_on: got {override.expires_on}, expected a date after the"
+                f" assessment of {result.assessed_on} (an expired override no longer applies)"
+            )
+            raise DecisionInputError(
+                msg, field="override.expires_on", value=override.expires_on, case_id=case_id
+            )
         effective = _check_override(policy, override, computed, case_id)
     known = facts(result, risk_level=effective)
     decision = decide_facts(policy, known, legal, assessed_on=result.assessed_on, case_id=case_id)
@@ -164,6 +172,7 @@ def decide(
     )
     return _with(
         decision,
+        instrument=result.instrument,
         computed_risk_level=computed or "",
         override=override,
         override_changed=override is not None and effective != computed,

@@ -196,7 +196,8 @@ class _PolicyParser(Checker):
                         shown = got.type if got else "nothing"
                         self.note(
                             f"tables.{name}.outputs.{output}",
-                            f"got {shown}, expected a {typ} output (the engine reads it)",
+                            f"got {shown}, expected {'an' if typ[0] in 'aeiou' else 'a'} {typ}"
+                            " output (the engine reads it)",
                         )
                 for problem in check_table(table, inputs):
                     self.note(f"tables.{name}", problem)
@@ -360,7 +361,8 @@ class _PolicyParser(Checker):
                 continue
             v = tuple(given) if isinstance(given, list) else given
             if not spec.accepts(v):
-                expected = f"a {spec.type}" + (
+                article = "an" if spec.type[0] in "aeiou" else "a"
+                expected = f"{article} {spec.type}" + (
                     f" of {', '.join(spec.values)}" if spec.values else ""
                 )
                 self.fail(f"{where}.{name}", v, expected)
