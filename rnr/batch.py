@@ -45,7 +45,7 @@ from rnr.instrument import Instrument
 from rnr.result import ScoreResult
 from rnr.scoring import sum_bounds
 
-CHUNK = 1 << 12
+CHUNK = 1 << 10  # small enough that OpenBLAS stays on one thread (robust under load)
 
 __all__ = ["BatchResult", "CompiledInstrument", "compile_instrument", "score_batch", "summarize"]
 
