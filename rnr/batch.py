@@ -242,8 +242,9 @@ def score_batch(
     lows: list[IntArray] = []
     highs: list[IntArray] = []
     for start in range(0, n, CHUNK):
-        part = _score_rows(compiled, values[start : start + CHUNK], start, ids)
-        totals[start : start + CHUNK] = part.totals
+        part = _score_rows(
+            compiled, values[start : start + CHUNK], start, ids, totals[start : start + CHUNK]
+        )
         if part.rows.size:
             provisional[part.rows + start] = True
             rows.append(part.rows + start)
@@ -282,9 +283,13 @@ def _score_rows(
     values: npt.NDArray[Any],
     offset: int,
     ids: tuple[str, ...] | None,
+    totals: IntArray,
 ) -> _Part:
-    """Score one chunk of rows (small enough for its temporaries to stay in cache)."""
-    n, width = values.shape[0], len(compiled.targets)
+    """Score one chunk of rows into ``totals`` (its slice of the result).
+
+    Chunks are small enough for their temporaries to stay in cache.
+    """
+    n = values.shape[0]
     fast = compiled.all_linear
     if fast:
         codes, missing = yes_no_codes(compiled, values, offset, ids)
@@ -301,11 +306,12 @@ def _score_rows(
             _check_omissions(compiled, scored_missing, provisional + offset, ids)
 
     # answered points: yes/no items by one matrix product, the others by look-up
-    totals = np.zeros((n, width), dtype=np.int32)
     linear = compiled.linear_columns
     if linear.size:
         yes = codes if fast else codes[:, linear]
-        totals += (yes.astype(np.float32) @ compiled.linear_weights).astype(np.int32)
+        totals[...] = yes.astype(np.float32) @ compiled.linear_weights  # exact small integers
+    else:
+        totals[...] = 0
     for j, table in enumerate(compiled.tables):
         if table is not None:
             totals += table[codes[:, j]]
