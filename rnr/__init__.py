@@ -17,12 +17,16 @@ from rnr.cases import Case, parse_case, read_cases, score_case
 from rnr.conditions import AllOf, AnyOf, Atom
 from rnr.errors import (
     CaseFileError,
+    DecisionInputError,
     DefinitionError,
     InstrumentDefinitionError,
     OmissionError,
+    PolicyDefinitionError,
     RnrError,
     ScoringInputError,
+    UnknownDefinitionError,
     UnknownInstrumentError,
+    UnknownPolicyError,
 )
 from rnr.explain import explain
 from rnr.instrument import Band, Domain, Instrument, Item, Outcome, Reliability, Scale, Term
@@ -53,6 +57,7 @@ __all__ = [
     "Case",
     "CaseFileError",
     "CompiledInstrument",
+    "DecisionInputError",
     "DefinitionError",
     "Domain",
     "DomainScore",
@@ -65,6 +70,7 @@ __all__ = [
     "Library",
     "OmissionError",
     "Outcome",
+    "PolicyDefinitionError",
     "Reliability",
     "RnrError",
     "Scale",
@@ -74,7 +80,9 @@ __all__ = [
     "Step",
     "Term",
     "TermScore",
+    "UnknownDefinitionError",
     "UnknownInstrumentError",
+    "UnknownPolicyError",
     "__version__",
     "age_in_years",
     "compile_instrument",

@@ -10,11 +10,12 @@ can act on the structured attributes.
     ├── DefinitionError          a data file (instrument, labels, cases) is malformed
     │   ├── InstrumentDefinitionError
     │   └── PolicyDefinitionError  a policy file (decision tables) is malformed
-    ├── UnknownInstrumentError   no instrument with that id, version or date
+    ├── UnknownDefinitionError
+    │   ├── UnknownInstrumentError   no instrument with that id, version or date
+    │   └── UnknownPolicyError       no policy with that id, version or date
     ├── ScoringInputError        a response, date or norm group is wrong
     │   └── OmissionError        more items omitted than the instrument allows
     ├── CaseFileError            a case file (JSON / JSON Lines) is malformed
-    ├── UnknownPolicyError       no policy with that id, version or date
     └── DecisionInputError       a legal section, override or policy input is wrong
 """
 
@@ -34,6 +35,7 @@ __all__ = [
     "Problem",
     "RnrError",
     "ScoringInputError",
+    "UnknownDefinitionError",
     "UnknownInstrumentError",
     "UnknownPolicyError",
 ]
@@ -81,8 +83,13 @@ class PolicyDefinitionError(DefinitionError):
     """A policy file breaks the ``rnr.policy/1`` format or its tables fail a check."""
 
 
-class UnknownInstrumentError(RnrError, LookupError):
-    """No instrument matches the requested id, version or date."""
+class UnknownDefinitionError(RnrError, LookupError):
+    """No definition (instrument or policy) matches the requested id, version or date.
+
+    Attributes:
+        ref: what was asked for (``id``, ``id@version``).
+        known: what could have been asked for.
+    """
 
     def __init__(self, message: str, *, ref: str, known: Iterable[str] = ()) -> None:
         self.ref = ref
@@ -91,6 +98,10 @@ class UnknownInstrumentError(RnrError, LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class UnknownInstrumentError(UnknownDefinitionError):
+    """No instrument matches the requested id, version or date."""
 
 
 class ScoringInputError(RnrError, ValueError):
@@ -179,16 +190,8 @@ class CaseFileError(RnrError, ValueError):
         super().__init__(f"{where}: {message}")
 
 
-class UnknownPolicyError(RnrError, LookupError):
+class UnknownPolicyError(UnknownDefinitionError):
     """No policy matches the requested id, version or date."""
-
-    def __init__(self, message: str, *, ref: str, known: Iterable[str] = ()) -> None:
-        self.ref = ref
-        self.known = tuple(known)
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 class DecisionInputError(RnrError, ValueError):
