@@ -607,7 +607,8 @@ def test_demo_shows_decisions(
     decisions = out[out.index(title) :]
     assert f"── ejemplo-lscmi-01 · {ADULT_V}" in decisions
     assert "── ejemplo-ylscmi-02 · cl-juvenil-20084@" in decisions
-    assert "intensive_for_low_risk" in decisions
+    warning = {"es": "contraria al principio de riesgo", "en": "against the risk principle"}[lang]
+    assert warning in decisions  # the warning's sentence, not its code
     lines = out.rstrip().splitlines()
     assert f"rnr decide --policy {ADULT} {ADULT_CASE}" in lines[-2]
     assert "rnr score --instrument " in lines[-1]

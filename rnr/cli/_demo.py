@@ -201,8 +201,8 @@ def decision_lines(done: Decided, library: Library, lang: str) -> list[str]:
         name = w.get(f"d_{deadline.name}", deadline.name)
         lines.append(f"  {name}: {deadline.date.isoformat()}")
     lines.append(w["demo_fit"].format(fit=fit_words(decision.fit, lang)))
-    if decision.warnings:
-        lines.append(w["demo_warnings"].format(codes=", ".join(x.code for x in decision.warnings)))
+    for warning in decision.warnings:
+        lines.append(w["demo_warnings"].format(codes=warning.message(lang) or warning.code))
     return lines
 
 

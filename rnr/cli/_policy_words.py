@@ -138,7 +138,7 @@ POLICY_WORDS: Mapping[str, Mapping[str, str]] = {
         "demo_decision": "── {case_id} · {ref}",
         "demo_summary": "  sanción {sanction} · riesgo {level} · proceden: {eligible}",
         "demo_fit": "  ajuste al riesgo: {fit}",
-        "demo_warnings": "  advertencias: {codes}",
+        "demo_warnings": "  advertencia: {codes}",
         "demo_hint": (
             "Para ver el informe completo de una decisión: rnr decide --policy {ref} {file}"
         ),
@@ -262,7 +262,7 @@ POLICY_WORDS: Mapping[str, Mapping[str, str]] = {
         "demo_decision": "── {case_id} · {ref}",
         "demo_summary": "  sanction {sanction} · risk {level} · available: {eligible}",
         "demo_fit": "  fit to the risk: {fit}",
-        "demo_warnings": "  warnings: {codes}",
+        "demo_warnings": "  warning: {codes}",
         "demo_hint": "To see a decision's full report: rnr decide --policy {ref} {file}",
     },
 }
