@@ -16,7 +16,8 @@ can act on the structured attributes.
     ├── ScoringInputError        a response, date or norm group is wrong
     │   └── OmissionError        more items omitted than the instrument allows
     ├── CaseFileError            a case file (JSON / JSON Lines) is malformed
-    └── DecisionInputError       a legal section, override or policy input is wrong
+    ├── DecisionInputError       a legal, override or responsivity section, or a policy input, is wrong
+    └── RenderError              a plan template fails (names the template and line)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "OmissionError",
     "PolicyDefinitionError",
     "Problem",
+    "RenderError",
     "RnrError",
     "ScoringInputError",
     "UnknownDefinitionError",
@@ -221,3 +223,18 @@ class DecisionInputError(RnrError, ValueError):
     def __str__(self) -> str:
         prefix = f"case {self.case_id}: " if self.case_id else ""
         return f"{prefix}{self.args[0]}"
+
+
+class RenderError(RnrError):
+    """A plan template could not be rendered.
+
+    Attributes:
+        template: the template's name or path.
+        line: the line in the template, when known.
+    """
+
+    def __init__(self, message: str, *, template: str, line: int | None = None) -> None:
+        self.template = template
+        self.line = line
+        where = f"{template}:{line}" if line is not None else template
+        super().__init__(f"{where}: {message}")

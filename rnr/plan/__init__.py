@@ -1,0 +1,46 @@
+"""Individual Intervention Plan (PII) drafts: objectives, responsivity, lifecycle."""
+
+from rnr.plan.assemble import draft_plan, objective_cap, share_hours
+from rnr.plan.catalogue import (
+    Catalogue,
+    Objective,
+    ResponsivityRule,
+    RuleSet,
+    load_catalogue,
+    load_rules,
+)
+from rnr.plan.model import (
+    STATUSES,
+    Adaptation,
+    Attainment,
+    PlanDraft,
+    PlanObjective,
+    Reason,
+    StatusNote,
+    attainment,
+    review,
+)
+from rnr.plan.responsivity import Responsivity, parse_responsivity
+
+__all__ = [
+    "STATUSES",
+    "Adaptation",
+    "Attainment",
+    "Catalogue",
+    "Objective",
+    "PlanDraft",
+    "PlanObjective",
+    "Reason",
+    "Responsivity",
+    "ResponsivityRule",
+    "RuleSet",
+    "StatusNote",
+    "attainment",
+    "draft_plan",
+    "load_catalogue",
+    "load_rules",
+    "objective_cap",
+    "parse_responsivity",
+    "review",
+    "share_hours",
+]
