@@ -16,7 +16,7 @@ can act on the structured attributes.
     ├── ScoringInputError        a response, date or norm group is wrong
     │   └── OmissionError        more items omitted than the instrument allows
     ├── CaseFileError            a case file (JSON / JSON Lines) is malformed
-    ├── DecisionInputError       a legal, override or responsivity section, or a policy input, is wrong
+    ├── DecisionInputError       a legal, override or responsivity section is wrong
     └── RenderError              a plan template fails (names the template and line)
 """
 
