@@ -1,0 +1,204 @@
+"""Plan assembly and lifecycle on the test instrument, test policy and test catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import rnr
+from rnr.errors import DecisionInputError, DefinitionError
+from rnr.legal import parse_legal
+from rnr.library import Library
+from rnr.plan import (
+    attainment,
+    draft_plan,
+    load_catalogue,
+    load_rules,
+    objective_cap,
+    parse_responsivity,
+    review,
+    share_hours,
+)
+from rnr.policy import decide, load_policy
+
+DATA = Path(__file__).parent / "data"
+KINDS = rnr.load_instrument(DATA / "kinds" / "1.0.0.toml")
+LIBRARY = Library((KINDS,))
+CATALOGUE = load_catalogue(DATA / "plan_catalogue" / "objectives", library=LIBRARY)
+RULES = load_rules(DATA / "plan_catalogue" / "responsivity")
+POLICY = load_policy(DATA / "policies" / "demo-policy" / "2024-01-01.toml")
+DAY = dt.date(2024, 2, 1)
+# high risk (age 20, 3 priors, homeless, peers 0, work) → lifestyle need high
+HIGH = {
+    "age": 20,
+    "priors": 3,
+    "weapon": True,
+    "housing": "homeless",
+    "peers": 0,
+    "work": True,
+    "family_support": True,
+}
+LEGAL = parse_legal(
+    {
+        "regime": "adult",
+        "sanction": "B",
+        "sentence_days": 400,
+        "offences": [],
+        "entry_date": "2024-02-05",
+    }
+)
+
+
+def plan_for(answers: dict[str, object], **kw: object) -> rnr.plan.PlanDraft:
+    """Score, decide and draft with the test data."""
+    result = rnr.score(KINDS, answers, assessed_on=DAY, norm_group="male", case_id="c-7")
+    decision = decide(result, LEGAL, POLICY)
+    return draft_plan(result, decision, catalogue=CATALOGUE, rules=RULES, **kw)  # type: ignore[arg-type]
+
+
+class TestAssembly:
+    def test_objectives_follow_the_needs_and_the_hours_add_up(self) -> None:
+        """High risk with one high need: 200 h, cap 4, one objective with every hour."""
+        plan = plan_for(HIGH)
+        assert ["lifestyle-high"] == [o.id for o in plan.objectives]
+        assert (200, 4) == (plan.treatment_hours, plan.cap)
+        assert [200] == [o.hours for o in plan.objectives]
+
+    def test_static_domains_never_produce_objectives(self) -> None:
+        """history is static: no objective names it."""
+        plan = plan_for(HIGH)
+        assert all(o.domain != "history" for o in plan.objectives)
+
+    def test_reasons_name_the_items_and_domain_score(self) -> None:
+        """Each objective says which items and which domain score put it there."""
+        reason = plan_for(HIGH).objectives[0].reason
+        assert reason is not None
+        assert ("lifestyle", 6, 6, "high") == (reason.domain, reason.total, reason.max, reason.need)
+        assert ("housing", "peers", "work") == reason.items
+
+    def test_strengths_are_named_and_attached(self) -> None:
+        """family_support is a lifestyle strength: named and attached to its objective."""
+        plan = plan_for(HIGH)
+        assert ("family_support",) == plan.strengths
+        assert ("family_support",) == plan.objectives[0].strengths
+
+    def test_responsivity_adaptations_are_applied_and_explained(self) -> None:
+        """Pre-contemplation puts motivational work first; low literacy is listed."""
+        responsivity = parse_responsivity({"motivation": "precontemplation", "literacy": "low"})
+        plan = plan_for(HIGH, responsivity=responsivity)
+        assert ["precontemplation", "low-literacy"] == [a.rule for a in plan.adaptations]
+        assert {"motivation": "precontemplation"} == dict(plan.adaptations[0].triggered_by)
+        assert "entrevista motivacional" == plan.objectives[0].components[0]
+
+    def test_supports_are_triggered_by_the_responsivity_section(self) -> None:
+        """Out of school: the schooling support appears, with no treatment hours."""
+        plan = plan_for(HIGH, responsivity=parse_responsivity({"schooling": "dropped_out"}))
+        assert ["schooling-support"] == [s.id for s in plan.supports]
+        assert 0 == plan.supports[0].hours
+
+    def test_deadlines_and_reviews_come_from_the_decision(self) -> None:
+        """PII due 45 days after entry; reviews every 3 months before the reassessment."""
+        plan = plan_for(HIGH)
+        names = {d.name: d.date for d in plan.deadlines}
+        assert dt.date(2024, 3, 21) == names["pii_due"]
+        assert all(r < names["next_reassessment"] for r in plan.reviews)
+
+    def test_a_decision_from_another_score_is_refused(self) -> None:
+        """The plan must come from the score the decision was made from."""
+        result = rnr.score(KINDS, HIGH, assessed_on=DAY, norm_group="male")
+        psa = rnr.default_library().get("psa")
+        other = rnr.score(
+            psa,
+            {i.id: (False if i.kind == "boolean" else 0) for i in psa.items if i.kind != "age"}
+            | {"age_at_arrest": 30},
+            assessed_on=DAY,
+        )
+        with pytest.raises(DecisionInputError, match="decision: made from kinds@1.0.0"):
+            draft_plan(other, decide(result, LEGAL, POLICY), catalogue=CATALOGUE, rules=RULES)
+
+
+class TestHelpers:
+    @pytest.mark.parametrize(
+        ("hours", "cap"), [(0, 1), (10, 2), (50, 2), (100, 3), (200, 4), (300, 5), (900, 5)]
+    )
+    def test_cap_by_intensity(self, hours: int, cap: int) -> None:
+        """One or two objectives for low intensity, more for high."""
+        assert cap == objective_cap(hours)
+
+    def test_hours_are_shared_exactly(self) -> None:
+        """Largest remainder: the shares add up to the total."""
+        assert [34, 33, 33] == share_hours(100, [1, 1, 1])
+        assert 7 == sum(share_hours(7, [3, 5, 11]))
+
+
+class TestLifecycle:
+    def test_review_and_closing_with_attainment(self) -> None:
+        """A review marks progress; the closing computes attainment against the threshold."""
+        plan = plan_for(HIGH)
+        first = plan.objectives[0].id
+        reviewed = review(plan, dt.date(2024, 5, 1), {first: ("in_progress", "asiste")})
+        assert (2, "review", "in_progress") == (
+            reviewed.version,
+            reviewed.kind,
+            reviewed.objectives[0].status,
+        )
+        closed = review(
+            reviewed, dt.date(2024, 9, 1), {first: ("achieved", "cumplido")}, closing=True
+        )
+        result = attainment(closed)
+        assert (1, 1, 100.0) == (result.achieved, result.counted, result.percent)
+        assert "closing" == closed.kind
+
+    def test_closing_with_open_objectives_is_refused(self) -> None:
+        """Every objective must be settled before closing."""
+        plan = plan_for(HIGH)
+        with pytest.raises(DecisionInputError, match="objectives still open"):
+            review(plan, dt.date(2024, 9, 1), {}, closing=True)
+
+    def test_bad_reviews(self) -> None:
+        """Unknown objective, unknown status, and a date before the plan are refused."""
+        plan = plan_for(HIGH)
+        with pytest.raises(DecisionInputError, match="objective 'nope': unknown"):
+            review(plan, dt.date(2024, 5, 1), {"nope": ("achieved", "")})
+        with pytest.raises(DecisionInputError, match="status got 'done'"):
+            review(plan, dt.date(2024, 5, 1), {plan.objectives[0].id: ("done", "")})  # type: ignore[dict-item]
+        with pytest.raises(DecisionInputError, match="review date: got 2023-01-01"):
+            review(plan, dt.date(2023, 1, 1), {})
+
+
+class TestCatalogueValidation:
+    def test_a_need_without_objective_is_refused(self, tmp_path: Path) -> None:
+        """Removing the moderate objective leaves a need level uncovered: an error names it."""
+        text = (DATA / "plan_catalogue" / "objectives" / "kinds.toml").read_text(encoding="utf-8")
+        (tmp_path / "kinds.toml").write_text(
+            text.replace('need_levels = ["moderate"]', 'need_levels = ["high"]'), encoding="utf-8"
+        )
+        with pytest.raises(
+            DefinitionError, match="kinds.lifestyle: no objective for need level 'moderate'"
+        ):
+            load_catalogue(tmp_path, library=LIBRARY)
+
+    def test_objectives_for_static_domains_are_refused(self, tmp_path: Path) -> None:
+        """A criminogenic objective on a static domain is an error naming the field."""
+        text = (DATA / "plan_catalogue" / "objectives" / "kinds.toml").read_text(encoding="utf-8")
+        (tmp_path / "kinds.toml").write_text(
+            text.replace(
+                'domain = "lifestyle"\nneed_levels = ["high"]',
+                'domain = "history"\nneed_levels = ["high"]',
+            ),
+            encoding="utf-8",
+        )
+        with pytest.raises(
+            DefinitionError,
+            match=r"objectives\[0\].domain: got 'history', expected a dynamic domain",
+        ):
+            load_catalogue(tmp_path, library=LIBRARY)
+
+    def test_bad_responsivity_values(self) -> None:
+        """Unknown fields and values are named."""
+        with pytest.raises(DecisionInputError, match="responsivity.motivation: got 'ready'"):
+            parse_responsivity({"motivation": "ready"})
+        with pytest.raises(DecisionInputError, match="responsivity.mood: unknown field"):
+            parse_responsivity({"mood": "calm"})
