@@ -132,13 +132,6 @@ def decide(
             does not fit the policy.
     """
     case_id = case_id if case_id is not None else result.case_id
-    if legal.regime != policy.regime:
-        msg = (
-            f"legal.regime: got {legal.regime!r}, expected {policy.regime!r} (policy {policy.ref})"
-        )
-        raise DecisionInputError(
-            msg, field="legal.regime", value=legal.regime, expected=policy.regime, case_id=case_id
-        )
     if policy.instruments and result.instrument.id not in policy.instruments:
         expected = ", ".join(policy.instruments)
         msg = (
@@ -170,7 +163,7 @@ def decide(
         if override is None
         else ()
     )
-    return _with(
+    return attrs.evolve(
         decision,
         instrument=result.instrument,
         computed_risk_level=computed or "",
@@ -207,11 +200,7 @@ def decide_facts(
         merged[f"legal.{key}"] = getattr(legal, key)
     values = resolve_inputs(policy, merged, case_id=case_id)
     decision = _assemble(policy, values, legal, assessed_on, case_id)
-    return _with(decision, computed_risk_level=str(merged.get("computed_risk_level") or ""))
-
-
-def _with(decision: Decision, **changes: Any) -> Decision:
-    return attrs.evolve(decision, **changes)
+    return attrs.evolve(decision, computed_risk_level=str(merged.get("computed_risk_level") or ""))
 
 
 def _check_override(
