@@ -343,9 +343,11 @@ def test_unknown_policy_id_and_version(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_wrong_instrument_for_the_policy(capsys: pytest.CaptureFixture[str]) -> None:
-    """A juvenile case under the adult policy names the field at fault."""
+    """A juvenile case under the adult policy: the instrument it was scored with is named."""
     status, _, err = run(capsys, "decide", "-p", ADULT, YOUTH_CASE)
-    assert_one_error(status, err, "ylscmi-02-custody.json: case ejemplo-ylscmi-02: legal.regime")
+    assert_one_error(
+        status, err, "ylscmi-02-custody.json: case ejemplo-ylscmi-02: instrument 'ylscmi'"
+    )
 
 
 # -- rnr policies -------------------------------------------------------------------
