@@ -1,9 +1,10 @@
-"""The ``legal`` and ``override`` sections of a case file.
+"""The ``legal``, ``override`` and ``responsivity`` sections of a case file.
 
 They are checked with the case-file conventions (a field left out or given as
 ``null`` is not given; a date is ``YYYY-MM-DD`` and nothing else) and then
 built with :func:`rnr.legal.parse_legal` and
-:func:`rnr.overrides.parse_override`. Every problem is a
+:func:`rnr.overrides.parse_override` (and
+:func:`rnr.plan.parse_responsivity`). Every problem is a
 :class:`~rnr.errors.CaseFileError` naming the file, the line and the field
 (``legal.sentence_days``, ``override.reason``).
 """
@@ -21,8 +22,16 @@ from rnr.legal import FIELDS as LEGAL_FIELDS
 from rnr.legal import LegalContext, parse_legal
 from rnr.overrides import FIELDS as OVERRIDE_FIELDS
 from rnr.overrides import Override, parse_override
+from rnr.plan.responsivity import CHOICES as RESPONSIVITY_FIELDS
+from rnr.plan.responsivity import Responsivity, parse_responsivity
 
-__all__ = ["LEGAL_FIELDS", "OVERRIDE_FIELDS", "legal_section", "override_section"]
+__all__ = [
+    "LEGAL_FIELDS",
+    "OVERRIDE_FIELDS",
+    "legal_section",
+    "override_section",
+    "responsivity_section",
+]
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LEGAL_DATES = ("sentence_date", "entry_date")
@@ -123,3 +132,15 @@ def override_section(value: object, *, file: str, line: int | None = None) -> Ov
             )
     _dates(given, OVERRIDE_DATES, "override", file, line)
     return _build(lambda: parse_override(given, where="override"), file, line)
+
+
+def responsivity_section(value: object, *, file: str, line: int | None = None) -> Responsivity:
+    """Check a case's ``responsivity`` section (absent: nothing recorded).
+
+    Raises:
+        CaseFileError: an unknown field or a value outside its choices.
+    """
+    given = _check(value, "responsivity", tuple(RESPONSIVITY_FIELDS), file, line)
+    if given is None:
+        return Responsivity()
+    return _build(lambda: parse_responsivity(given, where="responsivity"), file, line)

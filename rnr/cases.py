@@ -28,13 +28,14 @@ from typing import Any, TextIO
 
 import attrs
 
-from rnr._case_sections import legal_section, override_section
+from rnr._case_sections import legal_section, override_section, responsivity_section
 from rnr._frozen import frozen_map
 from rnr.errors import CaseFileError, ScoringInputError
 from rnr.instrument import Instrument
 from rnr.legal import LegalContext
 from rnr.library import Library, split_ref
 from rnr.overrides import Override
+from rnr.plan.responsivity import Responsivity
 from rnr.result import ScoreResult
 from rnr.scoring import score
 
@@ -52,11 +53,11 @@ __all__ = [
     "score_case",
 ]
 
-#: Sections a later format version will define; accepted now as any JSON object.
-RESERVED_FIELDS = ("responsivity",)
+#: Sections a later format version will define (none now; kept for compatibility).
+RESERVED_FIELDS: tuple[str, ...] = ()
 #: Every top-level field a case may carry.
 FIELDS: tuple[str, ...] = ("case_id", "assessed_on", "instrument", "person", "norm_group")
-FIELDS += ("dates", "responses", "legal", "override", *RESERVED_FIELDS)
+FIELDS += ("dates", "responses", "legal", "override", "responsivity", *RESERVED_FIELDS)
 REQUIRED = ("case_id", "assessed_on", "responses")
 PERSON_FIELDS = ("birth_date", "sex")
 #: File suffixes read as JSON Lines (one case per line); ``-`` (stdin) is too.
@@ -74,8 +75,9 @@ REF_RE = re.compile(r"^[a-z][a-z0-9_]*(@(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)
 class Case:
     """One case read from a case file.
 
-    ``legal`` is the legal context a policy decides with (``rnr decide``) and
-    ``override`` a professional override of the risk level; both are optional.
+    ``legal`` is the legal context a policy decides with (``rnr decide``),
+    ``override`` a professional override of the risk level and
+    ``responsivity`` how the person can learn (``rnr plan``); all are optional.
     ``file`` and ``line`` say where it was read (for error messages); they do
     not take part in equality.
     """
@@ -90,7 +92,7 @@ class Case:
     dates: Mapping[str, dt.date] = attrs.field(converter=frozen_map, factory=dict)
     legal: LegalContext | None = None
     override: Override | None = None
-    responsivity: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
+    responsivity: Responsivity = attrs.field(factory=Responsivity)
     file: str | None = attrs.field(default=None, eq=False)
     line: int | None = attrs.field(default=None, eq=False)
 
@@ -202,7 +204,7 @@ def parse_case(obj: object, *, file: str, line: int | None = None) -> Case:
         },
         legal=legal_section(obj.get("legal"), file=file, line=line),
         override=override_section(obj.get("override"), file=file, line=line),
-        responsivity=f.table(obj.get("responsivity"), "responsivity"),
+        responsivity=responsivity_section(obj.get("responsivity"), file=file, line=line),
         file=file,
         line=line,
     )

@@ -86,7 +86,7 @@ def test_parse_case_reads_every_field() -> None:
         case.responses
     )
     assert rnr.legal.parse_legal({"regime": "adult"}) == case.legal
-    assert {"literacy": "low"} == dict(case.responsivity)
+    assert rnr.plan.parse_responsivity({"literacy": "low"}) == case.responsivity
     assert "c.json" == case.where
 
 

@@ -612,8 +612,9 @@ def test_demo_shows_decisions(
     warning = {"es": "contraria al principio de riesgo", "en": "against the risk principle"}[lang]
     assert warning in decisions  # the warning's sentence, not its code
     lines = out.rstrip().splitlines()
-    assert f"rnr decide --policy {ADULT} {ADULT_CASE}" in lines[-2]
-    assert "rnr score --instrument " in lines[-1]
+    assert f"rnr decide --policy {ADULT} {ADULT_CASE}" in lines[-4]
+    assert "rnr score --instrument " in lines[-3]
+    assert "rnr-demo" in lines[-1]  # then where the plan draft was written
 
 
 # -- the installed script -------------------------------------------------------------

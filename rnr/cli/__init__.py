@@ -7,6 +7,8 @@
     rnr instruments check PATH
     rnr score [--instrument ID[@VERSION]] [--json] CASE.json | CASES.jsonl | -
     rnr decide --policy ID[@VERSION] [--json] [--as-of DATE] CASE.json | CASES.jsonl | -
+    rnr plan --policy ID[@VERSION] [--format md|html] [-o FILE|DIR] [--lang en]
+             [--template FILE] CASE.json | CASES.jsonl | -
     rnr policies list [--json]
     rnr policies show ID[@VERSION] [--json]
     rnr policies check PATH
@@ -33,7 +35,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cli import _decide, _demo, _instruments, _policies, _score, _whatif
+from rnr.cli import _decide, _demo, _instruments, _plan, _policies, _score, _whatif
 from rnr.errors import RnrError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -54,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rnr",
         description="Risk-Need-Responsivity assessment: instruments, scoring, explanations, "
-        "policy decisions.",
+        "policy decisions, intervention plan drafts.",
         epilog="Try: rnr demo",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
@@ -71,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     _instruments.add_parser(commands)
     _score.add_parser(commands)
     _decide.add_parser(commands)
+    _plan.add_parser(commands)
     _policies.add_parser(commands)
     _whatif.add_parser(commands)
     _demo.add_parser(commands)

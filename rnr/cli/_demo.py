@@ -3,13 +3,16 @@
 The examples live in ``instruments/<id>/examples/*.json`` (packed in the
 wheel, so the demo works from any folder). None of them is a real person.
 The examples that carry a ``legal`` section are then decided under the
-shipped policy of their regime that reads their instrument.
+shipped policy of their regime that reads their instrument, and the demo
+ends by writing the PII draft (HTML, marked BORRADOR / DRAFT) of one of them,
+an adult case when there is one, to ``<temp dir>/rnr-demo/<case_id>.html``.
 """
 
 from __future__ import annotations
 
 import argparse
 import shlex
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import TextIO
@@ -18,11 +21,13 @@ from rnr.cases import Case, read_cases, score_case
 from rnr.cli._common import CaseError, add_common, library_for, write_lines
 from rnr.cli._decide import Decided, decide_case
 from rnr.cli._output import scale_summary, words, yes_no
+from rnr.cli._plan import file_name, plan_for
 from rnr.cli._policy_words import pwords
 from rnr.cli._report import fit_words, level_name
 from rnr.errors import CaseFileError, RnrError, UnknownPolicyError
 from rnr.labels import load_labels
 from rnr.library import Library, data_dir
+from rnr.plan.render import render_plan
 from rnr.policy import PolicyLibrary, policy_library
 from rnr.result import ScoreResult
 
@@ -30,6 +35,7 @@ __all__ = [
     "add_parser",
     "decision_lines",
     "example_files",
+    "plan_draft",
     "policy_id_for",
     "result_lines",
     "run",
@@ -156,13 +162,35 @@ def run_demo(library: Library, lang: str, out: TextIO) -> int:
                     first = (str(result.instrument), file)
                 if case.legal is not None:
                     with_legal.append((case, file))
-    hint = _decisions(with_legal, library, lang, out)
+    hint, decided = _decisions(with_legal, library, lang, out)
     if hint is not None:
         write_lines(out, [hint])
     if first is not None:
         ref, file = first
         write_lines(out, [w["trace"].format(ref=ref, file=shlex.quote(str(file)))])
+    adults = [d for d in decided if d.decision.regime == "adult"]
+    if decided:
+        done = (adults or decided)[0]
+        path = plan_draft(done, library, lang, Path(tempfile.gettempdir()) / "rnr-demo")
+        write_lines(out, ["", PLAN_WRITTEN[lang].format(case_id=done.case.case_id, path=path)])
     return 0
+
+
+#: The demo's last line: where the plan draft was written.
+PLAN_WRITTEN = {
+    "es": "Borrador de PII (BORRADOR) del caso {case_id} escrito en: {path}",
+    "en": "PII draft (DRAFT) of case {case_id} written to: {path}",
+}
+
+
+def plan_draft(done: Decided, library: Library, lang: str, folder: Path) -> Path:
+    """Write the HTML plan draft of a decided example into ``folder``; return its path."""
+    labels = load_labels(library.get(str(done.result.instrument)), lang)
+    text = render_plan(plan_for(done), format="html", lang=lang, labels=labels)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / file_name(done.case, "html", set())
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def policy_id_for(policies: PolicyLibrary, regime: str, instrument: str) -> str:
@@ -208,14 +236,15 @@ def decision_lines(done: Decided, library: Library, lang: str) -> list[str]:
 
 def _decisions(
     cases: list[tuple[Case, Path]], library: Library, lang: str, out: TextIO
-) -> str | None:
-    """Decide the examples with a legal section; return the hint line to print."""
+) -> tuple[str | None, list[Decided]]:
+    """Decide the examples with a legal section; return the hint line and the decisions."""
     if not cases:
-        return None
+        return None, []
     w = pwords(lang)
     policies = policy_library()
     write_lines(out, [w["demo_decisions"], ""])
     hint: str | None = None
+    decided: list[Decided] = []
     for case, file in cases:
         if case.legal is None:
             continue
@@ -225,10 +254,11 @@ def _decisions(
         except UnknownPolicyError as exc:
             raise CaseError(case, exc) from exc
         done = decide_case(case, library, policies, ident)
+        decided.append(done)
         write_lines(out, [*decision_lines(done, library, lang), ""])
         if hint is None:
             hint = w["demo_hint"].format(ref=ident, file=shlex.quote(str(file)))
-    return hint
+    return hint, decided
 
 
 def _score(case: Case, library: Library, ident: str) -> ScoreResult:

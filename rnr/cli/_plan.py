@@ -1,0 +1,170 @@
+"""``rnr plan``: score, decide and draft a PII for each case (Markdown or HTML)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import TextIO
+
+from rnr.cases import Case, read_cases
+from rnr.cli._common import CaseError, UsageError, add_common, library_for
+from rnr.cli._decide import Decided, decide_case
+from rnr.cli._policy_lib import (
+    add_policy_dirs,
+    check_ref,
+    is_pinned,
+    iso_date,
+    policies_for,
+    policy_for,
+)
+from rnr.cli._score import is_batch
+from rnr.errors import DecisionInputError
+from rnr.labels import load_labels
+from rnr.library import Library
+from rnr.plan import PlanDraft, draft_plan
+from rnr.plan.render import FORMATS, render_plan
+
+__all__ = ["add_parser", "file_name", "plan_for", "run"]
+
+HELP = """\
+Score a case, decide it under a policy (as rnr decide does) and write a
+draft Individual Intervention Plan (PII), marked BORRADOR / DRAFT: the
+objectives chosen from the criminogenic needs, their hours, why each is
+there, the responsivity adaptations, the strengths, the legal deadlines,
+the review dates and space for the person's agreement. The case needs a
+"legal" section and may carry a "responsivity" section.
+
+CASE is a .json file holding one case (the draft goes to standard output,
+or to -o FILE), or a .jsonl file or - (JSON Lines on standard input) with
+-o DIR: one draft per case, written as DIR/<case_id>.md or .html.
+
+--template FILE renders with an agency's own Jinja2 template (run in the
+sandbox, with the same context as the shipped ones; see docs/plans.md).
+"""
+
+SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``rnr plan``."""
+    parser = commands.add_parser(
+        "plan",
+        help="draft an intervention plan (PII) for a case: Markdown or HTML",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--policy",
+        "-p",
+        required=True,
+        metavar="ID[@VERSION]",
+        help="the policy: an id, id@YYYY-MM-DD, or the path of a policy file",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="choose the version of a bare policy id in force on DATE (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--instrument",
+        "-i",
+        metavar="ID[@VERSION]",
+        help="the instrument (default: the case's own 'instrument' field)",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=tuple(FORMATS),
+        default="md",
+        help="md (Markdown, the default) or html (self-contained, printable)",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE|DIR",
+        help="write to FILE (one case) or into DIR (one file per case); default: stdout",
+    )
+    parser.add_argument(
+        "--template",
+        type=Path,
+        metavar="FILE",
+        help="an agency's Jinja2 template (rendered in the sandbox)",
+    )
+    add_common(parser)
+    add_policy_dirs(parser)
+    parser.add_argument("case", metavar="CASE", help="case file (.json, .jsonl) or - for stdin")
+    parser.set_defaults(func=run)
+
+
+def plan_for(done: Decided) -> PlanDraft:
+    """The PII draft of a decided case.
+
+    Raises:
+        CaseError: the plan cannot be drafted (e.g. no objective for a need).
+    """
+    try:
+        return draft_plan(done.result, done.decision, responsivity=done.case.responsivity)
+    except DecisionInputError as exc:
+        raise CaseError(done.case, exc) from exc
+
+
+def file_name(case: Case, kind: str, taken: set[str]) -> str:
+    """``<case_id>.<kind>``, made safe for a file name and unique among ``taken``."""
+    stem = SAFE.sub("_", case.case_id).strip("._") or "case"
+    name, n = f"{stem}.{kind}", 1
+    while name in taken:
+        n += 1
+        name = f"{stem}-{n}.{kind}"
+    taken.add(name)
+    return name
+
+
+def _render(done: Decided, library: Library, args: argparse.Namespace) -> str:
+    labels = load_labels(library.get(str(done.result.instrument)), args.lang)
+    return render_plan(
+        plan_for(done), format=args.format, lang=args.lang, template=args.template, labels=labels
+    )
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Draft the plans of ``args.case`` and print or write them."""
+    batch = is_batch(args.case)
+    target: Path | None = args.output
+    if batch and target is None:
+        raise UsageError(f"{args.case}: several cases need -o DIR (one draft per case)")
+    if batch and target is not None and target.exists() and not target.is_dir():
+        raise UsageError(f"-o {target}: not a folder (several cases write one draft each)")
+    if args.template is not None and not args.template.is_file():
+        raise UsageError(f"--template {args.template}: no such file")
+    library = library_for(args)
+    if args.instrument is not None:
+        library.get(args.instrument)
+    policies = policies_for(args)
+    check_ref(policies, args.policy)
+    pinned = policy_for(policies, args.policy) if is_pinned(args.policy) else None
+    into_dir = target is not None and (batch or target.is_dir())
+    taken: set[str] = set()
+    for case in read_cases(args.case):
+        done = decide_case(
+            case,
+            library,
+            policies,
+            args.policy,
+            instrument_ref=args.instrument,
+            as_of=args.as_of,
+            pinned=pinned,
+        )
+        text = _render(done, library, args)
+        if target is None:
+            out.write(text)
+            out.flush()
+            continue
+        path = target / file_name(case, args.format, taken) if into_dir else target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        out.write(f"{path}\n")
+        out.flush()
+    return 0

@@ -1,0 +1,358 @@
+"""Rendering plan drafts: golden files, escaping, the sandbox, errors, the CLI.
+
+Golden files (``tests/golden/plan-<case>.<lang>.<md|html>``) are never
+rewritten silently: a mismatch fails with the diff; ``RNR_UPDATE_GOLDEN=1``
+rewrites them (then review the diff before committing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import attrs
+import pytest
+
+from rnr import default_library
+from rnr.cases import Case, parse_case, read_cases
+from rnr.cli import main
+from rnr.errors import CaseFileError, RenderError
+from rnr.plan import PlanDraft, draft_plan, load_catalogue, load_rules, review
+from rnr.plan.render import environment, render_plan, words
+from rnr.policy import decide, policy_library
+
+DATA = Path(__file__).parent / "data" / "plans"
+GOLDEN = Path(__file__).parent / "golden"
+CATALOGUE = load_catalogue(DATA / "objectives")
+RULES = load_rules(DATA / "responsivity")
+POLICY = {"adult": "cl-adultos-18216", "juvenile": "cl-juvenil-20084"}
+CASES = ("prueba-adulto-01", "prueba-juvenil-01")
+MARKUP = "<script>alert(1)</script>"
+
+
+def case_of(name: str) -> Case:
+    """A test case of tests/data/plans/cases."""
+    return next(read_cases(DATA / "cases" / f"{name}.json"))
+
+
+def plan_of(case: Case) -> PlanDraft:
+    """Score, decide (shipped policy of its regime) and draft with the test catalogue."""
+    assert case.legal is not None
+    result = case.score(default_library())
+    policy = policy_library().get(POLICY[case.legal.regime], on=case.legal.sentence_date)
+    decision = decide(result, case.legal, policy, case_id=case.case_id)
+    return draft_plan(
+        result, decision, responsivity=case.responsivity, catalogue=CATALOGUE, rules=RULES
+    )
+
+
+def golden_plan(name: str) -> PlanDraft:
+    """The adult case as drafted; the juvenile one reviewed once (a version 2)."""
+    plan = plan_of(case_of(name))
+    if name == "prueba-juvenil-01":
+        first, second = plan.objectives[0].id, plan.objectives[1].id
+        plan = review(
+            plan,
+            plan.dated + dt.timedelta(days=90),
+            {first: ("achieved", "Asiste regularmente."), second: ("in_progress", "")},
+        )
+    return plan
+
+
+def check_golden(path: Path, text: str) -> None:
+    """Compare ``text`` with the golden file; rewrite only under RNR_UPDATE_GOLDEN=1."""
+    if os.environ.get("RNR_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    if not path.is_file():
+        pytest.fail(f"{path}: missing golden file; run with RNR_UPDATE_GOLDEN=1 to write it")
+    expected = path.read_text(encoding="utf-8")
+    if expected != text:
+        diff = difflib.unified_diff(
+            expected.splitlines(), text.splitlines(), str(path), "rendered", lineterm=""
+        )
+        pytest.fail("rendered plan differs from the golden file:\n" + "\n".join(diff))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("name", CASES)
+def test_golden(name: str, lang: str, fmt: str) -> None:
+    """Each template in each language renders each test case exactly as reviewed."""
+    text = render_plan(golden_plan(name), format=fmt, lang=lang)
+    check_golden(GOLDEN / f"plan-{name}.{lang}.{fmt}", text)
+
+
+def test_spanish_is_the_default() -> None:
+    """Without lang, the draft is in Spanish and marked BORRADOR."""
+    plan = golden_plan(CASES[0])
+    text = render_plan(plan)
+    assert text == render_plan(plan, format="md", lang="es")
+    assert "BORRADOR" in text
+    assert "DRAFT" in render_plan(plan, lang="en")
+
+
+def test_every_language_has_every_word() -> None:
+    """words.toml defines the same keys in Spanish and English."""
+    es, en = words("es"), words("en")
+    assert set(es) == set(en)
+    for key, value in es.items():
+        if isinstance(value, dict):
+            assert set(value) == set(en[key]), key
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_html_is_self_contained_printable_and_complete(lang: str) -> None:
+    """Inline CSS, print rules, no network, every section the delegado needs."""
+    plan = golden_plan(CASES[0])
+    html = render_plan(plan, format="html", lang=lang)
+    w = words(lang)
+    assert "<style>" in html
+    assert "@media print" in html
+    assert not re.search(r"(src|href)\s*=|https?://|@import|<script", html)
+    assert w["draft"] in html
+    for section in ("person", "summary", "objectives", "supports", "adaptations"):
+        assert f'<section id="{section}">' in html
+    for section in ("strengths", "reviews", "agreement"):
+        assert f'<section id="{section}">' in html
+    for deadline in plan.deadlines:
+        assert deadline.date.isoformat() in html
+        assert deadline.source.replace("&", "&amp;") in html
+    for objective in plan.objectives:
+        assert objective.title(lang) in html
+        assert str(objective.hours) in html
+    for adaptation in plan.adaptations:
+        assert adaptation.text(lang) in html
+    assert w["signature_person"] in html
+    assert w["signature_officer"] in html
+
+
+def test_case_data_with_markup_is_escaped_in_html_not_run() -> None:
+    """A case id, a note or a stated gender holding markup shows as text."""
+    case = case_of(CASES[1])
+    case = attrs.evolve(
+        case,
+        case_id=MARKUP,
+        responsivity=attrs.evolve(case.responsivity, gender=MARKUP),
+    )
+    plan = plan_of(case)
+    plan = review(plan, plan.dated, {plan.objectives[0].id: ("in_progress", MARKUP)})
+    html = render_plan(plan, format="html", lang="es")
+    assert "&lt;script&gt;" in html
+    assert "<script" not in html
+    assert MARKUP in render_plan(plan, format="md")  # Markdown is plain text for a person
+
+
+def test_reviewed_plan_shows_history_and_attainment() -> None:
+    """A review's statuses and notes, and the attainment against the threshold, are shown."""
+    text = render_plan(golden_plan(CASES[1]), lang="en")
+    assert "achieved — Asiste regularmente." in text
+    assert "1 of " in text
+    assert "Version | 2 (review)" in text
+
+
+# -- agency templates and errors ----------------------------------------------
+
+
+def write(tmp_path: Path, text: str, name: str = "agency.j2") -> Path:
+    """An agency template file."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_agency_template_runs_with_the_same_context(tmp_path: Path) -> None:
+    """An agency template sees the plan, words, labels and attainment; HTML is escaped."""
+    path = write(
+        tmp_path,
+        "{{ w.draft }}|{{ plan.case_id }}|{{ level(plan.risk_level) }}|{{ attainment.counted }}",
+    )
+    plan = attrs.evolve(golden_plan(CASES[0]), case_id="<b>x</b>")
+    assert render_plan(plan, format="html", lang="en", template=path).startswith(
+        "DRAFT|&lt;b&gt;x&lt;/b&gt;|"
+    )
+    assert "|<b>x</b>|" in render_plan(plan, format="md", template=str(path))
+
+
+def test_agency_template_runs_in_the_sandbox(tmp_path: Path) -> None:
+    """Reaching Python internals is refused with the template and line named."""
+    path = write(tmp_path, "ok\n{{ plan.__class__.__mro__[1].__subclasses__() }}\n")
+    with pytest.raises(RenderError, match="unsafe operation") as info:
+        render_plan(golden_plan(CASES[0]), template=path)
+    assert info.value.line == 2
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("one\ntwo\n{% if %}\n", 3, "syntax error"),
+        ("one\n{{ no_such_name }}\n", 2, "undefined"),
+        ("{{ w.no_such_word }}", 1, "undefined"),
+        ("a\nb\n{% for o in plan.objectives %}{{ o.nope }}{% endfor %}", 3, "undefined"),
+    ],
+)
+def test_a_broken_template_names_template_and_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    """Syntax errors and undefined names become a RenderError naming file and line."""
+    path = write(tmp_path, text)
+    with pytest.raises(RenderError, match=message) as info:
+        render_plan(golden_plan(CASES[0]), template=path)
+    assert info.value.line == line
+    assert info.value.template.endswith("agency.j2")
+    assert str(info.value).startswith(f"{info.value.template}:{line}: ")
+
+
+def test_unknown_format_language_or_file_is_a_render_error(tmp_path: Path) -> None:
+    """Bad arguments fail as RenderError, not a Jinja or key error."""
+    plan = golden_plan(CASES[0])
+    with pytest.raises(RenderError, match="format"):
+        render_plan(plan, format="pdf")
+    with pytest.raises(RenderError, match="lang"):
+        render_plan(plan, lang="fr")
+    with pytest.raises(RenderError, match="no such template"):
+        render_plan(plan, template=tmp_path / "missing.j2")
+
+
+def test_environment_is_strict_cached_and_escapes_only_html() -> None:
+    """One environment per format, StrictUndefined, autoescape for HTML only."""
+    assert environment("html") is environment("html")
+    assert environment("html").autoescape is True
+    assert environment("md").autoescape is False
+    assert environment("md").undefined.__name__ == "StrictUndefined"
+
+
+# -- the case file's responsivity section -------------------------------------
+
+
+def test_case_responsivity_section_is_parsed() -> None:
+    """The section becomes a Responsivity; nulls mean not recorded."""
+    case = parse_case(
+        {
+            "case_id": "c",
+            "assessed_on": "2024-01-01",
+            "responses": {},
+            "responsivity": {"literacy": "low", "trauma_history": True, "gender": None},
+        },
+        file="c.json",
+    )
+    assert ("low", True, None) == (
+        case.responsivity.literacy,
+        case.responsivity.trauma_history,
+        case.responsivity.gender,
+    )
+
+
+@pytest.mark.parametrize(
+    ("section", "field"),
+    [
+        ({"literacy": "poor"}, "responsivity.literacy"),
+        ({"motivaton": "action"}, "responsivity.motivaton"),
+        ({"trauma_history": "yes"}, "responsivity.trauma_history"),
+        ({"language": "  "}, "responsivity.language"),
+        ("low", "responsivity"),
+    ],
+)
+def test_bad_responsivity_names_file_line_and_field(section: object, field: str) -> None:
+    """Every problem is a CaseFileError naming where and what."""
+    with pytest.raises(CaseFileError) as info:
+        parse_case(
+            {"case_id": "c", "assessed_on": "2024-01-01", "responses": {}, "responsivity": section},
+            file="cases.jsonl",
+            line=7,
+        )
+    assert (info.value.file, info.value.line, info.value.field) == ("cases.jsonl", 7, field)
+    assert str(info.value).startswith(f"cases.jsonl:7: {field}: ")
+
+
+# -- rnr plan ------------------------------------------------------------------
+
+
+ADULT = str(DATA / "cases" / "prueba-adulto-01.json")
+
+
+def test_cli_prints_markdown_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without -o the draft goes to stdout, in Spanish."""
+    assert 0 == main(["plan", "--policy", "cl-adultos-18216", ADULT])
+    out = capsys.readouterr().out
+    assert out.startswith("# BORRADOR")
+    assert "prueba-adulto-01" in out
+
+
+def test_cli_writes_html_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """-o FILE writes the draft and prints where."""
+    target = tmp_path / "plan.html"
+    argv = ["plan", "-p", "cl-adultos-18216", ADULT, "--format", "html", "--lang", "en"]
+    assert 0 == main([*argv, "-o", str(target)])
+    assert str(target) in capsys.readouterr().out
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "DRAFT" in html
+
+
+def test_cli_writes_one_draft_per_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A .jsonl with -o DIR writes DIR/<case_id>.md for each case; ids made file-safe."""
+    data = json.loads(Path(ADULT).read_text(encoding="utf-8"))
+    lines = [dict(data, case_id=ident) for ident in ("a-1", "a/2", "a-1")]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    out_dir = tmp_path / "drafts"
+    assert 0 == main(["plan", "-p", "cl-adultos-18216", str(cases), "-o", str(out_dir)])
+    assert ["a-1-2.md", "a-1.md", "a_2.md"] == sorted(p.name for p in out_dir.iterdir())
+    assert 3 == len(capsys.readouterr().out.splitlines())
+
+
+def test_cli_batch_without_output_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Several drafts need -o DIR."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(Path(ADULT).read_text(encoding="utf-8").replace("\n", "") + "\n")
+    assert 2 == main(["plan", "-p", "cl-adultos-18216", str(cases)])
+    assert "rnr: error:" in capsys.readouterr().err
+
+
+def test_cli_broken_template_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken agency template exits 2 naming the template and line."""
+    path = write(tmp_path, "ok\n{{ plan.nope }}\n")
+    assert 2 == main(["plan", "-p", "cl-adultos-18216", ADULT, "--template", str(path)])
+    err = capsys.readouterr().err
+    assert err.startswith(f"rnr: error: {path}:2: undefined")
+    assert "Traceback" not in err
+
+
+def test_cli_needs_a_legal_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case without a legal section cannot be decided, so has no plan."""
+    data = json.loads(Path(ADULT).read_text(encoding="utf-8"))
+    del data["legal"]
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert 2 == main(["plan", "-p", "cl-adultos-18216", str(path)])
+    assert "legal" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_demo_ends_by_writing_a_plan_draft(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    lang: str,
+) -> None:
+    """rnr demo writes the HTML draft of an adult example to <tmp>/rnr-demo and says where."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert 0 == main(["demo", "--lang", lang])
+    last = capsys.readouterr().out.rstrip().splitlines()[-1]
+    path = tmp_path / "rnr-demo" / "ejemplo-lscmi-01.html"
+    assert last.endswith(str(path))
+    html = path.read_text(encoding="utf-8")
+    assert words(lang)["draft"] in html
+    assert html.startswith("<!DOCTYPE html>")
