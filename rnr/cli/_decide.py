@@ -16,10 +16,10 @@ import attrs
 from rnr.cases import Case, read_cases
 from rnr.cli._common import CaseError, add_common, library_for, write_json, write_lines
 from rnr.cli._policy_lib import (
+    add_case_policy_options,
     add_policy_dirs,
     check_ref,
     is_pinned,
-    iso_date,
     policies_for,
     policy_for,
 )
@@ -69,25 +69,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--policy",
-        "-p",
-        required=True,
-        metavar="ID[@VERSION]",
-        help="the policy: an id, id@YYYY-MM-DD, or the path of a policy file",
-    )
-    parser.add_argument(
-        "--as-of",
-        type=iso_date,
-        metavar="DATE",
-        help="choose the version of a bare policy id in force on DATE (YYYY-MM-DD)",
-    )
-    parser.add_argument(
-        "--instrument",
-        "-i",
-        metavar="ID[@VERSION]",
-        help="the instrument (default: the case's own 'instrument' field)",
-    )
+    add_case_policy_options(parser)
     parser.add_argument("--json", action="store_true", help="print the decision as one JSON line")
     add_common(parser)
     add_policy_dirs(parser)

@@ -16,6 +16,7 @@ from rnr.policy import Policy, PolicyLibrary, load_policy, policy_library
 from rnr.policy.library import DATED
 
 __all__ = [
+    "add_case_policy_options",
     "add_policy_dirs",
     "check_ref",
     "is_pinned",
@@ -23,6 +24,29 @@ __all__ = [
     "policies_for",
     "policy_for",
 ]
+
+
+def add_case_policy_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--policy``, ``--as-of`` and ``--instrument`` (rnr decide, rnr plan)."""
+    parser.add_argument(
+        "--policy",
+        "-p",
+        required=True,
+        metavar="ID[@VERSION]",
+        help="the policy: an id, id@YYYY-MM-DD, or the path of a policy file",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="choose the version of a bare policy id in force on DATE (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--instrument",
+        "-i",
+        metavar="ID[@VERSION]",
+        help="the instrument (default: the case's own 'instrument' field)",
+    )
 
 
 def add_policy_dirs(parser: argparse.ArgumentParser) -> None:

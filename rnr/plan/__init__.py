@@ -20,6 +20,7 @@ from rnr.plan.model import (
     attainment,
     review,
 )
+from rnr.plan.render import render_plan
 from rnr.plan.responsivity import Responsivity, parse_responsivity
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "load_rules",
     "objective_cap",
     "parse_responsivity",
+    "render_plan",
     "review",
     "share_hours",
 ]
