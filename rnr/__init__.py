@@ -33,6 +33,7 @@ from rnr.instrument import Band, Domain, Instrument, Item, Outcome, Reliability,
 from rnr.labels import Labels, load_labels
 from rnr.library import Library, data_dir, default_library
 from rnr.loader import load_instrument
+from rnr.plan import PlanDraft, draft_plan, render_plan
 from rnr.result import (
     Bounds,
     DomainScore,
@@ -70,6 +71,7 @@ __all__ = [
     "Library",
     "OmissionError",
     "Outcome",
+    "PlanDraft",
     "PolicyDefinitionError",
     "Reliability",
     "RnrError",
@@ -88,11 +90,13 @@ __all__ = [
     "compile_instrument",
     "data_dir",
     "default_library",
+    "draft_plan",
     "explain",
     "load_instrument",
     "load_labels",
     "parse_case",
     "read_cases",
+    "render_plan",
     "score",
     "score_batch",
     "score_case",

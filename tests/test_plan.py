@@ -13,6 +13,7 @@ from rnr.legal import parse_legal
 from rnr.library import Library
 from rnr.plan import (
     attainment,
+    closing_summary,
     draft_plan,
     load_catalogue,
     load_rules,
@@ -150,6 +151,20 @@ class TestLifecycle:
         result = attainment(closed)
         assert (1, 1, 100.0) == (result.achieved, result.counted, result.percent)
         assert "closing" == closed.kind
+        summary = closing_summary(closed)
+        assert (plan.dated, dt.date(2024, 9, 1), 3) == (
+            summary.opened_on,
+            summary.closed_on,
+            summary.versions,
+        )
+        assert ((first,), (), ()) == (summary.achieved, summary.not_achieved, summary.removed)
+        assert result == summary.attainment
+        assert (dt.date(2024, 9, 1) - plan.dated).days == summary.days
+
+    def test_closing_summary_needs_a_closed_plan(self) -> None:
+        """Only a closing version has a closing summary."""
+        with pytest.raises(DecisionInputError, match="expected 'closing'"):
+            closing_summary(plan_for(HIGH))
 
     def test_closing_with_open_objectives_is_refused(self) -> None:
         """Every objective must be settled before closing."""

@@ -32,6 +32,8 @@ CATALOGUE = load_catalogue(DATA / "objectives")
 RULES = load_rules(DATA / "responsivity")
 POLICY = {"adult": "cl-adultos-18216", "juvenile": "cl-juvenil-20084"}
 CASES = ("prueba-adulto-01", "prueba-juvenil-01")
+#: Golden plans: the adult draft, the juvenile one reviewed, and the juvenile one closed.
+GOLDEN_PLANS = (*CASES, "prueba-juvenil-01-cierre")
 MARKUP = "<script>alert(1)</script>"
 
 
@@ -52,7 +54,13 @@ def plan_of(case: Case) -> PlanDraft:
 
 
 def golden_plan(name: str) -> PlanDraft:
-    """The adult case as drafted; the juvenile one reviewed once (a version 2)."""
+    """The adult case as drafted; the juvenile one reviewed once (a version 2) or closed."""
+    if name.endswith("-cierre"):
+        plan = golden_plan(name.removesuffix("-cierre"))
+        later = plan.dated + dt.timedelta(days=180)
+        changes = {o.id: ("not_achieved", "Sin avances.") for o in plan.objectives[1:]}
+        changes[plan.objectives[0].id] = ("achieved", "Se mantiene.")
+        return review(plan, later, changes, closing=True)
     plan = plan_of(case_of(name))
     if name == "prueba-juvenil-01":
         first, second = plan.objectives[0].id, plan.objectives[1].id
@@ -82,7 +90,7 @@ def check_golden(path: Path, text: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 @pytest.mark.parametrize("lang", ["es", "en"])
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", GOLDEN_PLANS)
 def test_golden(name: str, lang: str, fmt: str) -> None:
     """Each template in each language renders each test case exactly as reviewed."""
     text = render_plan(golden_plan(name), format=fmt, lang=lang)
@@ -155,6 +163,20 @@ def test_reviewed_plan_shows_history_and_attainment() -> None:
     assert "achieved — Asiste regularmente." in text
     assert "1 of " in text
     assert "Version | 2 (review)" in text
+
+
+def test_closing_version_shows_the_closing_summary() -> None:
+    """A closing version says when it closed, what was achieved, and if the threshold was met."""
+    plan = golden_plan("prueba-juvenil-01-cierre")
+    text = render_plan(plan, lang="en")
+    assert "## Closing summary" in text
+    assert f"Plan closed on {plan.dated.isoformat()} after 270 days and 3 versions" in text
+    assert "threshold" not in text.split("Closing summary")[1]  # LAEIP sets none
+    assert "from the assessment of 2024-10-02" in text
+    las = attrs.evolve(plan, attainment_threshold=70)
+    assert "The policy's attainment threshold was not met." in render_plan(las, lang="en")
+    assert "Closing summary" not in render_plan(golden_plan(CASES[1]), lang="en")
+    assert 'id="closing"' in render_plan(plan, format="html")
 
 
 # -- agency templates and errors ----------------------------------------------

@@ -52,9 +52,7 @@ def test_arrays_equal_single_decisions(policy: Policy, data: st.DataObject) -> N
         policy,
         columns(policy, cases),
         assessed_on=np.array([d for _, _, d in cases], dtype="datetime64[D]"),
-        entry_date=np.array(
-            [legal.entry_date for _, legal, _ in cases], dtype="datetime64[D]"
-        ),
+        entry_date=np.array([legal.entry_date for _, legal, _ in cases], dtype="datetime64[D]"),
         sentence_date=np.array(
             [legal.sentence_date for _, legal, _ in cases], dtype="datetime64[D]"
         ),

@@ -146,6 +146,7 @@ def draft_plan(
         version=1,
         kind="initial",
         dated=day,
+        assessed_on=score.assessed_on,
         instrument=score.instrument,
         policy=decision.policy,
         regime=decision.regime,

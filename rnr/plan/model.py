@@ -18,11 +18,13 @@ __all__ = [
     "STATUSES",
     "Adaptation",
     "Attainment",
+    "ClosingSummary",
     "PlanDraft",
     "PlanObjective",
     "Reason",
     "StatusNote",
     "attainment",
+    "closing_summary",
     "review",
 ]
 
@@ -107,6 +109,7 @@ class PlanDraft:
     version: int
     kind: VersionKind
     dated: dt.date
+    assessed_on: dt.date
     instrument: InstrumentRef
     policy: PolicyRef
     regime: str
@@ -125,6 +128,10 @@ class PlanDraft:
     responsivity: Responsivity
     cap: int
     override_changed: bool = False
+    #: The date of the first version (kept by every review).
+    opened_on: dt.date = attrs.field(
+        default=attrs.Factory(lambda self: self.dated, takes_self=True)
+    )
 
     def objective(self, objective_id: str) -> PlanObjective:
         """The objective (or support) with that id."""
@@ -157,6 +164,50 @@ def attainment(plan: PlanDraft) -> Attainment:
     achieved = sum(1 for o in counted if o.status == "achieved")
     percent = round(100.0 * achieved / len(counted), 1) if counted else 0.0
     return Attainment(achieved, len(counted), percent, plan.attainment_threshold)
+
+
+@attrs.frozen
+class ClosingSummary:
+    """What a closed plan achieved: objectives by final status and the attainment."""
+
+    closed_on: dt.date
+    opened_on: dt.date
+    versions: int
+    attainment: Attainment
+    achieved: tuple[str, ...]
+    not_achieved: tuple[str, ...]
+    removed: tuple[str, ...]
+    supports_achieved: tuple[str, ...]
+
+    @property
+    def days(self) -> int:
+        """Days from the first version to the closing."""
+        return (self.closed_on - self.opened_on).days
+
+
+def closing_summary(plan: PlanDraft) -> ClosingSummary:
+    """The summary of a closed plan (objective ids by final status, attainment).
+
+    Raises:
+        DecisionInputError: the plan is not a closing version.
+    """
+    if plan.kind != "closing":
+        msg = f"plan version {plan.version}: got kind {plan.kind!r}, expected 'closing'"
+        raise DecisionInputError(msg, field="plan.kind", value=plan.kind, expected="closing")
+
+    def ids(objectives: tuple[PlanObjective, ...], status: Status) -> tuple[str, ...]:
+        return tuple(o.id for o in objectives if o.status == status)
+
+    return ClosingSummary(
+        closed_on=plan.dated,
+        opened_on=plan.opened_on,
+        versions=plan.version,
+        attainment=attainment(plan),
+        achieved=ids(plan.objectives, "achieved"),
+        not_achieved=ids(plan.objectives, "not_achieved"),
+        removed=ids(plan.objectives, "removed"),
+        supports_achieved=ids(plan.supports, "achieved"),
+    )
 
 
 def review(

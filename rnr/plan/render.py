@@ -17,6 +17,8 @@ Templates receive a plain context:
     the words of ``words.toml`` in that language.
 ``attainment``
     :func:`rnr.plan.attainment` of the plan.
+``closing``
+    :func:`rnr.plan.closing_summary` of a closing version, else ``None``.
 ``t(text)``
     a :class:`~rnr.policy.decision.Text` in the language.
 ``domain(id)``, ``item(id)``, ``level(id)``, ``need(id)``, ``title``
@@ -46,7 +48,7 @@ import jinja2.sandbox
 from rnr.errors import RenderError, RnrError
 from rnr.labels import Labels, load_labels
 from rnr.library import data_dir, default_library
-from rnr.plan.model import PlanDraft, attainment
+from rnr.plan.model import PlanDraft, attainment, closing_summary
 from rnr.policy.decision import Text
 
 __all__ = ["FORMATS", "LANGS", "TEMPLATES", "environment", "render_plan", "words"]
@@ -133,6 +135,7 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
         "lang": lang,
         "w": w,
         "attainment": attainment(plan),
+        "closing": closing_summary(plan) if plan.kind == "closing" else None,
         "t": lambda text: text(lang) if isinstance(text, Text) else str(text),
         "title": labels.title,
         "domain": labels.domain,
