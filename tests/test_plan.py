@@ -211,6 +211,107 @@ class TestCatalogueValidation:
         ):
             load_catalogue(tmp_path, library=LIBRARY)
 
+    @pytest.mark.parametrize(
+        ("old", "new", "message"),
+        [
+            (
+                "sessions = 12",
+                'sessions = 12\ncolour = "red"',
+                r"objectives\[0\].colour: unknown key; allowed here",
+            ),
+            (
+                'domain = "lifestyle"\nneed_levels = ["high"]',
+                'domain = "nowhere"\nneed_levels = ["high"]',
+                r"objectives\[0\].domain: got 'nowhere', expected a domain of kinds",
+            ),
+            (
+                'instruments = ["kinds"]',
+                'instruments = ["kinds", "nope"]',
+                "instruments: got 'nope', expected a known instrument id",
+            ),
+            (
+                'need_levels = ["moderate"]',
+                'need_levels = ["moderate", "extreme"]',
+                r"objectives\[1\].need_levels: got 'extreme', expected one of",
+            ),
+            ("sessions = 12", "sessions = 0", r"objectives\[0\].sessions"),
+            (
+                'schema = "rnr.objectives/1"',
+                'schema = "rnr.objectives/2"',
+                "schema: got 'rnr.objectives/2'",
+            ),
+            (
+                'title = { es = "Estabilizar la vida cotidiana", en = "Stabilise daily life" }',
+                'title = { es = "Estabilizar la vida cotidiana" }',
+                r"objectives\[0\].title",
+            ),
+            (
+                'triggers = { schooling = ["not_enrolled", "dropped_out"] }',
+                'triggers = { schooling = ["expelled"] }',
+                r"objectives\[2\].triggers.schooling: got 'expelled'",
+            ),
+            ('id = "lifestyle-moderate"', 'id = "lifestyle-high"', "duplicate objective id"),
+        ],
+        ids=[
+            "unknown-key",
+            "unknown-domain",
+            "unknown-instrument",
+            "unknown-need-level",
+            "zero-sessions",
+            "schema",
+            "missing-language",
+            "bad-trigger",
+            "duplicate-id",
+        ],
+    )
+    def test_malformed_catalogue_names_file_field_and_value(
+        self, tmp_path: Path, old: str, new: str, message: str
+    ) -> None:
+        """Each broken catalogue is refused with the file, the dotted field and the value."""
+        text = (DATA / "plan_catalogue" / "objectives" / "kinds.toml").read_text(encoding="utf-8")
+        assert old in text
+        (tmp_path / "kinds.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(DefinitionError, match=message) as info:
+            load_catalogue(tmp_path, library=LIBRARY)
+        assert str(tmp_path) in str(info.value)
+
+    @pytest.mark.parametrize(
+        ("old", "new", "message"),
+        [
+            (
+                'when = { motivation = ["precontemplation"] }',
+                'when = { mood = ["low"] }',
+                r"rules\[0\].when.mood: got 'mood', expected a responsivity field",
+            ),
+            (
+                'when = { literacy = ["low", "none"] }',
+                'when = { literacy = ["poor"] }',
+                r"rules\[1\].when.literacy: got 'poor'",
+            ),
+            (
+                'source = "FACTS.md §6"',
+                'source = "FACTS.md §6"\nweight = 2',
+                r"rules\[1\].weight: unknown key; allowed here",
+            ),
+            (
+                'when = { literacy = ["low", "none"] }',
+                "when = { literacy = [] }",
+                r"rules\[1\].when.literacy: got \[\], expected a non-empty list",
+            ),
+        ],
+        ids=["unknown-field", "unknown-value", "unknown-key", "empty-values"],
+    )
+    def test_malformed_rules_name_file_field_and_value(
+        self, tmp_path: Path, old: str, new: str, message: str
+    ) -> None:
+        """Each broken responsivity rule file is refused with the file and the dotted field."""
+        text = (DATA / "plan_catalogue" / "responsivity" / "rules.toml").read_text(encoding="utf-8")
+        assert old in text
+        (tmp_path / "rules.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(DefinitionError, match=message) as info:
+            load_rules(tmp_path)
+        assert "rules.toml" in str(info.value)
+
     def test_bad_responsivity_values(self) -> None:
         """Unknown fields and values are named."""
         with pytest.raises(DecisionInputError, match="responsivity.motivation: got 'ready'"):
