@@ -17,7 +17,15 @@ can act on the structured attributes.
     │   └── OmissionError        more items omitted than the instrument allows
     ├── CaseFileError            a case file (JSON / JSON Lines) is malformed
     ├── DecisionInputError       a legal, override or responsivity section is wrong
-    └── RenderError              a plan template fails (names the template and line)
+    ├── RenderError              a plan template fails (names the template and line)
+    ├── HistoryError             a case-history operation is refused (unknown case,
+    │                            dates out of order, closed case); nothing is written
+    ├── ChangeError              two assessments cannot be compared (other instrument,
+    │                            no shared items, no crosswalk)
+    ├── StoreError               the store cannot be opened, read or written
+    │   └── StoreIntegrityError  a stored record no longer matches what was written
+    │                            (edited row, changed instrument or catalogue)
+    └── InvalidArgument          a library function got an argument it cannot use
 """
 
 from __future__ import annotations
@@ -28,15 +36,20 @@ import attrs
 
 __all__ = [
     "CaseFileError",
+    "ChangeError",
     "DecisionInputError",
     "DefinitionError",
+    "HistoryError",
     "InstrumentDefinitionError",
+    "InvalidArgument",
     "OmissionError",
     "PolicyDefinitionError",
     "Problem",
     "RenderError",
     "RnrError",
     "ScoringInputError",
+    "StoreError",
+    "StoreIntegrityError",
     "UnknownDefinitionError",
     "UnknownInstrumentError",
     "UnknownPolicyError",
@@ -238,3 +251,91 @@ class RenderError(RnrError):
         self.line = line
         where = f"{template}:{line}" if line is not None else template
         super().__init__(f"{where}: {message}")
+
+
+class HistoryError(RnrError, ValueError):
+    """A case-history operation is refused; nothing was written.
+
+    Attributes:
+        case_id: the case, when known.
+        field: what is at fault (``assessed_on``, ``event.kind``, ``case_id``).
+        value: the offending value.
+        expected: what would have been accepted.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        case_id: str | None = None,
+        field: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+    ) -> None:
+        self.case_id = case_id
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        prefix = f"case {self.case_id}: " if self.case_id else ""
+        return f"{prefix}{self.args[0]}"
+
+
+class ChangeError(RnrError, ValueError):
+    """Two assessments cannot be compared (another instrument, nothing shared).
+
+    Attributes:
+        previous: the earlier assessment's instrument (``id@version``).
+        current: the later assessment's instrument.
+    """
+
+    def __init__(self, message: str, *, previous: str, current: str) -> None:
+        self.previous = previous
+        self.current = current
+        super().__init__(message)
+
+
+class StoreError(RnrError):
+    """The store cannot be opened, read or written.
+
+    Attributes:
+        path: the database file (or the store's name), when known.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class StoreIntegrityError(StoreError):
+    """A stored record no longer matches what was written.
+
+    Raised on read when a record's derived result cannot be recomputed
+    exactly: its instrument, policy or catalogue changed since it was stored
+    (the content hash differs), or the record's own hash does not match.
+
+    Attributes:
+        record: the record id at fault, when known.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, record: int | None = None) -> None:
+        self.record = record
+        super().__init__(message, path=path)
+
+
+class InvalidArgument(RnrError, ValueError):
+    """A library function got an argument it cannot use.
+
+    Attributes:
+        argument: the argument's name.
+        value: the value given.
+        expected: what would have been accepted.
+    """
+
+    def __init__(self, argument: str, value: object, expected: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{argument}: got {value!r}, expected {expected}")

@@ -1,0 +1,101 @@
+"""The audit chain: building entries and checking records against them.
+
+Every write appends an :class:`~rnr.store.AuditEntry` holding the record's
+SHA-256 and the previous entry's SHA-256. :func:`check` walks both lists and
+names every row that was edited (its content no longer has the hash the
+audit recorded), inserted (no entry names it), deleted (an entry names a
+missing record) and every audit entry that was altered, removed or
+reordered. Any store implementation uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rnr.store.protocol import Verification
+from rnr.store.records import GENESIS, AuditEntry, entry_hash
+
+__all__ = ["check", "next_entry"]
+
+
+def next_entry(
+    previous: AuditEntry | None, *, at: str, by: str, record_id: int, record_sha256: str
+) -> AuditEntry:
+    """The audit entry that follows ``previous`` for one appended record."""
+    seq = 1 if previous is None else previous.seq + 1
+    prev = GENESIS if previous is None else previous.sha256
+    action = "append"
+    digest = entry_hash(
+        seq=seq,
+        at=at,
+        by=by,
+        action=action,
+        record_id=record_id,
+        record_sha256=record_sha256,
+        prev=prev,
+    )
+    return AuditEntry(seq, at, by, action, record_id, record_sha256, prev, digest)
+
+
+def check(
+    rows: Iterable[tuple[int, str | None]],
+    entries: Iterable[AuditEntry],
+    *,
+    unreadable: Iterable[str] = (),
+) -> Verification:
+    """Check records against the audit chain.
+
+    Args:
+        rows: ``(record id, SHA-256 recomputed from the row's content)``; the
+            hash is ``None`` when the row could not be read.
+        entries: the audit entries in stored order.
+        unreadable: problems already found while reading rows.
+
+    Returns:
+        A :class:`~rnr.store.Verification` listing every problem.
+    """
+    problems = list(unreadable)
+    hashes: dict[int, str | None] = {}
+    for record_id, digest in rows:
+        if record_id in hashes:
+            problems.append(f"record {record_id}: appears twice")
+        hashes[record_id] = digest
+    named: dict[int, int] = {}
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    for entry in entries:
+        count += 1
+        if entry.seq != expected_seq:
+            problems.append(
+                f"audit entry {entry.seq}: out of sequence, expected entry {expected_seq}"
+                " (an entry was deleted or inserted)"
+            )
+            expected_seq = entry.seq
+        if entry.prev != prev:
+            problems.append(
+                f"audit entry {entry.seq}: does not follow the entry before it"
+                " (the chain was broken: an entry was edited, deleted or inserted)"
+            )
+        if entry_hash(**entry.content()) != entry.sha256:
+            problems.append(f"audit entry {entry.seq}: altered since it was written")
+        if entry.record_id in named:
+            problems.append(
+                f"audit entry {entry.seq}: names record {entry.record_id},"
+                f" already named by entry {named[entry.record_id]}"
+            )
+        named[entry.record_id] = entry.seq
+        if entry.record_id not in hashes:
+            problems.append(
+                f"record {entry.record_id}: missing (deleted?); audit entry {entry.seq} names it"
+            )
+        else:
+            digest = hashes[entry.record_id]
+            if digest is not None and digest != entry.record_sha256:
+                problems.append(f"record {entry.record_id}: altered since it was written")
+        prev = entry.sha256
+        expected_seq += 1
+    for record_id in hashes:
+        if record_id not in named:
+            problems.append(f"record {record_id}: not in the audit log (written outside rnr?)")
+    return Verification(len(hashes), count, prev, tuple(problems))

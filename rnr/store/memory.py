@@ -1,0 +1,133 @@
+"""An in-memory store: the smallest implementation of the ``Store`` protocol.
+
+It keeps everything in lists, for tests, simulations written straight to
+JSON Lines, and as a readable model for integrators writing their own store.
+
+>>> import datetime as dt
+>>> store = MemoryStore()
+>>> with store.write(by="delegado-01") as tx:
+...     stored = tx.append(Record("event", "c-1", dt.date(2025, 3, 1), {"kind": "breach"}))
+>>> stored.id, store.verify().ok
+(1, True)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+import attrs
+
+from rnr.errors import HistoryError, StoreError
+from rnr.store.audit import check, next_entry
+from rnr.store.protocol import Verification, utc_now
+from rnr.store.records import AuditEntry, Record, Stored, record_hash
+
+__all__ = ["MemoryStore"]
+
+
+@attrs.define
+class _Block:
+    """The appends of one write block, visible to reads inside it."""
+
+    store: MemoryStore
+    by: str
+    pending: list[Stored] = attrs.Factory(list)
+    entries: list[AuditEntry] = attrs.Factory(list)
+
+    def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
+        for stored in (*self.store._records, *self.pending):
+            if (case_id is None or stored.case_id == case_id) and (
+                kind is None or stored.kind == kind
+            ):
+                yield stored
+
+    def append(self, record: Record) -> Stored:
+        last = self.pending[-1].id if self.pending else len(self.store._records)
+        at = self.store._clock()
+        stored = Stored(last + 1, record, at, self.by, record_hash(record))
+        previous = self.entries[-1] if self.entries else self.store._last_entry()
+        self.entries.append(
+            next_entry(
+                previous, at=at, by=self.by, record_id=stored.id, record_sha256=stored.sha256
+            )
+        )
+        self.pending.append(stored)
+        return stored
+
+
+class MemoryStore:
+    """Records and audit entries in memory; thread-safe, gone when dropped."""
+
+    def __init__(self, *, clock: Callable[[], str] = utc_now, name: str = "<memory>") -> None:
+        self._records: list[Stored] = []
+        self._audit: list[AuditEntry] = []
+        self._lock = threading.RLock()
+        self._clock = clock
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        """``<memory>`` unless named."""
+        return self._name
+
+    def _last_entry(self) -> AuditEntry | None:
+        return self._audit[-1] if self._audit else None
+
+    @contextmanager
+    def write(self, *, by: str) -> Iterator[_Block]:
+        """An atomic block: appends are kept only if the block ends without an error."""
+        with self._lock:
+            block = _Block(self, by)
+            yield block
+            self._records += block.pending
+            self._audit += block.entries
+
+    def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
+        """Every record (of a case, of a kind), in id order."""
+        with self._lock:
+            rows = list(self._records)
+        for stored in rows:
+            if (case_id is None or stored.case_id == case_id) and (
+                kind is None or stored.kind == kind
+            ):
+                yield stored
+
+    def get(self, record_id: int) -> Stored:
+        """The record with that id (ids count from 1)."""
+        if 1 <= record_id <= len(self._records):
+            return self._records[record_id - 1]
+        msg = f"record {record_id}: no such record (the store holds 1 to {len(self._records)})"
+        raise HistoryError(msg, field="record", value=record_id, expected="a stored record id")
+
+    def case_ids(self) -> list[str]:
+        """Every case id, in order of its first record."""
+        return list(dict.fromkeys(s.case_id for s in self.records()))
+
+    def audit(self) -> Iterator[AuditEntry]:
+        """Every audit entry, in order."""
+        with self._lock:
+            yield from list(self._audit)
+
+    def verify(self) -> Verification:
+        """Check every record against the audit chain."""
+        with self._lock:
+            rows = [(s.id, record_hash(s.record)) for s in self._records]
+            return check(rows, list(self._audit))
+
+    def restore(self, records: Iterable[Stored], audit: Iterable[AuditEntry]) -> None:
+        """Load exported rows verbatim into this store, which must be empty."""
+        rows, entries = list(records), list(audit)
+        with self._lock:
+            if self._records or self._audit:
+                raise StoreError("cannot import into a store that holds records", path=self.name)
+            result = check([(s.id, record_hash(s.record)) for s in rows], entries)
+            if not result.ok:
+                raise StoreError("import refused: " + result.problems[0], path=self.name)
+            if [s.id for s in rows] != list(range(1, len(rows) + 1)):
+                raise StoreError("import refused: record ids are not 1, 2, 3…", path=self.name)
+            self._records, self._audit = rows, entries
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,124 @@
+"""The ``Store`` protocol: what rnr needs from a database of case histories.
+
+A case-management system can back rnr with its own database by providing
+these few methods; :class:`~rnr.store.SQLiteStore` is the reference
+implementation and :class:`~rnr.store.MemoryStore` the smallest one.
+
+The contract:
+
+- records are **append-only**: nothing is updated or deleted; a correction
+  is a new record whose ``corrects`` names the record it replaces;
+- :meth:`Store.write` opens one atomic block: every record appended in it is
+  committed together, or none is (an exception inside the block rolls back);
+  blocks of concurrent writers are serialised, and reads inside a block see
+  every committed record, so checks made there hold at commit;
+- every append gets a record id (increasing), a time stamp, the writer's
+  name and the record's SHA-256, and one :class:`~rnr.store.AuditEntry`
+  chained to the previous entry;
+- :meth:`Store.verify` checks the records against the audit chain and
+  reports every edited, inserted or deleted row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from rnr.store.records import AuditEntry, Record, Stored
+
+__all__ = ["Store", "Transaction", "Verification", "utc_now"]
+
+
+def utc_now() -> str:
+    """The current UTC time, ISO 8601 with microseconds (the default clock)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+@attrs.frozen
+class Verification:
+    """The result of checking a store's records against its audit chain.
+
+    Attributes:
+        records: records read.
+        entries: audit entries read.
+        head: the SHA-256 of the last audit entry (keep it elsewhere to detect
+            a rewritten chain).
+        problems: one line per edited, inserted or deleted row, or broken link.
+    """
+
+    records: int
+    entries: int
+    head: str
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether no problem was found."""
+        return not self.problems
+
+
+@runtime_checkable
+class Transaction(Protocol):
+    """One atomic block of reads and appends (see :meth:`Store.write`)."""
+
+    def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
+        """Committed records (and those appended in this block), in id order."""
+        ...
+
+    def append(self, record: Record) -> Stored:
+        """Append ``record``; it is stored when the block ends without an error."""
+        ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """An append-only store of case records with a hash-chained audit log."""
+
+    @property
+    def name(self) -> str:
+        """The store's name in messages (the database file, for SQLite)."""
+        ...
+
+    def write(self, *, by: str) -> AbstractContextManager[Transaction]:
+        """An atomic block of appends made by ``by`` (a person or a system)."""
+        ...
+
+    def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
+        """Every record (of a case, of a kind), in id order."""
+        ...
+
+    def get(self, record_id: int) -> Stored:
+        """The record with that id.
+
+        Raises:
+            HistoryError: no such record.
+        """
+        ...
+
+    def case_ids(self) -> list[str]:
+        """Every case id, in order of the case's first record."""
+        ...
+
+    def audit(self) -> Iterator[AuditEntry]:
+        """Every audit entry, in order."""
+        ...
+
+    def verify(self) -> Verification:
+        """Check every record against the audit chain."""
+        ...
+
+    def restore(self, records: Iterable[Stored], audit: Iterable[AuditEntry]) -> None:
+        """Load exported records and audit entries verbatim into an *empty* store.
+
+        Raises:
+            StoreError: the store is not empty, or the rows do not verify.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...

@@ -1,0 +1,197 @@
+"""What a store holds: append-only records and the audit chain over them.
+
+A :class:`Record` is what a caller writes: its kind, the case, the date it
+is about, a JSON object of data and, for a correction, the id of the record
+it corrects. The store stamps it into a :class:`Stored` record (an id, when
+and by whom, and the SHA-256 of its content) and appends one
+:class:`AuditEntry` per write, each hashing the one before it, so that an
+edited, inserted or deleted row shows when the chain is checked.
+
+>>> r = Record("event", "c-1", dt.date(2025, 3, 1), {"kind": "breach", "note": ""})
+>>> record_hash(r)[:12]
+'00e5dbfd359a'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from rnr._frozen import frozen_map
+from rnr.errors import HistoryError
+
+__all__ = [
+    "CLOSING_EVENTS",
+    "EVENT_KINDS",
+    "GENESIS",
+    "KINDS",
+    "AuditEntry",
+    "Record",
+    "Stored",
+    "canonical",
+    "entry_hash",
+    "record_hash",
+]
+
+#: The kinds of record a store holds.
+KINDS = ("case", "assessment", "override", "decision", "plan", "event")
+
+#: Events of a case, and what each means.
+EVENT_KINDS: Mapping[str, str] = {
+    "new_offence": "a new offence (formalised: charged or convicted), dated when committed",
+    "breach": "a breach of the conditions of the sentence or programme",
+    "revocation": "the substitute sentence or programme revoked (closes the case)",
+    "discharge": "egreso: the sentence or programme ended (closes the case)",
+    "reentry_harsher": "re-entry into a harsher sentence (e.g. custody) after this one",
+    "attendance": "sessions of a component scheduled and attended in a period",
+}
+#: Events after which a case is closed (no reassessment is due).
+CLOSING_EVENTS = ("revocation", "discharge")
+
+#: The ``prev`` of the first audit entry.
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> str:
+    """The canonical JSON text of ``value``: sorted keys, no spaces, UTF-8 kept.
+
+    >>> canonical({"b": 1, "a": [True, None]})
+    '{"a":[true,null],"b":1}'
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _json_object(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy of ``value`` made of plain JSON types (a converter)."""
+    try:
+        plain = json.loads(canonical(dict(value)))
+    except (TypeError, ValueError) as exc:
+        msg = f"record data: got {value!r}, expected a JSON object ({exc})"
+        raise HistoryError(msg, field="data", value=value, expected="a JSON object") from exc
+    return frozen_map(plain)
+
+
+@attrs.frozen
+class Record:
+    """A record as written: kind, case, the date it is about, data, what it corrects."""
+
+    kind: str = attrs.field(validator=attrs.validators.in_(KINDS))
+    case_id: str
+    on: dt.date
+    data: Mapping[str, Any] = attrs.field(converter=_json_object)
+    corrects: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.case_id, str) or not self.case_id.strip():
+            msg = f"case_id: got {self.case_id!r}, expected a non-empty text"
+            raise HistoryError(msg, field="case_id", value=self.case_id, expected="a text")
+        if not isinstance(self.on, dt.date) or isinstance(self.on, dt.datetime):
+            msg = f"on: got {self.on!r}, expected a date"
+            raise HistoryError(msg, field="on", value=self.on, expected="a date")
+
+    def content(self) -> dict[str, Any]:
+        """The hashed content (JSON-ready)."""
+        return {
+            "kind": self.kind,
+            "case_id": self.case_id,
+            "on": self.on.isoformat(),
+            "data": dict(self.data),
+            "corrects": self.corrects,
+        }
+
+
+def record_hash(record: Record) -> str:
+    """SHA-256 of the record's canonical content."""
+    return hashlib.sha256(canonical(record.content()).encode("utf-8")).hexdigest()
+
+
+@attrs.frozen
+class Stored:
+    """A record as the store holds it: numbered, stamped, hashed."""
+
+    id: int
+    record: Record
+    recorded_at: str
+    recorded_by: str
+    sha256: str
+
+    @property
+    def kind(self) -> str:
+        """The record's kind."""
+        return self.record.kind
+
+    @property
+    def case_id(self) -> str:
+        """The record's case."""
+        return self.record.case_id
+
+    @property
+    def on(self) -> dt.date:
+        """The date the record is about."""
+        return self.record.on
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        """The record's data."""
+        return self.record.data
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (one line of an export)."""
+        return {
+            "id": self.id,
+            **self.record.content(),
+            "recorded_at": self.recorded_at,
+            "recorded_by": self.recorded_by,
+            "sha256": self.sha256,
+        }
+
+
+@attrs.frozen
+class AuditEntry:
+    """One write in the audit log: who, when, which record, chained to the one before."""
+
+    seq: int
+    at: str
+    by: str
+    action: str
+    record_id: int
+    record_sha256: str
+    prev: str
+    sha256: str
+
+    def content(self) -> dict[str, Any]:
+        """The hashed content (every field but ``sha256``)."""
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "by": self.by,
+            "action": self.action,
+            "record_id": self.record_id,
+            "record_sha256": self.record_sha256,
+            "prev": self.prev,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (one line of an export)."""
+        return {**self.content(), "sha256": self.sha256}
+
+
+def entry_hash(
+    *, seq: int, at: str, by: str, action: str, record_id: int, record_sha256: str, prev: str
+) -> str:
+    """SHA-256 of an audit entry's canonical content."""
+    content = {
+        "seq": seq,
+        "at": at,
+        "by": by,
+        "action": action,
+        "record_id": record_id,
+        "record_sha256": record_sha256,
+        "prev": prev,
+    }
+    return hashlib.sha256(canonical(content).encode("utf-8")).hexdigest()
