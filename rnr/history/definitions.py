@@ -1,0 +1,84 @@
+"""The definitions a history is written and replayed with.
+
+Everything derived in a case history (scores, decisions, plans) is recomputed
+from raw records with these definitions, and each record names the exact
+definition it was made with by content hash, so a changed instrument, policy
+or objective catalogue is detected instead of silently giving another answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import attrs
+
+from rnr.errors import UnknownPolicyError
+from rnr.library import Library, default_library, split_ref
+from rnr.plan.catalogue import Catalogue, RuleSet, shipped
+from rnr.policy import Policy, PolicyLibrary, policy_library
+from rnr.store.records import canonical
+
+__all__ = ["Definitions"]
+
+
+def _plain(value: Any) -> Any:
+    if attrs.has(type(value)):
+        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@attrs.frozen
+class Definitions:
+    """Instruments, policies, the objective catalogue and the responsivity rules."""
+
+    library: Library
+    policies: PolicyLibrary
+    catalogue: Catalogue
+    rules: RuleSet
+
+    @classmethod
+    def shipped(cls) -> Definitions:
+        """The definitions shipped with rnr."""
+        catalogue, rules = shipped()
+        return cls(default_library(), policy_library(), catalogue, rules)
+
+    @cached_property
+    def plan_basis(self) -> str:
+        """SHA-256 of the catalogue and the rules: what a stored plan draft was built with."""
+        content = {"objectives": _plain(self.catalogue), "rules": _plain(self.rules)}
+        return hashlib.sha256(canonical(content).encode("utf-8")).hexdigest()
+
+    def policy_for(self, regime: str, instrument: str, ref: str | None, *, on: dt.date) -> Policy:
+        """The policy version that decides a case on ``on``.
+
+        Args:
+            regime: ``adult`` or ``juvenile``.
+            instrument: the instrument id the case is scored with.
+            ref: ``ID`` (the version in force on ``on``), ``ID@YYYY-MM-DD``,
+                or ``None`` for the first policy of the regime that reads the
+                instrument.
+            on: the date the version is chosen for.
+
+        Raises:
+            UnknownPolicyError: no such policy, none in force, or none for the
+                regime and instrument.
+        """
+        if ref is not None:
+            ident, version = split_ref(ref)
+            return self.policies.get(ref if version else ident, on=on)
+        for ident in self.policies.ids():
+            candidate = self.policies.versions(ident)[-1]
+            if candidate.regime == regime and (
+                not candidate.instruments or instrument in candidate.instruments
+            ):
+                return self.policies.get(ident, on=on)
+        msg = f"no policy for the {regime} regime reads {instrument!r}"
+        raise UnknownPolicyError(msg, ref=instrument, known=self.policies.ids())

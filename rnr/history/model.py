@@ -1,0 +1,144 @@
+"""A case's history as read back: every derived result recomputed from its records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from rnr._frozen import frozen_map
+from rnr.legal import LegalContext
+from rnr.overrides import Override
+from rnr.plan.model import PlanDraft
+from rnr.plan.responsivity import Responsivity
+from rnr.policy.decision import Decision
+from rnr.result import ScoreResult
+from rnr.store.records import CLOSING_EVENTS, Stored
+
+__all__ = [
+    "AssessmentEntry",
+    "CaseHistory",
+    "DecisionEntry",
+    "EventEntry",
+    "OverrideEntry",
+    "PlanEntry",
+]
+
+
+@attrs.frozen
+class AssessmentEntry:
+    """An assessment: its raw record (latest correction) and the score recomputed from it.
+
+    ``id`` is the assessment's first record (what decisions and overrides
+    name); ``record`` the one in force (a correction, when corrected).
+    """
+
+    id: int
+    record: int
+    on: dt.date
+    assessor: str
+    result: ScoreResult
+    responsivity: Responsivity = attrs.field(factory=Responsivity)
+    corrected: tuple[int, ...] = ()
+
+
+@attrs.frozen
+class OverrideEntry:
+    """A professional override of an assessment's risk level."""
+
+    id: int
+    assessment: int
+    override: Override
+
+
+@attrs.frozen
+class DecisionEntry:
+    """A decision recomputed from its assessment, legal context, override and policy."""
+
+    id: int
+    assessment: int
+    on: dt.date
+    decision: Decision
+
+
+@attrs.frozen
+class PlanEntry:
+    """A plan version replayed from its draft and the reviews since.
+
+    ``unmatched`` lists objectives a stored review named that the replayed
+    draft no longer has (after a correction changed the needs).
+    """
+
+    id: int
+    plan: PlanDraft
+    unmatched: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class EventEntry:
+    """An event of the case (latest correction)."""
+
+    id: int
+    record: int
+    kind: str
+    on: dt.date
+    note: str = ""
+    data: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
+
+
+@attrs.frozen
+class CaseHistory:
+    """Everything stored about one case, with derived results recomputed.
+
+    Attributes:
+        records: every stored record of the case, corrected ones included.
+        superseded: ids of records replaced by a correction.
+    """
+
+    case_id: str
+    regime: str
+    policy: str | None
+    opened_on: dt.date
+    person: Mapping[str, Any] = attrs.field(converter=frozen_map)
+    legal: LegalContext | None = None
+    assessments: tuple[AssessmentEntry, ...] = ()
+    overrides: tuple[OverrideEntry, ...] = ()
+    decisions: tuple[DecisionEntry, ...] = ()
+    plans: tuple[PlanEntry, ...] = ()
+    events: tuple[EventEntry, ...] = ()
+    records: tuple[Stored, ...] = ()
+    superseded: frozenset[int] = frozenset()
+
+    @property
+    def results(self) -> tuple[ScoreResult, ...]:
+        """The scores, oldest first."""
+        return tuple(a.result for a in self.assessments)
+
+    @property
+    def decision(self) -> Decision | None:
+        """The latest decision."""
+        return self.decisions[-1].decision if self.decisions else None
+
+    @property
+    def plan(self) -> PlanDraft | None:
+        """The latest plan version."""
+        return self.plans[-1].plan if self.plans else None
+
+    def closed_on(self, as_of: dt.date | None = None) -> dt.date | None:
+        """The date of the first closing event (on or before ``as_of``), if any."""
+        for event in self.events:
+            if event.kind in CLOSING_EVENTS and (as_of is None or event.on <= as_of):
+                return event.on
+        return None
+
+    def is_open(self, as_of: dt.date | None = None) -> bool:
+        """Whether no closing event (discharge, revocation) happened by ``as_of``."""
+        return self.closed_on(as_of) is None
+
+    def events_between(
+        self, after: dt.date, until: dt.date | None = None
+    ) -> tuple[EventEntry, ...]:
+        """Events dated after ``after`` and on or before ``until``."""
+        return tuple(e for e in self.events if e.on > after and (until is None or e.on <= until))

@@ -1,0 +1,300 @@
+"""Read a case back: corrections applied, every derived result recomputed.
+
+Reading never trusts a stored level. Each assessment is scored again from
+its raw answers with the instrument version it names, after checking that
+the instrument's content hash is the one it was stored with; decisions are
+made again from their assessment, legal context, override and policy
+(hash-checked); plans are drafted again from their decision with the
+catalogue they were built with (hash-checked) and the stored reviews are
+replayed on them. A changed definition raises
+:class:`~rnr.errors.StoreIntegrityError` instead of giving another answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal, TypeVar
+
+import attrs
+
+from rnr.cases import parse_case, score_case
+from rnr.errors import HistoryError, RnrError, StoreIntegrityError
+from rnr.history.definitions import Definitions
+from rnr.history.model import (
+    AssessmentEntry,
+    CaseHistory,
+    DecisionEntry,
+    EventEntry,
+    OverrideEntry,
+    PlanEntry,
+)
+from rnr.legal import parse_legal
+from rnr.overrides import parse_override
+from rnr.plan import PlanDraft, draft_plan, review
+from rnr.plan.model import Status
+from rnr.policy import decide
+from rnr.store.protocol import Store
+from rnr.store.records import Stored
+
+__all__ = ["Corrections", "read_history", "replay"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Corrections:
+    """Which record is in force for each chain of corrections.
+
+    Attributes:
+        root: record id → the id of the first record of its chain.
+        latest: first record id → the record in force.
+        superseded: ids replaced by a later correction.
+    """
+
+    root: Mapping[int, int]
+    latest: Mapping[int, Stored]
+    superseded: frozenset[int]
+
+    @classmethod
+    def of(cls, rows: Iterable[Stored], *, source: str) -> Corrections:
+        """Follow every ``corrects`` link of ``rows`` (in id order)."""
+        root: dict[int, int] = {}
+        latest: dict[int, Stored] = {}
+        superseded: set[int] = set()
+        for row in rows:
+            target = row.record.corrects
+            if target is None:
+                root[row.id] = row.id
+                latest[row.id] = row
+                continue
+            if target not in root:
+                msg = f"record {row.id} corrects record {target}, which is not of this case"
+                raise StoreIntegrityError(msg, path=source, record=row.id)
+            first = root[target]
+            root[row.id] = first
+            latest[first] = row
+            superseded.add(target)
+        return cls(root, latest, frozenset(superseded))
+
+    def in_force(self, kind: str) -> list[tuple[int, Stored]]:
+        """``(first id, record in force)`` of every chain of ``kind``, in order first written."""
+        return [(first, row) for first, row in self.latest.items() if row.kind == kind]
+
+
+def read_history(store: Store, case_id: str, *, defs: Definitions | None = None) -> CaseHistory:
+    """The history of ``case_id`` in ``store``, every derived result recomputed.
+
+    Raises:
+        HistoryError: the store holds no such case.
+        StoreIntegrityError: a record cannot be replayed exactly (a changed
+            instrument, policy or catalogue, or a broken correction).
+    """
+    rows = tuple(store.records(case_id=case_id))
+    if not rows:
+        msg = f"unknown case, expected a case id held in {store.name}"
+        raise HistoryError(msg, case_id=case_id, field="case_id", value=case_id)
+    return replay(rows, defs=defs or Definitions.shipped(), source=store.name)
+
+
+def replay(rows: Sequence[Stored], *, defs: Definitions, source: str) -> CaseHistory:
+    """Rebuild a case history from its records (all of one case, in id order)."""
+    return _Replay(Corrections.of(rows, source=source), defs, source).history(rows)
+
+
+def _without(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in keys}
+
+
+@attrs.frozen
+class _Replay:
+    """Replays one case's records with ``defs``; errors name ``source`` and the record."""
+
+    fixes: Corrections
+    defs: Definitions
+    source: str
+
+    def history(self, rows: Sequence[Stored]) -> CaseHistory:
+        cases = self.fixes.in_force("case")
+        if not cases:
+            msg = f"case {rows[0].case_id}: no case record"
+            raise StoreIntegrityError(msg, path=self.source, record=rows[0].id)
+        case_row = cases[0][1]
+        assessments = self.assessments()
+        by_id = {a.id: a for a in assessments}
+        overrides = {
+            first: OverrideEntry(
+                first,
+                int(row.data["assessment"]),
+                self.guard(row, lambda r: parse_override(_without(r.data, "assessment"))),
+            )
+            for first, row in self.fixes.in_force("override")
+        }
+        decisions = [
+            self.decision(first, row, by_id, overrides)
+            for first, row in self.fixes.in_force("decision")
+        ]
+        plans = self.plans(by_id, {d.id: d for d in decisions})
+        legal_row = self.fixes.latest[decisions[-1].id] if decisions else case_row
+        legal = self.guard(legal_row, lambda r: parse_legal(r.data["legal"]))
+        return CaseHistory(
+            case_id=case_row.case_id,
+            regime=str(case_row.data["regime"]),
+            policy=case_row.data.get("policy"),
+            opened_on=case_row.on,
+            person=dict(case_row.data.get("person") or {}),
+            legal=legal,
+            assessments=tuple(assessments),
+            overrides=tuple(overrides.values()),
+            decisions=tuple(decisions),
+            plans=tuple(plans),
+            events=self.events(),
+            records=tuple(rows),
+            superseded=self.fixes.superseded,
+        )
+
+    def guard(self, row: Stored, build: Callable[[Stored], T]) -> T:
+        """``build(row)``; any rnr error becomes an integrity error naming the record."""
+        try:
+            return build(row)
+        except StoreIntegrityError:
+            raise
+        except (RnrError, KeyError, TypeError, ValueError) as exc:
+            msg = f"record {row.id} ({row.kind} of case {row.case_id}) cannot be replayed: {exc}"
+            raise StoreIntegrityError(msg, path=self.source, record=row.id) from exc
+
+    def check_hash(self, row: Stored, what: str, stored: object, current: str) -> None:
+        """The definition ``what`` must still have the hash the record was written with."""
+        if stored != current:
+            msg = (
+                f"record {row.id}: {what} has changed since the record was written"
+                f" (sha256 {str(stored)[:12]}… then, {current[:12]}… now); its result cannot"
+                " be recomputed exactly: load the original definition"
+            )
+            raise StoreIntegrityError(msg, path=self.source, record=row.id)
+
+    def assessments(self) -> list[AssessmentEntry]:
+        out = []
+        for first, row in self.fixes.in_force("assessment"):
+            ref = str(row.data["instrument"])
+            instrument = self.guard(row, lambda _r: self.defs.library.get(ref))  # noqa: B023
+            digest = row.data.get("instrument_sha256")
+            self.check_hash(row, f"instrument {ref}", digest, instrument.sha256)
+            case = self.guard(
+                row,
+                lambda r: parse_case(dict(r.data["document"]), file=f"{self.source}#{r.id}"),
+            )
+            result = self.guard(row, lambda _r: score_case(case, self.defs.library, ref))  # noqa: B023
+            chain = tuple(
+                sorted(i for i, f in self.fixes.root.items() if f == first and i != row.id)
+            )
+            assessor = str(row.data.get("assessor", ""))
+            out.append(
+                AssessmentEntry(first, row.id, row.on, assessor, result, case.responsivity, chain)
+            )
+        return sorted(out, key=lambda a: (a.on, a.id))
+
+    def decision(
+        self,
+        first: int,
+        row: Stored,
+        assessments: Mapping[int, AssessmentEntry],
+        overrides: Mapping[int, OverrideEntry],
+    ) -> DecisionEntry:
+        assessment = assessments.get(int(row.data["assessment"]))
+        if assessment is None:
+            msg = f"record {row.id}: decision names assessment {row.data['assessment']}, not stored"
+            raise StoreIntegrityError(msg, path=self.source, record=row.id)
+        ref = str(row.data["policy"])
+        policy = self.guard(row, lambda _r: self.defs.policies.get(ref))
+        self.check_hash(row, f"policy {ref}", row.data.get("policy_sha256"), policy.sha256)
+        override_id = row.data.get("override")
+        override = overrides[int(override_id)].override if override_id is not None else None
+        legal = self.guard(row, lambda r: parse_legal(r.data["legal"]))
+        decision = self.guard(
+            row,
+            lambda r: decide(
+                assessment.result, legal, policy, override=override, case_id=r.case_id
+            ),
+        )
+        return DecisionEntry(first, assessment.id, assessment.on, decision)
+
+    def plans(
+        self,
+        assessments: Mapping[int, AssessmentEntry],
+        decisions: Mapping[int, DecisionEntry],
+    ) -> list[PlanEntry]:
+        out: list[PlanEntry] = []
+        for first, row in self.fixes.in_force("plan"):
+            previous = out[-1].plan if out else None
+            if "decision" in row.data:
+                decided = decisions[int(row.data["decision"])]
+                entry = self.draft(row, previous, assessments[decided.assessment], decided)
+            elif previous is None:
+                msg = f"record {row.id}: a plan review with no plan before it"
+                raise StoreIntegrityError(msg, path=self.source, record=row.id)
+            else:
+                entry = self.review(row, previous)
+            out.append(attrs.evolve(entry, id=first))
+        return out
+
+    def draft(
+        self,
+        row: Stored,
+        previous: PlanDraft | None,
+        assessment: AssessmentEntry,
+        decided: DecisionEntry,
+    ) -> PlanEntry:
+        basis = row.data.get("basis_sha256")
+        self.check_hash(row, "the objective catalogue", basis, self.defs.plan_basis)
+        plan = self.guard(
+            row,
+            lambda _r: draft_plan(
+                assessment.result,
+                decided.decision,
+                responsivity=assessment.responsivity,
+                catalogue=self.defs.catalogue,
+                rules=self.defs.rules,
+            ),
+        )
+        if previous is not None:
+            kept = {o.id: o.history for o in (*previous.objectives, *previous.supports)}
+            plan = attrs.evolve(
+                plan,
+                objectives=tuple(
+                    attrs.evolve(o, history=kept.get(o.id, ())) for o in plan.objectives
+                ),
+                supports=tuple(attrs.evolve(o, history=kept.get(o.id, ())) for o in plan.supports),
+                opened_on=previous.opened_on,
+            )
+        kind: Literal["initial", "review"] = (
+            "review" if row.data.get("kind") == "review" else "initial"
+        )
+        plan = attrs.evolve(plan, version=int(row.data["version"]), kind=kind)
+        return PlanEntry(row.id, plan)
+
+    def review(self, row: Stored, previous: PlanDraft) -> PlanEntry:
+        known = {o.id for o in (*previous.objectives, *previous.supports)}
+        changes: dict[str, tuple[Status, str]] = {}
+        unmatched = []
+        for ident, (status, note) in dict(row.data.get("changes") or {}).items():
+            if ident in known:
+                changes[ident] = (status, note)
+            else:
+                unmatched.append(ident)
+        closing = row.data.get("kind") == "closing"
+        plan = self.guard(row, lambda r: review(previous, r.on, changes, closing=closing))
+        return PlanEntry(row.id, plan, tuple(unmatched))
+
+    def events(self) -> tuple[EventEntry, ...]:
+        entries = (
+            EventEntry(
+                first,
+                row.id,
+                str(row.data["kind"]),
+                row.on,
+                str(row.data.get("note", "")),
+                _without(row.data, "kind", "note"),
+            )
+            for first, row in self.fixes.in_force("event")
+        )
+        return tuple(sorted(entries, key=lambda e: (e.on, e.id)))
