@@ -1,0 +1,448 @@
+"""Case histories: writing, refusing bad input without writing, replaying, and a stateful model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+)
+
+from rnr import default_library
+from rnr.cases import Case, parse_case
+from rnr.errors import DecisionInputError, HistoryError, StoreIntegrityError
+from rnr.history import (
+    Definitions,
+    add_override,
+    correct_assessment,
+    open_case,
+    read_history,
+    reassess,
+    record_event,
+    review_plan,
+)
+from rnr.overrides import Override
+from rnr.store import MemoryStore, Record, Store
+from rnr.testing import responses
+
+DATA = Path(__file__).parent / "data" / "plans" / "cases"
+LSCMI = default_library().get("lscmi")
+DEFS = Definitions.shipped()
+
+
+def adult_document(**changes: Any) -> dict[str, Any]:
+    """The adult test case (LVI, medium risk) as a JSON document, with changes."""
+    doc: dict[str, Any] = json.loads((DATA / "prueba-adulto-01.json").read_text("utf-8"))
+    doc.update(changes)
+    return doc
+
+
+def case(doc: dict[str, Any]) -> Case:
+    """A parsed case document."""
+    return parse_case(doc, file="<test>")
+
+
+def later(doc: dict[str, Any], days: int, **answers: bool) -> dict[str, Any]:
+    """The same person reassessed ``days`` later with some answers changed."""
+    day = dt.date.fromisoformat(doc["assessed_on"]) + dt.timedelta(days=days)
+    return {**doc, "assessed_on": day.isoformat(), "responses": {**doc["responses"], **answers}}
+
+
+@pytest.fixture
+def store() -> Store:
+    """An empty in-memory store."""
+    return MemoryStore()
+
+
+class TestWriting:
+    def test_open_case_stores_raw_records_and_reads_back_derived_results(
+        self, store: Store
+    ) -> None:
+        """Opening writes a case, an assessment, a decision and a plan; reading recomputes them."""
+        history = open_case(store, case(adult_document()), by="delegado-01")
+        assert ["case", "assessment", "decision", "plan"] == [r.kind for r in store.records()]
+        assert ("medium", 100, 1) == (
+            history.assessments[0].result.risk_level,
+            history.decision.intensity.treatment_hours,  # type: ignore[union-attr]
+            history.plan.version,  # type: ignore[union-attr]
+        )
+        stored = store.get(2).data
+        assert "risk_level" not in json.dumps(dict(stored))
+        assert "lscmi@1.0.0" == stored["instrument"]
+        assert LSCMI.sha256 == stored["instrument_sha256"]
+        assert history == read_history(store, "prueba-adulto-01", defs=DEFS)
+
+    def test_reassessment_makes_a_new_decision_and_plan_version(self, store: Store) -> None:
+        """A reassessment adds a score, a decision and a plan version that keeps statuses."""
+        doc = adult_document()
+        first = open_case(store, case(doc), by="d")
+        objective = first.plan.objectives[0].id  # type: ignore[union-attr]
+        review_plan(
+            store, doc["case_id"], dt.date(2024, 11, 1), {objective: ("in_progress", "")}, by="d"
+        )
+        history = reassess(
+            store, doc["case_id"], case(later(doc, 180, currently_unemployed=False)), by="d"
+        )
+        assert [14, 13] == [a.result.scales["total"].raw for a in history.assessments]
+        assert [1, 2, 3] == [p.plan.version for p in history.plans]
+        assert ["initial", "review", "review"] == [p.plan.kind for p in history.plans]
+        kept = history.plan.objective(objective)  # type: ignore[union-attr]
+        assert "in_progress" == kept.status
+        assert 2 == len(history.decisions)
+
+    def test_events_and_closing(self, store: Store) -> None:
+        """Events are kept in date order; a discharge closes the case to reassessment."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        record_event(store, doc["case_id"], "discharge", dt.date(2025, 6, 1), by="d")
+        record_event(store, doc["case_id"], "breach", dt.date(2025, 1, 5), by="d", note="x")
+        history = read_history(store, doc["case_id"], defs=DEFS)
+        assert ["breach", "discharge"] == [e.kind for e in history.events]
+        assert history.is_open(dt.date(2025, 5, 31))
+        assert dt.date(2025, 6, 1) == history.closed_on()
+        with pytest.raises(HistoryError, match=r"closed on 2025-06-01 \(discharge\)"):
+            reassess(store, doc["case_id"], case(later(doc, 400)), by="d")
+
+    def test_attendance_events_carry_their_fields(self, store: Store) -> None:
+        """An attendance event needs a component and sessions scheduled and attended."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        data = {"component": "apoyo socioeducativo", "scheduled": 8, "attended": 7}
+        stored = record_event(
+            store, doc["case_id"], "attendance", dt.date(2024, 9, 30), by="d", data=data
+        )
+        assert 7 == stored.data["attended"]
+
+    def test_override_makes_a_new_decision(self, store: Store) -> None:
+        """An override of the latest assessment is its own record and changes the decision."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        override = Override(
+            to_level="high",
+            direction="up",
+            reason="victim_safety",
+            approved_by="jefatura",
+            approved_on=dt.date(2024, 8, 25),
+        )
+        history = add_override(store, doc["case_id"], override, by="d")
+        assert ("high", "medium", 200) == (
+            history.decision.risk_level,  # type: ignore[union-attr]
+            history.decision.computed_risk_level,  # type: ignore[union-attr]
+            history.decision.intensity.treatment_hours,  # type: ignore[union-attr]
+        )
+        assert 1 == len(history.overrides)
+        assert "medium" == history.assessments[0].result.risk_level
+
+    def test_correction_replaces_the_assessment_everywhere(self, store: Store) -> None:
+        """A corrected assessment is recomputed into its decision; the original stays stored."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        fixed = later(doc, 0, prior_adult_convictions=False, multiple_prior_convictions=False)
+        history = correct_assessment(store, 2, case(fixed), by="supervisor")
+        assert 12 == history.assessments[0].result.scales["total"].raw
+        assert (2,) == history.assessments[0].corrected
+        assert frozenset({2}) == history.superseded
+        assert 5 == len(list(store.records()))
+        assert store.verify().ok
+
+
+class TestRefusals:
+    """Every refused operation names what is wrong and writes nothing."""
+
+    @pytest.fixture
+    def opened(self, store: Store) -> tuple[Store, dict[str, Any]]:
+        """A store holding the adult test case."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        return store, doc
+
+    @pytest.mark.parametrize(
+        ("operation", "message"),
+        [
+            (lambda s, d: open_case(s, case(d), by="d"), "already in <memory>"),
+            (
+                lambda s, d: reassess(s, d["case_id"], case(later(d, 0)), by="d"),
+                "expected a date after the last assessment",
+            ),
+            (
+                lambda s, d: reassess(s, d["case_id"], case(later(d, -30)), by="d"),
+                "expected a date after the last assessment",
+            ),
+            (
+                lambda s, d: reassess(s, "other", case(later(d, 30)), by="d"),
+                "the file holds case 'prueba-adulto-01', expected 'other'",
+            ),
+            (
+                lambda s, d: reassess(s, "nope", case({**later(d, 30), "case_id": "nope"}), by="d"),
+                "unknown case",
+            ),
+            (
+                lambda s, d: record_event(s, d["case_id"], "party", dt.date(2025, 1, 1), by="d"),
+                "event.kind: got 'party'",
+            ),
+            (
+                lambda s, d: record_event(s, d["case_id"], "breach", dt.date(2020, 1, 1), by="d"),
+                "expected 2024-08-19 or later",
+            ),
+            (
+                lambda s, d: record_event(
+                    s,
+                    d["case_id"],
+                    "attendance",
+                    dt.date(2025, 1, 1),
+                    by="d",
+                    data={"component": "x", "scheduled": 2, "attended": 3},
+                ),
+                "event.attended: got 3, expected 0 to 2",
+            ),
+            (
+                lambda s, d: record_event(
+                    s,
+                    d["case_id"],
+                    "attendance",
+                    dt.date(2025, 1, 1),
+                    by="d",
+                    data={"component": "x"},
+                ),
+                "event.scheduled: missing",
+            ),
+            (
+                lambda s, d: record_event(
+                    s, d["case_id"], "breach", dt.date(2025, 1, 1), by="d", data={"colour": "red"}
+                ),
+                "event.colour: unknown",
+            ),
+            (
+                lambda s, d: record_event(
+                    s, d["case_id"], "breach", dt.date(2025, 1, 1), by="d", corrects=2
+                ),
+                "record 2: expected a event of this case",
+            ),
+            (
+                lambda s, d: correct_assessment(s, 3, case(d), by="d"),
+                "record 3: expected a assessment",
+            ),
+            (
+                lambda s, d: open_case(s, case({**d, "case_id": "x2", "legal": None}), by="d"),
+                'needs its "legal" section',
+            ),
+            (
+                lambda s, d: reassess(
+                    s, d["case_id"], case({**later(d, 30), "legal": {"regime": "juvenile"}}), by="d"
+                ),
+                "legal.regime: got 'juvenile'",
+            ),
+        ],
+    )
+    def test_refused_and_nothing_written(
+        self,
+        opened: tuple[Store, dict[str, Any]],
+        operation: Callable[[Store, dict[str, Any]], object],
+        message: str,
+    ) -> None:
+        """The error names the case, the field and the value; the store is unchanged."""
+        store, doc = opened
+        before = [r.to_dict() for r in store.records()]
+        with pytest.raises(HistoryError, match=message):
+            operation(store, doc)
+        assert before == [r.to_dict() for r in store.records()]
+
+    def test_bad_review_is_refused(self, opened: tuple[Store, dict[str, Any]]) -> None:
+        """A review naming an unknown objective is refused by the plan's own rules."""
+        store, doc = opened
+        with pytest.raises(DecisionInputError, match="objective 'nope': unknown"):
+            review_plan(
+                store, doc["case_id"], dt.date(2024, 9, 1), {"nope": ("achieved", "")}, by="d"
+            )
+        assert 4 == len(list(store.records()))
+
+    def test_a_changed_instrument_is_detected_on_read(
+        self, opened: tuple[Store, dict[str, Any]]
+    ) -> None:
+        """An assessment whose instrument hash changed is refused on read, not rescored."""
+        store, doc = opened
+        other = MemoryStore()
+        rows = list(store.records())
+        data = {**rows[1].data, "instrument_sha256": "0" * 64}
+        with other.write(by="x") as tx:
+            for row in rows:
+                record = row.record if row.id != 2 else attrs.evolve(row.record, data=data)
+                tx.append(record)
+        with pytest.raises(StoreIntegrityError, match="instrument lscmi@1.0.0 has changed"):
+            read_history(other, doc["case_id"], defs=DEFS)
+
+    def test_a_correction_of_another_case_is_an_integrity_error(self) -> None:
+        """A record correcting a record of another case cannot be replayed."""
+        store = MemoryStore()
+        with store.write(by="x") as tx:
+            tx.append(Record("event", "a", dt.date(2025, 1, 1), {"kind": "breach"}))
+            tx.append(
+                Record(
+                    "case",
+                    "b",
+                    dt.date(2025, 1, 1),
+                    {"regime": "adult", "legal": {"regime": "adult"}},
+                )
+            )
+            tx.append(Record("event", "b", dt.date(2025, 1, 2), {"kind": "breach"}, corrects=1))
+        with pytest.raises(
+            StoreIntegrityError, match="corrects record 1, which is not of this case"
+        ):
+            read_history(store, "b", defs=DEFS)
+
+
+# -- a stateful model ----------------------------------------------------------
+
+
+LEGAL = {
+    "regime": "adult",
+    "sanction": "LV",
+    "sentence_days": 900,
+    "sentence_date": "2024-01-02",
+    "entry_date": "2024-01-10",
+}
+
+
+class HistoryMachine(RuleBasedStateMachine):
+    """Any sequence of adds, reassessments, corrections, overrides, events and reviews.
+
+    Invariants: assessments and plan versions of every case are in ascending
+    date order, every recomputed level is the level of its score's band, and
+    the audit chain verifies.
+    """
+
+    cases = Bundle("cases")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: Store = MemoryStore()
+        self.last: dict[str, dt.date] = {}
+        self.count = 0
+
+    def document(self, case_id: str, day: dt.date, answers: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "case_id": case_id,
+            "instrument": "lscmi",
+            "assessed_on": day.isoformat(),
+            "person": {"sex": "male"},
+            "responses": answers,
+            "legal": LEGAL,
+        }
+
+    @initialize()
+    def start(self) -> None:
+        self.store = self.make_store()
+
+    def make_store(self) -> Store:
+        return MemoryStore()
+
+    @rule(target=cases, answers=responses(LSCMI), offset=st.integers(0, 60))
+    def add(self, answers: dict[str, Any], offset: int) -> str:
+        self.count += 1
+        case_id = f"c-{self.count}"
+        day = dt.date(2024, 2, 1) + dt.timedelta(days=offset)
+        open_case(self.store, case(self.document(case_id, day, answers)), by="m", defs=DEFS)
+        self.last[case_id] = day
+        return case_id
+
+    @rule(case_id=cases, answers=responses(LSCMI), gap=st.integers(-30, 200))
+    def reassess(self, case_id: str, answers: dict[str, Any], gap: int) -> None:
+        day = self.last[case_id] + dt.timedelta(days=gap)
+        doc = self.document(case_id, day, answers)
+        history = read_history(self.store, case_id, defs=DEFS)
+        valid = (
+            gap > 0 and history.is_open(day) and (history.plan is None or day >= history.plan.dated)
+        )
+        if valid:
+            reassess(self.store, case_id, case(doc), by="m", defs=DEFS)
+            self.last[case_id] = day
+        else:
+            with pytest.raises(HistoryError):
+                reassess(self.store, case_id, case(doc), by="m", defs=DEFS)
+
+    @rule(case_id=cases, answers=responses(LSCMI))
+    def correct_latest(self, case_id: str, answers: dict[str, Any]) -> None:
+        history = read_history(self.store, case_id, defs=DEFS)
+        latest = history.assessments[-1]
+        doc = self.document(case_id, latest.on, answers)
+        correct_assessment(self.store, latest.record, case(doc), by="m", defs=DEFS)
+
+    @rule(
+        case_id=cases,
+        kind=st.sampled_from(["new_offence", "breach", "discharge"]),
+        gap=st.integers(-10, 300),
+    )
+    def event(self, case_id: str, kind: str, gap: int) -> None:
+        history = read_history(self.store, case_id, defs=DEFS)
+        day = history.opened_on + dt.timedelta(days=gap)
+        if gap >= 0:
+            record_event(self.store, case_id, kind, day, by="m")
+        else:
+            with pytest.raises(HistoryError):
+                record_event(self.store, case_id, kind, day, by="m")
+
+    @rule(case_id=cases, up=st.booleans())
+    def override(self, case_id: str, up: bool) -> None:
+        history = read_history(self.store, case_id, defs=DEFS)
+        latest = history.assessments[-1]
+        levels = LSCMI.scales["total"].levels
+        rank = levels.index(latest.result.risk_level or "")
+        target = rank + (1 if up else -1)
+        if not 0 <= target < len(levels) or not history.is_open(latest.on):
+            return
+        override = Override(
+            to_level=levels[target],
+            direction="up" if up else "down",
+            reason="information_incomplete",
+            approved_by="jefatura",
+            approved_on=latest.on,
+        )
+        add_override(self.store, case_id, override, by="m", defs=DEFS)
+
+    @rule(case_id=cases, data=st.data())
+    def review(self, case_id: str, data: st.DataObject) -> None:
+        history = read_history(self.store, case_id, defs=DEFS)
+        plan = history.plan
+        assert plan is not None
+        if plan.kind == "closing" or not plan.objectives:
+            return
+        objective = data.draw(st.sampled_from([o.id for o in plan.objectives]))
+        status = data.draw(st.sampled_from(["in_progress", "achieved", "not_achieved"]))
+        day = plan.dated + dt.timedelta(days=data.draw(st.integers(0, 60)))
+        review_plan(self.store, case_id, day, {objective: (status, "nota")}, by="m", defs=DEFS)
+
+    @invariant()
+    def dates_ascend_levels_match_bands_and_audit_verifies(self) -> None:
+        for case_id in self.store.case_ids():
+            history = read_history(self.store, case_id, defs=DEFS)
+            days = [a.on for a in history.assessments]
+            assert days == sorted(days)
+            assert len(set(days)) == len(days)
+            plan_days = [p.plan.dated for p in history.plans]
+            assert plan_days == sorted(plan_days)
+            for entry in history.assessments:
+                for scale in entry.result.scales.values():
+                    band = LSCMI.scales[scale.id].band(scale.raw, entry.result.norm_group)
+                    assert (band.level if band else None) == scale.level
+        assert self.store.verify().ok
+
+
+HistoryMachine.TestCase.settings = settings(
+    max_examples=15,
+    stateful_step_count=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+TestHistoryMachine = HistoryMachine.TestCase
