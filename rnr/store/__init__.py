@@ -7,6 +7,7 @@ default; :class:`MemoryStore` keeps everything in memory; any object with the
 methods of :class:`Store` can stand in for them.
 """
 
+from rnr.store.jsonl import export_jsonl, import_jsonl
 from rnr.store.memory import MemoryStore
 from rnr.store.protocol import Store, Transaction, Verification
 from rnr.store.records import (
@@ -19,6 +20,7 @@ from rnr.store.records import (
     canonical,
     record_hash,
 )
+from rnr.store.sqlite import SQLiteStore, default_db_path
 
 __all__ = [
     "CLOSING_EVENTS",
@@ -27,10 +29,14 @@ __all__ = [
     "AuditEntry",
     "MemoryStore",
     "Record",
+    "SQLiteStore",
     "Store",
     "Stored",
     "Transaction",
     "Verification",
     "canonical",
+    "default_db_path",
+    "export_jsonl",
+    "import_jsonl",
     "record_hash",
 ]

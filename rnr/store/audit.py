@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rnr.store.protocol import Verification
-from rnr.store.records import GENESIS, AuditEntry, entry_hash
+from rnr.store.records import GENESIS, AuditEntry, Stored, entry_hash, record_hash
 
-__all__ = ["check", "next_entry"]
+__all__ = ["check", "next_entry", "restore_problem"]
 
 
 def next_entry(
@@ -99,3 +99,20 @@ def check(
         if record_id not in named:
             problems.append(f"record {record_id}: not in the audit log (written outside rnr?)")
     return Verification(len(hashes), count, prev, tuple(problems))
+
+
+def restore_problem(rows: list[Stored], entries: list[AuditEntry]) -> str | None:
+    """The first reason not to restore these rows, or ``None``."""
+    result = check([(s.id, record_hash(s.record)) for s in rows], entries)
+    if not result.ok:
+        return result.problems[0]
+    if [s.id for s in rows] != list(range(1, len(rows) + 1)):
+        return "record ids are not 1, 2, 3…"
+    stamps = {e.record_id: e for e in entries}
+    for stored in rows:
+        if record_hash(stored.record) != stored.sha256:
+            return f"record {stored.id}: sha256 {stored.sha256[:12]}… does not match its content"
+        entry = stamps[stored.id]
+        if (stored.recorded_at, stored.recorded_by) != (entry.at, entry.by):
+            return f"record {stored.id}: recorded_at or recorded_by differ from entry {entry.seq}"
+    return None

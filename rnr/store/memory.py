@@ -20,7 +20,7 @@ from contextlib import contextmanager
 import attrs
 
 from rnr.errors import HistoryError, StoreError
-from rnr.store.audit import check, next_entry
+from rnr.store.audit import check, next_entry, restore_problem
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import AuditEntry, Record, Stored, record_hash
 
@@ -64,6 +64,7 @@ class MemoryStore:
         self._records: list[Stored] = []
         self._audit: list[AuditEntry] = []
         self._lock = threading.RLock()
+        self._writing = threading.local()
         self._clock = clock
         self._name = name
 
@@ -77,12 +78,22 @@ class MemoryStore:
 
     @contextmanager
     def write(self, *, by: str) -> Iterator[_Block]:
-        """An atomic block: appends are kept only if the block ends without an error."""
+        """An atomic block: appends are kept only if the block ends without an error.
+
+        Raises:
+            StoreError: a block is opened inside another block of the same thread.
+        """
+        if getattr(self._writing, "active", False):
+            raise StoreError("a write block is already open in this thread", path=self.name)
         with self._lock:
-            block = _Block(self, by)
-            yield block
-            self._records += block.pending
-            self._audit += block.entries
+            self._writing.active = True
+            try:
+                block = _Block(self, by)
+                yield block
+                self._records += block.pending
+                self._audit += block.entries
+            finally:
+                self._writing.active = False
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         """Every record (of a case, of a kind), in id order."""
@@ -122,11 +133,9 @@ class MemoryStore:
         with self._lock:
             if self._records or self._audit:
                 raise StoreError("cannot import into a store that holds records", path=self.name)
-            result = check([(s.id, record_hash(s.record)) for s in rows], entries)
-            if not result.ok:
-                raise StoreError("import refused: " + result.problems[0], path=self.name)
-            if [s.id for s in rows] != list(range(1, len(rows) + 1)):
-                raise StoreError("import refused: record ids are not 1, 2, 3…", path=self.name)
+            problem = restore_problem(rows, entries)
+            if problem is not None:
+                raise StoreError("import refused: " + problem, path=self.name)
             self._records, self._audit = rows, entries
 
     def close(self) -> None:

@@ -57,13 +57,23 @@ CLOSING_EVENTS = ("revocation", "discharge")
 GENESIS = "0" * 64
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+#: Characters that some line readers (``str.splitlines``) take for line ends: escaped.
+_LINE_ENDS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def canonical(value: Any) -> str:
     """The canonical JSON text of ``value``: sorted keys, no spaces, UTF-8 kept.
 
-    >>> canonical({"b": 1, "a": [True, None]})
-    '{"a":[true,null],"b":1}'
+    The three characters other than a newline that some readers take for a
+    line end (U+0085, U+2028, U+2029) are written escaped, so a JSON Lines
+    export always holds one value per line.
+
+    >>> canonical({"b": 1, "a": [True, None], "c": "x\\u2028y"})
+    '{"a":[true,null],"b":1,"c":"x\\\\u2028y"}'
     """
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = _ENCODER.encode(value)
+    return text.translate(_LINE_ENDS) if not text.isascii() else text
 
 
 def _json_object(value: Mapping[str, Any]) -> Mapping[str, Any]:

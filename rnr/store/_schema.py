@@ -1,0 +1,217 @@
+"""The SQLite store's schema: its versions, the steps between them, and how a file is opened.
+
+A store file is recognised by ``PRAGMA application_id`` (:data:`APPLICATION_ID`)
+and versioned by ``PRAGMA user_version``. :data:`MIGRATIONS` holds one step
+per version: step ``n`` takes a file from version ``n - 1`` to ``n``. Opening
+a file applies the missing steps in one ``BEGIN IMMEDIATE`` transaction, so
+two processes opening an old file at once migrate it once.
+
+Step 1 is frozen: files written by the first rnr with a store have exactly
+this DDL. Change the schema by adding a step, never by editing one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import attrs
+
+from rnr.errors import StoreError
+
+__all__ = [
+    "APPLICATION_ID",
+    "GUARDS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "check_header",
+    "connect",
+    "describe_error",
+    "prepare",
+]
+
+#: ``PRAGMA application_id`` of an rnr store: the bytes ``rnr1``.
+APPLICATION_ID = int.from_bytes(b"rnr1", "big")
+
+#: The triggers that make both tables append-only (``verify`` checks they exist).
+GUARDS = ("records_no_update", "records_no_delete", "audit_no_update", "audit_no_delete")
+
+_V1 = (
+    """CREATE TABLE records (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    data TEXT NOT NULL,
+    corrects INTEGER,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    sha256 TEXT NOT NULL
+)""",
+    "CREATE INDEX records_case ON records (case_id, id)",
+    """CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    record_id INTEGER NOT NULL REFERENCES records (id),
+    record_sha256 TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    sha256 TEXT NOT NULL
+)""",
+    *(
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}"
+        f" BEGIN SELECT RAISE(ABORT, 'rnr {table} are append-only: {verb} refused'); END"
+        for table in ("records", "audit")
+        for verb in ("UPDATE", "DELETE")
+    ),
+)
+
+_V2 = ("CREATE INDEX records_kind_on ON records (kind, on_date)",)
+
+#: Step ``n`` (``MIGRATIONS[n - 1]``) takes a store from version ``n - 1`` to ``n``.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+
+#: The schema version this rnr writes.
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@attrs.frozen
+class _State:
+    """What a file says about itself before rnr touches it."""
+
+    application_id: int
+    version: int
+    tables: tuple[str, ...]
+
+
+def _read_state(conn: sqlite3.Connection) -> _State:
+    app = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = tuple(
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    )
+    return _State(app, version, tables)
+
+
+def _check_state(state: _State, path: str) -> None:
+    """Refuse a file that is not an rnr store, or is newer than this rnr."""
+    if state.application_id != APPLICATION_ID:
+        if state.application_id != 0:
+            msg = (
+                f"not an rnr store: application id {state.application_id:#010x},"
+                f" expected {APPLICATION_ID:#010x} (another program's database)"
+            )
+            raise StoreError(msg, path=path)
+        if state.tables:
+            msg = (
+                f"not an rnr store: an SQLite database with tables {', '.join(state.tables)}"
+                " and no rnr application id (another program's database)"
+            )
+            raise StoreError(msg, path=path)
+    if state.version > SCHEMA_VERSION:
+        msg = (
+            f"schema version {state.version} is newer than this rnr supports"
+            f" ({SCHEMA_VERSION}); upgrade rnr"
+        )
+        raise StoreError(msg, path=path)
+
+
+def check_header(path: Path, name: str) -> None:
+    """Refuse a file that exists, is not empty and is not an SQLite database.
+
+    Raises:
+        StoreError: the file starts with something else than SQLite's header.
+    """
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        msg = f"cannot read the store file ({exc.strerror or exc})"
+        raise StoreError(msg, path=name) from exc
+    if head and head != _SQLITE_HEADER[: len(head)]:
+        msg = f"not an rnr store: got a file starting {head[:8]!r}, expected an SQLite database"
+        raise StoreError(msg, path=name)
+
+
+def connect(path: Path, *, timeout: float) -> sqlite3.Connection:
+    """A connection to ``path`` in autocommit mode, durable, waiting up to ``timeout`` s.
+
+    Raises:
+        sqlite3.Error: the file cannot be opened (the caller words it).
+    """
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {max(0, int(timeout * 1000))}")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def describe_error(exc: Exception, *, timeout: float) -> str:
+    """What an sqlite3 error means for the person who runs rnr, on one line."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    lowered = text.lower()
+    if "malformed" in lowered or "not a database" in lowered:
+        return (
+            f"the file is damaged ({text}), expected an intact SQLite database;"
+            " restore it from a backup or an export"
+        )
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"the store is busy ({text}): another process held its write lock"
+            f" for more than {timeout:g} s"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"cannot write ({text}): the file or its folder is read-only"
+    if "unable to open" in lowered:
+        return f"cannot open the file ({text}); check the path and its folder's permissions"
+    return text
+
+
+def prepare(conn: sqlite3.Connection, path: str) -> int:
+    """Recognise the file behind ``conn``, switch it to WAL and apply missing steps.
+
+    Args:
+        conn: a fresh connection from :func:`connect`.
+        path: the store's name, for messages.
+
+    Returns:
+        The schema version the file had when opened (0 for a new file).
+
+    Raises:
+        StoreError: not an rnr store, or a newer schema than this rnr knows.
+        sqlite3.Error: the file cannot be read (the caller words it).
+    """
+    _check_state(_read_state(conn), path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    first = _read_state(conn)
+    if first.version == SCHEMA_VERSION:
+        return first.version
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        state = _read_state(conn)  # another process may have migrated meanwhile
+        _check_state(state, path)
+        if state.application_id == 0:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        for step in MIGRATIONS[state.version :]:
+            for statement in step:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return first.version
