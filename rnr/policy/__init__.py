@@ -1,9 +1,18 @@
 """Policies: from a score and the legal context to a decision.
 
 A policy is a dated, cited set of decision tables (``plans/policies/<id>/
-<effective-date>.toml``); :func:`decide` applies one to a scored case.
+<effective-date>.toml``); :func:`decide` applies one to a scored case,
+:func:`decide_change` answers a change between assessments and
+:func:`reassessment_trigger` an event.
 """
 
+from rnr.policy.answer import (
+    ChangeAnswer,
+    Trigger,
+    change_facts,
+    decide_change,
+    reassessment_trigger,
+)
 from rnr.policy.cohort import Change, CohortCase, WhatIf, compare, decide_many
 from rnr.policy.decision import (
     Deadline,
@@ -23,6 +32,7 @@ from rnr.policy.tables import InputSpec, OutputSpec, Rule, Table, Test
 
 __all__ = [
     "Change",
+    "ChangeAnswer",
     "CohortCase",
     "Deadline",
     "Decision",
@@ -39,15 +49,19 @@ __all__ = [
     "Table",
     "Test",
     "Text",
+    "Trigger",
     "Warning",
     "WhatIf",
     "add_months",
+    "change_facts",
     "check_table",
     "compare",
     "decide",
+    "decide_change",
     "decide_facts",
     "decide_many",
     "load_policy",
     "parse_policy",
     "policy_library",
+    "reassessment_trigger",
 ]

@@ -30,7 +30,7 @@ from rnr.policy.decision import (
     Warning,
 )
 from rnr.policy.model import Policy
-from rnr.policy.tables import Rule, Table
+from rnr.policy.tables import InputSpec, Rule, Table
 from rnr.result import ScoreResult
 
 __all__ = [
@@ -80,15 +80,26 @@ def facts(result: ScoreResult, *, risk_level: str | None = None) -> dict[str, An
 
 
 def resolve_inputs(
-    policy: Policy, known: Mapping[str, Any], *, case_id: str | None = None
+    policy: Policy,
+    known: Mapping[str, Any],
+    *,
+    case_id: str | None = None,
+    inputs: Mapping[str, InputSpec] | None = None,
 ) -> dict[str, Any]:
-    """The value of every policy input, checked against its type.
+    """The value of every input a decision reads, checked against its type.
+
+    Args:
+        policy: the policy.
+        known: fact name → value.
+        case_id: named in error messages.
+        inputs: the inputs to resolve (default: ``policy.decision_inputs``, so
+            the ``change.*`` and ``event.*`` facts are never asked of a decision).
 
     Raises:
         DecisionInputError: a fact is missing or has a value the input does not accept.
     """
     values: dict[str, Any] = {}
-    for name, spec in policy.inputs.items():
+    for name, spec in (policy.decision_inputs if inputs is None else inputs).items():
         value = known.get(spec.source)
         if value is None:
             msg = (

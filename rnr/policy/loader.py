@@ -5,7 +5,10 @@ each table is checked over its whole input space (one representative per
 class of inputs that its conditions cannot tell apart): a ``unique`` table
 must match exactly one rule everywhere (no overlap, no gap), ``first`` and
 ``priority`` tables must match at least one rule everywhere, and every rule
-must be able to decide something (no unreachable rule).
+must be able to decide something (no unreachable rule). The ``change`` and
+``event_reassessment`` tables read only their own facts (``change.*``,
+``event.*``), and no other table reads those
+(:func:`rnr.policy.answer.check_answer_tables`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any, cast
 from rnr._validate import Checker, read_toml, show
 from rnr.errors import PolicyDefinitionError
 from rnr.loader import canonical_hash
+from rnr.policy.answer import check_answer_tables
 from rnr.policy.model import DECISION_TABLES, OPTIONAL_TABLES, REQUIRED_OUTPUTS, Param, Policy
 from rnr.policy.tables import (
     HIT_POLICIES,
@@ -92,6 +96,8 @@ class _PolicyParser(Checker):
         params = self._params(doc.get("params", {}))
         inputs = self._inputs(doc.get("inputs"))
         tables = self._tables(doc.get("tables"), inputs)
+        for where, message in check_answer_tables(inputs, tables):
+            self.note(where, message)
         for name in (*DECISION_TABLES, *(f"eligibility_{s.lower()}" for s in sanctions)):
             if (
                 name not in tables

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any, Literal
 
 import attrs
@@ -11,11 +12,15 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr.policy.tables import InputSpec, Table
 
-__all__ = ["DECISION_TABLES", "Param", "Policy"]
+__all__ = ["ANSWER_PREFIXES", "ANSWER_TABLES", "DECISION_TABLES", "Param", "Policy"]
 
 #: Tables the engine reads by name (``eligibility_<sanction>`` for each sanction).
 DECISION_TABLES = ("intensity", "monitoring", "reassessment", "period", "fit", "deadlines")
-OPTIONAL_TABLES = ("components", "warnings")
+#: Tables that answer a change between assessments, or an event, not a decision.
+ANSWER_TABLES = ("change", "event_reassessment")
+OPTIONAL_TABLES = ("components", "warnings", *ANSWER_TABLES)
+#: Facts read only by the answer tables (:mod:`rnr.policy.answer`), never by a decision.
+ANSWER_PREFIXES = ("change.", "event.")
 
 #: Outputs the engine reads from each table (``eligibility_*`` share one spec).
 REQUIRED_OUTPUTS: Mapping[str, Mapping[str, str]] = {
@@ -28,6 +33,8 @@ REQUIRED_OUTPUTS: Mapping[str, Mapping[str, str]] = {
     "fit": {"fit": "enum"},
     "warnings": {"warning": "enum"},
     "deadlines": {"deadline": "enum", "days": "int", "counted_from": "enum"},
+    "change": {"action": "enum"},
+    "event_reassessment": {"reassess": "bool", "days": "int"},
 }
 
 
@@ -79,6 +86,19 @@ class Policy:
         if day < self.effective_from:
             return False
         return self.effective_until is None or day < self.effective_until
+
+    @cached_property
+    def decision_inputs(self) -> Mapping[str, InputSpec]:
+        """The inputs a decision reads: all but the ``change.*`` and ``event.*`` facts.
+
+        Those are read only by the ``change`` and ``event_reassessment``
+        tables (:func:`rnr.policy.decide_change`, :func:`rnr.policy.reassessment_trigger`).
+        """
+        return {
+            name: spec
+            for name, spec in self.inputs.items()
+            if not spec.source.startswith(ANSWER_PREFIXES)
+        }
 
     def param(self, name: str) -> Param:
         """A named constant (``KeyError`` when the policy has none)."""

@@ -214,13 +214,15 @@ def decide_arrays(
     Args:
         policy: the policy.
         inputs: input name → column (enum names, integers, booleans, set bit
-            masks in the order of the input's ``values``, dates).
+            masks in the order of the input's ``values``, dates), one per
+            input of ``policy.decision_inputs`` (``change.*`` and ``event.*``
+            inputs are not part of a decision and are ignored).
         assessed_on: assessment dates (``datetime64[D]``).
         entry_date: dates of effective entry, for deadlines counted from entry.
         sentence_date: sentence dates, for deadlines counted from the sentence.
         exam_suspension_days: days the PII deadline was suspended for exams.
     """
-    names = list(policy.inputs)
+    names = list(policy.decision_inputs)
     missing = [n for n in names if n not in inputs]
     if missing:
         msg = f"inputs: missing columns {', '.join(missing)}, expected one per policy input"
