@@ -377,7 +377,16 @@ class HistoryMachine(RuleBasedStateMachine):
         history = read_history(self.store, case_id, defs=DEFS)
         latest = history.assessments[-1]
         doc = self.document(case_id, latest.on, answers)
-        correct_assessment(self.store, latest.record, case(doc), by="m", defs=DEFS)
+        before = len(list(self.store.records()))
+        refused = ""
+        try:
+            correct_assessment(self.store, latest.record, case(doc), by="m", defs=DEFS)
+        except HistoryError as exc:
+            refused = str(exc)
+        if refused:  # the corrected level can contradict an override of the assessment
+            assert any(o.assessment == latest.id for o in history.overrides), refused
+            assert "override" in refused
+            assert before == len(list(self.store.records()))
 
     @rule(
         case_id=cases,
@@ -400,7 +409,8 @@ class HistoryMachine(RuleBasedStateMachine):
         levels = LSCMI.scales["total"].levels
         rank = levels.index(latest.result.risk_level or "")
         target = rank + (1 if up else -1)
-        if not 0 <= target < len(levels) or not history.is_open(latest.on):
+        day = max(latest.on, history.plan.dated)  # type: ignore[union-attr]
+        if not 0 <= target < len(levels) or not history.is_open(day):
             return
         override = Override(
             to_level=levels[target],

@@ -137,6 +137,60 @@ class CaseHistory:
         """Whether no closing event (discharge, revocation) happened by ``as_of``."""
         return self.closed_on(as_of) is None
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the records' ids and every recomputed result."""
+        closed = self.closed_on()
+        return {
+            "case_id": self.case_id,
+            "regime": self.regime,
+            "policy": self.policy,
+            "opened_on": self.opened_on.isoformat(),
+            "closed_on": closed.isoformat() if closed else None,
+            "person": dict(self.person),
+            "legal": self.legal.to_dict() if self.legal else None,
+            "assessments": [
+                {
+                    "id": a.id,
+                    "record": a.record,
+                    "on": a.on.isoformat(),
+                    "assessor": a.assessor,
+                    "corrected": list(a.corrected),
+                    "result": a.result.to_dict(),
+                }
+                for a in self.assessments
+            ],
+            "overrides": [
+                {"id": o.id, "assessment": o.assessment, **o.override.to_dict()}
+                for o in self.overrides
+            ],
+            "decisions": [
+                {
+                    "id": d.id,
+                    "assessment": d.assessment,
+                    "on": d.on.isoformat(),
+                    "decision": d.decision.to_dict(),
+                }
+                for d in self.decisions
+            ],
+            "plans": [
+                {"id": p.id, "unmatched": list(p.unmatched), "plan": p.plan.to_dict()}
+                for p in self.plans
+            ],
+            "events": [
+                {
+                    "id": e.id,
+                    "record": e.record,
+                    "kind": e.kind,
+                    "on": e.on.isoformat(),
+                    "note": e.note,
+                    **dict(e.data),
+                }
+                for e in self.events
+            ],
+            "records": len(self.records),
+            "superseded": sorted(self.superseded),
+        }
+
     def events_between(
         self, after: dt.date, until: dt.date | None = None
     ) -> tuple[EventEntry, ...]:

@@ -254,6 +254,7 @@ class _Replay:
                 responsivity=assessment.responsivity,
                 catalogue=self.defs.catalogue,
                 rules=self.defs.rules,
+                dated=row.on,
             ),
         )
         if previous is not None:

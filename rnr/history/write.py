@@ -43,27 +43,32 @@ __all__ = [
 
 @attrs.frozen
 class _State:
-    """What a write must know of a case, read inside its block."""
+    """What a write must know of a case: read inside its block, or from a history."""
 
     exists: bool
-    opened_on: dt.date | None
-    assessments: tuple[Stored, ...]
-    closing: Stored | None
-    plans: tuple[Stored, ...]
-    fixes: Corrections | None
+    opened_on: dt.date | None = None
+    #: ``(record id in force, date)`` of every assessment, in date order.
+    assessments: tuple[tuple[int, dt.date], ...] = ()
+    #: ``(date, kind)`` of the first closing event.
+    closing: tuple[dt.date, str] | None = None
+    #: ``(first record id, date)`` of every plan version.
+    plans: tuple[tuple[int, dt.date], ...] = ()
+    fixes: Corrections | None = None
 
     @classmethod
     def read(cls, tx: Transaction, case_id: str) -> _State:
         rows = list(tx.records(case_id=case_id))
         if not rows:
-            return cls(False, None, (), None, (), None)
+            return cls(False)
         fixes = Corrections.of(rows, source="<store>")
         assessments = sorted(
-            (row for _, row in fixes.in_force("assessment")), key=lambda r: (r.on, r.id)
+            ((row.id, row.on) for _, row in fixes.in_force("assessment")),
+            key=lambda a: (a[1], a[0]),
         )
         closings = sorted(
-            (row for _, row in fixes.in_force("event") if row.data.get("kind") in CLOSING_EVENTS),
-            key=lambda r: (r.on, r.id),
+            (row.on, str(row.data.get("kind")))
+            for _, row in fixes.in_force("event")
+            if row.data.get("kind") in CLOSING_EVENTS
         )
         cases = fixes.in_force("case")
         return cls(
@@ -71,8 +76,20 @@ class _State:
             cases[0][1].on if cases else rows[0].on,
             tuple(assessments),
             closings[0] if closings else None,
-            tuple(row for _, row in fixes.in_force("plan")),
+            tuple((first, row.on) for first, row in fixes.in_force("plan")),
             fixes,
+        )
+
+    @classmethod
+    def of_history(cls, history: CaseHistory) -> _State:
+        closed = history.closed_on()
+        kind = next((e.kind for e in history.events if e.on == closed), "") if closed else ""
+        return cls(
+            True,
+            history.opened_on,
+            tuple((a.record, a.on) for a in history.assessments),
+            (closed, kind) if closed else None,
+            tuple((p.id, p.plan.dated) for p in history.plans),
         )
 
     def require(self, case_id: str, store: str) -> None:
@@ -81,19 +98,17 @@ class _State:
             raise HistoryError(msg, case_id=case_id, field="case_id", value=case_id)
 
     def require_open(self, case_id: str, on: dt.date) -> None:
-        if self.closing is not None and self.closing.on <= on:
-            kind = self.closing.data.get("kind")
-            msg = (
-                f"the case was closed on {self.closing.on} ({kind}); expected an open case on {on}"
-            )
-            raise HistoryError(msg, case_id=case_id, field="case", value=str(self.closing.on))
+        if self.closing is not None and self.closing[0] <= on:
+            closed, kind = self.closing
+            msg = f"the case was closed on {closed} ({kind}); expected an open case on {on}"
+            raise HistoryError(msg, case_id=case_id, field="case", value=str(closed))
 
     def require_after(self, case_id: str, on: dt.date, *, what: str) -> None:
-        latest = self.assessments[-1].on if self.assessments else None
+        latest = self.assessments[-1][1] if self.assessments else None
         if latest is not None and on <= latest:
             msg = f"{what}: got {on}, expected a date after the last assessment ({latest})"
             raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
-        plan_day = self.plans[-1].on if self.plans else None
+        plan_day = self.plans[-1][1] if self.plans else None
         if plan_day is not None and on < plan_day:
             msg = f"{what}: got {on}, expected {plan_day} or later (the last plan version)"
             raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
@@ -335,6 +350,9 @@ def reassess(
         raise HistoryError(msg, case_id=case_id, field="case_id", value=case.case_id)
     before = read_history(store, case_id, defs=defs)
     legal = _legal_of(case, before)
+    known = _State.of_history(before)
+    known.require_open(case_id, case.assessed_on)
+    known.require_after(case_id, case.assessed_on, what="assessed_on")
     result = _score(case, defs)
     chosen = defs.policy_for(
         before.regime, result.instrument.id, before.policy, on=case.assessed_on
@@ -389,12 +407,12 @@ def add_override(
         catalogue=defs.catalogue,
         rules=defs.rules,
     )
-    day = max(override.approved_on, latest.on)
+    day = max(override.approved_on, latest.on, before.plans[-1].plan.dated)
     with store.write(by=by) as tx:
         state = _State.read(tx, case_id)
         state.require(case_id, store.name)
         state.require_open(case_id, day)
-        if state.assessments[-1].on != latest.on:
+        if state.assessments[-1][1] != latest.on:
             msg = "the case was reassessed meanwhile; read it again"
             raise HistoryError(msg, case_id=case_id, field="assessment")
         record = Record(
@@ -407,7 +425,7 @@ def add_override(
         _decision_and_plan(
             tx,
             case_id=case_id,
-            day=latest.on,
+            day=day,
             assessment=latest.id,
             override=stored.id,
             legal=before.legal,
@@ -487,7 +505,7 @@ def review_plan(
     review(before.plans[-1].plan, on, changes, closing=closing)  # refuses what replay would
     with store.write(by=by) as tx:
         state = _State.read(tx, case_id)
-        if not state.plans or state.plans[-1].id != before.plans[-1].id:
+        if not state.plans or state.plans[-1][0] != before.plans[-1].id:
             msg = "the plan changed meanwhile; read it again"
             raise HistoryError(msg, case_id=case_id, field="plan")
         data = {
@@ -524,10 +542,10 @@ def correct_assessment(
     with store.write(by=by) as tx:
         state = _State.read(tx, case.case_id)
         _require_in_force(state, record_id, "assessment", case.case_id)
-        order = [row.id for row in state.assessments]
+        order = [ident for ident, _ in state.assessments]
         at = order.index(record_id)
-        low = state.assessments[at - 1].on if at > 0 else None
-        high = state.assessments[at + 1].on if at + 1 < len(order) else None
+        low = state.assessments[at - 1][1] if at > 0 else None
+        high = state.assessments[at + 1][1] if at + 1 < len(order) else None
         if (low is not None and case.assessed_on <= low) or (
             high is not None and case.assessed_on >= high
         ):
