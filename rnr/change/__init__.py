@@ -11,6 +11,7 @@ signals and warnings from the steps and the case's events.
 
 from rnr.change.compare import compare
 from rnr.change.crosswalk import Crosswalk, find_crosswalk, load_crosswalk, parse_crosswalk
+from rnr.change.figures import ReliabilityFile, load_reliability
 from rnr.change.history import HistoryChange, compare_history
 from rnr.change.model import Basis, Change, DataError, DomainChange, ScaleChange, Transition
 from rnr.change.rci import (
@@ -35,6 +36,7 @@ __all__ = [
     "DomainChange",
     "HistoryChange",
     "RciFigures",
+    "ReliabilityFile",
     "ScaleChange",
     "Signal",
     "Signals",
@@ -44,6 +46,7 @@ __all__ = [
     "compare_history",
     "find_crosswalk",
     "load_crosswalk",
+    "load_reliability",
     "parse_crosswalk",
     "reliable_change",
     "reliable_change_index",

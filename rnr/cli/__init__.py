@@ -13,6 +13,10 @@
     rnr policies show ID[@VERSION] [--json]
     rnr policies check PATH
     rnr whatif --policy ID@A --against ID@B [--json] CASES.jsonl
+    rnr case add|reassess|event|review|history|change|list ...  [--db PATH]
+    rnr due [--as-of DATE] [--overdue] [--json]                 [--db PATH]
+    rnr store verify|export|import ...                          [--db PATH]
+    rnr simulate --people N --years Y [--seed S] [--db PATH | --jsonl FILE]
     rnr demo [--lang en]
 
 Every command takes ``--instruments-dir DIR`` (also accepted before the
@@ -35,7 +39,18 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cli import _decide, _demo, _instruments, _plan, _policies, _score, _whatif
+from rnr.cli import (
+    _case,
+    _decide,
+    _demo,
+    _due,
+    _instruments,
+    _plan,
+    _policies,
+    _score,
+    _store,
+    _whatif,
+)
 from rnr.errors import RnrError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -76,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     _plan.add_parser(commands)
     _policies.add_parser(commands)
     _whatif.add_parser(commands)
+    _case.add_parser(commands)
+    _due.add_parser(commands)
+    _store.add_parser(commands)
     _demo.add_parser(commands)
     return parser
 

@@ -14,6 +14,7 @@ from rnr.history.model import (
     OverrideEntry,
     PlanEntry,
 )
+from rnr.history.progress import CaseChange, case_change
 from rnr.history.read import read_history, replay
 from rnr.history.shapes import EVENT_FIELDS, case_document
 from rnr.history.write import (
@@ -28,6 +29,7 @@ from rnr.history.write import (
 __all__ = [
     "EVENT_FIELDS",
     "AssessmentEntry",
+    "CaseChange",
     "CaseHistory",
     "DecisionEntry",
     "Definitions",
@@ -35,6 +37,7 @@ __all__ = [
     "OverrideEntry",
     "PlanEntry",
     "add_override",
+    "case_change",
     "case_document",
     "correct_assessment",
     "open_case",

@@ -1,0 +1,340 @@
+"""``rnr case``: open, reassess, record events and reviews, and read a case's history.
+
+.. code-block:: text
+
+    rnr case add CASE.json|CASES.jsonl|- [--policy ID] [--assessor NAME]
+    rnr case reassess ID CASE.json [--corrects RECORD] [--assessor NAME]
+    rnr case event ID KIND --on DATE [--note TEXT] [--set FIELD=VALUE]... [--corrects RECORD]
+    rnr case review ID --on DATE --set OBJECTIVE=STATUS[:NOTE]... [--closing]
+    rnr case history ID [--json]
+    rnr case change ID [--json] [--reliability FILE] [--as-of DATE]
+    rnr case list [--json]
+
+Every command takes ``--db PATH``; those that write take ``--by NAME``. A
+refused operation prints one line and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from rnr.cases import Case, read_cases
+from rnr.cli._case_change import add_change_parser
+from rnr.cli._case_report import history_lines, summary_line
+from rnr.cli._common import CaseError, UsageError, add_common, write_json, write_lines
+from rnr.cli._db import add_db_options, definitions, open_db, writer
+from rnr.cli._history_words import hwords
+from rnr.cli._policy_lib import iso_date
+from rnr.errors import RnrError
+from rnr.history import (
+    Definitions,
+    correct_assessment,
+    open_case,
+    read_history,
+    reassess,
+    record_event,
+    review_plan,
+)
+from rnr.plan import attainment
+from rnr.plan.model import STATUSES, Status
+from rnr.schedule import next_due
+from rnr.store import EVENT_KINDS, Store
+
+__all__ = ["add_parser"]
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    *,
+    writes: bool = False,
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text, description=help_text)
+    add_db_options(parser, writes=writes)
+    add_common(parser)
+    return parser
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``rnr case`` and its subcommands."""
+    parser = commands.add_parser(
+        "case",
+        help="a person's history: open, reassess, events, reviews, history, change",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+    )
+    sub = parser.add_subparsers(dest="case_command", metavar="COMMAND", required=True)
+
+    add = _command(sub, "add", "score, decide and draft a new case, and store it", writes=True)
+    add.add_argument("--policy", "-p", metavar="ID", help="the policy (default: the regime's)")
+    add.add_argument("--assessor", metavar="NAME", help="who assessed (default: --by)")
+    add.add_argument("case", metavar="CASE", help="case file (.json, .jsonl) or - for stdin")
+    add.set_defaults(func=run_add)
+
+    again = _command(sub, "reassess", "store a reassessment of an open case", writes=True)
+    again.add_argument("case_id", metavar="ID")
+    again.add_argument("case", metavar="CASE", help="the reassessment's case file (.json)")
+    again.add_argument("--assessor", metavar="NAME", help="who assessed (default: --by)")
+    again.add_argument(
+        "--corrects",
+        type=int,
+        metavar="RECORD",
+        help="correct the stored assessment RECORD instead of adding one",
+    )
+    again.set_defaults(func=run_reassess)
+
+    event = _command(sub, "event", "record an event of a case", writes=True)
+    event.add_argument("case_id", metavar="ID")
+    event.add_argument(
+        "kind", choices=tuple(EVENT_KINDS), metavar="KIND", help=", ".join(EVENT_KINDS)
+    )
+    event.add_argument("--on", type=iso_date, required=True, metavar="DATE")
+    event.add_argument("--note", default="", metavar="TEXT")
+    event.add_argument(
+        "--set",
+        dest="fields",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a field of the event (attendance: component, scheduled, attended)",
+    )
+    event.add_argument("--corrects", type=int, metavar="RECORD", help="correct event RECORD")
+    event.set_defaults(func=run_event)
+
+    review = _command(sub, "review", "record a review of the current plan", writes=True)
+    review.add_argument("case_id", metavar="ID")
+    review.add_argument("--on", type=iso_date, required=True, metavar="DATE")
+    review.add_argument(
+        "--set",
+        dest="changes",
+        action="append",
+        default=[],
+        metavar="OBJECTIVE=STATUS[:NOTE]",
+        help="status: " + ", ".join(STATUSES),
+    )
+    review.add_argument("--closing", action="store_true", help="the closing version of the plan")
+    review.set_defaults(func=run_review)
+
+    show = _command(sub, "history", "show a case's history, every result recomputed")
+    show.add_argument("case_id", metavar="ID")
+    show.add_argument("--json", action="store_true", help="one JSON object")
+    show.set_defaults(func=run_history)
+
+    add_change_parser(
+        _command(sub, "change", "change between assessments, signals, the policy's answer")
+    )
+
+    listing = _command(sub, "list", "list the stored cases")
+    listing.add_argument("--json", action="store_true", help="one JSON line per case")
+    listing.set_defaults(func=run_list)
+
+
+def _one_case(path: str) -> Case:
+    cases = list(read_cases(path))
+    if len(cases) != 1:
+        raise UsageError(f"{path}: expected one case, got {len(cases)}")
+    return cases[0]
+
+
+def _next_due_line(history: Any, defs: Definitions, lang: str) -> list[str]:
+    due = next_due(history, defs=defs)
+    return [hwords(lang)["next_due"].format(date=due.due_on.isoformat())] if due else []
+
+
+def run_add(args: argparse.Namespace, out: TextIO) -> int:
+    """Open every case of ``args.case``."""
+    defs = definitions(args)
+    with open_db(args) as store:
+        for case in read_cases(args.case):
+            try:
+                history = open_case(
+                    store,
+                    case,
+                    by=writer(args),
+                    policy=args.policy,
+                    assessor=args.assessor,
+                    defs=defs,
+                )
+            except RnrError as exc:
+                raise CaseError(case, exc) from exc
+            line = summary_line(history, defs.library, args.lang, key="opened", db=store.name)
+            write_lines(out, [line, *_next_due_line(history, defs, args.lang)])
+    return 0
+
+
+def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
+    """Store a reassessment (or correct a stored assessment)."""
+    defs = definitions(args)
+    case = _one_case(args.case)
+    with open_db(args) as store:
+        try:
+            if args.corrects is not None:
+                if case.case_id != args.case_id:
+                    raise UsageError(
+                        f"{args.case}: holds case {case.case_id!r}, expected {args.case_id!r}"
+                    )
+                history = correct_assessment(
+                    store, args.corrects, case, by=writer(args), assessor=args.assessor, defs=defs
+                )
+                new = history.assessments[-1].record
+                for entry in history.assessments:
+                    if args.corrects in entry.corrected:
+                        new = entry.record
+                line = hwords(args.lang)["corrected"].format(
+                    case_id=case.case_id, record=args.corrects, new=new
+                )
+                write_lines(out, [line])
+                return 0
+            history = reassess(
+                store, args.case_id, case, by=writer(args), assessor=args.assessor, defs=defs
+            )
+        except UsageError:
+            raise
+        except RnrError as exc:
+            raise CaseError(case, exc) from exc
+        line = summary_line(history, defs.library, args.lang, key="reassessed", db=store.name)
+        write_lines(out, [line, *_next_due_line(history, defs, args.lang)])
+    return 0
+
+
+def _event_fields(pairs: list[str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--set {pair}: expected FIELD=VALUE")
+        fields[name] = int(value) if value.lstrip("-").isdigit() else value
+    return fields
+
+
+def run_event(args: argparse.Namespace, out: TextIO) -> int:
+    """Record one event."""
+    with open_db(args) as store:
+        stored = record_event(
+            store,
+            args.case_id,
+            args.kind,
+            args.on,
+            by=writer(args),
+            note=args.note,
+            data=_event_fields(args.fields),
+            corrects=args.corrects,
+        )
+    w = hwords(args.lang)
+    line = w["event_stored"].format(
+        case_id=args.case_id,
+        kind=w.get(f"ev_{args.kind}", args.kind),
+        on=args.on.isoformat(),
+        record=stored.id,
+    )
+    write_lines(out, [line])
+    return 0
+
+
+def _changes(pairs: list[str]) -> dict[str, tuple[Status, str]]:
+    if not pairs:
+        raise UsageError("--set OBJECTIVE=STATUS[:NOTE]: give at least one change")
+    changes: dict[str, tuple[Status, str]] = {}
+    for pair in pairs:
+        ident, sep, rest = pair.partition("=")
+        status, _, note = rest.partition(":")
+        if not sep or not ident or status not in STATUSES:
+            expected = ", ".join(STATUSES)
+            raise UsageError(
+                f"--set {pair}: expected OBJECTIVE=STATUS[:NOTE], STATUS one of {expected}"
+            )
+        changes[ident] = (status, note)
+    return changes
+
+
+def run_review(args: argparse.Namespace, out: TextIO) -> int:
+    """Record a plan review."""
+    defs = definitions(args)
+    changes = _changes(args.changes)
+    with open_db(args) as store:
+        history = review_plan(
+            store, args.case_id, args.on, changes, by=writer(args), closing=args.closing, defs=defs
+        )
+    plan = history.plan
+    assert plan is not None
+    done = attainment(plan)
+    w = hwords(args.lang)
+    line = w["reviewed"].format(
+        case_id=args.case_id,
+        version=plan.version,
+        kind=w[f"kind_{plan.kind}"],
+        on=plan.dated.isoformat(),
+        achieved=done.achieved,
+        counted=done.counted,
+        percent=done.percent,
+    )
+    write_lines(out, [line])
+    return 0
+
+
+def run_history(args: argparse.Namespace, out: TextIO) -> int:
+    """Print a case's history."""
+    defs = definitions(args)
+    with open_db(args) as store:
+        history = read_history(store, args.case_id, defs=defs)
+    if args.json:
+        write_json(out, history.to_dict())
+    else:
+        write_lines(out, history_lines(history, defs.library, args.lang))
+    return 0
+
+
+def _list_rows(store: Store, defs: Definitions) -> list[dict[str, Any]]:
+    rows = []
+    for case_id in store.case_ids():
+        history = read_history(store, case_id, defs=defs)
+        closed = history.closed_on()
+        latest = history.assessments[-1] if history.assessments else None
+        rows.append(
+            {
+                "case_id": case_id,
+                "regime": history.regime,
+                "opened_on": history.opened_on.isoformat(),
+                "closed_on": closed.isoformat() if closed else None,
+                "assessments": len(history.assessments),
+                "latest": latest.on.isoformat() if latest else None,
+                "risk_level": history.decision.risk_level if history.decision else None,
+            }
+        )
+    return rows
+
+
+def run_list(args: argparse.Namespace, out: TextIO) -> int:
+    """List the stored cases."""
+    defs = definitions(args)
+    with open_db(args) as store:
+        rows = _list_rows(store, defs)
+        name = store.name
+    w = hwords(args.lang)
+    if args.json:
+        for row in rows:
+            write_json(out, row)
+        return 0
+    if not rows:
+        write_lines(out, [w["l_empty"].format(db=name)])
+        return 0
+    lines = [w["l_header"]]
+    for row in rows:
+        status = w["l_closed"].format(on=row["closed_on"]) if row["closed_on"] else w["l_open"]
+        lines.append(
+            "\t".join(
+                str(v)
+                for v in (
+                    row["case_id"],
+                    w.get(f"regime_{row['regime']}", row["regime"]),
+                    row["opened_on"],
+                    status,
+                    row["assessments"],
+                    row["latest"] or w["none"],
+                    row["risk_level"] or w["none"],
+                )
+            )
+        )
+    write_lines(out, lines)
+    return 0

@@ -1,0 +1,80 @@
+"""``rnr due``: the next reassessment of every open case, and the overdue ones."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import TextIO
+
+from rnr.cli._common import add_common, write_json, write_lines
+from rnr.cli._db import add_db_options, definitions, open_db
+from rnr.cli._history_words import hwords
+from rnr.cli._policy_lib import iso_date
+from rnr.schedule import due_list
+
+__all__ = ["add_parser", "run"]
+
+HELP = """\
+List the next reassessment of every case open on --as-of (default: today),
+earliest first: the date, whether it comes from the policy's interval for
+the case's risk level or from an event that calls for a reassessment (a new
+offence, a breach), the rule and how many days it is overdue. --overdue
+keeps only the cases already overdue on that date.
+"""
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``rnr due``."""
+    parser = commands.add_parser(
+        "due",
+        help="reassessments due and overdue on a date",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--as-of", type=iso_date, metavar="DATE", help="the date (default: today)")
+    parser.add_argument("--overdue", action="store_true", help="only the overdue cases")
+    parser.add_argument("--json", action="store_true", help="one JSON line per case")
+    add_db_options(parser)
+    add_common(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the schedule."""
+    as_of: dt.date = args.as_of or dt.date.today()
+    defs = definitions(args)
+    with open_db(args) as store:
+        found = due_list(store, as_of, defs=defs)
+    late = [d for d in found if d.due_on < as_of]
+    shown = late if args.overdue else found
+    if args.json:
+        for due in shown:
+            write_json(out, due.to_dict(as_of))
+        return 0
+    w = hwords(args.lang)
+    if not shown:
+        write_lines(out, [w["d_none"].format(on=as_of.isoformat())])
+        return 0
+    lines = [w["d_header"]]
+    for due in shown:
+        basis = (
+            w["d_interval"]
+            if due.basis == "interval"
+            else w["d_event"].format(
+                kind=w.get(f"ev_{due.event}", str(due.event)),
+                on=due.event_on.isoformat() if due.event_on else "",
+            )
+        )
+        row = (
+            due.case_id,
+            due.due_on.isoformat(),
+            basis,
+            due.rule,
+            due.last_assessed_on.isoformat(),
+            due.risk_level,
+            str(due.days_overdue(as_of)),
+        )
+        lines.append("\t".join(row))
+    lines += ["", w["d_summary"].format(n=len(found), late=len(late), on=as_of.isoformat())]
+    write_lines(out, lines)
+    return 0

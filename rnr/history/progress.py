@@ -1,0 +1,114 @@
+"""A case's change over its history, its signals and the policy's answer, in one value.
+
+:func:`case_change` puts together what a delegado reviews at a
+reassessment: the change at every step and overall (with reliable change and
+the trajectory), the plan's attainment against the policy's threshold, the
+desistance signals and warnings, and the policy's answer to the last step
+(keep, step down or step up the intensity), each with its trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from rnr.change import HistoryChange, Signals, compare_history, signals
+from rnr.history.definitions import Definitions
+from rnr.history.model import CaseHistory
+from rnr.instrument import Reliability
+from rnr.plan import Attainment, attainment
+from rnr.policy import ChangeAnswer, change_facts, decide_change
+
+__all__ = ["DEFAULT_WINDOW_MONTHS", "CaseChange", "case_change"]
+
+#: Months without a new offence for the desistance signal when the policy sets none.
+DEFAULT_WINDOW_MONTHS = 12
+
+
+@attrs.frozen
+class CaseChange:
+    """Change, attainment, signals and the policy's answer for one case on one date.
+
+    ``history`` is ``None`` with fewer than two assessments; ``answer`` is
+    ``None`` then, or when the policy has no ``change`` table.
+    """
+
+    case_id: str
+    as_of: dt.date
+    history: HistoryChange | None
+    attainment: Attainment | None
+    signals: Signals
+    answer: ChangeAnswer | None
+    events_since_previous: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        done = self.attainment
+        return {
+            "case_id": self.case_id,
+            "as_of": self.as_of.isoformat(),
+            "change": self.history.to_dict() if self.history else None,
+            "attainment": None if done is None else {**attrs.asdict(done), "met": done.met},
+            "signals": self.signals.to_dict(),
+            "events_since_previous": list(self.events_since_previous),
+            "answer": self.answer.to_dict() if self.answer else None,
+        }
+
+
+def case_change(
+    history: CaseHistory,
+    *,
+    defs: Definitions | None = None,
+    as_of: dt.date | None = None,
+    reliability: Mapping[str, Reliability] | None = None,
+) -> CaseChange:
+    """What changed in a case, what it signals, and what the policy answers.
+
+    Args:
+        history: the case (:func:`rnr.history.read_history`).
+        defs: the definitions (default: the shipped ones).
+        as_of: the day signals are read (default: the latest date in the
+            history); later events are left out.
+        reliability: the agency's reliability figures per scale, replacing
+            the instrument's (see :func:`rnr.change.compare`).
+
+    Raises:
+        ChangeError: two assessments cannot be compared (see
+            :func:`rnr.change.compare`).
+    """
+    defs = defs or Definitions.shipped()
+    days = [a.on for a in history.assessments] + [e.on for e in history.events]
+    day = as_of or max([*days, *(p.plan.dated for p in history.plans)])
+    assessments = [a for a in history.assessments if a.on <= day]
+    events = [e for e in history.events if e.on <= day]
+    change = None
+    if len(assessments) >= 2:
+        change = compare_history(
+            [a.result for a in assessments], library=defs.library, reliability=reliability
+        )
+    plans = [p.plan for p in history.plans if p.plan.dated <= day]
+    done = attainment(plans[-1]) if plans else None
+    decisions = [d for d in history.decisions if d.on <= day]
+    policy = defs.policies.get(str(decisions[-1].decision.policy)) if decisions else None
+    window = policy.params.get("desistance_window_months") if policy else None
+    followed = (history.legal.entry_date if history.legal else None) or history.opened_on
+    read = signals(
+        change.steps if change else (),
+        events=[(e.kind, e.on) for e in events],
+        attainment=done,
+        followed_since=min(followed, day),
+        as_of=day,
+        window_months=int(window.value) if window else DEFAULT_WINDOW_MONTHS,
+    )
+    since: tuple[str, ...] = ()
+    answer = None
+    if change is not None:
+        last = change.steps[-1]
+        since = tuple(e.kind for e in events if last.previous_on < e.on <= last.current_on)
+        facts = change_facts(last, events_since_previous=since)
+        if policy is not None and "change" in policy.tables and None not in facts.values():
+            answer = decide_change(policy, facts)
+    return CaseChange(history.case_id, day, change, done, read, answer, since)

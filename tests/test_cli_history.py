@@ -1,0 +1,308 @@
+"""The case-history commands: ``rnr case``, ``rnr due`` and ``rnr store``.
+
+In process (``rnr.cli.main``), each on its own store file under ``tmp_path``;
+what a command prints is compared with the library path on the same store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rnr.cli import main
+from rnr.history import case_change, read_history
+from rnr.schedule import due_list
+from rnr.store import SQLiteStore
+
+DATA = Path(__file__).resolve().parent / "data"
+ADULT = json.loads((DATA / "plans" / "cases" / "prueba-adulto-01.json").read_text("utf-8"))
+CASE_ID = ADULT["case_id"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    """Run ``rnr argv`` in process; return the exit status, stdout and stderr."""
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def one_error(status: int, err: str, *fragments: str) -> None:
+    """Exit status 2 and one ``rnr: error:`` line holding every fragment."""
+    assert 2 == status
+    lines = err.splitlines()
+    assert 1 == len(lines), err
+    assert lines[0].startswith("rnr: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def write(path: Path, doc: dict[str, Any]) -> Path:
+    """Write a case document."""
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def reassessment(day: str, **answers: bool) -> dict[str, Any]:
+    """The adult case reassessed on ``day`` (no legal section: the stored one is kept)."""
+    doc = {k: v for k, v in ADULT.items() if k != "legal"}
+    return {**doc, "assessed_on": day, "responses": {**ADULT["responses"], **answers}}
+
+
+@pytest.fixture
+def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A store holding the adult case, a breach and a reassessment."""
+    path = tmp_path / "rnr.sqlite3"
+    case = write(tmp_path / "a.json", ADULT)
+    assert 0 == run(capsys, "case", "add", case, "--db", path, "--by", "delegado-01")[0]
+    event = ("case", "event", CASE_ID, "breach", "--on", "2024-12-01", "--db", path)
+    assert 0 == run(capsys, *event)[0]
+    again = write(tmp_path / "b.json", reassessment("2025-02-20", currently_unemployed=False))
+    assert 0 == run(capsys, "case", "reassess", CASE_ID, again, "--db", path)[0]
+    return path
+
+
+class TestCase:
+    def test_add_prints_the_decision_and_the_next_reassessment(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Opening a case says what was stored: level, intensity, plan and next date."""
+        case = write(tmp_path / "a.json", ADULT)
+        status, out, _ = run(capsys, "case", "add", case, "--db", tmp_path / "x.db")
+        assert 0 == status
+        assert "Caso prueba-adulto-01 abierto" in out
+        assert "riesgo Medio (Puntaje total 14) · 2 contactos/mes, 100 h · PII v1" in out
+        assert "próxima reevaluación: 2025-03-02" in out
+
+    def test_add_reads_json_lines(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A .jsonl file opens one case per line."""
+        lines = [json.dumps({**ADULT, "case_id": f"c-{n}"}) for n in range(3)]
+        path = tmp_path / "cases.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        status, out, _ = run(capsys, "case", "add", path, "--db", tmp_path / "x.db", "--lang", "en")
+        assert 0 == status
+        assert 3 == out.count(" opened in ")
+
+    def test_history_text_and_json_agree_with_the_library(
+        self, db: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The history lists both assessments, decisions, plan versions and the event."""
+        status, out, _ = run(capsys, "case", "history", CASE_ID, "--db", db)
+        assert 0 == status
+        assert "Puntaje total 14 · Medio  (registro 2; evaluó delegado-01)" in out
+        assert "2024-12-01  incumplimiento" in out
+        assert "v2 revisión 2025-02-20" in out
+        status, out, _ = run(capsys, "case", "history", CASE_ID, "--db", db, "--json")
+        with SQLiteStore(db) as store:
+            expected = read_history(store, CASE_ID).to_dict()
+        assert json.loads(json.dumps(expected)) == json.loads(out)
+
+    def test_change_report(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """The change report shows the step, the warning and the policy's answer."""
+        status, out, _ = run(capsys, "case", "change", CASE_ID, "--db", db, "--lang", "en")
+        assert 0 == status
+        assert (
+            "Total score: 14 → 13 (-1) · Medium → Medium · reliable change: not computable" in out
+        )
+        assert "a breach of the conditions was recorded since the previous assessment" in out
+        assert "The policy cl-adultos-18216@2024-01-13 answers: step the intensity up" in out
+        status, out, _ = run(capsys, "case", "change", CASE_ID, "--db", db, "--json")
+        with SQLiteStore(db) as store:
+            expected = case_change(read_history(store, CASE_ID)).to_dict()
+        assert json.loads(json.dumps(expected)) == json.loads(out)
+
+    def test_change_with_the_agency_reliability_figures(
+        self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--reliability gives the reliable change index of the agency's own figures."""
+        figures = tmp_path / "r.toml"
+        figures.write_text(
+            'schema = "rnr.reliability/1"\ninstrument = "lscmi"\n'
+            '[scales.total]\nsd = 2.0\nr = 0.8\nsource = "estudio local"\n',
+            encoding="utf-8",
+        )
+        status, out, _ = run(
+            capsys, "case", "change", CASE_ID, "--db", db, "--reliability", figures
+        )
+        assert 0 == status
+        assert "sin cambio confiable (RCI -0.79; DE 2.0, r 0.8: estudio local)" in out
+
+    def test_review_and_closing(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Reviews set objective statuses; the closing settles them all."""
+        with SQLiteStore(db) as store:
+            plan = read_history(store, CASE_ID).plan
+        assert plan is not None
+        ids = [o.id for o in plan.objectives]
+        sets = [f"{ids[0]}=achieved:listo", *(f"{i}=not_achieved" for i in ids[1:])]
+        args = ("case", "review", CASE_ID, "--on", "2025-06-01", "--closing", "--db", db)
+        status, out, _ = run(capsys, *args, *(x for s in sets for x in ("--set", s)))
+        assert 0 == status
+        assert f"PII v3 (cierre) del 2025-06-01 · 1 de {len(ids)} objetivos logrados" in out
+
+    def test_list_and_correction(
+        self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A correction replaces an assessment; the list shows the case."""
+        fixed = write(tmp_path / "c.json", reassessment("2025-02-21"))
+        args = ("case", "reassess", CASE_ID, fixed, "--corrects", "6", "--db", db)
+        status, out, _ = run(capsys, *args)
+        assert 0 == status
+        assert "registro 6 corregida (registro 9)" in out
+        status, out, _ = run(capsys, "case", "list", "--db", db, "--json")
+        row = json.loads(out)
+        assert (CASE_ID, 2, "2025-02-21") == (row["case_id"], row["assessments"], row["latest"])
+
+    @pytest.mark.parametrize(
+        ("argv", "fragments"),
+        [
+            (("case", "history", "nope"), ("case nope: unknown case",)),
+            (
+                ("case", "event", CASE_ID, "breach", "--on", "2020-01-01"),
+                ("expected 2024-08-19 or later",),
+            ),
+            (
+                (
+                    "case",
+                    "event",
+                    CASE_ID,
+                    "attendance",
+                    "--on",
+                    "2025-01-01",
+                    "--set",
+                    "component=x",
+                    "--set",
+                    "scheduled=2",
+                    "--set",
+                    "attended=5",
+                ),
+                ("event.attended: got 5",),
+            ),
+            (
+                ("case", "event", CASE_ID, "breach", "--on", "2025-01-01", "--set", "oops"),
+                ("--set oops: expected FIELD=VALUE",),
+            ),
+            (
+                ("case", "review", CASE_ID, "--on", "2025-06-01", "--set", "x=done"),
+                ("STATUS one of",),
+            ),
+            (
+                ("case", "review", CASE_ID, "--on", "2025-06-01", "--set", "x=achieved"),
+                ("objective 'x': unknown",),
+            ),
+            (
+                ("case", "change", CASE_ID, "--reliability", "missing.toml"),
+                ("--reliability missing.toml: no such file",),
+            ),
+        ],
+    )
+    def test_bad_input_is_one_line_and_writes_nothing(
+        self,
+        db: Path,
+        capsys: pytest.CaptureFixture[str],
+        argv: tuple[str, ...],
+        fragments: tuple[str, ...],
+    ) -> None:
+        """Each refused command prints one error line and leaves the store as it was."""
+        with SQLiteStore(db) as store:
+            before = len(list(store.records()))
+        status, _, err = run(capsys, *argv, "--db", db)
+        one_error(status, err, *fragments)
+        with SQLiteStore(db) as store:
+            assert before == len(list(store.records()))
+
+    def test_reassessment_out_of_order_is_refused(
+        self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An assessment dated before the previous one names both dates."""
+        early = write(tmp_path / "e.json", reassessment("2025-01-01"))
+        status, _, err = run(capsys, "case", "reassess", CASE_ID, early, "--db", db)
+        one_error(
+            status, err, "e.json", "got 2025-01-01, expected a date after the last assessment"
+        )
+
+    def test_a_corrupt_store_is_one_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file that is not an rnr store is refused with one line."""
+        bad = tmp_path / "bad.db"
+        bad.write_bytes(b"\x00garbage" * 600)
+        status, _, err = run(capsys, "case", "list", "--db", bad)
+        one_error(status, err, "bad.db", "not an rnr store")
+
+
+class TestDue:
+    def test_due_lists_the_interval_and_the_overdue(
+        self, db: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The next reassessment follows the policy's interval; overdue days are counted."""
+        status, out, _ = run(capsys, "due", "--as-of", "2025-09-01", "--db", db)
+        assert 0 == status
+        assert f"{CASE_ID}\t2025-08-20\tintervalo\treassess-6m\t2025-02-20\tmedium\t12" in out
+        status, out, _ = run(capsys, "due", "--as-of", "2025-09-01", "--db", db, "--json")
+        with SQLiteStore(db) as store:
+            expected = [
+                d.to_dict(dt.date(2025, 9, 1)) for d in due_list(store, dt.date(2025, 9, 1))
+            ]
+        assert expected == [json.loads(line) for line in out.splitlines()]
+
+    def test_a_new_offence_brings_the_reassessment_forward(
+        self, db: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A new offence after the last assessment makes it due within the policy's days."""
+        run(capsys, "case", "event", CASE_ID, "new_offence", "--on", "2025-03-10", "--db", db)
+        status, out, _ = run(capsys, "due", "--as-of", "2025-04-20", "--overdue", "--db", db)
+        assert 0 == status
+        assert f"{CASE_ID}\t2025-04-09\tevento nuevo delito del 2025-03-10" in out
+
+    def test_closed_cases_are_not_due(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A discharge closes the case: nothing is due after it."""
+        run(capsys, "case", "event", CASE_ID, "discharge", "--on", "2025-05-01", "--db", db)
+        status, out, _ = run(capsys, "due", "--as-of", "2025-09-01", "--db", db)
+        assert 0 == status
+        assert "Ningún caso abierto" in out
+
+
+class TestStore:
+    def test_verify_export_import_round_trip(
+        self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Verify passes; an export imported into a new store exports identically."""
+        status, out, _ = run(capsys, "store", "verify", "--db", db)
+        assert 0 == status
+        assert "íntegro · 8 registros, 8 entradas de auditoría" in out
+        exported = tmp_path / "x.jsonl"
+        assert 0 == run(capsys, "store", "export", "-o", exported, "--db", db)[0]
+        assert 0 == run(capsys, "store", "import", exported, "--db", tmp_path / "new.db")[0]
+        status, out, _ = run(capsys, "store", "export", "--db", tmp_path / "new.db")
+        assert exported.read_text("utf-8") == out
+
+    def test_verify_reports_an_edited_row(
+        self, db: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A row edited behind rnr's back is named, and the exit status is 1."""
+        conn = sqlite3.connect(db)
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("UPDATE records SET on_date = '2024-08-20' WHERE id = 2")
+        conn.commit()
+        conn.close()
+        status, out, _ = run(capsys, "store", "verify", "--db", db)
+        assert 1 == status
+        assert "record 2: altered since it was written" in out
+
+    def test_import_refuses_a_tampered_export(
+        self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An export whose record was edited is refused, and the new store stays empty."""
+        exported = tmp_path / "x.jsonl"
+        run(capsys, "store", "export", "-o", exported, "--db", db)
+        text = exported.read_text("utf-8").replace('"2024-12-01"', '"2024-12-02"', 1)
+        exported.write_text(text, "utf-8")
+        status, _, err = run(capsys, "store", "import", exported, "--db", tmp_path / "n.db")
+        one_error(status, err, "x.jsonl")
+        with SQLiteStore(tmp_path / "n.db") as store:
+            assert [] == list(store.records())
