@@ -25,7 +25,7 @@ can act on the structured attributes.
     ├── StoreError               the store cannot be opened, read or written
     │   └── StoreIntegrityError  a stored record no longer matches what was written
     │                            (edited row, changed instrument or catalogue)
-    └── InvalidArgument          a library function got an argument it cannot use
+    └── InvalidArgumentError     a library function got an argument it cannot use
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ __all__ = [
     "DefinitionError",
     "HistoryError",
     "InstrumentDefinitionError",
-    "InvalidArgument",
+    "InvalidArgumentError",
     "OmissionError",
     "PolicyDefinitionError",
     "Problem",
@@ -325,7 +325,7 @@ class StoreIntegrityError(StoreError):
         super().__init__(message, path=path)
 
 
-class InvalidArgument(RnrError, ValueError):
+class InvalidArgumentError(RnrError, ValueError):
     """A library function got an argument it cannot use.
 
     Attributes:

@@ -38,7 +38,7 @@ from rnr.change import (
     trajectory,
 )
 from rnr.change.rci import category
-from rnr.errors import ChangeError, DecisionInputError, DefinitionError, InvalidArgument
+from rnr.errors import ChangeError, DecisionInputError, DefinitionError, InvalidArgumentError
 from rnr.instrument import Reliability
 from rnr.plan import Attainment
 from rnr.policy import (
@@ -149,7 +149,7 @@ class TestReliableChangeIndex:
     )
     def test_unusable_figures_are_refused(self, figures: Reliability, argument: str) -> None:
         """A zero or negative SD, or r outside [0, 1), names the field."""
-        with pytest.raises(InvalidArgument) as info:
+        with pytest.raises(InvalidArgumentError) as info:
             reliable_change_index(1, figures)
         assert argument == info.value.argument
 
@@ -158,7 +158,7 @@ class TestReliableChangeIndex:
         rci, codes = reliable_change([12.0, np.nan], [3.0, 4.0], AGENCY)
         assert ["improvement", "not_computable"] == [CATEGORIES[c] for c in codes]
         assert math.isnan(rci[1])
-        with pytest.raises(InvalidArgument, match="current: got"):
+        with pytest.raises(InvalidArgumentError, match="current: got"):
             reliable_change([1, 2], [1, 2, 3], AGENCY)
 
     @given(
@@ -322,16 +322,16 @@ class TestCompare:
 
     def test_dates_must_ascend(self) -> None:
         """The earlier assessment comes first; the same day is refused too."""
-        with pytest.raises(InvalidArgument, match=r"current\.assessed_on: got .* previous"):
+        with pytest.raises(InvalidArgumentError, match=r"current\.assessed_on: got .* previous"):
             compare(ladder(D2), ladder(D1), library=LIBRARY)
-        with pytest.raises(InvalidArgument, match="a date after previous.assessed_on"):
+        with pytest.raises(InvalidArgumentError, match="a date after previous.assessed_on"):
             compare(ladder(D1), ladder(D1), library=LIBRARY)
 
     def test_two_people_are_not_compared(self) -> None:
         """Results carrying different case ids are refused, naming both."""
         other = attrs.evolve(ladder(D2), case_id="c-2")
         with pytest.raises(
-            InvalidArgument, match=r"current.case_id: got .c-2., expected .*\(c-1\)"
+            InvalidArgumentError, match=r"current.case_id: got .c-2., expected .*\(c-1\)"
         ):
             compare(ladder(D1), other, library=LIBRARY)
 
@@ -343,9 +343,9 @@ class TestCompare:
 
     def test_reliability_for_an_unknown_scale_is_refused(self) -> None:
         """The argument names the scale and the compared ones."""
-        with pytest.raises(InvalidArgument, match="reliability: got 'risk'.*total, history"):
+        with pytest.raises(InvalidArgumentError, match="reliability: got 'risk'.*total, history"):
             compare(ladder(D1), ladder(D2), library=LIBRARY, reliability={"risk": AGENCY})
-        with pytest.raises(InvalidArgument, match=r"reliability\['total'\].r"):
+        with pytest.raises(InvalidArgumentError, match=r"reliability\['total'\].r"):
             compare(
                 ladder(D1),
                 ladder(D2),
@@ -421,7 +421,9 @@ class TestVersions:
         )
         assert "crosswalk" == change.basis
         assert None is find_crosswalk(without_crosswalk, "ladder@1.0.0", "ladder@2.0.0")
-        with pytest.raises(InvalidArgument, match="a crosswalk from ladder@1.0.0 to ladder@1.0.0"):
+        with pytest.raises(
+            InvalidArgumentError, match="a crosswalk from ladder@1.0.0 to ladder@1.0.0"
+        ):
             compare(ladder(D1), ladder(D2), library=LIBRARY, crosswalk=crosswalk)
 
     def test_different_instruments_need_a_crosswalk(self) -> None:
@@ -530,11 +532,11 @@ class TestTrajectory:
     def test_too_few_or_unsorted_are_refused(self) -> None:
         """Three or more assessments, in ascending date order; a known scale."""
         results = [lscmi(n, d) for n, d in zip([20, 14, 11], YEARS[:3], strict=True)]
-        with pytest.raises(InvalidArgument, match="results: got '2 assessment"):
+        with pytest.raises(InvalidArgumentError, match="results: got '2 assessment"):
             trajectory(results[:2])
-        with pytest.raises(InvalidArgument, match=r"results\[1\].assessed_on: .* ascending"):
+        with pytest.raises(InvalidArgumentError, match=r"results\[1\].assessed_on: .* ascending"):
             trajectory([results[1], results[0], results[2]])
-        with pytest.raises(InvalidArgument, match="scale: got 'fta', expected a scale"):
+        with pytest.raises(InvalidArgumentError, match="scale: got 'fta', expected a scale"):
             trajectory(results, scale="fta")
 
 
@@ -670,11 +672,11 @@ class TestSignals:
     def test_bad_arguments_are_refused(self) -> None:
         """Unknown event kinds, a window below one month, as_of before follow-up."""
         steps = steps_of([14, 14], DAYS3[:2])
-        with pytest.raises(InvalidArgument, match=r"events\[0\]: got 'arrest'"):
+        with pytest.raises(InvalidArgumentError, match=r"events\[0\]: got 'arrest'"):
             read(steps, [("arrest", D1)])
-        with pytest.raises(InvalidArgument, match="window_months: got 0"):
+        with pytest.raises(InvalidArgumentError, match="window_months: got 0"):
             read(steps, window_months=0)
-        with pytest.raises(InvalidArgument, match="as_of: got"):
+        with pytest.raises(InvalidArgumentError, match="as_of: got"):
             read(steps, followed_since=dt.date(2026, 1, 1))
 
 

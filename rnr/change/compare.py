@@ -23,7 +23,7 @@ from rnr.change.crosswalk import Crosswalk, find_crosswalk
 from rnr.change.model import Change, DataError, DomainChange, ScaleChange, Transition
 from rnr.change.pairing import Pairing, pair_items
 from rnr.change.rci import check_reliability, reliable_change_index
-from rnr.errors import ChangeError, InvalidArgument, ScoringInputError
+from rnr.errors import ChangeError, InvalidArgumentError, ScoringInputError
 from rnr.instrument import Instrument, Item, Reliability
 from rnr.library import Library, default_library
 from rnr.policy.decision import Text
@@ -77,7 +77,7 @@ def compare(
         items whose points fell reported as data errors.
 
     Raises:
-        InvalidArgument: the dates are not in order, the results carry
+        InvalidArgumentError: the dates are not in order, the results carry
             different case ids, a reliability figure is unusable or names no
             compared scale, or the crosswalk is for other versions.
         ChangeError: the results cannot be compared (a changed definition,
@@ -85,14 +85,14 @@ def compare(
         UnknownInstrumentError: the library lacks a result's instrument.
     """
     if not current.assessed_on > previous.assessed_on:
-        raise InvalidArgument(
+        raise InvalidArgumentError(
             "current.assessed_on",
             current.assessed_on,
             f"a date after previous.assessed_on ({previous.assessed_on}): pass the earlier"
             " assessment first",
         )
     if None not in (previous.case_id, current.case_id) and previous.case_id != current.case_id:
-        raise InvalidArgument(
+        raise InvalidArgumentError(
             "current.case_id",
             current.case_id,
             f"the case of the previous assessment ({previous.case_id}): compare one person's"
@@ -103,7 +103,7 @@ def compare(
     new = instrument_of(library, current, "current")
     if crosswalk is not None and (crosswalk.from_ref, crosswalk.to_ref) != (old.ref, new.ref):
         expected = f"a crosswalk from {old.ref} to {new.ref}"
-        raise InvalidArgument("crosswalk", str(crosswalk), expected)
+        raise InvalidArgumentError("crosswalk", str(crosswalk), expected)
     if crosswalk is None and old.ref != new.ref:
         crosswalk = find_crosswalk(library, old.ref, new.ref)
     pairing = pair_items(old, new, crosswalk)
@@ -140,7 +140,9 @@ def _figures(given: Mapping[str, Reliability] | None, scales: list[str]) -> dict
     out: dict[str, Reliability] = {}
     for scale, figures in (given or {}).items():
         if scale not in scales:
-            raise InvalidArgument("reliability", scale, "a compared scale id: " + ", ".join(scales))
+            raise InvalidArgumentError(
+                "reliability", scale, "a compared scale id: " + ", ".join(scales)
+            )
         check_reliability(figures, argument=f"reliability[{scale!r}]")
         out[scale] = figures
     return out

@@ -26,7 +26,7 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr._validate import Checker, read_toml
 from rnr.change.rci import check_reliability
-from rnr.errors import DefinitionError, InvalidArgument
+from rnr.errors import DefinitionError, InvalidArgumentError
 from rnr.instrument import Reliability
 
 __all__ = ["ReliabilityFile", "load_reliability"]
@@ -72,7 +72,7 @@ def load_reliability(path: str | Path) -> ReliabilityFile:
         figures = Reliability(sd=sd, r=r, source=source, status=status)
         try:
             check_reliability(figures, argument=where)
-        except InvalidArgument as exc:
+        except InvalidArgumentError as exc:
             check.fail(exc.argument, exc.value, exc.expected)
             continue
         out[scale] = figures

@@ -62,7 +62,7 @@ def compare_history(
         trajectory of the primary scale.
 
     Raises:
-        InvalidArgument: fewer than two results or dates not ascending, and
+        InvalidArgumentError: fewer than two results or dates not ascending, and
             as for :func:`rnr.change.compare`.
         ChangeError: as for :func:`rnr.change.compare`.
     """

@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from rnr.errors import InvalidArgument
+from rnr.errors import InvalidArgumentError
 from rnr.instrument import Reliability
 
 __all__ = [
@@ -64,14 +64,18 @@ def check_reliability(reliability: Reliability, *, argument: str = "reliability"
     """Refuse figures the index cannot use.
 
     Raises:
-        InvalidArgument: ``sd`` is not positive or ``r`` is outside ``[0, 1)``.
+        InvalidArgumentError: ``sd`` is not positive or ``r`` is outside ``[0, 1)``.
     """
     if not isinstance(reliability, Reliability):
-        raise InvalidArgument(argument, reliability, "an rnr.Reliability(sd, r, source)")
+        raise InvalidArgumentError(argument, reliability, "an rnr.Reliability(sd, r, source)")
     if not (isinstance(reliability.sd, int | float) and reliability.sd > 0):
-        raise InvalidArgument(f"{argument}.sd", reliability.sd, "a positive standard deviation")
+        raise InvalidArgumentError(
+            f"{argument}.sd", reliability.sd, "a positive standard deviation"
+        )
     if not (isinstance(reliability.r, int | float) and 0 <= reliability.r < 1):
-        raise InvalidArgument(f"{argument}.r", reliability.r, "a reliability coefficient in [0, 1)")
+        raise InvalidArgumentError(
+            f"{argument}.r", reliability.r, "a reliability coefficient in [0, 1)"
+        )
 
 
 def _s_diff(reliability: Reliability) -> tuple[float, float]:
@@ -104,7 +108,7 @@ def reliable_change_index(delta: float, reliability: Reliability) -> RciFigures:
         SEM, S_diff, the index and its category.
 
     Raises:
-        InvalidArgument: the reliability figures are unusable.
+        InvalidArgumentError: the reliability figures are unusable.
     """
     check_reliability(reliability)
     sem, s_diff = _s_diff(reliability)
@@ -131,7 +135,7 @@ def reliable_change(
         indexing :data:`CATEGORIES`.
 
     Raises:
-        InvalidArgument: the shapes differ or the reliability figures are unusable.
+        InvalidArgumentError: the shapes differ or the reliability figures are unusable.
 
     >>> rci, codes = reliable_change([12, 12, 12], [3, 4, 12], Reliability(10.0, 0.9, "x"))
     >>> [CATEGORIES[c] for c in codes]
@@ -141,7 +145,7 @@ def reliable_change(
     before = np.asarray(previous, dtype=np.float64)
     after = np.asarray(current, dtype=np.float64)
     if before.shape != after.shape:
-        raise InvalidArgument("current", after.shape, f"an array of shape {before.shape}")
+        raise InvalidArgumentError("current", after.shape, f"an array of shape {before.shape}")
     _, s_diff = _s_diff(reliability)
     rci = (after - before) / s_diff
     codes = np.full(rci.shape, CATEGORIES.index("none"), dtype=np.int8)

@@ -28,7 +28,7 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr.change.model import Change, text_dict
 from rnr.change.rci import category
-from rnr.errors import InvalidArgument
+from rnr.errors import InvalidArgumentError
 from rnr.policy.decision import Text
 from rnr.policy.engine import add_months
 from rnr.store import EVENT_KINDS
@@ -92,17 +92,17 @@ def _check(
 ) -> None:
     if as_of < followed_since:
         expected = f"a date on or after followed_since ({followed_since})"
-        raise InvalidArgument("as_of", as_of, expected)
+        raise InvalidArgumentError("as_of", as_of, expected)
     if isinstance(window_months, bool) or not isinstance(window_months, int) or window_months < 1:
-        raise InvalidArgument("window_months", window_months, "a whole number of months >= 1")
+        raise InvalidArgumentError("window_months", window_months, "a whole number of months >= 1")
     for n, event in enumerate(events):
         if not (isinstance(event, tuple) and len(event) == 2 and isinstance(event[1], dt.date)):
-            raise InvalidArgument(f"events[{n}]", event, "a pair (kind, date)")
+            raise InvalidArgumentError(f"events[{n}]", event, "a pair (kind, date)")
         if event[0] not in EVENT_KINDS:
-            raise InvalidArgument(f"events[{n}]", event[0], "one of " + ", ".join(EVENT_KINDS))
+            raise InvalidArgumentError(f"events[{n}]", event[0], "one of " + ", ".join(EVENT_KINDS))
     for n, (a, b) in enumerate(itertools.pairwise(steps)):
         if not b.previous_on >= a.current_on:
-            raise InvalidArgument(
+            raise InvalidArgumentError(
                 f"steps[{n + 1}].previous_on",
                 b.previous_on,
                 f"a date on or after steps[{n}].current_on ({a.current_on}): steps in order",
@@ -134,7 +134,7 @@ def signals(
         The desistance signals and the warnings, each explained.
 
     Raises:
-        InvalidArgument: an unknown event kind, dates out of order, or a
+        InvalidArgumentError: an unknown event kind, dates out of order, or a
             window that is not a positive number of months.
     """
     _check(steps, events, followed_since, as_of, window_months)

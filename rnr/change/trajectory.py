@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from rnr.errors import InvalidArgument
+from rnr.errors import InvalidArgumentError
 from rnr.result import ScoreResult
 
 __all__ = ["DAYS_PER_YEAR", "Trajectory", "check_history", "trajectory"]
@@ -68,15 +68,15 @@ def check_history(results: Sequence[ScoreResult], *, minimum: int) -> None:
     """Refuse too few results, or results not in strictly ascending date order.
 
     Raises:
-        InvalidArgument: naming the count or the first pair out of order.
+        InvalidArgumentError: naming the count or the first pair out of order.
     """
     if len(results) < minimum:
-        raise InvalidArgument(
+        raise InvalidArgumentError(
             "results", f"{len(results)} assessment(s)", f"{minimum} or more assessments"
         )
     for n, (a, b) in enumerate(itertools.pairwise(results)):
         if not b.assessed_on > a.assessed_on:
-            raise InvalidArgument(
+            raise InvalidArgumentError(
                 f"results[{n + 1}].assessed_on",
                 b.assessed_on,
                 f"a date after results[{n}].assessed_on ({a.assessed_on}): assessments in"
@@ -95,14 +95,14 @@ def trajectory(results: Sequence[ScoreResult], *, scale: str | None = None) -> T
         The slope per year, the intercept at the first date, and the points.
 
     Raises:
-        InvalidArgument: fewer than three results, dates not ascending, or a
+        InvalidArgumentError: fewer than three results, dates not ascending, or a
             result without the scale.
     """
     check_history(results, minimum=3)
     scale = scale if scale is not None else results[0].primary_scale
     for n, result in enumerate(results):
         if scale not in result.scales:
-            raise InvalidArgument(
+            raise InvalidArgumentError(
                 "scale", scale, f"a scale of results[{n}] ({result.instrument}): "
                 + ", ".join(result.scales)
             )  # fmt: skip

@@ -36,7 +36,7 @@ __all__ = ["EVENT_FIELDS", "case_document", "check_event_data"]
 EVENT_FIELDS: Mapping[str, Mapping[str, tuple[type, bool]]] = {
     "new_offence": {"offence": (str, False)},
     "breach": {},
-    "revocation": {},
+    "revocation": {"reason": (str, False)},
     "discharge": {"reason": (str, False)},
     "reentry_harsher": {"sanction": (str, False)},
     "attendance": {"component": (str, True), "scheduled": (int, True), "attended": (int, True)},
