@@ -1,0 +1,23 @@
+"""A synthetic cohort for demos, tests and benchmarks (no real person).
+
+:func:`simulate` draws people entering Chile's community programmes (adults
+on LV or LVI under Ley 18.216, young people on LAS, LAE or LAEIP under Ley
+20.084), assesses them with the LS/CMI or the YLS/CMI at baseline and at
+reassessments, and follows their cases: change in their needs, new offences,
+breaches, revocations, discharges, re-entries, attendance and plan reviews.
+Every assessment is a case document in the case-file format, so it parses,
+scores and decides like a real one. The model is described in
+``docs/simulation.md``; it is never a basis for decisions about real people.
+
+>>> from rnr.simulate import simulate
+>>> cohort = simulate(3, 1.0, seed=7)
+>>> [p.case_id for p in cohort.people]
+['sim-000001', 'sim-000002', 'sim-000003']
+>>> cohort == simulate(3, 1.0, seed=7)
+True
+"""
+
+from rnr.simulate.engine import simulate
+from rnr.simulate.model import Cohort, Event, Person, Review
+
+__all__ = ["Cohort", "Event", "Person", "Review", "simulate"]
