@@ -22,15 +22,31 @@ records on read, so a level can never drift from its score.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from rnr.cases import Case
 from rnr.errors import HistoryError
 from rnr.instrument import Instrument
-from rnr.store.records import EVENT_KINDS
+from rnr.legal import LegalContext
+from rnr.overrides import Override
+from rnr.plan.model import Status
+from rnr.policy import Policy
+from rnr.store.records import EVENT_KINDS, Record
 
-__all__ = ["EVENT_FIELDS", "case_document", "check_event_data"]
+__all__ = [
+    "EVENT_FIELDS",
+    "assessment_record",
+    "case_document",
+    "case_record",
+    "check_event_data",
+    "decision_record",
+    "draft_record",
+    "event_record",
+    "override_record",
+    "review_record",
+]
 
 #: The fields each event kind carries besides ``kind`` and ``note``: name → (type, required).
 EVENT_FIELDS: Mapping[str, Mapping[str, tuple[type, bool]]] = {
@@ -69,6 +85,102 @@ def case_document(case: Case, instrument: Instrument) -> dict[str, Any]:
     if responsivity:
         out["responsivity"] = responsivity
     return out
+
+
+def case_record(case: Case, legal: LegalContext, policy: str) -> Record:
+    """The record that opens a case: on the entry date, or the first assessment if earlier."""
+    opened = min(d for d in (legal.entry_date, case.assessed_on) if d is not None)
+    person = {
+        k: v
+        for k, v in (
+            ("birth_date", case.birth_date.isoformat() if case.birth_date else None),
+            ("sex", case.sex),
+        )
+        if v is not None
+    }
+    data = {"regime": legal.regime, "policy": policy, "person": person, "legal": legal.to_dict()}
+    return Record("case", case.case_id, opened, data)
+
+
+def assessment_record(
+    case: Case, instrument: Instrument, *, assessor: str, corrects: int | None = None
+) -> Record:
+    """The raw record of an assessment (answers, pinned instrument and its hash)."""
+    data = {
+        "instrument": instrument.ref,
+        "instrument_sha256": instrument.sha256,
+        "assessor": assessor,
+        "document": case_document(case, instrument),
+    }
+    return Record("assessment", case.case_id, case.assessed_on, data, corrects=corrects)
+
+
+def override_record(case_id: str, assessment: int, override: Override) -> Record:
+    """An override of the assessment whose first record is ``assessment``."""
+    data = {"assessment": assessment, **override.to_dict()}
+    return Record("override", case_id, override.approved_on, data)
+
+
+def decision_record(
+    case_id: str,
+    day: dt.date,
+    *,
+    assessment: int,
+    override: int | None,
+    policy: Policy,
+    legal: LegalContext,
+) -> Record:
+    """What a decision is made from (it is recomputed on read)."""
+    data = {
+        "assessment": assessment,
+        "override": override,
+        "policy": policy.ref,
+        "policy_sha256": policy.sha256,
+        "legal": legal.to_dict(),
+    }
+    return Record("decision", case_id, day, data)
+
+
+def draft_record(case_id: str, day: dt.date, *, version: int, decision: int, basis: str) -> Record:
+    """A plan version drafted from a decision (redrafted on read)."""
+    data = {
+        "version": version,
+        "kind": "initial" if version == 1 else "review",
+        "decision": decision,
+        "basis_sha256": basis,
+    }
+    return Record("plan", case_id, day, data)
+
+
+def review_record(
+    case_id: str,
+    on: dt.date,
+    *,
+    version: int,
+    changes: Mapping[str, tuple[Status, str]],
+    closing: bool,
+) -> Record:
+    """A plan version that changes objective statuses."""
+    data = {
+        "version": version,
+        "kind": "closing" if closing else "review",
+        "changes": {k: [status, note] for k, (status, note) in changes.items()},
+    }
+    return Record("plan", case_id, on, data)
+
+
+def event_record(
+    case_id: str,
+    kind: str,
+    on: dt.date,
+    *,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    corrects: int | None = None,
+) -> Record:
+    """An event, its fields checked (:func:`check_event_data`)."""
+    fields = check_event_data(kind, data or {}, case_id=case_id)
+    return Record("event", case_id, on, {"kind": kind, "note": note, **fields}, corrects=corrects)
 
 
 def check_event_data(kind: str, data: Mapping[str, Any], *, case_id: str) -> dict[str, Any]:

@@ -21,7 +21,15 @@ from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.history.definitions import Definitions
 from rnr.history.model import CaseHistory
 from rnr.history.read import Corrections, read_history, replay
-from rnr.history.shapes import case_document, check_event_data
+from rnr.history.shapes import (
+    assessment_record,
+    case_record,
+    decision_record,
+    draft_record,
+    event_record,
+    override_record,
+    review_record,
+)
 from rnr.legal import LegalContext
 from rnr.overrides import Override
 from rnr.plan import draft_plan, review
@@ -177,36 +185,16 @@ def _assessment_records(
 ) -> None:
     """Append an assessment, its override, its decision and its plan draft."""
     instrument = defs.library.get(str(result.instrument))
-    day = case.assessed_on
-    assessed = tx.append(
-        Record(
-            "assessment",
-            case.case_id,
-            day,
-            {
-                "instrument": instrument.ref,
-                "instrument_sha256": instrument.sha256,
-                "assessor": assessor,
-                "document": case_document(case, instrument),
-            },
-        )
-    )
-    override_id = None
+    assessed = tx.append(assessment_record(case, instrument, assessor=assessor))
+    override = None
     if case.override is not None:
-        override_id = tx.append(
-            Record(
-                "override",
-                case.case_id,
-                case.override.approved_on,
-                {"assessment": assessed.id, **case.override.to_dict()},
-            )
-        ).id
+        override = tx.append(override_record(case.case_id, assessed.id, case.override)).id
     _decision_and_plan(
         tx,
         case_id=case.case_id,
-        day=day,
+        day=case.assessed_on,
         assessment=assessed.id,
-        override=override_id,
+        override=override,
         legal=legal,
         policy=policy,
         defs=defs,
@@ -227,31 +215,12 @@ def _decision_and_plan(
     plan_version: int,
 ) -> None:
     decided = tx.append(
-        Record(
-            "decision",
-            case_id,
-            day,
-            {
-                "assessment": assessment,
-                "override": override,
-                "policy": policy.ref,
-                "policy_sha256": policy.sha256,
-                "legal": legal.to_dict(),
-            },
+        decision_record(
+            case_id, day, assessment=assessment, override=override, policy=policy, legal=legal
         )
     )
     tx.append(
-        Record(
-            "plan",
-            case_id,
-            day,
-            {
-                "version": plan_version,
-                "kind": "initial" if plan_version == 1 else "review",
-                "decision": decided.id,
-                "basis_sha256": defs.plan_basis,
-            },
-        )
+        draft_record(case_id, day, version=plan_version, decision=decided.id, basis=defs.plan_basis)
     )
 
 
@@ -288,31 +257,12 @@ def open_case(
     result = _score(case, defs)
     chosen = defs.policy_for(legal.regime, result.instrument.id, policy, on=case.assessed_on)
     _derive(case, result=result, legal=legal, policy=chosen, defs=defs, override=case.override)
-    person = {
-        k: v
-        for k, v in (
-            ("birth_date", case.birth_date.isoformat() if case.birth_date else None),
-            ("sex", case.sex),
-        )
-        if v is not None
-    }
     with store.write(by=by) as tx:
         if _State.read(tx, case.case_id).exists:
             msg = f"already in {store.name}; expected a new case id (use rnr case reassess)"
             raise HistoryError(msg, case_id=case.case_id, field="case_id", value=case.case_id)
-        tx.append(
-            Record(
-                "case",
-                case.case_id,
-                case.assessed_on,
-                {
-                    "regime": legal.regime,
-                    "policy": policy.split("@", 1)[0] if policy else chosen.id,
-                    "person": person,
-                    "legal": legal.to_dict(),
-                },
-            )
-        )
+        policy_id = policy.split("@", 1)[0] if policy else chosen.id
+        tx.append(case_record(case, legal, policy_id))
         _assessment_records(
             tx,
             case=case,
@@ -464,7 +414,7 @@ def record_event(
         HistoryError: an unknown case, kind or field, a date before the case
             opened, or a correction of a record that is not an event in force.
     """
-    fields = check_event_data(kind, data or {}, case_id=case_id)
+    record = event_record(case_id, kind, on, note=note, data=data, corrects=corrects)
     with store.write(by=by) as tx:
         state = _State.read(tx, case_id)
         state.require(case_id, store.name)
@@ -474,9 +424,6 @@ def record_event(
             raise HistoryError(msg, case_id=case_id, field="event.on", value=str(on))
         if corrects is not None:
             _require_in_force(state, corrects, "event", case_id)
-        record = Record(
-            "event", case_id, on, {"kind": kind, "note": note, **fields}, corrects=corrects
-        )
         return tx.append(record)
 
 
@@ -508,12 +455,8 @@ def review_plan(
         if not state.plans or state.plans[-1][0] != before.plans[-1].id:
             msg = "the plan changed meanwhile; read it again"
             raise HistoryError(msg, case_id=case_id, field="plan")
-        data = {
-            "version": state.next_plan_version,
-            "kind": "closing" if closing else "review",
-            "changes": {k: [status, note] for k, (status, note) in changes.items()},
-        }
-        tx.append(Record("plan", case_id, on, data))
+        version = state.next_plan_version
+        tx.append(review_record(case_id, on, version=version, changes=changes, closing=closing))
         return _replayed(tx, case_id, defs, store)
 
 
@@ -553,20 +496,8 @@ def correct_assessment(
             span += (" and " if low and high else "") + (f"before {high}" if high else "")
             msg = f"assessed_on: got {case.assessed_on}, expected a date {span} (its neighbours)"
             raise HistoryError(msg, case_id=case.case_id, field="assessed_on")
-        tx.append(
-            Record(
-                "assessment",
-                case.case_id,
-                case.assessed_on,
-                {
-                    "instrument": instrument.ref,
-                    "instrument_sha256": instrument.sha256,
-                    "assessor": assessor or by,
-                    "document": case_document(case, instrument),
-                },
-                corrects=record_id,
-            )
-        )
+        assessor = assessor or by
+        tx.append(assessment_record(case, instrument, assessor=assessor, corrects=record_id))
         return _replayed(tx, case.case_id, defs, store)
 
 
