@@ -37,7 +37,7 @@ from rnr.plan.model import Status
 from rnr.policy import Policy, decide
 from rnr.result import ScoreResult
 from rnr.store.protocol import Store, Transaction
-from rnr.store.records import CLOSING_EVENTS, Record, Stored
+from rnr.store.records import CLOSING_EVENTS, Stored
 
 __all__ = [
     "add_override",
@@ -365,13 +365,7 @@ def add_override(
         if state.assessments[-1][1] != latest.on:
             msg = "the case was reassessed meanwhile; read it again"
             raise HistoryError(msg, case_id=case_id, field="assessment")
-        record = Record(
-            "override",
-            case_id,
-            override.approved_on,
-            {"assessment": latest.id, **override.to_dict()},
-        )
-        stored = tx.append(record)
+        stored = tx.append(override_record(case_id, latest.id, override))
         _decision_and_plan(
             tx,
             case_id=case_id,
