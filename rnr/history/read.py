@@ -129,9 +129,10 @@ class _Replay:
             )
             for first, row in self.fixes.in_force("override")
         }
+        chains = self.fixes.in_force("decision")
         decisions = [
-            self.decision(first, row, by_id, overrides)
-            for first, row in self.fixes.in_force("decision")
+            self.decision(first, row, by_id, overrides, nearest=n == len(chains) - 1)
+            for n, (first, row) in enumerate(chains)
         ]
         plans = self.plans(by_id, {d.id: d for d in decisions})
         legal_row = self.fixes.latest[decisions[-1].id] if decisions else case_row
@@ -199,6 +200,8 @@ class _Replay:
         row: Stored,
         assessments: Mapping[int, AssessmentEntry],
         overrides: Mapping[int, OverrideEntry],
+        *,
+        nearest: bool,
     ) -> DecisionEntry:
         assessment = assessments.get(int(row.data["assessment"]))
         if assessment is None:
@@ -213,7 +216,12 @@ class _Replay:
         decision = self.guard(
             row,
             lambda r: decide(
-                assessment.result, legal, policy, override=override, case_id=r.case_id
+                assessment.result,
+                legal,
+                policy,
+                override=override,
+                case_id=r.case_id,
+                nearest=nearest,
             ),
         )
         return DecisionEntry(first, assessment.id, assessment.on, decision)

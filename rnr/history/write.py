@@ -162,7 +162,7 @@ def _derive(
     override: Override | None,
 ) -> None:
     """Decide and draft once before writing, so a failure writes nothing."""
-    decision = decide(result, legal, policy, override=override, case_id=case.case_id)
+    decision = decide(result, legal, policy, override=override, case_id=case.case_id, nearest=False)
     draft_plan(
         result,
         decision,
@@ -349,7 +349,9 @@ def add_override(
     chosen = defs.policy_for(
         before.regime, latest.result.instrument.id, before.policy, on=latest.on
     )
-    decision = decide(latest.result, before.legal, chosen, override=override, case_id=case_id)
+    decision = decide(
+        latest.result, before.legal, chosen, override=override, case_id=case_id, nearest=False
+    )
     draft_plan(
         latest.result,
         decision,

@@ -128,6 +128,7 @@ def decide(
     *,
     override: Override | None = None,
     case_id: str | None = None,
+    nearest: bool = True,
 ) -> Decision:
     """Decide one case under ``policy``.
 
@@ -137,6 +138,9 @@ def decide(
         policy: the policy version to apply.
         override: a professional override of the risk level, if any.
         case_id: carried into the decision and error messages.
+        nearest: work out what the nearest change of score would change
+            (``Decision.nearest``); a replayed history skips it for all but
+            the current decision.
 
     Raises:
         DecisionInputError: the regime, instrument, override or a legal field
@@ -167,11 +171,11 @@ def decide(
     known = facts(result, risk_level=effective)
     decision = decide_facts(policy, known, legal, assessed_on=result.assessed_on, case_id=case_id)
     values = decision.inputs
-    nearest = (
+    changes = (
         _nearest(
             policy, result=result, legal=legal, values=values, decision=decision, case_id=case_id
         )
-        if override is None
+        if override is None and nearest
         else ()
     )
     return attrs.evolve(
@@ -180,7 +184,7 @@ def decide(
         computed_risk_level=computed or "",
         override=override,
         override_changed=override is not None and effective != computed,
-        nearest=nearest,
+        nearest=changes,
     )
 
 

@@ -60,7 +60,7 @@ def simulate(
     years: float,
     *,
     seed: int = 0,
-    start: dt.date = dt.date(2024, 1, 1),
+    start: dt.date = dt.date(2024, 2, 1),
     juvenile_share: float = 0.35,
     library: Library | None = None,
 ) -> Cohort:
@@ -81,7 +81,8 @@ def simulate(
         people: how many people (>= 1).
         years: the simulated period from ``start`` (> 0 and <= 20).
         seed: the seed of the one random generator used (>= 0).
-        start: the first day; people enter during its first week.
+        start: the first day; people enter during its first week (the
+            default is after 2024-01-13, when the shipped policies came into force).
         juvenile_share: the expected share of young people (0 to 1).
         library: the instruments to assess with (default: the shipped ones);
             it must hold a version of ``lscmi`` and ``ylscmi`` in force on

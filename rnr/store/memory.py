@@ -37,7 +37,7 @@ class _Block:
     entries: list[AuditEntry] = attrs.Factory(list)
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
-        for stored in (*self.store._records, *self.pending):
+        for stored in (*self.store._rows(case_id), *self.pending):
             if (case_id is None or stored.case_id == case_id) and (
                 kind is None or stored.kind == kind
             ):
@@ -62,6 +62,7 @@ class MemoryStore:
 
     def __init__(self, *, clock: Callable[[], str] = utc_now, name: str = "<memory>") -> None:
         self._records: list[Stored] = []
+        self._by_case: dict[str, list[Stored]] = {}
         self._audit: list[AuditEntry] = []
         self._lock = threading.RLock()
         self._writing = threading.local()
@@ -90,16 +91,24 @@ class MemoryStore:
             try:
                 block = _Block(self, by)
                 yield block
-                self._records += block.pending
+                self._keep(block.pending)
                 self._audit += block.entries
             finally:
                 self._writing.active = False
 
+    def _keep(self, rows: list[Stored]) -> None:
+        self._records += rows
+        for stored in rows:
+            self._by_case.setdefault(stored.case_id, []).append(stored)
+
+    def _rows(self, case_id: str | None) -> list[Stored]:
+        """The records of one case (or all), a snapshot."""
+        with self._lock:
+            return list(self._records if case_id is None else self._by_case.get(case_id, ()))
+
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         """Every record (of a case, of a kind), in id order."""
-        with self._lock:
-            rows = list(self._records)
-        for stored in rows:
+        for stored in self._rows(case_id):
             if (case_id is None or stored.case_id == case_id) and (
                 kind is None or stored.kind == kind
             ):
@@ -114,7 +123,8 @@ class MemoryStore:
 
     def case_ids(self) -> list[str]:
         """Every case id, in order of its first record."""
-        return list(dict.fromkeys(s.case_id for s in self.records()))
+        with self._lock:
+            return list(self._by_case)
 
     def audit(self) -> Iterator[AuditEntry]:
         """Every audit entry, in order."""
@@ -136,7 +146,8 @@ class MemoryStore:
             problem = restore_problem(rows, entries)
             if problem is not None:
                 raise StoreError("import refused: " + problem, path=self.name)
-            self._records, self._audit = rows, entries
+            self._keep(rows)
+            self._audit = entries
 
     def close(self) -> None:
         """Nothing to release."""
