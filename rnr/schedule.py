@@ -77,15 +77,17 @@ def next_due(
     Args:
         history: the case.
         defs: the definitions (for the policy's event triggers).
-        as_of: only events on or before this date count, and the case must
-            be open on it (default: every event).
+        as_of: only records on or before this date count (the latest
+            decision then, the events since the latest assessment then), and
+            the case must be open on it (default: every record).
     """
-    if not history.is_open(as_of) or not history.decisions:
+    decisions = [d for d in history.decisions if as_of is None or d.on <= as_of]
+    assessments = [a for a in history.assessments if as_of is None or a.on <= as_of]
+    if not history.is_open(as_of) or not decisions or not assessments:
         return None
     defs = defs or Definitions.shipped()
-    entry = history.decisions[-1]
-    decision = entry.decision
-    last = history.assessments[-1].on
+    decision = decisions[-1].decision
+    last = assessments[-1].on
     candidates: list[Due] = []
     deadline = decision.deadlines.get("next_reassessment")
     if deadline is not None:

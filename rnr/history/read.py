@@ -224,7 +224,7 @@ class _Replay:
                 nearest=nearest,
             ),
         )
-        return DecisionEntry(first, assessment.id, assessment.on, decision)
+        return DecisionEntry(first, assessment.id, row.on, decision)
 
     def plans(
         self,

@@ -39,6 +39,7 @@ __all__ = [
     "decide",
     "decide_facts",
     "facts",
+    "next_reassessment",
     "resolve_inputs",
 ]
 
@@ -411,21 +412,36 @@ def _deadlines(
         deadlines[name] = Deadline(
             name, base + dt.timedelta(days=days + extra), days + extra, start, rule.id, rule.source
         )
-    months, rules = _run(policy.tables["reassessment"], values)
+    deadline, rules = next_reassessment(policy, values, legal, assessed_on=assessed_on)
     trace += _fired(policy.tables["reassessment"], rules)
-    start_day = legal.entry_date or assessed_on
-    if months:
-        rule = rules[0]
-        n = int(months["months"])
-        deadlines["next_reassessment"] = Deadline(
-            "next_reassessment",
-            add_months(max(start_day, assessed_on), n),
-            n * 30,
-            "entry_date" if legal.entry_date and legal.entry_date >= assessed_on else "assessed_on",
-            rule.id,
-            rule.source,
-        )
+    if deadline is not None:
+        deadlines["next_reassessment"] = deadline
     return deadlines
+
+
+def next_reassessment(
+    policy: Policy, values: Mapping[str, Any], legal: LegalContext, *, assessed_on: dt.date
+) -> tuple[Deadline | None, list[Rule]]:
+    """The next reassessment (the ``reassessment`` table) and the rule that set it.
+
+    ``values`` needs only the inputs the table reads. The interval counts from
+    the entry date when it is later than the assessment, else from the
+    assessment.
+    """
+    table = policy.tables["reassessment"]
+    months, rules = _run(table, values)
+    if not months:
+        return None, rules
+    rule = rules[0]
+    n = int(months["months"])
+    start_day = max(legal.entry_date or assessed_on, assessed_on)
+    counted = (
+        "entry_date" if legal.entry_date and legal.entry_date >= assessed_on else "assessed_on"
+    )
+    deadline = Deadline(
+        "next_reassessment", add_months(start_day, n), n * 30, counted, rule.id, rule.source
+    )
+    return deadline, rules
 
 
 def compute_deadlines(
