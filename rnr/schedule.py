@@ -1,140 +1,35 @@
 """Reassessment schedules: when each open case is next due, and which are overdue.
 
-A case is due at the earlier of two dates:
-
-- the **interval**: the latest decision's ``next_reassessment`` deadline (the
-  policy's reassessment table, by regime and risk level);
-- an **event trigger**: an event recorded after the latest assessment that
-  the policy's ``event_reassessment`` table says calls for a reassessment
-  within some days (a new offence, a breach).
-
-A closed case (discharge or revocation on or before the date asked about)
-is due for nothing.
+A case is due at the earlier of its policy's interval after the latest
+decision (by regime and risk level) and any event that calls for a
+reassessment (a new offence, a breach); see :func:`rnr.history.schedule.next_due`.
+:func:`due_list` works over a whole store in bulk
+(:func:`rnr.history.cohort.summarize`), equal to replaying every case.
 
 >>> import datetime as dt
->>> due = Due("c-1", dt.date(2025, 3, 1), "interval", "reassess-6m", "Lee et al. 2023",
-...           dt.date(2024, 9, 1), "medium")
->>> due.days_overdue(dt.date(2025, 3, 11))
-10
+>>> from rnr.store import MemoryStore
+>>> due_list(MemoryStore(), dt.date(2025, 1, 1))
+[]
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any, Literal
 
-import attrs
-
-from rnr.history import CaseHistory, Definitions, read_history
-from rnr.policy import reassessment_trigger
+from rnr.history.cohort import summarize
+from rnr.history.definitions import Definitions
+from rnr.history.schedule import Due, next_due
 from rnr.store.protocol import Store
 
 __all__ = ["Due", "due_list", "next_due", "overdue"]
 
 
-@attrs.frozen
-class Due:
-    """When a case is next due for reassessment, and why."""
-
-    case_id: str
-    due_on: dt.date
-    basis: Literal["interval", "event"]
-    rule: str
-    source: str
-    last_assessed_on: dt.date
-    risk_level: str
-    event: str | None = None
-    event_on: dt.date | None = None
-
-    def days_overdue(self, as_of: dt.date) -> int:
-        """Days past the due date on ``as_of`` (0 when not yet due)."""
-        return max(0, (as_of - self.due_on).days)
-
-    def to_dict(self, as_of: dt.date | None = None) -> dict[str, Any]:
-        """JSON-ready form (with ``days_overdue`` when ``as_of`` is given)."""
-        out: dict[str, Any] = {
-            "case_id": self.case_id,
-            "due_on": self.due_on.isoformat(),
-            "basis": self.basis,
-            "rule": self.rule,
-            "source": self.source,
-            "last_assessed_on": self.last_assessed_on.isoformat(),
-            "risk_level": self.risk_level,
-            "event": self.event,
-            "event_on": self.event_on.isoformat() if self.event_on else None,
-        }
-        if as_of is not None:
-            out["days_overdue"] = self.days_overdue(as_of)
-        return out
-
-
-def next_due(
-    history: CaseHistory, *, defs: Definitions | None = None, as_of: dt.date | None = None
-) -> Due | None:
-    """The next reassessment of an open case (``None`` when closed or never decided).
-
-    Args:
-        history: the case.
-        defs: the definitions (for the policy's event triggers).
-        as_of: only records on or before this date count (the latest
-            decision then, the events since the latest assessment then), and
-            the case must be open on it (default: every record).
-    """
-    decisions = [d for d in history.decisions if as_of is None or d.on <= as_of]
-    assessments = [a for a in history.assessments if as_of is None or a.on <= as_of]
-    if not history.is_open(as_of) or not decisions or not assessments:
-        return None
-    defs = defs or Definitions.shipped()
-    decision = decisions[-1].decision
-    last = assessments[-1].on
-    candidates: list[Due] = []
-    deadline = decision.deadlines.get("next_reassessment")
-    if deadline is not None:
-        candidates.append(
-            Due(
-                history.case_id,
-                deadline.date,
-                "interval",
-                deadline.rule,
-                deadline.source,
-                last,
-                decision.risk_level,
-            )
-        )
-    policy = defs.policies.get(str(decision.policy))
-    for event in history.events_between(last, as_of):
-        trigger = reassessment_trigger(policy, event.kind)
-        if trigger is None:
-            continue
-        candidates.append(
-            Due(
-                history.case_id,
-                event.on + dt.timedelta(days=trigger.days),
-                "event",
-                trigger.rule,
-                trigger.source,
-                last,
-                decision.risk_level,
-                event.kind,
-                event.on,
-            )
-        )
-    return min(candidates, key=lambda d: (d.due_on, d.basis)) if candidates else None
-
-
 def due_list(store: Store, as_of: dt.date, *, defs: Definitions | None = None) -> list[Due]:
     """The next reassessment of every case open on ``as_of``, earliest first."""
-    defs = defs or Definitions.shipped()
-    found = (next_due(h, defs=defs, as_of=as_of) for h in _histories(store, defs))
+    found = (s.next_due for s in summarize(store, as_of=as_of, defs=defs))
     return sorted((d for d in found if d is not None), key=lambda d: (d.due_on, d.case_id))
 
 
 def overdue(store: Store, as_of: dt.date, *, defs: Definitions | None = None) -> list[Due]:
     """The open cases whose reassessment was due before ``as_of``."""
     return [d for d in due_list(store, as_of, defs=defs) if d.due_on < as_of]
-
-
-def _histories(store: Store, defs: Definitions) -> Iterator[CaseHistory]:
-    for case_id in store.case_ids():
-        yield read_history(store, case_id, defs=defs)

@@ -36,9 +36,9 @@ from rnr.history import (
     record_event,
     review_plan,
 )
+from rnr.history.schedule import next_due
 from rnr.plan import attainment
 from rnr.plan.model import STATUSES, Status
-from rnr.schedule import next_due
 from rnr.store import EVENT_KINDS, Store
 
 __all__ = ["add_parser"]

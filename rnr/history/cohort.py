@@ -31,12 +31,12 @@ from rnr.history.definitions import Definitions
 from rnr.history.model import CaseHistory
 from rnr.history.progress import case_change
 from rnr.history.read import Corrections, replay
+from rnr.history.schedule import Due, next_due
 from rnr.instrument import Instrument, Reliability
 from rnr.legal import LegalContext, parse_legal
 from rnr.policy import Policy, Trigger, reassessment_trigger
 from rnr.policy.engine import next_reassessment
 from rnr.result import ScoreResult
-from rnr.schedule import Due, next_due
 from rnr.store.protocol import Store
 from rnr.store.records import CLOSING_EVENTS, Stored
 
