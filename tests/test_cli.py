@@ -444,10 +444,10 @@ def test_demo_scores_every_example(
     for word in words:
         assert word in out
     lines = out.rstrip().splitlines()
-    assert "rnr-demo" in lines[-1]  # the demo ends with where it wrote a plan draft
-    last = lines[-3]
-    assert "rnr score --instrument " in last
-    assert last.endswith(".json")
+    trace = next(line for line in lines if "rnr score --instrument " in line)
+    assert trace.endswith(".json")
+    assert any("rnr-demo" in line and line.endswith(".html") for line in lines)  # the plan draft
+    assert "rnr case history sim-" in lines[-1]  # it ends with a simulated case's history
 
 
 # -- the installed script ---------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,8 @@ class TestCase:
             capsys, "case", "change", CASE_ID, "--db", db, "--reliability", figures
         )
         assert 0 == status
-        assert "sin cambio confiable (RCI -0.79; DE 2.0, r 0.8: estudio local)" in out
+        assert "sin cambio confiable (RCI -0.79; DE 2.0, r 0.8)" in out
+        assert "Cifras de confiabilidad: estudio local" in out
 
     def test_review_and_closing(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """Reviews set objective statuses; the closing settles them all."""
@@ -306,3 +308,42 @@ class TestStore:
         one_error(status, err, "x.jsonl")
         with SQLiteStore(tmp_path / "n.db") as store:
             assert [] == list(store.records())
+
+
+class TestSimulateAndDemo:
+    def test_simulate_into_a_store_and_as_json_lines(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The same seed gives the same store, written directly or imported from JSON Lines."""
+        db = tmp_path / "sim.db"
+        status, out, _ = run(capsys, "simulate", "--people", "8", "--years", "1", "--db", db)
+        assert 0 == status
+        assert "Cohorte simulada (semilla 0): 8 personas" in out
+        lines = tmp_path / "sim.jsonl"
+        run(capsys, "simulate", "--people", "8", "--years", "1", "--jsonl", lines)
+        assert 0 == run(capsys, "store", "import", lines, "--db", tmp_path / "imported.db")[0]
+        with SQLiteStore(db) as a, SQLiteStore(tmp_path / "imported.db") as b:
+            assert [r.record for r in a.records()] == [r.record for r in b.records()]
+            assert a.verify().ok
+        status, _, err = run(capsys, "simulate", "--people", "8", "--years", "1", "--db", db)
+        one_error(status, err, "sim-000001: already in")
+
+    def test_demo_ends_with_a_simulated_history(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The demo stores a small cohort and shows one person's history and change."""
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+        status, out, _ = run(capsys, "demo", "--lang", "en")
+        assert 0 == status
+        story = out[out.index("History of a simulated case") :]
+        for fragment in (
+            "Assessments",
+            "Decisions",
+            "Intervention plan (PII)",
+            "Step 1:",
+            "answers:",
+        ):
+            assert fragment in story
+        with SQLiteStore(tmp_path / "rnr-demo" / "demo.sqlite3") as store:
+            assert store.verify().ok
+            assert 60 == len(store.case_ids())

@@ -48,6 +48,7 @@ from rnr.cli import (
     _plan,
     _policies,
     _score,
+    _simulate,
     _store,
     _whatif,
 )
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _case.add_parser(commands)
     _due.add_parser(commands)
     _store.add_parser(commands)
+    _simulate.add_parser(commands)
     _demo.add_parser(commands)
     return parser
 

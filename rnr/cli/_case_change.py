@@ -23,7 +23,8 @@ WORDS = {
         "step": "Paso {n}: {a} → {b} ({days} días) · {ref} · base: {basis}",
         "overall": "De la primera a la última: {a} → {b} ({days} días)",
         "scale": "  {scale}: {x} → {y} ({delta:+d}) · {levels} · cambio confiable: {reliable}",
-        "rci": " (RCI {rci:.2f}; DE {sd}, r {r}: {source})",
+        "rci": " (RCI {rci:.2f}; DE {sd}, r {r})",
+        "sources": "Cifras de confiabilidad: {sources}",
         "why": " ({why})",
         "domains": "  dominios que cambiaron: {items}",
         "left_out": "  ítems no comparados: {items}",
@@ -56,7 +57,8 @@ WORDS = {
         "step": "Step {n}: {a} → {b} ({days} days) · {ref} · basis: {basis}",
         "overall": "First to last: {a} → {b} ({days} days)",
         "scale": "  {scale}: {x} → {y} ({delta:+d}) · {levels} · reliable change: {reliable}",
-        "rci": " (RCI {rci:.2f}; SD {sd}, r {r}: {source})",
+        "rci": " (RCI {rci:.2f}; SD {sd}, r {r})",
+        "sources": "Reliability figures: {sources}",
         "why": " ({why})",
         "domains": "  domains that changed: {items}",
         "left_out": "  items not compared: {items}",
@@ -115,12 +117,7 @@ def _step_lines(change: Change, labels: Labels, lang: str, head: str) -> list[st
             reliable=w[scale.reliable],
         )
         if scale.rci is not None and scale.reliability is not None:
-            line += w["rci"].format(
-                rci=scale.rci,
-                sd=scale.reliability.sd,
-                r=scale.reliability.r,
-                source=scale.reliability.source,
-            )
+            line += w["rci"].format(rci=scale.rci, sd=scale.reliability.sd, r=scale.reliability.r)
         elif scale.why is not None:
             line += w["why"].format(why=scale.why(lang))
         lines.append(line)
@@ -162,6 +159,14 @@ def change_lines(report: CaseChange, library: Library, lang: str, *, assessments
                 a=overall.previous_on, b=overall.current_on, days=overall.days
             )
             lines += _step_lines(overall, labels, lang, head)
+        sources = {
+            s.reliability.source
+            for step in (*history.steps, history.overall)
+            for s in step.scales.values()
+            if s.rci is not None and s.reliability is not None
+        }
+        if sources:
+            lines.append(w["sources"].format(sources="; ".join(sorted(sources))))
         if history.trajectory is not None:
             t = history.trajectory
             lines.append(

@@ -62,7 +62,7 @@ def history_lines(history: CaseHistory, library: Library, lang: str) -> list[str
         kind = next(e.kind for e in history.events if e.on == closed)
         lines.append("  " + w["h_closed"].format(on=closed, kind=w.get(f"ev_{kind}", kind)))
     if history.person:
-        text = ", ".join(f"{k} {v}" for k, v in history.person.items())
+        text = ", ".join(f"{w.get(k, k)} {v}" for k, v in history.person.items())
         lines.append("  " + w["h_person"].format(text=text))
     lines += ["", w["h_assessments"]]
     for entry in history.assessments:

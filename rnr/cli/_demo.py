@@ -4,8 +4,10 @@ The examples live in ``instruments/<id>/examples/*.json`` (packed in the
 wheel, so the demo works from any folder). None of them is a real person.
 The examples that carry a ``legal`` section are then decided under the
 shipped policy of their regime that reads their instrument, and the demo
-ends by writing the PII draft (HTML, marked BORRADOR / DRAFT) of one of them,
-an adult case when there is one, to ``<temp dir>/rnr-demo/<case_id>.html``.
+writes the PII draft (HTML, marked BORRADOR / DRAFT) of one of them, an
+adult case when there is one, to ``<temp dir>/rnr-demo/<case_id>.html``.
+It ends with a small simulated cohort written to a case store
+(``<temp dir>/rnr-demo/demo.sqlite3``) and one person's history and change.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from typing import TextIO
 from rnr.cases import Case, read_cases, score_case
 from rnr.cli._common import CaseError, add_common, library_for, write_lines
 from rnr.cli._decide import Decided, decide_case
+from rnr.cli._demo_history import history_demo
 from rnr.cli._output import scale_summary, words, yes_no
 from rnr.cli._plan import file_name, plan_for
 from rnr.cli._policy_words import pwords
 from rnr.cli._report import fit_words, level_name
 from rnr.errors import CaseFileError, RnrError, UnknownPolicyError
+from rnr.history import Definitions
 from rnr.labels import load_labels
 from rnr.library import Library, data_dir
 from rnr.plan.render import render_plan
@@ -173,6 +177,9 @@ def run_demo(library: Library, lang: str, out: TextIO) -> int:
         done = (adults or decided)[0]
         path = plan_draft(done, library, lang, Path(tempfile.gettempdir()) / "rnr-demo")
         write_lines(out, ["", PLAN_WRITTEN[lang].format(case_id=done.case.case_id, path=path)])
+    shipped = Definitions.shipped()
+    defs = Definitions(library, shipped.policies, shipped.catalogue, shipped.rules)
+    history_demo(Path(tempfile.gettempdir()) / "rnr-demo", defs, lang, out)
     return 0
 
 

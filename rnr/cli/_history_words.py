@@ -33,6 +33,8 @@ HISTORY_WORDS: Mapping[str, Mapping[str, str]] = {
         "h_open": "estado: abierto",
         "h_closed": "estado: cerrado el {on} ({kind})",
         "h_person": "persona: {text}",
+        "birth_date": "nacimiento",
+        "sex": "sexo",
         "h_assessments": "Evaluaciones",
         "h_assessment": "  {on}  {ref}  {scale} {raw} · {level}  (registro {record}; evaluó {by})",
         "h_corrected": "      corrige: registro(s) {ids}",
@@ -116,6 +118,8 @@ HISTORY_WORDS: Mapping[str, Mapping[str, str]] = {
         "h_open": "status: open",
         "h_closed": "status: closed on {on} ({kind})",
         "h_person": "person: {text}",
+        "birth_date": "born",
+        "sex": "sex",
         "h_assessments": "Assessments",
         "h_assessment": (
             "  {on}  {ref}  {scale} {raw} · {level}  (record {record}; assessed by {by})"

@@ -18,6 +18,16 @@ True
 """
 
 from rnr.simulate.engine import simulate
+from rnr.simulate.figures import estimated_reliability
+from rnr.simulate.load import store_cohort
 from rnr.simulate.model import Cohort, Event, Person, Review
 
-__all__ = ["Cohort", "Event", "Person", "Review", "simulate"]
+__all__ = [
+    "Cohort",
+    "Event",
+    "Person",
+    "Review",
+    "estimated_reliability",
+    "simulate",
+    "store_cohort",
+]

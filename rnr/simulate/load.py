@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from rnr.cases import parse_case, score_case
-from rnr.errors import InvalidArgumentError
+from rnr.errors import HistoryError, InvalidArgumentError
 from rnr.history.definitions import Definitions
 from rnr.history.shapes import (
     assessment_record,
@@ -76,6 +76,8 @@ def store_cohort(
 
     Raises:
         InvalidArgumentError: ``people_per_block`` is not a positive integer.
+        HistoryError: a case id of the cohort is already in the store (the
+            blocks written before it stay written).
         RnrError: a person's history does not score, decide or draft (a bug
             in the simulation); the block being written is rolled back.
     """
@@ -88,6 +90,9 @@ def store_cohort(
     for start in range(0, len(people), people_per_block):
         with store.write(by=by) as tx:
             for person in people[start : start + people_per_block]:
+                if next(tx.records(case_id=person.case_id), None) is not None:
+                    msg = f"already in {store.name}; simulate into a new store"
+                    raise HistoryError(msg, case_id=person.case_id, field="case_id")
                 _Writer(tx, person, defs).write()
     return len(people)
 

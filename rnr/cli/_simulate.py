@@ -1,0 +1,116 @@
+"""``rnr simulate``: a synthetic cohort (no real person), into a store or as JSON Lines."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import TextIO
+
+from rnr.cli._common import UsageError, add_common, write_lines
+from rnr.cli._db import definitions, open_db
+from rnr.cli._history_words import hwords
+from rnr.cli._policy_lib import iso_date
+from rnr.simulate import simulate, store_cohort
+from rnr.store import MemoryStore, export_jsonl
+
+__all__ = ["add_parser", "run"]
+
+#: The first simulated day when --start is not given (after the shipped policies came in force).
+START = dt.date(2024, 2, 1)
+
+HELP = """\
+Simulate people entering the community programmes (adults on LV or LVI with
+the LS/CMI, young people on LAS, LAE or LAEIP with the YLS/CMI), their
+reassessments, plan reviews, events and outcomes, and write the cohort as a
+case store would hold it: into the store --db PATH, or as a store export in
+JSON Lines (--jsonl FILE, or - for standard output, the default) that
+`rnr store import` loads. No real person: for demos, tests and benchmarks
+only (docs/simulation.md).
+"""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected a whole number >= 1")
+    return value
+
+
+def _years(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 20:
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected years above 0 and up to 20")
+    return value
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``rnr simulate``."""
+    parser = commands.add_parser(
+        "simulate",
+        help="a synthetic cohort (no real person) into a store or as JSON Lines",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--people", type=_positive, required=True, metavar="N")
+    parser.add_argument("--years", type=_years, required=True, metavar="Y")
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="default: 0")
+    parser.add_argument("--start", type=iso_date, metavar="DATE", help="first day (YYYY-MM-DD)")
+    parser.add_argument(
+        "--juvenile-share", type=float, default=0.35, metavar="F", help="default: 0.35"
+    )
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--db", type=Path, metavar="PATH", help="write into this store")
+    target.add_argument(
+        "--jsonl", default="-", metavar="FILE", help="write a store export here (default: -)"
+    )
+    add_common(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Simulate and write the cohort."""
+    defs = definitions(args)
+    cohort = simulate(
+        args.people,
+        args.years,
+        seed=args.seed,
+        start=args.start or START,
+        juvenile_share=args.juvenile_share,
+        library=defs.library,
+    )
+    if args.db is not None:
+        with open_db(args) as store:
+            store_cohort(store, cohort, defs=defs)
+            target = store.name
+    else:
+        memory = MemoryStore(name="<simulation>")
+        store_cohort(memory, cohort, defs=defs)
+        if args.jsonl == "-":
+            export_jsonl(memory, out)
+            return 0
+        path = Path(args.jsonl)
+        if path.is_dir():
+            raise UsageError(f"--jsonl {path}: a folder, expected a file")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as fh:
+            export_jsonl(memory, fh)
+        target = str(path)
+    summary = cohort.summary()
+    w = hwords(args.lang)
+    line = w["simulated"].format(
+        seed=cohort.seed,
+        people=summary["people"],
+        assessments=summary["assessments"],
+        events=sum(summary["events"].values()),
+        years=cohort.years,
+        start=cohort.start,
+    )
+    write_lines(out, [line, "  " + w["simulated_to"].format(target=target)])
+    return 0
