@@ -1,0 +1,162 @@
+"""Case-history speed: storing a simulated cohort, then change and schedules for all of it.
+
+Run from a checkout (or anywhere rnr is installed)::
+
+    python benchmarks/bench_history.py                   # 100,000 people, 2 years
+    python benchmarks/bench_history.py --people 5000 --json figures.json
+
+A cohort is simulated (:func:`rnr.simulate.simulate`, about four
+assessments per person over two years), then, each timed once:
+
+1. **store**: :func:`rnr.simulate.store_cohort` into a new SQLite store: every
+   assessment scored, decided and drafted (to map plan progress onto
+   objectives), every record hashed and chained into the audit log;
+   baseline (a): ``executemany`` of the same number of rows of the same
+   JSON text into a bare SQLite table in one transaction, no hashing, no
+   audit, no checks: the floor of writing these bytes;
+2. **summarize**: :func:`rnr.history.cohort.summarize`: every assessment
+   rescored from its raw answers (batch, per instrument version), the last
+   change of every case (deltas, transitions, reliable change index with
+   figures estimated from the cohort), the next reassessment of every open
+   case (interval and event triggers); baseline (b): iterating over every
+   record of the store (reading and hash-checking rows) without computing
+   anything;
+3. **single**: the same summary one case at a time from replayed histories
+   (:func:`rnr.history.read_history` + :func:`~rnr.history.cohort.summarize_case`)
+   on a sample, per case, to set the bulk path against;
+4. **verify**: :meth:`SQLiteStore.verify` of the whole store.
+
+The bulk summary is checked equal to the single path on the sample before
+any figure is printed. Nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rnr.history import Definitions, read_history
+from rnr.history.cohort import summarize, summarize_case
+from rnr.simulate import estimated_reliability, simulate, store_cohort
+from rnr.store import SQLiteStore
+from rnr.store.records import canonical
+
+
+def clock(work: Any) -> tuple[float, Any]:
+    """Seconds taken by ``work()``, and its value."""
+    start = time.perf_counter()
+    value = work()
+    return time.perf_counter() - start, value
+
+
+def bare_insert(path: Path, rows: list[tuple[int, str]]) -> None:
+    """Baseline (a): the same number of rows of the same JSON, no hashing, no audit."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, data TEXT)")
+    with conn:
+        conn.executemany("INSERT INTO t VALUES (?, ?)", rows)
+    conn.close()
+
+
+def main() -> None:
+    """Run the benchmark and print (or save) the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--years", type=float, default=2.0)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--sample", type=int, default=500, help="cases for the single path")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    defs = Definitions.shipped()
+    figures: dict[str, Any] = {"people": args.people, "years": args.years, "seed": args.seed}
+    folder = Path(tempfile.mkdtemp(prefix="rnr-bench-"))
+
+    seconds, cohort = clock(lambda: simulate(args.people, args.years, seed=args.seed))
+    summary = cohort.summary()
+    figures |= {
+        "simulate_s": seconds,
+        "assessments": summary["assessments"],
+        "per_person": summary["assessments"] / args.people,
+        "reviews": summary["reviews"],
+        "events": sum(summary["events"].values()),
+    }
+    print(
+        f"simulated {args.people:,} people, {summary['assessments']:,} assessments: {seconds:.1f} s"
+    )
+
+    store = SQLiteStore(folder / "bench.sqlite3")
+    seconds, _ = clock(lambda: store_cohort(store, cohort, defs=defs, people_per_block=1000))
+    rows = [(r.id, canonical(dict(r.data))) for r in store.records()]
+    figures |= {"store_s": seconds, "records": len(rows)}
+    bare, _ = clock(lambda: bare_insert(folder / "bare.sqlite3", rows))
+    figures["bare_insert_s"] = bare
+    print(f"stored {len(rows):,} records in {seconds:.1f} s; bare insert {bare:.2f} s")
+
+    end = cohort.end
+    as_of = end - dt.timedelta(days=30)
+    scale = {p.instrument for p in cohort.people}
+    reliability = {
+        defs.library.get(i).primary_scale: estimated_reliability(cohort, i) for i in sorted(scale)
+    }
+    read_s, count = clock(lambda: sum(1 for _ in store.records()))
+    bulk_s, bulk = clock(lambda: summarize(store, as_of=as_of, defs=defs, reliability=reliability))
+    figures |= {"read_all_s": read_s, "summarize_s": bulk_s, "summaries": len(bulk)}
+    print(f"read {count:,} records: {read_s:.1f} s; summarized {len(bulk):,} cases: {bulk_s:.1f} s")
+
+    sample = store.case_ids()[: args.sample]
+    wanted = {s.case_id: s for s in bulk}
+
+    def single() -> list[Any]:
+        return [
+            summarize_case(
+                read_history(store, case_id, defs=defs),
+                as_of=as_of,
+                defs=defs,
+                reliability=reliability,
+            )
+            for case_id in sample
+        ]
+
+    single_s, singles = clock(single)
+    assert all(s is None or s == wanted[s.case_id] for s in singles), "bulk != single"
+    figures |= {"single_sample": len(sample), "single_s": single_s}
+    print(f"single path: {len(sample)} cases in {single_s:.1f} s (checked equal to bulk)")
+
+    verify_s, result = clock(store.verify)
+    assert result.ok
+    figures |= {
+        "verify_s": verify_s,
+        "db_bytes": (folder / "bench.sqlite3").stat().st_size,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(f"verified in {verify_s:.1f} s; store {figures['db_bytes'] / 2**20:.0f} MiB")
+    store.close()
+
+    per_case_bulk = bulk_s / max(len(bulk), 1)
+    per_case_single = single_s / max(len(sample), 1)
+    figures |= {
+        "store_vs_bare": figures["store_s"] / bare,
+        "summarize_vs_read": bulk_s / read_s,
+        "single_vs_bulk_per_case": per_case_single / per_case_bulk,
+        "people_per_s_store": args.people / figures["store_s"],
+        "cases_per_s_summarize": len(bulk) / bulk_s,
+    }
+    print(
+        json.dumps(
+            {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}, indent=1
+        )
+    )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
