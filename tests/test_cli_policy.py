@@ -601,7 +601,7 @@ def test_case_sections_parse() -> None:
 def test_demo_shows_decisions(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str
 ) -> None:
-    """From any folder: the examples with a legal section are decided; the trace hint stays last."""
+    """From any folder: the examples with a legal section are decided; the hints follow them."""
     monkeypatch.chdir(tmp_path)
     status, out, err = run(capsys, "demo", "--lang", lang)
     assert (0, "") == (status, err)
@@ -612,9 +612,10 @@ def test_demo_shows_decisions(
     warning = {"es": "contraria al principio de riesgo", "en": "against the risk principle"}[lang]
     assert warning in decisions  # the warning's sentence, not its code
     lines = out.rstrip().splitlines()
-    assert f"rnr decide --policy {ADULT} {ADULT_CASE}" in lines[-4]
-    assert "rnr score --instrument " in lines[-3]
-    assert "rnr-demo" in lines[-1]  # then where the plan draft was written
+    hint = next(n for n, line in enumerate(lines) if f"rnr decide --policy {ADULT} " in line)
+    assert lines[hint].endswith(str(ADULT_CASE))
+    assert "rnr score --instrument " in lines[hint + 1]
+    assert "rnr-demo" in lines[hint + 3]  # then where the plan draft was written
 
 
 # -- the installed script -------------------------------------------------------------

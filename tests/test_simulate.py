@@ -507,8 +507,9 @@ class TestCohort:
         assert [] == missing
 
     def test_public_names(self) -> None:
-        """rnr.simulate exports exactly simulate and its value types."""
-        assert ["Cohort", "Event", "Person", "Review", "simulate"] == sorted(simulation.__all__)
+        """rnr.simulate exports simulate, its value types, the loader and the figures."""
+        expected = ["Cohort", "Event", "Person", "Review", "estimated_reliability", "simulate"]
+        assert [*expected, "store_cohort"] == sorted(simulation.__all__)
 
 
 @settings(max_examples=25, deadline=None)
