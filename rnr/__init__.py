@@ -14,6 +14,7 @@ scoring, the command line and a result read back from JSON.
 
 from rnr.batch import BatchResult, CompiledInstrument, compile_instrument, score_batch
 from rnr.cases import Case, parse_case, read_cases, score_case
+from rnr.change import Change, compare, compare_history
 from rnr.conditions import AllOf, AnyOf, Atom
 from rnr.errors import (
     CaseFileError,
@@ -57,6 +58,7 @@ __all__ = [
     "Bounds",
     "Case",
     "CaseFileError",
+    "Change",
     "CompiledInstrument",
     "DecisionInputError",
     "DefinitionError",
@@ -87,6 +89,8 @@ __all__ = [
     "UnknownPolicyError",
     "__version__",
     "age_in_years",
+    "compare",
+    "compare_history",
     "compile_instrument",
     "data_dir",
     "default_library",

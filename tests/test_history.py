@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from rnr.history import (
     review_plan,
 )
 from rnr.overrides import Override
-from rnr.store import MemoryStore, Record, Store
+from rnr.store import MemoryStore, Record, SQLiteStore, Store
 from rnr.testing import responses
 
 DATA = Path(__file__).parent / "data" / "plans" / "cases"
@@ -456,3 +458,24 @@ HistoryMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 TestHistoryMachine = HistoryMachine.TestCase
+
+
+class SQLiteHistoryMachine(HistoryMachine):
+    """The same sequences on an SQLite store file."""
+
+    def make_store(self) -> Store:
+        self.folder = Path(tempfile.mkdtemp(prefix="rnr-machine-"))
+        return SQLiteStore(self.folder / "rnr.sqlite3")
+
+    def teardown(self) -> None:
+        self.store.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+SQLiteHistoryMachine.TestCase.settings = settings(
+    max_examples=8,
+    stateful_step_count=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+TestSQLiteHistoryMachine = SQLiteHistoryMachine.TestCase
