@@ -159,6 +159,21 @@ class TestWriting:
         assert 5 == len(list(store.records()))
         assert store.verify().ok
 
+    def test_a_correction_that_changes_the_needs_corrects_the_plan_draft(
+        self, store: Store
+    ) -> None:
+        """Answers corrected away from a need redraft the plan; its draft record is corrected."""
+        doc = adult_document()
+        first = open_case(store, case(doc), by="d")
+        assert "alcohol_drug" in {o.domain for o in first.plan.objectives}  # type: ignore[union-attr]
+        drugs = ("drug_problem_past", "drug_problem_current", "substance_legal_consequences")
+        fixed = later(doc, 0, **dict.fromkeys(drugs, False), substance_family_consequences=False)
+        history = correct_assessment(store, 2, case(fixed), by="supervisor")
+        assert "alcohol_drug" not in {o.domain for o in history.plan.objectives}  # type: ignore[union-attr]
+        kinds = [(r.kind, r.record.corrects) for r in store.records()]
+        assert [("assessment", 2), ("plan", 4)] == kinds[-2:]
+        assert history == read_history(store, doc["case_id"], defs=DEFS)
+
 
 class TestRefusals:
     """Every refused operation names what is wrong and writes nothing."""

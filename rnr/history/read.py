@@ -96,9 +96,16 @@ def read_history(store: Store, case_id: str, *, defs: Definitions | None = None)
     return replay(rows, defs=defs or Definitions.shipped(), source=store.name)
 
 
-def replay(rows: Sequence[Stored], *, defs: Definitions, source: str) -> CaseHistory:
-    """Rebuild a case history from its records (all of one case, in id order)."""
-    return _Replay(Corrections.of(rows, source=source), defs, source).history(rows)
+def replay(
+    rows: Sequence[Stored], *, defs: Definitions, source: str, drafted: bool = True
+) -> CaseHistory:
+    """Rebuild a case history from its records (all of one case, in id order).
+
+    ``drafted=False`` skips the check that each plan drafts again with the
+    objectives its record lists (used while correcting an assessment, to
+    find the drafts whose lists must be corrected too).
+    """
+    return _Replay(Corrections.of(rows, source=source), defs, source, drafted).history(rows)
 
 
 def _without(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
@@ -112,6 +119,7 @@ class _Replay:
     fixes: Corrections
     defs: Definitions
     source: str
+    drafted: bool = True
 
     def history(self, rows: Sequence[Stored]) -> CaseHistory:
         cases = self.fixes.in_force("case")
@@ -265,6 +273,14 @@ class _Replay:
                 dated=row.on,
             ),
         )
+        stored = row.data.get("objectives")
+        drafted = [[o.id, o.domain] for o in plan.objectives]
+        if self.drafted and stored is not None and [list(o) for o in stored] != drafted:
+            msg = (
+                f"record {row.id}: the plan drafts again with objectives"
+                f" {[o[0] for o in drafted]}, but was stored with {[o[0] for o in stored]}"
+            )
+            raise StoreIntegrityError(msg, path=self.source, record=row.id)
         if previous is not None:
             kept = {o.id: o.history for o in (*previous.objectives, *previous.supports)}
             plan = attrs.evolve(

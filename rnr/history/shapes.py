@@ -10,8 +10,9 @@ kind           data
 ``override``   ``assessment`` (its first record id) and the override fields
 ``decision``   ``assessment``, ``override`` (id or null), ``policy``
                (id@version), ``policy_sha256``, ``legal``
-``plan``       ``version``, ``kind``; a draft adds ``decision`` and
-               ``basis_sha256`` (catalogue and rules); a review adds
+``plan``       ``version``, ``kind``; a draft adds ``decision``,
+               ``basis_sha256`` (catalogue and rules) and ``objectives``
+               ([id, domain] as drafted, checked on read); a review adds
                ``changes`` {objective: [status, note]}
 ``event``      ``kind``, ``note`` and the kind's own fields
 =============  ============================================================
@@ -31,7 +32,7 @@ from rnr.errors import HistoryError
 from rnr.instrument import Instrument
 from rnr.legal import LegalContext
 from rnr.overrides import Override
-from rnr.plan.model import Status
+from rnr.plan.model import PlanDraft, Status
 from rnr.policy import Policy
 from rnr.store.records import EVENT_KINDS, Record
 
@@ -141,13 +142,21 @@ def decision_record(
     return Record("decision", case_id, day, data)
 
 
-def draft_record(case_id: str, day: dt.date, *, version: int, decision: int, basis: str) -> Record:
-    """A plan version drafted from a decision (redrafted on read)."""
+def draft_record(
+    case_id: str, day: dt.date, *, version: int, decision: int, basis: str, plan: PlanDraft
+) -> Record:
+    """A plan version drafted from a decision (redrafted on read).
+
+    ``objectives`` lists the draft's objectives (id and domain) as drafted:
+    reading the history drafts again and checks that it gets the same ones,
+    and bulk readers use the list without drafting.
+    """
     data = {
         "version": version,
         "kind": "initial" if version == 1 else "review",
         "decision": decision,
         "basis_sha256": basis,
+        "objectives": [[o.id, o.domain] for o in plan.objectives],
     }
     return Record("plan", case_id, day, data)
 

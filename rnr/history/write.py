@@ -32,12 +32,12 @@ from rnr.history.shapes import (
 )
 from rnr.legal import LegalContext
 from rnr.overrides import Override
-from rnr.plan import draft_plan, review
+from rnr.plan import PlanDraft, draft_plan, review
 from rnr.plan.model import Status
 from rnr.policy import Policy, decide
 from rnr.result import ScoreResult
 from rnr.store.protocol import Store, Transaction
-from rnr.store.records import CLOSING_EVENTS, Stored
+from rnr.store.records import CLOSING_EVENTS, Record, Stored
 
 __all__ = [
     "add_override",
@@ -160,10 +160,10 @@ def _derive(
     policy: Policy,
     defs: Definitions,
     override: Override | None,
-) -> None:
+) -> PlanDraft:
     """Decide and draft once before writing, so a failure writes nothing."""
     decision = decide(result, legal, policy, override=override, case_id=case.case_id, nearest=False)
-    draft_plan(
+    return draft_plan(
         result,
         decision,
         responsivity=case.responsivity,
@@ -182,6 +182,7 @@ def _assessment_records(
     defs: Definitions,
     assessor: str,
     plan_version: int,
+    plan: PlanDraft,
 ) -> None:
     """Append an assessment, its override, its decision and its plan draft."""
     instrument = defs.library.get(str(result.instrument))
@@ -199,6 +200,7 @@ def _assessment_records(
         policy=policy,
         defs=defs,
         plan_version=plan_version,
+        plan=plan,
     )
 
 
@@ -213,6 +215,7 @@ def _decision_and_plan(
     policy: Policy,
     defs: Definitions,
     plan_version: int,
+    plan: PlanDraft,
 ) -> None:
     decided = tx.append(
         decision_record(
@@ -220,7 +223,14 @@ def _decision_and_plan(
         )
     )
     tx.append(
-        draft_record(case_id, day, version=plan_version, decision=decided.id, basis=defs.plan_basis)
+        draft_record(
+            case_id,
+            day,
+            version=plan_version,
+            decision=decided.id,
+            basis=defs.plan_basis,
+            plan=plan,
+        )
     )
 
 
@@ -256,7 +266,9 @@ def open_case(
     legal = _legal_of(case, None)
     result = _score(case, defs)
     chosen = defs.policy_for(legal.regime, result.instrument.id, policy, on=case.assessed_on)
-    _derive(case, result=result, legal=legal, policy=chosen, defs=defs, override=case.override)
+    plan = _derive(
+        case, result=result, legal=legal, policy=chosen, defs=defs, override=case.override
+    )
     with store.write(by=by) as tx:
         if _State.read(tx, case.case_id).exists:
             msg = f"already in {store.name}; expected a new case id (use rnr case reassess)"
@@ -272,6 +284,7 @@ def open_case(
             defs=defs,
             assessor=assessor or by,
             plan_version=1,
+            plan=plan,
         )
         return _replayed(tx, case.case_id, defs, store)
 
@@ -307,7 +320,9 @@ def reassess(
     chosen = defs.policy_for(
         before.regime, result.instrument.id, before.policy, on=case.assessed_on
     )
-    _derive(case, result=result, legal=legal, policy=chosen, defs=defs, override=case.override)
+    plan = _derive(
+        case, result=result, legal=legal, policy=chosen, defs=defs, override=case.override
+    )
     with store.write(by=by) as tx:
         state = _State.read(tx, case_id)
         state.require(case_id, store.name)
@@ -322,6 +337,7 @@ def reassess(
             defs=defs,
             assessor=assessor or by,
             plan_version=state.next_plan_version,
+            plan=plan,
         )
         return _replayed(tx, case_id, defs, store)
 
@@ -352,7 +368,7 @@ def add_override(
     decision = decide(
         latest.result, before.legal, chosen, override=override, case_id=case_id, nearest=False
     )
-    draft_plan(
+    plan = draft_plan(
         latest.result,
         decision,
         responsivity=latest.responsivity,
@@ -378,6 +394,7 @@ def add_override(
             policy=chosen,
             defs=defs,
             plan_version=state.next_plan_version,
+            plan=plan,
         )
         return _replayed(tx, case_id, defs, store)
 
@@ -468,8 +485,9 @@ def correct_assessment(
     """Correct a stored assessment: a new record that replaces it everywhere it is used.
 
     The decision and plan drafted from the assessment are recomputed from the
-    corrected answers when the history is read; the original stays in the
-    store and in the audit log.
+    corrected answers when the history is read (a plan draft whose objectives
+    change is corrected too); the original stays in the store and in the
+    audit log.
 
     Raises:
         HistoryError: the record is not an assessment in force of the case,
@@ -494,7 +512,25 @@ def correct_assessment(
             raise HistoryError(msg, case_id=case.case_id, field="assessed_on")
         assessor = assessor or by
         tx.append(assessment_record(case, instrument, assessor=assessor, corrects=record_id))
+        _redraft(tx, case.case_id, defs, store)
         return _replayed(tx, case.case_id, defs, store)
+
+
+def _redraft(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None:
+    """Correct the plan drafts whose objectives change with a corrected assessment."""
+    rows = list(tx.records(case_id=case_id))
+    try:
+        history = replay(rows, defs=defs, source=store.name, drafted=False)
+    except StoreIntegrityError as exc:
+        msg = f"refused, the history would no longer replay: {exc}"
+        raise HistoryError(msg, case_id=case_id, field="record") from exc
+    fixes = Corrections.of(rows, source=store.name)
+    for entry in history.plans:
+        row = fixes.latest[entry.id]
+        drafted = [[o.id, o.domain] for o in entry.plan.objectives]
+        if "decision" in row.data and row.data.get("objectives") != drafted:
+            data = {**row.data, "objectives": drafted}
+            tx.append(Record("plan", case_id, row.on, data, corrects=row.id))
 
 
 def _require_in_force(state: _State, record_id: int, kind: str, case_id: str) -> None:

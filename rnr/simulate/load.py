@@ -166,6 +166,7 @@ class _Writer:
                 version=self.version,
                 decision=decided.id,
                 basis=self.defs.plan_basis,
+                plan=draft,
             )
         )
         self.plan = draft
