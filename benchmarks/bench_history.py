@@ -43,7 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from rnr.history import Definitions, read_history
-from rnr.history.cohort import summarize, summarize_case
+from rnr.history.cohort import summarize
+from rnr.history.summary import summarize_case
 from rnr.simulate import estimated_reliability, simulate, store_cohort
 from rnr.store import SQLiteStore
 from rnr.store.records import canonical

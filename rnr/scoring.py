@@ -32,7 +32,14 @@ from rnr.result import (
     TermScore,
 )
 
-__all__ = ["age_in_years", "check_norm_group", "normalize_responses", "score", "sum_bounds"]
+__all__ = [
+    "age_in_years",
+    "check_norm_group",
+    "is_criminogenic",
+    "normalize_responses",
+    "score",
+    "sum_bounds",
+]
 
 Answers = Mapping[str, Value | None]
 
@@ -313,7 +320,7 @@ def build_result(
             total=total,
             max=domain.range[1],
             need=need,
-            criminogenic=_criminogenic(instrument, domain.factor, need, total),
+            criminogenic=is_criminogenic(instrument, domain.factor, need, total),
             omitted=missing,
             bounds=bounds,
         )
@@ -334,7 +341,12 @@ def build_result(
     )
 
 
-def _criminogenic(instrument: Instrument, factor: str, need: str | None, total: int) -> bool:
+def is_criminogenic(instrument: Instrument, factor: str, need: str | None, total: int) -> bool:
+    """Whether a domain with this factor, need level and total is a criminogenic need.
+
+    Dynamic domains only: from the instrument's ``criminogenic_from`` need
+    level, or any points when it sets none.
+    """
     if factor != "dynamic":
         return False
     if need is None or instrument.criminogenic_from is None:

@@ -26,7 +26,8 @@ from rnr.history import (
     reassess,
     record_event,
 )
-from rnr.history.cohort import summarize, summarize_case
+from rnr.history.cohort import summarize
+from rnr.history.summary import summarize_case
 from rnr.instrument import Reliability
 from rnr.overrides import Override
 from rnr.simulate import simulate

@@ -1,23 +1,26 @@
-"""A summary of every case in a store, computed in bulk: scores, last change, next due.
+"""A summary of every case in a store, computed in bulk.
 
 Reading a history replays every decision and plan one case at a time
 (milliseconds per case). For a whole caseload, :func:`summarize` reads the
-store once, scores every assessment of an instrument version with
-:func:`rnr.score_batch`, measures the last change of each case with the
-vectorized reliable change index and works out the next reassessment from
-each case's latest decision record; what it cannot do in bulk (an instrument
-with age items, a provisional pair, a change across versions, a policy whose
+store once and builds the :class:`~rnr.history.summary.CaseSummary` of every
+case: it scores every assessment of an instrument version with
+:func:`rnr.score_batch` (totals, levels, domain totals, needs), measures the
+last change of each case with the vectorized reliable change index, works
+out the next reassessment from each case's latest decision record, and
+follows each plan from the objectives its draft records list and the
+statuses its reviews set. What it cannot do in bulk (an instrument with age
+items, a provisional pair, a change across versions, a policy whose
 reassessment table reads more than the risk level and the legal context) it
-does case by case with the same functions. :func:`summarize_case` gives the
-same summary from one replayed history; the two agree exactly (a property
-test says so).
+does case by case with the same functions. :func:`rnr.history.summary.summarize_case`
+gives the same summary from one replayed history; the two agree exactly (a
+property test says so).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -25,143 +28,26 @@ import numpy as np
 
 from rnr.batch import score_batch
 from rnr.cases import Case, norm_group_for, parse_case, score_case
-from rnr.change import CATEGORIES, Category, Transition, compare, reliable_change
+from rnr.change import CATEGORIES, Transition, compare, reliable_change
 from rnr.errors import StoreIntegrityError
 from rnr.history.definitions import Definitions
-from rnr.history.model import CaseHistory
-from rnr.history.progress import case_change
 from rnr.history.read import Corrections, replay
 from rnr.history.schedule import Due, next_due
+from rnr.history.summary import CaseSummary, EventSummary, PlanSummary, StepSummary, closing_of
 from rnr.instrument import Instrument, Reliability
 from rnr.legal import LegalContext, parse_legal
+from rnr.plan.model import Status
 from rnr.policy import Policy, Trigger, reassessment_trigger
-from rnr.policy.engine import next_reassessment
+from rnr.policy.engine import attainment_threshold, next_reassessment
 from rnr.result import ScoreResult
+from rnr.scoring import is_criminogenic
 from rnr.store.protocol import Store
-from rnr.store.records import CLOSING_EVENTS, Stored
+from rnr.store.records import Stored
 
-__all__ = ["CaseSummary", "StepSummary", "summarize", "summarize_case"]
+__all__ = ["summarize"]
 
 #: Marks a next reassessment the bulk path leaves to a replay of the case.
 _ALONE = Due("", dt.date.min, "interval", "", "", dt.date.min, "")
-
-
-@attrs.frozen
-class StepSummary:
-    """The last change of a case's primary scale."""
-
-    previous_on: dt.date
-    current_on: dt.date
-    previous: int
-    current: int
-    delta: int
-    previous_level: str | None
-    current_level: str | None
-    transition: Transition | None
-    rci: float | None
-    reliable: Category
-
-
-@attrs.frozen
-class CaseSummary:
-    """One case on one date: its scores, its last change and its next reassessment."""
-
-    case_id: str
-    regime: str
-    sanction: str | None
-    opened_on: dt.date
-    closed_on: dt.date | None
-    closed_by: str | None
-    instrument: str
-    assessed_on: tuple[dt.date, ...]
-    totals: tuple[int, ...]
-    levels: tuple[str | None, ...]
-    risk_level: str | None
-    last_change: StepSummary | None
-    next_due: Due | None
-    events: tuple[tuple[str, dt.date], ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        step = self.last_change
-        return {
-            "case_id": self.case_id,
-            "regime": self.regime,
-            "sanction": self.sanction,
-            "opened_on": self.opened_on.isoformat(),
-            "closed_on": self.closed_on.isoformat() if self.closed_on else None,
-            "closed_by": self.closed_by,
-            "instrument": self.instrument,
-            "assessed_on": [d.isoformat() for d in self.assessed_on],
-            "totals": list(self.totals),
-            "levels": list(self.levels),
-            "risk_level": self.risk_level,
-            "last_change": None
-            if step is None
-            else {
-                **attrs.asdict(step),
-                "previous_on": step.previous_on.isoformat(),
-                "current_on": step.current_on.isoformat(),
-            },
-            "next_due": self.next_due.to_dict() if self.next_due else None,
-            "events": [[k, d.isoformat()] for k, d in self.events],
-        }
-
-
-def _closing(events: Iterable[tuple[str, dt.date]]) -> tuple[dt.date, str] | None:
-    found = sorted((on, kind) for kind, on in events if kind in CLOSING_EVENTS)
-    return found[0] if found else None
-
-
-def summarize_case(
-    history: CaseHistory,
-    *,
-    as_of: dt.date,
-    defs: Definitions | None = None,
-    reliability: Mapping[str, Reliability] | None = None,
-) -> CaseSummary | None:
-    """The summary of one replayed history on ``as_of`` (``None`` before its first assessment)."""
-    defs = defs or Definitions.shipped()
-    assessments = [a for a in history.assessments if a.on <= as_of]
-    if not assessments:
-        return None
-    events = tuple((e.kind, e.on) for e in history.events if e.on <= as_of)
-    closing = _closing(events)
-    decisions = [d for d in history.decisions if d.on <= as_of]
-    step = None
-    if len(assessments) >= 2:
-        report = case_change(history, defs=defs, as_of=as_of, reliability=reliability)
-        assert report.history is not None
-        primary = report.history.steps[-1].primary
-        step = StepSummary(
-            report.history.steps[-1].previous_on,
-            report.history.steps[-1].current_on,
-            primary.previous,
-            primary.current,
-            primary.delta,
-            primary.previous_level,
-            primary.current_level,
-            primary.transition,
-            primary.rci,
-            primary.reliable,
-        )
-    results = [a.result for a in assessments]
-    return CaseSummary(
-        case_id=history.case_id,
-        regime=history.regime,
-        sanction=decisions[-1].decision.sanction if decisions else None,
-        opened_on=history.opened_on,
-        closed_on=closing[0] if closing else None,
-        closed_by=closing[1] if closing else None,
-        instrument=str(results[-1].instrument),
-        assessed_on=tuple(a.on for a in assessments),
-        totals=tuple(r.scales[r.primary_scale].raw for r in results),
-        levels=tuple(r.risk_level for r in results),
-        risk_level=decisions[-1].decision.risk_level if decisions else None,
-        last_change=step,
-        next_due=next_due(history, defs=defs, as_of=as_of),
-        events=events,
-    )
 
 
 @attrs.frozen
@@ -175,6 +61,9 @@ class _Assessed:
     total: int = 0
     level: str | None = None
     provisional: bool = False
+    dynamic: int = 0
+    needs: Mapping[str, str | None] = attrs.field(factory=dict)
+    criminogenic: frozenset[str] = frozenset()
 
 
 def summarize(
@@ -254,6 +143,9 @@ def _score_group(
                     total=primary.raw,
                     level=primary.level,
                     provisional=result.provisional,
+                    dynamic=sum(d.total for d in result.domains.values() if d.factor == "dynamic"),
+                    needs={d.id: d.need for d in result.domains.values()},
+                    criminogenic=frozenset(result.criminogenic_needs),
                 )
             )
         return out
@@ -269,10 +161,29 @@ def _score_group(
     totals = batch.raw(scale).tolist()
     levels = batch.level(scale).tolist() if instrument.scales[scale].levels else [None] * len(items)
     flags = batch.provisional.tolist()
-    return [
-        attrs.evolve(item, total=int(t), level=lv, provisional=bool(p))
-        for item, t, lv, p in zip(items, totals, levels, flags, strict=True)
-    ]
+    domains = instrument.domains
+    points = [batch.domain_total(d.id).tolist() for d in domains]
+    needs = [batch.need(d.id).tolist() for d in domains]
+    dynamic = [n for n, d in enumerate(domains) if d.factor == "dynamic"]
+    out = []
+    for row, item in enumerate(items):
+        need = {d.id: needs[n][row] for n, d in enumerate(domains)}
+        out.append(
+            attrs.evolve(
+                item,
+                total=int(totals[row]),
+                level=levels[row],
+                provisional=bool(flags[row]),
+                dynamic=sum(int(points[n][row]) for n in dynamic),
+                needs=need,
+                criminogenic=frozenset(
+                    d.id
+                    for n, d in enumerate(domains)
+                    if is_criminogenic(instrument, d.factor, need[d.id], int(points[n][row]))
+                ),
+            )
+        )
+    return out
 
 
 def _summary(
@@ -287,7 +198,7 @@ def _summary(
 ) -> CaseSummary:
     case_row = fixes.in_force("case")[0][1]
     events = _event_order(fixes, as_of)
-    closing = _closing(events)
+    closing = closing_of(events)
     decisions = [(f, r) for f, r in fixes.in_force("decision") if r.on <= as_of]
     latest = decisions[-1][1] if decisions else None
     policy = defs.policies.get(str(latest.data["policy"])) if latest is not None else None
@@ -323,6 +234,7 @@ def _summary(
         case_id=case_id,
         regime=str(case_row.data["regime"]),
         sanction=legal.sanction if legal else None,
+        entry_date=legal.entry_date if legal else None,
         opened_on=case_row.on,
         closed_on=closing[0] if closing else None,
         closed_by=closing[1] if closing else None,
@@ -330,23 +242,71 @@ def _summary(
         assessed_on=tuple(a.row.on for a in mine),
         totals=tuple(a.total for a in mine),
         levels=tuple(a.level for a in mine),
+        dynamic=tuple(a.dynamic for a in mine),
         risk_level=risk,
+        needs=mine[-1].needs,
+        criminogenic=mine[-1].criminogenic,
         last_change=_step(mine),
         next_due=due,
+        plan=_plan(fixes, as_of, defs),
         events=events,
     )
 
 
-def _event_order(fixes: Corrections, as_of: dt.date) -> tuple[tuple[str, dt.date], ...]:
+def _event_order(fixes: Corrections, as_of: dt.date) -> tuple[EventSummary, ...]:
     """Events on or before ``as_of`` in the order a history lists them (date, then record)."""
     rows = sorted(
-        (
-            (r.on, first, str(r.data["kind"]))
-            for first, r in fixes.in_force("event")
-            if r.on <= as_of
-        )
+        ((r.on, first, r) for first, r in fixes.in_force("event") if r.on <= as_of),
+        key=lambda x: (x[0], x[1]),
     )
-    return tuple((kind, on) for on, _, kind in rows)
+    return tuple(
+        EventSummary(
+            str(r.data["kind"]),
+            on,
+            {k: v for k, v in r.data.items() if k not in ("kind", "note")},
+        )
+        for on, _, r in rows
+    )
+
+
+def _plan(fixes: Corrections, as_of: dt.date, defs: Definitions) -> PlanSummary | None:
+    """The plan version in force on ``as_of``, from draft objectives and review statuses."""
+    state: dict[str, tuple[str | None, Status]] = {}
+    version, kind, dated = 0, "initial", dt.date.min
+    threshold: int | None = None
+    reviewed: list[dt.date] = []
+    for _, row in fixes.in_force("plan"):
+        if row.on > as_of:
+            break
+        version, dated = int(row.data["version"]), row.on
+        if "decision" in row.data:
+            kind = "review" if row.data.get("kind") == "review" else "initial"
+            objectives = [(str(o[0]), o[1]) for o in row.data.get("objectives") or ()]
+            state = {i: (d, state[i][1] if i in state else "pending") for i, d in objectives}
+            decision = fixes.latest[int(row.data["decision"])]
+            policy = defs.policies.get(str(decision.data["policy"]))
+            threshold = attainment_threshold(policy, decision.data["legal"].get("sanction"))
+        else:
+            kind = "closing" if row.data.get("kind") == "closing" else "review"
+            reviewed.append(row.on)
+            for ident, (status, _) in dict(row.data.get("changes") or {}).items():
+                if ident in state:
+                    state[ident] = (state[ident][0], status)
+    if version == 0:
+        return None
+    counted = [s for _, s in state.values() if s != "removed"]
+    achieved = sum(1 for s in counted if s == "achieved")
+    return PlanSummary(
+        version=version,
+        kind=kind,
+        dated=dated,
+        objectives=tuple((i, d, s) for i, (d, s) in state.items()),
+        reviewed_on=tuple(reviewed),
+        achieved=achieved,
+        counted=len(counted),
+        percent=round(100.0 * achieved / len(counted), 1) if counted else 0.0,
+        threshold=threshold,
+    )
 
 
 def _due(
@@ -357,7 +317,7 @@ def _due(
     decided: _Assessed,
     risk: str | None,
     last: dt.date,
-    events: Sequence[tuple[str, dt.date]],
+    events: Sequence[EventSummary],
     triggers: dict[tuple[str, str], Trigger | None],
 ) -> Due | None:
     table = policy.tables["reassessment"]
@@ -378,7 +338,8 @@ def _due(
                 case_id, deadline.date, "interval", deadline.rule, deadline.source, last, risk or ""
             )
         )
-    for kind, on in events:
+    for event in events:
+        kind, on = event.kind, event.on
         if on <= last:
             continue
         key = (policy.ref, kind)

@@ -61,12 +61,15 @@ class DecisionEntry:
     assessment: int
     on: dt.date
     decision: Decision
+    legal: LegalContext | None = None
 
 
 @attrs.frozen
 class PlanEntry:
     """A plan version replayed from its draft and the reviews since.
 
+    ``drafted`` tells a version drafted from a decision (the first, and one
+    per reassessment or override) from a review of objective statuses;
     ``unmatched`` lists objectives a stored review named that the replayed
     draft no longer has (after a correction changed the needs).
     """
@@ -74,6 +77,7 @@ class PlanEntry:
     id: int
     plan: PlanDraft
     unmatched: tuple[str, ...] = ()
+    drafted: bool = False
 
 
 @attrs.frozen

@@ -232,7 +232,7 @@ class _Replay:
                 nearest=nearest,
             ),
         )
-        return DecisionEntry(first, assessment.id, row.on, decision)
+        return DecisionEntry(first, assessment.id, row.on, decision, legal)
 
     def plans(
         self,
@@ -295,7 +295,7 @@ class _Replay:
             "review" if row.data.get("kind") == "review" else "initial"
         )
         plan = attrs.evolve(plan, version=int(row.data["version"]), kind=kind)
-        return PlanEntry(row.id, plan)
+        return PlanEntry(row.id, plan, drafted=True)
 
     def review(self, row: Stored, previous: PlanDraft) -> PlanEntry:
         known = {o.id for o in (*previous.objectives, *previous.supports)}

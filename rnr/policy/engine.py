@@ -35,6 +35,7 @@ from rnr.result import ScoreResult
 
 __all__ = [
     "add_months",
+    "attainment_threshold",
     "compute_deadlines",
     "decide",
     "decide_facts",
@@ -333,7 +334,6 @@ def _assemble(
                 policy.ref,
             )
         )
-    threshold = policy.params.get(f"attainment_{(legal.sanction or '').lower()}")
     return Decision(
         policy=PolicyRef(policy.id, policy.version, policy.sha256),
         case_id=case_id,
@@ -349,9 +349,7 @@ def _assemble(
         period_days=period_days,
         period_months=period_months,
         deadlines=deadlines,
-        attainment_threshold=int(threshold.value)
-        if threshold and isinstance(threshold.value, int)
-        else None,
+        attainment_threshold=attainment_threshold(policy, legal.sanction),
         fit=str(fit.get("fit", "not_applicable")),
         fit_message=_note(fit_rules[0] if fit_rules else None),
         warnings=tuple(warnings),
@@ -417,6 +415,12 @@ def _deadlines(
     if deadline is not None:
         deadlines["next_reassessment"] = deadline
     return deadlines
+
+
+def attainment_threshold(policy: Policy, sanction: str | None) -> int | None:
+    """The PII attainment threshold (%) of ``sanction`` (param ``attainment_<sanction>``)."""
+    param = policy.params.get(f"attainment_{(sanction or '').lower()}")
+    return int(param.value) if param is not None and isinstance(param.value, int) else None
 
 
 def next_reassessment(
