@@ -16,6 +16,8 @@ can act on the structured attributes.
     ├── ScoringInputError        a response, date or norm group is wrong
     │   └── OmissionError        more items omitted than the instrument allows
     ├── CaseFileError            a case file (JSON / JSON Lines) is malformed
+    ├── ValidityInputError       a validation data file (CSV) is malformed (names the
+    │                            file, line and column)
     ├── DecisionInputError       a legal, override or responsivity section is wrong
     ├── RenderError              a plan template fails (names the template and line)
     ├── HistoryError             a case-history operation is refused (unknown case,
@@ -53,6 +55,7 @@ __all__ = [
     "UnknownDefinitionError",
     "UnknownInstrumentError",
     "UnknownPolicyError",
+    "ValidityInputError",
 ]
 
 
@@ -202,6 +205,32 @@ class CaseFileError(RnrError, ValueError):
         where = f"{file}:{line}" if line is not None else file
         if field:
             where += f": {field}"
+        super().__init__(f"{where}: {message}")
+
+
+class ValidityInputError(RnrError, ValueError):
+    """A validation data file (CSV of scores, outcomes and groups) is malformed.
+
+    Attributes:
+        file: the file name.
+        line: the 1-based line number, when known.
+        column: the column at fault, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        where = f"{file}:{line}" if line is not None else file
+        if column is not None:
+            where += f": column {column!r}"
         super().__init__(f"{where}: {message}")
 
 

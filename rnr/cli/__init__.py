@@ -15,8 +15,11 @@
     rnr whatif --policy ID@A --against ID@B [--json] CASES.jsonl
     rnr case add|reassess|event|review|history|change|list ...  [--db PATH]
     rnr due [--as-of DATE] [--overdue] [--json]                 [--db PATH]
+    rnr indicators --period YEAR [--programme P] [--json] [--html FILE] [--db PATH]
     rnr store verify|export|import ...                          [--db PATH]
     rnr simulate --people N --years Y [--seed S] [--db PATH | --jsonl FILE]
+    rnr validate FILE.csv --score COL --outcome COL [--group COL]... [--cut N] [--json]
+                 [--html FILE] [--raters COL COL] [--norms] [--recalibrate LEVEL=SHARE,...]
     rnr demo [--lang en]
 
 Every command takes ``--instruments-dir DIR`` (also accepted before the
@@ -44,12 +47,14 @@ from rnr.cli import (
     _decide,
     _demo,
     _due,
+    _indicators,
     _instruments,
     _plan,
     _policies,
     _score,
     _simulate,
     _store,
+    _validate,
     _whatif,
 )
 from rnr.errors import RnrError
@@ -94,8 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     _whatif.add_parser(commands)
     _case.add_parser(commands)
     _due.add_parser(commands)
+    _indicators.add_parser(commands)
     _store.add_parser(commands)
     _simulate.add_parser(commands)
+    _validate.add_parser(commands)
     _demo.add_parser(commands)
     return parser
 

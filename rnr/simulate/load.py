@@ -45,6 +45,8 @@ __all__ = ["store_cohort"]
 
 #: Who writes a simulated cohort (kept in the audit log).
 WRITER = "rnr simulate"
+#: Simulated delegados who assess the cases, in rotation by case number.
+ASSESSORS = 24
 OPEN: tuple[Status, ...] = ("pending", "in_progress")
 #: The simulation's progress words as objective statuses.
 STATUS: dict[str, Status] = {
@@ -106,6 +108,9 @@ class _Writer:
         self.defs = defs
         self.case_id = person.case_id
         self.plan: PlanDraft | None = None
+        number = person.case_id.rsplit("-", 1)[-1]
+        turn = int(number) if number.isdigit() else len(person.case_id)
+        self.assessor = f"delegado-{turn % ASSESSORS + 1:02d}"
         self.version = 0
         self.policy: str | None = None
 
@@ -147,7 +152,7 @@ class _Writer:
                 attrs.evolve(o, history=kept.get(o.id, ())) for o in draft.objectives
             )
             draft = attrs.evolve(draft, objectives=objectives)
-        assessed = self.tx.append(assessment_record(case, instrument, assessor=WRITER))
+        assessed = self.tx.append(assessment_record(case, instrument, assessor=self.assessor))
         decided = self.tx.append(
             decision_record(
                 self.case_id,
