@@ -24,7 +24,10 @@ assessments per person over two years), then, each timed once:
 3. **single**: the same summary one case at a time from replayed histories
    (:func:`rnr.history.read_history` + :func:`~rnr.history.cohort.summarize_case`)
    on a sample, per case, to set the bulk path against;
-4. **verify**: :meth:`SQLiteStore.verify` of the whole store.
+4. **verify**: :meth:`SQLiteStore.verify` of the whole store;
+5. **indicators**: :func:`rnr.indicators.programme_report` for the first
+   full year: the bulk summaries on 31 December, every indicator, the
+   reinsertion index and override monitoring (which reads the store again).
 
 The bulk summary is checked equal to the single path on the sample before
 any figure is printed. Nothing here is a pass/fail test.
@@ -45,6 +48,7 @@ from typing import Any
 from rnr.history import Definitions, read_history
 from rnr.history.cohort import summarize
 from rnr.history.summary import summarize_case
+from rnr.indicators import programme_report
 from rnr.simulate import estimated_reliability, simulate, store_cohort
 from rnr.store import SQLiteStore
 from rnr.store.records import canonical
@@ -65,6 +69,55 @@ def bare_insert(path: Path, rows: list[tuple[int, str]]) -> None:
     with conn:
         conn.executemany("INSERT INTO t VALUES (?, ?)", rows)
     conn.close()
+
+
+def store_phase(cohort: Any, store: SQLiteStore, folder: Path, defs: Definitions) -> dict[str, Any]:
+    """Store the cohort, then write the same rows bare (baseline a)."""
+    seconds, _ = clock(lambda: store_cohort(store, cohort, defs=defs, people_per_block=1000))
+    rows = [(r.id, canonical(dict(r.data))) for r in store.records()]
+    bare, _ = clock(lambda: bare_insert(folder / "bare.sqlite3", rows))
+    print(f"stored {len(rows):,} records in {seconds:.1f} s; bare insert {bare:.2f} s")
+    return {"store_s": seconds, "records": len(rows), "bare_insert_s": bare}
+
+
+def summary_phase(
+    cohort: Any, store: SQLiteStore, defs: Definitions, sample_size: int
+) -> dict[str, Any]:
+    """Bulk summaries against reading every record (baseline b) and the single path."""
+    as_of = cohort.end - dt.timedelta(days=30)
+    reliability = {
+        defs.library.get(i).primary_scale: estimated_reliability(cohort, i)
+        for i in sorted({p.instrument for p in cohort.people})
+    }
+    read_s, count = clock(lambda: sum(1 for _ in store.records()))
+    bulk_s, bulk = clock(lambda: summarize(store, as_of=as_of, defs=defs, reliability=reliability))
+    print(f"read {count:,} records: {read_s:.1f} s; summarized {len(bulk):,} cases: {bulk_s:.1f} s")
+    sample = store.case_ids()[:sample_size]
+    wanted = {s.case_id: s for s in bulk}
+
+    def single() -> list[Any]:
+        return [
+            summarize_case(
+                read_history(store, case_id, defs=defs),
+                as_of=as_of,
+                defs=defs,
+                reliability=reliability,
+            )
+            for case_id in sample
+        ]
+
+    single_s, singles = clock(single)
+    assert all(s is None or s == wanted[s.case_id] for s in singles), "bulk != single"
+    print(f"single path: {len(sample)} cases in {single_s:.1f} s (checked equal to bulk)")
+    return {
+        "read_all_s": read_s,
+        "summarize_s": bulk_s,
+        "summaries": len(bulk),
+        "single_sample": len(sample),
+        "single_s": single_s,
+        "single_vs_bulk_per_case": (single_s / max(len(sample), 1)) / (bulk_s / max(len(bulk), 1)),
+        "cases_per_s_summarize": len(bulk) / bulk_s,
+    }
 
 
 def main() -> None:
@@ -92,69 +145,32 @@ def main() -> None:
     print(
         f"simulated {args.people:,} people, {summary['assessments']:,} assessments: {seconds:.1f} s"
     )
-
     store = SQLiteStore(folder / "bench.sqlite3")
-    seconds, _ = clock(lambda: store_cohort(store, cohort, defs=defs, people_per_block=1000))
-    rows = [(r.id, canonical(dict(r.data))) for r in store.records()]
-    figures |= {"store_s": seconds, "records": len(rows)}
-    bare, _ = clock(lambda: bare_insert(folder / "bare.sqlite3", rows))
-    figures["bare_insert_s"] = bare
-    print(f"stored {len(rows):,} records in {seconds:.1f} s; bare insert {bare:.2f} s")
+    figures |= store_phase(cohort, store, folder, defs)
+    figures |= summary_phase(cohort, store, defs, args.sample)
 
-    end = cohort.end
-    as_of = end - dt.timedelta(days=30)
-    scale = {p.instrument for p in cohort.people}
-    reliability = {
-        defs.library.get(i).primary_scale: estimated_reliability(cohort, i) for i in sorted(scale)
-    }
-    read_s, count = clock(lambda: sum(1 for _ in store.records()))
-    bulk_s, bulk = clock(lambda: summarize(store, as_of=as_of, defs=defs, reliability=reliability))
-    figures |= {"read_all_s": read_s, "summarize_s": bulk_s, "summaries": len(bulk)}
-    print(f"read {count:,} records: {read_s:.1f} s; summarized {len(bulk):,} cases: {bulk_s:.1f} s")
-
-    sample = store.case_ids()[: args.sample]
-    wanted = {s.case_id: s for s in bulk}
-
-    def single() -> list[Any]:
-        return [
-            summarize_case(
-                read_history(store, case_id, defs=defs),
-                as_of=as_of,
-                defs=defs,
-                reliability=reliability,
-            )
-            for case_id in sample
-        ]
-
-    single_s, singles = clock(single)
-    assert all(s is None or s == wanted[s.case_id] for s in singles), "bulk != single"
-    figures |= {"single_sample": len(sample), "single_s": single_s}
-    print(f"single path: {len(sample)} cases in {single_s:.1f} s (checked equal to bulk)")
-
+    year = cohort.start.year + 1
+    indicators_s, report = clock(lambda: programme_report(store, period=year, defs=defs))
+    computed = sum(1 for r in report.indicators if r.computable)
+    print(f"indicators of {year}: {indicators_s:.1f} s ({computed} computable)")
     verify_s, result = clock(store.verify)
     assert result.ok
+    print(f"verified in {verify_s:.1f} s")
+    store.close()
     figures |= {
+        "indicators_year": year,
+        "indicators_s": indicators_s,
+        "computable": computed,
         "verify_s": verify_s,
         "db_bytes": (folder / "bench.sqlite3").stat().st_size,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
-    print(f"verified in {verify_s:.1f} s; store {figures['db_bytes'] / 2**20:.0f} MiB")
-    store.close()
-
-    per_case_bulk = bulk_s / max(len(bulk), 1)
-    per_case_single = single_s / max(len(sample), 1)
-    figures |= {
-        "store_vs_bare": figures["store_s"] / bare,
-        "summarize_vs_read": bulk_s / read_s,
-        "single_vs_bulk_per_case": per_case_single / per_case_bulk,
+        "store_vs_bare": figures["store_s"] / figures["bare_insert_s"],
+        "summarize_vs_read": figures["summarize_s"] / figures["read_all_s"],
+        "indicators_vs_read": indicators_s / figures["read_all_s"],
         "people_per_s_store": args.people / figures["store_s"],
-        "cases_per_s_summarize": len(bulk) / bulk_s,
     }
-    print(
-        json.dumps(
-            {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}, indent=1
-        )
-    )
+    shown = {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
+    print(json.dumps(shown, indent=1))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
 

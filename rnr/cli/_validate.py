@@ -7,12 +7,32 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from rnr.cli._common import LANGS, UsageError, write_json, write_lines
+from rnr.store import SQLiteStore
+from rnr.store.records import EVENT_KINDS
 from rnr.validity import Expected, agreement, norms, read_table, recalibrate, validate
+from rnr.validity.csvfile import Table
 from rnr.validity.html_report import study_html
+from rnr.validity.store import store_table
 from rnr.validity.study import Study
 from rnr.validity.text import study_lines
 
 __all__ = ["add_parser", "parse_shares", "run"]
+
+
+def _store_table(args: argparse.Namespace, numbers: list[str], labels: list[str]) -> Table:
+    """The store's data set, checked against the columns asked for."""
+    if args.window < 1:
+        raise UsageError(f"--window {args.window}: expected a whole number of months >= 1")
+    with SQLiteStore(args.db) as store:
+        data = store_table(
+            store, instrument=args.instrument, event=args.event, window_months=args.window
+        )
+    for column in (*numbers, *labels, args.outcome):
+        if column not in data.header:
+            known = ", ".join(data.header)
+            raise UsageError(f"--db: the store gives the columns {known}; got {column!r}")
+    return data
+
 
 HELP = """\
 Validate a score on a CSV file with one row per person and a header row:
@@ -25,8 +45,15 @@ percentiles of --score; --recalibrate finds cut-offs for target shares per
 level. Output is readable text (Spanish by default), one JSON object with
 --json, and a self-contained HTML report with --html FILE.
 
+With --db PATH instead of FILE.csv the data come from the case store: each
+case's first assessment with --instrument (its primary total is the column
+"score", its level "level"), the outcome whether an --event (new_offence by
+default) happened within --window months (12) after it, among the cases
+followed that long; group columns sex, regime, sanction and age_group.
+
 examples:
   rnr validate estudio.csv --score total --outcome reincide --group sexo --cut 20
+  rnr validate --db rnr.sqlite3 --instrument lscmi --group sex --group age_group --cut 20
   rnr validate estudio.csv --score total --outcome reincide --level nivel \\
       --expected bajo=0.1,medio=0.3,alto=0.5 --expected-source "manual, tabla 4"
   rnr validate dobles.csv --raters evaluador_a evaluador_b
@@ -42,7 +69,26 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE.csv", type=Path, help="the data (CSV, UTF-8)")
+    parser.add_argument(
+        "file", metavar="FILE.csv", type=Path, nargs="?", help="the data (CSV, UTF-8)"
+    )
+    store = parser.add_argument_group(
+        "the case store instead of a CSV file",
+        "baseline scores, outcomes from events, groups sex, regime, sanction, age_group",
+    )
+    store.add_argument("--db", type=Path, metavar="PATH", help="read the case store at PATH")
+    store.add_argument(
+        "--instrument", metavar="ID", help="the instrument (if the store has several)"
+    )
+    store.add_argument(
+        "--event",
+        choices=tuple(EVENT_KINDS),
+        default="new_offence",
+        help="the outcome event (default: new_offence)",
+    )
+    store.add_argument(
+        "--window", type=int, default=12, metavar="MONTHS", help="follow-up window (default 12)"
+    )
     parser.add_argument("--score", metavar="COL", help="the column of scores (higher: more risk)")
     parser.add_argument("--outcome", metavar="COL", help="the column of outcomes (0 or 1)")
     parser.add_argument(
@@ -191,17 +237,36 @@ def _expected(args: argparse.Namespace) -> Expected | None:
     return Expected(keyed, by=by, source=args.expected_source)
 
 
+def _from_store(args: argparse.Namespace) -> None:
+    """Store mode: the columns the store gives, as defaults."""
+    if args.file is not None:
+        raise UsageError(f"give FILE.csv or --db PATH, not both ({args.file}, --db {args.db})")
+    args.score = args.score or "score"
+    args.outcome = args.outcome or args.event
+    args.level = args.level or "level"
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Read the CSV file, compute what was asked, print it (and write the HTML)."""
+    """Read the CSV file (or the store), compute what was asked, print it (and write the HTML)."""
+    if args.db is not None:
+        _from_store(args)
+    elif args.file is None:
+        raise UsageError("give the data: FILE.csv, or --db PATH for the case store")
     _check_combination(args)
     expected = _expected(args)
     shares = parse_shares("--recalibrate", args.recalibrate) if args.recalibrate else None
     numbers = [args.score] if args.score else []
     numbers += list(args.raters or ())
     labels = [*args.group, *([args.level] if args.level else [])]
-    data = read_table(
-        args.file, numbers=numbers, outcomes=[args.outcome] if args.outcome else [], labels=labels
-    )
+    if args.db is not None:
+        data = _store_table(args, numbers, labels)
+    else:
+        data = read_table(
+            args.file,
+            numbers=numbers,
+            outcomes=[args.outcome] if args.outcome else [],
+            labels=labels,
+        )
     scores = data.numbers[args.score] if args.score else None
     report = None
     if args.outcome and scores is not None:

@@ -1,0 +1,101 @@
+"""Validation data from the case store: baseline scores, outcomes from events, groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rnr.cases import parse_case
+from rnr.cli import main
+from rnr.errors import InvalidArgumentError, ValidityInputError
+from rnr.history import Definitions, open_case, reassess, record_event
+from rnr.store import MemoryStore, SQLiteStore, Store
+from rnr.validity.store import store_table
+
+DATA = Path(__file__).parent / "data" / "plans" / "cases"
+ADULT: dict[str, Any] = json.loads((DATA / "prueba-adulto-01.json").read_text("utf-8"))
+YOUTH: dict[str, Any] = json.loads((DATA / "prueba-juvenil-01.json").read_text("utf-8"))
+DEFS = Definitions.shipped()
+
+
+def adults(store: Store) -> None:
+    """Three adults assessed on 2024-08-19 (total 14); c-1 reoffends at 5 months, c-2 at 15."""
+    for n in range(3):
+        doc = {**ADULT, "case_id": f"c-{n}"}
+        if n == 2:
+            doc["person"] = {"sex": "male", "birth_date": "1970-01-01"}
+        open_case(store, parse_case(doc, file="<t>"), by="t", defs=DEFS)
+    record_event(store, "c-1", "new_offence", dt.date(2025, 1, 10), by="t")
+    record_event(store, "c-2", "new_offence", dt.date(2025, 11, 30), by="t")
+    again = {**ADULT, "case_id": "c-0", "assessed_on": "2025-02-20", "legal": None}
+    reassess(store, "c-0", parse_case(again, file="<t>"), by="t", defs=DEFS)
+
+
+def test_baseline_scores_outcomes_and_groups() -> None:
+    """One row per case followed for the window: the first assessment and the event within it."""
+    store = MemoryStore()
+    adults(store)
+    table = store_table(store, as_of=dt.date(2025, 12, 31), defs=DEFS)
+    assert 3 == table.rows
+    assert [14.0, 14.0, 14.0] == table.numbers["score"].tolist()
+    assert [False, True, False] == table.outcomes["new_offence"].tolist()
+    assert ("female", "female", "male") == table.labels["sex"]
+    assert ("26-35", "26-35", "36+") == table.labels["age_group"]
+    assert ("LVI", "LVI", "LVI") == table.labels["sanction"]
+    assert ("medium",) * 3 == table.labels["level"]
+    longer = store_table(store, window_months=18, as_of=dt.date(2026, 3, 1), defs=DEFS)
+    assert [False, True, True] == longer.outcomes["new_offence"].tolist()
+    part = store_table(store, window_months=4, as_of=dt.date(2024, 12, 31), defs=DEFS)
+    assert (3, "excluded 0") == (part.rows, part.file.split(" · ")[-1][:10])
+
+
+def test_refusals() -> None:
+    """Unknown events, bad windows, several instruments and no follow-up are named."""
+    store = MemoryStore()
+    adults(store)
+    with pytest.raises(InvalidArgumentError, match="event: got 'party'"):
+        store_table(store, event="party", defs=DEFS)
+    with pytest.raises(InvalidArgumentError, match="window_months: got 0"):
+        store_table(store, window_months=0, defs=DEFS)
+    with pytest.raises(ValidityInputError, match="no case of lscmi was followed for 12 months"):
+        store_table(store, as_of=dt.date(2025, 3, 1), defs=DEFS)
+    open_case(store, parse_case(YOUTH, file="<t>"), by="t", defs=DEFS)
+    with pytest.raises(ValidityInputError, match="holds cases of lscmi, ylscmi: choose one"):
+        store_table(store, defs=DEFS)
+    with pytest.raises(ValidityInputError, match="no case assessed with 'psa'"):
+        store_table(store, instrument="psa", defs=DEFS)
+    with pytest.raises(ValidityInputError, match="holds no assessed case"):
+        store_table(MemoryStore(), defs=DEFS)
+
+
+def test_cli_reads_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """rnr validate --db gives the JSON keys of a CSV study; bad combinations are one line."""
+    db = tmp_path / "rnr.sqlite3"
+    with SQLiteStore(db) as store:
+        adults(store)
+        for n in range(3, 9):  # more cases, some with an outcome, so both classes exist
+            doc = {**ADULT, "case_id": f"c-{n}", "assessed_on": "2024-09-01"}
+            doc["responses"] = {**ADULT["responses"], "supports_crime": n % 2 == 0}
+            open_case(store, parse_case(doc, file="<t>"), by="t", defs=DEFS)
+            if n % 2 == 0:
+                record_event(store, f"c-{n}", "new_offence", dt.date(2025, 2, 1), by="t")
+    assert 0 == main(["validate", "--db", str(db), "--group", "sex", "--cut", "15", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert {"n", "base_rate", "auc", "auc_ci", "accuracy", "fpr", "fnr", "ppv", "groups"} <= set(
+        data
+    )
+    assert 9 == data["n"]
+    for argv, fragment in (
+        (["validate"], "give the data"),
+        (["validate", "x.csv", "--db", str(db)], "not both"),
+        (["validate", "--db", str(db), "--group", "colour"], "the store gives the columns"),
+        (["validate", "--db", str(db), "--window", "0"], "--window 0"),
+    ):
+        assert 2 == main(argv)
+        err = capsys.readouterr().err.splitlines()
+        assert 1 == len(err), err
+        assert fragment in err[0]
