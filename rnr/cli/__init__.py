@@ -20,6 +20,7 @@
     rnr simulate --people N --years Y [--seed S] [--db PATH | --jsonl FILE]
     rnr validate FILE.csv --score COL --outcome COL [--group COL]... [--cut N] [--json]
                  [--html FILE] [--raters COL COL] [--norms] [--recalibrate LEVEL=SHARE,...]
+    rnr validate --db PATH [--instrument ID] [--event KIND] [--window MONTHS] [--group COL]...
     rnr demo [--lang en]
 
 Every command takes ``--instruments-dir DIR`` (also accepted before the
