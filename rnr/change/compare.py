@@ -20,7 +20,13 @@ from collections.abc import Mapping
 import attrs
 
 from rnr.change.crosswalk import Crosswalk, find_crosswalk
-from rnr.change.model import Change, DataError, DomainChange, ScaleChange, Transition
+from rnr.change.model import (
+    Change,
+    DataError,
+    DomainChange,
+    ScaleChange,
+    level_transition,
+)
 from rnr.change.pairing import Pairing, pair_items
 from rnr.change.rci import check_reliability, reliable_change_index
 from rnr.errors import ChangeError, InvalidArgumentError, ScoringInputError
@@ -183,10 +189,7 @@ def _scale(
         x1 = sum(p1[p].get(scale, 0) for p, _ in pairing.pairs)
         x2 = sum(p2[c].get(scale, 0) for _, c in pairing.pairs)
     levels = new.scales[scale].levels
-    transition: Transition | None = None
-    if before.level in levels and after.level in levels:
-        rank = levels.index(str(after.level)) - levels.index(str(before.level))
-        transition = "up" if rank > 0 else "down" if rank < 0 else "same"
+    transition = level_transition(levels, before.level, after.level)
     feeding_new, feeding_old = _contributors(new, scale), _contributors(old, scale)
     shared_new = [c for c in feeding_new if c in pairing.current_ids]
     shared_old = [p for p in feeding_old if p in pairing.previous_ids]

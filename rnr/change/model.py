@@ -25,6 +25,20 @@ def text_dict(text: Text | None) -> dict[str, str] | None:
     return None if text is None else {"es": text.es, "en": text.en}
 
 
+def level_transition(
+    levels: tuple[str, ...], before: str | None, after: str | None
+) -> Transition | None:
+    """``up``, ``down`` or ``same`` from level ``before`` to ``after`` (``None`` off the scale).
+
+    >>> level_transition(("low", "medium", "high"), "high", "medium")
+    'down'
+    """
+    if before not in levels or after not in levels:
+        return None
+    rank = levels.index(str(after)) - levels.index(str(before))
+    return "up" if rank > 0 else "down" if rank < 0 else "same"
+
+
 @attrs.frozen
 class ScaleChange:
     """A scale's totals at both assessments, their levels and the reliable change.

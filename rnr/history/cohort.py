@@ -28,7 +28,8 @@ import numpy as np
 
 from rnr.batch import score_batch
 from rnr.cases import Case, norm_group_for, parse_case, score_case
-from rnr.change import CATEGORIES, Transition, compare, reliable_change
+from rnr.change import CATEGORIES, compare, reliable_change
+from rnr.change.model import level_transition
 from rnr.errors import StoreIntegrityError
 from rnr.history.definitions import Definitions
 from rnr.history.read import Corrections, replay
@@ -419,21 +420,14 @@ def _with_reliable_change(
                 out[n],
                 last_change=attrs.evolve(
                     step,
-                    transition=_transition(scale.levels, step.previous_level, step.current_level),
+                    transition=level_transition(
+                        scale.levels, step.previous_level, step.current_level
+                    ),
                     rci=rci[k],
                     reliable=CATEGORIES[codes[k]],
                 ),
             )
     return tuple(out)
-
-
-def _transition(
-    levels: tuple[str, ...], before: str | None, after: str | None
-) -> Transition | None:
-    if before not in levels or after not in levels:
-        return None
-    rank = levels.index(str(after)) - levels.index(str(before))
-    return "up" if rank > 0 else "down" if rank < 0 else "same"
 
 
 def _single_change(
@@ -447,16 +441,4 @@ def _single_change(
         for a in (before, after)
     ]
     change = compare(results[0], results[1], library=defs.library, reliability=reliability)
-    primary = change.primary
-    return StepSummary(
-        change.previous_on,
-        change.current_on,
-        primary.previous,
-        primary.current,
-        primary.delta,
-        primary.previous_level,
-        primary.current_level,
-        primary.transition,
-        primary.rci,
-        primary.reliable,
-    )
+    return StepSummary.of(change)

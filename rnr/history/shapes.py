@@ -60,6 +60,15 @@ EVENT_FIELDS: Mapping[str, Mapping[str, tuple[type, bool]]] = {
 }
 
 
+def _person(case: Case) -> dict[str, str]:
+    """The case's ``person`` section (recorded fields only)."""
+    fields = (
+        ("birth_date", case.birth_date.isoformat() if case.birth_date else None),
+        ("sex", case.sex),
+    )
+    return {k: v for k, v in fields if v is not None}
+
+
 def case_document(case: Case, instrument: Instrument) -> dict[str, Any]:
     """The case file of an assessment as stored: pinned instrument, no legal or override."""
     out: dict[str, Any] = {
@@ -68,14 +77,7 @@ def case_document(case: Case, instrument: Instrument) -> dict[str, Any]:
         "assessed_on": case.assessed_on.isoformat(),
         "responses": dict(case.responses),
     }
-    person = {
-        k: v
-        for k, v in (
-            ("birth_date", case.birth_date.isoformat() if case.birth_date else None),
-            ("sex", case.sex),
-        )
-        if v is not None
-    }
+    person = _person(case)
     if person:
         out["person"] = person
     if case.norm_group is not None:
@@ -91,15 +93,12 @@ def case_document(case: Case, instrument: Instrument) -> dict[str, Any]:
 def case_record(case: Case, legal: LegalContext, policy: str) -> Record:
     """The record that opens a case: on the entry date, or the first assessment if earlier."""
     opened = min(d for d in (legal.entry_date, case.assessed_on) if d is not None)
-    person = {
-        k: v
-        for k, v in (
-            ("birth_date", case.birth_date.isoformat() if case.birth_date else None),
-            ("sex", case.sex),
-        )
-        if v is not None
+    data = {
+        "regime": legal.regime,
+        "policy": policy,
+        "person": _person(case),
+        "legal": legal.to_dict(),
     }
-    data = {"regime": legal.regime, "policy": policy, "person": person, "legal": legal.to_dict()}
     return Record("case", case.case_id, opened, data)
 
 

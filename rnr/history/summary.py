@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.change import Category, Transition
+from rnr.change import Category, Change, Transition
 from rnr.history.definitions import Definitions
 from rnr.history.model import CaseHistory
 from rnr.history.progress import case_change
@@ -51,6 +51,23 @@ class StepSummary:
     transition: Transition | None
     rci: float | None
     reliable: Category
+
+    @classmethod
+    def of(cls, change: Change) -> StepSummary:
+        """The primary scale's part of a comparison."""
+        primary = change.primary
+        return cls(
+            change.previous_on,
+            change.current_on,
+            primary.previous,
+            primary.current,
+            primary.delta,
+            primary.previous_level,
+            primary.current_level,
+            primary.transition,
+            primary.rci,
+            primary.reliable,
+        )
 
 
 @attrs.frozen
@@ -160,20 +177,7 @@ def summarize_case(
     if len(assessments) >= 2:
         report = case_change(history, defs=defs, as_of=as_of, reliability=reliability)
         assert report.history is not None
-        last = report.history.steps[-1]
-        primary = last.primary
-        step = StepSummary(
-            last.previous_on,
-            last.current_on,
-            primary.previous,
-            primary.current,
-            primary.delta,
-            primary.previous_level,
-            primary.current_level,
-            primary.transition,
-            primary.rci,
-            primary.reliable,
-        )
+        step = StepSummary.of(report.history.steps[-1])
     results = [a.result for a in assessments]
     latest = results[-1]
     legal = decisions[-1].legal if decisions else None

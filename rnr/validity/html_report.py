@@ -26,7 +26,7 @@ from rnr.validity.reliability import Agreement
 from rnr.validity.report import ValidityReport
 from rnr.validity.study import Study
 from rnr.validity.subgroups import Figures
-from rnr.validity.text import GROUP_RATES
+from rnr.validity.text import GROUP_RATES, group_table
 from rnr.validity.words import fmt, pct, pp, signed, vwords
 
 __all__ = ["study_html"]
@@ -161,27 +161,7 @@ def _groups(report: ValidityReport, column: str, w: Mapping[str, str]) -> str:
         f"<h2>{_e(w['h_groups'].format(column=column, ref=ref, why=w[report.chosen[column]]))}</h2>"
     ]
     with_cut = report.overall.cut is not None
-    header = [w["group"], "n", w["base_rate"], w["auc_ci"]]
-    if with_cut:
-        header += [w[f"s_{name}"] for name in RATES]
-    header += ["Brier", w["d_auc"]]
-    rows = []
-    for value, f in report.groups[column].items():
-        a = f.auc
-        auc = (
-            "—"
-            if a is None
-            else fmt(a.auc) + (f" [{fmt(a.ci[0])}, {fmt(a.ci[1])}]" if a.ci else "")
-        )
-        cells = [value, str(f.n), pct(f.base_rate), auc]
-        if with_cut:
-            cells += [pct(f.value(name)) for name in RATES]
-        diff = report.differences[column][value].vs_reference
-        d_auc = "ref." if diff is None else signed(diff["auc"])
-        if diff is not None and diff.auc_ci is not None:
-            d_auc += f" [{signed(diff.auc_ci[0])}, {signed(diff.auc_ci[1])}]"
-        cells += [fmt(None if f.brier is None else f.brier.brier), d_auc]
-        rows.append(cells)
+    header, rows = group_table(report, column, w, RATES)
     parts.append(_table(header, rows))
     for value, f in report.groups[column].items():
         if f.status != "ok":

@@ -25,7 +25,7 @@ from rnr.validity.study import Study
 from rnr.validity.subgroups import Figures
 from rnr.validity.words import fmt, pct, pp, signed, vwords
 
-__all__ = ["GROUP_RATES", "study_lines", "table"]
+__all__ = ["GROUP_RATES", "group_table", "study_lines", "table"]
 
 #: The classification rates shown per group (with a cut).
 GROUP_RATES = ("fpr", "fnr", "ppv")
@@ -141,16 +141,16 @@ def _brier_lines(b: BrierResult, expected_by: str | None, w: Mapping[str, str]) 
     ]
 
 
-def _group_lines(report: ValidityReport, column: str, w: Mapping[str, str]) -> list[str]:
-    ref = report.references[column]
-    lines = [w["h_groups"].format(column=column, ref=ref, why=w[report.chosen[column]])]
+def group_table(
+    report: ValidityReport, column: str, w: Mapping[str, str], rates: Sequence[str]
+) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the table of one group column (the text and HTML reports)."""
     with_cut = report.overall.cut is not None
     header = [w["group"], "n", w["base_rate"], w["auc_ci"]]
     if with_cut:
-        header += [w[f"s_{name}"] for name in GROUP_RATES]
+        header += [w[f"s_{name}"] for name in rates]
     header += ["Brier", w["d_auc"]]
     rows = []
-    notes = []
     for value, f in report.groups[column].items():
         a = f.auc
         auc = (
@@ -160,17 +160,26 @@ def _group_lines(report: ValidityReport, column: str, w: Mapping[str, str]) -> l
         )
         cells = [value, str(f.n), pct(f.base_rate), auc]
         if with_cut:
-            cells += [pct(f.value(name)) for name in GROUP_RATES]
+            cells += [pct(f.value(name)) for name in rates]
         diff = report.differences[column][value].vs_reference
         d_auc = "ref." if diff is None else signed(diff["auc"])
         if diff is not None and diff.auc_ci is not None:
             d_auc += f" [{signed(diff.auc_ci[0])}, {signed(diff.auc_ci[1])}]"
         cells += [fmt(None if f.brier is None else f.brier.brier), d_auc]
         rows.append(cells)
-        if f.status != "ok":
-            notes.append(f"  {value}: {w['status_' + f.status]}")
-    lines += table(header, rows)
-    lines += notes
+    return header, rows
+
+
+def _group_lines(report: ValidityReport, column: str, w: Mapping[str, str]) -> list[str]:
+    ref = report.references[column]
+    lines = [w["h_groups"].format(column=column, ref=ref, why=w[report.chosen[column]])]
+    with_cut = report.overall.cut is not None
+    lines += table(*group_table(report, column, w, GROUP_RATES))
+    lines += [
+        f"  {value}: {w['status_' + f.status]}"
+        for value, f in report.groups[column].items()
+        if f.status != "ok"
+    ]
     lines.append("  " + w["h_differences"].format(ref=ref))
     for value, comparison in report.differences[column].items():
         diff = comparison.vs_reference
