@@ -57,5 +57,11 @@ def test_module_doctests(module: str) -> None:
 @pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
 def test_documentation_examples(page: Path) -> None:
     """Every ``>>>`` example in docs/ runs and prints what the page says."""
-    failures, _ = doctest.testfile(str(page), module_relative=False, optionflags=FLAGS, report=True)
+    failures, _ = doctest.testfile(
+        str(page),
+        module_relative=False,
+        optionflags=FLAGS,
+        report=True,
+        globs={"__name__": "__main__", "__file__": str(page)},  # pages find tests/data from here
+    )
     assert 0 == failures
