@@ -476,7 +476,7 @@ class TestSchema:
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("PRAGMA user_version = 1")
         for s in source.records():
-            row = (s.id, s.kind, s.case_id, s.on.isoformat(), json.dumps(dict(s.data)))
+            row = (s.id, s.kind, s.case_id, s.on.isoformat(), s.record.text)
             conn.execute(_INSERT, (*row, None, s.recorded_at, s.recorded_by, s.sha256))
         for e in source.audit():
             conn.execute(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -73,10 +73,13 @@ def summarize(
     as_of: dt.date,
     defs: Definitions | None = None,
     reliability: Mapping[str, Reliability] | None = None,
+    rows: Iterable[Stored] | None = None,
 ) -> tuple[CaseSummary, ...]:
     """Summarize every case of ``store`` on ``as_of``, in bulk.
 
     Equal, case by case, to :func:`summarize_case` of each replayed history.
+    ``rows`` are the store's records when the caller has read them already
+    (several reports from one reading).
 
     Raises:
         StoreIntegrityError: an assessment's instrument or a decision's
@@ -84,7 +87,7 @@ def summarize(
     """
     defs = defs or Definitions.shipped()
     cases: dict[str, list[Stored]] = defaultdict(list)
-    for row in store.records():
+    for row in store.records() if rows is None else rows:
         cases[row.case_id].append(row)
     per_case = {cid: Corrections.of(rows, source=store.name) for cid, rows in cases.items()}
     assessed = _score_all(per_case, as_of, defs, store.name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -99,6 +99,7 @@ def override_report(
     programmes: tuple[str, ...] | None = None,
     window_months: int = 12,
     as_of: dt.date | None = None,
+    rows: Iterable[Stored] | None = None,
 ) -> OverrideReport:
     """Override rates and outcomes for the assessments dated in ``period``.
 
@@ -108,10 +109,11 @@ def override_report(
         programmes: count only cases whose latest decision is for these sanctions.
         window_months: the follow-up window for new offences.
         as_of: the last day of follow-up (default: the latest date in the store).
+        rows: the store's records, when already read.
     """
     cases: dict[str, list[Stored]] = defaultdict(list)
     latest_day = dt.date.min
-    for row in store.records():
+    for row in store.records() if rows is None else rows:
         cases[row.case_id].append(row)
         latest_day = max(latest_day, row.on)
     until = as_of or latest_day
@@ -120,8 +122,8 @@ def override_report(
     reasons: Counter[str] = Counter()
     directions: Counter[str] = Counter()
     outcomes: dict[str, list[int]] = {k: [0, 0] for k in ("up", "down", "none")}
-    for rows in cases.values():
-        fixes = Corrections.of(rows, source=store.name)
+    for records in cases.values():
+        fixes = Corrections.of(records, source=store.name)
         decisions = fixes.in_force("decision")
         sanction = decisions[-1][1].data["legal"].get("sanction") if decisions else None
         if programmes is not None and sanction not in programmes:

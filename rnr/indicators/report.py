@@ -71,7 +71,8 @@ def programme_report(
     shipped_spec, shipped_index = shipped()
     spec, index = spec or shipped_spec, index or shipped_index
     as_of = dt.date(period, 12, 31)
-    summaries = summarize(store, as_of=as_of, defs=defs)
+    rows = list(store.records())  # read once for the summaries and the overrides
+    summaries = summarize(store, as_of=as_of, defs=defs, rows=rows)
     results = compute_indicators(
         summaries, spec, period=period, library=defs.library, programme=programme
     )
@@ -84,7 +85,7 @@ def programme_report(
         indicators=results,
         reinsertion=reinsertion(summaries, index, period=period, programmes=programmes),
         overrides=override_report(
-            store, period=period, programmes=(programme,) if programme else None
+            store, period=period, programmes=(programme,) if programme else None, rows=rows
         ),
     )
 

@@ -8,7 +8,6 @@ raw rows instead and reports every problem without raising.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from typing import Any
 
@@ -16,7 +15,7 @@ from rnr.errors import StoreIntegrityError
 from rnr.store._schema import GUARDS
 from rnr.store.audit import check
 from rnr.store.protocol import Verification
-from rnr.store.records import AuditEntry, Record, Stored, canonical, record_hash
+from rnr.store.records import KINDS, AuditEntry, Record, Stored, record_hash
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -43,7 +42,7 @@ def record_row(stored: Stored) -> tuple[Any, ...]:
         record.kind,
         record.case_id,
         record.on.isoformat(),
-        canonical(dict(record.data)),
+        record.text,
         record.corrects,
         stored.recorded_at,
         stored.recorded_by,
@@ -63,14 +62,13 @@ def _row_record(kind: Any, case_id: Any, on: Any, data: Any, corrects: Any) -> R
     if not isinstance(data, str):
         msg = f"data: got {data!r}, expected JSON text"
         raise TypeError(msg)
-    value = json.loads(data)
-    if not isinstance(value, dict):
-        msg = f"data: got {data[:40]!r}, expected a JSON object"
-        raise TypeError(msg)
     if corrects is not None and (not isinstance(corrects, int) or isinstance(corrects, bool)):
         msg = f"corrects: got {corrects!r}, expected a record id or NULL"
         raise TypeError(msg)
-    return Record(kind, case_id, dt.date.fromisoformat(on), value, corrects)
+    if kind not in KINDS or not isinstance(case_id, str):
+        msg = f"kind or case_id: got {kind!r}, {case_id!r}, expected a record kind and a case id"
+        raise ValueError(msg)
+    return Record.read_back(kind, case_id, dt.date.fromisoformat(on), data, corrects)
 
 
 def stored_from_row(row: tuple[Any, ...], name: str) -> Stored:

@@ -95,6 +95,8 @@ class Record:
     on: dt.date
     data: Mapping[str, Any] = attrs.field(converter=_json_object)
     corrects: int | None = None
+    #: The canonical JSON text of ``data`` (what is hashed and stored).
+    text: str = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.case_id, str) or not self.case_id.strip():
@@ -103,6 +105,35 @@ class Record:
         if not isinstance(self.on, dt.date) or isinstance(self.on, dt.datetime):
             msg = f"on: got {self.on!r}, expected a date"
             raise HistoryError(msg, field="on", value=self.on, expected="a date")
+        object.__setattr__(self, "text", canonical(dict(self.data)))
+
+    @classmethod
+    def read_back(
+        cls, kind: str, case_id: str, on: dt.date, text: str, corrects: int | None
+    ) -> Record:
+        """A record rebuilt from stored columns, ``data`` parsed once from its stored text.
+
+        Nothing is normalised: the caller checks :func:`record_hash` against
+        the hash stored with the row, which covers this exact text.
+
+        Raises:
+            ValueError: ``text`` is not a JSON object.
+        """
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            msg = f"data: got {text[:40]!r}, expected a JSON object"
+            raise ValueError(msg)
+        record: Record = object.__new__(cls)
+        for name, value in (
+            ("kind", kind),
+            ("case_id", case_id),
+            ("on", on),
+            ("data", frozen_map(data)),
+            ("corrects", corrects),
+            ("text", text),
+        ):
+            object.__setattr__(record, name, value)
+        return record
 
     def content(self) -> dict[str, Any]:
         """The hashed content (JSON-ready)."""
@@ -116,8 +147,17 @@ class Record:
 
 
 def record_hash(record: Record) -> str:
-    """SHA-256 of the record's canonical content."""
-    return hashlib.sha256(canonical(record.content()).encode("utf-8")).hexdigest()
+    """SHA-256 of the record's canonical content (:meth:`Record.content` as canonical JSON).
+
+    The content's keys in canonical (sorted) order are ``case_id``,
+    ``corrects``, ``data``, ``kind``, ``on``; ``data`` is the record's text.
+    """
+    content = (
+        f'{{"case_id":{canonical(record.case_id)},"corrects":{canonical(record.corrects)},'
+        f'"data":{record.text},"kind":{canonical(record.kind)},'
+        f'"on":"{record.on.isoformat()}"}}'
+    )
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
 @attrs.frozen

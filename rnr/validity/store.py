@@ -73,12 +73,13 @@ def store_table(
         raise InvalidArgumentError("window_months", window_months, "a whole number of months >= 1")
     persons: dict[str, dict[str, str]] = {}
     latest = dt.date.min
-    for row in store.records():
+    rows = list(store.records())
+    for row in rows:
         latest = max(latest, row.on)
         if row.kind == "case" and row.record.corrects is None:
             persons[row.case_id] = dict(row.data.get("person") or {})
     until = as_of or latest
-    summaries = summarize(store, as_of=until, defs=defs)
+    summaries = summarize(store, as_of=until, defs=defs, rows=rows)
     ids = sorted({s.instrument.split("@", 1)[0] for s in summaries})
     if not ids:
         raise ValidityInputError("holds no assessed case", file=store.name)
