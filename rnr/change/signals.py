@@ -29,8 +29,8 @@ from rnr._frozen import frozen_map
 from rnr.change.model import Change, text_dict
 from rnr.change.rci import category
 from rnr.errors import InvalidArgumentError
+from rnr.policy.deadlines import add_months
 from rnr.policy.decision import Text
-from rnr.policy.engine import add_months
 from rnr.store import EVENT_KINDS
 
 if TYPE_CHECKING:

@@ -5,6 +5,7 @@ Writing checks everything first and writes in one atomic block of a
 from the raw records with the definitions they name by content hash.
 """
 
+from rnr.history.amend import correct_assessment, record_event, review_plan
 from rnr.history.definitions import Definitions
 from rnr.history.model import (
     AssessmentEntry,
@@ -17,14 +18,7 @@ from rnr.history.model import (
 from rnr.history.progress import CaseChange, case_change
 from rnr.history.read import read_history, replay
 from rnr.history.shapes import EVENT_FIELDS, case_document
-from rnr.history.write import (
-    add_override,
-    correct_assessment,
-    open_case,
-    reassess,
-    record_event,
-    review_plan,
-)
+from rnr.history.write import add_override, open_case, reassess
 
 __all__ = [
     "EVENT_FIELDS",

@@ -39,7 +39,7 @@ from rnr.instrument import Instrument, Reliability
 from rnr.legal import LegalContext, parse_legal
 from rnr.plan.model import Status
 from rnr.policy import Policy, Trigger, reassessment_trigger
-from rnr.policy.engine import attainment_threshold, next_reassessment
+from rnr.policy.deadlines import attainment_threshold, next_reassessment
 from rnr.result import ScoreResult
 from rnr.scoring import is_criminogenic
 from rnr.store.protocol import Store

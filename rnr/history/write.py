@@ -1,4 +1,4 @@
-"""Write a case history: open a case, reassess, record events, reviews, overrides, corrections.
+"""Write a case history: open a case, reassess it, override its risk level.
 
 Every function checks its input completely before it writes (the case
 scores, the policy decides, the plan drafts), then writes all its records in
@@ -11,128 +11,28 @@ the case is still open). A refused operation raises
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
-
-import attrs
 
 from rnr.cases import Case, score_case
-from rnr.errors import HistoryError, StoreIntegrityError
+from rnr.errors import HistoryError
+from rnr.history._state import State, replayed
 from rnr.history.definitions import Definitions
 from rnr.history.model import CaseHistory
-from rnr.history.read import Corrections, read_history, replay
+from rnr.history.read import read_history
 from rnr.history.shapes import (
     assessment_record,
     case_record,
     decision_record,
     draft_record,
-    event_record,
     override_record,
-    review_record,
 )
 from rnr.legal import LegalContext
 from rnr.overrides import Override
-from rnr.plan import PlanDraft, draft_plan, review
-from rnr.plan.model import Status
+from rnr.plan import PlanDraft, draft_plan
 from rnr.policy import Policy, decide
 from rnr.result import ScoreResult
 from rnr.store.protocol import Store, Transaction
-from rnr.store.records import CLOSING_EVENTS, Record, Stored
 
-__all__ = [
-    "add_override",
-    "correct_assessment",
-    "open_case",
-    "reassess",
-    "record_event",
-    "review_plan",
-]
-
-
-@attrs.frozen
-class _State:
-    """What a write must know of a case: read inside its block, or from a history."""
-
-    exists: bool
-    opened_on: dt.date | None = None
-    #: ``(record id in force, date)`` of every assessment, in date order.
-    assessments: tuple[tuple[int, dt.date], ...] = ()
-    #: ``(date, kind)`` of the first closing event.
-    closing: tuple[dt.date, str] | None = None
-    #: ``(first record id, date)`` of every plan version.
-    plans: tuple[tuple[int, dt.date], ...] = ()
-    fixes: Corrections | None = None
-
-    @classmethod
-    def read(cls, tx: Transaction, case_id: str) -> _State:
-        rows = list(tx.records(case_id=case_id))
-        if not rows:
-            return cls(False)
-        fixes = Corrections.of(rows, source="<store>")
-        assessments = sorted(
-            ((row.id, row.on) for _, row in fixes.in_force("assessment")),
-            key=lambda a: (a[1], a[0]),
-        )
-        closings = sorted(
-            (row.on, str(row.data.get("kind")))
-            for _, row in fixes.in_force("event")
-            if row.data.get("kind") in CLOSING_EVENTS
-        )
-        cases = fixes.in_force("case")
-        return cls(
-            True,
-            cases[0][1].on if cases else rows[0].on,
-            tuple(assessments),
-            closings[0] if closings else None,
-            tuple((first, row.on) for first, row in fixes.in_force("plan")),
-            fixes,
-        )
-
-    @classmethod
-    def of_history(cls, history: CaseHistory) -> _State:
-        closed = history.closed_on()
-        kind = next((e.kind for e in history.events if e.on == closed), "") if closed else ""
-        return cls(
-            True,
-            history.opened_on,
-            tuple((a.record, a.on) for a in history.assessments),
-            (closed, kind) if closed else None,
-            tuple((p.id, p.plan.dated) for p in history.plans),
-        )
-
-    def require(self, case_id: str, store: str) -> None:
-        if not self.exists:
-            msg = f"unknown case, expected a case id held in {store}"
-            raise HistoryError(msg, case_id=case_id, field="case_id", value=case_id)
-
-    def require_open(self, case_id: str, on: dt.date) -> None:
-        if self.closing is not None and self.closing[0] <= on:
-            closed, kind = self.closing
-            msg = f"the case was closed on {closed} ({kind}); expected an open case on {on}"
-            raise HistoryError(msg, case_id=case_id, field="case", value=str(closed))
-
-    def require_after(self, case_id: str, on: dt.date, *, what: str) -> None:
-        latest = self.assessments[-1][1] if self.assessments else None
-        if latest is not None and on <= latest:
-            msg = f"{what}: got {on}, expected a date after the last assessment ({latest})"
-            raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
-        plan_day = self.plans[-1][1] if self.plans else None
-        if plan_day is not None and on < plan_day:
-            msg = f"{what}: got {on}, expected {plan_day} or later (the last plan version)"
-            raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
-
-    @property
-    def next_plan_version(self) -> int:
-        return len(self.plans) + 1
-
-
-def _replayed(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> CaseHistory:
-    """The case read back inside the block: a write that would not replay is rolled back."""
-    try:
-        return replay(list(tx.records(case_id=case_id)), defs=defs, source=store.name)
-    except StoreIntegrityError as exc:
-        msg = f"refused, the history would no longer replay: {exc}"
-        raise HistoryError(msg, case_id=case_id, field="record") from exc
+__all__ = ["add_override", "open_case", "reassess"]
 
 
 def _score(case: Case, defs: Definitions) -> ScoreResult:
@@ -270,7 +170,7 @@ def open_case(
         case, result=result, legal=legal, policy=chosen, defs=defs, override=case.override
     )
     with store.write(by=by) as tx:
-        if _State.read(tx, case.case_id).exists:
+        if State.read(tx, case.case_id).exists:
             msg = f"already in {store.name}; expected a new case id (use rnr case reassess)"
             raise HistoryError(msg, case_id=case.case_id, field="case_id", value=case.case_id)
         policy_id = policy.split("@", 1)[0] if policy else chosen.id
@@ -286,7 +186,7 @@ def open_case(
             plan_version=1,
             plan=plan,
         )
-        return _replayed(tx, case.case_id, defs, store)
+        return replayed(tx, case.case_id, defs, store)
 
 
 def reassess(
@@ -313,7 +213,7 @@ def reassess(
         raise HistoryError(msg, case_id=case_id, field="case_id", value=case.case_id)
     before = read_history(store, case_id, defs=defs)
     legal = _legal_of(case, before)
-    known = _State.of_history(before)
+    known = State.of_history(before)
     known.require_open(case_id, case.assessed_on)
     known.require_after(case_id, case.assessed_on, what="assessed_on")
     result = _score(case, defs)
@@ -324,7 +224,7 @@ def reassess(
         case, result=result, legal=legal, policy=chosen, defs=defs, override=case.override
     )
     with store.write(by=by) as tx:
-        state = _State.read(tx, case_id)
+        state = State.read(tx, case_id)
         state.require(case_id, store.name)
         state.require_open(case_id, case.assessed_on)
         state.require_after(case_id, case.assessed_on, what="assessed_on")
@@ -339,7 +239,7 @@ def reassess(
             plan_version=state.next_plan_version,
             plan=plan,
         )
-        return _replayed(tx, case_id, defs, store)
+        return replayed(tx, case_id, defs, store)
 
 
 def add_override(
@@ -377,7 +277,7 @@ def add_override(
     )
     day = max(override.approved_on, latest.on, before.plans[-1].plan.dated)
     with store.write(by=by) as tx:
-        state = _State.read(tx, case_id)
+        state = State.read(tx, case_id)
         state.require(case_id, store.name)
         state.require_open(case_id, day)
         if state.assessments[-1][1] != latest.on:
@@ -396,152 +296,4 @@ def add_override(
             plan_version=state.next_plan_version,
             plan=plan,
         )
-        return _replayed(tx, case_id, defs, store)
-
-
-def record_event(
-    store: Store,
-    case_id: str,
-    kind: str,
-    on: dt.date,
-    *,
-    by: str,
-    note: str = "",
-    data: Mapping[str, Any] | None = None,
-    corrects: int | None = None,
-) -> Stored:
-    """Store an event of the case (or the correction of one).
-
-    Args:
-        store: the store.
-        case_id: the case.
-        kind: one of :data:`rnr.store.EVENT_KINDS`.
-        on: when it happened (not before the case opened).
-        by: who writes.
-        note: free text.
-        data: the kind's own fields (attendance: ``component``, ``scheduled``,
-            ``attended``; see :data:`rnr.history.shapes.EVENT_FIELDS`).
-        corrects: the id of the event this record corrects.
-
-    Raises:
-        HistoryError: an unknown case, kind or field, a date before the case
-            opened, or a correction of a record that is not an event in force.
-    """
-    record = event_record(case_id, kind, on, note=note, data=data, corrects=corrects)
-    with store.write(by=by) as tx:
-        state = _State.read(tx, case_id)
-        state.require(case_id, store.name)
-        assert state.opened_on is not None
-        if on < state.opened_on:
-            msg = f"event date: got {on}, expected {state.opened_on} or later (the case opened)"
-            raise HistoryError(msg, case_id=case_id, field="event.on", value=str(on))
-        if corrects is not None:
-            _require_in_force(state, corrects, "event", case_id)
-        return tx.append(record)
-
-
-def review_plan(
-    store: Store,
-    case_id: str,
-    on: dt.date,
-    changes: Mapping[str, tuple[Status, str]],
-    *,
-    by: str,
-    closing: bool = False,
-    defs: Definitions | None = None,
-) -> CaseHistory:
-    """Store a review of the case's current plan: objective statuses with notes.
-
-    Raises:
-        HistoryError: an unknown case or one without plan, or the plan
-            changed meanwhile.
-        DecisionInputError: an unknown objective or status, a date before the
-            current version, a closed plan, or a closing with open objectives.
-    """
-    defs = defs or Definitions.shipped()
-    before = read_history(store, case_id, defs=defs)
-    if not before.plans:
-        raise HistoryError("no plan to review", case_id=case_id, field="plan")
-    review(before.plans[-1].plan, on, changes, closing=closing)  # refuses what replay would
-    with store.write(by=by) as tx:
-        state = _State.read(tx, case_id)
-        if not state.plans or state.plans[-1][0] != before.plans[-1].id:
-            msg = "the plan changed meanwhile; read it again"
-            raise HistoryError(msg, case_id=case_id, field="plan")
-        version = state.next_plan_version
-        tx.append(review_record(case_id, on, version=version, changes=changes, closing=closing))
-        return _replayed(tx, case_id, defs, store)
-
-
-def correct_assessment(
-    store: Store,
-    record_id: int,
-    case: Case,
-    *,
-    by: str,
-    assessor: str | None = None,
-    defs: Definitions | None = None,
-) -> CaseHistory:
-    """Correct a stored assessment: a new record that replaces it everywhere it is used.
-
-    The decision and plan drafted from the assessment are recomputed from the
-    corrected answers when the history is read (a plan draft whose objectives
-    change is corrected too); the original stays in the store and in the
-    audit log.
-
-    Raises:
-        HistoryError: the record is not an assessment in force of the case,
-            or the corrected date leaves the assessments out of order.
-    """
-    defs = defs or Definitions.shipped()
-    result = _score(case, defs)
-    instrument = defs.library.get(str(result.instrument))
-    with store.write(by=by) as tx:
-        state = _State.read(tx, case.case_id)
-        _require_in_force(state, record_id, "assessment", case.case_id)
-        order = [ident for ident, _ in state.assessments]
-        at = order.index(record_id)
-        low = state.assessments[at - 1][1] if at > 0 else None
-        high = state.assessments[at + 1][1] if at + 1 < len(order) else None
-        if (low is not None and case.assessed_on <= low) or (
-            high is not None and case.assessed_on >= high
-        ):
-            span = f"after {low}" if low else ""
-            span += (" and " if low and high else "") + (f"before {high}" if high else "")
-            msg = f"assessed_on: got {case.assessed_on}, expected a date {span} (its neighbours)"
-            raise HistoryError(msg, case_id=case.case_id, field="assessed_on")
-        assessor = assessor or by
-        tx.append(assessment_record(case, instrument, assessor=assessor, corrects=record_id))
-        _redraft(tx, case.case_id, defs, store)
-        return _replayed(tx, case.case_id, defs, store)
-
-
-def _redraft(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None:
-    """Correct the plan drafts whose objectives change with a corrected assessment."""
-    rows = list(tx.records(case_id=case_id))
-    try:
-        history = replay(rows, defs=defs, source=store.name, drafted=False)
-    except StoreIntegrityError as exc:
-        msg = f"refused, the history would no longer replay: {exc}"
-        raise HistoryError(msg, case_id=case_id, field="record") from exc
-    fixes = Corrections.of(rows, source=store.name)
-    for entry in history.plans:
-        row = fixes.latest[entry.id]
-        drafted = [[o.id, o.domain] for o in entry.plan.objectives]
-        if "decision" in row.data and row.data.get("objectives") != drafted:
-            data = {**row.data, "objectives": drafted}
-            tx.append(Record("plan", case_id, row.on, data, corrects=row.id))
-
-
-def _require_in_force(state: _State, record_id: int, kind: str, case_id: str) -> None:
-    """``record_id`` must be a record of ``kind`` of the case, not already corrected."""
-    fixes = state.fixes
-    in_force: Iterable[Stored] = (
-        (row for _, row in fixes.in_force(kind)) if fixes is not None else ()
-    )
-    if not any(row.id == record_id for row in in_force):
-        msg = (
-            f"record {record_id}: expected a {kind} of this case that is in force"
-            " (correct the latest correction)"
-        )
-        raise HistoryError(msg, case_id=case_id, field="corrects", value=record_id)
+        return replayed(tx, case_id, defs, store)

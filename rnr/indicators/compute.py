@@ -28,8 +28,8 @@ from rnr.errors import InvalidArgumentError
 from rnr.history.summary import CaseSummary, EventSummary
 from rnr.indicators.spec import PROGRAMMES, Indicator, IndicatorSet
 from rnr.library import Library
+from rnr.policy.deadlines import add_months
 from rnr.policy.decision import Text
-from rnr.policy.engine import add_months
 
 __all__ = ["IndicatorResult", "Period", "compute_indicators"]
 

@@ -19,7 +19,7 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.history.read import Corrections
-from rnr.policy.engine import add_months
+from rnr.policy.deadlines import add_months
 from rnr.store.protocol import Store
 from rnr.store.records import Stored
 

@@ -22,7 +22,7 @@ from rnr._frozen import frozen_map
 from rnr.history.summary import CaseSummary
 from rnr.indicators.compute import Period
 from rnr.indicators.spec import ReinsertionIndex
-from rnr.policy.engine import add_months
+from rnr.policy.deadlines import add_months
 
 __all__ = ["ReinsertionReport", "case_components", "reinsertion"]
 

@@ -20,8 +20,8 @@ from rnr.errors import DecisionInputError
 from rnr.plan.catalogue import Catalogue, Objective, RuleSet, shipped
 from rnr.plan.model import Adaptation, PlanDraft, PlanObjective, Reason
 from rnr.plan.responsivity import Responsivity
+from rnr.policy.deadlines import add_months
 from rnr.policy.decision import Decision, Text
-from rnr.policy.engine import add_months
 from rnr.result import ScoreResult
 
 __all__ = ["REVIEW_MONTHS", "draft_plan", "objective_cap", "share_hours"]

@@ -14,6 +14,7 @@ from rnr.policy.answer import (
     reassessment_trigger,
 )
 from rnr.policy.cohort import Change, CohortCase, WhatIf, compare, decide_many
+from rnr.policy.deadlines import add_months
 from rnr.policy.decision import (
     Deadline,
     Decision,
@@ -24,7 +25,7 @@ from rnr.policy.decision import (
     Text,
     Warning,
 )
-from rnr.policy.engine import add_months, decide, decide_facts
+from rnr.policy.engine import decide, decide_facts
 from rnr.policy.library import PolicyLibrary, policy_library
 from rnr.policy.loader import check_table, load_policy, parse_policy
 from rnr.policy.model import Param, Policy

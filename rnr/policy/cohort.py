@@ -28,8 +28,9 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.legal import LegalContext
+from rnr.policy.deadlines import compute_deadlines
 from rnr.policy.decision import Decision
-from rnr.policy.engine import compute_deadlines, decide_facts, resolve_inputs
+from rnr.policy.engine import decide_facts, resolve_inputs
 from rnr.policy.model import Policy
 
 __all__ = ["Change", "CohortCase", "WhatIf", "compare", "decide_many"]

@@ -9,7 +9,6 @@ calls for more or less than the sanction allows is reported as a mismatch.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -19,8 +18,14 @@ import attrs
 from rnr.errors import DecisionInputError
 from rnr.legal import LegalContext
 from rnr.overrides import Override
+from rnr.policy.deadlines import (
+    attainment_threshold,
+    deadlines_of,
+    fired,
+    note,
+    run_table,
+)
 from rnr.policy.decision import (
-    Deadline,
     Decision,
     Fired,
     Intensity,
@@ -30,32 +35,12 @@ from rnr.policy.decision import (
     Warning,
 )
 from rnr.policy.model import Policy
-from rnr.policy.tables import InputSpec, Rule, Table
+from rnr.policy.tables import InputSpec
 from rnr.result import ScoreResult
 
-__all__ = [
-    "add_months",
-    "attainment_threshold",
-    "compute_deadlines",
-    "decide",
-    "decide_facts",
-    "facts",
-    "next_reassessment",
-    "resolve_inputs",
-]
+__all__ = ["decide", "decide_facts", "facts", "resolve_inputs"]
 
 DATE_FIELDS = ("entry_date", "sentence_date", "assessed_on")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months, clamped to the month's last day.
-
-    >>> add_months(dt.date(2024, 8, 31), 6)
-    datetime.date(2025, 2, 28)
-    """
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def facts(result: ScoreResult, *, risk_level: str | None = None) -> dict[str, Any]:
@@ -252,25 +237,6 @@ def _check_override(
     return override.to_level
 
 
-def _run(table: Table, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Rule]]:
-    """Outputs and the rules that decided (all matches for collect tables)."""
-    result = table.evaluate({k: values[k] for k in table.inputs})
-    if result is None:
-        return {}, []
-    fired = [r for r in table.rules if r.id in result.fired]
-    return dict(result.outputs), fired
-
-
-def _fired(table: Table, rules: list[Rule]) -> list[Fired]:
-    return [Fired(table.id, r.id, r.describe(), r.source, r.then) for r in rules]
-
-
-def _note(rule: Rule | None) -> Text:
-    if rule is None:
-        return Text("")
-    return Text(rule.note.get("es", ""), rule.note.get("en", ""))
-
-
 def _assemble(
     policy: Policy,
     values: Mapping[str, Any],
@@ -283,45 +249,45 @@ def _assemble(
     ineligible: dict[str, Text] = {}
     for sanction in policy.sanctions:
         table = policy.eligibility_table(sanction)
-        out, rules = _run(table, values)
-        trace += _fired(table, rules)
+        out, rules = run_table(table, values)
+        trace += fired(table, rules)
         if out.get("eligible"):
             eligible.append(sanction)
         else:
-            ineligible[sanction] = _note(rules[0] if rules else None)
+            ineligible[sanction] = note(rules[0] if rules else None)
 
-    out, rules = _run(policy.tables["intensity"], values)
-    trace += _fired(policy.tables["intensity"], rules)
+    out, rules = run_table(policy.tables["intensity"], values)
+    trace += fired(policy.tables["intensity"], rules)
     components = tuple(out["components"])
     if "components" in policy.tables:
-        extra, extra_rules = _run(policy.tables["components"], values)
-        trace += _fired(policy.tables["components"], extra_rules)
+        extra, extra_rules = run_table(policy.tables["components"], values)
+        trace += fired(policy.tables["components"], extra_rules)
         components = tuple(dict.fromkeys(components + tuple(extra.get("components", ()))))
     intensity = Intensity(
         out["contacts_per_month"], out["treatment_hours"], components, str(out.get("label", ""))
     )
-    mon, mon_rules = _run(policy.tables["monitoring"], values)
-    trace += _fired(policy.tables["monitoring"], mon_rules)
-    period, period_rules = _run(policy.tables["period"], values)
-    trace += _fired(policy.tables["period"], period_rules)
+    mon, mon_rules = run_table(policy.tables["monitoring"], values)
+    trace += fired(policy.tables["monitoring"], mon_rules)
+    period, period_rules = run_table(policy.tables["period"], values)
+    trace += fired(policy.tables["period"], period_rules)
     period_days = None
     if period.get("equals_sentence") and legal.sentence_days:
         period_days = (legal.sentence_days, legal.sentence_days)
     period_months = None
     if period.get("max_months"):
         period_months = (int(period["min_months"]), int(period["max_months"]))
-    fit, fit_rules = _run(policy.tables["fit"], values)
-    trace += _fired(policy.tables["fit"], fit_rules)
+    fit, fit_rules = run_table(policy.tables["fit"], values)
+    trace += fired(policy.tables["fit"], fit_rules)
 
-    deadlines = _deadlines(
+    deadlines = deadlines_of(
         policy, values=values, legal=legal, assessed_on=assessed_on, trace=trace, case_id=case_id
     )
     warnings = []
     if "warnings" in policy.tables:
         table = policy.tables["warnings"]
         for rule in table.matching({k: values[k] for k in table.inputs}):
-            trace += _fired(table, [rule])
-            warnings.append(Warning(str(rule.then["warning"]), _note(rule), rule.source))
+            trace += fired(table, [rule])
+            warnings.append(Warning(str(rule.then["warning"]), note(rule), rule.source))
     if legal.sanction and legal.sanction in policy.sanctions and legal.sanction not in eligible:
         reason = ineligible[legal.sanction]
         warnings.append(
@@ -345,120 +311,16 @@ def _assemble(
         risk_level=str(values.get("risk_level", "")),
         intensity=intensity,
         telematic_monitoring=bool(mon.get("telematic_monitoring")),
-        monitoring_reason=_note(mon_rules[0] if mon_rules else None),
+        monitoring_reason=note(mon_rules[0] if mon_rules else None),
         period_days=period_days,
         period_months=period_months,
         deadlines=deadlines,
         attainment_threshold=attainment_threshold(policy, legal.sanction),
         fit=str(fit.get("fit", "not_applicable")),
-        fit_message=_note(fit_rules[0] if fit_rules else None),
+        fit_message=note(fit_rules[0] if fit_rules else None),
         warnings=tuple(warnings),
         inputs=values,
         trace=tuple(trace),
-    )
-
-
-def _deadlines(
-    policy: Policy,
-    *,
-    values: Mapping[str, Any],
-    legal: LegalContext,
-    assessed_on: dt.date,
-    trace: list[Fired],
-    case_id: str | None,
-) -> dict[str, Deadline]:
-    deadlines: dict[str, Deadline] = {}
-    dates = {
-        "entry_date": legal.entry_date,
-        "sentence_date": legal.sentence_date,
-        "assessed_on": assessed_on,
-    }
-    table = policy.tables["deadlines"]
-    for rule in table.matching({k: values[k] for k in table.inputs}):
-        trace += _fired(table, [rule])
-        name, days, start = (
-            str(rule.then["deadline"]),
-            int(rule.then["days"]),
-            str(rule.then["counted_from"]),
-        )
-        base = dates.get(start)
-        if base is None:
-            msg = (
-                f"legal.{start}: missing, expected a date YYYY-MM-DD"
-                f" (deadline {name}, rule {rule.id})"
-            )
-            raise DecisionInputError(
-                msg, field=f"legal.{start}", expected="YYYY-MM-DD", case_id=case_id
-            )
-        extra = 0
-        limit = rule.then.get("suspension_max_days")
-        if isinstance(limit, int) and legal.exam_suspension_days:
-            if legal.exam_suspension_days > limit:
-                msg = (
-                    f"legal.exam_suspension_days: got {legal.exam_suspension_days},"
-                    " expected at most "
-                    f"{limit} (rule {rule.id}: {rule.source})"
-                )
-                raise DecisionInputError(
-                    msg,
-                    field="legal.exam_suspension_days",
-                    value=legal.exam_suspension_days,
-                    expected=f"<= {limit}",
-                    case_id=case_id,
-                )
-            extra = legal.exam_suspension_days
-        deadlines[name] = Deadline(
-            name, base + dt.timedelta(days=days + extra), days + extra, start, rule.id, rule.source
-        )
-    deadline, rules = next_reassessment(policy, values, legal, assessed_on=assessed_on)
-    trace += _fired(policy.tables["reassessment"], rules)
-    if deadline is not None:
-        deadlines["next_reassessment"] = deadline
-    return deadlines
-
-
-def attainment_threshold(policy: Policy, sanction: str | None) -> int | None:
-    """The PII attainment threshold (%) of ``sanction`` (param ``attainment_<sanction>``)."""
-    param = policy.params.get(f"attainment_{(sanction or '').lower()}")
-    return int(param.value) if param is not None and isinstance(param.value, int) else None
-
-
-def next_reassessment(
-    policy: Policy, values: Mapping[str, Any], legal: LegalContext, *, assessed_on: dt.date
-) -> tuple[Deadline | None, list[Rule]]:
-    """The next reassessment (the ``reassessment`` table) and the rule that set it.
-
-    ``values`` needs only the inputs the table reads. The interval counts from
-    the entry date when it is later than the assessment, else from the
-    assessment.
-    """
-    table = policy.tables["reassessment"]
-    months, rules = _run(table, values)
-    if not months:
-        return None, rules
-    rule = rules[0]
-    n = int(months["months"])
-    start_day = max(legal.entry_date or assessed_on, assessed_on)
-    counted = (
-        "entry_date" if legal.entry_date and legal.entry_date >= assessed_on else "assessed_on"
-    )
-    deadline = Deadline(
-        "next_reassessment", add_months(start_day, n), n * 30, counted, rule.id, rule.source
-    )
-    return deadline, rules
-
-
-def compute_deadlines(
-    policy: Policy,
-    values: Mapping[str, Any],
-    legal: LegalContext,
-    *,
-    assessed_on: dt.date,
-    case_id: str | None = None,
-) -> dict[str, Deadline]:
-    """The deadlines alone (what differs between cases with the same inputs)."""
-    return _deadlines(
-        policy, values=values, legal=legal, assessed_on=assessed_on, trace=[], case_id=case_id
     )
 
 

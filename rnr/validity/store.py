@@ -18,7 +18,7 @@ import numpy as np
 from rnr.errors import InvalidArgumentError, ValidityInputError
 from rnr.history.cohort import summarize
 from rnr.history.definitions import Definitions
-from rnr.policy.engine import add_months
+from rnr.policy.deadlines import add_months
 from rnr.scoring import age_in_years
 from rnr.store.protocol import Store
 from rnr.store.records import EVENT_KINDS

@@ -1,0 +1,117 @@
+"""What a write must know of a case, and the replay that guards every write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+from rnr.errors import HistoryError, StoreIntegrityError
+from rnr.history.definitions import Definitions
+from rnr.history.model import CaseHistory
+from rnr.history.read import Corrections, replay
+from rnr.store.protocol import Store, Transaction
+from rnr.store.records import CLOSING_EVENTS, Stored
+
+__all__ = ["State", "replayed", "require_in_force"]
+
+
+@attrs.frozen
+class State:
+    """What a write must know of a case: read inside its block, or from a history."""
+
+    exists: bool
+    opened_on: dt.date | None = None
+    #: ``(record id in force, date)`` of every assessment, in date order.
+    assessments: tuple[tuple[int, dt.date], ...] = ()
+    #: ``(date, kind)`` of the first closing event.
+    closing: tuple[dt.date, str] | None = None
+    #: ``(first record id, date)`` of every plan version.
+    plans: tuple[tuple[int, dt.date], ...] = ()
+    fixes: Corrections | None = None
+
+    @classmethod
+    def read(cls, tx: Transaction, case_id: str) -> State:
+        rows = list(tx.records(case_id=case_id))
+        if not rows:
+            return cls(False)
+        fixes = Corrections.of(rows, source="<store>")
+        assessments = sorted(
+            ((row.id, row.on) for _, row in fixes.in_force("assessment")),
+            key=lambda a: (a[1], a[0]),
+        )
+        closings = sorted(
+            (row.on, str(row.data.get("kind")))
+            for _, row in fixes.in_force("event")
+            if row.data.get("kind") in CLOSING_EVENTS
+        )
+        cases = fixes.in_force("case")
+        return cls(
+            True,
+            cases[0][1].on if cases else rows[0].on,
+            tuple(assessments),
+            closings[0] if closings else None,
+            tuple((first, row.on) for first, row in fixes.in_force("plan")),
+            fixes,
+        )
+
+    @classmethod
+    def of_history(cls, history: CaseHistory) -> State:
+        closed = history.closed_on()
+        kind = next((e.kind for e in history.events if e.on == closed), "") if closed else ""
+        return cls(
+            True,
+            history.opened_on,
+            tuple((a.record, a.on) for a in history.assessments),
+            (closed, kind) if closed else None,
+            tuple((p.id, p.plan.dated) for p in history.plans),
+        )
+
+    def require(self, case_id: str, store: str) -> None:
+        if not self.exists:
+            msg = f"unknown case, expected a case id held in {store}"
+            raise HistoryError(msg, case_id=case_id, field="case_id", value=case_id)
+
+    def require_open(self, case_id: str, on: dt.date) -> None:
+        if self.closing is not None and self.closing[0] <= on:
+            closed, kind = self.closing
+            msg = f"the case was closed on {closed} ({kind}); expected an open case on {on}"
+            raise HistoryError(msg, case_id=case_id, field="case", value=str(closed))
+
+    def require_after(self, case_id: str, on: dt.date, *, what: str) -> None:
+        latest = self.assessments[-1][1] if self.assessments else None
+        if latest is not None and on <= latest:
+            msg = f"{what}: got {on}, expected a date after the last assessment ({latest})"
+            raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
+        plan_day = self.plans[-1][1] if self.plans else None
+        if plan_day is not None and on < plan_day:
+            msg = f"{what}: got {on}, expected {plan_day} or later (the last plan version)"
+            raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
+
+    @property
+    def next_plan_version(self) -> int:
+        return len(self.plans) + 1
+
+
+def replayed(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> CaseHistory:
+    """The case read back inside the block: a write that would not replay is rolled back."""
+    try:
+        return replay(list(tx.records(case_id=case_id)), defs=defs, source=store.name)
+    except StoreIntegrityError as exc:
+        msg = f"refused, the history would no longer replay: {exc}"
+        raise HistoryError(msg, case_id=case_id, field="record") from exc
+
+
+def require_in_force(state: State, record_id: int, kind: str, case_id: str) -> None:
+    """``record_id`` must be a record of ``kind`` of the case, not already corrected."""
+    fixes = state.fixes
+    in_force: Iterable[Stored] = (
+        (row for _, row in fixes.in_force(kind)) if fixes is not None else ()
+    )
+    if not any(row.id == record_id for row in in_force):
+        msg = (
+            f"record {record_id}: expected a {kind} of this case that is in force"
+            " (correct the latest correction)"
+        )
+        raise HistoryError(msg, case_id=case_id, field="corrects", value=record_id)

@@ -1,0 +1,161 @@
+"""Amend a case history: events, plan reviews, corrections of assessments.
+
+Like :mod:`rnr.history.write`, each function checks its input first, writes
+in one atomic block, re-checks inside it what another writer could have
+changed and replays the case before committing; a refused operation raises
+:class:`~rnr.errors.HistoryError` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from rnr.cases import Case, score_case
+from rnr.errors import HistoryError, StoreIntegrityError
+from rnr.history._state import State, replayed, require_in_force
+from rnr.history.definitions import Definitions
+from rnr.history.model import CaseHistory
+from rnr.history.read import Corrections, read_history, replay
+from rnr.history.shapes import assessment_record, event_record, review_record
+from rnr.plan import review
+from rnr.plan.model import Status
+from rnr.store.protocol import Store, Transaction
+from rnr.store.records import Record, Stored
+
+__all__ = ["correct_assessment", "record_event", "review_plan"]
+
+
+def record_event(
+    store: Store,
+    case_id: str,
+    kind: str,
+    on: dt.date,
+    *,
+    by: str,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    corrects: int | None = None,
+) -> Stored:
+    """Store an event of the case (or the correction of one).
+
+    Args:
+        store: the store.
+        case_id: the case.
+        kind: one of :data:`rnr.store.EVENT_KINDS`.
+        on: when it happened (not before the case opened).
+        by: who writes.
+        note: free text.
+        data: the kind's own fields (attendance: ``component``, ``scheduled``,
+            ``attended``; see :data:`rnr.history.shapes.EVENT_FIELDS`).
+        corrects: the id of the event this record corrects.
+
+    Raises:
+        HistoryError: an unknown case, kind or field, a date before the case
+            opened, or a correction of a record that is not an event in force.
+    """
+    record = event_record(case_id, kind, on, note=note, data=data, corrects=corrects)
+    with store.write(by=by) as tx:
+        state = State.read(tx, case_id)
+        state.require(case_id, store.name)
+        assert state.opened_on is not None
+        if on < state.opened_on:
+            msg = f"event date: got {on}, expected {state.opened_on} or later (the case opened)"
+            raise HistoryError(msg, case_id=case_id, field="event.on", value=str(on))
+        if corrects is not None:
+            require_in_force(state, corrects, "event", case_id)
+        return tx.append(record)
+
+
+def review_plan(
+    store: Store,
+    case_id: str,
+    on: dt.date,
+    changes: Mapping[str, tuple[Status, str]],
+    *,
+    by: str,
+    closing: bool = False,
+    defs: Definitions | None = None,
+) -> CaseHistory:
+    """Store a review of the case's current plan: objective statuses with notes.
+
+    Raises:
+        HistoryError: an unknown case or one without plan, or the plan
+            changed meanwhile.
+        DecisionInputError: an unknown objective or status, a date before the
+            current version, a closed plan, or a closing with open objectives.
+    """
+    defs = defs or Definitions.shipped()
+    before = read_history(store, case_id, defs=defs)
+    if not before.plans:
+        raise HistoryError("no plan to review", case_id=case_id, field="plan")
+    review(before.plans[-1].plan, on, changes, closing=closing)  # refuses what replay would
+    with store.write(by=by) as tx:
+        state = State.read(tx, case_id)
+        if not state.plans or state.plans[-1][0] != before.plans[-1].id:
+            msg = "the plan changed meanwhile; read it again"
+            raise HistoryError(msg, case_id=case_id, field="plan")
+        version = state.next_plan_version
+        tx.append(review_record(case_id, on, version=version, changes=changes, closing=closing))
+        return replayed(tx, case_id, defs, store)
+
+
+def correct_assessment(
+    store: Store,
+    record_id: int,
+    case: Case,
+    *,
+    by: str,
+    assessor: str | None = None,
+    defs: Definitions | None = None,
+) -> CaseHistory:
+    """Correct a stored assessment: a new record that replaces it everywhere it is used.
+
+    The decision and plan drafted from the assessment are recomputed from the
+    corrected answers when the history is read (a plan draft whose objectives
+    change is corrected too); the original stays in the store and in the
+    audit log.
+
+    Raises:
+        HistoryError: the record is not an assessment in force of the case,
+            or the corrected date leaves the assessments out of order.
+    """
+    defs = defs or Definitions.shipped()
+    result = score_case(case, defs.library)
+    instrument = defs.library.get(str(result.instrument))
+    with store.write(by=by) as tx:
+        state = State.read(tx, case.case_id)
+        require_in_force(state, record_id, "assessment", case.case_id)
+        order = [ident for ident, _ in state.assessments]
+        at = order.index(record_id)
+        low = state.assessments[at - 1][1] if at > 0 else None
+        high = state.assessments[at + 1][1] if at + 1 < len(order) else None
+        if (low is not None and case.assessed_on <= low) or (
+            high is not None and case.assessed_on >= high
+        ):
+            span = f"after {low}" if low else ""
+            span += (" and " if low and high else "") + (f"before {high}" if high else "")
+            msg = f"assessed_on: got {case.assessed_on}, expected a date {span} (its neighbours)"
+            raise HistoryError(msg, case_id=case.case_id, field="assessed_on")
+        assessor = assessor or by
+        tx.append(assessment_record(case, instrument, assessor=assessor, corrects=record_id))
+        _redraft(tx, case.case_id, defs, store)
+        return replayed(tx, case.case_id, defs, store)
+
+
+def _redraft(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None:
+    """Correct the plan drafts whose objectives change with a corrected assessment."""
+    rows = list(tx.records(case_id=case_id))
+    try:
+        history = replay(rows, defs=defs, source=store.name, drafted=False)
+    except StoreIntegrityError as exc:
+        msg = f"refused, the history would no longer replay: {exc}"
+        raise HistoryError(msg, case_id=case_id, field="record") from exc
+    fixes = Corrections.of(rows, source=store.name)
+    for entry in history.plans:
+        row = fixes.latest[entry.id]
+        drafted = [[o.id, o.domain] for o in entry.plan.objectives]
+        if "decision" in row.data and row.data.get("objectives") != drafted:
+            data = {**row.data, "objectives": drafted}
+            tx.append(Record("plan", case_id, row.on, data, corrects=row.id))
