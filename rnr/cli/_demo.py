@@ -32,7 +32,7 @@ from rnr.history import Definitions
 from rnr.labels import load_labels
 from rnr.library import Library, data_dir
 from rnr.plan.render import render_plan
-from rnr.policy import PolicyLibrary, policy_library
+from rnr.policy import policy_library
 from rnr.result import ScoreResult
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
     "decision_lines",
     "example_files",
     "plan_draft",
-    "policy_id_for",
     "result_lines",
     "run",
     "run_demo",
@@ -200,19 +199,6 @@ def plan_draft(done: Decided, library: Library, lang: str, folder: Path) -> Path
     return path
 
 
-def policy_id_for(policies: PolicyLibrary, regime: str, instrument: str) -> str:
-    """The id of the first policy of ``regime`` that reads ``instrument``.
-
-    Raises:
-        UnknownPolicyError: none does.
-    """
-    for policy in policies:
-        if policy.regime == regime and (not policy.instruments or instrument in policy.instruments):
-            return policy.id
-    msg = f"no policy for the {regime} regime reads {instrument!r}"
-    raise UnknownPolicyError(msg, ref=instrument, known=policies.ids())
-
-
 def decision_lines(done: Decided, library: Library, lang: str) -> list[str]:
     """A short readable summary of one example's decision."""
     w = pwords(lang)
@@ -257,7 +243,7 @@ def _decisions(
             continue
         instrument = library.get(case.instrument or "", on=case.assessed_on).id
         try:
-            ident = policy_id_for(policies, case.legal.regime, instrument)
+            ident = policies.id_for(case.legal.regime, instrument)
         except UnknownPolicyError as exc:
             raise CaseError(case, exc) from exc
         done = decide_case(case, library, policies, ident)

@@ -16,7 +16,6 @@ from typing import Any
 
 import attrs
 
-from rnr.errors import UnknownPolicyError
 from rnr.library import Library, default_library, split_ref
 from rnr.plan.catalogue import Catalogue, RuleSet, shipped
 from rnr.policy import Policy, PolicyLibrary, policy_library
@@ -74,11 +73,4 @@ class Definitions:
         if ref is not None:
             ident, version = split_ref(ref)
             return self.policies.get(ref if version else ident, on=on)
-        for ident in self.policies.ids():
-            candidate = self.policies.versions(ident)[-1]
-            if candidate.regime == regime and (
-                not candidate.instruments or instrument in candidate.instruments
-            ):
-                return self.policies.get(ident, on=on)
-        msg = f"no policy for the {regime} regime reads {instrument!r}"
-        raise UnknownPolicyError(msg, ref=instrument, known=self.policies.ids())
+        return self.policies.get(self.policies.id_for(regime, instrument), on=on)

@@ -83,6 +83,20 @@ class PolicyLibrary:
             raise UnknownPolicyError(msg, ref=ref, known=known)
         return in_force[-1]
 
+    def id_for(self, regime: str, instrument: str) -> str:
+        """The id of the first policy of ``regime`` that reads ``instrument``.
+
+        Raises:
+            UnknownPolicyError: none does.
+        """
+        for policy in self:
+            if policy.regime == regime and (
+                not policy.instruments or instrument in policy.instruments
+            ):
+                return policy.id
+        msg = f"no policy for the {regime} regime reads {instrument!r}"
+        raise UnknownPolicyError(msg, ref=instrument, known=self.ids())
+
 
 @cache
 def policy_library() -> PolicyLibrary:
