@@ -27,12 +27,9 @@ from rnr.validity._checks import (
     IntArray,
     as_outcomes,
     as_scores,
-    check_pair,
-    index_scores,
-    label_codes,
     plain,
 )
-from rnr.validity.calibration import Expected, check_expected
+from rnr.validity.calibration import Expected, prepare
 
 __all__ = ["IN_SAMPLE", "BrierResult", "brier", "brier_of", "brier_score", "probabilities_of"]
 
@@ -172,11 +169,6 @@ def brier_score(
     >>> r.brier, r.source
     (0.125, 'in-sample')
     """
-    s, y = check_pair(scores, outcomes, both=False)
-    check_expected(expected, risk_levels)
-    levels = None
-    if risk_levels is not None:
-        levels = label_codes(risk_levels, "risk_levels", len(s))
-    values, index = index_scores(s)
+    _, y, levels, values, index = prepare(scores, outcomes, risk_levels, expected)
     p, source, description = probabilities_of(values, index, y, levels, expected)
     return brier_of(p, y, source, description)

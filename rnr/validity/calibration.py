@@ -40,7 +40,15 @@ from rnr.validity._checks import (
     z_value,
 )
 
-__all__ = ["Calibration", "CalibrationRow", "Expected", "calibration", "check_expected", "wilson"]
+__all__ = [
+    "Calibration",
+    "CalibrationRow",
+    "Expected",
+    "calibration",
+    "check_expected",
+    "prepare",
+    "wilson",
+]
 
 
 def wilson(events: int, n: int, *, level: float = 0.95) -> tuple[float, float]:
@@ -266,6 +274,26 @@ def check_expected(expected: Expected | None, risk_levels: object) -> None:
         )
 
 
+def prepare(
+    scores: npt.ArrayLike,
+    outcomes: npt.ArrayLike,
+    risk_levels: Sequence[str] | None,
+    expected: Expected | None,
+) -> tuple[FloatArray, BoolArray, tuple[tuple[str, ...], IntArray] | None, FloatArray, IntArray]:
+    """Checked scores and outcomes, level codes, and the distinct scores with each one's index.
+
+    Raises:
+        InvalidArgumentError: as :func:`calibration` and :func:`rnr.validity.brier_score`.
+    """
+    s, y = check_pair(scores, outcomes, both=False)
+    check_expected(expected, risk_levels)
+    levels = None
+    if risk_levels is not None:
+        levels = label_codes(risk_levels, "risk_levels", len(s))
+    values, index = index_scores(s)
+    return s, y, levels, values, index
+
+
 def calibration(
     scores: npt.ArrayLike,
     outcomes: npt.ArrayLike,
@@ -297,10 +325,5 @@ def calibration(
     [(1.0, 2, 1), (2.0, 3, 2)]
     """
     level = check_level(level)
-    s, y = check_pair(scores, outcomes, both=False)
-    check_expected(expected, risk_levels)
-    levels = None
-    if risk_levels is not None:
-        levels = label_codes(risk_levels, "risk_levels", len(s))
-    values, index = index_scores(s)
+    s, y, levels, values, index = prepare(scores, outcomes, risk_levels, expected)
     return calibration_of(values, index, y, levels=levels, expected=expected, level=level, scores=s)

@@ -26,8 +26,8 @@ from rnr.validity.reliability import Agreement
 from rnr.validity.report import ValidityReport
 from rnr.validity.study import Study
 from rnr.validity.subgroups import Figures
-from rnr.validity.text import GROUP_RATES, group_table
-from rnr.validity.words import fmt, pct, pp, signed, vwords
+from rnr.validity.text import GROUP_RATES, calibration_table, group_table
+from rnr.validity.words import fmt, key_text, level_text, pct, pp, signed, vwords
 
 __all__ = ["study_html"]
 
@@ -65,10 +65,6 @@ def _p(text: str, cls: str = "") -> str:
     return f'<p class="{cls}">{_e(text)}</p>' if cls else f"<p>{_e(text)}</p>"
 
 
-def _level(level: float) -> str:
-    return f"{100 * level:g} %"
-
-
 def _thin(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     if len(points) <= MAX_POINTS:
         return points
@@ -83,19 +79,15 @@ def _roc(series: Mapping[str, Figures], title: str, w: Mapping[str, str]) -> str
     return line_chart(curves, x_label=w["x_roc"], y_label=w["y_roc"], title=title, diagonal=True)
 
 
-def _key(row: CalibrationRow) -> str:
-    return f"{row.key:g}" if isinstance(row.key, float) else str(row.key)
-
-
 def _calibration_chart(
     rows: Sequence[CalibrationRow], by: str, level: float, w: Mapping[str, str]
 ) -> str:
     with_expected = any(r.expected is not None for r in rows)
     title = w["cal_chart" if with_expected else "cal_chart_plain"].format(
-        by=w[by], lvl=_level(level)
+        by=w[by], lvl=level_text(level)
     )
     return bar_chart(
-        [_key(r) for r in rows],
+        [key_text(r.key) for r in rows],
         [100 * r.rate for r in rows],
         targets=[None if r.expected is None else 100 * r.expected for r in rows],
         intervals=[(100 * r.ci_low, 100 * r.ci_high) for r in rows],
@@ -107,23 +99,7 @@ def _calibration_chart(
 def _calibration_table(
     rows: Sequence[CalibrationRow], by: str, level: float, w: Mapping[str, str]
 ) -> str:
-    header = [w[by], "n", w["events"], w["observed"], w["ci"].format(lvl=_level(level))]
-    with_expected = any(r.expected is not None for r in rows)
-    if with_expected:
-        header += [w["expected"], w["difference"]]
-    body = []
-    for r in rows:
-        cells = [
-            _key(r),
-            str(r.n),
-            str(r.events),
-            pct(r.rate),
-            f"[{pct(r.ci_low)}, {pct(r.ci_high)}]",
-        ]
-        if with_expected:
-            cells += [pct(r.expected), pp(r.difference)]
-        body.append(cells)
-    return _table(header, body)
+    return _table(*calibration_table(rows, w, by, level))
 
 
 def _calibration(cal: Calibration, w: Mapping[str, str]) -> str:
@@ -151,7 +127,7 @@ def _auc_text(f: Figures, level: float, w: Mapping[str, str]) -> str:
     if a.ci is None or a.se is None:
         return w["auc_no_ci"].format(auc=fmt(a.auc))
     return w["auc"].format(
-        auc=fmt(a.auc), lvl=_level(level), lo=fmt(a.ci[0]), hi=fmt(a.ci[1]), se=fmt(a.se)
+        auc=fmt(a.auc), lvl=level_text(level), lo=fmt(a.ci[0]), hi=fmt(a.ci[1]), se=fmt(a.se)
     )
 
 
@@ -198,7 +174,7 @@ def _report(study: Study, report: ValidityReport, w: Mapping[str, str]) -> str:
     if report.bootstrap is not None:
         b = report.bootstrap
         text = w["bootstrap"].format(
-            b=b.resamples, seed=b.seed, lvl=_level(b.level), lo=fmt(b.ci_low), hi=fmt(b.ci_high)
+            b=b.resamples, seed=b.seed, lvl=level_text(b.level), lo=fmt(b.ci_low), hi=fmt(b.ci_high)
         )
         parts.append(_p(text))
     if o.auc is not None and o.auc.se == 0:
@@ -260,7 +236,7 @@ def _agreement(a: Agreement, w: Mapping[str, str]) -> str:
         parts.append(
             _p(
                 w["icc"].format(
-                    icc=fmt(i.icc), lvl=_level(i.level), lo=fmt(i.ci_low), hi=fmt(i.ci_high)
+                    icc=fmt(i.icc), lvl=level_text(i.level), lo=fmt(i.ci_low), hi=fmt(i.ci_high)
                 )
             )
         )

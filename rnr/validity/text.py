@@ -23,9 +23,9 @@ from rnr.validity.reliability import Agreement
 from rnr.validity.report import ValidityReport
 from rnr.validity.study import Study
 from rnr.validity.subgroups import Figures
-from rnr.validity.words import fmt, pct, pp, signed, vwords
+from rnr.validity.words import fmt, key_text, level_text, pct, pp, signed, vwords
 
-__all__ = ["GROUP_RATES", "group_table", "study_lines", "table"]
+__all__ = ["GROUP_RATES", "calibration_table", "group_table", "study_lines", "table"]
 
 #: The classification rates shown per group (with a cut).
 GROUP_RATES = ("fpr", "fnr", "ppv")
@@ -55,10 +55,6 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = " 
     return out
 
 
-def _level(report_level: float) -> str:
-    return f"{100 * report_level:g} %"
-
-
 def _auc_text(figures: Figures, w: Mapping[str, str], level: float) -> str:
     a = figures.auc
     if a is None:
@@ -66,7 +62,7 @@ def _auc_text(figures: Figures, w: Mapping[str, str], level: float) -> str:
     if a.ci is None or a.se is None:
         return w["auc_no_ci"].format(auc=fmt(a.auc))
     return w["auc"].format(
-        auc=fmt(a.auc), lvl=_level(level), lo=fmt(a.ci[0]), hi=fmt(a.ci[1]), se=fmt(a.se)
+        auc=fmt(a.auc), lvl=level_text(level), lo=fmt(a.ci[0]), hi=fmt(a.ci[1]), se=fmt(a.se)
     )
 
 
@@ -91,17 +87,18 @@ def _cut_lines(cut: Classification, w: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def _calibration_rows(
+def calibration_table(
     rows: Sequence[CalibrationRow], w: Mapping[str, str], key: str, level: float
-) -> list[str]:
-    header = [w[key], "n", w["events"], w["observed"], w["ci"].format(lvl=_level(level))]
+) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of a calibration table (the text and HTML reports)."""
+    header = [w[key], "n", w["events"], w["observed"], w["ci"].format(lvl=level_text(level))]
     with_expected = any(r.expected is not None for r in rows)
     if with_expected:
         header += [w["expected"], w["difference"]]
     body = []
     for r in rows:
         cells = [
-            f"{r.key:g}" if isinstance(r.key, float) else str(r.key),
+            key_text(r.key),
             str(r.n),
             str(r.events),
             pct(r.rate),
@@ -110,7 +107,13 @@ def _calibration_rows(
         if with_expected:
             cells += [pct(r.expected), pp(r.difference)]
         body.append(cells)
-    return table(header, body)
+    return header, body
+
+
+def _calibration_rows(
+    rows: Sequence[CalibrationRow], w: Mapping[str, str], key: str, level: float
+) -> list[str]:
+    return table(*calibration_table(rows, w, key, level))
 
 
 def _calibration_lines(cal: Calibration, w: Mapping[str, str]) -> list[str]:
@@ -206,7 +209,11 @@ def _report_lines(study: Study, report: ValidityReport, w: Mapping[str, str]) ->
         lines.append(
             "  "
             + w["bootstrap"].format(
-                b=b.resamples, seed=b.seed, lvl=_level(b.level), lo=fmt(b.ci_low), hi=fmt(b.ci_high)
+                b=b.resamples,
+                seed=b.seed,
+                lvl=level_text(b.level),
+                lo=fmt(b.ci_low),
+                hi=fmt(b.ci_high),
             )
         )
     if o.auc is not None and o.auc.se == 0:
@@ -239,7 +246,7 @@ def _agreement_lines(a: Agreement, w: Mapping[str, str]) -> list[str]:
         lines.append("  " + w["icc_none"])
     else:
         text = w["icc"].format(
-            icc=fmt(i.icc), lvl=_level(i.level), lo=fmt(i.ci_low), hi=fmt(i.ci_high)
+            icc=fmt(i.icc), lvl=level_text(i.level), lo=fmt(i.ci_low), hi=fmt(i.ci_high)
         )
         lines += _wrap(text)
     k = a.kappa.kappa

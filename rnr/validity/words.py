@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["WORDS", "fmt", "pct", "pp", "signed", "vwords"]
+__all__ = ["WORDS", "fmt", "key_text", "level_text", "pct", "pp", "signed", "vwords"]
 
 WORDS: Mapping[str, Mapping[str, str]] = {
     "es": {
@@ -309,3 +309,13 @@ def signed(value: float | None, decimals: int = 3) -> str:
     '+0.021'
     """
     return "—" if value is None else f"{value:+.{decimals}f}"
+
+
+def level_text(level: float) -> str:
+    """A confidence level as a percentage: ``0.95`` → ``95 %``."""
+    return f"{100 * level:g} %"
+
+
+def key_text(key: object) -> str:
+    """A calibration row's key: a score without trailing zeros, or a level name."""
+    return f"{key:g}" if isinstance(key, float) else str(key)
