@@ -35,8 +35,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from rnr.legal import LegalContext
-from rnr.policy import CohortCase, Policy, decide_many, policy_library
+from rnr.cases.legal import LegalContext
+from rnr.definitions.library import policy_library
+from rnr.definitions.policy import Policy
+from rnr.policy.cohort import CohortCase, decide_many
 from rnr.policy.vectorized import decide_arrays, table_columns
 
 LEVELS = ("very_low", "low", "medium", "high", "very_high")

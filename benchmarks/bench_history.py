@@ -45,13 +45,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rnr.history import Definitions, read_history
 from rnr.history.cohort import summarize
+from rnr.history.definitions import Definitions
+from rnr.history.programme import programme_report
+from rnr.history.read import read_history
 from rnr.history.summary import summarize_case
-from rnr.indicators import programme_report
-from rnr.simulate import estimated_reliability, simulate, store_cohort
-from rnr.store import SQLiteStore
+from rnr.simulate.engine import simulate
+from rnr.simulate.figures import estimated_reliability
+from rnr.simulate.load import store_cohort
 from rnr.store.records import canonical
+from rnr.store.sqlite import SQLiteStore
 
 
 def clock(work: Any) -> tuple[float, Any]:

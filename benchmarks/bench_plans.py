@@ -15,7 +15,7 @@ outside the clock. Then, one case at a time, it measures:
 2. **assembly**: :func:`rnr.draft_plan` (objectives chosen from the needs,
    hours shared, responsivity rules applied, supports, strengths, deadlines,
    review dates) with the shipped catalogue and rules;
-3. **render md** and **render html**: :func:`rnr.plan.render.render_plan` of
+3. **render md** and **render html**: :func:`rnr.render.plan.render_plan` of
    each assembled draft, in Spanish (the shipped templates);
 4. **assembly + html**: both, as ``rnr plan --format html`` does per case.
 
@@ -36,12 +36,15 @@ from pathlib import Path
 from typing import Any
 
 from rnr import default_library, score
-from rnr.legal import LegalContext
-from rnr.plan import PlanDraft, Responsivity, draft_plan
-from rnr.plan.render import render_plan
-from rnr.plan.responsivity import CHOICES
-from rnr.policy import Decision, decide, policy_library
-from rnr.result import ScoreResult
+from rnr.cases.legal import LegalContext
+from rnr.definitions.library import policy_library
+from rnr.definitions.responsivity import CHOICES, Responsivity
+from rnr.plan.assemble import draft_plan
+from rnr.plan.model import PlanDraft
+from rnr.policy.decision import Decision
+from rnr.policy.engine import decide
+from rnr.render.plan import render_plan
+from rnr.scoring.result import ScoreResult
 
 SANCTIONS = ("LV", "LVI", "RC", "RP", "PSBC")
 BASELINE = "{case_id}: riesgo {risk}, {contacts} contactos al mes, {hours} horas de intervención\n"

@@ -44,7 +44,7 @@ import numpy.typing as npt
 
 import rnr
 from rnr import Instrument
-from rnr.batch import CompiledInstrument, compile_instrument
+from rnr.scoring.batch import CompiledInstrument, compile_instrument
 
 T = TypeVar("T")
 DAY = dt.date(2025, 1, 6)

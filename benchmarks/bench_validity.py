@@ -38,7 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from rnr.validity import auc, bootstrap_auc, validate
+from rnr.validity.discrimination import auc, bootstrap_auc
+from rnr.validity.report import validate
 
 
 def best(work: Any, repeat: int) -> tuple[float, Any]:

@@ -2,7 +2,10 @@
 
 Versioned, cited instruments score static and dynamic factors exactly and
 explain every point; the same answer comes out of single scoring, batch
-scoring, the command line and a result read back from JSON.
+scoring, the command line and a result read back from JSON. This namespace
+holds the whole pipeline (parse a case, score, decide, draft, render, the
+store and the case history, every exception) and loads each piece only when
+it is first used; lower-level pieces live in the subpackages.
 
 >>> import datetime as dt
 >>> import rnr
@@ -12,96 +15,176 @@ scoring, the command line and a result read back from JSON.
 'very_low'
 """
 
-from rnr.batch import BatchResult, CompiledInstrument, compile_instrument, score_batch
-from rnr.cases import Case, parse_case, read_cases, score_case
-from rnr.change import Change, compare, compare_history
-from rnr.conditions import AllOf, AnyOf, Atom
-from rnr.errors import (
-    CaseFileError,
-    DecisionInputError,
-    DefinitionError,
-    InstrumentDefinitionError,
-    OmissionError,
-    PolicyDefinitionError,
-    RnrError,
-    ScoringInputError,
-    UnknownDefinitionError,
-    UnknownInstrumentError,
-    UnknownPolicyError,
-)
-from rnr.explain import explain
-from rnr.instrument import Band, Domain, Instrument, Item, Outcome, Reliability, Scale, Term
-from rnr.labels import Labels, load_labels
-from rnr.library import Library, data_dir, default_library
-from rnr.loader import load_instrument
-from rnr.plan import PlanDraft, draft_plan, render_plan
-from rnr.result import (
-    Bounds,
-    DomainScore,
-    InstrumentRef,
-    ItemScore,
-    ScaleScore,
-    ScoreResult,
-    Step,
-    TermScore,
-)
-from rnr.scoring import age_in_years, score
+from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from rnr._lazy import face
+
+_EXPORTS = {
+    "BatchResult": "rnr.scoring.batch",
+    "Case": "rnr.cases.parse",
+    "CaseFileError": "rnr.errors",
+    "CaseHistory": "rnr.history.model",
+    "Change": "rnr.change.model",
+    "ChangeError": "rnr.errors",
+    "Decision": "rnr.policy.decision",
+    "DecisionInputError": "rnr.errors",
+    "DefinitionError": "rnr.errors",
+    "HistoryError": "rnr.errors",
+    "Instrument": "rnr.definitions.instrument",
+    "InstrumentDefinitionError": "rnr.errors",
+    "InvalidArgumentError": "rnr.errors",
+    "Labels": "rnr.definitions.labels",
+    "Library": "rnr.definitions.library",
+    "MemoryStore": "rnr.store.memory",
+    "OmissionError": "rnr.errors",
+    "PlanDraft": "rnr.plan.model",
+    "Policy": "rnr.definitions.policy",
+    "PolicyDefinitionError": "rnr.errors",
+    "PolicyLibrary": "rnr.definitions.library",
+    "RenderError": "rnr.errors",
+    "RnrError": "rnr.errors",
+    "SQLiteStore": "rnr.store.sqlite",
+    "ScoreResult": "rnr.scoring.result",
+    "ScoringInputError": "rnr.errors",
+    "Store": "rnr.store.protocol",
+    "StoreError": "rnr.errors",
+    "StoreIntegrityError": "rnr.errors",
+    "UnknownDefinitionError": "rnr.errors",
+    "UnknownInstrumentError": "rnr.errors",
+    "UnknownPolicyError": "rnr.errors",
+    "ValidityInputError": "rnr.errors",
+    "__version__": "rnr._version",
+    "case_change": "rnr.history.progress",
+    "compare": "rnr.change.between",
+    "compare_history": "rnr.change.history",
+    "decide": "rnr.policy.engine",
+    "default_library": "rnr.definitions.library",
+    "draft_plan": "rnr.plan.assemble",
+    "explain": "rnr.render.explanation",
+    "load_instrument": "rnr.definitions.instrument_loader",
+    "load_labels": "rnr.definitions.labels",
+    "open_case": "rnr.history.write",
+    "parse_case": "rnr.cases.parse",
+    "policy_library": "rnr.definitions.library",
+    "read_cases": "rnr.cases.parse",
+    "read_history": "rnr.history.read",
+    "reassess": "rnr.history.write",
+    "render_plan": "rnr.render.plan",
+    "score": "rnr.scoring.single",
+    "score_batch": "rnr.scoring.batch",
+    "score_case": "rnr.cases.parse",
+}
 
 __all__ = [
-    "AllOf",
-    "AnyOf",
-    "Atom",
-    "Band",
     "BatchResult",
-    "Bounds",
     "Case",
     "CaseFileError",
+    "CaseHistory",
     "Change",
-    "CompiledInstrument",
+    "ChangeError",
+    "Decision",
     "DecisionInputError",
     "DefinitionError",
-    "Domain",
-    "DomainScore",
+    "HistoryError",
     "Instrument",
     "InstrumentDefinitionError",
-    "InstrumentRef",
-    "Item",
-    "ItemScore",
+    "InvalidArgumentError",
     "Labels",
     "Library",
+    "MemoryStore",
     "OmissionError",
-    "Outcome",
     "PlanDraft",
+    "Policy",
     "PolicyDefinitionError",
-    "Reliability",
+    "PolicyLibrary",
+    "RenderError",
     "RnrError",
-    "Scale",
-    "ScaleScore",
+    "SQLiteStore",
     "ScoreResult",
     "ScoringInputError",
-    "Step",
-    "Term",
-    "TermScore",
+    "Store",
+    "StoreError",
+    "StoreIntegrityError",
     "UnknownDefinitionError",
     "UnknownInstrumentError",
     "UnknownPolicyError",
+    "ValidityInputError",
     "__version__",
-    "age_in_years",
+    "case_change",
     "compare",
     "compare_history",
-    "compile_instrument",
-    "data_dir",
+    "decide",
     "default_library",
     "draft_plan",
     "explain",
     "load_instrument",
     "load_labels",
+    "open_case",
     "parse_case",
+    "policy_library",
     "read_cases",
+    "read_history",
+    "reassess",
     "render_plan",
     "score",
     "score_batch",
     "score_case",
 ]
+
+__getattr__, __dir__ = face(__name__, _EXPORTS)
+
+
+if TYPE_CHECKING:
+    from rnr._version import __version__ as __version__
+    from rnr.cases.parse import Case as Case
+    from rnr.cases.parse import parse_case as parse_case
+    from rnr.cases.parse import read_cases as read_cases
+    from rnr.cases.parse import score_case as score_case
+    from rnr.change.between import compare as compare
+    from rnr.change.history import compare_history as compare_history
+    from rnr.change.model import Change as Change
+    from rnr.definitions.instrument import Instrument as Instrument
+    from rnr.definitions.instrument_loader import load_instrument as load_instrument
+    from rnr.definitions.labels import Labels as Labels
+    from rnr.definitions.labels import load_labels as load_labels
+    from rnr.definitions.library import Library as Library
+    from rnr.definitions.library import PolicyLibrary as PolicyLibrary
+    from rnr.definitions.library import default_library as default_library
+    from rnr.definitions.library import policy_library as policy_library
+    from rnr.definitions.policy import Policy as Policy
+    from rnr.errors import CaseFileError as CaseFileError
+    from rnr.errors import ChangeError as ChangeError
+    from rnr.errors import DecisionInputError as DecisionInputError
+    from rnr.errors import DefinitionError as DefinitionError
+    from rnr.errors import HistoryError as HistoryError
+    from rnr.errors import InstrumentDefinitionError as InstrumentDefinitionError
+    from rnr.errors import InvalidArgumentError as InvalidArgumentError
+    from rnr.errors import OmissionError as OmissionError
+    from rnr.errors import PolicyDefinitionError as PolicyDefinitionError
+    from rnr.errors import RenderError as RenderError
+    from rnr.errors import RnrError as RnrError
+    from rnr.errors import ScoringInputError as ScoringInputError
+    from rnr.errors import StoreError as StoreError
+    from rnr.errors import StoreIntegrityError as StoreIntegrityError
+    from rnr.errors import UnknownDefinitionError as UnknownDefinitionError
+    from rnr.errors import UnknownInstrumentError as UnknownInstrumentError
+    from rnr.errors import UnknownPolicyError as UnknownPolicyError
+    from rnr.errors import ValidityInputError as ValidityInputError
+    from rnr.history.model import CaseHistory as CaseHistory
+    from rnr.history.progress import case_change as case_change
+    from rnr.history.read import read_history as read_history
+    from rnr.history.write import open_case as open_case
+    from rnr.history.write import reassess as reassess
+    from rnr.plan.assemble import draft_plan as draft_plan
+    from rnr.plan.model import PlanDraft as PlanDraft
+    from rnr.policy.decision import Decision as Decision
+    from rnr.policy.engine import decide as decide
+    from rnr.render.explanation import explain as explain
+    from rnr.render.plan import render_plan as render_plan
+    from rnr.scoring.batch import BatchResult as BatchResult
+    from rnr.scoring.batch import score_batch as score_batch
+    from rnr.scoring.result import ScoreResult as ScoreResult
+    from rnr.scoring.single import score as score
+    from rnr.store.memory import MemoryStore as MemoryStore
+    from rnr.store.protocol import Store as Store
+    from rnr.store.sqlite import SQLiteStore as SQLiteStore

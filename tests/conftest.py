@@ -1,7 +1,7 @@
 """Shared test set-up: Hypothesis profiles.
 
 Worked cases (``instruments/<id>/tests/*.toml``) are collected by rnr's own
-pytest plugin, :mod:`rnr.pytest_plugin`, registered as a ``pytest11`` entry
+pytest plugin, :mod:`rnr.testing.pytest_plugin`, registered as a ``pytest11`` entry
 point, so they run here and in an agency's own repository alike.
 """
 

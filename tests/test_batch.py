@@ -16,12 +16,12 @@ import pytest
 
 import rnr
 from rnr import Instrument, OmissionError, ScoringInputError
-from rnr.batch import summarize
-from rnr.library import data_dir
-from rnr.loader import parse_instrument
-from rnr.scoring import normalize_responses
-from rnr.testing import to_array
-from rnr.worked import load_worked_cases
+from rnr.definitions.instrument_loader import parse_instrument
+from rnr.definitions.library import data_dir
+from rnr.scoring.batch import compile_instrument, summarize
+from rnr.scoring.single import normalize_responses
+from rnr.testing.strategies import to_array
+from rnr.testing.worked import load_worked_cases
 
 DAY = dt.date(2024, 1, 1)
 NAN = np.nan
@@ -173,7 +173,7 @@ class TestInputForms:
 
     def test_compiled_instrument_is_reusable(self) -> None:
         """Compiling once and scoring twice gives the same rows as scoring directly."""
-        compiled = rnr.compile_instrument(KINDS)
+        compiled = compile_instrument(KINDS)
         rows = np.array([FULL_ROW, NO_AGE_ROW])
         direct = rnr.score_batch(KINDS, rows, norm_group="male")
         again = rnr.score_batch(compiled, rows, norm_group="male")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import rnr
-from rnr.cases import (
+from rnr.cases.parse import (
     SCHEMA_PATH,
     Case,
     norm_group_for,
@@ -85,7 +85,7 @@ def test_parse_case_reads_every_field() -> None:
     assert {"prior_convictions": 2, "antisocial_friends": 1, "prosocial_friends": True} == dict(
         case.responses
     )
-    assert rnr.legal.parse_legal({"regime": "adult"}) == case.legal
+    assert rnr.cases.legal.parse_legal({"regime": "adult"}) == case.legal
     assert rnr.plan.parse_responsivity({"literacy": "low"}) == case.responsivity
     assert "c.json" == case.where
 

@@ -25,36 +25,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnr
-from rnr.change import (
-    CATEGORIES,
-    Change,
-    compare,
-    compare_history,
-    find_crosswalk,
-    load_crosswalk,
-    reliable_change,
-    reliable_change_index,
-    signals,
-    trajectory,
-)
-from rnr.change.rci import category
+from rnr.change.between import compare
+from rnr.change.desistance import signals
+from rnr.change.history import compare_history
+from rnr.change.model import Change
+from rnr.change.rci import CATEGORIES, category, reliable_change, reliable_change_index
+from rnr.change.trend import trajectory
+from rnr.definitions.crosswalk import find_crosswalk, load_crosswalk
+from rnr.definitions.instrument import Reliability
+from rnr.definitions.library import policy_library
+from rnr.definitions.policy import ACTIONS, ANSWER_FACTS, Policy
+from rnr.definitions.policy_loader import load_policy
 from rnr.errors import ChangeError, DecisionInputError, DefinitionError, InvalidArgumentError
-from rnr.instrument import Reliability
-from rnr.plan import Attainment
-from rnr.policy import (
-    Policy,
+from rnr.events import EVENT_KINDS
+from rnr.plan.model import Attainment
+from rnr.policy.answer import (
     change_facts,
     decide_change,
-    decide_facts,
-    load_policy,
-    policy_library,
     reassessment_trigger,
 )
-from rnr.policy.answer import ACTIONS, ANSWER_FACTS
-from rnr.policy.worked import load_policy_cases, run_policy_case
-from rnr.result import InstrumentRef
-from rnr.store import EVENT_KINDS
-from rnr.testing import responses
+from rnr.policy.engine import decide_facts
+from rnr.scoring.result import InstrumentRef
+from rnr.testing.policy_worked import load_policy_cases, run_policy_case
+from rnr.testing.strategies import responses
 
 DATA = Path(__file__).parent / "data"
 LADDER_DIR = DATA / "change"
@@ -805,7 +798,7 @@ class TestPolicyAnswer:
     def test_a_decision_never_asks_for_change_facts(self) -> None:
         """decide_facts works without any change.* or event.* fact."""
         adult = policy_library().get("cl-adultos-18216")
-        legal = rnr.legal.parse_legal(
+        legal = rnr.cases.legal.parse_legal(
             {"regime": "adult", "sanction": "LV", "sentence_days": 900, "offences": [],
              "prior_convictions": 0, "entry_date": "2024-03-01"}
         )  # fmt: skip

@@ -15,9 +15,10 @@ import pytest
 
 import rnr
 from rnr.cli import main
+from rnr.definitions.library import data_dir
 
 DATA = Path(__file__).resolve().parent / "data"
-PSA_EXAMPLES = rnr.data_dir() / "instruments" / "psa" / "examples"
+PSA_EXAMPLES = data_dir() / "instruments" / "psa" / "examples"
 PSA_CASE = PSA_EXAMPLES / "psa-02-violent-young.json"
 PSA_ANSWERS: dict[str, Any] = {
     "age_at_arrest": 30,
@@ -169,7 +170,7 @@ def test_show_unknown(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_a_shipped_instrument(capsys: pytest.CaptureFixture[str]) -> None:
     """Validation, labels, worked cases, examples and invariants all hold: exit 0."""
-    path = rnr.data_dir() / "instruments" / "psa" / "1.0.0.toml"
+    path = data_dir() / "instruments" / "psa" / "1.0.0.toml"
     status, out, _ = run(
         capsys, "instruments", "check", path, "--max-examples", "5", "--lang", "en"
     )
@@ -202,8 +203,8 @@ def test_check_an_invalid_instrument(capsys: pytest.CaptureFixture[str]) -> None
 def test_check_without_hypothesis(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without rnr.checks only validation is reported, and the user is told why."""
-    monkeypatch.setitem(sys.modules, "rnr.checks", None)
+    """Without rnr.testing.checks only validation is reported, and the user is told why."""
+    monkeypatch.setitem(sys.modules, "rnr.testing.checks", None)
     status, out, _ = run(capsys, "instruments", "check", DATA / "demo" / "1.0.0.toml")
     assert 0 == status
     assert "pip install 'rnr[testing]'" in out
@@ -433,7 +434,7 @@ def test_demo_scores_every_example(
     monkeypatch.chdir(tmp_path)
     status, out, err = run(capsys, "demo", "--lang", lang)
     assert (0, "") == (status, err)
-    for path in sorted(rnr.data_dir().glob("instruments/*/examples/*.json")):
+    for path in sorted(data_dir().glob("instruments/*/examples/*.json")):
         case_id = json.loads(path.read_text(encoding="utf-8"))["case_id"]
         assert case_id in out
         assert str(path) in out

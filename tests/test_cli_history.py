@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 
 from rnr.cli import main
-from rnr.history import case_change, read_history
-from rnr.schedule import due_list
-from rnr.store import SQLiteStore
+from rnr.history.due import due_list
+from rnr.history.progress import case_change
+from rnr.history.read import read_history
+from rnr.store.sqlite import SQLiteStore
 
 DATA = Path(__file__).resolve().parent / "data"
 ADULT = json.loads((DATA / "plans" / "cases" / "prueba-adulto-01.json").read_text("utf-8"))

@@ -19,16 +19,19 @@ from typing import Any
 import pytest
 
 import rnr
-from rnr.cases import SCHEMA_PATH, read_cases, score_case
+from rnr.cases.legal import LegalContext, parse_legal
+from rnr.cases.overrides import Override
+from rnr.cases.parse import SCHEMA_PATH, read_cases, score_case
 from rnr.cli import main
-from rnr.legal import LegalContext, parse_legal
-from rnr.overrides import Override
-from rnr.policy import CohortCase, Decision, compare, decide, load_policy, policy_library
-from rnr.policy.engine import facts
+from rnr.definitions.library import data_dir, policy_library
+from rnr.definitions.policy_loader import load_policy
+from rnr.policy.cohort import CohortCase, compare
+from rnr.policy.decision import Decision
+from rnr.policy.engine import decide, facts
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_POLICY = DATA / "policies" / "demo-policy" / "2024-01-01.toml"
-EXAMPLES = rnr.data_dir() / "instruments"
+EXAMPLES = data_dir() / "instruments"
 ADULT_CASE = EXAMPLES / "lscmi" / "examples" / "lscmi-01-first-conviction.json"
 YOUTH_CASE = EXAMPLES / "ylscmi" / "examples" / "ylscmi-02-custody.json"
 ADULT = "cl-adultos-18216"
@@ -389,7 +392,7 @@ def test_policies_show(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_policies_check_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     """The shipped policies load and their worked cases hold."""
-    status, out, _ = run(capsys, "policies", "check", rnr.data_dir() / "plans" / "policies")
+    status, out, _ = run(capsys, "policies", "check", data_dir() / "plans" / "policies")
     assert 0 == status, out
     assert "ok    la definición es válida: cl-adultos-18216@2024-01-13" in out
     assert re.search(r"ok    casos resueltos tests/\S+\.toml: (\d+) de \1 se cumplen", out)

@@ -16,23 +16,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnr.cases import parse_case
-from rnr.history import (
-    Definitions,
-    add_override,
-    correct_assessment,
-    open_case,
-    read_history,
-    reassess,
-    record_event,
-)
+from rnr.cases.overrides import Override
+from rnr.cases.parse import parse_case
+from rnr.definitions.instrument import Reliability
+from rnr.history.amend import correct_assessment, record_event
 from rnr.history.cohort import summarize
+from rnr.history.definitions import Definitions
+from rnr.history.read import read_history
 from rnr.history.summary import summarize_case
-from rnr.instrument import Reliability
-from rnr.overrides import Override
-from rnr.simulate import simulate
+from rnr.history.write import add_override, open_case, reassess
+from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
-from rnr.store import MemoryStore, Store
+from rnr.store.memory import MemoryStore
+from rnr.store.protocol import Store
 
 DEFS = Definitions.shipped()
 ADULT = json.loads(

@@ -13,10 +13,13 @@ import attrs
 import pytest
 
 import rnr
+from rnr.cases.legal import parse_legal
+from rnr.cases.overrides import Override
+from rnr.definitions.policy_loader import load_policy
 from rnr.errors import DecisionInputError
-from rnr.legal import parse_legal
-from rnr.overrides import Override
-from rnr.policy import CohortCase, Decision, compare, decide, decide_facts, decide_many, load_policy
+from rnr.policy.cohort import CohortCase, compare, decide_many
+from rnr.policy.decision import Decision
+from rnr.policy.engine import decide, decide_facts
 
 DATA = Path(__file__).parent / "data"
 KINDS = rnr.load_instrument(DATA / "kinds" / "1.0.0.toml")

@@ -23,21 +23,18 @@ from hypothesis.stateful import (
 )
 
 from rnr import default_library
-from rnr.cases import Case, parse_case
+from rnr.cases.overrides import Override
+from rnr.cases.parse import Case, parse_case
 from rnr.errors import DecisionInputError, HistoryError, StoreIntegrityError
-from rnr.history import (
-    Definitions,
-    add_override,
-    correct_assessment,
-    open_case,
-    read_history,
-    reassess,
-    record_event,
-    review_plan,
-)
-from rnr.overrides import Override
-from rnr.store import MemoryStore, Record, SQLiteStore, Store
-from rnr.testing import responses
+from rnr.history.amend import correct_assessment, record_event, review_plan
+from rnr.history.definitions import Definitions
+from rnr.history.read import read_history
+from rnr.history.write import add_override, open_case, reassess
+from rnr.store.memory import MemoryStore
+from rnr.store.protocol import Store
+from rnr.store.records import Record
+from rnr.store.sqlite import SQLiteStore
+from rnr.testing.strategies import responses
 
 DATA = Path(__file__).parent / "data" / "plans" / "cases"
 LSCMI = default_library().get("lscmi")

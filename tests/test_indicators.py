@@ -18,27 +18,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnr import default_library
-from rnr.cases import parse_case
+from rnr.cases.overrides import Override
+from rnr.cases.parse import parse_case
 from rnr.cli import main
+from rnr.definitions.indicators import Indicator, IndicatorSet, load_indicators, load_reinsertion
 from rnr.errors import DefinitionError, InvalidArgumentError
-from rnr.history import Definitions, add_override, open_case, record_event
-from rnr.history.summary import CaseSummary, EventSummary, PlanSummary
-from rnr.indicators import (
-    IndicatorSet,
-    compute_indicators,
-    load_indicators,
-    load_reinsertion,
-    override_report,
-    programme_report,
-    reinsertion,
-    report_html,
-    report_lines,
-)
-from rnr.indicators.reinsertion import case_components, score_of
-from rnr.indicators.spec import Indicator
-from rnr.overrides import Override
-from rnr.simulate import simulate, store_cohort
-from rnr.store import MemoryStore, SQLiteStore
+from rnr.history.amend import record_event
+from rnr.history.definitions import Definitions
+from rnr.history.overrides import override_report
+from rnr.history.programme import programme_report
+from rnr.history.write import add_override, open_case
+from rnr.indicators.caseload import CaseSummary, EventSummary, PlanSummary
+from rnr.indicators.compute import compute_indicators
+from rnr.indicators.reinsertion_index import case_components, reinsertion, score_of
+from rnr.render.indicators import report_html, report_lines
+from rnr.simulate.engine import simulate
+from rnr.simulate.load import store_cohort
+from rnr.store.memory import MemoryStore
+from rnr.store.sqlite import SQLiteStore
 
 LIBRARY = default_library()
 SPEC = load_indicators()

@@ -8,21 +8,15 @@ from pathlib import Path
 import pytest
 
 import rnr
+from rnr.cases.legal import parse_legal
+from rnr.definitions.catalogue import load_catalogue, load_rules
+from rnr.definitions.library import Library
+from rnr.definitions.policy_loader import load_policy
+from rnr.definitions.responsivity import parse_responsivity
 from rnr.errors import DecisionInputError, DefinitionError
-from rnr.legal import parse_legal
-from rnr.library import Library
-from rnr.plan import (
-    attainment,
-    closing_summary,
-    draft_plan,
-    load_catalogue,
-    load_rules,
-    objective_cap,
-    parse_responsivity,
-    review,
-    share_hours,
-)
-from rnr.policy import decide, load_policy
+from rnr.plan.assemble import draft_plan, objective_cap, share_hours
+from rnr.plan.model import attainment, closing_summary, review
+from rnr.policy.engine import decide
 
 DATA = Path(__file__).parent / "data"
 KINDS = rnr.load_instrument(DATA / "kinds" / "1.0.0.toml")

@@ -1,8 +1,8 @@
 """Properties of plan drafts over generated cases of the LS/CMI and the YLS/CMI.
 
-Cases are drawn with ``rnr.testing`` (every item answered), decided under the
+Cases are drawn with ``rnr.testing.strategies`` (every item answered), decided under the
 shipped policy of their regime with a generated legal section, and given a
-random responsivity section built from ``rnr.plan.responsivity.CHOICES``.
+random responsivity section built from ``rnr.definitions.responsivity.CHOICES``.
 Drafts are assembled with the test catalogue (``tests/data/plans``) and with
 the shipped one:
 
@@ -27,25 +27,20 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from rnr import default_library, score
-from rnr._policy_strategies import policy_cases
+from rnr.definitions.catalogue import Catalogue, RuleSet, load_catalogue, load_rules
+from rnr.definitions.instrument import Instrument
+from rnr.definitions.library import policy_library
+from rnr.definitions.policy import Policy
+from rnr.definitions.responsivity import CHOICES, Responsivity
 from rnr.errors import DecisionInputError
-from rnr.instrument import Instrument
-from rnr.plan import (
-    Catalogue,
-    PlanDraft,
-    Responsivity,
-    RuleSet,
-    draft_plan,
-    load_catalogue,
-    load_rules,
-    objective_cap,
-    review,
-)
-from rnr.plan.render import render_plan
-from rnr.plan.responsivity import CHOICES
-from rnr.policy import Decision, Policy, decide, policy_library
-from rnr.result import ScoreResult
-from rnr.testing import responses
+from rnr.plan.assemble import draft_plan, objective_cap
+from rnr.plan.model import PlanDraft, review
+from rnr.policy.decision import Decision
+from rnr.policy.engine import decide
+from rnr.render.plan import render_plan
+from rnr.scoring.result import ScoreResult
+from rnr.testing.policy_strategies import policy_cases
+from rnr.testing.strategies import responses
 
 DATA = Path(__file__).parent / "data" / "plans"
 MARKUP = "<script>alert(1)</script>"

@@ -19,12 +19,15 @@ import attrs
 import pytest
 
 from rnr import default_library
-from rnr.cases import Case, parse_case, read_cases
+from rnr.cases.parse import Case, parse_case, read_cases
 from rnr.cli import main
+from rnr.definitions.catalogue import load_catalogue, load_rules
+from rnr.definitions.library import policy_library
 from rnr.errors import CaseFileError, RenderError
-from rnr.plan import PlanDraft, draft_plan, load_catalogue, load_rules, review
-from rnr.plan.render import environment, render_plan, words
-from rnr.policy import decide, policy_library
+from rnr.plan.assemble import draft_plan
+from rnr.plan.model import PlanDraft, review
+from rnr.policy.engine import decide
+from rnr.render.plan import environment, render_plan, words
 
 DATA = Path(__file__).parent / "data" / "plans"
 GOLDEN = Path(__file__).parent / "golden"

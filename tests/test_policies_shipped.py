@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import rnr
-from rnr.policy import Policy, policy_library
+from rnr.definitions.library import policy_library
+from rnr.definitions.policy import Policy
 
 POLICIES = list(policy_library())
 

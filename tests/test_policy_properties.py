@@ -19,10 +19,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnr._policy_strategies import policy_cases
+from rnr.cases.legal import LegalContext
+from rnr.definitions.library import policy_library
+from rnr.definitions.policy import Policy
+from rnr.definitions.policy_loader import load_policy, parse_policy
 from rnr.errors import DecisionInputError, PolicyDefinitionError
-from rnr.legal import LegalContext
-from rnr.policy import Decision, Policy, decide_facts, load_policy, parse_policy, policy_library
+from rnr.policy.decision import Decision
+from rnr.policy.engine import decide_facts
+from rnr.testing.policy_strategies import policy_cases
 
 DEMO = Path(__file__).parent / "data" / "policies" / "demo-policy" / "2024-01-01.toml"
 POLICIES = [load_policy(DEMO), *policy_library()]

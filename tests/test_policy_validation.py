@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from rnr.definitions.policy_loader import load_policy
 from rnr.errors import PolicyDefinitionError
-from rnr.policy import load_policy
 
 HERE = Path(__file__).parent
 FIXTURES = sorted((HERE / "policy_validation").glob("*.toml"))

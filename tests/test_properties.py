@@ -1,4 +1,4 @@
-"""Property tests of every shipped instrument, with the strategies of :mod:`rnr.testing`.
+"""Property tests of every shipped instrument, with the strategies of :mod:`rnr.testing.strategies`.
 
 Each invariant runs on every instrument of :func:`rnr.default_library`, plus the
 two test instruments in ``tests/data`` (one uses every response kind, a term
@@ -24,11 +24,11 @@ from hypothesis.errors import InvalidArgument
 
 import rnr
 from rnr import Instrument, OmissionError, ScoreResult, ScoringInputError
-from rnr.batch import summarize
-from rnr.checks import CHECKS, check_instrument, monotone_scales
-from rnr.instrument import Band
-from rnr.loader import parse_instrument
-from rnr.testing import (
+from rnr.definitions.instrument import Band
+from rnr.definitions.instrument_loader import parse_instrument
+from rnr.scoring.batch import summarize
+from rnr.testing.checks import CHECKS, check_instrument, monotone_scales
+from rnr.testing.strategies import (
     Case,
     batch_arrays,
     cases,

@@ -13,6 +13,7 @@ import pytest
 
 import rnr
 from rnr import OmissionError, ScoreResult, ScoringInputError
+from rnr.scoring.single import age_in_years
 
 DAY = dt.date(2024, 1, 1)
 KINDS = rnr.load_instrument(Path(__file__).parent / "data" / "kinds" / "1.0.0.toml")
@@ -103,8 +104,8 @@ class TestAge:
 
     def test_birthday_counts_on_the_day(self) -> None:
         """Born 2004-01-01 is 20 on 2024-01-01."""
-        assert 20 == rnr.age_in_years(dt.date(2004, 1, 1), DAY)
-        assert 19 == rnr.age_in_years(dt.date(2004, 1, 2), DAY)
+        assert 20 == age_in_years(dt.date(2004, 1, 1), DAY)
+        assert 19 == age_in_years(dt.date(2004, 1, 2), DAY)
 
     def test_birth_after_the_date_is_an_error(self) -> None:
         """A birth date after the assessment is refused, naming the item."""

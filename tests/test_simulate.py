@@ -23,14 +23,16 @@ from hypothesis import strategies as st
 
 import rnr
 import rnr.simulate as simulation
-from rnr.cases import parse_case, score_case
+from rnr.cases.parse import parse_case, score_case
+from rnr.definitions.library import Library, policy_library
+from rnr.definitions.responsivity import CHOICES
 from rnr.errors import InvalidArgumentError
-from rnr.library import Library
-from rnr.plan.responsivity import CHOICES
-from rnr.policy import decide, policy_library
-from rnr.simulate import Cohort, Event, Person, Review, simulate
+from rnr.events import CLOSING_EVENTS, EVENT_KINDS
+from rnr.policy.engine import decide
+from rnr.scoring.single import age_in_years
+from rnr.simulate.engine import simulate
+from rnr.simulate.model import Cohort, Event, Person, Review
 from rnr.simulate.parameters import PARAMETERS
-from rnr.store.records import CLOSING_EVENTS, EVENT_KINDS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "simulation.md"
 LIBRARY = rnr.default_library()
@@ -318,7 +320,7 @@ class TestLegal:
             else:
                 assert round(months) >= 12
             sentenced = day(p.legal["sentence_date"])
-            assert rnr.age_in_years(p.birth_date, sentenced) >= p.legal["age_at_offence"]
+            assert age_in_years(p.birth_date, sentenced) >= p.legal["age_at_offence"]
 
     def test_entry_follows_the_sentence(self) -> None:
         """The case enters the service days to weeks after the sentence, and no later than

@@ -20,21 +20,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from rnr.errors import HistoryError, StoreError, StoreIntegrityError
-from rnr.store import (
-    KINDS,
-    MemoryStore,
-    Record,
-    SQLiteStore,
-    Store,
-    Stored,
-    Transaction,
-    Verification,
-    default_db_path,
-    export_jsonl,
-    import_jsonl,
-    record_hash,
-)
-from rnr.store.records import GENESIS
+from rnr.store.jsonl import export_jsonl, import_jsonl
+from rnr.store.memory import MemoryStore
+from rnr.store.protocol import Store, Transaction, Verification
+from rnr.store.records import GENESIS, KINDS, Record, Stored, record_hash
+from rnr.store.sqlite import SQLiteStore, default_db_path
 
 DAY = dt.date(2025, 3, 1)
 APPLICATION_ID = int.from_bytes(b"rnr1", "big")

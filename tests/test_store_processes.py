@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rnr.store import SQLiteStore
+from rnr.store.sqlite import SQLiteStore
 
 WRITER = """
 import datetime as dt, pathlib, sys, time

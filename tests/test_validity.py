@@ -17,24 +17,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnr.errors import InvalidArgumentError
-from rnr.validity import (
-    Expected,
-    agreement,
-    auc,
-    bootstrap_auc,
-    brier,
-    brier_score,
-    calibration,
-    classify,
-    icc,
-    norms,
-    recalibrate,
-    roc_curve,
-    validate,
-    weighted_kappa,
-    wilson,
-)
 from rnr.validity._fdist import betainc, f_cdf, f_quantile
+from rnr.validity.accuracy import brier, brier_score
+from rnr.validity.calibrate import Expected, calibration, wilson
+from rnr.validity.classification import classify
+from rnr.validity.discrimination import auc, bootstrap_auc, roc_curve
+from rnr.validity.percentiles import norms, recalibrate
+from rnr.validity.reliability import agreement, icc, weighted_kappa
+from rnr.validity.report import validate
 
 # Shrout & Fleiss (1979), Table 2: 6 targets rated by 4 judges.
 SHROUT_FLEISS = [

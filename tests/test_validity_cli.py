@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from rnr.charts import bar_chart, line_chart
 from rnr.cli import main
 from rnr.errors import InvalidArgumentError, ValidityInputError
-from rnr.validity import read_table
+from rnr.render.charts import bar_chart, line_chart
+from rnr.validity.csvfile import read_table
 
 HEADER = "id,total,reincide,sexo,nivel,eval_a,eval_b"
 ROWS = [

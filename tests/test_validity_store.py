@@ -9,12 +9,16 @@ from typing import Any
 
 import pytest
 
-from rnr.cases import parse_case
+from rnr.cases.parse import parse_case
 from rnr.cli import main
 from rnr.errors import InvalidArgumentError, ValidityInputError
-from rnr.history import Definitions, open_case, reassess, record_event
-from rnr.store import MemoryStore, SQLiteStore, Store
-from rnr.validity.store import store_table
+from rnr.history.amend import record_event
+from rnr.history.definitions import Definitions
+from rnr.history.validity import store_table
+from rnr.history.write import open_case, reassess
+from rnr.store.memory import MemoryStore
+from rnr.store.protocol import Store
+from rnr.store.sqlite import SQLiteStore
 
 DATA = Path(__file__).parent / "data" / "plans" / "cases"
 ADULT: dict[str, Any] = json.loads((DATA / "prueba-adulto-01.json").read_text("utf-8"))

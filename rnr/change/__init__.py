@@ -9,21 +9,38 @@ versions it compares the items both share, or those a crosswalk pairs.
 signals and warnings from the steps and the case's events.
 """
 
-from rnr.change.compare import compare
-from rnr.change.crosswalk import Crosswalk, find_crosswalk, load_crosswalk, parse_crosswalk
-from rnr.change.figures import ReliabilityFile, load_reliability
-from rnr.change.history import HistoryChange, compare_history
-from rnr.change.model import Basis, Change, DataError, DomainChange, ScaleChange, Transition
-from rnr.change.rci import (
-    CATEGORIES,
-    THRESHOLD,
-    Category,
-    RciFigures,
-    reliable_change,
-    reliable_change_index,
-)
-from rnr.change.signals import Signal, Signals, signals
-from rnr.change.trajectory import Trajectory, trajectory
+from typing import TYPE_CHECKING
+
+from rnr._lazy import face
+
+_EXPORTS = {
+    "Basis": "rnr.change.model",
+    "CATEGORIES": "rnr.change.rci",
+    "Category": "rnr.change.rci",
+    "Change": "rnr.change.model",
+    "Crosswalk": "rnr.definitions.crosswalk",
+    "DataError": "rnr.change.model",
+    "DomainChange": "rnr.change.model",
+    "HistoryChange": "rnr.change.history",
+    "RciFigures": "rnr.change.rci",
+    "ReliabilityFile": "rnr.definitions.reliability",
+    "ScaleChange": "rnr.change.model",
+    "Signal": "rnr.change.desistance",
+    "Signals": "rnr.change.desistance",
+    "THRESHOLD": "rnr.change.rci",
+    "Trajectory": "rnr.change.trend",
+    "Transition": "rnr.change.model",
+    "compare": "rnr.change.between",
+    "compare_history": "rnr.change.history",
+    "find_crosswalk": "rnr.definitions.crosswalk",
+    "load_crosswalk": "rnr.definitions.crosswalk",
+    "load_reliability": "rnr.definitions.reliability",
+    "parse_crosswalk": "rnr.definitions.crosswalk",
+    "reliable_change": "rnr.change.rci",
+    "reliable_change_index": "rnr.change.rci",
+    "signals": "rnr.change.desistance",
+    "trajectory": "rnr.change.trend",
+}
 
 __all__ = [
     "CATEGORIES",
@@ -53,3 +70,74 @@ __all__ = [
     "signals",
     "trajectory",
 ]
+
+__getattr__, __dir__ = face(__name__, _EXPORTS)
+
+
+if TYPE_CHECKING:
+    from rnr.change.between import compare as compare
+    from rnr.change.desistance import Signal as Signal
+    from rnr.change.desistance import Signals as Signals
+    from rnr.change.desistance import signals as signals
+    from rnr.change.history import (
+        HistoryChange as HistoryChange,
+    )
+    from rnr.change.history import (
+        compare_history as compare_history,
+    )
+    from rnr.change.model import (
+        Basis as Basis,
+    )
+    from rnr.change.model import (
+        Change as Change,
+    )
+    from rnr.change.model import (
+        DataError as DataError,
+    )
+    from rnr.change.model import (
+        DomainChange as DomainChange,
+    )
+    from rnr.change.model import (
+        ScaleChange as ScaleChange,
+    )
+    from rnr.change.model import (
+        Transition as Transition,
+    )
+    from rnr.change.rci import (
+        CATEGORIES as CATEGORIES,
+    )
+    from rnr.change.rci import (
+        THRESHOLD as THRESHOLD,
+    )
+    from rnr.change.rci import (
+        Category as Category,
+    )
+    from rnr.change.rci import (
+        RciFigures as RciFigures,
+    )
+    from rnr.change.rci import (
+        reliable_change as reliable_change,
+    )
+    from rnr.change.rci import (
+        reliable_change_index as reliable_change_index,
+    )
+    from rnr.change.trend import Trajectory as Trajectory
+    from rnr.change.trend import trajectory as trajectory
+    from rnr.definitions.crosswalk import (
+        Crosswalk as Crosswalk,
+    )
+    from rnr.definitions.crosswalk import (
+        find_crosswalk as find_crosswalk,
+    )
+    from rnr.definitions.crosswalk import (
+        load_crosswalk as load_crosswalk,
+    )
+    from rnr.definitions.crosswalk import (
+        parse_crosswalk as parse_crosswalk,
+    )
+    from rnr.definitions.reliability import (
+        ReliabilityFile as ReliabilityFile,
+    )
+    from rnr.definitions.reliability import (
+        load_reliability as load_reliability,
+    )

@@ -8,13 +8,13 @@ from typing import Any
 
 import attrs
 
-from rnr.change.compare import compare
-from rnr.change.crosswalk import Crosswalk
+from rnr.change.between import compare
 from rnr.change.model import Change
-from rnr.change.trajectory import Trajectory, check_history, trajectory
-from rnr.instrument import Reliability
-from rnr.library import Library
-from rnr.result import ScoreResult
+from rnr.change.trend import Trajectory, check_history, trajectory
+from rnr.definitions.crosswalk import Crosswalk
+from rnr.definitions.instrument import Reliability
+from rnr.definitions.library import Library
+from rnr.scoring.result import ScoreResult
 
 __all__ = ["HistoryChange", "compare_history"]
 
@@ -52,8 +52,8 @@ def compare_history(
 
     Args:
         results: two or more assessments of one person, in ascending date order.
-        library: as for :func:`rnr.change.compare`.
-        reliability: as for :func:`rnr.change.compare`.
+        library: as for :func:`rnr.change.between`.
+        reliability: as for :func:`rnr.change.between`.
         crosswalk: used for the comparisons between exactly its two
             versions; the others look for their own.
 
@@ -63,8 +63,8 @@ def compare_history(
 
     Raises:
         InvalidArgumentError: fewer than two results or dates not ascending, and
-            as for :func:`rnr.change.compare`.
-        ChangeError: as for :func:`rnr.change.compare`.
+            as for :func:`rnr.change.between`.
+        ChangeError: as for :func:`rnr.change.between`.
     """
     check_history(results, minimum=2)
 

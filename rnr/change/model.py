@@ -10,9 +10,9 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.change.rci import Category
-from rnr.instrument import Reliability
+from rnr.definitions.instrument import Reliability
 from rnr.policy.decision import Text
-from rnr.result import Answer, InstrumentRef
+from rnr.scoring.result import Answer, InstrumentRef
 
 __all__ = ["Basis", "Change", "DataError", "DomainChange", "ScaleChange", "Transition"]
 

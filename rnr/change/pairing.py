@@ -14,10 +14,10 @@ from collections.abc import Mapping
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.change.crosswalk import Crosswalk
 from rnr.change.model import Basis
+from rnr.definitions.crosswalk import Crosswalk
+from rnr.definitions.instrument import Instrument, Item, Term
 from rnr.errors import ChangeError
-from rnr.instrument import Instrument, Item, Term
 
 __all__ = ["Pairing", "pair_items", "same_item", "same_term"]
 

@@ -27,8 +27,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from rnr.definitions.instrument import Reliability
+from rnr.definitions.reliability import check_reliability
 from rnr.errors import InvalidArgumentError
-from rnr.instrument import Reliability
 
 __all__ = [
     "CATEGORIES",
@@ -36,7 +37,6 @@ __all__ = [
     "Category",
     "RciFigures",
     "category",
-    "check_reliability",
     "reliable_change",
     "reliable_change_index",
 ]
@@ -58,24 +58,6 @@ class RciFigures:
     s_diff: float
     rci: float
     category: Category
-
-
-def check_reliability(reliability: Reliability, *, argument: str = "reliability") -> None:
-    """Refuse figures the index cannot use.
-
-    Raises:
-        InvalidArgumentError: ``sd`` is not positive or ``r`` is outside ``[0, 1)``.
-    """
-    if not isinstance(reliability, Reliability):
-        raise InvalidArgumentError(argument, reliability, "an rnr.Reliability(sd, r, source)")
-    if not (isinstance(reliability.sd, int | float) and reliability.sd > 0):
-        raise InvalidArgumentError(
-            f"{argument}.sd", reliability.sd, "a positive standard deviation"
-        )
-    if not (isinstance(reliability.r, int | float) and 0 <= reliability.r < 1):
-        raise InvalidArgumentError(
-            f"{argument}.r", reliability.r, "a reliability coefficient in [0, 1)"
-        )
 
 
 def _s_diff(reliability: Reliability) -> tuple[float, float]:

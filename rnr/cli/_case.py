@@ -19,27 +19,22 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from rnr.cases import Case, read_cases
+from rnr.cases.parse import Case, read_cases
 from rnr.cli._case_change import add_change_parser
-from rnr.cli._case_report import history_lines, summary_line
 from rnr.cli._common import CaseError, UsageError, add_common, write_json, write_lines
 from rnr.cli._db import add_db_options, definitions, open_db, writer
-from rnr.cli._history_words import hwords
 from rnr.cli._policy_lib import iso_date
 from rnr.errors import RnrError
-from rnr.history import (
-    Definitions,
-    correct_assessment,
-    open_case,
-    read_history,
-    reassess,
-    record_event,
-    review_plan,
-)
+from rnr.events import EVENT_KINDS
+from rnr.history.amend import correct_assessment, record_event, review_plan
+from rnr.history.definitions import Definitions
+from rnr.history.read import read_history
 from rnr.history.schedule import next_due
-from rnr.plan import attainment
-from rnr.plan.model import STATUSES, Status
-from rnr.store import EVENT_KINDS, Store
+from rnr.history.write import open_case, reassess
+from rnr.plan.model import STATUSES, Status, attainment
+from rnr.render.history import history_lines, summary_line
+from rnr.render.history_words import hwords
+from rnr.store.protocol import Store
 
 __all__ = ["add_parser"]
 

@@ -6,13 +6,15 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from rnr.change import Change, load_reliability
+from rnr.change.model import Change
 from rnr.cli._common import UsageError, write_json, write_lines
 from rnr.cli._db import definitions, open_db
 from rnr.cli._policy_lib import iso_date
-from rnr.history import CaseChange, case_change, read_history
-from rnr.labels import Labels, load_labels
-from rnr.library import Library
+from rnr.definitions.labels import Labels, load_labels
+from rnr.definitions.library import Library
+from rnr.definitions.reliability import load_reliability
+from rnr.history.progress import CaseChange, case_change
+from rnr.history.read import read_history
 
 __all__ = ["add_change_parser", "change_lines"]
 

@@ -4,7 +4,7 @@ For each instrument file the report says, one line per check: whether the
 definition loads (every problem listed when not), whether its label files
 load, whether its worked cases (``tests/*.toml``) hold, whether its example
 cases (``examples/*.json``) score, and then every invariant of
-:func:`rnr.checks.check_instrument` (which needs Hypothesis, the ``testing``
+:func:`rnr.testing.checks.check_instrument` (which needs Hypothesis, the ``testing``
 extra).
 """
 
@@ -18,15 +18,15 @@ from typing import Any, TextIO
 
 import attrs
 
-from rnr.cases import read_cases, score_case
+from rnr.cases.parse import read_cases, score_case
 from rnr.cli._common import UsageError, add_common, write_lines
-from rnr.cli._output import words
+from rnr.definitions.instrument import Instrument
+from rnr.definitions.instrument_loader import SEMVER, load_instrument
+from rnr.definitions.labels import LOCALES, load_labels
+from rnr.definitions.library import Library, split_ref
 from rnr.errors import DefinitionError, RnrError
-from rnr.instrument import Instrument
-from rnr.labels import LOCALES, load_labels
-from rnr.library import Library, split_ref
-from rnr.loader import SEMVER, load_instrument
-from rnr.worked import load_worked_cases, run_case
+from rnr.render.score import words
+from rnr.testing.worked import load_worked_cases, run_case
 
 __all__ = ["Check", "add_parser", "check_file", "instrument_files", "run"]
 
@@ -63,7 +63,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--max-examples",
         type=int,
         metavar="N",
-        help="generated cases per invariant (default: rnr.checks' default)",
+        help="generated cases per invariant (default: rnr.testing.checks' default)",
     )
     add_common(parser)
     parser.set_defaults(func=run)
@@ -88,7 +88,7 @@ def instrument_files(path: Path) -> list[Path]:
 
 def _invariants() -> Invariants | None:
     try:
-        module = importlib.import_module("rnr.checks")
+        module = importlib.import_module("rnr.testing.checks")
     except ImportError:
         return None
     func: Invariants = module.check_instrument

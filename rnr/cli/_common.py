@@ -9,10 +9,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from rnr.cases import Case
+from rnr.cases.parse import Case
+from rnr.definitions.instrument_loader import SEMVER
+from rnr.definitions.library import Library, default_library
 from rnr.errors import RnrError
-from rnr.library import Library, default_library
-from rnr.loader import SEMVER
 
 __all__ = [
     "LANGS",

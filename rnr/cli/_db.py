@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from rnr.cli._common import library_for
-from rnr.history import Definitions
-from rnr.store import SQLiteStore, default_db_path
+from rnr.history.definitions import Definitions
+from rnr.store.sqlite import SQLiteStore, default_db_path
 
 __all__ = ["add_db_options", "db_path", "definitions", "open_db", "writer"]
 

@@ -13,7 +13,8 @@ from typing import TextIO
 
 import attrs
 
-from rnr.cases import Case, read_cases
+from rnr.cases.legal import LegalContext
+from rnr.cases.parse import Case, read_cases
 from rnr.cli._common import CaseError, add_common, library_for, write_json, write_lines
 from rnr.cli._policy_lib import (
     add_case_policy_options,
@@ -23,14 +24,15 @@ from rnr.cli._policy_lib import (
     policies_for,
     policy_for,
 )
-from rnr.cli._report import decision_report
 from rnr.cli._score import is_batch, score_one
+from rnr.definitions.labels import load_labels
+from rnr.definitions.library import Library, PolicyLibrary
+from rnr.definitions.policy import Policy
 from rnr.errors import CaseFileError, DecisionInputError, UnknownPolicyError
-from rnr.labels import load_labels
-from rnr.legal import LegalContext
-from rnr.library import Library
-from rnr.policy import Decision, Policy, PolicyLibrary, decide
-from rnr.result import ScoreResult
+from rnr.policy.decision import Decision
+from rnr.policy.engine import decide
+from rnr.render.decision import decision_report
+from rnr.scoring.result import ScoreResult
 
 __all__ = ["Decided", "add_parser", "decide_case", "legal_of", "run"]
 

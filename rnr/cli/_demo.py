@@ -19,21 +19,20 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cases import Case, read_cases, score_case
+from rnr.cases.parse import Case, read_cases, score_case
 from rnr.cli._common import CaseError, add_common, library_for, write_lines
 from rnr.cli._decide import Decided, decide_case
 from rnr.cli._demo_history import history_demo
-from rnr.cli._output import scale_summary, words, yes_no
 from rnr.cli._plan import file_name, plan_for
-from rnr.cli._policy_words import pwords
-from rnr.cli._report import fit_words, level_name
+from rnr.definitions.labels import load_labels
+from rnr.definitions.library import Library, data_dir, policy_library
 from rnr.errors import CaseFileError, RnrError, UnknownPolicyError
-from rnr.history import Definitions
-from rnr.labels import load_labels
-from rnr.library import Library, data_dir
-from rnr.plan.render import render_plan
-from rnr.policy import policy_library
-from rnr.result import ScoreResult
+from rnr.history.definitions import Definitions
+from rnr.render.decision import fit_words, level_name
+from rnr.render.plan import render_plan
+from rnr.render.policy_words import pwords
+from rnr.render.score import scale_summary, words, yes_no
+from rnr.scoring.result import ScoreResult
 
 __all__ = [
     "add_parser",
@@ -61,7 +60,7 @@ def example_files(library: Library, ident: str) -> list[Path]:
     """The example case files of instrument ``ident``, sorted by name.
 
     They sit in ``examples/`` beside the instrument's newest version (for the
-    shipped instruments: ``rnr.data_dir() / "instruments" / ident / "examples"``).
+    shipped instruments: ``data_dir() / "instruments" / ident / "examples"``).
     """
     newest = library.versions(ident)[-1]
     folder = (

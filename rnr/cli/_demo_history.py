@@ -14,12 +14,17 @@ from pathlib import Path
 from typing import TextIO
 
 from rnr.cli._case_change import change_lines
-from rnr.cli._case_report import history_lines
 from rnr.cli._common import write_lines
-from rnr.history import Definitions, case_change, read_history
-from rnr.schedule import due_list
-from rnr.simulate import Person, estimated_reliability, simulate, store_cohort
-from rnr.store import SQLiteStore
+from rnr.history.definitions import Definitions
+from rnr.history.due import due_list
+from rnr.history.progress import case_change
+from rnr.history.read import read_history
+from rnr.render.history import history_lines
+from rnr.simulate.engine import simulate
+from rnr.simulate.figures import estimated_reliability
+from rnr.simulate.load import store_cohort
+from rnr.simulate.model import Person
+from rnr.store.sqlite import SQLiteStore
 
 __all__ = ["DEMO_PEOPLE", "DEMO_SEED", "history_demo"]
 

@@ -8,9 +8,9 @@ from typing import TextIO
 
 from rnr.cli._common import add_common, write_json, write_lines
 from rnr.cli._db import add_db_options, definitions, open_db
-from rnr.cli._history_words import hwords
 from rnr.cli._policy_lib import iso_date
-from rnr.schedule import due_list
+from rnr.history.due import due_list
+from rnr.render.history_words import hwords
 
 __all__ = ["add_parser", "run"]
 

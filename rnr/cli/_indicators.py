@@ -8,7 +8,9 @@ from typing import TextIO
 
 from rnr.cli._common import UsageError, add_common, write_json, write_lines
 from rnr.cli._db import add_db_options, definitions, open_db
-from rnr.indicators import PROGRAMMES, programme_report, report_html, report_lines
+from rnr.definitions.indicators import PROGRAMMES
+from rnr.history.programme import programme_report
+from rnr.render.indicators import report_html, report_lines
 
 __all__ = ["add_parser", "run"]
 

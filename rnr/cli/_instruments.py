@@ -8,9 +8,9 @@ from typing import TextIO
 
 from rnr.cli import _check
 from rnr.cli._common import add_common, library_for, write_json, write_lines
-from rnr.cli._output import effective, points_text, table, words
-from rnr.instrument import Band, Instrument, Item, Scale
-from rnr.labels import Labels, load_labels
+from rnr.definitions.instrument import Band, Instrument, Item, Scale
+from rnr.definitions.labels import Labels, load_labels
+from rnr.render.score import effective, points_text, table, words
 
 __all__ = ["add_parser", "run_list", "run_show", "show_lines"]
 

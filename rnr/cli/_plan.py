@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cases import Case, read_cases
+from rnr.cases.parse import Case, read_cases
 from rnr.cli._common import CaseError, UsageError, add_common, library_for
 from rnr.cli._decide import Decided, decide_case
 from rnr.cli._policy_lib import (
@@ -19,11 +19,12 @@ from rnr.cli._policy_lib import (
     policy_for,
 )
 from rnr.cli._score import is_batch
+from rnr.definitions.labels import load_labels
+from rnr.definitions.library import Library
 from rnr.errors import DecisionInputError
-from rnr.labels import load_labels
-from rnr.library import Library
-from rnr.plan import PlanDraft, draft_plan
-from rnr.plan.render import FORMATS, render_plan
+from rnr.plan.assemble import draft_plan
+from rnr.plan.model import PlanDraft
+from rnr.render.plan import FORMATS, render_plan
 
 __all__ = ["add_parser", "file_name", "plan_for", "run"]
 

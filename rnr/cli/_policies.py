@@ -8,11 +8,11 @@ from typing import Any, TextIO
 
 from rnr.cli import _policy_check
 from rnr.cli._common import add_common, write_json, write_lines
-from rnr.cli._output import table
 from rnr.cli._policy_lib import add_policy_dirs, policies_for, policy_for
-from rnr.cli._policy_words import pwords
-from rnr.policy import Policy
-from rnr.policy.tables import InputSpec, Rule, Table
+from rnr.definitions.policy import Policy
+from rnr.definitions.tables import InputSpec, Rule, Table
+from rnr.render.policy_words import pwords
+from rnr.render.score import table
 
 __all__ = ["add_parser", "run_list", "run_show", "show_lines"]
 

@@ -15,12 +15,12 @@ from typing import TextIO
 
 from rnr.cli._check import Check
 from rnr.cli._common import UsageError, add_common, write_lines
-from rnr.cli._policy_words import pwords
+from rnr.definitions.library import DATED, split_ref
+from rnr.definitions.policy import Policy
+from rnr.definitions.policy_loader import load_policy
 from rnr.errors import DefinitionError
-from rnr.library import split_ref
-from rnr.policy import Policy, load_policy
-from rnr.policy.library import DATED
-from rnr.policy.worked import load_policy_cases, run_policy_case
+from rnr.render.policy_words import pwords
+from rnr.testing.policy_worked import load_policy_cases, run_policy_case
 
 __all__ = ["add_parser", "check_policy_file", "policy_files", "run"]
 

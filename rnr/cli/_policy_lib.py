@@ -12,8 +12,9 @@ import datetime as dt
 from pathlib import Path
 
 from rnr.cli._common import UsageError
-from rnr.policy import Policy, PolicyLibrary, load_policy, policy_library
-from rnr.policy.library import DATED
+from rnr.definitions.library import DATED, PolicyLibrary, policy_library
+from rnr.definitions.policy import Policy
+from rnr.definitions.policy_loader import load_policy
 
 __all__ = [
     "add_case_policy_options",

@@ -6,14 +6,14 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cases import JSONL_SUFFIXES, STDIN, Case, read_cases, score_case
+from rnr.cases.parse import JSONL_SUFFIXES, STDIN, Case, read_cases, score_case
 from rnr.cli._common import CaseError, add_common, library_for, write_json, write_lines
-from rnr.cli._output import case_header
+from rnr.definitions.labels import load_labels
+from rnr.definitions.library import Library
 from rnr.errors import CaseFileError, RnrError
-from rnr.explain import explain
-from rnr.labels import load_labels
-from rnr.library import Library
-from rnr.result import ScoreResult
+from rnr.render.explanation import explain
+from rnr.render.score import case_header
+from rnr.scoring.result import ScoreResult
 
 __all__ = ["add_parser", "is_batch", "run", "score_one"]
 

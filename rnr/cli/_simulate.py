@@ -9,10 +9,12 @@ from typing import TextIO
 
 from rnr.cli._common import UsageError, add_common, write_lines
 from rnr.cli._db import definitions, open_db
-from rnr.cli._history_words import hwords
 from rnr.cli._policy_lib import iso_date
-from rnr.simulate import simulate, store_cohort
-from rnr.store import MemoryStore, export_jsonl
+from rnr.render.history_words import hwords
+from rnr.simulate.engine import simulate
+from rnr.simulate.load import store_cohort
+from rnr.store.jsonl import export_jsonl
+from rnr.store.memory import MemoryStore
 
 __all__ = ["add_parser", "run"]
 

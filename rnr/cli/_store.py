@@ -9,8 +9,8 @@ from typing import TextIO
 
 from rnr.cli._common import UsageError, add_common, write_json, write_lines
 from rnr.cli._db import add_db_options, open_db
-from rnr.cli._history_words import hwords
-from rnr.store import export_jsonl, import_jsonl
+from rnr.render.history_words import hwords
+from rnr.store.jsonl import export_jsonl, import_jsonl
 
 __all__ = ["add_parser"]
 

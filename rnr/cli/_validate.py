@@ -7,14 +7,17 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from rnr.cli._common import LANGS, UsageError, write_json, write_lines
-from rnr.store import SQLiteStore
-from rnr.store.records import EVENT_KINDS
-from rnr.validity import Expected, agreement, norms, read_table, recalibrate, validate
-from rnr.validity.csvfile import Table
-from rnr.validity.html_report import study_html
-from rnr.validity.store import store_table
+from rnr.events import EVENT_KINDS
+from rnr.history.validity import store_table
+from rnr.render.validity_html import study_html
+from rnr.render.validity_text import study_lines
+from rnr.store.sqlite import SQLiteStore
+from rnr.validity.calibrate import Expected
+from rnr.validity.csvfile import Table, read_table
+from rnr.validity.percentiles import norms, recalibrate
+from rnr.validity.reliability import agreement
+from rnr.validity.report import validate
 from rnr.validity.study import Study
-from rnr.validity.text import study_lines
 
 __all__ = ["add_parser", "parse_shares", "run"]
 
@@ -298,7 +301,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         recalibration=recalibrate(scores, shares) if shares and scores is not None else None,
     )
     if args.html:
-        from rnr import __version__  # noqa: PLC0415 - rnr imports nothing from rnr.cli
+        from rnr._version import __version__  # noqa: PLC0415 - only for the HTML page
 
         page = study_html(study, args.lang, version=__version__)
         try:

@@ -13,17 +13,18 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from rnr.cases import Case, read_cases
+from rnr.cases.parse import Case, read_cases
 from rnr.cli._common import CaseError, UsageError, add_common, library_for, write_json, write_lines
 from rnr.cli._decide import legal_of
-from rnr.cli._output import table
 from rnr.cli._policy_lib import add_policy_dirs, check_ref, policies_for, policy_for
-from rnr.cli._policy_words import pwords
 from rnr.cli._score import score_one
+from rnr.definitions.library import Library
+from rnr.definitions.policy import Policy
 from rnr.errors import DecisionInputError
-from rnr.library import Library
-from rnr.policy import CohortCase, Policy, WhatIf, compare
+from rnr.policy.cohort import CohortCase, WhatIf, compare
 from rnr.policy.engine import facts
+from rnr.render.policy_words import pwords
+from rnr.render.score import table
 
 __all__ = ["CATEGORIES", "add_parser", "category", "cohort_case", "run", "summary_lines"]
 

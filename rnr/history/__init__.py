@@ -5,20 +5,31 @@ Writing checks everything first and writes in one atomic block of a
 from the raw records with the definitions they name by content hash.
 """
 
-from rnr.history.amend import correct_assessment, record_event, review_plan
-from rnr.history.definitions import Definitions
-from rnr.history.model import (
-    AssessmentEntry,
-    CaseHistory,
-    DecisionEntry,
-    EventEntry,
-    OverrideEntry,
-    PlanEntry,
-)
-from rnr.history.progress import CaseChange, case_change
-from rnr.history.read import read_history, replay
-from rnr.history.shapes import EVENT_FIELDS, case_document
-from rnr.history.write import add_override, open_case, reassess
+from typing import TYPE_CHECKING
+
+from rnr._lazy import face
+
+_EXPORTS = {
+    "AssessmentEntry": "rnr.history.model",
+    "CaseChange": "rnr.history.progress",
+    "CaseHistory": "rnr.history.model",
+    "DecisionEntry": "rnr.history.model",
+    "Definitions": "rnr.history.definitions",
+    "EVENT_FIELDS": "rnr.history.shapes",
+    "EventEntry": "rnr.history.model",
+    "OverrideEntry": "rnr.history.model",
+    "PlanEntry": "rnr.history.model",
+    "add_override": "rnr.history.write",
+    "case_change": "rnr.history.progress",
+    "case_document": "rnr.history.shapes",
+    "correct_assessment": "rnr.history.amend",
+    "open_case": "rnr.history.write",
+    "read_history": "rnr.history.read",
+    "reassess": "rnr.history.write",
+    "record_event": "rnr.history.amend",
+    "replay": "rnr.history.read",
+    "review_plan": "rnr.history.amend",
+}
 
 __all__ = [
     "EVENT_FIELDS",
@@ -41,3 +52,51 @@ __all__ = [
     "replay",
     "review_plan",
 ]
+
+__getattr__, __dir__ = face(__name__, _EXPORTS)
+
+
+if TYPE_CHECKING:
+    from rnr.history.amend import (
+        correct_assessment as correct_assessment,
+    )
+    from rnr.history.amend import (
+        record_event as record_event,
+    )
+    from rnr.history.amend import (
+        review_plan as review_plan,
+    )
+    from rnr.history.definitions import Definitions as Definitions
+    from rnr.history.model import (
+        AssessmentEntry as AssessmentEntry,
+    )
+    from rnr.history.model import (
+        CaseHistory as CaseHistory,
+    )
+    from rnr.history.model import (
+        DecisionEntry as DecisionEntry,
+    )
+    from rnr.history.model import (
+        EventEntry as EventEntry,
+    )
+    from rnr.history.model import (
+        OverrideEntry as OverrideEntry,
+    )
+    from rnr.history.model import (
+        PlanEntry as PlanEntry,
+    )
+    from rnr.history.progress import CaseChange as CaseChange
+    from rnr.history.progress import case_change as case_change
+    from rnr.history.read import read_history as read_history
+    from rnr.history.read import replay as replay
+    from rnr.history.shapes import EVENT_FIELDS as EVENT_FIELDS
+    from rnr.history.shapes import case_document as case_document
+    from rnr.history.write import (
+        add_override as add_override,
+    )
+    from rnr.history.write import (
+        open_case as open_case,
+    )
+    from rnr.history.write import (
+        reassess as reassess,
+    )

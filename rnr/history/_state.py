@@ -8,11 +8,12 @@ from collections.abc import Iterable
 import attrs
 
 from rnr.errors import HistoryError, StoreIntegrityError
+from rnr.events import CLOSING_EVENTS
 from rnr.history.definitions import Definitions
 from rnr.history.model import CaseHistory
 from rnr.history.read import Corrections, replay
 from rnr.store.protocol import Store, Transaction
-from rnr.store.records import CLOSING_EVENTS, Stored
+from rnr.store.records import Stored
 
 __all__ = ["State", "replayed", "require_in_force"]
 

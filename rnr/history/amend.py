@@ -12,15 +12,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from rnr.cases import Case, score_case
+from rnr.cases.parse import Case, score_case
 from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.history._state import State, replayed, require_in_force
 from rnr.history.definitions import Definitions
 from rnr.history.model import CaseHistory
 from rnr.history.read import Corrections, read_history, replay
 from rnr.history.shapes import assessment_record, event_record, review_record
-from rnr.plan import review
-from rnr.plan.model import Status
+from rnr.plan.model import Status, review
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Record, Stored
 
@@ -43,7 +42,7 @@ def record_event(
     Args:
         store: the store.
         case_id: the case.
-        kind: one of :data:`rnr.store.EVENT_KINDS`.
+        kind: one of :data:`rnr.events.EVENT_KINDS`.
         on: when it happened (not before the case opened).
         by: who writes.
         note: free text.

@@ -26,22 +26,31 @@ from typing import Any
 import attrs
 import numpy as np
 
-from rnr.batch import score_batch
-from rnr.cases import Case, norm_group_for, parse_case, score_case
-from rnr.change import CATEGORIES, compare, reliable_change
+from rnr.cases.legal import LegalContext, parse_legal
+from rnr.cases.parse import Case, norm_group_for, parse_case, score_case
+from rnr.change.between import compare
 from rnr.change.model import level_transition
+from rnr.change.rci import CATEGORIES, reliable_change
+from rnr.definitions.instrument import Instrument, Reliability
+from rnr.definitions.policy import Policy
 from rnr.errors import StoreIntegrityError
 from rnr.history.definitions import Definitions
 from rnr.history.read import Corrections, replay
-from rnr.history.schedule import Due, next_due
-from rnr.history.summary import CaseSummary, EventSummary, PlanSummary, StepSummary, closing_of
-from rnr.instrument import Instrument, Reliability
-from rnr.legal import LegalContext, parse_legal
+from rnr.history.schedule import next_due
+from rnr.indicators.caseload import (
+    CaseSummary,
+    Due,
+    EventSummary,
+    PlanSummary,
+    StepSummary,
+    closing_of,
+)
 from rnr.plan.model import Status
-from rnr.policy import Policy, Trigger, reassessment_trigger
+from rnr.policy.answer import Trigger, reassessment_trigger
 from rnr.policy.deadlines import attainment_threshold, next_reassessment
-from rnr.result import ScoreResult
-from rnr.scoring import is_criminogenic
+from rnr.scoring.batch import score_batch
+from rnr.scoring.result import ScoreResult
+from rnr.scoring.single import is_criminogenic
 from rnr.store.protocol import Store
 from rnr.store.records import Stored
 

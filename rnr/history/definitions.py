@@ -16,9 +16,15 @@ from typing import Any
 
 import attrs
 
-from rnr.library import Library, default_library, split_ref
-from rnr.plan.catalogue import Catalogue, RuleSet, shipped
-from rnr.policy import Policy, PolicyLibrary, policy_library
+from rnr.definitions.catalogue import Catalogue, RuleSet, shipped
+from rnr.definitions.library import (
+    Library,
+    PolicyLibrary,
+    default_library,
+    policy_library,
+    split_ref,
+)
+from rnr.definitions.policy import Policy
 from rnr.store.records import canonical
 
 __all__ = ["Definitions"]

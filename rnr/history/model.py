@@ -9,13 +9,14 @@ from typing import Any
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.legal import LegalContext
-from rnr.overrides import Override
+from rnr.cases.legal import LegalContext
+from rnr.cases.overrides import Override
+from rnr.definitions.responsivity import Responsivity
+from rnr.events import CLOSING_EVENTS
 from rnr.plan.model import PlanDraft
-from rnr.plan.responsivity import Responsivity
 from rnr.policy.decision import Decision
-from rnr.result import ScoreResult
-from rnr.store.records import CLOSING_EVENTS, Stored
+from rnr.scoring.result import ScoreResult
+from rnr.store.records import Stored
 
 __all__ = [
     "AssessmentEntry",

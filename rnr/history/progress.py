@@ -15,12 +15,13 @@ from typing import Any
 
 import attrs
 
-from rnr.change import HistoryChange, Signals, compare_history, signals
+from rnr.change.desistance import Signals, signals
+from rnr.change.history import HistoryChange, compare_history
+from rnr.definitions.instrument import Reliability
 from rnr.history.definitions import Definitions
 from rnr.history.model import CaseHistory
-from rnr.instrument import Reliability
-from rnr.plan import Attainment, attainment
-from rnr.policy import ChangeAnswer, change_facts, decide_change
+from rnr.plan.model import Attainment, attainment
+from rnr.policy.answer import ChangeAnswer, change_facts, decide_change
 
 __all__ = ["DEFAULT_WINDOW_MONTHS", "CaseChange", "case_change"]
 
@@ -73,11 +74,11 @@ def case_change(
         as_of: the day signals are read (default: the latest date in the
             history); later events are left out.
         reliability: the agency's reliability figures per scale, replacing
-            the instrument's (see :func:`rnr.change.compare`).
+            the instrument's (see :func:`rnr.change.between`).
 
     Raises:
         ChangeError: two assessments cannot be compared (see
-            :func:`rnr.change.compare`).
+            :func:`rnr.change.between`).
     """
     defs = defs or Definitions.shipped()
     days = [a.on for a in history.assessments] + [e.on for e in history.events]

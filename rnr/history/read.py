@@ -17,7 +17,9 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
-from rnr.cases import parse_case, score_case
+from rnr.cases.legal import parse_legal
+from rnr.cases.overrides import parse_override
+from rnr.cases.parse import parse_case, score_case
 from rnr.errors import HistoryError, RnrError, StoreIntegrityError
 from rnr.history.definitions import Definitions
 from rnr.history.model import (
@@ -28,11 +30,9 @@ from rnr.history.model import (
     OverrideEntry,
     PlanEntry,
 )
-from rnr.legal import parse_legal
-from rnr.overrides import parse_override
-from rnr.plan import PlanDraft, draft_plan, review
-from rnr.plan.model import Status
-from rnr.policy import decide
+from rnr.plan.assemble import draft_plan
+from rnr.plan.model import PlanDraft, Status, review
+from rnr.policy.engine import decide
 from rnr.store.protocol import Store
 from rnr.store.records import Stored
 

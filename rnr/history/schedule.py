@@ -21,51 +21,13 @@ is due for nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
-
-import attrs
 
 from rnr.history.definitions import Definitions
 from rnr.history.model import CaseHistory
-from rnr.policy import reassessment_trigger
+from rnr.indicators.caseload import Due
+from rnr.policy.answer import reassessment_trigger
 
 __all__ = ["Due", "next_due"]
-
-
-@attrs.frozen
-class Due:
-    """When a case is next due for reassessment, and why."""
-
-    case_id: str
-    due_on: dt.date
-    basis: Literal["interval", "event"]
-    rule: str
-    source: str
-    last_assessed_on: dt.date
-    risk_level: str
-    event: str | None = None
-    event_on: dt.date | None = None
-
-    def days_overdue(self, as_of: dt.date) -> int:
-        """Days past the due date on ``as_of`` (0 when not yet due)."""
-        return max(0, (as_of - self.due_on).days)
-
-    def to_dict(self, as_of: dt.date | None = None) -> dict[str, Any]:
-        """JSON-ready form (with ``days_overdue`` when ``as_of`` is given)."""
-        out: dict[str, Any] = {
-            "case_id": self.case_id,
-            "due_on": self.due_on.isoformat(),
-            "basis": self.basis,
-            "rule": self.rule,
-            "source": self.source,
-            "last_assessed_on": self.last_assessed_on.isoformat(),
-            "risk_level": self.risk_level,
-            "event": self.event,
-            "event_on": self.event_on.isoformat() if self.event_on else None,
-        }
-        if as_of is not None:
-            out["days_overdue"] = self.days_overdue(as_of)
-        return out
 
 
 def next_due(

@@ -27,14 +27,15 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from rnr.cases import Case
+from rnr.cases.legal import LegalContext
+from rnr.cases.overrides import Override
+from rnr.cases.parse import Case
+from rnr.definitions.instrument import Instrument
+from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError
-from rnr.instrument import Instrument
-from rnr.legal import LegalContext
-from rnr.overrides import Override
+from rnr.events import EVENT_KINDS
 from rnr.plan.model import PlanDraft, Status
-from rnr.policy import Policy
-from rnr.store.records import EVENT_KINDS, Record
+from rnr.store.records import Record
 
 __all__ = [
     "EVENT_FIELDS",

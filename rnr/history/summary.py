@@ -11,151 +11,25 @@ same for a whole store in bulk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
-import attrs
-
-from rnr._frozen import frozen_map
-from rnr.change import Category, Change, Transition
+from rnr.definitions.instrument import Reliability
 from rnr.history.definitions import Definitions
 from rnr.history.model import CaseHistory
 from rnr.history.progress import case_change
-from rnr.history.schedule import Due, next_due
-from rnr.instrument import Reliability
-from rnr.plan import attainment
-from rnr.plan.model import Status
-from rnr.store.records import CLOSING_EVENTS
+from rnr.history.schedule import next_due
+from rnr.indicators.caseload import (
+    CaseSummary,
+    EventSummary,
+    PlanSummary,
+    StepSummary,
+    closing_of,
+)
+from rnr.plan.model import attainment
 
 __all__ = [
-    "CaseSummary",
-    "EventSummary",
-    "PlanSummary",
-    "StepSummary",
-    "closing_of",
     "summarize_case",
 ]
-
-
-@attrs.frozen
-class StepSummary:
-    """The last change of a case's primary scale."""
-
-    previous_on: dt.date
-    current_on: dt.date
-    previous: int
-    current: int
-    delta: int
-    previous_level: str | None
-    current_level: str | None
-    transition: Transition | None
-    rci: float | None
-    reliable: Category
-
-    @classmethod
-    def of(cls, change: Change) -> StepSummary:
-        """The primary scale's part of a comparison."""
-        primary = change.primary
-        return cls(
-            change.previous_on,
-            change.current_on,
-            primary.previous,
-            primary.current,
-            primary.delta,
-            primary.previous_level,
-            primary.current_level,
-            primary.transition,
-            primary.rci,
-            primary.reliable,
-        )
-
-
-@attrs.frozen
-class EventSummary:
-    """An event: its kind, date and fields."""
-
-    kind: str
-    on: dt.date
-    data: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
-
-
-@attrs.frozen
-class PlanSummary:
-    """The plan version in force: its objectives' statuses and the attainment.
-
-    Attributes:
-        objectives: ``(objective id, domain, status)`` of each objective.
-        reviewed_on: the dates of the reviews of objective statuses so far.
-        threshold: the policy's attainment threshold (%), if any.
-    """
-
-    version: int
-    kind: str
-    dated: dt.date
-    objectives: tuple[tuple[str, str | None, Status], ...]
-    reviewed_on: tuple[dt.date, ...]
-    achieved: int
-    counted: int
-    percent: float
-    threshold: int | None
-
-
-@attrs.frozen
-class CaseSummary:
-    """One case on one date (see the module docstring).
-
-    Attributes:
-        levels: the primary level of each assessment, as computed (an
-            override is in ``risk_level``, the effective level now).
-        dynamic: the points of each assessment on the dynamic domains.
-        needs: the need level of each domain at the latest assessment.
-        criminogenic: the domains flagged criminogenic at the latest assessment.
-    """
-
-    case_id: str
-    regime: str
-    sanction: str | None
-    entry_date: dt.date | None
-    opened_on: dt.date
-    closed_on: dt.date | None
-    closed_by: str | None
-    instrument: str
-    assessed_on: tuple[dt.date, ...]
-    totals: tuple[int, ...]
-    levels: tuple[str | None, ...]
-    dynamic: tuple[int, ...]
-    risk_level: str | None
-    needs: Mapping[str, str | None] = attrs.field(converter=frozen_map)
-    criminogenic: frozenset[str] = frozenset()
-    last_change: StepSummary | None = None
-    next_due: Due | None = None
-    plan: PlanSummary | None = None
-    events: tuple[EventSummary, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-
-        def plain(value: Any) -> Any:
-            if isinstance(value, dt.date):
-                return value.isoformat()
-            if attrs.has(type(value)):
-                return {f.name: plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
-            if isinstance(value, Mapping):
-                return {k: plain(v) for k, v in value.items()}
-            if isinstance(value, list | tuple):
-                return [plain(v) for v in value]
-            if isinstance(value, frozenset):
-                return sorted(value)
-            return value
-
-        out: dict[str, Any] = plain(self)
-        return out
-
-
-def closing_of(events: Iterable[EventSummary]) -> tuple[dt.date, str] | None:
-    """The date and kind of the first closing event (discharge or revocation)."""
-    found = sorted((e.on, e.kind) for e in events if e.kind in CLOSING_EVENTS)
-    return found[0] if found else None
 
 
 def summarize_case(

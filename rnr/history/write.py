@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rnr.cases import Case, score_case
+from rnr.cases.legal import LegalContext
+from rnr.cases.overrides import Override
+from rnr.cases.parse import Case, score_case
+from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError
 from rnr.history._state import State, replayed
 from rnr.history.definitions import Definitions
@@ -25,11 +28,10 @@ from rnr.history.shapes import (
     draft_record,
     override_record,
 )
-from rnr.legal import LegalContext
-from rnr.overrides import Override
-from rnr.plan import PlanDraft, draft_plan
-from rnr.policy import Policy, decide
-from rnr.result import ScoreResult
+from rnr.plan.assemble import draft_plan
+from rnr.plan.model import PlanDraft
+from rnr.policy.engine import decide
+from rnr.scoring.result import ScoreResult
 from rnr.store.protocol import Store, Transaction
 
 __all__ = ["add_override", "open_case", "reassess"]

@@ -24,11 +24,11 @@ from typing import Any
 import attrs
 
 from rnr._frozen import frozen_map
+from rnr.dates import add_months
+from rnr.definitions.indicators import PROGRAMMES, Indicator, IndicatorSet
+from rnr.definitions.library import Library
 from rnr.errors import InvalidArgumentError
-from rnr.history.summary import CaseSummary, EventSummary
-from rnr.indicators.spec import PROGRAMMES, Indicator, IndicatorSet
-from rnr.library import Library
-from rnr.policy.deadlines import add_months
+from rnr.indicators.caseload import CaseSummary, EventSummary
 from rnr.policy.decision import Text
 
 __all__ = ["IndicatorResult", "Period", "compute_indicators"]

@@ -1,29 +1,33 @@
 """Individual Intervention Plan (PII) drafts: objectives, responsivity, lifecycle."""
 
-from rnr.plan.assemble import draft_plan, objective_cap, share_hours
-from rnr.plan.catalogue import (
-    Catalogue,
-    Objective,
-    ResponsivityRule,
-    RuleSet,
-    load_catalogue,
-    load_rules,
-)
-from rnr.plan.model import (
-    STATUSES,
-    Adaptation,
-    Attainment,
-    ClosingSummary,
-    PlanDraft,
-    PlanObjective,
-    Reason,
-    StatusNote,
-    attainment,
-    closing_summary,
-    review,
-)
-from rnr.plan.render import render_plan
-from rnr.plan.responsivity import Responsivity, parse_responsivity
+from typing import TYPE_CHECKING
+
+from rnr._lazy import face
+
+_EXPORTS = {
+    "Adaptation": "rnr.plan.model",
+    "Attainment": "rnr.plan.model",
+    "Catalogue": "rnr.definitions.catalogue",
+    "ClosingSummary": "rnr.plan.model",
+    "Objective": "rnr.definitions.catalogue",
+    "PlanDraft": "rnr.plan.model",
+    "PlanObjective": "rnr.plan.model",
+    "Reason": "rnr.plan.model",
+    "Responsivity": "rnr.definitions.responsivity",
+    "ResponsivityRule": "rnr.definitions.catalogue",
+    "RuleSet": "rnr.definitions.catalogue",
+    "STATUSES": "rnr.plan.model",
+    "StatusNote": "rnr.plan.model",
+    "attainment": "rnr.plan.model",
+    "closing_summary": "rnr.plan.model",
+    "draft_plan": "rnr.plan.assemble",
+    "load_catalogue": "rnr.definitions.catalogue",
+    "load_rules": "rnr.definitions.catalogue",
+    "objective_cap": "rnr.plan.assemble",
+    "parse_responsivity": "rnr.definitions.responsivity",
+    "review": "rnr.plan.model",
+    "share_hours": "rnr.plan.assemble",
+}
 
 __all__ = [
     "STATUSES",
@@ -46,7 +50,77 @@ __all__ = [
     "load_rules",
     "objective_cap",
     "parse_responsivity",
-    "render_plan",
     "review",
     "share_hours",
 ]
+
+__getattr__, __dir__ = face(__name__, _EXPORTS)
+
+
+if TYPE_CHECKING:
+    from rnr.definitions.catalogue import (
+        Catalogue as Catalogue,
+    )
+    from rnr.definitions.catalogue import (
+        Objective as Objective,
+    )
+    from rnr.definitions.catalogue import (
+        ResponsivityRule as ResponsivityRule,
+    )
+    from rnr.definitions.catalogue import (
+        RuleSet as RuleSet,
+    )
+    from rnr.definitions.catalogue import (
+        load_catalogue as load_catalogue,
+    )
+    from rnr.definitions.catalogue import (
+        load_rules as load_rules,
+    )
+    from rnr.definitions.responsivity import (
+        Responsivity as Responsivity,
+    )
+    from rnr.definitions.responsivity import (
+        parse_responsivity as parse_responsivity,
+    )
+    from rnr.plan.assemble import (
+        draft_plan as draft_plan,
+    )
+    from rnr.plan.assemble import (
+        objective_cap as objective_cap,
+    )
+    from rnr.plan.assemble import (
+        share_hours as share_hours,
+    )
+    from rnr.plan.model import (
+        STATUSES as STATUSES,
+    )
+    from rnr.plan.model import (
+        Adaptation as Adaptation,
+    )
+    from rnr.plan.model import (
+        Attainment as Attainment,
+    )
+    from rnr.plan.model import (
+        ClosingSummary as ClosingSummary,
+    )
+    from rnr.plan.model import (
+        PlanDraft as PlanDraft,
+    )
+    from rnr.plan.model import (
+        PlanObjective as PlanObjective,
+    )
+    from rnr.plan.model import (
+        Reason as Reason,
+    )
+    from rnr.plan.model import (
+        StatusNote as StatusNote,
+    )
+    from rnr.plan.model import (
+        attainment as attainment,
+    )
+    from rnr.plan.model import (
+        closing_summary as closing_summary,
+    )
+    from rnr.plan.model import (
+        review as review,
+    )

@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from rnr.dates import add_months
+from rnr.definitions.catalogue import Catalogue, Objective, RuleSet, shipped
+from rnr.definitions.responsivity import Responsivity
 from rnr.errors import DecisionInputError
-from rnr.plan.catalogue import Catalogue, Objective, RuleSet, shipped
 from rnr.plan.model import Adaptation, PlanDraft, PlanObjective, Reason
-from rnr.plan.responsivity import Responsivity
-from rnr.policy.deadlines import add_months
 from rnr.policy.decision import Decision, Text
-from rnr.result import ScoreResult
+from rnr.scoring.result import ScoreResult
 
 __all__ = ["REVIEW_MONTHS", "draft_plan", "objective_cap", "share_hours"]
 

@@ -9,10 +9,10 @@ from typing import Any, Literal
 import attrs
 
 from rnr._frozen import frozen_map
+from rnr.definitions.responsivity import Responsivity
 from rnr.errors import DecisionInputError
-from rnr.plan.responsivity import Responsivity
 from rnr.policy.decision import Deadline, PolicyRef, Text
-from rnr.result import InstrumentRef
+from rnr.scoring.result import InstrumentRef
 
 __all__ = [
     "STATUSES",

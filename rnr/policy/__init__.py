@@ -6,30 +6,44 @@ A policy is a dated, cited set of decision tables (``plans/policies/<id>/
 :func:`reassessment_trigger` an event.
 """
 
-from rnr.policy.answer import (
-    ChangeAnswer,
-    Trigger,
-    change_facts,
-    decide_change,
-    reassessment_trigger,
-)
-from rnr.policy.cohort import Change, CohortCase, WhatIf, compare, decide_many
-from rnr.policy.deadlines import add_months
-from rnr.policy.decision import (
-    Deadline,
-    Decision,
-    Fired,
-    Intensity,
-    Nearest,
-    PolicyRef,
-    Text,
-    Warning,
-)
-from rnr.policy.engine import decide, decide_facts
-from rnr.policy.library import PolicyLibrary, policy_library
-from rnr.policy.loader import check_table, load_policy, parse_policy
-from rnr.policy.model import Param, Policy
-from rnr.policy.tables import InputSpec, OutputSpec, Rule, Table, Test
+from typing import TYPE_CHECKING
+
+from rnr._lazy import face
+
+_EXPORTS = {
+    "Change": "rnr.policy.cohort",
+    "ChangeAnswer": "rnr.policy.answer",
+    "CohortCase": "rnr.policy.cohort",
+    "Deadline": "rnr.policy.decision",
+    "Decision": "rnr.policy.decision",
+    "Fired": "rnr.policy.decision",
+    "InputSpec": "rnr.definitions.tables",
+    "Intensity": "rnr.policy.decision",
+    "Nearest": "rnr.policy.decision",
+    "OutputSpec": "rnr.definitions.tables",
+    "Param": "rnr.definitions.policy",
+    "Policy": "rnr.definitions.policy",
+    "PolicyLibrary": "rnr.definitions.library",
+    "PolicyRef": "rnr.policy.decision",
+    "Rule": "rnr.definitions.tables",
+    "Table": "rnr.definitions.tables",
+    "Test": "rnr.definitions.tables",
+    "Text": "rnr.policy.decision",
+    "Trigger": "rnr.policy.answer",
+    "Warning": "rnr.policy.decision",
+    "WhatIf": "rnr.policy.cohort",
+    "change_facts": "rnr.policy.answer",
+    "check_table": "rnr.definitions.policy_loader",
+    "compare": "rnr.policy.cohort",
+    "decide": "rnr.policy.engine",
+    "decide_change": "rnr.policy.answer",
+    "decide_facts": "rnr.policy.engine",
+    "decide_many": "rnr.policy.cohort",
+    "load_policy": "rnr.definitions.policy_loader",
+    "parse_policy": "rnr.definitions.policy_loader",
+    "policy_library": "rnr.definitions.library",
+    "reassessment_trigger": "rnr.policy.answer",
+}
 
 __all__ = [
     "Change",
@@ -53,7 +67,6 @@ __all__ = [
     "Trigger",
     "Warning",
     "WhatIf",
-    "add_months",
     "change_facts",
     "check_table",
     "compare",
@@ -66,3 +79,96 @@ __all__ = [
     "policy_library",
     "reassessment_trigger",
 ]
+
+__getattr__, __dir__ = face(__name__, _EXPORTS)
+
+
+if TYPE_CHECKING:
+    from rnr.definitions.library import (
+        PolicyLibrary as PolicyLibrary,
+    )
+    from rnr.definitions.library import (
+        policy_library as policy_library,
+    )
+    from rnr.definitions.policy import Param as Param
+    from rnr.definitions.policy import Policy as Policy
+    from rnr.definitions.policy_loader import (
+        check_table as check_table,
+    )
+    from rnr.definitions.policy_loader import (
+        load_policy as load_policy,
+    )
+    from rnr.definitions.policy_loader import (
+        parse_policy as parse_policy,
+    )
+    from rnr.definitions.tables import (
+        InputSpec as InputSpec,
+    )
+    from rnr.definitions.tables import (
+        OutputSpec as OutputSpec,
+    )
+    from rnr.definitions.tables import (
+        Rule as Rule,
+    )
+    from rnr.definitions.tables import (
+        Table as Table,
+    )
+    from rnr.definitions.tables import (
+        Test as Test,
+    )
+    from rnr.policy.answer import (
+        ChangeAnswer as ChangeAnswer,
+    )
+    from rnr.policy.answer import (
+        Trigger as Trigger,
+    )
+    from rnr.policy.answer import (
+        change_facts as change_facts,
+    )
+    from rnr.policy.answer import (
+        decide_change as decide_change,
+    )
+    from rnr.policy.answer import (
+        reassessment_trigger as reassessment_trigger,
+    )
+    from rnr.policy.cohort import (
+        Change as Change,
+    )
+    from rnr.policy.cohort import (
+        CohortCase as CohortCase,
+    )
+    from rnr.policy.cohort import (
+        WhatIf as WhatIf,
+    )
+    from rnr.policy.cohort import (
+        compare as compare,
+    )
+    from rnr.policy.cohort import (
+        decide_many as decide_many,
+    )
+    from rnr.policy.decision import (
+        Deadline as Deadline,
+    )
+    from rnr.policy.decision import (
+        Decision as Decision,
+    )
+    from rnr.policy.decision import (
+        Fired as Fired,
+    )
+    from rnr.policy.decision import (
+        Intensity as Intensity,
+    )
+    from rnr.policy.decision import (
+        Nearest as Nearest,
+    )
+    from rnr.policy.decision import (
+        PolicyRef as PolicyRef,
+    )
+    from rnr.policy.decision import (
+        Text as Text,
+    )
+    from rnr.policy.decision import (
+        Warning as Warning,
+    )
+    from rnr.policy.engine import decide as decide
+    from rnr.policy.engine import decide_facts as decide_facts

@@ -31,101 +31,23 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rnr._frozen import frozen_map
+from rnr.definitions.policy import Policy
+from rnr.definitions.tables import Table
 from rnr.errors import DecisionInputError
+from rnr.events import EVENT_KINDS
 from rnr.policy.decision import Fired, PolicyRef, Text
 from rnr.policy.engine import resolve_inputs
-from rnr.policy.model import ANSWER_PREFIXES, Policy
-from rnr.policy.tables import InputSpec, Table
-from rnr.store import EVENT_KINDS
 
 if TYPE_CHECKING:
-    from rnr.change import Change
+    from rnr.change.model import Change
 
 __all__ = [
-    "ACTIONS",
-    "ANSWER_FACTS",
     "ChangeAnswer",
     "Trigger",
     "change_facts",
-    "check_answer_tables",
     "decide_change",
     "reassessment_trigger",
 ]
-
-#: What the ``change`` table may answer.
-ACTIONS = ("keep", "step_down", "step_up")
-
-#: The facts only the answer tables read: fact → (input type, its values).
-#: ``change.reliable`` takes the categories of :data:`rnr.change.CATEGORIES`.
-ANSWER_FACTS: Mapping[str, tuple[str, tuple[str, ...]]] = {
-    "change.transition": ("enum", ("down", "same", "up")),
-    "change.reliable": ("enum", ("improvement", "none", "deterioration", "not_computable")),
-    "change.new_offence": ("bool", ()),
-    "change.breach": ("bool", ()),
-    "event.kind": ("enum", tuple(EVENT_KINDS)),
-}
-_READS = {"change": "change.", "event_reassessment": "event."}
-
-
-def check_answer_tables(
-    inputs: Mapping[str, InputSpec], tables: Mapping[str, Table]
-) -> list[tuple[str, str]]:
-    """Load-time checks of the answer tables and the facts they read.
-
-    Returns:
-        ``(dotted path, message)`` per problem: an unknown ``change.*`` /
-        ``event.*`` fact or one typed differently from what it gives; an
-        answer table reading another input; a decision table reading an
-        answer fact; an answer table that collects; a ``change`` table whose
-        ``action`` values are not keep, step_down and step_up.
-    """
-    problems: list[tuple[str, str]] = []
-    for name, spec in inputs.items():
-        if not spec.source.startswith(ANSWER_PREFIXES):
-            continue
-        known = ANSWER_FACTS.get(spec.source)
-        if known is None:
-            problems.append((
-                f"inputs.{name}.from",
-                f"got {spec.source!r}, expected one of {', '.join(ANSWER_FACTS)}",
-            ))  # fmt: skip
-            continue
-        kind, values = known
-        if spec.type != kind or set(spec.values) != set(values):
-            want = f"an enum of {', '.join(values)}" if values else f"a {kind}"
-            got = f"{spec.type}" + (f" of {', '.join(spec.values)}" if spec.values else "")
-            problems.append((
-                f"inputs.{name}",
-                f"got {got}, expected {want} (the values of {spec.source})",
-            ))  # fmt: skip
-    for table in tables.values():
-        prefix = _READS.get(table.id)
-        if prefix is not None and table.hit == "collect":
-            problems.append((
-                f"tables.{table.id}.hit",
-                "got 'collect', expected unique, first or priority (the table gives one answer)",
-            ))  # fmt: skip
-        for name in table.inputs:
-            source = inputs[name].source
-            if prefix is not None and not source.startswith(prefix):
-                problems.append((
-                    f"tables.{table.id}.inputs",
-                    f"got {name!r} (from {source}), expected inputs read from {prefix}* facts",
-                ))  # fmt: skip
-            elif prefix is None and source.startswith(ANSWER_PREFIXES):
-                message = (
-                    f"got {name!r} (from {source}), expected an input a decision reads:"
-                    " change.* and event.* facts are read only by the change and"
-                    " event_reassessment tables"
-                )
-                problems.append((f"tables.{table.id}.inputs", message))
-    action = tables["change"].outputs.get("action") if "change" in tables else None
-    if action is not None and set(action.values) != set(ACTIONS):
-        problems.append((
-            "tables.change.outputs.action",
-            f"got values {', '.join(action.values) or 'none'}, expected {', '.join(ACTIONS)}",
-        ))  # fmt: skip
-    return problems
 
 
 @attrs.frozen
@@ -176,9 +98,9 @@ def change_facts(change: Change, *, events_since_previous: Iterable[str]) -> dic
     """The ``change.*`` facts of a comparison, for :func:`decide_change`.
 
     Args:
-        change: the comparison (:func:`rnr.change.compare`); its primary scale is read.
+        change: the comparison (:func:`rnr.change.between`); its primary scale is read.
         events_since_previous: kinds of the events recorded between the two
-            assessments (:data:`rnr.store.EVENT_KINDS`).
+            assessments (:data:`rnr.events.EVENT_KINDS`).
 
     Returns:
         ``change.transition`` (``None`` when the primary scale has no levels),
@@ -271,7 +193,7 @@ def reassessment_trigger(policy: Policy, event_kind: str) -> Trigger | None:
 
     Args:
         policy: the policy in force.
-        event_kind: one of :data:`rnr.store.EVENT_KINDS`.
+        event_kind: one of :data:`rnr.events.EVENT_KINDS`.
 
     Returns:
         The trigger, or ``None`` when the policy's rule says no reassessment.

@@ -6,7 +6,7 @@ case's inputs, decides every *distinct* combination once, and shares the
 result (dates are the only per-case part, and they are recomputed per case).
 
 >>> import datetime as dt
->>> from rnr.legal import parse_legal
+>>> from rnr.cases.legal import parse_legal
 >>> from rnr.policy import policy_library
 >>> policy = policy_library().get("cl-adultos-18216")
 >>> legal = parse_legal({"regime": "adult", "sanction": "LV", "sentence_days": 900,
@@ -27,11 +27,11 @@ from typing import Any
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.legal import LegalContext
+from rnr.cases.legal import LegalContext
+from rnr.definitions.policy import Policy
 from rnr.policy.deadlines import compute_deadlines
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide_facts, resolve_inputs
-from rnr.policy.model import Policy
 
 __all__ = ["Change", "CohortCase", "WhatIf", "compare", "decide_many"]
 

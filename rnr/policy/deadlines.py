@@ -7,19 +7,18 @@ share these functions so a date is computed one way only.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from rnr.cases.legal import LegalContext
+from rnr.dates import add_months
+from rnr.definitions.policy import Policy
+from rnr.definitions.tables import Rule, Table
 from rnr.errors import DecisionInputError
-from rnr.legal import LegalContext
 from rnr.policy.decision import Deadline, Fired, Text
-from rnr.policy.model import Policy
-from rnr.policy.tables import Rule, Table
 
 __all__ = [
-    "add_months",
     "attainment_threshold",
     "compute_deadlines",
     "deadlines_of",
@@ -28,17 +27,6 @@ __all__ = [
     "note",
     "run_table",
 ]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months, clamped to the month's last day.
-
-    >>> add_months(dt.date(2024, 8, 31), 6)
-    datetime.date(2025, 2, 28)
-    """
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def run_table(table: Table, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Rule]]:

@@ -10,9 +10,9 @@ from typing import Any
 import attrs
 
 from rnr._frozen import frozen_map
+from rnr.cases.overrides import Override, parse_override
 from rnr.errors import DecisionInputError
-from rnr.overrides import Override, parse_override
-from rnr.result import InstrumentRef
+from rnr.scoring.result import InstrumentRef
 
 __all__ = [
     "Deadline",

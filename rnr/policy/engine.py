@@ -15,9 +15,11 @@ from typing import Any
 
 import attrs
 
+from rnr.cases.legal import LegalContext
+from rnr.cases.overrides import Override
+from rnr.definitions.policy import Policy
+from rnr.definitions.tables import InputSpec
 from rnr.errors import DecisionInputError
-from rnr.legal import LegalContext
-from rnr.overrides import Override
 from rnr.policy.deadlines import (
     attainment_threshold,
     deadlines_of,
@@ -34,9 +36,7 @@ from rnr.policy.decision import (
     Text,
     Warning,
 )
-from rnr.policy.model import Policy
-from rnr.policy.tables import InputSpec
-from rnr.result import ScoreResult
+from rnr.scoring.result import ScoreResult
 
 __all__ = ["decide", "decide_facts", "facts", "resolve_inputs"]
 

@@ -23,12 +23,13 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from rnr.dates import add_months_array
+from rnr.definitions.policy import Policy
+from rnr.definitions.policy_loader import representatives
+from rnr.definitions.tables import InputSpec, Table
 from rnr.errors import DecisionInputError
-from rnr.policy.loader import representatives
-from rnr.policy.model import Policy
-from rnr.policy.tables import InputSpec, Table
 
-__all__ = ["DecisionArrays", "add_months_array", "decide_arrays", "table_columns"]
+__all__ = ["DecisionArrays", "decide_arrays", "table_columns"]
 
 Days = npt.NDArray[np.datetime64]
 EPOCH = np.datetime64("1970-01-01", "D")
@@ -162,17 +163,6 @@ def _combinations(
             digits.append(digit)
         combos.append(tuple(reversed(digits)))
     return combos, inverse.reshape(-1)
-
-
-def add_months_array(days: Days, months: npt.NDArray[np.int64]) -> Days:
-    """Whole months added to each date, clamped to the month's last day."""
-    start = days.astype("datetime64[M]")
-    day_of_month = (days - start.astype("datetime64[D]")).astype(np.int64)
-    target = start + months.astype("timedelta64[M]")
-    last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
-    first_day = target.astype("datetime64[D]")
-    result: Days = np.minimum(first_day + day_of_month.astype("timedelta64[D]"), last)
-    return result
 
 
 def table_columns(policy: Policy, table_id: str, inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,10 +17,19 @@ scores and decides like a real one. The model is described in
 True
 """
 
-from rnr.simulate.engine import simulate
-from rnr.simulate.figures import estimated_reliability
-from rnr.simulate.load import store_cohort
-from rnr.simulate.model import Cohort, Event, Person, Review
+from typing import TYPE_CHECKING
+
+from rnr._lazy import face
+
+_EXPORTS = {
+    "Cohort": "rnr.simulate.model",
+    "Event": "rnr.simulate.model",
+    "Person": "rnr.simulate.model",
+    "Review": "rnr.simulate.model",
+    "estimated_reliability": "rnr.simulate.figures",
+    "simulate": "rnr.simulate.engine",
+    "store_cohort": "rnr.simulate.load",
+}
 
 __all__ = [
     "Cohort",
@@ -31,3 +40,23 @@ __all__ = [
     "simulate",
     "store_cohort",
 ]
+
+__getattr__, __dir__ = face(__name__, _EXPORTS)
+
+
+if TYPE_CHECKING:
+    from rnr.simulate.engine import simulate as simulate
+    from rnr.simulate.figures import estimated_reliability as estimated_reliability
+    from rnr.simulate.load import store_cohort as store_cohort
+    from rnr.simulate.model import (
+        Cohort as Cohort,
+    )
+    from rnr.simulate.model import (
+        Event as Event,
+    )
+    from rnr.simulate.model import (
+        Person as Person,
+    )
+    from rnr.simulate.model import (
+        Review as Review,
+    )

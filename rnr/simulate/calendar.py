@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from rnr.dates import add_months_array
+
 __all__ = ["DAYS_PER_MONTH", "add_months", "ages", "iso", "to_dates", "ymd"]
 
 IntArray = npt.NDArray[np.int64]
@@ -44,23 +46,16 @@ def ymd(dates: DateArray) -> tuple[IntArray, IntArray, IntArray]:
 def add_months(start: dt.date, days: npt.NDArray[Any], months: npt.NDArray[Any]) -> IntArray:
     """Each day plus whole months, clamped to the month's last day (as day numbers).
 
-    The same rule as :func:`rnr.policy.add_months`: 31 January plus one month
+    The same rule as :func:`rnr.dates.add_months`: 31 January plus one month
     is the last day of February.
     """
-    dates = to_dates(start, days)
-    first = dates.astype("datetime64[M]")
-    target = first + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
-    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
-        np.int64
-    )
-    offset = np.minimum((dates - first.astype("datetime64[D]")).astype(np.int64), length - 1)
-    moved = target.astype("datetime64[D]") + offset.astype("timedelta64[D]")
+    moved = add_months_array(to_dates(start, days), months)
     out: IntArray = (moved - np.datetime64(start, "D")).astype(np.int64)
     return out
 
 
 def ages(start: dt.date, born: npt.NDArray[Any], on: npt.NDArray[Any]) -> IntArray:
-    """Completed years between two day numbers (as :func:`rnr.age_in_years`)."""
+    """Completed years between two day numbers (as :func:`rnr.scoring.single.age_in_years`)."""
     by, bm, bd = ymd(to_dates(start, born))
     oy, om, od = ymd(to_dates(start, on))
     before = (om < bm) | ((om == bm) & (od < bd))

@@ -8,9 +8,9 @@ import numbers
 
 import numpy as np
 
+from rnr.definitions.instrument import Instrument
+from rnr.definitions.library import Library, default_library
 from rnr.errors import InvalidArgumentError, UnknownInstrumentError
-from rnr.instrument import Instrument
-from rnr.library import Library, default_library
 from rnr.simulate.assemble import Days, build_people
 from rnr.simulate.course import run
 from rnr.simulate.items import ItemModel
@@ -98,7 +98,7 @@ def simulate(
     """
     _check(people, years, seed, start, juvenile_share)
     if library is not None and not isinstance(library, Library):
-        raise InvalidArgumentError("library", library, "an rnr.library.Library or None")
+        raise InvalidArgumentError("library", library, "an rnr.definitions.library.Library or None")
     library = library if library is not None else default_library()
     share = float(juvenile_share)
     needed = [r for r, on in (("adult", share < 1), ("juvenile", share > 0)) if on]

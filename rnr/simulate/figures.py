@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from rnr.batch import score_batch
+from rnr.definitions.instrument import Reliability
 from rnr.errors import InvalidArgumentError
-from rnr.instrument import Reliability
+from rnr.scoring.batch import score_batch
 from rnr.simulate.model import Cohort
 
 __all__ = ["estimated_reliability"]

@@ -17,10 +17,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from rnr.batch import score_batch
-from rnr.compiled import CompiledInstrument, compile_instrument
+from rnr.definitions.instrument import Domain, Instrument
 from rnr.errors import InvalidArgumentError
-from rnr.instrument import Domain, Instrument
+from rnr.scoring.batch import score_batch
+from rnr.scoring.compiled import CompiledInstrument, compile_instrument
 from rnr.simulate.parameters import Parameters
 
 __all__ = ["ItemModel", "Scores", "logistic"]
@@ -197,7 +197,7 @@ def _check(instrument: Instrument) -> None:
 
 
 def _criminogenic_table(instrument: Instrument, domain: Domain) -> BoolArray:
-    """The engine's rule (``rnr.scoring``) for each total of ``domain``.
+    """The engine's rule (``rnr.scoring.single``) for each total of ``domain``.
 
     A dynamic domain is criminogenic from the instrument's ``criminogenic_from``
     need level; without need bands, when it scores any point.

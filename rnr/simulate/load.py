@@ -23,7 +23,8 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from rnr.cases import parse_case, score_case
+from rnr.cases.legal import LegalContext
+from rnr.cases.parse import parse_case, score_case
 from rnr.errors import HistoryError, InvalidArgumentError
 from rnr.history.definitions import Definitions
 from rnr.history.shapes import (
@@ -34,10 +35,9 @@ from rnr.history.shapes import (
     event_record,
     review_record,
 )
-from rnr.legal import LegalContext
-from rnr.plan import PlanDraft, draft_plan, review
-from rnr.plan.model import Status
-from rnr.policy import decide
+from rnr.plan.assemble import draft_plan
+from rnr.plan.model import PlanDraft, Status, review
+from rnr.policy.engine import decide
 from rnr.simulate.model import Cohort, Event, Person, Review
 from rnr.store.protocol import Store, Transaction
 

@@ -17,9 +17,9 @@ import attrs
 import numpy as np
 
 from rnr._frozen import frozen_map
-from rnr.batch import score_batch
-from rnr.instrument import Instrument
-from rnr.store.records import EVENT_KINDS
+from rnr.definitions.instrument import Instrument
+from rnr.events import EVENT_KINDS
+from rnr.scoring.batch import score_batch
 
 __all__ = ["TIMELINE_KINDS", "Cohort", "Event", "Person", "Review"]
 
@@ -47,7 +47,7 @@ class Review:
 
 @attrs.frozen
 class Event:
-    """One event of a case (a kind of :data:`rnr.store.EVENT_KINDS`).
+    """One event of a case (a kind of :data:`rnr.events.EVENT_KINDS`).
 
     Attributes:
         kind: ``new_offence``, ``breach``, ``revocation``, ``discharge``,
@@ -165,7 +165,7 @@ class Cohort:
             ``people``; ``regime`` (people by regime); ``sanction`` (by regime,
             people by sanction); ``assessments``; ``double_scored``;
             ``reviews``; ``events`` (by kind, every kind of
-            :data:`rnr.store.EVENT_KINDS`); ``baseline_levels`` (by instrument,
+            :data:`rnr.events.EVENT_KINDS`); ``baseline_levels`` (by instrument,
             the share of each level at baseline). Baseline levels come from
             scoring the baseline documents again with :func:`rnr.score_batch`,
             never from a stored level.

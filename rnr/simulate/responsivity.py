@@ -1,6 +1,6 @@
 """Specific responsivity factors: the case file's ``responsivity`` section.
 
-Every field of :data:`rnr.plan.responsivity.CHOICES` is drawn. Most are
+Every field of :data:`rnr.definitions.responsivity.CHOICES` is drawn. Most are
 independent of risk; the stage of change is earlier at higher θ, substance
 dependence follows the substance domain's latent, schooling the education
 domain's, and trauma histories are more frequent among young people and women.
@@ -31,7 +31,7 @@ class Responsivities:
 
     Attributes:
         columns: field → one JSON value per person; the fields of
-            :data:`rnr.plan.responsivity.CHOICES`, in its order.
+            :data:`rnr.definitions.responsivity.CHOICES`, in its order.
         motivation: each person's stage of change (a key of
             ``Parameters.motivation_effect``), for the treatment effect.
     """

@@ -7,24 +7,28 @@ default; :class:`MemoryStore` keeps everything in memory; any object with the
 methods of :class:`Store` can stand in for them.
 """
 
-from rnr.store.jsonl import export_jsonl, import_jsonl
-from rnr.store.memory import MemoryStore
-from rnr.store.protocol import Store, Transaction, Verification
-from rnr.store.records import (
-    CLOSING_EVENTS,
-    EVENT_KINDS,
-    KINDS,
-    AuditEntry,
-    Record,
-    Stored,
-    canonical,
-    record_hash,
-)
-from rnr.store.sqlite import SQLiteStore, default_db_path
+from typing import TYPE_CHECKING
+
+from rnr._lazy import face
+
+_EXPORTS = {
+    "AuditEntry": "rnr.store.records",
+    "KINDS": "rnr.store.records",
+    "MemoryStore": "rnr.store.memory",
+    "Record": "rnr.store.records",
+    "SQLiteStore": "rnr.store.sqlite",
+    "Store": "rnr.store.protocol",
+    "Stored": "rnr.store.records",
+    "Transaction": "rnr.store.protocol",
+    "Verification": "rnr.store.protocol",
+    "canonical": "rnr.store.records",
+    "default_db_path": "rnr.store.sqlite",
+    "export_jsonl": "rnr.store.jsonl",
+    "import_jsonl": "rnr.store.jsonl",
+    "record_hash": "rnr.store.records",
+}
 
 __all__ = [
-    "CLOSING_EVENTS",
-    "EVENT_KINDS",
     "KINDS",
     "AuditEntry",
     "MemoryStore",
@@ -40,3 +44,40 @@ __all__ = [
     "import_jsonl",
     "record_hash",
 ]
+
+__getattr__, __dir__ = face(__name__, _EXPORTS)
+
+
+if TYPE_CHECKING:
+    from rnr.store.jsonl import export_jsonl as export_jsonl
+    from rnr.store.jsonl import import_jsonl as import_jsonl
+    from rnr.store.memory import MemoryStore as MemoryStore
+    from rnr.store.protocol import (
+        Store as Store,
+    )
+    from rnr.store.protocol import (
+        Transaction as Transaction,
+    )
+    from rnr.store.protocol import (
+        Verification as Verification,
+    )
+    from rnr.store.records import (
+        KINDS as KINDS,
+    )
+    from rnr.store.records import (
+        AuditEntry as AuditEntry,
+    )
+    from rnr.store.records import (
+        Record as Record,
+    )
+    from rnr.store.records import (
+        Stored as Stored,
+    )
+    from rnr.store.records import (
+        canonical as canonical,
+    )
+    from rnr.store.records import (
+        record_hash as record_hash,
+    )
+    from rnr.store.sqlite import SQLiteStore as SQLiteStore
+    from rnr.store.sqlite import default_db_path as default_db_path

@@ -26,8 +26,6 @@ from rnr._frozen import frozen_map
 from rnr.errors import HistoryError
 
 __all__ = [
-    "CLOSING_EVENTS",
-    "EVENT_KINDS",
     "GENESIS",
     "KINDS",
     "AuditEntry",
@@ -41,17 +39,6 @@ __all__ = [
 #: The kinds of record a store holds.
 KINDS = ("case", "assessment", "override", "decision", "plan", "event")
 
-#: Events of a case, and what each means.
-EVENT_KINDS: Mapping[str, str] = {
-    "new_offence": "a new offence (formalised: charged or convicted), dated when committed",
-    "breach": "a breach of the conditions of the sentence or programme",
-    "revocation": "the substitute sentence or programme revoked (closes the case)",
-    "discharge": "egreso: the sentence or programme ended (closes the case)",
-    "reentry_harsher": "re-entry into a harsher sentence (e.g. custody) after this one",
-    "attendance": "sessions of a component scheduled and attended in a period",
-}
-#: Events after which a case is closed (no reassessment is due).
-CLOSING_EVENTS = ("revocation", "discharge")
 
 #: The ``prev`` of the first audit entry.
 GENESIS = "0" * 64

@@ -32,8 +32,8 @@ from rnr.validity._checks import (
     index_scores,
     label_codes,
 )
-from rnr.validity.brier import probabilities_of
-from rnr.validity.calibration import Expected, check_expected
+from rnr.validity.accuracy import probabilities_of
+from rnr.validity.calibrate import Expected, check_expected
 from rnr.validity.classification import check_cut
 from rnr.validity.discrimination import (
     AucResult,

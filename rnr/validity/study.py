@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from rnr.validity.norms import Norms, Recalibration
+from rnr.validity.percentiles import Norms, Recalibration
 from rnr.validity.reliability import Agreement
 from rnr.validity.report import ValidityReport
 

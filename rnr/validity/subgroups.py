@@ -24,8 +24,8 @@ import numpy as np
 
 from rnr._frozen import frozen_map
 from rnr.validity._checks import BoolArray, FloatArray, IntArray, z_value
-from rnr.validity.brier import BrierResult, brier_of
-from rnr.validity.calibration import Calibration, Expected, calibration_of
+from rnr.validity.accuracy import BrierResult, brier_of
+from rnr.validity.calibrate import Calibration, Expected, calibration_of
 from rnr.validity.classification import RATES, Classification, classification_of
 from rnr.validity.discrimination import (
     AucResult,

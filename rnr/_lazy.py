@@ -1,0 +1,35 @@
+"""Lazy package faces: a name is imported from its module when first used.
+
+Every ``__init__.py`` of rnr only re-exports, through :func:`face`, so
+importing a package (``import rnr.errors``, ``import rnr``) loads nothing
+else until a name is used, as attrs does for its own namespace.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def face(
+    package: str, exports: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """Return ``__getattr__`` and ``__dir__`` for a package re-exporting ``exports``.
+
+    Args:
+        package: the package's ``__name__``.
+        exports: each public name and the module that defines it.
+    """
+
+    def __getattr__(name: str) -> Any:  # noqa: N807 - the module hook Python calls
+        module = exports.get(name)
+        if module is None:
+            msg = f"module {package!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        return getattr(importlib.import_module(module), name)
+
+    def __dir__() -> list[str]:  # noqa: N807 - the module hook Python calls
+        return sorted(exports)
+
+    return __getattr__, __dir__

@@ -1,0 +1,299 @@
+"""The objective catalogue and the responsivity rules, read from ``plans/``.
+
+>>> catalogue = load_catalogue()
+>>> [o.id for o in catalogue.for_need("lscmi", "alcohol_drug", "high")][:1]  # doctest: +ELLIPSIS
+['...']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from rnr._frozen import frozen_map
+from rnr.definitions._toml import ID_PATTERN, Checker, read_toml
+from rnr.definitions.library import Library, data_dir, default_library
+from rnr.definitions.responsivity import CHOICES, Responsivity
+from rnr.errors import DefinitionError
+
+__all__ = [
+    "Catalogue",
+    "Objective",
+    "ResponsivityRule",
+    "RuleSet",
+    "load_catalogue",
+    "load_rules",
+]
+
+OBJECTIVE_KEYS = (
+    "id",
+    "kind",
+    "need_levels",
+    "sessions",
+    "components",
+    "title",
+    "indicator",
+    "source",
+)
+OBJECTIVE_OPTIONAL = ("domain", "triggers")
+PLAIN_ID = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+@attrs.frozen
+class Objective:
+    """One objective of the catalogue, written by rnr in Spanish and English."""
+
+    id: str
+    kind: Literal["criminogenic", "support"]
+    instruments: tuple[str, ...]
+    domain: str | None
+    need_levels: tuple[str, ...]
+    sessions: int
+    components: tuple[str, ...]
+    title: Mapping[str, str] = attrs.field(converter=frozen_map)
+    indicator: Mapping[str, str] = attrs.field(converter=frozen_map)
+    source: str = ""
+    triggers: Mapping[str, tuple[Any, ...]] = attrs.field(converter=frozen_map, factory=dict)
+
+    def triggered_by(self, responsivity: Responsivity) -> bool:
+        """Whether every trigger field has one of its values (no triggers: never)."""
+        return bool(self.triggers) and all(
+            responsivity.get(field) in values for field, values in self.triggers.items()
+        )
+
+
+@attrs.frozen
+class Catalogue:
+    """Every objective, in file order."""
+
+    objectives: tuple[Objective, ...]
+
+    def for_need(self, instrument: str, domain: str, need: str | None) -> list[Objective]:
+        """Criminogenic objectives for ``domain`` at ``need`` level, in catalogue order."""
+        return [
+            o
+            for o in self.objectives
+            if o.kind == "criminogenic"
+            and instrument in o.instruments
+            and o.domain == domain
+            and need in o.need_levels
+        ]
+
+    def supports(self, instrument: str) -> list[Objective]:
+        """Support objectives usable with ``instrument``."""
+        return [o for o in self.objectives if o.kind == "support" and instrument in o.instruments]
+
+
+@attrs.frozen
+class ResponsivityRule:
+    """A documented adaptation, applied when its conditions hold."""
+
+    id: str
+    when: Mapping[str, tuple[Any, ...]] = attrs.field(converter=frozen_map)
+    adaptation: Mapping[str, str] = attrs.field(converter=frozen_map, factory=dict)
+    source: str = ""
+    first_component: str | None = None
+
+    def applies_to(self, responsivity: Responsivity) -> bool:
+        """Whether every named field has one of the listed values."""
+        return all(responsivity.get(field) in values for field, values in self.when.items())
+
+
+@attrs.frozen
+class RuleSet:
+    """Every responsivity rule, in file order."""
+
+    rules: tuple[ResponsivityRule, ...]
+
+
+def _text(check: Checker, table: Mapping[str, Any], key: str, where: str) -> dict[str, str]:
+    value = check.table(table.get(key), f"{where}.{key}", required=("es", "en"))
+    if value is None:
+        return {}
+    return {lang: check.want_str(value, lang, f"{where}.{key}") or "" for lang in ("es", "en")}
+
+
+def _conditions(check: Checker, value: object, where: str) -> dict[str, tuple[Any, ...]]:
+    if not isinstance(value, dict) or not value:
+        check.fail(where, value, "a table of responsivity field = [values]")
+        return {}
+    out: dict[str, tuple[Any, ...]] = {}
+    for field, values in value.items():
+        if field not in CHOICES:
+            check.fail(f"{where}.{field}", field, "a responsivity field: " + ", ".join(CHOICES))
+            continue
+        if not isinstance(values, list) or not values:
+            check.fail(f"{where}.{field}", values, "a non-empty list of values")
+            continue
+        allowed = CHOICES[field]
+        for v in values:
+            if (allowed is bool and not isinstance(v, bool)) or (
+                isinstance(allowed, tuple) and v not in allowed
+            ):
+                expected = "true or false" if allowed is bool else "one of " + ", ".join(allowed)
+                check.fail(f"{where}.{field}", v, expected)
+        out[field] = tuple(values)
+    return out
+
+
+def parse_objectives(path: Path, library: Library) -> list[Objective]:
+    """Read one ``rnr.objectives/1`` file, checking domains against ``library``."""
+    doc = read_toml(path)
+    check = Checker()
+    check.table(doc, "", required=("schema", "id", "instruments", "references", "objectives"))
+    if doc.get("schema") != "rnr.objectives/1":
+        check.fail("schema", doc.get("schema"), "'rnr.objectives/1'")
+    instruments = tuple(check.want_list(doc, "instruments", "", of=str) or ())
+    known = {}
+    for ident in instruments:
+        try:
+            known[ident] = library.get(ident)
+        except LookupError:
+            check.fail("instruments", ident, "a known instrument id: " + ", ".join(library.ids()))
+    out = []
+    for i, entry in enumerate(doc.get("objectives") or []):
+        where = f"objectives[{i}]"
+        if check.table(entry, where, required=OBJECTIVE_KEYS, optional=OBJECTIVE_OPTIONAL) is None:
+            continue
+        before = len(check.problems)
+        ident = check.want_str(entry, "id", where, pattern=re.compile(PLAIN_ID))
+        kind = check.want_str(entry, "kind", where, choices=("criminogenic", "support"))
+        domain = check.want_str(entry, "domain", where, pattern=ID_PATTERN)
+        if kind == "criminogenic" and domain is None:
+            check.note(f"{where}.domain", "missing: a criminogenic objective targets a need domain")
+        for ident_i, inst in known.items():
+            if domain is not None and all(d.id != domain for d in inst.domains):
+                check.fail(f"{where}.domain", domain, f"a domain of {ident_i}")
+            elif (
+                domain is not None
+                and kind == "criminogenic"
+                and inst.domain(domain).factor != "dynamic"
+            ):
+                check.fail(
+                    f"{where}.domain",
+                    domain,
+                    "a dynamic domain (static factors never produce objectives)",
+                )
+        levels = tuple(check.want_list(entry, "need_levels", where, of=str) or ())
+        for inst in known.values():
+            for level in levels:
+                if level not in inst.need_levels:
+                    check.fail(
+                        f"{where}.need_levels", level, "one of " + ", ".join(inst.need_levels)
+                    )
+        sessions = check.want_int(entry, "sessions", where, min_value=1)
+        components = tuple(check.want_list(entry, "components", where, of=str) or ())
+        title = _text(check, entry, "title", where)
+        indicator = _text(check, entry, "indicator", where)
+        source = check.want_str(entry, "source", where) or ""
+        triggers = (
+            _conditions(check, entry["triggers"], f"{where}.triggers")
+            if "triggers" in entry
+            else {}
+        )
+        if kind == "criminogenic" and triggers:
+            check.note(f"{where}.triggers", "only support objectives have triggers")
+        if len(check.problems) > before or ident is None or kind is None or sessions is None:
+            continue
+        out.append(
+            Objective(
+                id=ident,
+                kind="support" if kind == "support" else "criminogenic",
+                instruments=instruments,
+                domain=domain,
+                need_levels=levels,
+                sessions=sessions,
+                components=components,
+                title=title,
+                indicator=indicator,
+                source=source,
+                triggers=triggers,
+            )
+        )
+    if check.problems:
+        raise DefinitionError(str(path), check.problems)
+    return out
+
+
+def load_catalogue(folder: Path | None = None, *, library: Library | None = None) -> Catalogue:
+    """Every objective under ``folder`` (default: the shipped ``plans/objectives``).
+
+    Raises:
+        DefinitionError: a malformed file, a duplicate id, or a criminogenic
+            need level of a dynamic domain without any objective.
+    """
+    folder = folder or data_dir() / "plans" / "objectives"
+    library = library or default_library()
+    objectives: list[Objective] = []
+    for path in sorted(folder.glob("*.toml")):
+        objectives += parse_objectives(path, library)
+    check = Checker()
+    seen: set[str] = set()
+    for o in objectives:
+        if o.id in seen:
+            check.note(f"objectives.{o.id}", "duplicate objective id across the catalogue")
+        seen.add(o.id)
+    catalogue = Catalogue(tuple(objectives))
+    for ident in sorted({i for o in objectives for i in o.instruments}):
+        inst = library.get(ident)
+        start = inst.need_levels.index(inst.criminogenic_from) if inst.criminogenic_from else 0
+        for domain in inst.domains:
+            if domain.factor != "dynamic":
+                continue
+            for level in inst.need_levels[start:]:
+                if not catalogue.for_need(ident, domain.id, level):
+                    check.note(f"{ident}.{domain.id}", f"no objective for need level {level!r}")
+    if check.problems:
+        raise DefinitionError(str(folder), check.problems)
+    return catalogue
+
+
+def load_rules(folder: Path | None = None) -> RuleSet:
+    """Every responsivity rule under ``folder`` (default: ``plans/responsivity``)."""
+    folder = folder or data_dir() / "plans" / "responsivity"
+    rules: list[ResponsivityRule] = []
+    for path in sorted(folder.glob("*.toml")):
+        rules += _parse_rules(path)
+    return RuleSet(tuple(rules))
+
+
+def _parse_rules(path: Path) -> Iterable[ResponsivityRule]:
+    doc = read_toml(path)
+    check = Checker()
+    check.table(doc, "", required=("schema", "id", "references", "rules"))
+    if doc.get("schema") != "rnr.responsivity/1":
+        check.fail("schema", doc.get("schema"), "'rnr.responsivity/1'")
+    out = []
+    for i, entry in enumerate(doc.get("rules") or []):
+        where = f"rules[{i}]"
+        if (
+            check.table(
+                entry,
+                where,
+                required=("id", "when", "adaptation", "source"),
+                optional=("first_component",),
+            )
+            is None
+        ):
+            continue
+        ident = check.want_str(entry, "id", where, pattern=re.compile(PLAIN_ID))
+        when = _conditions(check, entry.get("when"), f"{where}.when")
+        text = _text(check, entry, "adaptation", where)
+        source = check.want_str(entry, "source", where) or ""
+        first = check.want_str(entry, "first_component", where)
+        if ident:
+            out.append(ResponsivityRule(ident, when, text, source, first))
+    if check.problems:
+        raise DefinitionError(str(path), check.problems)
+    return out
+
+
+@cache
+def shipped() -> tuple[Catalogue, RuleSet]:
+    """The shipped catalogue and rules (loaded once; immutable)."""
+    return load_catalogue(), load_rules()

@@ -1,0 +1,86 @@
+"""The programme report of a year: indicators, reinsertion index, override monitoring.
+
+:func:`programme_report` reads a store once (the bulk case summaries on 31
+December of the year) and computes everything;
+:mod:`rnr.render.indicators` presents it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
+from rnr.history.cohort import summarize
+from rnr.history.definitions import Definitions
+from rnr.history.overrides import OverrideReport, override_report
+from rnr.indicators.compute import IndicatorResult, compute_indicators
+from rnr.indicators.reinsertion_index import ReinsertionReport, reinsertion
+from rnr.store.protocol import Store
+
+__all__ = ["ProgrammeReport", "programme_report"]
+
+
+@attrs.frozen
+class ProgrammeReport:
+    """Everything the yearly report shows."""
+
+    store: str
+    period: int
+    programme: str | None
+    as_of: dt.date
+    indicators: tuple[IndicatorResult, ...]
+    reinsertion: ReinsertionReport
+    overrides: OverrideReport
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "store": self.store,
+            "period": self.period,
+            "programme": self.programme,
+            "as_of": self.as_of.isoformat(),
+            "indicators": [r.to_dict() for r in self.indicators],
+            "reinsertion": self.reinsertion.to_dict(),
+            "overrides": self.overrides.to_dict(),
+        }
+
+
+def programme_report(
+    store: Store,
+    *,
+    period: int,
+    programme: str | None = None,
+    defs: Definitions | None = None,
+    spec: IndicatorSet | None = None,
+    index: ReinsertionIndex | None = None,
+) -> ProgrammeReport:
+    """Compute the report of ``period`` (one programme, or all) from ``store``.
+
+    Raises:
+        InvalidArgumentError: an unknown programme.
+        StoreIntegrityError: a record cannot be read back exactly.
+    """
+    defs = defs or Definitions.shipped()
+    shipped_spec, shipped_index = shipped()
+    spec, index = spec or shipped_spec, index or shipped_index
+    as_of = dt.date(period, 12, 31)
+    rows = list(store.records())  # read once for the summaries and the overrides
+    summaries = summarize(store, as_of=as_of, defs=defs, rows=rows)
+    results = compute_indicators(
+        summaries, spec, period=period, library=defs.library, programme=programme
+    )
+    programmes = (programme,) if programme else PROGRAMMES
+    return ProgrammeReport(
+        store=store.name,
+        period=period,
+        programme=programme,
+        as_of=as_of,
+        indicators=results,
+        reinsertion=reinsertion(summaries, index, period=period, programmes=programmes),
+        overrides=override_report(
+            store, period=period, programmes=(programme,) if programme else None, rows=rows
+        ),
+    )

@@ -1,0 +1,126 @@
+"""A validation data set from the case store: baseline scores and outcomes from events.
+
+For every case assessed with one instrument, the first assessment's primary
+total and level, and whether an event (a new offence, by default) happened
+within a window after it; only cases followed for the whole window count.
+Group columns come from the case: ``sex``, ``regime``, ``sanction`` and
+``age_group`` at the baseline. The result is a :class:`~rnr.validity.csvfile.Table`,
+the same value a CSV file gives, so ``rnr validate --db`` works like
+``rnr validate FILE.csv``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from rnr.dates import add_months
+from rnr.errors import InvalidArgumentError, ValidityInputError
+from rnr.events import EVENT_KINDS
+from rnr.history.cohort import summarize
+from rnr.history.definitions import Definitions
+from rnr.scoring.single import age_in_years
+from rnr.store.protocol import Store
+from rnr.validity.csvfile import Table
+
+__all__ = ["AGE_GROUPS", "GROUP_COLUMNS", "store_table"]
+
+#: The group columns a store gives.
+GROUP_COLUMNS = ("sex", "regime", "sanction", "age_group")
+#: Age bands at the baseline assessment: (label, lowest age).
+AGE_GROUPS = (("<18", 0), ("18-25", 18), ("26-35", 26), ("36+", 36))
+
+
+def _age_group(birth: str | None, on: dt.date) -> str:
+    if not birth:
+        return "—"
+    age = age_in_years(dt.date.fromisoformat(birth), on)
+    return [label for label, lowest in AGE_GROUPS if age >= lowest][-1]
+
+
+def store_table(
+    store: Store,
+    *,
+    instrument: str | None = None,
+    event: str = "new_offence",
+    window_months: int = 12,
+    as_of: dt.date | None = None,
+    defs: Definitions | None = None,
+) -> Table:
+    """Baseline scores and outcomes of the cases of ``store``.
+
+    Args:
+        store: the case store.
+        instrument: the instrument id (needed when the store holds several).
+        event: the outcome event kind.
+        window_months: the follow-up window after the baseline assessment.
+        as_of: the last day of follow-up (default: the latest date in the store).
+        defs: the definitions.
+
+    Returns:
+        Columns ``score``, the event's kind (0/1), ``level`` and the group
+        columns :data:`GROUP_COLUMNS`; ``file`` describes the selection.
+
+    Raises:
+        InvalidArgumentError: an unknown event kind or a window below one month.
+        ValidityInputError: no case, several instruments without ``instrument``,
+            or no case followed for the whole window.
+    """
+    if event not in EVENT_KINDS:
+        raise InvalidArgumentError("event", event, "one of " + ", ".join(EVENT_KINDS))
+    if isinstance(window_months, bool) or not isinstance(window_months, int) or window_months < 1:
+        raise InvalidArgumentError("window_months", window_months, "a whole number of months >= 1")
+    persons: dict[str, dict[str, str]] = {}
+    latest = dt.date.min
+    rows = list(store.records())
+    for row in rows:
+        latest = max(latest, row.on)
+        if row.kind == "case" and row.record.corrects is None:
+            persons[row.case_id] = dict(row.data.get("person") or {})
+    until = as_of or latest
+    summaries = summarize(store, as_of=until, defs=defs, rows=rows)
+    ids = sorted({s.instrument.split("@", 1)[0] for s in summaries})
+    if not ids:
+        raise ValidityInputError("holds no assessed case", file=store.name)
+    if instrument is None and len(ids) > 1:
+        msg = f"holds cases of {', '.join(ids)}: choose one with --instrument"
+        raise ValidityInputError(msg, file=store.name, column="instrument")
+    wanted = instrument or ids[0]
+    if wanted not in ids:
+        msg = f"holds no case assessed with {wanted!r}; it holds {', '.join(ids)}"
+        raise ValidityInputError(msg, file=store.name, column="instrument")
+    scores, outcomes, levels = [], [], []
+    groups: dict[str, list[str]] = {c: [] for c in GROUP_COLUMNS}
+    short = 0
+    for s in summaries:
+        if s.instrument.split("@", 1)[0] != wanted:
+            continue
+        baseline = s.assessed_on[0]
+        end = add_months(baseline, window_months)
+        if end > until:
+            short += 1
+            continue
+        scores.append(float(s.totals[0]))
+        outcomes.append(any(e.kind == event and baseline < e.on <= end for e in s.events))
+        levels.append(s.levels[0] or "—")
+        person = persons.get(s.case_id, {})
+        groups["sex"].append(person.get("sex") or "—")
+        groups["regime"].append(s.regime)
+        groups["sanction"].append(s.sanction or "—")
+        groups["age_group"].append(_age_group(person.get("birth_date"), baseline))
+    name = (
+        f"{store.name} · {wanted} · {event} ≤ {window_months} m"
+        f" · excluded {short} (< {window_months} m of follow-up by {until})"
+    )
+    if not scores:
+        msg = f"no case of {wanted} was followed for {window_months} months by {until}"
+        raise ValidityInputError(msg, file=store.name)
+    return Table(
+        file=name,
+        rows=len(scores),
+        numbers={"score": np.array(scores, dtype=np.float64)},
+        outcomes={event: np.array(outcomes, dtype=bool)},
+        labels={"level": tuple(levels), **{c: tuple(v) for c, v in groups.items()}},
+        header=("score", event, "level", *GROUP_COLUMNS),
+    )

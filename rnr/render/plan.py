@@ -1,0 +1,216 @@
+"""Render a plan draft to Markdown or self-contained HTML with Jinja2.
+
+The shipped templates live in ``plans/templates`` (``plan.md.j2``,
+``plan.html.j2`` and the words they print, ``words.toml``). An agency may
+pass its own template file; it runs in Jinja's sandbox with the same
+context. Every environment uses ``StrictUndefined`` (a misspelt name is an
+error, never an empty string) and HTML output is autoescaped, so a name or a
+note holding markup is shown as text.
+
+Templates receive a plain context:
+
+``plan``
+    the :class:`~rnr.plan.PlanDraft`.
+``lang``
+    ``"es"`` or ``"en"``.
+``w``
+    the words of ``words.toml`` in that language.
+``attainment``
+    :func:`rnr.plan.attainment` of the plan.
+``closing``
+    :func:`rnr.plan.closing_summary` of a closing version, else ``None``.
+``t(text)``
+    a :class:`~rnr.policy.decision.Text` in the language.
+``domain(id)``, ``item(id)``, ``level(id)``, ``need(id)``, ``title``
+    the instrument's labels in the language (ids when it has none);
+    ``item_names(ids)`` names a list of items.
+``field(name)``, ``value(v)``
+    names of responsivity fields and values in the language.
+``responsivity``
+    the recorded responsivity factors as ``(field, value)`` pairs, named.
+``status(s)``, ``deadline(name)``, ``counted_from(name)``
+    names of an objective status, a deadline and what it counts from.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import jinja2
+import jinja2.exceptions
+import jinja2.sandbox
+
+from rnr.definitions.labels import Labels, load_labels
+from rnr.definitions.library import data_dir, default_library
+from rnr.errors import RenderError, RnrError
+from rnr.plan.model import PlanDraft, attainment, closing_summary
+from rnr.policy.decision import Text
+
+__all__ = ["FORMATS", "LANGS", "TEMPLATES", "environment", "render_plan", "words"]
+
+Format = Literal["md", "html"]
+#: Output formats and the shipped template of each.
+FORMATS: dict[str, str] = {"md": "plan.md.j2", "html": "plan.html.j2"}
+#: Languages the shipped templates and words speak.
+LANGS = ("es", "en")
+#: The folder of the shipped templates.
+TEMPLATES = data_dir() / "plans" / "templates"
+
+
+def _finalize(value: object) -> object:
+    """``None`` prints as a dash, never as ``None``."""
+    return "—" if value is None else value
+
+
+def _options(kind: str) -> dict[str, Any]:
+    if kind not in FORMATS:
+        msg = f"format: got {kind!r}, expected one of {', '.join(FORMATS)}"
+        raise RenderError(msg, template="<format>")
+    return {
+        "undefined": jinja2.StrictUndefined,
+        "autoescape": kind == "html",
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "finalize": _finalize,
+    }
+
+
+@cache
+def environment(kind: str) -> jinja2.Environment:
+    """The environment of the shipped templates for ``kind`` (``md`` or ``html``)."""
+    options = _options(kind)
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), **options)
+
+
+@cache
+def _sandbox(kind: str, folder: str) -> jinja2.sandbox.SandboxedEnvironment:
+    """A sandboxed environment for an agency's templates in ``folder``."""
+    options = _options(kind)
+    return jinja2.sandbox.SandboxedEnvironment(loader=jinja2.FileSystemLoader(folder), **options)
+
+
+@cache
+def words(lang: str) -> dict[str, Any]:
+    """The words the templates print, in ``lang``."""
+    if lang not in LANGS:
+        msg = f"lang: got {lang!r}, expected one of {', '.join(LANGS)}"
+        raise RenderError(msg, template=str(TEMPLATES / "words.toml"))
+    with (TEMPLATES / "words.toml").open("rb") as fh:
+        table: dict[str, Any] = tomllib.load(fh)[lang]
+    return table
+
+
+@cache
+def _labels(ref: str, lang: str) -> Labels:
+    """The shipped labels of instrument ``ref`` in ``lang``; ids when it is unknown."""
+    try:
+        return load_labels(default_library().get(ref), lang)
+    except (RnrError, LookupError):
+        ident = ref.split("@", 1)[0]
+        return Labels(ident, lang, ident)
+
+
+def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
+    w = words(lang)
+
+    def named(table: str) -> Callable[[object], str]:
+        names: dict[str, str] = w[table]
+        return lambda key: names.get(str(key), str(key))
+
+    def value(v: object) -> str:
+        if isinstance(v, bool):
+            return str(w["yes"] if v else w["no"])
+        return named("responsivity_values")(v)
+
+    field = named("responsivity_fields")
+    recorded = plan.responsivity.to_dict()
+    return {
+        "plan": plan,
+        "lang": lang,
+        "w": w,
+        "attainment": attainment(plan),
+        "closing": closing_summary(plan) if plan.kind == "closing" else None,
+        "t": lambda text: text(lang) if isinstance(text, Text) else str(text),
+        "title": labels.title,
+        "domain": labels.domain,
+        "item": labels.item,
+        "item_names": lambda ids: [labels.item(i) for i in ids],
+        "level": labels.level,
+        "need": labels.need,
+        "field": field,
+        "value": value,
+        "responsivity": [(field(k), value(v)) for k, v in recorded.items()],
+        "status": named("status_names"),
+        "deadline": named("deadline_names"),
+        "counted_from": named("counted_from_names"),
+    }
+
+
+def _template_line(tb: TracebackType | None) -> tuple[str | None, int | None]:
+    """The template file and line of the innermost template frame of ``tb``."""
+    found: tuple[str | None, int | None] = (None, None)
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_plan(
+    plan: PlanDraft,
+    *,
+    format: Format | str = "md",
+    lang: str = "es",
+    template: str | Path | None = None,
+    labels: Labels | None = None,
+) -> str:
+    """Render ``plan`` as Markdown (``md``) or self-contained HTML (``html``).
+
+    Args:
+        plan: the draft (any version).
+        format: ``md`` or ``html`` (HTML is autoescaped).
+        lang: ``es`` (default) or ``en``.
+        template: an agency's template file, run in the sandbox (default:
+            the shipped template of ``format``).
+        labels: the instrument's labels (default: the shipped labels of the
+            plan's instrument in ``lang``, ids when there are none).
+
+    Raises:
+        RenderError: an unknown format or language, a missing template, or a
+            template that fails (syntax, an undefined name, an unsafe
+            operation), naming the template and line.
+    """
+    env: jinja2.Environment
+    if template is None:
+        env, name = environment(str(format)), FORMATS[str(format)]
+        shown = str(TEMPLATES / name)
+    else:
+        path = Path(template).resolve()
+        if not path.is_file():
+            raise RenderError("no such template file", template=str(template))
+        env, name, shown = _sandbox(str(format), str(path.parent)), path.name, str(template)
+    context = _context(plan, lang, labels or _labels(str(plan.instrument), lang))
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or shown
+        raise RenderError(f"syntax error: {exc.message}", template=where, line=exc.lineno) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template not found: {exc.name}", template=shown) from exc
+    except RenderError:
+        raise
+    except Exception as exc:
+        file, line = _template_line(exc.__traceback__)
+        kinds: dict[type[Exception], str] = {
+            jinja2.UndefinedError: "undefined",
+            jinja2.exceptions.SecurityError: "unsafe operation",
+        }
+        kind = kinds.get(type(exc), type(exc).__name__)
+        text = str(exc) if len(str(exc)) <= 300 else str(exc)[:297] + "..."
+        raise RenderError(f"{kind}: {text}", template=file or shown, line=line) from exc

@@ -1,0 +1,405 @@
+"""Score many cases at once with numpy.
+
+An instrument compiles to lookup tables: each item maps an answer to an
+outcome row of points over *targets* (every scale, then every domain total on
+the primary scale). Yes/no items become one matrix product; the other kinds
+are table look-ups. Omitted answers (``NaN`` in a float array, ``-1`` in an
+integer array, ``None`` in a list) give provisional rows whose bounds equal
+single scoring's, term by term.
+
+>>> import numpy as np
+>>> from rnr import default_library, score_batch
+>>> lscmi = default_library().get("lscmi")
+>>> answers = np.zeros((3, len(lscmi.items)), dtype=np.int8)
+>>> answers[1, :20] = 1
+>>> answers[2, 0] = -1
+>>> out = score_batch(lscmi, answers, norm_group="female")
+>>> out.raw("total").tolist(), out.level("total").tolist(), out.provisional.tolist()
+([0, 20, 0], ['very_low', 'high', 'very_low'], [False, False, True])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from rnr.definitions.conditions import Value
+from rnr.definitions.instrument import Instrument
+from rnr.errors import OmissionError, ScoringInputError
+from rnr.scoring.compiled import (
+    BoolArray,
+    CompiledInstrument,
+    IntArray,
+    answer_matrix,
+    compile_instrument,
+    norm_groups,
+    outcome_codes,
+    terms,
+    where,
+    yes_no_codes,
+)
+from rnr.scoring.result import ScoreResult
+from rnr.scoring.single import sum_bounds
+
+CHUNK = 1 << 10  # small enough that OpenBLAS stays on one thread (robust under load)
+
+__all__ = ["BatchResult", "CompiledInstrument", "compile_instrument", "score_batch", "summarize"]
+
+
+@attrs.frozen(eq=False)
+class BatchResult:
+    """Scores of many cases as arrays; :meth:`row` gives one case as a dict.
+
+    Totals are kept for every target (scales, then domain totals); bounds are
+    kept only for the provisional rows, which are usually few.
+    """
+
+    compiled: CompiledInstrument
+    totals: IntArray  # (n, n_targets)
+    provisional: BoolArray  # (n,)
+    bounded_rows: IntArray  # (k,) the provisional rows, ascending
+    bounded_lows: IntArray  # (k, n_targets)
+    bounded_highs: IntArray  # (k, n_targets)
+    norm_groups: tuple[str | None, ...] | str | None
+    case_ids: tuple[str, ...] | None = None
+
+    def __len__(self) -> int:
+        return int(self.totals.shape[0])
+
+    def _target(self, name: str) -> int:
+        return self.compiled.targets.index(name)
+
+    def _group(self, i: int) -> str | None:
+        if isinstance(self.norm_groups, tuple):
+            return self.norm_groups[i]
+        return self.norm_groups
+
+    def raw(self, scale: str) -> IntArray:
+        """Raw totals of ``scale``."""
+        return self.totals[:, self._target(scale)]
+
+    def bounds(self, scale: str) -> tuple[IntArray, IntArray]:
+        """Lowest and highest totals of ``scale`` (equal to raw where not provisional)."""
+        j = self._target(scale)
+        lows, highs = self.totals[:, j].copy(), self.totals[:, j].copy()
+        lows[self.bounded_rows] = self.bounded_lows[:, j]
+        highs[self.bounded_rows] = self.bounded_highs[:, j]
+        return lows, highs
+
+    def level_codes(self, scale: str) -> npt.NDArray[np.int8]:
+        """Levels of ``scale`` as positions in ``scale.levels`` (-1: the scale has none)."""
+        spec = self.compiled.instrument.scales[scale]
+        raws = self.raw(scale)
+        lo, hi = spec.range
+        out = np.full(raws.shape, -1, dtype=np.int8)
+        if not spec.bands:
+            return out
+
+        def table(group: str | None) -> npt.NDArray[np.int8]:
+            return np.array(
+                [spec.level_rank(str(spec.level(x, group))) for x in range(lo, hi + 1)],
+                dtype=np.int8,
+            )
+
+        if not isinstance(self.norm_groups, tuple):
+            return table(self.norm_groups)[raws - lo]
+        groups = np.array(self.norm_groups, dtype=object)
+        for group in dict.fromkeys(self.norm_groups):
+            rows = groups == group
+            out[rows] = table(group)[raws[rows] - lo]
+        return out
+
+    def level(self, scale: str) -> npt.NDArray[np.object_]:
+        """Level names of ``scale`` (``None`` where the scale has no levels)."""
+        names = np.array([*self.compiled.instrument.scales[scale].levels, None], dtype=object)
+        return names[self.level_codes(scale)]
+
+    def scaled(self, scale: str) -> IntArray | None:
+        """Scaled scores of ``scale``, or ``None`` when it has no scaling."""
+        spec = self.compiled.instrument.scales[scale]
+        if spec.scaled is None:
+            return None
+        return np.asarray(spec.scaled, dtype=np.int32)[self.raw(scale) - spec.range[0]]
+
+    def flag(self, scale: str) -> BoolArray | None:
+        """Flags of ``scale``, or ``None`` when it has no flag."""
+        spec = self.compiled.instrument.scales[scale]
+        return None if spec.flag_min is None else self.raw(scale) >= spec.flag_min
+
+    def domain_total(self, domain: str) -> IntArray:
+        """Domain totals (points on the primary scale)."""
+        return self.totals[:, self._target(f"domain:{domain}")]
+
+    def need(self, domain: str) -> npt.NDArray[np.object_]:
+        """Need levels of ``domain`` (``None`` without need bands)."""
+        spec = self.compiled.instrument.domain(domain)
+        table = np.array(
+            [spec.need(x) for x in range(spec.range[0], spec.range[1] + 1)], dtype=object
+        )
+        return table[self.domain_total(domain) - spec.range[0]]
+
+    def row(self, i: int) -> dict[str, Any]:
+        """Case ``i`` in the form :func:`summarize` gives a single result."""
+        inst = self.compiled.instrument
+        group = self._group(i)
+        lows, highs = self.totals[i], self.totals[i]
+        if self.provisional[i]:
+            k = int(np.searchsorted(self.bounded_rows, i))
+            lows, highs = self.bounded_lows[k], self.bounded_highs[k]
+        scales = {}
+        for sid, spec in inst.scales.items():
+            j = self._target(sid)
+            raw, lo, hi = int(self.totals[i, j]), int(lows[j]), int(highs[j])
+            scales[sid] = {
+                "raw": raw,
+                "level": spec.level(raw, group),
+                "scaled": spec.scaled_score(raw),
+                "flag": spec.flag(raw),
+                "min": lo,
+                "max": hi,
+                "min_level": spec.level(lo, group),
+                "max_level": spec.level(hi, group),
+            }
+        domains = {}
+        for d in inst.domains:
+            j = self._target(f"domain:{d.id}")
+            total = int(self.totals[i, j])
+            domains[d.id] = {
+                "total": total,
+                "need": d.need(total),
+                "min": int(lows[j]),
+                "max": int(highs[j]),
+            }
+        return {"scales": scales, "domains": domains, "provisional": bool(self.provisional[i])}
+
+
+def summarize(result: ScoreResult) -> dict[str, Any]:
+    """The fields of a single result that :meth:`BatchResult.row` also gives."""
+    scales = {}
+    for sid, s in result.scales.items():
+        b = s.bounds
+        scales[sid] = {
+            "raw": s.raw,
+            "level": s.level,
+            "scaled": s.scaled,
+            "flag": s.flag,
+            "min": b.min if b else s.raw,
+            "max": b.max if b else s.raw,
+            "min_level": b.min_level if b else s.level,
+            "max_level": b.max_level if b else s.level,
+        }
+    domains = {
+        d.id: {
+            "total": d.total,
+            "need": d.need,
+            "min": d.bounds[0] if d.bounds else d.total,
+            "max": d.bounds[1] if d.bounds else d.total,
+        }
+        for d in result.domains.values()
+    }
+    return {"scales": scales, "domains": domains, "provisional": result.provisional}
+
+
+def score_batch(
+    instrument: Instrument | CompiledInstrument,
+    data: npt.ArrayLike | Mapping[str, Sequence[Any] | npt.ArrayLike],
+    *,
+    norm_group: str | Sequence[str] | None = None,
+    case_ids: Sequence[str] | None = None,
+) -> BatchResult:
+    """Score many cases at once; each row equals :func:`rnr.score` of that case.
+
+    Args:
+        instrument: an instrument or its compiled form (compile once to reuse).
+        data: a 2-D array with one column per item in instrument order, or a
+            mapping of item id → column. Booleans are 0/1, categorical answers
+            are category names (mapping) or their 0-based codes, age items are
+            years. Omitted: ``NaN``, ``-1`` in integer arrays, or ``None``.
+        norm_group: one norm group for every row, or one per row.
+        case_ids: names used in error messages instead of row numbers.
+
+    Raises:
+        ScoringInputError: naming the row, item, value and what was expected.
+        OmissionError: a row omits more items than a scale or domain allows.
+    """
+    compiled = (
+        instrument if isinstance(instrument, CompiledInstrument) else compile_instrument(instrument)
+    )
+    values = answer_matrix(compiled, data)
+    n = values.shape[0]
+    groups = norm_groups(compiled.instrument, norm_group, n, case_ids)
+    ids = tuple(case_ids) if case_ids is not None else None
+    if ids is not None and len(ids) != n:
+        msg = f"case_ids: got {len(ids)} ids, expected one per row ({n})"
+        raise ScoringInputError(msg, item="case_ids", value=len(ids), expected=str(n))
+    totals = np.empty((n, len(compiled.targets)), dtype=np.int32)
+    provisional = np.zeros(n, dtype=bool)
+    rows: list[IntArray] = []
+    lows: list[IntArray] = []
+    highs: list[IntArray] = []
+    for start in range(0, n, CHUNK):
+        part = _score_rows(
+            compiled, values[start : start + CHUNK], start, ids, totals[start : start + CHUNK]
+        )
+        if part.rows.size:
+            provisional[part.rows + start] = True
+            rows.append(part.rows + start)
+            lows.append(part.lows)
+            highs.append(part.highs)
+    width = len(compiled.targets)
+    return BatchResult(
+        compiled=compiled,
+        totals=totals,
+        provisional=provisional,
+        bounded_rows=_stack(rows, (0,)),
+        bounded_lows=_stack(lows, (0, width)),
+        bounded_highs=_stack(highs, (0, width)),
+        norm_groups=groups,
+        case_ids=ids,
+    )
+
+
+def _stack(parts: list[IntArray], empty: tuple[int, ...]) -> IntArray:
+    if not parts:
+        return np.zeros(empty, dtype=np.int32)
+    out: IntArray = np.concatenate(parts).astype(np.int32, copy=False)
+    return out
+
+
+@attrs.frozen(eq=False)
+class _Part:
+    totals: IntArray
+    rows: IntArray  # provisional rows, relative to the chunk
+    lows: IntArray
+    highs: IntArray
+
+
+def _score_rows(
+    compiled: CompiledInstrument,
+    values: npt.NDArray[Any],
+    offset: int,
+    ids: tuple[str, ...] | None,
+    totals: IntArray,
+) -> _Part:
+    """Score one chunk of rows into ``totals`` (its slice of the result).
+
+    Chunks are small enough for their temporaries to stay in cache.
+    """
+    n = values.shape[0]
+    fast = compiled.all_linear
+    if fast:
+        codes, missing = yes_no_codes(compiled, values, offset, ids)
+    else:
+        missing = np.isnan(values) if values.dtype.kind == "f" else values == -1
+        codes = outcome_codes(compiled, values, missing, offset, ids)
+    provisional = np.zeros(0, dtype=np.int64)
+    if missing is not None:
+        provisional = np.unique(np.flatnonzero(missing) // values.shape[1])
+        scored_missing = missing[provisional] & compiled.scored
+        keep = scored_missing.any(axis=1)
+        provisional, scored_missing = provisional[keep], scored_missing[keep]
+        if provisional.size:
+            _check_omissions(compiled, scored_missing, provisional + offset, ids)
+
+    # answered points: yes/no items by one matrix product, the others by look-up
+    linear = compiled.linear_columns
+    if linear.size:
+        yes = codes if fast else codes[:, linear]
+        totals[...] = yes.astype(np.float32) @ compiled.linear_weights  # exact small integers
+    else:
+        totals[...] = 0
+    for j, table in enumerate(compiled.tables):
+        if table is not None:
+            totals += table[codes[:, j]]
+    if compiled.term_points.size:
+        if missing is None:
+            missing = np.zeros(values.shape, dtype=bool)
+        truth, known = terms(compiled, values, missing)
+        totals += (truth & known).astype(np.int32) @ compiled.term_points
+    else:
+        known = np.ones((n, 0), dtype=bool)
+
+    lows = totals[provisional].copy()
+    highs = totals[provisional].copy()
+    if provisional.size:
+        assert missing is not None
+        open_terms = ~known[provisional] & (compiled.term_points != 0).any(axis=1)
+        entangled = open_terms.any(axis=1)
+        m = scored_missing[~entangled].astype(np.int32)
+        lows[~entangled] += m @ compiled.min_points
+        highs[~entangled] += m @ compiled.max_points
+        for k in np.flatnonzero(entangled):
+            i = provisional[k]
+            lows[k], highs[k] = _row_bounds(compiled, values[i], missing[i])
+        totals[provisional] = np.clip(totals[provisional], lows, highs)
+    return _Part(totals=totals, rows=provisional, lows=lows, highs=highs)
+
+
+def _check_omissions(
+    compiled: CompiledInstrument,
+    scored_missing: BoolArray,
+    rows: IntArray,
+    ids: tuple[str, ...] | None,
+) -> None:
+    """Raise for the first row (and its first scope, as single scoring does) over a limit.
+
+    ``scored_missing`` holds only the rows that omit something; one matrix
+    product counts the omissions of every scale and domain at once.
+    """
+    counts = scored_missing.astype(np.int16) @ compiled.scopes.astype(np.int16)
+    over = counts > compiled.scope_limits
+    if not over.any():
+        return
+    k, s = (int(x) for x in np.argwhere(over)[0])
+    names = [
+        compiled.instrument.items[j].id
+        for j in np.flatnonzero(scored_missing[k] & compiled.scopes[:, s])
+    ]
+    limit = int(compiled.scope_limits[s])
+    _raise_omission(compiled.scope_names[s], names, limit, where(ids, int(rows[k])))
+
+
+def _raise_omission(scope: str, names: list[str], limit: int, where: str) -> None:
+    msg = (
+        f"{where}: {scope}: {len(names)} items omitted, at most {limit} allowed;"
+        f" missing: {', '.join(names)}"
+    )
+    raise OmissionError(msg, missing=names, limit=limit, scope=scope)
+
+
+def _row_bounds(
+    compiled: CompiledInstrument, row: npt.NDArray[Any], missing: BoolArray
+) -> tuple[IntArray, IntArray]:
+    """Exact bounds of one row by the single-case enumeration."""
+    inst = compiled.instrument
+    answers: dict[str, Value | None] = {}
+    for j, item in enumerate(inst.items):
+        if missing[j]:
+            answers[item.id] = None
+        elif item.kind == "boolean":
+            answers[item.id] = bool(row[j])
+        elif item.kind == "categorical":
+            answers[item.id] = item.outcomes[int(row[j])].value
+        else:
+            answers[item.id] = int(row[j])
+    lows, highs = [], []
+    for sid in inst.scales:
+        lo, hi = sum_bounds(inst, answers, sid, inst.scored_items, inst.terms)
+        lows.append(lo)
+        highs.append(hi)
+    for d in inst.domains:
+        members = set(d.items)
+        lo, hi = sum_bounds(
+            inst,
+            answers,
+            inst.primary_scale,
+            (i for i in inst.scored_items if i.id in members),
+            (t for t in inst.terms if t.id in members),
+        )
+        lows.append(lo)
+        highs.append(hi)
+    return np.array(lows, dtype=np.int64), np.array(highs, dtype=np.int64)
