@@ -109,15 +109,6 @@ def test_spanish_is_the_default() -> None:
     assert "DRAFT" in render_plan(plan, lang="en")
 
 
-def test_every_language_has_every_word() -> None:
-    """words.toml defines the same keys in Spanish and English."""
-    es, en = words("es"), words("en")
-    assert set(es) == set(en)
-    for key, value in es.items():
-        if isinstance(value, dict):
-            assert set(value) == set(en[key]), key
-
-
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_html_is_self_contained_printable_and_complete(lang: str) -> None:
     """Inline CSS, print rules, no network, every section the delegado needs."""

@@ -33,9 +33,9 @@ from rnr.definitions.instrument import Instrument, Item, Reliability
 from rnr.definitions.library import Library, default_library
 from rnr.definitions.reliability import check_reliability
 from rnr.errors import ChangeError, InvalidArgumentError, ScoringInputError
-from rnr.policy.decision import Text
 from rnr.scoring.result import Answer, ScoreResult
 from rnr.scoring.single import item_points
+from rnr.text import Text
 
 __all__ = ["compare", "instrument_of"]
 

@@ -31,7 +31,7 @@ from rnr.change.rci import category
 from rnr.dates import add_months
 from rnr.errors import InvalidArgumentError
 from rnr.events import EVENT_KINDS
-from rnr.policy.decision import Text
+from rnr.text import Text
 
 if TYPE_CHECKING:
     from rnr.plan.model import Attainment

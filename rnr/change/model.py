@@ -11,8 +11,8 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr.change.rci import Category
 from rnr.definitions.instrument import Reliability
-from rnr.policy.decision import Text
 from rnr.scoring.result import Answer, InstrumentRef
+from rnr.text import Text
 
 __all__ = ["Basis", "Change", "DataError", "DomainChange", "ScaleChange", "Transition"]
 

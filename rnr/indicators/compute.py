@@ -29,7 +29,7 @@ from rnr.definitions.indicators import PROGRAMMES, Indicator, IndicatorSet
 from rnr.definitions.library import Library
 from rnr.errors import InvalidArgumentError
 from rnr.indicators.caseload import CaseSummary, EventSummary
-from rnr.policy.decision import Text
+from rnr.text import Text
 
 __all__ = ["IndicatorResult", "Period", "compute_indicators"]
 

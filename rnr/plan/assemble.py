@@ -21,8 +21,9 @@ from rnr.definitions.catalogue import Catalogue, Objective, RuleSet, shipped
 from rnr.definitions.responsivity import Responsivity
 from rnr.errors import DecisionInputError
 from rnr.plan.model import Adaptation, PlanDraft, PlanObjective, Reason
-from rnr.policy.decision import Decision, Text
+from rnr.policy.decision import Decision
 from rnr.scoring.result import ScoreResult
+from rnr.text import Text
 
 __all__ = ["REVIEW_MONTHS", "draft_plan", "objective_cap", "share_hours"]
 

@@ -11,8 +11,9 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr.definitions.responsivity import Responsivity
 from rnr.errors import DecisionInputError
-from rnr.policy.decision import Deadline, PolicyRef, Text
+from rnr.policy.decision import Deadline, PolicyRef
 from rnr.scoring.result import InstrumentRef
+from rnr.text import Text
 
 __all__ = [
     "STATUSES",

@@ -28,7 +28,7 @@ _EXPORTS = {
     "Rule": "rnr.definitions.tables",
     "Table": "rnr.definitions.tables",
     "Test": "rnr.definitions.tables",
-    "Text": "rnr.policy.decision",
+    "Text": "rnr.text",
     "Trigger": "rnr.policy.answer",
     "Warning": "rnr.policy.decision",
     "WhatIf": "rnr.policy.cohort",
@@ -165,10 +165,8 @@ if TYPE_CHECKING:
         PolicyRef as PolicyRef,
     )
     from rnr.policy.decision import (
-        Text as Text,
-    )
-    from rnr.policy.decision import (
         Warning as Warning,
     )
     from rnr.policy.engine import decide as decide
     from rnr.policy.engine import decide_facts as decide_facts
+    from rnr.text import Text as Text

@@ -35,8 +35,9 @@ from rnr.definitions.policy import Policy
 from rnr.definitions.tables import Table
 from rnr.errors import DecisionInputError
 from rnr.events import EVENT_KINDS
-from rnr.policy.decision import Fired, PolicyRef, Text
+from rnr.policy.decision import Fired, PolicyRef
 from rnr.policy.engine import resolve_inputs
+from rnr.text import Text
 
 if TYPE_CHECKING:
     from rnr.change.model import Change

@@ -16,7 +16,8 @@ from rnr.dates import add_months
 from rnr.definitions.policy import Policy
 from rnr.definitions.tables import Rule, Table
 from rnr.errors import DecisionInputError
-from rnr.policy.decision import Deadline, Fired, Text
+from rnr.policy.decision import Deadline, Fired
+from rnr.text import Text
 
 __all__ = [
     "attainment_threshold",

@@ -13,6 +13,7 @@ from rnr._frozen import frozen_map
 from rnr.cases.overrides import Override, parse_override
 from rnr.errors import DecisionInputError
 from rnr.scoring.result import InstrumentRef
+from rnr.text import Text
 
 __all__ = [
     "Deadline",
@@ -21,20 +22,8 @@ __all__ = [
     "Intensity",
     "Nearest",
     "PolicyRef",
-    "Text",
     "Warning",
 ]
-
-
-@attrs.frozen
-class Text:
-    """A sentence in Spanish (the default) and English."""
-
-    es: str
-    en: str = ""
-
-    def __call__(self, lang: str = "es") -> str:
-        return self.en if lang == "en" and self.en else self.es
 
 
 @attrs.frozen

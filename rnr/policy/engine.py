@@ -33,10 +33,10 @@ from rnr.policy.decision import (
     Intensity,
     Nearest,
     PolicyRef,
-    Text,
     Warning,
 )
 from rnr.scoring.result import ScoreResult
+from rnr.text import Text
 
 __all__ = ["decide", "decide_facts", "facts", "resolve_inputs"]
 

@@ -1,7 +1,8 @@
 """Render a plan draft to Markdown or self-contained HTML with Jinja2.
 
 The shipped templates live in ``plans/templates`` (``plan.md.j2``,
-``plan.html.j2`` and the words they print, ``words.toml``). An agency may
+``plan.html.j2``; the words they print are the ``plan`` area of the message
+catalogue, :mod:`rnr.render.messages`). An agency may
 pass its own template file; it runs in Jinja's sandbox with the same
 context. Every environment uses ``StrictUndefined`` (a misspelt name is an
 error, never an empty string) and HTML output is autoescaped, so a name or a
@@ -14,7 +15,7 @@ Templates receive a plain context:
 ``lang``
     ``"es"`` or ``"en"``.
 ``w``
-    the words of ``words.toml`` in that language.
+    the words of the catalogue's ``plan`` area in that language.
 ``attainment``
     :func:`rnr.plan.attainment` of the plan.
 ``closing``
@@ -34,7 +35,6 @@ Templates receive a plain context:
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -49,7 +49,8 @@ from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import data_dir, default_library
 from rnr.errors import RenderError, RnrError
 from rnr.plan.model import PlanDraft, attainment, closing_summary
-from rnr.policy.decision import Text
+from rnr.render.messages import catalogue
+from rnr.text import Text
 
 __all__ = ["FORMATS", "LANGS", "TEMPLATES", "environment", "render_plan", "words"]
 
@@ -97,13 +98,11 @@ def _sandbox(kind: str, folder: str) -> jinja2.sandbox.SandboxedEnvironment:
 
 @cache
 def words(lang: str) -> dict[str, Any]:
-    """The words the templates print, in ``lang``."""
+    """The words the plan templates print, in ``lang`` (the catalogue's ``plan`` area)."""
     if lang not in LANGS:
         msg = f"lang: got {lang!r}, expected one of {', '.join(LANGS)}"
-        raise RenderError(msg, template=str(TEMPLATES / "words.toml"))
-    with (TEMPLATES / "words.toml").open("rb") as fh:
-        table: dict[str, Any] = tomllib.load(fh)[lang]
-    return table
+        raise RenderError(msg, template="plan")
+    return catalogue(lang).section("plan")
 
 
 @cache

@@ -1,0 +1,172 @@
+"""The message catalogues: every word a person reads, per locale, in data.
+
+A locale's catalogue is the folder ``rnr/render/messages/<lang>/``: one TOML
+file per area (``plan.toml``, ``policy.toml``, ...). A key is addressed as
+``<area>.<key>``; a table of names nests (``plan.status_names.achieved``).
+A value is a sentence with ``{name}`` placeholders (a format spec is
+allowed: ``{share:.1f}``), or, for a sentence that depends on a count, a
+table of plural forms ``one`` and ``other`` chosen by the ``count``
+parameter:
+
+.. code-block:: toml
+
+    items_omitted = { one = "{count} ítem omitido", other = "{count} ítems omitidos" }
+
+Spanish (``es``) is the default; English (``en``) must hold exactly the same
+keys and placeholders (the test suite checks it). Placeholders name
+parameters only: no attribute or index access, so a catalogue cannot reach
+into the values it is given.
+
+>>> es = catalogue("es")
+>>> es("plan.draft")
+'BORRADOR'
+>>> catalogue("en").section("plan")["draft"]
+'DRAFT'
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from rnr._frozen import frozen_map
+from rnr.errors import RenderError
+from rnr.text import Message, Text
+
+__all__ = ["FOLDER", "LOCALES", "Catalogue", "catalogue", "placeholders", "say"]
+
+#: Where the catalogues live (inside the package, so they ship in the wheel).
+FOLDER = Path(__file__).parent / "messages"
+#: The locales every catalogue is written in; the first is the default.
+LOCALES = ("es", "en")
+PLURAL_FORMS = ("one", "other")
+
+Entry = str | Mapping[str, str]
+_FORMATTER = string.Formatter()
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The parameter names a sentence uses.
+
+    Raises:
+        RenderError: a placeholder that is not a plain name (``{a.b}``, ``{a[0]}``, ``{}``).
+    """
+    names = set()
+    for _, field, _, _ in _FORMATTER.parse(text):
+        if field is None:
+            continue
+        if not field.isidentifier():
+            msg = f"placeholder {{{field}}} in {text!r} must be a plain parameter name"
+            raise RenderError(msg, template=str(FOLDER))
+        names.add(field)
+    return frozenset(names)
+
+
+@attrs.frozen
+class Catalogue:
+    """One locale's words: ``catalogue("es")("area.key", **params)``."""
+
+    lang: str
+    entries: Mapping[str, Entry] = attrs.field(converter=frozen_map)
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        """The sentence of ``key`` with its parameters filled in.
+
+        Raises:
+            RenderError: an unknown key, a missing parameter, or a plural
+                entry called without ``count``.
+        """
+        entry = self.entries.get(key)
+        if entry is None:
+            msg = f"no message {key!r} in the {self.lang!r} catalogue"
+            raise RenderError(msg, template=str(FOLDER / self.lang))
+        if not isinstance(entry, str):
+            if "count" not in params:
+                msg = f"message {key!r} has plural forms and needs a count"
+                raise RenderError(msg, template=str(FOLDER / self.lang))
+            entry = entry["one"] if params["count"] == 1 else entry["other"]
+        try:
+            return entry.format_map(params)
+        except KeyError as exc:
+            msg = f"message {key!r} needs the parameter {exc.args[0]!r}"
+            raise RenderError(msg, template=str(FOLDER / self.lang)) from None
+
+    def section(self, area: str) -> dict[str, Any]:
+        """Every entry of one area, keyed without the area, tables of names nested."""
+        out: dict[str, Any] = {}
+        prefix = area + "."
+        for key, value in self.entries.items():
+            if not key.startswith(prefix):
+                continue
+            *parents, name = key[len(prefix) :].split(".")
+            node = out
+            for parent in parents:
+                node = node.setdefault(parent, {})
+            node[name] = value
+        return out
+
+    def say(self, words: Message | Text) -> str:
+        """A coded message or a sentence from a definition file, in this locale."""
+        if isinstance(words, Message):
+            return self(words.code, **words.params)
+        return words(self.lang)
+
+
+def _load_area(path: Path, area: str) -> dict[str, Entry]:
+    try:
+        with path.open("rb") as fh:
+            table = tomllib.load(fh)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        msg = f"cannot read the message catalogue: {exc}"
+        raise RenderError(msg, template=str(path)) from None
+    out: dict[str, Entry] = {}
+    _flatten(path, area, table, out)
+    return out
+
+
+def _flatten(path: Path, prefix: str, table: Mapping[str, Any], out: dict[str, Entry]) -> None:
+    """Entries under dotted keys; a table of names (``status_names.achieved``) nests."""
+    for key, value in table.items():
+        dotted = f"{prefix}.{key}"
+        if isinstance(value, str):
+            placeholders(value)
+            out[dotted] = value
+        elif isinstance(value, dict) and set(value) == set(PLURAL_FORMS):
+            if not all(isinstance(v, str) for v in value.values()):
+                msg = f"{dotted}: plural forms must be strings"
+                raise RenderError(msg, template=str(path))
+            for form in value.values():
+                placeholders(form)
+            out[dotted] = value
+        elif isinstance(value, dict):
+            _flatten(path, dotted, value, out)
+        else:
+            msg = f"{dotted}: expected a string, plural forms (one, other) or a table of names"
+            raise RenderError(msg, template=str(path))
+
+
+@cache
+def catalogue(lang: str = "es") -> Catalogue:
+    """The shipped catalogue of ``lang`` (read once per process).
+
+    Raises:
+        RenderError: an unknown locale or a malformed catalogue file.
+    """
+    if lang not in LOCALES:
+        msg = f"lang: got {lang!r}, expected one of {', '.join(LOCALES)}"
+        raise RenderError(msg, template=str(FOLDER))
+    entries: dict[str, Entry] = {}
+    for path in sorted((FOLDER / lang).glob("*.toml")):
+        entries.update(_load_area(path, path.stem))
+    return Catalogue(lang, entries)
+
+
+def say(words: Message | Text, lang: str = "es") -> str:
+    """A coded message or a sentence from a definition file, in ``lang``."""
+    return catalogue(lang).say(words)

@@ -1,0 +1,86 @@
+"""The message catalogues: same keys and placeholders in every locale, safe to fill."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnr.errors import RenderError
+from rnr.render.messages import LOCALES, Catalogue, catalogue, placeholders, say
+from rnr.text import Message, Text
+
+
+def _forms(entry: object) -> list[str]:
+    return [entry] if isinstance(entry, str) else list(entry.values())  # type: ignore[attr-defined]
+
+
+def _shape(entry: object) -> tuple[str, frozenset[str]]:
+    """Whether an entry is a sentence or plural forms, and the placeholders it uses."""
+    kind = "sentence" if isinstance(entry, str) else "plural"
+    return kind, frozenset().union(*(placeholders(f) for f in _forms(entry)))
+
+
+def test_every_locale_has_exactly_the_same_keys() -> None:
+    """A key present in one locale and missing in another is a bug in the catalogue."""
+    default = catalogue(LOCALES[0])
+    for lang in LOCALES[1:]:
+        other = catalogue(lang)
+        assert sorted(default.entries) == sorted(other.entries), lang
+
+
+def test_every_key_has_the_same_placeholders_in_every_locale() -> None:
+    """A translation names the same parameters and keeps plural forms plural."""
+    default = catalogue(LOCALES[0])
+    for lang in LOCALES[1:]:
+        other = catalogue(lang).entries
+        for key, entry in default.entries.items():
+            assert _shape(entry) == _shape(other[key]), f"{lang}: {key}"
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_no_entry_is_empty_or_a_key(lang: str) -> None:
+    """Every sentence says something, and never its own key."""
+    for key, entry in catalogue(lang).entries.items():
+        for form in _forms(entry):
+            assert form.strip() or key.endswith(".none"), key
+            assert key not in form
+
+
+def test_plural_forms_follow_the_count() -> None:
+    """``one`` for exactly one, ``other`` otherwise (zero included)."""
+    words = Catalogue("es", {"t.items": {"one": "{count} ítem", "other": "{count} ítems"}})
+    assert "1 ítem" == words("t.items", count=1)
+    assert "0 ítems" == words("t.items", count=0)
+    assert "35 ítems" == words("t.items", count=35)
+
+
+def test_unknown_keys_and_missing_parameters_are_render_errors() -> None:
+    """A wrong key or a forgotten parameter is a clear error, never a half sentence."""
+    words = Catalogue("es", {"t.hello": "Hola, {name}", "t.n": {"one": "uno", "other": "más"}})
+    with pytest.raises(RenderError, match="no message 't.bye'"):
+        words("t.bye")
+    with pytest.raises(RenderError, match="needs the parameter 'name'"):
+        words("t.hello")
+    with pytest.raises(RenderError, match="needs a count"):
+        words("t.n")
+
+
+@pytest.mark.parametrize("field", ["{a.__class__}", "{a[0]}", "{}", "{0}"])
+def test_placeholders_cannot_reach_into_values(field: str) -> None:
+    """Only plain parameter names: no attribute, index or positional access."""
+    with pytest.raises(RenderError, match="plain parameter name"):
+        placeholders(f"x {field} y")
+
+
+def test_unknown_locale_is_refused() -> None:
+    """Only the shipped locales."""
+    with pytest.raises(RenderError, match="expected one of es, en"):
+        catalogue("fr")
+
+
+def test_say_renders_codes_and_definition_texts() -> None:
+    """A coded message goes through the catalogue; a definition's text picks its language."""
+    assert "BORRADOR" == say(Message("plan.draft"))
+    assert "DRAFT" == say(Message("plan.draft"), "en")
+    assert "Sí" == say(Text("Sí", "Yes"))
+    assert "Yes" == say(Text("Sí", "Yes"), "en")
+    assert Message("a.b", {"n": 1}) == Message("a.b", {"n": 1})
