@@ -38,7 +38,7 @@ import numpy.typing as npt
 from rnr.cases.legal import LegalContext
 from rnr.definitions.library import policy_library
 from rnr.definitions.policy import Policy
-from rnr.policy.cohort import CohortCase, decide_many
+from rnr.policy.many import CohortCase, decide_many
 from rnr.policy.vectorized import decide_arrays, table_columns
 
 LEVELS = ("very_low", "low", "medium", "high", "very_high")

@@ -14,7 +14,7 @@ assessments per person over two years), then, each timed once:
    baseline (a): ``executemany`` of the same number of rows of the same
    JSON text into a bare SQLite table in one transaction, no hashing, no
    audit, no checks: the floor of writing these bytes;
-2. **summarize**: :func:`rnr.history.cohort.summarize`: every assessment
+2. **summarize**: :func:`rnr.history.bulk.summarize`: every assessment
    rescored from its raw answers (batch, per instrument version), the last
    change of every case (deltas, transitions, reliable change index with
    figures estimated from the cohort), the next reassessment of every open
@@ -22,7 +22,7 @@ assessments per person over two years), then, each timed once:
    record of the store (reading and hash-checking rows) without computing
    anything;
 3. **single**: the same summary one case at a time from replayed histories
-   (:func:`rnr.history.read_history` + :func:`~rnr.history.cohort.summarize_case`)
+   (:func:`rnr.history.read_history` + :func:`~rnr.history.bulk.summarize_case`)
    on a sample, per case, to set the bulk path against;
 4. **verify**: :meth:`SQLiteStore.verify` of the whole store;
 5. **indicators**: :func:`rnr.indicators.programme_report` for the first
@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rnr.history.cohort import summarize
+from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.programme import programme_report
 from rnr.history.read import read_history

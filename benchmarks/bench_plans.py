@@ -40,7 +40,7 @@ from rnr.cases.legal import LegalContext
 from rnr.definitions.library import policy_library
 from rnr.definitions.responsivity import CHOICES, Responsivity
 from rnr.plan.assemble import draft_plan
-from rnr.plan.model import PlanDraft
+from rnr.plan.draft import PlanDraft
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide
 from rnr.render.plan import render_plan

@@ -23,8 +23,8 @@ _EXPORTS = {
     "BatchResult": "rnr.scoring.batch",
     "Case": "rnr.cases.parse",
     "CaseFileError": "rnr.errors",
-    "CaseHistory": "rnr.history.model",
-    "Change": "rnr.change.model",
+    "CaseHistory": "rnr.history.entries",
+    "Change": "rnr.change.delta",
     "ChangeError": "rnr.errors",
     "Decision": "rnr.policy.decision",
     "DecisionInputError": "rnr.errors",
@@ -37,7 +37,7 @@ _EXPORTS = {
     "Library": "rnr.definitions.library",
     "MemoryStore": "rnr.store.memory",
     "OmissionError": "rnr.errors",
-    "PlanDraft": "rnr.plan.model",
+    "PlanDraft": "rnr.plan.draft",
     "Policy": "rnr.definitions.policy",
     "PolicyDefinitionError": "rnr.errors",
     "PolicyLibrary": "rnr.definitions.library",
@@ -141,8 +141,8 @@ if TYPE_CHECKING:
     from rnr.cases.parse import read_cases as read_cases
     from rnr.cases.parse import score_case as score_case
     from rnr.change.between import compare as compare
+    from rnr.change.delta import Change as Change
     from rnr.change.history import compare_history as compare_history
-    from rnr.change.model import Change as Change
     from rnr.definitions.instrument import Instrument as Instrument
     from rnr.definitions.instrument_loader import load_instrument as load_instrument
     from rnr.definitions.labels import Labels as Labels
@@ -170,13 +170,13 @@ if TYPE_CHECKING:
     from rnr.errors import UnknownInstrumentError as UnknownInstrumentError
     from rnr.errors import UnknownPolicyError as UnknownPolicyError
     from rnr.errors import ValidityInputError as ValidityInputError
-    from rnr.history.model import CaseHistory as CaseHistory
+    from rnr.history.entries import CaseHistory as CaseHistory
     from rnr.history.progress import case_change as case_change
     from rnr.history.read import read_history as read_history
     from rnr.history.write import open_case as open_case
     from rnr.history.write import reassess as reassess
     from rnr.plan.assemble import draft_plan as draft_plan
-    from rnr.plan.model import PlanDraft as PlanDraft
+    from rnr.plan.draft import PlanDraft as PlanDraft
     from rnr.policy.decision import Decision as Decision
     from rnr.policy.engine import decide as decide
     from rnr.render.explanation import explain as explain

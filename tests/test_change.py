@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 import rnr
 from rnr.change.between import compare
+from rnr.change.delta import Change
 from rnr.change.desistance import signals
 from rnr.change.history import compare_history
-from rnr.change.model import Change
 from rnr.change.rci import CATEGORIES, category, reliable_change, reliable_change_index
 from rnr.change.trend import trajectory
 from rnr.definitions.crosswalk import find_crosswalk, load_crosswalk
@@ -38,7 +38,7 @@ from rnr.definitions.policy import ACTIONS, ANSWER_FACTS, Policy
 from rnr.definitions.policy_loader import load_policy
 from rnr.errors import ChangeError, DecisionInputError, DefinitionError, InvalidArgumentError
 from rnr.events import EVENT_KINDS
-from rnr.plan.model import Attainment
+from rnr.plan.draft import Attainment
 from rnr.policy.answer import (
     change_facts,
     decide_change,

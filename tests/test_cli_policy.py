@@ -25,9 +25,9 @@ from rnr.cases.parse import SCHEMA_PATH, read_cases, score_case
 from rnr.cli import main
 from rnr.definitions.library import data_dir, policy_library
 from rnr.definitions.policy_loader import load_policy
-from rnr.policy.cohort import CohortCase, compare
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide, facts
+from rnr.policy.many import CohortCase, compare_policies
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_POLICY = DATA / "policies" / "demo-policy" / "2024-01-01.toml"
@@ -528,7 +528,7 @@ def test_whatif_lists_the_changed_cases(capsys: pytest.CaptureFixture[str], tmp_
     got = json.loads(out)
     assert ["w-lvi", "w-lv"] == [c["case_id"] for c in got["cases"]]
     assert {"deadline.pii_due": 2} == got["counts"]
-    expected = compare(
+    expected = compare_policies(
         policy_library().get(ADULT_V),
         load_policy(tmp_path / "mine" / ADULT / "2025-01-01.toml"),
         [_cohort_case(case) for case in read_cases(cohort)],

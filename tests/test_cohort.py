@@ -20,7 +20,7 @@ from rnr.cases.overrides import Override
 from rnr.cases.parse import parse_case
 from rnr.definitions.instrument import Reliability
 from rnr.history.amend import correct_assessment, record_event
-from rnr.history.cohort import summarize
+from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.read import read_history
 from rnr.history.summary import summarize_case

@@ -17,9 +17,9 @@ from rnr.cases.legal import parse_legal
 from rnr.cases.overrides import Override
 from rnr.definitions.policy_loader import load_policy
 from rnr.errors import DecisionInputError
-from rnr.policy.cohort import CohortCase, compare, decide_many
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide, decide_facts
+from rnr.policy.many import CohortCase, compare_policies, decide_many
 
 DATA = Path(__file__).parent / "data"
 KINDS = rnr.load_instrument(DATA / "kinds" / "1.0.0.toml")
@@ -241,7 +241,7 @@ class TestCohort:
             encoding="utf-8",
         )
         newer = load_policy(folder / "2025-01-01.toml")
-        report = compare(POLICY, newer, self.cohort())
+        report = compare_policies(POLICY, newer, self.cohort())
         changed = {c.case_id for c in report.changed}
         # sentence 200 + 10 i is in (365, 500] for i = 17 .. 30
         assert {f"c-{i}" for i in range(17, 31)} == changed

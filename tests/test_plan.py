@@ -15,7 +15,7 @@ from rnr.definitions.policy_loader import load_policy
 from rnr.definitions.responsivity import parse_responsivity
 from rnr.errors import DecisionInputError, DefinitionError
 from rnr.plan.assemble import draft_plan, objective_cap, share_hours
-from rnr.plan.model import attainment, closing_summary, review
+from rnr.plan.draft import attainment, closing_summary, review
 from rnr.policy.engine import decide
 
 DATA = Path(__file__).parent / "data"

@@ -34,7 +34,7 @@ from rnr.definitions.policy import Policy
 from rnr.definitions.responsivity import CHOICES, Responsivity
 from rnr.errors import DecisionInputError
 from rnr.plan.assemble import draft_plan, objective_cap
-from rnr.plan.model import PlanDraft, review
+from rnr.plan.draft import PlanDraft, review
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide
 from rnr.render.plan import render_plan

@@ -25,7 +25,7 @@ from rnr.definitions.catalogue import load_catalogue, load_rules
 from rnr.definitions.library import policy_library
 from rnr.errors import CaseFileError, RenderError
 from rnr.plan.assemble import draft_plan
-from rnr.plan.model import PlanDraft, review
+from rnr.plan.draft import PlanDraft, review
 from rnr.policy.engine import decide
 from rnr.render.plan import environment, render_plan, words
 

@@ -29,7 +29,7 @@ from rnr.definitions.instrument_loader import parse_instrument
 from rnr.scoring.batch import summarize
 from rnr.testing.checks import CHECKS, check_instrument, monotone_scales
 from rnr.testing.strategies import (
-    Case,
+    SampleCase,
     batch_arrays,
     cases,
     exceeded_scopes,
@@ -53,7 +53,7 @@ def omitted_ids(instrument: Instrument, answers: Mapping[str, Any]) -> set[str]:
     return {i.id for i in instrument.items if answers.get(i.id) is None}
 
 
-def some_cases(instrument: Instrument) -> st.SearchStrategy[Case]:
+def some_cases(instrument: Instrument) -> st.SearchStrategy[SampleCase]:
     """Complete cases, and provisional ones when the instrument allows omissions."""
     try:
         return st.one_of(cases(instrument), cases(instrument, omissions="within"))
@@ -202,8 +202,8 @@ class TestInvariants:
         low, high = sorted(
             [case.responses[item_id], raised], key=lambda a: rank(instrument, item_id, a)
         )
-        before = Case({**case.responses, item_id: low}, case.assessed_on, case.norm_group)
-        after = Case({**case.responses, item_id: high}, case.assessed_on, case.norm_group)
+        before = SampleCase({**case.responses, item_id: low}, case.assessed_on, case.norm_group)
+        after = SampleCase({**case.responses, item_id: high}, case.assessed_on, case.norm_group)
         r0, r1 = before.score(instrument), after.score(instrument)
         for sid in qualifying[item_id]:
             assert r0.scales[sid].raw <= r1.scales[sid].raw, (sid, item_id, low, high)
@@ -257,7 +257,7 @@ class TestInvariants:
         reached: dict[str, set[int]] = {sid: set() for sid in instrument.scales}
         for combo in combos:
             filled = {**case.responses, **{i.id: v for i, v in zip(gone, combo, strict=True)}}
-            full = Case(filled, case.assessed_on, case.norm_group).score(instrument)
+            full = SampleCase(filled, case.assessed_on, case.norm_group).score(instrument)
             for sid, s in result.scales.items():
                 assert s.bounds is not None or not gone
                 lo, hi = (s.bounds.min, s.bounds.max) if s.bounds else (s.raw, s.raw)

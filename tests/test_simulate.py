@@ -31,8 +31,8 @@ from rnr.events import CLOSING_EVENTS, EVENT_KINDS
 from rnr.policy.engine import decide
 from rnr.scoring.single import age_in_years
 from rnr.simulate.engine import simulate
-from rnr.simulate.model import Cohort, Event, Person, Review
 from rnr.simulate.parameters import PARAMETERS
+from rnr.simulate.people import Cohort, Event, Person, Review
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "simulation.md"
 LIBRARY = rnr.default_library()

@@ -14,22 +14,22 @@ from typing import TYPE_CHECKING
 from rnr._lazy import face
 
 _EXPORTS = {
-    "Basis": "rnr.change.model",
+    "Basis": "rnr.change.delta",
     "CATEGORIES": "rnr.change.rci",
     "Category": "rnr.change.rci",
-    "Change": "rnr.change.model",
+    "Change": "rnr.change.delta",
     "Crosswalk": "rnr.definitions.crosswalk",
-    "DataError": "rnr.change.model",
-    "DomainChange": "rnr.change.model",
+    "DataError": "rnr.change.delta",
+    "DomainChange": "rnr.change.delta",
     "HistoryChange": "rnr.change.history",
     "RciFigures": "rnr.change.rci",
     "ReliabilityFile": "rnr.definitions.reliability",
-    "ScaleChange": "rnr.change.model",
+    "ScaleChange": "rnr.change.delta",
     "Signal": "rnr.change.desistance",
     "Signals": "rnr.change.desistance",
     "THRESHOLD": "rnr.change.rci",
     "Trajectory": "rnr.change.trend",
-    "Transition": "rnr.change.model",
+    "Transition": "rnr.change.delta",
     "compare": "rnr.change.between",
     "compare_history": "rnr.change.history",
     "find_crosswalk": "rnr.definitions.crosswalk",
@@ -76,6 +76,24 @@ __getattr__, __dir__ = face(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from rnr.change.between import compare as compare
+    from rnr.change.delta import (
+        Basis as Basis,
+    )
+    from rnr.change.delta import (
+        Change as Change,
+    )
+    from rnr.change.delta import (
+        DataError as DataError,
+    )
+    from rnr.change.delta import (
+        DomainChange as DomainChange,
+    )
+    from rnr.change.delta import (
+        ScaleChange as ScaleChange,
+    )
+    from rnr.change.delta import (
+        Transition as Transition,
+    )
     from rnr.change.desistance import Signal as Signal
     from rnr.change.desistance import Signals as Signals
     from rnr.change.desistance import signals as signals
@@ -84,24 +102,6 @@ if TYPE_CHECKING:
     )
     from rnr.change.history import (
         compare_history as compare_history,
-    )
-    from rnr.change.model import (
-        Basis as Basis,
-    )
-    from rnr.change.model import (
-        Change as Change,
-    )
-    from rnr.change.model import (
-        DataError as DataError,
-    )
-    from rnr.change.model import (
-        DomainChange as DomainChange,
-    )
-    from rnr.change.model import (
-        ScaleChange as ScaleChange,
-    )
-    from rnr.change.model import (
-        Transition as Transition,
     )
     from rnr.change.rci import (
         CATEGORIES as CATEGORIES,

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from rnr.change.model import (
+from rnr.change.delta import (
     Change,
     DataError,
     DomainChange,

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.change.model import Change, text_dict
+from rnr.change.delta import Change, text_dict
 from rnr.change.rci import category
 from rnr.dates import add_months
 from rnr.errors import InvalidArgumentError
@@ -34,7 +34,7 @@ from rnr.events import EVENT_KINDS
 from rnr.text import Text
 
 if TYPE_CHECKING:
-    from rnr.plan.model import Attainment
+    from rnr.plan.draft import Attainment
 
 __all__ = ["Signal", "Signals", "signals"]
 

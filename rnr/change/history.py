@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from rnr.change.between import compare
-from rnr.change.model import Change
+from rnr.change.delta import Change
 from rnr.change.trend import Trajectory, check_history, trajectory
 from rnr.definitions.crosswalk import Crosswalk
 from rnr.definitions.instrument import Reliability

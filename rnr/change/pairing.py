@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.change.model import Basis
+from rnr.change.delta import Basis
 from rnr.definitions.crosswalk import Crosswalk
 from rnr.definitions.instrument import Instrument, Item, Term
 from rnr.errors import ChangeError

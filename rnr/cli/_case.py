@@ -31,7 +31,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.read import read_history
 from rnr.history.schedule import next_due
 from rnr.history.write import open_case, reassess
-from rnr.plan.model import STATUSES, Status, attainment
+from rnr.plan.draft import STATUSES, Status, attainment
 from rnr.render.history import history_lines, summary_line
 from rnr.render.history_words import hwords
 from rnr.store.protocol import Store

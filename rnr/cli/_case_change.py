@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from rnr.change.model import Change
+from rnr.change.delta import Change
 from rnr.cli._common import UsageError, write_json, write_lines
 from rnr.cli._db import definitions, open_db
 from rnr.cli._policy_lib import iso_date

@@ -23,7 +23,7 @@ from rnr.render.history import history_lines
 from rnr.simulate.engine import simulate
 from rnr.simulate.figures import estimated_reliability
 from rnr.simulate.load import store_cohort
-from rnr.simulate.model import Person
+from rnr.simulate.people import Person
 from rnr.store.sqlite import SQLiteStore
 
 __all__ = ["DEMO_PEOPLE", "DEMO_SEED", "history_demo"]

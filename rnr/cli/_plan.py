@@ -23,7 +23,7 @@ from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library
 from rnr.errors import DecisionInputError
 from rnr.plan.assemble import draft_plan
-from rnr.plan.model import PlanDraft
+from rnr.plan.draft import PlanDraft
 from rnr.render.plan import FORMATS, render_plan
 
 __all__ = ["add_parser", "file_name", "plan_for", "run"]

@@ -3,7 +3,7 @@
 Each case is scored with its instrument; its score-derived facts
 (:func:`rnr.policy.engine.facts`, with an override's level when the case has
 one) and its legal section make a :class:`~rnr.policy.CohortCase`, and
-:func:`rnr.policy.compare` decides the cohort under both policies.
+:func:`rnr.policy.compare_policies` decides the cohort under both policies.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from rnr.cli._score import score_one
 from rnr.definitions.library import Library
 from rnr.definitions.policy import Policy
 from rnr.errors import DecisionInputError
-from rnr.policy.cohort import CohortCase, WhatIf, compare
 from rnr.policy.engine import facts
+from rnr.policy.many import CohortCase, WhatIf, compare_policies
 from rnr.render.policy_words import pwords
 from rnr.render.score import table
 
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         cohort.append(cohort_case(case, library, (a, b), args.instrument))
         where.setdefault(case.case_id, case.where)
     try:
-        whatif = compare(a, b, cohort)
+        whatif = compare_policies(a, b, cohort)
     except DecisionInputError as exc:
         if exc.case_id in where:
             raise UsageError(f"{where[exc.case_id]}: {exc}") from exc

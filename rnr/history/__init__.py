@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 from rnr._lazy import face
 
 _EXPORTS = {
-    "AssessmentEntry": "rnr.history.model",
+    "AssessmentEntry": "rnr.history.entries",
     "CaseChange": "rnr.history.progress",
-    "CaseHistory": "rnr.history.model",
-    "DecisionEntry": "rnr.history.model",
+    "CaseHistory": "rnr.history.entries",
+    "DecisionEntry": "rnr.history.entries",
     "Definitions": "rnr.history.definitions",
     "EVENT_FIELDS": "rnr.history.shapes",
-    "EventEntry": "rnr.history.model",
-    "OverrideEntry": "rnr.history.model",
-    "PlanEntry": "rnr.history.model",
+    "EventEntry": "rnr.history.entries",
+    "OverrideEntry": "rnr.history.entries",
+    "PlanEntry": "rnr.history.entries",
     "add_override": "rnr.history.write",
     "case_change": "rnr.history.progress",
     "case_document": "rnr.history.shapes",
@@ -67,22 +67,22 @@ if TYPE_CHECKING:
         review_plan as review_plan,
     )
     from rnr.history.definitions import Definitions as Definitions
-    from rnr.history.model import (
+    from rnr.history.entries import (
         AssessmentEntry as AssessmentEntry,
     )
-    from rnr.history.model import (
+    from rnr.history.entries import (
         CaseHistory as CaseHistory,
     )
-    from rnr.history.model import (
+    from rnr.history.entries import (
         DecisionEntry as DecisionEntry,
     )
-    from rnr.history.model import (
+    from rnr.history.entries import (
         EventEntry as EventEntry,
     )
-    from rnr.history.model import (
+    from rnr.history.entries import (
         OverrideEntry as OverrideEntry,
     )
-    from rnr.history.model import (
+    from rnr.history.entries import (
         PlanEntry as PlanEntry,
     )
     from rnr.history.progress import CaseChange as CaseChange

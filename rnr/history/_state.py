@@ -10,7 +10,7 @@ import attrs
 from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.events import CLOSING_EVENTS
 from rnr.history.definitions import Definitions
-from rnr.history.model import CaseHistory
+from rnr.history.entries import CaseHistory
 from rnr.history.read import Corrections, replay
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Stored

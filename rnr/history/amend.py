@@ -16,10 +16,10 @@ from rnr.cases.parse import Case, score_case
 from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.history._state import State, replayed, require_in_force
 from rnr.history.definitions import Definitions
-from rnr.history.model import CaseHistory
+from rnr.history.entries import CaseHistory
 from rnr.history.read import Corrections, read_history, replay
 from rnr.history.shapes import assessment_record, event_record, review_record
-from rnr.plan.model import Status, review
+from rnr.plan.draft import Status, review
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Record, Stored
 

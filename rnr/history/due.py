@@ -4,7 +4,7 @@ A case is due at the earlier of its policy's interval after the latest
 decision (by regime and risk level) and any event that calls for a
 reassessment (a new offence, a breach); see :func:`rnr.history.schedule.next_due`.
 :func:`due_list` works over a whole store in bulk
-(:func:`rnr.history.cohort.summarize`), equal to replaying every case.
+(:func:`rnr.history.bulk.summarize`), equal to replaying every case.
 
 >>> import datetime as dt
 >>> from rnr.store import MemoryStore
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rnr.history.cohort import summarize
+from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.schedule import next_due
 from rnr.indicators.caseload import Due

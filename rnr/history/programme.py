@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
-from rnr.history.cohort import summarize
+from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import OverrideReport, override_report
 from rnr.indicators.compute import IndicatorResult, compute_indicators

@@ -19,8 +19,8 @@ from rnr.change.desistance import Signals, signals
 from rnr.change.history import HistoryChange, compare_history
 from rnr.definitions.instrument import Reliability
 from rnr.history.definitions import Definitions
-from rnr.history.model import CaseHistory
-from rnr.plan.model import Attainment, attainment
+from rnr.history.entries import CaseHistory
+from rnr.plan.draft import Attainment, attainment
 from rnr.policy.answer import ChangeAnswer, change_facts, decide_change
 
 __all__ = ["DEFAULT_WINDOW_MONTHS", "CaseChange", "case_change"]

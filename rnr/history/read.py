@@ -22,7 +22,7 @@ from rnr.cases.overrides import parse_override
 from rnr.cases.parse import parse_case, score_case
 from rnr.errors import HistoryError, RnrError, StoreIntegrityError
 from rnr.history.definitions import Definitions
-from rnr.history.model import (
+from rnr.history.entries import (
     AssessmentEntry,
     CaseHistory,
     DecisionEntry,
@@ -31,7 +31,7 @@ from rnr.history.model import (
     PlanEntry,
 )
 from rnr.plan.assemble import draft_plan
-from rnr.plan.model import PlanDraft, Status, review
+from rnr.plan.draft import PlanDraft, Status, review
 from rnr.policy.engine import decide
 from rnr.store.protocol import Store
 from rnr.store.records import Stored

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rnr.history.definitions import Definitions
-from rnr.history.model import CaseHistory
+from rnr.history.entries import CaseHistory
 from rnr.indicators.caseload import Due
 from rnr.policy.answer import reassessment_trigger
 

@@ -34,7 +34,7 @@ from rnr.definitions.instrument import Instrument
 from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError
 from rnr.events import EVENT_KINDS
-from rnr.plan.model import PlanDraft, Status
+from rnr.plan.draft import PlanDraft, Status
 from rnr.store.records import Record
 
 __all__ = [

@@ -4,7 +4,7 @@ A :class:`CaseSummary` holds what a caseload report needs of a case on a
 date: its assessments (dates, totals, levels, dynamic points), the needs of
 the latest, the last change, the next reassessment, the current plan
 version with its attainment, and the events. :func:`summarize_case` builds it
-from one replayed history; :func:`rnr.history.cohort.summarize` builds the
+from one replayed history; :func:`rnr.history.bulk.summarize` builds the
 same for a whole store in bulk.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from rnr.definitions.instrument import Reliability
 from rnr.history.definitions import Definitions
-from rnr.history.model import CaseHistory
+from rnr.history.entries import CaseHistory
 from rnr.history.progress import case_change
 from rnr.history.schedule import next_due
 from rnr.indicators.caseload import (
@@ -25,7 +25,7 @@ from rnr.indicators.caseload import (
     StepSummary,
     closing_of,
 )
-from rnr.plan.model import attainment
+from rnr.plan.draft import attainment
 
 __all__ = [
     "summarize_case",

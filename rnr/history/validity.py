@@ -18,7 +18,7 @@ import numpy as np
 from rnr.dates import add_months
 from rnr.errors import InvalidArgumentError, ValidityInputError
 from rnr.events import EVENT_KINDS
-from rnr.history.cohort import summarize
+from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.scoring.single import age_in_years
 from rnr.store.protocol import Store

@@ -19,7 +19,7 @@ from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError
 from rnr.history._state import State, replayed
 from rnr.history.definitions import Definitions
-from rnr.history.model import CaseHistory
+from rnr.history.entries import CaseHistory
 from rnr.history.read import read_history
 from rnr.history.shapes import (
     assessment_record,
@@ -29,7 +29,7 @@ from rnr.history.shapes import (
     override_record,
 )
 from rnr.plan.assemble import draft_plan
-from rnr.plan.model import PlanDraft
+from rnr.plan.draft import PlanDraft
 from rnr.policy.engine import decide
 from rnr.scoring.result import ScoreResult
 from rnr.store.protocol import Store, Transaction

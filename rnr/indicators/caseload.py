@@ -22,10 +22,10 @@ from typing import Any, Literal
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.change.model import Change, Transition
+from rnr.change.delta import Change, Transition
 from rnr.change.rci import Category
 from rnr.events import CLOSING_EVENTS
-from rnr.plan.model import Status
+from rnr.plan.draft import Status
 
 __all__ = ["CaseSummary", "Due", "EventSummary", "PlanSummary", "StepSummary", "closing_of"]
 

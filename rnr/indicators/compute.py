@@ -9,7 +9,7 @@ the programme, no attendance recorded for the component, a kind of record
 rnr does not keep) is **not computable**, and says why.
 
 The summaries are read on the last day of the period
-(:func:`rnr.history.cohort.summarize`), so a 12-month window after a
+(:func:`rnr.history.bulk.summarize`), so a 12-month window after a
 discharge in the previous year is complete.
 """
 

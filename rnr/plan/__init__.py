@@ -5,27 +5,27 @@ from typing import TYPE_CHECKING
 from rnr._lazy import face
 
 _EXPORTS = {
-    "Adaptation": "rnr.plan.model",
-    "Attainment": "rnr.plan.model",
+    "Adaptation": "rnr.plan.draft",
+    "Attainment": "rnr.plan.draft",
     "Catalogue": "rnr.definitions.catalogue",
-    "ClosingSummary": "rnr.plan.model",
+    "ClosingSummary": "rnr.plan.draft",
     "Objective": "rnr.definitions.catalogue",
-    "PlanDraft": "rnr.plan.model",
-    "PlanObjective": "rnr.plan.model",
-    "Reason": "rnr.plan.model",
+    "PlanDraft": "rnr.plan.draft",
+    "PlanObjective": "rnr.plan.draft",
+    "Reason": "rnr.plan.draft",
     "Responsivity": "rnr.definitions.responsivity",
     "ResponsivityRule": "rnr.definitions.catalogue",
     "RuleSet": "rnr.definitions.catalogue",
-    "STATUSES": "rnr.plan.model",
-    "StatusNote": "rnr.plan.model",
-    "attainment": "rnr.plan.model",
-    "closing_summary": "rnr.plan.model",
+    "STATUSES": "rnr.plan.draft",
+    "StatusNote": "rnr.plan.draft",
+    "attainment": "rnr.plan.draft",
+    "closing_summary": "rnr.plan.draft",
     "draft_plan": "rnr.plan.assemble",
     "load_catalogue": "rnr.definitions.catalogue",
     "load_rules": "rnr.definitions.catalogue",
     "objective_cap": "rnr.plan.assemble",
     "parse_responsivity": "rnr.definitions.responsivity",
-    "review": "rnr.plan.model",
+    "review": "rnr.plan.draft",
     "share_hours": "rnr.plan.assemble",
 }
 
@@ -91,36 +91,36 @@ if TYPE_CHECKING:
     from rnr.plan.assemble import (
         share_hours as share_hours,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         STATUSES as STATUSES,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         Adaptation as Adaptation,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         Attainment as Attainment,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         ClosingSummary as ClosingSummary,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         PlanDraft as PlanDraft,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         PlanObjective as PlanObjective,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         Reason as Reason,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         StatusNote as StatusNote,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         attainment as attainment,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         closing_summary as closing_summary,
     )
-    from rnr.plan.model import (
+    from rnr.plan.draft import (
         review as review,
     )

@@ -20,7 +20,7 @@ from rnr.dates import add_months
 from rnr.definitions.catalogue import Catalogue, Objective, RuleSet, shipped
 from rnr.definitions.responsivity import Responsivity
 from rnr.errors import DecisionInputError
-from rnr.plan.model import Adaptation, PlanDraft, PlanObjective, Reason
+from rnr.plan.draft import Adaptation, PlanDraft, PlanObjective, Reason
 from rnr.policy.decision import Decision
 from rnr.scoring.result import ScoreResult
 from rnr.text import Text

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from rnr._lazy import face
 
 _EXPORTS = {
-    "Change": "rnr.policy.cohort",
+    "DecisionChange": "rnr.policy.many",
     "ChangeAnswer": "rnr.policy.answer",
-    "CohortCase": "rnr.policy.cohort",
+    "CohortCase": "rnr.policy.many",
     "Deadline": "rnr.policy.decision",
     "Decision": "rnr.policy.decision",
     "Fired": "rnr.policy.decision",
@@ -30,15 +30,15 @@ _EXPORTS = {
     "Test": "rnr.definitions.tables",
     "Text": "rnr.text",
     "Trigger": "rnr.policy.answer",
-    "Warning": "rnr.policy.decision",
-    "WhatIf": "rnr.policy.cohort",
+    "DecisionWarning": "rnr.policy.decision",
+    "WhatIf": "rnr.policy.many",
     "change_facts": "rnr.policy.answer",
     "check_table": "rnr.definitions.policy_loader",
-    "compare": "rnr.policy.cohort",
+    "compare_policies": "rnr.policy.many",
     "decide": "rnr.policy.engine",
     "decide_change": "rnr.policy.answer",
     "decide_facts": "rnr.policy.engine",
-    "decide_many": "rnr.policy.cohort",
+    "decide_many": "rnr.policy.many",
     "load_policy": "rnr.definitions.policy_loader",
     "parse_policy": "rnr.definitions.policy_loader",
     "policy_library": "rnr.definitions.library",
@@ -46,11 +46,12 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "Change",
     "ChangeAnswer",
     "CohortCase",
     "Deadline",
     "Decision",
+    "DecisionChange",
+    "DecisionWarning",
     "Fired",
     "InputSpec",
     "Intensity",
@@ -65,11 +66,10 @@ __all__ = [
     "Test",
     "Text",
     "Trigger",
-    "Warning",
     "WhatIf",
     "change_facts",
     "check_table",
-    "compare",
+    "compare_policies",
     "decide",
     "decide_change",
     "decide_facts",
@@ -131,26 +131,14 @@ if TYPE_CHECKING:
     from rnr.policy.answer import (
         reassessment_trigger as reassessment_trigger,
     )
-    from rnr.policy.cohort import (
-        Change as Change,
-    )
-    from rnr.policy.cohort import (
-        CohortCase as CohortCase,
-    )
-    from rnr.policy.cohort import (
-        WhatIf as WhatIf,
-    )
-    from rnr.policy.cohort import (
-        compare as compare,
-    )
-    from rnr.policy.cohort import (
-        decide_many as decide_many,
-    )
     from rnr.policy.decision import (
         Deadline as Deadline,
     )
     from rnr.policy.decision import (
         Decision as Decision,
+    )
+    from rnr.policy.decision import (
+        DecisionWarning as DecisionWarning,
     )
     from rnr.policy.decision import (
         Fired as Fired,
@@ -164,9 +152,21 @@ if TYPE_CHECKING:
     from rnr.policy.decision import (
         PolicyRef as PolicyRef,
     )
-    from rnr.policy.decision import (
-        Warning as Warning,
-    )
     from rnr.policy.engine import decide as decide
     from rnr.policy.engine import decide_facts as decide_facts
+    from rnr.policy.many import (
+        CohortCase as CohortCase,
+    )
+    from rnr.policy.many import (
+        DecisionChange as DecisionChange,
+    )
+    from rnr.policy.many import (
+        WhatIf as WhatIf,
+    )
+    from rnr.policy.many import (
+        compare_policies as compare_policies,
+    )
+    from rnr.policy.many import (
+        decide_many as decide_many,
+    )
     from rnr.text import Text as Text

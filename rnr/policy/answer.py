@@ -40,7 +40,7 @@ from rnr.policy.engine import resolve_inputs
 from rnr.text import Text
 
 if TYPE_CHECKING:
-    from rnr.change.model import Change
+    from rnr.change.delta import Change
 
 __all__ = [
     "ChangeAnswer",

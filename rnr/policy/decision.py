@@ -18,11 +18,11 @@ from rnr.text import Text
 __all__ = [
     "Deadline",
     "Decision",
+    "DecisionWarning",
     "Fired",
     "Intensity",
     "Nearest",
     "PolicyRef",
-    "Warning",
 ]
 
 
@@ -61,7 +61,7 @@ class Deadline:
 
 
 @attrs.frozen
-class Warning:
+class DecisionWarning:
     """Something the delegado or the court should know (e.g. against the risk principle)."""
 
     code: str
@@ -115,7 +115,7 @@ class Decision:
     attainment_threshold: int | None = None
     fit: str = "not_applicable"
     fit_message: Text = Text("")
-    warnings: tuple[Warning, ...] = ()
+    warnings: tuple[DecisionWarning, ...] = ()
     nearest: tuple[Nearest, ...] = ()
     inputs: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
     trace: tuple[Fired, ...] = ()
@@ -219,7 +219,8 @@ class Decision:
                 fit=data["fit"],
                 fit_message=Text(**data["fit_message"]),
                 warnings=tuple(
-                    Warning(w["code"], Text(**w["message"]), w["source"]) for w in data["warnings"]
+                    DecisionWarning(w["code"], Text(**w["message"]), w["source"])
+                    for w in data["warnings"]
                 ),
                 nearest=tuple(
                     Nearest(

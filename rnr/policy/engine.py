@@ -29,11 +29,11 @@ from rnr.policy.deadlines import (
 )
 from rnr.policy.decision import (
     Decision,
+    DecisionWarning,
     Fired,
     Intensity,
     Nearest,
     PolicyRef,
-    Warning,
 )
 from rnr.scoring.result import ScoreResult
 from rnr.text import Text
@@ -287,11 +287,11 @@ def _assemble(
         table = policy.tables["warnings"]
         for rule in table.matching({k: values[k] for k in table.inputs}):
             trace += fired(table, [rule])
-            warnings.append(Warning(str(rule.then["warning"]), note(rule), rule.source))
+            warnings.append(DecisionWarning(str(rule.then["warning"]), note(rule), rule.source))
     if legal.sanction and legal.sanction in policy.sanctions and legal.sanction not in eligible:
         reason = ineligible[legal.sanction]
         warnings.append(
-            Warning(
+            DecisionWarning(
                 "sanction_not_eligible",
                 Text(
                     f"La sanción {legal.sanction} no cumple los requisitos: {reason.es}",

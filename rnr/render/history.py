@@ -11,7 +11,7 @@ from rnr.render.history_words import hwords
 from rnr.scoring.result import ScoreResult
 
 if TYPE_CHECKING:
-    from rnr.history.model import CaseHistory
+    from rnr.history.entries import CaseHistory
 
 __all__ = ["history_lines", "labels_for", "summary_line"]
 

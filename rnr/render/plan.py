@@ -48,7 +48,7 @@ import jinja2.sandbox
 from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import data_dir, default_library
 from rnr.errors import RenderError, RnrError
-from rnr.plan.model import PlanDraft, attainment, closing_summary
+from rnr.plan.draft import PlanDraft, attainment, closing_summary
 from rnr.render.messages import catalogue
 from rnr.text import Text
 

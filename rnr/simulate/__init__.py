@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 from rnr._lazy import face
 
 _EXPORTS = {
-    "Cohort": "rnr.simulate.model",
-    "Event": "rnr.simulate.model",
-    "Person": "rnr.simulate.model",
-    "Review": "rnr.simulate.model",
+    "Cohort": "rnr.simulate.people",
+    "Event": "rnr.simulate.people",
+    "Person": "rnr.simulate.people",
+    "Review": "rnr.simulate.people",
     "estimated_reliability": "rnr.simulate.figures",
     "simulate": "rnr.simulate.engine",
     "store_cohort": "rnr.simulate.load",
@@ -48,15 +48,15 @@ if TYPE_CHECKING:
     from rnr.simulate.engine import simulate as simulate
     from rnr.simulate.figures import estimated_reliability as estimated_reliability
     from rnr.simulate.load import store_cohort as store_cohort
-    from rnr.simulate.model import (
+    from rnr.simulate.people import (
         Cohort as Cohort,
     )
-    from rnr.simulate.model import (
+    from rnr.simulate.people import (
         Event as Event,
     )
-    from rnr.simulate.model import (
+    from rnr.simulate.people import (
         Person as Person,
     )
-    from rnr.simulate.model import (
+    from rnr.simulate.people import (
         Review as Review,
     )

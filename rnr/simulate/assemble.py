@@ -1,4 +1,4 @@
-"""From a group's arrays to :class:`~rnr.simulate.model.Person` values.
+"""From a group's arrays to :class:`~rnr.simulate.people.Person` values.
 
 Everything before this step is numpy across people; here each person's case
 documents, reviews and events become Python objects, once. Second raters'
@@ -17,8 +17,8 @@ import numpy.typing as npt
 
 from rnr._frozen import frozen_map
 from rnr.simulate.items import ItemModel
-from rnr.simulate.model import Event, Person, Review
 from rnr.simulate.parameters import Parameters
+from rnr.simulate.people import Event, Person, Review
 from rnr.simulate.population import Group
 from rnr.simulate.responsivity import Responsivities
 from rnr.simulate.reviews import STATUSES, Reviews

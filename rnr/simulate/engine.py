@@ -14,8 +14,8 @@ from rnr.errors import InvalidArgumentError, UnknownInstrumentError
 from rnr.simulate.assemble import Days, build_people
 from rnr.simulate.course import run
 from rnr.simulate.items import ItemModel
-from rnr.simulate.model import Cohort, Person
 from rnr.simulate.parameters import PARAMETERS, Parameters
+from rnr.simulate.people import Cohort, Person
 from rnr.simulate.population import draw_group
 from rnr.simulate.responsivity import draw_responsivity
 from rnr.simulate.reviews import run_reviews

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from rnr.definitions.instrument import Reliability
 from rnr.errors import InvalidArgumentError
 from rnr.scoring.batch import score_batch
-from rnr.simulate.model import Cohort
+from rnr.simulate.people import Cohort
 
 __all__ = ["estimated_reliability"]
 

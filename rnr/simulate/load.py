@@ -36,9 +36,9 @@ from rnr.history.shapes import (
     review_record,
 )
 from rnr.plan.assemble import draft_plan
-from rnr.plan.model import PlanDraft, Status, review
+from rnr.plan.draft import PlanDraft, Status, review
 from rnr.policy.engine import decide
-from rnr.simulate.model import Cohort, Event, Person, Review
+from rnr.simulate.people import Cohort, Event, Person, Review
 from rnr.store.protocol import Store, Transaction
 
 __all__ = ["store_cohort"]

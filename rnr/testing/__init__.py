@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rnr._lazy import face
 
 _EXPORTS = {
-    "Case": "rnr.testing.strategies",
+    "SampleCase": "rnr.testing.strategies",
     "Omissions": "rnr.testing.strategies",
     "Scope": "rnr.testing.strategies",
     "answer_cap": "rnr.testing.strategies",
@@ -27,8 +27,8 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "Case",
     "Omissions",
+    "SampleCase",
     "Scope",
     "answer_cap",
     "answers",
@@ -48,8 +48,8 @@ __getattr__, __dir__ = face(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
-    from rnr.testing.strategies import Case as Case
     from rnr.testing.strategies import Omissions as Omissions
+    from rnr.testing.strategies import SampleCase as SampleCase
     from rnr.testing.strategies import Scope as Scope
     from rnr.testing.strategies import answer_cap as answer_cap
     from rnr.testing.strategies import answers as answers

@@ -64,7 +64,7 @@ from rnr.errors import OmissionError, ScoringInputError
 from rnr.scoring.batch import compile_instrument, score_batch, summarize
 from rnr.scoring.result import ScoreResult
 from rnr.testing.strategies import (
-    Case,
+    SampleCase,
     _dates,
     _groups,
     answers,
@@ -145,7 +145,7 @@ class _ViolationError(AssertionError):
     """An invariant failed on one example (the message says how)."""
 
 
-def _show(case: Case) -> str:
+def _show(case: SampleCase) -> str:
     return (
         f"responses={dict(case.responses)!r}, assessed_on={case.assessed_on.isoformat()}, "
         f"norm_group={case.norm_group!r}"
@@ -198,7 +198,7 @@ def _outcome(name: str, problem: str | None, note: str = "") -> CheckOutcome:
     return CheckOutcome(name, False, problem)
 
 
-def _some_cases(instrument: Instrument) -> st.SearchStrategy[Case]:
+def _some_cases(instrument: Instrument) -> st.SearchStrategy[SampleCase]:
     """Complete cases, cases without some strengths, and provisional cases."""
     options = [cases(instrument)]
     strengths = [i.id for i in instrument.items if i.strength]
@@ -219,9 +219,9 @@ def _some_cases(instrument: Instrument) -> st.SearchStrategy[Case]:
 
 def _case_with(
     instrument: Instrument, answers_: st.SearchStrategy[Mapping[str, Any]]
-) -> st.SearchStrategy[Case]:
+) -> st.SearchStrategy[SampleCase]:
     return st.builds(
-        Case,
+        SampleCase,
         responses=answers_,
         assessed_on=_dates(instrument),
         norm_group=_groups(instrument),
@@ -229,7 +229,7 @@ def _case_with(
 
 
 # -- the invariants ----------------------------------------------------------
-def _totals_in_range(instrument: Instrument, case: Case) -> None:
+def _totals_in_range(instrument: Instrument, case: SampleCase) -> None:
     result = case.score(instrument)
     problems: list[str] = []
     if not result.provisional:
@@ -392,14 +392,16 @@ def _raising_setup(
 def _raising(
     instrument: Instrument,
     monotone: Mapping[str, tuple[str, ...]],
-    example: tuple[Case, tuple[str, Value, Value]],
+    example: tuple[SampleCase, tuple[str, Value, Value]],
 ) -> None:
     case, (item_id, a, b) = example
     item = instrument.item(item_id)
     low, high = sorted((a, b), key=lambda v: _rank(item, v))
     base = dict(case.responses)
-    r_low = Case({**base, item_id: low}, case.assessed_on, case.norm_group).score(instrument)
-    r_high = Case({**base, item_id: high}, case.assessed_on, case.norm_group).score(instrument)
+    r_low = SampleCase({**base, item_id: low}, case.assessed_on, case.norm_group).score(instrument)
+    r_high = SampleCase({**base, item_id: high}, case.assessed_on, case.norm_group).score(
+        instrument
+    )
     problems = [
         f"scale {sid}: {r_low.scales[sid].raw} with {item_id} = {_text(low)}, "
         f"{r_high.scales[sid].raw} with {item_id} = {_text(high)}"
@@ -416,7 +418,7 @@ def _raising(
     _fail(f"raising {item_id} lowered a total; {_show(case)}", problems)
 
 
-def _batch_data(instrument: Instrument, rows: Sequence[Case], form: str) -> tuple[Any, str]:
+def _batch_data(instrument: Instrument, rows: Sequence[SampleCase], form: str) -> tuple[Any, str]:
     answers_ = [dict(c.responses) for c in rows]
     if form == "mapping":
         return {i.id: [r.get(i.id) for r in answers_] for i in instrument.items}, form
@@ -429,7 +431,7 @@ def _batch_data(instrument: Instrument, rows: Sequence[Case], form: str) -> tupl
 
 
 def _batch_equals_single(
-    instrument: Instrument, compiled: Any, example: tuple[list[Case], str]
+    instrument: Instrument, compiled: Any, example: tuple[list[SampleCase], str]
 ) -> None:
     rows, form = example
     data, form = _batch_data(instrument, rows, form)
@@ -455,7 +457,7 @@ def _diff(single: Mapping[str, Any], batch: Mapping[str, Any], path: str = "") -
     return out
 
 
-def _json_round_trip(instrument: Instrument, case: Case) -> None:
+def _json_round_trip(instrument: Instrument, case: SampleCase) -> None:
     result = case.score(instrument)
     text = result.to_json()
     back = ScoreResult.from_json(text)
@@ -467,7 +469,7 @@ def _json_round_trip(instrument: Instrument, case: Case) -> None:
     _fail(_show(case), problems)
 
 
-def _bounds_hold(instrument: Instrument, example: tuple[Case, st.DataObject]) -> None:
+def _bounds_hold(instrument: Instrument, example: tuple[SampleCase, st.DataObject]) -> None:
     case, data = example
     result = case.score(instrument)
     gone = _open_items(instrument, case)
@@ -485,7 +487,7 @@ def _bounds_hold(instrument: Instrument, example: tuple[Case, st.DataObject]) ->
     seen: dict[str, list[int]] = {}
     for combo in combos:
         filled = {**case.responses, **{i.id: v for i, v in zip(gone, combo, strict=True)}}
-        full = Case(filled, case.assessed_on, case.norm_group).score(instrument)
+        full = SampleCase(filled, case.assessed_on, case.norm_group).score(instrument)
         shown = ", ".join(f"{i.id} = {_text(v)}" for i, v in zip(gone, combo, strict=True))
         for sid, scale in instrument.scales.items():
             b, raw = result.scales[sid].bounds, full.scales[sid].raw
@@ -530,7 +532,7 @@ def _bounds_hold(instrument: Instrument, example: tuple[Case, st.DataObject]) ->
     _fail(f"omitted {[i.id for i in gone]}; {_show(case)}", problems)
 
 
-def _open_items(instrument: Instrument, case: Case) -> list[Item]:
+def _open_items(instrument: Instrument, case: SampleCase) -> list[Item]:
     """Omitted items that can change a score: scored ones, and strengths a term reads."""
     read = {i for t in instrument.terms if any(t.points.values()) for i in t.items}
     return [
@@ -540,7 +542,7 @@ def _open_items(instrument: Instrument, case: Case) -> list[Item]:
     ]
 
 
-def _too_many_refused(instrument: Instrument, compiled: Any, case: Case) -> None:
+def _too_many_refused(instrument: Instrument, compiled: Any, case: SampleCase) -> None:
     gone = {i.id for i in instrument.items if case.responses.get(i.id) is None}
     exceeded = {s.name: s for s in exceeded_scopes(instrument, gone)}
     try:
@@ -576,7 +578,7 @@ def _too_many_refused(instrument: Instrument, compiled: Any, case: Case) -> None
         )
 
 
-def _invalid_refused(instrument: Instrument, example: tuple[Case, str]) -> None:
+def _invalid_refused(instrument: Instrument, example: tuple[SampleCase, str]) -> None:
     case, key = example
     try:
         case.score(instrument)

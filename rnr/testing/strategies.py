@@ -54,8 +54,8 @@ from rnr.scoring.result import ScoreResult
 from rnr.scoring.single import score
 
 __all__ = [
-    "Case",
     "Omissions",
+    "SampleCase",
     "Scope",
     "answer_cap",
     "answers",
@@ -379,7 +379,7 @@ def invalid_responses(instrument: Instrument) -> st.SearchStrategy[tuple[Respons
 
 # -- cases -------------------------------------------------------------------
 @attrs.frozen
-class Case:
+class SampleCase:
     """Responses with the assessment date and norm group :func:`rnr.score` needs."""
 
     responses: Mapping[str, Value | None] = attrs.field(converter=frozen_map)
@@ -409,14 +409,16 @@ def _groups(instrument: Instrument) -> st.SearchStrategy[str | None]:
     return st.none()
 
 
-def cases(instrument: Instrument, *, omissions: Omissions = "none") -> st.SearchStrategy[Case]:
+def cases(
+    instrument: Instrument, *, omissions: Omissions = "none"
+) -> st.SearchStrategy[SampleCase]:
     """Whole cases: responses (see :func:`responses`), a date and a norm group.
 
     The date falls while the instrument is in force; the norm group is one of
     ``instrument.norm_groups``, or ``None`` when it has none.
     """
     return st.builds(
-        Case,
+        SampleCase,
         responses=responses(instrument, omissions=omissions),
         assessed_on=_dates(instrument),
         norm_group=_groups(instrument),

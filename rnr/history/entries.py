@@ -13,7 +13,7 @@ from rnr.cases.legal import LegalContext
 from rnr.cases.overrides import Override
 from rnr.definitions.responsivity import Responsivity
 from rnr.events import CLOSING_EVENTS
-from rnr.plan.model import PlanDraft
+from rnr.plan.draft import PlanDraft
 from rnr.policy.decision import Decision
 from rnr.scoring.result import ScoreResult
 from rnr.store.records import Stored

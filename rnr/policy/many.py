@@ -33,7 +33,7 @@ from rnr.policy.deadlines import compute_deadlines
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide_facts, resolve_inputs
 
-__all__ = ["Change", "CohortCase", "WhatIf", "compare", "decide_many"]
+__all__ = ["CohortCase", "DecisionChange", "WhatIf", "compare_policies", "decide_many"]
 
 
 @attrs.frozen
@@ -93,7 +93,7 @@ def decide_many(policy: Policy, cases: Iterable[CohortCase]) -> list[Decision]:
 
 
 @attrs.frozen
-class Change:
+class DecisionChange:
     """One case whose decision differs between two policies."""
 
     case_id: str
@@ -107,7 +107,7 @@ class WhatIf:
     a: str
     b: str
     total: int
-    changed: tuple[Change, ...]
+    changed: tuple[DecisionChange, ...]
     counts: Mapping[str, int] = attrs.field(converter=frozen_map)
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,7 +148,7 @@ def _fields(d: Decision) -> dict[str, Any]:
     }
 
 
-def compare(a: Policy, b: Policy, cases: Sequence[CohortCase]) -> WhatIf:
+def compare_policies(a: Policy, b: Policy, cases: Sequence[CohortCase]) -> WhatIf:
     """Decide ``cases`` under both policies and list who changes, and how."""
     changed = []
     counts: Counter[str] = Counter()
@@ -158,6 +158,6 @@ def compare(a: Policy, b: Policy, cases: Sequence[CohortCase]) -> WhatIf:
             k: (fa.get(k), fb.get(k)) for k in dict.fromkeys([*fa, *fb]) if fa.get(k) != fb.get(k)
         }
         if diff:
-            changed.append(Change(str(da.case_id), diff))
+            changed.append(DecisionChange(str(da.case_id), diff))
             counts.update(diff.keys())
     return WhatIf(a.ref, b.ref, len(cases), tuple(changed), dict(counts))

@@ -29,7 +29,7 @@ import numpy as np
 from rnr.cases.legal import LegalContext, parse_legal
 from rnr.cases.parse import Case, norm_group_for, parse_case, score_case
 from rnr.change.between import compare
-from rnr.change.model import level_transition
+from rnr.change.delta import level_transition
 from rnr.change.rci import CATEGORIES, reliable_change
 from rnr.definitions.instrument import Instrument, Reliability
 from rnr.definitions.policy import Policy
@@ -45,7 +45,7 @@ from rnr.indicators.caseload import (
     StepSummary,
     closing_of,
 )
-from rnr.plan.model import Status
+from rnr.plan.draft import Status
 from rnr.policy.answer import Trigger, reassessment_trigger
 from rnr.policy.deadlines import attainment_threshold, next_reassessment
 from rnr.scoring.batch import score_batch
