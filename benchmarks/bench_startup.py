@@ -5,6 +5,7 @@ Run from a checkout (or anywhere rnr is installed)::
     python benchmarks/bench_startup.py                 # 20 runs of each command
     python benchmarks/bench_startup.py --repeat 5 --json        # figures as JSON
     python benchmarks/bench_startup.py --json figures.json      # table, and JSON to a file
+    python benchmarks/bench_startup.py --bytecode as-is         # no bytecode cache (see below)
 
 Each command is a fresh process, timed from start to exit (wall clock, its
 output thrown away):
@@ -18,15 +19,23 @@ output thrown away):
    LS/CMI examples shipped with the instrument (a small case written to a
    temporary folder if none is found), printing the full explanation.
 
-Every command is run once first and must exit with status 0. Then the
-commands take turns, round-robin (the first to go changes every round), so
+Every command is run once first and must exit with status 0. That first
+run also writes the bytecode of every module it imports: an installed wheel
+has its bytecode compiled at install time, so the commands are timed with a
+bytecode cache, kept in a temporary folder (``PYTHONPYCACHEPREFIX``, and
+``PYTHONDONTWRITEBYTECODE`` unset for the commands) so that nothing is
+written into the checkout. ``--bytecode as-is`` runs them in the
+environment as it is instead (with ``PYTHONDONTWRITEBYTECODE`` set, every
+rnr module of a checkout is then compiled from source at each start). Then
+the commands take turns, round-robin (the first to go changes every round), so
 that machine noise hits all of them alike; the median and the minimum of
 each are reported, and the ratio of each median to the baseline's median.
 The goals are ratios too: ``rnr --help`` within 5x the baseline, ``rnr score``
 within 8x. Last, it counts the ``rnr`` modules loaded by ``import rnr.errors``,
-``import rnr`` and ``import rnr.cli`` (each in a fresh process), and whether
-numpy, jinja2 and sqlite3 come with them. Nothing here is a pass/fail test:
-the script always exits 0 once the figures are printed.
+``import rnr``, ``import rnr.cli`` and ``import rnr.cli.app`` (the module
+``rnr --help`` runs; each in a fresh process), and whether attrs, numpy,
+jinja2 and sqlite3 come with them. Nothing here is a pass/fail test: the
+script always exits 0 once the figures are printed.
 """
 
 from __future__ import annotations
@@ -48,8 +57,8 @@ from pathlib import Path
 from typing import Any
 
 GOALS: dict[str, float] = {"rnr --help": 5.0, "rnr score": 8.0}
-HEAVY = ("numpy", "jinja2", "sqlite3")
-IMPORTS = ("rnr.errors", "rnr", "rnr.cli")
+HEAVY = ("attrs", "numpy", "jinja2", "sqlite3")
+IMPORTS = ("rnr.errors", "rnr", "rnr.cli", "rnr.cli.app")
 PROBE = """\
 import json, sys
 import {module}
@@ -62,9 +71,20 @@ print(json.dumps({{
 """
 
 
-def run(command: list[str]) -> subprocess.CompletedProcess[bytes]:
+def run(
+    command: list[str], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run ``command`` once, its output captured (for the checks)."""
-    return subprocess.run(command, capture_output=True, check=False)
+    return subprocess.run(command, capture_output=True, check=False, env=env)
+
+
+def environment(bytecode: str, cache: Path) -> dict[str, str]:
+    """The environment of the timed commands: with a bytecode cache in ``cache``, or as it is."""
+    env = dict(os.environ)
+    if bytecode == "cached":
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
 
 
 def rnr_command() -> tuple[list[str], str]:
@@ -110,7 +130,9 @@ def example_case(folder: Path) -> Path:
     return path
 
 
-def time_round_robin(commands: dict[str, list[str]], repeat: int) -> dict[str, list[float]]:
+def time_round_robin(
+    commands: dict[str, list[str]], repeat: int, env: dict[str, str]
+) -> dict[str, list[float]]:
     """Wall seconds of ``repeat`` runs of each command, the commands taking turns."""
     names = list(commands)
     seconds: dict[str, list[float]] = {name: [] for name in names}
@@ -123,6 +145,7 @@ def time_round_robin(commands: dict[str, list[str]], repeat: int) -> dict[str, l
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 check=False,
+                env=env,
             )
             seconds[name].append(time.perf_counter() - start)
     return seconds
@@ -146,7 +169,7 @@ def render(figures: dict[str, Any]) -> str:
     lines = [
         (
             f"Python {figures['python']} on {figures['machine']}; "
-            f"{figures['repeat']} runs of each command, round-robin"
+            f"{figures['repeat']} runs of each command, round-robin; bytecode {figures['bytecode']}"
         ),
         f"command line started as: {figures['started_as']}",
         f"case: {figures['case']}",
@@ -186,6 +209,13 @@ def main() -> int:
         metavar="FILE",
         help="print the figures as JSON instead of the table; with FILE, also write them there",
     )
+    parser.add_argument(
+        "--bytecode",
+        choices=("cached", "as-is"),
+        default="cached",
+        help="time the commands with a bytecode cache, as an installed wheel runs (the "
+        "default), or in the environment as it is",
+    )
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -198,12 +228,13 @@ def main() -> int:
             "rnr --help": [*prefix, "--help"],
             "rnr score": [*prefix, "score", "--instrument", "lscmi", str(case)],
         }
+        env = environment(args.bytecode, Path(tmp) / "bytecode")
         for name, command in commands.items():  # also warms the file cache and bytecode
-            done = run(command)
+            done = run(command, env)
             if done.returncode != 0:
                 sys.stderr.write(done.stderr.decode(errors="replace"))
                 sys.exit(f"{name}: {command} exited with status {done.returncode}")
-        seconds = time_round_robin(commands, args.repeat)
+        seconds = time_round_robin(commands, args.repeat, env)
 
     base = statistics.median(seconds["baseline"])
     figures: dict[str, Any] = {
@@ -211,6 +242,7 @@ def main() -> int:
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}",
         "repeat": args.repeat,
+        "bytecode": args.bytecode,
         "started_as": started_as,
         "case": str(case),
         "commands": {},

@@ -63,6 +63,33 @@ class RnrError(Exception):
     """Base class of every error rnr raises on purpose."""
 
 
+class _CaseError(RnrError):
+    """An error about one case; its message starts ``case <id>: `` when the case is known.
+
+    Attributes:
+        value: the offending value.
+        expected: what would have been accepted.
+        case_id: the case, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        value: object = None,
+        expected: str | None = None,
+        case_id: str | None = None,
+    ) -> None:
+        self.value = value
+        self.expected = expected
+        self.case_id = case_id
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        prefix = f"case {self.case_id}: " if self.case_id else ""
+        return f"{prefix}{self.args[0]}"
+
+
 @attrs.frozen
 class Problem:
     """One problem found in a definition file.
@@ -122,7 +149,7 @@ class UnknownInstrumentError(UnknownDefinitionError):
     """No instrument matches the requested id, version or date."""
 
 
-class ScoringInputError(RnrError, ValueError):
+class ScoringInputError(_CaseError, ValueError):
     """A response, date or norm group cannot be scored.
 
     Attributes:
@@ -142,14 +169,7 @@ class ScoringInputError(RnrError, ValueError):
         case_id: str | None = None,
     ) -> None:
         self.item = item
-        self.value = value
-        self.expected = expected
-        self.case_id = case_id
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        prefix = f"case {self.case_id}: " if self.case_id else ""
-        return f"{prefix}{self.args[0]}"
+        super().__init__(message, value=value, expected=expected, case_id=case_id)
 
 
 class OmissionError(ScoringInputError):
@@ -238,7 +258,7 @@ class UnknownPolicyError(UnknownDefinitionError):
     """No policy matches the requested id, version or date."""
 
 
-class DecisionInputError(RnrError, ValueError):
+class DecisionInputError(_CaseError, ValueError):
     """A legal section, an override or a policy input cannot be used.
 
     Attributes:
@@ -257,14 +277,7 @@ class DecisionInputError(RnrError, ValueError):
         case_id: str | None = None,
     ) -> None:
         self.field = field
-        self.value = value
-        self.expected = expected
-        self.case_id = case_id
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        prefix = f"case {self.case_id}: " if self.case_id else ""
-        return f"{prefix}{self.args[0]}"
+        super().__init__(message, value=value, expected=expected, case_id=case_id)
 
 
 class RenderError(RnrError):
@@ -282,7 +295,7 @@ class RenderError(RnrError):
         super().__init__(f"{where}: {message}")
 
 
-class HistoryError(RnrError, ValueError):
+class HistoryError(_CaseError, ValueError):
     """A case-history operation is refused; nothing was written.
 
     Attributes:
@@ -301,15 +314,8 @@ class HistoryError(RnrError, ValueError):
         value: object = None,
         expected: str | None = None,
     ) -> None:
-        self.case_id = case_id
         self.field = field
-        self.value = value
-        self.expected = expected
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        prefix = f"case {self.case_id}: " if self.case_id else ""
-        return f"{prefix}{self.args[0]}"
+        super().__init__(message, value=value, expected=expected, case_id=case_id)
 
 
 class ChangeError(RnrError, ValueError):

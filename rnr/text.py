@@ -48,8 +48,21 @@ class Message:
     params: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``{"code": ..., "params": {...}}``."""
-        return {"code": self.code, "params": dict(self.params)}
+        """JSON-ready form: ``{"code": ..., "params": {...}}``.
+
+        A parameter that is itself words (a rule's note quoted in a warning)
+        nests in its own JSON-ready form; a list or tuple becomes a list.
+        """
+        return {"code": self.code, "params": {k: _plain(v) for k, v in self.params.items()}}
+
+
+def _plain(value: Any) -> Any:
+    """A message parameter in JSON-ready form: nested words as dicts, sequences as lists."""
+    if isinstance(value, Message | Text):
+        return value.to_dict()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 #: What a reader is given: a coded message or a sentence from a definition file.
@@ -64,5 +77,15 @@ def words_to_dict(words: Words) -> dict[str, Any]:
 def words_from_dict(data: Mapping[str, Any]) -> Words:
     """Rebuild what :func:`words_to_dict` gave."""
     if "code" in data:
-        return Message(str(data["code"]), data.get("params") or {})
+        params = data.get("params") or {}
+        return Message(str(data["code"]), {k: _param(v) for k, v in params.items()})
     return Text(str(data.get("es", "")), str(data.get("en", "")))
+
+
+def _param(value: Any) -> Any:
+    """A message parameter read back: nested words become words again, lists tuples."""
+    if isinstance(value, Mapping) and set(value) in ({"code", "params"}, {"es", "en"}):
+        return words_from_dict(value)
+    if isinstance(value, list):
+        return tuple(_param(v) for v in value)
+    return value

@@ -279,6 +279,16 @@ class TestErrors:
         assert "k-9" in str(info.value)
         assert "scale risk: 3 items omitted" in str(info.value)
 
+    def test_the_omission_message_is_single_scorings_after_the_row(self) -> None:
+        """A batch row over a limit says what single scoring says, after the row's name."""
+        answers = {**FULL, "peers": None, "work": None}
+        with pytest.raises(OmissionError) as single:
+            rnr.score(KINDS, answers, assessed_on=DAY, norm_group="male")
+        rows = np.array([FULL_ROW, [20, 3, 1, 2, NAN, NAN, 1]])
+        with pytest.raises(OmissionError) as batch:
+            rnr.score_batch(KINDS, rows, norm_group="male")
+        assert f"row 1: {single.value}" == str(batch.value)
+
     def test_case_ids_must_match_the_rows(self) -> None:
         """One case id per row."""
         with pytest.raises(ScoringInputError, match="got 1 ids, expected one per row"):

@@ -36,6 +36,7 @@ from rnr.definitions.instrument import Reliability
 from rnr.definitions.library import policy_library
 from rnr.definitions.policy import ACTIONS, ANSWER_FACTS, Policy
 from rnr.definitions.policy_loader import load_policy
+from rnr.definitions.ref import Ref
 from rnr.errors import ChangeError, DecisionInputError, DefinitionError, InvalidArgumentError
 from rnr.events import EVENT_KINDS
 from rnr.plan.draft import Attainment
@@ -45,9 +46,9 @@ from rnr.policy.answer import (
     reassessment_trigger,
 )
 from rnr.policy.engine import decide_facts
-from rnr.scoring.result import InstrumentRef
-from rnr.testing.policy_worked import load_policy_cases, run_policy_case
+from rnr.render.messages import say
 from rnr.testing.strategies import responses
+from rnr.testing.worked import load_policy_cases, run_policy_case
 
 DATA = Path(__file__).parent / "data"
 LADDER_DIR = DATA / "change"
@@ -268,8 +269,8 @@ class TestCompare:
         total = change.primary
         assert ("not_computable", None, "down") == (total.reliable, total.rci, total.transition)
         assert total.why is not None
-        assert "lscmi@1.0.0 declares no reliability figures" in total.why.en
-        assert "no declara la confiabilidad" in total.why.es
+        assert "lscmi@1.0.0 declares no reliability figures" in say(total.why, "en")
+        assert "no declara la confiabilidad" in say(total.why)
         with_figures = compare(lscmi(15, D1), lscmi(6, D2), reliability={"total": AGENCY})
         assert "improvement" == with_figures.primary.reliable
 
@@ -280,9 +281,11 @@ class TestCompare:
         total = compare(ladder(D1), partial, library=LIBRARY).primary
         assert "not_computable" == total.reliable
         assert total.why is not None
-        assert "current assessment is provisional on scale total (omitted: substance_use)" in (
-            total.why.en
+        assert "current assessment is provisional on scale total (omitted: substance_use)" in say(
+            total.why, "en"
         )
+        assert "La evaluación actual es provisional en la escala total" in say(total.why)
+        assert {"scale": "total", "omitted": ["substance_use"]} == total.to_dict()["why"]["params"]
 
     def test_a_static_item_that_improves_is_a_data_error(self) -> None:
         """Violence yes → no and 3 → 1 priors are errors; an age band is not; more is fine."""
@@ -295,13 +298,13 @@ class TestCompare:
             errors["violent_history"].current,
         )
         assert {"total": (2, 1), "history": (2, 1)} == dict(errors["prior_convictions"].points)
-        assert (
-            "static item violent_history went from yes to no"
-            in errors["violent_history"].message.en
+        assert "static item violent_history went from yes to no" in say(
+            errors["violent_history"].message, "en"
         )
-        assert "El ítem estático violent_history pasó de sí a no" in (
-            errors["violent_history"].message.es
+        assert "El ítem estático violent_history pasó de sí a no" in say(
+            errors["violent_history"].message
         )
+        assert "change.static_fell" == errors["violent_history"].to_dict()["message"]["code"]
         more = compare(ladder(D1), ladder(D2, prior_convictions=4), library=LIBRARY)
         assert () == more.data_errors
 
@@ -330,7 +333,7 @@ class TestCompare:
 
     def test_a_changed_definition_is_refused(self) -> None:
         """A result whose content hash differs from the library's names both hashes."""
-        tampered = attrs.evolve(ladder(D1), instrument=InstrumentRef("ladder", "1.0.0", "0" * 64))
+        tampered = attrs.evolve(ladder(D1), instrument=Ref("ladder", "1.0.0", "0" * 64))
         with pytest.raises(ChangeError, match="previous: the result was scored with ladder@1.0.0"):
             compare(tampered, ladder(D2), library=LIBRARY)
 
@@ -384,7 +387,9 @@ class TestVersions:
         )
         assert "not_computable" == total.reliable
         assert total.why is not None
-        assert "compared on 5 of 8 items of ladder@2.0.0 (5 of 8 of ladder@1.0.0)" in total.why.en
+        assert "compared on 5 of 8 items of ladder@2.0.0 (5 of 8 of ladder@1.0.0)" in say(
+            total.why, "en"
+        )
         history = change.scales["history"]  # identical in both versions: the index applies
         assert (0, "none") == (history.delta, history.reliable)
         assert 2 == change.domains["peers"].previous - change.domains["peers"].current
@@ -399,7 +404,7 @@ class TestVersions:
         assert "antisocial_peers" not in change.items_left_out
         assert (1, 0) == (change.primary.previous, change.primary.current)
         assert change.primary.why is not None
-        assert "compared on 6 of 8 items" in change.primary.why.en
+        assert "compared on 6 of 8 items" in say(change.primary.why, "en")
         assert change.crosswalk is not None
         assert change.crosswalk.endswith("1.0.0_to_2.0.0.toml")
 
@@ -590,8 +595,8 @@ class TestSignals:
         assert "sustained_improvement" == improvement.code
         assert -12 == improvement.evidence["delta"]
         assert -2.6833 == round(improvement.evidence["rci"], 4)
-        assert "RCI -2.68" in improvement.message.en
-        assert "Mejora confiable y sostenida" in improvement.message.es
+        assert "RCI -2.68" in say(improvement.message, "en")
+        assert "Mejora confiable y sostenida" in say(improvement.message)
         assert json.dumps(found.to_dict())
 
     def test_improvement_within_error_is_not_sustained(self) -> None:
@@ -607,7 +612,7 @@ class TestSignals:
             as_of=dt.date(2025, 3, 10), window_months=12,
         )  # fmt: skip
         assert "sustained_improvement" == found.desistance[0].code
-        assert "from medium to low" in found.desistance[0].message.en
+        assert "from medium to low" in say(found.desistance[0].message, "en")
         assert "sustained_improvement" not in read(steps_of([14, 12], DAYS3[:2]))  # one step only
 
     def test_a_last_step_that_rises_spoils_it(self) -> None:
@@ -661,6 +666,33 @@ class TestSignals:
         )  # fmt: skip
         error = next(w for w in found.warnings if w.code == "static_data_error")
         assert ["violent_history"] == error.evidence["items"]
+        fell = steps[0].data_errors[0].message
+        assert "1 ítem(s) estático(s) bajaron entre evaluaciones: " + say(fell) == say(
+            error.message
+        )
+        assert "1 static item(s) fell between assessments: " + say(fell, "en") == say(
+            error.message, "en"
+        )
+        assert [fell.to_dict()] == json.loads(json.dumps(found.to_dict()))["warnings"][-1][
+            "message"
+        ]["params"]["errors"]
+
+    def test_several_static_data_errors_are_listed_in_each_language(self) -> None:
+        """The items' sentences follow one another: a space in Spanish, a semicolon in English."""
+        before = ladder(D1, violent_history=True, prior_convictions=3)
+        steps = compare_history([before, ladder(D2, prior_convictions=1)], library=LIBRARY).steps
+        found = signals(
+            steps, events=[], attainment=None, followed_since=ENTRY,
+            as_of=dt.date(2025, 3, 10), window_months=12,
+        )  # fmt: skip
+        error = next(w for w in found.warnings if w.code == "static_data_error")
+        es, en = ([say(e.message, lang) for e in steps[0].data_errors] for lang in ("es", "en"))
+        assert f"2 ítem(s) estático(s) bajaron entre evaluaciones: {' '.join(es)}" == say(
+            error.message
+        )
+        assert f"2 static item(s) fell between assessments: {'; '.join(en)}" == say(
+            error.message, "en"
+        )
 
     def test_bad_arguments_are_refused(self) -> None:
         """Unknown event kinds, a window below one month, as_of before follow-up."""

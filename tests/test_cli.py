@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,9 @@ from typing import Any
 import pytest
 
 import rnr
+import rnr.definitions.library
 from rnr.cli import main
+from rnr.cli.app import COMMANDS, command_in
 from rnr.definitions.library import data_dir
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -208,7 +211,27 @@ def test_check_without_hypothesis(
     status, out, _ = run(capsys, "instruments", "check", DATA / "demo" / "1.0.0.toml")
     assert 0 == status
     assert "pip install 'rnr[testing]'" in out
+    assert "\nnota: las verificaciones de invariantes" in out
     assert "JSON round trip" not in out
+
+
+def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--json``: one object with every file's checks and the counts; the same exit status."""
+    path = Path(__file__).parent / "instrument_validation" / "bad_kind.toml"
+    status, out, _ = run(capsys, "instruments", "check", path, "--json", "--lang", "en")
+    assert 1 == status
+    report = json.loads(out)
+    assert (0, 1) == (report["passed"], report["failed"])
+    ((checked,),) = [[f] for f in report["files"]]
+    assert str(path) == checked["path"]
+    (check,) = checked["checks"]
+    assert check["passed"] is False
+    assert check["name"].startswith("the definition is invalid")
+    assert any("items[1].kind: got 'scale'" in d for d in check["detail"])
+    good = data_dir() / "instruments" / "psa" / "1.0.0.toml"
+    status, out, _ = run(capsys, "instruments", "check", good, "--json", "--max-examples", "3")
+    assert 0 == status
+    assert 0 == json.loads(out)["failed"]
 
 
 def test_check_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -418,6 +441,100 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert 2 == status
     assert "usage: rnr" in err
     assert (0, "rnr 0.1.0\n") == run(capsys, "--version")[:2]
+
+
+def test_score_reads_only_the_named_instrument(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``rnr score`` parses the files of the instrument it scores, not the whole library."""
+    read: list[Path] = []
+    load = rnr.definitions.library.load_instrument
+
+    def spy(path: Path) -> rnr.Instrument:
+        read.append(path)
+        return load(path)
+
+    monkeypatch.setattr(rnr.definitions.library, "load_instrument", spy)
+    for argv in (["-i", "psa"], []):
+        status, _, _ = run(capsys, "score", *argv, PSA_CASE, "--json")
+        assert 0 == status
+    assert read
+    assert {"psa"} == {path.parent.name for path in read}
+
+
+# -- the command table and the start-up -------------------------------------------
+
+
+@pytest.mark.parametrize("command", [c.name for c in COMMANDS])
+def test_every_command_shows_its_own_options(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """``rnr COMMAND --help`` loads the command's module and shows its full usage."""
+    status, out, _ = run(capsys, command, "--help")
+    assert 0 == status
+    assert out.startswith(f"usage: rnr {command} [-h]")
+    assert "--lang" in out or command in {"case", "instruments", "policies", "store"}
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """``rnr --help`` lists each command with its line of help, in the table's order."""
+    status, out, _ = run(capsys, "--help")
+    assert 0 == status
+    names = [line.split()[0] for line in out.splitlines() if re.match(r" {4}\S", line)]
+    assert [c.name for c in COMMANDS] == names
+
+
+def test_command_in_skips_options_and_their_values() -> None:
+    """The command is the first word that is neither an option nor an option's value."""
+    assert "score" == command_in(["score", "--json", "case.json"])
+    assert "demo" == command_in(["--instruments-dir", "score", "demo"])
+    assert "demo" == command_in(["--instruments-di", "x", "--version", "demo"])
+    assert "demo" == command_in(["--i", "score", "demo"])
+    assert "instruments" == command_in(["--instruments-dir=x", "instruments", "list"])
+    assert command_in(["--version"]) is None
+    assert command_in(["frobnicate", "score"]) is None
+
+
+LOADED = """\
+import contextlib, io, json, sys
+from rnr.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    status = main(sys.argv[1:])
+print(json.dumps([status, sorted(m for m in sys.modules if m.split(".")[0] in {heavy})]))
+"""
+
+
+def loaded(*argv: str | Path) -> tuple[int, set[str]]:
+    """Run ``rnr argv`` in a fresh interpreter; its exit status and the modules it loaded."""
+    heavy = {"rnr", "attr", "attrs", "numpy", "jinja2", "sqlite3", "_sqlite3"}
+    code = LOADED.format(heavy=sorted(heavy))
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, argv)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    status, modules = json.loads(done.stdout.splitlines()[-1])
+    return status, set(modules)
+
+
+def test_help_loads_no_command() -> None:
+    """``rnr --help`` builds its parser from the table: no command module, no attrs."""
+    status, modules = loaded("--help")
+    assert 0 == status
+    assert {"rnr", "rnr._lazy", "rnr.cli", "rnr.cli.app", "rnr.cli.options"} == modules
+
+
+def test_score_loads_neither_numpy_jinja_nor_the_store() -> None:
+    """Scoring one case loads the scoring path only: no other command, store, policy, plan."""
+    status, modules = loaded("score", "-i", "psa", PSA_CASE)
+    assert 0 == status
+    assert not modules & {"numpy", "jinja2", "sqlite3", "_sqlite3"}
+    assert "rnr.cli.score" in modules
+    commands = {c.module for c in COMMANDS} - {"rnr.cli.score"}
+    assert not modules & commands
+    stages = {m.split(".")[1] for m in modules if m.count(".") >= 1}
+    assert not stages & {"store", "history", "policy", "plan", "change", "validity", "simulate"}
 
 
 # -- rnr demo ---------------------------------------------------------------------

@@ -269,6 +269,90 @@ class TestDue:
         assert "Ningún caso abierto" in out
 
 
+class TestJson:
+    """``--json`` on every ``rnr case`` command that writes: what was stored, as data."""
+
+    def test_add_reassess_and_review_print_the_history(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """After each write, the JSON is the case's history as the store now gives it."""
+        path = tmp_path / "j.db"
+        case = write(tmp_path / "a.json", ADULT)
+        status, out, _ = run(capsys, "case", "add", case, "--db", path, "--json")
+        assert 0 == status
+        with SQLiteStore(path) as store:
+            opened = read_history(store, CASE_ID).to_dict()
+        assert json.loads(json.dumps(opened)) == json.loads(out)
+        again = write(tmp_path / "b.json", reassessment("2025-02-20"))
+        status, out, _ = run(capsys, "case", "reassess", CASE_ID, again, "--db", path, "--json")
+        assert 0 == status
+        assert 2 == len(json.loads(out)["assessments"])
+        objective = json.loads(out)["plans"][-1]["plan"]["objectives"][0]["id"]
+        review = ("case", "review", CASE_ID, "--on", "2025-03-01", "--set", f"{objective}=achieved")
+        status, out, _ = run(capsys, *review, "--db", path, "--json")
+        assert 0 == status
+        with SQLiteStore(path) as store:
+            reviewed = read_history(store, CASE_ID).to_dict()
+        assert json.loads(json.dumps(reviewed)) == json.loads(out)
+
+    def test_event_prints_the_stored_record(
+        self, db: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The record as the store holds it: id, kind, date, who wrote it, its hash."""
+        event = ("case", "event", CASE_ID, "new_offence", "--on", "2025-01-10", "--note", "x")
+        status, out, _ = run(capsys, *event, "--db", db, "--by", "delegado-02", "--json")
+        assert 0 == status
+        record = json.loads(out)
+        assert ("event", "2025-01-10", "delegado-02") == (
+            record["kind"],
+            record["on"],
+            record["recorded_by"],
+        )
+        with SQLiteStore(db) as store:
+            assert [record] == [
+                json.loads(json.dumps(r.to_dict())) for r in store.records() if r.id == record["id"]
+            ]
+
+    def test_store_export_and_import(
+        self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Export to a file and import say what they did as one JSON object each."""
+        exported = tmp_path / "x.jsonl"
+        status, out, _ = run(capsys, "store", "export", "-o", exported, "--db", db, "--json")
+        assert 0 == status
+        lines = len(exported.read_text("utf-8").splitlines())
+        assert {"db": str(db), "lines": lines, "output": str(exported)} == json.loads(out)
+        target = tmp_path / "new.db"
+        status, out, _ = run(capsys, "store", "import", exported, "--db", target, "--json")
+        assert 0 == status
+        data = json.loads(out)
+        assert (True, 8, str(exported), []) == (
+            data["ok"],
+            data["records"],
+            data["source"],
+            data["problems"],
+        )
+
+    def test_simulate_prints_its_summary(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Into a store, the summary line as data; to standard output, --json is refused."""
+        db = tmp_path / "sim.db"
+        argv = ("simulate", "--people", "4", "--years", "1")
+        status, out, _ = run(capsys, *argv, "--db", db, "--json")
+        assert 0 == status
+        data = json.loads(out)
+        assert (0, 4, str(db), "2024-02-01") == (
+            data["seed"],
+            data["people"],
+            data["target"],
+            data["start"],
+        )
+        status, out, err = run(capsys, *argv, "--json")
+        assert "" == out
+        one_error(status, err, "--json", "--jsonl FILE")
+
+
 class TestStore:
     def test_verify_export_import_round_trip(
         self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -25,6 +25,7 @@ from rnr.cases.parse import SCHEMA_PATH, read_cases, score_case
 from rnr.cli import main
 from rnr.definitions.library import data_dir, policy_library
 from rnr.definitions.policy_loader import load_policy
+from rnr.plan.assemble import draft_plan
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide, facts
 from rnr.policy.many import CohortCase, compare_policies
@@ -103,6 +104,27 @@ def modified_adult(folder: Path, version: str = "2025-01-01") -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
+
+
+# -- rnr plan --json -----------------------------------------------------------------
+
+
+def test_plan_json_is_the_draft_as_data(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``rnr plan --json``: the draft the API drafts, one JSON line per case (or a file each)."""
+    status, out, err = run(capsys, "plan", "-p", ADULT, ADULT_CASE, "--json")
+    assert (0, "") == (status, err)
+    (case,) = read_cases(ADULT_CASE)
+    result = score_case(case, rnr.default_library())
+    decision = api_decision(ADULT_CASE)
+    expected = draft_plan(result, decision, responsivity=case.responsivity).to_dict()
+    assert json.loads(json.dumps(expected)) == json.loads(out)
+    cases = write_jsonl(tmp_path / "c.jsonl", adult_doc("c-1"), adult_doc("c-2"))
+    status, out, _ = run(capsys, "plan", "-p", ADULT, cases, "--json")
+    assert 0 == status
+    assert ["c-1", "c-2"] == [json.loads(line)["case_id"] for line in out.splitlines()]
+    status, out, _ = run(capsys, "plan", "-p", ADULT, cases, "--json", "-o", tmp_path / "out")
+    assert 0 == status
+    assert ["c-1.json", "c-2.json"] == sorted(p.name for p in (tmp_path / "out").iterdir())
 
 
 # -- rnr decide: the readable report ----------------------------------------------
@@ -469,6 +491,39 @@ def test_policies_check_runs_the_worked_cases_beside(
     status, out, _ = run(capsys, "policies", "check", good.parent)
     assert 0 == status, out
     assert "ok    casos resueltos tests/pii.toml: 1 de 1 se cumplen" in out
+
+
+def test_policies_show_names_the_priority_of_each_rule(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A rule of a ``priority`` table shows its priority, in the reader's language."""
+    path = broken(
+        tmp_path,
+        ('[tables.monitoring]\nhit = "first"', '[tables.monitoring]\nhit = "priority"'),
+        ('id = "b-vif"\n', 'id = "b-vif"\npriority = 2\n'),
+        ('id = "none"\n', 'id = "none"\npriority = 1\n'),
+    )
+    status, out, err = run(capsys, "policies", "show", path)
+    assert (0, "") == (status, err)
+    assert "b-vif (prioridad 2): " in out
+    _, out, _ = run(capsys, "policies", "show", path, "--lang", "en")
+    assert "b-vif (priority 2): " in out
+
+
+def test_policies_check_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``--json``: one object with every file's checks and the counts; the same exit status."""
+    status, out, _ = run(capsys, "policies", "check", data_dir() / "plans" / "policies", "--json")
+    assert 0 == status
+    report = json.loads(out)
+    assert 0 == report["failed"]
+    assert report["passed"] == sum(len(f["checks"]) for f in report["files"])
+    path = broken(tmp_path, UNREACHABLE)
+    status, out, _ = run(capsys, "policies", "check", path, "--json", "--lang", "en")
+    assert 1 == status
+    (checked,) = json.loads(out)["files"]
+    (check,) = checked["checks"]
+    assert check["passed"] is False
+    assert any("rule a-too-long: unreachable" in d for d in check["detail"])
 
 
 def test_policies_check_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

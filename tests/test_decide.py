@@ -20,6 +20,8 @@ from rnr.errors import DecisionInputError
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide, decide_facts
 from rnr.policy.many import CohortCase, compare_policies, decide_many
+from rnr.render.messages import say
+from rnr.text import Message, Text
 
 DATA = Path(__file__).parent / "data"
 KINDS = rnr.load_instrument(DATA / "kinds" / "1.0.0.toml")
@@ -53,6 +55,20 @@ class TestDecision:
         assert ("A",) == other.eligible_sanctions
         assert "Pena de un año o menos sin VIF." == other.ineligible["B"].es
         assert "sanction_not_eligible" in [w.code for w in other.warnings]
+
+    def test_the_engine_writes_its_own_warning_as_a_code(self) -> None:
+        """``sanction_not_eligible`` is a coded message quoting the rule's note, said in words."""
+        legal = attrs.evolve(LEGAL, offences=frozenset())
+        decision = decide(score(LOW), legal, POLICY)
+        warning = next(w for w in decision.warnings if w.code == "sanction_not_eligible")
+        reason = decision.ineligible["B"]
+        assert isinstance(reason, Text)
+        params = {"sanction": "B", "reason": reason}
+        assert Message("policy.warning.sanction_not_eligible", params) == warning.message
+        assert f"La sanción B no cumple los requisitos: {reason.es}" == say(warning.message, "es")
+        assert f"The sanction B does not meet the requirements: {reason.en}" == say(
+            warning.message, "en"
+        )
 
     def test_intensity_monitoring_deadlines(self) -> None:
         """Low risk: 1 contact, 0 hours; VIF adds a component; B with VIF is monitored."""
@@ -96,7 +112,9 @@ class TestDecision:
             "fit": ("more_than_risk", "matches"),
         }
         assert expected == dict(up.changes)
-        assert up.message.en.startswith("2 more point(s) would give medium risk")
+        assert Message("policy.nearest_up", {"n": 2, "level": "medium"}) == up.message
+        assert "2 more point(s) would give medium risk" == say(up.message, "en")
+        assert "2 punto(s) más darían riesgo medium" == say(up.message, "es")
 
     def test_exam_suspension_extends_the_pii_deadline_up_to_its_limit(self) -> None:
         """Up to 60 days of exams extend the deadline (45 + 60 = 105 days); 61 is refused."""
@@ -112,6 +130,8 @@ class TestDecision:
         """A decision read back from JSON equals the original."""
         decision = decide(score(LOW), LEGAL, POLICY)
         assert decision == Decision.from_json(decision.to_json())
+        refused = decide(score(LOW), attrs.evolve(LEGAL, offences=frozenset()), POLICY)
+        assert refused == Decision.from_json(refused.to_json())
         data = decision.to_dict()
         assert {
             "eligible_sanctions",
@@ -122,6 +142,20 @@ class TestDecision:
             "warnings",
             "trace",
         } <= set(data)
+
+    def test_json_keeps_rule_notes_and_codes_the_engines_messages(self) -> None:
+        """A policy's note stays ``{es, en}``; the engine's own message is ``{code, params}``."""
+        legal = attrs.evolve(LEGAL, offences=frozenset())
+        data = decide(score(LOW), legal, POLICY).to_dict()
+        note = {"es": "Pena de un año o menos sin VIF.", "en": data["ineligible"]["B"]["en"]}
+        assert note == data["ineligible"]["B"]
+        warning = next(w for w in data["warnings"] if w["code"] == "sanction_not_eligible")
+        assert {
+            "code": "policy.warning.sanction_not_eligible",
+            "params": {"sanction": "B", "reason": note},
+        } == warning["message"]
+        up = next(n for n in data["nearest"] if n["direction"] == "up")
+        assert {"code": "policy.nearest_up", "params": {"n": 2, "level": "medium"}} == up["message"]
 
 
 class TestOverrides:

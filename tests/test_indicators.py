@@ -32,6 +32,7 @@ from rnr.indicators.caseload import CaseSummary, EventSummary, PlanSummary
 from rnr.indicators.compute import compute_indicators
 from rnr.indicators.reinsertion_index import case_components, reinsertion, score_of
 from rnr.render.indicators import report_html, report_lines
+from rnr.render.messages import say
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.memory import MemoryStore
@@ -213,13 +214,13 @@ class TestIndicators:
             r.indicator.id: r
             for r in compute_indicators([case("a", "LAEIP")], SPEC, period=2025, library=LIBRARY)
         }
-        assert "no case of programme IRC" in results["irc-logro-70"].not_computable("en")  # type: ignore[misc]
-        assert "compliance with the coexistence rules" in results[
-            "irc-convivencia-90d"
-        ].not_computable("en")  # type: ignore[misc]
-        reason = results["laeip-sesiones-actitudes-10"].not_computable
-        assert reason is not None
-        assert "actitudes y creencias prodelictivas" in reason("es")
+        reasons = {k: r.not_computable for k, r in results.items() if r.not_computable}
+        assert "no case of programme IRC" in say(reasons["irc-logro-70"], "en")
+        assert "no hay casos del programa IRC en el almacén" == say(reasons["irc-logro-70"])
+        assert "compliance with the coexistence rules" in say(reasons["irc-convivencia-90d"], "en")
+        assert "actitudes y creencias prodelictivas" in say(reasons["laeip-sesiones-actitudes-10"])
+        coded = results["irc-logro-70"].to_dict()["not_computable"]
+        assert {"code": "indicators.why_not.no_cases", "params": {"programmes": ["IRC"]}} == coded
         assert results["laeip-objetivos-conducta"].percent is None
 
     def test_programme_filter(self) -> None:

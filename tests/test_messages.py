@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from rnr.errors import RenderError
 from rnr.render.messages import LOCALES, Catalogue, catalogue, placeholders, say
-from rnr.text import Message, Text
+from rnr.text import Message, Text, words_from_dict, words_to_dict
 
 
 def _forms(entry: object) -> list[str]:
@@ -84,3 +86,12 @@ def test_say_renders_codes_and_definition_texts() -> None:
     assert "Sí" == say(Text("Sí", "Yes"))
     assert "Yes" == say(Text("Sí", "Yes"), "en")
     assert Message("a.b", {"n": 1}) == Message("a.b", {"n": 1})
+
+
+def test_list_parameters_are_said_and_joined_by_the_format_spec() -> None:
+    """A list is said item by item in the same locale and joined by its spec, ", " by default."""
+    words = Catalogue("en", {"t.yes": "yes", "t.all": "{xs}", "t.semi": "{xs:; }"})
+    listed = Message("t.all", {"xs": (1, Message("t.yes"), Text("sí", "yes"))})
+    assert "1, yes, yes" == words.say(listed)
+    assert "a; b" == words.say(Message("t.semi", {"xs": ["a", "b"]}))
+    assert listed == words_from_dict(json.loads(json.dumps(words_to_dict(listed))))

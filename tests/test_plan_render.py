@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 import attrs
+import jinja2.exceptions
+import jinja2.sandbox
 import pytest
 
 from rnr import default_library
@@ -27,7 +29,8 @@ from rnr.errors import CaseFileError, RenderError
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, review
 from rnr.policy.engine import decide
-from rnr.render.plan import environment, render_plan, words
+from rnr.render.environment import environment
+from rnr.render.plan import render_plan, words
 
 DATA = Path(__file__).parent / "data" / "plans"
 GOLDEN = Path(__file__).parent / "golden"
@@ -243,6 +246,34 @@ def test_environment_is_strict_cached_and_escapes_only_html() -> None:
     assert environment("html").autoescape is True
     assert environment("md").autoescape is False
     assert environment("md").undefined.__name__ == "StrictUndefined"
+    with pytest.raises(RenderError, match="format: got 'pdf', expected one of md, html"):
+        environment("pdf")
+
+
+def test_one_environment_finds_plans_reports_and_charts() -> None:
+    """The shipped plan templates and the report and chart templates load from one place."""
+    names = environment("html").list_templates()
+    for name in ("plan.md.j2", "plan.html.j2", "validity.html.j2", "indicators.html.j2"):
+        assert name in names
+    assert "charts.svg.j2" in names
+
+
+@pytest.mark.parametrize("kind", ["md", "html"])
+def test_templates_run_in_the_immutable_sandbox(kind: str) -> None:
+    """No template, shipped or an agency's, can reach internals or change what it is given."""
+    env = environment(kind)
+    assert isinstance(env, jinja2.sandbox.ImmutableSandboxedEnvironment)
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        env.from_string("{{ xs.append(1) }}").render(xs=[])
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        env.from_string("{{ x.__class__.__mro__ }}").render(x=1)
+
+
+def test_an_agency_template_cannot_change_the_plan(tmp_path: Path) -> None:
+    """The agency's sandbox is immutable too: a list of the context stays as it was."""
+    path = write(tmp_path, "{{ responsivity.append(1) }}")
+    with pytest.raises(RenderError, match="unsafe operation"):
+        render_plan(golden_plan(CASES[0]), template=path)
 
 
 # -- the case file's responsivity section -------------------------------------

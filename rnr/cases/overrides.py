@@ -79,10 +79,6 @@ class Override:
         del computed
         return self.to_level
 
-    def active_on(self, day: dt.date) -> bool:
-        """Whether the override still applies on ``day``."""
-        return day >= self.approved_on and (self.expires_on is None or day < self.expires_on)
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         out = attrs.asdict(self)

@@ -35,7 +35,7 @@ from rnr.definitions.reliability import check_reliability
 from rnr.errors import ChangeError, InvalidArgumentError, ScoringInputError
 from rnr.scoring.result import Answer, ScoreResult
 from rnr.scoring.single import item_points
-from rnr.text import Text
+from rnr.text import Message
 
 __all__ = ["compare", "instrument_of"]
 
@@ -203,46 +203,34 @@ def _scale(
     )  # fmt: skip
     why = None
     if (len(shared_new), len(shared_old)) != (len(feeding_new), len(feeding_old)):
-        why = Text(
-            f"La escala {scale} se comparó en {len(shared_new)} de {len(feeding_new)} ítems de"
-            f" {new.ref} ({len(shared_old)} de {len(feeding_old)} de {old.ref}): el índice de"
-            " cambio confiable exige que todos los ítems de la escala sean comunes a ambas"
-            " versiones.",
-            f"scale {scale} compared on {len(shared_new)} of {len(feeding_new)} items of"
-            f" {new.ref} ({len(shared_old)} of {len(feeding_old)} of {old.ref}): the reliable"
-            " change index needs every item of the scale in both versions",
+        why = Message(
+            "change.partial_scale",
+            {
+                "scale": scale,
+                "compared": len(shared_new),
+                "items": len(feeding_new),
+                "current": new.ref,
+                "previous_compared": len(shared_old),
+                "previous_items": len(feeding_old),
+                "previous": old.ref,
+            },
         )
-    why = why or _provisional(scale, previous, set(shared_old), "previous", "anterior")
-    why = why or _provisional(scale, current, set(shared_new), "current", "actual")
+    why = why or _provisional(scale, previous, set(shared_old), "previous")
+    why = why or _provisional(scale, current, set(shared_new), "current")
     if why is None and figures is None:
-        why = Text(
-            f"{new.ref} no declara la confiabilidad de la escala {scale} (sd, r) y no se"
-            " entregaron cifras propias (reliability=): sin ellas no hay índice de cambio"
-            " confiable; el cambio de nivel sigue a la vista.",
-            f"{new.ref} declares no reliability figures (sd, r) for scale {scale} and none"
-            " were given (reliability=): without them there is no reliable change index;"
-            " the level transition still shows",
-        )
+        why = Message("change.reliability_missing", {"instrument": new.ref, "scale": scale})
     if why is not None or figures is None:
         return attrs.evolve(change, why=why)
     rc = reliable_change_index(x2 - x1, figures)
     return attrs.evolve(change, rci=rc.rci, reliable=rc.category, sem=rc.sem, s_diff=rc.s_diff)
 
 
-def _provisional(
-    scale: str, result: ScoreResult, feeding: set[str], which: str, es: str
-) -> Text | None:
+def _provisional(scale: str, result: ScoreResult, feeding: set[str], which: str) -> Message | None:
     """Why an assessment's total cannot carry an index: omitted items feed the scale."""
     missing = sorted(_open(result) & feeding)
     if not missing:
         return None
-    shown = ", ".join(missing)
-    return Text(
-        f"La evaluación {es} es provisional en la escala {scale} (omitidos: {shown}): el total"
-        " puede no ser el real.",
-        f"the {which} assessment is provisional on scale {scale} (omitted: {shown}): its total"
-        " may not be the real one",
-    )
+    return Message(f"change.provisional_{which}", {"scale": scale, "omitted": tuple(missing)})
 
 
 def _domains(
@@ -271,10 +259,11 @@ def _domains(
     return out
 
 
-def _words(answer: Answer, lang: str) -> str:
+def _said(answer: Answer) -> Message | Answer:
+    """An answer as a sentence shows it: yes or no in the reader's words, else itself."""
     if isinstance(answer, bool):
-        return ("sí" if answer else "no") if lang == "es" else ("yes" if answer else "no")
-    return str(answer)
+        return Message("change.answer.yes" if answer else "change.answer.no")
+    return answer
 
 
 def _data_errors(
@@ -306,22 +295,18 @@ def _data_errors(
         }
         if not fell:
             continue
-        es = ", ".join(f"{s} {x}→{y}" for s, (x, y) in fell.items())
+        points = tuple(f"{s} {x}→{y}" for s, (x, y) in fell.items())
+        message = Message(
+            "change.static_fell",
+            {
+                "item": c,
+                "previous": _said(a.answer),
+                "current": _said(b.answer),
+                "points": points,
+            },
+        )
         errors.append(
-            DataError(
-                item=c,
-                previous=a.answer,
-                current=b.answer,
-                message=Text(
-                    f"El ítem estático {c} pasó de {_words(a.answer, 'es')} a"
-                    f" {_words(b.answer, 'es')} (puntos: {es}): la historia delictual no puede"
-                    " mejorar. Revise los registros de ambas evaluaciones y corrija la errada.",
-                    f"static item {c} went from {_words(a.answer, 'en')} to"
-                    f" {_words(b.answer, 'en')} (points: {es}): criminal history cannot improve;"
-                    " check the records of both assessments and correct the wrong one",
-                ),
-                points=fell,
-            )
+            DataError(item=c, previous=a.answer, current=b.answer, message=message, points=fell)
         )
     return tuple(errors)
 

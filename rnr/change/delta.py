@@ -11,18 +11,14 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr.change.rci import Category
 from rnr.definitions.instrument import Reliability
-from rnr.scoring.result import Answer, InstrumentRef
-from rnr.text import Text
+from rnr.definitions.ref import Ref
+from rnr.scoring.result import Answer
+from rnr.text import Words, words_to_dict
 
 __all__ = ["Basis", "Change", "DataError", "DomainChange", "ScaleChange", "Transition"]
 
 Basis = Literal["same_version", "shared_items", "crosswalk"]
 Transition = Literal["up", "down", "same"]
-
-
-def text_dict(text: Text | None) -> dict[str, str] | None:
-    """A Text as ``{"es": ..., "en": ...}`` (``None`` stays ``None``)."""
-    return None if text is None else {"es": text.es, "en": text.en}
 
 
 def level_transition(
@@ -46,7 +42,9 @@ class ScaleChange:
     ``previous`` and ``current`` are the totals compared: the results' own
     totals when both assessments used the same version, otherwise the totals
     recomputed on the items both versions share. The levels are always the
-    results' own. ``levels`` is the order the transition was read in.
+    results' own. ``levels`` is the order the transition was read in. ``why``
+    says, as a coded message (``change.partial_scale``, ``change.provisional_*``,
+    ``change.reliability_missing``), why there is no reliable change index.
     """
 
     scale: str
@@ -61,7 +59,7 @@ class ScaleChange:
     reliability: Reliability | None = None
     sem: float | None = None
     s_diff: float | None = None
-    why: Text | None = None
+    why: Words | None = None
     levels: tuple[str, ...] = ()
     items_compared: int = 0
     items_total: int = 0
@@ -81,7 +79,7 @@ class ScaleChange:
             "reliability": attrs.asdict(self.reliability) if self.reliability else None,
             "sem": self.sem,
             "s_diff": self.s_diff,
-            "why": text_dict(self.why),
+            "why": None if self.why is None else words_to_dict(self.why),
             "levels": list(self.levels),
             "items_compared": self.items_compared,
             "items_total": self.items_total,
@@ -109,13 +107,14 @@ class DomainChange:
 class DataError:
     """A static item whose points fell: the history cannot improve, so a record is wrong.
 
-    ``points`` gives, per scale that fell, the points before and after.
+    ``points`` gives, per scale that fell, the points before and after;
+    ``message`` says so as the coded message ``change.static_fell``.
     """
 
     item: str
     previous: Answer
     current: Answer
-    message: Text
+    message: Words
     points: Mapping[str, tuple[int, int]] = attrs.field(converter=frozen_map, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,7 +123,7 @@ class DataError:
             "item": self.item,
             "previous": self.previous,
             "current": self.current,
-            "message": text_dict(self.message),
+            "message": words_to_dict(self.message),
             "points": {k: list(v) for k, v in self.points.items()},
         }
 
@@ -140,8 +139,8 @@ class Change:
     ``scored_differently`` (same id, other factor or points).
     """
 
-    previous: InstrumentRef
-    current: InstrumentRef
+    previous: Ref
+    current: Ref
     previous_on: dt.date
     current_on: dt.date
     basis: Basis

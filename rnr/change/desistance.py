@@ -1,7 +1,9 @@
 """Signals of desistance, and warnings, read from a history of change and events.
 
 Desistance is a process, seen in sustained change (DESIGN.md). Each signal
-says in Spanish and English what was seen and carries its figures:
+carries its figures and says what was seen as a coded message
+(``change.signal.<code>`` or ``change.warning.<code>``, put into words by
+:mod:`rnr.render.messages`):
 
 - ``sustained_improvement``: at least two comparisons; from the first to the
   last assessment the primary scale improved reliably (or, when the index
@@ -26,38 +28,35 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.change.delta import Change, text_dict
+from rnr.change.delta import Change
 from rnr.change.rci import category
 from rnr.dates import add_months
 from rnr.errors import InvalidArgumentError
 from rnr.events import EVENT_KINDS
-from rnr.text import Text
+from rnr.text import Message, Words, words_to_dict
 
 if TYPE_CHECKING:
     from rnr.plan.draft import Attainment
 
 __all__ = ["Signal", "Signals", "signals"]
 
-EVENT_WARNINGS: Mapping[str, tuple[str, str]] = {
-    "new_offence": ("un nuevo delito", "a new offence"),
-    "breach": ("un incumplimiento de las condiciones", "a breach of the conditions"),
-    "revocation": ("la revocación de la pena o programa", "the revocation of the sentence"),
-}
+#: The events that warn when recorded since the previous assessment.
+EVENT_WARNINGS = ("new_offence", "breach", "revocation")
 
 
 @attrs.frozen
 class Signal:
-    """One signal: a code, its explanation (es/en) and the figures behind it."""
+    """One signal: a code, its explanation (a coded message) and the figures behind it."""
 
     code: str
-    message: Text
+    message: Words
     evidence: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
             "code": self.code,
-            "message": text_dict(self.message),
+            "message": words_to_dict(self.message),
             "evidence": dict(self.evidence),
         }
 
@@ -147,52 +146,31 @@ def signals(
     if quiet is not None:
         desistance.append(quiet)
     if attainment is not None and attainment.met:
+        figures = {
+            "achieved": attainment.achieved,
+            "counted": attainment.counted,
+            "percent": attainment.percent,
+            "threshold": attainment.threshold,
+        }
         desistance.append(
-            Signal(
-                "attainment_met",
-                Text(
-                    f"Logro del PII de {attainment.percent:g}% ({attainment.achieved} de"
-                    f" {attainment.counted} objetivos), sobre el umbral de"
-                    f" {attainment.threshold}%.",
-                    f"PII attainment {attainment.percent:g}% ({attainment.achieved} of"
-                    f" {attainment.counted} objectives), at or above the {attainment.threshold}%"
-                    " threshold",
-                ),
-                {
-                    "achieved": attainment.achieved,
-                    "counted": attainment.counted,
-                    "percent": attainment.percent,
-                    "threshold": attainment.threshold,
-                },
-            )
+            Signal("attainment_met", Message("change.signal.attainment_met", figures), figures)
         )
     if steps:
         warnings += _last_step(steps[-1])
     since = steps[-1].previous_on if steps else followed_since
-    for kind, (es, en) in EVENT_WARNINGS.items():
+    for kind in EVENT_WARNINGS:
         dates = sorted(d for k, d in events if k == kind and since < d <= as_of)
         if dates:
-            shown = ", ".join(d.isoformat() for d in dates)
-            warnings.append(
-                Signal(
-                    kind,
-                    Text(
-                        f"Se registró {es} desde la evaluación anterior ({since}): {shown}.",
-                        f"{en} was recorded since the previous assessment ({since}): {shown}",
-                    ),
-                    {"since": since.isoformat(), "dates": [d.isoformat() for d in dates]},
-                )
-            )
+            shown = {"since": since.isoformat(), "dates": [d.isoformat() for d in dates]}
+            warnings.append(Signal(kind, Message(f"change.warning.{kind}", shown), shown))
     errors = [e for s in steps for e in s.data_errors]
     if errors:
         warnings.append(
             Signal(
                 "static_data_error",
-                Text(
-                    f"{len(errors)} ítem(s) estático(s) bajaron entre evaluaciones: "
-                    + " ".join(e.message.es for e in errors),
-                    f"{len(errors)} static item(s) fell between assessments: "
-                    + "; ".join(e.message.en for e in errors),
+                Message(
+                    "change.warning.static_data_error",
+                    {"count": len(errors), "errors": tuple(e.message for e in errors)},
                 ),
                 {"items": [e.item for e in errors]},
             )
@@ -231,36 +209,16 @@ def _sustained(steps: Sequence[Change]) -> Signal | None:
         evidence |= {"rci": rci, "s_diff": s_diff}
         if category(rci) != "improvement":
             return None
-        return Signal(
-            "sustained_improvement",
-            Text(
-                f"Mejora confiable y sostenida en {len(steps)} comparaciones ({first_on} a"
-                f" {last_on}): la escala {last.scale} bajó {-delta} puntos (RCI {rci:.2f} <"
-                " -1,96), sin deterioro ni alza de nivel en la última evaluación.",
-                f"reliable, sustained improvement over {len(steps)} comparisons ({first_on} to"
-                f" {last_on}): scale {last.scale} fell {-delta} points (RCI {rci:.2f} < -1.96),"
-                " with no deterioration or level rise at the last assessment",
-            ),
-            evidence,
-        )
+        shown = {k: evidence[k] for k in ("comparisons", "first", "last", "scale", "rci")}
+        message = Message("change.signal.sustained_improvement", shown | {"fall": -delta})
+        return Signal("sustained_improvement", message, evidence)
     first_rank = _rank(last.levels, scales[0].previous_level)
     last_rank = _rank(last.levels, last.current_level)
     if first_rank is None or last_rank is None or last_rank >= first_rank:
         return None
-    return Signal(
-        "sustained_improvement",
-        Text(
-            f"El nivel bajó de {scales[0].previous_level} a {last.current_level} en"
-            f" {len(steps)} comparaciones ({first_on} a {last_on}; {delta:+d} puntos), sin"
-            " alza en la última evaluación. Sin cifras de confiabilidad no puede decirse si el"
-            " cambio supera el error de medición.",
-            f"the level fell from {scales[0].previous_level} to {last.current_level} over"
-            f" {len(steps)} comparisons ({first_on} to {last_on}; {delta:+d} points), with no"
-            " rise at the last assessment; without reliability figures it cannot be said"
-            " whether the change exceeds measurement error",
-        ),
-        evidence,
-    )
+    names = ("first_level", "last_level", "comparisons", "first", "last", "delta")
+    message = Message("change.signal.sustained_level", {k: evidence[k] for k in names})
+    return Signal("sustained_improvement", message, evidence)
 
 
 def _no_new_offence(
@@ -271,19 +229,16 @@ def _no_new_offence(
         return None
     if any(k == "new_offence" and start < d <= as_of for k, d in events):
         return None
+    since = followed_since.isoformat()
+    shown = {"months": months, "start": start.isoformat(), "end": as_of.isoformat()}
     return Signal(
         "no_new_offence",
-        Text(
-            f"Sin nuevos delitos registrados en los últimos {months} meses ({start} a {as_of});"
-            f" seguimiento desde {followed_since}.",
-            f"no new offence recorded in the last {months} months ({start} to {as_of});"
-            f" followed since {followed_since}",
-        ),
+        Message("change.signal.no_new_offence", shown | {"followed_since": since}),
         {
             "window_months": months,
-            "from": start.isoformat(),
-            "to": as_of.isoformat(),
-            "followed_since": followed_since.isoformat(),
+            "from": shown["start"],
+            "to": shown["end"],
+            "followed_since": since,
         },
     )
 
@@ -291,35 +246,17 @@ def _no_new_offence(
 def _last_step(step: Change) -> list[Signal]:
     out = []
     last = step.primary
+    dates = {"previous_on": step.previous_on.isoformat(), "current_on": step.current_on.isoformat()}
     if last.reliable == "deterioration":
-        out.append(
-            Signal(
-                "reliable_deterioration",
-                Text(
-                    f"Deterioro confiable entre {step.previous_on} y {step.current_on}: la escala"
-                    f" {last.scale} subió {last.delta} puntos (RCI {last.rci:.2f} > 1,96).",
-                    f"reliable deterioration between {step.previous_on} and {step.current_on}:"
-                    f" scale {last.scale} rose {last.delta} points (RCI {last.rci:.2f} > 1.96)",
-                ),
-                {"scale": last.scale, "delta": last.delta, "rci": last.rci},
-            )
-        )
+        figures = {"scale": last.scale, "delta": last.delta, "rci": last.rci}
+        message = Message("change.warning.reliable_deterioration", figures | dates)
+        out.append(Signal("reliable_deterioration", message, figures))
     if last.transition == "up":
-        out.append(
-            Signal(
-                "level_up",
-                Text(
-                    f"El nivel de riesgo subió de {last.previous_level} a {last.current_level}"
-                    f" entre {step.previous_on} y {step.current_on}.",
-                    f"the risk level rose from {last.previous_level} to {last.current_level}"
-                    f" between {step.previous_on} and {step.current_on}",
-                ),
-                {
-                    "scale": last.scale,
-                    "previous_level": last.previous_level,
-                    "current_level": last.current_level,
-                    "delta": last.delta,
-                },
-            )
-        )
+        figures = {
+            "scale": last.scale,
+            "previous_level": last.previous_level,
+            "current_level": last.current_level,
+            "delta": last.delta,
+        }
+        out.append(Signal("level_up", Message("change.warning.level_up", figures | dates), figures))
     return out

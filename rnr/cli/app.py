@@ -1,33 +1,26 @@
-"""The ``rnr`` command line.
+"""The ``rnr`` command line: the parser, the table of commands, ``main`` and its errors.
 
 .. code-block:: text
 
-    rnr instruments list [--lang en] [--json]
-    rnr instruments show ID[@VERSION] [--json]
-    rnr instruments check PATH
-    rnr score [--instrument ID[@VERSION]] [--json] CASE.json | CASES.jsonl | -
-    rnr decide --policy ID[@VERSION] [--json] [--as-of DATE] CASE.json | CASES.jsonl | -
-    rnr plan --policy ID[@VERSION] [--format md|html] [-o FILE|DIR] [--lang en]
-             [--template FILE] CASE.json | CASES.jsonl | -
-    rnr policies list [--json]
-    rnr policies show ID[@VERSION] [--json]
-    rnr policies check PATH
-    rnr whatif --policy ID@A --against ID@B [--json] CASES.jsonl
-    rnr case add|reassess|event|review|history|change|list ...  [--db PATH]
-    rnr due [--as-of DATE] [--overdue] [--json]                 [--db PATH]
-    rnr indicators --period YEAR [--programme P] [--json] [--html FILE] [--db PATH]
-    rnr store verify|export|import ...                          [--db PATH]
-    rnr simulate --people N --years Y [--seed S] [--db PATH | --jsonl FILE]
-    rnr validate FILE.csv --score COL --outcome COL [--group COL]... [--cut N] [--json]
-                 [--html FILE] [--raters COL COL] [--norms] [--recalibrate LEVEL=SHARE,...]
-    rnr validate --db PATH [--instrument ID] [--event KIND] [--window MONTHS] [--group COL]...
-    rnr demo [--lang en]
+    rnr instruments list|show|check ...   instrument definitions
+    rnr score ...                         score a case file
+    rnr decide ... / rnr whatif ...       decide under a policy, compare two policies
+    rnr plan ...                          draft an intervention plan (PII)
+    rnr policies list|show|check ...      policies (decision tables)
+    rnr case add|reassess|event|review|history|change|list ...   a person's history
+    rnr due / indicators / store / simulate / validate / demo ...
 
-Every command takes ``--instruments-dir DIR`` (also accepted before the
-command) to add a folder of your own instruments to the shipped ones. Errors
-print as ``rnr: error: <message>`` on standard error, without a traceback;
-the exit status is 0 on success, 1 when ``instruments check`` or
-``policies check`` finds a failed check, 2 for a usage or input error.
+The top-level parser is built from :data:`COMMANDS` alone (a name, a line
+of help and the module that runs it), so ``rnr --help`` imports no command
+(nor :mod:`rnr.errors`, nor attrs).
+Once the command is known, its module is imported and adds its own
+arguments (``add_arguments(parser)``); ``run(args, out)`` then runs it. See
+``docs/cli.md`` for every command and option.
+
+Errors print as ``rnr: error: <message>`` on standard error, without a
+traceback; the exit status is 0 on success, 1 when a check fails (``rnr
+instruments check``, ``rnr policies check``, ``rnr store verify``), 2 for a
+usage or input error.
 
 >>> main(["--version"])
 rnr 0.1.0
@@ -38,74 +31,137 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
-from pathlib import Path
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
-from rnr.cli import (
-    _case,
-    _decide,
-    _demo,
-    _due,
-    _indicators,
-    _instruments,
-    _plan,
-    _policies,
-    _score,
-    _simulate,
-    _store,
-    _validate,
-    _whatif,
-)
-from rnr.errors import RnrError
+from rnr.cli.options import Parser, add_instruments_dir
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+if TYPE_CHECKING:
+    from rnr.errors import RnrError
+
+__all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "Command", "build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
+class Command(NamedTuple):
+    """One command of ``rnr``: its name, one line of help, the module that runs it.
+
+    The module defines ``add_arguments(parser)``, which adds the command's
+    arguments to its parser, and ``run(args, out) -> int``, which runs it.
+    """
+
+    name: str
+    help: str
+    module: str
+
+
+#: Every command, in the order ``rnr --help`` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command("instruments", "list, show and check instrument definitions", "rnr.cli.instruments"),
+    Command("score", "score a case file (.json, .jsonl or - for stdin)", "rnr.cli.score"),
+    Command(
+        "decide",
+        "score a case and decide it under a policy (.json, .jsonl or - for stdin)",
+        "rnr.cli.decide",
+    ),
+    Command(
+        "plan", "draft an intervention plan (PII) for a case: Markdown or HTML", "rnr.cli.plan"
+    ),
+    Command("policies", "list, show and check policies (decision tables)", "rnr.cli.policies"),
+    Command("whatif", "compare two policy versions over a cohort of cases", "rnr.cli.whatif"),
+    Command(
+        "case",
+        "a person's history: open, reassess, events, reviews, history, change",
+        "rnr.cli.case",
+    ),
+    Command("due", "reassessments due and overdue on a date", "rnr.cli.due"),
+    Command(
+        "indicators",
+        "programme indicators of a year, the reinsertion index, override monitoring",
+        "rnr.cli.indicators",
+    ),
+    Command(
+        "store",
+        "the case store: verify its audit chain, export or import JSON Lines",
+        "rnr.cli.store",
+    ),
+    Command(
+        "simulate",
+        "a synthetic cohort (no real person) into a store or as JSON Lines",
+        "rnr.cli.simulate",
+    ),
+    Command(
+        "validate",
+        "local validity of a score: AUC, calibration, cut-off, groups, raters, norms",
+        "rnr.cli.validate",
+    ),
+    Command("demo", "score the example cases shipped with every instrument", "rnr.cli.demo"),
+)
+
+Run = Callable[[argparse.Namespace, TextIO], int]
+
+
 def _version() -> str:
-    from rnr import __version__  # noqa: PLC0415 - rnr imports nothing from rnr.cli
+    from rnr._version import __version__  # noqa: PLC0415 - only for --version
 
     return __version__
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``rnr`` and its commands."""
-    parser = argparse.ArgumentParser(
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``rnr``, with the full arguments of ``command``.
+
+    Only ``command``'s module is imported, and adds its arguments. Without a
+    known command, every command is listed with its line of help (``rnr
+    --help``, and argparse's error for an unknown command).
+
+    Args:
+        command: the name of one of :data:`COMMANDS`, or ``None``.
+    """
+    parser = Parser(
         prog="rnr",
         description="Risk-Need-Responsivity assessment: instruments, scoring, explanations, "
         "policy decisions, intervention plan drafts.",
         epilog="Try: rnr demo",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    parser.add_argument(
-        "--instruments-dir",
-        dest="global_dirs",
-        metavar="DIR",
-        action="append",
-        type=Path,
-        default=[],
-        help="add the instruments in DIR (laid out as DIR/<id>/<version>.toml); repeatable",
-    )
+    add_instruments_dir(parser, dest="global_dirs")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _instruments.add_parser(commands)
-    _score.add_parser(commands)
-    _decide.add_parser(commands)
-    _plan.add_parser(commands)
-    _policies.add_parser(commands)
-    _whatif.add_parser(commands)
-    _case.add_parser(commands)
-    _due.add_parser(commands)
-    _indicators.add_parser(commands)
-    _store.add_parser(commands)
-    _simulate.add_parser(commands)
-    _validate.add_parser(commands)
-    _demo.add_parser(commands)
+    known = [entry for entry in COMMANDS if entry.name == command]
+    for entry in known or COMMANDS:
+        sub = commands.add_parser(entry.name, help=entry.help, description=entry.help)
+        if entry.name == command:
+            module = importlib.import_module(entry.module)
+            module.add_arguments(sub)
+            run: Run = module.run
+            sub.set_defaults(run=run)
     return parser
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names: its first word that is not an option or an option's value.
+
+    >>> command_in(["--instruments-dir", "mine", "score", "--json", "case.json"])
+    'score'
+    """
+    names = {entry.name for entry in COMMANDS}
+    takes_value = False
+    for word in argv:
+        if takes_value:
+            takes_value = False
+        elif word == "--":
+            continue
+        elif word.startswith("-"):
+            # --instruments-dir DIR (argparse also accepts a unique prefix, --instr DIR)
+            takes_value = len(word) > 2 and "--instruments-dir".startswith(word)
+        else:
+            return word if word in names else None
+    return None
 
 
 def report_error(error: RnrError, err: TextIO) -> None:
@@ -115,7 +171,7 @@ def report_error(error: RnrError, err: TextIO) -> None:
     err.flush()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status.
 
     Args:
@@ -125,9 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         0 on success, 1 when a check failed, 2 for a usage or input error.
     """
     out, err = sys.stdout, sys.stderr
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command_in(words))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:  # argparse's own usage errors and --help
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if args.version:
@@ -136,8 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(err)
         return EXIT_USAGE
+    from rnr.errors import RnrError  # noqa: PLC0415 - loaded by the command already
+
     try:
-        status: int = args.func(args, out)
+        status: int = args.run(args, out)
     except RnrError as exc:
         out.flush()
         report_error(exc, err)

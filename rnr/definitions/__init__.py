@@ -42,6 +42,7 @@ _EXPORTS = {
     "Param": "rnr.definitions.policy",
     "Policy": "rnr.definitions.policy",
     "PolicyLibrary": "rnr.definitions.library",
+    "Ref": "rnr.definitions.ref",
     "ReinsertionIndex": "rnr.definitions.indicators",
     "Reliability": "rnr.definitions.instrument",
     "ReliabilityFile": "rnr.definitions.reliability",
@@ -56,7 +57,7 @@ _EXPORTS = {
     "Term": "rnr.definitions.instrument",
     "Test": "rnr.definitions.tables",
     "Value": "rnr.definitions.conditions",
-    "canonical_hash": "rnr.definitions.instrument_loader",
+    "canonical_hash": "rnr.definitions._toml",
     "check_answer_tables": "rnr.definitions.policy",
     "check_reliability": "rnr.definitions.reliability",
     "check_table": "rnr.definitions.policy_loader",
@@ -117,6 +118,7 @@ __all__ = [
     "Param",
     "Policy",
     "PolicyLibrary",
+    "Ref",
     "ReinsertionIndex",
     "Reliability",
     "ReliabilityFile",
@@ -159,6 +161,7 @@ __getattr__, __dir__ = face(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
+    from rnr.definitions._toml import canonical_hash as canonical_hash
     from rnr.definitions.catalogue import (
         Catalogue as Catalogue,
     )
@@ -265,9 +268,6 @@ if TYPE_CHECKING:
         Term as Term,
     )
     from rnr.definitions.instrument_loader import (
-        canonical_hash as canonical_hash,
-    )
-    from rnr.definitions.instrument_loader import (
         load_instrument as load_instrument,
     )
     from rnr.definitions.instrument_loader import (
@@ -333,6 +333,7 @@ if TYPE_CHECKING:
     from rnr.definitions.policy_loader import (
         parse_policy as parse_policy,
     )
+    from rnr.definitions.ref import Ref as Ref
     from rnr.definitions.reliability import (
         ReliabilityFile as ReliabilityFile,
     )

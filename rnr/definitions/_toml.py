@@ -3,23 +3,30 @@
 A :class:`Checker` walks a parsed document; each ``want_*`` method returns the
 value when it is well formed, or records a :class:`~rnr.errors.Problem` with
 the dotted path, the value and what was expected, and returns ``None``. The
-caller raises once, with every problem, at the end.
+caller raises once, with every problem, at the end (:meth:`Checker.checked`).
+What every definition file shares is here too: the top level with its
+``schema``, the dates it is in force, the folder it sits in and the hash of
+its content (:func:`canonical_hash`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rnr.errors import DefinitionError, Problem
 
-__all__ = ["ID_PATTERN", "Checker", "read_toml", "show"]
+__all__ = ["ID_PATTERN", "Checker", "canonical_hash", "read_toml", "show"]
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+T = TypeVar("T")
 
 
 def show(value: object) -> str:
@@ -48,6 +55,18 @@ def read_toml(path: Path, error: type[DefinitionError] = DefinitionError) -> dic
         raise error(str(path), [Problem("", f"invalid TOML: {exc}")]) from exc
 
 
+def canonical_hash(document: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON form of a parsed definition."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), default=_json_default)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)  # pragma: no cover - tomllib yields no other types
+
+
 class Checker:
     """Collects problems while reading one definition file."""
 
@@ -61,6 +80,46 @@ class Checker:
     def note(self, path: str, message: str) -> None:
         """Record a problem described in full by ``message``."""
         self.problems.append(Problem(path, message))
+
+    def checked(
+        self, value: T | None, source: str, error: type[DefinitionError] = DefinitionError
+    ) -> T:
+        """``value`` when no problem was recorded.
+
+        Raises:
+            DefinitionError: ``error``, naming ``source`` and listing every problem.
+        """
+        if self.problems or value is None:
+            raise error(source, self.problems)
+        return value
+
+    def top(
+        self,
+        document: object,
+        schema: str,
+        *,
+        required: Collection[str],
+        optional: Collection[str] = (),
+    ) -> dict[str, Any] | None:
+        """Check the top level of a file: its keys, and ``schema`` as its ``schema``."""
+        table = self.table(document, "", required=required, optional=optional)
+        if table is not None and table.get("schema") != schema:
+            self.fail("schema", table.get("schema"), repr(schema))
+        return table
+
+    def effective(self, table: Mapping[str, Any]) -> tuple[dt.date | None, dt.date | None]:
+        """Read ``effective_from`` and the optional, later ``effective_until``."""
+        start = self.want_date(table, "effective_from", "")
+        until = self.want_date(table, "effective_until", "")
+        if start and until and until <= start:
+            self.fail("effective_until", until, f"a date after {start}")
+        return start, until
+
+    def in_folder(self, source: str, ident: str | None) -> None:
+        """Check the file ``source`` sits in a folder named for its id (``<id>/<version>.toml``)."""
+        folder = Path(source).parent.name
+        if ident is not None and folder != ident:
+            self.fail("id", ident, f"the folder name {folder!r}")
 
     def table(
         self,

@@ -10,16 +10,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
-import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
 from rnr.definitions._items import ItemParser
-from rnr.definitions._toml import ID_PATTERN, read_toml, show
+from rnr.definitions._toml import ID_PATTERN, canonical_hash, read_toml, show
 from rnr.definitions.instrument import (
     STATUSES,
     Band,
@@ -34,7 +32,7 @@ from rnr.definitions.instrument import (
 )
 from rnr.errors import InstrumentDefinitionError
 
-__all__ = ["canonical_hash", "load_instrument", "parse_instrument"]
+__all__ = ["load_instrument", "parse_instrument"]
 
 SCHEMA = "rnr.instrument/1"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -74,25 +72,17 @@ def load_instrument(path: str | Path) -> Instrument:
     return parse_instrument(document, source=str(path))
 
 
-def canonical_hash(document: Mapping[str, Any]) -> str:
-    """SHA-256 of the canonical JSON form of a parsed definition."""
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), default=_json_default)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)  # pragma: no cover - tomllib yields no other types
-
-
 def parse_instrument(document: Mapping[str, Any], *, source: str = "<memory>") -> Instrument:
     """Build an instrument from an already-parsed TOML document."""
     parser = _Parser(source)
-    instrument = parser.parse(document)
-    if parser.problems or instrument is None:
-        raise InstrumentDefinitionError(source, parser.problems)
-    return instrument
+    return parser.checked(parser.parse(document), source, InstrumentDefinitionError)
+
+
+def _span(items: Sequence[Item], terms: Sequence[Term], scale: str) -> tuple[int, int]:
+    """The lowest and highest total that ``items`` and ``terms`` can give on ``scale``."""
+    lo = sum(i.min_points(scale) for i in items) + sum(t.min_points(scale) for t in terms)
+    hi = sum(i.max_points(scale) for i in items) + sum(t.max_points(scale) for t in terms)
+    return lo, hi
 
 
 class _Parser(ItemParser):
@@ -103,18 +93,13 @@ class _Parser(ItemParser):
 
     # -- top level -------------------------------------------------------
     def parse(self, doc: Mapping[str, Any]) -> Instrument | None:
-        if self.table(doc, "", required=TOP_REQUIRED, optional=TOP_OPTIONAL) is None:
+        if self.top(doc, SCHEMA, required=TOP_REQUIRED, optional=TOP_OPTIONAL) is None:
             return None
-        if doc.get("schema") != SCHEMA:
-            self.fail("schema", doc.get("schema"), repr(SCHEMA))
         ident = self.want_str(doc, "id", "", pattern=ID_PATTERN, what="an id like 'lscmi'")
         version = self.want_str(doc, "version", "", pattern=SEMVER, what="a version like 1.0.0")
         self._check_file_name(ident, version)
         status = self.want_str(doc, "status", "", choices=STATUSES)
-        effective_from = self.want_date(doc, "effective_from", "")
-        effective_until = self.want_date(doc, "effective_until", "")
-        if effective_from and effective_until and effective_until <= effective_from:
-            self.fail("effective_until", effective_until, f"a date after {effective_from}")
+        effective_from, effective_until = self.effective(doc)
         license_ = self.want_str(doc, "license", "")
         references = self.want_list(doc, "references", "", of=str)
         if references is not None and not references:
@@ -208,8 +193,7 @@ class _Parser(ItemParser):
             return
         if path.stem != version:
             self.fail("version", version, f"the file name's version {path.stem!r}")
-        if path.parent.name != ident:
-            self.fail("id", ident, f"the folder name {path.parent.name!r}")
+        self.in_folder(self.source, ident)
 
     def _title(self, value: object) -> dict[str, str]:
         table = self.table(value, "title", required=("es", "en"))
@@ -283,13 +267,7 @@ class _Parser(ItemParser):
         factor: Factor = (
             "static" if scored and all(i.factor == "static" for i in scored) else "dynamic"
         )
-        primary = self.primary
-        lo = sum(i.min_points(primary) for i in scored) + sum(
-            t.min_points(primary) for t in member_terms
-        )
-        hi = sum(i.max_points(primary) for i in scored) + sum(
-            t.max_points(primary) for t in member_terms
-        )
+        lo, hi = _span(scored, member_terms, self.primary)
         need_bands: list[Band] = []
         if "need_bands" in doc:
             if not need_levels:
@@ -332,8 +310,7 @@ class _Parser(ItemParser):
         declared = self.want_pair(table, "range", path)
         source = self.want_str(table, "source", path)
         max_omitted = self.want_int(table, "max_omitted", path, min_value=0) or 0
-        lo = sum(i.min_points(sid) for i in items) + sum(t.min_points(sid) for t in terms)
-        hi = sum(i.max_points(sid) for i in items) + sum(t.max_points(sid) for t in terms)
+        lo, hi = _span(items, terms, sid)
         if declared is not None and declared != (lo, hi):
             self.fail(
                 f"{path}.range",

@@ -23,17 +23,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from rnr.definitions.instrument import Instrument
 from rnr.definitions.instrument_loader import SEMVER, load_instrument
-from rnr.definitions.policy import Policy
-from rnr.definitions.policy_loader import load_policy
 from rnr.errors import UnknownInstrumentError, UnknownPolicyError
+
+if TYPE_CHECKING:  # policies load only when asked for (rnr score never reads one)
+    from rnr.definitions.policy import Policy
 
 __all__ = ["Library", "PolicyLibrary", "data_dir", "default_library", "policy_library", "split_ref"]
 
@@ -57,6 +59,14 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return ident, (version or None)
 
 
+def _files(folder: Path, ids: Collection[str] | None) -> list[Path]:
+    """The ``<id>/*.toml`` files of ``folder``, sorted (only the folders named in ``ids``)."""
+    if ids is None:
+        return sorted(folder.glob("*/*.toml"))
+    names = [i for i in ids if i not in ("", ".", "..") and Path(i).name == i]
+    return sorted(path for name in names for path in (folder / name).glob("*.toml"))
+
+
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
@@ -68,11 +78,11 @@ class Library:
     instruments: tuple[Instrument, ...]
 
     @classmethod
-    def from_folders(cls, *folders: Path) -> Library:
-        """Load every ``<id>/<version>.toml`` below ``folders``."""
+    def from_folders(cls, *folders: Path, ids: Collection[str] | None = None) -> Library:
+        """Load every ``<id>/<version>.toml`` below ``folders`` (only those of ``ids`` if given)."""
         found: list[Instrument] = []
         for folder in folders:
-            for path in sorted(folder.glob("*/*.toml")):
+            for path in _files(folder, ids):
                 if SEMVER.match(path.stem):
                     found.append(load_instrument(path))
         return cls(tuple(found))
@@ -142,12 +152,14 @@ class PolicyLibrary:
     policies: tuple[Policy, ...]
 
     @classmethod
-    def from_folders(cls, *folders: Path) -> PolicyLibrary:
-        """Load every ``<id>/<YYYY-MM-DD>.toml`` below ``folders``."""
+    def from_folders(cls, *folders: Path, ids: Collection[str] | None = None) -> PolicyLibrary:
+        """Load every ``<id>/<YYYY-MM-DD>.toml`` below ``folders`` (only the ``ids`` folders)."""
+        from rnr.definitions.policy_loader import load_policy  # noqa: PLC0415 - see the imports
+
         found = [
             load_policy(path)
             for folder in folders
-            for path in sorted(folder.glob("*/*.toml"))
+            for path in _files(folder, ids)
             if DATED.match(path.stem)
         ]
         return cls(tuple(found))

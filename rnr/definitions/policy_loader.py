@@ -20,8 +20,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from rnr.definitions._toml import Checker, read_toml, show
-from rnr.definitions.instrument_loader import canonical_hash
+from rnr.definitions._toml import Checker, canonical_hash, read_toml, show
 from rnr.definitions.policy import (
     DECISION_TABLES,
     OPTIONAL_TABLES,
@@ -45,6 +44,7 @@ __all__ = ["check_table", "load_policy", "parse_policy"]
 
 SCHEMA = "rnr.policy/1"
 POLICY_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOP_REQUIRED = (
     "schema", "id", "effective_from", "status", "regime", "title", "references",
     "sanctions", "inputs", "tables",
@@ -68,10 +68,7 @@ def load_policy(path: str | Path) -> Policy:
 def parse_policy(document: Mapping[str, Any], *, source: str = "<memory>") -> Policy:
     """Build and check a policy from a parsed TOML document."""
     parser = _PolicyParser(source)
-    policy = parser.parse(document)
-    if parser.problems or policy is None:
-        raise PolicyDefinitionError(source, parser.problems)
-    return policy
+    return parser.checked(parser.parse(document), source, PolicyDefinitionError)
 
 
 class _PolicyParser(Checker):
@@ -80,17 +77,12 @@ class _PolicyParser(Checker):
         self.source = source
 
     def parse(self, doc: Mapping[str, Any]) -> Policy | None:
-        if self.table(doc, "", required=TOP_REQUIRED, optional=TOP_OPTIONAL) is None:
+        if self.top(doc, SCHEMA, required=TOP_REQUIRED, optional=TOP_OPTIONAL) is None:
             return None
-        if doc.get("schema") != SCHEMA:
-            self.fail("schema", doc.get("schema"), repr(SCHEMA))
         ident = self.want_str(
             doc, "id", "", pattern=POLICY_ID, what="an id like 'cl-adultos-18216'"
         )
-        start = self.want_date(doc, "effective_from", "")
-        until = self.want_date(doc, "effective_until", "")
-        if start and until and until <= start:
-            self.fail("effective_until", until, f"a date after {start}")
+        start, until = self.effective(doc)
         self._check_file_name(ident, start)
         status = self.want_str(doc, "status", "", choices=("validated", "unverified", "retired"))
         regime = self.want_str(doc, "regime", "", choices=("adult", "juvenile"))
@@ -135,12 +127,11 @@ class _PolicyParser(Checker):
 
     def _check_file_name(self, ident: str | None, start: dt.date | None) -> None:
         path = Path(self.source)
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", path.stem) or start is None:
+        if not DATED.match(path.stem) or start is None:
             return
         if path.stem != start.isoformat():
             self.fail("effective_from", start, f"the file name's date {path.stem}")
-        if ident is not None and path.parent.name != ident:
-            self.fail("id", ident, f"the folder name {path.parent.name!r}")
+        self.in_folder(self.source, ident)
 
     def _params(self, value: object) -> dict[str, Param]:
         table = self.table(value, "params", optional=value if isinstance(value, dict) else ())

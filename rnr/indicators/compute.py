@@ -6,7 +6,8 @@ leaves out the cases whose outcome cannot be judged (each **exclusion**
 with its reason), and counts those meeting the **outcome** (the
 numerator). An indicator whose data the store does not hold (no case of
 the programme, no attendance recorded for the component, a kind of record
-rnr does not keep) is **not computable**, and says why.
+rnr does not keep) is **not computable**, and says why with a coded message
+(``indicators.why_not.<reason>``).
 
 The summaries are read on the last day of the period
 (:func:`rnr.history.bulk.summarize`), so a 12-month window after a
@@ -29,7 +30,7 @@ from rnr.definitions.indicators import PROGRAMMES, Indicator, IndicatorSet
 from rnr.definitions.library import Library
 from rnr.errors import InvalidArgumentError
 from rnr.indicators.caseload import CaseSummary, EventSummary
-from rnr.text import Text
+from rnr.text import Message, Text, Words, words_to_dict
 
 __all__ = ["IndicatorResult", "Period", "compute_indicators"]
 
@@ -68,7 +69,7 @@ class IndicatorResult:
     numerator: int = 0
     denominator: int = 0
     exclusions: Mapping[str, int] = attrs.field(converter=frozen_map, factory=dict)
-    not_computable: Text | None = None
+    not_computable: Words | None = None
 
     @property
     def computable(self) -> bool:
@@ -102,7 +103,7 @@ class IndicatorResult:
             "computable": self.computable,
             "not_computable": None
             if self.not_computable is None
-            else {"es": self.not_computable.es, "en": self.not_computable.en},
+            else words_to_dict(self.not_computable),
             "numerator": self.numerator,
             "denominator": self.denominator,
             "exclusions": dict(self.exclusions),
@@ -241,14 +242,14 @@ def outcome(case: CaseSummary, indicator: Indicator, period: Period, library: Li
 
 def _missing_data(
     indicator: Indicator, cases: Sequence[CaseSummary], period: Period
-) -> Text | None:
+) -> Message | None:
     """Why the store cannot give this indicator at all, if so."""
     params = indicator.outcome_params
     if indicator.outcome == "not_recorded":
-        what = params["what"]
-        return Text(
-            f"el almacén no registra {what.get('es', '')}",
-            f"the store does not record {what.get('en', '')}",
+        what = params["what"]  # what the store lacks, in the definition file's words
+        return Message(
+            "indicators.why_not.not_recorded",
+            {"what": Text(what.get("es", ""), what.get("en", ""))},
         )
     component = params.get("component")
     if component is not None and not any(
@@ -256,9 +257,8 @@ def _missing_data(
         for case in cases
         for e in case.events
     ):
-        return Text(
-            f"no se registró asistencia al componente «{component}» en {period.year}",
-            f"no attendance of the component '{component}' was recorded in {period.year}",
+        return Message(
+            "indicators.why_not.no_attendance", {"component": component, "year": period.year}
         )
     return None
 
@@ -298,11 +298,7 @@ def compute_indicators(
             out.append(IndicatorResult(indicator, period, wanted, not_computable=missing))
             continue
         if not mine:
-            shown = ", ".join(wanted)
-            reason = Text(
-                f"no hay casos del programa {shown} en el almacén",
-                f"the store holds no case of programme {shown}",
-            )
+            reason = Message("indicators.why_not.no_cases", {"programmes": wanted})
             out.append(IndicatorResult(indicator, period, wanted, not_computable=reason))
             continue
         missing = _missing_data(indicator, mine, year)
@@ -334,10 +330,7 @@ def _count(
         numerator += int(verdict)
     reason = None
     if not denominator:
-        reason = Text(
-            f"ningún caso en la población del indicador en {period.year}",
-            f"no case in the indicator's population in {period.year}",
-        )
+        reason = Message("indicators.why_not.empty_population", {"year": period.year})
     return IndicatorResult(
         indicator,
         period.year,

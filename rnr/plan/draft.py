@@ -9,10 +9,10 @@ from typing import Any, Literal
 import attrs
 
 from rnr._frozen import frozen_map
+from rnr.definitions.ref import Ref
 from rnr.definitions.responsivity import Responsivity
 from rnr.errors import DecisionInputError
-from rnr.policy.decision import Deadline, PolicyRef
-from rnr.scoring.result import InstrumentRef
+from rnr.policy.decision import Deadline
 from rnr.text import Text
 
 __all__ = [
@@ -111,8 +111,8 @@ class PlanDraft:
     kind: VersionKind
     dated: dt.date
     assessed_on: dt.date
-    instrument: InstrumentRef
-    policy: PolicyRef
+    instrument: Ref
+    policy: Ref
     regime: str
     sanction: str | None
     risk_level: str

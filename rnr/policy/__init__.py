@@ -24,7 +24,7 @@ _EXPORTS = {
     "Param": "rnr.definitions.policy",
     "Policy": "rnr.definitions.policy",
     "PolicyLibrary": "rnr.definitions.library",
-    "PolicyRef": "rnr.policy.decision",
+    "Ref": "rnr.definitions.ref",
     "Rule": "rnr.definitions.tables",
     "Table": "rnr.definitions.tables",
     "Test": "rnr.definitions.tables",
@@ -60,7 +60,7 @@ __all__ = [
     "Param",
     "Policy",
     "PolicyLibrary",
-    "PolicyRef",
+    "Ref",
     "Rule",
     "Table",
     "Test",
@@ -101,6 +101,7 @@ if TYPE_CHECKING:
     from rnr.definitions.policy_loader import (
         parse_policy as parse_policy,
     )
+    from rnr.definitions.ref import Ref as Ref
     from rnr.definitions.tables import (
         InputSpec as InputSpec,
     )
@@ -148,9 +149,6 @@ if TYPE_CHECKING:
     )
     from rnr.policy.decision import (
         Nearest as Nearest,
-    )
-    from rnr.policy.decision import (
-        PolicyRef as PolicyRef,
     )
     from rnr.policy.engine import decide as decide
     from rnr.policy.engine import decide_facts as decide_facts

@@ -32,12 +32,14 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.definitions.policy import Policy
+from rnr.definitions.ref import Ref
 from rnr.definitions.tables import Table
 from rnr.errors import DecisionInputError
 from rnr.events import EVENT_KINDS
-from rnr.policy.decision import Fired, PolicyRef
+from rnr.policy.deadlines import note
+from rnr.policy.decision import Fired
 from rnr.policy.engine import resolve_inputs
-from rnr.text import Text
+from rnr.text import Text, words_to_dict
 
 if TYPE_CHECKING:
     from rnr.change.delta import Change
@@ -55,7 +57,7 @@ __all__ = [
 class ChangeAnswer:
     """What the policy answers to a change: keep, step down or step up intensity."""
 
-    policy: PolicyRef
+    policy: Ref
     action: str
     rule: str
     source: str
@@ -70,7 +72,7 @@ class ChangeAnswer:
             "action": self.action,
             "rule": self.rule,
             "source": self.source,
-            "note": {"es": self.note.es, "en": self.note.en},
+            "note": words_to_dict(self.note),
             "trace": [
                 {"table": f.table, "rule": f.rule, "condition": f.condition, "source": f.source}
                 for f in self.trace
@@ -83,7 +85,7 @@ class ChangeAnswer:
 class Trigger:
     """An event that calls for a reassessment within ``days`` of the event."""
 
-    policy: PolicyRef
+    policy: Ref
     event: str
     days: int
     rule: str
@@ -149,12 +151,8 @@ def _table(policy: Policy, name: str, what: str) -> Table:
     return table
 
 
-def _ref(policy: Policy) -> PolicyRef:
-    return PolicyRef(policy.id, policy.version, policy.sha256)
-
-
-def _note(note: Mapping[str, str]) -> Text:
-    return Text(note.get("es", ""), note.get("en", ""))
+def _ref(policy: Policy) -> Ref:
+    return Ref(policy.id, policy.version, policy.sha256)
 
 
 def decide_change(policy: Policy, facts: Mapping[str, Any]) -> ChangeAnswer:
@@ -183,7 +181,7 @@ def decide_change(policy: Policy, facts: Mapping[str, Any]) -> ChangeAnswer:
         str(result.outputs["action"]),
         rule.id,
         rule.source,
-        _note(rule.note),
+        note(rule),
         (fired,),
         values,
     )
@@ -217,4 +215,4 @@ def reassessment_trigger(policy: Policy, event_kind: str) -> Trigger | None:
         return None
     rule = next(r for r in table.rules if r.id == result.fired[0])
     days = int(result.outputs["days"])
-    return Trigger(_ref(policy), event_kind, days, rule.id, rule.source, _note(rule.note))
+    return Trigger(_ref(policy), event_kind, days, rule.id, rule.source, note(rule))

@@ -40,10 +40,12 @@ def run_table(table: Table, values: Mapping[str, Any]) -> tuple[dict[str, Any], 
 
 
 def fired(table: Table, rules: list[Rule]) -> list[Fired]:
+    """The trace entries of ``rules`` of ``table``."""
     return [Fired(table.id, r.id, r.describe(), r.source, r.then) for r in rules]
 
 
 def note(rule: Rule | None) -> Text:
+    """The rule's note as the policy file gives it (empty without a rule)."""
     if rule is None:
         return Text("")
     return Text(rule.note.get("es", ""), rule.note.get("en", ""))

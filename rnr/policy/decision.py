@@ -11,9 +11,9 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.cases.overrides import Override, parse_override
+from rnr.definitions.ref import Ref
 from rnr.errors import DecisionInputError
-from rnr.scoring.result import InstrumentRef
-from rnr.text import Text
+from rnr.text import Text, Words, words_from_dict, words_to_dict
 
 __all__ = [
     "Deadline",
@@ -22,20 +22,7 @@ __all__ = [
     "Fired",
     "Intensity",
     "Nearest",
-    "PolicyRef",
 ]
-
-
-@attrs.frozen
-class PolicyRef:
-    """Exactly which policy decided."""
-
-    id: str
-    version: str
-    sha256: str
-
-    def __str__(self) -> str:
-        return f"{self.id}@{self.version}"
 
 
 @attrs.frozen
@@ -62,10 +49,14 @@ class Deadline:
 
 @attrs.frozen
 class DecisionWarning:
-    """Something the delegado or the court should know (e.g. against the risk principle)."""
+    """Something the delegado or the court should know (e.g. against the risk principle).
+
+    ``message`` is the policy rule's note (a :class:`~rnr.text.Text`), or a
+    coded message (``policy.warning.<code>``) for a warning the engine raises.
+    """
 
     code: str
-    message: Text
+    message: Words
     source: str = ""
 
 
@@ -82,20 +73,24 @@ class Fired:
 
 @attrs.frozen
 class Nearest:
-    """The nearest score change that would change the decision."""
+    """The nearest score change that would change the decision.
+
+    ``message`` is the coded ``policy.nearest_up`` / ``policy.nearest_down``
+    with the points and the level id; ``changes`` holds what would change.
+    """
 
     direction: str
     points: int
     level: str
     changes: Mapping[str, tuple[Any, Any]] = attrs.field(converter=frozen_map)
-    message: Text = Text("")
+    message: Words = Text("")
 
 
 @attrs.frozen
 class Decision:
     """A frozen decision; :meth:`to_dict` / :meth:`from_dict` round-trip exactly."""
 
-    policy: PolicyRef
+    policy: Ref
     case_id: str | None
     regime: str
     sanction: str | None
@@ -119,7 +114,7 @@ class Decision:
     nearest: tuple[Nearest, ...] = ()
     inputs: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
     trace: tuple[Fired, ...] = ()
-    instrument: InstrumentRef | None = None
+    instrument: Ref | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates ISO, sets as sorted lists)."""
@@ -131,7 +126,7 @@ class Decision:
             "sanction": self.sanction,
             "sanction_status": self.sanction_status,
             "eligible_sanctions": list(self.eligible_sanctions),
-            "ineligible": {k: _text(v) for k, v in self.ineligible.items()},
+            "ineligible": {k: words_to_dict(v) for k, v in self.ineligible.items()},
             "risk_level": self.risk_level,
             "computed_risk_level": self.computed_risk_level,
             "override": self.override.to_dict() if self.override else None,
@@ -143,7 +138,7 @@ class Decision:
                 "label": self.intensity.label,
             },
             "telematic_monitoring": self.telematic_monitoring,
-            "monitoring_reason": _text(self.monitoring_reason),
+            "monitoring_reason": words_to_dict(self.monitoring_reason),
             "period_days": list(self.period_days) if self.period_days else None,
             "period_months": list(self.period_months) if self.period_months else None,
             "deadlines": {
@@ -152,9 +147,9 @@ class Decision:
             },
             "attainment_threshold": self.attainment_threshold,
             "fit": self.fit,
-            "fit_message": _text(self.fit_message),
+            "fit_message": words_to_dict(self.fit_message),
             "warnings": [
-                {"code": w.code, "message": _text(w.message), "source": w.source}
+                {"code": w.code, "message": words_to_dict(w.message), "source": w.source}
                 for w in self.warnings
             ],
             "nearest": [
@@ -163,7 +158,7 @@ class Decision:
                     "points": n.points,
                     "level": n.level,
                     "changes": {k: list(v) for k, v in n.changes.items()},
-                    "message": _text(n.message),
+                    "message": words_to_dict(n.message),
                 }
                 for n in self.nearest
             ],
@@ -189,8 +184,8 @@ class Decision:
         """Rebuild a decision from :meth:`to_dict` output."""
         try:
             return cls(
-                policy=PolicyRef(**data["policy"]),
-                instrument=InstrumentRef(**data["instrument"]) if data["instrument"] else None,
+                policy=Ref(**data["policy"]),
+                instrument=Ref(**data["instrument"]) if data["instrument"] else None,
                 case_id=data["case_id"],
                 regime=data["regime"],
                 sanction=data["sanction"],
@@ -219,7 +214,7 @@ class Decision:
                 fit=data["fit"],
                 fit_message=Text(**data["fit_message"]),
                 warnings=tuple(
-                    DecisionWarning(w["code"], Text(**w["message"]), w["source"])
+                    DecisionWarning(w["code"], words_from_dict(w["message"]), w["source"])
                     for w in data["warnings"]
                 ),
                 nearest=tuple(
@@ -228,7 +223,7 @@ class Decision:
                         n["points"],
                         n["level"],
                         {k: tuple(v) for k, v in n["changes"].items()},
-                        Text(**n["message"]),
+                        words_from_dict(n["message"]),
                     )
                     for n in data["nearest"]
                 ),
@@ -258,10 +253,6 @@ class Decision:
 
 def _pair(value: Any) -> tuple[int, int] | None:
     return (int(value[0]), int(value[1])) if value else None
-
-
-def _text(t: Text) -> dict[str, str]:
-    return {"es": t.es, "en": t.en}
 
 
 def _plain(value: Any) -> Any:

@@ -18,6 +18,7 @@ import attrs
 from rnr.cases.legal import LegalContext
 from rnr.cases.overrides import Override
 from rnr.definitions.policy import Policy
+from rnr.definitions.ref import Ref
 from rnr.definitions.tables import InputSpec
 from rnr.errors import DecisionInputError
 from rnr.policy.deadlines import (
@@ -33,14 +34,11 @@ from rnr.policy.decision import (
     Fired,
     Intensity,
     Nearest,
-    PolicyRef,
 )
 from rnr.scoring.result import ScoreResult
-from rnr.text import Text
+from rnr.text import Message, Text
 
 __all__ = ["decide", "decide_facts", "facts", "resolve_inputs"]
-
-DATE_FIELDS = ("entry_date", "sentence_date", "assessed_on")
 
 
 def facts(result: ScoreResult, *, risk_level: str | None = None) -> dict[str, Any]:
@@ -289,19 +287,16 @@ def _assemble(
             trace += fired(table, [rule])
             warnings.append(DecisionWarning(str(rule.then["warning"]), note(rule), rule.source))
     if legal.sanction and legal.sanction in policy.sanctions and legal.sanction not in eligible:
-        reason = ineligible[legal.sanction]
+        params = {"sanction": legal.sanction, "reason": ineligible[legal.sanction]}
         warnings.append(
             DecisionWarning(
                 "sanction_not_eligible",
-                Text(
-                    f"La sanción {legal.sanction} no cumple los requisitos: {reason.es}",
-                    f"The sanction {legal.sanction} does not meet the requirements: {reason.en}",
-                ),
+                Message("policy.warning.sanction_not_eligible", params),
                 policy.ref,
             )
         )
     return Decision(
-        policy=PolicyRef(policy.id, policy.version, policy.sha256),
+        policy=Ref(policy.id, policy.version, policy.sha256),
         case_id=case_id,
         regime=policy.regime,
         sanction=legal.sanction,
@@ -356,19 +351,6 @@ def _nearest(
             )
         if decision.fit != other.fit:
             changes["fit"] = (decision.fit, other.fit)
-        word_es = "más" if direction == "up" else "menos"
-        word_en = "more" if direction == "up" else "fewer"
-        tail_es = "".join(f", {k.replace('_', ' ')} {v[1]}" for k, v in changes.items())
-        out.append(
-            Nearest(
-                direction,
-                step.points,
-                step.level,
-                changes,
-                Text(
-                    f"{step.points} punto(s) {word_es} darían riesgo {step.level}{tail_es}",
-                    f"{step.points} {word_en} point(s) would give {step.level} risk{tail_es}",
-                ),
-            )
-        )
+        message = Message(f"policy.nearest_{direction}", {"n": step.points, "level": step.level})
+        out.append(Nearest(direction, step.points, step.level, changes, message))
     return tuple(out)

@@ -13,13 +13,11 @@ _EXPORTS = {
     "LANGS": "rnr.render.plan",
     "PALETTE": "rnr.render.charts",
     "TEMPLATES": "rnr.render.plan",
-    "WORDS": "rnr.render.score",
     "bar_chart": "rnr.render.charts",
     "calibration_table": "rnr.render.validity_text",
     "case_header": "rnr.render.score",
     "decision_report": "rnr.render.decision",
     "effective": "rnr.render.score",
-    "environment": "rnr.render.plan",
     "explain": "rnr.render.explanation",
     "fit_words": "rnr.render.decision",
     "group_table": "rnr.render.validity_text",
@@ -47,13 +45,11 @@ __all__ = [
     "LANGS",
     "PALETTE",
     "TEMPLATES",
-    "WORDS",
     "bar_chart",
     "calibration_table",
     "case_header",
     "decision_report",
     "effective",
-    "environment",
     "explain",
     "fit_words",
     "group_table",
@@ -122,13 +118,7 @@ if TYPE_CHECKING:
         TEMPLATES as TEMPLATES,
     )
     from rnr.render.plan import (
-        environment as environment,
-    )
-    from rnr.render.plan import (
         render_plan as render_plan,
-    )
-    from rnr.render.score import (
-        WORDS as WORDS,
     )
     from rnr.render.score import (
         case_header as case_header,

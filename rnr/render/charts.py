@@ -1,10 +1,15 @@
 """Small inline-SVG charts for self-contained HTML reports: no script, no network, no dependency.
 
 Each function returns one ``<svg>`` element as text, to be placed inside an
-HTML page. Every piece of text (titles, labels, series names) is escaped,
-because labels come from data. Colours follow the Okabe-Ito palette, which
-stays distinguishable for readers with colour-vision deficiencies; each bar
-and series also carries a ``<title>`` (a tooltip, read by screen readers).
+HTML page. The arithmetic (scales, pixel coordinates, ticks) is done here;
+the drawing is the macros of ``rnr/render/templates/charts.svg.j2``, rendered
+in the autoescaped HTML environment (:mod:`rnr.render.environment`), so every
+piece of text (titles, labels, series names) is escaped, because labels come
+from data. Coordinates are rounded to a tenth of a pixel. Colours follow the
+Okabe-Ito palette, which stays distinguishable for readers with
+colour-vision deficiencies; each bar and series also carries a ``<title>``
+(a tooltip, read by screen readers) in the words of the catalogue's
+``charts`` area.
 
 - :func:`line_chart`: named series of ``(x, y)`` points, e.g. ROC curves,
   with an optional diagonal.
@@ -19,24 +24,108 @@ True
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 
 import attrs
 
 from rnr.errors import InvalidArgumentError
+from rnr.render.environment import environment
+from rnr.render.messages import LOCALES, Catalogue, catalogue
 
 __all__ = ["PALETTE", "bar_chart", "line_chart"]
 
 #: Series and bar colours (Okabe & Ito), in order of use.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
-_FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+#: Four numbers: a line's ends ``(x1, y1, x2, y2)`` or a rectangle ``(x, y, width, height)``.
+Box = tuple[float, float, float, float]
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def _r(value: float) -> float:
+    """A coordinate in pixels, to a tenth."""
+    return round(float(value), 1)
+
+
+@attrs.frozen
+class Tick:
+    """A tick of an axis: where its mark is, where its number is written, the number."""
+
+    at: float
+    text_at: float
+    text: str
+
+
+@attrs.frozen
+class Series:
+    """One line of a line chart: its name, colour, points in pixels and legend row."""
+
+    name: str
+    colour: str
+    points: tuple[tuple[float, float], ...]
+    legend: Box
+    legend_text: tuple[int, int]
+
+
+@attrs.frozen
+class LineChart:
+    """Everything the ``line_chart`` macro draws, in pixels."""
+
+    width: int
+    height: int
+    title: str
+    title_x: float
+    frame: Box
+    x_ticks: tuple[Tick, ...]
+    x_tick_mark: tuple[int, int]
+    x_tick_text: int
+    y_ticks: tuple[Tick, ...]
+    y_tick_mark: tuple[int, int]
+    y_tick_text: int
+    x_label: str
+    x_label_at: tuple[float, int]
+    y_label: str
+    y_label_at: tuple[int, float]
+    diagonal: Box | None
+    series: tuple[Series, ...]
+
+
+@attrs.frozen
+class Bar:
+    """One bar of a bar chart: its texts and shapes in pixels (``None``: not drawn).
+
+    ``whisker`` is the interval ``(low, high, cap, centre)``: its ends along
+    the value axis, where its caps start and its middle across it.
+    """
+
+    label: str
+    label_at: tuple[float, float]
+    text: str
+    text_at: tuple[float, float]
+    tip: str
+    rect: Box | None
+    whisker: Box | None
+    target: Box | None
+
+
+@attrs.frozen
+class BarChart:
+    """Everything the ``bar_chart`` macro draws, in pixels."""
+
+    width: int
+    height: int
+    title: str
+    horizontal: bool
+    axis: Box
+    bars: tuple[Bar, ...]
+    fill: str = PALETTE[0]
+    marker: str = PALETTE[1]
+
+
+def _draw(macro: str, chart: LineChart | BarChart) -> str:
+    """The SVG of ``chart``, drawn by a macro of ``charts.svg.j2``."""
+    module = environment("html").get_template("charts.svg.j2").module
+    return str(getattr(module, macro)(chart))
 
 
 def _num(value: float, decimals: int, decimal: str) -> str:
@@ -46,14 +135,6 @@ def _num(value: float, decimals: int, decimal: str) -> str:
 def _tick(value: float, decimal: str) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", decimal)
-
-
-def _open(width: int, height: int, title: str) -> str:
-    """The opening ``<svg>`` tag and its accessible title."""
-    return (
-        f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{_e(title)}" {_FONT}><title>{_e(title)}</title>'
-    )
 
 
 def _finite(value: object, argument: str) -> float:
@@ -118,11 +199,11 @@ def line_chart(
     if not x0 < x1 or not y0 < y1:
         raise InvalidArgumentError("x_range/y_range", (x_range, y_range), "ranges with low < high")
     left, right, top = 56, 16, 34
-    legend_rows = len(series)
-    bottom = 44 + 18 * legend_rows
+    bottom = 44 + 18 * len(series)
     plot_w, plot_h = width - left - right, height - top - bottom
     if plot_w < 40 or plot_h < 40:
         raise InvalidArgumentError("width/height", (width, height), "room for the plot and legend")
+    base = top + plot_h
 
     def px(x: float) -> float:
         return left + (x - x0) / (x1 - x0) * plot_w
@@ -130,63 +211,40 @@ def line_chart(
     def py(y: float) -> float:
         return top + plot_h - (y - y0) / (y1 - y0) * plot_h
 
-    parts = [
-        _open(width, height, title),
-        (
-            f'<text x="{width / 2:.1f}" y="18" text-anchor="middle" font-weight="bold">'
-            f"{_e(title)}</text>"
-        ),
-        (
-            f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
-            'stroke="#999"/>'
-        ),
-    ]
-    for tick in _ticks(x0, x1, 5):
-        parts.append(
-            f'<line x1="{px(tick):.1f}" y1="{top + plot_h}" x2="{px(tick):.1f}" '
-            f'y2="{top + plot_h + 4}" stroke="#999"/>'
-            f'<text x="{px(tick):.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
-            f"{_tick(tick, decimal)}</text>"
-        )
-    for tick in _ticks(y0, y1, 5):
-        parts.append(
-            f'<line x1="{left - 4}" y1="{py(tick):.1f}" x2="{left}" y2="{py(tick):.1f}" '
-            f'stroke="#999"/><text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">'
-            f"{_tick(tick, decimal)}</text>"
-        )
-    parts.append(
-        f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 32}" text-anchor="middle">'
-        f"{_e(x_label)}</text>"
-        f'<text transform="translate(14 {top + plot_h / 2:.1f}) rotate(-90)" '
-        f'text-anchor="middle">{_e(y_label)}</text>'
-    )
-    if diagonal:
-        low, high = max(x0, y0), min(x1, y1)
-        parts.append(
-            f'<line x1="{px(low):.1f}" y1="{py(low):.1f}" x2="{px(high):.1f}" '
-            f'y2="{py(high):.1f}" stroke="#777" stroke-dasharray="4 4"/>'
-        )
+    lines = []
     for i, (name, points) in enumerate(series.items()):
-        colour = PALETTE[i % len(PALETTE)]
         coords = []
         for j, point in enumerate(points):
             if not isinstance(point, Sequence) or len(point) != 2:
                 raise InvalidArgumentError(f"series[{name!r}][{j}]", point, "an (x, y) pair")
             x = _finite(point[0], f"series[{name!r}][{j}][0]")
             y = _finite(point[1], f"series[{name!r}][{j}][1]")
-            coords.append(f"{px(x):.1f},{py(y):.1f}")
-        parts.append(
-            f'<polyline points="{" ".join(coords)}" fill="none" stroke="{colour}" '
-            f'stroke-width="2"><title>{_e(name)}</title></polyline>'
-        )
-        y_legend = top + plot_h + 50 + 18 * i
-        parts.append(
-            f'<line x1="{left}" y1="{y_legend - 4}" x2="{left + 22}" y2="{y_legend - 4}" '
-            f'stroke="{colour}" stroke-width="3"/>'
-            f'<text x="{left + 28}" y="{y_legend}">{_e(name)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+            coords.append((_r(px(x)), _r(py(y))))
+        row = base + 50 + 18 * i
+        legend = (left, row - 4, left + 22, row - 4)
+        colour = PALETTE[i % len(PALETTE)]
+        lines.append(Series(str(name), colour, tuple(coords), legend, (left + 28, row)))
+    low, high = max(x0, y0), min(x1, y1)
+    chart = LineChart(
+        width=width,
+        height=height,
+        title=title,
+        title_x=_r(width / 2),
+        frame=(left, top, plot_w, plot_h),
+        x_ticks=tuple(Tick(_r(px(t)), _r(px(t)), _tick(t, decimal)) for t in _ticks(x0, x1, 5)),
+        x_tick_mark=(base, base + 4),
+        x_tick_text=base + 16,
+        y_ticks=tuple(Tick(_r(py(t)), _r(py(t) + 4), _tick(t, decimal)) for t in _ticks(y0, y1, 5)),
+        y_tick_mark=(left - 4, left),
+        y_tick_text=left - 6,
+        x_label=x_label,
+        x_label_at=(_r(left + plot_w / 2), base + 32),
+        y_label=y_label,
+        y_label_at=(14, _r(top + plot_h / 2)),
+        diagonal=(_r(px(low)), _r(py(low)), _r(px(high)), _r(py(high))) if diagonal else None,
+        series=tuple(lines),
+    )
+    return _draw("line_chart", chart)
 
 
 @attrs.frozen
@@ -202,24 +260,33 @@ class _Bars:
     suffix: str
     decimals: int
     decimal: str
+    words: Catalogue
 
     def text(self, i: int) -> str:
         value = self.values[i]
-        return "—" if value is None else self.number(value) + self.suffix
+        return self.words("charts.none") if value is None else self.number(value) + self.suffix
 
     def number(self, value: float) -> str:
         return _num(value, self.decimals, self.decimal)
 
     def tip(self, i: int) -> str:
-        extra = []
-        span = self.intervals[i]
-        if span is not None:
-            extra.append(f"[{self.number(span[0])}, {self.number(span[1])}]{self.suffix}")
-        target = self.targets[i]
-        if target is not None:
-            extra.append("→ " + self.number(target) + self.suffix)
-        more = f" ({'; '.join(extra)})" if extra else ""
-        return f"{self.labels[i]}: {self.text(i)}{more}"
+        label, value = self.labels[i], self.text(i)
+        span, target = self.intervals[i], self.targets[i]
+        interval = (
+            None
+            if span is None
+            else f"[{self.number(span[0])}, {self.number(span[1])}]{self.suffix}"
+        )
+        goal = None if target is None else self.number(target) + self.suffix
+        if interval is not None and goal is not None:
+            return self.words(
+                "charts.tip_both", label=label, value=value, interval=interval, target=goal
+            )
+        if interval is not None:
+            return self.words("charts.tip_interval", label=label, value=value, interval=interval)
+        if goal is not None:
+            return self.words("charts.tip_target", label=label, value=value, target=goal)
+        return self.words("charts.tip", label=label, value=value)
 
 
 def _optional_numbers(
@@ -269,6 +336,7 @@ def bar_chart(
     decimals: int = 1,
     decimal: str = ".",
     width: int = 560,
+    lang: str = "es",
 ) -> str:
     """An SVG bar chart: one bar per label, with optional targets and intervals.
 
@@ -291,6 +359,8 @@ def bar_chart(
         decimals: decimals of the value labels.
         decimal: the decimal separator of the value labels.
         width: width in pixels.
+        lang: the language of the bars' tooltips (``es``, the default, or
+            ``en``).
 
     Returns:
         One ``<svg>`` element.
@@ -328,11 +398,13 @@ def bar_chart(
         suffix=f" {unit}" if unit else "",
         decimals=decimals,
         decimal=decimal,
+        words=catalogue(lang if lang in LOCALES else LOCALES[0]),
     )
-    return _horizontal(data, width) if orientation == "horizontal" else _vertical(data, width)
+    layout = _horizontal if orientation == "horizontal" else _vertical
+    return _draw("bar_chart", layout(data, width))
 
 
-def _horizontal(bars: _Bars, width: int) -> str:
+def _horizontal(bars: _Bars, width: int) -> BarChart:
     row, top = 24, 34
     label_w = min(220, 16 + 7 * max((len(label) for label in bars.labels), default=4))
     plot_w = max(width - label_w - 90, 60)
@@ -341,44 +413,41 @@ def _horizontal(bars: _Bars, width: int) -> str:
     def px(v: float) -> float:
         return label_w + v / bars.axis * plot_w
 
-    parts = [
-        _open(width, height, bars.title),
-        f'<text x="4" y="18" font-weight="bold">{_e(bars.title)}</text>',
-        f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{height - 8}" stroke="#999"/>',
-    ]
+    drawn = []
     for i, label in enumerate(bars.labels):
         y = top + row * i
-        parts.append(f"<g><title>{_e(bars.tip(i))}</title>")
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{_e(label)}</text>')
         value, span, target = bars.values[i], bars.intervals[i], bars.targets[i]
         end = float(label_w)
+        rect = whisker = marker = None
         if value is not None:
             end = px(value)
-            parts.append(
-                f'<rect x="{label_w}" y="{y + 3}" width="{end - label_w:.1f}" '
-                f'height="{row - 8}" fill="{PALETTE[0]}" fill-opacity="0.75"/>'
-            )
+            rect = (label_w, y + 3, _r(end - label_w), row - 8)
         if span is not None:
             a, b = px(span[0]), px(span[1])
             mid = y + row / 2 - 1
-            parts.append(
-                f'<path d="M{a:.1f} {mid - 5}v10M{a:.1f} {mid}H{b:.1f}M{b:.1f} {mid - 5}v10" '
-                'stroke="#222" fill="none"/>'
-            )
+            whisker = (_r(a), _r(b), mid - 5, mid)
             end = max(end, b)
         if target is not None:
             t = px(target)
-            parts.append(
-                f'<line x1="{t:.1f}" y1="{y}" x2="{t:.1f}" y2="{y + row - 2}" '
-                f'stroke="{PALETTE[1]}" stroke-width="3"/>'
-            )
+            marker = (_r(t), y, _r(t), y + row - 2)
             end = max(end, t + 2)
-        parts.append(f'<text x="{end + 6:.1f}" y="{y + 14}">{_e(bars.text(i))}</text></g>')
-    parts.append("</svg>")
-    return "".join(parts)
+        drawn.append(
+            Bar(
+                label=label,
+                label_at=(label_w - 6, y + 14),
+                text=bars.text(i),
+                text_at=(_r(end + 6), y + 14),
+                tip=bars.tip(i),
+                rect=rect,
+                whisker=whisker,
+                target=marker,
+            )
+        )
+    axis = (label_w, top - 4, label_w, height - 8)
+    return BarChart(width, height, bars.title, horizontal=True, axis=axis, bars=tuple(drawn))
 
 
-def _vertical(bars: _Bars, width: int) -> str:
+def _vertical(bars: _Bars, width: int) -> BarChart:
     top, plot_h, bottom = 40, 200, 40
     height = top + plot_h + bottom
     column = (width - 20) / max(len(bars.labels), 1)
@@ -386,42 +455,39 @@ def _vertical(bars: _Bars, width: int) -> str:
     def py(v: float) -> float:
         return top + plot_h - v / bars.axis * plot_h
 
-    parts = [
-        _open(width, height, bars.title),
-        f'<text x="4" y="18" font-weight="bold">{_e(bars.title)}</text>',
-        f'<line x1="10" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" stroke="#999"/>',
-    ]
+    drawn = []
     for i, label in enumerate(bars.labels):
         x = 10 + column * i
         centre = x + column / 2
-        parts.append(f"<g><title>{_e(bars.tip(i))}</title>")
         value, span, target = bars.values[i], bars.intervals[i], bars.targets[i]
         label_y = float(top + plot_h)
+        rect = whisker = marker = None
         if value is not None:
             label_y = py(value)
-            parts.append(
-                f'<rect x="{x + column * 0.15:.1f}" y="{label_y:.1f}" '
-                f'width="{column * 0.7:.1f}" height="{top + plot_h - label_y:.1f}" '
-                f'fill="{PALETTE[0]}" fill-opacity="0.75"/>'
+            rect = (
+                _r(x + column * 0.15),
+                _r(label_y),
+                _r(column * 0.7),
+                _r(top + plot_h - label_y),
             )
         if span is not None:
             a, b = py(span[0]), py(span[1])
-            parts.append(
-                f'<path d="M{centre - 5:.1f} {a:.1f}h10M{centre:.1f} {a:.1f}V{b:.1f}'
-                f'M{centre - 5:.1f} {b:.1f}h10" stroke="#222" fill="none"/>'
-            )
+            whisker = (_r(a), _r(b), _r(centre - 5), _r(centre))
             label_y = min(label_y, b)
         if target is not None:
             t = py(target)
-            parts.append(
-                f'<line x1="{x + column * 0.1:.1f}" y1="{t:.1f}" x2="{x + column * 0.9:.1f}" '
-                f'y2="{t:.1f}" stroke="{PALETTE[1]}" stroke-width="3"/>'
+            marker = (_r(x + column * 0.1), _r(t), _r(x + column * 0.9), _r(t))
+        drawn.append(
+            Bar(
+                label=label,
+                label_at=(_r(centre), top + plot_h + 16),
+                text=bars.text(i),
+                text_at=(_r(centre), _r(label_y - 4)),
+                tip=bars.tip(i),
+                rect=rect,
+                whisker=whisker,
+                target=marker,
             )
-        parts.append(
-            f'<text x="{centre:.1f}" y="{label_y - 4:.1f}" text-anchor="middle">'
-            f"{_e(bars.text(i))}</text>"
-            f'<text x="{centre:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
-            f"{_e(label)}</text></g>"
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    axis = (10, top + plot_h, width - 10, top + plot_h)
+    return BarChart(width, height, bars.title, horizontal=False, axis=axis, bars=tuple(drawn))

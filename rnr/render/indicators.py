@@ -2,19 +2,21 @@
 
 :func:`rnr.history.programme.programme_report` computes the report from a
 store; :func:`report_lines` and :func:`report_html` present it (Spanish by
-default; the HTML page has inline SVG charts and loads nothing).
+default; the HTML page has inline SVG charts and loads nothing). Every word
+comes from the ``indicators`` area of the message catalogue; indicator and
+component titles from the indicator files.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rnr.definitions.indicators import shipped
+from rnr.definitions.indicators import Indicator, shipped
 from rnr.indicators.compute import IndicatorResult
 from rnr.indicators.reinsertion_index import ReinsertionReport
 from rnr.render.charts import bar_chart
-from rnr.render.indicators_words import WORDS, exclusion, population_words
-from rnr.render.plan import environment
+from rnr.render.environment import environment
+from rnr.render.messages import Catalogue, catalogue
 
 if TYPE_CHECKING:
     from rnr.history.overrides import OverrideReport
@@ -23,61 +25,92 @@ if TYPE_CHECKING:
 __all__ = ["report_html", "report_lines"]
 
 
-def _figure(result: IndicatorResult, lang: str) -> tuple[str, str, str, str]:
-    w = WORDS[lang]
+def _figure(result: IndicatorResult, w: Catalogue) -> tuple[str, str, str, str]:
+    """The result, the fraction, the target and whether it is met, as shown."""
+    none = w("indicators.none")
     if not result.computable:
-        return w["not_computable"], w["none"], _target(result, lang), w["none"]
-    percent = f"{result.percent} %" if result.percent is not None else w["none"]
-    met = w["none"] if result.met is None else w["yes" if result.met else "no"]
-    return percent, f"{result.numerator} / {result.denominator}", _target(result, lang), met
+        return w("indicators.not_computable"), none, _target(result, w), none
+    percent = (
+        none if result.percent is None else w("indicators.percent_value", percent=result.percent)
+    )
+    met = none if result.met is None else w("indicators.yes" if result.met else "indicators.no")
+    return percent, f"{result.numerator} / {result.denominator}", _target(result, w), met
 
 
-def _target(result: IndicatorResult, lang: str) -> str:
+def _target(result: IndicatorResult, w: Catalogue) -> str:
     i = result.indicator
     if i.target is None:
-        return WORDS[lang]["none"]
-    return f"{i.target} % ({i.target_year})"
+        return w("indicators.none")
+    return w("indicators.target_value", target=i.target, year=i.target_year)
+
+
+def _exclusion(code: str, w: Catalogue) -> str:
+    """An exclusion code in words (the code itself when the catalogue has none)."""
+    key = f"indicators.exclusion.{code}"
+    return w(key) if key in w.entries else code
+
+
+def _population(indicator: Indicator, w: Catalogue) -> str:
+    """An indicator's population (its kind and parameters) in words."""
+    params = indicator.population_params
+    if indicator.population == "discharged":
+        previous = "_previous" if int(str(params.get("year_offset", 0))) else ""
+        end = "_end" if params.get("reason") else ""
+        return w(f"indicators.populations.discharged{previous}{end}")
+    followed = indicator.population == "followed"
+    text = w(f"indicators.populations.{'followed' if followed else 'served'}")
+    needs = params.get("needs")
+    if isinstance(needs, list) and needs:
+        needs = ", ".join(map(str, needs))
+        text = w("indicators.populations.with_needs", population=text, needs=needs)
+    days = params.get("min_days_since_entry")
+    if days is not None:
+        text = w("indicators.populations.min_days", population=text, days=days)
+    return text
 
 
 def report_lines(report: ProgrammeReport, lang: str = "es") -> list[str]:
     """The report as readable lines."""
-    w = WORDS[lang]
+    w = catalogue(lang)
     lines = [
-        w["title"].format(period=report.period),
-        w["subtitle"].format(
-            db=report.store, as_of=report.as_of, programme=report.programme or w["all"]
+        w("indicators.title", period=report.period),
+        w(
+            "indicators.subtitle",
+            db=report.store,
+            as_of=report.as_of,
+            programme=report.programme or w("indicators.all"),
         ),
         "",
     ]
     for result in report.indicators:
         i = result.indicator
-        percent, fraction, target, met = _figure(result, lang)
+        percent, fraction, target, met = _figure(result, w)
         lines.append(f"── {i.id} · {', '.join(result.programmes)}")
         lines.append(f"   {i.title.get(lang, i.id)}")
-        figures = f"{percent} · {fraction} · {w['target']}: {target} · {w['met']}: {met}"
-        lines.append(f"   {w['result']}: {figures}")
-        if result.not_computable is not None:
-            lines.append(f"   {w['why']}: {result.not_computable(lang)}")
-        lines.append(
-            f"   {w['population']}: {population_words(i.population, i.population_params, lang)}"
+        figures = w(
+            "indicators.line_figures", percent=percent, fraction=fraction, target=target, met=met
         )
+        lines.append("   " + figures)
+        if result.not_computable is not None:
+            lines.append("   " + w("indicators.line_why", why=w.say(result.not_computable)))
+        lines.append("   " + w("indicators.line_population", population=_population(i, w)))
         for code, n in result.exclusions.items():
-            lines.append(f"   {w['exclusions']}: {n} · {exclusion(code, lang)}")
-        lines.append(f"   {w['source']}: {i.source}")
+            lines.append("   " + w("indicators.line_exclusion", n=n, exclusion=_exclusion(code, w)))
+        lines.append("   " + w("indicators.line_source", source=i.source))
         lines.append("")
-    lines += _reinsertion_lines(report.reinsertion, lang)
-    lines += ["", *_override_lines(report.overrides, lang)]
+    lines += _reinsertion_lines(report.reinsertion, w)
+    lines += ["", *_override_lines(report.overrides, w)]
     return lines
 
 
-def _reinsertion_lines(rep: ReinsertionReport, lang: str) -> list[str]:
-    w = WORDS[lang]
-    lines = [w["reinsertion"]]
+def _reinsertion_lines(rep: ReinsertionReport, w: Catalogue) -> list[str]:
+    lines = [w("indicators.reinsertion")]
     if not rep.n:
-        return [*lines, "  " + w["reinsertion_none"].format(period=rep.period)]
+        return [*lines, "  " + w("indicators.reinsertion_none", period=rep.period)]
     lines.append(
         "  "
-        + w["reinsertion_line"].format(
+        + w(
+            "indicators.reinsertion_line",
             n=rep.n,
             period=rep.period,
             mean=rep.mean,
@@ -88,47 +121,57 @@ def _reinsertion_lines(rep: ReinsertionReport, lang: str) -> list[str]:
     )
     _, index = shipped()
     for ident, (n, mean) in rep.components.items():
-        title = index.component(ident).title.get(lang, ident)
-        lines.append(f"  {title}: {w['mean']} {mean} ({w['measured']} {n})")
+        title = index.component(ident).title.get(w.lang, ident)
+        lines.append("  " + w("indicators.line_component", component=title, mean=mean, n=n))
     return lines
 
 
-def _override_lines(rep: OverrideReport, lang: str) -> list[str]:
-    w = WORDS[lang]
+def _override_lines(rep: OverrideReport, w: Catalogue) -> list[str]:
+    none = w("indicators.none")
     total = rep.total
     lines = [
-        w["overrides"],
+        w("indicators.overrides"),
         "  "
-        + w["overrides_line"].format(
+        + w(
+            "indicators.overrides_line",
             overrides=total.overrides,
             assessments=total.assessments,
             period=rep.period,
-            percent=total.percent if total.percent is not None else w["none"],
+            percent=total.percent if total.percent is not None else none,
         ),
     ]
     if rep.by_reason:
         shown = ", ".join(f"{k} {n}" for k, n in rep.by_reason.items())
-        lines.append(f"  {w['by_reason']}: {shown}")
+        lines.append("  " + w("indicators.line_by_reason", counts=shown))
     if rep.by_direction:
         shown = ", ".join(f"{k} {n}" for k, n in rep.by_direction.items())
-        lines.append(f"  {w['by_direction']}: {shown}")
-    lines.append("  " + w["outcomes"].format(months=rep.window_months) + ":")
+        lines.append("  " + w("indicators.line_by_direction", counts=shown))
+    lines.append("  " + w("indicators.line_outcomes", months=rep.window_months))
     for key, rate in rep.outcomes.items():
-        percent = f"{rate.percent} %" if rate.percent is not None else w["none"]
-        lines.append(f"    {w[key]}: {percent} ({rate.with_offence} / {rate.followed})")
+        percent = (
+            none if rate.percent is None else w("indicators.percent_value", percent=rate.percent)
+        )
+        line = w(
+            "indicators.line_outcome",
+            group=w(f"indicators.{key}"),
+            percent=percent,
+            with_offence=rate.with_offence,
+            followed=rate.followed,
+        )
+        lines.append("    " + line)
     return lines
 
 
 def report_html(report: ProgrammeReport, lang: str = "es") -> str:
     """A self-contained HTML page (inline CSS and SVG, nothing loaded)."""
-    w = WORDS[lang]
+    w = catalogue(lang)
     computable = [r for r in report.indicators if r.computable]
     chart = (
         bar_chart(
             [r.indicator.id for r in computable],
             [r.percent for r in computable],
             targets=[r.indicator.target for r in computable],
-            title=w["chart"],
+            title=w("indicators.chart"),
             max_value=100.0,
         )
         if computable
@@ -139,7 +182,7 @@ def report_html(report: ProgrammeReport, lang: str = "es") -> str:
         bar_chart(
             bands,
             [float(n) for n in report.reinsertion.distribution],
-            title=w["distribution"],
+            title=w("indicators.distribution"),
             unit="",
         )
         if report.reinsertion.n
@@ -150,10 +193,11 @@ def report_html(report: ProgrammeReport, lang: str = "es") -> str:
     return template.render(
         report=report,
         lang=lang,
-        w=w,
-        figure=lambda r: _figure(r, lang),
-        population=lambda i: population_words(i.population, i.population_params, lang),
-        exclusion=lambda code: exclusion(code, lang),
+        w=w.section("indicators"),
+        say=w.say,
+        figure=lambda r: _figure(r, w),
+        population=lambda i: _population(i, w),
+        exclusion=lambda code: _exclusion(code, w),
         component=lambda ident: index.component(ident).title.get(lang, ident),
         chart=chart,
         distribution=distribution,

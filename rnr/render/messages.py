@@ -112,10 +112,37 @@ class Catalogue:
         return out
 
     def say(self, words: Message | Text) -> str:
-        """A coded message or a sentence from a definition file, in this locale."""
+        """A coded message or a sentence from a definition file, in this locale.
+
+        A message's parameter that is itself words (a rule's note quoted in a
+        warning) is said in the same locale first; a list or tuple is said
+        item by item and joined by its placeholder's format spec
+        (``{errors:; }``), ``", "`` without one.
+        """
         if isinstance(words, Message):
-            return self(words.code, **words.params)
+            return self(words.code, **{k: self._said(v) for k, v in words.params.items()})
         return words(self.lang)
+
+    def _said(self, value: Any) -> Any:
+        """A message's parameter ready to fill in (see :meth:`say`)."""
+        if isinstance(value, Message | Text):
+            return self.say(value)
+        if isinstance(value, list | tuple):
+            return Listed(self._said(v) for v in value)
+        return value
+
+
+class Listed(tuple[Any, ...]):
+    """Values a sentence lists: the placeholder's format spec is the separator.
+
+    >>> "{xs} / {xs:; }".format(xs=Listed(["a", "b"]))
+    'a, b / a; b'
+    """
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        return (spec or ", ").join(str(v) for v in self)
 
 
 def _load_area(path: Path, area: str) -> dict[str, Entry]:

@@ -3,10 +3,11 @@
 The shipped templates live in ``plans/templates`` (``plan.md.j2``,
 ``plan.html.j2``; the words they print are the ``plan`` area of the message
 catalogue, :mod:`rnr.render.messages`). An agency may
-pass its own template file; it runs in Jinja's sandbox with the same
-context. Every environment uses ``StrictUndefined`` (a misspelt name is an
-error, never an empty string) and HTML output is autoescaped, so a name or a
-note holding markup is shown as text.
+pass its own template file; it runs with the same context. Every template
+runs in the immutable sandbox of :mod:`rnr.render.environment`, with
+``StrictUndefined`` (a misspelt name is an error, never an empty string), and
+HTML output is autoescaped, so a name or a note holding markup is shown as
+text.
 
 Templates receive a plain context:
 
@@ -20,8 +21,8 @@ Templates receive a plain context:
     :func:`rnr.plan.attainment` of the plan.
 ``closing``
     :func:`rnr.plan.closing_summary` of a closing version, else ``None``.
-``t(text)``
-    a :class:`~rnr.policy.decision.Text` in the language.
+``t(words)``
+    a :class:`~rnr.text.Text` or :class:`~rnr.text.Message` in the language.
 ``domain(id)``, ``item(id)``, ``level(id)``, ``need(id)``, ``title``
     the instrument's labels in the language (ids when it has none);
     ``item_names(ids)`` names a list of items.
@@ -43,16 +44,16 @@ from typing import Any, Literal
 
 import jinja2
 import jinja2.exceptions
-import jinja2.sandbox
 
 from rnr.definitions.labels import Labels, load_labels
-from rnr.definitions.library import data_dir, default_library
+from rnr.definitions.library import default_library
 from rnr.errors import RenderError, RnrError
 from rnr.plan.draft import PlanDraft, attainment, closing_summary
-from rnr.render.messages import catalogue
-from rnr.text import Text
+from rnr.render.environment import PLANS, agency_environment, environment
+from rnr.render.messages import catalogue, say
+from rnr.text import Message, Text
 
-__all__ = ["FORMATS", "LANGS", "TEMPLATES", "environment", "render_plan", "words"]
+__all__ = ["FORMATS", "LANGS", "TEMPLATES", "render_plan", "words"]
 
 Format = Literal["md", "html"]
 #: Output formats and the shipped template of each.
@@ -60,40 +61,7 @@ FORMATS: dict[str, str] = {"md": "plan.md.j2", "html": "plan.html.j2"}
 #: Languages the shipped templates and words speak.
 LANGS = ("es", "en")
 #: The folder of the shipped templates.
-TEMPLATES = data_dir() / "plans" / "templates"
-
-
-def _finalize(value: object) -> object:
-    """``None`` prints as a dash, never as ``None``."""
-    return "—" if value is None else value
-
-
-def _options(kind: str) -> dict[str, Any]:
-    if kind not in FORMATS:
-        msg = f"format: got {kind!r}, expected one of {', '.join(FORMATS)}"
-        raise RenderError(msg, template="<format>")
-    return {
-        "undefined": jinja2.StrictUndefined,
-        "autoescape": kind == "html",
-        "trim_blocks": True,
-        "lstrip_blocks": True,
-        "keep_trailing_newline": True,
-        "finalize": _finalize,
-    }
-
-
-@cache
-def environment(kind: str) -> jinja2.Environment:
-    """The environment of the shipped templates for ``kind`` (``md`` or ``html``)."""
-    options = _options(kind)
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), **options)
-
-
-@cache
-def _sandbox(kind: str, folder: str) -> jinja2.sandbox.SandboxedEnvironment:
-    """A sandboxed environment for an agency's templates in ``folder``."""
-    options = _options(kind)
-    return jinja2.sandbox.SandboxedEnvironment(loader=jinja2.FileSystemLoader(folder), **options)
+TEMPLATES = PLANS
 
 
 @cache
@@ -135,7 +103,7 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
         "w": w,
         "attainment": attainment(plan),
         "closing": closing_summary(plan) if plan.kind == "closing" else None,
-        "t": lambda text: text(lang) if isinstance(text, Text) else str(text),
+        "t": lambda words: say(words, lang) if isinstance(words, Message | Text) else str(words),
         "title": labels.title,
         "domain": labels.domain,
         "item": labels.item,
@@ -193,7 +161,8 @@ def render_plan(
         path = Path(template).resolve()
         if not path.is_file():
             raise RenderError("no such template file", template=str(template))
-        env, name, shown = _sandbox(str(format), str(path.parent)), path.name, str(template)
+        env = agency_environment(str(format), str(path.parent))
+        name, shown = path.name, str(template)
     context = _context(plan, lang, labels or _labels(str(plan.instrument), lang))
     try:
         return env.get_template(name).render(context)

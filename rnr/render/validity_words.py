@@ -1,278 +1,49 @@
-"""Words of the validity reports (text and HTML), Spanish and English, and number formats.
+"""The sentences and number formats of the validity reports (text and HTML), in one place.
 
-Column names and group values come from the agency's data and are never
-translated.
+The words are the ``validity`` area of the message catalogue
+(:mod:`rnr.render.messages`); :class:`StudyWords` puts a study's figures
+into them, once for both reports. Column names and group values come from
+the agency's data and are never translated.
+
+>>> w = study_words("en")
+>>> w("h_limits")
+'What these figures cannot say'
+>>> fmt(0.71234), pct(0.3214), pp(-0.021), signed(0.0213), level_text(0.95)
+('0.712', '32.1 %', '-2.1 pp', '+0.021', '95 %')
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["WORDS", "fmt", "key_text", "level_text", "pct", "pp", "signed", "vwords"]
+import attrs
 
-WORDS: Mapping[str, Mapping[str, str]] = {
-    "es": {
-        "none": "—",
-        "title": "Validez de «{score}» para predecir «{outcome}» · {file}",
-        "sample": "{n} personas; {pos} con el resultado (tasa base {rate})",
-        "h_discrimination": "Discriminación",
-        "auc": "AUC {auc} (IC {lvl} DeLong [{lo}, {hi}]; EE {se})",
-        "auc_no_ci": "AUC {auc} (sin intervalo: hay menos de dos personas con o sin el resultado)",
-        "bootstrap": (
-            "bootstrap estratificado ({b} remuestreos, semilla {seed}): IC {lvl} [{lo}, {hi}]"
-        ),
-        "auc_meaning": (
-            "La AUC es la probabilidad de que una persona con el resultado tenga un puntaje "
-            "mayor que una sin él (0.5: azar; 1: separación perfecta)."
-        ),
-        "auc_separated": (
-            "Las clases no se solapan: la varianza de DeLong es 0 y el intervalo no dice nada "
-            "de otra muestra (use --bootstrap o una muestra mayor)."
-        ),
-        "h_cut": "Punto de corte: puntaje ≥ {cut}",
-        "flagged": "marcados {flagged} de {n} ({rate}) · VP {tp} · FP {fp} · VN {tn} · FN {fn}",
-        "no_cut": (
-            "Sin punto de corte (--cut N): no hay exactitud, tasas de falsos positivos o "
-            "negativos ni valores predictivos."
-        ),
-        "accuracy": "exactitud",
-        "sensitivity": "sensibilidad",
-        "specificity": "especificidad",
-        "fpr": "tasa de falsos positivos",
-        "fnr": "tasa de falsos negativos",
-        "ppv": "valor predictivo positivo",
-        "npv": "valor predictivo negativo",
-        "s_accuracy": "exact.",
-        "s_sensitivity": "sensib.",
-        "s_specificity": "especif.",
-        "s_fpr": "TFP",
-        "s_fnr": "TFN",
-        "s_ppv": "VPP",
-        "s_npv": "VPN",
-        "undefined": "no se calcula: {why}",
-        "why_sensitivity": "nadie con el resultado",
-        "why_fnr": "nadie con el resultado",
-        "why_specificity": "nadie sin el resultado",
-        "why_fpr": "nadie sin el resultado",
-        "why_ppv": "nadie en el corte o sobre él",
-        "why_npv": "nadie bajo el corte",
-        "h_calibration": "Calibración",
-        "h_cal_level": "Calibración por nivel",
-        "h_cal_score": "Calibración por puntaje",
-        "level": "nivel",
-        "score": "puntaje",
-        "events": "con resultado",
-        "observed": "observada",
-        "ci": "IC {lvl}",
-        "expected": "esperada",
-        "difference": "diferencia",
-        "by_score_elsewhere": "(la tabla por puntaje está en --json y --html)",
-        "expected_source": "tasas esperadas por {by}: {source}",
-        "by_score": "puntaje",
-        "by_level": "nivel",
-        "brier": "Brier {b} ({what})",
-        "brier_reference": "referencia {ref} (la tasa base para todos) · mejora {skill}",
-        "brier_expected": "con las tasas esperadas por {by}",
-        "brier_in_sample": (
-            "con la tasa observada de cada puntaje en esta misma muestra: dentro de la "
-            "muestra, no es una prueba fuera de ella"
-        ),
-        "in_the_large": "tasa observada {obs} · probabilidad media {mean} · diferencia {diff}",
-        "h_groups": "Grupos por «{column}» (referencia: {ref}, {why})",
-        "named": "elegida",
-        "largest": "el grupo más grande",
-        "group": "grupo",
-        "base_rate": "tasa base",
-        "auc_ci": "AUC (IC)",
-        "d_auc": "ΔAUC vs ref. (IC)",
-        "status_empty": "sin personas en este grupo",
-        "status_single-class": "todos con el mismo resultado: sin AUC ni curva ROC",
-        "h_differences": "Diferencias con la referencia «{ref}» (grupo - referencia)",
-        "d_line": "{value}: {parts}",
-        "h_limits": "Lo que estas cifras no dicen",
-        "limit_local": (
-            "Es un estudio local de {n} personas ({pos} con el resultado): con otra muestra "
-            "las cifras variarían; mire los intervalos, sobre todo en los grupos pequeños."
-        ),
-        "limit_ppv": (
-            "Los valores predictivos dependen de la tasa base: con otra tasa base (otro "
-            "seguimiento, otra población) cambian aunque el instrumento sea el mismo."
-        ),
-        "limit_fair": (
-            "Comparar grupos exige datos de resultado de buena calidad: si el resultado se "
-            "registra de forma distinta según el grupo (más control policial, por ejemplo), "
-            "las diferencias pueden venir del registro y no del instrumento."
-        ),
-        "limit_cause": (
-            "Una buena discriminación no dice que la intervención funcione ni que el "
-            "puntaje cause el resultado."
-        ),
-        "h_raters": "Confiabilidad entre evaluadores: «{a}» y «{b}» · {n} casos",
-        "icc": (
-            "ICC(2,1) {icc} (IC {lvl} [{lo}, {hi}]): acuerdo absoluto, un evaluador, "
-            "efectos aleatorios (Shrout y Fleiss 1979)"
-        ),
-        "icc_none": "ICC(2,1) no se calcula: todos los casos tienen el mismo puntaje medio",
-        "kappa": "kappa ponderada cuadrática {k} (Cohen 1968)",
-        "kappa_none": "kappa no se calcula: ambos evaluadores usaron un único valor",
-        "mean_difference": "diferencia media ({b} - {a}): {d}",
-        "h_norms": "Normas locales de «{score}» · {n} personas · media {mean}, DE {sd}",
-        "distribution": "Personas por puntaje",
-        "percentile": "percentil",
-        "rank": "rango percentil",
-        "cumulative": "acumulado",
-        "h_recal": "Cortes recalibrados de «{score}» · {n} personas",
-        "from": "desde",
-        "target": "objetivo",
-        "obtained": "obtenido",
-        "roc_title": "Curva ROC",
-        "roc_groups": "Curvas ROC por «{column}»",
-        "all": "todos",
-        "x_roc": "tasa de falsos positivos (1 - especificidad)",
-        "y_roc": "sensibilidad (tasa de verdaderos positivos)",
-        "cal_chart": "Tasa observada por {by} (IC {lvl}); la marca es la esperada",
-        "cal_chart_plain": "Tasa observada por {by} (IC {lvl})",
-        "html_title": "Validación local",
-        "generated": "Informe generado por rnr {version}.",
-        "sources": (
-            "Fuentes: DeLong, DeLong y Clarke-Pearson (1988); Sun y Xu (2014); Hanley y McNeil "
-            "(1982); Wilson (1927); Brier (1950); Shrout y Fleiss (1979); McGraw y Wong (1996); "
-            "Cohen (1968)."
-        ),
-    },
-    "en": {
-        "none": "—",
-        "title": "Validity of '{score}' for predicting '{outcome}' · {file}",
-        "sample": "{n} people; {pos} with the outcome (base rate {rate})",
-        "h_discrimination": "Discrimination",
-        "auc": "AUC {auc} ({lvl} CI DeLong [{lo}, {hi}]; SE {se})",
-        "auc_no_ci": "AUC {auc} (no interval: fewer than two people with or without the outcome)",
-        "bootstrap": "stratified bootstrap ({b} resamples, seed {seed}): {lvl} CI [{lo}, {hi}]",
-        "auc_meaning": (
-            "The AUC is the probability that a person with the outcome scored higher than a "
-            "person without it (0.5: chance; 1: perfect separation)."
-        ),
-        "auc_separated": (
-            "The classes do not overlap: DeLong's variance is 0 and the interval says nothing "
-            "about another sample (use --bootstrap or a larger sample)."
-        ),
-        "h_cut": "Cut-off: score ≥ {cut}",
-        "flagged": "flagged {flagged} of {n} ({rate}) · TP {tp} · FP {fp} · TN {tn} · FN {fn}",
-        "no_cut": (
-            "No cut-off (--cut N): no accuracy, false-positive or false-negative rates, or "
-            "predictive values."
-        ),
-        "accuracy": "accuracy",
-        "sensitivity": "sensitivity",
-        "specificity": "specificity",
-        "fpr": "false-positive rate",
-        "fnr": "false-negative rate",
-        "ppv": "positive predictive value",
-        "npv": "negative predictive value",
-        "s_accuracy": "acc.",
-        "s_sensitivity": "sens.",
-        "s_specificity": "spec.",
-        "s_fpr": "FPR",
-        "s_fnr": "FNR",
-        "s_ppv": "PPV",
-        "s_npv": "NPV",
-        "undefined": "not computed: {why}",
-        "why_sensitivity": "no one with the outcome",
-        "why_fnr": "no one with the outcome",
-        "why_specificity": "no one without the outcome",
-        "why_fpr": "no one without the outcome",
-        "why_ppv": "no one at or above the cut",
-        "why_npv": "no one below the cut",
-        "h_calibration": "Calibration",
-        "h_cal_level": "Calibration by level",
-        "h_cal_score": "Calibration by score",
-        "level": "level",
-        "score": "score",
-        "events": "with outcome",
-        "observed": "observed",
-        "ci": "{lvl} CI",
-        "expected": "expected",
-        "difference": "difference",
-        "by_score_elsewhere": "(the table by score is in --json and --html)",
-        "expected_source": "expected rates by {by}: {source}",
-        "by_score": "score",
-        "by_level": "level",
-        "brier": "Brier {b} ({what})",
-        "brier_reference": "reference {ref} (the base rate for everyone) · skill {skill}",
-        "brier_expected": "with the expected rates by {by}",
-        "brier_in_sample": (
-            "with the observed rate at each score in this same sample: in-sample, not an "
-            "out-of-sample test"
-        ),
-        "in_the_large": "observed rate {obs} · mean probability {mean} · difference {diff}",
-        "h_groups": "Groups by '{column}' (reference: {ref}, {why})",
-        "named": "chosen",
-        "largest": "the largest group",
-        "group": "group",
-        "base_rate": "base rate",
-        "auc_ci": "AUC (CI)",
-        "d_auc": "ΔAUC vs ref. (CI)",
-        "status_empty": "no one in this group",
-        "status_single-class": "everyone has the same outcome: no AUC or ROC curve",
-        "h_differences": "Differences from the reference '{ref}' (group - reference)",
-        "d_line": "{value}: {parts}",
-        "h_limits": "What these figures cannot say",
-        "limit_local": (
-            "This is a local study of {n} people ({pos} with the outcome): another sample "
-            "would give other figures; read the intervals, above all for small groups."
-        ),
-        "limit_ppv": (
-            "Predictive values depend on the base rate: with another base rate (another "
-            "follow-up, another population) they change even if the instrument does not."
-        ),
-        "limit_fair": (
-            "Comparing groups needs outcome data of good quality: if the outcome is recorded "
-            "differently by group (more policing, for example), differences may come from "
-            "the records, not from the instrument."
-        ),
-        "limit_cause": (
-            "Good discrimination does not say that the intervention works, nor that the "
-            "score causes the outcome."
-        ),
-        "h_raters": "Inter-rater reliability: '{a}' and '{b}' · {n} cases",
-        "icc": (
-            "ICC(2,1) {icc} ({lvl} CI [{lo}, {hi}]): absolute agreement, single rater, random "
-            "effects (Shrout & Fleiss 1979)"
-        ),
-        "icc_none": "ICC(2,1) not computed: every case has the same mean score",
-        "kappa": "quadratic weighted kappa {k} (Cohen 1968)",
-        "kappa_none": "kappa not computed: both raters used a single value",
-        "mean_difference": "mean difference ({b} - {a}): {d}",
-        "h_norms": "Local norms of '{score}' · {n} people · mean {mean}, SD {sd}",
-        "distribution": "People per score",
-        "percentile": "percentile",
-        "rank": "percentile rank",
-        "cumulative": "cumulative",
-        "h_recal": "Recalibrated cut-offs of '{score}' · {n} people",
-        "from": "from",
-        "target": "target",
-        "obtained": "obtained",
-        "roc_title": "ROC curve",
-        "roc_groups": "ROC curves by '{column}'",
-        "all": "all",
-        "x_roc": "false-positive rate (1 - specificity)",
-        "y_roc": "sensitivity (true-positive rate)",
-        "cal_chart": "Observed rate by {by} ({lvl} CI); the marker is the expected rate",
-        "cal_chart_plain": "Observed rate by {by} ({lvl} CI)",
-        "html_title": "Local validation",
-        "generated": "Report generated by rnr {version}.",
-        "sources": (
-            "Sources: DeLong, DeLong & Clarke-Pearson (1988); Sun & Xu (2014); Hanley & McNeil "
-            "(1982); Wilson (1927); Brier (1950); Shrout & Fleiss (1979); McGraw & Wong (1996); "
-            "Cohen (1968)."
-        ),
-    },
-}
+from rnr.render.messages import LOCALES, Catalogue, catalogue
+from rnr.validity.accuracy import BrierResult
+from rnr.validity.calibrate import CalibrationRow, Expected
+from rnr.validity.classification import RATES, Classification
+from rnr.validity.discrimination import BootstrapResult
+from rnr.validity.percentiles import Norms, Recalibration
+from rnr.validity.reliability import Agreement
+from rnr.validity.report import ValidityReport
+from rnr.validity.study import Study
+from rnr.validity.subgroups import Figures
 
+__all__ = [
+    "NONE",
+    "StudyWords",
+    "fmt",
+    "key_text",
+    "level_text",
+    "pct",
+    "pp",
+    "signed",
+    "study_words",
+]
 
-def vwords(lang: str) -> Mapping[str, str]:
-    """The words of ``lang`` (Spanish for any language without its own words)."""
-    return WORDS.get(lang, WORDS["es"])
+#: What a figure that cannot be computed prints as.
+NONE = "—"
 
 
 def fmt(value: float | None, decimals: int = 3) -> str:
@@ -281,7 +52,7 @@ def fmt(value: float | None, decimals: int = 3) -> str:
     >>> fmt(0.71234), fmt(None)
     ('0.712', '—')
     """
-    return "—" if value is None else f"{value:.{decimals}f}"
+    return NONE if value is None else f"{value:.{decimals}f}"
 
 
 def pct(value: float | None) -> str:
@@ -290,7 +61,7 @@ def pct(value: float | None) -> str:
     >>> pct(0.3214)
     '32.1 %'
     """
-    return "—" if value is None else f"{100 * value:.1f} %"
+    return NONE if value is None else f"{100 * value:.1f} %"
 
 
 def pp(value: float | None) -> str:
@@ -299,7 +70,7 @@ def pp(value: float | None) -> str:
     >>> pp(-0.021)
     '-2.1 pp'
     """
-    return "—" if value is None else f"{100 * value:+.1f} pp"
+    return NONE if value is None else f"{100 * value:+.1f} pp"
 
 
 def signed(value: float | None, decimals: int = 3) -> str:
@@ -308,7 +79,7 @@ def signed(value: float | None, decimals: int = 3) -> str:
     >>> signed(0.0213)
     '+0.021'
     """
-    return "—" if value is None else f"{value:+.{decimals}f}"
+    return NONE if value is None else f"{value:+.{decimals}f}"
 
 
 def level_text(level: float) -> str:
@@ -319,3 +90,154 @@ def level_text(level: float) -> str:
 def key_text(key: object) -> str:
     """A calibration row's key: a score without trailing zeros, or a level name."""
     return f"{key:g}" if isinstance(key, float) else str(key)
+
+
+def study_words(lang: str) -> StudyWords:
+    """The validity reports' words in ``lang`` (Spanish for a language without its own)."""
+    return StudyWords(catalogue(lang if lang in LOCALES else LOCALES[0]))
+
+
+@attrs.frozen
+class StudyWords:
+    """A study's sentences in one language: ``w("key", **params)``, or a method per sentence.
+
+    The methods are the sentences both reports print, filled from the
+    study's figures; the text report wraps them into lines and the HTML
+    template places them in the page.
+    """
+
+    catalogue: Catalogue
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        """The sentence of ``validity.<key>`` with ``params`` filled in."""
+        return self.catalogue(f"validity.{key}", **params)
+
+    def title(self, study: Study) -> str:
+        """What was validated against what, from which file."""
+        return self("title", score=study.score, outcome=study.outcome, file=study.file)
+
+    def sample(self, figures: Figures) -> str:
+        """How many people, how many with the outcome, the base rate."""
+        return self("sample", n=figures.n, pos=figures.positives, rate=pct(figures.base_rate))
+
+    def auc(self, figures: Figures, level: float) -> str:
+        """The AUC with its DeLong interval, or why there is none."""
+        a = figures.auc
+        if a is None:
+            return self(f"status_{figures.status}")
+        if a.ci is None or a.se is None:
+            return self("auc_no_ci", auc=fmt(a.auc))
+        lo, hi = a.ci
+        return self(
+            "auc", auc=fmt(a.auc), lvl=level_text(level), lo=fmt(lo), hi=fmt(hi), se=fmt(a.se)
+        )
+
+    def bootstrap(self, b: BootstrapResult) -> str:
+        """The bootstrap interval of the AUC."""
+        return self(
+            "bootstrap",
+            b=b.resamples,
+            seed=b.seed,
+            lvl=level_text(b.level),
+            lo=fmt(b.ci_low),
+            hi=fmt(b.ci_high),
+        )
+
+    def cut_heading(self, cut: Classification) -> str:
+        """The heading of the cut-off's figures."""
+        return self("h_cut", cut=f"{cut.cut:g}")
+
+    def flagged(self, cut: Classification) -> str:
+        """How many the cut flags, and the four counts."""
+        return self(
+            "flagged",
+            flagged=cut.flagged,
+            n=cut.n,
+            rate=pct(cut.flagged_rate),
+            tp=cut.tp,
+            fp=cut.fp,
+            tn=cut.tn,
+            fn=cut.fn,
+        )
+
+    def rates(self, cut: Classification) -> list[list[str]]:
+        """Each rate of the cut, named, as a percentage or why it is not computed."""
+        rows = []
+        for name in RATES:
+            value = getattr(cut, name)
+            why = None if value is not None else self(f"why_{name}")
+            rows.append([self(name), pct(value) if why is None else self("undefined", why=why)])
+        return rows
+
+    def expected_source(self, expected: Expected) -> str:
+        """Where the expected rates come from."""
+        return self("expected_source", by=self(f"by_{expected.by}"), source=expected.source)
+
+    def calibration_chart(self, rows: Sequence[CalibrationRow], by: str, level: float) -> str:
+        """The title of a calibration chart by ``by`` (``level`` or ``score``)."""
+        with_expected = any(r.expected is not None for r in rows)
+        key = "cal_chart" if with_expected else "cal_chart_plain"
+        return self(key, by=self(by), lvl=level_text(level))
+
+    def brier(self, b: BrierResult, expected_by: str | None) -> str:
+        """The Brier score and what it scores."""
+        if b.source == "expected" and expected_by is not None:
+            what = self("brier_expected", by=self(f"by_{expected_by}"))
+        else:
+            what = self("brier_in_sample")
+        return self("brier", b=fmt(b.brier), what=what)
+
+    def brier_reference(self, b: BrierResult) -> str:
+        """The reference Brier score and the skill."""
+        return self("brier_reference", ref=fmt(b.reference), skill=pct(b.skill))
+
+    def in_the_large(self, b: BrierResult) -> str:
+        """Calibration in the large."""
+        return self(
+            "in_the_large",
+            obs=pct(b.observed_rate),
+            mean=pct(b.mean_probability),
+            diff=pp(b.in_the_large),
+        )
+
+    def groups_heading(self, report: ValidityReport, column: str) -> str:
+        """The heading of a group column, with its reference and why it is the reference."""
+        ref = report.references[column]
+        return self("h_groups", column=column, ref=ref, why=self(report.chosen[column]))
+
+    def limits(self, figures: Figures) -> list[str]:
+        """What the figures cannot say."""
+        local = self("limit_local", n=figures.n, pos=figures.positives)
+        return [local, self("limit_ppv"), self("limit_fair"), self("limit_cause")]
+
+    def raters_heading(self, a: Agreement) -> str:
+        """The heading of the two raters' agreement."""
+        first, second = a.raters
+        return self("h_raters", a=first, b=second, n=a.icc.targets)
+
+    def icc(self, a: Agreement) -> str:
+        """ICC(2,1) with its interval, or why it is not computed."""
+        i = a.icc
+        if i.icc is None or i.ci_low is None or i.ci_high is None:
+            return self("icc_none")
+        return self(
+            "icc", icc=fmt(i.icc), lvl=level_text(i.level), lo=fmt(i.ci_low), hi=fmt(i.ci_high)
+        )
+
+    def kappa(self, a: Agreement) -> str:
+        """The weighted kappa, or why it is not computed."""
+        k = a.kappa.kappa
+        return self("kappa_none") if k is None else self("kappa", k=fmt(k))
+
+    def mean_difference(self, a: Agreement) -> str:
+        """The mean difference between the two raters."""
+        first, second = a.raters
+        return self("mean_difference", a=first, b=second, d=signed(a.mean_difference, 2))
+
+    def norms_heading(self, n: Norms, score: str) -> str:
+        """The heading of the local norms."""
+        return self("h_norms", score=score, n=n.n, mean=fmt(n.mean, 2), sd=fmt(n.sd, 2))
+
+    def recalibration_heading(self, r: Recalibration, score: str) -> str:
+        """The heading of the recalibrated cut-offs."""
+        return self("h_recal", score=score, n=r.n)

@@ -9,7 +9,6 @@ _EXPORTS = {
     "Bounds": "rnr.scoring.result",
     "CompiledInstrument": "rnr.scoring.compiled",
     "DomainScore": "rnr.scoring.result",
-    "InstrumentRef": "rnr.scoring.result",
     "ItemScore": "rnr.scoring.result",
     "ScaleScore": "rnr.scoring.result",
     "ScoreResult": "rnr.scoring.result",
@@ -21,6 +20,7 @@ _EXPORTS = {
     "compile_instrument": "rnr.scoring.compiled",
     "is_criminogenic": "rnr.scoring.single",
     "normalize_responses": "rnr.scoring.single",
+    "omission_error": "rnr.scoring.single",
     "outcome_codes": "rnr.scoring.compiled",
     "score": "rnr.scoring.single",
     "score_batch": "rnr.scoring.batch",
@@ -35,7 +35,6 @@ __all__ = [
     "Bounds",
     "CompiledInstrument",
     "DomainScore",
-    "InstrumentRef",
     "ItemScore",
     "ScaleScore",
     "ScoreResult",
@@ -47,6 +46,7 @@ __all__ = [
     "compile_instrument",
     "is_criminogenic",
     "normalize_responses",
+    "omission_error",
     "outcome_codes",
     "score",
     "score_batch",
@@ -94,9 +94,6 @@ if TYPE_CHECKING:
         DomainScore as DomainScore,
     )
     from rnr.scoring.result import (
-        InstrumentRef as InstrumentRef,
-    )
-    from rnr.scoring.result import (
         ItemScore as ItemScore,
     )
     from rnr.scoring.result import (
@@ -122,6 +119,9 @@ if TYPE_CHECKING:
     )
     from rnr.scoring.single import (
         normalize_responses as normalize_responses,
+    )
+    from rnr.scoring.single import (
+        omission_error as omission_error,
     )
     from rnr.scoring.single import (
         score as score,

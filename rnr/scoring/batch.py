@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from rnr.definitions.conditions import Value
 from rnr.definitions.instrument import Instrument
-from rnr.errors import OmissionError, ScoringInputError
+from rnr.errors import ScoringInputError
 from rnr.scoring.compiled import (
     BoolArray,
     CompiledInstrument,
@@ -43,7 +43,7 @@ from rnr.scoring.compiled import (
     yes_no_codes,
 )
 from rnr.scoring.result import ScoreResult
-from rnr.scoring.single import sum_bounds
+from rnr.scoring.single import omission_error, sum_bounds
 
 CHUNK = 1 << 10  # small enough that OpenBLAS stays on one thread (robust under load)
 
@@ -360,15 +360,8 @@ def _check_omissions(
         for j in np.flatnonzero(scored_missing[k] & compiled.scopes[:, s])
     ]
     limit = int(compiled.scope_limits[s])
-    _raise_omission(compiled.scope_names[s], names, limit, where(ids, int(rows[k])))
-
-
-def _raise_omission(scope: str, names: list[str], limit: int, where: str) -> None:
-    msg = (
-        f"{where}: {scope}: {len(names)} items omitted, at most {limit} allowed;"
-        f" missing: {', '.join(names)}"
-    )
-    raise OmissionError(msg, missing=names, limit=limit, scope=scope)
+    scope = compiled.scope_names[s]
+    raise omission_error(scope, names, limit, where=where(ids, int(rows[k])))
 
 
 def _row_bounds(

@@ -21,12 +21,12 @@ from typing import Any
 import attrs
 
 from rnr._frozen import frozen_map
+from rnr.definitions.ref import Ref
 from rnr.errors import ScoringInputError
 
 __all__ = [
     "Bounds",
     "DomainScore",
-    "InstrumentRef",
     "ItemScore",
     "ScaleScore",
     "ScoreResult",
@@ -35,18 +35,6 @@ __all__ = [
 ]
 
 Answer = bool | int | str | None
-
-
-@attrs.frozen
-class InstrumentRef:
-    """Exactly which definition scored a case."""
-
-    id: str
-    version: str
-    sha256: str
-
-    def __str__(self) -> str:
-        return f"{self.id}@{self.version}"
 
 
 @attrs.frozen
@@ -141,7 +129,7 @@ class ScoreResult:
     instrument's bands at scoring time and are recomputed, never edited.
     """
 
-    instrument: InstrumentRef
+    instrument: Ref
     assessed_on: dt.date
     norm_group: str | None
     items: tuple[ItemScore, ...]
@@ -227,7 +215,7 @@ class ScoreResult:
                 for k, v in data["domains"].items()
             }
             return cls(
-                instrument=InstrumentRef(**data["instrument"]),
+                instrument=Ref(**data["instrument"]),
                 assessed_on=dt.date.fromisoformat(data["assessed_on"]),
                 norm_group=data["norm_group"],
                 items=tuple(ItemScore(id=k, **v) for k, v in data["items"].items()),

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rnr.definitions.conditions import Value
 from rnr.definitions.instrument import Instrument, Item, Scale, Term
+from rnr.definitions.ref import Ref
 from rnr.errors import OmissionError, ScoringInputError
 from rnr.scoring.result import (
     Bounds,
     DomainScore,
-    InstrumentRef,
     ItemScore,
     ScaleScore,
     ScoreResult,
@@ -37,6 +37,7 @@ __all__ = [
     "check_norm_group",
     "is_criminogenic",
     "normalize_responses",
+    "omission_error",
     "score",
     "sum_bounds",
 ]
@@ -170,21 +171,33 @@ def check_omissions(instrument: Instrument, answers: Answers) -> None:
     for sid, scale in instrument.scales.items():
         feeding = [i.id for i in missing if instrument.feeds(i, sid)]
         if len(feeding) > scale.max_omitted:
-            raise _too_many(f"scale {sid}", feeding, scale.max_omitted)
+            raise omission_error(f"scale {sid}", feeding, scale.max_omitted)
     for domain in instrument.domains:
         if domain.max_omitted is None:
             continue
         inside = [i.id for i in missing if i.domain == domain.id]
         if len(inside) > domain.max_omitted:
-            raise _too_many(f"domain {domain.id}", inside, domain.max_omitted)
+            raise omission_error(f"domain {domain.id}", inside, domain.max_omitted)
 
 
-def _too_many(scope: str, missing: list[str], limit: int) -> OmissionError:
+def omission_error(
+    scope: str, missing: Sequence[str], limit: int, *, where: str | None = None
+) -> OmissionError:
+    """The error for ``missing`` items, more than ``scope`` allows.
+
+    Args:
+        scope: ``"scale fta"`` or ``"domain family"``.
+        missing: the omitted items that count against the limit, in instrument order.
+        limit: how many may be omitted.
+        where: the row or case of a batch, put before the message when given.
+    """
     msg = (
         f"{scope}: {len(missing)} items omitted, at most {limit} allowed; "
         f"missing: {', '.join(missing)}"
     )
-    return OmissionError(msg, missing=missing, limit=limit, scope=scope)
+    return OmissionError(
+        f"{where}: {msg}" if where else msg, missing=missing, limit=limit, scope=scope
+    )
 
 
 def item_points(item: Item, answer: Value | None) -> tuple[str | None, Mapping[str, int]]:
@@ -325,7 +338,7 @@ def build_result(
             bounds=bounds,
         )
     return ScoreResult(
-        instrument=InstrumentRef(instrument.id, instrument.version, instrument.sha256),
+        instrument=Ref(instrument.id, instrument.version, instrument.sha256),
         assessed_on=assessed_on,
         norm_group=norm_group,
         items=tuple(item_scores),

@@ -275,15 +275,3 @@ def _reviews(
             review = cache[key] = Review(on=days.date(day), progress=progress, closing=closing)
         out.append(review)
     return out, _bounds(reviews.person[order], n)
-
-
-def _sorted_events(events: Events) -> Events:
-    """Events by person, day and kind (a closing event last on its day)."""
-    order = np.lexsort((events.kind, events.day, events.person))
-    return Events(
-        person=events.person[order],
-        day=events.day[order],
-        kind=events.kind[order],
-        a=events.a[order],
-        b=events.b[order],
-    )

@@ -15,13 +15,20 @@ from typing import Any
 
 import pytest
 
-from rnr.testing.policy_worked import load_policy_cases, run_policy_case
-from rnr.testing.worked import load_worked_cases, run_case
+from rnr.testing.worked import (
+    INSTRUMENT_CASES,
+    POLICY_CASES,
+    PolicyCaseFile,
+    WorkedCaseFile,
+    load_policy_cases,
+    load_worked_cases,
+)
 
 __all__ = ["pytest_collect_file"]
 
-INSTRUMENT_CASES = b'"rnr.cases/1"'
-POLICY_CASES = b'"rnr.policy-cases/1"'
+#: How each schema appears in the head of a case file.
+INSTRUMENT_MARK = f'"{INSTRUMENT_CASES}"'.encode()
+POLICY_MARK = f'"{POLICY_CASES}"'.encode()
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -30,7 +37,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
         return None
     with file_path.open("rb") as fh:
         head = fh.read(4096)
-    if INSTRUMENT_CASES in head or POLICY_CASES in head:
+    if INSTRUMENT_MARK in head or POLICY_MARK in head:
         return WorkedCaseCollector.from_parent(parent, path=file_path)
     return None
 
@@ -41,23 +48,11 @@ class WorkedCaseCollector(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         """One item per case."""
         head = self.path.read_bytes()[:4096]
-        check: Callable[[], list[str]]
-        if POLICY_CASES in head:
-            policy_cases = load_policy_cases(self.path)
-            for pcase in policy_cases.cases:
-                check = _bind(run_policy_case, policy_cases.load_policy, pcase)
-                yield WorkedCaseItem.from_parent(self, name=pcase.name, check=check)
-        else:
-            cases = load_worked_cases(self.path)
-            for case in cases.cases:
-                check = _bind(run_case, cases.load_instrument, case)
-                yield WorkedCaseItem.from_parent(self, name=case.name, check=check)
-
-
-def _bind(
-    run: Callable[[Any, Any], list[str]], load: Callable[[], Any], case: Any
-) -> Callable[[], list[str]]:
-    return lambda: run(load(), case)
+        cases: WorkedCaseFile | PolicyCaseFile = (
+            load_policy_cases(self.path) if POLICY_MARK in head else load_worked_cases(self.path)
+        )
+        for name, check in cases.checks():
+            yield WorkedCaseItem.from_parent(self, name=name, check=check)
 
 
 class WorkedCaseItem(pytest.Item):

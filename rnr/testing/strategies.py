@@ -74,7 +74,6 @@ __all__ = [
 Omissions = Literal["none", "within", "beyond"]
 Responses = dict[str, Value | None]
 OMISSIONS: tuple[str, ...] = ("none", "within", "beyond")
-INT8_MAX = 127
 
 
 # -- omission limits ---------------------------------------------------------

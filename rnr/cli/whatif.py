@@ -2,8 +2,8 @@
 
 Each case is scored with its instrument; its score-derived facts
 (:func:`rnr.policy.engine.facts`, with an override's level when the case has
-one) and its legal section make a :class:`~rnr.policy.CohortCase`, and
-:func:`rnr.policy.compare_policies` decides the cohort under both policies.
+one) and its legal section make a :class:`~rnr.policy.many.CohortCase`, and
+:func:`rnr.policy.many.compare_policies` decides the cohort under both policies.
 """
 
 from __future__ import annotations
@@ -14,11 +14,24 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from rnr.cases.parse import Case, read_cases
-from rnr.cli._common import CaseError, UsageError, add_common, library_for, write_json, write_lines
-from rnr.cli._decide import legal_of
-from rnr.cli._policy_lib import add_policy_dirs, check_ref, policies_for, policy_for
-from rnr.cli._score import score_one
-from rnr.definitions.library import Library
+from rnr.cli.decide import legal_of
+from rnr.cli.errors import CaseError, UsageError
+from rnr.cli.options import (
+    Instruments,
+    add_common,
+    add_instrument,
+    add_json,
+    add_policies_dir,
+    add_policy,
+    check_policy_ref,
+    describe,
+    policies_for,
+    policy_for,
+    write_json,
+    write_lines,
+)
+from rnr.cli.score import score_one
+from rnr.definitions.library import Library, split_ref
 from rnr.definitions.policy import Policy
 from rnr.errors import DecisionInputError
 from rnr.policy.engine import facts
@@ -26,7 +39,7 @@ from rnr.policy.many import CohortCase, WhatIf, compare_policies
 from rnr.render.policy_words import pwords
 from rnr.render.score import table
 
-__all__ = ["CATEGORIES", "add_parser", "category", "cohort_case", "run", "summary_lines"]
+__all__ = ["CATEGORIES", "add_arguments", "category", "cohort_case", "run", "summary_lines"]
 
 HELP = """\
 Decide a cohort of cases under two policy versions and report how many
@@ -41,26 +54,18 @@ a policy file. With --json, the comparison is printed as one JSON object.
 CATEGORIES = ("eligibility", "intensity", "monitoring", "fit", "deadlines")
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr whatif``."""
-    parser = commands.add_parser(
-        "whatif",
-        help="compare two policy versions over a cohort of cases",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--policy", "-p", required=True, metavar="ID@A", help="the current policy")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr whatif``."""
+    describe(parser, HELP)
+    add_policy(parser, metavar="ID@A", help="the current policy")
     parser.add_argument(
         "--against", "-a", required=True, metavar="ID@B", help="the policy to compare with"
     )
-    parser.add_argument(
-        "--instrument", "-i", metavar="ID[@VERSION]", help="the instrument (default: the case's)"
-    )
-    parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    add_instrument(parser, help="the instrument (default: the case's)")
+    add_json(parser, "print the comparison as JSON")
     add_common(parser)
-    add_policy_dirs(parser)
+    add_policies_dir(parser)
     parser.add_argument("cases", metavar="CASES", help="cases (.jsonl, .json) or - for stdin")
-    parser.set_defaults(func=run)
 
 
 def cohort_case(
@@ -154,18 +159,20 @@ def summary_lines(whatif: WhatIf, lang: str) -> list[str]:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Compare ``--policy`` and ``--against`` over the cases; print the summary."""
-    library = library_for(args)
+    instruments = Instruments(args)
     if args.instrument is not None:
-        library.get(args.instrument)
-    policies = policies_for(args)
+        instruments(args.instrument).get(args.instrument)
+    ids = {split_ref(ref)[0] for ref in (args.policy, args.against)}
+    policies = policies_for(args, only=args.policy if len(ids) == 1 else None)
     for ref in (args.policy, args.against):
-        check_ref(policies, ref)
+        check_policy_ref(policies, ref)
     a, b = policy_for(policies, args.policy), policy_for(policies, args.against)
     if a.regime != b.regime:
         raise UsageError(f"{a.ref} is for the {a.regime} regime but {b.ref} for the {b.regime}")
     cohort: list[CohortCase] = []
     where: dict[str, str] = {}
     for case in read_cases(args.cases):
+        library = instruments(args.instrument or case.instrument)
         cohort.append(cohort_case(case, library, (a, b), args.instrument))
         where.setdefault(case.case_id, case.where)
     try:

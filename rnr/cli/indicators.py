@@ -6,13 +6,23 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cli._common import UsageError, add_common, write_json, write_lines
-from rnr.cli._db import add_db_options, definitions, open_db
+from rnr.cli.errors import UsageError
+from rnr.cli.options import (
+    add_common,
+    add_db,
+    add_json,
+    definitions,
+    describe,
+    open_db,
+    write_json,
+    write_lines,
+)
 from rnr.definitions.indicators import PROGRAMMES
 from rnr.history.programme import programme_report
 from rnr.render.indicators import report_html, report_lines
+from rnr.render.messages import catalogue
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_arguments", "run"]
 
 HELP = """\
 Compute the programme indicators of a year from the case store: every
@@ -31,21 +41,15 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr indicators``."""
-    parser = commands.add_parser(
-        "indicators",
-        help="programme indicators of a year, the reinsertion index, override monitoring",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr indicators``."""
+    describe(parser, HELP)
     parser.add_argument("--period", type=_year, required=True, metavar="YEAR")
     parser.add_argument("--programme", choices=PROGRAMMES, metavar="|".join(PROGRAMMES))
-    parser.add_argument("--json", action="store_true", help="one JSON object")
+    add_json(parser, "one JSON object")
     parser.add_argument("--html", type=Path, metavar="FILE", help="write an HTML report")
-    add_db_options(parser)
+    add_db(parser)
     add_common(parser)
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -64,6 +68,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     else:
         lines = report_lines(report, args.lang)
         if args.html is not None:
-            lines += ["", f"HTML: {args.html}"]
+            lines += ["", catalogue(args.lang)("cli.indicators.html", path=args.html)]
         write_lines(out, lines)
     return 0

@@ -1,4 +1,4 @@
-"""``rnr store``: verify the audit chain, export and import JSON Lines."""
+"""``rnr store verify|export|import``: the audit chain, and the store as JSON Lines."""
 
 from __future__ import annotations
 
@@ -7,23 +7,28 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cli._common import UsageError, add_common, write_json, write_lines
-from rnr.cli._db import add_db_options, open_db
+from rnr.cli.errors import UsageError
+from rnr.cli.options import (
+    add_common,
+    add_db,
+    add_json,
+    add_output,
+    open_db,
+    write_json,
+    write_lines,
+)
 from rnr.render.history_words import hwords
 from rnr.store.jsonl import export_jsonl, import_jsonl
+from rnr.store.protocol import Verification
 
-__all__ = ["add_parser"]
+__all__ = ["add_arguments", "run"]
 
 EXIT_FAILED = 1
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr store verify|export|import``."""
-    parser = commands.add_parser(
-        "store",
-        help="the case store: verify its audit chain, export or import JSON Lines",
-        description="Check, export or import the case store.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr store verify|export|import``."""
+    parser.description = "Check, export or import the case store."
     sub = parser.add_subparsers(dest="store_command", metavar="COMMAND", required=True)
 
     verify = sub.add_parser(
@@ -34,20 +39,19 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "deleted row. Exit status 1 when a problem is found."
         ),
     )
-    verify.add_argument("--json", action="store_true", help="one JSON object")
-    add_db_options(verify)
+    add_json(verify, "one JSON object")
+    add_db(verify)
     add_common(verify)
-    verify.set_defaults(func=run_verify)
 
     export = sub.add_parser(
         "export",
         help="write every record and audit entry as JSON Lines",
         description="Write the store as JSON Lines (rnr.store-export/1), to -o FILE or stdout.",
     )
-    export.add_argument("--output", "-o", type=Path, metavar="FILE")
-    add_db_options(export)
+    add_output(export, metavar="FILE", help="write the export to FILE (default: stdout)")
+    add_json(export, "with -o FILE, print what was written as one JSON object")
+    add_db(export)
     add_common(export)
-    export.set_defaults(func=run_export)
 
     load = sub.add_parser(
         "import",
@@ -55,9 +59,26 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Load a JSON Lines export into an empty store; refuses a tampered file.",
     )
     load.add_argument("file", metavar="FILE", help="the export (.jsonl) or - for stdin")
-    add_db_options(load)
+    add_json(load, "one JSON object")
+    add_db(load)
     add_common(load)
-    load.set_defaults(func=run_import)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``rnr store verify``, ``export`` or ``import``."""
+    commands = {"verify": run_verify, "export": run_export, "import": run_import}
+    return commands[args.store_command](args, out)
+
+
+def _verification(db: str, result: Verification) -> dict[str, object]:
+    return {
+        "db": db,
+        "ok": result.ok,
+        "records": result.records,
+        "entries": result.entries,
+        "head": result.head,
+        "problems": list(result.problems),
+    }
 
 
 def run_verify(args: argparse.Namespace, out: TextIO) -> int:
@@ -66,17 +87,7 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
         result = store.verify()
         name = store.name
     if args.json:
-        write_json(
-            out,
-            {
-                "db": name,
-                "ok": result.ok,
-                "records": result.records,
-                "entries": result.entries,
-                "head": result.head,
-                "problems": list(result.problems),
-            },
-        )
+        write_json(out, _verification(name, result))
         return 0 if result.ok else EXIT_FAILED
     w = hwords(args.lang)
     if result.ok:
@@ -93,7 +104,7 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    """Export the store."""
+    """Export the store (to standard output, or to ``-o FILE`` with a line saying so)."""
     with open_db(args) as store:
         if args.output is None:
             export_jsonl(store, out)
@@ -102,6 +113,9 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         with args.output.open("w", encoding="utf-8") as fh:
             n = export_jsonl(store, fh)
         name = store.name
+    if args.json:
+        write_json(out, {"db": name, "lines": n, "output": str(args.output)})
+        return 0
     line = hwords(args.lang)["exported"].format(db=name, n=n, out=args.output)
     write_lines(out, [line])
     return 0
@@ -118,6 +132,9 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             with Path(args.file).open(encoding="utf-8") as fh:
                 result = import_jsonl(store, fh, name=args.file)
         name = store.name
+    if args.json:
+        write_json(out, {**_verification(name, result), "source": args.file})
+        return 0 if result.ok else EXIT_FAILED
     w = hwords(args.lang)
     state = w["ok"] if result.ok else "; ".join(result.problems)
     write_lines(

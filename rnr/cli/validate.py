@@ -6,12 +6,20 @@ import argparse
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from rnr.cli._common import LANGS, UsageError, write_json, write_lines
+from rnr.cli.errors import UsageError
+from rnr.cli.options import (
+    add_db,
+    add_json,
+    add_lang,
+    describe,
+    open_db,
+    write_json,
+    write_lines,
+)
 from rnr.events import EVENT_KINDS
 from rnr.history.validity import store_table
 from rnr.render.validity_html import study_html
 from rnr.render.validity_text import study_lines
-from rnr.store.sqlite import SQLiteStore
 from rnr.validity.calibrate import Expected
 from rnr.validity.csvfile import Table, read_table
 from rnr.validity.percentiles import norms, recalibrate
@@ -19,14 +27,14 @@ from rnr.validity.reliability import agreement
 from rnr.validity.report import validate
 from rnr.validity.study import Study
 
-__all__ = ["add_parser", "parse_shares", "run"]
+__all__ = ["add_arguments", "parse_shares", "run"]
 
 
 def _store_table(args: argparse.Namespace, numbers: list[str], labels: list[str]) -> Table:
     """The store's data set, checked against the columns asked for."""
     if args.window < 1:
         raise UsageError(f"--window {args.window}: expected a whole number of months >= 1")
-    with SQLiteStore(args.db) as store:
+    with open_db(args) as store:
         data = store_table(
             store, instrument=args.instrument, event=args.event, window_months=args.window
         )
@@ -64,14 +72,9 @@ examples:
 """
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr validate``."""
-    parser = commands.add_parser(
-        "validate",
-        help="local validity of a score: AUC, calibration, cut-off, groups, raters, norms",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr validate``."""
+    describe(parser, HELP)
     parser.add_argument(
         "file", metavar="FILE.csv", type=Path, nargs="?", help="the data (CSV, UTF-8)"
     )
@@ -79,7 +82,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "the case store instead of a CSV file",
         "baseline scores, outcomes from events, groups sex, regime, sanction, age_group",
     )
-    store.add_argument("--db", type=Path, metavar="PATH", help="read the case store at PATH")
+    add_db(store, help="read the case store at PATH")
     store.add_argument(
         "--instrument", metavar="ID", help="the instrument (if the store has several)"
     )
@@ -132,10 +135,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--recalibrate", metavar="LEVEL=SHARE,...", help="cut-offs for target shares per level"
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json(parser, "print one JSON object")
     parser.add_argument("--html", metavar="FILE", type=Path, help="also write an HTML report")
-    parser.add_argument("--lang", choices=LANGS, default="es", help="language (default: es)")
-    parser.set_defaults(func=run)
+    add_lang(parser, help="language (default: es)")
 
 
 def _share(option: str, key: str, text: str) -> float:

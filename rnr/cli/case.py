@@ -2,41 +2,60 @@
 
 .. code-block:: text
 
-    rnr case add CASE.json|CASES.jsonl|- [--policy ID] [--assessor NAME]
-    rnr case reassess ID CASE.json [--corrects RECORD] [--assessor NAME]
+    rnr case add CASE.json|CASES.jsonl|- [--policy ID] [--assessor NAME] [--json]
+    rnr case reassess ID CASE.json [--corrects RECORD] [--assessor NAME] [--json]
     rnr case event ID KIND --on DATE [--note TEXT] [--set FIELD=VALUE]... [--corrects RECORD]
-    rnr case review ID --on DATE --set OBJECTIVE=STATUS[:NOTE]... [--closing]
+    rnr case review ID --on DATE --set OBJECTIVE=STATUS[:NOTE]... [--closing] [--json]
     rnr case history ID [--json]
     rnr case change ID [--json] [--reliability FILE] [--as-of DATE]
     rnr case list [--json]
 
 Every command takes ``--db PATH``; those that write take ``--by NAME``. A
-refused operation prints one line and writes nothing.
+refused operation prints one line and writes nothing. With ``--json``, what
+was stored (or read) is printed as data: the case's history after ``add``,
+``reassess`` and ``review``, the stored record after ``event``.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any, TextIO
 
 from rnr.cases.parse import Case, read_cases
-from rnr.cli._case_change import add_change_parser
-from rnr.cli._common import CaseError, UsageError, add_common, write_json, write_lines
-from rnr.cli._db import add_db_options, definitions, open_db, writer
-from rnr.cli._policy_lib import iso_date
+from rnr.change.delta import Change
+from rnr.cli.errors import CaseError, UsageError
+from rnr.cli.options import (
+    add_as_of,
+    add_common,
+    add_db,
+    add_json,
+    definitions,
+    iso_date,
+    open_db,
+    write_json,
+    write_lines,
+    writer,
+)
+from rnr.definitions.labels import Labels, load_labels
+from rnr.definitions.library import Library
+from rnr.definitions.reliability import load_reliability
 from rnr.errors import RnrError
 from rnr.events import EVENT_KINDS
 from rnr.history.amend import correct_assessment, record_event, review_plan
 from rnr.history.definitions import Definitions
+from rnr.history.entries import CaseHistory
+from rnr.history.progress import CaseChange, case_change
 from rnr.history.read import read_history
 from rnr.history.schedule import next_due
 from rnr.history.write import open_case, reassess
 from rnr.plan.draft import STATUSES, Status, attainment
 from rnr.render.history import history_lines, summary_line
 from rnr.render.history_words import hwords
+from rnr.render.messages import catalogue, say
 from rnr.store.protocol import Store
 
-__all__ = ["add_parser"]
+__all__ = ["add_arguments", "change_lines", "run"]
 
 
 def _command(
@@ -45,29 +64,36 @@ def _command(
     help_text: str,
     *,
     writes: bool = False,
+    json: str | None = None,
 ) -> argparse.ArgumentParser:
     parser = commands.add_parser(name, help=help_text, description=help_text)
-    add_db_options(parser, writes=writes)
+    add_db(parser, writes=writes)
     add_common(parser)
+    if json is not None:
+        add_json(parser, json)
     return parser
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr case`` and its subcommands."""
-    parser = commands.add_parser(
-        "case",
-        help="a person's history: open, reassess, events, reviews, history, change",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr case`` and its subcommands."""
+    parser.description = __doc__.split("\n\n")[0] if __doc__ else None
     sub = parser.add_subparsers(dest="case_command", metavar="COMMAND", required=True)
+    history_json = "print the case's history as one JSON object (one line per case)"
 
-    add = _command(sub, "add", "score, decide and draft a new case, and store it", writes=True)
+    add = _command(
+        sub,
+        "add",
+        "score, decide and draft a new case, and store it",
+        writes=True,
+        json=history_json,
+    )
     add.add_argument("--policy", "-p", metavar="ID", help="the policy (default: the regime's)")
     add.add_argument("--assessor", metavar="NAME", help="who assessed (default: --by)")
     add.add_argument("case", metavar="CASE", help="case file (.json, .jsonl) or - for stdin")
-    add.set_defaults(func=run_add)
 
-    again = _command(sub, "reassess", "store a reassessment of an open case", writes=True)
+    again = _command(
+        sub, "reassess", "store a reassessment of an open case", writes=True, json=history_json
+    )
     again.add_argument("case_id", metavar="ID")
     again.add_argument("case", metavar="CASE", help="the reassessment's case file (.json)")
     again.add_argument("--assessor", metavar="NAME", help="who assessed (default: --by)")
@@ -77,9 +103,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="RECORD",
         help="correct the stored assessment RECORD instead of adding one",
     )
-    again.set_defaults(func=run_reassess)
 
-    event = _command(sub, "event", "record an event of a case", writes=True)
+    event = _command(
+        sub, "event", "record an event of a case", writes=True, json="print the stored record"
+    )
     event.add_argument("case_id", metavar="ID")
     event.add_argument(
         "kind", choices=tuple(EVENT_KINDS), metavar="KIND", help=", ".join(EVENT_KINDS)
@@ -95,9 +122,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a field of the event (attendance: component, scheduled, attended)",
     )
     event.add_argument("--corrects", type=int, metavar="RECORD", help="correct event RECORD")
-    event.set_defaults(func=run_event)
 
-    review = _command(sub, "review", "record a review of the current plan", writes=True)
+    review = _command(
+        sub,
+        "review",
+        "record a review of the current plan",
+        writes=True,
+        json="print the case's history as one JSON object",
+    )
     review.add_argument("case_id", metavar="ID")
     review.add_argument("--on", type=iso_date, required=True, metavar="DATE")
     review.add_argument(
@@ -109,20 +141,42 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="status: " + ", ".join(STATUSES),
     )
     review.add_argument("--closing", action="store_true", help="the closing version of the plan")
-    review.set_defaults(func=run_review)
 
-    show = _command(sub, "history", "show a case's history, every result recomputed")
+    show = _command(
+        sub, "history", "show a case's history, every result recomputed", json="one JSON object"
+    )
     show.add_argument("case_id", metavar="ID")
-    show.add_argument("--json", action="store_true", help="one JSON object")
-    show.set_defaults(func=run_history)
 
-    add_change_parser(
-        _command(sub, "change", "change between assessments, signals, the policy's answer")
+    change = _command(
+        sub,
+        "change",
+        "change between assessments, signals, the policy's answer",
+        json="one JSON object",
+    )
+    change.add_argument("case_id", metavar="ID")
+    add_as_of(change, "read signals on DATE")
+    change.add_argument(
+        "--reliability",
+        type=Path,
+        metavar="FILE",
+        help="your agency's reliability figures (rnr.reliability/1) for the reliable change index",
     )
 
-    listing = _command(sub, "list", "list the stored cases")
-    listing.add_argument("--json", action="store_true", help="one JSON line per case")
-    listing.set_defaults(func=run_list)
+    _command(sub, "list", "list the stored cases", json="one JSON line per case")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run one of the ``rnr case`` commands."""
+    commands = {
+        "add": run_add,
+        "reassess": run_reassess,
+        "event": run_event,
+        "review": run_review,
+        "history": run_history,
+        "change": run_change,
+        "list": run_list,
+    }
+    return commands[args.case_command](args, out)
 
 
 def _one_case(path: str) -> Case:
@@ -132,7 +186,7 @@ def _one_case(path: str) -> Case:
     return cases[0]
 
 
-def _next_due_line(history: Any, defs: Definitions, lang: str) -> list[str]:
+def _next_due_line(history: CaseHistory, defs: Definitions, lang: str) -> list[str]:
     due = next_due(history, defs=defs)
     return [hwords(lang)["next_due"].format(date=due.due_on.isoformat())] if due else []
 
@@ -153,6 +207,9 @@ def run_add(args: argparse.Namespace, out: TextIO) -> int:
                 )
             except RnrError as exc:
                 raise CaseError(case, exc) from exc
+            if args.json:
+                write_json(out, history.to_dict())
+                continue
             line = summary_line(history, defs.library, args.lang, key="opened", db=store.name)
             write_lines(out, [line, *_next_due_line(history, defs, args.lang)])
     return 0
@@ -172,6 +229,9 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
                 history = correct_assessment(
                     store, args.corrects, case, by=writer(args), assessor=args.assessor, defs=defs
                 )
+                if args.json:
+                    write_json(out, history.to_dict())
+                    return 0
                 new = history.assessments[-1].record
                 for entry in history.assessments:
                     if args.corrects in entry.corrected:
@@ -188,6 +248,9 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
             raise
         except RnrError as exc:
             raise CaseError(case, exc) from exc
+        if args.json:
+            write_json(out, history.to_dict())
+            return 0
         line = summary_line(history, defs.library, args.lang, key="reassessed", db=store.name)
         write_lines(out, [line, *_next_due_line(history, defs, args.lang)])
     return 0
@@ -216,6 +279,9 @@ def run_event(args: argparse.Namespace, out: TextIO) -> int:
             data=_event_fields(args.fields),
             corrects=args.corrects,
         )
+    if args.json:
+        write_json(out, stored.to_dict())
+        return 0
     w = hwords(args.lang)
     line = w["event_stored"].format(
         case_id=args.case_id,
@@ -251,6 +317,9 @@ def run_review(args: argparse.Namespace, out: TextIO) -> int:
         history = review_plan(
             store, args.case_id, args.on, changes, by=writer(args), closing=args.closing, defs=defs
         )
+    if args.json:
+        write_json(out, history.to_dict())
+        return 0
     plan = history.plan
     assert plan is not None
     done = attainment(plan)
@@ -333,3 +402,135 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         )
     write_lines(out, lines)
     return 0
+
+
+# -- rnr case change ------------------------------------------------------------------
+
+
+def run_change(args: argparse.Namespace, out: TextIO) -> int:
+    """Print a case's change report."""
+    defs = definitions(args)
+    figures = None
+    if args.reliability is not None:
+        if not args.reliability.is_file():
+            raise UsageError(f"--reliability {args.reliability}: no such file")
+        figures = load_reliability(args.reliability).scales
+    with open_db(args) as store:
+        history = read_history(store, args.case_id, defs=defs)
+    report = case_change(history, defs=defs, as_of=args.as_of, reliability=figures)
+    if args.json:
+        write_json(out, report.to_dict())
+    else:
+        lines = change_lines(report, defs.library, args.lang, assessments=len(history.assessments))
+        write_lines(out, lines)
+    return 0
+
+
+def _step_lines(change: Change, labels: Labels, lang: str, head: str) -> list[str]:
+    w = catalogue(lang)
+    lines = [head]
+    for scale in change.scales.values():
+        levels = "—"
+        if scale.previous_level or scale.current_level:
+            before, after = scale.previous_level or "", scale.current_level or ""
+            levels = f"{labels.level(before)} → {labels.level(after)}"
+        line = "  " + w(
+            "cli.change.scale",
+            scale=labels.scale(scale.scale),
+            x=scale.previous,
+            y=scale.current,
+            delta=scale.delta,
+            levels=levels,
+            reliable=w(f"cli.change.reliable.{scale.reliable}"),
+        )
+        if scale.rci is not None and scale.reliability is not None:
+            sd, r = scale.reliability.sd, scale.reliability.r
+            line += " " + w("cli.change.rci", rci=scale.rci, sd=sd, r=r)
+        elif scale.why is not None:
+            line += " " + w("cli.change.why", why=say(scale.why, lang))
+        lines.append(line)
+    moved = [
+        f"{labels.domain(d.domain)} {d.previous} → {d.current}"
+        for d in change.domains.values()
+        if d.delta
+    ]
+    if moved:
+        lines.append("  " + w("cli.change.domains", items=", ".join(moved)))
+    if change.items_left_out:
+        lines.append("  " + w("cli.change.left_out", items=", ".join(change.items_left_out)))
+    lines += [
+        "  " + w("cli.change.data_error", text=say(e.message, lang)) for e in change.data_errors
+    ]
+    return lines
+
+
+def change_lines(report: CaseChange, library: Library, lang: str, *, assessments: int) -> list[str]:
+    """The readable change report of ``rnr case change`` (and of ``rnr demo``)."""
+    w = catalogue(lang)
+    lines = [w("cli.change.title", case_id=report.case_id, n=assessments, on=report.as_of)]
+    history = report.history
+    if history is None:
+        lines.append("  " + w("cli.change.one"))
+    else:
+        labels = _labels(history.overall, library, lang)
+        for n, step in enumerate(history.steps, start=1):
+            head = w(
+                "cli.change.step",
+                n=n,
+                a=step.previous_on,
+                b=step.current_on,
+                days=step.days,
+                ref=step.current,
+                basis=w(f"cli.change.basis.{step.basis}"),
+            )
+            lines += _step_lines(step, labels, lang, head)
+        if len(history.steps) > 1:
+            overall = history.overall
+            head = w(
+                "cli.change.overall", a=overall.previous_on, b=overall.current_on, days=overall.days
+            )
+            lines += _step_lines(overall, labels, lang, head)
+        sources = {
+            s.reliability.source
+            for step in (*history.steps, history.overall)
+            for s in step.scales.values()
+            if s.rci is not None and s.reliability is not None
+        }
+        if sources:
+            lines.append(w("cli.change.sources", sources="; ".join(sorted(sources))))
+        if history.trajectory is not None:
+            t = history.trajectory
+            scale = labels.scale(t.scale)
+            lines.append(w("cli.change.trajectory", scale=scale, slope=t.slope_per_year, n=t.n))
+    done = report.attainment
+    if done is not None:
+        line = w(
+            "cli.change.attainment",
+            achieved=done.achieved,
+            counted=done.counted,
+            percent=done.percent,
+        )
+        if done.threshold is not None:
+            key = "cli.change.threshold_met" if done.met else "cli.change.threshold_not"
+            line += " · " + w(key, t=done.threshold)
+        lines.append(line)
+    for title, found in (
+        ("cli.change.desistance", report.signals.desistance),
+        ("cli.change.warnings", report.signals.warnings),
+    ):
+        lines.append(w(title))
+        lines += [f"  - {say(s.message, lang)}" for s in found] or [
+            "  " + w("cli.change.none_found")
+        ]
+    answer = report.answer
+    if answer is None:
+        lines.append(w("cli.change.no_answer"))
+    else:
+        action = w(f"cli.change.action.{answer.action}")
+        lines.append(w("cli.change.answer", policy=answer.policy, action=action, rule=answer.rule))
+        lines.append(f"  {say(answer.note, lang)} ({answer.source})")
+    return lines
+
+
+def _labels(change: Change, library: Library, lang: str) -> Labels:
+    return load_labels(library.get(str(change.current)), lang)

@@ -6,13 +6,17 @@ The examples that carry a ``legal`` section are then decided under the
 shipped policy of their regime that reads their instrument, and the demo
 writes the PII draft (HTML, marked BORRADOR / DRAFT) of one of them, an
 adult case when there is one, to ``<temp dir>/rnr-demo/<case_id>.html``.
-It ends with a small simulated cohort written to a case store
-(``<temp dir>/rnr-demo/demo.sqlite3``) and one person's history and change.
+It ends with a small simulated cohort (synthetic, no real person) written
+afresh to a case store (``<temp dir>/rnr-demo/demo.sqlite3``): the history
+of the first person with three or more assessments and an event other than
+attendance, and the change between their assessments, with reliability
+figures estimated from the simulated cohort itself (labelled as such).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shlex
 import tempfile
 import textwrap
@@ -20,40 +24,61 @@ from pathlib import Path
 from typing import TextIO
 
 from rnr.cases.parse import Case, read_cases, score_case
-from rnr.cli._common import CaseError, add_common, library_for, write_lines
-from rnr.cli._decide import Decided, decide_case
-from rnr.cli._demo_history import history_demo
-from rnr.cli._plan import file_name, plan_for
+from rnr.cli.case import change_lines
+from rnr.cli.decide import Decided, decide_case
+from rnr.cli.errors import CaseError
+from rnr.cli.options import add_common, library_for, write_lines
+from rnr.cli.plan import file_name, plan_for
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library, data_dir, policy_library
 from rnr.errors import CaseFileError, RnrError, UnknownPolicyError
 from rnr.history.definitions import Definitions
+from rnr.history.due import due_list
+from rnr.history.progress import case_change
+from rnr.history.read import read_history
 from rnr.render.decision import fit_words, level_name
+from rnr.render.history import history_lines
+from rnr.render.messages import catalogue, say
 from rnr.render.plan import render_plan
 from rnr.render.policy_words import pwords
 from rnr.render.score import scale_summary, words, yes_no
 from rnr.scoring.result import ScoreResult
+from rnr.simulate.engine import simulate
+from rnr.simulate.figures import estimated_reliability
+from rnr.simulate.load import store_cohort
+from rnr.simulate.people import Person
+from rnr.store.sqlite import SQLiteStore
 
 __all__ = [
-    "add_parser",
+    "DEMO_PEOPLE",
+    "DEMO_SEED",
+    "add_arguments",
     "decision_lines",
     "example_files",
+    "history_demo",
     "plan_draft",
     "result_lines",
     "run",
     "run_demo",
 ]
 
+#: The demo cohort: small enough to write in a second or two.
+DEMO_PEOPLE = 60
+DEMO_SEED = 7
+DEMO_YEARS = 2.0
+#: The simulated "validation study" the demo's reliability figures come from.
+FIGURES_PEOPLE = 1000
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr demo``."""
-    parser = commands.add_parser(
-        "demo",
-        help="score the example cases shipped with every instrument",
-        description="Score the example cases of every instrument and show the results.",
-    )
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr demo``."""
+    parser.description = "Score the example cases of every instrument and show the results."
     add_common(parser)
-    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """``rnr demo``."""
+    return run_demo(library_for(args), args.lang, out)
 
 
 def example_files(library: Library, ident: str) -> list[Path]:
@@ -174,18 +199,12 @@ def run_demo(library: Library, lang: str, out: TextIO) -> int:
     if decided:
         done = (adults or decided)[0]
         path = plan_draft(done, library, lang, Path(tempfile.gettempdir()) / "rnr-demo")
-        write_lines(out, ["", PLAN_WRITTEN[lang].format(case_id=done.case.case_id, path=path)])
+        written = catalogue(lang)("cli.demo.plan_written", case_id=done.case.case_id, path=path)
+        write_lines(out, ["", written])
     shipped = Definitions.shipped()
     defs = Definitions(library, shipped.policies, shipped.catalogue, shipped.rules)
     history_demo(Path(tempfile.gettempdir()) / "rnr-demo", defs, lang, out)
     return 0
-
-
-#: The demo's last line: where the plan draft was written.
-PLAN_WRITTEN = {
-    "es": "Borrador de PII (BORRADOR) del caso {case_id} escrito en: {path}",
-    "en": "PII draft (DRAFT) of case {case_id} written to: {path}",
-}
 
 
 def plan_draft(done: Decided, library: Library, lang: str, folder: Path) -> Path:
@@ -222,7 +241,7 @@ def decision_lines(done: Decided, library: Library, lang: str) -> list[str]:
         lines.append(f"  {name}: {deadline.date.isoformat()}")
     lines.append(w["demo_fit"].format(fit=fit_words(decision.fit, lang)))
     for warning in decision.warnings:
-        lines.append(w["demo_warnings"].format(codes=warning.message(lang) or warning.code))
+        lines.append(w["demo_warnings"].format(codes=say(warning.message, lang) or warning.code))
     return lines
 
 
@@ -262,6 +281,56 @@ def _score(case: Case, library: Library, ident: str) -> ScoreResult:
         raise CaseError(case, exc) from exc
 
 
-def run(args: argparse.Namespace, out: TextIO) -> int:
-    """``rnr demo``."""
-    return run_demo(library_for(args), args.lang, out)
+# -- the end of the demo: a simulated case's history ---------------------------------
+
+
+def _pick(people: tuple[Person, ...]) -> Person:
+    """The first person with three or more assessments and an event that is not attendance."""
+    rich = [p for p in people if len(p.assessments) >= 3]
+    for person in rich:
+        if any(e.kind != "attendance" for e in person.events):
+            return person
+    return rich[0] if rich else people[0]
+
+
+def history_demo(folder: Path, defs: Definitions, lang: str, out: TextIO) -> Path:
+    """Simulate, store, and print one person's history and change; return the store's path."""
+    path = folder / "demo.sqlite3"
+    folder.mkdir(parents=True, exist_ok=True)
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    cohort = simulate(DEMO_PEOPLE, DEMO_YEARS, seed=DEMO_SEED, library=defs.library)
+    person = _pick(cohort.people)
+    study = simulate(FIGURES_PEOPLE, 1.0, seed=DEMO_SEED, library=defs.library)
+    figures = estimated_reliability(study, person.instrument)
+    scale = defs.library.get(person.instrument).primary_scale
+    on = cohort.end - dt.timedelta(days=90)
+    with SQLiteStore(path) as store:
+        store_cohort(store, cohort, defs=defs)
+        history = read_history(store, person.case_id, defs=defs)
+        due = due_list(store, on, defs=defs)
+    report = case_change(history, defs=defs, reliability={scale: figures})
+    w = catalogue(lang)
+    lines = [
+        "",
+        "── " + w("cli.demo.history_title"),
+        w(
+            "cli.demo.cohort",
+            people=len(cohort.people),
+            seed=cohort.seed,
+            years=cohort.years,
+            path=path,
+            due=len(due),
+            on=on,
+            late=sum(1 for d in due if d.due_on < on),
+        ),
+        "",
+        *history_lines(history, defs.library, lang),
+        "",
+        w("cli.demo.figures", sd=figures.sd, r=figures.r, n=FIGURES_PEOPLE),
+        *change_lines(report, defs.library, lang, assessments=len(history.assessments)),
+        "",
+        w("cli.demo.try", case_id=person.case_id, path=path, on=on),
+    ]
+    write_lines(out, lines)
+    return path

@@ -1,24 +1,18 @@
-"""``rnr plan``: score, decide and draft a PII for each case (Markdown or HTML)."""
+"""``rnr plan``: score, decide and draft a PII for each case (Markdown, HTML or JSON)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 from pathlib import Path
 from typing import TextIO
 
 from rnr.cases.parse import Case, read_cases
-from rnr.cli._common import CaseError, UsageError, add_common, library_for
-from rnr.cli._decide import Decided, decide_case
-from rnr.cli._policy_lib import (
-    add_case_policy_options,
-    add_policy_dirs,
-    check_ref,
-    is_pinned,
-    policies_for,
-    policy_for,
-)
-from rnr.cli._score import is_batch
+from rnr.cli.decide import Decided, PolicyChoice, add_case_policy_options
+from rnr.cli.errors import CaseError, UsageError
+from rnr.cli.options import add_common, add_json, add_output, add_policies_dir, describe
+from rnr.cli.score import is_batch
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library
 from rnr.errors import DecisionInputError
@@ -26,7 +20,7 @@ from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft
 from rnr.render.plan import FORMATS, render_plan
 
-__all__ = ["add_parser", "file_name", "plan_for", "run"]
+__all__ = ["add_arguments", "file_name", "plan_for", "run"]
 
 HELP = """\
 Score a case, decide it under a policy (as rnr decide does) and write a
@@ -42,19 +36,16 @@ or to -o FILE), or a .jsonl file or - (JSON Lines on standard input) with
 
 --template FILE renders with an agency's own Jinja2 template (run in the
 sandbox, with the same context as the shipped ones; see docs/plans.md).
+--json writes the draft as data instead (one JSON line per case, or
+DIR/<case_id>.json).
 """
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr plan``."""
-    parser = commands.add_parser(
-        "plan",
-        help="draft an intervention plan (PII) for a case: Markdown or HTML",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr plan``."""
+    describe(parser, HELP)
     add_case_policy_options(parser)
     parser.add_argument(
         "--format",
@@ -63,10 +54,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="md",
         help="md (Markdown, the default) or html (self-contained, printable)",
     )
-    parser.add_argument(
-        "--output",
-        "-o",
-        type=Path,
+    add_json(parser, "write the draft as JSON (one line per case) instead of a document")
+    add_output(
+        parser,
         metavar="FILE|DIR",
         help="write to FILE (one case) or into DIR (one file per case); default: stdout",
     )
@@ -77,9 +67,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="an agency's Jinja2 template (rendered in the sandbox)",
     )
     add_common(parser)
-    add_policy_dirs(parser)
+    add_policies_dir(parser)
     parser.add_argument("case", metavar="CASE", help="case file (.json, .jsonl) or - for stdin")
-    parser.set_defaults(func=run)
 
 
 def plan_for(done: Decided) -> PlanDraft:
@@ -106,9 +95,12 @@ def file_name(case: Case, kind: str, taken: set[str]) -> str:
 
 
 def _render(done: Decided, library: Library, args: argparse.Namespace) -> str:
+    plan = plan_for(done)
+    if args.json:
+        return json.dumps(plan.to_dict(), ensure_ascii=False) + "\n"
     labels = load_labels(library.get(str(done.result.instrument)), args.lang)
     return render_plan(
-        plan_for(done), format=args.format, lang=args.lang, template=args.template, labels=labels
+        plan, format=args.format, lang=args.lang, template=args.template, labels=labels
     )
 
 
@@ -116,36 +108,25 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Draft the plans of ``args.case`` and print or write them."""
     batch = is_batch(args.case)
     target: Path | None = args.output
-    if batch and target is None:
+    if batch and target is None and not args.json:
         raise UsageError(f"{args.case}: several cases need -o DIR (one draft per case)")
     if batch and target is not None and target.exists() and not target.is_dir():
         raise UsageError(f"-o {target}: not a folder (several cases write one draft each)")
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"--template {args.template}: no such file")
-    library = library_for(args)
-    if args.instrument is not None:
-        library.get(args.instrument)
-    policies = policies_for(args)
-    check_ref(policies, args.policy)
-    pinned = policy_for(policies, args.policy) if is_pinned(args.policy) else None
+    choice = PolicyChoice(args)
+    kind = "json" if args.json else args.format
     into_dir = target is not None and (batch or target.is_dir())
     taken: set[str] = set()
     for case in read_cases(args.case):
-        done = decide_case(
-            case,
-            library,
-            policies,
-            args.policy,
-            instrument_ref=args.instrument,
-            as_of=args.as_of,
-            pinned=pinned,
-        )
-        text = _render(done, library, args)
+        done = choice.decide(case)
+        ref = str(done.result.instrument)
+        text = _render(done, choice.instruments(ref), args)
         if target is None:
             out.write(text)
             out.flush()
             continue
-        path = target / file_name(case, args.format, taken) if into_dir else target
+        path = target / file_name(case, kind, taken) if into_dir else target
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         out.write(f"{path}\n")

@@ -2,7 +2,8 @@
 
 The policy version is the one in force on ``--as-of`` when given, else on
 the case's ``legal.sentence_date``, else on its ``assessed_on``;
-``--policy ID@VERSION`` (or a policy file) pins one.
+``--policy ID@VERSION`` (or a policy file) pins one. Only the named policy
+and the instruments the cases name are read.
 """
 
 from __future__ import annotations
@@ -15,16 +16,24 @@ import attrs
 
 from rnr.cases.legal import LegalContext
 from rnr.cases.parse import Case, read_cases
-from rnr.cli._common import CaseError, add_common, library_for, write_json, write_lines
-from rnr.cli._policy_lib import (
-    add_case_policy_options,
-    add_policy_dirs,
-    check_ref,
+from rnr.cli.errors import CaseError
+from rnr.cli.options import (
+    Instruments,
+    add_as_of,
+    add_common,
+    add_instrument,
+    add_json,
+    add_policies_dir,
+    add_policy,
+    check_policy_ref,
+    describe,
     is_pinned,
     policies_for,
     policy_for,
+    write_json,
+    write_lines,
 )
-from rnr.cli._score import is_batch, score_one
+from rnr.cli.score import is_batch, score_one
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library, PolicyLibrary
 from rnr.definitions.policy import Policy
@@ -34,7 +43,15 @@ from rnr.policy.engine import decide
 from rnr.render.decision import decision_report
 from rnr.scoring.result import ScoreResult
 
-__all__ = ["Decided", "add_parser", "decide_case", "legal_of", "run"]
+__all__ = [
+    "Decided",
+    "PolicyChoice",
+    "add_arguments",
+    "add_case_policy_options",
+    "decide_case",
+    "legal_of",
+    "run",
+]
 
 HELP = """\
 Score a case with its instrument (as rnr score does) and decide it under a
@@ -63,20 +80,21 @@ class Decided:
     decision: Decision
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr decide``."""
-    parser = commands.add_parser(
-        "decide",
-        help="score a case and decide it under a policy (.json, .jsonl or - for stdin)",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_case_policy_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--policy``, ``--as-of`` and ``--instrument`` (rnr decide, rnr plan)."""
+    add_policy(parser)
+    add_as_of(parser, "choose the version of a bare policy id in force on DATE (YYYY-MM-DD)")
+    add_instrument(parser)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr decide``."""
+    describe(parser, HELP)
     add_case_policy_options(parser)
-    parser.add_argument("--json", action="store_true", help="print the decision as one JSON line")
+    add_json(parser, "print the decision as one JSON line")
     add_common(parser)
-    add_policy_dirs(parser)
+    add_policies_dir(parser)
     parser.add_argument("case", metavar="CASE", help="case file (.json, .jsonl) or - for stdin")
-    parser.set_defaults(func=run)
 
 
 def legal_of(case: Case) -> LegalContext:
@@ -131,29 +149,49 @@ def decide_case(
     return Decided(case, result, policy, decision)
 
 
-def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Decide the cases of ``args.case`` and print the decisions to ``out``."""
-    library = library_for(args)
-    if args.instrument is not None:
-        library.get(args.instrument)  # an unknown instrument fails before any case is read
-    policies = policies_for(args)
-    check_ref(policies, args.policy)
-    pinned = policy_for(policies, args.policy) if is_pinned(args.policy) else None
-    batch = is_batch(args.case)
-    for case in read_cases(args.case):
-        done = decide_case(
+class PolicyChoice:
+    """What ``--policy``, ``--as-of`` and ``--instrument`` resolve to, checked before any case.
+
+    Only the named policy and the instruments the cases name are read.
+
+    Raises:
+        RnrError: an unknown instrument or policy, or a missing policy file.
+    """
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.instruments = Instruments(args)
+        if args.instrument is not None:
+            self.instruments(args.instrument).get(args.instrument)
+        self.policies = policies_for(args, only=args.policy)
+        check_policy_ref(self.policies, args.policy)
+        self.pinned = policy_for(self.policies, args.policy) if is_pinned(args.policy) else None
+
+    def decide(self, case: Case) -> Decided:
+        """Score and decide one case (see :func:`decide_case`)."""
+        args = self.args
+        return decide_case(
             case,
-            library,
-            policies,
+            self.instruments(args.instrument or case.instrument),
+            self.policies,
             args.policy,
             instrument_ref=args.instrument,
             as_of=args.as_of,
-            pinned=pinned,
+            pinned=self.pinned,
         )
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Decide the cases of ``args.case`` and print the decisions to ``out``."""
+    choice = PolicyChoice(args)
+    batch = is_batch(args.case)
+    for case in read_cases(args.case):
+        done = choice.decide(case)
         if batch or args.json:
             write_json(out, done.decision.to_dict())
             continue
-        labels = load_labels(library.get(str(done.result.instrument)), args.lang)
+        ref = str(done.result.instrument)
+        labels = load_labels(choice.instruments(ref).get(ref), args.lang)
         lines = decision_report(
             done.decision,
             result=done.result,

@@ -7,16 +7,25 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cli._common import UsageError, add_common, write_lines
-from rnr.cli._db import definitions, open_db
-from rnr.cli._policy_lib import iso_date
+from rnr.cli.errors import UsageError
+from rnr.cli.options import (
+    add_common,
+    add_db,
+    add_json,
+    definitions,
+    describe,
+    iso_date,
+    open_db,
+    write_json,
+    write_lines,
+)
 from rnr.render.history_words import hwords
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.jsonl import export_jsonl
 from rnr.store.memory import MemoryStore
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_arguments", "run"]
 
 #: The first simulated day when --start is not given (after the shipped policies came in force).
 START = dt.date(2024, 2, 1)
@@ -28,7 +37,8 @@ reassessments, plan reviews, events and outcomes, and write the cohort as a
 case store would hold it: into the store --db PATH, or as a store export in
 JSON Lines (--jsonl FILE, or - for standard output, the default) that
 `rnr store import` loads. No real person: for demos, tests and benchmarks
-only (docs/simulation.md).
+only (docs/simulation.md). With --json, the summary line (into a store or a
+file) is printed as one JSON object.
 """
 
 
@@ -52,14 +62,9 @@ def _years(text: str) -> float:
     return value
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr simulate``."""
-    parser = commands.add_parser(
-        "simulate",
-        help="a synthetic cohort (no real person) into a store or as JSON Lines",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr simulate``."""
+    describe(parser, HELP)
     parser.add_argument("--people", type=_positive, required=True, metavar="N")
     parser.add_argument("--years", type=_years, required=True, metavar="Y")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="default: 0")
@@ -68,16 +73,19 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--juvenile-share", type=float, default=0.35, metavar="F", help="default: 0.35"
     )
     target = parser.add_mutually_exclusive_group()
-    target.add_argument("--db", type=Path, metavar="PATH", help="write into this store")
+    add_db(target, help="write into this store")
     target.add_argument(
         "--jsonl", default="-", metavar="FILE", help="write a store export here (default: -)"
     )
+    add_json(parser, "print the summary as one JSON object (not with --jsonl -)")
     add_common(parser)
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Simulate and write the cohort."""
+    if args.json and args.db is None and args.jsonl == "-":
+        msg = "--json: the export already goes to standard output; add --db PATH or --jsonl FILE"
+        raise UsageError(msg)
     defs = definitions(args)
     cohort = simulate(
         args.people,
@@ -105,6 +113,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             export_jsonl(memory, fh)
         target = str(path)
     summary = cohort.summary()
+    if args.json:
+        write_json(
+            out,
+            {
+                "seed": cohort.seed,
+                "people": summary["people"],
+                "assessments": summary["assessments"],
+                "events": sum(summary["events"].values()),
+                "years": cohort.years,
+                "start": cohort.start,
+                "target": target,
+            },
+        )
+        return 0
     w = hwords(args.lang)
     line = w["simulated"].format(
         seed=cohort.seed,

@@ -6,13 +6,21 @@ import argparse
 import datetime as dt
 from typing import TextIO
 
-from rnr.cli._common import add_common, write_json, write_lines
-from rnr.cli._db import add_db_options, definitions, open_db
-from rnr.cli._policy_lib import iso_date
+from rnr.cli.options import (
+    add_as_of,
+    add_common,
+    add_db,
+    add_json,
+    definitions,
+    describe,
+    open_db,
+    write_json,
+    write_lines,
+)
 from rnr.history.due import due_list
 from rnr.render.history_words import hwords
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_arguments", "run"]
 
 HELP = """\
 List the next reassessment of every case open on --as-of (default: today),
@@ -23,20 +31,14 @@ keeps only the cases already overdue on that date.
 """
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr due``."""
-    parser = commands.add_parser(
-        "due",
-        help="reassessments due and overdue on a date",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--as-of", type=iso_date, metavar="DATE", help="the date (default: today)")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr due``."""
+    describe(parser, HELP)
+    add_as_of(parser, "the date (default: today)")
     parser.add_argument("--overdue", action="store_true", help="only the overdue cases")
-    parser.add_argument("--json", action="store_true", help="one JSON line per case")
-    add_db_options(parser)
+    add_json(parser, "one JSON line per case")
+    add_db(parser)
     add_common(parser)
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

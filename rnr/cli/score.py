@@ -1,4 +1,8 @@
-"""``rnr score``: score one case (readable or JSON) or a JSON Lines batch."""
+"""``rnr score``: score one case (readable or JSON) or a JSON Lines batch.
+
+Only the named instrument's files are read (``--instrument``, else each
+case's own ``instrument`` field), not the whole library.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,16 @@ from pathlib import Path
 from typing import TextIO
 
 from rnr.cases.parse import JSONL_SUFFIXES, STDIN, Case, read_cases, score_case
-from rnr.cli._common import CaseError, add_common, library_for, write_json, write_lines
+from rnr.cli.errors import CaseError
+from rnr.cli.options import (
+    Instruments,
+    add_common,
+    add_instrument,
+    add_json,
+    describe,
+    write_json,
+    write_lines,
+)
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library
 from rnr.errors import CaseFileError, RnrError
@@ -15,7 +28,7 @@ from rnr.render.explanation import explain
 from rnr.render.score import case_header
 from rnr.scoring.result import ScoreResult
 
-__all__ = ["add_parser", "is_batch", "run", "score_one"]
+__all__ = ["add_arguments", "is_batch", "run", "score_one"]
 
 HELP = """\
 Score a case file. CASE is a .json file holding one case, a .jsonl file
@@ -26,56 +39,53 @@ first bad line with an error naming the file and line.
 """
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``rnr score``."""
-    parser = commands.add_parser(
-        "score",
-        help="score a case file (.json, .jsonl or - for stdin)",
-        description=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--instrument",
-        "-i",
-        metavar="ID[@VERSION]",
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr score``."""
+    describe(parser, HELP)
+    add_instrument(
+        parser,
         help="the instrument; a bare id takes the version in force on the case's "
         "assessed_on (default: the case's own 'instrument' field)",
     )
-    parser.add_argument("--json", action="store_true", help="print the result as one JSON line")
+    add_json(parser, "print the result as one JSON line")
     add_common(parser)
     parser.add_argument("case", metavar="CASE", help="case file (.json, .jsonl) or - for stdin")
-    parser.set_defaults(func=run)
 
 
 def is_batch(name: str) -> bool:
-    """Whether ``name`` is read as JSON Lines (``-`` or a ``.jsonl`` file)."""
+    """Whether the case file ``name`` is read as JSON Lines (``-`` or a ``.jsonl`` file)."""
     return name == STDIN or Path(name).suffix.lower() in JSONL_SUFFIXES
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Score the cases of ``args.case`` and print the results to ``out``."""
-    library = library_for(args)
-    ref: str | None = args.instrument
-    if ref is not None:
-        library.get(ref)  # an unknown id or version fails before any case is read
+    instruments = Instruments(args)
+    given: str | None = args.instrument
+    if given is not None:
+        instruments(given).get(given)  # an unknown id or version fails before any case is read
     batch = is_batch(args.case)
     for case in read_cases(args.case):
-        result = score_one(case, library, ref)
+        result = score_one(case, instruments(given or case.instrument), given)
         if batch or args.json:
             write_json(out, result.to_dict())
-        else:
-            instrument = library.get(str(result.instrument))
-            labels = load_labels(instrument, args.lang)
-            lines = [
-                case_header(result, args.lang),
-                *explain(result, lang=args.lang, labels=labels),
-            ]
-            write_lines(out, lines)
+            continue
+        ref = str(result.instrument)
+        instrument = instruments(ref).get(ref)
+        lines = [
+            case_header(result, args.lang),
+            *explain(result, lang=args.lang, labels=load_labels(instrument, args.lang)),
+        ]
+        write_lines(out, lines)
     return 0
 
 
 def score_one(case: Case, library: Library, ref: str | None) -> ScoreResult:
-    """Score ``case`` with ``ref`` or its own instrument; errors name where it was read."""
+    """Score ``case`` with ``ref`` or its own instrument; errors name where it was read.
+
+    Raises:
+        CaseFileError: no instrument is named, or the case is malformed.
+        CaseError: the case does not score.
+    """
     try:
         if ref is None and case.instrument is None:
             msg = (

@@ -1,0 +1,278 @@
+"""``rnr policies list|show|check``: the policies, dated and cited decision tables.
+
+``check`` reports, for each policy file, whether the definition loads (every
+problem listed when not: unknown keys, type errors, overlapping rules of a
+``unique`` table, gaps, unreachable rules, each naming the table and rule)
+and whether the worked cases in the ``tests/`` folder beside it hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from rnr.cli.errors import UsageError
+from rnr.cli.instruments import Check, report_checks
+from rnr.cli.options import (
+    add_common,
+    add_json,
+    add_policies_dir,
+    policies_for,
+    policy_for,
+    write_json,
+    write_lines,
+)
+from rnr.definitions.library import DATED, split_ref
+from rnr.definitions.policy import Policy
+from rnr.definitions.policy_loader import load_policy
+from rnr.definitions.tables import InputSpec, Rule, Table
+from rnr.errors import DefinitionError
+from rnr.render.messages import catalogue
+from rnr.render.policy_words import pwords
+from rnr.render.score import table
+from rnr.testing.worked import load_policy_cases, run_policy_case
+
+__all__ = ["add_arguments", "check_policy_file", "policy_files", "run", "show_lines"]
+
+WIDTH = 100
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``rnr policies list|show|check``."""
+    parser.description = "List, show and check policies: dated, cited decision tables."
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = sub.add_parser(
+        "list", help="every policy version", description="List every policy version."
+    )
+    add_json(listing, "print the list as JSON")
+    add_common(listing)
+    add_policies_dir(listing)
+    show = sub.add_parser(
+        "show",
+        help="one policy: metadata, inputs, tables with rules and sources",
+        description="Show one policy version (a bare id shows the newest; a path loads a file).",
+    )
+    show.add_argument("ref", metavar="ID[@VERSION]")
+    add_json(show, "print the definition document as JSON, with its sha256")
+    add_common(show)
+    add_policies_dir(show)
+    check = sub.add_parser(
+        "check",
+        help="check a policy file (or every one in a folder) and run its worked cases",
+        description="Check policy files (overlaps, gaps, unreachable rules, types) and run the "
+        "worked cases in the tests/ folder beside each. "
+        "Exit status 0 when every check holds, 1 otherwise.",
+    )
+    check.add_argument(
+        "path", metavar="PATH", type=Path, help="a <id>/<YYYY-MM-DD>.toml file or a folder of them"
+    )
+    add_json(check, "print the report as one JSON object")
+    add_common(check)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``rnr policies list``, ``show`` or ``check``."""
+    actions = {"list": run_list, "show": run_show, "check": run_check}
+    return actions[args.action](args, out)
+
+
+def run_list(args: argparse.Namespace, out: TextIO) -> int:
+    """Print every policy version."""
+    policies = list(policies_for(args))
+    if args.json:
+        data = [
+            {
+                "id": p.id,
+                "version": p.version,
+                "status": p.status,
+                "regime": p.regime,
+                "effective_from": p.effective_from.isoformat(),
+                "effective_until": p.effective_until.isoformat() if p.effective_until else None,
+                "title": dict(p.title),
+                "sha256": p.sha256,
+            }
+            for p in policies
+        ]
+        write_json(out, data)
+        return 0
+    w = pwords(args.lang)
+    rows = [[w[k] for k in ("h_id", "h_version", "h_status", "h_regime", "h_effective", "h_title")]]
+    rows += [
+        [p.id, p.version, p.status, p.regime, _effective(p), _title(p, args.lang)] for p in policies
+    ]
+    write_lines(out, table(rows))
+    return 0
+
+
+def run_show(args: argparse.Namespace, out: TextIO) -> int:
+    """Print one policy version, readable or as JSON."""
+    policy = policy_for(policies_for(args, only=args.ref), args.ref)
+    if args.json:
+        write_json(out, {**policy.document, "sha256": policy.sha256}, indent=2)
+        return 0
+    write_lines(out, show_lines(policy, args.lang))
+    return 0
+
+
+def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    """Check every policy file under ``args.path``; 0 when all hold, else 1."""
+
+    def checks(path: Path) -> Iterator[Check]:
+        return check_policy_file(path, args.lang)
+
+    summary = pwords(args.lang)["summary"]
+    return report_checks(policy_files(args.path), checks, args, out, summary=summary)
+
+
+def _effective(policy: Policy) -> str:
+    until = policy.effective_until
+    return f"{policy.effective_from} →" + (f" {until}" if until else "")
+
+
+def _title(policy: Policy, lang: str) -> str:
+    return policy.title.get(lang) or policy.title.get("es") or policy.id
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+    )  # fmt: skip
+
+
+def _input(spec: InputSpec) -> str:
+    if spec.type in ("enum", "set"):
+        kind = f"{spec.type}: {', '.join(spec.values)}"
+    elif spec.type == "int":
+        lo = "" if spec.min is None else str(spec.min)
+        hi = "" if spec.max is None else str(spec.max)
+        kind = f"int {lo}..{hi}" if lo or hi else "int"
+    else:
+        kind = spec.type
+    return f"{spec.name} ({kind}) ← {spec.source}"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def _rule(rule: Rule, tab: Table, lang: str) -> list[str]:
+    w = pwords(lang)
+    then = ", ".join(f"{k} = {_value(v)}" for k, v in rule.then.items())
+    prio = ""
+    if tab.hit == "priority":
+        prio = " " + catalogue(lang)("cli.policies.priority", n=rule.priority)
+    lines = _wrap(f"{rule.id}{prio}: {rule.describe()} → {then}", "    ")
+    lines += _wrap(f"{w['source']}: {rule.source}", "        ")
+    return lines
+
+
+def show_lines(policy: Policy, lang: str) -> list[str]:
+    """A readable summary of one policy version."""
+    w = pwords(lang)
+    lines = [
+        f"{policy.ref}  {_title(policy, lang)}",
+        (
+            f"  {w['status']}: {policy.status} · {w['regime']}: {policy.regime} · "
+            f"{w['effective']}: {_effective(policy)}"
+        ),
+        (
+            f"  {w['instruments']}: {', '.join(policy.instruments) or w['none']} · "
+            f"{w['sanctions']}: {', '.join(policy.sanctions)}"
+        ),
+        f"  sha256: {policy.sha256}",
+    ]
+    if policy.path:
+        lines.append(f"  {w['file']}: {policy.path}")
+    if policy.notes:
+        lines += ["", f"{w['notes']}:"]
+        for note in policy.notes:
+            lines += _wrap(f"- {note}", "  ")
+    if policy.params:
+        lines += ["", f"{w['params']}:"]
+        for param in policy.params.values():
+            unit = f" {param.unit}" if param.unit else ""
+            lines += _wrap(f"{param.name} = {param.value}{unit}", "  ")
+            lines += _wrap(f"{w['source']}: {param.source}", "      ")
+    lines += ["", f"{w['inputs']}:"]
+    for spec in policy.inputs.values():
+        lines += _wrap(_input(spec), "  ")
+    lines += ["", f"{w['tables']}:"]
+    for tab in policy.tables.values():
+        head = f"{tab.id} ({tab.hit}" + (f", {tab.aggregate}" if tab.aggregate else "") + ")"
+        lines += _wrap(head + (f" — {tab.description}" if tab.description else ""), "  ")
+        io = w["table_io"].format(inputs=", ".join(tab.inputs) or w["none"],
+                                  outputs=", ".join(tab.outputs))  # fmt: skip
+        lines += _wrap(io, "    ")
+        for rule in tab.rules:
+            lines += _rule(rule, tab, lang)
+    if policy.references:
+        lines += ["", f"{w['references']}:"]
+        for ref in policy.references:
+            lines += _wrap(f"- {ref}", "  ")
+    return lines
+
+
+# -- rnr policies check --------------------------------------------------------------
+
+
+def policy_files(path: Path) -> list[Path]:
+    """``path`` itself, or the ``<YYYY-MM-DD>.toml`` files in it and one level below.
+
+    Raises:
+        UsageError: ``path`` does not exist, or a folder holds no policy.
+    """
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such file or folder")
+    found = [p for p in sorted(path.glob("*.toml")) if DATED.match(p.stem)]
+    found += [p for p in sorted(path.glob("*/*.toml")) if DATED.match(p.stem)]
+    if not found:
+        raise UsageError(f"{path}: no policy files (<id>/<YYYY-MM-DD>.toml) found")
+    return found
+
+
+def check_policy_file(path: Path, lang: str) -> Iterator[Check]:
+    """Yield every check of the policy file ``path``, in order."""
+    w = pwords(lang)
+    try:
+        policy = load_policy(path)
+    except DefinitionError as exc:
+        problems = tuple(str(p) for p in exc.problems) or (str(exc),)
+        yield Check(w["invalid"].format(n=len(exc.problems)), False, problems)
+        return
+    yield Check(w["valid"].format(ref=policy.ref, sha=policy.sha256[:12]), True)
+    for worked in sorted((path.parent / "tests").glob("*.toml")):
+        check = _worked(worked, policy, lang)
+        if check is not None:
+            yield check
+
+
+def _worked(path: Path, policy: Policy, lang: str) -> Check | None:
+    w = pwords(lang)
+    name = f"tests/{path.name}"
+    try:
+        cases = load_policy_cases(path)
+    except DefinitionError as exc:
+        return Check(name, False, tuple(str(exc).splitlines()))
+    ident, version = split_ref(cases.policy)
+    if ident != policy.id:
+        return Check(w["worked_wrong"].format(file=name, ref=cases.policy, own=policy.ref), False)
+    if version not in (None, policy.version):
+        return None  # worked cases of another version in the same folder
+    problems: list[str] = []
+    failing = 0
+    for case in cases.cases:
+        found = run_policy_case(policy, case)
+        failing += bool(found)
+        problems += [f"{case.name}: {p}" for p in found]
+    n = len(cases.cases)
+    return Check(w["worked"].format(file=name, ok=n - failing, n=n), not problems, tuple(problems))

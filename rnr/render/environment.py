@@ -1,0 +1,93 @@
+"""The Jinja2 environments of the render layer: one per output format, sandboxed and strict.
+
+Every template rnr renders (plan drafts, the validity and indicators
+reports, the SVG charts) runs in :func:`environment`, built once per format:
+
+- ``html`` autoescapes (so a case id, a group name or a chart label holding
+  markup shows as text); SVG charts are HTML fragments and use it too;
+- ``md`` does not (Markdown and plain text are read by a person, not a
+  browser).
+
+Both use ``StrictUndefined`` (a misspelt name is an error, never an empty
+string), keep a template's trailing newline, trim the lines of block tags,
+print ``None`` as a dash, and run in Jinja's *immutable* sandbox: a template
+can neither reach Python internals nor change a list or a dict it is given.
+
+The loader looks first in :data:`REPORTS` (``rnr/render/templates``: the
+reports and chart macros, part of the package) and then in :data:`PLANS`
+(``plans/templates``: the shipped plan drafts). An agency's own plan
+template runs in :func:`agency_environment`: the same options, its own
+folder.
+
+>>> environment("html").autoescape, environment("md").autoescape
+(True, False)
+>>> environment("md").from_string("{{ x }}").render(x=None)
+'—'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import jinja2
+import jinja2.sandbox
+
+from rnr.definitions.library import data_dir
+from rnr.errors import RenderError
+
+__all__ = ["ESCAPED", "PLANS", "REPORTS", "agency_environment", "environment"]
+
+#: Output formats, and whether each autoescapes.
+ESCAPED: Mapping[str, bool] = MappingProxyType({"md": False, "html": True})
+#: The report and chart templates (inside the package, so they ship in the wheel).
+REPORTS = Path(__file__).parent / "templates"
+#: The shipped plan templates (``plan.md.j2``, ``plan.html.j2``), data beside the instruments.
+PLANS = data_dir() / "plans" / "templates"
+
+
+def _finalize(value: object) -> object:
+    """``None`` prints as a dash, never as ``None``."""
+    return "—" if value is None else value
+
+
+def _options(kind: str) -> dict[str, Any]:
+    if kind not in ESCAPED:
+        msg = f"format: got {kind!r}, expected one of {', '.join(ESCAPED)}"
+        raise RenderError(msg, template="<format>")
+    return {
+        "undefined": jinja2.StrictUndefined,
+        "autoescape": ESCAPED[kind],
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "finalize": _finalize,
+    }
+
+
+@cache
+def environment(kind: str) -> jinja2.sandbox.ImmutableSandboxedEnvironment:
+    """The environment of rnr's own templates for ``kind`` (``md`` or ``html``).
+
+    Raises:
+        RenderError: another format.
+    """
+    loader = jinja2.FileSystemLoader([REPORTS, PLANS])
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(loader=loader, **_options(kind))
+
+
+@cache
+def agency_environment(kind: str, folder: str) -> jinja2.sandbox.ImmutableSandboxedEnvironment:
+    """The environment of an agency's templates in ``folder``, for ``kind`` (``md`` or ``html``).
+
+    A template there may ``{% include %}`` or ``{% extends %}`` the others of
+    its folder, nothing else.
+
+    Raises:
+        RenderError: another format.
+    """
+    loader = jinja2.FileSystemLoader(folder)
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(loader=loader, **_options(kind))

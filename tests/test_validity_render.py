@@ -1,0 +1,160 @@
+"""The validity reports and the charts as rendered: templates, escaping, catalogue words."""
+
+from __future__ import annotations
+
+import re
+
+import jinja2
+import pytest
+
+from rnr.render.charts import bar_chart, line_chart
+from rnr.render.environment import REPORTS, environment
+from rnr.render.messages import LOCALES, catalogue
+from rnr.render.validity_html import study_html
+from rnr.render.validity_text import study_lines
+from rnr.validity.calibrate import Expected
+from rnr.validity.percentiles import norms, recalibrate
+from rnr.validity.reliability import agreement
+from rnr.validity.report import validate
+from rnr.validity.study import Study
+
+HOSTILE = '<script>alert("x")</script>'
+SCORES = [2, 5, 9, 14, 20, 25, 31, 8, 17, 28, 11, 30]
+OUTCOMES = [0, 0, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1]
+GROUPS = ["F", "M", "M", "F", "M", "M", "M", "F", "F", "M", HOSTILE, HOSTILE]
+LEVELS = ["bajo", "bajo", "bajo", "medio", "alto", "alto", "alto", "bajo", "medio", "alto"]
+LEVELS += ["medio", "alto"]
+RATERS = [2, 5, 8, 15, 20, 24, 31, 8, 16, 29, 11, 30]
+#: Anything that would make the page load something: a script, a link, a URL, an import.
+EXTERNAL = re.compile(r"https?:|<script|<link|\bsrc\s*=|\bhref\s*=|@import|url\(", re.IGNORECASE)
+
+
+def whole_study(group_column: str = "sexo") -> Study:
+    """A study with every section: cut, calibration by level with expected rates, a group
+    column holding markup, bootstrap, two raters, norms and recalibrated cut-offs."""
+    expected = Expected({"bajo": 0.1, "medio": 0.4, "alto": 0.7}, by="level", source="manual")
+    report = validate(
+        SCORES,
+        OUTCOMES,
+        groups={group_column: GROUPS},
+        risk_levels=LEVELS,
+        cut=15,
+        expected=expected,
+        bootstrap=20,
+        seed=1,
+    )
+    return Study(
+        "<i>estudio</i>.csv",
+        len(SCORES),
+        "total",
+        "reincide",
+        (group_column,),
+        "nivel",
+        report=report,
+        agreement=agreement(SCORES, RATERS, raters=("eval_a", "eval_b")),
+        norms=norms(SCORES),
+        recalibration=recalibrate(SCORES, {"bajo": 0.5, "alto": 0.5}),
+    )
+
+
+class TestValidityHtml:
+    @pytest.mark.parametrize("lang", LOCALES)
+    def test_every_section_renders_in_each_language(self, lang: str) -> None:
+        """The whole page renders under StrictUndefined, every heading from the catalogue."""
+        assert environment("html").undefined is jinja2.StrictUndefined
+        page = study_html(whole_study(), lang, version="1.2.3")
+        words = catalogue(lang).section("validity")
+        assert page.startswith(f'<!DOCTYPE html>\n<html lang="{lang}">')
+        assert page.endswith("</html>\n")
+        for key in ("h_discrimination", "h_calibration", "h_cal_level", "h_cal_score"):
+            assert words[key] in page, key
+        for key in ("h_limits", "distribution", "recal_chart", "roc_title", "sources"):
+            assert words[key].replace("&", "&amp;") in page, key
+        assert catalogue(lang)("validity.generated", version="1.2.3") in page
+        assert 6 == page.count("<svg")  # ROC, 2 x calibration, ROC by group, norms, cut-offs
+        assert "validity." not in page  # no key printed in place of a sentence
+
+    def test_a_hostile_group_name_is_shown_as_text(self) -> None:
+        """Group values, column and file names holding markup are escaped everywhere."""
+        page = study_html(whole_study(group_column=HOSTILE))
+        assert "<script" not in page
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+        assert "&lt;i&gt;estudio&lt;/i&gt;.csv" in page
+        assert "<i>" not in page
+
+    @pytest.mark.parametrize("lang", LOCALES)
+    def test_the_page_loads_nothing(self, lang: str) -> None:
+        """No script, no link, no URL: the page is whole offline (inline CSS and SVG)."""
+        page = study_html(whole_study(), lang, version="1.2.3")
+        assert not EXTERNAL.search(page)
+        assert "<style>" in page
+
+    def test_sections_appear_only_when_computed(self) -> None:
+        """Raters alone: no discrimination section, no footer version without a version."""
+        alone = Study(
+            "r.csv", 4, agreement=agreement([1, 2, 3, 4], [1, 2, 4, 4], raters=("a", "b"))
+        )
+        page = study_html(alone, "en")
+        assert "Discrimination" not in page
+        assert "Inter-rater reliability: &#39;a&#39; and &#39;b&#39; · 4 cases" in page
+        assert "Report generated" not in page
+
+    def test_spanish_pages_hold_no_english_sentence(self) -> None:
+        """Every sentence of the Spanish page is the Spanish one, where the two differ."""
+        page = study_html(whole_study(), "es")
+        es, en = catalogue("es").section("validity"), catalogue("en").section("validity")
+        for key in ("h_discrimination", "auc_meaning", "h_limits", "limit_ppv", "x_roc"):
+            assert es[key] in page
+            assert en[key] not in page
+
+
+class TestValidityText:
+    @pytest.mark.parametrize("lang", LOCALES)
+    def test_every_section_in_each_language(self, lang: str) -> None:
+        """The text report prints the catalogue's sentences, no key."""
+        lines = study_lines(whole_study(), lang)
+        words = catalogue(lang).section("validity")
+        for key in ("h_discrimination", "h_cal_level", "h_limits", "by_score_elsewhere"):
+            assert any(words[key] in line for line in lines), key
+        assert not any("validity." in line for line in lines)
+        assert HOSTILE in "\n".join(lines)  # plain text for a person: shown as written
+
+    def test_a_language_without_words_reads_spanish(self) -> None:
+        """As before the catalogue: any other language gets the Spanish report."""
+        study = whole_study()
+        assert study_lines(study, "es") == study_lines(study, "fr")
+
+
+class TestCharts:
+    def test_every_label_is_escaped_in_text_and_attributes(self) -> None:
+        """Titles, labels and series names from data never become markup."""
+        svg = bar_chart([HOSTILE], [10.0], title='"><script>', orientation="vertical")
+        svg += line_chart({HOSTILE: [(0, 0), (1, 1)]}, x_label="<x>", y_label="<y>", title="<t>")
+        assert "<script" not in svg
+        assert 'aria-label="&#34;&gt;&lt;script&gt;"' in svg
+        assert ">&lt;x&gt;</text>" in svg
+
+    @pytest.mark.parametrize("lang", LOCALES)
+    def test_tooltips_use_the_catalogue(self, lang: str) -> None:
+        """A bar's tooltip says its value, interval and target in the catalogue's words."""
+        svg = bar_chart(
+            ["a", "b"],
+            [40.0, None],
+            targets=[50.0, None],
+            intervals=[(30, 45), None],
+            title="t",
+            lang=lang,
+        )
+        words = catalogue(lang)
+        tip = words(
+            "charts.tip_both", label="a", value="40.0 %", interval="[30.0, 45.0] %", target="50.0 %"
+        )
+        assert f"<title>{tip}</title>" in svg
+        assert f"<title>b: {words('charts.none')}</title>" in svg
+
+    def test_charts_are_drawn_by_the_template(self) -> None:
+        """The macros of charts.svg.j2 draw; Python gives them numbers only."""
+        source = (REPORTS / "charts.svg.j2").read_text(encoding="utf-8")
+        assert "macro bar_chart" in source
+        assert "macro line_chart" in source
+        assert not re.search(r"\{\{[^}]*[-+*/%][^}]*\}\}", source)
