@@ -2,7 +2,9 @@
 
 Every ``__init__.py`` of rnr only re-exports, through :func:`face`, so
 importing a package (``import rnr.errors``, ``import rnr``) loads nothing
-else until a name is used, as attrs does for its own namespace.
+else until a name is used, as attrs does for its own namespace. A
+subpackage or module is an attribute too, imported when first named
+(``rnr.plan.draft`` works after ``import rnr``).
 """
 
 from __future__ import annotations
@@ -24,10 +26,16 @@ def face(
 
     def __getattr__(name: str) -> Any:  # noqa: N807 - the module hook Python calls
         module = exports.get(name)
-        if module is None:
-            msg = f"module {package!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        return getattr(importlib.import_module(module), name)
+        if module is not None:
+            return getattr(importlib.import_module(module), name)
+        if name.isidentifier() and not name.startswith("__"):
+            try:  # a subpackage or module, as after an eager import (``rnr.plan.draft``)
+                return importlib.import_module(f"{package}.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{package}.{name}":
+                    raise
+        msg = f"module {package!r} has no attribute {name!r}"
+        raise AttributeError(msg)
 
     def __dir__() -> list[str]:  # noqa: N807 - the module hook Python calls
         return sorted(exports)

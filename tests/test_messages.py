@@ -95,3 +95,11 @@ def test_list_parameters_are_said_and_joined_by_the_format_spec() -> None:
     assert "1, yes, yes" == words.say(listed)
     assert "a; b" == words.say(Message("t.semi", {"xs": ["a", "b"]}))
     assert listed == words_from_dict(json.loads(json.dumps(words_to_dict(listed))))
+
+
+def test_membership_reads_one_area() -> None:
+    """``key in catalogue`` answers for shipped and given catalogues alike."""
+    assert "plan.draft" in catalogue("es")
+    assert "plan.no_such_key" not in catalogue("es")
+    assert "nowhere.draft" not in catalogue("es")
+    assert "t.x" in Catalogue("es", {"t.x": "x"})

@@ -508,6 +508,17 @@ class TestCohort:
         missing = [name for name in params if f"`{name}`" not in text]
         assert [] == missing
 
+    def test_estimated_reliability_names_its_source_in_the_readers_language(self) -> None:
+        """The figures' source comes from the catalogue: Spanish by default, English asked."""
+        c = cohort()
+        es = simulation.estimated_reliability(c, "lscmi")
+        en = simulation.estimated_reliability(c, "lscmi", lang="en")
+        assert (es.sd, es.r) == (en.sd, en.r)
+        assert es.source.startswith("cohorte simulada (semilla 11): DE de ")
+        assert es.source.endswith(" No es una cifra publicada.")
+        assert en.source.startswith("simulated cohort (seed 11): SD of ")
+        assert en.source.endswith(" Not a published figure.")
+
     def test_public_names(self) -> None:
         """rnr.simulate exports simulate, its value types, the loader and the figures."""
         expected = ["Cohort", "Event", "Person", "Review", "estimated_reliability", "simulate"]

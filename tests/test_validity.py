@@ -17,8 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnr.errors import InvalidArgumentError
+from rnr.render.messages import say
+from rnr.text import Message
 from rnr.validity._fdist import betainc, f_cdf, f_quantile
-from rnr.validity.accuracy import brier, brier_score
+from rnr.validity.accuracy import IN_SAMPLE, brier, brier_score
 from rnr.validity.calibrate import Expected, calibration, wilson
 from rnr.validity.classification import classify
 from rnr.validity.discrimination import auc, bootstrap_auc, roc_curve
@@ -138,15 +140,16 @@ class TestAuc:
         result = auc([1, 2, 3], [0, 0, 1])
         assert 1.0 == result.auc
         assert (None, None) == (result.se, result.ci)
-        assert result.note is not None
-        assert "two" in result.note
+        assert Message("validity.note_auc_few") == result.note
+        assert "at least two people" in say(result.note, "en")
 
     def test_separated_classes_have_a_zero_variance_note(self) -> None:
         """No overlap: DeLong's variance is 0, the interval [1, 1], and a note says so."""
         result = auc([1, 2, 3, 4], [0, 0, 1, 1])
         assert (1.0, 0.0, (1.0, 1.0)) == (result.auc, result.se, result.ci)
-        assert result.note is not None
-        assert "variance is 0" in result.note
+        assert Message("validity.note_auc_separated") == result.note
+        assert "variance is 0" in say(result.note, "en")
+        assert {"code": "validity.note_auc_separated", "params": {}} == result.to_dict()["note"]
 
     def test_to_dict_is_json_ready(self) -> None:
         """AucResult.to_dict() round-trips through JSON with its interval as a list."""
@@ -344,7 +347,8 @@ class TestCalibration:
         """Without expected rates each person gets their score's observed rate, labelled so."""
         result = brier_score([0, 0, 1, 1], [0, 1, 1, 1])
         assert (0.125, "in-sample") == (result.brier, result.source)
-        assert "in-sample" in result.description
+        assert IN_SAMPLE == result.description
+        assert "in-sample" in say(result.description, "en")
         assert 0.75 * 0.25 == result.reference
         assert 1 - 0.125 / 0.1875 == pytest.approx(result.skill)
         assert 0.0 == pytest.approx(result.in_the_large)
@@ -360,6 +364,7 @@ class TestCalibration:
         )
         assert 1.22 / 5 == pytest.approx(result.brier)
         assert "expected" == result.source
+        assert "tasas esperadas por nivel: s" == say(result.description)
         assert 0.4 - (0.2 * 3 + 0.5 * 2) / 5 == pytest.approx(result.in_the_large)
 
     def test_a_level_without_expected_rate_is_an_error(self) -> None:
@@ -391,10 +396,12 @@ class TestClassification:
         """A cut above every score flags no one: PPV is None and says why."""
         c = classify([1, 2, 3], [0, 1, 1], cut=10)
         assert (None, 0.0, 1.0) == (c.ppv, c.sensitivity, c.fnr)
-        assert "no one at or above the cut (TP + FP = 0)" == c.notes["ppv"]
+        assert {"ppv": Message("validity.why_ppv")} == dict(c.notes)
+        assert "no one at or above the cut" == say(c.notes["ppv"], "en")
         everyone = classify([1, 2, 3], [1, 1, 1], cut=0)
         assert (None, None, 1.0) == (everyone.specificity, everyone.fpr, everyone.ppv)
-        assert "no one without the outcome" in everyone.notes["fpr"]
+        assert "no one without the outcome" == say(everyone.notes["fpr"], "en")
+        assert {"code": "validity.why_fpr", "params": {}} == everyone.to_dict()["notes"]["fpr"]
 
     def test_cut_must_be_a_number(self) -> None:
         """A cut of NaN or text is refused."""
@@ -448,7 +455,8 @@ class TestReliability:
         """Every rating equal: no variance to share out, so no ICC (and a note)."""
         result = icc([[3, 3], [3, 3], [3, 3]])
         assert result.icc is None
-        assert result.note is not None
+        assert Message("validity.note_icc_undefined") == result.note
+        assert json.dumps(result.to_dict())
 
     def test_icc_errors(self) -> None:
         """One rater, one case or a missing rating is refused."""
@@ -519,7 +527,8 @@ class TestReliability:
             weighted_kappa([1, 2], [1, 2], weights="cubic")  # type: ignore[arg-type]
         single = weighted_kappa([2, 2], [2, 2])
         assert single.kappa is None
-        assert single.note is not None
+        assert Message("validity.note_kappa_undefined") == single.note
+        assert "validity.note_kappa_undefined" == single.to_dict()["note"]["code"]
 
     def test_agreement_of_two_columns(self) -> None:
         """agreement() gives ICC(2,1), quadratic kappa and the mean difference."""
@@ -664,13 +673,13 @@ class TestValidate:
         report = validate(SCORES, OUTCOMES, groups={"sex": sex}, reference={"sex": "Z"})
         solo = report.groups["sex"]["solo"]
         assert ("single-class", None) == (solo.status, solo.auc)
-        assert solo.note is not None
+        assert "everyone in this group had the outcome" in say(solo.note, "en")
         empty = report.groups["sex"]["Z"]
         assert ("empty", 0, None) == (empty.status, empty.n, empty.base_rate)
         diff = report.differences["sex"]["F"].vs_reference
         assert diff is not None
         assert diff["auc"] is None
-        assert "empty" in (diff.note or "")
+        assert Message("validity.note_reference_empty") == diff.note
         assert json.dumps(report.to_dict())
 
     def test_bootstrap_and_expected_in_the_report(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import attrs
 import jinja2
 import pytest
 
@@ -12,6 +13,8 @@ from rnr.render.environment import REPORTS, environment
 from rnr.render.messages import LOCALES, catalogue
 from rnr.render.validity_html import study_html
 from rnr.render.validity_text import study_lines
+from rnr.render.validity_words import study_words
+from rnr.text import Message
 from rnr.validity.calibrate import Expected
 from rnr.validity.percentiles import norms, recalibrate
 from rnr.validity.reliability import agreement
@@ -107,8 +110,39 @@ class TestValidityHtml:
             assert es[key] in page
             assert en[key] not in page
 
+    def test_a_store_selection_is_said_in_the_page_language(self) -> None:
+        """From the store, the file is a message: the title and <title> say it in the page's
+        language (and a hostile store name stays text)."""
+        selection = Message(
+            "service.store_selection",
+            {
+                "store": HOSTILE,
+                "instrument": "lscmi",
+                "event": "new_offence",
+                "months": 12,
+                "excluded": 3,
+                "until": "2025-12-31",
+            },
+        )
+        study = attrs.evolve(whole_study(), file=selection)
+        page = study_html(study, "es")
+        assert page.count("excluidos 3 (&lt; 12 m de seguimiento al 2025-12-31)") == 2
+        assert HOSTILE not in page
+        assert "excluded 3 (< 12 m of follow-up by 2025-12-31)" in study_lines(study, "en")[0]
+
 
 class TestValidityText:
+    def test_an_icc_without_interval_says_why(self) -> None:
+        """An ICC with no interval (too few degrees of freedom) is printed with the reason,
+        not as an ICC that was not computed."""
+        pair = agreement([1, 2, 3, 4], [1, 2, 4, 4], raters=("a", "b"))
+        note = Message("validity.note_icc_no_interval", {"df": 0.4})
+        bare = attrs.evolve(pair.icc, ci_low=None, ci_high=None, df=0.4, note=note)
+        reason = "no interval: Satterthwaite's degrees of freedom (0.4) are too few"
+        assert f"ICC(2,1) {bare.icc:.3f} ({reason})" == study_words("en").icc(
+            attrs.evolve(pair, icc=bare)
+        )
+
     @pytest.mark.parametrize("lang", LOCALES)
     def test_every_section_in_each_language(self, lang: str) -> None:
         """The text report prints the catalogue's sentences, no key."""

@@ -16,9 +16,11 @@ from rnr.history.amend import record_event
 from rnr.history.definitions import Definitions
 from rnr.history.validity import store_table
 from rnr.history.write import open_case, reassess
+from rnr.render.messages import say
 from rnr.store.memory import MemoryStore
 from rnr.store.protocol import Store
 from rnr.store.sqlite import SQLiteStore
+from rnr.text import Message
 
 DATA = Path(__file__).parent / "data" / "plans" / "cases"
 ADULT: dict[str, Any] = json.loads((DATA / "prueba-adulto-01.json").read_text("utf-8"))
@@ -54,7 +56,11 @@ def test_baseline_scores_outcomes_and_groups() -> None:
     longer = store_table(store, window_months=18, as_of=dt.date(2026, 3, 1), defs=DEFS)
     assert [False, True, True] == longer.outcomes["new_offence"].tolist()
     part = store_table(store, window_months=4, as_of=dt.date(2024, 12, 31), defs=DEFS)
-    assert (3, "excluded 0") == (part.rows, part.file.split(" · ")[-1][:10])
+    assert isinstance(part.file, Message)
+    assert (3, "service.store_selection") == (part.rows, part.file.code)
+    assert 0 == part.file.params["excluded"]
+    assert "excluded 0 (< 4 m of follow-up by 2024-12-31)" in say(part.file, "en")
+    assert "excluidos 0 (< 4 m de seguimiento al 2024-12-31)" in say(part.file)
 
 
 def test_refusals() -> None:
@@ -93,6 +99,15 @@ def test_cli_reads_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         data
     )
     assert 9 == data["n"]
+    assert "service.store_selection" == data["file"]["code"]
+    assert 0 == main(["validate", "--db", str(db), "--lang", "en"])
+    title = capsys.readouterr().out.splitlines()[0]
+    assert title.startswith("Validity of 'score' for predicting 'new_offence' · ")
+    assert title.endswith(
+        " · lscmi · new_offence ≤ 12 m · excluded 0 (< 12 m of follow-up by 2025-11-30)"
+    )
+    assert 0 == main(["validate", "--db", str(db)])
+    assert "excluidos 0 (< 12 m de seguimiento al 2025-11-30)" in capsys.readouterr().out
     for argv, fragment in (
         (["validate"], "give the data"),
         (["validate", "x.csv", "--db", str(db)], "not both"),

@@ -21,14 +21,9 @@ __all__ = ["OFFENCES", "LegalContext", "parse_legal"]
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-#: Offence categories the policies read, with the law that defines each.
-OFFENCES: Mapping[str, str] = {
-    "vif": "domestic-violence context (Ley 20.066; Ley 18.216 art. 15 bis b)",
-    "sexual": "sexual offence listed in Ley 18.216 art. 15 bis b)",
-    "drugs_art4": "drug offence under Ley 20.000 art. 4 (Ley 18.216 art. 15 b)",
-    "traffic_196": "traffic offence under Ley 18.290 art. 196 (Ley 18.216 art. 15 b)",
-    "excluded_art1": "consummated offence excluded from substitute sentences by Ley 18.216 art. 1",
-}
+#: Offence categories the policies read; the catalogue's ``cases.offences``
+#: area names each one with the law that defines it.
+OFFENCES = ("vif", "sexual", "drugs_art4", "traffic_196", "excluded_art1")
 FIELDS = (
     "regime", "sanction", "sanction_status", "sentence_days", "offences", "prior_convictions",
     "age_at_offence", "sentence_date", "entry_date", "exam_suspension_days",

@@ -24,18 +24,17 @@ from rnr.errors import DecisionInputError
 
 __all__ = ["REASONS", "Override", "parse_override"]
 
-#: The documented reason codes (``other`` needs a text).
-REASONS: Mapping[str, str] = {
-    "aggravating_not_captured": (
-        "risk factors the instrument does not score (e.g. specific threats, stalking)"
-    ),
-    "mitigating_not_captured": "protective factors the instrument does not score",
-    "victim_safety": "the victim's safety needs more supervision than the score suggests",
-    "mental_health": "a mental-health condition changes the risk the score describes",
-    "instrument_not_normed": "the instrument is not normed for this person (age, sex, culture)",
-    "information_incomplete": "important information was unavailable at the assessment",
-    "other": "another reason, explained in the text",
-}
+#: The documented reason codes (``other`` needs a text); the catalogue's
+#: ``cases.override_reasons`` area describes each one.
+REASONS = (
+    "aggravating_not_captured",
+    "mitigating_not_captured",
+    "victim_safety",
+    "mental_health",
+    "instrument_not_normed",
+    "information_incomplete",
+    "other",
+)
 FIELDS = ("to_level", "direction", "reason", "text", "approved_by", "approved_on", "expires_on")
 
 

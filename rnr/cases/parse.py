@@ -24,20 +24,21 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.cases._sections import legal_section, override_section, responsivity_section
-from rnr.cases.legal import LegalContext
-from rnr.cases.overrides import Override
 from rnr.definitions.instrument import Instrument
 from rnr.definitions.library import Library, split_ref
 from rnr.definitions.responsivity import Responsivity
 from rnr.errors import CaseFileError, ScoringInputError
 from rnr.scoring.result import ScoreResult
 from rnr.scoring.single import score
+
+if TYPE_CHECKING:
+    from rnr.cases.legal import LegalContext
+    from rnr.cases.overrides import Override
 
 __all__ = [
     "FIELDS",
@@ -59,6 +60,8 @@ RESERVED_FIELDS: tuple[str, ...] = ()
 FIELDS: tuple[str, ...] = ("case_id", "assessed_on", "instrument", "person", "norm_group")
 FIELDS += ("dates", "responses", "legal", "override", "responsivity", *RESERVED_FIELDS)
 REQUIRED = ("case_id", "assessed_on", "responses")
+#: The sections a decision and a plan read (parsed only when a case carries them).
+SECTIONS = ("legal", "override", "responsivity")
 PERSON_FIELDS = ("birth_date", "sex")
 #: File suffixes read as JSON Lines (one case per line); ``-`` (stdin) is too.
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -202,12 +205,26 @@ def parse_case(obj: object, *, file: str, line: int | None = None) -> Case:
             name: f.date(value, f"dates.{name}")
             for name, value in f.table(obj.get("dates"), "dates").items()
         },
-        legal=legal_section(obj.get("legal"), file=file, line=line),
-        override=override_section(obj.get("override"), file=file, line=line),
-        responsivity=responsivity_section(obj.get("responsivity"), file=file, line=line),
+        **_sections(obj, file, line),
         file=file,
         line=line,
     )
+
+
+def _sections(obj: Mapping[str, Any], file: str, line: int | None) -> dict[str, Any]:
+    """The legal, override and responsivity sections a case carries (parsed only if present)."""
+    given = {name: obj[name] for name in SECTIONS if obj.get(name) is not None}
+    if not given:
+        return {}
+    from rnr.cases import _sections  # noqa: PLC0415 - their parsers load only for cases with them
+
+    return {
+        "legal": _sections.legal_section(given.get("legal"), file=file, line=line),
+        "override": _sections.override_section(given.get("override"), file=file, line=line),
+        "responsivity": _sections.responsivity_section(
+            given.get("responsivity"), file=file, line=line
+        ),
+    }
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

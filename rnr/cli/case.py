@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rnr.cases.parse import Case, read_cases
-from rnr.change.delta import Change
 from rnr.cli.errors import CaseError, UsageError
 from rnr.cli.options import (
     add_as_of,
@@ -37,25 +36,29 @@ from rnr.cli.options import (
     write_lines,
     writer,
 )
-from rnr.definitions.labels import Labels, load_labels
-from rnr.definitions.library import Library
 from rnr.definitions.reliability import load_reliability
 from rnr.errors import RnrError
 from rnr.events import EVENT_KINDS
 from rnr.history.amend import correct_assessment, record_event, review_plan
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
-from rnr.history.progress import CaseChange, case_change
+from rnr.history.progress import case_change
 from rnr.history.read import read_history
 from rnr.history.schedule import next_due
 from rnr.history.write import open_case, reassess
-from rnr.plan.draft import STATUSES, Status, attainment
-from rnr.render.history import history_lines, summary_line
-from rnr.render.history_words import hwords
-from rnr.render.messages import catalogue, say
+from rnr.plan.draft import STATUSES, Status
+from rnr.render.change import change_lines
+from rnr.render.history import (
+    case_list_lines,
+    event_line,
+    history_lines,
+    review_line,
+    summary_line,
+)
+from rnr.render.messages import catalogue
 from rnr.store.protocol import Store
 
-__all__ = ["add_arguments", "change_lines", "run"]
+__all__ = ["add_arguments", "run"]
 
 
 def _command(
@@ -188,7 +191,7 @@ def _one_case(path: str) -> Case:
 
 def _next_due_line(history: CaseHistory, defs: Definitions, lang: str) -> list[str]:
     due = next_due(history, defs=defs)
-    return [hwords(lang)["next_due"].format(date=due.due_on.isoformat())] if due else []
+    return [catalogue(lang)("history.next_due", date=due.due_on.isoformat())] if due else []
 
 
 def run_add(args: argparse.Namespace, out: TextIO) -> int:
@@ -236,8 +239,8 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
                 for entry in history.assessments:
                     if args.corrects in entry.corrected:
                         new = entry.record
-                line = hwords(args.lang)["corrected"].format(
-                    case_id=case.case_id, record=args.corrects, new=new
+                line = catalogue(args.lang)(
+                    "history.corrected", case_id=case.case_id, record=args.corrects, new=new
                 )
                 write_lines(out, [line])
                 return 0
@@ -282,14 +285,7 @@ def run_event(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(out, stored.to_dict())
         return 0
-    w = hwords(args.lang)
-    line = w["event_stored"].format(
-        case_id=args.case_id,
-        kind=w.get(f"ev_{args.kind}", args.kind),
-        on=args.on.isoformat(),
-        record=stored.id,
-    )
-    write_lines(out, [line])
+    write_lines(out, [event_line(args.case_id, args.kind, args.on, stored.id, args.lang)])
     return 0
 
 
@@ -320,20 +316,8 @@ def run_review(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(out, history.to_dict())
         return 0
-    plan = history.plan
-    assert plan is not None
-    done = attainment(plan)
-    w = hwords(args.lang)
-    line = w["reviewed"].format(
-        case_id=args.case_id,
-        version=plan.version,
-        kind=w[f"kind_{plan.kind}"],
-        on=plan.dated.isoformat(),
-        achieved=done.achieved,
-        counted=done.counted,
-        percent=done.percent,
-    )
-    write_lines(out, [line])
+    assert history.plan is not None
+    write_lines(out, [review_line(args.case_id, history.plan, args.lang)])
     return 0
 
 
@@ -375,36 +359,12 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
     with open_db(args) as store:
         rows = _list_rows(store, defs)
         name = store.name
-    w = hwords(args.lang)
     if args.json:
         for row in rows:
             write_json(out, row)
         return 0
-    if not rows:
-        write_lines(out, [w["l_empty"].format(db=name)])
-        return 0
-    lines = [w["l_header"]]
-    for row in rows:
-        status = w["l_closed"].format(on=row["closed_on"]) if row["closed_on"] else w["l_open"]
-        lines.append(
-            "\t".join(
-                str(v)
-                for v in (
-                    row["case_id"],
-                    w.get(f"regime_{row['regime']}", row["regime"]),
-                    row["opened_on"],
-                    status,
-                    row["assessments"],
-                    row["latest"] or w["none"],
-                    row["risk_level"] or w["none"],
-                )
-            )
-        )
-    write_lines(out, lines)
+    write_lines(out, case_list_lines(rows, name, args.lang))
     return 0
-
-
-# -- rnr case change ------------------------------------------------------------------
 
 
 def run_change(args: argparse.Namespace, out: TextIO) -> int:
@@ -424,113 +384,3 @@ def run_change(args: argparse.Namespace, out: TextIO) -> int:
         lines = change_lines(report, defs.library, args.lang, assessments=len(history.assessments))
         write_lines(out, lines)
     return 0
-
-
-def _step_lines(change: Change, labels: Labels, lang: str, head: str) -> list[str]:
-    w = catalogue(lang)
-    lines = [head]
-    for scale in change.scales.values():
-        levels = "—"
-        if scale.previous_level or scale.current_level:
-            before, after = scale.previous_level or "", scale.current_level or ""
-            levels = f"{labels.level(before)} → {labels.level(after)}"
-        line = "  " + w(
-            "cli.change.scale",
-            scale=labels.scale(scale.scale),
-            x=scale.previous,
-            y=scale.current,
-            delta=scale.delta,
-            levels=levels,
-            reliable=w(f"cli.change.reliable.{scale.reliable}"),
-        )
-        if scale.rci is not None and scale.reliability is not None:
-            sd, r = scale.reliability.sd, scale.reliability.r
-            line += " " + w("cli.change.rci", rci=scale.rci, sd=sd, r=r)
-        elif scale.why is not None:
-            line += " " + w("cli.change.why", why=say(scale.why, lang))
-        lines.append(line)
-    moved = [
-        f"{labels.domain(d.domain)} {d.previous} → {d.current}"
-        for d in change.domains.values()
-        if d.delta
-    ]
-    if moved:
-        lines.append("  " + w("cli.change.domains", items=", ".join(moved)))
-    if change.items_left_out:
-        lines.append("  " + w("cli.change.left_out", items=", ".join(change.items_left_out)))
-    lines += [
-        "  " + w("cli.change.data_error", text=say(e.message, lang)) for e in change.data_errors
-    ]
-    return lines
-
-
-def change_lines(report: CaseChange, library: Library, lang: str, *, assessments: int) -> list[str]:
-    """The readable change report of ``rnr case change`` (and of ``rnr demo``)."""
-    w = catalogue(lang)
-    lines = [w("cli.change.title", case_id=report.case_id, n=assessments, on=report.as_of)]
-    history = report.history
-    if history is None:
-        lines.append("  " + w("cli.change.one"))
-    else:
-        labels = _labels(history.overall, library, lang)
-        for n, step in enumerate(history.steps, start=1):
-            head = w(
-                "cli.change.step",
-                n=n,
-                a=step.previous_on,
-                b=step.current_on,
-                days=step.days,
-                ref=step.current,
-                basis=w(f"cli.change.basis.{step.basis}"),
-            )
-            lines += _step_lines(step, labels, lang, head)
-        if len(history.steps) > 1:
-            overall = history.overall
-            head = w(
-                "cli.change.overall", a=overall.previous_on, b=overall.current_on, days=overall.days
-            )
-            lines += _step_lines(overall, labels, lang, head)
-        sources = {
-            s.reliability.source
-            for step in (*history.steps, history.overall)
-            for s in step.scales.values()
-            if s.rci is not None and s.reliability is not None
-        }
-        if sources:
-            lines.append(w("cli.change.sources", sources="; ".join(sorted(sources))))
-        if history.trajectory is not None:
-            t = history.trajectory
-            scale = labels.scale(t.scale)
-            lines.append(w("cli.change.trajectory", scale=scale, slope=t.slope_per_year, n=t.n))
-    done = report.attainment
-    if done is not None:
-        line = w(
-            "cli.change.attainment",
-            achieved=done.achieved,
-            counted=done.counted,
-            percent=done.percent,
-        )
-        if done.threshold is not None:
-            key = "cli.change.threshold_met" if done.met else "cli.change.threshold_not"
-            line += " · " + w(key, t=done.threshold)
-        lines.append(line)
-    for title, found in (
-        ("cli.change.desistance", report.signals.desistance),
-        ("cli.change.warnings", report.signals.warnings),
-    ):
-        lines.append(w(title))
-        lines += [f"  - {say(s.message, lang)}" for s in found] or [
-            "  " + w("cli.change.none_found")
-        ]
-    answer = report.answer
-    if answer is None:
-        lines.append(w("cli.change.no_answer"))
-    else:
-        action = w(f"cli.change.action.{answer.action}")
-        lines.append(w("cli.change.answer", policy=answer.policy, action=action, rule=answer.rule))
-        lines.append(f"  {say(answer.note, lang)} ({answer.source})")
-    return lines
-
-
-def _labels(change: Change, library: Library, lang: str) -> Labels:
-    return load_labels(library.get(str(change.current)), lang)

@@ -18,7 +18,7 @@ from rnr.cli.options import (
     write_lines,
 )
 from rnr.history.due import due_list
-from rnr.render.history_words import hwords
+from rnr.render.history import due_lines
 
 __all__ = ["add_arguments", "run"]
 
@@ -47,36 +47,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     defs = definitions(args)
     with open_db(args) as store:
         found = due_list(store, as_of, defs=defs)
-    late = [d for d in found if d.due_on < as_of]
-    shown = late if args.overdue else found
     if args.json:
-        for due in shown:
+        late = [d for d in found if d.due_on < as_of]
+        for due in late if args.overdue else found:
             write_json(out, due.to_dict(as_of))
         return 0
-    w = hwords(args.lang)
-    if not shown:
-        write_lines(out, [w["d_none"].format(on=as_of.isoformat())])
-        return 0
-    lines = [w["d_header"]]
-    for due in shown:
-        basis = (
-            w["d_interval"]
-            if due.basis == "interval"
-            else w["d_event"].format(
-                kind=w.get(f"ev_{due.event}", str(due.event)),
-                on=due.event_on.isoformat() if due.event_on else "",
-            )
-        )
-        row = (
-            due.case_id,
-            due.due_on.isoformat(),
-            basis,
-            due.rule,
-            due.last_assessed_on.isoformat(),
-            due.risk_level,
-            str(due.days_overdue(as_of)),
-        )
-        lines.append("\t".join(row))
-    lines += ["", w["d_summary"].format(n=len(found), late=len(late), on=as_of.isoformat())]
-    write_lines(out, lines)
+    write_lines(out, due_lines(found, as_of, args.lang, overdue=args.overdue))
     return 0

@@ -9,10 +9,9 @@ and whether the worked cases in the ``tests/`` folder beside it hold.
 from __future__ import annotations
 
 import argparse
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from rnr.cli.errors import UsageError
 from rnr.cli.instruments import Check, report_checks
@@ -28,16 +27,12 @@ from rnr.cli.options import (
 from rnr.definitions.library import DATED, split_ref
 from rnr.definitions.policy import Policy
 from rnr.definitions.policy_loader import load_policy
-from rnr.definitions.tables import InputSpec, Rule, Table
 from rnr.errors import DefinitionError
+from rnr.render.definitions import policy_lines, policy_table
 from rnr.render.messages import catalogue
-from rnr.render.policy_words import pwords
-from rnr.render.score import table
 from rnr.testing.worked import load_policy_cases, run_policy_case
 
-__all__ = ["add_arguments", "check_policy_file", "policy_files", "run", "show_lines"]
-
-WIDTH = 100
+__all__ = ["add_arguments", "check_policy_file", "policy_files", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -98,12 +93,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         ]
         write_json(out, data)
         return 0
-    w = pwords(args.lang)
-    rows = [[w[k] for k in ("h_id", "h_version", "h_status", "h_regime", "h_effective", "h_title")]]
-    rows += [
-        [p.id, p.version, p.status, p.regime, _effective(p), _title(p, args.lang)] for p in policies
-    ]
-    write_lines(out, table(rows))
+    write_lines(out, policy_table(policies, args.lang))
     return 0
 
 
@@ -113,7 +103,7 @@ def run_show(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(out, {**policy.document, "sha256": policy.sha256}, indent=2)
         return 0
-    write_lines(out, show_lines(policy, args.lang))
+    write_lines(out, policy_lines(policy, args.lang))
     return 0
 
 
@@ -123,101 +113,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     def checks(path: Path) -> Iterator[Check]:
         return check_policy_file(path, args.lang)
 
-    summary = pwords(args.lang)["summary"]
-    return report_checks(policy_files(args.path), checks, args, out, summary=summary)
-
-
-def _effective(policy: Policy) -> str:
-    until = policy.effective_until
-    return f"{policy.effective_from} →" + (f" {until}" if until else "")
-
-
-def _title(policy: Policy, lang: str) -> str:
-    return policy.title.get(lang) or policy.title.get("es") or policy.id
-
-
-def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(
-        text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "    ",
-        break_on_hyphens=False,
-    )  # fmt: skip
-
-
-def _input(spec: InputSpec) -> str:
-    if spec.type in ("enum", "set"):
-        kind = f"{spec.type}: {', '.join(spec.values)}"
-    elif spec.type == "int":
-        lo = "" if spec.min is None else str(spec.min)
-        hi = "" if spec.max is None else str(spec.max)
-        kind = f"int {lo}..{hi}" if lo or hi else "int"
-    else:
-        kind = spec.type
-    return f"{spec.name} ({kind}) ← {spec.source}"
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return str(value)
-
-
-def _rule(rule: Rule, tab: Table, lang: str) -> list[str]:
-    w = pwords(lang)
-    then = ", ".join(f"{k} = {_value(v)}" for k, v in rule.then.items())
-    prio = ""
-    if tab.hit == "priority":
-        prio = " " + catalogue(lang)("cli.policies.priority", n=rule.priority)
-    lines = _wrap(f"{rule.id}{prio}: {rule.describe()} → {then}", "    ")
-    lines += _wrap(f"{w['source']}: {rule.source}", "        ")
-    return lines
-
-
-def show_lines(policy: Policy, lang: str) -> list[str]:
-    """A readable summary of one policy version."""
-    w = pwords(lang)
-    lines = [
-        f"{policy.ref}  {_title(policy, lang)}",
-        (
-            f"  {w['status']}: {policy.status} · {w['regime']}: {policy.regime} · "
-            f"{w['effective']}: {_effective(policy)}"
-        ),
-        (
-            f"  {w['instruments']}: {', '.join(policy.instruments) or w['none']} · "
-            f"{w['sanctions']}: {', '.join(policy.sanctions)}"
-        ),
-        f"  sha256: {policy.sha256}",
-    ]
-    if policy.path:
-        lines.append(f"  {w['file']}: {policy.path}")
-    if policy.notes:
-        lines += ["", f"{w['notes']}:"]
-        for note in policy.notes:
-            lines += _wrap(f"- {note}", "  ")
-    if policy.params:
-        lines += ["", f"{w['params']}:"]
-        for param in policy.params.values():
-            unit = f" {param.unit}" if param.unit else ""
-            lines += _wrap(f"{param.name} = {param.value}{unit}", "  ")
-            lines += _wrap(f"{w['source']}: {param.source}", "      ")
-    lines += ["", f"{w['inputs']}:"]
-    for spec in policy.inputs.values():
-        lines += _wrap(_input(spec), "  ")
-    lines += ["", f"{w['tables']}:"]
-    for tab in policy.tables.values():
-        head = f"{tab.id} ({tab.hit}" + (f", {tab.aggregate}" if tab.aggregate else "") + ")"
-        lines += _wrap(head + (f" — {tab.description}" if tab.description else ""), "  ")
-        io = w["table_io"].format(inputs=", ".join(tab.inputs) or w["none"],
-                                  outputs=", ".join(tab.outputs))  # fmt: skip
-        lines += _wrap(io, "    ")
-        for rule in tab.rules:
-            lines += _rule(rule, tab, lang)
-    if policy.references:
-        lines += ["", f"{w['references']}:"]
-        for ref in policy.references:
-            lines += _wrap(f"- {ref}", "  ")
-    return lines
+    return report_checks(policy_files(args.path), checks, args, out)
 
 
 # -- rnr policies check --------------------------------------------------------------
@@ -242,14 +138,14 @@ def policy_files(path: Path) -> list[Path]:
 
 def check_policy_file(path: Path, lang: str) -> Iterator[Check]:
     """Yield every check of the policy file ``path``, in order."""
-    w = pwords(lang)
+    say = catalogue(lang)
     try:
         policy = load_policy(path)
     except DefinitionError as exc:
         problems = tuple(str(p) for p in exc.problems) or (str(exc),)
-        yield Check(w["invalid"].format(n=len(exc.problems)), False, problems)
+        yield Check(say("cli.check.invalid", n=len(exc.problems)), False, problems)
         return
-    yield Check(w["valid"].format(ref=policy.ref, sha=policy.sha256[:12]), True)
+    yield Check(say("cli.check.valid", ref=policy.ref, sha=policy.sha256[:12]), True)
     for worked in sorted((path.parent / "tests").glob("*.toml")):
         check = _worked(worked, policy, lang)
         if check is not None:
@@ -257,7 +153,7 @@ def check_policy_file(path: Path, lang: str) -> Iterator[Check]:
 
 
 def _worked(path: Path, policy: Policy, lang: str) -> Check | None:
-    w = pwords(lang)
+    say = catalogue(lang)
     name = f"tests/{path.name}"
     try:
         cases = load_policy_cases(path)
@@ -265,7 +161,8 @@ def _worked(path: Path, policy: Policy, lang: str) -> Check | None:
         return Check(name, False, tuple(str(exc).splitlines()))
     ident, version = split_ref(cases.policy)
     if ident != policy.id:
-        return Check(w["worked_wrong"].format(file=name, ref=cases.policy, own=policy.ref), False)
+        wrong = say("cli.check.worked_wrong", file=name, ref=cases.policy, own=policy.ref)
+        return Check(wrong, False)
     if version not in (None, policy.version):
         return None  # worked cases of another version in the same folder
     problems: list[str] = []
@@ -275,4 +172,5 @@ def _worked(path: Path, policy: Policy, lang: str) -> Check | None:
         failing += bool(found)
         problems += [f"{case.name}: {p}" for p in found]
     n = len(cases.cases)
-    return Check(w["worked"].format(file=name, ok=n - failing, n=n), not problems, tuple(problems))
+    text = say("cli.check.worked", file=name, ok=n - failing, n=n)
+    return Check(text, not problems, tuple(problems))

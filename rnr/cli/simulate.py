@@ -19,7 +19,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.render.history_words import hwords
+from rnr.render.messages import catalogue
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.jsonl import export_jsonl
@@ -127,8 +127,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             },
         )
         return 0
-    w = hwords(args.lang)
-    line = w["simulated"].format(
+    say = catalogue(args.lang)
+    line = say(
+        "history.simulated",
         seed=cohort.seed,
         people=summary["people"],
         assessments=summary["assessments"],
@@ -136,5 +137,5 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         years=cohort.years,
         start=cohort.start,
     )
-    write_lines(out, [line, "  " + w["simulated_to"].format(target=target)])
+    write_lines(out, [line, "  " + say("history.simulated_to", target=target)])
     return 0

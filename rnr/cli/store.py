@@ -17,7 +17,8 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.render.history_words import hwords
+from rnr.render.history import verify_lines
+from rnr.render.messages import catalogue
 from rnr.store.jsonl import export_jsonl, import_jsonl
 from rnr.store.protocol import Verification
 
@@ -89,18 +90,8 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(out, _verification(name, result))
         return 0 if result.ok else EXIT_FAILED
-    w = hwords(args.lang)
-    if result.ok:
-        line = w["verify_ok"].format(
-            db=name, records=result.records, entries=result.entries, head=result.head
-        )
-        write_lines(out, [line])
-        return 0
-    head = w["verify_bad"].format(
-        db=name, n=len(result.problems), records=result.records, entries=result.entries
-    )
-    write_lines(out, [head, *(f"  {p}" for p in result.problems)])
-    return EXIT_FAILED
+    write_lines(out, verify_lines(name, result, args.lang))
+    return 0 if result.ok else EXIT_FAILED
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
@@ -116,8 +107,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(out, {"db": name, "lines": n, "output": str(args.output)})
         return 0
-    line = hwords(args.lang)["exported"].format(db=name, n=n, out=args.output)
-    write_lines(out, [line])
+    write_lines(out, [catalogue(args.lang)("history.exported", db=name, n=n, out=args.output)])
     return 0
 
 
@@ -135,9 +125,8 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(out, {**_verification(name, result), "source": args.file})
         return 0 if result.ok else EXIT_FAILED
-    w = hwords(args.lang)
-    state = w["ok"] if result.ok else "; ".join(result.problems)
-    write_lines(
-        out, [w["imported"].format(db=name, src=args.file, records=result.records, state=state)]
-    )
+    say = catalogue(args.lang)
+    state = say("history.ok") if result.ok else "; ".join(result.problems)
+    line = say("history.imported", db=name, src=args.file, records=result.records, state=state)
+    write_lines(out, [line])
     return 0 if result.ok else EXIT_FAILED

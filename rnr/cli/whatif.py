@@ -9,9 +9,7 @@ one) and its legal section make a :class:`~rnr.policy.many.CohortCase`, and
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import TextIO
 
 from rnr.cases.parse import Case, read_cases
 from rnr.cli.decide import legal_of
@@ -35,11 +33,10 @@ from rnr.definitions.library import Library, split_ref
 from rnr.definitions.policy import Policy
 from rnr.errors import DecisionInputError
 from rnr.policy.engine import facts
-from rnr.policy.many import CohortCase, WhatIf, compare_policies
-from rnr.render.policy_words import pwords
-from rnr.render.score import table
+from rnr.policy.many import CohortCase, compare_policies
+from rnr.render.whatif import whatif_lines
 
-__all__ = ["CATEGORIES", "add_arguments", "category", "cohort_case", "run", "summary_lines"]
+__all__ = ["add_arguments", "cohort_case", "run"]
 
 HELP = """\
 Decide a cohort of cases under two policy versions and report how many
@@ -49,9 +46,6 @@ section), a .json file, or - for JSON Lines on standard input. --policy and
 --against take ID@YYYY-MM-DD, a bare ID (the newest version) or the path of
 a policy file. With --json, the comparison is printed as one JSON object.
 """
-
-#: The groups of decision fields the summary counts people in.
-CATEGORIES = ("eligibility", "intensity", "monitoring", "fit", "deadlines")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -98,65 +92,6 @@ def cohort_case(
     return CohortCase(case.case_id, known, legal, case.assessed_on)
 
 
-def category(field: str) -> str:
-    """The summary group of a changed field (``deadline.pii_due`` → ``deadlines``)."""
-    if field == "eligible_sanctions":
-        return "eligibility"
-    if field in ("contacts_per_month", "treatment_hours", "components"):
-        return "intensity"
-    if field == "telematic_monitoring":
-        return "monitoring"
-    if field.startswith("deadline."):
-        return "deadlines"
-    return "fit"
-
-
-def _cell(value: Any, lang: str) -> str:
-    w = pwords(lang)
-    if value is None:
-        return w["none"]
-    if isinstance(value, bool):
-        return w["yes"] if value else w["no"]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return ", ".join(map(str, value)) or w["none"]
-    return str(value)
-
-
-def _pair(field: str, before: Any, after: Any, lang: str) -> tuple[str, str]:
-    if field == "components":
-        was, now = tuple(before or ()), tuple(after or ())
-        added = [f"+{c}" for c in now if c not in was]
-        removed = [f"-{c}" for c in was if c not in now]
-        return str(len(was)), "; ".join(added + removed) or _cell(now, lang)
-    return _cell(before, lang), _cell(after, lang)
-
-
-def summary_lines(whatif: WhatIf, lang: str) -> list[str]:
-    """The readable comparison: counts per group, then one row per changed field."""
-    w = pwords(lang)
-    lines = [
-        w["whatif_title"].format(
-            a=whatif.a, b=whatif.b, total=whatif.total, changed=len(whatif.changed)
-        )
-    ]
-    people: Mapping[str, int] = {
-        cat: sum(1 for c in whatif.changed if any(category(f) == cat for f in c.fields))
-        for cat in CATEGORIES
-    }
-    lines += [
-        w["whatif_people"].format(what=w[f"whatif_{cat}"], n=people[cat]) for cat in CATEGORIES
-    ]
-    if not whatif.changed:
-        return [*lines, "", w["whatif_none"]]
-    rows = [[w["h_case"], w["h_field"], w["h_before"], w["h_after"]]]
-    for change in whatif.changed:
-        for field, (before, after) in change.fields.items():
-            rows.append([change.case_id, field, *_pair(field, before, after, lang)])
-    return [*lines, "", *table(rows)]
-
-
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Compare ``--policy`` and ``--against`` over the cases; print the summary."""
     instruments = Instruments(args)
@@ -184,5 +119,5 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(out, whatif.to_dict())
     else:
-        write_lines(out, summary_lines(whatif, args.lang))
+        write_lines(out, whatif_lines(whatif, args.lang))
     return 0

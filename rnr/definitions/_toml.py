@@ -4,9 +4,11 @@ A :class:`Checker` walks a parsed document; each ``want_*`` method returns the
 value when it is well formed, or records a :class:`~rnr.errors.Problem` with
 the dotted path, the value and what was expected, and returns ``None``. The
 caller raises once, with every problem, at the end (:meth:`Checker.checked`).
-What every definition file shares is here too: the top level with its
-``schema``, the dates it is in force, the folder it sits in and the hash of
-its content (:func:`canonical_hash`).
+What every definition file shares is here too: reading it with its top level
+and ``schema`` (:func:`read_definition`), the dates it is in force, the folder
+it sits in, its words in both languages and the hash of its content
+(:func:`canonical_hash`). A loader reads what is specific to its kind of file
+and ends with :meth:`Checker.checked`.
 """
 
 from __future__ import annotations
@@ -16,15 +18,27 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rnr.errors import DefinitionError, Problem
 
-__all__ = ["ID_PATTERN", "Checker", "canonical_hash", "read_toml", "show"]
+__all__ = [
+    "DATED",
+    "ID_PATTERN",
+    "Checker",
+    "a_type",
+    "canonical_hash",
+    "read_definition",
+    "read_toml",
+    "show",
+]
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+#: The name of a dated version's file (a policy's ``<id>/<YYYY-MM-DD>.toml``).
+DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LANGUAGES = ("es", "en")
 
 T = TypeVar("T")
 
@@ -53,6 +67,23 @@ def read_toml(path: Path, error: type[DefinitionError] = DefinitionError) -> dic
         raise error(str(path), [Problem("", f"cannot read file ({exc.strerror})")]) from exc
     except tomllib.TOMLDecodeError as exc:
         raise error(str(path), [Problem("", f"invalid TOML: {exc}")]) from exc
+
+
+def read_definition(
+    path: Path, schema: str, *, required: Collection[str], optional: Collection[str] = ()
+) -> tuple[Checker, dict[str, Any]]:
+    """Read the ``schema`` file ``path`` and check its top-level keys.
+
+    Returns:
+        A checker holding the problems found so far, and the document.
+
+    Raises:
+        DefinitionError: the file cannot be read or is not TOML.
+    """
+    document = read_toml(path)
+    check = Checker()
+    check.top(document, schema, required=required, optional=optional)
+    return check, document
 
 
 def canonical_hash(document: Mapping[str, Any]) -> str:
@@ -120,6 +151,38 @@ class Checker:
         folder = Path(source).parent.name
         if ident is not None and folder != ident:
             self.fail("id", ident, f"the folder name {folder!r}")
+
+    def want_text(self, table: Mapping[str, Any], key: str, path: str) -> dict[str, str]:
+        """Read a table of words in every language (``{ es = "...", en = "..." }``)."""
+        where = _join(path, key)
+        words = self.table(table.get(key), where, required=LANGUAGES)
+        if words is None:
+            return {}
+        return {lang: self.want_str(words, lang, where) or "" for lang in LANGUAGES}
+
+    def entries(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        *,
+        required: Collection[str],
+        optional: Collection[str] = (),
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each well-formed table of the array ``key`` (``[[key]]``), with its path ``key[i]``.
+
+        A table with a wrong key is recorded and still given; anything but a
+        table is recorded and skipped.
+        """
+        value = table.get(key)
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.fail(key, value, f"an array of tables ([[{key}]])")
+            return
+        for i, entry in enumerate(value):
+            where = f"{key}[{i}]"
+            if self.table(entry, where, required=required, optional=optional) is not None:
+                yield where, entry
 
     def table(
         self,
@@ -235,7 +298,7 @@ class Checker:
         for i, element in enumerate(value):
             bad_bool = of is int and isinstance(element, bool)
             if not isinstance(element, of) or bad_bool:
-                self.fail(f"{where}[{i}]", element, f"a {_type_name(of)}")
+                self.fail(f"{where}[{i}]", element, a_type(of))
                 return None
         return value
 
@@ -254,5 +317,13 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _type_name(of: type) -> str:
-    return {int: "integer", str: "string", dict: "table", float: "number"}.get(of, of.__name__)
+def a_type(of: type) -> str:
+    """What a value of type ``of`` is called in a TOML file: ``an integer``, ``a table``."""
+    names = {
+        int: "an integer",
+        str: "a string",
+        dict: "a table",
+        float: "a number",
+        list: "an array",
+    }
+    return names.get(of, f"a {of.__name__}")

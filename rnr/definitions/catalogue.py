@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -16,10 +16,9 @@ from typing import Any, Literal
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.definitions._toml import ID_PATTERN, Checker, read_toml
+from rnr.definitions._toml import ID_PATTERN, Checker, read_definition
 from rnr.definitions.library import Library, data_dir, default_library
 from rnr.definitions.responsivity import CHOICES, Responsivity
-from rnr.errors import DefinitionError
 
 __all__ = [
     "Catalogue",
@@ -41,7 +40,8 @@ OBJECTIVE_KEYS = (
     "source",
 )
 OBJECTIVE_OPTIONAL = ("domain", "triggers")
-PLAIN_ID = r"^[a-z0-9][a-z0-9_-]*$"
+PLAIN_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+PLAIN_WHAT = "an id of lowercase letters, digits, '-' and '_'"
 
 
 @attrs.frozen
@@ -111,13 +111,6 @@ class RuleSet:
     rules: tuple[ResponsivityRule, ...]
 
 
-def _text(check: Checker, table: Mapping[str, Any], key: str, where: str) -> dict[str, str]:
-    value = check.table(table.get(key), f"{where}.{key}", required=("es", "en"))
-    if value is None:
-        return {}
-    return {lang: check.want_str(value, lang, f"{where}.{key}") or "" for lang in ("es", "en")}
-
-
 def _conditions(check: Checker, value: object, where: str) -> dict[str, tuple[Any, ...]]:
     if not isinstance(value, dict) or not value:
         check.fail(where, value, "a table of responsivity field = [values]")
@@ -143,11 +136,11 @@ def _conditions(check: Checker, value: object, where: str) -> dict[str, tuple[An
 
 def parse_objectives(path: Path, library: Library) -> list[Objective]:
     """Read one ``rnr.objectives/1`` file, checking domains against ``library``."""
-    doc = read_toml(path)
-    check = Checker()
-    check.table(doc, "", required=("schema", "id", "instruments", "references", "objectives"))
-    if doc.get("schema") != "rnr.objectives/1":
-        check.fail("schema", doc.get("schema"), "'rnr.objectives/1'")
+    check, doc = read_definition(
+        path,
+        "rnr.objectives/1",
+        required=("schema", "id", "instruments", "references", "objectives"),
+    )
     instruments = tuple(check.want_list(doc, "instruments", "", of=str) or ())
     known = {}
     for ident in instruments:
@@ -156,12 +149,11 @@ def parse_objectives(path: Path, library: Library) -> list[Objective]:
         except LookupError:
             check.fail("instruments", ident, "a known instrument id: " + ", ".join(library.ids()))
     out = []
-    for i, entry in enumerate(doc.get("objectives") or []):
-        where = f"objectives[{i}]"
-        if check.table(entry, where, required=OBJECTIVE_KEYS, optional=OBJECTIVE_OPTIONAL) is None:
-            continue
+    for where, entry in check.entries(
+        doc, "objectives", required=OBJECTIVE_KEYS, optional=OBJECTIVE_OPTIONAL
+    ):
         before = len(check.problems)
-        ident = check.want_str(entry, "id", where, pattern=re.compile(PLAIN_ID))
+        ident = check.want_str(entry, "id", where, pattern=PLAIN_ID, what=PLAIN_WHAT)
         kind = check.want_str(entry, "kind", where, choices=("criminogenic", "support"))
         domain = check.want_str(entry, "domain", where, pattern=ID_PATTERN)
         if kind == "criminogenic" and domain is None:
@@ -188,8 +180,8 @@ def parse_objectives(path: Path, library: Library) -> list[Objective]:
                     )
         sessions = check.want_int(entry, "sessions", where, min_value=1)
         components = tuple(check.want_list(entry, "components", where, of=str) or ())
-        title = _text(check, entry, "title", where)
-        indicator = _text(check, entry, "indicator", where)
+        title = check.want_text(entry, "title", where)
+        indicator = check.want_text(entry, "indicator", where)
         source = check.want_str(entry, "source", where) or ""
         triggers = (
             _conditions(check, entry["triggers"], f"{where}.triggers")
@@ -215,9 +207,7 @@ def parse_objectives(path: Path, library: Library) -> list[Objective]:
                 triggers=triggers,
             )
         )
-    if check.problems:
-        raise DefinitionError(str(path), check.problems)
-    return out
+    return check.checked(out, str(path))
 
 
 def load_catalogue(folder: Path | None = None, *, library: Library | None = None) -> Catalogue:
@@ -248,9 +238,7 @@ def load_catalogue(folder: Path | None = None, *, library: Library | None = None
             for level in inst.need_levels[start:]:
                 if not catalogue.for_need(ident, domain.id, level):
                     check.note(f"{ident}.{domain.id}", f"no objective for need level {level!r}")
-    if check.problems:
-        raise DefinitionError(str(folder), check.problems)
-    return catalogue
+    return check.checked(catalogue, str(folder))
 
 
 def load_rules(folder: Path | None = None) -> RuleSet:
@@ -262,35 +250,22 @@ def load_rules(folder: Path | None = None) -> RuleSet:
     return RuleSet(tuple(rules))
 
 
-def _parse_rules(path: Path) -> Iterable[ResponsivityRule]:
-    doc = read_toml(path)
-    check = Checker()
-    check.table(doc, "", required=("schema", "id", "references", "rules"))
-    if doc.get("schema") != "rnr.responsivity/1":
-        check.fail("schema", doc.get("schema"), "'rnr.responsivity/1'")
+def _parse_rules(path: Path) -> list[ResponsivityRule]:
+    check, doc = read_definition(
+        path, "rnr.responsivity/1", required=("schema", "id", "references", "rules")
+    )
     out = []
-    for i, entry in enumerate(doc.get("rules") or []):
-        where = f"rules[{i}]"
-        if (
-            check.table(
-                entry,
-                where,
-                required=("id", "when", "adaptation", "source"),
-                optional=("first_component",),
-            )
-            is None
-        ):
-            continue
-        ident = check.want_str(entry, "id", where, pattern=re.compile(PLAIN_ID))
+    for where, entry in check.entries(
+        doc, "rules", required=("id", "when", "adaptation", "source"), optional=("first_component",)
+    ):
+        ident = check.want_str(entry, "id", where, pattern=PLAIN_ID, what=PLAIN_WHAT)
         when = _conditions(check, entry.get("when"), f"{where}.when")
-        text = _text(check, entry, "adaptation", where)
+        text = check.want_text(entry, "adaptation", where)
         source = check.want_str(entry, "source", where) or ""
         first = check.want_str(entry, "first_component", where)
         if ident:
             out.append(ResponsivityRule(ident, when, text, source, first))
-    if check.problems:
-        raise DefinitionError(str(path), check.problems)
-    return out
+    return check.checked(out, str(path))
 
 
 @cache

@@ -31,7 +31,7 @@ from rnr._frozen import frozen_map
 from rnr.definitions._toml import Checker, read_toml, show
 from rnr.definitions.instrument import Instrument
 from rnr.definitions.library import Library, default_library
-from rnr.errors import DefinitionError, UnknownInstrumentError
+from rnr.errors import UnknownInstrumentError
 
 __all__ = ["SCHEMA", "Crosswalk", "find_crosswalk", "load_crosswalk", "parse_crosswalk"]
 
@@ -79,13 +79,19 @@ def parse_crosswalk(
     Raises:
         DefinitionError: every problem, each with ``source`` and the dotted path.
     """
-    library = library if library is not None else default_library()
     check = Checker()
-    doc = check.table(document, "", required=("schema", "from", "to", "references", "items"))
-    if doc is None:
-        raise DefinitionError(source, check.problems)
-    if doc.get("schema") != SCHEMA:
-        check.fail("schema", doc.get("schema"), repr(SCHEMA))
+    doc = check.top(document, SCHEMA, required=("schema", "from", "to", "references", "items"))
+    crosswalk = None
+    if doc is not None:
+        library = library if library is not None else default_library()
+        crosswalk = _crosswalk(check, doc, source, library)
+    return check.checked(crosswalk, source)
+
+
+def _crosswalk(
+    check: Checker, doc: Mapping[str, Any], source: str, library: Library
+) -> Crosswalk | None:
+    """The crosswalk of a well-formed top level, or ``None`` when a version is unknown."""
     old = _version(check, doc, "from", library)
     new = _version(check, doc, "to", library)
     if old is not None and new is not None and old.ref == new.ref:
@@ -95,8 +101,8 @@ def parse_crosswalk(
         check.fail("references", references, "at least one reference")
     items = _items(check, doc.get("items"), old, new)
     _check_folder(check, source, old, new)
-    if check.problems or old is None or new is None:
-        raise DefinitionError(source, check.problems)
+    if old is None or new is None:
+        return None
     return Crosswalk(old.ref, new.ref, items, tuple(references or ()), source)
 
 

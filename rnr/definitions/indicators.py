@@ -25,9 +25,8 @@ from typing import Any
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.definitions._toml import Checker, read_toml
+from rnr.definitions._toml import Checker, a_type, read_definition
 from rnr.definitions.library import data_dir
-from rnr.errors import DefinitionError
 from rnr.events import EVENT_KINDS
 
 __all__ = [
@@ -65,6 +64,7 @@ OUTCOMES: Mapping[str, Mapping[str, tuple[type, bool]]] = {
 }
 COMPONENTS = ("dynamic_change", "attainment", "schooling_or_employment", "no_new_offence")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_WHAT = "an id of lowercase letters, digits and '-'"
 
 
 @attrs.frozen
@@ -151,23 +151,24 @@ def _params(
             continue
         typ, _ = allowed[name]
         if not isinstance(given, typ) or isinstance(given, bool):
-            check.fail(f"{where}.{name}", given, f"a {typ.__name__}")
+            check.fail(f"{where}.{name}", given, a_type(typ))
             continue
         out[name] = given
     for name, (typ, required) in allowed.items():
         if required and name not in out and name not in value:
-            check.note(f"{where}.{name}", f"missing: {kind} needs a {typ.__name__}")
+            check.note(f"{where}.{name}", f"missing: {kind} needs {a_type(typ)}")
     event = out.get("event")
     if event is not None and event not in EVENT_KINDS:
         check.fail(f"{where}.event", event, "one of " + ", ".join(EVENT_KINDS))
     return kind, out
 
 
-def _text(check: Checker, entry: Mapping[str, Any], key: str, where: str) -> dict[str, str]:
-    value = check.table(entry.get(key), f"{where}.{key}", required=("es", "en"))
-    if value is None:
-        return {}
-    return {lang: check.want_str(value, lang, f"{where}.{key}") or "" for lang in ("es", "en")}
+def _head(check: Checker, doc: Mapping[str, Any]) -> tuple[str, dt.date | None, tuple[str, ...]]:
+    """The id, first date and references every indicator and index file starts with."""
+    ident = check.want_str(doc, "id", "", pattern=ID, what=ID_WHAT) or ""
+    start = check.want_date(doc, "effective_from", "")
+    references = tuple(check.want_list(doc, "references", "", of=str) or ())
+    return ident, start, references
 
 
 def load_indicators(path: str | Path | None = None) -> IndicatorSet:
@@ -179,30 +180,22 @@ def load_indicators(path: str | Path | None = None) -> IndicatorSet:
     path = (
         Path(path) if path is not None else data_dir() / "plans" / "indicators" / "programas.toml"
     )
-    doc = read_toml(path)
-    check = Checker()
-    check.table(doc, "", required=("schema", "id", "effective_from", "references", "indicators"))
-    if doc.get("schema") != "rnr.indicators/1":
-        check.fail("schema", doc.get("schema"), "'rnr.indicators/1'")
-    ident = check.want_str(doc, "id", "", pattern=ID) or ""
-    start = check.want_date(doc, "effective_from", "")
-    references = tuple(check.want_list(doc, "references", "", of=str) or ())
+    check, doc = read_definition(
+        path,
+        "rnr.indicators/1",
+        required=("schema", "id", "effective_from", "references", "indicators"),
+    )
+    ident, start, references = _head(check, doc)
     found: list[Indicator] = []
     seen: set[str] = set()
-    for n, entry in enumerate(doc.get("indicators") or []):
-        where = f"indicators[{n}]"
-        if (
-            check.table(
-                entry,
-                where,
-                required=("id", "programmes", "title", "population", "outcome", "source"),
-                optional=("target", "note"),
-            )
-            is None
-        ):
-            continue
+    for where, entry in check.entries(
+        doc,
+        "indicators",
+        required=("id", "programmes", "title", "population", "outcome", "source"),
+        optional=("target", "note"),
+    ):
         before = len(check.problems)
-        name = check.want_str(entry, "id", where, pattern=ID) or ""
+        name = check.want_str(entry, "id", where, pattern=ID, what=ID_WHAT) or ""
         if name in seen:
             check.fail(f"{where}.id", name, "an id not used by another indicator")
         seen.add(name)
@@ -221,7 +214,7 @@ def load_indicators(path: str | Path | None = None) -> IndicatorSet:
         if target is not None:
             value = check.want_int(target, "value", f"{where}.target", min_value=0)
             year = check.want_int(target, "year", f"{where}.target", min_value=2000)
-        title = _text(check, entry, "title", where)
+        title = check.want_text(entry, "title", where)
         source = check.want_str(entry, "source", where) or ""
         note = check.want_str(entry, "note", where) or ""
         if len(check.problems) > before or population is None or outcome is None:
@@ -243,9 +236,10 @@ def load_indicators(path: str | Path | None = None) -> IndicatorSet:
         )
     if not found and not check.problems:
         check.note("indicators", "missing: at least one [[indicators]]")
-    if check.problems or start is None:
-        raise DefinitionError(str(path), check.problems)
-    return IndicatorSet(ident, start, references, tuple(found), str(path))
+    indicators = (
+        None if start is None else IndicatorSet(ident, start, references, tuple(found), str(path))
+    )
+    return check.checked(indicators, str(path))
 
 
 def load_reinsertion(path: str | Path | None = None) -> ReinsertionIndex:
@@ -257,17 +251,12 @@ def load_reinsertion(path: str | Path | None = None) -> ReinsertionIndex:
     """
     default = data_dir() / "plans" / "indicators" / "reinsercion.toml"
     path = Path(path) if path is not None else default
-    doc = read_toml(path)
-    check = Checker()
-    check.table(
-        doc,
-        "",
+    check, doc = read_definition(
+        path,
+        "rnr.reinsertion/1",
         required=("schema", "id", "effective_from", "favourable_at", "references", "components"),
     )
-    if doc.get("schema") != "rnr.reinsertion/1":
-        check.fail("schema", doc.get("schema"), "'rnr.reinsertion/1'")
-    ident = check.want_str(doc, "id", "", pattern=ID) or ""
-    start = check.want_date(doc, "effective_from", "")
+    ident, start, references = _head(check, doc)
     favourable = check.want_number(doc, "favourable_at", "")
     if favourable is not None and not 0 <= favourable <= 100:
         check.fail("favourable_at", favourable, "a score from 0 to 100")
@@ -308,17 +297,15 @@ def load_reinsertion(path: str | Path | None = None) -> ReinsertionIndex:
             Component(
                 name,
                 float(weight or 0),
-                _text(check, entry, "title", where),
+                check.want_text(entry, "title", where),
                 check.want_str(entry, "source", where) or "",
                 params,
             )
         )
-    if check.problems or start is None or favourable is None:
-        raise DefinitionError(str(path), check.problems)
-    references = tuple(doc.get("references") or ())
-    return ReinsertionIndex(
-        ident, start, float(favourable), tuple(components), references, str(path)
-    )
+    index = None
+    if start is not None and favourable is not None:
+        index = ReinsertionIndex(ident, start, favourable, tuple(components), references, str(path))
+    return check.checked(index, str(path))
 
 
 @cache

@@ -20,9 +20,8 @@ from pathlib import Path
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.definitions._toml import Checker, read_toml
+from rnr.definitions._toml import read_definition
 from rnr.definitions.instrument import Instrument
-from rnr.errors import DefinitionError
 
 __all__ = ["LOCALES", "Labels", "load_labels"]
 
@@ -84,11 +83,12 @@ def load_labels(
         if not path.is_file():
             return Labels(instrument.id, locale, instrument.title.get(locale, instrument.id))
     path = Path(path)
-    doc = read_toml(path)
-    check = Checker()
-    check.table(doc, "", required=("schema", "instrument", "locale", "title"), optional=SECTIONS)
-    if doc.get("schema") != "rnr.labels/1":
-        check.fail("schema", doc.get("schema"), "'rnr.labels/1'")
+    check, doc = read_definition(
+        path,
+        "rnr.labels/1",
+        required=("schema", "instrument", "locale", "title"),
+        optional=SECTIONS,
+    )
     if doc.get("instrument") != instrument.id:
         check.fail("instrument", doc.get("instrument"), repr(instrument.id))
     if doc.get("locale") != locale:
@@ -123,13 +123,11 @@ def load_labels(
             elif not isinstance(label, str) or not label:
                 check.fail(f"{section}.{key}", label, "a non-empty string")
         sections[section] = {k: v for k, v in flat.items() if isinstance(v, str)}
-    if check.problems:
-        raise DefinitionError(str(path), check.problems)
-    return Labels(instrument.id, locale, title, **sections)
+    return check.checked(Labels(instrument.id, locale, title, **sections), str(path))
 
 
 def _singular(section: str) -> str:
-    return section[:-1].replace("_", " ")
+    return "category" if section == "categories" else section[:-1].replace("_", " ")
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:

@@ -26,18 +26,27 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
 
 import attrs
 
+from rnr.definitions._toml import DATED
 from rnr.definitions.instrument import Instrument
 from rnr.definitions.instrument_loader import SEMVER, load_instrument
-from rnr.errors import UnknownInstrumentError, UnknownPolicyError
+from rnr.errors import UnknownDefinitionError, UnknownInstrumentError, UnknownPolicyError
 
 if TYPE_CHECKING:  # policies load only when asked for (rnr score never reads one)
     from rnr.definitions.policy import Policy
 
-__all__ = ["Library", "PolicyLibrary", "data_dir", "default_library", "policy_library", "split_ref"]
+__all__ = [
+    "DATED",
+    "Library",
+    "PolicyLibrary",
+    "data_dir",
+    "default_library",
+    "policy_library",
+    "split_ref",
+]
 
 
 def data_dir() -> Path:
@@ -59,75 +68,128 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return ident, (version or None)
 
 
-def _files(folder: Path, ids: Collection[str] | None) -> list[Path]:
-    """The ``<id>/*.toml`` files of ``folder``, sorted (only the folders named in ``ids``)."""
-    if ids is None:
-        return sorted(folder.glob("*/*.toml"))
-    names = [i for i in ids if i not in ("", ".", "..") and Path(i).name == i]
-    return sorted(path for name in names for path in (folder / name).glob("*.toml"))
+def _files(
+    folders: Iterable[Path], ids: Collection[str] | None, name: re.Pattern[str]
+) -> Iterator[Path]:
+    """The ``<id>/<name>.toml`` files of each folder, sorted (only the folders named in ``ids``)."""
+    for folder in folders:
+        if ids is None:
+            found = folder.glob("*/*.toml")
+        else:
+            names = [i for i in ids if i not in ("", ".", "..") and Path(i).name == i]
+            found = (path for n in names for path in (folder / n).glob("*.toml"))
+        yield from (path for path in sorted(found) if name.match(path.stem))
+
+
+class _Versioned(Protocol):
+    """What the lookup reads of an instrument or a policy version."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def effective_from(self) -> dt.date: ...
+    @property
+    def effective_until(self) -> dt.date | None: ...
+    def applies_on(self, day: dt.date) -> bool: ...
+
+
+D = TypeVar("D", bound=_Versioned)
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split("."))
+    """``1.10.0`` after ``1.9.0``; a dated version (``2024-01-13``) in date order."""
+    return tuple(int(p) for p in re.split(r"[.-]", version))
 
 
-@attrs.frozen
-class Library:
-    """An immutable set of instrument versions, looked up by id, version or date."""
+def _span(definition: _Versioned) -> str:
+    """``ref`` and the dates it is in force: ``psa@1.0.0 (2020-01-01..)``.
 
-    instruments: tuple[Instrument, ...]
+    A dated version (a policy's) is its first date, so only its last is added,
+    if it has one: ``cl-adultos-18216@2024-01-13 (..2026-01-01)``.
+    """
+    start, until = definition.effective_from, definition.effective_until
+    if definition.version != start.isoformat():
+        return f"{definition.ref} ({start}..{until or ''})"
+    return definition.ref if until is None else f"{definition.ref} (..{until})"
 
-    @classmethod
-    def from_folders(cls, *folders: Path, ids: Collection[str] | None = None) -> Library:
-        """Load every ``<id>/<version>.toml`` below ``folders`` (only those of ``ids`` if given)."""
-        found: list[Instrument] = []
-        for folder in folders:
-            for path in _files(folder, ids):
-                if SEMVER.match(path.stem):
-                    found.append(load_instrument(path))
-        return cls(tuple(found))
 
-    def __iter__(self) -> Iterator[Instrument]:
-        return iter(sorted(self.instruments, key=lambda i: (i.id, _version_key(i.version))))
+class _Versions(Generic[D]):
+    """The versions of one kind of definition, looked up by id, version or date."""
+
+    _kind: ClassVar[str]
+    _error: ClassVar[type[UnknownDefinitionError]]
+
+    @property
+    def _all(self) -> tuple[D, ...]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[D]:
+        return iter(sorted(self._all, key=lambda d: (d.id, _version_key(d.version))))
 
     def ids(self) -> tuple[str, ...]:
-        """Every instrument id, sorted."""
-        return tuple(sorted({i.id for i in self.instruments}))
+        """Every id, sorted."""
+        return tuple(sorted({d.id for d in self._all}))
 
-    def versions(self, ident: str) -> tuple[Instrument, ...]:
+    def versions(self, ident: str) -> tuple[D, ...]:
         """Every version of ``ident``, oldest first."""
-        return tuple(i for i in self if i.id == ident)
+        return tuple(d for d in self if d.id == ident)
 
-    def get(self, ref: str, *, on: dt.date | None = None) -> Instrument:
-        """The instrument named by ``ref``.
+    def get(self, ref: str, *, on: dt.date | None = None) -> D:
+        """The definition named by ``ref``: ``id`` or ``id@version``.
 
         ``id@version`` names one version. A bare ``id`` takes the version in
         force ``on`` that date (the latest in force when several are), or the
         newest version when no date is given.
 
         Raises:
-            UnknownInstrumentError: no such id, version, or none in force.
+            UnknownInstrumentError: (an instrument) no such id, version, or none in force.
+            UnknownPolicyError: (a policy) no such id, version, or none in force.
         """
         ident, version = split_ref(ref)
         candidates = self.versions(ident)
         if not candidates:
-            msg = f"unknown instrument {ident!r}; known: {', '.join(self.ids()) or 'none'}"
-            raise UnknownInstrumentError(msg, ref=ref, known=self.ids())
+            msg = f"unknown {self._kind} {ident!r}; known: {', '.join(self.ids()) or 'none'}"
+            raise self._error(msg, ref=ref, known=self.ids())
+        known = [d.ref for d in candidates]
         if version is not None:
-            for inst in candidates:
-                if inst.version == version:
-                    return inst
-            known = [i.ref for i in candidates]
+            for definition in candidates:
+                if definition.version == version:
+                    return definition
             msg = f"unknown version {ref!r}; known: {', '.join(known)}"
-            raise UnknownInstrumentError(msg, ref=ref, known=known)
+            raise self._error(msg, ref=ref, known=known)
         if on is None:
             return candidates[-1]
-        in_force = [i for i in candidates if i.applies_on(on) and i.status != "retired"]
+        in_force = [d for d in candidates if d.applies_on(on) and d.status != "retired"]
         if not in_force:
-            spans = [f"{i.ref} ({i.effective_from}..{i.effective_until or ''})" for i in candidates]
-            msg = f"no version of {ident!r} is in force on {on}; versions: {', '.join(spans)}"
-            raise UnknownInstrumentError(msg, ref=ref, known=[i.ref for i in candidates])
-        return max(in_force, key=lambda i: (i.effective_from, _version_key(i.version)))
+            spans = ", ".join(_span(d) for d in candidates)
+            msg = f"no version of {ident!r} is in force on {on}; versions: {spans}"
+            raise self._error(msg, ref=ref, known=known)
+        return max(in_force, key=lambda d: (d.effective_from, _version_key(d.version)))
+
+
+@attrs.frozen
+class Library(_Versions[Instrument]):
+    """An immutable set of instrument versions, looked up by id, version or date."""
+
+    _kind = "instrument"
+    _error = UnknownInstrumentError
+
+    instruments: tuple[Instrument, ...]
+
+    @classmethod
+    def from_folders(cls, *folders: Path, ids: Collection[str] | None = None) -> Library:
+        """Load every ``<id>/<version>.toml`` below ``folders`` (only those of ``ids`` if given)."""
+        return cls(tuple(load_instrument(path) for path in _files(folders, ids, SEMVER)))
+
+    @property
+    def _all(self) -> tuple[Instrument, ...]:
+        return self.instruments
 
     def with_instruments(self, extra: Iterable[Instrument]) -> Library:
         """A new library with ``extra`` added (same id and version replaces)."""
@@ -142,12 +204,12 @@ def default_library() -> Library:
     return Library.from_folders(data_dir() / "instruments")
 
 
-DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
 @attrs.frozen
-class PolicyLibrary:
+class PolicyLibrary(_Versions["Policy"]):
     """An immutable set of policy versions, looked up by id, version or date."""
+
+    _kind = "policy"
+    _error = UnknownPolicyError
 
     policies: tuple[Policy, ...]
 
@@ -156,54 +218,11 @@ class PolicyLibrary:
         """Load every ``<id>/<YYYY-MM-DD>.toml`` below ``folders`` (only the ``ids`` folders)."""
         from rnr.definitions.policy_loader import load_policy  # noqa: PLC0415 - see the imports
 
-        found = [
-            load_policy(path)
-            for folder in folders
-            for path in _files(folder, ids)
-            if DATED.match(path.stem)
-        ]
-        return cls(tuple(found))
+        return cls(tuple(load_policy(path) for path in _files(folders, ids, DATED)))
 
-    def __iter__(self) -> Iterator[Policy]:
-        return iter(sorted(self.policies, key=lambda p: (p.id, p.effective_from)))
-
-    def ids(self) -> tuple[str, ...]:
-        """Every policy id, sorted."""
-        return tuple(sorted({p.id for p in self.policies}))
-
-    def versions(self, ident: str) -> tuple[Policy, ...]:
-        """Every version of ``ident``, oldest first."""
-        return tuple(p for p in self if p.id == ident)
-
-    def get(self, ref: str, *, on: dt.date | None = None) -> Policy:
-        """The policy named by ``ref`` (``id`` or ``id@YYYY-MM-DD``).
-
-        A bare id takes the version in force ``on`` that date, or the newest.
-
-        Raises:
-            UnknownPolicyError: no such id or version, or none in force.
-        """
-        ident, version = split_ref(ref)
-        candidates = self.versions(ident)
-        if not candidates:
-            msg = f"unknown policy {ident!r}; known: {', '.join(self.ids()) or 'none'}"
-            raise UnknownPolicyError(msg, ref=ref, known=self.ids())
-        if version is not None:
-            for policy in candidates:
-                if policy.version == version:
-                    return policy
-            known = [p.ref for p in candidates]
-            raise UnknownPolicyError(
-                f"unknown version {ref!r}; known: {', '.join(known)}", ref=ref, known=known
-            )
-        if on is None:
-            return candidates[-1]
-        in_force = [p for p in candidates if p.applies_on(on) and p.status != "retired"]
-        if not in_force:
-            known = [p.ref for p in candidates]
-            msg = f"no version of {ident!r} is in force on {on}; versions: {', '.join(known)}"
-            raise UnknownPolicyError(msg, ref=ref, known=known)
-        return in_force[-1]
+    @property
+    def _all(self) -> tuple[Policy, ...]:
+        return self.policies
 
     def id_for(self, regime: str, instrument: str) -> str:
         """The id of the first policy of ``regime`` that reads ``instrument``.

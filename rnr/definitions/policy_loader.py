@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from rnr.definitions._toml import Checker, canonical_hash, read_toml, show
+from rnr.definitions._toml import DATED, Checker, canonical_hash, read_toml, show
 from rnr.definitions.policy import (
     DECISION_TABLES,
     OPTIONAL_TABLES,
@@ -44,7 +44,6 @@ __all__ = ["check_table", "load_policy", "parse_policy"]
 
 SCHEMA = "rnr.policy/1"
 POLICY_ID = re.compile(r"^[a-z][a-z0-9-]*$")
-DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOP_REQUIRED = (
     "schema", "id", "effective_from", "status", "regime", "title", "references",
     "sanctions", "inputs", "tables",

@@ -24,9 +24,9 @@ from pathlib import Path
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.definitions._toml import Checker, read_toml
+from rnr.definitions._toml import read_definition
 from rnr.definitions.instrument import Reliability
-from rnr.errors import DefinitionError, InvalidArgumentError
+from rnr.errors import InvalidArgumentError
 
 __all__ = ["ReliabilityFile", "check_reliability", "load_reliability"]
 
@@ -47,11 +47,9 @@ def load_reliability(path: str | Path) -> ReliabilityFile:
             the value and what was expected.
     """
     path = Path(path)
-    doc = read_toml(path)
-    check = Checker()
-    check.table(doc, "", required=("schema", "instrument", "scales"))
-    if doc.get("schema") != "rnr.reliability/1":
-        check.fail("schema", doc.get("schema"), "'rnr.reliability/1'")
+    check, doc = read_definition(
+        path, "rnr.reliability/1", required=("schema", "instrument", "scales")
+    )
     instrument = check.want_str(doc, "instrument", "") or ""
     out: dict[str, Reliability] = {}
     scales = doc.get("scales")
@@ -75,9 +73,7 @@ def load_reliability(path: str | Path) -> ReliabilityFile:
             check.fail(exc.argument, exc.value, exc.expected)
             continue
         out[scale] = figures
-    if check.problems:
-        raise DefinitionError(str(path), check.problems)
-    return ReliabilityFile(instrument, out)
+    return check.checked(ReliabilityFile(instrument, out), str(path))
 
 
 def check_reliability(reliability: Reliability, *, argument: str = "reliability") -> None:

@@ -22,6 +22,7 @@ from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.scoring.single import age_in_years
 from rnr.store.protocol import Store
+from rnr.text import Message
 from rnr.validity.csvfile import Table
 
 __all__ = ["AGE_GROUPS", "GROUP_COLUMNS", "store_table"]
@@ -60,7 +61,9 @@ def store_table(
 
     Returns:
         Columns ``score``, the event's kind (0/1), ``level`` and the group
-        columns :data:`GROUP_COLUMNS`; ``file`` describes the selection.
+        columns :data:`GROUP_COLUMNS`; ``file`` describes the selection (the
+        message ``service.store_selection``: the store, the instrument, the
+        event and its window, how many cases were left out and the last day).
 
     Raises:
         InvalidArgumentError: an unknown event kind or a window below one month.
@@ -109,9 +112,16 @@ def store_table(
         groups["regime"].append(s.regime)
         groups["sanction"].append(s.sanction or "—")
         groups["age_group"].append(_age_group(person.get("birth_date"), baseline))
-    name = (
-        f"{store.name} · {wanted} · {event} ≤ {window_months} m"
-        f" · excluded {short} (< {window_months} m of follow-up by {until})"
+    name = Message(
+        "service.store_selection",
+        {
+            "store": store.name,
+            "instrument": wanted,
+            "event": event,
+            "months": window_months,
+            "excluded": short,
+            "until": until.isoformat(),
+        },
     )
     if not scores:
         msg = f"no case of {wanted} was followed for {window_months} months by {until}"

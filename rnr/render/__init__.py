@@ -16,16 +16,19 @@ _EXPORTS = {
     "bar_chart": "rnr.render.charts",
     "calibration_table": "rnr.render.validity_text",
     "case_header": "rnr.render.score",
+    "change_lines": "rnr.render.change",
     "decision_report": "rnr.render.decision",
-    "effective": "rnr.render.score",
+    "effective": "rnr.render.definitions",
     "explain": "rnr.render.explanation",
     "fit_words": "rnr.render.decision",
     "group_table": "rnr.render.validity_text",
     "history_lines": "rnr.render.history",
+    "instrument_lines": "rnr.render.definitions",
     "labels_for": "rnr.render.history",
     "level_name": "rnr.render.decision",
     "line_chart": "rnr.render.charts",
     "points_text": "rnr.render.score",
+    "policy_lines": "rnr.render.definitions",
     "render_plan": "rnr.render.plan",
     "report_html": "rnr.render.indicators",
     "report_lines": "rnr.render.indicators",
@@ -35,7 +38,7 @@ _EXPORTS = {
     "study_lines": "rnr.render.validity_text",
     "summary_line": "rnr.render.history",
     "table": "rnr.render.validity_text",
-    "words": "rnr.render.score",
+    "whatif_lines": "rnr.render.whatif",
     "yes_no": "rnr.render.score",
 }
 
@@ -48,16 +51,19 @@ __all__ = [
     "bar_chart",
     "calibration_table",
     "case_header",
+    "change_lines",
     "decision_report",
     "effective",
     "explain",
     "fit_words",
     "group_table",
     "history_lines",
+    "instrument_lines",
     "labels_for",
     "level_name",
     "line_chart",
     "points_text",
+    "policy_lines",
     "render_plan",
     "report_html",
     "report_lines",
@@ -67,7 +73,7 @@ __all__ = [
     "study_lines",
     "summary_line",
     "table",
-    "words",
+    "whatif_lines",
     "yes_no",
 ]
 
@@ -75,6 +81,7 @@ __getattr__, __dir__ = face(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
+    from rnr.render.change import change_lines as change_lines
     from rnr.render.charts import (
         PALETTE as PALETTE,
     )
@@ -96,6 +103,9 @@ if TYPE_CHECKING:
     from rnr.render.decision import (
         sanction_name as sanction_name,
     )
+    from rnr.render.definitions import effective as effective
+    from rnr.render.definitions import instrument_lines as instrument_lines
+    from rnr.render.definitions import policy_lines as policy_lines
     from rnr.render.explanation import explain as explain
     from rnr.render.history import (
         history_lines as history_lines,
@@ -124,16 +134,10 @@ if TYPE_CHECKING:
         case_header as case_header,
     )
     from rnr.render.score import (
-        effective as effective,
-    )
-    from rnr.render.score import (
         points_text as points_text,
     )
     from rnr.render.score import (
         scale_summary as scale_summary,
-    )
-    from rnr.render.score import (
-        words as words,
     )
     from rnr.render.score import (
         yes_no as yes_no,
@@ -154,3 +158,4 @@ if TYPE_CHECKING:
     from rnr.render.validity_text import (
         table as table,
     )
+    from rnr.render.whatif import whatif_lines as whatif_lines

@@ -38,7 +38,7 @@ def _wrap(text: str, indent: str = "    ", first: str | None = None) -> list[str
 
 def _named(w: Catalogue, key: str, default: str) -> str:
     """The catalogue's name for ``key`` (``default``, an identifier, when it has none)."""
-    return w(key) if key in w.entries else default
+    return w(key) if key in w else default
 
 
 def level_name(level: str | None, labels: Labels) -> str:
@@ -210,7 +210,7 @@ def _nearest(step: Nearest, labels: Labels, w: Catalogue) -> str:
             parts.append(w(f"policy.ch_telematic_monitoring_{'true' if now else 'false'}"))
         elif field == "fit":
             parts.append(w("policy.ch_fit", v=fit_words(str(now), w.lang)))
-        elif f"policy.ch_{field}" in w.entries:
+        elif f"policy.ch_{field}" in w:
             parts.append(w(f"policy.ch_{field}", v=now, was=was))
         else:
             parts.append(f"{field} {now}")

@@ -1,23 +1,40 @@
-"""Readable lines of a case history (``rnr case history``, ``rnr case add``, the demo).
+"""Readable lines of the case-history commands: ``rnr case``, ``rnr due``, ``rnr store``.
 
+A case's whole history (``rnr case history``, the demo), the one line that
+says what ``case add``, ``reassess``, ``event`` and ``review`` stored, the
+list of stored cases, the reassessments due, and the store's verification.
 Every word comes from the ``history`` area of the message catalogue; levels
 and scales are named with the instrument's labels, identifiers never change.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import Library
+from rnr.indicators.caseload import Due
+from rnr.plan.draft import PlanDraft, attainment
 from rnr.render.messages import Catalogue, catalogue
 from rnr.scoring.result import ScoreResult
 
 if TYPE_CHECKING:
     from rnr.history.entries import CaseHistory
+    from rnr.store.protocol import Verification
 
-__all__ = ["history_lines", "labels_for", "summary_line"]
+__all__ = [
+    "case_list_lines",
+    "due_lines",
+    "event_line",
+    "history_lines",
+    "labels_for",
+    "review_line",
+    "summary_line",
+    "verify_lines",
+]
 
 
 def labels_for(result: ScoreResult, library: Library, lang: str) -> Labels:
@@ -27,7 +44,7 @@ def labels_for(result: ScoreResult, library: Library, lang: str) -> Labels:
 
 def _name(w: Catalogue, key: str, default: str) -> str:
     """The words of ``history.<key>``, or ``default`` (an identifier) when there are none."""
-    return w(f"history.{key}") if f"history.{key}" in w.entries else default
+    return w(f"history.{key}") if f"history.{key}" in w else default
 
 
 def summary_line(history: CaseHistory, library: Library, lang: str, *, key: str, db: str) -> str:
@@ -166,3 +183,122 @@ def history_lines(history: CaseHistory, library: Library, lang: str) -> list[str
     records = w("history.h_records", n=len(history.records), fixed=len(history.superseded))
     lines += ["", records]
     return lines
+
+
+def event_line(case_id: str, kind: str, on: dt.date, record: int, lang: str) -> str:
+    """One line: the event ``kind`` of ``on`` was stored as ``record``."""
+    w = catalogue(lang)
+    return w(
+        "history.event_stored",
+        case_id=case_id,
+        kind=_name(w, f"ev_{kind}", kind),
+        on=on.isoformat(),
+        record=record,
+    )
+
+
+def review_line(case_id: str, plan: PlanDraft, lang: str) -> str:
+    """One line: the plan version a review stored and the objectives it achieved."""
+    w = catalogue(lang)
+    done = attainment(plan)
+    return w(
+        "history.reviewed",
+        case_id=case_id,
+        version=plan.version,
+        kind=w(f"history.kind_{plan.kind}"),
+        on=plan.dated.isoformat(),
+        achieved=done.achieved,
+        counted=done.counted,
+        percent=done.percent,
+    )
+
+
+def case_list_lines(rows: Sequence[Mapping[str, Any]], db: str, lang: str) -> list[str]:
+    """The stored cases, one tab-separated line each under a header (``rnr case list``).
+
+    Args:
+        rows: one per case, as ``rnr case list --json`` prints them (``case_id``,
+            ``regime``, ``opened_on``, ``closed_on``, ``assessments``, ``latest``,
+            ``risk_level``).
+        db: the store's name, said when it holds no case.
+        lang: ``es`` or ``en``.
+    """
+    w = catalogue(lang)
+    if not rows:
+        return [w("history.l_empty", db=db)]
+    none = w("history.none")
+    lines = [w("history.l_header")]
+    for row in rows:
+        closed = row["closed_on"]
+        status = w("history.l_closed", on=closed) if closed else w("history.l_open")
+        cells = (
+            row["case_id"],
+            _name(w, f"regime_{row['regime']}", row["regime"]),
+            row["opened_on"],
+            status,
+            row["assessments"],
+            row["latest"] or none,
+            row["risk_level"] or none,
+        )
+        lines.append("\t".join(str(v) for v in cells))
+    return lines
+
+
+def due_lines(
+    found: Sequence[Due], as_of: dt.date, lang: str, *, overdue: bool = False
+) -> list[str]:
+    """The reassessments due on ``as_of``, one tab-separated line each, and a summary.
+
+    Args:
+        found: the next reassessment of every open case, earliest first.
+        as_of: the date they are read on.
+        lang: ``es`` or ``en``.
+        overdue: list only the cases already overdue (the summary counts all).
+    """
+    w = catalogue(lang)
+    late = [d for d in found if d.due_on < as_of]
+    shown = late if overdue else found
+    if not shown:
+        return [w("history.d_none", on=as_of.isoformat())]
+    lines = [w("history.d_header")]
+    for due in shown:
+        if due.basis == "interval":
+            basis = w("history.d_interval")
+        else:
+            kind = str(due.event)
+            on = due.event_on.isoformat() if due.event_on else ""
+            basis = w("history.d_event", kind=_name(w, f"ev_{kind}", kind), on=on)
+        row = (
+            due.case_id,
+            due.due_on.isoformat(),
+            basis,
+            due.rule,
+            due.last_assessed_on.isoformat(),
+            due.risk_level,
+            str(due.days_overdue(as_of)),
+        )
+        lines.append("\t".join(row))
+    summary = w("history.d_summary", n=len(found), late=len(late), on=as_of.isoformat())
+    return [*lines, "", summary]
+
+
+def verify_lines(db: str, result: Verification, lang: str) -> list[str]:
+    """The store's verification: one line when it holds, else a line per problem."""
+    w = catalogue(lang)
+    if result.ok:
+        line = w(
+            "history.verify_ok",
+            db=db,
+            records=result.records,
+            entries=result.entries,
+            head=result.head,
+        )
+        return [line]
+    head = w(
+        "history.verify_bad",
+        db=db,
+        n=len(result.problems),
+        records=result.records,
+        entries=result.entries,
+    )
+    return [head, *(f"  {p}" for p in result.problems)]

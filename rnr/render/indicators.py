@@ -47,7 +47,7 @@ def _target(result: IndicatorResult, w: Catalogue) -> str:
 def _exclusion(code: str, w: Catalogue) -> str:
     """An exclusion code in words (the code itself when the catalogue has none)."""
     key = f"indicators.exclusion.{code}"
-    return w(key) if key in w.entries else code
+    return w(key) if key in w else code
 
 
 def _population(indicator: Indicator, w: Catalogue) -> str:

@@ -70,10 +70,39 @@ def placeholders(text: str) -> frozenset[str]:
 
 @attrs.frozen
 class Catalogue:
-    """One locale's words: ``catalogue("es")("area.key", **params)``."""
+    """One locale's words: ``catalogue("es")("area.key", **params)``.
+
+    Args:
+        lang: the locale.
+        given: the entries, for a catalogue built in code; ``None`` (the
+            shipped catalogue) reads each area's file the first time one of
+            its keys is asked for, so a command reads only the areas it says.
+    """
 
     lang: str
-    entries: Mapping[str, Entry] = attrs.field(converter=frozen_map)
+    given: Mapping[str, Entry] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(frozen_map)
+    )
+
+    @property
+    def entries(self) -> Mapping[str, Entry]:
+        """Every entry, keyed ``area.key`` (all areas read)."""
+        if self.given is not None:
+            return self.given
+        out: dict[str, Entry] = {}
+        for area in _areas(self.lang):
+            out.update(_area(self.lang, area))
+        return out
+
+    def __contains__(self, key: object) -> bool:
+        """Whether the catalogue has ``key`` (reads only that key's area)."""
+        return isinstance(key, str) and self._entry(key) is not None
+
+    def _entry(self, key: str) -> Entry | None:
+        if self.given is not None:
+            return self.given.get(key)
+        area = key.partition(".")[0]
+        return _area(self.lang, area).get(key) if area in _areas(self.lang) else None
 
     def __call__(self, key: str, /, **params: Any) -> str:
         """The sentence of ``key`` with its parameters filled in.
@@ -82,7 +111,7 @@ class Catalogue:
             RenderError: an unknown key, a missing parameter, or a plural
                 entry called without ``count``.
         """
-        entry = self.entries.get(key)
+        entry = self._entry(key)
         if entry is None:
             msg = f"no message {key!r} in the {self.lang!r} catalogue"
             raise RenderError(msg, template=str(FOLDER / self.lang))
@@ -101,7 +130,8 @@ class Catalogue:
         """Every entry of one area, keyed without the area, tables of names nested."""
         out: dict[str, Any] = {}
         prefix = area + "."
-        for key, value in self.entries.items():
+        entries = self.given if self.given is not None else _area(self.lang, area)
+        for key, value in entries.items():
             if not key.startswith(prefix):
                 continue
             *parents, name = key[len(prefix) :].split(".")
@@ -179,19 +209,30 @@ def _flatten(path: Path, prefix: str, table: Mapping[str, Any], out: dict[str, E
 
 
 @cache
+def _areas(lang: str) -> frozenset[str]:
+    """The areas a shipped locale has (one file each)."""
+    return frozenset(path.stem for path in (FOLDER / lang).glob("*.toml"))
+
+
+@cache
+def _area(lang: str, area: str) -> Mapping[str, Entry]:
+    """One area of a shipped locale, read once per process (empty when it has none)."""
+    if area not in _areas(lang):
+        return {}
+    return frozen_map(_load_area(FOLDER / lang / f"{area}.toml", area))
+
+
+@cache
 def catalogue(lang: str = "es") -> Catalogue:
-    """The shipped catalogue of ``lang`` (read once per process).
+    """The shipped catalogue of ``lang``; each area is read when first used.
 
     Raises:
-        RenderError: an unknown locale or a malformed catalogue file.
+        RenderError: an unknown locale (a malformed file when its area is read).
     """
     if lang not in LOCALES:
         msg = f"lang: got {lang!r}, expected one of {', '.join(LOCALES)}"
         raise RenderError(msg, template=str(FOLDER))
-    entries: dict[str, Entry] = {}
-    for path in sorted((FOLDER / lang).glob("*.toml")):
-        entries.update(_load_area(path, path.stem))
-    return Catalogue(lang, entries)
+    return Catalogue(lang)
 
 
 def say(words: Message | Text, lang: str = "es") -> str:

@@ -1,51 +1,26 @@
-"""Small formatters of a score's readable output (``rnr score``, ``rnr instruments``).
+"""Small formatters of a score's readable output (``rnr score``, the demo, ``rnr instruments``).
 
 The words are the ``score`` area of the message catalogue
 (:mod:`rnr.render.messages`). Spanish is the default (the language of the
 clinicians who read it); English on request. Identifiers (item, scale and
-level ids) are never translated.
+level ids) are never translated. :func:`table` lays out the command line's
+tables in columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rnr.definitions.instrument import Instrument
 from rnr.definitions.labels import Labels
-from rnr.render.messages import LOCALES, catalogue
+from rnr.render.messages import catalogue
 from rnr.scoring.result import ScaleScore, ScoreResult
 
-__all__ = [
-    "case_header",
-    "effective",
-    "points_text",
-    "scale_summary",
-    "table",
-    "words",
-    "yes_no",
-]
-
-
-def words(lang: str) -> dict[str, str]:
-    """The ``score`` sentences of ``lang`` (Spanish when unknown), keyed without the area.
-
-    An adapter for code that indexes words (``w["key"].format(...)``); new
-    code calls ``catalogue(lang)("score.key", **params)``. The explanation's
-    entries (``score.explain.*``) are left out.
-    """
-    area = catalogue(lang if lang in LOCALES else LOCALES[0]).section("score")
-    return {key: value for key, value in area.items() if isinstance(value, str)}
+__all__ = ["case_header", "points_text", "scale_summary", "table", "yes_no"]
 
 
 def yes_no(value: bool, lang: str) -> str:
     """``sí`` / ``no`` (or ``yes`` / ``no``)."""
     return catalogue(lang)("score.yes" if value else "score.no")
-
-
-def effective(instrument: Instrument) -> str:
-    """``2016-01-01 →`` or ``2016-01-01 → 2020-01-01`` (the end is exclusive)."""
-    until = instrument.effective_until
-    return f"{instrument.effective_from} →" + (f" {until}" if until else "")
 
 
 def points_text(points: Mapping[str, int], lang: str) -> str:

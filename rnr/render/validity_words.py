@@ -114,7 +114,11 @@ class StudyWords:
 
     def title(self, study: Study) -> str:
         """What was validated against what, from which file."""
-        return self("title", score=study.score, outcome=study.outcome, file=study.file)
+        return self("title", score=study.score, outcome=study.outcome, file=self.file(study))
+
+    def file(self, study: Study) -> str:
+        """The data file's name, or the store and the selection taken from it."""
+        return study.file if isinstance(study.file, str) else self.catalogue.say(study.file)
 
     def sample(self, figures: Figures) -> str:
         """How many people, how many with the outcome, the base rate."""
@@ -165,8 +169,11 @@ class StudyWords:
         rows = []
         for name in RATES:
             value = getattr(cut, name)
-            why = None if value is not None else self(f"why_{name}")
-            rows.append([self(name), pct(value) if why is None else self("undefined", why=why)])
+            if value is None:
+                shown = self("undefined", why=self.catalogue.say(cut.notes[name]))
+            else:
+                shown = pct(value)
+            rows.append([self(name), shown])
         return rows
 
     def expected_source(self, expected: Expected) -> str:
@@ -218,8 +225,11 @@ class StudyWords:
     def icc(self, a: Agreement) -> str:
         """ICC(2,1) with its interval, or why it is not computed."""
         i = a.icc
-        if i.icc is None or i.ci_low is None or i.ci_high is None:
+        if i.icc is None:
             return self("icc_none")
+        if i.ci_low is None or i.ci_high is None:
+            why = self.catalogue.say(i.note) if i.note is not None else self("none")
+            return self("icc_no_ci", icc=fmt(i.icc), why=why)
         return self(
             "icc", icc=fmt(i.icc), lvl=level_text(i.level), lo=fmt(i.ci_low), hi=fmt(i.ci_high)
         )

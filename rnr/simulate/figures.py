@@ -4,7 +4,8 @@ The shipped instruments declare no reliability figures, so the reliable
 change index needs an agency's own. A simulated cohort can stand in for a
 local study in a demo: the standard deviation of the baseline totals, and
 the correlation between the two raters of the double-scored assessments
-(an inter-rater coefficient, labelled as such in the figures' source).
+(an inter-rater coefficient, labelled as such in the figures' source, a
+sentence of the catalogue's ``service`` area in the reader's language).
 
 >>> from rnr.simulate import simulate
 >>> figures = estimated_reliability(simulate(400, 1.0, seed=1), "lscmi")
@@ -21,6 +22,7 @@ import numpy.typing as npt
 
 from rnr.definitions.instrument import Reliability
 from rnr.errors import InvalidArgumentError
+from rnr.render.messages import catalogue
 from rnr.scoring.batch import score_batch
 from rnr.simulate.people import Cohort
 
@@ -30,12 +32,16 @@ __all__ = ["estimated_reliability"]
 MINIMUM = 10
 
 
-def estimated_reliability(cohort: Cohort, instrument: str) -> Reliability:
+def estimated_reliability(cohort: Cohort, instrument: str, *, lang: str = "es") -> Reliability:
     """The primary scale's SD at baseline and its inter-rater correlation in ``cohort``.
+
+    The figures' ``source`` says, in ``lang``, that they come from a simulated
+    cohort (its seed and sizes) and are no published figure.
 
     Raises:
         InvalidArgumentError: the cohort has no such instrument, fewer than
             10 baselines or double-scored pairs, or totals that do not vary.
+        RenderError: ``lang`` is not a locale of the catalogue.
     """
     if instrument not in cohort.instruments:
         known = ", ".join(sorted(cohort.instruments))
@@ -62,10 +68,11 @@ def estimated_reliability(cohort: Cohort, instrument: str) -> Reliability:
     if sd == 0 or np.std(first) == 0 or np.std(second) == 0:
         raise InvalidArgumentError("cohort", "constant totals", "totals that vary")
     r = float(np.corrcoef(first, second)[0, 1])
-    source = (
-        f"cohorte simulada (semilla {cohort.seed}): DE de {len(baselines)} evaluaciones"
-        f" iniciales; r entre evaluadores en {len(pairs)} evaluaciones puntuadas dos veces."
-        " No es una cifra publicada."
+    source = catalogue(lang)(
+        "service.simulated_reliability",
+        seed=cohort.seed,
+        baselines=len(baselines),
+        pairs=len(pairs),
     )
     r = round(min(r, 0.99), 3)
     return Reliability(sd=round(sd, 2), r=r, source=source, status="unverified")

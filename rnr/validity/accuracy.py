@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rnr.errors import InvalidArgumentError
+from rnr.text import Message
 from rnr.validity._checks import (
     BoolArray,
     FloatArray,
@@ -33,10 +34,8 @@ from rnr.validity.calibrate import Expected, prepare
 
 __all__ = ["IN_SAMPLE", "BrierResult", "brier", "brier_of", "brier_score", "probabilities_of"]
 
-IN_SAMPLE = (
-    "the observed rate at each score in this same sample (in-sample: it flatters the "
-    "instrument and is not an out-of-sample test)"
-)
+#: What in-sample probabilities are (the observed rate at each score in this same sample).
+IN_SAMPLE = Message("validity.in_sample")
 
 
 @attrs.frozen
@@ -48,7 +47,9 @@ class BrierResult:
         n: people.
         source: ``"expected"`` (the expected rates mapped onto each person) or
             ``"in-sample"`` (the observed rate at each score in this sample).
-        description: the same in words, with the expected rates' source.
+        description: the same as a message for the reader: :data:`IN_SAMPLE`, or
+            ``validity.expected_source`` with ``by`` (``validity.by_score`` or
+            ``validity.by_level``) and the expected rates' ``source``.
         reference: the Brier score of giving everybody the observed base rate.
         skill: ``1 - brier / reference`` (``None`` when the reference is 0).
         mean_probability: the mean probability given.
@@ -59,7 +60,7 @@ class BrierResult:
     brier: float
     n: int
     source: Literal["expected", "in-sample"]
-    description: str
+    description: Message
     reference: float
     skill: float | None
     mean_probability: float
@@ -68,7 +69,7 @@ class BrierResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return attrs.asdict(self)
+        return attrs.asdict(self, recurse=False) | {"description": self.description.to_dict()}
 
 
 def brier(probabilities: npt.ArrayLike, outcomes: npt.ArrayLike) -> float:
@@ -97,7 +98,7 @@ def probabilities_of(
     outcomes: BoolArray,
     levels: tuple[tuple[str, ...], IntArray] | None,
     expected: Expected | None,
-) -> tuple[FloatArray, Literal["expected", "in-sample"], str]:
+) -> tuple[FloatArray, Literal["expected", "in-sample"], Message]:
     """Each person's probability: the expected rate of their score or level, else in-sample.
 
     Raises:
@@ -125,12 +126,13 @@ def probabilities_of(
                 f"a rate for every {expected.by} present (given: {known})",
             )
         table[i] = rate
-    description = f"expected rates by {expected.by} ({expected.source})"
+    by = Message(f"validity.by_{expected.by}")
+    description = Message("validity.expected_source", {"by": by, "source": expected.source})
     return table[index], "expected", description
 
 
 def brier_of(
-    p: FloatArray, y: BoolArray, source: Literal["expected", "in-sample"], description: str
+    p: FloatArray, y: BoolArray, source: Literal["expected", "in-sample"], description: Message
 ) -> BrierResult:
     """The :class:`BrierResult` of probabilities ``p`` for outcomes ``y`` (at least one row)."""
     observed = float(y.mean())

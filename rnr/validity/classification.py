@@ -2,7 +2,7 @@
 
 The four counts (true and false positives and negatives) give every rate an
 agency asks about. A rate whose denominator is 0 is ``None``, and
-:attr:`Classification.notes` says why.
+:attr:`Classification.notes` says why (the code ``validity.why_<rate>``).
 
 >>> c = classify([1, 2, 3, 4, 5], [0, 0, 1, 0, 1], cut=3)
 >>> (c.tp, c.fp, c.tn, c.fn), c.ppv, c.sensitivity
@@ -20,19 +20,13 @@ import numpy.typing as npt
 
 from rnr._frozen import frozen_map
 from rnr.errors import InvalidArgumentError
+from rnr.text import Message
 from rnr.validity._checks import BoolArray, FloatArray, check_pair, plain
 
 __all__ = ["RATES", "Classification", "check_cut", "classify"]
 
 #: The rates of a :class:`Classification`, in the order reports show them.
 RATES = ("accuracy", "sensitivity", "specificity", "fpr", "fnr", "ppv", "npv")
-
-_WHY = {
-    "outcome": "no one with the outcome (TP + FN = 0)",
-    "no_outcome": "no one without the outcome (TN + FP = 0)",
-    "flagged": "no one at or above the cut (TP + FP = 0)",
-    "unflagged": "no one below the cut (TN + FN = 0)",
-}
 
 
 @attrs.frozen
@@ -55,7 +49,8 @@ class Classification:
         npv: negative predictive value, ``tn / (tn + fn)``.
         flagged: ``tp + fp``, people at or above the cut.
         flagged_rate: ``flagged / n``.
-        notes: rate name → why it is ``None``.
+        notes: rate name → why it is ``None`` (``validity.why_<rate>``: no one
+            with the outcome, without it, at or above the cut, or below it).
     """
 
     cut: float
@@ -73,11 +68,12 @@ class Classification:
     npv: float | None
     flagged: int
     flagged_rate: float
-    notes: Mapping[str, str] = attrs.field(converter=frozen_map, factory=dict)
+    notes: Mapping[str, Message] = attrs.field(converter=frozen_map, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return attrs.asdict(self) | {"cut": plain(self.cut), "notes": dict(self.notes)}
+        notes = {k: v.to_dict() for k, v in self.notes.items()}
+        return attrs.asdict(self) | {"cut": plain(self.cut), "notes": notes}
 
 
 def _ratio(top: int, bottom: int) -> float | None:
@@ -92,16 +88,6 @@ def classification_of(s: FloatArray, y: BoolArray, cut: float) -> Classification
     fp = int(np.count_nonzero(flagged)) - tp
     fn = int(np.count_nonzero(y)) - tp
     tn = n - tp - fp - fn
-    notes = {}
-    for name, why in (
-        ("sensitivity", "outcome"),
-        ("fnr", "outcome"),
-        ("specificity", "no_outcome"),
-        ("fpr", "no_outcome"),
-        ("ppv", "flagged"),
-        ("npv", "unflagged"),
-    ):
-        notes[name] = _WHY[why]
     rates = {
         "sensitivity": _ratio(tp, tp + fn),
         "fnr": _ratio(fn, tp + fn),
@@ -120,7 +106,7 @@ def classification_of(s: FloatArray, y: BoolArray, cut: float) -> Classification
         accuracy=(tp + tn) / n if n else 0.0,
         flagged=tp + fp,
         flagged_rate=(tp + fp) / n if n else 0.0,
-        notes={k: v for k, v in notes.items() if rates[k] is None},
+        notes={k: Message(f"validity.why_{k}") for k, v in rates.items() if v is None},
         **rates,
     )
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from rnr._frozen import frozen_map
 from rnr.errors import ValidityInputError
+from rnr.text import Message
 from rnr.validity._checks import BoolArray, FloatArray
 
 __all__ = ["Table", "read_table"]
@@ -33,10 +34,11 @@ __all__ = ["Table", "read_table"]
 
 @attrs.frozen(eq=False)
 class Table:
-    """The requested columns of a CSV file.
+    """The requested columns of a CSV file (or of the case store).
 
     Attributes:
-        file: the file name, as given.
+        file: the file name, as given (from the store, a message naming the
+            store and the selection: ``service.store_selection``).
         rows: data rows read.
         numbers: column → float array.
         outcomes: column → boolean array.
@@ -44,7 +46,7 @@ class Table:
         header: every column of the file, in order.
     """
 
-    file: str
+    file: str | Message
     rows: int
     numbers: Mapping[str, FloatArray] = attrs.field(converter=frozen_map)
     outcomes: Mapping[str, BoolArray] = attrs.field(converter=frozen_map)

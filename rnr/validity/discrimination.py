@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rnr.errors import InvalidArgumentError
+from rnr.text import Message
 from rnr.validity._checks import (
     FloatArray,
     IntArray,
@@ -123,7 +124,9 @@ class AucResult:
         positives: people with the outcome.
         negatives: people without it.
         method: ``"delong"``.
-        note: why the interval is missing, when it is.
+        note: why the interval is missing or says little, when it does:
+            ``validity.note_auc_few`` (fewer than two people in a class) or
+            ``validity.note_auc_separated`` (the classes do not overlap).
     """
 
     auc: float
@@ -134,7 +137,7 @@ class AucResult:
     positives: int
     negatives: int
     method: str = "delong"
-    note: str | None = None
+    note: Message | None = None
 
     @property
     def ci(self) -> tuple[float, float] | None:
@@ -145,7 +148,9 @@ class AucResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return attrs.asdict(self) | {"ci": list(self.ci) if self.ci else None}
+        note = None if self.note is None else self.note.to_dict()
+        ci = list(self.ci) if self.ci else None
+        return attrs.asdict(self, recurse=False) | {"ci": ci, "note": note}
 
 
 def auc_from_tally(counts: Tally, level: float = 0.95) -> AucResult:
@@ -162,18 +167,13 @@ def auc_from_tally(counts: Tally, level: float = 0.95) -> AucResult:
     area = float(np.dot(pos, 2 * below + neg) / (2 * n1 * n0))
     m, n = int(n1), int(n0)
     if m < 2 or n < 2:
-        few = "DeLong's interval needs at least two people with and two without the outcome"
+        few = Message("validity.note_auc_few")
         return AucResult(area, None, None, None, level, m, n, note=few)
     s10 = float(np.dot(pos, (v10 - area) ** 2) / (n1 - 1))
     s01 = float(np.dot(neg, (v01 - area) ** 2) / (n0 - 1))
     se = math.sqrt(max(s10 / n1 + s01 / n0, 0.0))
     half = z_value(level) * se
-    note: str | None = None
-    if se == 0:
-        note = (
-            "DeLong's variance is 0 (the classes do not overlap): the interval says nothing "
-            "about a new sample; use a bootstrap or a larger sample"
-        )
+    note = Message("validity.note_auc_separated") if se == 0 else None
     low, high = max(area - half, 0.0), min(area + half, 1.0)
     return AucResult(area, se, low, high, level, m, n, note=note)
 

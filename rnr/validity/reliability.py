@@ -32,12 +32,15 @@ import numpy as np
 import numpy.typing as npt
 
 from rnr.errors import InvalidArgumentError
+from rnr.text import Message
 from rnr.validity._checks import as_scores, check_level, plain
 from rnr.validity._fdist import f_quantile
 
 __all__ = ["Agreement", "IccResult", "KappaResult", "agreement", "icc", "weighted_kappa"]
 
 Weights = Literal["none", "linear", "quadratic"]
+#: ICC(2,1): two-way random effects, absolute agreement, a single rater.
+ICC_MODEL = Message("validity.icc_model")
 
 
 @attrs.frozen
@@ -55,7 +58,10 @@ class IccResult:
         msc: mean square between raters.
         mse: residual mean square.
         df: Satterthwaite's degrees of freedom ``v`` of the interval.
-        note: why the coefficient is missing, when it is.
+        note: why the coefficient or its interval is missing, when one is:
+            ``validity.note_icc_undefined`` or ``validity.note_icc_no_interval``
+            (with ``df``).
+        model: which ICC this is (``validity.icc_model``).
     """
 
     icc: float | None
@@ -68,13 +74,15 @@ class IccResult:
     msc: float
     mse: float
     df: float | None
-    note: str | None = None
-    model: str = "ICC(2,1): two-way random effects, absolute agreement, single rater"
+    note: Message | None = None
+    model: Message = ICC_MODEL
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         ci = None if self.ci_low is None else [self.ci_low, self.ci_high]
-        return attrs.asdict(self) | {"ci": ci}
+        note = None if self.note is None else self.note.to_dict()
+        words = {"note": note, "model": self.model.to_dict()}
+        return attrs.asdict(self, recurse=False) | {"ci": ci} | words
 
 
 def _ratings(ratings: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -122,7 +130,7 @@ def icc(ratings: npt.ArrayLike, *, level: float = 0.95) -> IccResult:
     base = {"level": level, "targets": n, "raters": k, "msr": msr, "msc": msc, "mse": mse}
     denominator = msr + (k - 1) * mse + k * (msc - mse) / n
     if denominator <= 0 or msr == 0:
-        note = "every case has the same mean rating: the ICC is undefined"
+        note = Message("validity.note_icc_undefined")
         return IccResult(None, None, None, df=None, note=note, **base)
     value = (msr - mse) / denominator
     if same:
@@ -146,7 +154,7 @@ def icc(ratings: npt.ArrayLike, *, level: float = 0.95) -> IccResult:
     else:
         high = 1.0
     if low is None:
-        note = f"no interval: Satterthwaite's degrees of freedom ({v:.3g}) are too few"
+        note = Message("validity.note_icc_no_interval", {"df": v})
         return IccResult(value, None, None, df=v, note=note, **base)
     return IccResult(value, low, high, df=v, **base)
 
@@ -162,7 +170,7 @@ class KappaResult:
         n: cases rated by both.
         observed: weighted observed agreement, ``1 - Σ w·O``.
         chance: weighted agreement expected by chance, ``1 - Σ w·E``.
-        note: why kappa is missing, when it is.
+        note: why kappa is missing, when it is (``validity.note_kappa_undefined``).
     """
 
     kappa: float | None
@@ -171,11 +179,13 @@ class KappaResult:
     n: int
     observed: float
     chance: float
-    note: str | None = None
+    note: Message | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return attrs.asdict(self) | {"categories": [plain(c) for c in self.categories]}
+        categories = [plain(c) for c in self.categories]
+        note = None if self.note is None else self.note.to_dict()
+        return attrs.asdict(self, recurse=False) | {"categories": categories, "note": note}
 
 
 def _categories(a: Sequence[Any], b: Sequence[Any], categories: Sequence[Any] | None) -> list[Any]:
@@ -255,7 +265,7 @@ def weighted_kappa(
     disagree = float(np.sum(w * observed))
     by_chance = float(np.sum(w * chance))
     if by_chance == 0:
-        note = "both raters used a single category: chance disagreement is 0, kappa is undefined"
+        note = Message("validity.note_kappa_undefined")
         return KappaResult(None, weights, tuple(cats), n, 1 - disagree, 1 - by_chance, note)
     return KappaResult(
         1 - disagree / by_chance, weights, tuple(cats), n, 1 - disagree, 1 - by_chance

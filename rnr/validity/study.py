@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from rnr.text import Message
 from rnr.validity.percentiles import Norms, Recalibration
 from rnr.validity.reliability import Agreement
 from rnr.validity.report import ValidityReport
@@ -23,7 +24,8 @@ class Study:
     """What was computed from one data file.
 
     Attributes:
-        file: the data file's name.
+        file: the data file's name (from the store, a message naming the
+            store and the selection).
         rows: the data rows read.
         score: the score column, when one was used.
         outcome: the outcome column, when one was used.
@@ -35,7 +37,7 @@ class Study:
         recalibration: recalibrated cut-offs of the score.
     """
 
-    file: str
+    file: str | Message
     rows: int
     score: str | None = None
     outcome: str | None = None
@@ -49,7 +51,7 @@ class Study:
     def to_dict(self) -> dict[str, Any]:
         """One JSON-ready object: the file and columns, the report's keys, then the rest."""
         out: dict[str, Any] = {
-            "file": self.file,
+            "file": self.file if isinstance(self.file, str) else self.file.to_dict(),
             "rows": self.rows,
             "columns": {
                 "score": self.score,

@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 
 from rnr._frozen import frozen_map
+from rnr.text import Message
 from rnr.validity._checks import BoolArray, FloatArray, IntArray, z_value
 from rnr.validity.accuracy import BrierResult, brier_of
 from rnr.validity.calibrate import Calibration, Expected, calibration_of
@@ -52,7 +53,9 @@ class Figures:
         positives: people with the outcome.
         base_rate: ``positives / n`` (``None`` for an empty group).
         status: ``"ok"``, ``"empty"`` or ``"single-class"``.
-        note: what is missing and why, when the status is not ``ok``.
+        note: what is missing and why, when the status is not ``ok``
+            (``validity.status_empty``, ``validity.note_all_had`` or
+            ``validity.note_none_had``).
         auc: discrimination, when both outcomes are present.
         roc: the ROC curve, when both outcomes are present.
         cut: classification at the cut, when a cut was given.
@@ -64,7 +67,7 @@ class Figures:
     positives: int
     base_rate: float | None
     status: Status
-    note: str | None
+    note: Message | None
     auc: AucResult | None
     roc: RocCurve | None
     cut: Classification | None
@@ -92,7 +95,7 @@ class Figures:
             "positives": self.positives,
             "base_rate": self.base_rate,
             "status": self.status,
-            "note": self.note,
+            "note": None if self.note is None else self.note.to_dict(),
             "auc": None if self.auc is None else self.auc.auc,
             "auc_ci": None if self.auc is None or self.auc.ci is None else list(self.auc.ci),
             "discrimination": None if self.auc is None else self.auc.to_dict(),
@@ -119,7 +122,7 @@ def figures_of(
     cut: float | None,
     level: float,
     source: Literal["expected", "in-sample"],
-    description: str,
+    description: Message,
 ) -> Figures:
     """The :class:`Figures` of people indexed by score (no checks).
 
@@ -128,7 +131,8 @@ def figures_of(
     """
     n = len(y)
     if n == 0:
-        return Figures(0, 0, None, "empty", "no one in this group", None, None, None, None, None)
+        empty = Message("validity.status_empty")
+        return Figures(0, 0, None, "empty", empty, None, None, None, None, None)
     positives = int(np.count_nonzero(y))
     counts = tally_index(values, index, y)
     status: Status = "ok"
@@ -136,8 +140,7 @@ def figures_of(
     auc = roc = None
     if positives in (0, n):
         status = "single-class"
-        which = "had" if positives else "lacked"
-        note = f"everyone in this group {which} the outcome: no AUC or ROC curve"
+        note = Message("validity.note_all_had" if positives else "validity.note_none_had")
     else:
         auc = auc_from_tally(counts, level)
         roc = roc_from_tally(counts)
@@ -167,14 +170,16 @@ class Difference:
             when either is missing): ``auc`` and every name in :data:`COMPARED`.
         auc_ci: the interval of the AUC difference (against the reference only).
         level: the confidence level of ``auc_ci``.
-        note: what could not be compared, when something could not.
+        note: what could not be compared, when something could not
+            (``validity.note_reference_empty``, ``validity.note_no_auc_difference``
+            or ``validity.note_no_difference_interval``).
     """
 
     against: str
     values: Mapping[str, float | None] = attrs.field(converter=frozen_map)
     auc_ci: tuple[float, float] | None
     level: float
-    note: str | None = None
+    note: Message | None = None
 
     def __getitem__(self, name: str) -> float | None:
         return self.values[name]
@@ -186,7 +191,7 @@ class Difference:
             **dict(self.values),
             "auc_ci": None if self.auc_ci is None else list(self.auc_ci),
             "level": self.level,
-            "note": self.note,
+            "note": None if self.note is None else self.note.to_dict(),
         }
 
 
@@ -210,12 +215,12 @@ def difference(
     ci = None
     note = None
     if other.status == "empty":
-        note = "the group compared with is empty"
+        note = Message("validity.note_reference_empty")
     elif group.auc is None or other.auc is None:
-        note = "no AUC difference: a group has a single outcome class"
+        note = Message("validity.note_no_auc_difference")
     elif independent:
         if group.auc.se is None or other.auc.se is None:
-            note = "no interval for the AUC difference: a group has too few people in a class"
+            note = Message("validity.note_no_difference_interval")
         else:
             delta = group.auc.auc - other.auc.auc
             half = z_value(level) * math.hypot(group.auc.se, other.auc.se)

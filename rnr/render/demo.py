@@ -1,0 +1,182 @@
+"""The readable parts of ``rnr demo``: each example in a few lines, and a simulated case.
+
+An example's score (instrument, risk level, every scale, need profile,
+strengths, and what the omitted items leave open), an example's decision
+(sanction, risk, available sanctions, intensity, monitoring, deadlines, fit,
+warnings), and the end of the demo: one simulated person's history and
+change. The words are the ``cli.demo`` table of the message catalogue
+(:mod:`rnr.render.messages`) with those of the score and decision reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rnr.definitions.instrument import Reliability
+from rnr.definitions.labels import Labels, load_labels
+from rnr.definitions.library import Library
+from rnr.policy.decision import Decision
+from rnr.render.change import change_lines
+from rnr.render.decision import fit_words, level_name
+from rnr.render.history import history_lines
+from rnr.render.messages import catalogue
+from rnr.render.score import scale_summary, yes_no
+from rnr.scoring.result import ScoreResult
+
+if TYPE_CHECKING:
+    from rnr.history.entries import CaseHistory
+    from rnr.history.progress import CaseChange
+
+__all__ = ["decision_lines", "result_lines", "simulated_case_lines"]
+
+
+def _wrap(text: str) -> list[str]:
+    return textwrap.wrap(text, width=100, subsequent_indent="      ", break_on_hyphens=False)
+
+
+def result_lines(result: ScoreResult, library: Library, lang: str, file: Path) -> list[str]:
+    """A short readable summary of one example's score, read from ``file``."""
+    w = catalogue(lang)
+    none = w("score.none")
+    instrument = library.get(str(result.instrument))
+    labels = load_labels(instrument, lang)
+    title = w(
+        "cli.demo.case",
+        title=labels.title,
+        ref=instrument.ref,
+        case_id=result.case_id,
+        on=result.assessed_on.isoformat(),
+    )
+    lines = [f"── {title}", f"  {w('cli.field.file')}: {file}"]
+    primary = result.scales[result.primary_scale]
+    if primary.level is not None:
+        risk = f"{labels.level(primary.level)} · {labels.scale(primary.id)} {primary.raw}"
+    else:
+        risk = w("cli.demo.risk_none", ref=instrument.ref)
+    lines.append(f"  {w('cli.demo.risk')}: {risk}")
+    lines.append(f"  {w('cli.demo.scores')}:")
+    lines += [f"    {scale_summary(s, labels, lang)}" for s in result.scales.values()]
+    profile = []
+    for did in result.need_profile:
+        domain = result.domains[did]
+        marks = [labels.need(domain.need)] if domain.need is not None else [str(domain.total)]
+        if domain.criminogenic:
+            marks.append(w("cli.demo.criminogenic"))
+        profile.append(f"{labels.domain(did)} ({', '.join(marks)})")
+    lines += _wrap(f"  {w('cli.demo.profile')}: {', '.join(profile) or none}")
+    strengths = ", ".join(labels.item(s) for s in result.strengths)
+    lines += _wrap(f"  {w('cli.demo.strengths')}: {strengths or none}")
+    provisional = w("cli.demo.provisional")
+    if not result.provisional:
+        lines.append(f"  {provisional}: {yes_no(False, lang)}")
+        return lines
+    omitted = w("cli.demo.provisional_yes", n=len(result.omitted), items=", ".join(result.omitted))
+    lines.append(f"  {provisional}: {omitted}")
+    for scale in result.scales.values():
+        b = scale.bounds
+        if b is None or b.min == b.max:
+            continue
+        span = w("cli.demo.between", scale=labels.scale(scale.id), lo=b.min, hi=b.max)
+        if b.min_level is not None and b.max_level is not None:
+            ends = (labels.level(b.min_level), labels.level(b.max_level))
+        elif b.min_scaled is not None and b.max_scaled is not None:
+            ends = (w("score.scaled", n=b.min_scaled), str(b.max_scaled))
+        elif b.min_flag is not None and b.max_flag is not None:
+            ends = (w("score.flag", v=yes_no(b.min_flag, lang)), yes_no(b.max_flag, lang))
+        else:
+            ends = ("", "")
+        if ends[0]:
+            same = b.min_level == b.max_level and b.min_scaled == b.max_scaled
+            same = same and b.min_flag == b.max_flag
+            span += f" ({ends[0]})" if same else f" ({ends[0]} {w('cli.demo.to')} {ends[1]})"
+        lines.append(f"    {span}")
+    return lines
+
+
+def decision_lines(decision: Decision, policy: str, labels: Labels, lang: str) -> list[str]:
+    """A short readable summary of one example's decision under ``policy`` (its ref)."""
+    w = catalogue(lang)
+    none = w("policy.none")
+    intensity = decision.intensity
+    monitoring = w("policy.yes" if decision.telematic_monitoring else "policy.no")
+    lines = [
+        w("cli.demo.decision", case_id=decision.case_id, ref=policy),
+        w(
+            "cli.demo.summary",
+            sanction=decision.sanction or none,
+            level=level_name(decision.risk_level, labels),
+            eligible=", ".join(decision.eligible_sanctions) or none,
+        ),
+        "  "
+        + w(
+            "policy.intensity_line",
+            contacts=intensity.contacts_per_month,
+            hours=intensity.treatment_hours,
+        )
+        + f" · {w('policy.monitoring').lower()}: {monitoring}",
+    ]
+    for deadline in decision.deadlines.values():
+        key = f"policy.d_{deadline.name}"
+        name = w(key) if key in w else deadline.name
+        lines.append(f"  {name}: {deadline.date.isoformat()}")
+    lines.append(w("cli.demo.fit", fit=fit_words(decision.fit, lang)))
+    for warning in decision.warnings:
+        lines.append(w("cli.demo.warning", codes=w.say(warning.message) or warning.code))
+    return lines
+
+
+def simulated_case_lines(
+    history: CaseHistory,
+    change: CaseChange,
+    library: Library,
+    lang: str,
+    *,
+    cohort: tuple[int, int, float],
+    path: Path,
+    due: tuple[int, int],
+    on: dt.date,
+    figures: Reliability,
+    figures_people: int,
+) -> list[str]:
+    """The end of the demo: a simulated cohort, one person's history and change.
+
+    Args:
+        history: the person's history, read back from the store.
+        change: the person's change report.
+        library: the instruments.
+        lang: ``es`` or ``en``.
+        cohort: the cohort's people, seed and years.
+        path: the store the cohort was written to.
+        due: how many open cases have a reassessment pending ``on``, and how
+            many of them are overdue.
+        on: the date the schedule was read on.
+        figures: the reliability figures used for the reliable change index.
+        figures_people: the size of the simulated cohort they were estimated in.
+    """
+    w = catalogue(lang)
+    people, seed, years = cohort
+    pending, late = due
+    return [
+        "",
+        "── " + w("cli.demo.history_title"),
+        w(
+            "cli.demo.cohort",
+            people=people,
+            seed=seed,
+            years=years,
+            path=path,
+            due=pending,
+            on=on,
+            late=late,
+        ),
+        "",
+        *history_lines(history, library, lang),
+        "",
+        w("cli.demo.figures", sd=figures.sd, r=figures.r, n=figures_people),
+        *change_lines(change, library, lang, assessments=len(history.assessments)),
+        "",
+        w("cli.demo.try", case_id=history.case_id, path=path, on=on),
+    ]
