@@ -29,7 +29,7 @@ from rnr.errors import CaseFileError, RenderError
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, review
 from rnr.policy.engine import decide
-from rnr.render.environment import environment
+from rnr.render.environment import agency_environment, environment
 from rnr.render.plan import render_plan, words
 
 DATA = Path(__file__).parent / "data" / "plans"
@@ -259,9 +259,9 @@ def test_one_environment_finds_plans_reports_and_charts() -> None:
 
 
 @pytest.mark.parametrize("kind", ["md", "html"])
-def test_templates_run_in_the_immutable_sandbox(kind: str) -> None:
-    """No template, shipped or an agency's, can reach internals or change what it is given."""
-    env = environment(kind)
+def test_agency_templates_run_in_the_immutable_sandbox(kind: str, tmp_path: Path) -> None:
+    """An agency's template can neither reach internals nor change what it is given."""
+    env = agency_environment(kind, str(tmp_path))
     assert isinstance(env, jinja2.sandbox.ImmutableSandboxedEnvironment)
     with pytest.raises(jinja2.exceptions.SecurityError):
         env.from_string("{{ xs.append(1) }}").render(xs=[])

@@ -1,4 +1,4 @@
-"""The Jinja2 environments of the render layer: one per output format, sandboxed and strict.
+"""The Jinja2 environments of the render layer: one per output format, strict and escaped.
 
 Every template rnr renders (plan drafts, the validity and indicators
 reports, the SVG charts) runs in :func:`environment`, built once per format:
@@ -9,15 +9,18 @@ reports, the SVG charts) runs in :func:`environment`, built once per format:
   browser).
 
 Both use ``StrictUndefined`` (a misspelt name is an error, never an empty
-string), keep a template's trailing newline, trim the lines of block tags,
-print ``None`` as a dash, and run in Jinja's *immutable* sandbox: a template
-can neither reach Python internals nor change a list or a dict it is given.
+string), keep a template's trailing newline, trim the lines of block tags
+and print ``None`` as a dash.
 
 The loader looks first in :data:`REPORTS` (``rnr/render/templates``: the
 reports and chart macros, part of the package) and then in :data:`PLANS`
-(``plans/templates``: the shipped plan drafts). An agency's own plan
-template runs in :func:`agency_environment`: the same options, its own
-folder.
+(``plans/templates``: the shipped plan drafts); both ship inside the
+package and are trusted. An agency's own plan template runs in
+:func:`agency_environment`: the same options, its own folder, and Jinja's
+*immutable* sandbox, so it can neither reach Python internals nor change a
+list or a dict it is given (the sandbox checks every attribute access and
+call, which is why rnr's own templates, about twice as fast without it, do
+not run in it).
 
 >>> environment("html").autoescape, environment("md").autoescape
 (True, False)
@@ -69,14 +72,14 @@ def _options(kind: str) -> dict[str, Any]:
 
 
 @cache
-def environment(kind: str) -> jinja2.sandbox.ImmutableSandboxedEnvironment:
+def environment(kind: str) -> jinja2.Environment:
     """The environment of rnr's own templates for ``kind`` (``md`` or ``html``).
 
     Raises:
         RenderError: another format.
     """
     loader = jinja2.FileSystemLoader([REPORTS, PLANS])
-    return jinja2.sandbox.ImmutableSandboxedEnvironment(loader=loader, **_options(kind))
+    return jinja2.Environment(loader=loader, **_options(kind))
 
 
 @cache
