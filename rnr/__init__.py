@@ -5,7 +5,9 @@ explain every point; the same answer comes out of single scoring, batch
 scoring, the command line and a result read back from JSON. This namespace
 holds the whole pipeline (parse a case, score, decide, draft, render, the
 store and the case history, every exception) and loads each piece only when
-it is first used; lower-level pieces live in the subpackages.
+it is first used; lower-level pieces live in the subpackages. Every
+package's face is lazy the same way (:func:`_face`, written here so that
+importing any module of rnr loads no helper module first).
 
 >>> import datetime as dt
 >>> import rnr
@@ -15,9 +17,39 @@ it is first used; lower-level pieces live in the subpackages.
 'very_low'
 """
 
-from typing import TYPE_CHECKING
+import importlib
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from rnr._lazy import face
+
+def _face(
+    package: str, exports: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """Return ``__getattr__`` and ``__dir__`` for a package re-exporting ``exports``.
+
+    Args:
+        package: the package's ``__name__``.
+        exports: each public name and the module that defines it.
+    """
+
+    def __getattr__(name: str) -> Any:  # noqa: N807 - the module hook Python calls
+        module = exports.get(name)
+        if module is not None:
+            return getattr(importlib.import_module(module), name)
+        if name.isidentifier() and not name.startswith("__"):
+            try:  # a subpackage or module, as after an eager import (``rnr.plan.draft``)
+                return importlib.import_module(f"{package}.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{package}.{name}":
+                    raise
+        msg = f"module {package!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+
+    def __dir__() -> list[str]:  # noqa: N807 - the module hook Python calls
+        return sorted(exports)
+
+    return __getattr__, __dir__
+
 
 _EXPORTS = {
     "BatchResult": "rnr.scoring.batch",
@@ -131,7 +163,7 @@ __all__ = [
     "score_case",
 ]
 
-__getattr__, __dir__ = face(__name__, _EXPORTS)
+__getattr__, __dir__ = _face(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ signals and warnings from the steps and the case's events.
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "Basis": "rnr.change.delta",

@@ -5,7 +5,7 @@ validates them and returns frozen values; it never scores, decides or renders.""
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "ACTIONS": "rnr.definitions.policy",

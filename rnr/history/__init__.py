@@ -7,7 +7,7 @@ from the raw records with the definitions they name by content hash.
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "AssessmentEntry": "rnr.history.entries",

@@ -1,16 +1,20 @@
-"""Programme indicators, the reinsertion index and override monitoring, from a case store.
+"""Programme indicators and the reinsertion index, computed from caseload summaries.
 
-The seeds' indicators (FACTS.md section 2) are data (``plans/indicators``);
-:func:`programme_report` computes every one the stored data can support, with
-its numerator, denominator, exclusions and source beside the seed's target,
-and lists the others as not computable with the reason.
+The programme documents' indicators are data (``plans/indicators``);
+:func:`compute_indicators` computes every one the summaries can support,
+with its numerator, denominator, exclusions and source beside the target,
+and gives the others as not computable with a coded reason. The case
+history builds the summaries (:class:`CaseSummary`) from a store:
+:func:`rnr.history.programme.programme_report` does the whole year.
 """
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
+    "CaseSummary": "rnr.indicators.caseload",
+    "Due": "rnr.indicators.caseload",
     "Indicator": "rnr.definitions.indicators",
     "IndicatorResult": "rnr.indicators.compute",
     "IndicatorSet": "rnr.definitions.indicators",
@@ -26,6 +30,8 @@ _EXPORTS = {
 
 __all__ = [
     "PROGRAMMES",
+    "CaseSummary",
+    "Due",
     "Indicator",
     "IndicatorResult",
     "IndicatorSet",
@@ -60,6 +66,8 @@ if TYPE_CHECKING:
     from rnr.definitions.indicators import (
         load_reinsertion as load_reinsertion,
     )
+    from rnr.indicators.caseload import CaseSummary as CaseSummary
+    from rnr.indicators.caseload import Due as Due
     from rnr.indicators.compute import (
         IndicatorResult as IndicatorResult,
     )

@@ -8,7 +8,7 @@ A policy is a dated, cited set of decision tables (``plans/policies/<id>/
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "DecisionChange": "rnr.policy.many",

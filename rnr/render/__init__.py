@@ -5,7 +5,7 @@ Spanish (the default) or English."""
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "FORMATS": "rnr.render.plan",

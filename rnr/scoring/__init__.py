@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "BatchResult": "rnr.scoring.batch",

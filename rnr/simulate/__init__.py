@@ -19,7 +19,7 @@ True
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "Cohort": "rnr.simulate.people",

@@ -9,7 +9,7 @@ methods of :class:`Store` can stand in for them.
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "AuditEntry": "rnr.store.records",

@@ -6,7 +6,7 @@ Re-exports :mod:`rnr.testing.strategies`; instrument checks live in
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "SampleCase": "rnr.testing.strategies",

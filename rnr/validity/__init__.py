@@ -18,7 +18,7 @@ See ``docs/validity.md``.
 
 from typing import TYPE_CHECKING
 
-from rnr._lazy import face
+from rnr import _face as face
 
 _EXPORTS = {
     "Agreement": "rnr.validity.reliability",
