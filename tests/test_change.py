@@ -38,13 +38,18 @@ from rnr.definitions.policy import ACTIONS, ANSWER_FACTS, Policy
 from rnr.definitions.policy_loader import load_policy
 from rnr.definitions.ref import Ref
 from rnr.errors import ChangeError, DecisionInputError, DefinitionError, InvalidArgumentError
-from rnr.events import EVENT_KINDS
+from rnr.events import EVENT_KINDS, FOLLOW_UP_KINDS, POLICY_EVENT_KINDS
 from rnr.plan.draft import Attainment
 from rnr.policy.answer import (
+    ChangeAnswer,
+    answer_event,
     change_facts,
     decide_change,
     reassessment_trigger,
+    risk_bands,
+    step_intensity,
 )
+from rnr.policy.decision import Decision
 from rnr.policy.engine import decide_facts
 from rnr.render.messages import say
 from rnr.testing.strategies import responses
@@ -824,7 +829,7 @@ class TestPolicyAnswer:
             s.source.startswith(("change.", "event.")) for s in policy.decision_inputs.values()
         )
         assert {"transition", "reliable_change", "new_offence", "breach", "event"} == (
-            set(policy.inputs) - set(policy.decision_inputs)
+            set(policy.inputs) - set(policy.decision_inputs) - set(policy.derived_inputs)
         )
 
     def test_a_decision_never_asks_for_change_facts(self) -> None:
@@ -841,7 +846,139 @@ class TestPolicyAnswer:
     def test_the_vocabulary_matches_the_change_package(self) -> None:
         """change.reliable takes exactly the categories rnr.change gives."""
         assert CATEGORIES == ANSWER_FACTS["change.reliable"][1]
-        assert tuple(EVENT_KINDS) == ANSWER_FACTS["event.kind"][1]
+        assert POLICY_EVENT_KINDS == ANSWER_FACTS["event.kind"][1]
+        assert set(EVENT_KINDS) == set(POLICY_EVENT_KINDS) | set(FOLLOW_UP_KINDS)
+
+
+def decided_at(level: str, sanction: str = "LV", *, high_needs: int = 1) -> tuple[Decision, Any]:
+    """A shipped adult decision at ``level`` under ``sanction``, and its legal context."""
+    legal = rnr.cases.legal.parse_legal(
+        {"regime": "adult", "sanction": sanction, "sentence_days": 900, "offences": [],
+         "prior_convictions": 0, "entry_date": "2024-03-01", "sentence_date": "2024-02-20"}
+    )  # fmt: skip
+    known = {"risk_level": level, "high_needs": high_needs, "criminogenic_needs": frozenset()}
+    return decide_facts(ADULT_POLICY, known, legal, assessed_on=D1), legal
+
+
+ADULT_POLICY = policy_library().get("cl-adultos-18216")
+
+
+def stepping(action: str) -> ChangeAnswer:
+    """An answer of the adult policy's change table with ``action`` (rule ``test``)."""
+    return attrs.evolve(
+        decide_change(ADULT_POLICY, facts_of("same", "none", False, False)),
+        action=action,
+        rule="test",
+    )
+
+
+class TestAnswerActs:
+    """An answer of the change table moves the intensity one band, or says why it cannot."""
+
+    def test_an_event_is_answered_from_the_rules_that_read_no_more_than_it(self) -> None:
+        """A breach or a new offence steps up; other kinds wait for the reassessment."""
+        for kind, rule in (("breach", "chg-breach"), ("new_offence", "chg-new-offence")):
+            answer = answer_event(ADULT_POLICY, kind)
+            assert answer is not None
+            assert ("step_up", rule) == (answer.action, answer.rule)
+            assert {"new_offence": kind == "new_offence", "breach": kind == "breach"} == dict(
+                answer.inputs
+            )
+        for kind in set(EVENT_KINDS) - {"breach", "new_offence"}:
+            assert answer_event(ADULT_POLICY, kind) is None
+        with pytest.raises(DecisionInputError, match="event.kind: got 'party'"):
+            answer_event(ADULT_POLICY, "party")
+
+    def test_an_event_read_alone_never_skips_a_rule_that_needs_the_reassessment(self) -> None:
+        """A rule reading the change of score before the event's rule leaves the answer open."""
+        table = ADULT_POLICY.tables["change"]
+        rules = (*table.rules[2:3], *table.rules[:2], *table.rules[3:])  # chg-level-up first
+        policy = attrs.evolve(
+            ADULT_POLICY, tables={**ADULT_POLICY.tables, "change": attrs.evolve(table, rules=rules)}
+        )
+        assert answer_event(policy, "breach") is None
+
+    def test_a_step_up_moves_the_intensity_to_the_next_band(self) -> None:
+        """From medium, a step up gives the intensity of high; the risk level stays."""
+        decision, legal = decided_at("medium")
+        step, after = step_intensity(
+            ADULT_POLICY, decision, stepping("step_up"), legal=legal, assessed_on=D1,
+            band=None, cause="event",
+        )  # fmt: skip
+        high, _ = decided_at("high")
+        assert ("applied", "medium", "high") == (step.status, step.band_before, step.band)
+        assert (decision.intensity, high.intensity) == (step.before, step.after)
+        assert high.intensity == after.intensity
+        assert "medium" == after.risk_level
+        assert ["change", "intensity"] == [f.table for f in after.trace[-2:]]
+
+    def test_a_reassessment_step_carries_the_level_with_it(self) -> None:
+        """At a reassessment a step up never ends below the new level, a step down above it."""
+        decision, legal = decided_at("very_high")
+        up, _ = step_intensity(
+            ADULT_POLICY, decision, stepping("step_up"), legal=legal, assessed_on=D1,
+            band="medium", cause="reassessment",
+        )  # fmt: skip
+        assert ("medium", "very_high", "applied") == (up.band_before, up.band, up.status)
+        low, legal = decided_at("very_low")
+        down, _ = step_intensity(
+            ADULT_POLICY, low, stepping("step_down"), legal=legal, assessed_on=D1,
+            band="high", cause="reassessment",
+        )  # fmt: skip
+        assert ("high", "very_low") == (down.band_before, down.band)
+        kept, stays = step_intensity(
+            ADULT_POLICY, low, stepping("keep"), legal=legal, assessed_on=D1,
+            band="medium", cause="reassessment",
+        )  # fmt: skip
+        medium, _ = decided_at("medium")
+        assert ("kept", "medium", medium.intensity) == (kept.status, kept.band, stays.intensity)
+
+    @pytest.mark.parametrize(
+        ("level", "sanction", "action", "reason"),
+        [
+            ("very_high", "LV", "step_up", "top"),
+            ("very_low", "LV", "step_down", "bottom"),
+            ("medium", "RC", "step_up", "fixed"),
+            ("low", "RP", "step_down", "fixed"),
+        ],
+    )
+    def test_a_step_the_policy_cannot_take_is_refused_with_its_reason(
+        self, level: str, sanction: str, action: str, reason: str
+    ) -> None:
+        """No band beyond the ends; a control sentence has one intensity at every level."""
+        decision, legal = decided_at(level, sanction)
+        step, after = step_intensity(
+            ADULT_POLICY, decision, stepping(action), legal=legal, assessed_on=D1,
+            band=None, cause="event",
+        )  # fmt: skip
+        assert ("refused", level, level) == (step.status, step.band_before, step.band)
+        assert step.reason is not None
+        assert f"change.step.refused.{reason}" == step.reason.code
+        assert decision.intensity == after.intensity == step.after
+        assert sanction in say(step.reason)
+        assert "refused" == step.to_dict()["status"]
+
+    def test_no_intensity_rule_at_the_band_is_a_refusal(self) -> None:
+        """A band the intensity table leaves without a rule cannot be stepped into."""
+        table = ADULT_POLICY.tables["intensity"]
+        rules = tuple(r for r in table.rules if r.id != "int-lv-lvi-high")
+        policy = attrs.evolve(
+            ADULT_POLICY,
+            tables={**ADULT_POLICY.tables, "intensity": attrs.evolve(table, rules=rules)},
+        )
+        decision, legal = decided_at("medium")
+        step, _ = step_intensity(
+            policy, decision, stepping("step_up"), legal=legal, assessed_on=D1,
+            band=None, cause="event",
+        )  # fmt: skip
+        assert step.reason is not None
+        assert ("refused", "change.step.refused.no_rule") == (step.status, step.reason.code)
+
+    def test_the_bands_are_the_policy_levels(self) -> None:
+        """Bands are the levels of the risk_level input, lowest first."""
+        assert ("very_low", "low", "medium", "high", "very_high") == risk_bands(ADULT_POLICY)
+        juvenile = policy_library().get("cl-juvenil-20084")
+        assert ("low", "moderate", "high", "very_high") == risk_bands(juvenile)
 
 
 class TestWorkedChangeCases:

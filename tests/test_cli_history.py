@@ -97,7 +97,15 @@ class TestCase:
         assert 0 == status
         assert "Puntaje total 14 · Medio  (registro 2; evaluó delegado-01)" in out
         assert "2024-12-01  incumplimiento" in out
-        assert "v2 revisión 2025-02-20" in out
+        assert "v3 revisión 2025-02-20" in out
+        assert (
+            "respuesta de la política al registro de incumplimiento del 01-12-2024: subir la"
+            " intensidad (regla chg-breach) · aplicada: del nivel de intensidad Medio al Alto"
+            " (4 contactos al mes, 200 h)"
+        ) in out
+        assert (
+            "2025-02-20  cl-adultos-18216@2024-01-14  LVI · riesgo Medio · 4 contactos/mes" in out
+        )
         status, out, _ = run(capsys, "case", "history", CASE_ID, "--db", db, "--json")
         with SQLiteStore(db) as store:
             expected = read_history(store, CASE_ID).to_dict()
@@ -110,12 +118,67 @@ class TestCase:
         assert (
             "Total score: 14 → 13 (-1) · Medium → Medium · reliable change: not computable" in out
         )
-        assert "a breach of the conditions was recorded since the previous assessment" in out
-        assert "The policy cl-adultos-18216@2024-01-13 answers: step the intensity up" in out
+        window = "since the assessment of 2024-08-19, up to 2025-02-20"
+        assert f"Warnings ({window})" in out
+        assert "a breach of the conditions was recorded since 2024-08-19: 2024-12-01" in out
+        assert (
+            f"The policy cl-adultos-18216@2024-01-14 answers what was recorded {window}:"
+            " step the intensity up (rule chg-breach)"
+        ) in out
+        assert f"Decisions recorded with the policy's answer ({window})" in out
+        assert (
+            "2025-02-20  answer to the reassessment of 2025-02-20: step the intensity up"
+            " (rule chg-breach) · applied: from the intensity of level Medium to High"
+        ) in out
         status, out, _ = run(capsys, "case", "change", CASE_ID, "--db", db, "--json")
         with SQLiteStore(db) as store:
             expected = case_change(read_history(store, CASE_ID)).to_dict()
         assert json.loads(json.dumps(expected)) == json.loads(out)
+
+    def test_event_and_reassess_print_the_policy_answer(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A breach prints the decision it led to; a reassessment its answer, with --reliability."""
+        path = tmp_path / "s.db"
+        assert 0 == run(capsys, "case", "add", write(tmp_path / "a.json", ADULT), "--db", path)[0]
+        status, out, _ = run(
+            capsys, "case", "event", CASE_ID, "breach", "--on", "2024-12-01", "--db", path
+        )
+        assert 0 == status
+        assert out.splitlines()[1] == (
+            "  respuesta de la política al registro de incumplimiento del 01-12-2024: subir la"
+            " intensidad (regla chg-breach) · aplicada: del nivel de intensidad Medio al Alto"
+            " (4 contactos al mes, 200 h)"
+        )
+        figures = tmp_path / "r.toml"
+        figures.write_text(
+            'schema = "rnr.reliability/1"\ninstrument = "lscmi"\n'
+            '[scales.total]\nsd = 2.0\nr = 0.8\nsource = "estudio local"\n',
+            encoding="utf-8",
+        )
+        better = reassessment(
+            "2025-02-20",
+            currently_unemployed=False,
+            frequently_unemployed=False,
+            drug_problem_current=False,
+            unstructured_free_time=False,
+        )
+        again = ("case", "reassess", CASE_ID, write(tmp_path / "b.json", better), "--db", path)
+        status, out, _ = run(capsys, *again, "--reliability", figures, "--lang", "en")
+        assert 0 == status
+        assert (
+            "  the policy's answer to the reassessment of 2025-02-20: step the intensity up"
+            " (rule chg-breach) · applied: from the intensity of level Medium to High"
+        ) in out
+        assert "Low risk (Total score 10)" in out
+        status, out, _ = run(capsys, "case", "history", CASE_ID, "--db", path, "--json")
+        decisions = json.loads(out)["decisions"]
+        assert [None, "event", "reassessment"] == [
+            d["step"] and d["step"]["cause"] for d in decisions
+        ]
+        with SQLiteStore(path) as store:
+            step = store.get(decisions[-1]["id"]).data["step"]
+        assert "estudio local" == step["reliability"]["total"]["source"]
 
     def test_change_with_the_agency_reliability_figures(
         self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -144,17 +207,17 @@ class TestCase:
         args = ("case", "review", CASE_ID, "--on", "2025-06-01", "--closing", "--db", db)
         status, out, _ = run(capsys, *args, *(x for s in sets for x in ("--set", s)))
         assert 0 == status
-        assert f"PII v3 (cierre) del 2025-06-01 · 1 de {len(ids)} objetivos logrados" in out
+        assert f"PII v4 (cierre) del 2025-06-01 · 1 de {len(ids)} objetivos logrados" in out
 
     def test_list_and_correction(
         self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """A correction replaces an assessment; the list shows the case."""
         fixed = write(tmp_path / "c.json", reassessment("2025-02-21"))
-        args = ("case", "reassess", CASE_ID, fixed, "--corrects", "6", "--db", db)
+        args = ("case", "reassess", CASE_ID, fixed, "--corrects", "8", "--db", db)
         status, out, _ = run(capsys, *args)
         assert 0 == status
-        assert "registro 6 corregida (registro 9)" in out
+        assert "registro 8 corregida (registro 11)" in out
         status, out, _ = run(capsys, "case", "list", "--db", db, "--json")
         row = json.loads(out)
         assert (CASE_ID, 2, "2025-02-21") == (row["case_id"], row["assessments"], row["latest"])
@@ -326,7 +389,7 @@ class TestJson:
         status, out, _ = run(capsys, "store", "import", exported, "--db", target, "--json")
         assert 0 == status
         data = json.loads(out)
-        assert (True, 8, str(exported), []) == (
+        assert (True, 10, str(exported), []) == (
             data["ok"],
             data["records"],
             data["source"],
@@ -360,7 +423,7 @@ class TestStore:
         """Verify passes; an export imported into a new store exports identically."""
         status, out, _ = run(capsys, "store", "verify", "--db", db)
         assert 0 == status
-        assert "íntegro · 8 registros, 8 entradas de auditoría" in out
+        assert "íntegro · 10 registros, 10 entradas de auditoría" in out
         exported = tmp_path / "x.jsonl"
         assert 0 == run(capsys, "store", "export", "-o", exported, "--db", db)[0]
         assert 0 == run(capsys, "store", "import", exported, "--db", tmp_path / "new.db")[0]
@@ -426,7 +489,7 @@ class TestSimulateAndDemo:
             "Decisions",
             "Intervention plan (PII)",
             "Step 1:",
-            "answers:",
+            "answers what was recorded since the assessment of",
         ):
             assert fragment in story
         with SQLiteStore(tmp_path / "rnr-demo" / "demo.sqlite3") as store:

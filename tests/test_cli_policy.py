@@ -36,7 +36,7 @@ EXAMPLES = data_dir() / "instruments"
 ADULT_CASE = EXAMPLES / "lscmi" / "examples" / "lscmi-01-first-conviction.json"
 YOUTH_CASE = EXAMPLES / "ylscmi" / "examples" / "ylscmi-02-custody.json"
 ADULT = "cl-adultos-18216"
-ADULT_V = "cl-adultos-18216@2024-01-13"
+ADULT_V = "cl-adultos-18216@2024-01-14"
 YOUTH = "cl-juvenil-20084"
 
 
@@ -138,7 +138,7 @@ def test_decide_report_in_spanish(capsys: pytest.CaptureFixture[str]) -> None:
         f"política {ADULT_V} (unverified)",
         "Sanción impuesta: LVI",
         "la ley permite esta sanción",
-        "Sanciones que proceden: LVI, RC, RP",
+        "Sanciones que proceden: LVI, RP",
         "No proceden:",
         "  LV: La pena impuesta no supera los dos años",
         "Nivel de riesgo: Muy bajo, calculado por el instrumento",
@@ -165,7 +165,7 @@ def test_decide_report_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     assert 0 == status
     for fragment in (
         "Sanction imposed: LVI",
-        "Available sanctions: LVI, RC, RP",
+        "Available sanctions: LVI, RP",
         "Not available:",
         "Telematic monitoring: yes.",
         "Individual intervention plan (PII): 2024-05-16 · 45 days from entry (2024-04-01)",
@@ -260,11 +260,11 @@ def test_decide_version_choice(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     no_date = adult_doc(sentence_date=None)
     no_date["assessed_on"] = "2025-03-01"
     assessed_2025 = write_case(tmp_path / "c.json", no_date)
-    assert "2024-01-13" == version("-p", ADULT, on_2024)
+    assert "2024-01-14" == version("-p", ADULT, on_2024)
     assert "2025-01-01" == version("-p", ADULT, on_2025)
     assert "2025-01-01" == version("-p", ADULT, assessed_2025)
     assert "2025-01-01" == version("-p", ADULT, "--as-of", "2025-01-01", on_2024)
-    assert "2024-01-13" == version("-p", ADULT_V, on_2025)
+    assert "2024-01-14" == version("-p", ADULT_V, on_2025)
     path_ref = tmp_path / ADULT / "2025-01-01.toml"
     assert "2025-01-01" == version("-p", path_ref, on_2024)
     status, _, err = run(capsys, "decide", "-p", ADULT, "--as-of", "2020-01-01", on_2024)
@@ -408,7 +408,7 @@ def test_policies_show(capsys: pytest.CaptureFixture[str]) -> None:
     policy = policy_library().get(ADULT_V)
     assert policy.sha256 == document.pop("sha256")
     assert ADULT == document["id"]
-    assert "2024-01-13" == document["effective_from"]
+    assert "2024-01-14" == document["effective_from"]
     assert set(policy.tables) == set(document["tables"])
 
 

@@ -120,3 +120,19 @@ def test_summary_json_is_plain() -> None:
 def test_before_any_assessment_there_is_nothing(as_of: dt.date) -> None:
     """Cases with no assessment by the date are left out."""
     assert () == summarize(STORE, as_of=as_of, defs=DEFS)
+
+
+def test_summaries_carry_what_the_indicators_read() -> None:
+    """Each summary holds the needs of every assessment, the latest responsivity and the
+    date the plan was drawn up; IRC cases carry their follow-up records."""
+    as_of = dt.date(2025, 12, 31)
+    summaries = summarize(STORE, as_of=as_of, defs=DEFS)
+    for s in summaries:
+        assert len(s.criminogenic_at) == len(s.assessed_on)
+        assert s.criminogenic == s.criminogenic_at[-1]
+        history = SINGLE[s.case_id]
+        assert s.responsivity == [a for a in history.assessments if a.on <= as_of][-1].responsivity
+        assert s.plan is not None
+        assert s.plan.drafted_on == history.plans[0].plan.dated
+    kinds = {e.kind for s in summaries if s.sanction == "IRC" for e in s.events}
+    assert {"attendance", "coexistence_review", "component_objectives"} <= kinds

@@ -25,11 +25,21 @@ from hypothesis.stateful import (
 from rnr import default_library
 from rnr.cases.overrides import Override
 from rnr.cases.parse import Case, parse_case
+from rnr.definitions.instrument import Reliability
 from rnr.errors import DecisionInputError, HistoryError, StoreIntegrityError
 from rnr.history.amend import correct_assessment, record_event, review_plan
+from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
+from rnr.history.entries import CaseHistory, DecisionEntry
+from rnr.history.progress import case_change
 from rnr.history.read import read_history
+from rnr.history.summary import summarize_case
 from rnr.history.write import add_override, open_case, reassess
+from rnr.plan.draft import Status
+from rnr.policy.decision import Intensity
+from rnr.policy.engine import decide_facts, facts
+from rnr.render.change import change_lines
+from rnr.render.history import history_lines
 from rnr.store.memory import MemoryStore
 from rnr.store.protocol import Store
 from rnr.store.records import Record
@@ -317,6 +327,350 @@ class TestRefusals:
             read_history(store, "b", defs=DEFS)
 
 
+def intensity_at(history: CaseHistory, entry: DecisionEntry, level: str) -> Intensity:
+    """The intensity the policy gives ``entry``'s case at ``level`` (its plain decision there)."""
+    assessment = next(a for a in history.assessments if a.id == entry.assessment)
+    policy = DEFS.policies.get(str(entry.decision.policy))
+    assert entry.legal is not None
+    known = facts(assessment.result, risk_level=level)
+    return decide_facts(policy, known, entry.legal, assessed_on=assessment.on).intensity
+
+
+#: The agency's figures of a validation study, for the reliable change index (test values).
+FIGURES = {"total": Reliability(sd=2.0, r=0.8, source="estudio de prueba")}
+#: Figures so wide that a fall of 4 points is within measurement error.
+WIDE = {"total": Reliability(sd=10.0, r=0.5, source="estudio de prueba")}
+#: Answers that take the adult test case from 14 points (medium) to 10 (low).
+BETTER = dict.fromkeys(
+    (
+        "currently_unemployed",
+        "frequently_unemployed",
+        "drug_problem_current",
+        "unstructured_free_time",
+    ),
+    False,
+)
+
+
+class TestChangeActs:
+    """The change policy's answer is recorded with a decision, acts on it and replays."""
+
+    def test_a_breach_steps_the_intensity_up_at_once(self, store: Store) -> None:
+        """A breach after the assessment records a decision at the next band, with a plan."""
+        doc = adult_document()
+        opened = open_case(store, case(doc), by="d")
+        event = record_event(store, doc["case_id"], "breach", dt.date(2024, 12, 1), by="d")
+        history = read_history(store, doc["case_id"], defs=DEFS)
+        stepped = history.decisions[-1]
+        assert stepped.step is not None
+        assert ("event", "step_up", "chg-breach", "applied") == (
+            stepped.step.cause,
+            stepped.step.action,
+            stepped.step.rule,
+            stepped.step.status,
+        )
+        assert ("medium", "high") == (stepped.step.band_before, stepped.band)
+        assert stepped.event is not None
+        assert event.id == stepped.event.id
+        assert "medium" == stepped.decision.risk_level
+        assert intensity_at(history, stepped, "high") == stepped.decision.intensity
+        assert opened.decision.intensity != stepped.decision.intensity  # type: ignore[union-attr]
+        plan = history.plan
+        assert plan is not None
+        assert (2, dt.date(2024, 12, 1)) == (plan.version, plan.dated)
+        assert stepped.decision.intensity.treatment_hours == plan.treatment_hours
+        stored = store.get(stepped.id).data["step"]
+        assert {"cause": "event", "event": event.id, "action": "step_up", "rule": "chg-breach"} == (
+            dict(stored)
+        )
+        as_json = history.to_dict()["decisions"][-1]
+        assert ("high", "applied", event.id) == (
+            as_json["band"],
+            as_json["step"]["status"],
+            as_json["event"],
+        )
+        assert [r.kind for r in store.records()][-3:] == ["event", "decision", "plan"]
+        text = "\n".join(history_lines(history, DEFS.library, "es"))
+        assert (
+            "respuesta de la política al registro de incumplimiento del 01-12-2024: subir la"
+            " intensidad (regla chg-breach) · aplicada: del nivel de intensidad Medio al Alto"
+        ) in text
+
+    def test_an_event_the_policy_does_not_answer_alone_records_nothing_more(
+        self, store: Store
+    ) -> None:
+        """Attendance, a discharge: only the event is stored."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        data = {"component": "apoyo", "scheduled": 4, "attended": 4}
+        record_event(store, doc["case_id"], "attendance", dt.date(2024, 12, 1), by="d", data=data)
+        record_event(store, doc["case_id"], "discharge", dt.date(2025, 8, 1), by="d")
+        assert ["event", "event"] == [r.kind for r in store.records()][-2:]
+        record_event(store, doc["case_id"], "breach", dt.date(2025, 9, 1), by="d")
+        assert "event" == list(store.records())[-1].kind  # closed: no answer
+
+    def test_the_reassessment_answers_the_whole_period_without_stepping_twice(
+        self, store: Store
+    ) -> None:
+        """The reassessment after a new offence records its own answer from the band it set."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        record_event(store, doc["case_id"], "new_offence", dt.date(2024, 12, 1), by="d")
+        record_event(store, doc["case_id"], "breach", dt.date(2025, 1, 5), by="d")
+        middle = read_history(store, doc["case_id"], defs=DEFS)
+        assert ["medium", "high", "very_high"] == [d.band for d in middle.decisions]
+        history = reassess(
+            store, doc["case_id"], case(later(doc, 180, currently_unemployed=False)), by="d"
+        )
+        latest = history.decisions[-1]
+        assert latest.step is not None
+        assert ("reassessment", "chg-new-offence", "medium", "high") == (
+            latest.step.cause,
+            latest.step.rule,
+            latest.step.band_before,
+            latest.band,
+        )
+        stored = dict(store.get(latest.id).data["step"])
+        assert stored["previous"] == history.assessments[0].id
+        assert stored["events"] == [e.id for e in history.events]
+        assert intensity_at(history, latest, "high") == latest.decision.intensity
+        assert latest.decision.intensity.treatment_hours == history.plan.treatment_hours  # type: ignore[union-attr]
+        assert history == read_history(store, doc["case_id"], defs=DEFS)
+
+    def test_a_reliable_improvement_steps_down(self, store: Store) -> None:
+        """Level down with a reliable improvement: the policy steps down to the new level."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        history = reassess(
+            store, doc["case_id"], case(later(doc, 180, **BETTER)), by="d", reliability=FIGURES
+        )
+        latest = history.decisions[-1]
+        assert latest.step is not None
+        assert ("step_down", "chg-down-confirmed", "applied", "low") == (
+            latest.step.action,
+            latest.step.rule,
+            latest.step.status,
+            latest.band,
+        )
+        assert intensity_at(history, latest, "low") == latest.decision.intensity
+        stored = dict(store.get(latest.id).data["step"])
+        assert {"sd": 2.0, "r": 0.8, "source": "estudio de prueba", "status": "validated"} == (
+            stored["reliability"]["total"]
+        )
+        assert history == read_history(store, doc["case_id"], defs=DEFS)
+
+    def test_a_fall_within_measurement_error_keeps_the_intensity(self, store: Store) -> None:
+        """Level down but within error: the decision keeps the intensity of the previous band."""
+        doc = adult_document()
+        first = open_case(store, case(doc), by="d")
+        history = reassess(
+            store, doc["case_id"], case(later(doc, 180, **BETTER)), by="d", reliability=WIDE
+        )
+        latest = history.decisions[-1]
+        assert latest.step is not None
+        assert ("keep", "chg-down-within-error", "kept") == (
+            latest.step.action,
+            latest.step.rule,
+            latest.step.status,
+        )
+        assert ("low", "medium") == (latest.decision.risk_level, latest.band)
+        assert intensity_at(history, latest, "medium") == latest.decision.intensity
+        before = first.decision.intensity  # type: ignore[union-attr]
+        kept = latest.decision.intensity
+        assert (before.contacts_per_month, before.treatment_hours) == (
+            kept.contacts_per_month,
+            kept.treatment_hours,
+        )
+
+    def test_a_step_beyond_the_highest_band_is_refused_with_its_reason(self, store: Store) -> None:
+        """A third breach finds no band above very high: the refusal is recorded, no plan."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        for day in (dt.date(2024, 10, 1), dt.date(2024, 11, 1)):
+            record_event(store, doc["case_id"], "breach", day, by="d")
+        plans = len(read_history(store, doc["case_id"], defs=DEFS).plans)
+        record_event(store, doc["case_id"], "breach", dt.date(2024, 12, 1), by="d")
+        history = read_history(store, doc["case_id"], defs=DEFS)
+        refused = history.decisions[-1]
+        assert refused.step is not None
+        assert refused.step.reason is not None
+        assert ("refused", "very_high", "change.step.refused.top") == (
+            refused.step.status,
+            refused.band,
+            refused.step.reason.code,
+        )
+        assert history.decisions[-2].decision.intensity == refused.decision.intensity
+        assert plans == len(history.plans)
+        text = "\n".join(history_lines(history, DEFS.library, "es"))
+        assert (
+            "no aplicada: la intensidad ya es la del nivel más alto (Muy alto) que la política"
+            " cl-adultos-18216@2024-01-14 fija para LVI"
+        ) in text
+
+    def test_a_control_sentence_refuses_every_step(self, store: Store) -> None:
+        """Under RC the intensity is the same at every band: a breach is answered, refused."""
+        doc = adult_document(
+            legal={**adult_document()["legal"], "sanction": "RC", "sentence_days": 500}
+        )
+        open_case(store, case(doc), by="d")
+        record_event(store, doc["case_id"], "breach", dt.date(2024, 12, 1), by="d")
+        step = read_history(store, doc["case_id"], defs=DEFS).decisions[-1].step
+        assert step is not None
+        assert step.reason is not None
+        assert ("refused", "change.step.refused.fixed") == (step.status, step.reason.code)
+
+    def test_a_corrected_event_is_answered_again(self, store: Store) -> None:
+        """A breach corrected into attendance withdraws its step; its plan is redrafted."""
+        doc = adult_document()
+        first = open_case(store, case(doc), by="d")
+        event = record_event(store, doc["case_id"], "breach", dt.date(2024, 12, 1), by="d")
+        data = {"component": "apoyo", "scheduled": 4, "attended": 4}
+        fixed = record_event(
+            store,
+            doc["case_id"],
+            "attendance",
+            dt.date(2024, 12, 1),
+            by="d",
+            data=data,
+            corrects=event.id,
+        )
+        history = read_history(store, doc["case_id"], defs=DEFS)
+        withdrawn = history.decisions[-1]
+        assert withdrawn.step is not None
+        assert (None, "keep", "kept", "medium") == (
+            withdrawn.step.answer,
+            withdrawn.step.action,
+            withdrawn.step.status,
+            withdrawn.band,
+        )
+        assert first.decision.intensity == withdrawn.decision.intensity  # type: ignore[union-attr]
+        assert first.decision.intensity.treatment_hours == history.plan.treatment_hours  # type: ignore[union-attr]
+        assert store.verify().ok
+        again = record_event(
+            store,
+            doc["case_id"],
+            "new_offence",
+            dt.date(2024, 12, 2),
+            by="d",
+            corrects=fixed.id,
+        )
+        history = read_history(store, doc["case_id"], defs=DEFS)
+        assert history.decisions[-1].step is not None
+        assert ("chg-new-offence", "high") == (
+            history.decisions[-1].step.rule,
+            history.decisions[-1].band,
+        )
+        assert again.id == history.decisions[-1].event.record  # type: ignore[union-attr]
+
+    def test_an_event_corrected_into_a_breach_is_answered(self, store: Store) -> None:
+        """Attendance corrected into a breach records the answer it now calls for."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        data = {"component": "apoyo", "scheduled": 4, "attended": 4}
+        event = record_event(
+            store, doc["case_id"], "attendance", dt.date(2024, 12, 1), by="d", data=data
+        )
+        record_event(
+            store, doc["case_id"], "breach", dt.date(2024, 12, 1), by="d", corrects=event.id
+        )
+        history = read_history(store, doc["case_id"], defs=DEFS)
+        assert history.decisions[-1].step is not None
+        assert "chg-breach" == history.decisions[-1].step.rule
+
+    def test_a_corrected_assessment_answers_the_reassessment_again(self, store: Store) -> None:
+        """Correcting the first assessment changes the change, so the answer is corrected too."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        history = reassess(store, doc["case_id"], case(later(doc, 180, **BETTER)), by="d")
+        answered = history.decisions[-1]
+        assert answered.step is not None
+        assert "chg-down-confirmed" == answered.step.rule
+        history = correct_assessment(store, 2, case(later(doc, 0, **BETTER)), by="d")
+        latest = history.decisions[-1]
+        assert latest.step is not None
+        assert ("keep", "chg-keep", "low") == (latest.step.action, latest.step.rule, latest.band)
+        kinds = [(r.kind, r.record.corrects) for r in store.records()]
+        assert ("decision", answered.id) in kinds
+        assert history == read_history(store, doc["case_id"], defs=DEFS)
+
+    def test_an_edited_answer_is_an_integrity_error(self, store: Store) -> None:
+        """A step stored with another rule than the policy answers cannot be replayed."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        record_event(store, doc["case_id"], "breach", dt.date(2024, 12, 1), by="d")
+        other = MemoryStore()
+        with other.write(by="x") as tx:
+            for row in store.records():
+                data = dict(row.data)
+                if "step" in data:
+                    data["step"] = {**data["step"], "rule": "chg-new-offence"}
+                tx.append(attrs.evolve(row.record, data=data))
+        with pytest.raises(StoreIntegrityError, match="answers step_up .rule chg-breach. again"):
+            read_history(other, doc["case_id"], defs=DEFS)
+
+    def test_bulk_summaries_agree_with_replay(self, store: Store) -> None:
+        """A store with steps summarises the same in bulk and case by case."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        record_event(store, doc["case_id"], "breach", dt.date(2024, 12, 1), by="d")
+        reassess(store, doc["case_id"], case(later(doc, 180, **BETTER)), by="d")
+        for as_of in (dt.date(2024, 12, 15), dt.date(2025, 6, 1)):
+            single = summarize_case(read_history(store, doc["case_id"], defs=DEFS), as_of=as_of)
+            assert (single,) == summarize(store, as_of=as_of, defs=DEFS)
+
+
+class TestOneWindow:
+    """The warnings and the policy's answer read the same events, and say which."""
+
+    def test_an_event_after_the_latest_assessment_is_read_by_both(self, store: Store) -> None:
+        """A breach after the reassessment: warned, and the answer steps up (not chg-keep)."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        reassess(store, doc["case_id"], case(later(doc, 180)), by="d")
+        record_event(store, doc["case_id"], "breach", dt.date(2025, 3, 10), by="d")
+        history = read_history(store, doc["case_id"], defs=DEFS)
+        report = case_change(history, defs=DEFS, as_of=dt.date(2025, 4, 1))
+        assert "breach" in [s.code for s in report.signals.warnings]
+        assert report.answer is not None
+        assert "chg-breach" == report.answer.rule
+        assert report.window is not None
+        assert (dt.date(2024, 8, 19), dt.date(2025, 4, 1)) == (
+            report.window.after,
+            report.window.until,
+        )
+        assert ("breach",) == report.events_since_previous
+        assert [history.decisions[-2].id, history.decisions[-1].id] == [
+            d.id for d in report.recorded
+        ]
+        lines = change_lines(report, DEFS.library, "es", assessments=2)
+        window = "desde la evaluación del 19-08-2024 hasta el 01-04-2025"
+        assert f"Alertas ({window})" in lines
+        assert any(
+            line.startswith(f"Respuesta de la política cl-adultos-18216@2024-01-14 a lo"
+                            f" registrado {window}: subir la intensidad (regla chg-breach)")
+            for line in lines
+        )  # fmt: skip
+        assert f"Decisiones registradas con la respuesta de la política ({window})" in lines
+        as_json = report.to_dict()
+        assert {"after": "2024-08-19", "until": "2025-04-01", "basis": "previous_assessment"} == (
+            as_json["window"]
+        )
+        assert ["reassessment", "event"] == [r["step"]["cause"] for r in as_json["recorded"]]
+
+    def test_before_the_event_neither_reads_it(self, store: Store) -> None:
+        """On a day before the breach, no warning and the answer keeps."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        reassess(store, doc["case_id"], case(later(doc, 180)), by="d")
+        record_event(store, doc["case_id"], "breach", dt.date(2025, 3, 10), by="d")
+        history = read_history(store, doc["case_id"], defs=DEFS)
+        report = case_change(history, defs=DEFS, as_of=dt.date(2025, 3, 1))
+        assert "breach" not in [s.code for s in report.signals.warnings]
+        assert report.answer is not None
+        assert "chg-keep" == report.answer.rule
+        assert 1 == len(report.recorded)
+
+
 # -- a stateful model ----------------------------------------------------------
 
 
@@ -333,8 +687,11 @@ class HistoryMachine(RuleBasedStateMachine):
     """Any sequence of adds, reassessments, corrections, overrides, events and reviews.
 
     Invariants: assessments and plan versions of every case are in ascending
-    date order, every recomputed level is the level of its score's band, and
-    the audit chain verifies.
+    date order, every recomputed level is the level of its score's band, every
+    decision's intensity is that of its band (its own level, or where the
+    change policy's recorded answer moved it), a write's history is the one
+    read back, bulk summaries equal the replayed ones, and the audit chain
+    verifies.
     """
 
     cases = Bundle("cases")
@@ -371,20 +728,37 @@ class HistoryMachine(RuleBasedStateMachine):
         self.last[case_id] = day
         return case_id
 
-    @rule(case_id=cases, answers=responses(LSCMI), gap=st.integers(-30, 200))
-    def reassess(self, case_id: str, answers: dict[str, Any], gap: int) -> None:
+    @rule(
+        case_id=cases,
+        answers=responses(LSCMI),
+        gap=st.integers(-30, 200),
+        figures=st.sampled_from([None, FIGURES, WIDE]),
+    )
+    def reassess(
+        self,
+        case_id: str,
+        answers: dict[str, Any],
+        gap: int,
+        figures: dict[str, Reliability] | None,
+    ) -> None:
         day = self.last[case_id] + dt.timedelta(days=gap)
         doc = self.document(case_id, day, answers)
         history = read_history(self.store, case_id, defs=DEFS)
         valid = (
-            gap > 0 and history.is_open(day) and (history.plan is None or day >= history.plan.dated)
+            gap > 0
+            and history.is_open(day)
+            and (history.plan is None or day >= history.plan.dated)
+            and day >= history.decisions[-1].on
         )
         if valid:
-            reassess(self.store, case_id, case(doc), by="m", defs=DEFS)
+            written = reassess(
+                self.store, case_id, case(doc), by="m", defs=DEFS, reliability=figures
+            )
+            assert written == read_history(self.store, case_id, defs=DEFS)
             self.last[case_id] = day
         else:
             with pytest.raises(HistoryError):
-                reassess(self.store, case_id, case(doc), by="m", defs=DEFS)
+                reassess(self.store, case_id, case(doc), by="m", defs=DEFS, reliability=figures)
 
     @rule(case_id=cases, answers=responses(LSCMI))
     def correct_latest(self, case_id: str, answers: dict[str, Any]) -> None:
@@ -411,10 +785,29 @@ class HistoryMachine(RuleBasedStateMachine):
         history = read_history(self.store, case_id, defs=DEFS)
         day = history.opened_on + dt.timedelta(days=gap)
         if gap >= 0:
-            record_event(self.store, case_id, kind, day, by="m")
+            record_event(self.store, case_id, kind, day, by="m", defs=DEFS)
         else:
             with pytest.raises(HistoryError):
-                record_event(self.store, case_id, kind, day, by="m")
+                record_event(self.store, case_id, kind, day, by="m", defs=DEFS)
+
+    @rule(
+        case_id=cases,
+        kind=st.sampled_from(["new_offence", "breach", "discharge", "attendance"]),
+        gap=st.integers(0, 300),
+        data=st.data(),
+    )
+    def correct_event(self, case_id: str, kind: str, gap: int, data: st.DataObject) -> None:
+        history = read_history(self.store, case_id, defs=DEFS)
+        if not history.events:
+            return
+        event = data.draw(st.sampled_from(history.events))
+        fields = (
+            {"component": "apoyo", "scheduled": 4, "attended": 3} if kind == "attendance" else {}
+        )
+        day = history.opened_on + dt.timedelta(days=gap)
+        record_event(
+            self.store, case_id, kind, day, by="m", data=fields, corrects=event.record, defs=DEFS
+        )
 
     @rule(case_id=cases, up=st.booleans())
     def override(self, case_id: str, up: bool) -> None:
@@ -443,7 +836,7 @@ class HistoryMachine(RuleBasedStateMachine):
         if plan.kind == "closing" or not plan.objectives:
             return
         objective = data.draw(st.sampled_from([o.id for o in plan.objectives]))
-        status = data.draw(st.sampled_from(["in_progress", "achieved", "not_achieved"]))
+        status: Status = data.draw(st.sampled_from(["in_progress", "achieved", "not_achieved"]))
         day = plan.dated + dt.timedelta(days=data.draw(st.integers(0, 60)))
         review_plan(self.store, case_id, day, {objective: (status, "nota")}, by="m", defs=DEFS)
 
@@ -451,16 +844,39 @@ class HistoryMachine(RuleBasedStateMachine):
     def dates_ascend_levels_match_bands_and_audit_verifies(self) -> None:
         for case_id in self.store.case_ids():
             history = read_history(self.store, case_id, defs=DEFS)
+            decided = [d.on for d in history.decisions]
+            assert decided == sorted(decided)
+            for entry in history.decisions:
+                if entry.step is None:
+                    assert entry.band == entry.decision.risk_level
+                    continue
+                assert entry.band == entry.step.band
+                assert entry.step.after == entry.decision.intensity
+                if entry.step.status == "applied" or entry.band != entry.decision.risk_level:
+                    assert entry.band is not None
+                    assert intensity_at(history, entry, entry.band) == entry.decision.intensity
+                if entry.step.status != "applied":
+                    assert entry.step.band_before == entry.band
             days = [a.on for a in history.assessments]
             assert days == sorted(days)
             assert len(set(days)) == len(days)
             plan_days = [p.plan.dated for p in history.plans]
             assert plan_days == sorted(plan_days)
-            for entry in history.assessments:
-                for scale in entry.result.scales.values():
-                    band = LSCMI.scales[scale.id].band(scale.raw, entry.result.norm_group)
+            for assessed in history.assessments:
+                for scale in assessed.result.scales.values():
+                    band = LSCMI.scales[scale.id].band(scale.raw, assessed.result.norm_group)
                     assert (band.level if band else None) == scale.level
         assert self.store.verify().ok
+
+    @invariant()
+    def bulk_summaries_equal_replayed_ones(self) -> None:
+        for as_of in (dt.date(2024, 9, 1), dt.date(2025, 3, 1), dt.date(2026, 6, 1)):
+            single = [
+                summarize_case(read_history(self.store, c, defs=DEFS), as_of=as_of, defs=DEFS)
+                for c in self.store.case_ids()
+            ]
+            bulk = summarize(self.store, as_of=as_of, defs=DEFS)
+            assert [s for s in single if s is not None] == list(bulk)
 
 
 HistoryMachine.TestCase.settings = settings(

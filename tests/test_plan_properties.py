@@ -116,21 +116,33 @@ PARAMS = [
 def test_assembly_keeps_the_need_principle_and_the_dosage(
     instrument: Instrument, catalogue: Catalogue, rules: RuleSet, data: st.DataObject
 ) -> None:
-    """Static domains never, cap by intensity, hours exact, high needs first."""
+    """Static domains never, cap by intensity, hours exact, high needs first.
+
+    The hours are the decision's, raised to the catalogue's legal minimum of
+    the sanction (never fewer); offence objectives come first and take
+    places of the cap; no objective is left at 0 hours while there are hours.
+    """
     case = data.draw(decided(instrument))
     result, decision, _ = case
     plan = draft(case, catalogue, rules)
-    hours = decision.intensity.treatment_hours
-    domains = {o.domain for o in plan.objectives}
+    minimum = catalogue.minimum(decision.sanction)
+    hours = max(decision.intensity.treatment_hours, minimum.hours if minimum else 0)
+    assert plan.treatment_hours == hours
+    assert (plan.hours_floor is not None) == (hours != decision.intensity.treatment_hours)
+    domains = {o.domain for o in plan.objectives if o.kind == "criminogenic"}
     assert not domains & STATIC
     assert plan.cap == objective_cap(hours)
-    assert len(plan.objectives) <= plan.cap
+    offence = [o for o in plan.objectives if o.kind == "offence"]
+    assert list(plan.objectives[: len(offence)]) == offence
+    assert len(plan.objectives) <= max(plan.cap, len(offence))
     if plan.objectives:
         assert hours == sum(o.hours for o in plan.objectives)
+        if hours >= len(plan.objectives):
+            assert all(o.hours > 0 for o in plan.objectives)
     if hours > 0:
         assert plan.objectives
     top = instrument.need_levels[-1]
-    for domain in result.criminogenic_needs[: plan.cap]:
+    for domain in result.criminogenic_needs[: plan.cap - len(offence)]:
         if result.domains[domain].need == top:
             assert domain in domains, (domain, result.criminogenic_needs)
 

@@ -38,8 +38,11 @@ CATALOGUE = load_catalogue(DATA / "objectives")
 RULES = load_rules(DATA / "responsivity")
 POLICY = {"adult": "cl-adultos-18216", "juvenile": "cl-juvenil-20084"}
 CASES = ("prueba-adulto-01", "prueba-juvenil-01")
-#: Golden plans: the adult draft, the juvenile one reviewed, and the juvenile one closed.
-GOLDEN_PLANS = (*CASES, "prueba-juvenil-01-cierre")
+#: An LVI for domestic violence at very low risk: offence objective, legal minimum of
+#: hours, telematic monitoring and the warning of intensive intervention at low risk.
+VIF = "prueba-adulto-02-vif"
+#: Golden plans: the adult drafts, the juvenile one reviewed, and the juvenile one closed.
+GOLDEN_PLANS = (*CASES, VIF, "prueba-juvenil-01-cierre")
 MARKUP = "<script>alert(1)</script>"
 
 

@@ -164,6 +164,10 @@ class TestArguments:
             ({"start": "2024-01-01"}, "start"),
             ({"start": dt.datetime(2024, 1, 1, tzinfo=dt.UTC)}, "start"),
             ({"library": "shipped"}, "library"),
+            ({"intake_years": -1}, "intake_years"),
+            ({"intake_years": 1.0}, "intake_years"),
+            ({"intake_years": math.nan}, "intake_years"),
+            ({"intake_years": "2"}, "intake_years"),
         ],
     )
     def test_bad_argument_names_the_argument(self, kwargs: dict[str, Any], argument: str) -> None:
@@ -308,19 +312,25 @@ class TestLegal:
         assert set(ranges) == seen
 
     def test_juvenile_sentences_and_ages(self) -> None:
-        """Young people: age at the offence 14-17; LAS 6-18 months; LAE longer."""
+        """Young people: age at the offence 14-17; LAS 6-18 months; LAE longer; IRC more
+        than 3 years (the juvenile policy's art. 23) and at most 5."""
+        sanctions = Counter()
         for p in cohort().people:
             if p.regime != "juvenile":
                 continue
+            sanctions[p.sanction] += 1
             assert 14 <= p.legal["age_at_offence"] <= 17
             assert "ylscmi" == p.instrument
             months = p.legal["sentence_days"] / 30.4375
             if p.sanction == "LAS":
                 assert 6 <= round(months) <= 18
+            elif p.sanction == "IRC":
+                assert 1095 < p.legal["sentence_days"] <= 1825
             else:
                 assert round(months) >= 12
             sentenced = day(p.legal["sentence_date"])
             assert age_in_years(p.birth_date, sentenced) >= p.legal["age_at_offence"]
+        assert {"LAS", "LAE", "LAEIP", "IRC"} == set(sanctions)
 
     def test_entry_follows_the_sentence(self) -> None:
         """The case enters the service days to weeks after the sentence, and no later than
@@ -387,41 +397,72 @@ class TestHistories:
         assert np.mean(changes) < 0
 
     def test_event_data(self) -> None:
-        """Attendance only for LAE and LAEIP, attended <= scheduled; re-entry and
-        revocation carry their sanction and reason."""
+        """Attendance of the sanction's components, attended <= scheduled; coexistence
+        reviews and yearly objectives in IRC only; in custody no breach nor revocation;
+        re-entry and revocation carry their sanction and reason."""
         kinds = Counter()
+        components = {c for table in PARAMETERS.attendance_sessions.values() for c in table}
         for p in cohort().people:
             for e in p.events:
                 kinds[e.kind] += 1
                 assert e.kind in EVENT_KINDS
                 if e.kind == "attendance":
-                    assert p.sanction in ("LAE", "LAEIP")
-                    assert "apoyo socioeducativo" == e.data["component"]
+                    assert e.data["component"] in PARAMETERS.attendance_sessions[p.sanction]
                     assert 0 <= e.data["attended"] <= e.data["scheduled"]
+                    components.discard(e.data["component"])
+                elif e.kind == "coexistence_review":
+                    assert "IRC" == p.sanction
+                    assert e.data["result"] in ("complied", "not_complied")
+                elif e.kind == "component_objectives":
+                    assert "IRC" == p.sanction
+                    assert "irc-apoyo-socioeducativo" == e.data["component"]
+                    assert 0 <= e.data["met"] <= e.data["objectives"]
                 elif e.kind == "reentry_harsher":
                     assert e.data["sanction"] in (
                         ("IRC", "custodia") if p.regime == "juvenile" else ("custodia",)
                     )
                 elif e.kind == "revocation":
+                    assert "IRC" != p.sanction
                     assert e.data["reason"] in ("new_offence", "breach")
                 else:
                     assert {} == dict(e.data)
+                    assert e.kind != "breach" or "IRC" != p.sanction
         assert set(EVENT_KINDS) == set(kinds)
+        assert set() == components  # every component is recorded for someone
 
-    def test_attendance_is_monthly_while_open(self) -> None:
-        """LAE and LAEIP young people have one attendance record a month from entry."""
-        for p in cohort().people:
-            if p.sanction not in ("LAE", "LAEIP"):
-                continue
-            dates = [e.on for e in p.events if e.kind == "attendance"]
+    def test_follow_up_records_fall_on_month_ends_while_open(self) -> None:
+        """One attendance record per component and calendar month the case is open (every
+        month, unless the component follows a need), on the month's last day, the day
+        before the closing or the period's last day; never outside the case."""
+        end = cohort().end
+        for p in sample(cohort().people, 600):
             entry = day(p.legal["entry_date"])
-            if not dates:  # closed within the first month
-                assert p.closed_on is not None
-                assert (p.closed_on - entry).days <= 31
-                continue
-            assert 28 <= (dates[0] - entry).days <= 31
-            gaps = {(b - a).days for a, b in itertools.pairwise(dates)}
-            assert gaps <= set(range(28, 32))
+            by_component: dict[str, list[dt.date]] = {}
+            for e in p.events:
+                if e.kind in ("attendance", "coexistence_review"):
+                    key = e.data.get("component", e.kind)
+                    by_component.setdefault(key, []).append(e.on)
+            for component, dates in by_component.items():
+                assert dates == sorted(set(dates)), component
+                months = [d.year * 12 + d.month for d in dates]
+                assert len(months) == len(set(months))
+                if component not in PARAMETERS.attendance_needs:
+                    assert months == list(range(months[0], months[-1] + 1)), component
+                for d in dates:
+                    assert entry <= d <= end
+                    assert p.closed_on is None or d < p.closed_on
+                    month_end = (d + dt.timedelta(days=1)).month != d.month
+                    before_closing = p.closed_on is not None and d == p.closed_on - dt.timedelta(1)
+                    assert month_end or before_closing or d == end, (component, d)
+
+    def test_intake_over_years_spreads_the_entries(self) -> None:
+        """With intake_years, entries spread over those years; the rest of the model holds."""
+        spread = simulate(300, 3.0, seed=2, intake_years=2.0)
+        entries = sorted(day(p.legal["entry_date"]) for p in spread.people)
+        assert (entries[-1] - entries[0]).days > 600
+        assert entries[-1] < dt.date(2024, 2, 1) + dt.timedelta(days=731)
+        assert 2.0 == spread.intake_years
+        check_invariants(spread)
 
     def test_reviews_every_three_months_while_open(self) -> None:
         """Reviews fall about every 3 months from the baseline; the plan lists the

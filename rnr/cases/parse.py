@@ -362,4 +362,5 @@ def score_case(case: Case, library: Library, instrument_ref: str | None = None) 
         birth_date=case.birth_date,
         dates=case.dates,
         case_id=case.case_id,
+        sex=case.sex,
     )

@@ -3,7 +3,8 @@
 .. code-block:: text
 
     rnr case add CASE.json|CASES.jsonl|- [--policy ID] [--assessor NAME] [--json]
-    rnr case reassess ID CASE.json [--corrects RECORD] [--assessor NAME] [--json]
+    rnr case reassess ID CASE.json [--corrects RECORD] [--assessor NAME] [--reliability FILE]
+                      [--json]
     rnr case event ID KIND --on DATE [--note TEXT] [--set FIELD=VALUE]... [--corrects RECORD]
     rnr case review ID --on DATE --set OBJECTIVE=STATUS[:NOTE]... [--closing] [--json]
     rnr case history ID [--json]
@@ -13,12 +14,16 @@
 Every command takes ``--db PATH``; those that write take ``--by NAME``. A
 refused operation prints one line and writes nothing. With ``--json``, what
 was stored (or read) is printed as data: the case's history after ``add``,
-``reassess`` and ``review``, the stored record after ``event``.
+``reassess`` and ``review``, the stored record after ``event``. The change
+policy's answer to a reassessment or an event (keep, step up or step down
+the intensity, or a step refused and why) is printed with it, and shown in
+``history`` and ``change``.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,6 +41,7 @@ from rnr.cli.options import (
     write_lines,
     writer,
 )
+from rnr.definitions.instrument import Reliability
 from rnr.definitions.reliability import load_reliability
 from rnr.errors import RnrError
 from rnr.events import EVENT_KINDS
@@ -49,6 +55,7 @@ from rnr.history.write import open_case, reassess
 from rnr.plan.draft import STATUSES, Status
 from rnr.render.change import change_lines
 from rnr.render.history import (
+    answered_line,
     case_list_lines,
     event_line,
     history_lines,
@@ -106,6 +113,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="RECORD",
         help="correct the stored assessment RECORD instead of adding one",
     )
+    _reliability_option(again, "the change policy's answer reads")
 
     event = _command(
         sub, "event", "record an event of a case", writes=True, json="print the stored record"
@@ -158,14 +166,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     change.add_argument("case_id", metavar="ID")
     add_as_of(change, "read signals on DATE")
-    change.add_argument(
+    _reliability_option(change, "the report reads")
+
+    _command(sub, "list", "list the stored cases", json="one JSON line per case")
+
+
+def _reliability_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
         "--reliability",
         type=Path,
         metavar="FILE",
-        help="your agency's reliability figures (rnr.reliability/1) for the reliable change index",
+        help=(
+            "your agency's reliability figures (rnr.reliability/1) for the reliable change"
+            f" index {what}"
+        ),
     )
 
-    _command(sub, "list", "list the stored cases", json="one JSON line per case")
+
+def _figures(args: argparse.Namespace) -> Mapping[str, Reliability] | None:
+    if args.reliability is None:
+        return None
+    if not args.reliability.is_file():
+        raise UsageError(f"--reliability {args.reliability}: no such file")
+    return load_reliability(args.reliability).scales
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -222,6 +245,7 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
     """Store a reassessment (or correct a stored assessment)."""
     defs = definitions(args)
     case = _one_case(args.case)
+    figures = _figures(args)
     with open_db(args) as store:
         try:
             if args.corrects is not None:
@@ -245,7 +269,13 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
                 write_lines(out, [line])
                 return 0
             history = reassess(
-                store, args.case_id, case, by=writer(args), assessor=args.assessor, defs=defs
+                store,
+                args.case_id,
+                case,
+                by=writer(args),
+                assessor=args.assessor,
+                defs=defs,
+                reliability=figures,
             )
         except UsageError:
             raise
@@ -255,7 +285,9 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
             write_json(out, history.to_dict())
             return 0
         line = summary_line(history, defs.library, args.lang, key="reassessed", db=store.name)
-        write_lines(out, [line, *_next_due_line(history, defs, args.lang)])
+        latest = history.decisions[-1]
+        answered = [answered_line(latest, defs.library, args.lang)] if latest.step else []
+        write_lines(out, [line, *answered, *_next_due_line(history, defs, args.lang)])
     return 0
 
 
@@ -270,7 +302,8 @@ def _event_fields(pairs: list[str]) -> dict[str, Any]:
 
 
 def run_event(args: argparse.Namespace, out: TextIO) -> int:
-    """Record one event."""
+    """Record one event (and print the change policy's answer to it, if it recorded one)."""
+    defs = definitions(args)
     with open_db(args) as store:
         stored = record_event(
             store,
@@ -281,11 +314,19 @@ def run_event(args: argparse.Namespace, out: TextIO) -> int:
             note=args.note,
             data=_event_fields(args.fields),
             corrects=args.corrects,
+            defs=defs,
         )
-    if args.json:
-        write_json(out, stored.to_dict())
-        return 0
-    write_lines(out, [event_line(args.case_id, args.kind, args.on, stored.id, args.lang)])
+        if args.json:
+            write_json(out, stored.to_dict())
+            return 0
+        history = read_history(store, args.case_id, defs=defs)
+    lines = [event_line(args.case_id, args.kind, args.on, stored.id, args.lang)]
+    lines += [
+        answered_line(d, defs.library, args.lang)
+        for d in history.decisions
+        if d.event is not None and d.event.record == stored.id
+    ]
+    write_lines(out, lines)
     return 0
 
 
@@ -370,11 +411,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
 def run_change(args: argparse.Namespace, out: TextIO) -> int:
     """Print a case's change report."""
     defs = definitions(args)
-    figures = None
-    if args.reliability is not None:
-        if not args.reliability.is_file():
-            raise UsageError(f"--reliability {args.reliability}: no such file")
-        figures = load_reliability(args.reliability).scales
+    figures = _figures(args)
     with open_db(args) as store:
         history = read_history(store, args.case_id, defs=defs)
     report = case_change(history, defs=defs, as_of=args.as_of, reliability=figures)

@@ -25,13 +25,16 @@ from rnr.render.messages import catalogue
 __all__ = ["add_arguments", "run"]
 
 HELP = """\
-Compute the programme indicators of a year from the case store: every
-indicator of the seeds that the stored data can support, with its numerator,
-denominator, exclusions and source beside the seed's target, and the others
-listed as not computable with the reason; the reinsertion index of the
-people discharged in the year; override rates by assessor, reason and
-direction with their outcomes. --json prints one JSON object; --html FILE
-writes a self-contained report with charts.
+Compute the programme indicators of a year from the case store: the fifteen
+indicators of the programme documents (LAS and LAE, LAEIP, IRC) and rnr's
+two for adults, each with its numerator, denominator, exclusions, the cases
+counted as not met because they could not be measured, the document's
+formula, target and stated direction beside the reading rnr uses, and its
+source; those the store cannot support are listed as not computable with the
+reason. Then the reinsertion index of the people discharged in the year and
+override rates by assessor, reason and direction with their outcomes.
+--json prints one JSON object; --html FILE writes a self-contained report
+with charts.
 """
 
 

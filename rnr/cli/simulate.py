@@ -31,14 +31,18 @@ __all__ = ["add_arguments", "run"]
 START = dt.date(2024, 2, 1)
 
 HELP = """\
-Simulate people entering the community programmes (adults on LV or LVI with
-the LS/CMI, young people on LAS, LAE or LAEIP with the YLS/CMI), their
-reassessments, plan reviews, events and outcomes, and write the cohort as a
-case store would hold it: into the store --db PATH, or as a store export in
+Simulate people entering the programmes (adults on LV or LVI with the LS/CMI,
+young people on LAS, LAE, LAEIP or IRC with the YLS/CMI), their
+reassessments, plan reviews, events, outcomes and the follow-up records the
+programme indicators count, and write the cohort as a case store would hold
+it: into the store --db PATH, or as a store export in
 JSON Lines (--jsonl FILE, or - for standard output, the default) that
 `rnr store import` loads. No real person: for demos, tests and benchmarks
-only (docs/simulation.md). With --json, the summary line (into a store or a
-file) is printed as one JSON object.
+only (docs/simulation.md). Everyone enters in the first week unless
+--intake-years spreads the entries over that many years (a caseload: every
+programme indicator then has cases in some year, docs/indicators.md). With
+--json, the summary line (into a store or a file) is printed as one JSON
+object.
 """
 
 
@@ -72,6 +76,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--juvenile-share", type=float, default=0.35, metavar="F", help="default: 0.35"
     )
+    parser.add_argument(
+        "--intake-years",
+        type=float,
+        default=0.0,
+        metavar="Y",
+        help="spread the entries over Y years, below --years (default: 0, the first week)",
+    )
     target = parser.add_mutually_exclusive_group()
     add_db(target, help="write into this store")
     target.add_argument(
@@ -94,6 +105,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         start=args.start or START,
         juvenile_share=args.juvenile_share,
         library=defs.library,
+        intake_years=args.intake_years,
     )
     if args.db is not None:
         with open_db(args) as store:

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +22,7 @@ from rnr.definitions.responsivity import CHOICES, Responsivity
 
 __all__ = [
     "Catalogue",
+    "HoursMinimum",
     "Objective",
     "ResponsivityRule",
     "RuleSet",
@@ -32,24 +33,47 @@ __all__ = [
 OBJECTIVE_KEYS = (
     "id",
     "kind",
-    "need_levels",
     "sessions",
     "components",
     "title",
     "indicator",
     "source",
 )
-OBJECTIVE_OPTIONAL = ("domain", "triggers")
+#: ``need_levels`` is required of criminogenic and support objectives; ``legal``
+#: of offence objectives (and of them only).
+OBJECTIVE_OPTIONAL = ("domain", "need_levels", "triggers", "legal")
+KINDS = ("criminogenic", "support", "offence")
+MINIMUM_KEYS = ("sanctions", "hours", "source")
 PLAIN_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PLAIN_WHAT = "an id of lowercase letters, digits, '-' and '_'"
 
 
 @attrs.frozen
+class HoursMinimum:
+    """The fewest treatment hours a plan under one of ``sanctions`` may hold, and why.
+
+    The law requires an individualised intervention under these sanctions
+    (Ley 18.216 arts. 14, 16, 17 quáter for LV and LVI), so a plan never holds
+    fewer hours than this, even where the risk principle would give none.
+    """
+
+    sanctions: tuple[str, ...]
+    hours: int
+    source: str
+
+
+@attrs.frozen
 class Objective:
-    """One objective of the catalogue, written by rnr in Spanish and English."""
+    """One objective of the catalogue, written by rnr in Spanish and English.
+
+    ``kind`` is ``criminogenic`` (a dynamic need, counted against the cap),
+    ``support`` (a non-criminogenic support) or ``offence`` (an objective the
+    legal context requires: ``legal`` names the sanctions and offence
+    categories that select it, e.g. an LVI for domestic violence).
+    """
 
     id: str
-    kind: Literal["criminogenic", "support"]
+    kind: Literal["criminogenic", "support", "offence"]
     instruments: tuple[str, ...]
     domain: str | None
     need_levels: tuple[str, ...]
@@ -59,6 +83,15 @@ class Objective:
     indicator: Mapping[str, str] = attrs.field(converter=frozen_map)
     source: str = ""
     triggers: Mapping[str, tuple[Any, ...]] = attrs.field(converter=frozen_map, factory=dict)
+    legal: Mapping[str, tuple[str, ...]] = attrs.field(converter=frozen_map, factory=dict)
+
+    def selected_by(self, sanction: str | None, offences: Collection[str]) -> bool:
+        """Whether an offence objective applies to ``sanction`` and ``offences``."""
+        return (
+            self.kind == "offence"
+            and sanction in self.legal.get("sanctions", ())
+            and any(o in offences for o in self.legal.get("offences", ()))
+        )
 
     def triggered_by(self, responsivity: Responsivity) -> bool:
         """Whether every trigger field has one of its values (no triggers: never)."""
@@ -69,9 +102,25 @@ class Objective:
 
 @attrs.frozen
 class Catalogue:
-    """Every objective, in file order."""
+    """Every objective, in file order, and the minimum hours by sanction."""
 
     objectives: tuple[Objective, ...]
+    minimums: tuple[HoursMinimum, ...] = ()
+
+    def for_offence(
+        self, instrument: str, sanction: str | None, offences: Collection[str]
+    ) -> list[Objective]:
+        """Offence objectives the legal context selects, in catalogue order."""
+        return [
+            o
+            for o in self.objectives
+            if instrument in o.instruments and o.selected_by(sanction, offences)
+        ]
+
+    def minimum(self, sanction: str | None) -> HoursMinimum | None:
+        """The highest minimum of hours set for ``sanction`` (``None`` without one)."""
+        found = [m for m in self.minimums if sanction in m.sanctions]
+        return max(found, key=lambda m: m.hours) if found else None
 
     def for_need(self, instrument: str, domain: str, need: str | None) -> list[Objective]:
         """Criminogenic objectives for ``domain`` at ``need`` level, in catalogue order."""
@@ -135,11 +184,19 @@ def _conditions(check: Checker, value: object, where: str) -> dict[str, tuple[An
 
 
 def parse_objectives(path: Path, library: Library) -> list[Objective]:
-    """Read one ``rnr.objectives/1`` file, checking domains against ``library``."""
+    """The objectives of one ``rnr.objectives/1`` file, domains checked against ``library``."""
+    return parse_catalogue_file(path, library)[0]
+
+
+def parse_catalogue_file(
+    path: Path, library: Library
+) -> tuple[list[Objective], list[HoursMinimum]]:
+    """Read one ``rnr.objectives/1`` file: its objectives and its minimums of hours."""
     check, doc = read_definition(
         path,
         "rnr.objectives/1",
         required=("schema", "id", "instruments", "references", "objectives"),
+        optional=("minimums",),
     )
     instruments = tuple(check.want_list(doc, "instruments", "", of=str) or ())
     known = {}
@@ -154,8 +211,17 @@ def parse_objectives(path: Path, library: Library) -> list[Objective]:
     ):
         before = len(check.problems)
         ident = check.want_str(entry, "id", where, pattern=PLAIN_ID, what=PLAIN_WHAT)
-        kind = check.want_str(entry, "kind", where, choices=("criminogenic", "support"))
+        kind = check.want_str(entry, "kind", where, choices=KINDS)
         domain = check.want_str(entry, "domain", where, pattern=ID_PATTERN)
+        if kind in ("criminogenic", "support") and "need_levels" not in entry:
+            check.note(f"{where}.need_levels", "missing required key")
+        if kind == "offence" and "legal" not in entry:
+            check.note(f"{where}.legal", "missing: an offence objective names its legal context")
+        if kind != "offence" and "legal" in entry:
+            check.note(
+                f"{where}.legal", "only offence objectives are selected by the legal context"
+            )
+        legal = _legal(check, entry["legal"], f"{where}.legal") if "legal" in entry else {}
         if kind == "criminogenic" and domain is None:
             check.note(f"{where}.domain", "missing: a criminogenic objective targets a need domain")
         for ident_i, inst in known.items():
@@ -195,7 +261,11 @@ def parse_objectives(path: Path, library: Library) -> list[Objective]:
         out.append(
             Objective(
                 id=ident,
-                kind="support" if kind == "support" else "criminogenic",
+                kind="support"
+                if kind == "support"
+                else "offence"
+                if kind == "offence"
+                else "criminogenic",
                 instruments=instruments,
                 domain=domain,
                 need_levels=levels,
@@ -205,9 +275,38 @@ def parse_objectives(path: Path, library: Library) -> list[Objective]:
                 indicator=indicator,
                 source=source,
                 triggers=triggers,
+                legal=legal,
             )
         )
-    return check.checked(out, str(path))
+    minimums = []
+    for where, entry in check.entries(doc, "minimums", required=MINIMUM_KEYS):
+        sanctions = tuple(check.want_list(entry, "sanctions", where, of=str) or ())
+        if not sanctions:
+            check.fail(
+                f"{where}.sanctions", entry.get("sanctions"), "a non-empty list of sanctions"
+            )
+        hours = check.want_int(entry, "hours", where, min_value=1)
+        source = check.want_str(entry, "source", where) or ""
+        if sanctions and hours is not None:
+            minimums.append(HoursMinimum(sanctions, hours, source))
+    return check.checked((out, minimums), str(path))
+
+
+def _legal(check: Checker, value: object, where: str) -> dict[str, tuple[str, ...]]:
+    """``legal = { sanctions = [...], offences = [...] }``: both non-empty lists of ids."""
+    table = check.table(value, where, required=("sanctions", "offences"))
+    if table is None:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key in ("sanctions", "offences"):
+        values = check.want_list(table, key, where, of=str)
+        if values is None:
+            continue
+        if not values:
+            check.fail(f"{where}.{key}", values, "a non-empty list")
+            continue
+        out[key] = tuple(values)
+    return out
 
 
 def load_catalogue(folder: Path | None = None, *, library: Library | None = None) -> Catalogue:
@@ -220,15 +319,18 @@ def load_catalogue(folder: Path | None = None, *, library: Library | None = None
     folder = folder or data_dir() / "plans" / "objectives"
     library = library or default_library()
     objectives: list[Objective] = []
+    minimums: list[HoursMinimum] = []
     for path in sorted(folder.glob("*.toml")):
-        objectives += parse_objectives(path, library)
+        found, limits = parse_catalogue_file(path, library)
+        objectives += found
+        minimums += limits
     check = Checker()
     seen: set[str] = set()
     for o in objectives:
         if o.id in seen:
             check.note(f"objectives.{o.id}", "duplicate objective id across the catalogue")
         seen.add(o.id)
-    catalogue = Catalogue(tuple(objectives))
+    catalogue = Catalogue(tuple(objectives), tuple(minimums))
     for ident in sorted({i for o in objectives for i in o.instruments}):
         inst = library.get(ident)
         start = inst.need_levels.index(inst.criminogenic_from) if inst.criminogenic_from else 0

@@ -34,6 +34,10 @@ Factor = Literal["static", "dynamic"]
 Status = Literal["validated", "unverified", "structure-only", "retired"]
 KINDS: tuple[Kind, ...] = ("boolean", "rating", "count", "categorical", "age")
 STATUSES: tuple[Status, ...] = ("validated", "unverified", "structure-only", "retired")
+#: The values ``population.sex`` may list (a case's ``person.sex`` is compared with them).
+SEXES = ("female", "male")
+#: What scoring a case outside the declared population gives (``population.outside``).
+OUTSIDE = ("warning", "error")
 
 
 @attrs.frozen
@@ -272,6 +276,14 @@ class Instrument:
     """A loaded, validated instrument version.
 
     Two instruments are equal when their content hashes are equal.
+
+    ``population`` is who the instrument was built and normed for: ``kind``
+    (``adult`` or ``juvenile``), ``min_age`` and ``max_age`` (``None`` when
+    open) in whole years at the assessment, ``sex`` (the sexes of
+    :data:`SEXES` it applies to; empty when any), ``outside`` (what scoring a
+    case outside it gives, one of :data:`OUTSIDE`: a coded warning in the
+    result, or a :class:`~rnr.errors.ScoringInputError`) and ``source`` (the
+    manual that says so).
     """
 
     id: str

@@ -19,6 +19,8 @@ from typing import Any, cast
 from rnr.definitions._items import ItemParser
 from rnr.definitions._toml import ID_PATTERN, canonical_hash, read_toml, show
 from rnr.definitions.instrument import (
+    OUTSIDE,
+    SEXES,
     STATUSES,
     Band,
     Domain,
@@ -202,7 +204,10 @@ class _Parser(ItemParser):
         return {k: v for k in ("es", "en") if (v := self.want_str(table, k, "title")) is not None}
 
     def _population(self, value: object) -> dict[str, Any]:
-        table = self.table(value, "population", required=("kind", "min_age"), optional=("max_age",))
+        table = self.table(
+            value, "population", required=("kind", "min_age"),
+            optional=("max_age", "sex", "outside", "source"),
+        )  # fmt: skip
         if table is None:
             return {}
         kind = self.want_str(table, "kind", "population", choices=("adult", "juvenile"))
@@ -210,7 +215,28 @@ class _Parser(ItemParser):
         hi = self.want_int(table, "max_age", "population", min_value=0)
         if lo is not None and hi is not None and hi < lo:
             self.fail("population.max_age", hi, f"an age >= min_age ({lo})")
-        return {"kind": kind, "min_age": lo, "max_age": hi}
+        sexes = self.want_list(table, "sex", "population", of=str)
+        if sexes is not None and not sexes:
+            self.fail("population.sex", sexes, "one or more of " + ", ".join(SEXES))
+        for i, sex in enumerate(sexes or ()):
+            if sex not in SEXES:
+                self.fail(f"population.sex[{i}]", sex, "one of " + ", ".join(SEXES))
+        self._unique(sexes or [], "population.sex")
+        outside = self.want_str(table, "outside", "population", choices=OUTSIDE)
+        source = self.want_str(table, "source", "population")
+        if outside is not None and source is None:
+            self.note(
+                "population.source",
+                "missing: cite the manual that says what to do outside the population",
+            )
+        return {
+            "kind": kind,
+            "min_age": lo,
+            "max_age": hi,
+            "sex": tuple(sexes or ()),
+            "outside": outside or "warning",
+            "source": source or "",
+        }
 
     def _array_of_tables(
         self, doc: Mapping[str, Any], key: str, *, required: bool = True

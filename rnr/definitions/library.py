@@ -16,7 +16,7 @@ Policies are found the same way (:func:`policy_library`), by the date each
 came into force:
 
 >>> policy_library().get("cl-adultos-18216").ref
-'cl-adultos-18216@2024-01-13'
+'cl-adultos-18216@2024-01-14'
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.definitions.tables import InputSpec, Table
-from rnr.events import EVENT_KINDS
+from rnr.events import POLICY_EVENT_KINDS
 
 __all__ = [
     "ACTIONS",
@@ -19,6 +19,9 @@ __all__ = [
     "ANSWER_PREFIXES",
     "ANSWER_TABLES",
     "DECISION_TABLES",
+    "DERIVED_FACTS",
+    "DERIVED_PREFIX",
+    "SANCTION_ELIGIBLE",
     "Param",
     "Policy",
     "check_answer_tables",
@@ -31,6 +34,12 @@ ANSWER_TABLES = ("change", "event_reassessment")
 OPTIONAL_TABLES = ("components", "warnings", *ANSWER_TABLES)
 #: Facts read only by the answer tables (:mod:`rnr.policy.answer`), never by a decision.
 ANSWER_PREFIXES = ("change.", "event.")
+#: Facts the decision derives from its own eligibility tables, for the tables after them.
+DERIVED_PREFIX = "decision."
+#: Each derived fact and its input type: ``decision.sanction_eligible`` is whether the
+#: sanction of ``legal.sanction`` meets the requirements of its eligibility table.
+SANCTION_ELIGIBLE = "decision.sanction_eligible"
+DERIVED_FACTS: Mapping[str, str] = {SANCTION_ELIGIBLE: "bool"}
 
 #: Outputs the engine reads from each table (``eligibility_*`` share one spec).
 REQUIRED_OUTPUTS: Mapping[str, Mapping[str, str]] = {
@@ -99,15 +108,27 @@ class Policy:
 
     @cached_property
     def decision_inputs(self) -> Mapping[str, InputSpec]:
-        """The inputs a decision reads: all but the ``change.*`` and ``event.*`` facts.
+        """The inputs a decision is given: all but the ``change.*``, ``event.*`` and
+        ``decision.*`` facts.
 
-        Those are read only by the ``change`` and ``event_reassessment``
-        tables (:func:`rnr.policy.decide_change`, :func:`rnr.policy.reassessment_trigger`).
+        The first two are read only by the ``change`` and ``event_reassessment``
+        tables (:func:`rnr.policy.decide_change`, :func:`rnr.policy.reassessment_trigger`);
+        the decision derives the ``decision.*`` facts itself (:attr:`derived_inputs`).
         """
         return {
             name: spec
             for name, spec in self.inputs.items()
-            if not spec.source.startswith(ANSWER_PREFIXES)
+            if not spec.source.startswith((*ANSWER_PREFIXES, DERIVED_PREFIX))
+        }
+
+    @cached_property
+    def derived_inputs(self) -> Mapping[str, InputSpec]:
+        """The inputs read from ``decision.*`` facts, which the decision derives once
+        its eligibility tables have run (``decision.sanction_eligible``)."""
+        return {
+            name: spec
+            for name, spec in self.inputs.items()
+            if spec.source.startswith(DERIVED_PREFIX)
         }
 
     def param(self, name: str) -> Param:
@@ -129,7 +150,7 @@ ANSWER_FACTS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "change.reliable": ("enum", ("improvement", "none", "deterioration", "not_computable")),
     "change.new_offence": ("bool", ()),
     "change.breach": ("bool", ()),
-    "event.kind": ("enum", tuple(EVENT_KINDS)),
+    "event.kind": ("enum", POLICY_EVENT_KINDS),
 }
 _READS = {"change": "change.", "event_reassessment": "event."}
 

@@ -8,7 +8,11 @@ must match exactly one rule everywhere (no overlap, no gap), ``first`` and
 must be able to decide something (no unreachable rule). The ``change`` and
 ``event_reassessment`` tables read only their own facts (``change.*``,
 ``event.*``), and no other table reads those
-(:func:`rnr.policy.answer.check_answer_tables`).
+(:func:`rnr.policy.answer.check_answer_tables`). A ``decision.*`` fact is one
+the decision derives from its eligibility tables, which may not read it
+(:func:`check_derived_inputs`, :func:`check_derived_tables`); an input's
+``absent`` value, taken when a case leaves its legal field out, must be one
+the input accepts.
 """
 
 from __future__ import annotations
@@ -20,9 +24,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
+import attrs
+
 from rnr.definitions._toml import DATED, Checker, canonical_hash, read_toml, show
 from rnr.definitions.policy import (
     DECISION_TABLES,
+    DERIVED_FACTS,
+    DERIVED_PREFIX,
     OPTIONAL_TABLES,
     REQUIRED_OUTPUTS,
     Param,
@@ -40,7 +48,7 @@ from rnr.definitions.tables import (
 )
 from rnr.errors import PolicyDefinitionError
 
-__all__ = ["check_table", "load_policy", "parse_policy"]
+__all__ = ["check_table", "load_policy", "parse_policy", "representatives", "set_blocks"]
 
 SCHEMA = "rnr.policy/1"
 POLICY_ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -94,6 +102,8 @@ class _PolicyParser(Checker):
         inputs = self._inputs(doc.get("inputs"))
         tables = self._tables(doc.get("tables"), inputs)
         for where, message in check_answer_tables(inputs, tables):
+            self.note(where, message)
+        for where, message in check_derived_tables(inputs, tables):
             self.note(where, message)
         for name in (*DECISION_TABLES, *(f"eligibility_{s.lower()}" for s in sanctions)):
             if (
@@ -157,7 +167,7 @@ class _PolicyParser(Checker):
             where = f"inputs.{name}"
             entry = self.table(
                 spec, where, required=("type", "from"),
-                optional=("values", "min", "max", "description"),
+                optional=("values", "min", "max", "description", "absent"),
             )  # fmt: skip
             if entry is None:
                 continue
@@ -169,10 +179,33 @@ class _PolicyParser(Checker):
             hi = self.want_int(entry, "max", where)
             source = self.want_str(entry, "from", where) or ""
             if kind is not None:
-                out[name] = InputSpec(
+                typed = InputSpec(
                     name, cast(Any, kind), values, lo, hi, source, str(entry.get("description", ""))
                 )
+                out[name] = self._absent(typed, entry, where)
+        for where, message in check_derived_inputs(out):
+            self.note(where, message)
         return out
+
+    def _absent(self, spec: InputSpec, entry: Mapping[str, Any], where: str) -> InputSpec:
+        """``spec`` with the value it takes when the case leaves its legal field out."""
+        if "absent" not in entry:
+            return spec
+        value = entry["absent"]
+        if not spec.source.startswith("legal."):
+            self.fail(
+                f"{where}.absent", value, "no absent value: only a legal.* fact may be left out"
+            )
+        elif spec.type not in ("enum", "int", "bool") or not spec.accepts(value):
+            expected = (
+                spec.expected()
+                if spec.type in ("enum", "int", "bool")
+                else "no absent value: only enum, int and bool inputs take one"
+            )
+            self.fail(f"{where}.absent", value, expected)
+        else:
+            return attrs.evolve(spec, absent=value)
+        return spec
 
     def _tables(self, value: object, inputs: Mapping[str, InputSpec]) -> dict[str, Table]:
         if not isinstance(value, dict) or not value:
@@ -377,6 +410,59 @@ class _PolicyParser(Checker):
         return out
 
 
+def check_derived_inputs(inputs: Mapping[str, InputSpec]) -> list[tuple[str, str]]:
+    """Inputs read from a fact the decision itself derives (``decision.*``).
+
+    Returns:
+        ``(dotted path, message)`` per problem: an unknown ``decision.*``
+        fact, one typed differently from what it gives, or
+        ``decision.sanction_eligible`` in a policy with no enum input read
+        from ``legal.sanction`` (the sanction whose eligibility it gives).
+    """
+    problems: list[tuple[str, str]] = []
+    for name, spec in inputs.items():
+        if not spec.source.startswith(DERIVED_PREFIX):
+            continue
+        kind = DERIVED_FACTS.get(spec.source)
+        if kind is None:
+            problems.append((
+                f"inputs.{name}.from",
+                f"got {spec.source!r}, expected one of {', '.join(DERIVED_FACTS)}",
+            ))  # fmt: skip
+        elif spec.type != kind:
+            problems.append((
+                f"inputs.{name}.type",
+                f"got {spec.type!r}, expected {kind!r} (the type of {spec.source})",
+            ))  # fmt: skip
+        elif not any(s.source == "legal.sanction" and s.type == "enum" for s in inputs.values()):
+            message = (
+                f"got {spec.source!r} with no enum input read from legal.sanction:"
+                " expected one, for the sanction whose eligibility it gives"
+            )
+            problems.append((f"inputs.{name}.from", message))
+    return problems
+
+
+def check_derived_tables(
+    inputs: Mapping[str, InputSpec], tables: Mapping[str, Table]
+) -> list[tuple[str, str]]:
+    """No eligibility table reads a ``decision.*`` fact: the fact is what they decide."""
+    problems: list[tuple[str, str]] = []
+    for table in tables.values():
+        if not table.id.startswith("eligibility_"):
+            continue
+        for name in table.inputs:
+            source = inputs[name].source
+            if source.startswith(DERIVED_PREFIX):
+                message = (
+                    f"got {name!r} (from {source}), expected an input known before"
+                    " eligibility is decided: decision.* facts are derived from the"
+                    " eligibility tables"
+                )
+                problems.append((f"tables.{table.id}.inputs", message))
+    return problems
+
+
 def representatives(spec: InputSpec, tests: list[Test]) -> list[Any]:
     """One value per class of values that the tests cannot tell apart."""
     if spec.type == "enum":
@@ -384,20 +470,61 @@ def representatives(spec: InputSpec, tests: list[Test]) -> list[Any]:
     if spec.type == "bool":
         return [False, True]
     if spec.type == "set":
-        vals = spec.values
-        return [frozenset(c) for r in range(len(vals) + 1) for c in itertools.combinations(vals, r)]
+        return _set_representatives(spec, tests)
+    # An ordered input: the tests cut the line into intervals; each interval is
+    # one class, represented by its first value (``le 540`` and ``gt 540``
+    # start a class at 541; ``eq 7`` isolates 7: classes start at 7 and 8).
     step: Any = 1 if spec.type == "int" else dt.timedelta(days=1)
-    cuts: set[Any] = set()
+    starts: set[Any] = set()
     for t in tests:
         operands = t.value if isinstance(t.value, frozenset) else {t.value}
         for v in operands:
-            cuts.update({v, v + step, v - step})
+            if t.op in ("lt", "ge"):
+                starts.add(v)
+            elif t.op in ("le", "gt"):
+                starts.add(v + step)
+            else:
+                starts.update({v, v + step})
     if spec.type == "int":
-        lo = spec.min if spec.min is not None else min(cuts, default=0) - 1
-        hi = spec.max if spec.max is not None else max(cuts, default=0) + 1
-        cuts.update({lo, hi})
-        return sorted(c for c in cuts if lo <= c <= hi)
-    return sorted(cuts) or [dt.date(2000, 1, 1)]
+        lo = spec.min if spec.min is not None else min(starts, default=1) - 1
+        hi = spec.max
+    else:
+        lo = min(starts) - step if starts else dt.date(2000, 1, 1)
+        hi = None
+    return [lo, *sorted(v for v in starts if v > lo and (hi is None or v <= hi))]
+
+
+def set_blocks(spec: InputSpec, tests: list[Test]) -> list[tuple[tuple[str, ...], bool]]:
+    """A set input's members in blocks that the tests cannot tell apart.
+
+    Members no test names never change a match and are left out; members
+    named by exactly the same tests are interchangeable, so each block is
+    absent, present by one member, or (the flag: when an ``all_of`` test names
+    it and it has several members) present entirely.
+    """
+    named = [v for v in spec.values if any(v in t.value for t in tests)]
+    blocks: dict[frozenset[int], list[str]] = {}
+    for value in named:
+        signature = frozenset(i for i, t in enumerate(tests) if value in t.value)
+        blocks.setdefault(signature, []).append(value)
+    all_of = {i for i, t in enumerate(tests) if t.op == "all_of"}
+    return [
+        (tuple(members), len(members) > 1 and bool(signature & all_of))
+        for signature, members in blocks.items()
+    ]
+
+
+def _set_representatives(spec: InputSpec, tests: list[Test]) -> list[frozenset[str]]:
+    """One set per class of sets the tests cannot tell apart (:func:`set_blocks`).
+
+    A set input of twenty offence codes that the rules name in three lists
+    thus has a handful of classes, not 2²⁰.
+    """
+    states = [
+        [frozenset(), frozenset(members[:1]), *([frozenset(members)] if whole else [])]
+        for members, whole in set_blocks(spec, tests)
+    ]
+    return [frozenset().union(*combo) for combo in itertools.product(*states)]
 
 
 def input_space(table: Table, inputs: Mapping[str, InputSpec]) -> Iterator[dict[str, Any]]:
@@ -421,7 +548,11 @@ def check_table(table: Table, inputs: Mapping[str, InputSpec]) -> list[str]:
     problems: list[str] = []
     used: set[str] = set()
     for point in input_space(table, inputs):
-        hits = table.matching(point)
+        if table.hit == "first":  # only the first match decides, or is reached
+            first = next((r for r in table.rules if r.matches(point)), None)
+            hits = [first] if first is not None else []
+        else:
+            hits = table.matching(point)
         if table.hit == "unique" and len(hits) > 1 and len(problems) < 5:
             problems.append(
                 f"overlap: rules {hits[0].id} and {hits[1].id} both match {_show_point(point)}"

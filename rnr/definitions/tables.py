@@ -55,6 +55,9 @@ class InputSpec:
     max: int | None = None
     source: str = ""
     description: str = ""
+    #: The value the input takes when the case does not give the fact (an
+    #: optional field of the legal section); ``None``: the fact is required.
+    absent: str | int | bool | None = None
 
     def ops(self) -> tuple[str, ...]:
         """The test operators that make sense for this type."""

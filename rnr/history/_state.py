@@ -31,6 +31,10 @@ class State:
     #: ``(first record id, date)`` of every plan version.
     plans: tuple[tuple[int, dt.date], ...] = ()
     fixes: Corrections | None = None
+    #: The id of the case's last record.
+    last: int = 0
+    #: The date of the latest decision.
+    decided: dt.date | None = None
 
     @classmethod
     def read(cls, tx: Transaction, case_id: str) -> State:
@@ -48,6 +52,7 @@ class State:
             if row.data.get("kind") in CLOSING_EVENTS
         )
         cases = fixes.in_force("case")
+        decided = [row.on for _, row in fixes.in_force("decision")]
         return cls(
             True,
             cases[0][1].on if cases else rows[0].on,
@@ -55,6 +60,8 @@ class State:
             closings[0] if closings else None,
             tuple((first, row.on) for first, row in fixes.in_force("plan")),
             fixes,
+            rows[-1].id,
+            max(decided, default=None),
         )
 
     @classmethod
@@ -67,12 +74,20 @@ class State:
             tuple((a.record, a.on) for a in history.assessments),
             (closed, kind) if closed else None,
             tuple((p.id, p.plan.dated) for p in history.plans),
+            last=history.records[-1].id if history.records else 0,
+            decided=max((d.on for d in history.decisions), default=None),
         )
 
     def require(self, case_id: str, store: str) -> None:
         if not self.exists:
             msg = f"unknown case, expected a case id held in {store}"
             raise HistoryError(msg, case_id=case_id, field="case_id", value=case_id)
+
+    def require_unchanged(self, case_id: str, before: CaseHistory) -> None:
+        """No record of the case was written since ``before`` was read."""
+        if before.records and self.last != before.records[-1].id:
+            msg = "the case changed meanwhile; read it again"
+            raise HistoryError(msg, case_id=case_id, field="record", value=self.last)
 
     def require_open(self, case_id: str, on: dt.date) -> None:
         if self.closing is not None and self.closing[0] <= on:
@@ -88,6 +103,9 @@ class State:
         plan_day = self.plans[-1][1] if self.plans else None
         if plan_day is not None and on < plan_day:
             msg = f"{what}: got {on}, expected {plan_day} or later (the last plan version)"
+            raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
+        if self.decided is not None and on < self.decided:
+            msg = f"{what}: got {on}, expected {self.decided} or later (the last decision)"
             raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
 
     @property

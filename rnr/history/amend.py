@@ -4,6 +4,12 @@ Like :mod:`rnr.history.write`, each function checks its input first, writes
 in one atomic block, re-checks inside it what another writer could have
 changed and replays the case before committing; a refused operation raises
 :class:`~rnr.errors.HistoryError` and writes nothing.
+
+An event that the change policy answers alone (a new offence, a breach:
+step up the intensity) records, in the same block, a decision at the new
+intensity with its plan version, or the refused step with its reason
+(:mod:`rnr.history.steps`). A correction answers again every recorded
+answer that reads the corrected record, and corrects those that change.
 """
 
 from __future__ import annotations
@@ -18,8 +24,12 @@ from rnr.history._state import State, replayed, require_in_force
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.read import Corrections, read_history, replay
-from rnr.history.shapes import assessment_record, event_record, review_record
+from rnr.history.shapes import assessment_record, draft_record, event_record, review_record
+from rnr.history.steps import event_step, stepped
+from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import Status, review
+from rnr.policy.answer import answer_event
+from rnr.policy.engine import decide
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Record, Stored
 
@@ -36,8 +46,16 @@ def record_event(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     corrects: int | None = None,
+    defs: Definitions | None = None,
 ) -> Stored:
-    """Store an event of the case (or the correction of one).
+    """Store an event of the case (or the correction of one), and the policy's answer to it.
+
+    When the policy's ``change`` table answers the event alone with a step
+    (a new offence or a breach: step up), a decision is recorded in the same
+    block, dated on the event or, if later, the decision and plan in force:
+    at the new intensity with a plan version drafted from it, or with the
+    step refused and its reason. A closed case is not answered. A
+    correction answers again the steps that read the event.
 
     Args:
         store: the store.
@@ -49,6 +67,10 @@ def record_event(
         data: the kind's own fields (attendance: ``component``, ``scheduled``,
             ``attended``; see :data:`rnr.history.shapes.EVENT_FIELDS`).
         corrects: the id of the event this record corrects.
+        defs: the definitions, for the policy's answer (default: the shipped ones).
+
+    Returns:
+        The stored event (the decision it led to is in the case's history).
 
     Raises:
         HistoryError: an unknown case, kind or field, a date before the case
@@ -64,7 +86,114 @@ def record_event(
             raise HistoryError(msg, case_id=case_id, field="event.on", value=str(on))
         if corrects is not None:
             require_in_force(state, corrects, "event", case_id)
-        return tx.append(record)
+        stored = tx.append(record)
+        defs = defs or Definitions.shipped()
+        if corrects is None:
+            if _answer_event(tx, case_id, stored.id, defs, store):
+                replayed(tx, case_id, defs, store)
+            return stored
+        assert state.fixes is not None
+        first = state.fixes.root[corrects]
+        answered = _reanswer(tx, case_id, defs, store)
+        if first not in answered:
+            _answer_event(tx, case_id, first, defs, store)
+        _redraft(tx, case_id, defs, store)
+        replayed(tx, case_id, defs, store)
+        return stored
+
+
+def _answer_event(
+    tx: Transaction, case_id: str, event: int, defs: Definitions, store: Store
+) -> bool:
+    """Record the policy's answer to the event whose first record is ``event``, if it steps.
+
+    Returns whether a decision was recorded.
+    """
+    rows = list(tx.records(case_id=case_id))
+    fixes = Corrections.of(rows, source=store.name)
+    decisions = fixes.in_force("decision")
+    if not decisions:
+        return False
+    latest = decisions[-1][1]
+    policy = defs.policies.get(str(latest.data["policy"]))
+    answer = answer_event(policy, str(fixes.latest[event].data["kind"]))
+    if answer is None or answer.action == "keep":
+        return False
+    history = _replay(rows, defs, store)
+    in_force = history.decisions[-1]
+    plans = history.plans
+    day = max(fixes.latest[event].on, in_force.on, plans[-1].plan.dated if plans else in_force.on)
+    if not history.is_open(day) or in_force.legal is None:
+        return False
+    assessment = next(a for a in history.assessments if a.id == in_force.assessment)
+    override_id = latest.data.get("override")
+    override = next((o.override for o in history.overrides if o.id == override_id), None)
+    plain = decide(
+        assessment.result,
+        in_force.legal,
+        policy,
+        override=override,
+        case_id=case_id,
+        nearest=False,
+    )
+    step, decision = stepped(
+        "event",
+        answer,
+        decision=plain,
+        previous=history.decisions,
+        policy=policy,
+        legal=in_force.legal,
+        assessed_on=assessment.on,
+    )
+    data = {**latest.data, "step": event_step(answer, event=event)}
+    decided = tx.append(Record("decision", case_id, day, data))
+    if step.status == "applied":
+        plan = draft_plan(
+            assessment.result,
+            decision,
+            responsivity=assessment.responsivity,
+            catalogue=defs.catalogue,
+            rules=defs.rules,
+            dated=day,
+        )
+        version = len(plans) + 1
+        tx.append(
+            draft_record(
+                case_id, day, version=version, decision=decided.id, basis=defs.plan_basis, plan=plan
+            )
+        )
+    return True
+
+
+def _replay(rows: list[Stored], defs: Definitions, store: Store, **checks: bool) -> CaseHistory:
+    try:
+        return replay(rows, defs=defs, source=store.name, **checks)
+    except StoreIntegrityError as exc:
+        msg = f"refused, the history would no longer replay: {exc}"
+        raise HistoryError(msg, case_id=rows[0].case_id, field="record") from exc
+
+
+def _reanswer(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> set[int]:
+    """Correct every recorded answer that a corrected record changes.
+
+    Returns the first record ids of the events an answer is recorded for.
+    """
+    rows = list(tx.records(case_id=case_id))
+    history = _replay(rows, defs, store, drafted=False, answered=False)
+    fixes = Corrections.of(rows, source=store.name)
+    events = set()
+    for entry in history.decisions:
+        if entry.step is None:
+            continue
+        row = fixes.latest[entry.id]
+        stored = dict(row.data["step"])
+        if stored.get("cause") == "event":
+            events.add(int(stored["event"]))
+        again = {"action": entry.step.action, "rule": entry.step.rule}
+        if again != {"action": stored.get("action"), "rule": stored.get("rule")}:
+            data = {**row.data, "step": {**stored, **again}}
+            tx.append(Record("decision", case_id, row.on, data, corrects=row.id))
+    return events
 
 
 def review_plan(
@@ -139,6 +268,7 @@ def correct_assessment(
             raise HistoryError(msg, case_id=case.case_id, field="assessed_on")
         assessor = assessor or by
         tx.append(assessment_record(case, instrument, assessor=assessor, corrects=record_id))
+        _reanswer(tx, case.case_id, defs, store)
         _redraft(tx, case.case_id, defs, store)
         return replayed(tx, case.case_id, defs, store)
 
@@ -146,11 +276,7 @@ def correct_assessment(
 def _redraft(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None:
     """Correct the plan drafts whose objectives change with a corrected assessment."""
     rows = list(tx.records(case_id=case_id))
-    try:
-        history = replay(rows, defs=defs, source=store.name, drafted=False)
-    except StoreIntegrityError as exc:
-        msg = f"refused, the history would no longer replay: {exc}"
-        raise HistoryError(msg, case_id=case_id, field="record") from exc
+    history = _replay(rows, defs, store, drafted=False)
     fixes = Corrections.of(rows, source=store.name)
     for entry in history.plans:
         row = fixes.latest[entry.id]

@@ -263,6 +263,8 @@ def _summary(
         next_due=due,
         plan=_plan(fixes, as_of, defs),
         events=events,
+        criminogenic_at=tuple(a.criminogenic for a in mine),
+        responsivity=mine[-1].case.responsivity,
     )
 
 
@@ -286,12 +288,14 @@ def _plan(fixes: Corrections, as_of: dt.date, defs: Definitions) -> PlanSummary 
     """The plan version in force on ``as_of``, from draft objectives and review statuses."""
     state: dict[str, tuple[str | None, Status]] = {}
     version, kind, dated = 0, "initial", dt.date.min
+    drafted: dt.date | None = None
     threshold: int | None = None
     reviewed: list[dt.date] = []
     for _, row in fixes.in_force("plan"):
         if row.on > as_of:
             break
         version, dated = int(row.data["version"]), row.on
+        drafted = drafted or row.on
         if "decision" in row.data:
             kind = "review" if row.data.get("kind") == "review" else "initial"
             objectives = [(str(o[0]), o[1]) for o in row.data.get("objectives") or ()]
@@ -319,6 +323,7 @@ def _plan(fixes: Corrections, as_of: dt.date, defs: Definitions) -> PlanSummary 
         counted=len(counted),
         percent=round(100.0 * achieved / len(counted), 1) if counted else 0.0,
         threshold=threshold,
+        drafted_on=drafted,
     )
 
 

@@ -14,6 +14,7 @@ from rnr.cases.overrides import Override
 from rnr.definitions.responsivity import Responsivity
 from rnr.events import CLOSING_EVENTS
 from rnr.plan.draft import PlanDraft
+from rnr.policy.answer import IntensityStep
 from rnr.policy.decision import Decision
 from rnr.scoring.result import ScoreResult
 from rnr.store.records import Stored
@@ -56,13 +57,23 @@ class OverrideEntry:
 
 @attrs.frozen
 class DecisionEntry:
-    """A decision recomputed from its assessment, legal context, override and policy."""
+    """A decision recomputed from its assessment, legal context, override and policy.
+
+    ``band`` is the risk level its intensity follows: its own, unless the
+    change policy's answer (``step``, recorded with the decision and
+    recomputed on read) moved it (:mod:`rnr.history.steps`); ``event`` is
+    the event a step answers, when an event made the decision.
+    """
 
     id: int
     assessment: int
     on: dt.date
     decision: Decision
     legal: LegalContext | None = None
+    band: str | None = None
+    step: IntensityStep | None = None
+    #: The event the step answers (a step of an event).
+    event: EventEntry | None = None
 
 
 @attrs.frozen
@@ -173,6 +184,9 @@ class CaseHistory:
                     "id": d.id,
                     "assessment": d.assessment,
                     "on": d.on.isoformat(),
+                    "band": d.band,
+                    "step": d.step.to_dict() if d.step is not None else None,
+                    "event": d.event.id if d.event is not None else None,
                     "decision": d.decision.to_dict(),
                 }
                 for d in self.decisions

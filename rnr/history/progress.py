@@ -19,14 +19,39 @@ from rnr.change.desistance import Signals, signals
 from rnr.change.history import HistoryChange, compare_history
 from rnr.definitions.instrument import Reliability
 from rnr.history.definitions import Definitions
-from rnr.history.entries import CaseHistory
+from rnr.history.entries import CaseHistory, DecisionEntry
 from rnr.plan.draft import Attainment, attainment
 from rnr.policy.answer import ChangeAnswer, change_facts, decide_change
 
-__all__ = ["DEFAULT_WINDOW_MONTHS", "CaseChange", "case_change"]
+__all__ = ["DEFAULT_WINDOW_MONTHS", "CaseChange", "Window", "case_change"]
 
 #: Months without a new offence for the desistance signal when the policy sets none.
 DEFAULT_WINDOW_MONTHS = 12
+
+
+@attrs.frozen
+class Window:
+    """The events the warnings and the answer read: dated after ``after``, up to ``until``.
+
+    ``basis`` says what ``after`` is: ``previous_assessment`` or, with a
+    single assessment, ``followed_since`` (the entry date).
+    """
+
+    after: dt.date
+    until: dt.date
+    basis: str
+
+    def holds(self, day: dt.date) -> bool:
+        """Whether ``day`` is in the window."""
+        return self.after < day <= self.until
+
+    def to_dict(self) -> dict[str, str]:
+        """A JSON-ready dict."""
+        return {
+            "after": self.after.isoformat(),
+            "until": self.until.isoformat(),
+            "basis": self.basis,
+        }
 
 
 @attrs.frozen
@@ -34,7 +59,10 @@ class CaseChange:
     """Change, attainment, signals and the policy's answer for one case on one date.
 
     ``history`` is ``None`` with fewer than two assessments; ``answer`` is
-    ``None`` then, or when the policy has no ``change`` table.
+    ``None`` then, or when the policy has no ``change`` table. ``window``
+    holds the events the warnings and the answer read; ``recorded`` the
+    decisions dated in it that carry a recorded answer (a reassessment's,
+    an event's), with their step.
     """
 
     case_id: str
@@ -44,6 +72,8 @@ class CaseChange:
     signals: Signals
     answer: ChangeAnswer | None
     events_since_previous: tuple[str, ...] = ()
+    window: Window | None = None
+    recorded: tuple[DecisionEntry, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -54,8 +84,19 @@ class CaseChange:
             "change": self.history.to_dict() if self.history else None,
             "attainment": None if done is None else {**attrs.asdict(done), "met": done.met},
             "signals": self.signals.to_dict(),
+            "window": self.window.to_dict() if self.window else None,
             "events_since_previous": list(self.events_since_previous),
             "answer": self.answer.to_dict() if self.answer else None,
+            "recorded": [
+                {
+                    "decision": d.id,
+                    "on": d.on.isoformat(),
+                    "band": d.band,
+                    "risk_level": d.decision.risk_level,
+                    "step": d.step.to_dict() if d.step is not None else None,
+                }
+                for d in self.recorded
+            ],
         }
 
 
@@ -95,21 +136,26 @@ def case_change(
     decisions = [d for d in history.decisions if d.on <= day]
     policy = defs.policies.get(str(decisions[-1].decision.policy)) if decisions else None
     window = policy.params.get("desistance_window_months") if policy else None
-    followed = (history.legal.entry_date if history.legal else None) or history.opened_on
+    followed = min((history.legal.entry_date if history.legal else None) or history.opened_on, day)
     read = signals(
         change.steps if change else (),
         events=[(e.kind, e.on) for e in events],
         attainment=done,
-        followed_since=min(followed, day),
+        followed_since=followed,
         as_of=day,
         window_months=int(window.value) if window else DEFAULT_WINDOW_MONTHS,
     )
-    since: tuple[str, ...] = ()
+    # one window for the warnings (rnr.change.signals reads the same) and the answer
+    seen = (
+        Window(change.steps[-1].previous_on, day, "previous_assessment")
+        if change is not None
+        else Window(followed, day, "followed_since")
+    )
+    since = tuple(e.kind for e in events if seen.holds(e.on))
     answer = None
     if change is not None:
-        last = change.steps[-1]
-        since = tuple(e.kind for e in events if last.previous_on < e.on <= last.current_on)
-        facts = change_facts(last, events_since_previous=since)
+        facts = change_facts(change.steps[-1], events_since_previous=since)
         if policy is not None and "change" in policy.tables and None not in facts.values():
             answer = decide_change(policy, facts)
-    return CaseChange(history.case_id, day, change, done, read, answer, since)
+    recorded = tuple(d for d in decisions if d.step is not None and seen.holds(d.on))
+    return CaseChange(history.case_id, day, change, done, read, answer, since, seen, recorded)

@@ -4,10 +4,12 @@ Reading never trusts a stored level. Each assessment is scored again from
 its raw answers with the instrument version it names, after checking that
 the instrument's content hash is the one it was stored with; decisions are
 made again from their assessment, legal context, override and policy
-(hash-checked); plans are drafted again from their decision with the
-catalogue they were built with (hash-checked) and the stored reviews are
-replayed on them. A changed definition raises
-:class:`~rnr.errors.StoreIntegrityError` instead of giving another answer.
+(hash-checked), and the change policy's answer recorded with a decision is
+answered again and acted on (:mod:`rnr.history.steps`); plans are drafted
+again from their decision with the catalogue they were built with
+(hash-checked) and the stored reviews are replayed on them. A changed
+definition raises :class:`~rnr.errors.StoreIntegrityError` instead of giving
+another answer.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import attrs
 from rnr.cases.legal import parse_legal
 from rnr.cases.overrides import parse_override
 from rnr.cases.parse import parse_case, score_case
+from rnr.definitions.instrument import Reliability
+from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError, RnrError, StoreIntegrityError
 from rnr.history.definitions import Definitions
 from rnr.history.entries import (
@@ -30,8 +34,10 @@ from rnr.history.entries import (
     OverrideEntry,
     PlanEntry,
 )
+from rnr.history.steps import reassessment_answer, stepped
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, Status, review
+from rnr.policy.answer import ChangeAnswer, answer_event
 from rnr.policy.engine import decide
 from rnr.store.protocol import Store
 from rnr.store.records import Stored
@@ -97,15 +103,23 @@ def read_history(store: Store, case_id: str, *, defs: Definitions | None = None)
 
 
 def replay(
-    rows: Sequence[Stored], *, defs: Definitions, source: str, drafted: bool = True
+    rows: Sequence[Stored],
+    *,
+    defs: Definitions,
+    source: str,
+    drafted: bool = True,
+    answered: bool = True,
 ) -> CaseHistory:
     """Rebuild a case history from its records (all of one case, in id order).
 
     ``drafted=False`` skips the check that each plan drafts again with the
-    objectives its record lists (used while correcting an assessment, to
-    find the drafts whose lists must be corrected too).
+    objectives its record lists, and ``answered=False`` the check that each
+    recorded answer of the change policy is answered again with the action
+    and rule it was stored with (both used while correcting a record, to
+    find the drafts and answers that must be corrected too).
     """
-    return _Replay(Corrections.of(rows, source=source), defs, source, drafted).history(rows)
+    fixes = Corrections.of(rows, source=source)
+    return _Replay(fixes, defs, source, drafted, answered).history(rows)
 
 
 def _without(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
@@ -120,6 +134,7 @@ class _Replay:
     defs: Definitions
     source: str
     drafted: bool = True
+    answered: bool = True
 
     def history(self, rows: Sequence[Stored]) -> CaseHistory:
         cases = self.fixes.in_force("case")
@@ -137,11 +152,16 @@ class _Replay:
             )
             for first, row in self.fixes.in_force("override")
         }
+        events = self.events()
+        by_event = {e.id: e for e in events}
         chains = self.fixes.in_force("decision")
-        decisions = [
-            self.decision(first, row, by_id, overrides, nearest=n == len(chains) - 1)
-            for n, (first, row) in enumerate(chains)
-        ]
+        decisions: list[DecisionEntry] = []
+        for n, (first, row) in enumerate(chains):
+            last = n == len(chains) - 1
+            entry = self.decision(first, row, by_id, overrides, decisions, nearest=last)
+            if entry.step is not None and entry.step.cause == "event":
+                entry = attrs.evolve(entry, event=by_event.get(int(row.data["step"]["event"])))
+            decisions.append(entry)
         plans = self.plans(by_id, {d.id: d for d in decisions})
         legal_row = self.fixes.latest[decisions[-1].id] if decisions else case_row
         legal = self.guard(legal_row, lambda r: parse_legal(r.data["legal"]))
@@ -156,7 +176,7 @@ class _Replay:
             overrides=tuple(overrides.values()),
             decisions=tuple(decisions),
             plans=tuple(plans),
-            events=self.events(),
+            events=events,
             records=tuple(rows),
             superseded=self.fixes.superseded,
         )
@@ -208,6 +228,7 @@ class _Replay:
         row: Stored,
         assessments: Mapping[int, AssessmentEntry],
         overrides: Mapping[int, OverrideEntry],
+        previous: Sequence[DecisionEntry],
         *,
         nearest: bool,
     ) -> DecisionEntry:
@@ -232,7 +253,78 @@ class _Replay:
                 nearest=nearest,
             ),
         )
-        return DecisionEntry(first, assessment.id, row.on, decision, legal)
+        data = row.data.get("step")
+        if data is None:
+            return DecisionEntry(first, assessment.id, row.on, decision, legal, decision.risk_level)
+        answer = self.answer(row, dict(data), assessment, assessments, policy)
+        step, decision = self.guard(
+            row,
+            lambda _r: stepped(
+                str(data["cause"]),
+                answer,
+                decision=decision,
+                previous=previous,
+                policy=policy,
+                legal=legal,
+                assessed_on=assessment.on,
+            ),
+        )
+        return DecisionEntry(first, assessment.id, row.on, decision, legal, step.band, step)
+
+    def answer(
+        self,
+        row: Stored,
+        data: Mapping[str, Any],
+        assessment: AssessmentEntry,
+        assessments: Mapping[int, AssessmentEntry],
+        policy: Policy,
+    ) -> ChangeAnswer | None:
+        """The change policy's answer a decision's ``step`` records, answered again."""
+        cause = data.get("cause")
+        if cause == "event":
+            event = self.event_row(row, data.get("event"))
+            kind = str(event.data["kind"])
+            answer = self.guard(row, lambda _r: answer_event(policy, kind))
+        elif cause == "reassessment":
+            before = assessments.get(int(data["previous"]))
+            if before is None:
+                msg = f"record {row.id}: step names assessment {data['previous']}, not stored"
+                raise StoreIntegrityError(msg, path=self.source, record=row.id)
+            kinds = [str(self.event_row(row, e).data["kind"]) for e in data.get("events") or ()]
+            figures = {
+                scale: Reliability(**dict(f))
+                for scale, f in dict(data.get("reliability") or {}).items()
+            }
+            answer = self.guard(
+                row,
+                lambda _r: reassessment_answer(
+                    before.result,
+                    assessment.result,
+                    events=kinds,
+                    policy=policy,
+                    library=self.defs.library,
+                    reliability=figures or None,
+                ),
+            )
+        else:
+            msg = f"record {row.id}: step cause {cause!r}, expected event or reassessment"
+            raise StoreIntegrityError(msg, path=self.source, record=row.id)
+        got = (answer.action, answer.rule) if answer is not None else ("keep", None)
+        if self.answered and got != (data.get("action"), data.get("rule")):
+            msg = (
+                f"record {row.id}: the change policy answers {got[0]} (rule {got[1]}) again,"
+                f" but the decision was stored with {data.get('action')} (rule {data.get('rule')})"
+            )
+            raise StoreIntegrityError(msg, path=self.source, record=row.id)
+        return answer
+
+    def event_row(self, row: Stored, event: object) -> Stored:
+        """The event in force that a step names by its first record id."""
+        found = self.fixes.latest.get(event) if isinstance(event, int) else None
+        if found is None or found.kind != "event":
+            msg = f"record {row.id}: step names event {event!r}, not an event of this case"
+            raise StoreIntegrityError(msg, path=self.source, record=row.id)
+        return found
 
     def plans(
         self,

@@ -9,12 +9,14 @@ kind           data
                ``legal`` and ``override`` sections)
 ``override``   ``assessment`` (its first record id) and the override fields
 ``decision``   ``assessment``, ``override`` (id or null), ``policy``
-               (id@version), ``policy_sha256``, ``legal``
+               (id@version), ``policy_sha256``, ``legal``; and, when the
+               change policy answered, ``step`` (:mod:`rnr.history.steps`)
 ``plan``       ``version``, ``kind``; a draft adds ``decision``,
                ``basis_sha256`` (catalogue and rules) and ``objectives``
                ([id, domain] as drafted, checked on read); a review adds
                ``changes`` {objective: [status, note]}
 ``event``      ``kind``, ``note`` and the kind's own fields
+               (:data:`EVENT_FIELDS`)
 =============  ============================================================
 
 Scores, decisions and plans are never stored: they are recomputed from these
@@ -38,6 +40,7 @@ from rnr.plan.draft import PlanDraft, Status
 from rnr.store.records import Record
 
 __all__ = [
+    "EVENT_CHOICES",
     "EVENT_FIELDS",
     "assessment_record",
     "case_document",
@@ -58,6 +61,16 @@ EVENT_FIELDS: Mapping[str, Mapping[str, tuple[type, bool]]] = {
     "discharge": {"reason": (str, False)},
     "reentry_harsher": {"sanction": (str, False)},
     "attendance": {"component": (str, True), "scheduled": (int, True), "attended": (int, True)},
+    "coexistence_review": {"result": (str, True), "infractions": (int, False)},
+    "component_objectives": {
+        "component": (str, True),
+        "objectives": (int, True),
+        "met": (int, True),
+    },
+}
+#: The values a text field takes, where they are fixed: (kind, field) → values.
+EVENT_CHOICES: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("coexistence_review", "result"): ("complied", "not_complied"),
 }
 
 
@@ -130,15 +143,22 @@ def decision_record(
     override: int | None,
     policy: Policy,
     legal: LegalContext,
+    step: Mapping[str, Any] | None = None,
 ) -> Record:
-    """What a decision is made from (it is recomputed on read)."""
-    data = {
+    """What a decision is made from (it is recomputed on read).
+
+    ``step`` records the change policy's answer that acts on it
+    (:mod:`rnr.history.steps`).
+    """
+    data: dict[str, Any] = {
         "assessment": assessment,
         "override": override,
         "policy": policy.ref,
         "policy_sha256": policy.sha256,
         "legal": legal.to_dict(),
     }
+    if step is not None:
+        data["step"] = dict(step)
     return Record("decision", case_id, day, data)
 
 
@@ -197,7 +217,9 @@ def check_event_data(kind: str, data: Mapping[str, Any], *, case_id: str) -> dic
 
     Raises:
         HistoryError: an unknown kind or field, a missing or mistyped field,
-            or more sessions attended than scheduled.
+            a value outside its choices (:data:`EVENT_CHOICES`), more sessions
+            attended than scheduled or more objectives met than set, or a
+            negative count of infractions.
     """
     if kind not in EVENT_KINDS:
         expected = ", ".join(EVENT_KINDS)
@@ -219,15 +241,31 @@ def check_event_data(kind: str, data: Mapping[str, Any], *, case_id: str) -> dic
         if required and name not in out:
             msg = f"event.{name}: missing, a {kind} event needs {_type_name(typ)}"
             raise HistoryError(msg, case_id=case_id, field=f"event.{name}")
-    if kind == "attendance" and not 0 <= out["attended"] <= out["scheduled"]:
-        msg = (
-            f"event.attended: got {out['attended']}, expected 0 to {out['scheduled']}"
-            " (the sessions scheduled)"
+    for name, value in out.items():
+        choices = EVENT_CHOICES.get((kind, name))
+        if choices is not None and value not in choices:
+            expected = ", ".join(choices)
+            msg = f"event.{name}: got {value!r}, expected one of {expected}"
+            raise HistoryError(
+                msg, case_id=case_id, field=f"event.{name}", value=value, expected=expected
+            )
+    counts = {
+        "attendance": ("scheduled", "attended", "the sessions scheduled"),
+        "component_objectives": ("objectives", "met", "the objectives set"),
+    }.get(kind)
+    if counts is not None:
+        whole, part, what = counts
+        if out[whole] < 1:
+            msg = f"event.{whole}: got {out[whole]}, expected at least 1"
+            raise HistoryError(msg, case_id=case_id, field=f"event.{whole}", value=out[whole])
+        if not 0 <= out[part] <= out[whole]:
+            msg = f"event.{part}: got {out[part]}, expected 0 to {out[whole]} ({what})"
+            raise HistoryError(msg, case_id=case_id, field=f"event.{part}", value=out[part])
+    if out.get("infractions", 0) < 0:
+        msg = f"event.infractions: got {out['infractions']}, expected 0 or more"
+        raise HistoryError(
+            msg, case_id=case_id, field="event.infractions", value=out["infractions"]
         )
-        raise HistoryError(msg, case_id=case_id, field="event.attended", value=out["attended"])
-    if kind == "attendance" and out["scheduled"] < 1:
-        msg = f"event.scheduled: got {out['scheduled']}, expected at least 1"
-        raise HistoryError(msg, case_id=case_id, field="event.scheduled", value=out["scheduled"])
     return out
 
 

@@ -77,6 +77,8 @@ def summarize_case(
         next_due=next_due(history, defs=defs, as_of=as_of),
         plan=_plan(history, as_of),
         events=events,
+        criminogenic_at=tuple(frozenset(r.criminogenic_needs) for r in results),
+        responsivity=assessments[-1].responsivity,
     )
 
 
@@ -96,4 +98,5 @@ def _plan(history: CaseHistory, as_of: dt.date) -> PlanSummary | None:
         counted=done.counted,
         percent=done.percent,
         threshold=done.threshold,
+        drafted_on=versions[0].plan.dated,
     )

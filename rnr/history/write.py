@@ -6,15 +6,22 @@ one atomic block of the store, re-checking inside the block what another
 writer could have changed (the case exists or not, the dates are in order,
 the case is still open). A refused operation raises
 :class:`~rnr.errors.HistoryError` and writes nothing.
+
+A reassessment also records the change policy's answer to it (keep, step
+up or step down the intensity, :mod:`rnr.history.steps`) with its decision,
+and drafts the plan version from the decision the answer leaves in force.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from rnr.cases.legal import LegalContext
 from rnr.cases.overrides import Override
 from rnr.cases.parse import Case, score_case
+from rnr.definitions.instrument import Reliability
 from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError
 from rnr.history._state import State, replayed
@@ -28,8 +35,10 @@ from rnr.history.shapes import (
     draft_record,
     override_record,
 )
+from rnr.history.steps import reassessment_answer, reassessment_step, stepped
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft
+from rnr.policy.decision import Decision
 from rnr.policy.engine import decide
 from rnr.scoring.result import ScoreResult
 from rnr.store.protocol import Store, Transaction
@@ -62,16 +71,74 @@ def _derive(
     policy: Policy,
     defs: Definitions,
     override: Override | None,
-) -> PlanDraft:
-    """Decide and draft once before writing, so a failure writes nothing."""
+    before: CaseHistory | None = None,
+    reliability: Mapping[str, Reliability] | None = None,
+) -> tuple[PlanDraft, dict[str, Any] | None]:
+    """Decide, answer and draft once before writing, so a failure writes nothing.
+
+    With the case's history ``before`` a reassessment, the change policy's
+    answer to it acts on the decision (the ``step`` its record keeps).
+    """
     decision = decide(result, legal, policy, override=override, case_id=case.case_id, nearest=False)
-    return draft_plan(
+    step = None
+    if before is not None and before.assessments:
+        decision, step = _answered(
+            case,
+            result,
+            decision,
+            legal=legal,
+            policy=policy,
+            defs=defs,
+            before=before,
+            reliability=reliability,
+        )
+    plan = draft_plan(
         result,
         decision,
         responsivity=case.responsivity,
         catalogue=defs.catalogue,
         rules=defs.rules,
     )
+    return plan, step
+
+
+def _answered(
+    case: Case,
+    result: ScoreResult,
+    decision: Decision,
+    *,
+    legal: LegalContext,
+    policy: Policy,
+    defs: Definitions,
+    before: CaseHistory,
+    reliability: Mapping[str, Reliability] | None,
+) -> tuple[Decision, dict[str, Any] | None]:
+    """The decision after the change policy's answer to a reassessment, and the step to record."""
+    previous = before.assessments[-1]
+    since = [e for e in before.events if previous.on < e.on <= case.assessed_on]
+    answer = reassessment_answer(
+        previous.result,
+        result,
+        events=[e.kind for e in since],
+        policy=policy,
+        library=defs.library,
+        reliability=reliability,
+    )
+    if answer is None:
+        return decision, None
+    _, decision = stepped(
+        "reassessment",
+        answer,
+        decision=decision,
+        previous=before.decisions,
+        policy=policy,
+        legal=legal,
+        assessed_on=case.assessed_on,
+    )
+    step = reassessment_step(
+        answer, previous=previous.id, events=[e.id for e in since], reliability=reliability
+    )
+    return decision, step
 
 
 def _assessment_records(
@@ -85,8 +152,9 @@ def _assessment_records(
     assessor: str,
     plan_version: int,
     plan: PlanDraft,
+    step: Mapping[str, Any] | None = None,
 ) -> None:
-    """Append an assessment, its override, its decision and its plan draft."""
+    """Append an assessment, its override, its decision (with its step) and its plan draft."""
     instrument = defs.library.get(str(result.instrument))
     assessed = tx.append(assessment_record(case, instrument, assessor=assessor))
     override = None
@@ -103,6 +171,7 @@ def _assessment_records(
         defs=defs,
         plan_version=plan_version,
         plan=plan,
+        step=step,
     )
 
 
@@ -118,10 +187,17 @@ def _decision_and_plan(
     defs: Definitions,
     plan_version: int,
     plan: PlanDraft,
+    step: Mapping[str, Any] | None = None,
 ) -> None:
     decided = tx.append(
         decision_record(
-            case_id, day, assessment=assessment, override=override, policy=policy, legal=legal
+            case_id,
+            day,
+            assessment=assessment,
+            override=override,
+            policy=policy,
+            legal=legal,
+            step=step,
         )
     )
     tx.append(
@@ -168,7 +244,7 @@ def open_case(
     legal = _legal_of(case, None)
     result = _score(case, defs)
     chosen = defs.policy_for(legal.regime, result.instrument.id, policy, on=case.assessed_on)
-    plan = _derive(
+    plan, _ = _derive(
         case, result=result, legal=legal, policy=chosen, defs=defs, override=case.override
     )
     with store.write(by=by) as tx:
@@ -199,11 +275,16 @@ def reassess(
     by: str,
     assessor: str | None = None,
     defs: Definitions | None = None,
+    reliability: Mapping[str, Reliability] | None = None,
 ) -> CaseHistory:
     """Store a reassessment of an open case: a new score, decision and plan version.
 
     The case file's ``legal`` section, when given, replaces the stored one
-    (same regime); without it the stored legal context is kept.
+    (same regime); without it the stored legal context is kept. The change
+    policy's answer to the change since the previous assessment (and the
+    events since it) is recorded with the decision and sets its intensity
+    (:mod:`rnr.history.steps`); ``reliability`` gives the agency's figures
+    for the reliable change index it reads (recorded with the answer).
 
     Raises:
         HistoryError: an unknown or closed case, another case id in the file,
@@ -222,12 +303,20 @@ def reassess(
     chosen = defs.policy_for(
         before.regime, result.instrument.id, before.policy, on=case.assessed_on
     )
-    plan = _derive(
-        case, result=result, legal=legal, policy=chosen, defs=defs, override=case.override
+    plan, step = _derive(
+        case,
+        result=result,
+        legal=legal,
+        policy=chosen,
+        defs=defs,
+        override=case.override,
+        before=before,
+        reliability=reliability,
     )
     with store.write(by=by) as tx:
         state = State.read(tx, case_id)
         state.require(case_id, store.name)
+        state.require_unchanged(case_id, before)
         state.require_open(case_id, case.assessed_on)
         state.require_after(case_id, case.assessed_on, what="assessed_on")
         _assessment_records(
@@ -240,6 +329,7 @@ def reassess(
             assessor=assessor or by,
             plan_version=state.next_plan_version,
             plan=plan,
+            step=step,
         )
         return replayed(tx, case_id, defs, store)
 
@@ -277,7 +367,7 @@ def add_override(
         catalogue=defs.catalogue,
         rules=defs.rules,
     )
-    day = max(override.approved_on, latest.on, before.plans[-1].plan.dated)
+    day = max(override.approved_on, latest.on, before.plans[-1].plan.dated, before.decisions[-1].on)
     with store.write(by=by) as tx:
         state = State.read(tx, case_id)
         state.require(case_id, store.name)

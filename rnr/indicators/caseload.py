@@ -24,6 +24,7 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr.change.delta import Change, Transition
 from rnr.change.rci import Category
+from rnr.definitions.responsivity import Responsivity
 from rnr.events import CLOSING_EVENTS
 from rnr.plan.draft import Status
 
@@ -116,6 +117,7 @@ class PlanSummary:
         objectives: ``(objective id, domain, status)`` of each objective.
         reviewed_on: the dates of the reviews of objective statuses so far.
         threshold: the policy's attainment threshold (%), if any.
+        drafted_on: the date of the plan's first version (when the PII was drawn up).
     """
 
     version: int
@@ -127,6 +129,7 @@ class PlanSummary:
     counted: int
     percent: float
     threshold: int | None
+    drafted_on: dt.date | None = None
 
 
 @attrs.frozen
@@ -139,6 +142,8 @@ class CaseSummary:
         dynamic: the points of each assessment on the dynamic domains.
         needs: the need level of each domain at the latest assessment.
         criminogenic: the domains flagged criminogenic at the latest assessment.
+        criminogenic_at: the domains flagged criminogenic at each assessment.
+        responsivity: the responsivity section of the latest assessment.
     """
 
     case_id: str
@@ -160,6 +165,8 @@ class CaseSummary:
     next_due: Due | None = None
     plan: PlanSummary | None = None
     events: tuple[EventSummary, ...] = ()
+    criminogenic_at: tuple[frozenset[str], ...] = ()
+    responsivity: Responsivity = attrs.field(factory=Responsivity)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""

@@ -1,17 +1,24 @@
 """Compute programme indicators from case summaries: numerator, denominator, exclusions.
 
 Each indicator counts the cases of its programmes (the sanction of their
-latest decision) in a **population** for the period (the denominator),
-leaves out the cases whose outcome cannot be judged (each **exclusion**
-with its reason), and counts those meeting the **outcome** (the
-numerator). An indicator whose data the store does not hold (no case of
-the programme, no attendance recorded for the component, a kind of record
-rnr does not keep) is **not computable**, and says why with a coded message
-(``indicators.why_not.<reason>``).
+latest decision) in a **population** for the period: the formula's
+denominator. A case the formula's own conditions leave out (another reason
+of discharge, too few days since entry or since the plan, a follow-up
+window not over) is an **exclusion**, counted by reason. A case of the
+denominator whose outcome cannot be established from its records (a single
+assessment, no objective of the kind asked, no record of the component)
+stays in the denominator and counts as not meeting the outcome, because no
+formula leaves it out; it is counted by reason too (**unmeasured**). The
+**outcome** is the numerator. An indicator whose data the store does not
+hold at all (no case of the programme, no record of its component in the
+year, a kind of record rnr does not keep) is **not computable**, and says
+why with a coded message (``indicators.why_not.<reason>``).
 
 The summaries are read on the last day of the period
 (:func:`rnr.history.bulk.summarize`), so a 12-month window after a
-discharge in the previous year is complete.
+discharge in the previous year is complete, and the plan read is the
+version in force on 31 December (or at the closing of a case closed
+earlier).
 """
 
 from __future__ import annotations
@@ -32,10 +39,21 @@ from rnr.errors import InvalidArgumentError
 from rnr.indicators.caseload import CaseSummary, EventSummary
 from rnr.text import Message, Text, Words, words_to_dict
 
-__all__ = ["IndicatorResult", "Period", "compute_indicators"]
+__all__ = ["EXCLUSIONS", "IndicatorResult", "Period", "compute_indicators"]
 
-#: What an outcome measure returns: met, not met, or an exclusion code.
+#: What an outcome measure returns: met, not met, or the code of why it cannot be measured.
 Verdict = bool | str
+#: Codes that leave a case out of the denominator (the formula's own conditions);
+#: any other code keeps it in the denominator as not met.
+EXCLUSIONS = (
+    "other_discharge_reason",
+    "too_few_days_since_entry",
+    "plan_too_recent",
+    "no_plan",
+    "window_not_over",
+)
+#: Days of a month a case must be open for the month to count (``monthly_at_least``).
+MONTH_MIN_DAYS = 15
 
 
 @attrs.frozen
@@ -61,7 +79,13 @@ class Period:
 
 @attrs.frozen
 class IndicatorResult:
-    """One indicator for one period: the figures, or why it cannot be computed."""
+    """One indicator for one period: the figures, or why it cannot be computed.
+
+    Attributes:
+        exclusions: cases left out of the denominator, by reason.
+        unmeasured: cases of the denominator whose outcome could not be
+            established, counted as not met, by reason.
+    """
 
     indicator: Indicator
     period: int
@@ -70,6 +94,7 @@ class IndicatorResult:
     denominator: int = 0
     exclusions: Mapping[str, int] = attrs.field(converter=frozen_map, factory=dict)
     not_computable: Words | None = None
+    unmeasured: Mapping[str, int] = attrs.field(converter=frozen_map, factory=dict)
 
     @property
     def computable(self) -> bool:
@@ -85,21 +110,33 @@ class IndicatorResult:
 
     @property
     def met(self) -> bool | None:
-        """Whether the result reaches the seed's target (``None`` without target or figures)."""
+        """Whether the result reaches the target in the direction rnr reads.
+
+        ``None`` without a target or figures.
+        """
         if self.percent is None or self.indicator.target is None:
             return None
+        if self.indicator.direction.read == "descending":
+            return self.percent <= self.indicator.target
         return self.percent >= self.indicator.target
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         i = self.indicator
+        document = i.document
         return {
             "id": i.id,
             "title": dict(i.title),
+            "short": dict(i.short),
             "period": self.period,
             "programmes": list(self.programmes),
-            "population": {"kind": i.population, **dict(i.population_params)},
-            "outcome": {"kind": i.outcome, **dict(i.outcome_params)},
+            "document": None
+            if document is None
+            else {"id": document.id, "citation": dict(document.citation)},
+            "level": i.level,
+            "formula": dict(i.formula),
+            "population": {"kind": i.population, **_plain(i.population_params)},
+            "outcome": {"kind": i.outcome, **_plain(i.outcome_params)},
             "computable": self.computable,
             "not_computable": None
             if self.not_computable is None
@@ -107,17 +144,48 @@ class IndicatorResult:
             "numerator": self.numerator,
             "denominator": self.denominator,
             "exclusions": dict(self.exclusions),
+            "unmeasured": dict(self.unmeasured),
             "percent": self.percent,
             "target": i.target,
             "target_year": i.target_year,
+            "direction": {
+                "stated": i.direction.stated,
+                "read": i.direction.read,
+                "flagged": i.direction.flagged,
+            },
             "met": self.met,
-            "source": i.source,
-            "note": i.note,
+            "note": dict(i.note),
         }
+
+
+def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters as plain JSON values (read-only mappings and tuples unwrapped)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    out: dict[str, Any] = plain(params)
+    return out
 
 
 def _events(case: CaseSummary, kind: str) -> list[EventSummary]:
     return [e for e in case.events if e.kind == kind]
+
+
+def _last_day(case: CaseSummary, period: Period) -> dt.date:
+    """The last day the case was attended in the period: its closing, or 31 December."""
+    if case.closed_on is not None and case.closed_on < period.end:
+        return case.closed_on
+    return period.end
+
+
+def _entry(case: CaseSummary) -> dt.date:
+    """The effective entry (the legal entry date, else the day the case was opened)."""
+    return case.entry_date or case.opened_on
 
 
 # -- populations -----------------------------------------------------------------
@@ -129,12 +197,34 @@ def _served(case: CaseSummary, period: Period) -> bool:
     )
 
 
-def _with_needs(case: CaseSummary, params: Mapping[str, Any]) -> bool:
-    needs = params.get("needs")
-    return not needs or bool(case.criminogenic & set(needs))
+def _needs_in_year(case: CaseSummary, period: Period) -> frozenset[str]:
+    """The domains criminogenic at any assessment in force during the year.
+
+    The assessment in force on 1 January (the latest before it) and every one
+    made in the year.
+    """
+    if len(case.criminogenic_at) != len(case.assessed_on):
+        return case.criminogenic
+    found: set[str] = set()
+    before = [n for n, d in enumerate(case.assessed_on) if d < period.start]
+    start = before[-1] if before else 0
+    for n in range(start, len(case.assessed_on)):
+        if case.assessed_on[n] <= period.end:
+            found |= case.criminogenic_at[n]
+    return frozenset(found)
 
 
-def population(case: CaseSummary, indicator: Indicator, period: Period) -> tuple[bool, str | None]:
+def _attended(case: CaseSummary, match: Callable[[object], bool], period: Period) -> int:
+    return sum(
+        int(e.data.get("attended", 0))
+        for e in _events(case, "attendance")
+        if match(e.data.get("component")) and period.contains(e.on)
+    )
+
+
+def population(
+    case: CaseSummary, indicator: Indicator, period: Period, spec: IndicatorSet | None = None
+) -> tuple[bool, str | None]:
     """Whether ``case`` is in the indicator's population, and an exclusion code if left out."""
     params = indicator.population_params
     kind = indicator.population
@@ -155,22 +245,41 @@ def population(case: CaseSummary, indicator: Indicator, period: Period) -> tuple
             if (given or "end_of_sentence") != reason:
                 return True, "other_discharge_reason"
         return True, None
-    if not _served(case, period) or not _with_needs(case, params):
+    if not _served(case, period):
+        return False, None
+    needs = params.get("needs")
+    if needs and not _needs_in_year(case, period) & set(needs):
         return False, None
     if kind == "followed":
         plan = case.plan
-        entered = case.entry_date is None or case.entry_date <= period.end
+        entered = _entry(case) <= period.end
         reviewed = plan is not None and any(period.contains(d) for d in plan.reviewed_on)
         return entered and reviewed, None
+    took_part = params.get("took_part_in")
+    if took_part is not None and not _attended(case, _matcher(str(took_part), spec), period):
+        return False, None
+    last = _last_day(case, period)
     least = params.get("min_days_since_entry")
-    if least is not None:
-        entry = case.entry_date or case.opened_on
-        if (period.end - entry).days < int(least):
-            return True, "too_few_days_since_entry"
+    if least is not None and (last - _entry(case)).days < int(least):
+        return True, "too_few_days_since_entry"
+    older = params.get("plan_older_than_days")
+    if older is not None:
+        drafted = case.plan.drafted_on if case.plan is not None else None
+        if drafted is None:
+            return True, "no_plan"
+        if (last - drafted).days <= int(older):
+            return True, "plan_too_recent"
     return True, None
 
 
 # -- outcomes --------------------------------------------------------------------
+
+
+def _matcher(component: str, spec: IndicatorSet | None) -> Callable[[object], bool]:
+    """Whether a record's ``component`` names ``component`` (its id or one of its names)."""
+    if spec is not None and component in spec.components:
+        return spec.components[component].matches
+    return lambda recorded: recorded == component
 
 
 def _risk_lowered(case: CaseSummary, _: Mapping[str, Any], library: Library) -> Verdict:
@@ -184,27 +293,73 @@ def _risk_lowered(case: CaseSummary, _: Mapping[str, Any], library: Library) -> 
     return levels.index(str(last)) < levels.index(str(first))
 
 
+def _counted(case: CaseSummary, params: Mapping[str, Any]) -> tuple[int, int] | None:
+    """Achieved and counted objectives of the plan (of the listed ids, if any)."""
+    plan = case.plan
+    if plan is None:
+        return None
+    wanted = params.get("objectives")
+    statuses = [
+        status
+        for ident, _, status in plan.objectives
+        if status != "removed" and (not wanted or ident in wanted)
+    ]
+    if not statuses:
+        return None
+    return sum(1 for s in statuses if s == "achieved"), len(statuses)
+
+
 def _attainment(case: CaseSummary, params: Mapping[str, Any], _: Library) -> Verdict:
-    plan = case.plan
-    if plan is None or not plan.counted:
+    counted = _counted(case, params)
+    if counted is None:
         return "no_objectives"
-    return plan.percent >= float(params["percent"])
+    achieved, total = counted
+    return 100 * achieved >= float(params["percent"]) * total
 
 
-def _objectives_met(case: CaseSummary, _: Mapping[str, Any], __: Library) -> Verdict:
-    plan = case.plan
-    if plan is None or not plan.counted:
+def _objectives_met(case: CaseSummary, params: Mapping[str, Any], __: Library) -> Verdict:
+    counted = _counted(case, params)
+    if counted is None:
         return "no_objectives"
-    return plan.achieved == plan.counted
+    achieved, total = counted
+    return achieved == total
 
 
-def outcome(case: CaseSummary, indicator: Indicator, period: Period, library: Library) -> Verdict:
-    """Whether ``case`` meets the indicator's outcome, or why it is excluded."""
+def _insertion(case: CaseSummary, params: Mapping[str, Any], _: Library) -> Verdict:
+    favourable: Mapping[str, Sequence[Any]] = params["favourable"]
+    values = {field: case.responsivity.get(field) for field in favourable}
+    if all(v is None for v in values.values()):
+        return "no_responsivity"
+    good = sum(1 for field, v in values.items() if v is not None and v in favourable[field])
+    return good >= int(params["at_least"])
+
+
+def _months(case: CaseSummary, period: Period, least: int) -> list[int]:
+    """The months of the year the case was attended on at least ``least`` days."""
+    first, last = _entry(case), _last_day(case, period)
+    out = []
+    for m in range(1, 13):
+        start = max(first, dt.date(period.year, m, 1))
+        end = min(last, dt.date(period.year, m, calendar.monthrange(period.year, m)[1]))
+        if (end - start).days + 1 >= least:
+            out.append(m)
+    return out
+
+
+def outcome(
+    case: CaseSummary,
+    indicator: Indicator,
+    period: Period,
+    library: Library,
+    spec: IndicatorSet | None = None,
+) -> Verdict:
+    """Whether ``case`` meets the indicator's outcome, or the code of why it cannot be told."""
     params = indicator.outcome_params
     simple: Mapping[str, Callable[[CaseSummary, Mapping[str, Any], Library], Verdict]] = {
         "risk_lowered": _risk_lowered,
         "attainment_at_least": _attainment,
         "objectives_met": _objectives_met,
+        "insertion_conditions": _insertion,
     }
     if indicator.outcome in simple:
         return simple[indicator.outcome](case, params, library)
@@ -214,34 +369,74 @@ def outcome(case: CaseSummary, indicator: Indicator, period: Period, library: Li
         if until > period.end:
             return "window_not_over"
         return not any(case.closed_on < e.on <= until for e in _events(case, params["event"]))
+    if indicator.outcome == "coexistence_complied":
+        plan = case.plan
+        after = (
+            None
+            if plan is None or plan.drafted_on is None
+            else plan.drafted_on + dt.timedelta(days=int(params.get("after_plan_days", 0)))
+        )
+        reviews = [
+            e
+            for e in _events(case, "coexistence_review")
+            if period.contains(e.on) and (after is None or e.on > after)
+        ]
+        if not reviews:
+            return "no_review"
+        return all(e.data.get("result") == "complied" for e in reviews)
+    match = _matcher(str(params["component"]), spec)
+    if indicator.outcome == "component_objectives_at_least":
+        records = [
+            e
+            for e in _events(case, "component_objectives")
+            if match(e.data.get("component")) and period.contains(e.on)
+        ]
+        if not records:
+            return "no_objectives_recorded"
+        latest = sorted(records, key=lambda e: e.on)[-1].data  # the year's last record
+        return 100 * int(latest["met"]) >= float(params["percent"]) * int(latest["objectives"])
     sessions = [
         e
         for e in _events(case, "attendance")
-        if e.data.get("component") == params["component"] and period.contains(e.on)
+        if match(e.data.get("component")) and period.contains(e.on)
     ]
+    if not sessions:
+        return "no_sessions_recorded"
     if indicator.outcome == "attendance_at_least":
         scheduled = sum(int(e.data["scheduled"]) for e in sessions)
-        if not scheduled:
-            return "no_attendance_recorded"
         attended = sum(int(e.data["attended"]) for e in sessions)
         return 100 * attended >= int(params["percent"]) * scheduled
     if indicator.outcome == "sessions_at_least":
         return sum(int(e.data["attended"]) for e in sessions) >= int(params["sessions"])
-    # monthly_at_least: every month of the year the case was open holds enough
+    # monthly_at_least: every month of the year the case was attended long enough holds enough
+    months = _months(case, period, int(params.get("min_days_in_month", MONTH_MIN_DAYS)))
+    if not months:
+        return "no_month_counted"
     by_month = Counter[int]()
     for e in sessions:
         by_month[e.on.month] += int(e.data["attended"])
-    months = [
-        m
-        for m in range(1, 13)
-        if case.opened_on <= dt.date(period.year, m, calendar.monthrange(period.year, m)[1])
-        and (case.closed_on is None or case.closed_on >= dt.date(period.year, m, 1))
-    ]
-    return bool(months) and all(by_month[m] >= int(params["per_month"]) for m in months)
+    return all(by_month[m] >= int(params["per_month"]) for m in months)
+
+
+#: The kind of record each outcome reads, when it reads records of the period.
+_READS: Mapping[str, str] = {
+    "attendance_at_least": "attendance",
+    "sessions_at_least": "attendance",
+    "monthly_at_least": "attendance",
+    "component_objectives_at_least": "component_objectives",
+    "coexistence_complied": "coexistence_review",
+}
+
+
+def _component_words(spec: IndicatorSet, component: str) -> Text | str:
+    found = spec.components.get(component)
+    if found is None:
+        return component
+    return Text(found.title.get("es", component), found.title.get("en", ""))
 
 
 def _missing_data(
-    indicator: Indicator, cases: Sequence[CaseSummary], period: Period
+    indicator: Indicator, cases: Sequence[CaseSummary], period: Period, spec: IndicatorSet
 ) -> Message | None:
     """Why the store cannot give this indicator at all, if so."""
     params = indicator.outcome_params
@@ -251,16 +446,25 @@ def _missing_data(
             "indicators.why_not.not_recorded",
             {"what": Text(what.get("es", ""), what.get("en", ""))},
         )
+    kind = _READS.get(indicator.outcome)
+    if kind is None:
+        return None
     component = params.get("component")
-    if component is not None and not any(
-        e.kind == "attendance" and e.data.get("component") == component and period.contains(e.on)
+    match = _matcher(str(component), spec) if component is not None else None
+    if any(
+        e.kind == kind
+        and period.contains(e.on)
+        and (match is None or match(e.data.get("component")))
         for case in cases
         for e in case.events
     ):
-        return Message(
-            "indicators.why_not.no_attendance", {"component": component, "year": period.year}
-        )
-    return None
+        return None
+    if component is None:
+        return Message(f"indicators.why_not.no_{kind}", {"year": period.year})
+    return Message(
+        f"indicators.why_not.no_{kind}",
+        {"component": _component_words(spec, str(component)), "year": period.year},
+    )
 
 
 def compute_indicators(
@@ -275,7 +479,7 @@ def compute_indicators(
 
     Args:
         summaries: every case, summarised on 31 December of ``period``.
-        spec: the indicators.
+        spec: the indicators (and the components they name).
         period: the year.
         library: the instruments (for the order of risk levels).
         programme: count only this programme (LAS, LAE, LAEIP, IRC, LV, LVI).
@@ -294,18 +498,18 @@ def compute_indicators(
             continue
         mine = [c for c in cases if c.sanction in wanted]
         if indicator.outcome == "not_recorded":  # no data of this kind, whatever the cases
-            missing = _missing_data(indicator, [], year)
+            missing = _missing_data(indicator, [], year, spec)
             out.append(IndicatorResult(indicator, period, wanted, not_computable=missing))
             continue
         if not mine:
             reason = Message("indicators.why_not.no_cases", {"programmes": wanted})
             out.append(IndicatorResult(indicator, period, wanted, not_computable=reason))
             continue
-        missing = _missing_data(indicator, mine, year)
+        missing = _missing_data(indicator, mine, year, spec)
         if missing is not None:
             out.append(IndicatorResult(indicator, period, wanted, not_computable=missing))
             continue
-        out.append(_count(indicator, mine, year, library, wanted))
+        out.append(_count(indicator, mine, year, library=library, programmes=wanted, spec=spec))
     return tuple(out)
 
 
@@ -313,20 +517,26 @@ def _count(
     indicator: Indicator,
     cases: Sequence[CaseSummary],
     period: Period,
+    *,
     library: Library,
     programmes: tuple[str, ...],
+    spec: IndicatorSet,
 ) -> IndicatorResult:
     numerator = denominator = 0
     exclusions: Counter[str] = Counter()
+    unmeasured: Counter[str] = Counter()
     for case in cases:
-        inside, excluded = population(case, indicator, period)
+        inside, excluded = population(case, indicator, period, spec)
         if not inside:
             continue
-        verdict: Verdict = excluded if excluded else outcome(case, indicator, period, library)
-        if isinstance(verdict, str):
+        verdict: Verdict = excluded if excluded else outcome(case, indicator, period, library, spec)
+        if isinstance(verdict, str) and verdict in EXCLUSIONS:
             exclusions[verdict] += 1
             continue
         denominator += 1
+        if isinstance(verdict, str):
+            unmeasured[verdict] += 1
+            continue
         numerator += int(verdict)
     reason = None
     if not denominator:
@@ -339,4 +549,5 @@ def _count(
         denominator,
         dict(sorted(exclusions.items())),
         reason,
+        dict(sorted(unmeasured.items())),
     )

@@ -9,23 +9,30 @@
   with the answers that triggered it.
 - **Strengths** the instrument found are named, and attached to the
   objectives of their domain.
+- **The law**: the legal context selects offence objectives (an LVI for
+  domestic violence or a sexual offence gets one on the offence, the
+  victim-protection conditions and the monitoring), placed first and counted
+  against the cap; a sanction whose law requires an individualised
+  intervention (LV, LVI) never gets fewer hours than the catalogue's minimum
+  for it, even where the risk principle gives none (:class:`HoursFloor`);
+  the decision's warnings, monitoring and period are carried into the plan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rnr.dates import add_months
 from rnr.definitions.catalogue import Catalogue, Objective, RuleSet, shipped
 from rnr.definitions.responsivity import Responsivity
 from rnr.errors import DecisionInputError
-from rnr.plan.draft import Adaptation, PlanDraft, PlanObjective, Reason
+from rnr.plan.draft import Adaptation, HoursFloor, PlanDraft, PlanObjective, Reason
 from rnr.policy.decision import Decision
 from rnr.scoring.result import ScoreResult
 from rnr.text import Text
 
-__all__ = ["REVIEW_MONTHS", "draft_plan", "objective_cap", "share_hours"]
+__all__ = ["REVIEW_MONTHS", "at_least_one", "draft_plan", "objective_cap", "share_hours"]
 
 #: Months between plan reviews (an agency parameter; policies may set ``review_months``).
 REVIEW_MONTHS = 3
@@ -63,6 +70,29 @@ def share_hours(total: int, weights: Sequence[int]) -> list[int]:
     for i in order[: total - sum(shares)]:
         shares[i] += 1
     return shares
+
+
+def at_least_one(shares: Sequence[int]) -> list[int]:
+    """Shares with no objective left at 0 hours while there are hours to give.
+
+    An hour is moved from the largest share (the first of equals) to each
+    empty one, as long as the total allows one hour per objective; otherwise
+    the shares are returned unchanged.
+
+    >>> at_least_one([10, 0]), at_least_one([9, 0, 0])
+    ([9, 1], [7, 1, 1])
+    >>> at_least_one([0, 0]), at_least_one([1, 0, 0])
+    ([0, 0], [1, 0, 0])
+    """
+    out = list(shares)
+    if sum(out) < len(out):
+        return out
+    for i, share in enumerate(out):
+        if share == 0:
+            largest = max(range(len(out)), key=lambda j: (out[j], -j))
+            out[largest] -= 1
+            out[i] = 1
+    return out
 
 
 def draft_plan(
@@ -104,21 +134,35 @@ def draft_plan(
     strengths = tuple(score.strengths if strengths is None else strengths)
     instrument = score.instrument.id
 
-    cap = objective_cap(decision.intensity.treatment_hours)
-    chosen: list[tuple[Objective, str]] = []
+    offences = _offences(decision)
+    total, floor = _hours(decision, catalogue)
+    cap = objective_cap(total)
+    required = catalogue.for_offence(instrument, decision.sanction, offences)
+    chosen: list[tuple[Objective, str | None]] = [(o, o.domain) for o in required]
+    room = max(0, cap - len(chosen))
+    needs: list[tuple[Objective, str | None]] = []
     for domain in score.criminogenic_needs:
-        if len(chosen) == cap:
+        if len(needs) == room:
             break
         options = catalogue.for_need(instrument, domain, score.domains[domain].need)
         if options:
-            chosen.append((options[0], domain))
-    if not chosen and decision.intensity.treatment_hours > 0:
-        chosen = _fallback(score, catalogue, instrument)
-    hours = share_hours(decision.intensity.treatment_hours, [o.sessions for o, _ in chosen])
+            needs.append((options[0], domain))
+    chosen += needs
+    if not chosen and total > 0:
+        chosen = list(_fallback(score, catalogue, instrument))
+    hours = at_least_one(share_hours(total, [o.sessions for o, _ in chosen]))
     applied = [r for r in rules.rules if r.applies_to(responsivity)]
     first = [r.first_component for r in applied if r.first_component]
     objectives = tuple(
-        _objective(objective, domain, hours=h, score=score, strengths=strengths, first=first)
+        _objective(
+            objective,
+            domain,
+            hours=h,
+            score=score,
+            strengths=strengths,
+            first=first,
+            offences=offences,
+        )
         for (objective, domain), h in zip(chosen, hours, strict=True)
     )
     supports = tuple(
@@ -155,7 +199,7 @@ def draft_plan(
         risk_level=decision.risk_level,
         computed_risk_level=decision.computed_risk_level,
         contacts_per_month=decision.intensity.contacts_per_month,
-        treatment_hours=decision.intensity.treatment_hours,
+        treatment_hours=total,
         objectives=objectives,
         supports=supports,
         adaptations=adaptations,
@@ -166,12 +210,51 @@ def draft_plan(
         responsivity=responsivity,
         cap=cap,
         override_changed=decision.override_changed,
+        offences=offences,
+        warnings=tuple(decision.warnings),
+        telematic_monitoring=decision.telematic_monitoring,
+        monitoring_reason=decision.monitoring_reason,
+        period_days=decision.period_days,
+        period_months=_months(getattr(decision, "period_months", None)),
+        hours_floor=floor,
     )
+
+
+def _offences(decision: Decision) -> tuple[str, ...]:
+    """The offence categories the decision read (its ``offences`` input), sorted."""
+    found = decision.inputs.get("offences")
+    if isinstance(found, str):
+        return (found,)
+    if isinstance(found, Iterable):
+        return tuple(sorted(str(o) for o in found))
+    return ()
+
+
+def _hours(decision: Decision, catalogue: Catalogue) -> tuple[int, HoursFloor | None]:
+    """The plan's treatment hours: the decision's, raised to the sanction's legal minimum."""
+    decided = decision.intensity.treatment_hours
+    minimum = catalogue.minimum(decision.sanction)
+    if minimum is None or decision.sanction is None or decided >= minimum.hours:
+        return decided, None
+    return minimum.hours, HoursFloor(decision.sanction, decided, minimum.hours, minimum.source)
+
+
+def _months(value: object) -> tuple[int, ...] | None:
+    """A period in months as one figure ``(n,)`` or a range ``(lowest, highest)``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return (value,) if value > 0 else None
+    if isinstance(value, Iterable):
+        figures = tuple(int(v) for v in value if isinstance(v, int) and not isinstance(v, bool))
+        if figures and max(figures) > 0:
+            return (figures[0],) if len(set(figures)) == 1 else figures
+    return None
 
 
 def _fallback(
     score: ScoreResult, catalogue: Catalogue, instrument: str
-) -> list[tuple[Objective, str]]:
+) -> list[tuple[Objective, str | None]]:
     """With hours to give but no criminogenic need: the highest dynamic domain's objective."""
     for domain in score.need_profile:
         options = [
@@ -197,6 +280,7 @@ def _objective(
     score: ScoreResult,
     strengths: tuple[str, ...],
     first: list[str],
+    offences: tuple[str, ...] = (),
 ) -> PlanObjective:
     components = list(objective.components)
     for component in reversed(first):
@@ -225,6 +309,7 @@ def _objective(
         reason=reason,
         strengths=own,
         source=objective.source,
+        offences=tuple(o for o in offences if o in objective.legal.get("offences", ())),
     )
 
 

@@ -12,14 +12,15 @@ from rnr._frozen import frozen_map
 from rnr.definitions.ref import Ref
 from rnr.definitions.responsivity import Responsivity
 from rnr.errors import DecisionInputError
-from rnr.policy.decision import Deadline
-from rnr.text import Text
+from rnr.policy.decision import Deadline, DecisionWarning
+from rnr.text import Message, Text, words_to_dict
 
 __all__ = [
     "STATUSES",
     "Adaptation",
     "Attainment",
     "ClosingSummary",
+    "HoursFloor",
     "PlanDraft",
     "PlanObjective",
     "Reason",
@@ -59,7 +60,7 @@ class PlanObjective:
     """One objective of the plan, with its hours, reasons and status history."""
 
     id: str
-    kind: Literal["criminogenic", "support"]
+    kind: Literal["criminogenic", "support", "offence"]
     domain: str | None
     title: Text
     indicator: Text
@@ -70,6 +71,8 @@ class PlanObjective:
     strengths: tuple[str, ...] = ()
     source: str = ""
     history: tuple[StatusNote, ...] = ()
+    #: For an offence objective: the offence categories of the case that selected it.
+    offences: tuple[str, ...] = ()
 
     @property
     def status(self) -> Status:
@@ -85,6 +88,20 @@ class Adaptation:
     text: Text
     triggered_by: Mapping[str, Any] = attrs.field(converter=frozen_map)
     source: str = ""
+
+
+@attrs.frozen
+class HoursFloor:
+    """The decision's treatment hours raised to the minimum the law requires of the sanction.
+
+    ``decided`` is what the decision gave (the risk principle may give 0);
+    ``hours`` the catalogue's minimum for ``sanction``, cited by ``source``.
+    """
+
+    sanction: str
+    decided: int
+    hours: int
+    source: str
 
 
 @attrs.frozen
@@ -133,6 +150,18 @@ class PlanDraft:
     opened_on: dt.date = attrs.field(
         default=attrs.Factory(lambda self: self.dated, takes_self=True)
     )
+    #: The offence categories of the legal context (``vif``, ``sexual``…), sorted.
+    offences: tuple[str, ...] = ()
+    #: The decision's warnings (e.g. intensive intervention at low risk), shown in the plan.
+    warnings: tuple[DecisionWarning, ...] = ()
+    telematic_monitoring: bool = False
+    monitoring_reason: Text = Text("")
+    #: The intervention period in days (LV/LVI: equal to the substituted sentence).
+    period_days: tuple[int, int] | None = None
+    #: The period in months: one figure, or the legal range (lowest, highest).
+    period_months: tuple[int, ...] | None = None
+    #: Set when the decision's hours were raised to the legal minimum of the sanction.
+    hours_floor: HoursFloor | None = None
 
     def objective(self, objective_id: str) -> PlanObjective:
         """The objective (or support) with that id."""
@@ -143,11 +172,15 @@ class PlanDraft:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates ISO)."""
-        out: dict[str, Any] = _plain(attrs.asdict(self, recurse=True))
+        out: dict[str, Any] = _plain(self)
         return out
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Message | Text):
+        return words_to_dict(value)
+    if attrs.has(type(value)):
+        return _plain(attrs.asdict(value, recurse=False))
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -19,7 +20,7 @@ from rnr.cases.legal import LegalContext
 from rnr.cases.overrides import Override
 from rnr.definitions.policy import Policy
 from rnr.definitions.ref import Ref
-from rnr.definitions.tables import InputSpec
+from rnr.definitions.tables import InputSpec, Rule
 from rnr.errors import DecisionInputError
 from rnr.policy.deadlines import (
     attainment_threshold,
@@ -38,7 +39,15 @@ from rnr.policy.decision import (
 from rnr.scoring.result import ScoreResult
 from rnr.text import Message, Text
 
-__all__ = ["decide", "decide_facts", "facts", "resolve_inputs"]
+__all__ = [
+    "MONTH_DAYS_LONG",
+    "MONTH_DAYS_SHORT",
+    "decide",
+    "decide_facts",
+    "facts",
+    "legal_range_days",
+    "resolve_inputs",
+]
 
 
 def facts(result: ScoreResult, *, risk_level: str | None = None) -> dict[str, Any]:
@@ -86,6 +95,8 @@ def resolve_inputs(
     values: dict[str, Any] = {}
     for name, spec in (policy.decision_inputs if inputs is None else inputs).items():
         value = known.get(spec.source)
+        if value is None:
+            value = spec.absent  # an optional legal field left out (None: required)
         if value is None:
             msg = (
                 f"{spec.source}: missing, expected {spec.expected()} (input {name} of {policy.ref})"
@@ -253,6 +264,8 @@ def _assemble(
             eligible.append(sanction)
         else:
             ineligible[sanction] = note(rules[0] if rules else None)
+    # decision.* facts: what the eligibility tables decided, for the tables after them
+    values = {**values, **dict.fromkeys(policy.derived_inputs, legal.sanction in eligible)}
 
     out, rules = run_table(policy.tables["intensity"], values)
     trace += fired(policy.tables["intensity"], rules)
@@ -274,6 +287,7 @@ def _assemble(
     period_months = None
     if period.get("max_months"):
         period_months = (int(period["min_months"]), int(period["max_months"]))
+    out_of_range = _period_out_of_range(legal, period_days, period_months, period_rules)
     fit, fit_rules = run_table(policy.tables["fit"], values)
     trace += fired(policy.tables["fit"], fit_rules)
 
@@ -286,6 +300,8 @@ def _assemble(
         for rule in table.matching({k: values[k] for k in table.inputs}):
             trace += fired(table, [rule])
             warnings.append(DecisionWarning(str(rule.then["warning"]), note(rule), rule.source))
+    if out_of_range is not None:
+        warnings.append(out_of_range)
     if legal.sanction and legal.sanction in policy.sanctions and legal.sanction not in eligible:
         params = {"sanction": legal.sanction, "reason": ineligible[legal.sanction]}
         warnings.append(
@@ -317,6 +333,60 @@ def _assemble(
         inputs=values,
         trace=tuple(trace),
     )
+
+
+#: The shortest reading of a month, in days: a legal minimum of N months is N * 30 days.
+MONTH_DAYS_SHORT = 30
+#: The longest reading of a month, in days (a year of 365 days): a legal maximum of N
+#: months is N * 365 / 12 days, rounded half up (18 months: 548 days; 3 years: 1095).
+MONTH_DAYS_LONG = Fraction(365, 12)
+
+
+def legal_range_days(min_months: int, max_months: int) -> tuple[int, int]:
+    """The legal range of a sanction's duration in days, read leniently.
+
+    A duration is outside the law's range only when it is outside under both
+    usual readings of a month: shorter than ``min_months`` * 30 days, or
+    longer than ``max_months`` * 365/12 days (rounded half up, so whole years
+    count 365 days each). ``min_months`` 0 means no minimum.
+
+    >>> legal_range_days(6, 18)
+    (180, 548)
+    >>> legal_range_days(6, 36), legal_range_days(0, 120)
+    ((180, 1095), (0, 3650))
+    """
+    top = max_months * MONTH_DAYS_LONG
+    return min_months * MONTH_DAYS_SHORT, int(top + Fraction(1, 2))
+
+
+def _period_out_of_range(
+    legal: LegalContext,
+    period_days: tuple[int, int] | None,
+    period_months: tuple[int, int] | None,
+    rules: list[Rule],
+) -> DecisionWarning | None:
+    """A warning when the sanction's duration (the sentence) lies outside its legal range.
+
+    The court fixes the duration; rnr never changes it, but flags a duration
+    the law does not allow (or a wrong entry) with the period rule's source.
+    """
+    if period_days is None or period_months is None:
+        return None
+    lo, hi = legal_range_days(*period_months)
+    days = period_days[0]
+    if lo <= days <= hi:
+        return None
+    params = {
+        "sanction": legal.sanction or "",
+        "days": days,
+        "min_months": period_months[0],
+        "max_months": period_months[1],
+        "min_days": lo,
+        "max_days": hi,
+    }
+    code = "period_out_of_range" if period_months[0] else "period_over_maximum"
+    source = rules[0].source if rules else ""
+    return DecisionWarning("period_out_of_range", Message(f"policy.warning.{code}", params), source)
 
 
 def _nearest(

@@ -16,6 +16,7 @@ equals :func:`rnr.policy.decide_facts` on that case (tested).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,7 +26,7 @@ import numpy.typing as npt
 
 from rnr.dates import add_months_array
 from rnr.definitions.policy import Policy
-from rnr.definitions.policy_loader import representatives
+from rnr.definitions.policy_loader import representatives, set_blocks
 from rnr.definitions.tables import InputSpec, Table
 from rnr.errors import DecisionInputError
 
@@ -116,15 +117,21 @@ def _classes(policy: Policy, name: str, codes: npt.NDArray[np.int64]) -> _Classe
     if spec.type == "bool":
         return _Classes(codes, (False, True))
     if spec.type == "set":
-        named = {v for t in tests for v in t.value}
-        bits = [(i, v) for i, v in enumerate(spec.values) if v in named]
+        # one class per combination of block states (absent, some, all), as the loader checks
         index = np.zeros(codes.shape, dtype=np.int64)
-        for k, (i, _) in enumerate(bits):
-            index |= ((codes >> i) & 1) << k
-        values = tuple(
-            frozenset(v for k, (_, v) in enumerate(bits) if m >> k & 1)
-            for m in range(1 << len(bits))
-        )
+        states = []
+        for members, whole in set_blocks(spec, tests):
+            present = np.zeros(codes.shape, dtype=np.int64)
+            for member in members:
+                present += (codes >> spec.values.index(member)) & 1
+            state = np.minimum(present, 1)
+            if whole:
+                state = np.where(present == len(members), 2, state)
+            index = index * (3 if whole else 2) + state
+            states.append(
+                [frozenset(), frozenset(members[:1]), *([frozenset(members)] if whole else [])]
+            )
+        values = tuple(frozenset().union(*combo) for combo in itertools.product(*states))
         return _Classes(index, values)
     reps = representatives(spec, tests)
     cuts = np.array(
@@ -206,7 +213,8 @@ def decide_arrays(
         inputs: input name → column (enum names, integers, booleans, set bit
             masks in the order of the input's ``values``, dates), one per
             input of ``policy.decision_inputs`` (``change.*`` and ``event.*``
-            inputs are not part of a decision and are ignored).
+            inputs are not part of a decision and are ignored; ``decision.*``
+            inputs are derived from the eligibility columns).
         assessed_on: assessment dates (``datetime64[D]``).
         entry_date: dates of effective entry, for deadlines counted from entry.
         sentence_date: sentence dates, for deadlines counted from the sentence.
@@ -239,6 +247,8 @@ def decide_arrays(
         return picked[inverse]
 
     eligible = {s: column(policy.eligibility_table(s), "eligible", bool) for s in policy.sanctions}
+    if policy.derived_inputs:
+        classes.update(_derived(policy, classes, eligible, size))
     intensity = policy.tables["intensity"]
     deadlines = _deadline_columns(
         policy,
@@ -260,6 +270,25 @@ def decide_arrays(
         deadlines=deadlines,
         distinct=evaluations,
     )
+
+
+def _derived(
+    policy: Policy,
+    classes: Mapping[str, _Classes],
+    eligible: Mapping[str, npt.NDArray[np.bool_]],
+    size: int,
+) -> dict[str, _Classes]:
+    """The ``decision.*`` columns: whether each case's sanction is eligible."""
+    name, spec = next(
+        (n, s) for n, s in policy.decision_inputs.items() if s.source == "legal.sanction"
+    )
+    given = classes[name].index
+    ok = np.zeros(size, dtype=bool)
+    for code, sanction in enumerate(spec.values):
+        if sanction in eligible:
+            ok |= (given == code) & eligible[sanction]
+    column = _Classes(ok.astype(np.int64), (False, True))
+    return dict.fromkeys(policy.derived_inputs, column)
 
 
 def _deadline_columns(

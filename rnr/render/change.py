@@ -4,9 +4,13 @@ Each step between assessments (and, with more than one step, the first to
 the last) with every scale's delta, levels and reliable change, the domains
 that moved, the items left out and data errors; the reliability figures'
 sources, the trajectory, the plan's attainment, the desistance signals and
-warnings, and the answer of the policy's change table. The words are the
-``change.report`` table of the message catalogue (:mod:`rnr.render.messages`);
-scales, domains and levels are named with the instrument's labels.
+warnings, the answer of the policy's change table, and the decisions its
+answers recorded: the warnings, the answer and the decisions name the one
+window of events they read. The words are the ``change.report`` and
+``change.answered`` tables of the message catalogue
+(:mod:`rnr.render.messages`); scales, domains and levels are named with the
+instrument's labels. :func:`answered_text` says what a recorded answer did,
+for ``rnr case history`` too.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from rnr.definitions.library import Library
 from rnr.render.messages import Catalogue, catalogue
 
 if TYPE_CHECKING:
-    from rnr.history.progress import CaseChange
+    from rnr.history.entries import DecisionEntry
+    from rnr.history.progress import CaseChange, Window
 
-__all__ = ["change_lines"]
+__all__ = ["answered_text", "change_lines", "decision_labels"]
 
 
 def _step_lines(change: Change, labels: Labels, w: Catalogue, head: str) -> list[str]:
@@ -124,11 +129,13 @@ def change_lines(report: CaseChange, library: Library, lang: str, *, assessments
             key = "change.report.threshold_met" if done.met else "change.report.threshold_not"
             line += " · " + w(key, t=done.threshold)
         lines.append(line)
+    window = _window(report.window, w)
+    warnings = w("change.report.warnings_in", window=window) if window else ""
     for title, found in (
-        ("change.report.desistance", report.signals.desistance),
-        ("change.report.warnings", report.signals.warnings),
+        (w("change.report.desistance"), report.signals.desistance),
+        (warnings or w("change.report.warnings"), report.signals.warnings),
     ):
-        lines.append(w(title))
+        lines.append(title)
         lines += [f"  - {w.say(s.message)}" for s in found] or [
             "  " + w("change.report.none_found")
         ]
@@ -138,10 +145,69 @@ def change_lines(report: CaseChange, library: Library, lang: str, *, assessments
     else:
         action = w(f"change.report.action.{answer.action}")
         lines.append(
-            w("change.report.answer", policy=answer.policy, action=action, rule=answer.rule)
+            w(
+                "change.report.answer",
+                policy=answer.policy,
+                window=window,
+                action=action,
+                rule=answer.rule,
+            )
         )
         lines.append(f"  {w.say(answer.note)} ({answer.source})")
+    if report.recorded:
+        lines.append(w("change.report.recorded", window=window))
+        for entry in report.recorded:
+            text = answered_text(entry, decision_labels(entry, library, lang), w)
+            lines.append(w("change.answered.decision", on=entry.on, text=text, record=entry.id))
     return lines
+
+
+def _window(window: Window | None, w: Catalogue) -> str:
+    if window is None:
+        return ""
+    return w(f"change.report.window.{window.basis}", after=window.after, until=window.until)
+
+
+def decision_labels(entry: DecisionEntry, library: Library, lang: str) -> Labels:
+    """The labels of the instrument a decision was made from."""
+    return load_labels(library.get(str(entry.decision.instrument)), lang)
+
+
+def answered_text(entry: DecisionEntry, labels: Labels, w: Catalogue) -> str:
+    """What a recorded answer of the change policy did to a decision's intensity.
+
+    Args:
+        entry: a decision with a ``step`` (:mod:`rnr.history.steps`).
+        labels: the instrument's labels, to name the levels.
+        w: the catalogue of the reader's locale.
+    """
+    step = entry.step
+    assert step is not None
+    if step.cause == "event" and entry.event is not None:
+        kind = entry.event.kind
+        said = w(f"history.ev_{kind}") if f"history.ev_{kind}" in w else kind
+        cause = w("change.answered.event", kind=said, on=entry.event.on)
+    else:
+        cause = w("change.answered.reassessment", on=entry.on)
+    words = {
+        "cause": cause,
+        "action": w(f"change.report.action.{step.action}"),
+        "rule": step.rule or w("history.none"),
+        "band": labels.level(step.band),
+        "contacts": step.after.contacts_per_month,
+        "hours": step.after.treatment_hours,
+    }
+    if step.answer is None:
+        return w("change.answered.withdrawn", **words)
+    if step.status == "applied":
+        before, after = labels.level(step.band_before), labels.level(step.band)
+        return w("change.answered.applied", **words, before=before, after=after)
+    if step.status == "refused" and step.reason is not None:
+        params = dict(step.reason.params)
+        params["band"] = labels.level(str(params.get("band", step.band)))
+        reason = w(step.reason.code, **params)
+        return w("change.answered.refused", **words, reason=reason)
+    return w("change.answered.kept", **words)
 
 
 def _labels(change: Change, library: Library, lang: str) -> Labels:

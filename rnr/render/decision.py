@@ -21,7 +21,7 @@ from rnr.policy.decision import Deadline, Decision, Nearest
 from rnr.render.messages import Catalogue, catalogue
 from rnr.scoring.result import ScoreResult
 
-__all__ = ["decision_report", "fit_words", "level_name", "sanction_name"]
+__all__ = ["decision_report", "fit_words", "legal_range", "level_name", "sanction_name"]
 
 WIDTH = 100
 
@@ -52,9 +52,25 @@ def sanction_name(policy: Policy, sanction: str) -> str:
     return f"{sanction} ({table.description})" if table and table.description else sanction
 
 
-def fit_words(fit: str, lang: str) -> str:
-    """The fit code in words (the code itself when unknown)."""
-    return _named(catalogue(lang), f"policy.fit_{fit}", fit)
+def fit_words(fit: str, lang: str, *, regime: str = "adult") -> str:
+    """The fit code in words (the code itself when unknown).
+
+    Young people receive *sanciones* (Ley 20.084), adults *penas sustitutivas*
+    (Ley 18.216): ``regime`` chooses the words.
+    """
+    w = catalogue(lang)
+    if regime == "juvenile" and f"policy.fit_juvenile_{fit}" in w:
+        return w(f"policy.fit_juvenile_{fit}")
+    return _named(w, f"policy.fit_{fit}", fit)
+
+
+def legal_range(decision: Decision, lang: str) -> str | None:
+    """``duración legal: de 6 a 18 meses`` (the period table's range), or ``None`` without one."""
+    if decision.period_months is None:
+        return None
+    lo, hi = decision.period_months
+    w = catalogue(lang)
+    return w("policy.legal_range", lo=lo, hi=hi) if lo else w("policy.legal_range_max", hi=hi)
 
 
 def _header(
@@ -98,8 +114,13 @@ def _sanction(decision: Decision, legal: LegalContext, policy: Policy, w: Catalo
         lines = [w("policy.sanction_none")]
     else:
         parts = [sanction_name(policy, decision.sanction)]
+        juvenile = decision.regime == "juvenile"
         if legal.sentence_days:
-            parts.append(w("policy.sentence", days=legal.sentence_days))
+            key = "policy.sentence_juvenile" if juvenile else "policy.sentence"
+            parts.append(w(key, days=legal.sentence_days))
+        shown_range = legal_range(decision, w.lang)
+        if shown_range:
+            parts.append(shown_range)
         if legal.sentence_date:
             parts.append(w("policy.sentence_date", d=legal.sentence_date.isoformat()))
         if legal.entry_date:
@@ -168,7 +189,10 @@ def _intensity(decision: Decision, w: Catalogue) -> list[str]:
     if decision.period_days is None:
         period = w("policy.period_none")
     elif decision.period_days[0] == decision.period_days[1]:
-        period = w("policy.period_sentence", days=decision.period_days[0])
+        key = (
+            "policy.period_sanction" if decision.regime == "juvenile" else "policy.period_sentence"
+        )
+        period = w(key, days=decision.period_days[0])
     else:
         lo, hi = decision.period_days
         period = w("policy.period_range", lo=lo, hi=hi)
@@ -201,7 +225,7 @@ def _deadline(deadline: Deadline, decision: Decision, legal: LegalContext, w: Ca
     )  # fmt: skip
 
 
-def _nearest(step: Nearest, labels: Labels, w: Catalogue) -> str:
+def _nearest(step: Nearest, labels: Labels, w: Catalogue, *, regime: str = "adult") -> str:
     key = "policy.nearest_up" if step.direction == "up" else "policy.nearest_down"
     text = w(key, n=step.points, level=level_name(step.level, labels))
     parts = []
@@ -209,7 +233,7 @@ def _nearest(step: Nearest, labels: Labels, w: Catalogue) -> str:
         if field == "telematic_monitoring":
             parts.append(w(f"policy.ch_telematic_monitoring_{'true' if now else 'false'}"))
         elif field == "fit":
-            parts.append(w("policy.ch_fit", v=fit_words(str(now), w.lang)))
+            parts.append(w("policy.ch_fit", v=fit_words(str(now), w.lang, regime=regime)))
         elif f"policy.ch_{field}" in w:
             parts.append(w(f"policy.ch_{field}", v=now, was=was))
         else:
@@ -247,7 +271,8 @@ def decision_report(
             lines += _wrap(f"{w('policy.source')}: {deadline.source}", "      ", "    ")
     if decision.attainment_threshold is not None:
         lines.append(w("policy.attainment", n=decision.attainment_threshold))
-    lines += ["", f"{w('policy.fit')}: {fit_words(decision.fit, lang)}"]
+    fit_title = w("policy.fit_juvenile" if decision.regime == "juvenile" else "policy.fit")
+    lines += ["", f"{fit_title}: {fit_words(decision.fit, lang, regime=decision.regime)}"]
     fit_message = w.say(decision.fit_message)
     if fit_message:
         lines += _wrap(fit_message, "  ", "  ")
@@ -261,7 +286,7 @@ def decision_report(
     if decision.override is not None:
         lines.append(f"  {w('policy.nearest_override')}")
     for step in decision.nearest:
-        lines += _wrap(_nearest(step, labels, w), "    ", "  ")
+        lines += _wrap(_nearest(step, labels, w, regime=decision.regime), "    ", "  ")
     if decision.override is None and not decision.nearest:
         lines.append(f"  {w('policy.none')}")
     lines += ["", f"{w('policy.rules')}:"]

@@ -38,6 +38,7 @@ def explain(result: ScoreResult, *, lang: str = "es", labels: Labels | None = No
     if labels is None:
         labels = _shipped_labels(result, lang)
     lines = [f"{labels.title} {result.instrument.version} (sha256 {result.instrument.sha256[:12]})"]
+    lines += [w("score.warning", text=w.say(warning)) for warning in result.warnings]
     if result.provisional:
         lines.append(
             w("score.explain.provisional", n=len(result.omitted), items=", ".join(result.omitted))

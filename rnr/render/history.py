@@ -18,14 +18,16 @@ from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import Library
 from rnr.indicators.caseload import Due
 from rnr.plan.draft import PlanDraft, attainment
+from rnr.render.change import answered_text, decision_labels
 from rnr.render.messages import Catalogue, catalogue
 from rnr.scoring.result import ScoreResult
 
 if TYPE_CHECKING:
-    from rnr.history.entries import CaseHistory
+    from rnr.history.entries import CaseHistory, DecisionEntry
     from rnr.store.protocol import Verification
 
 __all__ = [
+    "answered_line",
     "case_list_lines",
     "due_lines",
     "event_line",
@@ -149,6 +151,9 @@ def history_lines(history: CaseHistory, library: Library, lang: str) -> list[str
                 hours=decision.intensity.treatment_hours,
             )
         )
+        if d.step is not None:
+            text = answered_text(d, decision_labels(d, library, lang), w)
+            lines.append(w("history.h_answered", text=text))
     lines += ["", w("history.h_plans")]
     for version in history.plans:
         plan = version.plan
@@ -183,6 +188,14 @@ def history_lines(history: CaseHistory, library: Library, lang: str) -> list[str
     records = w("history.h_records", n=len(history.records), fixed=len(history.superseded))
     lines += ["", records]
     return lines
+
+
+def answered_line(entry: DecisionEntry, library: Library, lang: str) -> str:
+    """One line: what the change policy's answer recorded with ``entry`` did."""
+    w = catalogue(lang)
+    return w(
+        "history.answered", text=answered_text(entry, decision_labels(entry, library, lang), w)
+    )
 
 
 def event_line(case_id: str, kind: str, on: dt.date, record: int, lang: str) -> str:

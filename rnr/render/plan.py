@@ -32,6 +32,16 @@ Templates receive a plain context:
     the recorded responsivity factors as ``(field, value)`` pairs, named.
 ``status(s)``, ``deadline(name)``, ``counted_from(name)``
     names of an objective status, a deadline and what it counts from.
+``sanction(code)``, ``offence(codes)``
+    names of a sanction (``LVI``) and of offence categories (``vif``, or a
+    list of them, joined by ``; ``).
+``num(n)``
+    a whole number with the thousands separator of the language (``1.000``).
+``period``
+    the plan's intervention period in words (days and/or months), or ``""``.
+``css(text)``
+    ``text`` as a quoted CSS string, every character that is not a letter,
+    digit or space escaped (for ``content:`` in the print rules).
 """
 
 from __future__ import annotations
@@ -44,6 +54,7 @@ from typing import Any, Literal
 
 import jinja2
 import jinja2.exceptions
+from markupsafe import Markup
 
 from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import default_library
@@ -83,6 +94,66 @@ def _labels(ref: str, lang: str) -> Labels:
         return Labels(ident, lang, ident)
 
 
+#: Characters kept as they are in a CSS string: none can end the string or the style element.
+CSS_SAFE = frozenset(" -_.,:;()/@·°+=%!?¿¡")
+
+
+def css_string(text: object) -> Markup:
+    r"""``text`` as a double-quoted CSS string that cannot end the string or the style.
+
+    Letters, digits and :data:`CSS_SAFE` stay; anything else is escaped as six
+    hex digits and a space, which CSS reads as part of the escape, so the text
+    that follows is kept as it is.
+
+    >>> str(css_string('Caso a-1 "b" </style>'))
+    '"Caso a-1 \\000022 b\\000022  \\00003c /style\\00003e "'
+    """
+    out = "".join(c if c.isalnum() or c in CSS_SAFE else f"\\{ord(c):06x} " for c in str(text))
+    return Markup(f'"{out}"')
+
+
+def whole(n: int, lang: str) -> str:
+    """A whole number with the thousands separator of ``lang`` (``1.000`` / ``1,000``).
+
+    >>> whole(1234567, "es"), whole(1000, "en"), whole(999, "es")
+    ('1.234.567', '1,000', '999')
+    """
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "es" else text
+
+
+def _period(plan: PlanDraft, lang: str) -> str:
+    """The intervention period in words: the days, and the months (a figure or the legal range).
+
+    With both, the range in months follows the days as the law's range.
+    """
+    w = words(lang)
+    days = ""
+    if plan.period_days:
+        low, high = plan.period_days
+        days = (
+            str(w["period_days"]).format(days=whole(low, lang))
+            if low == high
+            else str(w["period_days_range"]).format(low=whole(low, lang), high=whole(high, lang))
+        )
+    months = ""
+    if plan.period_months:
+        low, high = min(plan.period_months), max(plan.period_months)
+        if low == high:
+            months = (
+                str(w["period_month"])
+                if low == 1
+                else str(w["period_months"]).format(months=whole(low, lang))
+            )
+        elif low == 0:
+            months = str(w["period_up_to"]).format(high=whole(high, lang))
+        else:
+            months = str(w["period_range"]).format(low=low, high=whole(high, lang))
+        if days and len(plan.period_months) > 1 and low != high:
+            return f"{days} ({str(w['period_legal']).format(range=months)})"
+    return "; ".join(x for x in (days, months) if x)
+
+
 def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
     w = words(lang)
 
@@ -96,6 +167,13 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
         return named("responsivity_values")(v)
 
     field = named("responsivity_fields")
+    plan_offences: dict[str, str] = w["offence_names"]
+    case_offences: dict[str, str] = catalogue(lang).section("cases").get("offences", {})
+
+    def offence_name(code: str) -> str:
+        """The plan's name of an offence category, else the case file's, else the code."""
+        return plan_offences.get(code) or case_offences.get(code, code)
+
     recorded = plan.responsivity.to_dict()
     return {
         "plan": plan,
@@ -116,6 +194,13 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
         "status": named("status_names"),
         "deadline": named("deadline_names"),
         "counted_from": named("counted_from_names"),
+        "sanction": named("sanction_names"),
+        "offence": lambda codes: "; ".join(
+            offence_name(c) for c in ((codes,) if isinstance(codes, str) else codes)
+        ),
+        "num": lambda n: whole(int(n), lang),
+        "period": _period(plan, lang),
+        "css": css_string,
     }
 
 

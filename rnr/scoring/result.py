@@ -23,6 +23,7 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr.definitions.ref import Ref
 from rnr.errors import ScoringInputError
+from rnr.text import Message, Words, words_from_dict
 
 __all__ = [
     "Bounds",
@@ -142,6 +143,9 @@ class ScoreResult:
     provisional: bool = False
     omitted: tuple[str, ...] = ()
     case_id: str | None = None
+    # coded warnings a person must read with the score (score.population.*: the
+    # person is outside the population the instrument was built for)
+    warnings: tuple[Message, ...] = ()
 
     @property
     def risk_level(self) -> str | None:
@@ -179,6 +183,7 @@ class ScoreResult:
             "strengths": list(self.strengths),
             "items": {i.id: _plain(i, skip=("id",)) for i in self.items},
             "terms": {t.id: _plain(t, skip=("id",)) for t in self.terms},
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -228,6 +233,7 @@ class ScoreResult:
                 provisional=data["provisional"],
                 omitted=tuple(data["omitted"]),
                 case_id=data["case_id"],
+                warnings=tuple(_message(w) for w in data.get("warnings", ())),
             )
         except (KeyError, TypeError, ValueError) as exc:
             msg = f"not a serialized score result: {exc!r}"
@@ -251,3 +257,10 @@ def _plain(value: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
         elif isinstance(v, Mapping):
             out[key] = dict(v)
     return out
+
+
+def _message(data: Mapping[str, Any]) -> Message:
+    words: Words = words_from_dict(data)
+    if not isinstance(words, Message):
+        raise TypeError(f"a warning is a coded message, got {data!r}")
+    return words

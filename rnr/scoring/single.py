@@ -18,8 +18,10 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
+import attrs
+
 from rnr.definitions.conditions import Value
-from rnr.definitions.instrument import Instrument, Item, Scale, Term
+from rnr.definitions.instrument import SEXES, Instrument, Item, Scale, Term
 from rnr.definitions.ref import Ref
 from rnr.errors import OmissionError, ScoringInputError
 from rnr.scoring.result import (
@@ -31,10 +33,12 @@ from rnr.scoring.result import (
     Step,
     TermScore,
 )
+from rnr.text import Message
 
 __all__ = [
     "age_in_years",
     "check_norm_group",
+    "check_population",
     "is_criminogenic",
     "normalize_responses",
     "omission_error",
@@ -70,6 +74,94 @@ def check_norm_group(instrument: Instrument, norm_group: str | None) -> None:
     if not groups and norm_group is not None:
         msg = f"{instrument.ref} has no norm groups: got norm_group={norm_group!r}, expected none"
         raise ScoringInputError(msg, item="norm_group", value=norm_group, expected="none")
+
+
+def check_population(
+    instrument: Instrument,
+    *,
+    assessed_on: dt.date,
+    birth_date: dt.date | None = None,
+    sex: str | None = None,
+) -> tuple[Message, ...]:
+    """Whether the person is within the population the instrument declares.
+
+    The age in whole years on ``assessed_on`` (known from ``birth_date``) must
+    lie within ``population.min_age`` and ``max_age``; ``sex`` must be one of
+    ``population.sex`` when the instrument lists any. What is not given is
+    not checked. Outside, ``population.outside`` decides, as the instrument's
+    manual directs: ``warning`` gives coded messages for the result
+    (``score.population.sex``, ``score.population.age``), ``error`` raises.
+
+    Raises:
+        ScoringInputError: the person is outside and the instrument says ``error``.
+    """
+    pop = instrument.population
+    problems = [
+        p
+        for p in (
+            _outside_sex(instrument, sex),
+            _outside_age(instrument, assessed_on=assessed_on, birth_date=birth_date),
+        )
+        if p is not None
+    ]
+    if not problems:
+        return ()
+    if pop.get("outside") == "error":
+        detail = "; ".join(f"{p.field}: got {p.value!r}, expected {p.expected}" for p in problems)
+        source = f" ({pop['source']})" if pop.get("source") else ""
+        msg = f"{instrument.ref} is not to be scored for this person: {detail}{source}"
+        first = problems[0]
+        raise ScoringInputError(msg, item=first.field, value=first.value, expected=first.expected)
+    return tuple(p.message for p in problems)
+
+
+@attrs.frozen
+class _Outside:
+    """One way a person is outside an instrument's population."""
+
+    field: str
+    value: object
+    expected: str
+    message: Message
+
+
+def _outside_sex(instrument: Instrument, sex: str | None) -> _Outside | None:
+    allowed = tuple(instrument.population.get("sex") or ())
+    given = sex.strip().lower() if isinstance(sex, str) else ""
+    if not allowed or not given or given in allowed:
+        return None
+    params: dict[str, object] = {
+        "instrument": instrument.ref,
+        "sex": Message(f"score.sex.{given}") if given in SEXES else given,
+        "allowed": tuple(Message(f"score.sexes.{s}") for s in allowed),
+    }
+    return _Outside(
+        "person.sex", sex, " or ".join(allowed), Message("score.population.sex", params)
+    )
+
+
+def _outside_age(
+    instrument: Instrument, *, assessed_on: dt.date, birth_date: dt.date | None
+) -> _Outside | None:
+    lo, hi = instrument.population.get("min_age"), instrument.population.get("max_age")
+    if birth_date is None or not isinstance(lo, int):
+        return None
+    age = age_in_years(birth_date, assessed_on)
+    top = hi if isinstance(hi, int) else None
+    if lo <= age and (top is None or age <= top):
+        return None
+    params: dict[str, object] = {"instrument": instrument.ref, "age": age, "min_age": lo}
+    if top is None:
+        expected, code = f"{lo} or over", "score.population.age_min"
+    else:
+        expected, code = f"{lo} to {top}", "score.population.age"
+        params["max_age"] = top
+    return _Outside(
+        "person.birth_date",
+        birth_date.isoformat(),
+        f"an age of {expected} years on {assessed_on.isoformat()} (got {age})",
+        Message(code, params),
+    )
 
 
 def normalize_responses(
@@ -129,6 +221,7 @@ def score(
     birth_date: dt.date | None = None,
     dates: Mapping[str, dt.date] | None = None,
     case_id: str | None = None,
+    sex: str | None = None,
 ) -> ScoreResult:
     """Score one case.
 
@@ -140,17 +233,25 @@ def score(
         birth_date: lets ``age`` items be computed from dates.
         dates: named dates for ``age`` items, e.g. ``{"arrest_date": ...}``.
         case_id: carried into the result and into error messages.
+        sex: the person's sex (``person.sex`` of a case file), checked
+            against the population the instrument declares.
 
     Returns:
-        The frozen :class:`~rnr.scoring.result.ScoreResult`.
+        The frozen :class:`~rnr.scoring.result.ScoreResult`; its ``warnings``
+        say when the person is outside the instrument's population
+        (:func:`check_population`).
 
     Raises:
-        ScoringInputError: an unknown item, a wrong type, an out-of-range value
-            or a bad norm group.
+        ScoringInputError: an unknown item, a wrong type, an out-of-range value,
+            a bad norm group, or a person outside a population the instrument
+            refuses to score.
         OmissionError: more items omitted than a scale or domain allows.
     """
     try:
         check_norm_group(instrument, norm_group)
+        warnings = check_population(
+            instrument, assessed_on=assessed_on, birth_date=birth_date, sex=sex
+        )
         answers = normalize_responses(
             instrument, responses, assessed_on=assessed_on, birth_date=birth_date, dates=dates
         )
@@ -158,9 +259,10 @@ def score(
     except ScoringInputError as exc:
         exc.case_id = case_id
         raise
-    return build_result(
+    result = build_result(
         instrument, answers, assessed_on=assessed_on, norm_group=norm_group, case_id=case_id
     )
+    return attrs.evolve(result, warnings=warnings) if warnings else result
 
 
 def check_omissions(instrument: Instrument, answers: Answers) -> None:

@@ -1,10 +1,12 @@
 """A synthetic cohort for demos, tests and benchmarks (no real person).
 
 :func:`simulate` draws people entering Chile's community programmes (adults
-on LV or LVI under Ley 18.216, young people on LAS, LAE or LAEIP under Ley
-20.084), assesses them with the LS/CMI or the YLS/CMI at baseline and at
-reassessments, and follows their cases: change in their needs, new offences,
-breaches, revocations, discharges, re-entries, attendance and plan reviews.
+on LV or LVI under Ley 18.216, young people on LAS, LAE, LAEIP or in
+closed-regime custody, IRC, under Ley 20.084), assesses them with the LS/CMI
+or the YLS/CMI at baseline and at reassessments, and follows their cases:
+change in their needs, new offences, breaches, revocations, discharges,
+re-entries, plan reviews and the follow-up records the programme indicators
+count (attendance of each component, coexistence reviews, yearly objectives).
 Every assessment is a case document in the case-file format, so it parses,
 scores and decides like a real one. The model is described in
 ``docs/simulation.md``; it is never a basis for decisions about real people.

@@ -97,10 +97,14 @@ def _second_raters(
     return rows, second
 
 
-def _event_data(kind: int, a: int, b: int, params: Parameters) -> dict[str, Any]:
+def _event_data(kind: int, a: int, b: int, c: int, components: tuple[str, ...]) -> dict[str, Any]:
     name = KINDS[kind]
     if name == "attendance":
-        return {"component": params.attendance_component, "scheduled": a, "attended": b}
+        return {"component": components[c], "scheduled": a, "attended": b}
+    if name == "coexistence_review":
+        return {"result": "complied" if a else "not_complied"}
+    if name == "component_objectives":
+        return {"component": components[c], "objectives": a, "met": b}
     if name == "reentry_harsher":
         return {"sanction": SANCTIONS[a]}
     if name == "revocation":
@@ -229,22 +233,24 @@ def _events(
 ) -> tuple[list[Event], list[int]]:
     """Every event as a value (equal events share one frozen object), and row bounds."""
     order = np.lexsort((events.kind, events.day, events.person))
-    cache: dict[tuple[int, int, int, int], Event] = {}
-    maps: dict[tuple[int, int, int], Mapping[str, Any]] = {}
+    components = params.components()
+    cache: dict[tuple[int, int, int, int, int], Event] = {}
+    maps: dict[tuple[int, int, int, int], Mapping[str, Any]] = {}
     out: list[Event] = []
     for key in zip(
         events.kind[order].tolist(),
         events.day[order].tolist(),
         events.a[order].tolist(),
         events.b[order].tolist(),
+        events.c[order].tolist(),
         strict=True,
     ):
         event = cache.get(key)
         if event is None:
-            kind, day, a, b = key
-            data = maps.get((kind, a, b))
+            kind, day, a, b, c = key
+            data = maps.get((kind, a, b, c))
             if data is None:
-                data = maps[kind, a, b] = frozen_map(_event_data(kind, a, b, params))
+                data = maps[kind, a, b, c] = frozen_map(_event_data(kind, a, b, c, components))
             event = cache[key] = Event(kind=KINDS[kind], on=days.date(day), data=data)
         out.append(event)
     return out, _bounds(events.person[order], n)

@@ -6,7 +6,8 @@ cohort's start to its end, every person at once. In each month:
 1. new offences and breaches are drawn from monthly hazards of the latest
    assessed total (logistic in the total, see ``ItemModel.monthly``); an
    offence or breach during the sentence may lead to a revocation, an offence
-   after discharge to a harsher sentence (re-entry);
+   after discharge to a harsher sentence (re-entry); in custody (IRC) there
+   is no breach nor revocation and offences are rarer;
 2. the assessments due this month are done, unless the case has closed:
    dynamic latents move (mean reversion, treatment, noise, a shock after a
    new offence), some dynamic items are answered afresh, static history items
@@ -15,7 +16,9 @@ cohort's start to its end, every person at once. In each month:
 3. the next reassessment is scheduled from the level just assessed.
 
 Events that a later draw made impossible (an event after a revocation, a
-breach after discharge) are removed at the end.
+breach after discharge) are removed at the end, and the follow-up records
+(attendance, coexistence reviews, yearly objectives: :mod:`rnr.simulate.followup`)
+are drawn for the time each case was open.
 """
 
 from __future__ import annotations
@@ -28,12 +31,12 @@ import numpy as np
 import numpy.typing as npt
 
 from rnr.simulate.calendar import DAYS_PER_MONTH, add_months, ages
-from rnr.simulate.items import ItemModel, logistic
+from rnr.simulate.followup import follow_up
+from rnr.simulate.items import ItemModel
 from rnr.simulate.parameters import Parameters
 from rnr.simulate.population import Group
 from rnr.simulate.responsivity import Responsivities
 from rnr.simulate.tables import (
-    ATTENDANCE,
     BREACH,
     DISCHARGE,
     NEVER,
@@ -133,6 +136,7 @@ def run(
             [params.motivation_effect.get(x, 1.0) for x in responsivity.motivation.tolist()]
         ),
         intensive=np.isin(group.sanction, params.intensive_sanctions),
+        custody=np.isin(group.sanction, params.custodial_sanctions),
     )
     state = loop.initial()
     log = EventLog()
@@ -165,6 +169,7 @@ class _Loop:
     intervals: IntArray  # months to the next reassessment by level
     effect: FloatArray  # treatment multiplier of each person's stage of change
     intensive: BoolArray  # each person's sanction is intensive
+    custody: BoolArray  # each person's sanction is served in custody
 
     def groups(self, k: IntArray) -> list[str] | None:
         """The norm groups of people ``k``."""
@@ -207,14 +212,16 @@ class _Loop:
         live = (span > 0) & (s.revocation > lo) & (s.reentry > lo)
         exposure = span / (d1 - d0)
         h = self.model.monthly(self.model.offence_line, s.total)
-        h = np.where(d0 >= discharge, np.minimum(h * p.after_discharge_hazard, 1.0), h)
+        after = d0 >= discharge
+        h = np.where(after, np.minimum(h * p.after_discharge_hazard, 1.0), h)
+        h = np.where(self.custody & ~after, h * p.custody_offence_factor, h)
         hit = live & (rng.random(n) < 1 - (1 - h) ** exposure)
         day = lo + np.floor(rng.random(n) * span).astype(np.int64)
         during = hit & (day < discharge) & (day < s.revocation)
         after = hit & (day >= discharge) & (discharge < s.revocation) & (day < s.reentry)
         who = np.flatnonzero(during | after)
         log.add(who, day[who], OFFENCE)
-        revoke = during & (rng.random(n) < p.revocation_after_offence)
+        revoke = during & ~self.custody & (rng.random(n) < p.revocation_after_offence)
         _revoke(s, revoke, day + _uniform(rng, p.revocation_delay_days, n), discharge, 0)
         back = after & (rng.random(n) < p.reentry_after_offence)
         when = day + _uniform(rng, p.reentry_delay_days, n)
@@ -225,7 +232,7 @@ class _Loop:
         hb = self.model.monthly(self.model.breach_line, s.total)
         breach_day = lo + np.floor(rng.random(n) * span).astype(np.int64)
         breach = live & (rng.random(n) < 1 - (1 - hb) ** exposure)
-        breach &= (breach_day < discharge) & (breach_day < s.revocation)
+        breach &= (breach_day < discharge) & (breach_day < s.revocation) & ~self.custody
         who = np.flatnonzero(breach)
         log.add(who, breach_day[who], BREACH)
         s.breaches += breach
@@ -292,43 +299,33 @@ class _Loop:
         answers[redraw] = fresh[redraw]
         s.answers[k] = answers
 
-    def attendance(self, close: IntArray, log: EventLog) -> None:
-        """Monthly attendance records of the young people whose sanction has them."""
-        g, p, rng = self.group, self.params, self.rng
-        sessions = np.array([p.attendance_sessions.get(x, 0) for x in g.sanction.tolist()])
-        who = np.flatnonzero(sessions > 0)
-        if not who.size:
-            return
-        k = np.arange(1, math.ceil((self.end + 1) / DAYS_PER_MONTH) + 2)
-        day = add_months(self.start, np.repeat(g.entry[who], k.size), np.tile(k, who.size))
-        day = day.reshape(who.size, k.size)
-        spread = p.attendance_sessions_spread
-        scheduled = sessions[who][:, None] + rng.integers(-spread, spread + 1, size=day.shape)
-        scheduled = np.maximum(scheduled, 1)
-        person = (
-            math.log(p.attendance_rate / (1 - p.attendance_rate))
-            - p.attendance_theta * g.theta[who]
-            + p.attendance_person_sd * rng.standard_normal(who.size)
-        )
-        chance = logistic(person[:, None] + p.attendance_month_sd * rng.standard_normal(day.shape))
-        attended = rng.binomial(scheduled, chance)
-        rows, cols = np.nonzero((day < close[who][:, None]) & (day <= self.end))
-        log.add(who[rows], day[rows, cols], ATTENDANCE, scheduled[rows, cols], attended[rows, cols])
-
     def finish(self, s: _State, log: EventLog, done: list[Assessments]) -> Course:
         """Close the cases, drop impossible events, and gather the tables."""
         end, discharge = self.end, self.group.discharge
         revocation = np.where(s.revocation <= end, s.revocation, NEVER)
         discharged = np.where((discharge <= end) & (discharge < s.revocation), discharge, NEVER)
         reentry = np.where(s.reentry <= end, s.reentry, NEVER)
-        self.attendance(np.minimum(discharge, s.revocation), log)
+        table = Assessments.concat(done, len(self.model.ids), len(self.model.domain_max))
+        follow_up(
+            self.rng,
+            group=self.group,
+            model=self.model,
+            assessments=table,
+            close=np.minimum(discharge, s.revocation),
+            start=self.start,
+            end=end,
+            params=self.params,
+            log=log,
+        )
         ev = log.events()
         p = ev.person
         keep = (ev.day <= end) & (ev.day < s.revocation[p]) & (ev.day < s.reentry[p])
         keep &= (ev.kind == OFFENCE) | (ev.day < discharge[p])
         idx = np.flatnonzero(keep)
         kept = EventLog()
-        kept.chunks.append((ev.person[idx], ev.day[idx], ev.kind[idx], ev.a[idx], ev.b[idx]))
+        kept.chunks.append(
+            (ev.person[idx], ev.day[idx], ev.kind[idx], ev.a[idx], ev.b[idx], ev.c[idx])
+        )
         for days, kind, values in (
             (revocation, REVOCATION, s.reason),
             (discharged, DISCHARGE, None),
@@ -336,7 +333,6 @@ class _Loop:
         ):
             who = np.flatnonzero(days < NEVER)
             kept.add(who, days[who], kind, None if values is None else values[who])
-        table = Assessments.concat(done, len(self.model.ids), len(self.model.domain_max))
         return Course(
             assessments=table, events=kept.events(), discharge=discharged, revocation=revocation
         )

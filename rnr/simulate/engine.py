@@ -28,7 +28,9 @@ INSTRUMENTS = {"adult": "lscmi", "juvenile": "ylscmi"}
 MAX_YEARS = 20
 
 
-def _check(people: object, years: object, seed: object, start: object, share: object) -> None:
+def _check(
+    people: object, years: object, seed: object, start: object, share: object, *, intake: object
+) -> None:
     if not isinstance(people, numbers.Integral) or isinstance(people, bool) or people < 1:
         raise InvalidArgumentError("people", people, "an integer >= 1")
     if (
@@ -44,6 +46,15 @@ def _check(people: object, years: object, seed: object, start: object, share: ob
         raise InvalidArgumentError("start", start, "a datetime.date")
     if not isinstance(share, numbers.Real) or isinstance(share, bool) or not 0 <= float(share) <= 1:
         raise InvalidArgumentError("juvenile_share", share, "a number from 0 to 1")
+    if (
+        not isinstance(intake, numbers.Real)
+        or isinstance(intake, bool)
+        or not math.isfinite(float(intake))
+        or not 0 <= float(intake) < float(years)
+    ):
+        raise InvalidArgumentError(
+            "intake_years", intake, "a number of years >= 0 and below the simulated years"
+        )
 
 
 def _instrument(library: Library, regime: str, start: dt.date) -> Instrument:
@@ -63,16 +74,19 @@ def simulate(
     start: dt.date = dt.date(2024, 2, 1),
     juvenile_share: float = 0.35,
     library: Library | None = None,
+    intake_years: float = 0.0,
 ) -> Cohort:
     """Simulate a synthetic cohort entering the programmes (no real person).
 
     Adults (Ley 18.216: LV, LVI) are assessed with the LS/CMI and young people
-    (Ley 20.084: LAS, LAE, LAEIP) with the YLS/CMI, at baseline and then every
-    6 months (3 at very high risk); between assessments their dynamic needs
-    change, they may reoffend, breach, be revoked or discharged, and their
-    plans are reviewed every 3 months. The model and its parameters are in
-    ``docs/simulation.md``; it is for demos, tests and benchmarks, never for
-    decisions about real people.
+    (Ley 20.084: LAS, LAE, LAEIP, IRC) with the YLS/CMI, at baseline and then
+    every 6 months (3 at very high risk); between assessments their dynamic
+    needs change, they may reoffend, breach, be revoked or discharged, their
+    plans are reviewed every 3 months, and the follow-up records the
+    programme indicators count (attendance of each component, coexistence
+    reviews, yearly objectives) are kept month by month. The model and its
+    parameters are in ``docs/simulation.md``; it is for demos, tests and
+    benchmarks, never for decisions about real people.
 
     The result depends only on the arguments: the same seed gives the same
     cohort, on any machine with the same numpy.
@@ -87,6 +101,11 @@ def simulate(
         library: the instruments to assess with (default: the shipped ones);
             it must hold a version of ``lscmi`` and ``ylscmi`` in force on
             ``start`` (only the one needed when the share is 0 or 1).
+        intake_years: spread the entries evenly over this many years from
+            ``start`` (a caseload with a continuous intake) instead of the
+            first week (a cohort); below ``years``. With entries over several
+            years, every programme indicator has cases in some year (see
+            ``docs/indicators.md``).
 
     Returns:
         The cohort, people in case-id order.
@@ -96,7 +115,7 @@ def simulate(
             the library lacks an instrument or holds one the model cannot
             answer (only yes/no and age items).
     """
-    _check(people, years, seed, start, juvenile_share)
+    _check(people, years, seed, start, juvenile_share, intake=intake_years)
     if library is not None and not isinstance(library, Library):
         raise InvalidArgumentError("library", library, "an rnr.definitions.library.Library or None")
     library = library if library is not None else default_library()
@@ -122,6 +141,7 @@ def simulate(
             start=start,
             end=end,
             params=params,
+            intake_days=round(float(intake_years) * 365.25) if intake_years else None,
         )
         responsivity = draw_responsivity(rng, group, model, params)
         course = run(
@@ -155,6 +175,7 @@ def simulate(
         years=float(years),
         start=start,
         juvenile_share=share,
+        intake_years=float(intake_years),
         parameters=params.as_mapping(),
         instruments={m.instrument.id: m.instrument for m in models.values()},
     )

@@ -134,8 +134,21 @@ class _Writer:
         result = score_case(case, self.defs.library)
         instrument = self.defs.library.get(str(result.instrument))
         policy = self.defs.policy_for(legal.regime, instrument.id, self.policy, on=case.assessed_on)
+        pinned = False
+        if (
+            legal.sanction is not None
+            and policy.sanctions
+            and legal.sanction not in policy.sanctions
+        ):
+            # The version in force does not know the sanction (IRC before the juvenile
+            # policy's version that encodes it): the first version that does decides it.
+            known = [
+                v for v in self.defs.policies.versions(policy.id) if legal.sanction in v.sanctions
+            ]
+            if known:
+                policy, pinned = known[0], True
         if self.policy is None:
-            self.policy = policy.id
+            self.policy = policy.ref if pinned else policy.id
             self.tx.append(case_record(case, legal, policy.id))
         decision = decide(result, legal, policy, case_id=self.case_id, nearest=False)
         draft = draft_plan(

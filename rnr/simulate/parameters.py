@@ -40,7 +40,8 @@ class Parameters:
 
     Attributes:
         intake_days: entries are spread evenly over the first ``intake_days``
-            days from ``start``.
+            days from ``start`` (unless :func:`rnr.simulate.simulate` is given
+            ``intake_years``).
         sentence_to_entry_days: the entry follows the sentence by this many
             days (uniform, inclusive).
         baseline_delay_days: the baseline assessment follows the entry by this
@@ -59,7 +60,14 @@ class Parameters:
             the others are uniform within the legal range.
         common_sentence_days: the common adult sentence lengths, in days.
         sentence_months: per juvenile sanction, the range of months the
-            sentence lasts (uniform); 1 month = 30.4375 days.
+            sentence lasts (uniform); 1 month = 30.4375 days. IRC needs a
+            sanction of more than 3 years (Ley 20.084 art. 23, as the juvenile
+            policy encodes it) and at most 5 years before 16.
+        custodial_sanctions: sanctions served in custody (a closed centre):
+            no breach of conditions and no revocation; new offences at
+            ``custody_offence_factor`` of the hazard until discharge.
+        custody_offence_factor: the monthly new-offence probability in custody
+            is multiplied by this (offences inside the centre are rarer).
         theta_male: men's mean general risk θ, above women's.
         theta_adult_per_decade: for adults, θ rises this much per decade
             younger than ``theta_adult_reference_age``.
@@ -122,14 +130,38 @@ class Parameters:
         reentry_after_offence: chance that an offence after discharge leads to
             a harsher sentence (custody; IRC for a young person under 18).
         reentry_delay_days: days from that offence to the new sentence.
-        attendance_component: the component attendance is recorded for.
-        attendance_sessions: sessions scheduled per month by juvenile sanction
-            (those without an entry have no attendance record).
-        attendance_sessions_spread: scheduled sessions vary by ± this much.
+        attendance_sessions: sessions scheduled per calendar month, by juvenile
+            sanction and component id (``plans/indicators/programas.toml``);
+            one attendance record per component and month the case is open,
+            dated on the month's last day (or the day before the closing),
+            prorated in a partial month.
+        attendance_needs: components given only while the latest assessment
+            flags this need domain as criminogenic.
+        attendance_sessions_spread: scheduled sessions vary by ± this much
+            (components of a single monthly session do not vary).
         attendance_rate: mean share of sessions attended at θ = 0.
+        attendance_component_rate: per component, the mean share attended at
+            θ = 0 instead of ``attendance_rate`` (a health assessment is
+            rarely missed).
         attendance_theta: fall of the attendance log-odds per unit of θ.
         attendance_person_sd: person-to-person spread of attendance log-odds.
         attendance_month_sd: month-to-month spread of attendance log-odds.
+        coexistence_sanctions: sanctions whose centre reviews the coexistence
+            rules every calendar month from the baseline assessment (a
+            ``coexistence_review`` record).
+        coexistence_rate: chance at θ = 0 that a month's review finds the
+            rules complied with.
+        coexistence_theta: fall of its log-odds per unit of θ.
+        coexistence_person_sd: person-to-person spread of its log-odds.
+        component_objectives: per sanction, the component that sets yearly
+            objectives (a ``component_objectives`` record per calendar year
+            the case is open at least ``objectives_min_days``, dated 31
+            December or the day before the closing).
+        objectives_per_year: objectives set per year (uniform, inclusive).
+        objectives_met_rate: mean share met at θ = 0.
+        objectives_theta: fall of its log-odds per unit of θ.
+        objectives_person_sd: person-to-person spread of its log-odds.
+        objectives_min_days: days open in a year for it to have objectives.
         progress_base: log-odds per review that an objective in progress is
             achieved, with no change in its domain.
         progress_per_improvement: added log-odds per share of the domain's
@@ -177,7 +209,7 @@ class Parameters:
         converter=frozen_map,
         factory=lambda: {
             "adult": _map(LV=0.55, LVI=0.45),
-            "juvenile": _map(LAS=0.55, LAE=0.30, LAEIP=0.15),
+            "juvenile": _map(LAS=0.50, LAE=0.27, LAEIP=0.13, IRC=0.10),
         },
     )
     offence_share: Mapping[str, Mapping[str, float]] = attrs.field(
@@ -190,8 +222,10 @@ class Parameters:
     common_sentence_share: float = 0.6
     common_sentence_days: tuple[int, ...] = (541, 818, 1095, 1096, 1460, 1825)
     sentence_months: Mapping[str, tuple[int, int]] = _field(
-        LAS=(6, 18), LAE=(12, 36), LAEIP=(12, 36)
+        LAS=(6, 18), LAE=(12, 36), LAEIP=(12, 36), IRC=(37, 59)
     )
+    custodial_sanctions: tuple[str, ...] = ("IRC",)
+    custody_offence_factor: float = 0.1
     # -- latent risk and items ------------------------------------------------
     theta_male: float = 0.25
     theta_adult_per_decade: float = 0.25
@@ -234,7 +268,7 @@ class Parameters:
         precontemplation=0.5, contemplation=0.8, preparation=1.0, action=1.2, maintenance=1.2
     )
     low_risk_harm_per_month: float = 0.01
-    intensive_sanctions: tuple[str, ...] = ("LVI", "LAE", "LAEIP")
+    intensive_sanctions: tuple[str, ...] = ("LVI", "LAE", "LAEIP", "IRC")
     offence_shock: float = 0.3
     redraw_probability: float = 0.4
     history_items: Mapping[str, tuple[str, int]] = _field(
@@ -262,13 +296,47 @@ class Parameters:
     revocation_delay_days: tuple[int, int] = (14, 60)
     reentry_after_offence: float = 0.7
     reentry_delay_days: tuple[int, int] = (30, 120)
-    attendance_component: str = "apoyo socioeducativo"
-    attendance_sessions: Mapping[str, int] = _field(LAE=8, LAEIP=12)
+    attendance_sessions: Mapping[str, Mapping[str, int]] = attrs.field(
+        converter=frozen_map,
+        factory=lambda: {
+            "LAE": _map(**{"apoyo-socioeducativo": 8}),
+            "LAEIP": _map(
+                **{
+                    "apoyo-socioeducativo": 12,
+                    "actitudes-creencias-procriminales": 3,
+                    "convivencia-bienestar": 4,
+                }
+            ),
+            "IRC": _map(
+                **{
+                    "irc-apoyo-socioeducativo": 16,
+                    "irc-motivacion-desistimiento": 4,
+                    "irc-evaluacion-salud-biopsicosocial": 1,
+                }
+            ),
+        },
+    )
+    attendance_needs: Mapping[str, str] = _field(
+        **{"actitudes-creencias-procriminales": "attitudes_orientation"}
+    )
     attendance_sessions_spread: int = 2
     attendance_rate: float = 0.92
+    attendance_component_rate: Mapping[str, float] = _field(
+        **{"irc-evaluacion-salud-biopsicosocial": 0.985}
+    )
     attendance_theta: float = 0.4
     attendance_person_sd: float = 0.7
     attendance_month_sd: float = 0.5
+    coexistence_sanctions: tuple[str, ...] = ("IRC",)
+    coexistence_rate: float = 0.96
+    coexistence_theta: float = 0.4
+    coexistence_person_sd: float = 0.8
+    component_objectives: Mapping[str, str] = _field(IRC="irc-apoyo-socioeducativo")
+    objectives_per_year: tuple[int, int] = (3, 6)
+    objectives_met_rate: float = 0.78
+    objectives_theta: float = 0.4
+    objectives_person_sd: float = 0.8
+    objectives_min_days: int = 30
     # -- plan reviews -----------------------------------------------------------
     progress_base: float = -2.2
     progress_per_improvement: float = 6.0
@@ -335,6 +403,12 @@ class Parameters:
         },
     )
     schooling_education: float = 0.8
+
+    def components(self) -> tuple[str, ...]:
+        """Every component id the follow-up records name, in a fixed order (their codes)."""
+        found = {c for table in self.attendance_sessions.values() for c in table}
+        found |= set(self.component_objectives.values())
+        return tuple(sorted(found))
 
     def as_mapping(self) -> Mapping[str, Any]:
         """Every parameter by name, read-only (nested mappings are read-only too)."""

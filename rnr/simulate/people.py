@@ -51,12 +51,16 @@ class Event:
 
     Attributes:
         kind: ``new_offence``, ``breach``, ``revocation``, ``discharge``,
-            ``reentry_harsher`` or ``attendance``.
+            ``reentry_harsher``, ``attendance``, ``coexistence_review`` or
+            ``component_objectives``.
         on: the event's date.
-        data: ``attendance``: ``component``, ``scheduled``, ``attended``;
-            ``reentry_harsher``: ``sanction`` (``IRC`` or ``custodia``);
-            ``revocation``: ``reason`` (``new_offence`` or ``breach``);
-            empty for the others.
+        data: ``attendance``: ``component`` (an id of
+            ``plans/indicators/programas.toml``), ``scheduled``, ``attended``;
+            ``coexistence_review``: ``result`` (``complied`` or
+            ``not_complied``); ``component_objectives``: ``component``,
+            ``objectives``, ``met``; ``reentry_harsher``: ``sanction``
+            (``IRC`` or ``custodia``); ``revocation``: ``reason``
+            (``new_offence`` or ``breach``); empty for the others.
     """
 
     kind: str = attrs.field(validator=attrs.validators.in_(tuple(EVENT_KINDS)))
@@ -140,6 +144,7 @@ class Cohort:
         years: the simulated period, from ``start``.
         start: the first day of the period.
         juvenile_share: the expected share of young people.
+        intake_years: entries spread over this many years (0: the first week).
         parameters: every parameter of the model, read-only (see
             :class:`rnr.simulate.parameters.Parameters`).
         instruments: the instrument versions assessed, by id.
@@ -150,8 +155,9 @@ class Cohort:
     years: float
     start: dt.date
     juvenile_share: float
-    parameters: Mapping[str, Any] = attrs.field(converter=frozen_map)
-    instruments: Mapping[str, Instrument] = attrs.field(converter=frozen_map)
+    intake_years: float = 0.0
+    parameters: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
+    instruments: Mapping[str, Instrument] = attrs.field(converter=frozen_map, factory=dict)
 
     @property
     def end(self) -> dt.date:

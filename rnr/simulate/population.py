@@ -142,6 +142,7 @@ def draw_group(
     start: dt.date,
     end: int,
     params: Parameters,
+    intake_days: int | None = None,
 ) -> Group:
     """Draw the people of one regime (``adult`` or ``juvenile``).
 
@@ -153,12 +154,15 @@ def draw_group(
         start: the cohort's first day (day 0).
         end: the last day of the period: entries and baselines fall on or before it.
         params: the model's parameters.
+        intake_days: entries are spread over this many days from ``start``
+            (default: ``params.intake_days``).
     """
     n = int(index.shape[0])
     male = rng.random(n) < params.male_share[regime]
     shares = params.sanction_share[regime]
     sanction = np.array(list(shares), dtype=object)[choose(rng, n, shares)].astype(str)
-    entry = np.minimum(_uniform(rng, 0, max(params.intake_days, 1) - 1, n), end)
+    intake = params.intake_days if intake_days is None else intake_days
+    entry = np.minimum(_uniform(rng, 0, max(intake, 1) - 1, n), end)
     sentence_day = entry - _uniform(rng, *params.sentence_to_entry_days, n)
     baseline = np.minimum(entry + _uniform(rng, *params.baseline_delay_days, n), end)
     noise = rng.standard_normal(n)

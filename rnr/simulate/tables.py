@@ -13,9 +13,11 @@ import numpy.typing as npt
 __all__ = [
     "ATTENDANCE",
     "BREACH",
+    "COEXISTENCE",
     "DISCHARGE",
     "KINDS",
     "NEVER",
+    "OBJECTIVES",
     "OFFENCE",
     "REASONS",
     "REENTRY",
@@ -34,8 +36,19 @@ Int8Array = npt.NDArray[np.int8]
 #: A day number later than any simulated day.
 NEVER = 10**9
 #: Event kinds by code, in the order events of one day are listed (closing last).
-KINDS = ("attendance", "breach", "new_offence", "reentry_harsher", "revocation", "discharge")
-ATTENDANCE, BREACH, OFFENCE, REENTRY, REVOCATION, DISCHARGE = range(len(KINDS))
+KINDS = (
+    "attendance",
+    "coexistence_review",
+    "component_objectives",
+    "breach",
+    "new_offence",
+    "reentry_harsher",
+    "revocation",
+    "discharge",
+)
+ATTENDANCE, COEXISTENCE, OBJECTIVES, BREACH, OFFENCE, REENTRY, REVOCATION, DISCHARGE = range(
+    len(KINDS)
+)
 #: What led to a revocation (its data's ``reason``), by code.
 REASONS = ("new_offence", "breach")
 #: The harsher sentence of a re-entry (its data's ``sanction``), by code.
@@ -68,13 +81,20 @@ class Assessments:
 
 @attrs.frozen(eq=False)
 class Events:
-    """Every event of a group: a kind code and two values (see ``assemble``)."""
+    """Every event of a group: a kind code and three values (see ``assemble``).
+
+    ``attendance``: scheduled, attended, component code; ``coexistence_review``:
+    1 when complied; ``component_objectives``: objectives, met, component
+    code; ``reentry_harsher``: the sanction's code; ``revocation``: the
+    reason's code. Component codes index ``Parameters.components()``.
+    """
 
     person: IntArray
     day: IntArray
     kind: IntArray
     a: IntArray
     b: IntArray
+    c: IntArray
 
 
 @attrs.frozen(eq=False)
@@ -101,7 +121,7 @@ class EventLog:
     """Chunks of events, appended month by month (``add``), then one table (``events``)."""
 
     def __init__(self) -> None:
-        self.chunks: list[tuple[IntArray, IntArray, IntArray, IntArray, IntArray]] = []
+        self.chunks: list[tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]] = []
 
     def add(
         self,
@@ -110,15 +130,18 @@ class EventLog:
         kind: int,
         a: IntArray | None = None,
         b: IntArray | None = None,
+        *,
+        c: IntArray | None = None,
     ) -> None:
         zeros = np.zeros(person.shape[0], dtype=np.int64)
         kinds = np.full(person.shape[0], kind, dtype=np.int64)
         first = zeros if a is None else a.astype(np.int64)
         second = zeros if b is None else b.astype(np.int64)
-        self.chunks.append((person, day.astype(np.int64), kinds, first, second))
+        third = zeros if c is None else c.astype(np.int64)
+        self.chunks.append((person, day.astype(np.int64), kinds, first, second, third))
 
     def events(self) -> Events:
         if not self.chunks:
             empty = np.zeros(0, dtype=np.int64)
-            return Events(empty, empty, empty, empty, empty)
-        return Events(*(np.concatenate([c[i] for c in self.chunks]) for i in range(5)))
+            return Events(empty, empty, empty, empty, empty, empty)
+        return Events(*(np.concatenate([c[i] for c in self.chunks]) for i in range(6)))
