@@ -122,7 +122,7 @@ def decision_lines(decision: Decision, policy: str, labels: Labels, lang: str) -
         key = f"policy.d_{deadline.name}"
         name = w(key) if key in w else deadline.name
         lines.append(f"  {name}: {deadline.date.isoformat()}")
-    lines.append(w("cli.demo.fit", fit=fit_words(decision.fit, lang)))
+    lines.append(w("cli.demo.fit", fit=fit_words(decision.fit, lang, regime=decision.regime)))
     for warning in decision.warnings:
         lines.append(w("cli.demo.warning", codes=w.say(warning.message) or warning.code))
     return lines
