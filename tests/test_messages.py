@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 from rnr.errors import RenderError
-from rnr.render.messages import LOCALES, Catalogue, catalogue, placeholders, say
+from rnr.render.messages import LOCALES, Catalogue, _load_area, catalogue, placeholders, say
 from rnr.text import Message, Text, words_from_dict, words_to_dict
 
 
@@ -103,3 +105,22 @@ def test_membership_reads_one_area() -> None:
     assert "plan.no_such_key" not in catalogue("es")
     assert "nowhere.draft" not in catalogue("es")
     assert "t.x" in Catalogue("es", {"t.x": "x"})
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("title = \n", "cannot read the message catalogue"),
+        ("title = 3\n", "expected a string, plural forms (one, other) or a table of names"),
+        ('title = { one = "a", other = 2 }\n', "plural forms must be strings"),
+        ('title = "{a.b}"\n', "plain parameter name"),
+    ],
+)
+def test_a_malformed_catalogue_file_is_a_render_error(
+    tmp_path: Path, text: str, fragment: str
+) -> None:
+    """A broken area file names itself and what is wrong, never a traceback."""
+    path = tmp_path / "area.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RenderError, match=re.escape(fragment)):
+        _load_area(path, "area")
