@@ -194,7 +194,7 @@ class TestCase:
             capsys, "case", "change", CASE_ID, "--db", db, "--reliability", figures
         )
         assert 0 == status
-        assert "sin cambio confiable (RCI -0.79; DE 2.0, r 0.8)" in out
+        assert "sin cambio confiable (RCI -0,79; DE 2,0, r 0,8)" in out
         assert "Cifras de confiabilidad: estudio local" in out
 
     def test_review_and_closing(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:

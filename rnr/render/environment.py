@@ -10,7 +10,10 @@ reports, the SVG charts) runs in :func:`environment`, built once per format:
 
 Both use ``StrictUndefined`` (a misspelt name is an error, never an empty
 string), keep a template's trailing newline, trim the lines of block tags
-and print ``None`` as a dash.
+and print ``None`` as a dash. Three filters write figures and dates in the
+template's ``lang`` (see :mod:`rnr.render.messages`): ``{{ x | number(1) }}``
+(``43,2``), ``{{ share | percent }}`` (``43,2 %``), ``{{ on | day }}``
+(``02-03-2025``).
 
 The loader looks first in :data:`REPORTS` (``rnr/render/templates``: the
 reports and chart macros, part of the package) and then in :data:`PLANS`
@@ -26,23 +29,29 @@ not run in it).
 (True, False)
 >>> environment("md").from_string("{{ x }}").render(x=None)
 '—'
+>>> environment("md").from_string("{{ x | number(1) }}").render(x=1234.5, lang="es")
+'1.234,5'
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import jinja2.sandbox
 
 from rnr.definitions.library import data_dir
 from rnr.errors import RenderError
+from rnr.render.messages import day, number, percent
 
-__all__ = ["ESCAPED", "PLANS", "REPORTS", "agency_environment", "environment"]
+__all__ = ["ESCAPED", "FILTERS", "PLANS", "REPORTS", "agency_environment", "environment"]
+
+_Env = TypeVar("_Env", bound=jinja2.Environment)
 
 #: Output formats, and whether each autoescapes.
 ESCAPED: Mapping[str, bool] = MappingProxyType({"md": False, "html": True})
@@ -55,6 +64,30 @@ PLANS = data_dir() / "plans" / "templates"
 def _finalize(value: object) -> object:
     """``None`` prints as a dash, never as ``None``."""
     return "—" if value is None else value
+
+
+@jinja2.pass_context
+def _number(context: jinja2.runtime.Context, value: float | None, decimals: int = 0) -> str:
+    return number(value, context.get("lang", "es"), decimals)
+
+
+@jinja2.pass_context
+def _percent(context: jinja2.runtime.Context, share: float | None, decimals: int = 1) -> str:
+    return percent(share, context.get("lang", "es"), decimals)
+
+
+@jinja2.pass_context
+def _day(context: jinja2.runtime.Context, value: dt.date | None) -> str:
+    return day(value, context.get("lang", "es"))
+
+
+#: The filters every environment has: figures and dates in the template's ``lang``.
+FILTERS: Mapping[str, Any] = MappingProxyType({"number": _number, "percent": _percent, "day": _day})
+
+
+def _with_filters(env: _Env) -> _Env:
+    env.filters.update(FILTERS)
+    return env
 
 
 def _options(kind: str) -> dict[str, Any]:
@@ -79,7 +112,7 @@ def environment(kind: str) -> jinja2.Environment:
         RenderError: another format.
     """
     loader = jinja2.FileSystemLoader([REPORTS, PLANS])
-    return jinja2.Environment(loader=loader, **_options(kind))
+    return _with_filters(jinja2.Environment(loader=loader, **_options(kind)))
 
 
 @cache
@@ -93,4 +126,5 @@ def agency_environment(kind: str, folder: str) -> jinja2.sandbox.ImmutableSandbo
         RenderError: another format.
     """
     loader = jinja2.FileSystemLoader(folder)
-    return jinja2.sandbox.ImmutableSandboxedEnvironment(loader=loader, **_options(kind))
+    sandbox = jinja2.sandbox.ImmutableSandboxedEnvironment(loader=loader, **_options(kind))
+    return _with_filters(sandbox)

@@ -17,15 +17,30 @@ keys and placeholders (the test suite checks it). Placeholders name
 parameters only: no attribute or index access, so a catalogue cannot reach
 into the values it is given.
 
+Numbers and dates are written as the reader writes them (:func:`localise`):
+in Spanish a decimal comma and a thousands point (``{share:.1f}`` gives
+``43,2``, ``{days:,}`` gives ``1.000``) and dates dd-mm-aaaa; in English
+the same figures with a decimal point and ISO dates. A year or a record
+number is a plain ``{year}``: without a spec an integer is never grouped.
+
 >>> es = catalogue("es")
 >>> es("plan.draft")
 'BORRADOR'
 >>> catalogue("en").section("plan")["draft"]
 'DRAFT'
+>>> import datetime
+>>> number(1234.5, "es", 1), number(1000, "es"), percent(0.4321, "es")
+('1.234,5', '1.000', '43,2 %')
+>>> given = Catalogue("es", {"x.due": "vence el {on} ({days:,} días)"})
+>>> given("x.due", on=datetime.date(2025, 3, 2), days=1000)
+'vence el 02-03-2025 (1.000 días)'
+>>> day(datetime.date(2025, 3, 2), "es"), day(datetime.date(2025, 3, 2), "en")
+('02-03-2025', '2025-03-02')
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 import tomllib
 from collections.abc import Mapping
@@ -39,7 +54,19 @@ from rnr._frozen import frozen_map
 from rnr.errors import RenderError
 from rnr.text import Message, Text
 
-__all__ = ["FOLDER", "LOCALES", "Catalogue", "catalogue", "placeholders", "say"]
+__all__ = [
+    "FOLDER",
+    "LOCALES",
+    "NONE",
+    "Catalogue",
+    "catalogue",
+    "day",
+    "localise",
+    "number",
+    "percent",
+    "placeholders",
+    "say",
+]
 
 #: Where the catalogues live (inside the package, so they ship in the wheel).
 FOLDER = Path(__file__).parent / "messages"
@@ -49,6 +76,62 @@ PLURAL_FORMS = ("one", "other")
 
 Entry = str | Mapping[str, str]
 _FORMATTER = string.Formatter()
+#: What a figure that cannot be given prints as.
+NONE = "—"
+#: Spanish swaps the decimal point and the thousands comma of Python's format.
+_SPANISH_FIGURES = str.maketrans(",.", ".,")
+
+
+def localise(value: object, spec: str, lang: str) -> str:
+    """``format(value, spec)`` as a reader of ``lang`` writes it.
+
+    A number keeps the spec's digits and takes the locale's separators
+    (``es``: ``1.234,5``); a date without a spec is ``dd-mm-aaaa`` in Spanish
+    and ISO in English (a spec is a ``strftime`` pattern); anything else is
+    formatted as Python does.
+    """
+    if isinstance(value, dt.date) and not spec:
+        return day(value, lang)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = format(value, spec)
+        return text.translate(_SPANISH_FIGURES) if lang == "es" else text
+    return format(value, spec)
+
+
+def number(value: float | None, lang: str = "es", decimals: int = 0) -> str:
+    """A figure with ``decimals`` decimals and thousands grouped, or a dash.
+
+    >>> number(1234567, "es"), number(0.5, "es", 2), number(1234.5, "en", 1), number(None)
+    ('1.234.567', '0,50', '1,234.5', '—')
+    """
+    return NONE if value is None else localise(value, f",.{decimals}f", lang)
+
+
+def percent(share: float | None, lang: str = "es", decimals: int = 1) -> str:
+    """A share (0 to 1) as a percentage: ``43,2 %`` in Spanish, ``43.2 %`` in English."""
+    return NONE if share is None else f"{number(100 * share, lang, decimals)} %"
+
+
+def day(value: dt.date | None, lang: str = "es") -> str:
+    """A date as the reader writes it: ``dd-mm-aaaa`` in Spanish, ISO in English.
+
+    A date and time keeps its hour and minute.
+    """
+    if value is None:
+        return NONE
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d-%m-%Y %H:%M") if lang == "es" else value.isoformat("T", "minutes")
+    return value.strftime("%d-%m-%Y") if lang == "es" else value.isoformat()
+
+
+class _Formatter(string.Formatter):
+    """Fills a sentence's placeholders with figures and dates written the locale's way."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return localise(value, format_spec, self.lang)
 
 
 def placeholders(text: str) -> frozenset[str]:
@@ -121,7 +204,7 @@ class Catalogue:
                 raise RenderError(msg, template=str(FOLDER / self.lang))
             entry = entry["one"] if params["count"] == 1 else entry["other"]
         try:
-            return entry.format_map(params)
+            return _formatter(self.lang).vformat(entry, (), params)
         except KeyError as exc:
             msg = f"message {key!r} needs the parameter {exc.args[0]!r}"
             raise RenderError(msg, template=str(FOLDER / self.lang)) from None
@@ -140,6 +223,18 @@ class Catalogue:
                 node = node.setdefault(parent, {})
             node[name] = value
         return out
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        """:func:`number` in this locale."""
+        return number(value, self.lang, decimals)
+
+    def percent(self, share: float | None, decimals: int = 1) -> str:
+        """:func:`percent` in this locale."""
+        return percent(share, self.lang, decimals)
+
+    def day(self, value: dt.date | None) -> str:
+        """:func:`day` in this locale."""
+        return day(value, self.lang)
 
     def say(self, words: Message | Text) -> str:
         """A coded message or a sentence from a definition file, in this locale.
@@ -220,6 +315,11 @@ def _area(lang: str, area: str) -> Mapping[str, Entry]:
     if area not in _areas(lang):
         return {}
     return frozen_map(_load_area(FOLDER / lang / f"{area}.toml", area))
+
+
+@cache
+def _formatter(lang: str) -> _Formatter:
+    return _Formatter(lang)
 
 
 @cache
