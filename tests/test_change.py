@@ -33,6 +33,7 @@ from rnr.change.rci import CATEGORIES, category, reliable_change, reliable_chang
 from rnr.change.trend import trajectory
 from rnr.definitions.crosswalk import find_crosswalk, load_crosswalk
 from rnr.definitions.instrument import Reliability
+from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import policy_library
 from rnr.definitions.policy import ACTIONS, ANSWER_FACTS, Policy
 from rnr.definitions.policy_loader import load_policy
@@ -51,6 +52,7 @@ from rnr.policy.answer import (
 )
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide_facts
+from rnr.render.change import named
 from rnr.render.messages import say
 from rnr.testing.strategies import responses
 from rnr.testing.worked import load_policy_cases, run_policy_case
@@ -274,8 +276,14 @@ class TestCompare:
         total = change.primary
         assert ("not_computable", None, "down") == (total.reliable, total.rci, total.transition)
         assert total.why is not None
-        assert "lscmi@1.0.0 declares no reliability figures" in say(total.why, "en")
-        assert "no declara la confiabilidad" in say(total.why)
+        assert "the instrument (lscmi@1.0.0) declares none" in say(total.why, "en")
+        assert "La escala total no tiene cifras de confiabilidad" in say(total.why)
+        labels = load_labels(rnr.default_library().get("lscmi@1.0.0"), "es")
+        shown = say(named(total.why, labels, "es"))
+        assert (
+            "La escala Puntaje total no tiene cifras de confiabilidad (desviación estándar y r):"
+            " no las declara el instrumento (LS/CMI, versión 1.0.0)"
+        ) in shown
         with_figures = compare(lscmi(15, D1), lscmi(6, D2), reliability={"total": AGENCY})
         assert "improvement" == with_figures.primary.reliable
 
@@ -672,12 +680,21 @@ class TestSignals:
         error = next(w for w in found.warnings if w.code == "static_data_error")
         assert ["violent_history"] == error.evidence["items"]
         fell = steps[0].data_errors[0].message
-        assert "1 ítem(s) estático(s) bajaron entre evaluaciones: " + say(fell) == say(
-            error.message
-        )
-        assert "1 static item(s) fell between assessments: " + say(fell, "en") == say(
+        assert "1 ítem estático bajó entre evaluaciones: " + say(fell) == say(error.message)
+        assert "1 static item fell between assessments: " + say(fell, "en") == say(
             error.message, "en"
         )
+        labels = Labels(
+            "ladder",
+            "es",
+            "Escalera",
+            items={"violent_history": "Historia de violencia"},
+            scales={"total": "Puntaje total", "history": "Historia"},
+        )
+        assert (
+            "1 ítem estático bajó entre evaluaciones: El ítem estático Historia de violencia"
+            " pasó de sí a no (puntos: Historia 1→0, Puntaje total 1→0)"
+        ) in say(named(error.message, labels, "es"))
         assert [fell.to_dict()] == json.loads(json.dumps(found.to_dict()))["warnings"][-1][
             "message"
         ]["params"]["errors"]
@@ -692,10 +709,8 @@ class TestSignals:
         )  # fmt: skip
         error = next(w for w in found.warnings if w.code == "static_data_error")
         es, en = ([say(e.message, lang) for e in steps[0].data_errors] for lang in ("es", "en"))
-        assert f"2 ítem(s) estático(s) bajaron entre evaluaciones: {' '.join(es)}" == say(
-            error.message
-        )
-        assert f"2 static item(s) fell between assessments: {'; '.join(en)}" == say(
+        assert f"2 ítems estáticos bajaron entre evaluaciones: {' '.join(es)}" == say(error.message)
+        assert f"2 static items fell between assessments: {'; '.join(en)}" == say(
             error.message, "en"
         )
 

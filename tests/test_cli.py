@@ -182,7 +182,7 @@ def test_check_a_shipped_instrument(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ok    example cases: 3 of 3 score" in out
     assert "ok    JSON round trip" in out
     assert "FAIL" not in out
-    assert out.rstrip().endswith("check(s) passed, 0 failed")
+    assert out.rstrip().endswith("checks passed, 0 failed")
 
 
 def test_check_a_folder_of_instruments(capsys: pytest.CaptureFixture[str]) -> None:
@@ -200,7 +200,7 @@ def test_check_an_invalid_instrument(capsys: pytest.CaptureFixture[str]) -> None
     assert 1 == status
     assert "FAIL  the definition is invalid" in out
     assert "items[1].kind: got 'scale'" in out
-    assert "0 check(s) passed, 1 failed" in out
+    assert "0 checks passed, 1 failed" in out
 
 
 def test_check_without_hypothesis(
@@ -248,12 +248,32 @@ def test_score_readable_in_spanish_and_english(capsys: pytest.CaptureFixture[str
     status, out, _ = run(capsys, "score", PSA_CASE)
     assert 0 == status
     lines = out.splitlines()
-    assert lines[0].startswith("Caso ejemplo-psa-02 · evaluado el 2024-06-11")
-    assert "Evaluación de Seguridad Pública (PSA) 1.0.0" in lines[1]
+    assert lines[0].startswith("Caso ejemplo-psa-02 · evaluado el 11-06-2024")
+    assert lines[1].startswith("Evaluación de Seguridad Pública (PSA), versión 1.0.0 (huella")
     assert any("alerta sí" in line for line in lines)
     _, out_en, _ = run(capsys, "score", "--instrument", "psa", PSA_CASE, "--lang", "en")
     assert out_en.startswith("Case ejemplo-psa-02 · assessed on 2024-06-11")
     assert "flag yes" in out_en
+
+
+def test_score_reads_as_spanish_for_a_person(capsys: pytest.CaptureFixture[str]) -> None:
+    """Norm group, level, strengths and the nearest change in words; no item id, no hash label."""
+    status, out, _ = run(capsys, "score", DATA / "plans" / "cases" / "prueba-adulto-01.json")
+    assert 0 == status
+    lines = out.splitlines()
+    assert "Caso prueba-adulto-01 · evaluado el 19-08-2024 · grupo normativo: mujeres" == lines[0]
+    assert lines[1].startswith("Inventario de Nivel de Servicio y Gestión de Caso (LS/CMI), ")
+    assert "sección 1, versión 1.0.0 (huella del archivo del instrumento: " in lines[1]
+    expected = (
+        "Puntaje total: 14; nivel Medio (tramo 11-19); "
+        "6 puntos más darían nivel Alto; 4 puntos menos darían nivel Bajo"
+    )
+    assert expected == lines[2]
+    assert "  Condenas previas como adulto = sí: Puntaje total +1" in lines
+    assert "Tiempo libre: 2 de 2, necesidad Alta (criminógena)" in lines
+    assert "Áreas de fortaleza (factores protectores): Actitudes procriminales" == lines[-1]
+    assert "prior_adult_convictions" not in out
+    assert "(s)" not in out
 
 
 def test_score_json_carries_the_whole_result(capsys: pytest.CaptureFixture[str]) -> None:
@@ -562,10 +582,14 @@ def test_demo_scores_every_example(
     for word in words:
         assert word in out
     lines = out.rstrip().splitlines()
-    trace = next(line for line in lines if "rnr score --instrument " in line)
+    trace = next(line for line in lines if "rnr score --instrument lscmi " in line)
+    assert trace.startswith("  $ rnr score")  # a command to type, on a line of its own
     assert trace.endswith(".json")
     assert any("rnr-demo" in line and line.endswith(".html") for line in lines)  # the plan draft
-    assert "rnr case history sim-" in lines[-1]  # it ends with a simulated case's history
+    # it ends with a simulated case's history and the commands that go on with it
+    assert lines[-2].startswith("  $ rnr case history sim-")
+    assert re.fullmatch(r"  \$ rnr due --db \S+ --as-of \d{4}-\d{2}-\d{2}", lines[-1])
+    assert "@" not in out  # instruments and policies by name, never by reference
 
 
 # -- the installed script ---------------------------------------------------------

@@ -77,8 +77,9 @@ class TestCase:
         status, out, _ = run(capsys, "case", "add", case, "--db", tmp_path / "x.db")
         assert 0 == status
         assert "Caso prueba-adulto-01 abierto" in out
-        assert "riesgo Medio (Puntaje total 14) · 2 contactos/mes, 100 h · PII v1" in out
-        assert "próxima reevaluación: 2025-03-02" in out
+        assert ": LS/CMI, versión 1.0.0 del 19-08-2024 · riesgo Medio (Puntaje total 14)" in out
+        assert "· 2 contactos al mes, 100 h · PII v1 con 3 objetivos" in out
+        assert "próxima reevaluación: 02-03-2025" in out
 
     def test_add_reads_json_lines(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """A .jsonl file opens one case per line."""
@@ -95,17 +96,23 @@ class TestCase:
         """The history lists both assessments, decisions, plan versions and the event."""
         status, out, _ = run(capsys, "case", "history", CASE_ID, "--db", db)
         assert 0 == status
-        assert "Puntaje total 14 · Medio  (registro 2; evaluó delegado-01)" in out
-        assert "2024-12-01  incumplimiento" in out
-        assert "v3 revisión 2025-02-20" in out
         assert (
-            "respuesta de la política al registro de incumplimiento del 01-12-2024: subir la"
-            " intensidad (regla chg-breach) · aplicada: del nivel de intensidad Medio al Alto"
-            " (4 contactos al mes, 200 h)"
+            "19-08-2024  LS/CMI, versión 1.0.0 · Puntaje total 14 · Medio"
+            "  (registro 2; evaluó delegado-01)"
+        ) in out
+        assert "persona: fecha de nacimiento 27-02-1995 · sexo femenino" in out
+        assert "01-12-2024  incumplimiento  (registro 5)" in out
+        assert "v3 (revisión) del 20-02-2025: 3 objetivos · 3 pendientes" in out
+        assert (
+            "  según Penas sustitutivas de adultos (Ley 18.216), vigente desde el 14-01-2024"
         ) in out
         assert (
-            "2025-02-20  cl-adultos-18216@2024-01-14  LVI · riesgo Medio · 4 contactos/mes" in out
-        )
+            "respuesta de la política al registro de incumplimiento del 01-12-2024: subir la"
+            " intensidad, aplicada: de la intensidad del nivel Medio a la del nivel Alto"
+            " (4 contactos al mes, 200 h)"
+        ) in out
+        assert "20-02-2025  pena sustitutiva LVI · riesgo Medio · 4 contactos al mes, 200 h" in out
+        assert "Registros: 10 (ninguno reemplazado por corrección)" in out
         status, out, _ = run(capsys, "case", "history", CASE_ID, "--db", db, "--json")
         with SQLiteStore(db) as store:
             expected = read_history(store, CASE_ID).to_dict()
@@ -122,13 +129,17 @@ class TestCase:
         assert f"Warnings ({window})" in out
         assert "a breach of the conditions was recorded since 2024-08-19: 2024-12-01" in out
         assert (
-            f"The policy cl-adultos-18216@2024-01-14 answers what was recorded {window}:"
-            " step the intensity up (rule chg-breach)"
+            f"The policy's answer to what was recorded {window}: step the intensity up\n"
+            "  A breach of conditions was recorded since the previous assessment"
         ) in out
+        assert (
+            "\n  Policy: Adult substitute sentences (Ley 18.216), in force from 2024-01-14" in out
+        )
+        assert "chg-" not in out
         assert f"Decisions recorded with the policy's answer ({window})" in out
         assert (
-            "2025-02-20  answer to the reassessment of 2025-02-20: step the intensity up"
-            " (rule chg-breach) · applied: from the intensity of level Medium to High"
+            "2025-02-20  answer to the reassessment of 2025-02-20: step the intensity up,"
+            " applied: from the intensity of level Medium to that of level High"
         ) in out
         status, out, _ = run(capsys, "case", "change", CASE_ID, "--db", db, "--json")
         with SQLiteStore(db) as store:
@@ -147,7 +158,7 @@ class TestCase:
         assert 0 == status
         assert out.splitlines()[1] == (
             "  respuesta de la política al registro de incumplimiento del 01-12-2024: subir la"
-            " intensidad (regla chg-breach) · aplicada: del nivel de intensidad Medio al Alto"
+            " intensidad, aplicada: de la intensidad del nivel Medio a la del nivel Alto"
             " (4 contactos al mes, 200 h)"
         )
         figures = tmp_path / "r.toml"
@@ -167,8 +178,8 @@ class TestCase:
         status, out, _ = run(capsys, *again, "--reliability", figures, "--lang", "en")
         assert 0 == status
         assert (
-            "  the policy's answer to the reassessment of 2025-02-20: step the intensity up"
-            " (rule chg-breach) · applied: from the intensity of level Medium to High"
+            "  the policy's answer to the reassessment of 2025-02-20: step the intensity up,"
+            " applied: from the intensity of level Medium to that of level High"
         ) in out
         assert "Low risk (Total score 10)" in out
         status, out, _ = run(capsys, "case", "history", CASE_ID, "--db", path, "--json")
@@ -207,7 +218,7 @@ class TestCase:
         args = ("case", "review", CASE_ID, "--on", "2025-06-01", "--closing", "--db", db)
         status, out, _ = run(capsys, *args, *(x for s in sets for x in ("--set", s)))
         assert 0 == status
-        assert f"PII v4 (cierre) del 2025-06-01 · 1 de {len(ids)} objetivos logrados" in out
+        assert f"PII v4 (cierre) del 01-06-2025 · 1 de {len(ids)} objetivos logrados" in out
 
     def test_list_and_correction(
         self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -221,6 +232,17 @@ class TestCase:
         status, out, _ = run(capsys, "case", "list", "--db", db, "--json")
         row = json.loads(out)
         assert (CASE_ID, 2, "2025-02-21") == (row["case_id"], row["assessments"], row["latest"])
+        assert ("medium", "lscmi@1.0.0") == (row["risk_level"], row["instrument"])
+        status, out, _ = run(capsys, "case", "list", "--db", db)
+        assert [
+            "caso\trégimen\tabierto el\testado\tevaluaciones\túltima evaluación\triesgo",
+            f"{CASE_ID}\tadultos\t19-08-2024\tabierto\t2\t21-02-2025\tMedio",
+        ] == out.splitlines()
+        status, out, _ = run(capsys, "case", "list", "--db", db, "--lang", "en")
+        assert f"{CASE_ID}\tadults\t2024-08-19\topen\t2\t2025-02-21\tMedium" in out
+        status, out, _ = run(capsys, "case", "history", CASE_ID, "--db", db)
+        assert "      corrige el registro 8\n" in out
+        assert "Registros: 12 (2 reemplazados por corrección)" in out
 
     @pytest.mark.parametrize(
         ("argv", "fragments"),
@@ -307,8 +329,19 @@ class TestDue:
         """The next reassessment follows the policy's interval; overdue days are counted."""
         status, out, _ = run(capsys, "due", "--as-of", "2025-09-01", "--db", db)
         assert 0 == status
-        assert f"{CASE_ID}\t2025-08-20\tintervalo\treassess-6m\t2025-02-20\tmedium\t12" in out
+        assert (
+            f"{CASE_ID}\t20-08-2025\treevaluación periódica\tcada 6 meses\t20-02-2025\tMedio\t12"
+        ) in out
+        assert "1 caso abierto; 1 con la reevaluación vencida al 01-09-2025." in out
         status, out, _ = run(capsys, "due", "--as-of", "2025-09-01", "--db", db, "--json")
+        row = json.loads(out)
+        assert ("reassess-6m", 6, "lscmi@1.0.0", "medium", "2025-08-20") == (
+            row["rule"],
+            row["months"],
+            row["instrument"],
+            row["risk_level"],
+            row["due_on"],
+        )
         with SQLiteStore(db) as store:
             expected = [
                 d.to_dict(dt.date(2025, 9, 1)) for d in due_list(store, dt.date(2025, 9, 1))
@@ -322,7 +355,10 @@ class TestDue:
         run(capsys, "case", "event", CASE_ID, "new_offence", "--on", "2025-03-10", "--db", db)
         status, out, _ = run(capsys, "due", "--as-of", "2025-04-20", "--overdue", "--db", db)
         assert 0 == status
-        assert f"{CASE_ID}\t2025-04-09\tevento nuevo delito del 2025-03-10" in out
+        assert f"{CASE_ID}\t09-04-2025\tnuevo delito del 10-03-2025\t30 días desde el hecho" in out
+        status, out, _ = run(capsys, "due", "--as-of", "2025-04-20", "--db", db, "--lang", "en")
+        assert f"{CASE_ID}\t2025-04-09\tnew offence of 2025-03-10\t30 days after the event" in out
+        assert "1 open case; 1 with the reassessment overdue on 2025-04-20." in out
 
     def test_closed_cases_are_not_due(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """A discharge closes the case: nothing is due after it."""
@@ -487,9 +523,10 @@ class TestSimulateAndDemo:
         for fragment in (
             "Assessments",
             "Decisions",
-            "Intervention plan (PII)",
+            "Individual intervention plan (PII)",
             "Step 1:",
-            "answers what was recorded since the assessment of",
+            "The policy's answer to what was recorded since the assessment of",
+            "To go on with this case and the cohort:\n  $ rnr case history sim-",
         ):
             assert fragment in story
         with SQLiteStore(tmp_path / "rnr-demo" / "demo.sqlite3") as store:

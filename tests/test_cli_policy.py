@@ -28,7 +28,9 @@ from rnr.definitions.policy_loader import load_policy
 from rnr.plan.assemble import draft_plan
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide, facts
-from rnr.policy.many import CohortCase, compare_policies
+from rnr.policy.many import CohortCase, DecisionChange, WhatIf, compare_policies
+from rnr.render.names import policy_name
+from rnr.render.whatif import whatif_lines
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_POLICY = DATA / "policies" / "demo-policy" / "2024-01-01.toml"
@@ -45,6 +47,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
     status = main([str(a) for a in argv])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
+
+
+def flat(text: str) -> str:
+    """``text`` with its line breaks and runs of spaces as single spaces (wrapping aside)."""
+    return " ".join(text.split())
 
 
 def assert_one_error(status: int, err: str, *fragments: str) -> None:
@@ -135,28 +142,35 @@ def test_decide_report_in_spanish(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "decide", "--policy", ADULT, ADULT_CASE)
     assert (0, "") == (status, err)
     for fragment in (
-        f"política {ADULT_V} (unverified)",
-        "Sanción impuesta: LVI",
-        "la ley permite esta sanción",
-        "Sanciones que proceden: LVI, RP",
+        "  Política: Penas sustitutivas de adultos (Ley 18.216), vigente desde el 14-01-2024",
+        "  Evaluación: LS/CMI, versión 1.0.0 · 08-04-2024 · Puntaje total 3 (Muy bajo)",
+        "Pena sustitutiva impuesta: libertad vigilada intensiva (LVI) · pena de 600 días",
+        "La ley permite esta pena sustitutiva",
+        "Penas sustitutivas que proceden: libertad vigilada intensiva (LVI) y reclusión parcial",
         "No proceden:",
-        "  LV: La pena impuesta no supera los dos años",
+        "  Libertad vigilada (LV): La pena impuesta no supera los dos años",
         "Nivel de riesgo: Muy bajo, calculado por el instrumento",
-        "Intensidad",
-        "1 contacto(s) al mes · 0 horas de intervención",
+        "Intensidad (mínima): 1 contacto al mes · 0 horas de intervención",
         "Monitoreo telemático: sí.",
         "Período de intervención: 600 días (igual a la pena)",
-        "Plan de intervención individual (PII): 2024-05-16 · 45 días desde el ingreso (2024-04-01)",
+        "Plan de intervención individual (PII): 16-05-2024 · 45 días desde el ingreso (01-04-2024)",
         "fuente: Ley 18.216 art. 16",
-        "Próxima reevaluación: 2024-10-08",
+        "Próxima reevaluación: 08-10-2024 · contada desde la evaluación (08-04-2024)",
         "Ajuste de la pena al riesgo: la pena impone más intervención que la que el riesgo",
-        "[intensive_for_low_risk]",
-        "2 punto(s) más darían riesgo Bajo y 10 horas de intervención (ahora 0)",
+        "  - Intervención intensiva con riesgo bajo o muy bajo",
+        "Si el puntaje sube 2, el riesgo sería Bajo: 10 horas de intervención (ahora 0)",
         "Reglas aplicadas:",
-        "monitoring · mon-lvi-vif-sexual",
+        "  Procedencia de la libertad vigilada (LV): no procede",
+        "    condición: extensión de la pena: hasta 730 días; delitos: sin delito de drogas",
+        "  Procedencia de la reclusión parcial (RP): procede condición: siempre",
+        "    condición: nacionalidad: no informada",
+        "  Monitoreo telemático: sí condición: pena sustitutiva: libertad vigilada intensiva",
+        "  Reevaluación: cada 6 meses condición: nivel de riesgo: cualquiera salvo Muy alto",
         "nunca cambia lo que el tribunal impuso",
     ):
-        assert fragment in out, fragment
+        assert flat(fragment) in flat(out), fragment
+    for raw in ("eligibility_", "mon-lvi-vif-sexual", "sentence_days", "very_low", "@", "(s)"):
+        assert raw not in out, raw
     assert all(len(line) <= 100 for line in out.splitlines())
 
 
@@ -164,24 +178,36 @@ def test_decide_report_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "decide", "-p", ADULT, "--lang", "en", ADULT_CASE)
     assert 0 == status
     for fragment in (
-        "Sanction imposed: LVI",
-        "Available sanctions: LVI, RP",
+        "  Policy: Adult substitute sentences (Ley 18.216), in force from 2024-01-14",
+        "Substitute sentence imposed: intensive supervised release (LVI) · sentence of 600 days",
+        "Available substitute sentences: intensive supervised release (LVI) and partial",
         "Not available:",
         "Telematic monitoring: yes.",
         "Individual intervention plan (PII): 2024-05-16 · 45 days from entry (2024-04-01)",
         "Fit of the sentence to the risk: the sentence imposes more intervention",
-        "2 more point(s) would give Low risk and 10 hours of intervention (now 0)",
-        "Rules that fired:",
+        "If the score rises by 2, the risk would be Low: 10 hours of intervention (now 0)",
+        "Rules applied:",
+        "  Eligibility for supervised release (LV): not available",
+        "    condition: sentence length: at most 730 days; offences: without drug offence",
     ):
-        assert fragment in out, fragment
+        assert flat(fragment) in flat(out), fragment
 
 
 def test_decide_report_for_a_young_person(capsys: pytest.CaptureFixture[str]) -> None:
-    """The juvenile example decides under the juvenile policy."""
+    """The juvenile example decides under the juvenile policy, in the words of Ley 20.084."""
     status, out, err = run(capsys, "decide", "-p", YOUTH, YOUTH_CASE)
     assert (0, "") == (status, err)
-    assert "Sanción impuesta: LAEIP" in out
-    assert "Reglas aplicadas:" in out
+    text = flat(out)
+    assert "Sanción impuesta: libertad asistida especial con internación parcial (LAEIP)" in text
+    assert "extensión de la sanción: 540 días · duración legal: hasta 60 meses" in text
+    assert "Sanciones que proceden: libertad asistida simple (LAS)," in text
+    assert "Período de intervención: 540 días (igual a la extensión de la sanción)" in text
+    assert "Próxima reevaluación: 02-04-2025 · contada desde la evaluación (02-10-2024)" in text
+    assert "Ajuste de la sanción al riesgo: la sanción corresponde al riesgo" in text
+    assert "Reglas aplicadas:" in text
+    assert "condición: extensión de la sanción: hasta 540 días" in text
+    for adult_words in ("pena sustitutiva", "Pena sustitutiva", "pena de "):
+        assert adult_words not in out, adult_words
 
 
 def test_decide_report_shows_an_override(
@@ -204,7 +230,8 @@ def test_decide_report_shows_an_override(
         "Nivel de riesgo: Medio, por ajuste profesional al alza (el instrumento calculó Muy bajo)"
         in out
     )
-    assert "motivo: victim_safety · aprobado por jefatura-crs-02 el 2024-04-10" in out
+    reason = "la seguridad de la víctima exige más supervisión de la que sugiere el puntaje"
+    assert f"motivo: {reason} · aprobado por jefatura-crs-02 el 10-04-2024" in flat(out)
     assert "no se calcula cuando un ajuste profesional fija el nivel de riesgo" in out
     status, out, _ = run(capsys, "decide", "-p", ADULT, "--json", path)
     got = Decision.from_json(out)
@@ -227,9 +254,9 @@ def test_decide_report_on_a_provisional_result(
     }  # fmt: skip
     status, out, _ = run(capsys, "decide", "-p", ADULT, write_case(tmp_path / "p.json", doc))
     assert 0 == status
-    assert "Resultado provisorio: 2 ítem(s) omitido(s)" in out
-    assert "45 días más 10 de suspensión por exámenes" in out
-    assert "2025-03-16" in out  # 2025-01-20 + 55 days
+    assert "Resultado provisorio: 2 ítems omitidos" in out
+    assert "45 días más 10 días de suspensión por exámenes" in flat(out)
+    assert "16-03-2025" in out  # 2025-01-20 + 55 days
 
 
 # -- rnr decide: JSON -------------------------------------------------------------
@@ -400,7 +427,9 @@ def test_policies_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert 0 == status
     assert out.startswith(f"{ADULT_V}  Penas sustitutivas")
     assert "eligibility_lv (first)" in out
-    assert "lv-over-3y: sentence_days > 1095 → eligible = false" in out
+    assert "lv-over-3y: extensión de la pena: más de 1.095 días → eligible = false" in out
+    _, english, _ = run(capsys, "policies", "show", ADULT, "--lang", "en")
+    assert "lv-over-3y: sentence length: more than 1,095 days → eligible = false" in english
     assert "fuente: Ley 18.216 art. 15 a) y b)" in out
     assert "sentence_days (int 1..36500) ← legal.sentence_days" in out
     status, out, _ = run(capsys, "policies", "show", ADULT_V, "--json")
@@ -418,7 +447,7 @@ def test_policies_check_shipped(capsys: pytest.CaptureFixture[str]) -> None:
     assert 0 == status, out
     assert "ok    la definición es válida: cl-adultos-18216@2024-01-13" in out
     assert re.search(r"ok    casos resueltos tests/\S+\.toml: (\d+) de \1 se cumplen", out)
-    assert out.rstrip().endswith("0 fallida(s)")
+    assert out.rstrip().endswith("verificaciones correctas, 0 fallidas")
 
 
 UNREACHABLE = (
@@ -456,7 +485,7 @@ def test_policies_check_a_broken_policy(capsys: pytest.CaptureFixture[str], tmp_
     assert "tables.eligibility_a: gap: no rule matches {sentence_days = 366}" in out
     assert "tables.intensity: gap: no rule matches" in out
     assert "tables.deadlines.rules[0] (rule pii).then.days: got '45'" in out
-    assert out.rstrip().endswith("0 check(s) passed, 1 failed")
+    assert out.rstrip().endswith("0 checks passed, 1 failed")
 
 
 def test_policies_check_runs_the_worked_cases_beside(
@@ -572,12 +601,17 @@ def test_whatif_lists_the_changed_cases(capsys: pytest.CaptureFixture[str], tmp_
     status, out, err = run(capsys, *argv, cohort)
     assert (0, "") == (status, err)
     lines = out.splitlines()
-    assert f"{ADULT_V} → {ADULT}@2025-01-01: 3 caso(s), 2 cambian" == lines[0]
-    assert "  plazos: 2 persona(s)" in lines
-    assert "  sanciones que proceden: 0 persona(s)" in lines
-    rows = [line.split() for line in lines if line.startswith("w-")]
-    assert [["w-lvi", "deadline.pii_due", "2024-05-16", "2024-05-01"],
-            ["w-lv", "deadline.pii_due", "2024-05-16", "2024-05-01"]] == rows  # fmt: skip
+    assert "Comparación de dos versiones de la política" == lines[0]
+    assert flat(out).startswith(
+        "Comparación de dos versiones de la política Política actual: Penas sustitutivas de"
+        " adultos (Ley 18.216), vigente desde el 14-01-2024"
+    )
+    assert f"  Comparada con: {ADULT}@2025-01-01" in lines  # a policy rnr does not ship
+    assert "3 casos; la decisión cambia en 2" in lines
+    assert "  plazos: 2 personas" in lines
+    assert "  penas sustitutivas que proceden: 0 personas" in lines
+    pii = "  Plan de intervención individual (PII): 16-05-2024 → 01-05-2024"
+    assert ["Caso w-lvi", pii, "", "Caso w-lv", pii] == lines[-5:]
     status, out, _ = run(capsys, *argv, "--json", cohort)
     assert 0 == status
     got = json.loads(out)
@@ -606,8 +640,44 @@ def test_whatif_with_a_policy_file_and_no_change(
     )
     status, out, _ = run(capsys, "whatif", "-p", ADULT_V, "-a", path, "--lang", "en", rc_only)
     assert 0 == status
-    assert "1 case(s), 0 change" in out
+    assert "1 case; the decision changes for 0" in out
+    assert "  available substitute sentences: 0 people" in out
     assert "No case changes." in out
+
+
+def test_whatif_says_every_kind_of_change() -> None:
+    """Sanctions by name, fit in words, yes/no, figures; components added and removed."""
+    ref = ADULT_V
+    change = DecisionChange(
+        "c-1",
+        {
+            "eligible_sanctions": (("LV",), ("LV", "RC")),
+            "contacts_per_month": (2, 4),
+            "components": (("taller", "apoyo"), ("apoyo", "familia")),
+            "telematic_monitoring": (False, True),
+            "fit": ("matches", "more_than_risk"),
+            "deadline.next_reassessment": (dt.date(2025, 3, 2), dt.date(2025, 1, 2)),
+        },
+    )
+    whatif = WhatIf(ref, ref, 1200, (change,), {})
+    lines = whatif_lines(whatif, "es", policy=policy_library().get(ref))
+    assert "1.200 casos; la decisión cambia en 1" in lines
+    assert "  penas sustitutivas que proceden: 1 persona" in lines
+    assert "  intensidad (contactos, horas, componentes): 1 persona" in lines
+    text = flat("\n".join(lines))
+    assert (
+        "penas sustitutivas que proceden: libertad vigilada (LV) → libertad vigilada (LV) y"
+        " remisión condicional (RC)"
+    ) in text
+    assert "contactos al mes: 2 → 4" in text
+    assert "componentes: agrega: familia; quita: taller" in text
+    assert "monitoreo telemático: no → sí" in text
+    assert "ajuste al riesgo: la pena corresponde al riesgo → la pena impone más" in text
+    assert "Próxima reevaluación: 02-03-2025 → 02-01-2025" in text
+    youth = policy_library().get("cl-juvenil-20084@2024-01-14")
+    young = whatif_lines(WhatIf(youth.ref, youth.ref, 1, (), {}), "es", policy=youth)
+    assert "  sanciones que proceden: 0 personas" in young
+    assert "Ningún caso cambia." == young[-1]
 
 
 def test_whatif_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -665,15 +735,16 @@ def test_demo_shows_decisions(
     assert (0, "") == (status, err)
     title = {"es": "Decisiones de ejemplo", "en": "Example decisions"}[lang]
     decisions = out[out.index(title) :]
-    assert f"── ejemplo-lscmi-01 · {ADULT_V}" in decisions
-    assert "── ejemplo-ylscmi-02 · cl-juvenil-20084@" in decisions
+    assert f"── ejemplo-lscmi-01 · {policy_name(ADULT_V, lang)}" in decisions
+    assert f"── ejemplo-ylscmi-02 · {policy_name(f'{YOUTH}@2024-01-14', lang)}" in decisions
     warning = {"es": "contraria al principio de riesgo", "en": "against the risk principle"}[lang]
     assert warning in decisions  # the warning's sentence, not its code
     lines = out.rstrip().splitlines()
     hint = next(n for n, line in enumerate(lines) if f"rnr decide --policy {ADULT} " in line)
     assert lines[hint].endswith(str(ADULT_CASE))
-    assert "rnr score --instrument " in lines[hint + 1]
-    assert "rnr-demo" in lines[hint + 3]  # then where the plan draft was written
+    after = "\n".join(lines[hint + 1 : hint + 6])
+    assert "rnr score --instrument " in after
+    assert after.index("rnr score --instrument ") < after.index("rnr-demo")  # then the plan draft
 
 
 # -- the installed script -------------------------------------------------------------

@@ -20,6 +20,7 @@ from rnr.errors import DecisionInputError
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide, decide_facts
 from rnr.policy.many import CohortCase, compare_policies, decide_many
+from rnr.render.conditions import condition_words
 from rnr.render.messages import say
 from rnr.text import Message, Text
 
@@ -65,10 +66,9 @@ class TestDecision:
         assert isinstance(reason, Text)
         params = {"sanction": "B", "reason": reason}
         assert Message("policy.warning.sanction_not_eligible", params) == warning.message
-        assert f"La sanción B no cumple los requisitos: {reason.es}" == say(warning.message, "es")
-        assert f"The sanction B does not meet the requirements: {reason.en}" == say(
-            warning.message, "en"
-        )
+        expected = f"No se cumplen los requisitos legales de la B: {reason.es}"
+        assert expected == say(warning.message, "es")
+        assert f"The legal requirements of B are not met: {reason.en}" == say(warning.message, "en")
 
     def test_intensity_monitoring_deadlines(self) -> None:
         """Low risk: 1 contact, 0 hours; VIF adds a component; B with VIF is monitored."""
@@ -100,6 +100,27 @@ class TestDecision:
         monitoring = next(f for f in decision.trace if f.table == "monitoring")
         assert "invented art. 3" == monitoring.source
         assert "sanction = B and offences any of sexual, vif" == monitoring.condition
+        vif_or_sexual = frozenset({"vif", "sexual"})
+        assert (
+            ("sanction", (("eq", "B"),)),
+            ("offences", (("any_of", vif_or_sexual),)),
+        ) == monitoring.when
+
+    def test_a_rule_condition_in_words(self) -> None:
+        """The condition names facts and values; of a set, the case's own values that matched."""
+        decision = decide(score(LOW), LEGAL, POLICY)
+        monitoring = next(f for f in decision.trace if f.table == "monitoring")
+        vif = "contexto de violencia intrafamiliar (Ley 20.066; Ley 18.216 art. 15 bis b)"
+        sexual = "delito sexual de los que enumera la Ley 18.216 art. 15 bis b)"
+        words = condition_words(monitoring.when, POLICY, "es", values=decision.inputs)
+        assert f"pena sustitutiva: B; delitos: con {vif}" == words
+        assert f"pena sustitutiva: B; delitos: con {vif} o {sexual}" == condition_words(
+            monitoring.when, POLICY, "es"
+        )
+        assert "substitute sentence: B; offences: including domestic-violence" in condition_words(
+            monitoring.when, POLICY, "en"
+        )
+        assert "siempre" == condition_words((), POLICY, "es")
 
     def test_nearest_change(self) -> None:
         """From 2 (low, 0-3): 2 more points give medium risk, 2 contacts and 100 hours."""
@@ -113,8 +134,8 @@ class TestDecision:
         }
         assert expected == dict(up.changes)
         assert Message("policy.nearest_up", {"n": 2, "level": "medium"}) == up.message
-        assert "2 more point(s) would give medium risk" == say(up.message, "en")
-        assert "2 punto(s) más darían riesgo medium" == say(up.message, "es")
+        assert "If the score rises by 2, the risk would be medium" == say(up.message, "en")
+        assert "Si el puntaje sube 2, el riesgo sería medium" == say(up.message, "es")
 
     def test_exam_suspension_extends_the_pii_deadline_up_to_its_limit(self) -> None:
         """Up to 60 days of exams extend the deadline (45 + 60 = 105 days); 61 is refused."""
@@ -132,6 +153,7 @@ class TestDecision:
         assert decision == Decision.from_json(decision.to_json())
         refused = decide(score(LOW), attrs.evolve(LEGAL, offences=frozenset()), POLICY)
         assert refused == Decision.from_json(refused.to_json())
+        assert any(f.when for f in decision.trace)
         data = decision.to_dict()
         assert {
             "eligible_sanctions",
@@ -156,6 +178,21 @@ class TestDecision:
         } == warning["message"]
         up = next(n for n in data["nearest"] if n["direction"] == "up")
         assert {"code": "policy.nearest_up", "params": {"n": 2, "level": "medium"}} == up["message"]
+
+    def test_json_keeps_each_rule_condition_as_data(self) -> None:
+        """``when`` lists each input and its tests; a trace stored without it still reads."""
+        decision = decide(score(LOW), LEGAL, POLICY)
+        data = decision.to_dict()
+        monitoring = next(f for f in data["trace"] if f["table"] == "monitoring")
+        assert [
+            {"input": "sanction", "tests": [{"op": "eq", "value": "B"}]},
+            {"input": "offences", "tests": [{"op": "any_of", "value": {"set": ["sexual", "vif"]}}]},
+        ] == monitoring["when"]
+        for fired in data["trace"]:
+            del fired["when"]
+        older = Decision.from_dict(data)
+        assert all(f.when == () for f in older.trace)
+        assert [f.condition for f in decision.trace] == [f.condition for f in older.trace]
 
 
 class TestOverrides:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -393,8 +394,10 @@ class TestChangeActs:
         text = "\n".join(history_lines(history, DEFS.library, "es"))
         assert (
             "respuesta de la política al registro de incumplimiento del 01-12-2024: subir la"
-            " intensidad (regla chg-breach) · aplicada: del nivel de intensidad Medio al Alto"
+            " intensidad, aplicada: de la intensidad del nivel Medio a la del nivel Alto"
+            " (4 contactos al mes, 200 h)"
         ) in text
+        assert "chg-" not in text
 
     def test_an_event_the_policy_does_not_answer_alone_records_nothing_more(
         self, store: Store
@@ -504,7 +507,8 @@ class TestChangeActs:
         text = "\n".join(history_lines(history, DEFS.library, "es"))
         assert (
             "no aplicada: la intensidad ya es la del nivel más alto (Muy alto) que la política"
-            " cl-adultos-18216@2024-01-14 fija para LVI"
+            " «Penas sustitutivas de adultos (Ley 18.216)» fija para la pena sustitutiva LVI;"
+            " sigue la intensidad del nivel Muy alto"
         ) in text
 
     def test_a_control_sentence_refuses_every_step(self, store: Store) -> None:
@@ -645,11 +649,19 @@ class TestOneWindow:
         lines = change_lines(report, DEFS.library, "es", assessments=2)
         window = "desde la evaluación del 19-08-2024 hasta el 01-04-2025"
         assert f"Alertas ({window})" in lines
-        assert any(
-            line.startswith(f"Respuesta de la política cl-adultos-18216@2024-01-14 a lo"
-                            f" registrado {window}: subir la intensidad (regla chg-breach)")
-            for line in lines
-        )  # fmt: skip
+        answer = lines.index(
+            f"Respuesta de la política a lo registrado {window}: subir la intensidad"
+        )
+        assert lines[answer + 1].startswith("  Se registró un incumplimiento de las condiciones")
+        assert lines[answer + 2].startswith(
+            "  Fundamento: Wanamaker & Brown 2021 (incumplimientos)"
+        )
+        assert lines[answer + 3].startswith(
+            "  Política: Penas sustitutivas de adultos (Ley 18.216), vigente desde el 14-01-2024"
+        )
+        assert "  - Se registró un incumplimiento de las condiciones desde el 19-08-2024:" in (
+            "\n".join(lines)
+        )
         assert f"Decisiones registradas con la respuesta de la política ({window})" in lines
         as_json = report.to_dict()
         assert {"after": "2024-08-19", "until": "2025-04-01", "basis": "previous_assessment"} == (
@@ -681,6 +693,68 @@ LEGAL = {
     "sentence_date": "2024-01-02",
     "entry_date": "2024-01-10",
 }
+
+
+class TestHistoryWords:
+    """The history a person reads names what the records hold by id, in the reader's words."""
+
+    def history(self, store: Store) -> CaseHistory:
+        """The adult case with an override, events with fields, and a revocation."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        override = Override(
+            to_level="high",
+            direction="up",
+            reason="victim_safety",
+            approved_by="jefatura",
+            approved_on=dt.date(2024, 8, 25),
+            text="amenazas",
+        )
+        add_override(store, doc["case_id"], override, by="d")
+        for kind, on, data in (
+            ("attendance", "2024-09-30", {"component": "irc-apoyo-socioeducativo",
+                                           "scheduled": 4, "attended": 3}),
+            ("coexistence_review", "2024-09-30", {"result": "not_complied", "infractions": 1}),
+            ("revocation", "2024-10-15", {"reason": "new_offence"}),
+        ):  # fmt: skip
+            record_event(store, doc["case_id"], kind, dt.date.fromisoformat(on), by="d", data=data)
+        return read_history(store, doc["case_id"], defs=DEFS)
+
+    def test_spanish(self, store: Store) -> None:
+        """Dates dd-mm-aaaa, the sex, levels, sanction, policy and component named; no id."""
+        text = "\n".join(history_lines(self.history(store), DEFS.library, "es"))
+        expected = [
+            "Caso prueba-adulto-01 · adultos · abierto el 19-08-2024",
+            "  estado: cerrado el 15-10-2024 (revocación)",
+            "  persona: fecha de nacimiento 27-02-1995 · sexo femenino",
+            "  19-08-2024  LS/CMI, versión 1.0.0 · Puntaje total 14 · Medio  (registro 2;",
+            "Ajustes profesionales del nivel de riesgo",
+            "  25-08-2024  nivel ajustado a Alto (al alza) · motivo: la seguridad de la víctima",
+            "el puntaje: amenazas · aprobó jefatura",
+            "  según Penas sustitutivas de adultos (Ley 18.216), vigente desde el 14-01-2024",
+            "  25-08-2024  pena sustitutiva LVI · riesgo Alto · 4 contactos al mes, 200 h",
+            "  v1 (inicial) del 19-08-2024: 3 objetivos · 3 pendientes",
+            "  30-09-2024  asistencia · Apoyo socioeducativo en régimen cerrado: asistió a 3",
+            "de 4 sesiones programadas",
+            "  30-09-2024  revisión de las normas de convivencia · no cumple las normas",
+            "cumple las normas · 1 infracción",
+            "  15-10-2024  revocación · motivo: nuevo delito",
+        ]
+        assert [] == [line for line in expected if line not in text]
+        assert not re.search(r"\d{4}-\d{2}-\d{2}|@|[a-z]+_[a-z]+|\(s\)", text), text
+
+    def test_english(self, store: Store) -> None:
+        """The same history in English: ISO dates, the English names."""
+        text = "\n".join(history_lines(self.history(store), DEFS.library, "en"))
+        expected = [
+            "  person: born 1995-02-27 · sex female",
+            "  2024-08-25  level set to High (up) · reason: the victim's safety",
+            "  under Adult substitute sentences (Ley 18.216), in force from 2024-01-14",
+            "  2024-08-25  substitute sentence LVI · High risk · 4 contacts a month, 200 h",
+            "  2024-09-30  attendance · Socio-educational support in closed custody: attended 3",
+            "  2024-10-15  revocation · reason: new offence",
+        ]
+        assert [] == [line for line in expected if line not in text]
 
 
 class HistoryMachine(RuleBasedStateMachine):

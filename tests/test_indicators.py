@@ -957,11 +957,35 @@ class TestReport:
         assert "Libertad Asistida Especial con Internación Parcial»" in lines
         assert not re.search(r"\b(seed|FACTS)\b", lines)
         assert not re.search(r"\d\.\d %", lines)  # decimal comma in Spanish
+        assert f"Registro de casos rnr.sqlite3 · leído al 31-12-{YEAR} · programa: todos" in lines
+        # rnr's own words are inclusive; the documents' names and formulas are quoted as written
+        own = re.sub(r"«[^»]*»", "«»", lines)
+        assert not re.search(r"\b(egresados|atendidos)\b", own)
+        assert (
+            "Población (denominador): personas egresadas en el año por término de la sanción"
+            in lines
+        )
+        assert "   «Porcentaje de jóvenes egresados/as por término de sanción en Libertad" in lines
+        assert re.search(r"\n  \d+ personas egresadas en \d{4}: media \d+,\d, mediana", lines)
         page = report_html(report, "es")
         assert "<svg" in page
         assert "<script" not in page
         assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
         assert "laeip-plan-convivencia</text>" not in page  # charts show labels, not ids
+        assert ">LAEIP: Plan de Convivencia</text>" in page
+        # the distribution of the index counts people: whole numbers
+        distribution = page[page.index("Distribución del índice") :]
+        counts = re.findall(r'<text x="[\d.]+" y="[\d.]+">([^<]*)</text>', distribution)
+        assert counts
+        assert all(c.isdigit() for c in counts), counts
+        readable = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S))
+        decimal_point = r"(?<![\w.])\d+\.\d{1,2}(?![\w.])"  # 43.2, not Ley 18.216
+        assert not re.search(decimal_point, readable)  # every figure with a decimal comma
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", readable)  # dates dd-mm-aaaa
+        english = "\n".join(report_lines(report, "en"))
+        assert f"Case store rnr.sqlite3 · read on {YEAR}-12-31" in english
+        assert "Population (denominator): people discharged in the year" in english
+        assert re.search(r"Result: \d+\.\d %", english)
 
     def test_the_follow_up_records_depend_only_on_the_seed(self) -> None:
         """The same seed gives the same cohort, follow-up records included; another seed

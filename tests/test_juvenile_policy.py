@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rnr.cases.legal import parse_legal
 from rnr.cases.parse import parse_case, score_case
@@ -22,7 +24,7 @@ from rnr.definitions.labels import load_labels
 from rnr.definitions.library import data_dir, default_library, policy_library
 from rnr.definitions.policy import Policy
 from rnr.policy.decision import Decision
-from rnr.policy.engine import decide, decide_facts, legal_range_days
+from rnr.policy.engine import decide, decide_facts, legal_range_days, months_to_days
 from rnr.policy.many import CohortCase, decide_many
 from rnr.render.decision import decision_report, fit_words, legal_range
 from rnr.render.messages import say
@@ -110,11 +112,11 @@ class TestLegalRange:
         (warning,) = [w for w in decision.warnings if w.code == "period_out_of_range"]
         assert warning.source.startswith("Ley 20.084 art. 13")
         text = say(warning.message, "es")
-        assert "La duración de la sanción LAS, 730 días, está fuera del rango legal" in text
+        assert "La duración de la LAS, 730 días, está fuera del rango legal" in text
         assert "de 6 a 18 meses (de 180 a 548 días)" in text
         over = _decide(policy, "IRC", 4000)
         (warning,) = [w for w in over.warnings if w.code == "period_out_of_range"]
-        assert "supera el máximo legal de 120 meses (3650 días)" in say(warning.message, "es")
+        assert "supera el máximo legal de 120 meses (3.650 días)" in say(warning.message, "es")
 
     def test_a_policy_without_a_range_never_warns(self) -> None:
         adult = policy_library().get("cl-adultos-18216@2024-01-13")
@@ -181,7 +183,8 @@ class TestTheReport:
         assert "extensión de la sanción: 730 días · duración legal: de 6 a 18 meses" in text
         assert "730 días (igual a la extensión de la sanción)" in text
         assert "Ajuste de la sanción al riesgo: la sanción" in text
-        assert "[period_out_of_range] La duración de la sanción LAS, 730 días" in text
+        assert "- La duración de la libertad asistida simple (LAS), 730 días, está fuera" in text
+        assert "period_out_of_range" not in text
         assert "pena de" not in text
         assert "Ajuste de la pena" not in text
 
@@ -209,4 +212,70 @@ class TestTheReport:
         assert 0 == main(["decide", "-p", REF, str(path)])
         out = " ".join(capsys.readouterr().out.split())
         assert "duración legal: de 6 a 18 meses" in out
-        assert "[period_out_of_range]" in out
+        assert "La duración de la libertad asistida simple (LAS), 730 días" in out
+        assert "@" not in out  # the version is named, not referred to
+
+
+class TestMonthsInDays:
+    """One reading of a month in days, for the legal range and for durations in months."""
+
+    @given(lo=st.integers(0, 71), span=st.integers(0, 240))
+    def test_every_whole_month_of_the_range_is_within_it_and_one_more_is_not(
+        self, lo: int, span: int
+    ) -> None:
+        """From min to max months, each whole month in days is within the legal range; one
+        month over the maximum is above it, one under a minimum below it."""
+        hi = lo + span
+        if hi == 0:
+            return
+        low, high = legal_range_days(lo, hi)
+        assert all(low <= months_to_days(m) <= high for m in range(lo, hi + 1))
+        assert months_to_days(hi + 1) > high
+        if lo > 0:
+            assert months_to_days(lo - 1) < low
+
+    @given(months=st.integers(0, 1200))
+    def test_whole_years_are_365_days(self, months: int) -> None:
+        """Twelve months more is 365 days more: 3 years = 1095, 5 = 1825, 10 = 3650."""
+        assert months_to_days(months + 12) - months_to_days(months) == 365
+
+    def test_a_negative_number_of_months_is_refused(self) -> None:
+        """A duration is never negative."""
+        with pytest.raises(ValueError, match="months must be 0 or more"):
+            months_to_days(-1)
+
+    @pytest.mark.parametrize(
+        ("sanction", "age", "months", "flagged"),
+        [
+            ("LAS", 16, 5, True),
+            ("LAS", 16, 6, False),
+            ("LAS", 16, 18, False),
+            ("LAS", 16, 19, True),
+            ("LAE", 16, 5, True),
+            ("LAE", 16, 6, False),
+            ("LAE", 16, 36, False),
+            ("LAE", 16, 37, True),
+            ("LAEIP", 16, 60, False),
+            ("LAEIP", 16, 61, True),
+            ("IRC", 15, 60, False),
+            ("IRC", 15, 61, True),
+            ("IRC", 16, 120, False),
+            ("IRC", 16, 121, True),
+        ],
+    )
+    def test_durations_in_months_at_the_legal_limits(
+        self, policy: Policy, sanction: str, age: int, months: int, flagged: bool
+    ) -> None:
+        """Arts. 13, 14, 18 and 23 N° 2: the limit in months is within, one month more is
+        flagged (period_out_of_range), and a month less than the minimum too."""
+        legal = parse_legal(
+            {
+                "regime": "juvenile",
+                "sanction": sanction,
+                "sentence_days": months_to_days(months),
+                "age_at_offence": age,
+                "sentence_date": "2027-02-20",
+            }
+        )
+        decision = decide_facts(policy, FACTS, legal, assessed_on=dt.date(2027, 3, 1))
+        assert flagged == ("period_out_of_range" in {w.code for w in decision.warnings})

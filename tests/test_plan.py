@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 import rnr
 from rnr.cases.legal import parse_legal
+from rnr.cases.parse import parse_case, score_case
 from rnr.definitions.catalogue import load_catalogue, load_rules
-from rnr.definitions.library import Library
+from rnr.definitions.library import Library, data_dir, default_library, policy_library
 from rnr.definitions.policy_loader import load_policy
 from rnr.definitions.responsivity import parse_responsivity
 from rnr.errors import DecisionInputError, DefinitionError
 from rnr.plan.assemble import draft_plan, objective_cap, share_hours
 from rnr.plan.draft import attainment, closing_summary, review
-from rnr.policy.engine import decide
+from rnr.policy.engine import decide, months_to_days
+from rnr.text import Message
 
 DATA = Path(__file__).parent / "data"
 KINDS = rnr.load_instrument(DATA / "kinds" / "1.0.0.toml")
@@ -312,3 +315,52 @@ class TestCatalogueValidation:
             parse_responsivity({"motivation": "ready"})
         with pytest.raises(DecisionInputError, match="responsivity.mood: unknown field"):
             parse_responsivity({"mood": "calm"})
+
+
+class TestTheLawInThePlan:
+    """The decision's legal warnings reach the PII draft (the templates print plan.warnings)."""
+
+    YOUTH = data_dir() / "instruments" / "ylscmi" / "examples" / "ylscmi-02-custody.json"
+
+    def _decided(self, sanction: str, days: int) -> tuple[rnr.ScoreResult, rnr.Decision]:
+        """The shipped YLS/CMI example under the juvenile policy, with another sentence."""
+        data = json.loads(self.YOUTH.read_text("utf-8"))
+        data["legal"] = {**data["legal"], "sanction": sanction, "sentence_days": days}
+        case = parse_case(data, file="<plan>")
+        assert case.legal is not None
+        result = score_case(case, default_library())
+        policy = policy_library().get("cl-juvenil-20084@2024-01-14")
+        return result, decide(result, case.legal, policy)
+
+    def _plan(self, sanction: str, days: int) -> rnr.plan.PlanDraft:
+        return draft_plan(*self._decided(sanction, days))
+
+    def test_a_24_month_las_plan_holds_the_period_warning(self) -> None:
+        """LAS lasts 6 to 18 months (Ley 20.084 art. 13): a 24-month LAS (730 days) is
+        flagged in the decision, and the draft carries that very warning and the range."""
+        result, decision = self._decided("LAS", months_to_days(24))
+        plan = draft_plan(result, decision)
+        assert decision.warnings == plan.warnings
+        (warning,) = [w for w in plan.warnings if w.code == "period_out_of_range"]
+        assert isinstance(warning.message, Message)
+        assert "policy.warning.period_out_of_range" == warning.message.code
+        params = dict(warning.message.params)
+        assert ("LAS", 730, 6, 18) == tuple(
+            params[k] for k in ("sanction", "days", "min_months", "max_months")
+        )
+        assert warning.source.startswith("Ley 20.084 art. 13")
+        assert (6, 18) == plan.period_months
+        assert (730, 730) == plan.period_days
+
+    def test_the_warning_survives_reviews_and_serialisation(self) -> None:
+        """A reviewed version keeps the warning, and the JSON form names it."""
+        plan = self._plan("LAS", 730)
+        again = review(plan, plan.dated + dt.timedelta(days=30), {})
+        assert plan.warnings == again.warnings
+        codes = [w["code"] for w in again.to_dict()["warnings"]]
+        assert "period_out_of_range" in codes
+
+    def test_an_18_month_las_plan_has_no_such_warning(self) -> None:
+        """18 months (548 days) is within the range: no period warning in the draft."""
+        plan = self._plan("LAS", months_to_days(18))
+        assert "period_out_of_range" not in {w.code for w in plan.warnings}

@@ -30,6 +30,7 @@ from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, review
 from rnr.policy.engine import decide
 from rnr.render.environment import agency_environment, environment
+from rnr.render.messages import day
 from rnr.render.plan import render_plan, words
 
 DATA = Path(__file__).parent / "data" / "plans"
@@ -130,8 +131,9 @@ def test_html_is_self_contained_printable_and_complete(lang: str) -> None:
     for section in ("strengths", "reviews", "agreement"):
         assert f'<section id="{section}">' in html
     for deadline in plan.deadlines:
-        assert deadline.date.isoformat() in html
+        assert day(deadline.date, lang) in html
         assert deadline.source.replace("&", "&amp;") in html
+        assert deadline.rule not in html  # a rule id is for the JSON, not the person
     for objective in plan.objectives:
         assert objective.title(lang) in html
         assert str(objective.hours) in html
@@ -139,6 +141,36 @@ def test_html_is_self_contained_printable_and_complete(lang: str) -> None:
         assert adaptation.text(lang) in html
     assert w["signature_person"] in html
     assert w["signature_officer"] in html
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_spanish_plan_names_what_the_data_calls_by_id(fmt: str) -> None:
+    """Dates dd-mm-aaaa, the instrument and policy by name, no rule id, strengths by area."""
+    plan = plan_of(case_of(CASES[0]))
+    text = render_plan(plan, format=fmt)
+    for ref in (str(plan.instrument), str(plan.policy), *(d.rule for d in plan.deadlines)):
+        assert ref not in text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)
+    assert (
+        "Inventario de Nivel de Servicio y Gestión de Caso (LS/CMI), sección 1, versión 1.0.0"
+        in text
+    )
+    assert "Penas sustitutivas de adultos (Ley 18.216), vigente desde el 14-01-2024" in text
+    assert "45 días contados desde el ingreso" in text
+    assert "0 de 3 objetivos logrados (0,0 %)." in text
+    assert "Actitudes procriminales: área de fortaleza (factor protector)" in text
+    assert "Generado por rnr a partir de la evaluación del 19-08-2024" in text
+    assert "Fuente: cl-adultos" not in text  # a warning the policy itself raised cites nothing
+
+
+def test_english_plan_keeps_iso_dates_and_names() -> None:
+    """English reads in English: ISO dates, decimal points, the instrument and policy named."""
+    text = render_plan(plan_of(case_of(CASES[0])), lang="en")
+    assert "| Date | 2024-08-19 |" in text
+    assert "| Policy | Adult substitute sentences (Ley 18.216), in force from 2024-01-14" in text
+    assert "45 days from the entry date" in text
+    assert "0 of 3 objectives achieved (0.0 %)." in text
+    assert "Procriminal attitudes: an area of strength (protective factor)" in text
 
 
 def test_case_data_with_markup_is_escaped_in_html_not_run() -> None:
@@ -161,8 +193,11 @@ def test_reviewed_plan_shows_history_and_attainment() -> None:
     """A review's statuses and notes, and the attainment against the threshold, are shown."""
     text = render_plan(golden_plan(CASES[1]), lang="en")
     assert "achieved — Asiste regularmente." in text
-    assert "1 of " in text
+    assert "1 of 4 objectives achieved (25.0 %)." in text
     assert "Version | 2 (review)" in text
+    spanish = render_plan(golden_plan(CASES[1]))
+    assert "- 31-12-2024: logrado — Asiste regularmente." in spanish
+    assert "1 de 4 objetivos logrados (25,0 %)." in spanish
 
 
 def test_closing_version_shows_the_closing_summary() -> None:
@@ -171,6 +206,10 @@ def test_closing_version_shows_the_closing_summary() -> None:
     text = render_plan(plan, lang="en")
     assert "## Closing summary" in text
     assert f"Plan closed on {plan.dated.isoformat()} after 270 days and 3 versions" in text
+    spanish = render_plan(plan)
+    assert (
+        "Plan cerrado el 29-06-2025 tras 270 días y 3 versiones (abierto el 02-10-2024)." in spanish
+    )
     assert "threshold" not in text.split("Closing summary")[1]  # LAEIP sets none
     assert "from the assessment of 2024-10-02" in text
     las = attrs.evolve(plan, attainment_threshold=70)

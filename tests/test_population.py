@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rnr
 from rnr.cases.parse import parse_case, read_cases, score_case
@@ -23,8 +26,10 @@ from rnr.cli import main
 from rnr.definitions.library import data_dir, default_library
 from rnr.errors import ScoringInputError
 from rnr.render.messages import say
+from rnr.scoring.batch import score_batch, summarize
 from rnr.scoring.result import ScoreResult
 from rnr.scoring.single import check_population
+from rnr.testing.strategies import SampleCase, cases, to_array
 from rnr.text import Message
 
 EXAMPLES = data_dir() / "instruments"
@@ -207,3 +212,154 @@ class TestCheckPopulation:
 def attrs_evolve_population(instrument: rnr.Instrument, **changes: object) -> rnr.Instrument:
     """``instrument`` with its population changed (a test double, never a shipped file)."""
     return attrs.evolve(instrument, population={**instrument.population, **changes})
+
+
+# -- batch scoring checks the population as single scoring does -----------------
+
+#: Instruments whose population differs: refused outside (Static-99R 1.1.0), a range with a
+#: warning (YLS/CMI 12-18), a minimum age with a warning (LS/CMI 18 and over).
+POPULATIONS = ("static99r@1.1.0", "ylscmi@1.0.0", "lscmi@1.0.0")
+#: Sexes as case files write them: within, outside, spelled loosely, or not given.
+SEXES = st.sampled_from(["male", "female", " Female ", "x", None])
+
+
+@st.composite
+def births(draw: st.DrawFn, on: dt.date) -> dt.date | None:
+    """No birth date, any birth date, or one within two days of a birthday at a boundary age."""
+    kind = draw(st.sampled_from(["none", "any", "boundary"]))
+    if kind == "none":
+        return None
+    if kind == "any":
+        return draw(st.dates(on - dt.timedelta(days=365 * 70), on - dt.timedelta(days=365 * 9)))
+    age = draw(st.sampled_from([11, 12, 17, 18, 19, 20]))
+    day = on.replace(year=on.year - age, day=min(on.day, 28))
+    return day + dt.timedelta(days=draw(st.integers(-2, 2)))
+
+
+@st.composite
+def people(
+    draw: st.DrawFn, instrument: rnr.Instrument
+) -> tuple[SampleCase, dt.date | None, str | None]:
+    """A whole case of ``instrument`` with a birth date and a sex, often outside its population."""
+    case = draw(cases(instrument))
+    return case, draw(births(case.assessed_on)), draw(SEXES)
+
+
+def _single(
+    instrument: rnr.Instrument, n: int, person: tuple[SampleCase, dt.date | None, str | None]
+) -> dict[str, Any] | ScoringInputError:
+    case, born, sex = person
+    try:
+        result = rnr.score(
+            instrument,
+            case.responses,
+            assessed_on=case.assessed_on,
+            norm_group=case.norm_group,
+            birth_date=born,
+            sex=sex,
+            case_id=f"p{n}",
+        )
+    except ScoringInputError as exc:
+        return exc
+    return summarize(result)
+
+
+class TestBatchPopulation:
+    """Batch scoring checks each row against the instrument's population, as single scoring."""
+
+    @pytest.mark.parametrize("ref", POPULATIONS)
+    @given(data=st.data())
+    def test_each_row_has_the_outcome_of_single_scoring(
+        self, ref: str, data: st.DataObject
+    ) -> None:
+        """Every row's scores and population warnings equal single scoring's; when single
+        scoring refuses a person, the batch is refused naming the first such row."""
+        instrument = default_library().get(ref)
+        rows = data.draw(st.lists(people(instrument), min_size=1, max_size=8), label="rows")
+        singles = [_single(instrument, n, row) for n, row in enumerate(rows)]
+
+        def batch() -> Any:
+            return score_batch(
+                instrument,
+                to_array(instrument, [c.responses for c, _, _ in rows]),
+                norm_group=[str(c.norm_group) for c, _, _ in rows]
+                if instrument.norm_groups
+                else None,
+                case_ids=[f"p{n}" for n in range(len(rows))],
+                assessed_on=[c.assessed_on for c, _, _ in rows],
+                birth_date=[b for _, b, _ in rows],
+                sex=[s for _, _, s in rows],
+            )
+
+        refused = [s for s in singles if isinstance(s, ScoringInputError)]
+        if refused:
+            with pytest.raises(ScoringInputError) as info:
+                batch()
+            first = refused[0]
+            assert (first.case_id, first.item, str(first)) == (
+                info.value.case_id,
+                info.value.item,
+                str(info.value),
+            )
+            return
+        out = batch()
+        assert singles == [out.row(n) for n in range(len(rows))]
+
+    def test_a_twenty_year_old_in_a_youth_batch_is_warned_as_alone(self) -> None:
+        """YLS/CMI rows of 17 and 20 years: only the second carries score.population.age."""
+        ylscmi = default_library().get("ylscmi")
+        day = dt.date(2024, 10, 2)
+        rows = np.zeros((2, len(ylscmi.items)), dtype=np.int8)
+        out = score_batch(
+            ylscmi, rows, assessed_on=day, birth_date=[dt.date(2007, 1, 1), dt.date(2004, 9, 1)]
+        )
+        assert () == out.row_warnings(0)
+        alone = check_population(ylscmi, assessed_on=day, birth_date=dt.date(2004, 9, 1))
+        assert alone == out.row_warnings(1) == out.row(1)["warnings"]
+        assert {1} == set(out.warnings)
+
+    def test_a_woman_in_a_static99r_batch_refuses_the_batch_naming_her_row(self) -> None:
+        """The refusal names the row (or its case id) and the field, as single scoring does."""
+        s99 = default_library().get("static99r@1.1.0")
+        rows = np.zeros((3, len(s99.items)), dtype=np.int8)
+        rows[:, 0] = 30  # the age item, answered
+        with pytest.raises(ScoringInputError, match="person.sex: got 'female'") as info:
+            score_batch(s99, rows, sex=["male", "female", "female"])
+        assert ("row 1", "person.sex") == (info.value.case_id, info.value.item)
+        with pytest.raises(ScoringInputError) as info:
+            score_batch(s99, rows, sex="female", case_ids=["a", "b", "c"])
+        assert "a" == info.value.case_id
+
+    def test_without_sex_or_birth_date_nothing_is_checked(self) -> None:
+        """As single scoring: what is not given is not checked."""
+        s99 = default_library().get("static99r@1.1.0")
+        rows = np.zeros((2, len(s99.items)), dtype=np.int8)
+        rows[:, 0] = 30
+        assert {} == dict(score_batch(s99, rows).warnings)
+        assert {} == dict(score_batch(s99, rows, sex=[None, "male"]).warnings)
+
+    def test_birth_dates_need_assessment_dates(self) -> None:
+        """An age is the age on the assessment day: without one, the batch is refused."""
+        ylscmi = default_library().get("ylscmi")
+        rows = np.zeros((1, len(ylscmi.items)), dtype=np.int8)
+        with pytest.raises(ScoringInputError, match="assessed_on: missing"):
+            score_batch(ylscmi, rows, birth_date=dt.date(2004, 9, 1))
+
+    def test_a_column_of_the_wrong_length_is_named(self) -> None:
+        """One value per row, or one for all."""
+        ylscmi = default_library().get("ylscmi")
+        rows = np.zeros((2, len(ylscmi.items)), dtype=np.int8)
+        with pytest.raises(ScoringInputError, match="sex: got 1 values, expected one per row"):
+            score_batch(ylscmi, rows, sex=["male"])
+
+    def test_dates_as_numpy_columns_with_nat(self) -> None:
+        """datetime64 columns work; NaT is a birth date not given."""
+        ylscmi = default_library().get("ylscmi")
+        rows = np.zeros((2, len(ylscmi.items)), dtype=np.int8)
+        out = score_batch(
+            ylscmi,
+            rows,
+            assessed_on=np.array(["2024-10-02", "2024-10-02"], dtype="datetime64[D]"),
+            birth_date=np.array(["NaT", "2004-09-01"], dtype="datetime64[D]"),
+        )
+        assert [0, 1] == [len(out.row_warnings(i)) for i in range(2)]

@@ -222,14 +222,29 @@ class TestExplain:
         """Every scored item appears with its points; Spanish by default."""
         lines = rnr.explain(kinds(FULL))
         text = "\n".join(lines)
-        assert "risk: puntaje 10; nivel high (tramo 7-10)" in text
-        assert "priors (priors) = 3 [3+]: risk +2, violence +1" in text
-        assert "1 punto(s) menos daría(n) puntaje escalado 5" in text
+        assert "risk: 10; nivel high (tramo 7-10)" in text
+        assert "  priors = 3 [3+]: risk +2, violence +1" in text
+        assert "1 punto menos daría puntaje escalado 5" in text
+        assert "3 puntos menos darían alerta no" in text
+        assert "  young_with_weapon = sí: violence +1" in text  # a term, without its condition
+        assert "lifestyle: 6 de 6, necesidad high (criminógena)" in text
+        assert "history: 4 de 4" in lines  # a domain without need levels
+
+    def test_explanation_names_no_id_nor_hash_in_spanish(self) -> None:
+        """The instrument's version and file fingerprint are named; ids stay in the JSON."""
+        result = kinds(FULL)
+        lines = rnr.explain(result)
+        fingerprint = result.instrument.sha256[:12]
+        expected = f"kinds, versión 1.0.0 (huella del archivo del instrumento: {fingerprint})"
+        assert expected == lines[0]
+        assert not any("(priors)" in line or "sha256" in line for line in lines)
 
     def test_english_on_request(self) -> None:
         """lang='en' gives English words."""
         text = "\n".join(rnr.explain(kinds(FULL), lang="en"))
-        assert "risk: score 10; level high (band 7-10)" in text
+        assert "risk: 10; level high (band 7-10)" in text
+        assert "1 fewer point would give scaled score 5" in text
+        assert "3 fewer points would give flag no" in text
 
 
 class TestNumpyAnswers:

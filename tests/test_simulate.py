@@ -28,7 +28,7 @@ from rnr.definitions.library import Library, policy_library
 from rnr.definitions.responsivity import CHOICES
 from rnr.errors import InvalidArgumentError
 from rnr.events import CLOSING_EVENTS, EVENT_KINDS
-from rnr.policy.engine import decide
+from rnr.policy.engine import decide, decide_facts, months_to_days
 from rnr.scoring.single import age_in_years
 from rnr.simulate.engine import simulate
 from rnr.simulate.parameters import PARAMETERS
@@ -321,16 +321,79 @@ class TestLegal:
             sanctions[p.sanction] += 1
             assert 14 <= p.legal["age_at_offence"] <= 17
             assert "ylscmi" == p.instrument
-            months = p.legal["sentence_days"] / 30.4375
+            lo, hi = PARAMETERS.sentence_months[p.sanction]
+            days = {months_to_days(m): m for m in range(lo, hi + 1)}
+            assert p.legal["sentence_days"] in days  # whole months, as the policies read them
+            months = days[p.legal["sentence_days"]]
             if p.sanction == "LAS":
-                assert 6 <= round(months) <= 18
+                assert 6 <= months <= 18
             elif p.sanction == "IRC":
                 assert 1095 < p.legal["sentence_days"] <= 1825
             else:
-                assert round(months) >= 12
+                assert months >= 12
             sentenced = day(p.legal["sentence_date"])
             assert age_in_years(p.birth_date, sentenced) >= p.legal["age_at_offence"]
         assert {"LAS", "LAE", "LAEIP", "IRC"} == set(sanctions)
+
+    def test_no_simulated_sentence_is_outside_its_legal_range(self) -> None:
+        """Every young person's sentence lies within its sanction's legal range under the
+        juvenile policy: no decision warns period_out_of_range (a 36-month LAE is 1095
+        days, exactly the 3 years of art. 14)."""
+        policy = policy_library().get(POLICIES["juvenile"])
+        seen: set[int] = set()
+        for p in cohort().people:
+            if p.regime != "juvenile":
+                continue
+            legal = parse_case(p.assessments[0], file="<sim>").legal
+            assert legal is not None
+            assert legal.sentence_date is not None
+            facts = {"risk_level": "moderate", "high_needs": 0, "criminogenic_needs": frozenset()}
+            decision = decide_facts(policy, facts, legal, assessed_on=legal.sentence_date)
+            assert "period_out_of_range" not in {w.code for w in decision.warnings}, p.case_id
+            if p.sanction == "LAE":
+                seen.add(p.legal["sentence_days"])
+        assert 1095 in seen  # the longest LAE the parameters draw (36 months)
+
+    @pytest.mark.parametrize(
+        ("sanction", "age", "months", "flagged"),
+        [
+            ("LAS", 16, 5, True),
+            ("LAS", 16, 6, False),
+            ("LAS", 16, 18, False),
+            ("LAS", 16, 19, True),
+            ("LAE", 16, 5, True),
+            ("LAE", 16, 6, False),
+            ("LAE", 16, 36, False),
+            ("LAE", 16, 37, True),
+            ("IRC", 15, 60, False),
+            ("IRC", 15, 61, True),
+        ],
+    )
+    def test_whole_months_read_as_the_policy_reads_them(
+        self, sanction: str, age: int, months: int, flagged: bool
+    ) -> None:
+        """Months turned into days as the simulation does keep the limits of arts. 13, 14
+        and 18 inside the range the policy checks, and one month more outside."""
+        policy = policy_library().get(POLICIES["juvenile"])
+        legal = parse_case(
+            {
+                "case_id": "m",
+                "instrument": "ylscmi",
+                "assessed_on": "2027-03-01",
+                "responses": {},
+                "legal": {
+                    "regime": "juvenile",
+                    "sanction": sanction,
+                    "age_at_offence": age,
+                    "sentence_days": months_to_days(months),
+                },
+            },
+            file="<months>",
+        ).legal
+        assert legal is not None
+        facts = {"risk_level": "moderate", "high_needs": 0, "criminogenic_needs": frozenset()}
+        decision = decide_facts(policy, facts, legal, assessed_on=dt.date(2027, 3, 1))
+        assert flagged == ("period_out_of_range" in {w.code for w in decision.warnings})
 
     def test_entry_follows_the_sentence(self) -> None:
         """The case enters the service days to weeks after the sentence, and no later than

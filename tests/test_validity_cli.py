@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -177,8 +178,9 @@ def test_readable_report_in_spanish(capsys: pytest.CaptureFixture[str], study: P
     assert (0, "") == (status, err)
     lines = out.splitlines()
     assert f"Validez de «total» para predecir «reincide» · {study}" == lines[0]
-    assert "  12 personas; 6 con el resultado (tasa base 50.0 %)" == lines[1]
-    assert any(line.startswith("  AUC 0.9") and "DeLong" in line for line in lines)
+    assert "  12 personas; 6 con el resultado (tasa base 50,0 %)" == lines[1]
+    assert any(line.startswith("  AUC 0,9") and "DeLong [0," in line for line in lines)
+    assert not [line for line in lines if re.search(r"\d\.\d", line)]  # decimal commas
     assert "Punto de corte: puntaje ≥ 15" in lines
     assert "Calibración por nivel" in lines
     assert any(line.startswith("Grupos por «sexo» (referencia: M") for line in lines)
@@ -193,7 +195,8 @@ def test_readable_report_in_english_without_cut(
         capsys, "validate", study, "--score", "total", "--outcome", "reincide", "--lang", "en"
     )
     assert 0 == status
-    assert "No cut-off (--cut N)" in out
+    assert "No cut-off (option --cut N)" in out
+    assert "  12 people; 6 with the outcome (base rate 50.0 %)" in out.splitlines()
     assert "What these figures cannot say" in out
     assert "Calibration by score" in out
 
@@ -341,14 +344,21 @@ def test_bar_chart_escapes_labels_and_draws_targets_and_intervals() -> None:
     assert 2 == svg.count('stroke="#D55E00"')  # two target markers
     assert 1 == svg.count("<path")  # one error bar
     assert ">—</text>" in svg
-    assert "75.5 %" in svg
+    assert ">75,5 %</text>" in svg  # a decimal comma: Spanish by default
+    assert "alert(&#34;x&#34;)&lt;/script&gt;: 40,0 % ([30,0; 52,0] %; → 50 %)</title>" in svg
+    assert "B &amp; C: 75,5 %</title>" in svg
+    assert "sin datos: — (→ 20 %)</title>" in svg  # a whole target shows no decimal
 
 
 def test_bar_chart_vertical_and_units() -> None:
     """Vertical columns; another unit; the axis grows to fit the values."""
     svg = bar_chart(["a", "b"], [3.0, 12.0], unit="h", orientation="vertical", title="Horas")
-    assert "12.0 h" in svg
+    assert "12,0 h" in svg
     assert 2 == svg.count("<rect")
+    counts = bar_chart(["a", "b"], [3.0, 1234.0], unit="", decimals=0, title="Personas")
+    assert ">1.234</text>" in counts  # counts: whole numbers, thousands grouped
+    english = bar_chart(["a"], [1234.5], unit="", title="People", lang="en")
+    assert ">1,234.5</text>" in english
 
 
 @pytest.mark.parametrize(
@@ -378,6 +388,10 @@ def test_line_chart_draws_each_series_and_the_diagonal() -> None:
     )
     assert 2 == svg.count("<polyline")
     assert "stroke-dasharray" in svg
+    ticks = re.findall(r'text-anchor="(?:middle|end)">([^<]*)</text>', svg)
+    assert ["0", "0,25", "0,5", "0,75", "1"] == ticks[:5]  # Spanish ticks by default
+    english = line_chart({"a": [(0, 0), (1, 1)]}, x_label="", y_label="", title="", lang="en")
+    assert ">0.25</text>" in english
     assert "M &amp; F" in svg
     with pytest.raises(InvalidArgumentError, match=r"series\['x'\]\[0\]\[1\]"):
         line_chart({"x": [(0, float("nan"))]}, x_label="", y_label="", title="")

@@ -112,23 +112,62 @@ class TestValidityHtml:
 
     def test_a_store_selection_is_said_in_the_page_language(self) -> None:
         """From the store, the file is a message: the title and <title> say it in the page's
-        language (and a hostile store name stays text)."""
-        selection = Message(
-            "service.store_selection",
-            {
-                "store": HOSTILE,
-                "instrument": "lscmi",
-                "event": "new_offence",
-                "months": 12,
-                "excluded": 3,
-                "until": "2025-12-31",
-            },
-        )
-        study = attrs.evolve(whole_study(), file=selection)
+        language, each id by its name and the date the reader's way (and a hostile store
+        name stays text)."""
+        study = store_study(HOSTILE)
         page = study_html(study, "es")
-        assert page.count("excluidos 3 (&lt; 12 m de seguimiento al 2025-12-31)") == 2
+        said = (
+            "LS/CMI, primera evaluación de cada caso, seguimiento de 12 meses · 3 casos excluidos"
+            " por tener menos de 12 meses de seguimiento al 31-12-2025"
+        )
+        assert page.count(said) == 2
         assert HOSTILE not in page
-        assert "excluded 3 (< 12 m of follow-up by 2025-12-31)" in study_lines(study, "en")[0]
+        english = study_lines(study, "en")[0]
+        assert english.startswith("Validity of 'total score' for predicting 'new offence' · ")
+        assert english.endswith("3 cases left out, followed less than 12 months by 2025-12-31")
+
+    def test_a_store_study_names_its_columns_levels_and_groups(self) -> None:
+        """The ids a store data set gives (score, the event kind, level ids, sex and regime
+        codes) are named; the store is shown by its file name, not its folders."""
+        lines = study_lines(store_study("/home/delegada/datos/casos.sqlite3"), "es")
+        text = "\n".join(lines)
+        assert lines[0].startswith(
+            "Validez de «puntaje total» para predecir «nuevo delito» · registro de casos"
+            " casos.sqlite3 · LS/CMI"
+        )
+        assert "Grupos por «sexo» (referencia: hombres, el grupo más grande)" in text
+        assert any(line.split()[:2] == ["Muy", "alto"] for line in lines)  # the level's label
+        assert "  mujeres " in text
+        for raw in ("very_high", "new_offence", "male", "/home/delegada", "2025-12-31"):
+            assert raw not in text, raw
+        one = Message("service.store_selection", {**SELECTION, "months": 1, "excluded": 1})
+        single = study_lines(attrs.evolve(store_study("c.db"), file=one), "es")[0]
+        assert single.endswith(
+            "seguimiento de 1 mes · 1 caso excluido por tener menos de 1 mes de seguimiento"
+            " al 31-12-2025"
+        )
+
+
+#: The parameters of the file of a data set from the case store (rnr.history.validity).
+SELECTION = {
+    "store": "c.db",
+    "instrument": "lscmi",
+    "event": "new_offence",
+    "months": 12,
+    "excluded": 3,
+    "until": "2025-12-31",
+}
+STORE_LEVELS = ["low", "low", "low", "medium", "high", "high", "very_high", "low", "medium"]
+STORE_LEVELS += ["high", "medium", "very_high"]
+STORE_SEX = ["female", "male", "male", "female", "male", "male", "male", "female", "female"]
+STORE_SEX += ["male", "male", "male"]
+
+
+def store_study(store: str) -> Study:
+    """A study whose columns come from the case store, by id."""
+    report = validate(SCORES, OUTCOMES, groups={"sex": STORE_SEX}, risk_levels=STORE_LEVELS)
+    selection = Message("service.store_selection", {**SELECTION, "store": store})
+    return Study(selection, len(SCORES), "score", "new_offence", ("sex",), "level", report=report)
 
 
 class TestValidityText:
@@ -142,6 +181,17 @@ class TestValidityText:
         assert f"ICC(2,1) {bare.icc:.3f} ({reason})" == study_words("en").icc(
             attrs.evolve(pair, icc=bare)
         )
+
+    def test_figures_are_written_the_readers_way(self) -> None:
+        """Spanish: decimal commas, intervals apart by a semicolon, real plurals; English:
+        decimal points and commas between the bounds."""
+        es, en = study_lines(whole_study(), "es"), study_lines(whole_study(), "en")
+        auc = next(line for line in es if line.startswith("  AUC "))
+        assert re.fullmatch(r"  AUC 0,\d{3} \(IC 95 % DeLong \[0,\d{3}; 1,000\]; EE 0,\d{3}\)", auc)
+        assert not [line for line in es if re.search(r"\d\.\d", line)]
+        assert "  12 personas; 6 con el resultado (tasa base 50,0 %)" in es
+        assert any(re.search(r"\[\d+\.\d %, \d+\.\d %\]", line) for line in en)
+        assert "(0,5: azar; 1: separación perfecta)" in " ".join(es)
 
     @pytest.mark.parametrize("lang", LOCALES)
     def test_every_section_in_each_language(self, lang: str) -> None:
@@ -180,9 +230,10 @@ class TestCharts:
             lang=lang,
         )
         words = catalogue(lang)
-        tip = words(
-            "charts.tip_both", label="a", value="40.0 %", interval="[30.0, 45.0] %", target="50.0 %"
+        value, interval = (
+            ("40,0 %", "[30,0; 45,0] %") if lang == "es" else ("40.0 %", "[30.0, 45.0] %")
         )
+        tip = words("charts.tip_both", label="a", value=value, interval=interval, target="50 %")
         assert f"<title>{tip}</title>" in svg
         assert f"<title>b: {words('charts.none')}</title>" in svg
 

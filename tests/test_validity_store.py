@@ -102,12 +102,21 @@ def test_cli_reads_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "service.store_selection" == data["file"]["code"]
     assert 0 == main(["validate", "--db", str(db), "--lang", "en"])
     title = capsys.readouterr().out.splitlines()[0]
-    assert title.startswith("Validity of 'score' for predicting 'new_offence' · ")
-    assert title.endswith(
-        " · lscmi · new_offence ≤ 12 m · excluded 0 (< 12 m of follow-up by 2025-11-30)"
+    assert title == (
+        "Validity of 'total score' for predicting 'new offence' · case store rnr.sqlite3 · LS/CMI,"
+        " each case's first assessment, 12 months of follow-up · 0 cases left out, followed"
+        " less than 12 months by 2025-11-30"
     )
-    assert 0 == main(["validate", "--db", str(db)])
-    assert "excluidos 0 (< 12 m de seguimiento al 2025-11-30)" in capsys.readouterr().out
+    assert 0 == main(["validate", "--db", str(db), "--group", "sex"])
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "Validez de «puntaje total» para predecir «nuevo delito» · registro de casos rnr.sqlite3"
+        " · LS/CMI, primera evaluación de cada caso, seguimiento de 12 meses · 0 casos excluidos"
+        " por tener menos de 12 meses de seguimiento al 30-11-2025\n"
+    )
+    assert "Grupos por «sexo» (referencia: mujeres, el grupo más grande)" in out
+    assert "  Medio " in out  # the level's label, not its id
+    assert "medium" not in out
     for argv, fragment in (
         (["validate"], "give the data"),
         (["validate", "x.csv", "--db", str(db)], "not both"),

@@ -214,7 +214,7 @@ def _one_case(path: str) -> Case:
 
 def _next_due_line(history: CaseHistory, defs: Definitions, lang: str) -> list[str]:
     due = next_due(history, defs=defs)
-    return [catalogue(lang)("history.next_due", date=due.due_on.isoformat())] if due else []
+    return [catalogue(lang)("history.next_due", date=due.due_on)] if due else []
 
 
 def run_add(args: argparse.Namespace, out: TextIO) -> int:
@@ -375,20 +375,24 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _list_rows(store: Store, defs: Definitions) -> list[dict[str, Any]]:
+    """One row per stored case (dates as dates: JSON writes them ISO, the render its way)."""
     rows = []
     for case_id in store.case_ids():
         history = read_history(store, case_id, defs=defs)
-        closed = history.closed_on()
         latest = history.assessments[-1] if history.assessments else None
+        decision = history.decision
         rows.append(
             {
                 "case_id": case_id,
                 "regime": history.regime,
-                "opened_on": history.opened_on.isoformat(),
-                "closed_on": closed.isoformat() if closed else None,
+                "opened_on": history.opened_on,
+                "closed_on": history.closed_on(),
                 "assessments": len(history.assessments),
-                "latest": latest.on.isoformat() if latest else None,
-                "risk_level": history.decision.risk_level if history.decision else None,
+                "latest": latest.on if latest else None,
+                "risk_level": decision.risk_level if decision else None,
+                "instrument": str(decision.instrument)
+                if decision and decision.instrument
+                else None,
             }
         )
     return rows

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shlex
 import tempfile
 from pathlib import Path
 from typing import TextIO
@@ -34,8 +33,9 @@ from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
 from rnr.history.progress import case_change
 from rnr.history.read import read_history
-from rnr.render.demo import decision_lines, result_lines, simulated_case_lines
+from rnr.render.demo import command_lines, decision_lines, result_lines, simulated_case_lines
 from rnr.render.messages import catalogue
+from rnr.render.names import instrument_name
 from rnr.render.plan import render_plan
 from rnr.scoring.result import ScoreResult
 from rnr.simulate.engine import simulate
@@ -108,22 +108,24 @@ def run_demo(library: Library, lang: str, out: TextIO) -> int:
     for ident in library.ids():
         files = example_files(library, ident)
         if not files:
-            write_lines(out, [say("cli.demo.no_examples", ref=ident), ""])
+            name = instrument_name(ident, lang)
+            write_lines(out, [say("cli.demo.no_examples", instrument=name), ""])
             continue
         for file in files:
             for case in read_cases(file):
                 result = _score(case, library, ident)
                 write_lines(out, [*result_lines(result, library, lang, file), ""])
                 if first is None:
-                    first = (str(result.instrument), file)
+                    first = (result.instrument.id, file)
                 if case.legal is not None:
                     with_legal.append((case, file))
     hint, decided = _decisions(with_legal, library, lang, out)
     if hint is not None:
-        write_lines(out, [hint])
+        write_lines(out, hint)
     if first is not None:
-        ref, file = first
-        write_lines(out, [say("cli.demo.trace", ref=ref, file=shlex.quote(str(file)))])
+        ident, file = first
+        command = ("rnr", "score", "--instrument", ident, str(file))
+        write_lines(out, command_lines(say("cli.demo.trace"), command, lang=lang))
     adults = [d for d in decided if d.decision.regime == "adult"]
     if decided:
         done = (adults or decided)[0]
@@ -148,14 +150,14 @@ def plan_draft(done: Decided, library: Library, lang: str, folder: Path) -> Path
 
 def _decisions(
     cases: list[tuple[Case, Path]], library: Library, lang: str, out: TextIO
-) -> tuple[str | None, list[Decided]]:
-    """Decide the examples with a legal section; return the hint line and the decisions."""
+) -> tuple[list[str] | None, list[Decided]]:
+    """Decide the examples with a legal section; return the hint's lines and the decisions."""
     if not cases:
         return None, []
     say = catalogue(lang)
     policies = policy_library()
     write_lines(out, [say("cli.demo.decisions"), ""])
-    hint: str | None = None
+    hint: list[str] | None = None
     decided: list[Decided] = []
     for case, file in cases:
         if case.legal is None:
@@ -171,7 +173,8 @@ def _decisions(
         lines = decision_lines(done.decision, done.policy.ref, labels, lang)
         write_lines(out, [*lines, ""])
         if hint is None:
-            hint = say("cli.demo.hint", ref=ident, file=shlex.quote(str(file)))
+            command = ("rnr", "decide", "--policy", ident, str(file))
+            hint = command_lines(say("cli.demo.hint"), command, lang=lang)
     return hint, decided
 
 

@@ -24,10 +24,11 @@ __all__ = ["add_arguments", "run"]
 
 HELP = """\
 List the next reassessment of every case open on --as-of (default: today),
-earliest first: the date, whether it comes from the policy's interval for
-the case's risk level or from an event that calls for a reassessment (a new
-offence, a breach), the rule and how many days it is overdue. --overdue
-keeps only the cases already overdue on that date.
+earliest first: the date, why it is due (the policy's interval for the
+case's risk level, or an event that calls for a reassessment: a new offence,
+a breach), the interval or the days the policy gives after the event, and
+how many days it is overdue. --overdue keeps only the cases already overdue
+on that date. --json gives each case's rule and its source.
 """
 
 

@@ -44,6 +44,14 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _shown(path: Path) -> Path:
+    """A written file as the user finds it from here: relative to the current folder when in it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``rnr indicators``."""
     describe(parser, HELP)
@@ -71,6 +79,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     else:
         lines = report_lines(report, args.lang)
         if args.html is not None:
-            lines += ["", catalogue(args.lang)("cli.indicators.html", path=args.html)]
+            lines += ["", catalogue(args.lang)("cli.indicators.html", path=_shown(args.html))]
         write_lines(out, lines)
     return 0

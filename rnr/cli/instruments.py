@@ -221,7 +221,7 @@ def check_file(
         instrument = load_instrument(path)
     except DefinitionError as exc:
         problems = tuple(str(p) for p in exc.problems) or (str(exc),)
-        yield Check(say("cli.check.invalid", n=len(exc.problems)), False, problems)
+        yield Check(say("cli.check.invalid", count=len(exc.problems)), False, problems)
         return
     yield Check(say("cli.check.valid", ref=instrument.ref, sha=instrument.sha256[:12]), True)
     folder = path.parent

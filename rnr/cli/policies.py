@@ -143,7 +143,7 @@ def check_policy_file(path: Path, lang: str) -> Iterator[Check]:
         policy = load_policy(path)
     except DefinitionError as exc:
         problems = tuple(str(p) for p in exc.problems) or (str(exc),)
-        yield Check(say("cli.check.invalid", n=len(exc.problems)), False, problems)
+        yield Check(say("cli.check.invalid", count=len(exc.problems)), False, problems)
         return
     yield Check(say("cli.check.valid", ref=policy.ref, sha=policy.sha256[:12]), True)
     for worked in sorted((path.parent / "tests").glob("*.toml")):

@@ -143,10 +143,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     line = say(
         "history.simulated",
         seed=cohort.seed,
-        people=summary["people"],
-        assessments=summary["assessments"],
-        events=sum(summary["events"].values()),
-        years=cohort.years,
+        people=say("history.people", count=summary["people"]),
+        assessments=say("history.assessments", count=summary["assessments"]),
+        events=say("history.events", count=sum(summary["events"].values())),
+        years=say("history.years", count=cohort.years),
         start=cohort.start,
     )
     write_lines(out, [line, "  " + say("history.simulated_to", target=target)])

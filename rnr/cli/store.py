@@ -107,7 +107,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(out, {"db": name, "lines": n, "output": str(args.output)})
         return 0
-    write_lines(out, [catalogue(args.lang)("history.exported", db=name, n=n, out=args.output)])
+    write_lines(out, [catalogue(args.lang)("history.exported", db=name, count=n, out=args.output)])
     return 0
 
 

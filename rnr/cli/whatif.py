@@ -119,5 +119,5 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         write_json(out, whatif.to_dict())
     else:
-        write_lines(out, whatif_lines(whatif, args.lang))
+        write_lines(out, whatif_lines(whatif, args.lang, policy=a))
     return 0

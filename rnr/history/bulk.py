@@ -36,7 +36,7 @@ from rnr.definitions.policy import Policy
 from rnr.errors import StoreIntegrityError
 from rnr.history.definitions import Definitions
 from rnr.history.read import Corrections, replay
-from rnr.history.schedule import next_due
+from rnr.history.schedule import interval_months, next_due
 from rnr.indicators.caseload import (
     CaseSummary,
     Due,
@@ -350,10 +350,19 @@ def _due(
             return _ALONE
     deadline, _ = next_reassessment(policy, values, legal, assessed_on=decided.row.on)
     found: list[Due] = []
+    instrument = str(decided.row.data["instrument"])
     if deadline is not None:
         found.append(
             Due(
-                case_id, deadline.date, "interval", deadline.rule, deadline.source, last, risk or ""
+                case_id,
+                deadline.date,
+                "interval",
+                deadline.rule,
+                deadline.source,
+                last,
+                risk or "",
+                instrument=instrument,
+                months=interval_months(policy, deadline.rule),
             )
         )
     for event in events:
@@ -376,6 +385,7 @@ def _due(
                     risk or "",
                     kind,
                     on,
+                    instrument=instrument,
                 )
             )
     return min(found, key=lambda d: (d.due_on, d.basis)) if found else None

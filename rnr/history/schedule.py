@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rnr.definitions.policy import Policy
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.indicators.caseload import Due
 from rnr.policy.answer import reassessment_trigger
 
-__all__ = ["Due", "next_due"]
+__all__ = ["Due", "interval_months", "next_due"]
 
 
 def next_due(
@@ -49,6 +50,8 @@ def next_due(
     defs = defs or Definitions.shipped()
     decision = decisions[-1].decision
     last = assessments[-1].on
+    instrument = str(decision.instrument or assessments[-1].result.instrument)
+    policy = defs.policies.get(str(decision.policy))
     candidates: list[Due] = []
     deadline = decision.deadlines.get("next_reassessment")
     if deadline is not None:
@@ -61,9 +64,10 @@ def next_due(
                 deadline.source,
                 last,
                 decision.risk_level,
+                instrument=instrument,
+                months=interval_months(policy, deadline.rule),
             )
         )
-    policy = defs.policies.get(str(decision.policy))
     for event in history.events_between(last, as_of):
         trigger = reassessment_trigger(policy, event.kind)
         if trigger is None:
@@ -79,6 +83,15 @@ def next_due(
                 decision.risk_level,
                 event.kind,
                 event.on,
+                instrument=instrument,
             )
         )
     return min(candidates, key=lambda d: (d.due_on, d.basis)) if candidates else None
+
+
+def interval_months(policy: Policy, rule: str) -> int | None:
+    """The months rule ``rule`` of the policy's ``reassessment`` table sets (``None``: none)."""
+    table = policy.tables.get("reassessment")
+    found = next((r for r in table.rules if r.id == rule), None) if table is not None else None
+    months = found.then.get("months") if found is not None else None
+    return int(months) if months is not None else None

@@ -33,7 +33,12 @@ __all__ = ["CaseSummary", "Due", "EventSummary", "PlanSummary", "StepSummary", "
 
 @attrs.frozen
 class Due:
-    """When a case is next due for reassessment, and why."""
+    """When a case is next due for reassessment, and why.
+
+    Attributes:
+        instrument: the reference of the instrument ``risk_level`` is a level of.
+        months: the policy's interval, in months (basis ``interval``).
+    """
 
     case_id: str
     due_on: dt.date
@@ -44,6 +49,8 @@ class Due:
     risk_level: str
     event: str | None = None
     event_on: dt.date | None = None
+    instrument: str = ""
+    months: int | None = None
 
     def days_overdue(self, as_of: dt.date) -> int:
         """Days past the due date on ``as_of`` (0 when not yet due)."""
@@ -61,6 +68,8 @@ class Due:
             "risk_level": self.risk_level,
             "event": self.event,
             "event_on": self.event_on.isoformat() if self.event_on else None,
+            "instrument": self.instrument,
+            "months": self.months,
         }
         if as_of is not None:
             out["days_overdue"] = self.days_overdue(as_of)

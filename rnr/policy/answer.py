@@ -94,10 +94,7 @@ class ChangeAnswer:
             "rule": self.rule,
             "source": self.source,
             "note": words_to_dict(self.note),
-            "trace": [
-                {"table": f.table, "rule": f.rule, "condition": f.condition, "source": f.source}
-                for f in self.trace
-            ],
+            "trace": [{k: v for k, v in f.to_dict().items() if k != "outputs"} for f in self.trace],
             "inputs": dict(self.inputs),
         }
 
@@ -196,7 +193,7 @@ def decide_change(policy: Policy, facts: Mapping[str, Any]) -> ChangeAnswer:
     result = table.evaluate(values)
     assert result is not None  # the loader proves the table has no gap
     rule = next(r for r in table.rules if r.id == result.fired[0])
-    fired = Fired(table.id, rule.id, rule.describe(), rule.source, rule.then)
+    fired = Fired.of(table.id, rule)
     return ChangeAnswer(
         _ref(policy),
         str(result.outputs["action"]),
@@ -275,7 +272,7 @@ def answer_event(policy: Policy, event_kind: str) -> ChangeAnswer | None:
     rule = _decided_by(table.rules, values)
     if rule is None:
         return None
-    fired = Fired(table.id, rule.id, rule.describe(), rule.source, rule.then)
+    fired = Fired.of(table.id, rule)
     action = str(rule.then["action"])
     return ChangeAnswer(_ref(policy), action, rule.id, rule.source, note(rule), (fired,), values)
 

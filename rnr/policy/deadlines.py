@@ -41,7 +41,7 @@ def run_table(table: Table, values: Mapping[str, Any]) -> tuple[dict[str, Any], 
 
 def fired(table: Table, rules: list[Rule]) -> list[Fired]:
     """The trace entries of ``rules`` of ``table``."""
-    return [Fired(table.id, r.id, r.describe(), r.source, r.then) for r in rules]
+    return [Fired.of(table.id, r) for r in rules]
 
 
 def note(rule: Rule | None) -> Text:

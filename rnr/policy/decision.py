@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -15,13 +15,18 @@ from rnr.definitions.ref import Ref
 from rnr.errors import DecisionInputError
 from rnr.text import Text, Words, words_from_dict, words_to_dict
 
+if TYPE_CHECKING:
+    from rnr.definitions.tables import Rule
+
 __all__ = [
+    "Condition",
     "Deadline",
     "Decision",
     "DecisionWarning",
     "Fired",
     "Intensity",
     "Nearest",
+    "condition_of",
 ]
 
 
@@ -60,15 +65,59 @@ class DecisionWarning:
     source: str = ""
 
 
+#: A rule's condition as data: for each input it reads (by the policy's input
+#: name), its tests as ``(operator, value)`` pairs; empty when the rule always holds.
+Condition = tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
+
+
+def condition_of(rule: Rule) -> Condition:
+    """The condition of ``rule`` as data."""
+    return tuple((name, tuple((t.op, t.value) for t in tests)) for name, tests in rule.when)
+
+
 @attrs.frozen
 class Fired:
-    """One rule that fired: the table, the rule, its condition, source and outputs."""
+    """One rule that fired: the table, the rule, its condition, source and outputs.
+
+    ``condition`` is the rule's condition in short notation (``sentence_days >
+    730``), ``when`` the same condition as data, which a report puts into words.
+    """
 
     table: str
     rule: str
     condition: str
     source: str
     outputs: Mapping[str, Any] = attrs.field(converter=frozen_map)
+    when: Condition = ()
+
+    @classmethod
+    def of(cls, table: str, rule: Rule) -> Fired:
+        """The trace entry of ``rule`` of ``table``."""
+        return cls(table, rule.id, rule.describe(), rule.source, rule.then, condition_of(rule))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (values of sets and dates as in :meth:`Decision.to_dict`)."""
+        return {
+            "table": self.table,
+            "rule": self.rule,
+            "condition": self.condition,
+            "source": self.source,
+            "outputs": {k: _plain(v) for k, v in self.outputs.items()},
+            "when": [
+                {"input": name, "tests": [{"op": op, "value": _plain(v)} for op, v in tests]}
+                for name, tests in self.when
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Fired:
+        """Rebuild an entry from :meth:`to_dict` output (one without ``when`` has none)."""
+        when = tuple(
+            (str(part["input"]), tuple((str(t["op"]), _unplain(t["value"])) for t in part["tests"]))
+            for part in data.get("when", ())
+        )
+        outputs = {k: _unplain(v) for k, v in data["outputs"].items()}
+        return cls(data["table"], data["rule"], data["condition"], data["source"], outputs, when)
 
 
 @attrs.frozen
@@ -163,16 +212,7 @@ class Decision:
                 for n in self.nearest
             ],
             "inputs": {k: _plain(v) for k, v in self.inputs.items()},
-            "trace": [
-                {
-                    "table": f.table,
-                    "rule": f.rule,
-                    "condition": f.condition,
-                    "source": f.source,
-                    "outputs": {k: _plain(v) for k, v in f.outputs.items()},
-                }
-                for f in self.trace
-            ],
+            "trace": [f.to_dict() for f in self.trace],
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -228,16 +268,7 @@ class Decision:
                     for n in data["nearest"]
                 ),
                 inputs={k: _unplain(v) for k, v in data["inputs"].items()},
-                trace=tuple(
-                    Fired(
-                        f["table"],
-                        f["rule"],
-                        f["condition"],
-                        f["source"],
-                        {k: _unplain(v) for k, v in f["outputs"].items()},
-                    )
-                    for f in data["trace"]
-                ),
+                trace=tuple(Fired.from_dict(f) for f in data["trace"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
             msg = f"not a serialized decision: {exc!r}"

@@ -46,6 +46,7 @@ __all__ = [
     "decide_facts",
     "facts",
     "legal_range_days",
+    "months_to_days",
     "resolve_inputs",
 ]
 
@@ -342,21 +343,44 @@ MONTH_DAYS_SHORT = 30
 MONTH_DAYS_LONG = Fraction(365, 12)
 
 
+def months_to_days(months: int) -> int:
+    """A duration of whole months in days, as the policies read the law's years.
+
+    A month is 365/12 days and the total is rounded half up, so whole years
+    count 365 days each, as in the policies' thresholds (3 years = 1095
+    days). Whatever turns a duration in months into ``legal.sentence_days``
+    (a case form, the simulation) uses this, so that a duration of exactly
+    the legal maximum is never flagged by :func:`legal_range_days`.
+
+    >>> [months_to_days(m) for m in (5, 6, 18, 19, 36, 37, 60, 120)]
+    [152, 183, 548, 578, 1095, 1125, 1825, 3650]
+
+    Raises:
+        ValueError: ``months`` is negative.
+    """
+    if months < 0:
+        msg = f"months must be 0 or more (got {months})"
+        raise ValueError(msg)
+    return int(months * MONTH_DAYS_LONG + Fraction(1, 2))
+
+
 def legal_range_days(min_months: int, max_months: int) -> tuple[int, int]:
     """The legal range of a sanction's duration in days, read leniently.
 
     A duration is outside the law's range only when it is outside under both
     usual readings of a month: shorter than ``min_months`` * 30 days, or
-    longer than ``max_months`` * 365/12 days (rounded half up, so whole years
-    count 365 days each). ``min_months`` 0 means no minimum.
+    longer than :func:`months_to_days` of ``max_months`` (365/12 days a
+    month, rounded half up, so whole years count 365 days each).
+    ``min_months`` 0 means no minimum. Every whole number of months from
+    ``min_months`` to ``max_months``, turned into days by
+    :func:`months_to_days`, lies within the range (tested).
 
     >>> legal_range_days(6, 18)
     (180, 548)
     >>> legal_range_days(6, 36), legal_range_days(0, 120)
     ((180, 1095), (0, 3650))
     """
-    top = max_months * MONTH_DAYS_LONG
-    return min_months * MONTH_DAYS_SHORT, int(top + Fraction(1, 2))
+    return min_months * MONTH_DAYS_SHORT, months_to_days(max_months)
 
 
 def _period_out_of_range(

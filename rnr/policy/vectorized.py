@@ -7,10 +7,13 @@ conditions cannot tell apart, sets keep only the members some condition
 names. The class columns fold into one key per case, :func:`numpy.unique`
 finds the distinct combinations (a few hundred for a million people), each is
 decided once by the ordinary engine, and the outputs are spread back with the
-inverse index. Deadlines are date arithmetic on whole columns.
-Each table is evaluated once per distinct combination of *its own* inputs
-(the intensity table has a few dozen, whatever the cohort's size). Every row
-equals :func:`rnr.policy.decide_facts` on that case (tested).
+inverse index. Deadlines are date arithmetic on whole columns, and so is the
+check of each sentence against its sanction's legal range (the
+``period_out_of_range`` warning). Each table is evaluated once per distinct
+combination of *its own* inputs (the intensity table has a few dozen,
+whatever the cohort's size). Every row equals :func:`rnr.policy.decide_facts`
+on that case: eligibility, intensity, monitoring, fit, the legal range,
+every deadline and every warning code (tested).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from rnr.definitions.policy import Policy
 from rnr.definitions.policy_loader import representatives, set_blocks
 from rnr.definitions.tables import InputSpec, Table
 from rnr.errors import DecisionInputError
+from rnr.policy.engine import legal_range_days
 
 __all__ = ["DecisionArrays", "decide_arrays", "table_columns"]
 
@@ -38,7 +42,14 @@ EPOCH = np.datetime64("1970-01-01", "D")
 
 @attrs.frozen(eq=False)
 class DecisionArrays:
-    """Decisions of many cases as columns."""
+    """Decisions of many cases as columns.
+
+    ``min_months`` and ``max_months`` are the legal range of each case's
+    sanction (``Decision.period_months``; 0 and 0 where the period rule gives
+    none). ``warnings`` maps every warning code a case of the cohort raised
+    (the ``warnings`` table's codes, ``period_out_of_range`` and
+    ``sanction_not_eligible``) to a column saying which cases raised it.
+    """
 
     eligible: Mapping[str, npt.NDArray[np.bool_]]
     contacts_per_month: npt.NDArray[np.int32]
@@ -47,9 +58,16 @@ class DecisionArrays:
     fit: npt.NDArray[np.object_]
     deadlines: Mapping[str, Days]
     distinct: int  # table evaluations made (distinct input combinations, summed over tables)
+    min_months: npt.NDArray[np.int64] = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    max_months: npt.NDArray[np.int64] = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    warnings: Mapping[str, npt.NDArray[np.bool_]] = attrs.field(factory=dict)
 
     def __len__(self) -> int:
         return int(self.contacts_per_month.shape[0])
+
+    def warning_codes(self, row: int) -> frozenset[str]:
+        """The warning codes of one case (as ``{w.code for w in decision.warnings}``)."""
+        return frozenset(code for code, column in self.warnings.items() if column[row])
 
 
 def _codes(spec: InputSpec, column: Any) -> npt.NDArray[np.int64]:
@@ -205,6 +223,8 @@ def decide_arrays(
     entry_date: Days | None = None,
     sentence_date: Days | None = None,
     exam_suspension_days: npt.NDArray[np.int64] | None = None,
+    sanction: npt.ArrayLike | None = None,
+    sentence_days: npt.ArrayLike | None = None,
 ) -> DecisionArrays:
     """Decide many cases given as columns, one per policy input.
 
@@ -219,6 +239,13 @@ def decide_arrays(
         entry_date: dates of effective entry, for deadlines counted from entry.
         sentence_date: sentence dates, for deadlines counted from the sentence.
         exam_suspension_days: days the PII deadline was suspended for exams.
+        sanction: each case's ``legal.sanction`` (names; ``None`` or ``""``:
+            none), for the ``sanction_not_eligible`` warning; by default the
+            column of the policy's input read from ``legal.sanction``.
+        sentence_days: each case's ``legal.sentence_days`` (0: not given), for
+            the ``period_out_of_range`` warning; by default the column of the
+            policy's input read from ``legal.sentence_days``. Without either
+            column (and without such an input) no case raises that warning.
     """
     names = list(policy.decision_inputs)
     missing = [n for n in names if n not in inputs]
@@ -261,6 +288,26 @@ def decide_arrays(
     if entry_date is not None:
         start = np.maximum(start, np.asarray(entry_date, dtype="datetime64[D]"))
     deadlines["next_reassessment"] = add_months_array(start, months)
+
+    warnings: dict[str, npt.NDArray[np.bool_]] = {}
+    if "warnings" in policy.tables:
+        table = policy.tables["warnings"]
+        values, inverse = distinct(table)
+        fired = [{str(r.then["warning"]) for r in table.matching(v)} for v in values]
+        for code in dict.fromkeys(c for codes in fired for c in sorted(codes)):
+            warnings[code] = np.asarray([code in codes for codes in fired], dtype=bool)[inverse]
+    values, inverse = distinct(policy.tables["period"])
+    ranges = [_legal_range(policy.tables["period"], v) for v in values]
+    min_months = np.asarray([r[0] for r in ranges], dtype=np.int64)[inverse]
+    max_months = np.asarray([r[1] for r in ranges], dtype=np.int64)[inverse]
+    checked = np.asarray([r[2] for r in ranges], dtype=bool)[inverse]
+    days = _given(policy, inputs, "legal.sentence_days", sentence_days)
+    if days is not None:
+        out_of_range = _outside(checked, min_months, max_months, _day_counts(days, size))
+        warnings["period_out_of_range"] = out_of_range
+    given = _given(policy, inputs, "legal.sanction", sanction)
+    if given is not None:
+        warnings["sanction_not_eligible"] = _not_eligible(policy, given, eligible, size)
     return DecisionArrays(
         eligible=eligible,
         contacts_per_month=column(intensity, "contacts_per_month", np.int32),
@@ -269,7 +316,91 @@ def decide_arrays(
         fit=column(policy.tables["fit"], "fit", object),
         deadlines=deadlines,
         distinct=evaluations,
+        min_months=min_months,
+        max_months=max_months,
+        warnings={k: v for k, v in warnings.items() if v.any()},
     )
+
+
+def _legal_range(table: Table, values: Mapping[str, Any]) -> tuple[int, int, bool]:
+    """The period rule's legal range (min, max months; 0, 0: none) and whether it is checked.
+
+    As :func:`rnr.policy.engine.decide_facts`: a range exists when the rule
+    gives ``max_months``, and the sentence is checked against it when the
+    period equals the sentence.
+    """
+    result = table.evaluate(dict(values))
+    out = result.outputs if result else {}
+    if not out.get("max_months"):
+        return 0, 0, False
+    return int(out["min_months"]), int(out["max_months"]), bool(out.get("equals_sentence"))
+
+
+def _given(
+    policy: Policy, inputs: Mapping[str, Any], source: str, column: npt.ArrayLike | None
+) -> npt.NDArray[Any] | None:
+    """A legal field's column: given, or the column of the policy's input that reads it."""
+    if column is not None:
+        return np.asarray(column)
+    name = next((n for n, s in policy.decision_inputs.items() if s.source == source), None)
+    return None if name is None else np.asarray(inputs[name])
+
+
+def _day_counts(days: npt.NDArray[Any], size: int) -> npt.NDArray[np.int64]:
+    """Sentence lengths as integers, 0 where not given (``None`` or NaN)."""
+    if days.dtype.kind == "O":
+        days = np.asarray([0 if d is None else d for d in days.tolist()], dtype=np.float64)
+    if days.dtype.kind == "f":
+        days = np.nan_to_num(days, nan=0.0)
+    out = days.astype(np.int64)
+    if out.shape != (size,):
+        msg = f"legal.sentence_days: got {out.shape[0]} values, expected one per case ({size})"
+        raise DecisionInputError(msg, field="legal.sentence_days", expected=f"{size} values")
+    return out
+
+
+def _outside(
+    checked: npt.NDArray[np.bool_],
+    min_months: npt.NDArray[np.int64],
+    max_months: npt.NDArray[np.int64],
+    days: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """Cases whose sentence lies outside their sanction's legal range (read leniently)."""
+    out = np.zeros(days.shape, dtype=bool)
+    if not checked.any():
+        return out
+    pairs = np.stack([min_months, max_months], axis=1)
+    for lo_months, hi_months in np.unique(pairs[checked], axis=0).tolist():
+        lo, hi = legal_range_days(lo_months, hi_months)
+        rows = checked & (min_months == lo_months) & (max_months == hi_months)
+        out |= rows & (days > 0) & ((days < lo) | (days > hi))
+    return out
+
+
+def _not_eligible(
+    policy: Policy,
+    names: npt.NDArray[Any],
+    eligible: Mapping[str, npt.NDArray[np.bool_]],
+    size: int,
+) -> npt.NDArray[np.bool_]:
+    """Cases whose sanction is one the policy decides and its eligibility tables refuse.
+
+    ``names`` are sanction names, or positions in the values of the policy's
+    ``legal.sanction`` input (as :func:`decide_arrays` accepts that input).
+    """
+    if names.shape != (size,):
+        msg = f"legal.sanction: got {names.shape[0]} values, expected one per case ({size})"
+        raise DecisionInputError(msg, field="legal.sanction", expected=f"{size} values")
+    spec = next((s for s in policy.decision_inputs.values() if s.source == "legal.sanction"), None)
+    if names.dtype.kind in "iu" and spec is not None and spec.type == "enum":
+        names = np.asarray([*spec.values, None], dtype=object)[
+            np.where(names >= 0, names, len(spec.values))
+        ]
+    given = names.astype(object)
+    out = np.zeros(size, dtype=bool)
+    for sanction, ok in eligible.items():
+        out |= (given == sanction) & ~ok
+    return out
 
 
 def _derived(

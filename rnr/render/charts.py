@@ -17,8 +17,12 @@ colour-vision deficiencies; each bar and series also carries a ``<title>``
   an optional interval (error bar) per bar, e.g. programme indicators
   against their targets, or observed rates with their confidence intervals.
 
+Figures are written as the chart's reader writes them (``lang``: a decimal
+comma and a thousands point in Spanish), with the decimals each chart asks
+for; a target and an axis tick show no decimal they do not need.
+
 >>> svg = bar_chart(["A & B", "C"], [40.0, 75.5], targets=[50, None], title="Logro")
->>> svg.startswith("<svg") and "A &amp; B" in svg and "75.5 %" in svg
+>>> svg.startswith("<svg") and "A &amp; B" in svg and "75,5 %" in svg and "(→ 50 %)" in svg
 True
 """
 
@@ -128,13 +132,24 @@ def _draw(macro: str, chart: LineChart | BarChart) -> str:
     return str(getattr(module, macro)(chart))
 
 
-def _num(value: float, decimals: int, decimal: str) -> str:
-    return f"{value:.{decimals}f}".replace(".", decimal)
+def _words(lang: str) -> Catalogue:
+    """The chart's catalogue (Spanish for a language without its own)."""
+    return catalogue(lang if lang in LOCALES else LOCALES[0])
 
 
-def _tick(value: float, decimal: str) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", decimal)
+def _needed(value: float, decimals: int) -> int:
+    """The fewest decimals, up to ``decimals``, that write ``value`` as it rounds to them.
+
+    >>> _needed(56.0, 1), _needed(0.25, 2), _needed(0.5, 2), _needed(12.34, 1)
+    (0, 2, 1, 1)
+    """
+    rounded = round(value, decimals)
+    return next(d for d in range(decimals + 1) if round(value, d) == rounded)
+
+
+def _tick(value: float, lang: str) -> str:
+    """An axis tick: up to two decimals, none it does not need (``0,25``, ``0,5``, ``1``)."""
+    return _words(lang).number(value, _needed(value, 2))
 
 
 def _finite(value: object, argument: str) -> float:
@@ -169,7 +184,7 @@ def line_chart(
     diagonal: bool = False,
     width: int = 420,
     height: int = 360,
-    decimal: str = ".",
+    lang: str = "es",
 ) -> str:
     """An SVG line chart of several named series (e.g. ROC curves).
 
@@ -184,7 +199,8 @@ def line_chart(
             (for ROC: a score no better than chance).
         width: width in pixels.
         height: height in pixels.
-        decimal: the decimal separator of the tick labels.
+        lang: the language the tick labels are written in (``es``, the
+            default, or ``en``).
 
     Returns:
         One ``<svg>`` element.
@@ -231,10 +247,10 @@ def line_chart(
         title=title,
         title_x=_r(width / 2),
         frame=(left, top, plot_w, plot_h),
-        x_ticks=tuple(Tick(_r(px(t)), _r(px(t)), _tick(t, decimal)) for t in _ticks(x0, x1, 5)),
+        x_ticks=tuple(Tick(_r(px(t)), _r(px(t)), _tick(t, lang)) for t in _ticks(x0, x1, 5)),
         x_tick_mark=(base, base + 4),
         x_tick_text=base + 16,
-        y_ticks=tuple(Tick(_r(py(t)), _r(py(t) + 4), _tick(t, decimal)) for t in _ticks(y0, y1, 5)),
+        y_ticks=tuple(Tick(_r(py(t)), _r(py(t) + 4), _tick(t, lang)) for t in _ticks(y0, y1, 5)),
         y_tick_mark=(left - 4, left),
         y_tick_text=left - 6,
         x_label=x_label,
@@ -259,15 +275,15 @@ class _Bars:
     axis: float
     suffix: str
     decimals: int
-    decimal: str
     words: Catalogue
 
     def text(self, i: int) -> str:
         value = self.values[i]
         return self.words("charts.none") if value is None else self.number(value) + self.suffix
 
-    def number(self, value: float) -> str:
-        return _num(value, self.decimals, self.decimal)
+    def number(self, value: float, decimals: int | None = None) -> str:
+        """A figure with the chart's decimals (or ``decimals``), the reader's way."""
+        return self.words.number(value, self.decimals if decimals is None else decimals)
 
     def tip(self, i: int) -> str:
         label, value = self.labels[i], self.text(i)
@@ -275,9 +291,14 @@ class _Bars:
         interval = (
             None
             if span is None
-            else f"[{self.number(span[0])}, {self.number(span[1])}]{self.suffix}"
+            else self.words("charts.interval", low=self.number(span[0]), high=self.number(span[1]))
+            + self.suffix
         )
-        goal = None if target is None else self.number(target) + self.suffix
+        goal = (
+            None
+            if target is None
+            else self.number(target, _needed(target, self.decimals)) + self.suffix
+        )
         if interval is not None and goal is not None:
             return self.words(
                 "charts.tip_both", label=label, value=value, interval=interval, target=goal
@@ -334,7 +355,6 @@ def bar_chart(
     orientation: str = "horizontal",
     max_value: float | None = None,
     decimals: int = 1,
-    decimal: str = ".",
     width: int = 560,
     lang: str = "es",
 ) -> str:
@@ -356,11 +376,11 @@ def bar_chart(
         max_value: the end of the value axis (default: 100 for ``"%"``, else
             a round number above every value, target and interval); never
             below the largest of them.
-        decimals: decimals of the value labels.
-        decimal: the decimal separator of the value labels.
+        decimals: decimals of the value labels (``0`` for counts); a target
+            shows only the decimals it needs.
         width: width in pixels.
-        lang: the language of the bars' tooltips (``es``, the default, or
-            ``en``).
+        lang: the language of the figures and the bars' tooltips (``es``,
+            the default, or ``en``).
 
     Returns:
         One ``<svg>`` element.
@@ -397,8 +417,7 @@ def bar_chart(
         axis=max(axis, *tops, 1e-12),
         suffix=f" {unit}" if unit else "",
         decimals=decimals,
-        decimal=decimal,
-        words=catalogue(lang if lang in LOCALES else LOCALES[0]),
+        words=_words(lang),
     )
     layout = _horizontal if orientation == "horizontal" else _vertical
     return _draw("bar_chart", layout(data, width))

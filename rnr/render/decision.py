@@ -1,32 +1,60 @@
-"""The readable decision report of ``rnr decide``: for the delegado and the court.
+"""The readable decision report of ``rnr decide``: for the delegado or the delegada and the court.
 
 It says what the court imposed and whether the law allows it, which other
 sanctions are available and why each other one is not, the risk level (and
 any professional override), the intensity, monitoring, period and deadlines
 with their legal source, how the sentence fits the risk, the warnings, the
-nearest score change that would change the decision, and every rule that
-fired with its source. The words are the ``policy`` area of the message
-catalogue (:mod:`rnr.render.messages`).
+nearest score change that would change the decision, and every rule applied:
+what it decided, on which condition, and its source. The words are the
+``policy`` area of the message catalogue (:mod:`rnr.render.messages`): an
+adult receives a *pena sustitutiva* (Ley 18.216), a young person a *sanción*
+(Ley 20.084), and each reads the vocabulary of their own law. Policies,
+instruments, sanctions and levels are named, never given by their ids.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
+from collections.abc import Mapping
 from typing import Any
+
+import attrs
 
 from rnr.cases.legal import LegalContext
 from rnr.definitions.labels import Labels
 from rnr.definitions.policy import Policy
-from rnr.policy.decision import Deadline, Decision, Nearest
+from rnr.policy.decision import Deadline, Decision, DecisionWarning, Fired, Intensity, Nearest
+from rnr.render.conditions import condition_words, listing, sanction_name
 from rnr.render.messages import Catalogue, catalogue
+from rnr.render.names import instrument_name, policy_name
 from rnr.scoring.result import ScoreResult
+from rnr.text import Message
 
-__all__ = ["decision_report", "fit_words", "legal_range", "level_name", "sanction_name"]
+__all__ = [
+    "capital",
+    "decision_report",
+    "fit_words",
+    "intensity_words",
+    "legal_range",
+    "level_name",
+    "rule_lines",
+    "said",
+    "sanction_name",
+    "warning_words",
+    "wrap",
+]
 
 WIDTH = 100
+#: The prefix of the eligibility tables, one per sanction (``eligibility_lv``).
+ELIGIBILITY = "eligibility_"
+#: The short notation of a condition without tests (a trace read back from a decision
+#: stored before conditions were kept as data has only the notation).
+ALWAYS = "always"
 
 
-def _wrap(text: str, indent: str = "    ", first: str | None = None) -> list[str]:
+def wrap(text: str, indent: str = "    ", first: str | None = None) -> list[str]:
+    """``text`` wrapped to the report's width, after ``first`` and then ``indent``."""
     return textwrap.wrap(
         text,
         width=WIDTH,
@@ -41,15 +69,21 @@ def _named(w: Catalogue, key: str, default: str) -> str:
     return w(key) if key in w else default
 
 
+def said(w: Catalogue, key: str, regime: str, /, **params: Any) -> str:
+    """``policy.<key>``; for a young person ``policy.juvenile.<key>`` where the words differ."""
+    if regime == "juvenile" and f"policy.juvenile.{key}" in w:
+        return w(f"policy.juvenile.{key}", **params)
+    return w(f"policy.{key}", **params)
+
+
+def capital(text: str) -> str:
+    """``text`` with its first letter in capitals (a name that begins a line)."""
+    return text[:1].upper() + text[1:]
+
+
 def level_name(level: str | None, labels: Labels) -> str:
     """A risk level's label (its id when the instrument has none)."""
     return labels.level(level) if level else "—"
-
-
-def sanction_name(policy: Policy, sanction: str) -> str:
-    """``LV (Libertad Vigilada, Ley 18.216 art. 15)``: the code and its table's description."""
-    table = policy.tables.get(f"eligibility_{sanction.lower()}")
-    return f"{sanction} ({table.description})" if table and table.description else sanction
 
 
 def fit_words(fit: str, lang: str, *, regime: str = "adult") -> str:
@@ -59,18 +93,33 @@ def fit_words(fit: str, lang: str, *, regime: str = "adult") -> str:
     (Ley 18.216): ``regime`` chooses the words.
     """
     w = catalogue(lang)
-    if regime == "juvenile" and f"policy.fit_juvenile_{fit}" in w:
-        return w(f"policy.fit_juvenile_{fit}")
-    return _named(w, f"policy.fit_{fit}", fit)
+    return said(w, f"fit_{fit}", regime) if f"policy.fit_{fit}" in w else fit
+
+
+def intensity_words(intensity: Intensity, lang: str) -> str:
+    """``2 contactos al mes · 100 horas de intervención``."""
+    w = catalogue(lang)
+    contacts = w("policy.contacts", count=intensity.contacts_per_month)
+    return f"{contacts} · {w('policy.hours', count=intensity.treatment_hours)}"
+
+
+def _range(lo: int, hi: int, w: Catalogue) -> str:
+    """``duración legal: de 6 a 18 meses`` (``hasta 60 meses`` without a minimum)."""
+    if lo:
+        return w("policy.legal_range", lo=lo, count=hi)
+    return w("policy.legal_range_max", count=hi)
 
 
 def legal_range(decision: Decision, lang: str) -> str | None:
     """``duración legal: de 6 a 18 meses`` (the period table's range), or ``None`` without one."""
     if decision.period_months is None:
         return None
-    lo, hi = decision.period_months
-    w = catalogue(lang)
-    return w("policy.legal_range", lo=lo, hi=hi) if lo else w("policy.legal_range_max", hi=hi)
+    return _range(*decision.period_months, catalogue(lang))
+
+
+def _source(text: str, policy: Policy, lang: str) -> str:
+    """A source as a person reads it: the policy itself by its name, never its reference."""
+    return policy_name(policy.ref, lang) if text == policy.ref else text
 
 
 def _header(
@@ -78,66 +127,63 @@ def _header(
 ) -> list[str]:
     scale = result.scales[result.primary_scale]
     lines = [
-        w(
-            "policy.title",
-            case_id=decision.case_id or w("policy.none"),
-            ref=policy.ref,
-            status=policy.status,
-        ),
-        f"  {policy.title.get(w.lang) or policy.title.get('es', '')}",
-        "  "
-        + w(
-            "policy.assessment",
-            ref=result.instrument,
-            on=result.assessed_on.isoformat(),
-            scale=labels.scale(scale.id),
-            raw=scale.raw,
-            level=level_name(scale.level, labels),
-        ),
+        w("policy.title", case_id=decision.case_id or w("policy.none")),
+        *wrap(w("policy.policy", name=policy_name(policy.ref, w.lang)), "    ", "  "),
     ]
+    assessment = w(
+        "policy.assessment",
+        name=instrument_name(str(result.instrument), w.lang),
+        on=result.assessed_on,
+        scale=labels.scale(scale.id),
+        raw=scale.raw,
+        level=level_name(scale.level, labels),
+    )
+    lines += wrap(assessment, "    ", "  ")
     bounds = scale.bounds
     if result.provisional and bounds is not None:
         same = bounds.min_level == bounds.max_level
         text = w(
             "policy.provisional_same" if same else "policy.provisional",
-            n=len(result.omitted),
-            items=", ".join(result.omitted),
+            count=len(result.omitted),
+            items=", ".join(labels.item(item) for item in result.omitted),
             lo=level_name(bounds.min_level, labels),
             hi=level_name(bounds.max_level, labels),
         )
-        lines += _wrap(text, "    ", "  ")
+        lines += wrap(text, "    ", "  ")
     return lines
 
 
 def _sanction(decision: Decision, legal: LegalContext, policy: Policy, w: Catalogue) -> list[str]:
+    regime, lang = decision.regime, w.lang
     if decision.sanction is None:
-        lines = [w("policy.sanction_none")]
+        lines = [said(w, "sanction_none", regime)]
     else:
-        parts = [sanction_name(policy, decision.sanction)]
-        juvenile = decision.regime == "juvenile"
+        parts = [sanction_name(decision.sanction, lang, policy)]
         if legal.sentence_days:
-            key = "policy.sentence_juvenile" if juvenile else "policy.sentence"
-            parts.append(w(key, days=legal.sentence_days))
-        shown_range = legal_range(decision, w.lang)
+            parts.append(said(w, "sentence", regime, count=legal.sentence_days))
+        shown_range = legal_range(decision, lang)
         if shown_range:
             parts.append(shown_range)
         if legal.sentence_date:
-            parts.append(w("policy.sentence_date", d=legal.sentence_date.isoformat()))
+            parts.append(w("policy.sentence_date", d=legal.sentence_date))
         if legal.entry_date:
-            parts.append(w("policy.entry_date", d=legal.entry_date.isoformat()))
+            parts.append(w("policy.entry_date", d=legal.entry_date))
         imposed = decision.sanction_status == "imposed"
         status = w("policy.imposed" if imposed else "policy.considered")
-        lines = _wrap(w("policy.sanction", status=status, sanction=" · ".join(parts)), "    ", "")
+        text = said(w, "sanction", regime, status=status, sanction=" · ".join(parts))
+        lines = wrap(text, "    ", "")
         if decision.sanction in policy.sanctions:
             allowed = decision.sanction in decision.eligible_sanctions
-            lines += _wrap(w("policy.allowed" if allowed else "policy.not_allowed"), "    ", "  ")
-    eligible = ", ".join(decision.eligible_sanctions) or w("policy.none")
-    lines.append(f"{w('policy.eligible')}: {eligible}")
+            lines += wrap(said(w, "allowed" if allowed else "not_allowed", regime), "    ", "  ")
+    eligible = [sanction_name(s, lang, policy) for s in decision.eligible_sanctions]
+    shown = listing(eligible, "and", lang) or w("policy.none")
+    lines += wrap(f"{said(w, 'eligible', regime)}: {shown}", "    ", "")
     if decision.ineligible:
         lines.append(f"{w('policy.ineligible')}:")
         for sanction, reason in decision.ineligible.items():
             text = w.say(reason) or w("policy.no_reason")
-            lines += _wrap(f"{sanction}: {text}", "      ", "  ")
+            name = capital(sanction_name(sanction, lang, policy))
+            lines += wrap(f"{name}: {text}", "      ", "  ")
     return lines
 
 
@@ -159,40 +205,33 @@ def _risk(decision: Decision, labels: Labels, w: Catalogue) -> list[str]:
     until = w("policy.override_until", d=override.expires_on) if override.expires_on else ""
     detail = w(
         "policy.override_detail",
-        reason=override.reason,
+        reason=_named(w, f"cases.override_reasons.{override.reason}", override.reason),
         text=f" ({override.text})" if override.text else "",
         by=override.approved_by,
-        on=override.approved_on.isoformat(),
+        on=override.approved_on,
         until=until,
     )
-    return [f"{w('policy.risk')}: {text}", *_wrap(detail)]
+    return [f"{w('policy.risk')}: {text}", *wrap(detail)]
 
 
 def _intensity(decision: Decision, w: Catalogue) -> list[str]:
-    intensity = decision.intensity
+    intensity, regime = decision.intensity, decision.regime
     head = w("policy.intensity") + (f" ({intensity.label})" if intensity.label else "")
-    line = w(
-        "policy.intensity_line",
-        contacts=intensity.contacts_per_month,
-        hours=intensity.treatment_hours,
-    )
-    lines = [f"{head}: {line}"]
+    lines = [f"{head}: {intensity_words(intensity, w.lang)}"]
     if intensity.components:
         lines.append(f"  {w('policy.components')}:")
         for component in intensity.components:
-            lines += _wrap(component, "      ", "    - ")
+            lines += wrap(component, "      ", "    - ")
     monitoring = w("policy.yes" if decision.telematic_monitoring else "policy.no")
     reason = w.say(decision.monitoring_reason)
-    lines += _wrap(
+    lines += wrap(
         f"{w('policy.monitoring')}: {monitoring}" + (f". {reason}" if reason else ""), "    ", ""
     )
     if decision.period_days is None:
         period = w("policy.period_none")
     elif decision.period_days[0] == decision.period_days[1]:
-        key = (
-            "policy.period_sanction" if decision.regime == "juvenile" else "policy.period_sentence"
-        )
-        period = w(key, days=decision.period_days[0])
+        days = w("policy.days", count=decision.period_days[0])
+        period = said(w, "period_sentence", regime, days=days)
     else:
         lo, hi = decision.period_days
         period = w("policy.period_range", lo=lo, hi=hi)
@@ -200,29 +239,43 @@ def _intensity(decision: Decision, w: Catalogue) -> list[str]:
     return lines
 
 
-def _deadline(deadline: Deadline, decision: Decision, legal: LegalContext, w: Catalogue) -> str:
+def _deadline(
+    deadline: Deadline, decision: Decision, dates: Mapping[str, dt.date | None], w: Catalogue
+) -> str:
     name = _named(w, f"policy.d_{deadline.name}", deadline.name)
     start = _named(w, f"policy.f_{deadline.counted_from}", deadline.counted_from)
-    date = deadline.date.isoformat()
+    from_date = dates.get(deadline.counted_from)
+    shown_from = w.day(from_date) if from_date else w("policy.none")
     if deadline.name == "next_reassessment":
-        return w("policy.reassessment_line", name=name, date=date, start=start)
-    from_date = {
-        "entry_date": legal.entry_date,
-        "sentence_date": legal.sentence_date,
-    }.get(deadline.counted_from)
-    shown_from = from_date.isoformat() if from_date else w("policy.none")
+        return w(
+            "policy.reassessment_line",
+            name=name, date=deadline.date, start=start, from_date=shown_from,
+        )  # fmt: skip
     fired = next((f for f in decision.trace if f.rule == deadline.rule), None)
     base: Any = fired.outputs.get("days") if fired else None
     if isinstance(base, int) and base != deadline.days:
         return w(
             "policy.deadline_suspended",
-            name=name, date=date, base=base, extra=deadline.days - base, start=start,
-            from_date=shown_from,
+            name=name, date=deadline.date, base=w("policy.days", count=base),
+            extra=w("policy.days", count=deadline.days - base), start=start, from_date=shown_from,
         )  # fmt: skip
     return w(
         "policy.deadline_line",
-        name=name, date=date, days=deadline.days, start=start, from_date=shown_from,
+        name=name, date=deadline.date, days=w("policy.days", count=deadline.days), start=start,
+        from_date=shown_from,
     )  # fmt: skip
+
+
+def warning_words(warning: DecisionWarning, lang: str, policy: Policy | None = None) -> str:
+    """A decision's warning in words, the sanction an engine's message gives by code named.
+
+    ``No se cumplen los requisitos legales de la libertad vigilada intensiva (LVI): …``
+    """
+    message = warning.message
+    if isinstance(message, Message) and isinstance(message.params.get("sanction"), str):
+        named = sanction_name(message.params["sanction"], lang, policy)
+        message = attrs.evolve(message, params={**message.params, "sanction": named})
+    return catalogue(lang).say(message)
 
 
 def _nearest(step: Nearest, labels: Labels, w: Catalogue, *, regime: str = "adult") -> str:
@@ -234,16 +287,110 @@ def _nearest(step: Nearest, labels: Labels, w: Catalogue, *, regime: str = "adul
             parts.append(w(f"policy.ch_telematic_monitoring_{'true' if now else 'false'}"))
         elif field == "fit":
             parts.append(w("policy.ch_fit", v=fit_words(str(now), w.lang, regime=regime)))
-        elif f"policy.ch_{field}" in w:
-            parts.append(w(f"policy.ch_{field}", v=now, was=was))
-        else:
-            parts.append(f"{field} {now}")
+        elif field == "contacts_per_month":
+            parts.append(w("policy.now", v=w("policy.contacts", count=now), was=was))
+        elif field == "treatment_hours":
+            parts.append(w("policy.now", v=w("policy.hours", count=now), was=w.number(was)))
     if not parts:
-        return text + w("policy.nearest_same")
-    word = w("policy.and")
-    if len(parts) == 1:
-        return f"{text} {word} {parts[0]}"
-    return f"{text} {word} " + ", ".join(parts[:-1]) + f" {word} {parts[-1]}"
+        return w("policy.nearest_same", text=text)
+    return w("policy.nearest_changes", text=text, changes=listing(parts, "and", w.lang))
+
+
+def _table_name(table: str, policy: Policy, w: Catalogue) -> str:
+    """``Procedencia de la libertad vigilada (LV)``, ``Intensidad``: a policy table's name."""
+    if table.startswith(ELIGIBILITY):
+        code = table.removeprefix(ELIGIBILITY)
+        code = next((s for s in policy.sanctions if s.lower() == code), code.upper())
+        return w("policy.table.eligibility", sanction=sanction_name(code, w.lang, policy))
+    return _named(w, f"policy.table.{table}", table)
+
+
+def _outcome(fired: Fired, regime: str, w: Catalogue) -> str:
+    """What a rule decided, in words (empty when the table is not one rnr knows)."""
+    out, lang = fired.outputs, w.lang
+    table = "eligibility" if fired.table.startswith(ELIGIBILITY) else fired.table
+    if table == "eligibility":
+        return w(
+            "policy.outcome.eligible" if out.get("eligible") else "policy.outcome.not_eligible"
+        )
+    if table == "monitoring":
+        return w("policy.yes" if out.get("telematic_monitoring") else "policy.no")
+    if table == "fit":
+        return fit_words(str(out.get("fit")), lang, regime=regime)
+    if table == "reassessment" and isinstance(out.get("months"), int):
+        return w("policy.outcome.reassessment", count=out["months"])
+    if table == "warnings":
+        return w("policy.outcome.warning")
+    if table == "components" and out.get("components"):
+        return w("policy.outcome.components", components="; ".join(out["components"]))
+    if table in ("change", "event_reassessment"):
+        return _answer(out, w)
+    parts = []
+    if isinstance(out.get("contacts_per_month"), int):
+        parts.append(w("policy.contacts", count=out["contacts_per_month"]))
+    if isinstance(out.get("treatment_hours"), int):
+        parts.append(w("policy.hours", count=out["treatment_hours"]))
+    if out.get("equals_sentence"):
+        parts.append(said(w, "outcome.period_sentence", regime))
+    if out.get("max_months"):
+        parts.append(_range(int(out.get("min_months") or 0), int(out["max_months"]), w))
+    if isinstance(out.get("deadline"), str) and isinstance(out.get("days"), int):
+        parts.append(_deadline_rule(out["deadline"], out["days"], str(out.get("counted_from")), w))
+    return listing(parts, "and", lang)
+
+
+def _deadline_rule(name: str, days: int, start: str, w: Catalogue) -> str:
+    """``Plan de intervención individual (PII) en 45 días desde el ingreso``."""
+    return w(
+        "policy.outcome.deadline",
+        name=_named(w, f"policy.d_{name}", name),
+        days=w("policy.days", count=days),
+        start=_named(w, f"policy.f_{start}", start),
+    )
+
+
+def _answer(out: Mapping[str, Any], w: Catalogue) -> str:
+    """What a rule of the ``change`` or ``event_reassessment`` table answered."""
+    if "action" in out:
+        return _named(w, f"policy.outcome.{out['action']}", str(out["action"]))
+    if out.get("reassess") and isinstance(out.get("days"), int):
+        return w("policy.outcome.reassess", count=out["days"])
+    return w("policy.outcome.no_reassessment")
+
+
+def rule_lines(
+    trace: tuple[Fired, ...],
+    policy: Policy,
+    lang: str,
+    *,
+    regime: str | None = None,
+    labels: Labels | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Each rule applied: its table and what it decided, its condition and its source.
+
+    Args:
+        trace: the rules, in the order they were applied.
+        policy: the policy they belong to.
+        lang: the reader's language.
+        regime: the words of which law (default: the policy's regime).
+        labels: the instrument's labels, for levels and needs in a condition.
+        values: the decision's inputs (a condition then names the values the case has).
+    """
+    w = catalogue(lang)
+    regime = regime or policy.regime
+    lines = []
+    for fired in trace:
+        outcome = _outcome(fired, regime, w)
+        head = _table_name(fired.table, policy, w) + (f": {outcome}" if outcome else "")
+        lines += wrap(head, "      ", "  ")
+        if fired.when or fired.condition == ALWAYS:
+            text = condition_words(fired.when, policy, lang, labels=labels, values=values)
+            lines += wrap(w("policy.condition", text=text), "      ", "    ")
+        if fired.source:
+            source = _source(fired.source, policy, lang)
+            lines += wrap(f"{w('policy.source')}: {source}", "      ", "    ")
+    return lines
 
 
 def decision_report(
@@ -265,33 +412,39 @@ def decision_report(
     lines += ["", *_sanction(decision, legal, policy, w)]
     lines += ["", *_risk(decision, labels, w), *_intensity(decision, w)]
     if decision.deadlines:
+        dates = {
+            "entry_date": legal.entry_date,
+            "sentence_date": legal.sentence_date,
+            "assessed_on": result.assessed_on,
+        }
         lines.append(f"{w('policy.deadlines')}:")
         for deadline in decision.deadlines.values():
-            lines += _wrap(_deadline(deadline, decision, legal, w), "      ", "  ")
-            lines += _wrap(f"{w('policy.source')}: {deadline.source}", "      ", "    ")
+            lines += wrap(_deadline(deadline, decision, dates, w), "      ", "  ")
+            lines += wrap(f"{w('policy.source')}: {deadline.source}", "      ", "    ")
     if decision.attainment_threshold is not None:
         lines.append(w("policy.attainment", n=decision.attainment_threshold))
-    fit_title = w("policy.fit_juvenile" if decision.regime == "juvenile" else "policy.fit")
+    fit_title = said(w, "fit", decision.regime)
     lines += ["", f"{fit_title}: {fit_words(decision.fit, lang, regime=decision.regime)}"]
     fit_message = w.say(decision.fit_message)
     if fit_message:
-        lines += _wrap(fit_message, "  ", "  ")
+        lines += wrap(fit_message, "  ", "  ")
     none = "" if decision.warnings else f" {w('policy.none')}"
     lines.append(f"{w('policy.warnings')}:{none}")
     for warning in decision.warnings:
-        lines += _wrap(f"[{warning.code}] {w.say(warning.message)}", "      ", "  - ")
+        lines += wrap(warning_words(warning, lang, policy), "      ", "  - ")
         if warning.source:
-            lines += _wrap(f"{w('policy.source')}: {warning.source}", "      ", "    ")
+            source = _source(warning.source, policy, lang)
+            lines += wrap(f"{w('policy.source')}: {source}", "      ", "    ")
     lines.append(f"{w('policy.nearest')}:")
     if decision.override is not None:
         lines.append(f"  {w('policy.nearest_override')}")
     for step in decision.nearest:
-        lines += _wrap(_nearest(step, labels, w, regime=decision.regime), "    ", "  ")
+        lines += wrap(_nearest(step, labels, w, regime=decision.regime), "    ", "  ")
     if decision.override is None and not decision.nearest:
         lines.append(f"  {w('policy.none')}")
     lines += ["", f"{w('policy.rules')}:"]
-    for fired in decision.trace:
-        lines += _wrap(f"{fired.table} · {fired.rule}: {fired.condition}", "      ", "  ")
-        lines += _wrap(f"{w('policy.source')}: {fired.source}", "      ", "    ")
-    lines += ["", *_wrap(w("policy.policy_note", ref=policy.ref), "", "")]
+    lines += rule_lines(
+        decision.trace, policy, lang, regime=decision.regime, labels=labels, values=decision.inputs
+    )
+    lines += ["", *wrap(w("policy.policy_note", name=policy_name(policy.ref, lang)), "", "")]
     return lines

@@ -7,7 +7,8 @@ rules of a policy) and the lines of a check report. The words are the
 ``cli`` area of the message catalogue (:mod:`rnr.render.messages`);
 identifiers (ids, versions, statuses, rule and table ids) are never
 translated, labels come from the instrument's label files and policy texts
-from the policy file.
+from the policy file; a rule's condition is said in words
+(:mod:`rnr.render.conditions`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from rnr.definitions.instrument import Band, Instrument, Item, Scale
 from rnr.definitions.labels import Labels
 from rnr.definitions.policy import Policy
 from rnr.definitions.tables import InputSpec, Rule, Table
+from rnr.policy.decision import condition_of
+from rnr.render.conditions import condition_words
 from rnr.render.messages import Catalogue, catalogue
 from rnr.render.score import points_text, table
 
@@ -232,10 +235,11 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def _rule(rule: Rule, tab: Table, w: Catalogue) -> list[str]:
+def _rule(rule: Rule, tab: Table, policy: Policy, w: Catalogue) -> list[str]:
     then = ", ".join(f"{k} = {_value(v)}" for k, v in rule.then.items())
     prio = " " + w("cli.show.priority", n=rule.priority) if tab.hit == "priority" else ""
-    lines = _indented(f"{rule.id}{prio}: {rule.describe()} → {then}", "    ")
+    condition = condition_words(condition_of(rule), policy, w.lang)
+    lines = _indented(f"{rule.id}{prio}: {condition} → {then}", "    ")
     lines += _indented(f"{w('cli.show.source')}: {rule.source}", "        ")
     return lines
 
@@ -279,7 +283,7 @@ def policy_lines(policy: Policy, lang: str) -> list[str]:
                outputs=", ".join(tab.outputs))  # fmt: skip
         lines += _indented(io, "    ")
         for rule in tab.rules:
-            lines += _rule(rule, tab, w)
+            lines += _rule(rule, tab, policy, w)
     if policy.references:
         lines += ["", f"{w('cli.show.references')}:"]
         for ref in policy.references:
@@ -301,5 +305,9 @@ def check_summary(passed: int, failed: int, lang: str, *, notes: Sequence[str] =
     w = catalogue(lang)
     return [
         *(w("cli.check.note", text=text) for text in notes),
-        w("cli.check.summary", passed=passed, failed=failed),
+        w(
+            "cli.check.summary",
+            passed=w("cli.check.passed", count=passed),
+            failed=w("cli.check.failed", count=failed),
+        ),
     ]

@@ -5,13 +5,16 @@ strengths, and what the omitted items leave open), an example's decision
 (sanction, risk, available sanctions, intensity, monitoring, deadlines, fit,
 warnings), and the end of the demo: one simulated person's history and
 change. The words are the ``cli.demo`` table of the message catalogue
-(:mod:`rnr.render.messages`) with those of the score and decision reports.
+(:mod:`rnr.render.messages`) with those of the score and decision reports;
+the commands it suggests are lines of their own (:func:`command_lines`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,9 +23,10 @@ from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import Library
 from rnr.policy.decision import Decision
 from rnr.render.change import change_lines
-from rnr.render.decision import fit_words, level_name
-from rnr.render.history import history_lines
+from rnr.render.decision import fit_words
+from rnr.render.history import history_lines, level_words
 from rnr.render.messages import catalogue
+from rnr.render.names import instrument_name, policy_name, sanction_name
 from rnr.render.score import scale_summary, yes_no
 from rnr.scoring.result import ScoreResult
 
@@ -30,7 +34,7 @@ if TYPE_CHECKING:
     from rnr.history.entries import CaseHistory
     from rnr.history.progress import CaseChange
 
-__all__ = ["decision_lines", "result_lines", "simulated_case_lines"]
+__all__ = ["command_lines", "decision_lines", "result_lines", "simulated_case_lines"]
 
 
 def _wrap(text: str) -> list[str]:
@@ -46,16 +50,16 @@ def result_lines(result: ScoreResult, library: Library, lang: str, file: Path) -
     title = w(
         "cli.demo.case",
         title=labels.title,
-        ref=instrument.ref,
+        version=instrument.version,
         case_id=result.case_id,
-        on=result.assessed_on.isoformat(),
+        on=result.assessed_on,
     )
     lines = [f"── {title}", f"  {w('cli.field.file')}: {file}"]
     primary = result.scales[result.primary_scale]
     if primary.level is not None:
         risk = f"{labels.level(primary.level)} · {labels.scale(primary.id)} {primary.raw}"
     else:
-        risk = w("cli.demo.risk_none", ref=instrument.ref)
+        risk = w("cli.demo.risk_none", instrument=instrument_name(instrument.id, lang))
     lines.append(f"  {w('cli.demo.risk')}: {risk}")
     lines.append(f"  {w('cli.demo.scores')}:")
     lines += [f"    {scale_summary(s, labels, lang)}" for s in result.scales.values()]
@@ -73,8 +77,12 @@ def result_lines(result: ScoreResult, library: Library, lang: str, file: Path) -
     if not result.provisional:
         lines.append(f"  {provisional}: {yes_no(False, lang)}")
         return lines
-    omitted = w("cli.demo.provisional_yes", n=len(result.omitted), items=", ".join(result.omitted))
-    lines.append(f"  {provisional}: {omitted}")
+    omitted = w(
+        "cli.demo.provisional_yes",
+        count=len(result.omitted),
+        items=", ".join(labels.item(i) for i in result.omitted),
+    )
+    lines += _wrap(f"  {provisional}: {omitted}")
     for scale in result.scales.values():
         b = scale.bounds
         if b is None or b.min == b.max:
@@ -102,13 +110,15 @@ def decision_lines(decision: Decision, policy: str, labels: Labels, lang: str) -
     none = w("policy.none")
     intensity = decision.intensity
     monitoring = w("policy.yes" if decision.telematic_monitoring else "policy.no")
+    eligible = ", ".join(decision.eligible_sanctions) or none
+    key = f"cli.demo.eligible_{decision.regime}"
     lines = [
-        w("cli.demo.decision", case_id=decision.case_id, ref=policy),
+        w("cli.demo.decision", case_id=decision.case_id, policy=policy_name(policy, lang)),
         w(
             "cli.demo.summary",
-            sanction=decision.sanction or none,
-            level=level_name(decision.risk_level, labels),
-            eligible=", ".join(decision.eligible_sanctions) or none,
+            sanction=sanction_name(decision.sanction, decision.regime, lang),
+            level=level_words(decision.risk_level, labels, w),
+            eligible=w(key, sanctions=eligible) if key in w else eligible,
         ),
         "  "
         + w(
@@ -121,11 +131,21 @@ def decision_lines(decision: Decision, policy: str, labels: Labels, lang: str) -
     for deadline in decision.deadlines.values():
         key = f"policy.d_{deadline.name}"
         name = w(key) if key in w else deadline.name
-        lines.append(f"  {name}: {deadline.date.isoformat()}")
+        lines.append(f"  {name}: {w.day(deadline.date)}")
     lines.append(w("cli.demo.fit", fit=fit_words(decision.fit, lang, regime=decision.regime)))
     for warning in decision.warnings:
         lines.append(w("cli.demo.warning", codes=w.say(warning.message) or warning.code))
     return lines
+
+
+def command_lines(say: str, *commands: Sequence[str], lang: str) -> list[str]:
+    """What to do next: a sentence, then each command to type on a line of its own.
+
+    The words of a command are the command's own (``rnr case history``) and
+    its arguments as the command reads them (dates ISO), whatever ``lang``.
+    """
+    w = catalogue(lang)
+    return [say, *(w("cli.demo.command", command=shlex.join(c)) for c in commands)]
 
 
 def simulated_case_lines(
@@ -159,18 +179,19 @@ def simulated_case_lines(
     w = catalogue(lang)
     people, seed, years = cohort
     pending, late = due
+    db = str(path)
     return [
         "",
         "── " + w("cli.demo.history_title"),
         w(
             "cli.demo.cohort",
-            people=people,
+            people=w("history.people", count=people),
             seed=seed,
-            years=years,
+            years=w("history.years", count=years),
             path=path,
-            due=pending,
+            due=w("cli.demo.cohort_due", count=pending),
             on=on,
-            late=late,
+            late=w("cli.demo.cohort_late", count=late) if late else w("cli.demo.cohort_late_none"),
         ),
         "",
         *history_lines(history, library, lang),
@@ -178,5 +199,10 @@ def simulated_case_lines(
         w("cli.demo.figures", sd=figures.sd, r=figures.r, n=figures_people),
         *change_lines(change, library, lang, assessments=len(history.assessments)),
         "",
-        w("cli.demo.try", case_id=history.case_id, path=path, on=on),
+        *command_lines(
+            w("cli.demo.try"),
+            ("rnr", "case", "history", history.case_id, "--db", db),
+            ("rnr", "due", "--db", db, "--as-of", on.isoformat()),
+            lang=lang,
+        ),
     ]

@@ -43,11 +43,11 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import jinja2
-import jinja2.sandbox
 
 from rnr.definitions.library import data_dir
 from rnr.errors import RenderError
 from rnr.render.messages import day, number, percent
+from rnr.render.sandbox import AgencySandbox, agency_sandbox
 
 __all__ = ["ESCAPED", "FILTERS", "PLANS", "REPORTS", "agency_environment", "environment"]
 
@@ -115,16 +115,17 @@ def environment(kind: str) -> jinja2.Environment:
     return _with_filters(jinja2.Environment(loader=loader, **_options(kind)))
 
 
-@cache
-def agency_environment(kind: str, folder: str) -> jinja2.sandbox.ImmutableSandboxedEnvironment:
+def agency_environment(kind: str, folder: str) -> AgencySandbox:
     """The environment of an agency's templates in ``folder``, for ``kind`` (``md`` or ``html``).
 
     A template there may ``{% include %}`` or ``{% extends %}`` the others of
-    its folder, nothing else.
+    its folder, nothing else; it runs in :mod:`rnr.render.sandbox` (immutable,
+    bounded, escaped by its name). A fresh environment per render: nothing a
+    template does outlives its render.
 
     Raises:
         RenderError: another format.
     """
-    loader = jinja2.FileSystemLoader(folder)
-    sandbox = jinja2.sandbox.ImmutableSandboxedEnvironment(loader=loader, **_options(kind))
-    return _with_filters(sandbox)
+    options = _options(kind)
+    escape = options.pop("autoescape")
+    return agency_sandbox(folder, escape=escape, filters=FILTERS, **options)

@@ -11,10 +11,12 @@ structured trace, so it never disagrees with the numbers.
 >>> answers = {item.id: False for item in lscmi.items}
 >>> lines = explain(score(lscmi, answers, assessed_on=dt.date(2025, 1, 1), norm_group="male"))
 >>> lines[1]
-'Puntaje total: puntaje 0; nivel Muy bajo (tramo 0-4); 5 punto(s) más daría(n) Bajo'
+'Puntaje total: 0; nivel Muy bajo (tramo 0-4); 5 puntos más darían nivel Bajo'
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import default_library
@@ -37,48 +39,45 @@ def explain(result: ScoreResult, *, lang: str = "es", labels: Labels | None = No
     w = catalogue(lang)
     if labels is None:
         labels = _shipped_labels(result, lang)
-    lines = [f"{labels.title} {result.instrument.version} (sha256 {result.instrument.sha256[:12]})"]
+    instrument = result.instrument
+    lines = [
+        w(
+            "score.explain.instrument",
+            title=labels.title,
+            version=instrument.version,
+            fingerprint=instrument.sha256[:12],
+        )
+    ]
     lines += [w("score.warning", text=w.say(warning)) for warning in result.warnings]
     if result.provisional:
-        lines.append(
-            w("score.explain.provisional", n=len(result.omitted), items=", ".join(result.omitted))
-        )
+        omitted = ", ".join(labels.item(i) for i in result.omitted)
+        lines.append(w("score.explain.provisional", count=len(result.omitted), items=omitted))
     for sid, scale in result.scales.items():
         lines.append(_scale_line(scale, labels.scale(sid), labels, w))
     for item in result.items:
         if item.strength:
             continue
-        shown = _answer(item.answer, w)
-        pts = ", ".join(f"{s} {p:+d}" for s, p in item.points.items() if p) or w(
-            "score.explain.none"
-        )
-        hidden = (None, shown, "true", "false")
-        outcome = "" if item.outcome in hidden else f" [{item.outcome}]"
+        label = labels.item(item.id)
         if item.omitted:
-            lines.append(f"  {labels.item(item.id)} ({item.id}): {w('score.explain.omitted')}")
-        else:
-            lines.append(f"  {labels.item(item.id)} ({item.id}) = {shown}{outcome}: {pts}")
+            lines.append(f"  {label}: {w('score.explain.omitted')}")
+            continue
+        shown = _answer(item.answer, w)
+        if isinstance(item.answer, str):
+            shown = labels.categories.get(f"{item.id}.{item.answer}", shown)
+        hidden = (None, shown, str(item.answer), "true", "false")
+        outcome = "" if item.outcome in hidden else f" [{item.outcome}]"
+        lines.append(f"  {label} = {shown}{outcome}: {_points(item.points, labels, w)}")
     for term in result.terms:
         truth = w("score.explain.open") if term.holds is None else _answer(term.holds, w)
-        pts = ", ".join(f"{s} {p:+d}" for s, p in term.points.items() if p) or w(
-            "score.explain.none"
-        )
-        lines.append(
-            "  "
-            + w("score.explain.term", term=labels.item(term.id), cond=term.condition, truth=truth)
-            + f": {pts}"
-        )
+        lines.append(f"  {labels.item(term.id)} = {truth}: {_points(term.points, labels, w)}")
     for domain in result.domains.values():
-        lines.append(
-            w(
-                "score.explain.domain",
-                domain=labels.domain(domain.id),
-                total=domain.total,
-                max=domain.max,
-                need=labels.need(domain.need),
-                crim=w("score.explain.criminogenic") if domain.criminogenic else "",
-            )
-        )
+        figures = {"domain": labels.domain(domain.id), "total": domain.total, "max": domain.max}
+        if domain.need is None:
+            lines.append(w("score.explain.domain", **figures))
+            continue
+        crim = w("score.explain.criminogenic") if domain.criminogenic else ""
+        need = labels.need(domain.need)
+        lines.append(w("score.explain.domain_need", **figures, need=need, crim=crim))
     if result.need_profile:
         lines.append(
             w(
@@ -87,10 +86,15 @@ def explain(result: ScoreResult, *, lang: str = "es", labels: Labels | None = No
             )
         )
     if result.strengths:
-        lines.append(
-            w("score.explain.strengths", items=", ".join(labels.item(s) for s in result.strengths))
-        )
+        areas = [labels.domain(result.item(s).domain) for s in result.strengths]
+        lines.append(w("score.explain.strengths", items=", ".join(areas)))
     return lines
+
+
+def _points(points: Mapping[str, int], labels: Labels, w: Catalogue) -> str:
+    """The points an answer gave, per scale named (``Puntaje total +1``), or ``sin puntos``."""
+    given = [f"{labels.scale(s)} {p:+d}" for s, p in points.items() if p]
+    return ", ".join(given) or w("score.explain.none")
 
 
 def _shipped_labels(result: ScoreResult, lang: str) -> Labels:
@@ -132,9 +136,8 @@ def _scale_line(scale: ScaleScore, name: str, labels: Labels, w: Catalogue) -> s
         )
     for key, step in (("up", scale.up), ("down", scale.down)):
         if step is not None:
-            parts.append(
-                w(f"score.explain.{key}", n=step.points, what=_what(scale, step, labels, w))
-            )
+            what = _what(scale, step, labels, w)
+            parts.append(w(f"score.explain.{key}", count=step.points, what=what))
     return "; ".join(parts)
 
 
@@ -152,7 +155,7 @@ def _what(scale: ScaleScore, step: Step, labels: Labels, w: Catalogue) -> str:
     """Name what the step changes: the level, else the scaled score, else the flag."""
     changes = []
     if step.level != scale.level:
-        changes.append(labels.level(step.level))
+        changes.append(w("score.explain.level_name", level=labels.level(step.level)))
     if step.scaled != scale.scaled:
         changes.append(w("score.explain.scaled", scaled=step.scaled))
     if step.flag != scale.flag:

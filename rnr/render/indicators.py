@@ -10,15 +10,18 @@ direction its document states beside the one rnr reads (flagged when they
 differ), its population, the cases excluded and those counted as not met
 because their outcome could not be measured, and its source.
 
-Numbers follow the reader's conventions: in Spanish, a decimal comma and a
-thousands point (43,2; 1.234) and dates as dd-mm-aaaa.
+Numbers follow the reader's conventions (:mod:`rnr.render.messages`): in
+Spanish, a decimal comma and a thousands point (43,2; 1.234), counts as
+whole numbers and dates as dd-mm-aaaa. The store is named by its file name.
+A programme document's indicator name is its own wording, quoted as written
+(in Spanish), like its formula.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from functools import cache
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from rnr.definitions.indicators import Indicator, shipped
@@ -29,54 +32,51 @@ from rnr.indicators.compute import IndicatorResult
 from rnr.indicators.reinsertion_index import ReinsertionReport
 from rnr.render.charts import bar_chart
 from rnr.render.environment import environment
-from rnr.render.messages import Catalogue, catalogue
+from rnr.render.messages import NONE, Catalogue, catalogue
 
 if TYPE_CHECKING:
     from rnr.history.overrides import OverrideReport
     from rnr.history.programme import ProgrammeReport
 
-__all__ = ["number", "report_html", "report_lines"]
+__all__ = ["report_html", "report_lines"]
+
+#: The bands of the reinsertion index's distribution (points from 0 to 100).
+BANDS = ("0-20", "20-40", "40-60", "60-80", "80-100")
 
 
-def number(value: float | None, lang: str, decimals: int = 1) -> str:
-    """A number as the reader writes it: ``1.234,5`` in Spanish, ``1,234.5`` in English.
-
-    >>> number(43.25, "es"), number(1234, "es", 0), number(1234.5, "en")
-    ('43,2', '1.234', '1,234.5')
-    """
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    if lang == "es":
-        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
-def _day(day: dt.date, lang: str) -> str:
-    """A date as the reader writes it (dd-mm-aaaa in Spanish)."""
-    return day.strftime("%d-%m-%Y") if lang == "es" else day.isoformat()
+def _percent(value: float | None, w: Catalogue) -> str:
+    """A percentage (0 to 100) with one decimal: ``43,2 %``; a dash for none."""
+    return w.percent(None if value is None else value / 100)
 
 
 def _figure(result: IndicatorResult, w: Catalogue) -> tuple[str, str, str, str]:
     """The result, the fraction, the target and whether it is met, as shown."""
-    none = w("indicators.none")
     if not result.computable:
-        return w("indicators.not_computable"), none, _target(result, w), none
-    percent = (
-        none
-        if result.percent is None
-        else w("indicators.percent_value", percent=number(result.percent, w.lang))
-    )
-    met = none if result.met is None else w("indicators.yes" if result.met else "indicators.no")
-    fraction = f"{number(result.numerator, w.lang, 0)} / {number(result.denominator, w.lang, 0)}"
-    return percent, fraction, _target(result, w), met
+        return w("indicators.not_computable"), NONE, _target(result, w), NONE
+    met = NONE if result.met is None else w("indicators.yes" if result.met else "indicators.no")
+    fraction = f"{w.number(result.numerator)} / {w.number(result.denominator)}"
+    return _percent(result.percent, w), fraction, _target(result, w), met
 
 
 def _target(result: IndicatorResult, w: Catalogue) -> str:
     i = result.indicator
     if i.target is None:
-        return w("indicators.none")
-    return w("indicators.target_value", target=number(i.target, w.lang, 0), year=i.target_year)
+        return NONE
+    decimals = 0 if float(i.target).is_integer() else 1
+    return w("indicators.target_value", target=w.number(i.target, decimals), year=i.target_year)
+
+
+def _title(indicator: Indicator, w: Catalogue) -> str:
+    """An indicator's name: a document's own, quoted as written; rnr's, as its definition."""
+    title = indicator.title.get(w.lang, indicator.id)
+    if indicator.document is None:
+        return title
+    return w("indicators.document_title", title=title)
+
+
+def _store(report: ProgrammeReport) -> str:
+    """The store by its file name (the folders it sits in are the reader's own business)."""
+    return PurePath(report.store).name or report.store
 
 
 def _reading(indicator: Indicator, w: Catalogue) -> str:
@@ -119,8 +119,16 @@ def _domain_names(lang: str) -> dict[str, str]:
         except RnrError:  # pragma: no cover - every shipped instrument has labels
             continue
         for domain in instrument.domains:
-            out.setdefault(domain.id, labels.domain(domain.id))
+            out.setdefault(domain.id, _in_sentence(labels.domain(domain.id)))
     return out
+
+
+def _in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: ``Educación y empleo`` → ``educación y empleo``.
+
+    An abbreviation (``PII``) keeps its capitals.
+    """
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _component(ident: str, lang: str) -> str:
@@ -156,24 +164,24 @@ def _population(indicator: Indicator, w: Catalogue) -> str:
     return text
 
 
+def _subtitle(report: ProgrammeReport, w: Catalogue) -> str:
+    return w(
+        "indicators.subtitle",
+        db=_store(report),
+        as_of=report.as_of,
+        programme=report.programme or w("indicators.all"),
+    )
+
+
 def report_lines(report: ProgrammeReport, lang: str = "es") -> list[str]:
     """The report as readable lines."""
     w = catalogue(lang)
-    lines = [
-        w("indicators.title", period=report.period),
-        w(
-            "indicators.subtitle",
-            db=report.store,
-            as_of=_day(report.as_of, lang),
-            programme=report.programme or w("indicators.all"),
-        ),
-        "",
-    ]
+    lines = [w("indicators.title", period=report.period), _subtitle(report, w), ""]
     for n, result in enumerate(report.indicators, start=1):
         i = result.indicator
         percent, fraction, target, met = _figure(result, w)
         lines.append(f"── {n}. {i.short.get(lang, i.id)} · {', '.join(result.programmes)}")
-        lines.append(f"   {i.title.get(lang, i.id)}")
+        lines.append(f"   {_title(i, w)}")
         figures = w(
             "indicators.line_figures", percent=percent, fraction=fraction, target=target, met=met
         )
@@ -208,29 +216,37 @@ def report_lines(report: ProgrammeReport, lang: str = "es") -> list[str]:
     return lines
 
 
-def _reinsertion_lines(rep: ReinsertionReport, w: Catalogue) -> list[str]:
-    lines = [w("indicators.reinsertion")]
+def _reinsertion_summary(rep: ReinsertionReport, w: Catalogue) -> str:
+    """How many people the index scored, its mean and median, the share at or above the mark."""
     if not rep.n:
-        return [*lines, "  " + w("indicators.reinsertion_none", period=rep.period)]
-    lines.append(
-        "  "
-        + w(
-            "indicators.reinsertion_line",
-            count=rep.n,
-            period=rep.period,
-            mean=number(rep.mean, w.lang),
-            median=number(rep.median, w.lang),
-            share=number(rep.favourable_share, w.lang),
-            at=int(rep.favourable_at),
-        )
+        return w("indicators.reinsertion_none", period=rep.period)
+    return w(
+        "indicators.reinsertion_line",
+        count=rep.n,
+        period=rep.period,
+        mean=w.number(rep.mean, 1),
+        median=w.number(rep.median, 1),
+        share=_percent(rep.favourable_share, w),
+        at=int(rep.favourable_at),
     )
+
+
+def _index_component(ident: str, w: Catalogue) -> str:
+    """A reinsertion index component's title."""
     _, index = shipped()
+    return index.component(ident).title.get(w.lang, ident)
+
+
+def _reinsertion_lines(rep: ReinsertionReport, w: Catalogue) -> list[str]:
+    lines = [w("indicators.reinsertion"), "  " + _reinsertion_summary(rep, w)]
     for ident, (n, mean) in rep.components.items():
-        title = index.component(ident).title.get(w.lang, ident)
-        lines.append(
-            "  "
-            + w("indicators.line_component", component=title, mean=number(mean, w.lang), count=n)
+        line = w(
+            "indicators.line_component",
+            component=_index_component(ident, w),
+            mean=w.number(mean, 1),
+            count=n,
         )
+        lines.append("  " + line)
     return lines
 
 
@@ -239,24 +255,36 @@ def _codes(counts: Mapping[str, int], w: Catalogue, area: str) -> str:
     shown = []
     for code, n in counts.items():
         key = f"{area}.{code}"
-        shown.append(f"{w(key) if key in w else code}: {n}")
+        shown.append(f"{w(key) if key in w else code}: {w.number(n)}")
     return "; ".join(shown)
 
 
-def _override_lines(rep: OverrideReport, w: Catalogue) -> list[str]:
-    none = w("indicators.none")
+def _overrides_summary(rep: OverrideReport, w: Catalogue) -> str:
+    """How many assessments of the year were overridden, of how many."""
     total = rep.total
-    lines = [
-        w("indicators.overrides"),
-        "  "
-        + w(
-            "indicators.overrides_line",
-            overrides=total.overrides,
-            assessments=total.assessments,
-            period=rep.period,
-            percent=number(total.percent, w.lang) if total.percent is not None else none,
-        ),
-    ]
+    return w(
+        "indicators.overrides_line",
+        overrides=total.overrides,
+        count=total.assessments,
+        period=rep.period,
+        percent=_percent(total.percent, w),
+    )
+
+
+def _outcome(key: str, rep: OverrideReport, w: Catalogue) -> str:
+    """The rate of new offences of one group of assessments (overridden up, down, not)."""
+    rate = rep.outcomes[key]
+    return w(
+        "indicators.line_outcome",
+        group=w(f"indicators.{key}"),
+        percent=_percent(rate.percent, w),
+        with_offence=rate.with_offence,
+        followed=rate.followed,
+    )
+
+
+def _override_lines(rep: OverrideReport, w: Catalogue) -> list[str]:
+    lines = [w("indicators.overrides"), "  " + _overrides_summary(rep, w)]
     if rep.by_reason:
         shown = _codes(rep.by_reason, w, "cases.override_reasons")
         lines.append("  " + w("indicators.line_by_reason", counts=shown))
@@ -264,72 +292,64 @@ def _override_lines(rep: OverrideReport, w: Catalogue) -> list[str]:
         shown = _codes(rep.by_direction, w, "indicators.override_directions")
         lines.append("  " + w("indicators.line_by_direction", counts=shown))
     lines.append("  " + w("indicators.line_outcomes", months=rep.window_months))
-    for key, rate in rep.outcomes.items():
-        percent = (
-            none
-            if rate.percent is None
-            else w("indicators.percent_value", percent=number(rate.percent, w.lang))
-        )
-        line = w(
-            "indicators.line_outcome",
-            group=w(f"indicators.{key}"),
-            percent=percent,
-            with_offence=rate.with_offence,
-            followed=rate.followed,
-        )
-        lines.append("    " + line)
+    lines += ["    " + _outcome(key, rep, w) for key in rep.outcomes]
     return lines
+
+
+def _charts(report: ProgrammeReport, w: Catalogue) -> tuple[str, str]:
+    """The results against their targets, and the distribution of the reinsertion index."""
+    computable = [r for r in report.indicators if r.computable]
+    chart = (
+        bar_chart(
+            [r.indicator.short.get(w.lang, r.indicator.id) for r in computable],
+            [r.percent for r in computable],
+            targets=[r.indicator.target for r in computable],
+            title=w("indicators.chart"),
+            max_value=100.0,
+            lang=w.lang,
+        )
+        if computable
+        else ""
+    )
+    distribution = (
+        bar_chart(
+            BANDS,
+            [float(n) for n in report.reinsertion.distribution],
+            title=w("indicators.distribution"),
+            unit="",
+            decimals=0,
+            lang=w.lang,
+        )
+        if report.reinsertion.n
+        else ""
+    )
+    return chart, distribution
 
 
 def report_html(report: ProgrammeReport, lang: str = "es") -> str:
     """A self-contained HTML page (inline CSS and SVG, nothing loaded)."""
     w = catalogue(lang)
-    decimal = "," if lang == "es" else "."
-    computable = [r for r in report.indicators if r.computable]
-    chart = (
-        bar_chart(
-            [r.indicator.short.get(lang, r.indicator.id) for r in computable],
-            [r.percent for r in computable],
-            targets=[r.indicator.target for r in computable],
-            title=w("indicators.chart"),
-            max_value=100.0,
-            decimal=decimal,
-            lang=lang,
-        )
-        if computable
-        else ""
-    )
-    bands = ["0-20", "20-40", "40-60", "60-80", "80-100"]
-    distribution = (
-        bar_chart(
-            bands,
-            [float(n) for n in report.reinsertion.distribution],
-            title=w("indicators.distribution"),
-            unit="",
-            decimals=0,
-            decimal=decimal,
-            lang=lang,
-        )
-        if report.reinsertion.n
-        else ""
-    )
-    _, index = shipped()
+    chart, distribution = _charts(report, w)
     template = environment("html").get_template("indicators.html.j2")
     return template.render(
         report=report,
         lang=lang,
-        w=w.section("indicators"),
+        t=lambda key, **params: w(f"indicators.{key}", **params),
         say=w.say,
-        number=lambda value, decimals=1: number(value, lang, decimals),
-        as_of=_day(report.as_of, lang),
+        subtitle=_subtitle(report, w),
+        title=lambda i: _title(i, w),
         figure=lambda r: _figure(r, w),
+        percent=lambda value: _percent(value, w),
         population=lambda i: _population(i, w),
         reading=lambda i: _reading(i, w),
         source=lambda i: _source(i, w),
         exclusion=lambda code: _exclusion(code, w),
         reasons=lambda counts: _codes(counts, w, "cases.override_reasons"),
         directions=lambda counts: _codes(counts, w, "indicators.override_directions"),
-        component=lambda ident: index.component(ident).title.get(lang, ident),
+        component=lambda ident: _index_component(ident, w),
+        reinsertion=_reinsertion_summary(report.reinsertion, w),
+        overrides=_overrides_summary(report.overrides, w),
+        outcome=lambda key: _outcome(key, report.overrides, w),
         chart=chart,
         distribution=distribution,
     )

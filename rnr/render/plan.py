@@ -17,15 +17,28 @@ Templates receive a plain context:
     ``"es"`` or ``"en"``.
 ``w``
     the words of the catalogue's ``plan`` area in that language.
+``phrase(key, **params)``
+    the sentence ``plan.<key>`` with its parameters filled in, figures and
+    dates written the reader's way (``0,0 %``, ``19-08-2024``); a sentence
+    with plural forms takes ``count=``.
 ``attainment``
     :func:`rnr.plan.attainment` of the plan.
 ``closing``
     :func:`rnr.plan.closing_summary` of a closing version, else ``None``.
 ``t(words)``
     a :class:`~rnr.text.Text` or :class:`~rnr.text.Message` in the language.
+``instrument_name``, ``policy_name``
+    the instrument's title and version, and the policy's title and the date
+    it came into force (:mod:`rnr.render.names`), never their references.
 ``domain(id)``, ``item(id)``, ``level(id)``, ``need(id)``, ``title``
     the instrument's labels in the language (ids when it has none);
     ``item_names(ids)`` names a list of items.
+``strength(id)``, ``strength_area(id)``
+    a strength item named by the area it marks as a strength (``Familia y
+    pareja: área de fortaleza (factor protector)``), and that area alone.
+``cited(source)``
+    a warning's source, or ``""`` when it is the plan's own policy (named
+    above) or none.
 ``field(name)``, ``value(v)``
     names of responsivity fields and values in the language.
 ``responsivity``
@@ -42,11 +55,15 @@ Templates receive a plain context:
 ``css(text)``
     ``text`` as a quoted CSS string, every character that is not a letter,
     digit or space escaped (for ``content:`` in the print rules).
+
+Dates print through the ``day`` filter (``{{ plan.dated | day }}``): dd-mm-aaaa
+in Spanish, ISO in English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from types import TracebackType
@@ -56,12 +73,14 @@ import jinja2
 import jinja2.exceptions
 from markupsafe import Markup
 
-from rnr.definitions.labels import Labels, load_labels
+from rnr.definitions.labels import Labels
 from rnr.definitions.library import default_library
 from rnr.errors import RenderError, RnrError
 from rnr.plan.draft import PlanDraft, attainment, closing_summary
 from rnr.render.environment import PLANS, agency_environment, environment
-from rnr.render.messages import catalogue, say
+from rnr.render.messages import catalogue, number, say
+from rnr.render.names import labels_of, policy_name
+from rnr.render.sandbox import render_bounded
 from rnr.text import Message, Text
 
 __all__ = ["FORMATS", "LANGS", "TEMPLATES", "render_plan", "words"]
@@ -85,13 +104,13 @@ def words(lang: str) -> dict[str, Any]:
 
 
 @cache
-def _labels(ref: str, lang: str) -> Labels:
-    """The shipped labels of instrument ``ref`` in ``lang``; ids when it is unknown."""
+def _strength_domains(ref: str) -> Mapping[str, str]:
+    """The area each strength item of instrument ``ref`` marks; empty when it is unknown."""
     try:
-        return load_labels(default_library().get(ref), lang)
+        instrument = default_library().get(ref)
     except (RnrError, LookupError):
-        ident = ref.split("@", 1)[0]
-        return Labels(ident, lang, ident)
+        return {}
+    return {i.id: i.domain for i in instrument.items if i.strength}
 
 
 #: Characters kept as they are in a CSS string: none can end the string or the style element.
@@ -112,45 +131,31 @@ def css_string(text: object) -> Markup:
     return Markup(f'"{out}"')
 
 
-def whole(n: int, lang: str) -> str:
-    """A whole number with the thousands separator of ``lang`` (``1.000`` / ``1,000``).
-
-    >>> whole(1234567, "es"), whole(1000, "en"), whole(999, "es")
-    ('1.234.567', '1,000', '999')
-    """
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "es" else text
-
-
 def _period(plan: PlanDraft, lang: str) -> str:
     """The intervention period in words: the days, and the months (a figure or the legal range).
 
     With both, the range in months follows the days as the law's range.
     """
-    w = words(lang)
+    w = catalogue(lang)
     days = ""
     if plan.period_days:
         low, high = plan.period_days
         days = (
-            str(w["period_days"]).format(days=whole(low, lang))
+            w("plan.days_count", count=low)
             if low == high
-            else str(w["period_days_range"]).format(low=whole(low, lang), high=whole(high, lang))
+            else w("plan.period_days_range", low=low, high=high)
         )
     months = ""
     if plan.period_months:
         low, high = min(plan.period_months), max(plan.period_months)
         if low == high:
-            months = (
-                str(w["period_month"])
-                if low == 1
-                else str(w["period_months"]).format(months=whole(low, lang))
-            )
+            months = w("plan.period_months", count=low)
         elif low == 0:
-            months = str(w["period_up_to"]).format(high=whole(high, lang))
+            months = w("plan.period_up_to", high=high)
         else:
-            months = str(w["period_range"]).format(low=low, high=whole(high, lang))
+            months = w("plan.period_range", low=low, high=high)
         if days and len(plan.period_months) > 1 and low != high:
-            return f"{days} ({str(w['period_legal']).format(range=months)})"
+            return f"{days} ({w('plan.period_legal', range=months)})"
     return "; ".join(x for x in (days, months) if x)
 
 
@@ -174,11 +179,40 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
         """The plan's name of an offence category, else the case file's, else the code."""
         return plan_offences.get(code) or case_offences.get(code, code)
 
+    said = catalogue(lang)
+
+    def phrase(key: str, **params: object) -> str:
+        return said(f"plan.{key}", **params)
+
+    areas = _strength_domains(str(plan.instrument))
+
+    def strength_area(item: str) -> str:
+        """The area a strength item marks (its own label when the area is unknown)."""
+        area = areas.get(item)
+        return labels.item(item) if area is None else labels.domain(area)
+
+    def strength(item: str) -> str:
+        """A strength named by its area (``Familia y pareja: área de fortaleza ...``)."""
+        if item not in areas:
+            return labels.item(item)
+        return phrase("strength_area", domain=strength_area(item))
+
+    def cited(source: str) -> str:
+        return "" if source in ("", str(plan.policy)) else source
+
     recorded = plan.responsivity.to_dict()
     return {
         "plan": plan,
         "lang": lang,
         "w": w,
+        "phrase": phrase,
+        "instrument_name": said(
+            "names.instrument_version", name=labels.title, version=plan.instrument.version
+        ),
+        "policy_name": policy_name(str(plan.policy), lang),
+        "strength": strength,
+        "strength_area": strength_area,
+        "cited": cited,
         "attainment": attainment(plan),
         "closing": closing_summary(plan) if plan.kind == "closing" else None,
         "t": lambda words: say(words, lang) if isinstance(words, Message | Text) else str(words),
@@ -198,7 +232,7 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
         "offence": lambda codes: "; ".join(
             offence_name(c) for c in ((codes,) if isinstance(codes, str) else codes)
         ),
-        "num": lambda n: whole(int(n), lang),
+        "num": lambda n: number(int(n), lang),
         "period": _period(plan, lang),
         "css": css_string,
     }
@@ -248,9 +282,13 @@ def render_plan(
             raise RenderError("no such template file", template=str(template))
         env = agency_environment(str(format), str(path.parent))
         name, shown = path.name, str(template)
-    context = _context(plan, lang, labels or _labels(str(plan.instrument), lang))
+    context = _context(plan, lang, labels or labels_of(str(plan.instrument), lang))
     try:
-        return env.get_template(name).render(context)
+        if template is None:
+            return env.get_template(name).render(context)
+        # an agency's template gets its own copy of the words and a bounded output
+        context["w"] = copy.deepcopy(context["w"])
+        return render_bounded(env.get_template(name), context)
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or shown
         raise RenderError(f"syntax error: {exc.message}", template=where, line=exc.lineno) from exc

@@ -52,11 +52,17 @@ def scale_summary(scale: ScaleScore, labels: Labels, lang: str) -> str:
 
 
 def case_header(result: ScoreResult, lang: str) -> str:
-    """``Caso c-001 · evaluado el 2024-05-02 · grupo normativo: male``."""
+    """``Caso c-001 · evaluado el 02-05-2024 · grupo normativo: hombres``.
+
+    A norm group named after a sex (``male``, ``female``) is named as the
+    people it holds; another keeps its id, the only name rnr has for it.
+    """
     w = catalogue(lang)
+    group = result.norm_group
+    named = f"score.sexes.{group}"
     return w(
         "score.case",
         case_id=result.case_id or w("score.none"),
-        on=result.assessed_on.isoformat(),
-        group=result.norm_group or w("score.none"),
+        on=result.assessed_on,
+        group=w("score.none") if group is None else w(named) if named in w else group,
     )

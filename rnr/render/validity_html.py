@@ -35,7 +35,7 @@ from rnr.render.validity_text import (
     rank_table,
     recalibration_table,
 )
-from rnr.render.validity_words import StudyWords, key_text, pp, signed, study_words
+from rnr.render.validity_words import StudyWords, study_words
 from rnr.validity.calibrate import CalibrationRow
 from rnr.validity.classification import RATES
 from rnr.validity.percentiles import Norms, Recalibration
@@ -72,17 +72,24 @@ class _StudyPage:
         if not curves:
             return ""
         return line_chart(
-            curves, x_label=self.w("x_roc"), y_label=self.w("y_roc"), title=title, diagonal=True
+            curves,
+            x_label=self.w("x_roc"),
+            y_label=self.w("y_roc"),
+            title=title,
+            diagonal=True,
+            lang=self.w.catalogue.lang,
         )
 
     def group_series(self, report: ValidityReport, column: str) -> dict[str, Figures]:
-        """The whole sample, then each group of ``column``: the curves of a group chart."""
-        return {self.w("all"): report.overall, **report.groups[column]}
+        """The whole sample, then each group of ``column`` by its name: a group chart's curves."""
+        groups = report.groups[column].items()
+        named = {self.w.names.value(column, value): f for value, f in groups}
+        return {self.w("all"): report.overall, **named}
 
     def calibration_chart(self, rows: Sequence[CalibrationRow], by: str, level: float) -> str:
         """Observed rates by ``by`` (``level`` or ``score``) with intervals and expected rates."""
         return bar_chart(
-            [key_text(r.key) for r in rows],
+            [self.w.key(r.key) for r in rows],
             [100 * r.rate for r in rows],
             targets=[None if r.expected is None else 100 * r.expected for r in rows],
             intervals=[(100 * r.ci_low, 100 * r.ci_high) for r in rows],
@@ -114,21 +121,23 @@ class _StudyPage:
             diff = comparison.vs_reference
             if diff is None:
                 continue
-            cells = [value]
+            cells = [self.w.names.value(column, value)]
             for name in names:
                 number = diff[name]
-                cells.append(signed(number) if name in ("auc", "brier") else pp(number))
+                cells.append(
+                    self.w.signed(number) if name in ("auc", "brier") else self.w.pp(number)
+                )
             rows.append(cells)
         return header, rows
 
     def norms_chart(self, n: Norms) -> str:
-        """The share of people at each score."""
-        shares = [100 * r.n / n.n for r in n.ranks]
+        """How many people have each score (whole numbers)."""
         return bar_chart(
-            [f"{r.score:g}" for r in n.ranks],
-            shares,
+            [self.w.plain(r.score) for r in n.ranks],
+            [float(r.n) for r in n.ranks],
             title=self.w("distribution"),
-            max_value=max(shares),
+            unit="",
+            decimals=0,
             lang=self.w.catalogue.lang,
         )
 
@@ -163,7 +172,7 @@ def study_html(study: Study, lang: str = "es", *, version: str = "") -> str:
         lang: ``es`` or ``en`` (Spanish for a language without its own words).
         version: rnr's version, for the footer.
     """
-    w = study_words(lang)
+    w = study_words(lang, study)
     template = environment("html").get_template("validity.html.j2")
     return template.render(
         study=study,

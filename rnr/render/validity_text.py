@@ -11,7 +11,7 @@ the tables into columns. The tables are shared with the HTML report.
 >>> lines[0]
 'Validez de «total» para predecir «reincide» · datos.csv'
 >>> lines[1]
-'  6 personas; 3 con el resultado (tasa base 50.0 %)'
+'  6 personas; 3 con el resultado (tasa base 50,0 %)'
 """
 
 from __future__ import annotations
@@ -19,16 +19,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from rnr.render.validity_words import (
-    StudyWords,
-    fmt,
-    key_text,
-    level_text,
-    pct,
-    pp,
-    signed,
-    study_words,
-)
+from rnr.render.validity_words import StudyWords, study_words
 from rnr.validity.accuracy import BrierResult
 from rnr.validity.calibrate import Calibration, CalibrationRow
 from rnr.validity.classification import Classification
@@ -82,21 +73,21 @@ def calibration_table(
     rows: Sequence[CalibrationRow], w: StudyWords, key: str, level: float
 ) -> Table:
     """The header and rows of a calibration table by ``key`` (``level`` or ``score``)."""
-    header = [w(key), w("n"), w("events"), w("observed"), w("ci", lvl=level_text(level))]
+    header = [w(key), w("n"), w("events"), w("observed"), w("ci", lvl=w.confidence(level))]
     with_expected = any(r.expected is not None for r in rows)
     if with_expected:
         header += [w("expected"), w("difference")]
     body = []
     for r in rows:
         cells = [
-            key_text(r.key),
-            str(r.n),
-            str(r.events),
-            pct(r.rate),
-            f"[{pct(r.ci_low)}, {pct(r.ci_high)}]",
+            w.key(r.key),
+            w.count(r.n),
+            w.count(r.events),
+            w.pct(r.rate),
+            w.interval(w.pct(r.ci_low), w.pct(r.ci_high)),
         ]
         if with_expected:
-            cells += [pct(r.expected), pp(r.difference)]
+            cells += [w.pct(r.expected), w.pp(r.difference)]
         body.append(cells)
     return header, body
 
@@ -114,30 +105,31 @@ def group_table(report: ValidityReport, column: str, w: StudyWords, rates: Seque
         auc = (
             w("none")
             if a is None
-            else fmt(a.auc) + (f" [{fmt(a.ci[0])}, {fmt(a.ci[1])}]" if a.ci else "")
+            else w.num(a.auc) + (f" {w.interval(w.num(a.ci[0]), w.num(a.ci[1]))}" if a.ci else "")
         )
-        cells = [value, str(f.n), pct(f.base_rate), auc]
+        cells = [w.names.value(column, value), w.count(f.n), w.pct(f.base_rate), auc]
         if with_cut:
-            cells += [pct(f.value(name)) for name in rates]
+            cells += [w.pct(f.value(name)) for name in rates]
         diff = report.differences[column][value].vs_reference
-        d_auc = w("ref") if diff is None else signed(diff["auc"])
+        d_auc = w("ref") if diff is None else w.signed(diff["auc"])
         if diff is not None and diff.auc_ci is not None:
-            d_auc += f" [{signed(diff.auc_ci[0])}, {signed(diff.auc_ci[1])}]"
-        cells += [fmt(None if f.brier is None else f.brier.brier), d_auc]
+            d_auc += f" {w.interval(w.signed(diff.auc_ci[0]), w.signed(diff.auc_ci[1]))}"
+        cells += [w.num(None if f.brier is None else f.brier.brier), d_auc]
         rows.append(cells)
     return header, rows
 
 
 def percentile_table(n: Norms, w: StudyWords) -> Table:
     """The score at each percentile of the local norms."""
-    return [w("percentile"), w("score")], [[f"{p:g}", f"{s:g}"] for p, s in n.percentiles.items()]
+    rows = [[w.plain(p), w.plain(s)] for p, s in n.percentiles.items()]
+    return [w("percentile"), w("score")], rows
 
 
 def rank_table(n: Norms, w: StudyWords) -> Table:
     """How many people have each score, its percentile rank and the cumulative share."""
     header = [w("score"), w("n"), w("rank"), w("cumulative")]
     rows = [
-        [f"{r.score:g}", str(r.n), f"{r.percentile_rank:.1f}", f"{r.cumulative:.1f} %"]
+        [w.plain(r.score), w.count(r.n), w.num(r.percentile_rank, 1), w.pct(r.cumulative / 100)]
         for r in n.ranks
     ]
     return header, rows
@@ -147,7 +139,7 @@ def recalibration_table(r: Recalibration, w: StudyWords) -> Table:
     """Each level's recalibrated cut-off, its target share and the share obtained."""
     header = [w("level"), w("from"), w("target"), w("obtained"), w("n")]
     rows = [
-        [name, f"{cut:g}", pct(t), pct(o), str(c)]
+        [name, w.plain(cut), w.pct(t), w.pct(o), w.count(c)]
         for name, cut, t, o, c in zip(
             r.levels, r.cutoffs, r.targets, r.obtained, r.counts, strict=True
         )
@@ -182,28 +174,28 @@ def _brier_lines(b: BrierResult, expected_by: str | None, w: StudyWords) -> list
 
 
 def _group_lines(report: ValidityReport, column: str, w: StudyWords) -> list[str]:
-    ref = report.references[column]
     lines = [w.groups_heading(report, column)]
     with_cut = report.overall.cut is not None
     lines += table(*group_table(report, column, w, GROUP_RATES))
     lines += [
-        f"  {value}: {w('status_' + f.status)}"
+        f"  {w.names.value(column, value)}: {w('status_' + f.status)}"
         for value, f in report.groups[column].items()
         if f.status != "ok"
     ]
-    lines.append("  " + w("h_differences", ref=ref))
+    lines.append("  " + w("h_differences", ref=w.reference(report, column)))
     for value, comparison in report.differences[column].items():
         diff = comparison.vs_reference
         if diff is None:
             continue
         parts = [
-            f"{w('base_rate')} {pp(diff['base_rate'])}",
-            f"{w('auc_name')} {signed(diff['auc'])}",
+            f"{w('base_rate')} {w.pp(diff['base_rate'])}",
+            f"{w('auc_name')} {w.signed(diff['auc'])}",
         ]
         if with_cut:
-            parts += [f"{w('s_' + name)} {pp(diff[name])}" for name in GROUP_RATES]
-        parts.append(f"{w('brier_name')} {signed(diff['brier'])}")
-        lines.append("    " + w("d_line", value=value, parts=" · ".join(parts)))
+            parts += [f"{w('s_' + name)} {w.pp(diff[name])}" for name in GROUP_RATES]
+        parts.append(f"{w('brier_name')} {w.signed(diff['brier'])}")
+        shown = w.names.value(column, value)
+        lines.append("    " + w("d_line", value=shown, parts=" · ".join(parts)))
     return lines
 
 
@@ -258,7 +250,7 @@ def _recalibration_lines(r: Recalibration, score: str, w: StudyWords) -> list[st
 
 def study_lines(study: Study, lang: str = "es") -> list[str]:
     """Every section of ``study`` as readable lines, in ``lang`` (``es`` or ``en``)."""
-    w = study_words(lang)
+    w = study_words(lang, study)
     sections: list[list[str]] = []
     if study.report is not None:
         sections.append(_report_lines(study, study.report, w))

@@ -16,10 +16,24 @@ single scoring's, term by term.
 >>> out = score_batch(lscmi, answers, norm_group="female")
 >>> out.raw("total").tolist(), out.level("total").tolist(), out.provisional.tolist()
 ([0, 20, 0], ['very_low', 'high', 'very_low'], [False, False, True])
+
+Given each person's sex and birth date (and the assessment dates), the rows
+are checked against the population the instrument declares, row by row as
+:func:`rnr.score` checks one case: outside, a row carries the same coded
+warnings, or the batch is refused naming the first such row.
+
+>>> import datetime as dt
+>>> ylscmi = default_library().get("ylscmi")
+>>> out = score_batch(ylscmi, np.zeros((2, len(ylscmi.items)), dtype=np.int8),
+...                   assessed_on=dt.date(2024, 10, 2),
+...                   birth_date=[dt.date(2008, 1, 1), dt.date(2004, 9, 1)])
+>>> [[w.code for w in out.row_warnings(i)] for i in range(2)]
+[[], ['score.population.age']]
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,6 +41,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from rnr._frozen import frozen_map
 from rnr.definitions.conditions import Value
 from rnr.definitions.instrument import Instrument
 from rnr.errors import ScoringInputError
@@ -43,11 +58,19 @@ from rnr.scoring.compiled import (
     yes_no_codes,
 )
 from rnr.scoring.result import ScoreResult
-from rnr.scoring.single import omission_error, sum_bounds
+from rnr.scoring.single import check_population, omission_error, sum_bounds
+from rnr.text import Message
 
 CHUNK = 1 << 10  # small enough that OpenBLAS stays on one thread (robust under load)
 
-__all__ = ["BatchResult", "CompiledInstrument", "compile_instrument", "score_batch", "summarize"]
+__all__ = [
+    "BatchResult",
+    "CompiledInstrument",
+    "compile_instrument",
+    "population_warnings",
+    "score_batch",
+    "summarize",
+]
 
 
 @attrs.frozen(eq=False)
@@ -66,9 +89,16 @@ class BatchResult:
     bounded_highs: IntArray  # (k, n_targets)
     norm_groups: tuple[str | None, ...] | str | None
     case_ids: tuple[str, ...] | None = None
+    #: Row → the coded warnings of a person outside the instrument's population
+    #: (only rows that have any), as :attr:`rnr.scoring.result.ScoreResult.warnings`.
+    warnings: Mapping[int, tuple[Message, ...]] = attrs.field(converter=frozen_map, factory=dict)
 
     def __len__(self) -> int:
         return int(self.totals.shape[0])
+
+    def row_warnings(self, i: int) -> tuple[Message, ...]:
+        """The population warnings of row ``i`` (empty when within the population)."""
+        return self.warnings.get(i, ())
 
     def _target(self, name: str) -> int:
         return self.compiled.targets.index(name)
@@ -174,7 +204,12 @@ class BatchResult:
                 "min": int(lows[j]),
                 "max": int(highs[j]),
             }
-        return {"scales": scales, "domains": domains, "provisional": bool(self.provisional[i])}
+        return {
+            "scales": scales,
+            "domains": domains,
+            "provisional": bool(self.provisional[i]),
+            "warnings": self.row_warnings(i),
+        }
 
 
 def summarize(result: ScoreResult) -> dict[str, Any]:
@@ -201,7 +236,12 @@ def summarize(result: ScoreResult) -> dict[str, Any]:
         }
         for d in result.domains.values()
     }
-    return {"scales": scales, "domains": domains, "provisional": result.provisional}
+    return {
+        "scales": scales,
+        "domains": domains,
+        "provisional": result.provisional,
+        "warnings": result.warnings,
+    }
 
 
 def score_batch(
@@ -210,6 +250,9 @@ def score_batch(
     *,
     norm_group: str | Sequence[str] | None = None,
     case_ids: Sequence[str] | None = None,
+    assessed_on: dt.date | Sequence[dt.date] | npt.NDArray[np.datetime64] | None = None,
+    birth_date: dt.date | Sequence[dt.date | None] | npt.NDArray[np.datetime64] | None = None,
+    sex: str | Sequence[str | None] | None = None,
 ) -> BatchResult:
     """Score many cases at once; each row equals :func:`rnr.score` of that case.
 
@@ -221,9 +264,24 @@ def score_batch(
             years. Omitted: ``NaN``, ``-1`` in integer arrays, or ``None``.
         norm_group: one norm group for every row, or one per row.
         case_ids: names used in error messages instead of row numbers.
+        assessed_on: the assessment date, one for every row or one per row
+            (needed with ``birth_date``: the age is the age on that day).
+        birth_date: each person's birth date (``None``: not given), or one
+            for every row.
+        sex: each person's sex (``None``: not given), or one for every row.
+
+    With ``sex`` or ``birth_date`` every row is checked against the
+    population the instrument declares, as :func:`rnr.score` checks one case
+    (:func:`rnr.scoring.single.check_population`): a row outside gets the same
+    coded warnings (:meth:`BatchResult.row_warnings`), or, when the
+    instrument refuses such a person (``population.outside = "error"``), the
+    batch is refused naming the first row outside. What is not given is not
+    checked.
 
     Raises:
-        ScoringInputError: naming the row, item, value and what was expected.
+        ScoringInputError: naming the row, item, value and what was expected
+            (a person outside a population the instrument refuses to score
+            included).
         OmissionError: a row omits more items than a scale or domain allows.
     """
     compiled = (
@@ -236,6 +294,9 @@ def score_batch(
     if ids is not None and len(ids) != n:
         msg = f"case_ids: got {len(ids)} ids, expected one per row ({n})"
         raise ScoringInputError(msg, item="case_ids", value=len(ids), expected=str(n))
+    warnings = population_warnings(
+        compiled.instrument, n, assessed_on=assessed_on, birth_date=birth_date, sex=sex, ids=ids
+    )
     totals = np.empty((n, len(compiled.targets)), dtype=np.int32)
     provisional = np.zeros(n, dtype=bool)
     rows: list[IntArray] = []
@@ -260,7 +321,130 @@ def score_batch(
         bounded_highs=_stack(highs, (0, width)),
         norm_groups=groups,
         case_ids=ids,
+        warnings=warnings,
     )
+
+
+def population_warnings(
+    instrument: Instrument,
+    n: int,
+    *,
+    assessed_on: dt.date | Sequence[dt.date] | npt.NDArray[np.datetime64] | None = None,
+    birth_date: dt.date | Sequence[dt.date | None] | npt.NDArray[np.datetime64] | None = None,
+    sex: str | Sequence[str | None] | None = None,
+    ids: tuple[str, ...] | None = None,
+) -> dict[int, tuple[Message, ...]]:
+    """Check ``n`` people against the instrument's population, as single scoring does.
+
+    Ages and sexes are compared for every row at once; only the rows found
+    outside go through :func:`rnr.scoring.single.check_population`, so their
+    warnings (or the refusal) are exactly those of single scoring.
+
+    Returns:
+        Row → coded warnings, for the rows outside the population.
+
+    Raises:
+        ScoringInputError: a row is outside and the instrument refuses it
+            (naming the first such row), a column has the wrong length, or
+            birth dates are given without assessment dates.
+    """
+    pop = instrument.population
+    allowed = tuple(pop.get("sex") or ())
+    ages = isinstance(pop.get("min_age"), int)
+    sexes = _per_row("sex", sex, n, str)
+    births = _per_row("birth_date", birth_date, n, dt.date)
+    days = _per_row("assessed_on", assessed_on, n, dt.date)
+    if (sexes is None or not allowed) and (births is None or not ages):
+        return {}
+    outside = np.zeros(n, dtype=bool)
+    if sexes is not None and allowed:
+        verdict = {s: _sex_outside(s, allowed) for s in set(sexes)}
+        outside |= np.fromiter((verdict[s] for s in sexes), dtype=bool, count=n)
+    if births is not None and ages:
+        if days is None:
+            msg = "assessed_on: missing, expected the assessment dates to check ages (birth_date)"
+            raise ScoringInputError(msg, item="assessed_on", expected="a date, or one per row")
+        outside |= _age_outside(instrument, births, days)
+    out: dict[int, tuple[Message, ...]] = {}
+    for row in np.flatnonzero(outside).tolist():
+        day = _date(days[row]) if days is not None else None
+        born = _date(births[row]) if births is not None and day is not None else None
+        try:
+            found = check_population(
+                instrument,
+                assessed_on=day or dt.date.min,  # without a day no age is checked
+                birth_date=born,
+                sex=sexes[row] if sexes is not None else None,
+            )
+        except ScoringInputError as exc:
+            exc.case_id = where(ids, row)
+            raise
+        if found:
+            out[row] = found
+    return out
+
+
+def _per_row(name: str, given: Any, n: int, kind: type) -> list[Any] | None:
+    """One value per row: a single value repeated, or a sequence of ``n`` values."""
+    if given is None:
+        return None
+    if isinstance(given, kind | np.datetime64):
+        return [given] * n
+    values = list(given.tolist() if isinstance(given, np.ndarray) else given)
+    if len(values) != n:
+        msg = f"{name}: got {len(values)} values, expected one per row ({n})"
+        raise ScoringInputError(msg, item=name, value=len(values), expected=str(n))
+    return values
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date from a ``datetime.date``, a ``numpy.datetime64`` or ``None`` (NaT: ``None``)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            return None
+        out: dt.date = value.astype("datetime64[D]").item()
+        return out
+    msg = f"got {value!r}, expected a date"
+    raise ScoringInputError(msg, value=value, expected="a date")
+
+
+def _sex_outside(sex: Any, allowed: tuple[str, ...]) -> bool:
+    """Whether a given sex is not one the population allows (as single scoring reads it)."""
+    given = sex.strip().lower() if isinstance(sex, str) else ""
+    return bool(given) and given not in allowed
+
+
+def _age_outside(instrument: Instrument, births: list[Any], days: list[Any]) -> BoolArray:
+    """Rows whose age in whole years on the assessment day is outside the population's range.
+
+    The same rule as :func:`rnr.scoring.single.age_in_years`, on whole columns;
+    a row without a birth date or an assessment date is not checked.
+    """
+    lo = int(instrument.population["min_age"])
+    hi = instrument.population.get("max_age")
+    born = _dates(births)
+    on = _dates(days)
+    by, bm, bd = _ymd(born)
+    oy, om, od = _ymd(on)
+    age = oy - by - ((om < bm) | ((om == bm) & (od < bd)))
+    out: BoolArray = (age < lo) | ((age > hi) if isinstance(hi, int) else False)
+    return out & ~np.isnat(born) & ~np.isnat(on)
+
+
+def _dates(values: list[Any]) -> npt.NDArray[np.datetime64]:
+    """Dates (``datetime.date``, ``datetime64`` or ``None``) as ``datetime64[D]``, NaT for none."""
+    return np.array([_date(v) or np.datetime64("NaT") for v in values], dtype="datetime64[D]")
+
+
+def _ymd(dates: npt.NDArray[np.datetime64]) -> tuple[IntArray, IntArray, IntArray]:
+    """Year, month (1-12) and day (1-31) of each date (NaT rows give meaningless numbers)."""
+    months = dates.astype("datetime64[M]")
+    year = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (dates - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return year, month, day
 
 
 def _stack(parts: list[IntArray], empty: tuple[int, ...]) -> IntArray:

@@ -60,7 +60,9 @@ class Parameters:
             the others are uniform within the legal range.
         common_sentence_days: the common adult sentence lengths, in days.
         sentence_months: per juvenile sanction, the range of months the
-            sentence lasts (uniform); 1 month = 30.4375 days. IRC needs a
+            sentence lasts (uniform, whole months), turned into days as the
+            policies read them (:func:`rnr.policy.engine.months_to_days`:
+            365/12 days a month, rounded; 36 months = 1095 days). IRC needs a
             sanction of more than 3 years (Ley 20.084 art. 23, as the juvenile
             policy encodes it) and at most 5 years before 16.
         custodial_sanctions: sanctions served in custody (a closed centre):

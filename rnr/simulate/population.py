@@ -14,7 +14,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from rnr.simulate.calendar import DAYS_PER_MONTH, ages
+from rnr.policy.engine import months_to_days
+from rnr.simulate.calendar import ages
 from rnr.simulate.parameters import Parameters
 
 __all__ = ["ADULT_RANGES", "Group", "choose", "draw_group"]
@@ -128,8 +129,11 @@ def _juvenile_sentences(
     days = np.zeros(n, dtype=np.int64)
     for code, (lo, hi) in params.sentence_months.items():
         rows = sanction == code
-        months = lo + np.floor(u[rows] * (hi - lo + 1))
-        days[rows] = np.round(months * DAYS_PER_MONTH).astype(np.int64)
+        months = lo + np.floor(u[rows] * (hi - lo + 1)).astype(np.int64)
+        # whole months in days as the policies read them (365/12 days, rounded), so a
+        # sentence of exactly the legal maximum (36 months = 1095 days) is within range
+        in_days = np.array([months_to_days(m) for m in range(hi + 1)], dtype=np.int64)
+        days[rows] = in_days[months]
     return days
 
 
