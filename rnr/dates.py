@@ -6,6 +6,18 @@ one month is the last day of February).
 
 >>> add_months(dt.date(2024, 8, 31), 6)
 datetime.date(2025, 2, 28)
+
+Every date rnr accepts from outside (a case file, a store, an import, a
+command-line option) lies between :data:`EARLIEST` and :data:`LATEST`, so
+that a deadline decades after it, or an interval of years, is still a date
+the calendar can write. :func:`parse_date` refuses the rest:
+
+>>> parse_date("2024-02-29")
+datetime.date(2024, 2, 29)
+>>> parse_date("9999-12-31")
+Traceback (most recent call last):
+    ...
+ValueError: expected a date YYYY-MM-DD from 1900-01-01 to 2199-12-31
 """
 
 from __future__ import annotations
@@ -18,7 +30,29 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["add_months", "add_months_array"]
+__all__ = ["DATE_RANGE", "EARLIEST", "LATEST", "add_months", "add_months_array", "parse_date"]
+
+#: The first and last dates rnr accepts from outside.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+#: How an error names what was expected.
+DATE_RANGE = f"a date YYYY-MM-DD from {EARLIEST} to {LATEST}"
+
+
+def parse_date(value: object) -> dt.date:
+    """A date written ``YYYY-MM-DD`` (or a ``date``) within :data:`EARLIEST`..:data:`LATEST`.
+
+    Raises:
+        ValueError: anything else; the message says what was expected.
+    """
+    day = value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is None or not EARLIEST <= day <= LATEST:
+        raise ValueError(f"expected {DATE_RANGE}")
+    return day
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -32,6 +32,7 @@ can act on the structured attributes.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -61,6 +62,34 @@ __all__ = [
 
 class RnrError(Exception):
     """Base class of every error rnr raises on purpose."""
+
+    def lines(self, limit: int = 3) -> list[str]:
+        r"""The message as at most ``limit`` lines that print as they read.
+
+        A value quoted in a message may hold a line separator (U+2028,
+        U+0085), a control character or a bidirectional override: each is
+        written as its escape, so one message is never split, hidden or
+        reordered on a terminal or in a log. Lines past ``limit`` are counted
+        on the last one.
+
+        >>> RnrError("case_id: got 'a\u2028b'\nsecond\nthird\nfourth").lines()
+        ["case_id: got 'a\\u2028b'", 'second', '... and 2 more lines']
+        """
+        parts = [_printable(part) for part in (str(self) or type(self).__name__).split("\n")]
+        if len(parts) > limit:
+            parts = [*parts[: limit - 1], f"... and {len(parts) - limit + 1} more lines"]
+        return parts
+
+
+#: Unicode categories a terminal does not show as a visible character of their own.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _printable(text: str) -> str:
+    """``text`` with every control, format and separator character escaped (``\\u2028``)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in _HIDDEN else c for c in text)
 
 
 class _CaseError(RnrError):

@@ -221,7 +221,7 @@ def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "cases.jsonl"
     text = '{"case_id": "a", "assessed_on": "2024-01-01", "responses": {"x": 1, "x": 2}}\n'
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(CaseFileError, match=r"cases.jsonl:1: invalid case: duplicate key 'x'"):
+    with pytest.raises(CaseFileError, match=r"cases.jsonl:1: invalid case: field 'x' given twice"):
         list(read_cases(path))
 
 

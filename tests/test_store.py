@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from rnr.dates import EARLIEST, LATEST
 from rnr.errors import HistoryError, StoreError, StoreIntegrityError
 from rnr.store.jsonl import export_jsonl, import_jsonl
 from rnr.store.memory import MemoryStore
@@ -609,7 +610,7 @@ records = st.builds(
     Record,
     kind=st.sampled_from(KINDS),
     case_id=st.text(min_size=1, max_size=8).filter(str.strip),
-    on=st.dates(),
+    on=st.dates(min_value=EARLIEST, max_value=LATEST),
     data=st.dictionaries(st.text(max_size=8), json_values, max_size=4),
     corrects=st.none() | st.integers(min_value=1, max_value=50),
 )

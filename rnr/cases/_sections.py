@@ -11,9 +11,7 @@ built with :func:`rnr.cases.legal.parse_legal` and
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,6 +19,7 @@ from rnr.cases.legal import FIELDS as LEGAL_FIELDS
 from rnr.cases.legal import LegalContext, parse_legal
 from rnr.cases.overrides import FIELDS as OVERRIDE_FIELDS
 from rnr.cases.overrides import Override, parse_override
+from rnr.dates import DATE_RANGE, parse_date
 from rnr.definitions.responsivity import CHOICES as RESPONSIVITY_FIELDS
 from rnr.definitions.responsivity import Responsivity, parse_responsivity
 from rnr.errors import CaseFileError, DecisionInputError
@@ -33,7 +32,6 @@ __all__ = [
     "responsivity_section",
 ]
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LEGAL_DATES = ("sentence_date", "entry_date")
 OVERRIDE_REQUIRED = ("to_level", "direction", "reason", "approved_by", "approved_on")
 OVERRIDE_TEXTS = ("to_level", "direction", "reason", "approved_by", "text")
@@ -67,13 +65,11 @@ def _check(
 
 
 def _is_date(value: object) -> bool:
-    if not (isinstance(value, str) and DATE_RE.match(value)):
-        return False
     try:
-        dt.date.fromisoformat(value)
+        parse_date(value)
     except ValueError:
         return False
-    return True
+    return isinstance(value, str)
 
 
 def _dates(
@@ -83,7 +79,7 @@ def _dates(
         value = given.get(name)
         if value is not None and not _is_date(value):
             raise _fail(
-                f"got {_show(value)}, expected a date YYYY-MM-DD", file, line, f"{section}.{name}"
+                f"got {_show(value)}, expected {DATE_RANGE}", file, line, f"{section}.{name}"
             )
 
 

@@ -19,17 +19,16 @@ residence (art. 34):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any, Literal, NoReturn
 
 import attrs
 
+from rnr.dates import DATE_RANGE, parse_date
 from rnr.errors import DecisionInputError
 
 __all__ = ["ART1_OFFENCES", "NATIONALITIES", "OFFENCES", "LegalContext", "parse_legal"]
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Offence categories the policies read; the catalogue's ``cases.offences``
 #: area names each one with the law that defines it.
@@ -210,11 +209,7 @@ def _date(data: Mapping[str, Any], key: str, where: str) -> dt.date | None:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not ISO_DATE.match(value):
-        _bad(f"{where}.{key}", value, "a date YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
-        _bad(f"{where}.{key}", value, "a date YYYY-MM-DD")
+        _bad(f"{where}.{key}", value, DATE_RANGE)

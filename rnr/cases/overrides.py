@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import attrs
 
-from rnr.cases.legal import ISO_DATE
+from rnr.dates import DATE_RANGE, parse_date
 from rnr.errors import DecisionInputError
 
 __all__ = ["REASONS", "Override", "parse_override"]
@@ -115,12 +115,8 @@ def parse_override(data: object, *, where: str = "override") -> Override:
 
 
 def _date(value: object, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
     try:
-        if not isinstance(value, str) or not ISO_DATE.match(value):
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
-        msg = f"{field}: got {value!r}, expected a date YYYY-MM-DD"
-        raise DecisionInputError(msg, field=field, value=value, expected="YYYY-MM-DD") from None
+        msg = f"{field}: got {value!r}, expected {DATE_RANGE}"
+        raise DecisionInputError(msg, field=field, value=value, expected=DATE_RANGE) from None

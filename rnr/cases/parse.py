@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
+from rnr import untrusted
 from rnr._frozen import frozen_map
+from rnr.dates import DATE_RANGE, parse_date
 from rnr.definitions.instrument import Instrument
 from rnr.definitions.library import Library, split_ref
 from rnr.definitions.responsivity import Responsivity
@@ -70,7 +72,6 @@ STDIN = "-"
 #: The JSON Schema (draft 2020-12) of a case.
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "case.schema.json"
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 REF_RE = re.compile(r"^[a-z][a-z0-9_]*(@(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))?$")
 
 
@@ -137,12 +138,12 @@ class _Fields:
                 raise _fail(msg, self.file, self.line, prefix + key)
 
     def date(self, value: object, field: str) -> dt.date:
-        if isinstance(value, str) and DATE_RE.match(value):
+        if isinstance(value, str):
             try:
-                return dt.date.fromisoformat(value)
+                return parse_date(value)
             except ValueError:
                 pass
-        raise self.fail(field, value, "a date YYYY-MM-DD")
+        raise self.fail(field, value, DATE_RANGE)
 
     def table(self, value: object, field: str) -> dict[str, Any]:
         if value is None:
@@ -227,22 +228,13 @@ def _sections(obj: Mapping[str, Any], file: str, line: int | None) -> dict[str, 
     }
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
-    return out
-
-
 def _decode(text: str, file: str, line: int | None) -> object:
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return untrusted.loads(text)
     except json.JSONDecodeError as exc:
         at = exc.lineno if line is None else line
         raise _fail(f"invalid JSON: {exc.msg} (column {exc.colno})", file, at) from exc
-    except ValueError as exc:  # a duplicate key
+    except untrusted.UntrustedInputError as exc:
         raise _fail(f"invalid case: {exc}", file, line) from exc
 
 
@@ -267,7 +259,7 @@ def read_cases(path: str | Path, *, stdin: TextIO | None = None) -> Iterator[Cas
         return
     file = Path(path)
     try:
-        with file.open(encoding="utf-8") as fh:
+        with file.open(encoding="utf-8-sig") as fh:  # a byte-order mark, as Windows writes, is fine
             if file.suffix.lower() in JSONL_SUFFIXES:
                 yield from _lines(fh, name)
             else:
@@ -279,9 +271,15 @@ def read_cases(path: str | Path, *, stdin: TextIO | None = None) -> Iterator[Cas
 
 
 def _lines(stream: TextIO, name: str) -> Iterator[Case]:
-    for number, text in enumerate(stream, start=1):
+    """The cases of a JSON Lines stream; a stream with none is an error, never an empty answer."""
+    read = False
+    for number, line in enumerate(stream, start=1):
+        text = line.removeprefix("\ufeff") if number == 1 else line
         if text.strip():
+            read = True
             yield parse_case(_decode(text, name, number), file=name, line=number)
+    if not read:
+        raise _fail("no case read: the input holds no line with a case", name, None)
 
 
 def norm_group_for(case: Case, instrument: Instrument) -> str | None:

@@ -165,8 +165,8 @@ def command_in(argv: Sequence[str]) -> str | None:
 
 
 def report_error(error: RnrError, err: TextIO) -> None:
-    """Print ``error`` as ``rnr: error: …`` lines (one per line of its message)."""
-    for line in str(error).splitlines() or [type(error).__name__]:
+    """Print ``error`` as one to three ``rnr: error: …`` lines (see :meth:`RnrError.lines`)."""
+    for line in error.lines():
         err.write(f"rnr: error: {line}\n")
     err.flush()
 

@@ -365,7 +365,7 @@ def run_review(args: argparse.Namespace, out: TextIO) -> int:
 def run_history(args: argparse.Namespace, out: TextIO) -> int:
     """Print a case's history."""
     defs = definitions(args)
-    with open_db(args) as store:
+    with open_db(args, read_only=True) as store:
         history = read_history(store, args.case_id, defs=defs)
     if args.json:
         write_json(out, history.to_dict())
@@ -401,7 +401,7 @@ def _list_rows(store: Store, defs: Definitions) -> list[dict[str, Any]]:
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
     """List the stored cases."""
     defs = definitions(args)
-    with open_db(args) as store:
+    with open_db(args, read_only=True) as store:
         rows = _list_rows(store, defs)
         name = store.name
     if args.json:
@@ -416,7 +416,7 @@ def run_change(args: argparse.Namespace, out: TextIO) -> int:
     """Print a case's change report."""
     defs = definitions(args)
     figures = _figures(args)
-    with open_db(args) as store:
+    with open_db(args, read_only=True) as store:
         history = read_history(store, args.case_id, defs=defs)
     report = case_change(history, defs=defs, as_of=args.as_of, reliability=figures)
     if args.json:

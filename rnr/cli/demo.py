@@ -24,7 +24,7 @@ from typing import TextIO
 from rnr.cases.parse import Case, read_cases, score_case
 from rnr.cli.decide import Decided, decide_case
 from rnr.cli.errors import CaseError
-from rnr.cli.options import add_common, library_for, write_lines
+from rnr.cli.options import add_common, library_for, write_file, write_lines
 from rnr.cli.plan import file_name, plan_for
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library, data_dir, policy_library
@@ -142,9 +142,8 @@ def plan_draft(done: Decided, library: Library, lang: str, folder: Path) -> Path
     """Write the HTML plan draft of a decided example into ``folder``; return its path."""
     labels = load_labels(library.get(str(done.result.instrument)), lang)
     text = render_plan(plan_for(done), format="html", lang=lang, labels=labels)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / file_name(done.case, "html", set())
-    path.write_text(text, encoding="utf-8")
+    write_file(path, text)
     return path
 
 

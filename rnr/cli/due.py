@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Print the schedule."""
     as_of: dt.date = args.as_of or dt.date.today()
     defs = definitions(args)
-    with open_db(args) as store:
+    with open_db(args, read_only=True) as store:
         found = due_list(store, as_of, defs=defs)
     if args.json:
         late = [d for d in found if d.due_on < as_of]

@@ -14,6 +14,7 @@ from rnr.cli.options import (
     definitions,
     describe,
     open_db,
+    write_file,
     write_json,
     write_lines,
 )
@@ -67,13 +68,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Compute and print (or write) the report."""
     if args.html is not None and args.html.is_dir():
         raise UsageError(f"--html {args.html}: a folder, expected a file")
-    with open_db(args) as store:
+    with open_db(args, read_only=True) as store:
         report = programme_report(
             store, period=args.period, programme=args.programme, defs=definitions(args)
         )
     if args.html is not None:
-        args.html.parent.mkdir(parents=True, exist_ok=True)
-        args.html.write_text(report_html(report, args.lang), encoding="utf-8")
+        write_file(args.html, report_html(report, args.lang))
     if args.json:
         write_json(out, report.to_dict())
     else:

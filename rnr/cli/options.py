@@ -21,11 +21,12 @@ store, nor ``rnr case`` the validity statistics.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -165,13 +166,13 @@ def add_output(parser: Container, *, metavar: str, help: str) -> None:
 
 
 def iso_date(text: str) -> dt.date:
-    """An argparse type: a date written ``YYYY-MM-DD``."""
+    """An argparse type: a date written ``YYYY-MM-DD``, within the range rnr accepts."""
+    from rnr.dates import DATE_RANGE, parse_date  # noqa: PLC0415 - start-up time (see above)
+
     try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
+        return parse_date(text)
     except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"got {text!r}, expected a date YYYY-MM-DD")
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected {DATE_RANGE}") from None
 
 
 def add_as_of(parser: Container, help: str) -> None:
@@ -419,16 +420,20 @@ def db_path(args: argparse.Namespace) -> Path:
     return default_db_path(os.environ, home=Path.home(), platform=sys.platform)
 
 
-def open_db(args: argparse.Namespace) -> SQLiteStore:
-    """Open (or create) the store file.
+def open_db(args: argparse.Namespace, *, read_only: bool = False) -> SQLiteStore:
+    """Open the store file: created if missing for a command that writes; never for one that reads.
+
+    A command that only reads opens the store read-only, so a mistyped path
+    is an error (never an empty store that reports "nothing") and a
+    write-protected store can still be read and verified.
 
     Raises:
         StoreError: the file is not an rnr store, is newer than this rnr, or
-            is corrupt.
+            is corrupt; with ``read_only``, it does not exist.
     """
     from rnr.store.sqlite import SQLiteStore  # noqa: PLC0415 - start-up time (see above)
 
-    return SQLiteStore(db_path(args))
+    return SQLiteStore(db_path(args), read_only=read_only)
 
 
 def definitions(args: argparse.Namespace) -> Definitions:
@@ -478,3 +483,31 @@ def write_lines(out: TextIO, lines: Sequence[str]) -> None:
     for line in lines:
         out.write(line + "\n")
     out.flush()
+
+
+@contextlib.contextmanager
+def output_file(path: Path) -> Iterator[TextIO]:
+    """``path`` opened for writing UTF-8 text; any failure is one clear error naming it.
+
+    A folder that cannot be created, a file that cannot be opened, a disk
+    that fills while writing: each is a ``UsageError`` (exit 2) naming the
+    path and the cause, never a traceback.
+
+    Raises:
+        UsageError: the file cannot be written.
+    """
+    from rnr.cli.errors import UsageError  # noqa: PLC0415 - start-up time (see above)
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as fh:
+            yield fh
+    except OSError as exc:
+        msg = f"{path}: cannot write the file ({exc.strerror or exc})"
+        raise UsageError(msg) from None
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (see :func:`output_file`)."""
+    with output_file(path) as fh:
+        fh.write(text)

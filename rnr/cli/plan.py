@@ -11,7 +11,14 @@ from typing import TextIO
 from rnr.cases.parse import Case, read_cases
 from rnr.cli.decide import Decided, PolicyChoice, add_case_policy_options
 from rnr.cli.errors import CaseError, UsageError
-from rnr.cli.options import add_common, add_json, add_output, add_policies_dir, describe
+from rnr.cli.options import (
+    add_common,
+    add_json,
+    add_output,
+    add_policies_dir,
+    describe,
+    write_file,
+)
 from rnr.cli.score import is_batch
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library
@@ -127,8 +134,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             out.flush()
             continue
         path = target / file_name(case, kind, taken) if into_dir else target
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_file(path, text)
         out.write(f"{path}\n")
         out.flush()
     return 0

@@ -16,6 +16,7 @@ from rnr.cli.options import (
     describe,
     iso_date,
     open_db,
+    output_file,
     write_json,
     write_lines,
 )
@@ -120,8 +121,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         path = Path(args.jsonl)
         if path.is_dir():
             raise UsageError(f"--jsonl {path}: a folder, expected a file")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8") as fh:
+        with output_file(path) as fh:
             export_jsonl(memory, fh)
         target = str(path)
     summary = cohort.summary()

@@ -1,8 +1,9 @@
-"""``rnr store verify|export|import``: the audit chain, and the store as JSON Lines."""
+"""``rnr store verify|head|export|import``: the audit chain, its head, the store as JSON Lines."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -14,11 +15,13 @@ from rnr.cli.options import (
     add_json,
     add_output,
     open_db,
+    output_file,
     write_json,
     write_lines,
 )
 from rnr.render.history import verify_lines
 from rnr.render.messages import catalogue
+from rnr.store.head import Head
 from rnr.store.jsonl import export_jsonl, import_jsonl
 from rnr.store.protocol import Verification
 
@@ -29,7 +32,7 @@ EXIT_FAILED = 1
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``rnr store verify|export|import``."""
-    parser.description = "Check, export or import the case store."
+    parser.description = "Check, anchor, export or import the case store."
     sub = parser.add_subparsers(dest="store_command", metavar="COMMAND", required=True)
 
     verify = sub.add_parser(
@@ -37,12 +40,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="check every record against the hash-chained audit log",
         description=(
             "Check every record against the audit log; report each edited, inserted or "
-            "deleted row. Exit status 1 when a problem is found."
+            "deleted row; with --expect HEAD (from rnr store head, kept elsewhere), also a "
+            "store truncated, rewritten or forked since. Exit status 1 when a problem is found."
         ),
     )
+    verify.add_argument(
+        "--expect", metavar="HEAD", help="a head taken earlier: the store must still extend it"
+    )
+    _add_key(verify)
     add_json(verify, "one JSON object")
     add_db(verify)
     add_common(verify)
+
+    head = sub.add_parser(
+        "head",
+        help="print the store's head (entries and last hash) to keep outside the store",
+        description=(
+            "Print ENTRIES:SHA256, the head of the audit chain, on one line; keep it "
+            "somewhere the store's users cannot write and check it later with "
+            "rnr store verify --expect HEAD. With --key-file, the head carries an HMAC."
+        ),
+    )
+    _add_key(head)
+    add_json(head, "one JSON object")
+    add_db(head)
+    add_common(head)
 
     export = sub.add_parser(
         "export",
@@ -65,9 +87,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(load)
 
 
+def _add_key(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        metavar="FILE",
+        help="the HMAC key that signs heads, kept outside the store (default: $RNR_HEAD_KEY_FILE)",
+    )
+
+
+def _key(args: argparse.Namespace) -> bytes | None:
+    """The head key: ``--key-file``, else ``$RNR_HEAD_KEY_FILE``, else none."""
+    given = args.key_file or os.environ.get("RNR_HEAD_KEY_FILE")
+    if not given:
+        return None
+    try:
+        key = Path(given).read_bytes().strip()
+    except OSError as exc:
+        raise UsageError(f"{given}: cannot read the key file ({exc.strerror or exc})") from None
+    if len(key) < 16:
+        raise UsageError(f"{given}: got a key of {len(key)} bytes, expected at least 16")
+    return key
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Run ``rnr store verify``, ``export`` or ``import``."""
-    commands = {"verify": run_verify, "export": run_export, "import": run_import}
+    """Run ``rnr store verify``, ``head``, ``export`` or ``import``."""
+    commands = {"verify": run_verify, "head": run_head, "export": run_export, "import": run_import}
     return commands[args.store_command](args, out)
 
 
@@ -83,9 +128,15 @@ def _verification(db: str, result: Verification) -> dict[str, object]:
 
 
 def run_verify(args: argparse.Namespace, out: TextIO) -> int:
-    """Verify the store; exit 1 on any problem."""
-    with open_db(args) as store:
-        result = store.verify()
+    """Verify the store (against ``--expect HEAD`` when given); exit 1 on any problem."""
+    expect = None if args.expect is None else Head.parse(args.expect)
+    key = _key(args)
+    if expect is not None and key is not None and not expect.valid(key):
+        raise UsageError(
+            "--expect: the head's HMAC does not match the key: it was not signed with it"
+        )
+    with open_db(args, read_only=True) as store:
+        result = store.verify(expect=expect)
         name = store.name
     if args.json:
         write_json(out, _verification(name, result))
@@ -94,14 +145,29 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
     return 0 if result.ok else EXIT_FAILED
 
 
+def run_head(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the head of the store's audit chain (signed with the key when one is given)."""
+    with open_db(args, read_only=True) as store:
+        result = store.verify()
+        name = store.name
+    head = Head(result.entries, result.head)
+    key = _key(args)
+    if key is not None:
+        head = head.signed(key)
+    if args.json:
+        write_json(out, {"db": name, "head": str(head), "entries": head.entries, "ok": result.ok})
+    else:
+        write_lines(out, [str(head)])
+    return 0 if result.ok else EXIT_FAILED
+
+
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """Export the store (to standard output, or to ``-o FILE`` with a line saying so)."""
-    with open_db(args) as store:
+    with open_db(args, read_only=True) as store:
         if args.output is None:
             export_jsonl(store, out)
             return 0
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        with args.output.open("w", encoding="utf-8") as fh:
+        with output_file(args.output) as fh:
             n = export_jsonl(store, fh)
         name = store.name
     if args.json:

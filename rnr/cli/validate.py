@@ -13,6 +13,7 @@ from rnr.cli.options import (
     add_lang,
     describe,
     open_db,
+    write_file,
     write_json,
     write_lines,
 )
@@ -34,7 +35,7 @@ def _store_table(args: argparse.Namespace, numbers: list[str], labels: list[str]
     """The store's data set, checked against the columns asked for."""
     if args.window < 1:
         raise UsageError(f"--window {args.window}: expected a whole number of months >= 1")
-    with open_db(args) as store:
+    with open_db(args, read_only=True) as store:
         data = store_table(
             store, instrument=args.instrument, event=args.event, window_months=args.window
         )
@@ -307,7 +308,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
         page = study_html(study, args.lang, version=__version__)
         try:
-            args.html.write_text(page, encoding="utf-8")
+            write_file(args.html, page)
         except OSError as exc:
             raise UsageError(f"--html {args.html}: cannot write ({exc.strerror})") from None
     if args.json:

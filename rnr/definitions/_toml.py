@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from rnr.errors import DefinitionError, Problem
+from rnr.untrusted import MAX_DEPTH, check_value
 
 __all__ = [
     "DATED",
@@ -59,14 +60,27 @@ def show(value: object) -> str:
 
 
 def read_toml(path: Path, error: type[DefinitionError] = DefinitionError) -> dict[str, Any]:
-    """Parse a TOML file, turning syntax errors into ``error`` naming the file."""
+    """Parse a TOML file, turning every way it can be unreadable into ``error`` naming the file.
+
+    Besides syntax errors: text that is not UTF-8, nesting deeper than
+    :data:`rnr.untrusted.MAX_DEPTH`, an integer too long to read and a lone
+    surrogate in a string.
+    """
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            document = tomllib.load(fh)
+        check_value(document)
     except OSError as exc:
         raise error(str(path), [Problem("", f"cannot read file ({exc.strerror})")]) from exc
     except tomllib.TOMLDecodeError as exc:
         raise error(str(path), [Problem("", f"invalid TOML: {exc}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise error(str(path), [Problem("", "cannot read file (not UTF-8 text)")]) from exc
+    except RecursionError:
+        raise error(str(path), [Problem("", f"nested more than {MAX_DEPTH} levels deep")]) from None
+    except ValueError as exc:  # an integer of thousands of digits; UntrustedInput
+        raise error(str(path), [Problem("", f"unreadable value: {exc}")]) from exc
+    return document
 
 
 def read_definition(

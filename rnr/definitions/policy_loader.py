@@ -234,6 +234,13 @@ class _PolicyParser(Checker):
                             f"got {shown}, expected {'an' if typ[0] in 'aeiou' else 'a'} {typ}"
                             " output (the engine reads it)",
                         )
+                for rule in table.rules:  # a collect rule may leave out outputs; not these
+                    missing = [o for o in REQUIRED_OUTPUTS[kind] if o not in rule.then]
+                    if missing:
+                        self.note(
+                            f"tables.{name}.rules (rule {rule.id}).then",
+                            f"missing {', '.join(missing)}: the engine reads it from every rule",
+                        )
                 for problem in check_table(table, inputs):
                     self.note(f"tables.{name}", problem)
                 out[name] = table

@@ -13,6 +13,7 @@ from rnr import _face as face
 
 _EXPORTS = {
     "AuditEntry": "rnr.store.records",
+    "Head": "rnr.store.head",
     "KINDS": "rnr.store.records",
     "MemoryStore": "rnr.store.memory",
     "Record": "rnr.store.records",
@@ -31,6 +32,7 @@ _EXPORTS = {
 __all__ = [
     "KINDS",
     "AuditEntry",
+    "Head",
     "MemoryStore",
     "Record",
     "SQLiteStore",
@@ -49,6 +51,7 @@ __getattr__, __dir__ = face(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
+    from rnr.store.head import Head as Head
     from rnr.store.jsonl import export_jsonl as export_jsonl
     from rnr.store.jsonl import import_jsonl as import_jsonl
     from rnr.store.memory import MemoryStore as MemoryStore

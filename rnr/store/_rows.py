@@ -14,6 +14,7 @@ from typing import Any
 from rnr.errors import StoreIntegrityError
 from rnr.store._schema import GUARDS
 from rnr.store.audit import check
+from rnr.store.head import Head
 from rnr.store.protocol import Verification
 from rnr.store.records import KINDS, AuditEntry, Record, Stored, record_hash
 
@@ -93,7 +94,29 @@ def entry_row(e: AuditEntry) -> tuple[Any, ...]:
     return (e.seq, e.at, e.by, e.action, e.record_id, e.record_sha256, e.prev, e.sha256)
 
 
-def verify_rows(conn: sqlite3.Connection) -> Verification:
+def _trigger_problems(conn: sqlite3.Connection) -> list[str]:
+    """The append-only guards, each exactly as rnr wrote it, and no other trigger."""
+    found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    problems = []
+    for name, sql in GUARDS.items():
+        if name not in found:
+            problems.append(
+                f"schema: trigger {name} is missing (the append-only guard was removed)"
+            )
+        elif " ".join(str(found[name]).split()) != " ".join(sql.split()):
+            problems.append(
+                f"schema: trigger {name} is not the one rnr wrote (the append-only guard was"
+                " replaced)"
+            )
+    problems += [
+        f"schema: trigger {name} is not rnr's (a trigger was added)"
+        for name in sorted(found)
+        if name not in GUARDS
+    ]
+    return problems
+
+
+def verify_rows(conn: sqlite3.Connection, *, expect: Head | None = None) -> Verification:
     """Every problem of the store behind ``conn`` (inside one read transaction)."""
     rows: list[tuple[int, str | None]] = []
     unreadable: list[str] = []
@@ -114,7 +137,7 @@ def verify_rows(conn: sqlite3.Connection) -> Verification:
     entries = (
         AuditEntry(*row) for row in conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq")
     )
-    result = check(rows, entries, unreadable=unreadable)
+    result = check(rows, entries, unreadable=unreadable, expect=expect)
     problems = list(result.problems)
     altered = set(problems)
     problems += [
@@ -129,14 +152,7 @@ def verify_rows(conn: sqlite3.Connection) -> Verification:
             " WHERE r.recorded_at IS NOT a.at OR r.recorded_by IS NOT a.by ORDER BY r.id"
         )
     ]
-    triggers = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    }
-    problems += [
-        f"schema: trigger {name} is missing (the append-only guard was removed)"
-        for name in GUARDS
-        if name not in triggers
-    ]
+    problems += _trigger_problems(conn)
     problems += [
         f"database: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"
     ]

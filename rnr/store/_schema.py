@@ -13,7 +13,9 @@ this DDL. Change the schema by adding a step, never by editing one.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import attrs
 
@@ -33,8 +35,17 @@ __all__ = [
 #: ``PRAGMA application_id`` of an rnr store: the bytes ``rnr1``.
 APPLICATION_ID = int.from_bytes(b"rnr1", "big")
 
-#: The triggers that make both tables append-only (``verify`` checks they exist).
-GUARDS = ("records_no_update", "records_no_delete", "audit_no_update", "audit_no_delete")
+#: The triggers that make both tables append-only, by name (``verify`` checks each one's SQL).
+GUARDS: Mapping[str, str] = MappingProxyType(
+    {
+        f"{table}_no_{verb.lower()}": (
+            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}"
+            f" BEGIN SELECT RAISE(ABORT, 'rnr {table} are append-only: {verb} refused'); END"
+        )
+        for table in ("records", "audit")
+        for verb in ("UPDATE", "DELETE")
+    }
+)
 
 _V1 = (
     """CREATE TABLE records (
@@ -59,12 +70,7 @@ _V1 = (
     prev TEXT NOT NULL,
     sha256 TEXT NOT NULL
 )""",
-    *(
-        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}"
-        f" BEGIN SELECT RAISE(ABORT, 'rnr {table} are append-only: {verb} refused'); END"
-        for table in ("records", "audit")
-        for verb in ("UPDATE", "DELETE")
-    ),
+    *GUARDS.values(),
 )
 
 _V2 = ("CREATE INDEX records_kind_on ON records (kind, on_date)",)
@@ -142,13 +148,26 @@ def check_header(path: Path, name: str) -> None:
         raise StoreError(msg, path=name)
 
 
-def connect(path: Path, *, timeout: float) -> sqlite3.Connection:
+def connect(path: Path, *, timeout: float, read_only: bool = False) -> sqlite3.Connection:
     """A connection to ``path`` in autocommit mode, durable, waiting up to ``timeout`` s.
+
+    ``read_only`` opens the file with SQLite's ``mode=ro``; when even that
+    cannot work (a WAL file in a write-protected folder, where SQLite cannot
+    create its shared-memory file), as ``immutable``: nobody can be writing a
+    file nobody may write.
 
     Raises:
         sqlite3.Error: the file cannot be opened (the caller words it).
     """
-    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        try:
+            conn = connect_uri(uri, timeout=timeout)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn = connect_uri(uri + "&immutable=1", timeout=timeout)
+    else:
+        conn = connect_uri(str(path), timeout=timeout, uri=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {max(0, int(timeout * 1000))}")
         conn.execute("PRAGMA synchronous = FULL")
@@ -157,6 +176,13 @@ def connect(path: Path, *, timeout: float) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def connect_uri(target: str, *, timeout: float, uri: bool = True) -> sqlite3.Connection:
+    """A bare connection to ``target`` (a file name, or a ``file:`` URI)."""
+    return sqlite3.connect(
+        target, timeout=timeout, isolation_level=None, check_same_thread=False, uri=uri
+    )
 
 
 def describe_error(exc: Exception, *, timeout: float) -> str:
@@ -180,12 +206,13 @@ def describe_error(exc: Exception, *, timeout: float) -> str:
     return text
 
 
-def prepare(conn: sqlite3.Connection, path: str) -> int:
+def prepare(conn: sqlite3.Connection, path: str, *, read_only: bool = False) -> int:
     """Recognise the file behind ``conn``, switch it to WAL and apply missing steps.
 
     Args:
         conn: a fresh connection from :func:`connect`.
         path: the store's name, for messages.
+        read_only: only recognise the file; an older schema is an error.
 
     Returns:
         The schema version the file had when opened (0 for a new file).
@@ -195,6 +222,15 @@ def prepare(conn: sqlite3.Connection, path: str) -> int:
         sqlite3.Error: the file cannot be read (the caller words it).
     """
     _check_state(_read_state(conn), path)
+    if read_only:
+        version = _read_state(conn).version
+        if version != SCHEMA_VERSION:
+            msg = (
+                f"the store has schema version {version}, expected {SCHEMA_VERSION}:"
+                " run a command that writes to it once to bring it up to date"
+            )
+            raise StoreError(msg, path=path)
+        return version
     conn.execute("PRAGMA journal_mode = WAL")
     first = _read_state(conn)
     if first.version == SCHEMA_VERSION:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rnr.store.head import Head
 from rnr.store.protocol import Verification
 from rnr.store.records import GENESIS, AuditEntry, Stored, entry_hash, record_hash
 
@@ -42,14 +43,17 @@ def check(
     entries: Iterable[AuditEntry],
     *,
     unreadable: Iterable[str] = (),
+    expect: Head | None = None,
 ) -> Verification:
-    """Check records against the audit chain.
+    """Check records against the audit chain (and the chain against a head kept elsewhere).
 
     Args:
         rows: ``(record id, SHA-256 recomputed from the row's content)``; the
             hash is ``None`` when the row could not be read.
         entries: the audit entries in stored order.
         unreadable: problems already found while reading rows.
+        expect: a head taken earlier: the chain must still hold its entry,
+            with its hash.
 
     Returns:
         A :class:`~rnr.store.Verification` listing every problem.
@@ -61,6 +65,7 @@ def check(
             problems.append(f"record {record_id}: appears twice")
         hashes[record_id] = digest
     named: dict[int, int] = {}
+    at_head = GENESIS if expect is not None and expect.entries == 0 else None
     prev = GENESIS
     expected_seq = 1
     count = 0
@@ -85,6 +90,8 @@ def check(
                 f" already named by entry {named[entry.record_id]}"
             )
         named[entry.record_id] = entry.seq
+        if expect is not None and count == expect.entries:
+            at_head = entry.sha256
         if entry.record_id not in hashes:
             problems.append(
                 f"record {entry.record_id}: missing (deleted?); audit entry {entry.seq} names it"
@@ -98,7 +105,28 @@ def check(
     for record_id in hashes:
         if record_id not in named:
             problems.append(f"record {record_id}: not in the audit log (written outside rnr?)")
+    if expect is not None:
+        problems += _head_problems(expect, count, at_head)
     return Verification(len(hashes), count, prev, tuple(problems))
+
+
+def _head_problems(expect: Head, count: int, found: str | None) -> list[str]:
+    """Whether a chain of ``count`` entries, ``found`` at the head's place, extends ``expect``."""
+    if found is None:
+        return [
+            (
+                f"head: the store holds {count} audit entries, fewer than the {expect.entries}"
+                " of the expected head (entries were removed: the store was truncated or replaced)"
+            )
+        ]
+    if found != expect.sha256:
+        return [
+            (
+                f"head: audit entry {expect.entries} hashes to {found[:12]}…, the expected head"
+                f" says {expect.sha256[:12]}… (the history was rewritten or forked after the head)"
+            )
+        ]
+    return []
 
 
 def restore_problem(rows: list[Stored], entries: list[AuditEntry]) -> str | None:

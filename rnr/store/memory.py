@@ -21,6 +21,7 @@ import attrs
 
 from rnr.errors import HistoryError, StoreError
 from rnr.store.audit import check, next_entry, restore_problem
+from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import AuditEntry, Record, Stored, record_hash
 
@@ -131,11 +132,11 @@ class MemoryStore:
         with self._lock:
             yield from list(self._audit)
 
-    def verify(self) -> Verification:
-        """Check every record against the audit chain."""
+    def verify(self, *, expect: Head | None = None) -> Verification:
+        """Check every record against the audit chain, and the chain against ``expect``."""
         with self._lock:
             rows = [(s.id, record_hash(s.record)) for s in self._records]
-            return check(rows, list(self._audit))
+            return check(rows, list(self._audit), expect=expect)
 
     def restore(self, records: Iterable[Stored], audit: Iterable[AuditEntry]) -> None:
         """Load exported rows verbatim into this store, which must be empty."""

@@ -24,11 +24,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
 from rnr.store.records import AuditEntry, Record, Stored
+
+if TYPE_CHECKING:
+    from rnr.store.head import Head
 
 __all__ = ["Store", "Transaction", "Verification", "utc_now"]
 
@@ -107,8 +110,8 @@ class Store(Protocol):
         """Every audit entry, in order."""
         ...
 
-    def verify(self) -> Verification:
-        """Check every record against the audit chain."""
+    def verify(self, *, expect: Head | None = None) -> Verification:
+        """Check every record against the audit chain, and the chain against ``expect``."""
         ...
 
     def restore(self, records: Iterable[Stored], audit: Iterable[AuditEntry]) -> None:

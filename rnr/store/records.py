@@ -23,7 +23,9 @@ from typing import Any
 import attrs
 
 from rnr._frozen import frozen_map
+from rnr.dates import DATE_RANGE, parse_date
 from rnr.errors import HistoryError
+from rnr.untrusted import check_text, check_value
 
 __all__ = [
     "GENESIS",
@@ -67,6 +69,7 @@ def _json_object(value: Mapping[str, Any]) -> Mapping[str, Any]:
     """A read-only copy of ``value`` made of plain JSON types (a converter)."""
     try:
         plain = json.loads(canonical(dict(value)))
+        check_value(plain, max_digits=None)
     except (TypeError, ValueError) as exc:
         msg = f"record data: got {value!r}, expected a JSON object ({exc})"
         raise HistoryError(msg, field="data", value=value, expected="a JSON object") from exc
@@ -89,9 +92,12 @@ class Record:
         if not isinstance(self.case_id, str) or not self.case_id.strip():
             msg = f"case_id: got {self.case_id!r}, expected a non-empty text"
             raise HistoryError(msg, field="case_id", value=self.case_id, expected="a text")
-        if not isinstance(self.on, dt.date) or isinstance(self.on, dt.datetime):
-            msg = f"on: got {self.on!r}, expected a date"
-            raise HistoryError(msg, field="on", value=self.on, expected="a date")
+        try:
+            check_text(self.case_id)
+            parse_date(self.on)
+        except ValueError as exc:
+            msg = f"case_id or on: got {self.case_id!r}, {self.on!r}: {exc}"
+            raise HistoryError(msg, field="on", value=self.on, expected=DATE_RANGE) from exc
         object.__setattr__(self, "text", canonical(dict(self.data)))
 
     @classmethod

@@ -36,6 +36,7 @@ from rnr.store._rows import (
 )
 from rnr.store._schema import check_header, connect, describe_error, prepare
 from rnr.store.audit import next_entry, restore_problem
+from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import AuditEntry, Record, Stored, record_hash
 
@@ -140,25 +141,38 @@ class SQLiteStore:
     """An append-only store of case records in one SQLite file.
 
     Args:
-        path: the database file; it and its folder are created if missing.
+        path: the database file; it and its folder are created if missing
+            (unless ``read_only``).
         clock: gives the time stamp of each append (ISO 8601 text).
         timeout: seconds a writer waits for another process's write block.
+        read_only: open an existing store for reading only: a missing file is
+            an error (a mistyped path never reads as an empty store), a
+            write-protected file can be read and verified, and any write
+            block is refused.
 
     Raises:
         StoreError: the file is not an rnr store, has a newer schema than this
-            rnr knows, is damaged, or cannot be created.
+            rnr knows, is damaged, or cannot be created (with ``read_only``:
+            does not exist, or has an older schema that only a write would
+            bring up to date).
 
     Connections are pooled, so one store may be shared by threads; each
     write block holds its own connection until it ends.
     """
 
     def __init__(
-        self, path: str | Path, *, clock: Callable[[], str] = utc_now, timeout: float = 30.0
+        self,
+        path: str | Path,
+        *,
+        clock: Callable[[], str] = utc_now,
+        timeout: float = 30.0,
+        read_only: bool = False,
     ) -> None:
         self._name = str(path)
         self._path = Path(path)
         self._clock = clock
         self._timeout = timeout
+        self._read_only = read_only
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._writers: set[int] = set()
@@ -168,16 +182,23 @@ class SQLiteStore:
         if self._name in {"", ":memory:"}:
             msg = f"got {self._name!r}, expected the path of a file (use MemoryStore in memory)"
             raise StoreError(msg, path="store")
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            msg = f"cannot create the folder {self._path.parent} ({exc.strerror or exc})"
-            raise StoreError(msg, path=self._name) from exc
+        if read_only and not self._path.is_file():
+            msg = (
+                "no store at this path, expected an existing store file"
+                " (a command that only reads never creates one)"
+            )
+            raise StoreError(msg, path=self._name)
+        if not read_only:
+            try:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                msg = f"cannot create the folder {self._path.parent} ({exc.strerror or exc})"
+                raise StoreError(msg, path=self._name) from exc
         check_header(self._path, self._name)
         conn = self._connect()
         try:
             with self._sqlite_errors("cannot open the store"):
-                prepare(conn, self._name)
+                prepare(conn, self._name, read_only=read_only)
         except BaseException:
             conn.close()
             raise
@@ -187,6 +208,11 @@ class SQLiteStore:
     def name(self) -> str:
         """The database file, as given."""
         return self._name
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the store was opened for reading only."""
+        return self._read_only
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self._name!r})"
@@ -216,7 +242,7 @@ class SQLiteStore:
 
     def _connect(self) -> sqlite3.Connection:
         with self._sqlite_errors("cannot open the store"):
-            return connect(self._path, timeout=self._timeout)
+            return connect(self._path, timeout=self._timeout, read_only=self._read_only)
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -268,6 +294,10 @@ class SQLiteStore:
             StoreError: another write block is open in this thread, the store is
                 busy beyond ``timeout``, or the file cannot be written.
         """
+        if self._read_only:
+            raise StoreError(
+                "the store was opened read-only: nothing can be written", path=self._name
+            )
         me = threading.get_ident()
         with self._lock:
             if me in self._writers:
@@ -389,20 +419,22 @@ class SQLiteStore:
                 return
             after = page[-1][0]
 
-    def verify(self) -> Verification:
+    def verify(self, *, expect: Head | None = None) -> Verification:
         """Check every record against its hash and the audit chain, and the file itself.
 
-        Besides :func:`rnr.store.audit.check`, it reports an unreadable row, a
+        Besides :func:`rnr.store.audit.check` (with ``expect``, a head taken
+        earlier and kept elsewhere), it reports an unreadable row, a
         ``sha256`` column that no longer matches its row, a record whose time
-        stamp or writer differ from its audit entry, a missing append-only
-        trigger and every complaint of ``PRAGMA integrity_check``.
+        stamp or writer differ from its audit entry, an append-only trigger
+        that is missing or no longer the one rnr wrote, any other trigger,
+        and every complaint of ``PRAGMA integrity_check``.
 
         Raises:
             StoreError: the file is too damaged to be read.
         """
         with self._connection() as conn, self._sqlite_errors("cannot verify the store"):
             conn.execute("BEGIN")  # one snapshot for every read below
-            return verify_rows(conn)
+            return verify_rows(conn, expect=expect)
 
     def close(self) -> None:
         """Close every connection; a write block still open closes its own when it ends."""

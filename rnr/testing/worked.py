@@ -252,6 +252,27 @@ def _read(
     return check.checked(ref, str(path)), tuple(cases)
 
 
+def _expect(
+    check: Checker, value: object, where: str, keys: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """A case's ``expect`` table; ``error`` must name an rnr error, ``error_contains`` be texts."""
+    expect = check.table(value, where, optional=keys)
+    if expect is None:
+        return None
+    wanted = expect.get("error")
+    if wanted is not None and not (
+        isinstance(wanted, str) and isinstance(getattr(errors, wanted, None), type)
+    ):
+        check.fail(
+            f"{where}.error", wanted, "the name of an rnr error (" + errors.__all__[0] + ", ...)"
+        )
+    texts = expect.get("error_contains", [])
+    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+        check.fail(f"{where}.error_contains", texts, "a list of texts the message holds")
+        return None
+    return expect
+
+
 def _instrument_case(check: Checker, case: object, where: str) -> WorkedCase | None:
     required = ("name", "assessed_on", "responses", "expect")
     table = check.table(case, where, required=required, optional=CASE_KEYS)
@@ -260,7 +281,7 @@ def _instrument_case(check: Checker, case: object, where: str) -> WorkedCase | N
     name = check.want_str(table, "name", where)
     assessed_on = check.want_date(table, "assessed_on", where)
     birth_date = check.want_date(table, "birth_date", where)
-    expect = check.table(table.get("expect"), f"{where}.expect", optional=EXPECT_KEYS)
+    expect = _expect(check, table.get("expect"), f"{where}.expect", EXPECT_KEYS)
     responses = table.get("responses")
     if not isinstance(responses, dict):
         check.fail(f"{where}.responses", responses, "a table of item id = answer")
@@ -296,7 +317,7 @@ def _decision_case(check: Checker, case: object, where: str) -> PolicyCase | Non
         return None
     name = check.want_str(table, "name", where)
     day = check.want_date(table, "assessed_on", where)
-    expect = check.table(table.get("expect"), f"{where}.expect", optional=DECISION_EXPECT_KEYS)
+    expect = _expect(check, table.get("expect"), f"{where}.expect", DECISION_EXPECT_KEYS)
     for key in ("facts", "legal"):
         if not isinstance(table.get(key), dict):
             check.fail(f"{where}.{key}", table.get(key), "a table")
@@ -312,7 +333,7 @@ def _change_case(check: Checker, case: dict[str, Any], where: str) -> PolicyCase
     if check.table(case, where, required=CHANGE_CASE_KEYS) is None:
         return None
     name = check.want_str(case, "name", where)
-    expect = check.table(case.get("expect"), f"{where}.expect", optional=CHANGE_EXPECT_KEYS)
+    expect = _expect(check, case.get("expect"), f"{where}.expect", CHANGE_EXPECT_KEYS)
     given = check.table(case.get("change"), f"{where}.change", required=tuple(CHANGE_FACT_KEYS))
     if expect is not None:
         check.want_str(expect, "action", f"{where}.expect")
@@ -326,7 +347,7 @@ def _event_case(check: Checker, case: dict[str, Any], where: str) -> PolicyCase 
         return None
     name = check.want_str(case, "name", where)
     event = check.want_str(case, "event", where, what="an event kind such as 'new_offence'")
-    expect = check.table(case.get("expect"), f"{where}.expect", optional=EVENT_EXPECT_KEYS)
+    expect = _expect(check, case.get("expect"), f"{where}.expect", EVENT_EXPECT_KEYS)
     if expect is not None:
         check.want_int(expect, "reassess_within_days", f"{where}.expect", min_value=0)
         check.want_bool(expect, "reassess", f"{where}.expect")

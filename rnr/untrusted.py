@@ -1,0 +1,136 @@
+"""Reading what comes from outside: JSON no deeper than a person writes, text that is Unicode.
+
+A case file, a JSON Lines import or a definition file may be hostile or
+broken. Python's own readers fail on some of them in ways no caller expects:
+a value nested 100,000 deep raises ``RecursionError``, a 5,000-digit number
+``ValueError`` when it is turned into an ``int``, and a lone surrogate
+(``"\\ud800"``) decodes into a ``str`` that cannot be printed, stored or
+hashed. :func:`loads` and :func:`check_value` refuse each of them with a
+:class:`UntrustedInputError` (a ``ValueError``) whose message says what was
+expected, for the caller to wrap in its own ``rnr.errors`` error naming the
+file and line.
+
+>>> loads('{"case_id": "a-1", "n": [1, 2.5]}')
+{'case_id': 'a-1', 'n': [1, 2.5]}
+>>> loads("[" * 100 + "]" * 100)
+Traceback (most recent call last):
+    ...
+rnr.untrusted.UntrustedInputError: nested more than 32 levels deep
+>>> loads('"\\ud800"')
+Traceback (most recent call last):
+    ...
+rnr.untrusted.UntrustedInputError: text that is not valid Unicode (a lone surrogate)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["MAX_DEPTH", "MAX_DIGITS", "UntrustedInputError", "check_value", "loads"]
+
+#: How deep a value may nest (a case is 3 levels deep; a definition about 6).
+MAX_DEPTH = 32
+#: How many digits an integer may have (a count of days has 5).
+MAX_DIGITS = 18
+
+
+class UntrustedInputError(ValueError):
+    """Input that no reader of rnr accepts; the message says why."""
+
+
+def loads(text: str, *, max_digits: int | None = MAX_DIGITS) -> Any:
+    """Decode JSON text that names each key of an object once, then :func:`check_value` it.
+
+    ``NaN`` and ``Infinity`` (not JSON) and integers of more than
+    ``max_digits`` digits (``None``: as many as Python reads) are refused.
+
+    Raises:
+        json.JSONDecodeError: text that is not JSON (with its line and column).
+        UntrustedInputError: a duplicate key, deep nesting, a huge number, bad text.
+    """
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_int=None if max_digits is None else functools.partial(_integer, max_digits),
+            parse_constant=_constant,
+        )
+    except RecursionError:
+        raise UntrustedInputError(f"nested more than {MAX_DEPTH} levels deep") from None
+    check_value(value, max_digits=max_digits)
+    return value
+
+
+def check_value(value: object, *, max_digits: int | None = MAX_DIGITS) -> None:
+    """Refuse a decoded value (JSON or TOML) nested too deep or holding text that is not Unicode.
+
+    Args:
+        value: the decoded value.
+        max_digits: the most digits an integer may have (``None``: any).
+
+    Raises:
+        UntrustedInputError: what is wrong.
+    """
+    for depth, item in _walk(value):
+        if depth > MAX_DEPTH:
+            raise UntrustedInputError(f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(item, str):
+            check_text(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise UntrustedInputError(f"got {item}, expected a finite number")
+        elif isinstance(item, int) and max_digits is not None and _too_long(item, max_digits):
+            raise UntrustedInputError(f"expected an integer of at most {max_digits} digits")
+
+
+def check_text(text: str) -> None:
+    """Refuse a ``str`` that cannot be written as UTF-8 (a lone surrogate).
+
+    Raises:
+        UntrustedInputError: the text holds a surrogate code point.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UntrustedInputError("text that is not valid Unicode (a lone surrogate)") from None
+
+
+def _walk(value: object) -> Iterator[tuple[int, object]]:
+    """Every value inside ``value`` (keys too) with its depth, without recursion."""
+    stack: list[tuple[int, object]] = [(1, value)]
+    while stack:
+        depth, item = stack.pop()
+        yield depth, item
+        if depth > MAX_DEPTH:
+            return
+        if isinstance(item, dict):
+            stack.extend((depth + 1, k) for k in item)
+            stack.extend((depth + 1, v) for v in item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend((depth + 1, v) for v in item)
+
+
+def _too_long(number: int, digits: int) -> bool:
+    return bool(abs(number) >= pow(10, digits))
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise UntrustedInputError(f"field {key!r} given twice, expected each field once")
+        out[key] = value
+    return out
+
+
+def _integer(digits: int, text: str) -> int:
+    if len(text.lstrip("-")) > digits:
+        raise UntrustedInputError(f"expected an integer of at most {digits} digits")
+    return int(text)
+
+
+def _constant(text: str) -> float:
+    raise UntrustedInputError(f"got {text}, expected a finite number")

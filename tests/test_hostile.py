@@ -1,0 +1,401 @@
+"""Hostile input, fuzzed: rnr answers or refuses in one to three lines, never a traceback.
+
+Every fuzzer drives the command line in process, as an attacker or a careless
+integrator would, and asserts the one contract of docs/reliability.md: exit
+0 with a result, or exit 2 with one to three ``rnr: error:`` lines naming
+what was wrong; never another exception, never an empty answer.
+
+The suite runs a bounded number of examples of each fuzzer; a long run is
+``RNR_FUZZ_EXAMPLES=100000 pytest tests/test_hostile.py -p no:randomly``
+(docs/reliability.md gives the figures of the last one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rnr.cli import main
+from rnr.definitions.library import data_dir
+
+CASES = Path(__file__).resolve().parent / "data" / "plans" / "cases"
+ADULT = json.loads((CASES / "prueba-adulto-01.json").read_text("utf-8"))
+POLICY = data_dir() / "plans" / "policies" / "cl-adultos-18216" / "2024-01-14.toml"
+INSTRUMENT = data_dir() / "instruments" / "psa" / "1.0.0.toml"
+
+
+def _examples(default: int) -> int:
+    return int(os.environ.get("RNR_FUZZ_EXAMPLES", default))
+
+
+FUZZ = settings(
+    max_examples=_examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def run(*argv: str | Path, stdin: str = "") -> tuple[int, str, str]:
+    """``rnr ARGV`` in process: (status, stdout, stderr); any other exception escapes."""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        pytest.MonkeyPatch.context() as mp,
+    ):
+        mp.setattr("sys.stdin", io.StringIO(stdin))
+        status = main([str(a) for a in argv])
+    return status, out.getvalue(), err.getvalue()
+
+
+def assert_answered_or_refused(status: int, out: str, err: str) -> None:
+    """Exit 0 with a result, or exit 2 with one to three ``rnr: error:`` lines."""
+    if status == 0:
+        assert out.strip(), "an answer, never an empty one"
+        return
+    assert status == 2, (status, err)
+    lines = err.splitlines()
+    assert 1 <= len(lines) <= 3, err
+    assert all(line.startswith("rnr: error: ") for line in lines), err
+    assert "Traceback" not in err
+
+
+# -- values an attacker tries ------------------------------------------------------------
+
+EDGE_TEXT = st.sampled_from([
+    "\ud800", "a\udfffb", "\u2028", "\x85", "\x00", "\u202e", "9999-12-31", "0001-01-01",
+    "2024-02-30", "", " ", "x" * 300, "vif", "LVI", "../../etc/passwd", "<script>",
+])  # fmt: skip
+EDGE_NUMBERS = st.sampled_from([0, -1, 2**63, -(2**63) - 1, 10**30, 1.5, float("1e308")])
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | EDGE_NUMBERS | st.text(max_size=12) | EDGE_TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+FIELDS = [
+    ("case_id",), ("assessed_on",), ("responses",), ("person",), ("person", "birth_date"),
+    ("person", "sex"), ("legal",), ("legal", "sentence_days"), ("legal", "offences"),
+    ("legal", "entry_date"), ("legal", "sentence_date"), ("legal", "sanction"),
+    ("legal", "regime"), ("responsivity",), ("override",), ("instrument",), ("norm_group",),
+    ("dates",), ("responses", "prior_adult_convictions"),
+]  # fmt: skip
+
+
+def _mutated(case: dict[str, Any], path: tuple[str, ...], value: object) -> dict[str, Any]:
+    out = json.loads(json.dumps(case))
+    node = out
+    for key in path[:-1]:
+        node = node.setdefault(key, {}) if isinstance(node.get(key), dict) else node
+    node[path[-1]] = value
+    return out
+
+
+def _dumps(value: object) -> str:
+    """JSON text that may hold lone surrogates (escaped, as JSON allows)."""
+    return json.dumps(value, ensure_ascii=True, allow_nan=True)
+
+
+@st.composite
+def mutated_text(draw: st.DrawFn, text: str) -> bytes:
+    """``text`` with a few slices replaced by random bytes or characters."""
+    data = text.encode("utf-8")
+    for _ in range(draw(st.integers(1, 3))):
+        start = draw(st.integers(0, len(data)))
+        end = draw(st.integers(start, min(len(data), start + 20)))
+        insert = draw(st.binary(max_size=8) | st.text(max_size=8).map(str.encode))
+        data = data[:start] + insert + data[end:]
+    return data
+
+
+# -- case files -------------------------------------------------------------------------
+
+
+@FUZZ
+@given(path=st.sampled_from(FIELDS), value=JSON_VALUES)
+def test_fuzzed_case_fields(tmp_path: Path, path: tuple[str, ...], value: object) -> None:
+    """A case with any field replaced by any JSON value is scored and decided, or refused."""
+    case = tmp_path / "caso.json"
+    case.write_text(_dumps(_mutated(ADULT, path, value)), encoding="utf-8")
+    assert_answered_or_refused(*run("score", case))
+    assert_answered_or_refused(*run("decide", "--policy", "cl-adultos-18216", case))
+
+
+@FUZZ
+@given(data=mutated_text(_dumps(ADULT)))
+def test_fuzzed_case_bytes(tmp_path: Path, data: bytes) -> None:
+    """A case file with bytes changed anywhere (even no longer UTF-8) is answered or refused."""
+    case = tmp_path / "caso.json"
+    case.write_bytes(data)
+    assert_answered_or_refused(*run("decide", "--policy", "cl-adultos-18216", case))
+
+
+LINES = st.sampled_from([_dumps(ADULT), "", "[]", "{", "null"]) | JSON_VALUES.map(_dumps)
+
+
+@FUZZ
+@given(lines=st.lists(LINES, max_size=4))
+def test_fuzzed_json_lines_on_stdin(lines: list[str]) -> None:
+    """JSON Lines on standard input: every line answered, or the first bad one refused."""
+    assert_answered_or_refused(*run("score", "-", stdin="\n".join(lines)))
+
+
+HOSTILE_CASES: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
+    "nested 100,000 deep": (lambda _: "[" * 100_000 + "]" * 100_000, "nested more than"),
+    "offences as a list of lists": (
+        lambda c: _dumps(_mutated(c, ("legal", "offences"), [["vif"]])),
+        "legal.offences",
+    ),
+    "entry date at the end of the calendar": (
+        lambda c: _dumps(_mutated(c, ("legal", "entry_date"), "9999-12-31")),
+        "from 1900-01-01 to 2199-12-31",
+    ),
+    "a lone surrogate in the case id": (
+        lambda c: _dumps(_mutated(c, ("case_id",), "\ud800")),
+        "not valid Unicode",
+    ),
+    "a 5,000-digit number": (
+        lambda c: _dumps(c).replace('"responses"', '"x": ' + "9" * 5000 + ', "responses"'),
+        "at most 18 digits",
+    ),
+    "a line separator in a value": (
+        lambda c: _dumps(_mutated(c, ("legal", "sanction"), "LV\u2028LVI\x85x")),
+        "\\u2028",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_CASES)
+def test_each_hostile_case_found_is_one_clear_error(tmp_path: Path, name: str) -> None:
+    """Each failure the attack found is now one error line naming what was expected."""
+    build, expected = HOSTILE_CASES[name]
+    case = tmp_path / "caso.json"
+    case.write_text(build(ADULT), encoding="utf-8")
+    status, out, err = run("decide", "--policy", "cl-adultos-18216", case)
+    assert (2, "") == (status, out)
+    assert len(err.splitlines()) == 1, err
+    assert expected in err
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """Windows editors write a BOM; the case is read as if it were not there."""
+    case = tmp_path / "caso.json"
+    case.write_text(json.dumps(ADULT), encoding="utf-8-sig")
+    status, out, _ = run("score", case)
+    assert 0 == status
+    assert "prueba-adulto-01" in out
+
+
+def test_empty_standard_input_is_an_error() -> None:
+    """No case read is said, never an empty answer with exit 0."""
+    status, out, err = run("score", "-", stdin="")
+    assert (2, "") == (status, out)
+    assert "no case read" in err
+
+
+# -- definition files -------------------------------------------------------------------
+
+
+@FUZZ
+@given(data=mutated_text(POLICY.read_text("utf-8")))
+def test_fuzzed_policy_files(tmp_path: Path, data: bytes) -> None:
+    """A damaged policy is refused at load, or decides without a crash."""
+    policy = tmp_path / "politica.toml"
+    policy.write_bytes(data)
+    case = tmp_path / "caso.json"
+    case.write_text(json.dumps(ADULT), encoding="utf-8")
+    assert_answered_or_refused(*run("decide", "--policy", policy, case))
+
+
+@FUZZ
+@given(data=mutated_text(INSTRUMENT.read_text("utf-8")))
+def test_fuzzed_instrument_files(tmp_path: Path, data: bytes) -> None:
+    """A damaged instrument is refused at load, or scores without a crash."""
+    folder = tmp_path / "instrumentos" / "psa"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "1.0.0.toml").write_bytes(data)
+    case = tmp_path / "caso.json"
+    example = data_dir() / "instruments" / "psa" / "examples"
+    shutil.copy(next(example.glob("*.json")), case)
+    assert_answered_or_refused(*run("score", "--instruments-dir", tmp_path / "instrumentos", case))
+
+
+DEEP_TOML = "a = " + "[" * 5000 + "]" * 5000 + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("nested 5,000 deep", DEEP_TOML),
+        ("a 5,000-digit integer", "schema = 1" + "0" * 5000 + "\n"),
+        ("not UTF-8", 'schema = "\xff"\n'),
+    ],
+)
+def test_each_hostile_definition_is_one_clear_error(tmp_path: Path, name: str, text: str) -> None:
+    """Each definition the attack found unreadable is refused in one line, naming the file."""
+    policy = tmp_path / "politica.toml"
+    policy.write_bytes(text.encode("latin-1") if name == "not UTF-8" else text.encode())
+    case = tmp_path / "caso.json"
+    case.write_text(json.dumps(ADULT), encoding="utf-8")
+    status, _, err = run("decide", "--policy", policy, case)
+    assert 2 == status
+    assert len(err.splitlines()) == 1, err
+    assert "politica.toml" in err
+
+
+@pytest.mark.parametrize(
+    ("table", "rule_then"),
+    [("deadlines", 'then = { deadline = "pii_due" }'), ("warnings", "then = {}")],
+)
+def test_a_rule_the_engine_cannot_read_is_refused_at_load(
+    tmp_path: Path, table: str, rule_then: str
+) -> None:
+    """A collect rule without an output the engine reads fails the check, not the decision."""
+    text = POLICY.read_text("utf-8")
+    start = text.index(f"[[tables.{table}.rules]]")
+    then = text.index("then = ", start)
+    end = text.index("\n", then)
+    policy = tmp_path / "politica.toml"
+    policy.write_text(text[:then] + rule_then + text[end:], encoding="utf-8")
+    status, out, _ = run("policies", "check", policy)
+    assert 1 == status
+    assert "the engine reads it from every rule" in out
+
+
+# -- agency templates -------------------------------------------------------------------
+
+
+def _plan(tmp_path: Path, template: str, name: str, *extra: str) -> tuple[int, str, str]:
+    folder = tmp_path / "plantillas"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(template, encoding="utf-8")
+    case = tmp_path / "caso.json"
+    case.write_text(json.dumps(_mutated(ADULT, ("case_id",), "<script>x</script>")), "utf-8")
+    argv = ("plan", "--policy", "cl-adultos-18216", "--template", folder / name, *extra, case)
+    return run(*argv)
+
+
+def test_an_html_template_escapes_whatever_the_format(tmp_path: Path) -> None:
+    """A template named .html escapes case data even when Markdown output was asked for."""
+    status, out, _ = _plan(tmp_path, "<p>{{ plan.case_id }}</p>", "agencia.html.j2")
+    assert 0 == status
+    assert "&lt;script&gt;" in out
+    assert "<script>" not in out
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ w.update({'draft': 'APROBADO'}) }}", "unsafe"),
+        ("{{ 'a' * 10**10 }}", "more than"),
+        ("{{ 'a' | center(10000000000) }}", "more than"),
+        ("{% for i in range(10000) %}{% for j in range(10000) %}xxxx{% endfor %}{% endfor %}",
+         "output grew past"),
+    ],
+)  # fmt: skip
+def test_an_agency_template_cannot_change_words_or_exhaust_memory(
+    tmp_path: Path, template: str, expected: str
+) -> None:
+    """Each attack stops the render with one clear error; the next render still says BORRADOR."""
+    status, out, err = _plan(tmp_path, template, "agencia.md.j2")
+    assert (2, "") == (status, out)
+    assert expected in err
+    assert len(err.splitlines()) <= 3
+    status, out, _ = run("plan", "--policy", "cl-adultos-18216", CASES / "prueba-adulto-01.json")
+    assert 0 == status
+    assert "BORRADOR" in out
+    assert "APROBADO" not in out
+
+
+TEMPLATE_PIECES = st.sampled_from([
+    "{{ plan.case_id }}", "{{ w.draft }}", "{% for o in plan.objectives %}", "{% endfor %}",
+    "{{ ", " }}", "{% if ", "%}", "{% endif %}", "{{ plan.__class__ }}", "{{ t(plan) }}",
+    "{{ 9 ** 999 }}", "{{ range(10**7) | list }}", "{{ 'x' * 9999999 }}", "{#", "#}", "|e",
+    "{{ lipsum(10**6) }}", "{{ cycler }}", "{% include 'x' %}", "{{ ''.join }}", "texto",
+])  # fmt: skip
+
+
+@FUZZ
+@given(pieces=st.lists(TEMPLATE_PIECES | st.text(max_size=6), max_size=8))
+def test_fuzzed_agency_templates(tmp_path: Path, pieces: list[str]) -> None:
+    """Any agency template renders a plan, or is refused in one to three lines."""
+    assert_answered_or_refused(*_plan(tmp_path, "".join(pieces) + "fin", "agencia.md.j2"))
+
+
+# -- stores and output files ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("almacen") / "casos.sqlite3"
+    assert 0 == run("simulate", "--people", "4", "--years", "1", "--seed", "3", "--db", db)[0]
+    return db
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("due",), ("indicators", "--period", "2024"), ("case", "list"), ("store", "verify")],
+)
+def test_a_mistyped_store_path_is_an_error_and_creates_nothing(
+    tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    """A command that only reads never reports on an empty store it just created."""
+    missing = tmp_path / "casso.sqlite3"
+    status, out, err = run(*argv, "--db", missing)
+    assert (2, "") == (status, out)
+    assert "no store at this path" in err
+    assert not missing.exists()
+
+
+def test_the_head_kept_outside_checks_the_store(tmp_path: Path, store_file: Path) -> None:
+    """``rnr store head`` gives one line; ``verify --expect`` holds, and fails with a wrong key."""
+    status, head, _ = run("store", "head", "--db", store_file)
+    assert 0 == status
+    assert 1 == len(head.splitlines())
+    assert 0 == run("store", "verify", "--db", store_file, "--expect", head.strip())[0]
+    key, other = tmp_path / "clave", tmp_path / "otra"
+    key.write_bytes(b"k" * 32)
+    other.write_bytes(b"o" * 32)
+    signed = run("store", "head", "--db", store_file, "--key-file", key)[1].strip()
+    assert 0 == run("store", "verify", "--db", store_file, "--expect", signed, "--key-file", key)[0]
+    status, _, err = run(
+        "store", "verify", "--db", store_file, "--expect", signed, "--key-file", other
+    )
+    assert 2 == status
+    assert "HMAC does not match" in err
+    wrong = f"{int(head.split(':')[0]) + 5}:{head.split(':')[1].strip()}"
+    status, out, _ = run("store", "verify", "--db", store_file, "--expect", wrong)
+    assert 1 == status
+    assert "fewer than" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("plan", "--policy", "cl-adultos-18216", "-o", "/proc/rnr/plan.md"),
+        ("indicators", "--period", "2024", "--html", "/proc/rnr/i.html"),
+        ("store", "export", "-o", "/proc/rnr/export.jsonl"),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_one_clear_error(
+    store_file: Path, argv: tuple[str, ...]
+) -> None:
+    """Writing where nothing can be written names the path and the cause."""
+    extra: tuple[str | Path, ...] = (
+        (CASES / "prueba-adulto-01.json",) if argv[0] == "plan" else ("--db", store_file)
+    )
+    status, _, err = run(*argv, *extra)
+    assert 2 == status
+    assert "cannot write the file" in err
+    assert len(err.splitlines()) == 1
