@@ -399,3 +399,17 @@ def test_an_output_that_cannot_be_written_is_one_clear_error(
     assert 2 == status
     assert "cannot write the file" in err
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "-" + "1" * 40])
+def test_an_event_field_that_is_no_number_is_one_clear_error(
+    tmp_path: Path, store_file: Path, value: str
+) -> None:
+    """``--set scheduled=²`` (a digit to Unicode) or a 5,000-digit number: refused, not a crash."""
+    db = tmp_path / "copia.sqlite3"
+    shutil.copy(store_file, db)
+    case_id = json.loads(run("case", "list", "--db", db, "--json")[1].splitlines()[0])["case_id"]
+    argv = ("case", "event", case_id, "breach", "--on", "2024-05-01", "--set", f"scheduled={value}")
+    status, _, err = run(*argv, "--db", db)
+    assert 2 == status
+    assert len(err.splitlines()) == 1

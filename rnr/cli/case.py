@@ -64,6 +64,7 @@ from rnr.render.history import (
 )
 from rnr.render.messages import catalogue
 from rnr.store.protocol import Store
+from rnr.untrusted import MAX_DIGITS
 
 __all__ = ["add_arguments", "run"]
 
@@ -297,7 +298,14 @@ def _event_fields(pairs: list[str]) -> dict[str, Any]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise UsageError(f"--set {pair}: expected FIELD=VALUE")
-        fields[name] = int(value) if value.lstrip("-").isdigit() else value
+        digits = value.removeprefix("-")
+        if digits.isascii() and digits.isdigit():
+            if len(digits) > MAX_DIGITS:
+                msg = f"--set {name}: got {len(digits)} digits, expected at most {MAX_DIGITS}"
+                raise UsageError(msg)
+            fields[name] = int(value)
+        else:  # text, "²" among it (a digit to Unicode, not a number)
+            fields[name] = value
     return fields
 
 
