@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -532,3 +533,26 @@ class TestSimulateAndDemo:
         with SQLiteStore(tmp_path / "rnr-demo" / "demo.sqlite3") as store:
             assert store.verify().ok
             assert 60 == len(store.case_ids())
+
+
+#: A decision line of a young person's history: "  11-02-2024  sanción IRC · ...".
+DECISION_LINE = re.compile(r"\s+\d\d-\d\d-\d{4}\s+sanción ")
+
+
+def test_a_young_persons_decisions_show_the_legal_duration(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Every report that shows a sanción shows its legal duration (Ley 20.084 arts. 13-18)."""
+    db = tmp_path / "casos.sqlite3"
+    assert (
+        0 == run(capsys, "simulate", "--people", "12", "--years", "1", "--seed", "2", "--db", db)[0]
+    )
+    listing = run(capsys, "case", "list", "--db", db, "--json")[1]
+    young = [row["case_id"] for row in map(json.loads, listing.splitlines())
+             if row["regime"] == "juvenile"]  # fmt: skip
+    assert young
+    for case_id in young:
+        out = run(capsys, "case", "history", case_id, "--db", db)[1]
+        decisions = [line for line in out.splitlines() if DECISION_LINE.match(line)]
+        assert decisions
+        assert all("duración legal: " in line for line in decisions), decisions

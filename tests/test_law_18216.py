@@ -146,9 +146,9 @@ class TestLegalSection:
     @pytest.mark.parametrize("lang", LOCALES)
     def test_the_plan_names_every_adult_sanction_and_offence(self, lang: str) -> None:
         """No raw code in a plan: every sanction and offence category has a name."""
-        plan = catalogue(lang).section("plan")
-        assert set(ADULT.sanctions) <= set(plan["sanction_names"])
-        assert set(OFFENCES) <= set(plan["offence_names"])
+        words = catalogue(lang)
+        assert set(ADULT.sanctions) <= set(words.section("policy")["sanctions"])
+        assert set(OFFENCES) <= set(words.section("plan")["offence_names"])
 
 
 class TestAbsent:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -124,3 +125,11 @@ def test_a_malformed_catalogue_file_is_a_render_error(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RenderError, match=re.escape(fragment)):
         _load_area(path, "area")
+
+
+def test_listed_values_are_written_the_readers_way() -> None:
+    """Dates and figures inside a listed parameter follow the locale, like single ones."""
+    words = {"x.a": "fechas {d}; cifras {n:; }"}
+    message = Message("x.a", {"d": (dt.date(2025, 1, 2), dt.date(2025, 3, 4)), "n": (0.5, 2)})
+    assert "fechas 02-01-2025, 04-03-2025; cifras 0,5; 2" == Catalogue("es", words).say(message)
+    assert "fechas 2025-01-02, 2025-03-04; cifras 0.5; 2" == Catalogue("en", words).say(message)

@@ -25,14 +25,14 @@ _EXPORTS = {
     "history_lines": "rnr.render.history",
     "instrument_lines": "rnr.render.definitions",
     "labels_for": "rnr.render.history",
-    "level_name": "rnr.render.decision",
+    "level_name": "rnr.render.names",
     "line_chart": "rnr.render.charts",
     "points_text": "rnr.render.score",
     "policy_lines": "rnr.render.definitions",
     "render_plan": "rnr.render.plan",
     "report_html": "rnr.render.indicators",
     "report_lines": "rnr.render.indicators",
-    "sanction_name": "rnr.render.decision",
+    "sanction_name": "rnr.render.names",
     "scale_summary": "rnr.render.score",
     "study_html": "rnr.render.validity_html",
     "study_lines": "rnr.render.validity_text",
@@ -97,12 +97,6 @@ if TYPE_CHECKING:
     from rnr.render.decision import (
         fit_words as fit_words,
     )
-    from rnr.render.decision import (
-        level_name as level_name,
-    )
-    from rnr.render.decision import (
-        sanction_name as sanction_name,
-    )
     from rnr.render.definitions import effective as effective
     from rnr.render.definitions import instrument_lines as instrument_lines
     from rnr.render.definitions import policy_lines as policy_lines
@@ -118,6 +112,8 @@ if TYPE_CHECKING:
     )
     from rnr.render.indicators import report_html as report_html
     from rnr.render.indicators import report_lines as report_lines
+    from rnr.render.names import level_name as level_name
+    from rnr.render.names import sanction_name as sanction_name
     from rnr.render.plan import (
         FORMATS as FORMATS,
     )

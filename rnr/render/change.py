@@ -29,7 +29,7 @@ from rnr.change.delta import Change
 from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import Library
 from rnr.render.messages import Catalogue, catalogue, day
-from rnr.render.names import instrument_name, policy_name, policy_title, sanction_name
+from rnr.render.names import instrument_name, policy_name, policy_title, sanction_in_regime
 from rnr.text import Message, Words
 
 if TYPE_CHECKING:
@@ -329,7 +329,7 @@ def answered_text(entry: DecisionEntry, labels: Labels, w: Catalogue) -> str:
         params["band"] = labels.level(str(params.get("band", step.band)))
         params["policy"] = policy_title(str(params.get("policy", decision.policy)), w.lang)
         sanction = params.get("sanction") or decision.sanction
-        params["sanction"] = sanction_name(sanction, decision.regime, w.lang)
+        params["sanction"] = sanction_in_regime(sanction, decision.regime, w.lang)
         reason = w(step.reason.code, **params)
         return w("change.answered.refused", **words, reason=reason)
     return w("change.answered.kept", **words)

@@ -6,7 +6,7 @@ their tests). A report for a person says it in words: each fact by its name
 (``legal.sentence_days``: "extensión de la pena", for a young person
 "extensión de la sanción"), each test in words ("más de 730 días") and each
 coded value by its name: risk levels and needs by the instrument's labels,
-sanctions by the ``policy.sanctions`` names, offences by ``cases.offences``,
+sanctions by :func:`rnr.render.names.sanction_name`, offences by ``cases.offences``,
 other codes by the ``conditions`` area of the message catalogue.
 
 >>> from rnr.definitions.library import policy_library
@@ -15,8 +15,8 @@ other codes by the ``conditions`` area of the message catalogue.
 'extensión de la pena: más de 730 días y hasta 1.095 días'
 >>> condition_words((("risk_level", (("in", frozenset({"high", "medium"})),)),), policy, "en")
 'risk level: Medium or High'
->>> listing(["Medio", "Alto", "Muy alto"], "or", "es"), sanction_name("RC", "es")
-('Medio, Alto o Muy alto', 'remisión condicional (RC)')
+>>> listing(["Medio", "Alto", "Muy alto"], "or", "es")
+'Medio, Alto o Muy alto'
 """
 
 from __future__ import annotations
@@ -27,33 +27,19 @@ from typing import TYPE_CHECKING, Any
 
 from rnr.definitions.labels import Labels
 from rnr.render.messages import catalogue
-from rnr.render.names import labels_of
+from rnr.render.names import labels_of, sanction_name
 
 if TYPE_CHECKING:
     from rnr.definitions.policy import Policy
     from rnr.definitions.tables import InputSpec
     from rnr.policy.decision import Condition
 
-__all__ = ["condition_words", "field_name", "listing", "sanction_name", "value_name"]
+__all__ = ["condition_words", "field_name", "listing", "value_name"]
 
 #: How the values of a test with several values are joined before the last one.
 _JOINED = {"in": "or", "not_in": "and", "any_of": "or", "all_of": "and", "none_of": "nor"}
 #: Facts whose values are named by the message catalogue's areas, by fact.
 _NAMED_BY = {"legal.offences": "cases.offences", "legal.art1_offences": "cases.art1_offences"}
-
-
-def sanction_name(code: str, lang: str, policy: Policy | None = None) -> str:
-    """``remisión condicional (RC)``: the sanction's name and its code.
-
-    A code the catalogue does not name keeps the description of its
-    eligibility table in ``policy`` (an agency's own sanction), else the code.
-    """
-    w = catalogue(lang)
-    key = f"policy.sanctions.{code}"
-    if key in w:
-        return f"{w(key)} ({code})"
-    table = policy.tables.get(f"eligibility_{code.lower()}") if policy is not None else None
-    return f"{table.description} ({code})" if table is not None and table.description else code
 
 
 def listing(items: Sequence[str], word: str, lang: str) -> str:

@@ -25,9 +25,9 @@ from rnr.cases.legal import LegalContext
 from rnr.definitions.labels import Labels
 from rnr.definitions.policy import Policy
 from rnr.policy.decision import Deadline, Decision, DecisionWarning, Fired, Intensity, Nearest
-from rnr.render.conditions import condition_words, listing, sanction_name
+from rnr.render.conditions import condition_words, listing
 from rnr.render.messages import Catalogue, catalogue
-from rnr.render.names import instrument_name, policy_name
+from rnr.render.names import instrument_name, policy_name, sanction_name
 from rnr.scoring.result import ScoreResult
 from rnr.text import Message
 
@@ -37,10 +37,8 @@ __all__ = [
     "fit_words",
     "intensity_words",
     "legal_range",
-    "level_name",
     "rule_lines",
     "said",
-    "sanction_name",
     "warning_words",
     "wrap",
 ]
@@ -79,11 +77,6 @@ def said(w: Catalogue, key: str, regime: str, /, **params: Any) -> str:
 def capital(text: str) -> str:
     """``text`` with its first letter in capitals (a name that begins a line)."""
     return text[:1].upper() + text[1:]
-
-
-def level_name(level: str | None, labels: Labels) -> str:
-    """A risk level's label (its id when the instrument has none)."""
-    return labels.level(level) if level else "—"
 
 
 def fit_words(fit: str, lang: str, *, regime: str = "adult") -> str:
@@ -136,7 +129,7 @@ def _header(
         on=result.assessed_on,
         scale=labels.scale(scale.id),
         raw=scale.raw,
-        level=level_name(scale.level, labels),
+        level=labels.level(scale.level),
     )
     lines += wrap(assessment, "    ", "  ")
     bounds = scale.bounds
@@ -146,8 +139,8 @@ def _header(
             "policy.provisional_same" if same else "policy.provisional",
             count=len(result.omitted),
             items=", ".join(labels.item(item) for item in result.omitted),
-            lo=level_name(bounds.min_level, labels),
-            hi=level_name(bounds.max_level, labels),
+            lo=labels.level(bounds.min_level),
+            hi=labels.level(bounds.max_level),
         )
         lines += wrap(text, "    ", "  ")
     return lines
@@ -188,11 +181,11 @@ def _sanction(decision: Decision, legal: LegalContext, policy: Policy, w: Catalo
 
 
 def _risk(decision: Decision, labels: Labels, w: Catalogue) -> list[str]:
-    level = level_name(decision.risk_level, labels)
+    level = labels.level(decision.risk_level)
     override = decision.override
     if override is None:
         return [f"{w('policy.risk')}: " + w("policy.risk_computed", level=level)]
-    computed = level_name(decision.computed_risk_level, labels)
+    computed = labels.level(decision.computed_risk_level)
     if decision.override_changed:
         text = w(
             "policy.risk_override",
@@ -280,7 +273,7 @@ def warning_words(warning: DecisionWarning, lang: str, policy: Policy | None = N
 
 def _nearest(step: Nearest, labels: Labels, w: Catalogue, *, regime: str = "adult") -> str:
     key = "policy.nearest_up" if step.direction == "up" else "policy.nearest_down"
-    text = w(key, n=step.points, level=level_name(step.level, labels))
+    text = w(key, n=step.points, level=labels.level(step.level))
     parts = []
     for field, (was, now) in step.changes.items():
         if field == "telematic_monitoring":

@@ -23,10 +23,10 @@ from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import Library
 from rnr.policy.decision import Decision
 from rnr.render.change import change_lines
-from rnr.render.decision import fit_words
+from rnr.render.decision import fit_words, legal_range
 from rnr.render.history import history_lines, level_words
 from rnr.render.messages import catalogue
-from rnr.render.names import instrument_name, policy_name, sanction_name
+from rnr.render.names import instrument_name, policy_name, sanction_in_regime
 from rnr.render.score import scale_summary, yes_no
 from rnr.scoring.result import ScoreResult
 
@@ -116,10 +116,11 @@ def decision_lines(decision: Decision, policy: str, labels: Labels, lang: str) -
         w("cli.demo.decision", case_id=decision.case_id, policy=policy_name(policy, lang)),
         w(
             "cli.demo.summary",
-            sanction=sanction_name(decision.sanction, decision.regime, lang),
+            sanction=sanction_in_regime(decision.sanction, decision.regime, lang),
             level=level_words(decision.risk_level, labels, w),
             eligible=w(key, sanctions=eligible) if key in w else eligible,
-        ),
+        )
+        + (f" · {duration}" if (duration := legal_range(decision, lang)) else ""),
         "  "
         + w(
             "policy.intensity_line",

@@ -22,6 +22,7 @@ from rnr.definitions.library import Library
 from rnr.indicators.caseload import Due
 from rnr.plan.draft import PlanDraft, attainment
 from rnr.render.change import answered_text, decision_labels
+from rnr.render.decision import legal_range
 from rnr.render.messages import Catalogue, catalogue
 from rnr.render.names import (
     component_name,
@@ -29,7 +30,7 @@ from rnr.render.names import (
     level_name,
     objective_name,
     policy_name,
-    sanction_name,
+    sanction_in_regime,
 )
 from rnr.scoring.result import ScoreResult
 
@@ -208,17 +209,15 @@ def _decision_lines(history: CaseHistory, library: Library, w: Catalogue) -> lis
             lines.append(w("history.h_policy", policy=policy_name(str(policy), w.lang)))
         labels = decision_labels(d, library, w.lang)
         intensity = decision.intensity
-        lines.append(
-            w(
-                "history.h_decision",
-                on=d.on,
-                sanction=sanction_name(decision.sanction, decision.regime, w.lang),
-                level=level_words(decision.risk_level, labels, w),
-                intensity=intensity_words(
-                    intensity.contacts_per_month, intensity.treatment_hours, w
-                ),
-            )
+        line = w(
+            "history.h_decision",
+            on=d.on,
+            sanction=sanction_in_regime(decision.sanction, decision.regime, w.lang),
+            level=level_words(decision.risk_level, labels, w),
+            intensity=intensity_words(intensity.contacts_per_month, intensity.treatment_hours, w),
         )
+        duration = legal_range(decision, w.lang)
+        lines.append(f"{line} · {duration}" if duration else line)
         if d.step is not None:
             lines.append(w("history.h_answered", text=answered_text(d, labels, w)))
     return lines

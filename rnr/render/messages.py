@@ -252,8 +252,11 @@ class Catalogue:
         """A message's parameter ready to fill in (see :meth:`say`)."""
         if isinstance(value, Message | Text):
             return self.say(value)
-        if isinstance(value, list | tuple):
-            return Listed(self._said(v) for v in value)
+        if isinstance(value, list | tuple):  # each item a figure or a date the reader's way
+            return Listed(
+                v if isinstance(v, str) else localise(v, "", self.lang)
+                for v in map(self._said, value)
+            )
         return value
 
 

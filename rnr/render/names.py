@@ -17,8 +17,8 @@ only name rnr has.
 ('Muy alto', '—')
 >>> policy_title("cl-adultos-18216@2024-01-14"), component_name("irc-apoyo-socioeducativo")
 ('Penas sustitutivas de adultos (Ley 18.216)', 'Apoyo socioeducativo en régimen cerrado')
->>> sanction_name("LVI", "adult"), sanction_name("LAS", "juvenile"), sanction_name(None, "adult")
-('pena sustitutiva LVI', 'sanción LAS', 'pena sustitutiva no indicada')
+>>> sanction_name("RC"), sanction_in_regime("LVI", "adult"), sanction_in_regime("LAS", "juvenile")
+('remisión condicional (RC)', 'pena sustitutiva LVI', 'sanción LAS')
 >>> objective_name("adu-ee-empleo-o-capacitacion")
 'Conseguir y mantener un trabajo, una capacitación o un estudio'
 """
@@ -45,6 +45,7 @@ __all__ = [
     "objective_name",
     "policy_name",
     "policy_title",
+    "sanction_in_regime",
     "sanction_name",
 ]
 
@@ -125,7 +126,21 @@ def component_name(ident: str, lang: str = "es") -> str:
     return found.title.get(lang) or found.title.get("es") or ident
 
 
-def sanction_name(sanction: str | None, regime: str, lang: str = "es") -> str:
+def sanction_name(code: str, lang: str = "es", policy: Policy | None = None) -> str:
+    """``remisión condicional (RC)``: the sanction's name and its code.
+
+    A code the catalogue does not name keeps the description of its
+    eligibility table in ``policy`` (an agency's own sanction), else the code.
+    """
+    w = catalogue(lang)
+    key = f"policy.sanctions.{code}"
+    if key in w:
+        return f"{w(key)} ({code})"
+    table = policy.tables.get(f"eligibility_{code.lower()}") if policy is not None else None
+    return f"{table.description} ({code})" if table is not None and table.description else code
+
+
+def sanction_in_regime(sanction: str | None, regime: str, lang: str = "es") -> str:
     """A sanction's code in its regime's words: a *pena sustitutiva* or a *sanción*.
 
     A regime the catalogue does not name keeps the bare code.

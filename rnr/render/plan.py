@@ -79,7 +79,7 @@ from rnr.errors import RenderError, RnrError
 from rnr.plan.draft import PlanDraft, attainment, closing_summary
 from rnr.render.environment import PLANS, agency_environment, environment
 from rnr.render.messages import catalogue, number, say
-from rnr.render.names import labels_of, policy_name
+from rnr.render.names import labels_of, policy_name, sanction_name
 from rnr.render.sandbox import render_bounded
 from rnr.text import Message, Text
 
@@ -228,7 +228,7 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
         "status": named("status_names"),
         "deadline": named("deadline_names"),
         "counted_from": named("counted_from_names"),
-        "sanction": named("sanction_names"),
+        "sanction": lambda code: sanction_name(str(code), lang),
         "offence": lambda codes: "; ".join(
             offence_name(c) for c in ((codes,) if isinstance(codes, str) else codes)
         ),

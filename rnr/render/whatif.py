@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rnr.policy.many import WhatIf
-from rnr.render.conditions import listing, sanction_name
+from rnr.render.conditions import listing
 from rnr.render.decision import fit_words, said, wrap
 from rnr.render.messages import Catalogue, catalogue
-from rnr.render.names import policy_name
+from rnr.render.names import policy_name, sanction_name
 
 if TYPE_CHECKING:
     from rnr.definitions.policy import Policy
