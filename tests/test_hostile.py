@@ -26,7 +26,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rnr.cli import main
+from rnr.definitions.indicators import load_indicators
 from rnr.definitions.library import data_dir
+from rnr.errors import RnrError
+from rnr.render import messages as rnr_messages
 
 CASES = Path(__file__).resolve().parent / "data" / "plans" / "cases"
 ADULT = json.loads((CASES / "prueba-adulto-01.json").read_text("utf-8"))
@@ -413,3 +416,121 @@ def test_an_event_field_that_is_no_number_is_one_clear_error(
     status, _, err = run(*argv, "--db", db)
     assert 2 == status
     assert len(err.splitlines()) == 1
+
+
+def test_a_300_character_case_id_makes_a_bounded_file_name(tmp_path: Path) -> None:
+    """``plan -o DIR`` names each file after its case, cut to a size every file system takes."""
+    cases = tmp_path / "casos.jsonl"
+    long_ids = ["a" * 300, "a" * 299 + "b"]
+    cases.write_text(
+        "".join(json.dumps(_mutated(ADULT, ("case_id",), i)) + "\n" for i in long_ids), "utf-8"
+    )
+    status, out, err = run("plan", "--policy", "cl-adultos-18216", "-o", tmp_path / "planes", cases)
+    assert (0, "") == (status, err)
+    written = [Path(line) for line in out.splitlines()]
+    assert 2 == len({p.name for p in written})
+    assert all(p.is_file() and len(p.name) <= 83 for p in written)
+
+
+# -- more definition files and store imports ---------------------------------------------
+
+INDICATORS = data_dir() / "plans" / "indicators" / "programas.toml"
+CATALOGUE_AREA = Path(rnr_messages.FOLDER) / "es" / "policy.toml"
+WORKED = POLICY.parent / "tests" / "art8_rp.toml"
+
+
+def loads_or_refuses(load: Callable[[], object]) -> None:
+    """A loader gives a value, or an ``rnr`` error of one to three lines; nothing else."""
+    try:
+        load()
+    except RnrError as exc:
+        lines = exc.lines()
+    else:
+        return
+    assert 1 <= len(lines) <= 3
+
+
+@FUZZ
+@given(data=mutated_text(INDICATORS.read_text("utf-8")))
+def test_fuzzed_indicator_files(tmp_path: Path, data: bytes) -> None:
+    """A damaged indicator file is refused at load (naming the file), or loads."""
+    path = tmp_path / "indicadores.toml"
+    path.write_bytes(data)
+    loads_or_refuses(lambda: load_indicators(path))
+
+
+@FUZZ
+@given(data=mutated_text(CATALOGUE_AREA.read_text("utf-8")))
+def test_fuzzed_message_catalogues(tmp_path: Path, data: bytes) -> None:
+    """A damaged message catalogue area is refused (naming the file), or reads."""
+    path = tmp_path / "policy.toml"
+    path.write_bytes(data)
+    loads_or_refuses(lambda: rnr_messages._load_area(path, "policy"))
+
+
+@FUZZ
+@given(data=mutated_text(WORKED.read_text("utf-8")))
+def test_fuzzed_worked_case_files(tmp_path: Path, data: bytes) -> None:
+    """A policy beside damaged worked cases is checked: each case holds, fails or is refused."""
+    folder = tmp_path / "cl-adultos-18216"
+    (folder / "tests").mkdir(parents=True, exist_ok=True)
+    shutil.copy(POLICY, folder / "2024-01-14.toml")
+    (folder / "tests" / "casos.toml").write_bytes(data)
+    status, out, err = run("policies", "check", folder / "2024-01-14.toml")
+    assert status in (0, 1), err
+    assert "la definición es válida" in out, "the policy itself loads: the cases are what is fuzzed"
+    assert not err
+
+
+@pytest.fixture(scope="module")
+def export_text(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("exportacion")
+    db = folder / "casos.sqlite3"
+    assert 0 == run("simulate", "--people", "2", "--years", "1", "--seed", "4", "--db", db)[0]
+    status, text, _ = run("store", "export", "--db", db)
+    assert 0 == status
+    return text
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzzed_store_imports(tmp_path: Path, export_text: str, data: st.DataObject) -> None:
+    """A damaged export is refused before anything is written, or imports and verifies."""
+    source = tmp_path / "exportacion.jsonl"
+    source.write_bytes(data.draw(mutated_text(export_text)))
+    db = tmp_path / f"nuevo-{data.draw(st.integers(0, 10**9))}.sqlite3"
+    status, out, err = run("store", "import", source, "--db", db)
+    if status == 1:  # imported rows that do not verify are reported, one line per problem
+        assert out.strip()
+        return
+    assert_answered_or_refused(status, out, err)
+    if status == 2:
+        assert not db.exists() or 0 == run("store", "verify", "--db", db)[0]
+
+
+@pytest.mark.parametrize(
+    ("expect", "said"),
+    [
+        ('{ error = "DecisionInputError", error_contains = 5 }', "a list of texts"),
+        ('{ error = "NoSuchError" }', "the name of an rnr error"),
+    ],
+)
+def test_a_malformed_expected_error_is_refused_at_load(
+    tmp_path: Path, expect: str, said: str
+) -> None:
+    """``error_contains = 5`` or an unknown error name: the check fails, naming the field."""
+    folder = tmp_path / "cl-adultos-18216"
+    (folder / "tests").mkdir(parents=True)
+    shutil.copy(POLICY, folder / "2024-01-14.toml")
+    (folder / "tests" / "casos.toml").write_text(
+        'schema = "rnr.policy-cases/1"\npolicy = "cl-adultos-18216@2024-01-14"\n\n[[cases]]\n'
+        'name = "x"\nassessed_on = 2024-03-01\n'
+        'facts = { risk_level = "low", high_needs = 0, criminogenic_needs = [] }\n'
+        'legal = { regime = "adult", sanction = "RP", sentence_days = 400, offences = [] }\n'
+        f"expect = {expect}\n",
+        encoding="utf-8",
+    )
+    status, out, err = run("policies", "check", folder / "2024-01-14.toml")
+    assert (1, "") == (status, err)
+    assert "cases[0].expect" in out
+    assert said in out

@@ -115,6 +115,8 @@ def test_membership_reads_one_area() -> None:
         ("title = 3\n", "expected a string, plural forms (one, other) or a table of names"),
         ('title = { one = "a", other = 2 }\n', "plural forms must be strings"),
         ('title = "{a.b}"\n', "plain parameter name"),
+        ('title = "x } y"\n', "area.title: 'x } y': Single '}' encountered"),
+        ('title = { one = "{count", other = "b" }\n', "area.title: '{count': expected '}'"),
     ],
 )
 def test_a_malformed_catalogue_file_is_a_render_error(

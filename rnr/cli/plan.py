@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -48,6 +49,8 @@ DIR/<case_id>.json).
 """
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+#: The longest file name stem taken from a case id; a longer id is cut and keeps a hash of itself.
+MAX_STEM = 80
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,8 +94,15 @@ def plan_for(done: Decided) -> PlanDraft:
 
 
 def file_name(case: Case, kind: str, taken: set[str]) -> str:
-    """``<case_id>.<kind>``, made safe for a file name and unique among ``taken``."""
+    """``<case_id>.<kind>``, made safe for a file name, bounded and unique among ``taken``.
+
+    >>> len(file_name(Case(case_id="x" * 300, assessed_on=None, responses={}), "md", set()))
+    83
+    """
     stem = SAFE.sub("_", case.case_id).strip("._") or "case"
+    if len(stem) > MAX_STEM:  # a file system refuses names past 255 bytes
+        digest = hashlib.sha256(case.case_id.encode()).hexdigest()[:12]
+        stem = f"{stem[: MAX_STEM - 13]}-{digest}"
     name, n = f"{stem}.{kind}", 1
     while name in taken:
         n += 1

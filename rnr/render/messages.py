@@ -138,10 +138,16 @@ def placeholders(text: str) -> frozenset[str]:
     """The parameter names a sentence uses.
 
     Raises:
-        RenderError: a placeholder that is not a plain name (``{a.b}``, ``{a[0]}``, ``{}``).
+        RenderError: a placeholder that is not a plain name (``{a.b}``, ``{a[0]}``, ``{}``),
+            or a brace left open or unmatched (``{name``, ``}``).
     """
     names = set()
-    for _, field, _, _ in _FORMATTER.parse(text):
+    try:
+        parsed = list(_FORMATTER.parse(text))
+    except ValueError as exc:
+        msg = f"{text[:60]!r}: {exc} (a literal brace is written {{{{ or }}}})"
+        raise RenderError(msg, template=str(FOLDER)) from None
+    for _, field, _, _ in parsed:
         if field is None:
             continue
         if not field.isidentifier():
@@ -290,20 +296,29 @@ def _flatten(path: Path, prefix: str, table: Mapping[str, Any], out: dict[str, E
     for key, value in table.items():
         dotted = f"{prefix}.{key}"
         if isinstance(value, str):
-            placeholders(value)
+            _checked(path, dotted, value)
             out[dotted] = value
         elif isinstance(value, dict) and set(value) == set(PLURAL_FORMS):
             if not all(isinstance(v, str) for v in value.values()):
                 msg = f"{dotted}: plural forms must be strings"
                 raise RenderError(msg, template=str(path))
             for form in value.values():
-                placeholders(form)
+                _checked(path, dotted, form)
             out[dotted] = value
         elif isinstance(value, dict):
             _flatten(path, dotted, value, out)
         else:
             msg = f"{dotted}: expected a string, plural forms (one, other) or a table of names"
             raise RenderError(msg, template=str(path))
+
+
+def _checked(path: Path, key: str, sentence: str) -> None:
+    """:func:`placeholders` of one entry, its error naming the file and the key."""
+    try:
+        placeholders(sentence)
+    except RenderError as exc:
+        reason = str(exc).removeprefix(f"{exc.template}: ")
+        raise RenderError(f"{key}: {reason}", template=str(path)) from None
 
 
 @cache

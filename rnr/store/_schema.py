@@ -161,10 +161,11 @@ def connect(path: Path, *, timeout: float, read_only: bool = False) -> sqlite3.C
     """
     if read_only:
         uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = connect_uri(uri, timeout=timeout)
         try:
-            conn = connect_uri(uri, timeout=timeout)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError:
+            conn.close()
             conn = connect_uri(uri + "&immutable=1", timeout=timeout)
     else:
         conn = connect_uri(str(path), timeout=timeout, uri=False)

@@ -57,7 +57,7 @@ class Head:
         """
         found = _TEXT.match(text.strip())
         if found is None:
-            msg = f"--expect: got {text[:80]!r}, expected ENTRIES:SHA256 or ENTRIES:SHA256:HMAC"
+            msg = f"got {text[:80]!r}, expected ENTRIES:SHA256 or ENTRIES:SHA256:HMAC"
             raise StoreError(msg, path="head")
         return cls(int(found.group(1)), found.group(2), found.group(3))
 

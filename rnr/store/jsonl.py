@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
@@ -216,6 +217,20 @@ class _Lines:
         )
 
 
+def _decoded(lines: Iterable[str], name: str) -> Iterator[str]:
+    """The lines of an export, a byte-order mark dropped; a line not UTF-8 is an error."""
+    it = iter(lines)
+    for number in itertools.count(1):
+        try:
+            text = next(it)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            msg = "cannot read the line (not UTF-8 text)"
+            raise StoreError(msg, path=f"{name}:{number}") from None
+        yield text.removeprefix("\ufeff") if number == 1 else text
+
+
 def import_jsonl(store: Store, lines: Iterable[str], *, name: str) -> Verification:
     """Read an export and restore it into ``store``, which must be empty.
 
@@ -243,7 +258,7 @@ def import_jsonl(store: Store, lines: Iterable[str], *, name: str) -> Verificati
     header_line = 0
     records: list[Stored] = []
     entries: list[AuditEntry] = []
-    for parser.line, text in enumerate(lines, 1):
+    for parser.line, text in enumerate(_decoded(lines, name), 1):
         if not text.strip():
             continue
         value = parser.parse(text)
