@@ -17,6 +17,7 @@ import io
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -498,14 +499,14 @@ def test_fuzzed_store_imports(tmp_path: Path, export_text: str, data: st.DataObj
     """A damaged export is refused before anything is written, or imports and verifies."""
     source = tmp_path / "exportacion.jsonl"
     source.write_bytes(data.draw(mutated_text(export_text)))
-    db = tmp_path / f"nuevo-{data.draw(st.integers(0, 10**9))}.sqlite3"
+    db = Path(tempfile.mkdtemp(dir=tmp_path)) / "nuevo.sqlite3"  # a new store each example
     status, out, err = run("store", "import", source, "--db", db)
     if status == 1:  # imported rows that do not verify are reported, one line per problem
         assert out.strip()
         return
     assert_answered_or_refused(status, out, err)
     if status == 2:
-        assert not db.exists() or 0 == run("store", "verify", "--db", db)[0]
+        assert not db.exists(), "a refused import leaves no store behind"
 
 
 @pytest.mark.parametrize(
@@ -534,3 +535,15 @@ def test_a_malformed_expected_error_is_refused_at_load(
     assert (1, "") == (status, err)
     assert "cases[0].expect" in out
     assert said in out
+
+
+def test_a_command_that_creates_a_store_says_so(tmp_path: Path) -> None:
+    """A mistyped path for a command that writes is noticed: the new file is announced once."""
+    db = tmp_path / "nuevo.sqlite3"
+    argv = ("simulate", "--people", "2", "--years", "1", "--db", db)
+    status, _, err = run(*argv)
+    assert (0, [f"rnr: nota: se creó un registro de casos nuevo en {db}"]) == (
+        status,
+        err.splitlines(),
+    )
+    assert "" == run("case", "event", "sim-000001", "breach", "--on", "2024-06-01", "--db", db)[2]

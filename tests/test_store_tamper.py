@@ -17,7 +17,7 @@ import attrs
 import pytest
 
 from rnr.errors import StoreError
-from rnr.store import Head, SQLiteStore
+from rnr.store import Head, SQLiteStore, _schema
 from rnr.store._rows import INSERT_ENTRY, INSERT_RECORD
 from rnr.store.audit import next_entry
 from rnr.store.records import AuditEntry, Record, canonical, record_hash
@@ -186,3 +186,36 @@ def test_read_only_never_creates_and_never_writes(tmp_path: Path) -> None:
         assert 3 == len(list(store.records()))
         with pytest.raises(StoreError, match="read-only"), store.write(by="x"):
             pass
+
+
+def test_a_store_sqlite_cannot_share_is_read_as_immutable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When SQLite cannot open its shared memory (a write-protected folder), reads still work.
+
+    As root (CI) permissions do not bind, so the refusal SQLite gives a
+    read-only WAL store in a write-protected folder is played here.
+    """
+    path = tmp_path / "casos.sqlite3"
+    _store(path)
+    opened: list[str] = []
+    real = _schema.connect_uri
+
+    class _Refused:
+        def execute(self, *_: object) -> None:
+            raise sqlite3.OperationalError("unable to open database file")
+
+        def close(self) -> None:
+            pass
+
+    def connect(target: str, *, timeout: float, uri: bool = True) -> object:
+        opened.append(target)
+        if "mode=ro" in target and "immutable" not in target:
+            return _Refused()
+        return real(target, timeout=timeout, uri=uri)
+
+    monkeypatch.setattr(_schema, "connect_uri", connect)
+    with SQLiteStore(path, read_only=True) as store:
+        assert store.verify().ok
+        assert 3 == len(list(store.records()))
+    assert opened[-1].endswith("?mode=ro&immutable=1")

@@ -420,12 +420,18 @@ def db_path(args: argparse.Namespace) -> Path:
     return default_db_path(os.environ, home=Path.home(), platform=sys.platform)
 
 
-def open_db(args: argparse.Namespace, *, read_only: bool = False) -> SQLiteStore:
+def open_db(
+    args: argparse.Namespace, *, read_only: bool = False, announce: bool = True
+) -> SQLiteStore:
     """Open the store file: created if missing for a command that writes; never for one that reads.
 
     A command that only reads opens the store read-only, so a mistyped path
     is an error (never an empty store that reports "nothing") and a
     write-protected store can still be read and verified.
+
+    A command that writes and creates the file says so on standard error (one
+    ``rnr: nota:`` line, see :func:`announce_created`; ``announce=False``
+    leaves it to the command), so a mistyped path never passes unnoticed.
 
     Raises:
         StoreError: the file is not an rnr store, is newer than this rnr, or
@@ -433,7 +439,20 @@ def open_db(args: argparse.Namespace, *, read_only: bool = False) -> SQLiteStore
     """
     from rnr.store.sqlite import SQLiteStore  # noqa: PLC0415 - start-up time (see above)
 
-    return SQLiteStore(db_path(args), read_only=read_only)
+    path = db_path(args)
+    new = announce and not read_only and not path.exists()
+    store = SQLiteStore(path, read_only=read_only)
+    if new:
+        announce_created(args, path)
+    return store
+
+
+def announce_created(args: argparse.Namespace, path: Path) -> None:
+    """Say on standard error that the store file ``path`` was created."""
+    from rnr.render.messages import catalogue  # noqa: PLC0415 - start-up time (see above)
+
+    note = catalogue(getattr(args, "lang", "es"))("cli.store_created", path=path)
+    sys.stderr.write(f"rnr: {note}\n")
 
 
 def definitions(args: argparse.Namespace) -> Definitions:

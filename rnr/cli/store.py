@@ -14,11 +14,14 @@ from rnr.cli.options import (
     add_db,
     add_json,
     add_output,
+    announce_created,
+    db_path,
     open_db,
     output_file,
     write_json,
     write_lines,
 )
+from rnr.errors import RnrError
 from rnr.render.history import verify_lines
 from rnr.render.messages import catalogue
 from rnr.store.head import Head
@@ -181,13 +184,23 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """Import an export into an empty store."""
     if args.file != "-" and not Path(args.file).is_file():
         raise UsageError(f"{args.file}: no such file")
-    with open_db(args) as store:
-        if args.file == "-":
-            result = import_jsonl(store, sys.stdin, name="<stdin>")
-        else:
-            with Path(args.file).open(encoding="utf-8") as fh:
-                result = import_jsonl(store, fh, name=args.file)
-        name = store.name
+    target = db_path(args)
+    new = not target.exists()
+    try:
+        with open_db(args, announce=False) as store:
+            if args.file == "-":
+                result = import_jsonl(store, sys.stdin, name="<stdin>")
+            else:
+                with Path(args.file).open(encoding="utf-8") as fh:
+                    result = import_jsonl(store, fh, name=args.file)
+            name = store.name
+    except RnrError:
+        if new:  # a refused import leaves no store behind
+            for leftover in (target, *(Path(f"{target}{end}") for end in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
+    if new:
+        announce_created(args, target)
     if args.json:
         write_json(out, {**_verification(name, result), "source": args.file})
         return 0 if result.ok else EXIT_FAILED
