@@ -31,6 +31,7 @@ from rnr.definitions.indicators import load_indicators
 from rnr.definitions.library import data_dir
 from rnr.errors import RnrError
 from rnr.render import messages as rnr_messages
+from rnr.store import SQLiteStore
 
 CASES = Path(__file__).resolve().parent / "data" / "plans" / "cases"
 ADULT = json.loads((CASES / "prueba-adulto-01.json").read_text("utf-8"))
@@ -547,3 +548,21 @@ def test_a_command_that_creates_a_store_says_so(tmp_path: Path) -> None:
         err.splitlines(),
     )
     assert "" == run("case", "event", "sim-000001", "breach", "--on", "2024-06-01", "--db", db)[2]
+
+
+@pytest.mark.parametrize("argv", [("case", "history", "\udcff\udcfe"), ("score", "\udcff.json")])
+def test_an_argument_that_is_not_text_is_one_clear_error(
+    store_file: Path, argv: tuple[str, ...]
+) -> None:
+    """Bytes that are not UTF-8 on the command line (lone surrogates to Python) are refused."""
+    status, _, err = run(*argv, "--db", store_file) if argv[0] == "case" else run(*argv)
+    assert 2 == status
+    assert [] == [line for line in err.splitlines() if "not valid Unicode" not in line]
+    assert err.count("\n") == 1
+
+
+def test_a_store_asked_for_an_id_that_is_not_text_holds_nothing(store_file: Path) -> None:
+    """As the memory store does, SQLite answers no record rather than fail to encode the id."""
+    with SQLiteStore(store_file, read_only=True) as store:
+        assert [] == list(store.records(case_id="\udcff"))
+        assert list(store.records(case_id="sim-000001"))

@@ -171,6 +171,28 @@ def report_error(error: RnrError, err: TextIO) -> None:
     err.flush()
 
 
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse a text argument holding bytes that are not UTF-8 (a case id, a case file name).
+
+    Python hands such bytes over as lone surrogates, which nothing can
+    print, store or hash. Path options (``--db``, ``-o``) keep them: the file
+    system allows such names.
+
+    Raises:
+        UsageError: naming the argument.
+    """
+    from rnr.cli.errors import UsageError  # noqa: PLC0415 - start-up time
+    from rnr.untrusted import UntrustedInputError, check_text  # noqa: PLC0415
+
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    check_text(text)
+                except UntrustedInputError as exc:
+                    raise UsageError(f"{name}: got {text!r}: {exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status.
 
@@ -196,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rnr.errors import RnrError  # noqa: PLC0415 - loaded by the command already
 
     try:
+        _check_text_arguments(args)
         status: int = args.run(args, out)
     except RnrError as exc:
         out.flush()

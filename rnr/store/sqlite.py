@@ -39,6 +39,7 @@ from rnr.store.audit import next_entry, restore_problem
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import AuditEntry, Record, Stored, record_hash
+from rnr.untrusted import UntrustedInputError, check_text
 
 __all__ = ["SQLiteStore", "default_db_path"]
 
@@ -385,6 +386,11 @@ class SQLiteStore:
             StoreIntegrityError: a row was altered (its content no longer has its
                 SHA-256) or cannot be read; :meth:`verify` lists every such row.
         """
+        if case_id is not None and not case_id.isascii():
+            try:
+                check_text(case_id)
+            except UntrustedInputError:
+                return  # no record can hold an id that is not text (as in MemoryStore)
         yield from self._stream_records(None, case_id, kind)
 
     def get(self, record_id: int) -> Stored:
