@@ -13,6 +13,7 @@ The suite runs a bounded number of examples of each fuzzer; a long run is
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import json
 import os
@@ -23,9 +24,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from rnr import (
+    decide,
+    default_library,
+    draft_plan,
+    policy_library,
+    read_cases,
+    render_plan,
+    score_case,
+)
+from rnr.cases.legal import OFFENCES
 from rnr.cli import main
 from rnr.definitions.indicators import load_indicators
 from rnr.definitions.library import data_dir
@@ -135,6 +146,50 @@ def test_fuzzed_case_fields(tmp_path: Path, path: tuple[str, ...], value: object
     case.write_text(_dumps(_mutated(ADULT, path, value)), encoding="utf-8")
     assert_answered_or_refused(*run("score", case))
     assert_answered_or_refused(*run("decide", "--policy", "cl-adultos-18216", case))
+
+
+ADULT_POLICY = policy_library().get("cl-adultos-18216@2024-01-14")
+
+
+#: Values a case could well hold: most cases mutated with them reach a decision and a plan.
+PLAUSIBLE = (
+    st.integers(-5, 4000)
+    | st.sampled_from(["LV", "LVI", "RC", "RP", "PSBC", "EXP", "PM", "LAS", "adult", "juvenile"])
+    | st.lists(st.sampled_from(sorted(OFFENCES)), unique=True, max_size=3)
+    | st.dates(dt.date(1890, 1, 1), dt.date(2210, 12, 31)).map(dt.date.isoformat)
+    | st.booleans()
+    | st.none()
+)
+
+
+LEGAL = st.sampled_from([f for f in FIELDS if f[0] == "legal" and len(f) == 2])
+CHANGE = st.tuples(st.sampled_from(FIELDS), PLAUSIBLE | JSON_VALUES) | st.tuples(LEGAL, PLAUSIBLE)
+
+
+@FUZZ
+@given(changes=st.lists(CHANGE, max_size=3), text=st.booleans())
+def test_fuzzed_cases_through_the_api(
+    changes: list[tuple[tuple[str, ...], Any]], text: bool
+) -> None:
+    """Through the Python API, the whole pipeline (read, score, decide, draft, render) answers
+    every mutated case or refuses it with an ``rnr`` error of one to three lines."""
+    case = ADULT
+    for path, value in changes:
+        case = _mutated(case, path, value)
+    stream = io.StringIO(_dumps(case) if text else json.dumps(case))
+
+    def pipeline() -> None:
+        for one in read_cases("-", stdin=stream):
+            result = score_case(one, default_library())
+            if one.legal is None:
+                event("scored")
+                continue
+            decision = decide(result, one.legal, ADULT_POLICY, override=one.override)
+            plan = draft_plan(result, decision, responsivity=one.responsivity)
+            assert render_plan(plan, format="html")
+            event("decided and drafted")
+
+    loads_or_refuses(pipeline)
 
 
 @FUZZ
