@@ -24,6 +24,7 @@ from rnr.definitions.tables import InputSpec, Rule, Table
 from rnr.policy.decision import condition_of
 from rnr.render.conditions import condition_words
 from rnr.render.messages import Catalogue, catalogue
+from rnr.render.names import definition_title
 from rnr.render.score import points_text, table
 
 __all__ = [
@@ -47,10 +48,6 @@ def effective(definition: Instrument | Policy) -> str:
     return f"{definition.effective_from} →" + (f" {until}" if until else "")
 
 
-def _title(definition: Instrument | Policy, lang: str) -> str:
-    return definition.title.get(lang) or definition.title.get("es") or definition.id
-
-
 # -- the lists ------------------------------------------------------------------------
 
 
@@ -59,7 +56,9 @@ def instrument_table(instruments: Iterable[Instrument], lang: str) -> list[str]:
     w = catalogue(lang)
     head = ("id", "version", "status", "effective", "title")
     rows = [[w(f"cli.field.{name}") for name in head]]
-    rows += [[i.id, i.version, i.status, effective(i), _title(i, lang)] for i in instruments]
+    rows += [
+        [i.id, i.version, i.status, effective(i), definition_title(i, lang)] for i in instruments
+    ]
     return table(rows)
 
 
@@ -68,7 +67,10 @@ def policy_table(policies: Iterable[Policy], lang: str) -> list[str]:
     w = catalogue(lang)
     head = ("id", "version", "status", "regime", "effective", "title")
     rows = [[w(f"cli.field.{name}") for name in head]]
-    rows += [[p.id, p.version, p.status, p.regime, effective(p), _title(p, lang)] for p in policies]
+    rows += [
+        [p.id, p.version, p.status, p.regime, effective(p), definition_title(p, lang)]
+        for p in policies
+    ]
     return table(rows)
 
 
@@ -249,7 +251,7 @@ def policy_lines(policy: Policy, lang: str) -> list[str]:
     w = catalogue(lang)
     none = w("policy.none")
     lines = [
-        f"{policy.ref}  {_title(policy, lang)}",
+        f"{policy.ref}  {definition_title(policy, lang)}",
         (
             f"  {w('cli.field.status')}: {policy.status} · {w('cli.field.regime')}: "
             f"{policy.regime} · {w('cli.field.effective')}: {effective(policy)}"

@@ -33,6 +33,7 @@ from rnr.indicators.reinsertion_index import ReinsertionReport
 from rnr.render.charts import bar_chart
 from rnr.render.environment import environment
 from rnr.render.messages import NONE, Catalogue, catalogue
+from rnr.render.names import component_name
 
 if TYPE_CHECKING:
     from rnr.history.overrides import OverrideReport
@@ -131,12 +132,6 @@ def _in_sentence(label: str) -> str:
     return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
-def _component(ident: str, lang: str) -> str:
-    spec, _ = shipped()
-    found = spec.components.get(ident)
-    return found.title.get(lang, ident) if found is not None else ident
-
-
 def _population(indicator: Indicator, w: Catalogue) -> str:
     """An indicator's population (its kind and parameters) in words."""
     params = indicator.population_params
@@ -153,7 +148,7 @@ def _population(indicator: Indicator, w: Catalogue) -> str:
         text = w("indicators.populations.with_needs", population=text, needs=shown)
     took_part = params.get("took_part_in")
     if took_part is not None:
-        component = _component(str(took_part), w.lang)
+        component = component_name(str(took_part), w.lang)
         text = w("indicators.populations.took_part_in", population=text, component=component)
     days = params.get("min_days_since_entry")
     if days is not None:

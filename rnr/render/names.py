@@ -30,6 +30,7 @@ from functools import cache
 
 from rnr.definitions.catalogue import shipped as shipped_catalogue
 from rnr.definitions.indicators import shipped as shipped_indicators
+from rnr.definitions.instrument import Instrument
 from rnr.definitions.labels import Labels, load_labels
 from rnr.definitions.library import default_library, policy_library
 from rnr.definitions.policy import Policy
@@ -38,6 +39,7 @@ from rnr.render.messages import NONE, catalogue
 
 __all__ = [
     "component_name",
+    "definition_title",
     "instrument_name",
     "instrument_title",
     "labels_of",
@@ -88,15 +90,16 @@ def _policy(ref: str) -> Policy | None:
         return None
 
 
-def _title(policy: Policy, lang: str) -> str:
-    return policy.title.get(lang) or policy.title.get("es") or policy.id
+def definition_title(definition: Instrument | Policy, lang: str = "es") -> str:
+    """A definition's title in ``lang``, else in Spanish, else its id."""
+    return definition.title.get(lang) or definition.title.get("es") or definition.id
 
 
 @cache
 def policy_title(ref: str, lang: str = "es") -> str:
     """The policy's title alone, for a line that cannot hold more (its reference when unknown)."""
     policy = _policy(ref)
-    return ref if policy is None else _title(policy, lang)
+    return ref if policy is None else definition_title(policy, lang)
 
 
 @cache
@@ -106,7 +109,9 @@ def policy_name(ref: str, lang: str = "es") -> str:
     if policy is None:
         return ref
     words = catalogue(lang)
-    name = words("names.policy_version", title=_title(policy, lang), since=policy.effective_from)
+    name = words(
+        "names.policy_version", title=definition_title(policy, lang), since=policy.effective_from
+    )
     if policy.status != "validated":
         name += " " + words(f"names.policy_status.{policy.status}")
     return name
