@@ -229,6 +229,10 @@ HOSTILE_CASES: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
         lambda c: _dumps(c).replace('"responses"', '"x": ' + "9" * 5000 + ', "responses"'),
         "at most 18 digits",
     ),
+    "a 300-character instrument id": (
+        lambda c: _dumps(_mutated(c, ("instrument",), "x" * 300)),
+        "expected an instrument 'id' or 'id@version'",
+    ),
     "a line separator in a value": (
         lambda c: _dumps(_mutated(c, ("legal", "sanction"), "LV\u2028LVI\x85x")),
         "\\u2028",

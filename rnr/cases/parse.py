@@ -72,7 +72,10 @@ STDIN = "-"
 #: The JSON Schema (draft 2020-12) of a case.
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "case.schema.json"
 
-REF_RE = re.compile(r"^[a-z][a-z0-9_]*(@(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))?$")
+#: An instrument id (at most 64 characters) with an optional version: ``lscmi@1.0.0``.
+REF_RE = re.compile(
+    r"^[a-z][a-z0-9_]{0,63}(@(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5}))?$"
+)
 
 
 @attrs.frozen

@@ -68,6 +68,10 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return ident, (version or None)
 
 
+#: The longest id that can name a folder (file systems stop at 255 bytes a name).
+MAX_ID_BYTES = 128
+
+
 def _files(
     folders: Iterable[Path], ids: Collection[str] | None, name: re.Pattern[str]
 ) -> Iterator[Path]:
@@ -77,6 +81,7 @@ def _files(
             found = folder.glob("*/*.toml")
         else:
             names = [i for i in ids if i not in ("", ".", "..") and Path(i).name == i]
+            names = [i for i in names if len(i.encode()) <= MAX_ID_BYTES]  # else: no such folder
             found = (path for n in names for path in (folder / n).glob("*.toml"))
         yield from (path for path in sorted(found) if name.match(path.stem))
 
