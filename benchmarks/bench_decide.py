@@ -62,6 +62,17 @@ def cohort(n: int, seed: int = 7) -> dict[str, Any]:
             np.array([0, 1, 2, 4, 8, 16]), n, p=[0.6, 0.15, 0.05, 0.1, 0.05, 0.05]
         ),
         "prior_convictions": rng.integers(0, 3, n),
+        "art1_offences": np.zeros(n, dtype=np.int64),  # no art. 1 bar
+        "prior_drug_convictions": np.zeros(n, dtype=np.int64),
+        "prior_sentences_days": np.where(rng.random(n) < 0.8, 0, rng.integers(1, 900, n)),
+        "prior_rp": np.zeros(n, dtype=np.int64),
+        "nationality": rng.choice(
+            np.array(["chilena", "extranjera", "no_informada"], dtype=object),
+            n,
+            p=[0.9, 0.05, 0.05],
+        ),
+        "legal_residence": rng.random(n) < 0.5,
+        "one_third_served": np.zeros(n, dtype=bool),
         "assessed_on": start + rng.integers(0, 700, n).astype("timedelta64[D]"),
     }
 
@@ -112,8 +123,9 @@ def main() -> None:
     args = parser.parse_args()
     policy: Policy = policy_library().get("cl-adultos-18216")
     data = cohort(args.n)
-    inputs = {k: data[k] for k in policy.inputs}
-    for name, spec in policy.inputs.items():  # enums as positions, as BatchResult.level_codes gives
+    inputs = {k: data[k] for k in policy.decision_inputs}
+    # enums as positions, as BatchResult.level_codes gives
+    for name, spec in policy.decision_inputs.items():
         if spec.type == "enum":
             inputs[name] = (
                 np.searchsorted(np.array(spec.values, dtype=object), data[name])

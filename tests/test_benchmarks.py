@@ -1,0 +1,44 @@
+"""Every benchmark script runs at a tiny size, so none can break unnoticed.
+
+The figures of a benchmark are measured by hand (docs/performance.md says
+how); here each script only has to run to the end and print its figures.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+TINY = {
+    "bench_decide.py": ["--n", "500", "--repeat", "1"],
+    "bench_history.py": ["--people", "80", "--years", "2", "--sample", "2"],
+    "bench_plans.py": ["--n", "20", "--repeat", "1"],
+    "bench_scoring.py": ["--n", "100", "--repeat", "1", "--calls", "3"],
+    "bench_startup.py": ["--repeat", "1"],
+    "bench_validity.py": ["--rows", "300", "--repeat", "1", "--bootstrap-rows", "50",
+                          "--resamples", "10"],
+}  # fmt: skip
+
+
+def test_every_benchmark_has_a_tiny_run() -> None:
+    """A new benchmark script gets its tiny run here."""
+    assert sorted(TINY) == sorted(p.name for p in BENCHMARKS.glob("bench_*.py"))
+
+
+@pytest.mark.parametrize("script", sorted(TINY))
+def test_the_benchmark_runs_at_a_tiny_size(tmp_path: Path, script: str) -> None:
+    """The script ends with status 0 and prints its figures."""
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *TINY[script]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert 0 == done.returncode, done.stderr[-2000:]
+    assert done.stdout.strip()
