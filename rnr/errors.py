@@ -28,16 +28,27 @@ can act on the structured attributes.
     │   └── StoreIntegrityError  a stored record no longer matches what was written
     │                            (edited row, changed instrument or catalogue)
     └── InvalidArgumentError     a library function got an argument it cannot use
+
+Every error carries a stable :attr:`RnrError.code` (``case.item.unknown``,
+``history.case.exists``), one of :data:`CODES`; each code belongs to an
+:class:`Outcome`, which gives the command line's exit status (and the HTTP
+service's status). :meth:`RnrError.to_dict` is the error as a JSON object
+(``rnr schema show error``). ``docs/errors.md`` lists every code.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
 
 import attrs
 
 __all__ = [
+    "CODES",
     "CaseFileError",
     "ChangeError",
     "DecisionInputError",
@@ -46,6 +57,7 @@ __all__ = [
     "InstrumentDefinitionError",
     "InvalidArgumentError",
     "OmissionError",
+    "Outcome",
     "PolicyDefinitionError",
     "Problem",
     "RenderError",
@@ -60,8 +72,168 @@ __all__ = [
 ]
 
 
+class Outcome(enum.IntEnum):
+    """What an error means for the caller; its value is the command line's exit status.
+
+    A command whose check finds problems (``rnr instruments check``, ``rnr
+    store verify``) exits with :attr:`CHECK_FAILED` without raising.
+    """
+
+    #: a check ran and found problems
+    CHECK_FAILED = 1
+    #: the input or the usage is wrong: fix it and ask again
+    INVALID = 2
+    #: what was asked for (an instrument, a policy, a case, a store) does not exist
+    NOT_FOUND = 3
+    #: the request conflicts with what is stored (the case exists, a date is out of order)
+    CONFLICT = 4
+    #: the store cannot be used, or a stored record no longer verifies
+    STORE = 5
+
+
+_I, _N, _C, _S = Outcome.INVALID, Outcome.NOT_FOUND, Outcome.CONFLICT, Outcome.STORE
+
+#: Every error code, with its outcome. Codes are stable: one is never renamed
+#: or given another meaning; a new one may be added. ``docs/errors.md`` says
+#: what each means (a test keeps the two equal).
+CODES: Mapping[str, Outcome] = {
+    # the command line
+    "usage.invalid": _I,
+    "usage.file.missing": _N,
+    "usage.file.exists": _C,
+    "argument.invalid": _I,
+    "schema.unknown": _N,
+    # definition files: instruments, policies, labels, worked cases, catalogues
+    "definition.invalid": _I,
+    "definition.unknown": _N,
+    "instrument.invalid": _I,
+    "instrument.unknown": _N,
+    "policy.invalid": _I,
+    "policy.unknown": _N,
+    "policy.not_applicable": _I,
+    # case files and what they hold
+    "case.file.invalid": _I,
+    "case.file.empty": _I,
+    "case.field.missing": _I,
+    "case.field.unknown": _I,
+    "case.field.type": _I,
+    "case.id.invalid": _I,
+    "case.date.invalid": _I,
+    "case.item.unknown": _I,
+    "case.item.missing": _I,
+    "case.value.type": _I,
+    "case.value.range": _I,
+    "case.value.invalid": _I,
+    "case.omissions": _I,
+    "case.population": _I,
+    # decisions: legal context, overrides, responsivity
+    "decision.input.invalid": _I,
+    "decision.legal.missing": _I,
+    "decision.override.invalid": _I,
+    # plan and document templates
+    "render.failed": _I,
+    "render.template.unsafe": _I,
+    # case histories
+    "history.refused": _I,
+    "history.case.unknown": _N,
+    "history.record.unknown": _N,
+    "history.case.exists": _C,
+    "history.case.closed": _C,
+    "history.case.changed": _C,
+    "history.date.order": _C,
+    "history.idempotency.conflict": _C,
+    "change.incomparable": _I,
+    # validity data
+    "validity.file.invalid": _I,
+    # the store
+    "store.missing": _N,
+    "store.not_empty": _C,
+    "store.import.invalid": _I,
+    "store.unavailable": _S,
+    "store.integrity": _S,
+}
+
+
+#: The largest integer every JSON reader holds exactly (RFC 8259, section 6); past it, text.
+_EXACT = 2**53
+
+
+def _plain(value: object) -> object:
+    """``value`` as JSON can hold it: text, a finite number, true/false, null; long text cut."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int) and -_EXACT <= value <= _EXACT:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = value if isinstance(value, str) else _repr(value)
+    return text if len(text) <= 200 else f"{text[:200]}…"
+
+
+def _repr(value: object) -> str:
+    """``repr(value)``, or its type when Python refuses to write it (5,000 digits)."""
+    try:
+        return repr(value)
+    except ValueError:  # more digits than sys.get_int_max_str_digits()
+        return f"<{type(value).__name__} too large to show>"
+
+
 class RnrError(Exception):
-    """Base class of every error rnr raises on purpose."""
+    """Base class of every error rnr raises on purpose.
+
+    Attributes:
+        code: the error's stable code, one of :data:`CODES` (by default the
+            class's :attr:`default_code`; a raise site may name a finer one).
+    """
+
+    #: the code of this kind of error when the raise site names none
+    default_code: ClassVar[str] = "usage.invalid"
+    #: attribute names read by :meth:`to_dict`, per field of the error object
+    _WHERE: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "file": ("file", "path", "template"),
+        "line": ("line",),
+        "field": ("field", "item", "column", "argument"),
+        "value": ("value",),
+        "expected": ("expected",),
+        "case_id": ("case_id",),
+    }
+
+    def __init__(self, *args: object, code: str | None = None) -> None:
+        super().__init__(*args)
+        self.code = code or type(self).default_code
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the error means for the caller (its exit status is ``int(outcome)``)."""
+        return CODES.get(self.code, Outcome.INVALID)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as the JSON object a program reads (``rnr schema show error``).
+
+        ``code`` and ``message`` always; ``file``, ``line``, ``field``,
+        ``value``, ``expected`` and ``case_id`` when they apply, and the
+        extra lists some errors carry (``problems``, ``known``).
+
+        >>> from rnr.errors import InvalidArgumentError
+        >>> InvalidArgumentError("limit", -1, "a count of at least 1").to_dict()
+        {'error': {'code': 'argument.invalid', 'message': 'limit: got -1, expected a count of at \
+least 1', 'field': 'limit', 'value': -1, 'expected': 'a count of at least 1'}}
+        """
+        body: dict[str, Any] = {"code": self.code, "message": str(self) or type(self).__name__}
+        for key, names in self._WHERE.items():
+            for name in names:
+                found = getattr(self, name, None)
+                if found is not None and found != "":
+                    body[key] = found if key == "line" else _plain(found)
+                    break
+        body.update(self._extra())
+        return {"error": body}
+
+    def _extra(self) -> dict[str, Any]:
+        """Further members of the error object (a subclass's lists)."""
+        return {}
 
     def lines(self, limit: int = 3) -> list[str]:
         r"""The message as at most ``limit`` lines that print as they read.
@@ -108,11 +280,12 @@ class _CaseError(RnrError):
         value: object = None,
         expected: str | None = None,
         case_id: str | None = None,
+        code: str | None = None,
     ) -> None:
         self.value = value
         self.expected = expected
         self.case_id = case_id
-        super().__init__(message)
+        super().__init__(message, code=code)
 
     def __str__(self) -> str:
         prefix = f"case {self.case_id}: " if self.case_id else ""
@@ -142,19 +315,29 @@ class DefinitionError(RnrError, ValueError):
     message lists them, one per line, after the file name.
     """
 
-    def __init__(self, file: str, problems: Sequence[Problem]) -> None:
+    default_code = "definition.invalid"
+
+    def __init__(self, file: str, problems: Sequence[Problem], *, code: str | None = None) -> None:
         self.file = file
         self.problems = tuple(problems)
         lines = [f"{file}: {p}" for p in self.problems]
-        super().__init__("\n".join(lines) if lines else f"{file}: invalid definition")
+        message = "\n".join(lines) if lines else f"{file}: invalid definition"
+        super().__init__(message, code=code)
+
+    def _extra(self) -> dict[str, Any]:
+        return {"problems": [{"path": p.path, "message": p.message} for p in self.problems]}
 
 
 class InstrumentDefinitionError(DefinitionError):
     """An instrument file breaks the ``rnr.instrument/1`` format."""
 
+    default_code = "instrument.invalid"
+
 
 class PolicyDefinitionError(DefinitionError):
     """A policy file breaks the ``rnr.policy/1`` format or its tables fail a check."""
+
+    default_code = "policy.invalid"
 
 
 class UnknownDefinitionError(RnrError, LookupError):
@@ -165,17 +348,26 @@ class UnknownDefinitionError(RnrError, LookupError):
         known: what could have been asked for.
     """
 
-    def __init__(self, message: str, *, ref: str, known: Iterable[str] = ()) -> None:
+    default_code = "definition.unknown"
+
+    def __init__(
+        self, message: str, *, ref: str, known: Iterable[str] = (), code: str | None = None
+    ) -> None:
         self.ref = ref
         self.known = tuple(known)
-        super().__init__(message)
+        super().__init__(message, code=code)
 
     def __str__(self) -> str:
         return str(self.args[0])
 
+    def _extra(self) -> dict[str, Any]:
+        return {"value": _plain(self.ref), "known": list(self.known[:50])}
+
 
 class UnknownInstrumentError(UnknownDefinitionError):
     """No instrument matches the requested id, version or date."""
+
+    default_code = "instrument.unknown"
 
 
 class ScoringInputError(_CaseError, ValueError):
@@ -188,6 +380,8 @@ class ScoringInputError(_CaseError, ValueError):
         case_id: the case being scored, when known.
     """
 
+    default_code = "case.value.invalid"
+
     def __init__(
         self,
         message: str,
@@ -196,9 +390,10 @@ class ScoringInputError(_CaseError, ValueError):
         value: object = None,
         expected: str | None = None,
         case_id: str | None = None,
+        code: str | None = None,
     ) -> None:
         self.item = item
-        super().__init__(message, value=value, expected=expected, case_id=case_id)
+        super().__init__(message, value=value, expected=expected, case_id=case_id, code=code)
 
 
 class OmissionError(ScoringInputError):
@@ -210,6 +405,8 @@ class OmissionError(ScoringInputError):
         scope: ``"scale fta"`` or ``"domain family"``.
     """
 
+    default_code = "case.omissions"
+
     def __init__(
         self,
         message: str,
@@ -218,6 +415,7 @@ class OmissionError(ScoringInputError):
         limit: int,
         scope: str,
         case_id: str | None = None,
+        code: str | None = None,
     ) -> None:
         self.missing = tuple(missing)
         self.limit = limit
@@ -228,6 +426,7 @@ class OmissionError(ScoringInputError):
             value=len(self.missing),
             expected=f"at most {limit} omitted",
             case_id=case_id,
+            code=code,
         )
 
 
@@ -240,6 +439,8 @@ class CaseFileError(RnrError, ValueError):
         field: the dotted field at fault, when known.
     """
 
+    default_code = "case.file.invalid"
+
     def __init__(
         self,
         message: str,
@@ -247,6 +448,7 @@ class CaseFileError(RnrError, ValueError):
         file: str,
         line: int | None = None,
         field: str | None = None,
+        code: str | None = None,
     ) -> None:
         self.file = file
         self.line = line
@@ -254,7 +456,7 @@ class CaseFileError(RnrError, ValueError):
         where = f"{file}:{line}" if line is not None else file
         if field:
             where += f": {field}"
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {message}", code=code)
 
 
 class ValidityInputError(RnrError, ValueError):
@@ -266,6 +468,8 @@ class ValidityInputError(RnrError, ValueError):
         column: the column at fault, when known.
     """
 
+    default_code = "validity.file.invalid"
+
     def __init__(
         self,
         message: str,
@@ -273,6 +477,7 @@ class ValidityInputError(RnrError, ValueError):
         file: str,
         line: int | None = None,
         column: str | None = None,
+        code: str | None = None,
     ) -> None:
         self.file = file
         self.line = line
@@ -280,11 +485,13 @@ class ValidityInputError(RnrError, ValueError):
         where = f"{file}:{line}" if line is not None else file
         if column is not None:
             where += f": column {column!r}"
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {message}", code=code)
 
 
 class UnknownPolicyError(UnknownDefinitionError):
     """No policy matches the requested id, version or date."""
+
+    default_code = "policy.unknown"
 
 
 class DecisionInputError(_CaseError, ValueError):
@@ -296,6 +503,8 @@ class DecisionInputError(_CaseError, ValueError):
         expected: what would have been accepted.
     """
 
+    default_code = "decision.input.invalid"
+
     def __init__(
         self,
         message: str,
@@ -304,9 +513,10 @@ class DecisionInputError(_CaseError, ValueError):
         value: object = None,
         expected: str | None = None,
         case_id: str | None = None,
+        code: str | None = None,
     ) -> None:
         self.field = field
-        super().__init__(message, value=value, expected=expected, case_id=case_id)
+        super().__init__(message, value=value, expected=expected, case_id=case_id, code=code)
 
 
 class RenderError(RnrError):
@@ -317,11 +527,15 @@ class RenderError(RnrError):
         line: the line in the template, when known.
     """
 
-    def __init__(self, message: str, *, template: str, line: int | None = None) -> None:
+    default_code = "render.failed"
+
+    def __init__(
+        self, message: str, *, template: str, line: int | None = None, code: str | None = None
+    ) -> None:
         self.template = template
         self.line = line
         where = f"{template}:{line}" if line is not None else template
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {message}", code=code)
 
 
 class HistoryError(_CaseError, ValueError):
@@ -334,6 +548,8 @@ class HistoryError(_CaseError, ValueError):
         expected: what would have been accepted.
     """
 
+    default_code = "history.refused"
+
     def __init__(
         self,
         message: str,
@@ -342,9 +558,10 @@ class HistoryError(_CaseError, ValueError):
         field: str | None = None,
         value: object = None,
         expected: str | None = None,
+        code: str | None = None,
     ) -> None:
         self.field = field
-        super().__init__(message, value=value, expected=expected, case_id=case_id)
+        super().__init__(message, value=value, expected=expected, case_id=case_id, code=code)
 
 
 class ChangeError(RnrError, ValueError):
@@ -355,10 +572,14 @@ class ChangeError(RnrError, ValueError):
         current: the later assessment's instrument.
     """
 
-    def __init__(self, message: str, *, previous: str, current: str) -> None:
+    default_code = "change.incomparable"
+
+    def __init__(
+        self, message: str, *, previous: str, current: str, code: str | None = None
+    ) -> None:
         self.previous = previous
         self.current = current
-        super().__init__(message)
+        super().__init__(message, code=code)
 
 
 class StoreError(RnrError):
@@ -368,9 +589,11 @@ class StoreError(RnrError):
         path: the database file (or the store's name), when known.
     """
 
-    def __init__(self, message: str, *, path: str | None = None) -> None:
+    default_code = "store.unavailable"
+
+    def __init__(self, message: str, *, path: str | None = None, code: str | None = None) -> None:
         self.path = path
-        super().__init__(f"{path}: {message}" if path else message)
+        super().__init__(f"{path}: {message}" if path else message, code=code)
 
 
 class StoreIntegrityError(StoreError):
@@ -384,9 +607,21 @@ class StoreIntegrityError(StoreError):
         record: the record id at fault, when known.
     """
 
-    def __init__(self, message: str, *, path: str | None = None, record: int | None = None) -> None:
+    default_code = "store.integrity"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        record: int | None = None,
+        code: str | None = None,
+    ) -> None:
         self.record = record
-        super().__init__(message, path=path)
+        super().__init__(message, path=path, code=code)
+
+    def _extra(self) -> dict[str, Any]:
+        return {"record": self.record} if self.record is not None else {}
 
 
 class InvalidArgumentError(RnrError, ValueError):
@@ -398,8 +633,12 @@ class InvalidArgumentError(RnrError, ValueError):
         expected: what would have been accepted.
     """
 
-    def __init__(self, argument: str, value: object, expected: str) -> None:
+    default_code = "argument.invalid"
+
+    def __init__(
+        self, argument: str, value: object, expected: str, *, code: str | None = None
+    ) -> None:
         self.argument = argument
         self.value = value
         self.expected = expected
-        super().__init__(f"{argument}: got {value!r}, expected {expected}")
+        super().__init__(f"{argument}: got {_repr(value)}, expected {expected}", code=code)

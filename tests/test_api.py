@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,6 @@ import rnr
 from rnr import errors
 from rnr.definitions.library import data_dir
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 MODULES = sorted(
     m.name
     for m in pkgutil.walk_packages(rnr.__path__, "rnr.")
@@ -44,14 +42,4 @@ def test_module_doctests(module: str) -> None:
     assert 0 == failures
 
 
-@pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
-def test_documentation_examples(page: Path) -> None:
-    """Every ``>>>`` example in docs/ runs and prints what the page says."""
-    failures, _ = doctest.testfile(
-        str(page),
-        module_relative=False,
-        optionflags=FLAGS,
-        report=True,
-        globs={"__name__": "__main__", "__file__": str(page)},  # pages find tests/data from here
-    )
-    assert 0 == failures
+# The documentation's examples (``>>>`` and every other block) run through Sybil: conftest.py.

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,6 +19,10 @@ import rnr.definitions.library
 from rnr.cli import main
 from rnr.cli.app import COMMANDS, command_in
 from rnr.definitions.library import data_dir
+from rnr.errors import CODES
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 DATA = Path(__file__).resolve().parent / "data"
 PSA_EXAMPLES = data_dir() / "instruments" / "psa" / "examples"
@@ -57,17 +61,6 @@ def write_jsonl(path: Path, *lines: dict[str, Any] | str) -> Path:
     text = [line if isinstance(line, str) else json.dumps(line) for line in lines]
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     return path
-
-
-def assert_one_error(status: int, err: str, *fragments: str) -> None:
-    """Exit status 2 and one ``rnr: error:`` line holding every fragment, no traceback."""
-    assert 2 == status
-    lines = err.splitlines()
-    assert 1 == len(lines), err
-    assert lines[0].startswith("rnr: error: ")
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 # -- rnr instruments ------------------------------------------------------------
@@ -121,14 +114,14 @@ def test_instruments_dir_adds_user_instruments(
     assert {"demo", "psa", "lscmi"} <= ids
 
 
-def test_instruments_dir_must_hold_instruments(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    """A missing or empty folder is a usage error."""
-    status, _, err = run(capsys, "instruments", "list", "--instruments-dir", tmp_path / "nope")
-    assert_one_error(status, err, "no such folder")
-    status, _, err = run(capsys, "instruments", "list", "--instruments-dir", tmp_path)
-    assert_one_error(status, err, "no instruments found", "<id>/<version>.toml")
+def test_instruments_dir_must_hold_instruments(cli: Cli, tmp_path: Path) -> None:
+    """A missing folder is not found; an empty one is a usage error."""
+    nope = ("--instruments-dir", tmp_path / "nope")
+    cli.error("usage.file.missing", "instruments", "list", *nope, contains=["no such folder"])
+    cli.error("usage.file.missing", *nope, "score", PSA_CASE, contains=["no such folder"])
+    empty = ("--instruments-dir", tmp_path)
+    found = ["no instruments found", "<id>/<version>.toml"]
+    cli.error("usage.invalid", "instruments", "list", *empty, contains=found)
 
 
 def test_show_summary(capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,12 +156,20 @@ def test_show_json_is_the_full_definition(capsys: pytest.CaptureFixture[str]) ->
     assert dict(psa.document) == data
 
 
-def test_show_unknown(capsys: pytest.CaptureFixture[str]) -> None:
-    """Unknown ids and versions are one clear line each."""
-    status, _, err = run(capsys, "instruments", "show", "nope")
-    assert_one_error(status, err, "unknown instrument 'nope'", "known: ")
-    status, _, err = run(capsys, "instruments", "show", "psa@9.9.9")
-    assert_one_error(status, err, "unknown version 'psa@9.9.9'", "psa@1.0.0")
+def test_show_unknown(cli: Cli) -> None:
+    """Unknown ids and versions are not found, one clear line each; JSON lists the known ones."""
+    body = cli.error(
+        "instrument.unknown", "instruments", "show", "nope", contains=["unknown instrument 'nope'"]
+    )
+    assert ("nope", set(rnr.default_library().ids())) == (body["value"], set(body["known"]))
+    body = cli.error(
+        "instrument.unknown",
+        "instruments",
+        "show",
+        "psa@9.9.9",
+        contains=["unknown version 'psa@9.9.9'", "psa@1.0.0"],
+    )
+    assert ("psa@9.9.9", ["psa@1.0.0"]) == (body["value"], body["known"])
 
 
 def test_check_a_shipped_instrument(capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,7 +211,7 @@ def test_check_without_hypothesis(
     monkeypatch.setitem(sys.modules, "rnr.testing.checks", None)
     status, out, _ = run(capsys, "instruments", "check", DATA / "demo" / "1.0.0.toml")
     assert 0 == status
-    assert "pip install 'rnr[testing]'" in out
+    assert "pip install 'rnr-engine[testing]'" in out
     assert "\nnota: las verificaciones de invariantes" in out
     assert "JSON round trip" not in out
 
@@ -234,10 +235,17 @@ def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert 0 == json.loads(out)["failed"]
 
 
-def test_check_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """A path that does not exist is a usage error."""
-    status, _, err = run(capsys, "instruments", "check", tmp_path / "nope.toml")
-    assert_one_error(status, err, "nope.toml: no such file or folder")
+def test_check_missing_path(cli: Cli, tmp_path: Path) -> None:
+    """A path that does not exist is not found; a folder without instruments is a usage error."""
+    cli.error(
+        "usage.file.missing",
+        "instruments",
+        "check",
+        tmp_path / "nope.toml",
+        contains=["nope.toml: no such file or folder"],
+    )
+    found = ["no instrument files (<id>/<version>.toml) found"]
+    cli.error("usage.invalid", "instruments", "check", tmp_path, contains=found)
 
 
 # -- rnr score --------------------------------------------------------------------
@@ -351,84 +359,119 @@ def test_score_with_user_instruments(capsys: pytest.CaptureFixture[str], tmp_pat
 
 
 @pytest.mark.parametrize(
-    ("argv", "case", "fragments"),
+    ("argv", "case", "expected"),
     [
-        (["-i", "nope"], psa_case("c-1"), ["unknown instrument 'nope'"]),
-        (["-i", "psa@2.0.0"], psa_case("c-1"), ["unknown version 'psa@2.0.0'", "psa@1.0.0"]),
+        (["-i", "nope"], psa_case("c-1"), ("instrument.unknown", "unknown instrument 'nope'")),
+        (
+            ["-i", "psa@2.0.0"],
+            psa_case("c-1"),
+            ("instrument.unknown", "unknown version 'psa@2.0.0'", "psa@1.0.0"),
+        ),
         (
             [],
             {**psa_case("c-1"), "instrument": "nope"},
-            ["case.json: unknown instrument 'nope'"],
+            ("instrument.unknown", "case.json: unknown instrument 'nope'"),
         ),
-        (["-i", "psa"], psa_case("c-1", bogus=True), ["case c-1: unknown item 'bogus'"]),
+        (
+            ["-i", "psa"],
+            psa_case("c-1", bogus=True),
+            ("case.item.unknown", "case c-1: unknown item 'bogus'"),
+        ),
         (
             ["-i", "psa"],
             psa_case("c-1", pending_charge="yes"),
-            ["case c-1: item pending_charge: got 'yes', expected true or false"],
+            ("case.value.type", "case c-1: item pending_charge: got 'yes', expected true or false"),
         ),
         (
             ["-i", "psa"],
             psa_case("c-1", prior_violent_convictions=-2),
-            ["item prior_violent_convictions: got -2, expected an integer >= 0"],
+            (
+                "case.value.range",
+                "item prior_violent_convictions: got -2, expected an integer >= 0",
+            ),
         ),
         (
             ["-i", "psa"],
             {"case_id": "c-1", "responses": {}},
-            ["case.json: assessed_on: missing required field"],
+            ("case.field.missing", "case.json: assessed_on: missing required field"),
         ),
         (
             ["-i", "psa"],
             {**psa_case("c-1"), "assessed_on": "2024-02-30"},
-            ['assessed_on: got "2024-02-30", expected a date YYYY-MM-DD'],
+            ("case.date.invalid", 'assessed_on: got "2024-02-30", expected a date YYYY-MM-DD'),
         ),
         (
             ["-i", "psa"],
             psa_case("c-1", pending_charge=None, prior_fta_older=None),
-            [
+            (
+                "case.omissions",
                 "case c-1: scale fta: 2 items omitted, at most 1 allowed",
                 "pending_charge, prior_fta_older",
-            ],
+            ),
         ),
-        ([], psa_case("c-1"), ["instrument: missing", "--instrument"]),
-        (["-i", "static99r"], {**psa_case("c-1"), "instrument": "psa"}, ["the case names 'psa'"]),
+        ([], psa_case("c-1"), ("case.field.missing", "instrument: missing", "--instrument")),
+        (
+            ["-i", "static99r"],
+            {**psa_case("c-1"), "instrument": "psa"},
+            ("usage.invalid", "the case names 'psa'"),
+        ),
     ],
 )
 def test_score_bad_input_is_one_line(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    argv: list[str],
-    case: dict[str, Any],
-    fragments: list[str],
+    cli: Cli, tmp_path: Path, argv: list[str], case: dict[str, Any], expected: tuple[str, ...]
 ) -> None:
-    """Every bad input prints one clear line to stderr, nothing to stdout, exit 2."""
+    """Every bad input prints one clear line to stderr with its code, nothing to stdout."""
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case), encoding="utf-8")
-    status, out, err = run(capsys, "score", *argv, path)
-    assert "" == out
-    assert_one_error(status, err, *fragments)
+    code, *fragments = expected
+    cli.error(code, "score", *argv, path, contains=fragments)
 
 
-def test_score_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_score_errors_name_the_case_in_json(cli: Cli, tmp_path: Path) -> None:
+    """The JSON error of a case names its file, line, case, item, value and expectation."""
+    path = write_jsonl(
+        tmp_path / "cases.jsonl", psa_case("c-001"), psa_case("c-002", pending_charge="yes")
+    )
+    ok = json.dumps(rnr.score(
+        rnr.default_library().get("psa@1.0.0"),
+        PSA_ANSWERS,
+        assessed_on=dt.date(2024, 5, 2),
+        case_id="c-001",
+    ).to_dict(), ensure_ascii=False)  # fmt: skip
+    body = cli.error("case.value.type", "score", "-i", "psa", path, out=ok + "\n")
+    assert {
+        "file": str(path),
+        "line": 2,
+        "case_id": "c-002",
+        "field": "pending_charge",
+        "value": "yes",
+        "expected": "true or false",
+    }.items() <= body.items()
+
+
+def test_score_missing_file(cli: Cli, tmp_path: Path) -> None:
     """A file that does not exist."""
-    status, _, err = run(capsys, "score", "-i", "psa", tmp_path / "nope.json")
-    assert_one_error(status, err, "nope.json: cannot read file (No such file or directory)")
-
-
-def test_batch_malformed_json_names_the_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    """A malformed line stops the batch, naming the file, line and column."""
-    path = write_jsonl(tmp_path / "cases.jsonl", psa_case("c-001"), '{"case_id": "c-002" "x": 1}')
-    status, out, err = run(capsys, "score", "-i", "psa", path)
-    assert ["c-001"] == [json.loads(line)["case_id"] for line in out.splitlines()]
-    assert_one_error(
-        status, err, "cases.jsonl:2: invalid JSON: Expecting ',' delimiter (column 21)"
+    cli.error(
+        "usage.file.missing",
+        "score",
+        "-i",
+        "psa",
+        tmp_path / "nope.json",
+        contains=["nope.json: cannot read file (No such file or directory)"],
     )
 
 
-def test_batch_failing_line_in_the_middle(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_batch_malformed_json_names_the_line(cli: Cli, tmp_path: Path) -> None:
+    """A malformed line stops the batch, naming the file, line and column."""
+    path = write_jsonl(tmp_path / "cases.jsonl", psa_case("c-001"), '{"case_id": "c-002" "x": 1}')
+    _, out, _ = cli("score", "-i", "psa", path)
+    assert ["c-001"] == [json.loads(line)["case_id"] for line in out.splitlines()]
+    fragment = "cases.jsonl:2: invalid JSON: Expecting ',' delimiter (column 21)"
+    body = cli.error("case.file.invalid", "score", "-i", "psa", path, out=out, contains=[fragment])
+    assert (str(path), 2) == (body["file"], body["line"])
+
+
+def test_batch_failing_line_in_the_middle(cli: Cli, tmp_path: Path) -> None:
     """Earlier results print, then the error names the line and case; later lines never run."""
     path = write_jsonl(
         tmp_path / "cases.jsonl",
@@ -437,20 +480,23 @@ def test_batch_failing_line_in_the_middle(
         psa_case("c-003", pending_charge="yes"),
         psa_case("c-004"),
     )
-    status, out, err = run(capsys, "score", "-i", "psa", path)
+    _, out, _ = cli("score", "-i", "psa", path)
     assert ["c-001", "c-002"] == [json.loads(line)["case_id"] for line in out.splitlines()]
-    assert_one_error(
-        status,
-        err,
-        "cases.jsonl:3: case c-003: item pending_charge: got 'yes', expected true or false",
-    )
+    fragment = "cases.jsonl:3: case c-003: item pending_charge: got 'yes', expected true or false"
+    cli.error("case.value.type", "score", "-i", "psa", path, out=out, contains=[fragment])
 
 
-def test_batch_bad_field_names_the_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_batch_bad_field_names_the_line(cli: Cli, tmp_path: Path) -> None:
     """A malformed case in a batch names its line and field."""
     path = write_jsonl(tmp_path / "cases.jsonl", psa_case("c-001"), {**psa_case("c-2"), "x": 1})
-    status, _, err = run(capsys, "score", "-i", "psa", path)
-    assert_one_error(status, err, "cases.jsonl:2: x: unknown field")
+    out = cli("score", "-i", "psa", path)[1]
+    contains = ["cases.jsonl:2: x: unknown field"]
+    cli.error("case.field.unknown", "score", "-i", "psa", path, out=out, contains=contains)
+
+
+def test_score_stdin_without_a_case_is_an_error(cli: Cli) -> None:
+    """Standard input holding no case is refused, never an empty answer."""
+    cli.error("case.file.empty", "score", "-i", "psa", "-", stdin="\n\n", contains=["no case"])
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -461,6 +507,68 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert 2 == status
     assert "usage: rnr" in err
     assert (0, "rnr 0.1.0\n") == run(capsys, "--version")[:2]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["score"], "the following arguments are required: CASE"),
+        (["score", "--bogus", "x.json"], "unrecognized arguments: --bogus"),
+        (["score", "--lang", "fr", "x.json"], "argument --lang: invalid choice: 'fr'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["instruments"], "the following arguments are required: ACTION"),
+        (["instruments", "show"], "the following arguments are required: ID[@VERSION]"),
+        (["decide", "x.json"], "the following arguments are required: --policy/-p"),
+        (["plan", "--policy"], "argument --policy/-p: expected one argument"),
+        (["policies", "frobnicate"], "invalid choice: 'frobnicate'"),
+        (["whatif", "-p", "a", "x.jsonl"], "the following arguments are required: --against/-a"),
+        (["due", "--as-of", "2024-13-01"], "argument --as-of: got '2024-13-01'"),
+        (["indicators", "--period", "last"], "argument --period: got 'last'"),
+        (["simulate", "--people", "0", "--years", "1"], "argument --people: got '0'"),
+        (["validate", "--bogus"], "unrecognized arguments: --bogus"),
+        (["schema", "show"], "the following arguments are required: NAME"),
+    ],
+)
+def test_argparse_refusals_are_usage_errors(cli: Cli, argv: list[str], fragment: str) -> None:
+    """A command line that does not parse: argparse's usage and error, or a JSON usage.invalid."""
+    cli.refused(*argv, contains=[fragment])
+
+
+def test_schema_show_unknown(cli: Cli) -> None:
+    """An unknown schema is not found; the JSON error lists the known names."""
+    from rnr.schemas import names  # noqa: PLC0415
+
+    body = cli.error("schema.unknown", "schema", "show", "nope", contains=["unknown schema 'nope'"])
+    assert ("nope", names()) == (body["value"], body["known"])
+
+
+def test_due_and_indicators_need_an_existing_store(cli: Cli, tmp_path: Path) -> None:
+    """A store path that does not exist is not found (and is not created)."""
+    missing = tmp_path / "nada.sqlite3"
+    cli.error("store.missing", "due", "--db", missing, "--as-of", "2024-06-01")
+    cli.error("store.missing", "indicators", "--period", "2024", "--db", missing)
+    assert not missing.exists()
+
+
+def test_indicators_html_into_a_folder_is_refused(cli: Cli, tmp_path: Path) -> None:
+    """``--html`` naming a folder is refused before the store is opened."""
+    argv = ("indicators", "--period", "2024", "--html", tmp_path, "--db", tmp_path / "x.db")
+    cli.error("usage.invalid", *argv, contains=["a folder, expected a file"])
+
+
+def test_simulate_errors(cli: Cli, tmp_path: Path) -> None:
+    """``--json`` with the export on standard output is a usage error; a second run into
+    the same store is a conflict naming the case, and writes nothing more."""
+    status, out, err = cli("simulate", "--people", "1", "--years", "1", "--json")
+    assert (int(CODES["usage.invalid"]), "") == (status, out)
+    assert "usage.invalid" == cli.json_error(err)["code"]
+    db = tmp_path / "sim.sqlite3"
+    argv = ("simulate", "--people", "2", "--years", "1", "--db", db)
+    assert 0 == cli(*argv)[0]
+    size = db.stat().st_size
+    body = cli.error("history.case.exists", *argv, contains=["simulate into a new store"])
+    assert "sim-000001" == body["case_id"]
+    assert size == db.stat().st_size
 
 
 def test_score_reads_only_the_named_instrument(
@@ -493,7 +601,8 @@ def test_every_command_shows_its_own_options(
     status, out, _ = run(capsys, command, "--help")
     assert 0 == status
     assert out.startswith(f"usage: rnr {command} [-h]")
-    assert "--lang" in out or command in {"case", "instruments", "policies", "store"}
+    with_actions = {"case", "instruments", "policies", "schema", "store"}  # --lang on each action
+    assert "--lang" in out or command in with_actions
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -595,7 +704,7 @@ def test_demo_scores_every_example(
 # -- the installed script ---------------------------------------------------------
 
 
-def test_installed_console_script(tmp_path: Path) -> None:
+def test_installed_console_script(cli: Cli, tmp_path: Path) -> None:
     """The ``rnr`` script runs from any folder; errors are one line on stderr."""
     exe = shutil.which("rnr")
     if exe is None:
@@ -624,9 +733,18 @@ def test_installed_console_script(tmp_path: Path) -> None:
         cwd=tmp_path,
         check=False,
     )
-    assert 2 == bad.returncode
+    assert int(CODES["instrument.unknown"]) == bad.returncode
     assert bad.stderr.startswith("rnr: error: unknown instrument 'nope'")
     assert "Traceback" not in bad.stderr
+    bad = subprocess.run(
+        [exe, "score", "-i", "nope", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert (int(CODES["instrument.unknown"]), "") == (bad.returncode, bad.stdout)
+    assert "instrument.unknown" == cli.json_error(bad.stderr)["code"]
     demo = subprocess.run([exe, "demo"], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert 0 == demo.returncode
     assert "ejemplo-lscmi-01" in demo.stdout

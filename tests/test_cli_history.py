@@ -12,7 +12,7 @@ import re
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,6 +21,9 @@ from rnr.history.due import due_list
 from rnr.history.progress import case_change
 from rnr.history.read import read_history
 from rnr.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 DATA = Path(__file__).resolve().parent / "data"
 ADULT = json.loads((DATA / "plans" / "cases" / "prueba-adulto-01.json").read_text("utf-8"))
@@ -32,16 +35,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
     status = main([str(a) for a in argv])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
-
-
-def one_error(status: int, err: str, *fragments: str) -> None:
-    """Exit status 2 and one ``rnr: error:`` line holding every fragment."""
-    assert 2 == status
-    lines = err.splitlines()
-    assert 1 == len(lines), err
-    assert lines[0].startswith("rnr: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 def write(path: Path, doc: dict[str, Any]) -> Path:
@@ -246,12 +239,43 @@ class TestCase:
         assert "Registros: 12 (2 reemplazados por corrección)" in out
 
     @pytest.mark.parametrize(
-        ("argv", "fragments"),
+        ("argv", "code", "fragments"),
         [
-            (("case", "history", "nope"), ("case nope: unknown case",)),
+            (("case", "history", "nope"), "history.case.unknown", ("case nope: unknown case",)),
+            (("case", "change", "nope"), "history.case.unknown", ("case nope: unknown case",)),
+            (
+                ("case", "event", "nope", "breach", "--on", "2025-01-01"),
+                "history.case.unknown",
+                ("case nope: unknown case",),
+            ),
             (
                 ("case", "event", CASE_ID, "breach", "--on", "2020-01-01"),
+                "history.date.order",
                 ("expected 2024-08-19 or later",),
+            ),
+            (
+                ("case", "event", CASE_ID, "breach", "--on", "2025-01-01", "--corrects", "99"),
+                "history.record.unknown",
+                ("record 99: expected a event of this case",),
+            ),
+            (
+                ("case", "event", CASE_ID, "breach", "--on", "2025-01-01", "--corrects", "2"),
+                "history.refused",
+                ("record 2: expected a event of this case",),
+            ),
+            (
+                (
+                    "case",
+                    "event",
+                    CASE_ID,
+                    "breach",
+                    "--on",
+                    "2025-01-01",
+                    "--idempotency-key",
+                    " ",
+                ),
+                "argument.invalid",
+                ("idempotency_key: got ' '",),
             ),
             (
                 (
@@ -268,59 +292,234 @@ class TestCase:
                     "--set",
                     "attended=5",
                 ),
+                "history.refused",
                 ("event.attended: got 5",),
             ),
             (
                 ("case", "event", CASE_ID, "breach", "--on", "2025-01-01", "--set", "oops"),
+                "usage.invalid",
                 ("--set oops: expected FIELD=VALUE",),
             ),
             (
                 ("case", "review", CASE_ID, "--on", "2025-06-01", "--set", "x=done"),
+                "usage.invalid",
                 ("STATUS one of",),
             ),
             (
                 ("case", "review", CASE_ID, "--on", "2025-06-01", "--set", "x=achieved"),
+                "decision.input.invalid",
                 ("objective 'x': unknown",),
             ),
             (
+                ("case", "review", "nope", "--on", "2025-06-01", "--set", "x=achieved"),
+                "history.case.unknown",
+                ("case nope: unknown case",),
+            ),
+            (
                 ("case", "change", CASE_ID, "--reliability", "missing.toml"),
+                "usage.file.missing",
                 ("--reliability missing.toml: no such file",),
             ),
         ],
     )
     def test_bad_input_is_one_line_and_writes_nothing(
-        self,
-        db: Path,
-        capsys: pytest.CaptureFixture[str],
-        argv: tuple[str, ...],
-        fragments: tuple[str, ...],
+        self, db: Path, cli: Cli, argv: tuple[str, ...], code: str, fragments: tuple[str, ...]
     ) -> None:
-        """Each refused command prints one error line and leaves the store as it was."""
+        """Each refused command prints one error line with its code; the store is unchanged."""
         with SQLiteStore(db) as store:
-            before = len(list(store.records()))
-        status, _, err = run(capsys, *argv, "--db", db)
-        one_error(status, err, *fragments)
+            before = [r.to_dict() for r in store.records()]
+        cli.error(code, *argv, "--db", db, contains=fragments)
         with SQLiteStore(db) as store:
-            assert before == len(list(store.records()))
+            assert before == [r.to_dict() for r in store.records()]
 
-    def test_reassessment_out_of_order_is_refused(
-        self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-    ) -> None:
+    def test_reassessment_out_of_order_is_refused(self, db: Path, tmp_path: Path, cli: Cli) -> None:
         """An assessment dated before the previous one names both dates."""
         early = write(tmp_path / "e.json", reassessment("2025-01-01"))
-        status, _, err = run(capsys, "case", "reassess", CASE_ID, early, "--db", db)
-        one_error(
-            status, err, "e.json", "got 2025-01-01, expected a date after the last assessment"
+        body = cli.error(
+            "history.date.order",
+            *("case", "reassess", CASE_ID, early, "--db", db),
+            contains=("e.json", "got 2025-01-01, expected a date after the last assessment"),
+        )
+        assert (str(early), CASE_ID, "assessed_on") == (
+            body["file"],
+            body["case_id"],
+            body["field"],
         )
 
-    def test_a_corrupt_store_is_one_line(
-        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-    ) -> None:
+    def test_a_closed_case_is_not_reassessed(self, db: Path, tmp_path: Path, cli: Cli) -> None:
+        """After a discharge, a reassessment is refused as a conflict with the closed case."""
+        assert 0 == cli("case", "event", CASE_ID, "discharge", "--on", "2025-03-01", "--db", db)[0]
+        later = write(tmp_path / "l.json", reassessment("2025-06-01"))
+        cli.error(
+            "history.case.closed",
+            *("case", "reassess", CASE_ID, later, "--db", db),
+            contains=("the case was closed on 2025-03-01",),
+        )
+
+    def test_a_corrupt_store_is_one_line(self, tmp_path: Path, cli: Cli) -> None:
         """A file that is not an rnr store is refused with one line."""
         bad = tmp_path / "bad.db"
         bad.write_bytes(b"\x00garbage" * 600)
-        status, _, err = run(capsys, "case", "list", "--db", bad)
-        one_error(status, err, "bad.db", "not an rnr store")
+        cli.error(
+            "store.unavailable",
+            "case",
+            "list",
+            "--db",
+            bad,
+            contains=("bad.db", "not an rnr store"),
+        )
+
+    def test_a_missing_store_is_not_found(self, tmp_path: Path, cli: Cli) -> None:
+        """A command that only reads refuses a store that does not exist, and creates none."""
+        missing = tmp_path / "nope.db"
+        for argv in (("case", "list"), ("case", "history", CASE_ID), ("store", "verify")):
+            cli.error("store.missing", *argv, "--db", missing, contains=("no store at this path",))
+        assert not missing.exists()
+
+
+def snapshot(db: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every record and audit entry of the store at ``db``."""
+    with SQLiteStore(db) as store:
+        return [r.to_dict() for r in store.records()], [e.to_dict() for e in store.audit()]
+
+
+class TestIdempotent:
+    """A write already stored is a no-op that says so; a conflicting one is refused."""
+
+    def test_adding_the_same_case_again_writes_nothing(
+        self, db: Path, tmp_path: Path, cli: Cli
+    ) -> None:
+        """The same case file again: one ``sin cambios`` line, exit 0, the store unchanged."""
+        before = snapshot(db)
+        case = write(tmp_path / "a.json", ADULT)
+        status, out, err = cli("case", "add", case, "--db", db)
+        assert (0, "") == (status, err)
+        assert [
+            f"sin cambios: el caso {CASE_ID} ya estaba registrado con el mismo contenido"
+        ] == out.splitlines()
+        status, out, _ = cli("case", "add", case, "--db", db, "--lang", "en")
+        assert f"no change: case {CASE_ID} was already stored with the same content\n" == out
+        status, out, _ = cli("case", "add", case, "--db", db, "--json")
+        assert 0 == status
+        with SQLiteStore(db) as store:
+            stored = json.loads(json.dumps(read_history(store, CASE_ID).to_dict()))
+        assert {**stored, "already_stored": True} == json.loads(out)
+        assert before == snapshot(db)
+
+    def test_adding_the_case_with_other_content_is_a_conflict(
+        self, db: Path, tmp_path: Path, cli: Cli
+    ) -> None:
+        """Same case id, other answers: ``history.case.exists`` (status 4), nothing written."""
+        before = snapshot(db)
+        other = {**ADULT, "responses": {**ADULT["responses"], "currently_unemployed": False}}
+        body = cli.error(
+            "history.case.exists",
+            *("case", "add", write(tmp_path / "o.json", other), "--db", db),
+            contains=("already in", "with other content"),
+        )
+        assert (CASE_ID, "case_id") == (body["case_id"], body["field"])
+        assert before == snapshot(db)
+
+    def test_every_write_repeated_is_a_no_op(self, tmp_path: Path, cli: Cli) -> None:
+        """Reassess, event, review and correction repeated: each says so and writes nothing."""
+        db = tmp_path / "r.db"
+        assert 0 == cli("case", "add", write(tmp_path / "a.json", ADULT), "--db", db)[0]
+        again = write(tmp_path / "b.json", reassessment("2025-02-20", currently_unemployed=False))
+        event = ("case", "event", CASE_ID, "breach", "--on", "2024-12-01", "--note", "x")
+        status, out, _ = cli("case", "reassess", CASE_ID, again, "--db", db, "--json")
+        objective = json.loads(out)["plans"][-1]["plan"]["objectives"][0]["id"]
+        review = ("case", "review", CASE_ID, "--on", "2025-03-01", "--set", f"{objective}=achieved")
+        fixed = write(tmp_path / "c.json", reassessment("2025-02-20"))
+        correction = ("case", "reassess", CASE_ID, fixed, "--corrects", "5")
+        repeats = [
+            (
+                ("case", "reassess", CASE_ID, again),
+                (
+                    "sin cambios: la evaluación del 20-02-2025 del caso prueba-adulto-01 ya"
+                    " estaba registrada con el mismo contenido"
+                ),
+            ),
+            (
+                event,
+                (
+                    "sin cambios: el evento incumplimiento del 01-12-2024 del caso"
+                    " prueba-adulto-01 ya estaba registrado (registro {record})"
+                ),
+            ),
+            (
+                review,
+                (
+                    "sin cambios: la revisión del PII del 01-03-2025 del caso prueba-adulto-01"
+                    " ya estaba registrada con el mismo contenido"
+                ),
+            ),
+            (
+                correction,
+                (
+                    "sin cambios: la corrección del registro 5 del caso prueba-adulto-01 ya"
+                    " estaba registrada con el mismo contenido"
+                ),
+            ),
+        ]
+        for argv, _ in repeats[1:]:  # the first time: written
+            status, out, err = cli(*argv, "--db", db, "--json")
+            assert (0, "", False) == (status, err, json.loads(out)["already_stored"])
+        event_id = next(r["id"] for r in snapshot(db)[0] if r["kind"] == "event")
+        for argv, said in repeats:  # again: nothing written, and said so
+            before = snapshot(db)
+            status, out, err = cli(*argv, "--db", db)
+            assert (0, "", [said.format(record=event_id)]) == (status, err, out.splitlines())
+            status, out, _ = cli(*argv, "--db", db, "--json")
+            assert (0, True) == (status, json.loads(out)["already_stored"])
+            assert before == snapshot(db)
+        assert 0 == cli("store", "verify", "--db", db)[0]
+
+    def test_an_idempotency_key_returns_the_first_result(self, tmp_path: Path, cli: Cli) -> None:
+        """The same key and request: the first record, nothing written; another request: 4."""
+        db = tmp_path / "k.db"
+        assert 0 == cli("case", "add", write(tmp_path / "a.json", ADULT), "--db", db)[0]
+        event = ("case", "event", CASE_ID, "attendance", "--on", "2024-12-01")
+        fields = ("--set", "component=x", "--set", "scheduled=4", "--set", "attended=3")
+        key = ("--idempotency-key", "pedido-0001")
+        status, out, _ = cli(*event, *fields, *key, "--db", db, "--json")
+        first = json.loads(out)
+        assert (0, False) == (status, first.pop("already_stored"))
+        assert {"key": "pedido-0001"} == {"key": first["data"]["idempotency"]["key"]}
+        before = snapshot(db)
+        status, out, _ = cli(*event, *fields, *key, "--db", db, "--json")
+        assert (0, {**first, "already_stored": True}) == (status, json.loads(out))
+        changed = ("--set", "component=x", "--set", "scheduled=4", "--set", "attended=4")
+        body = cli.error(
+            "history.idempotency.conflict",
+            *(*event, *changed, *key, "--db", db),
+            contains=("idempotency key 'pedido-0001' was used for another request",),
+        )
+        assert ("idempotency_key", "pedido-0001") == (body["field"], body["value"])
+        assert before == snapshot(db)
+        status, out, _ = cli("case", "history", CASE_ID, "--db", db, "--json")
+        attendance = json.loads(out)["events"][0]
+        assert "idempotency" not in attendance, "the key is not an event field"
+        assert 0 == cli("store", "verify", "--db", db)[0]
+
+    def test_a_key_is_scoped_to_its_case(self, tmp_path: Path, cli: Cli) -> None:
+        """One key for a file of several cases: each case is opened once, then none again."""
+        db = tmp_path / "m.db"
+        other = {**ADULT, "case_id": "prueba-adulto-02"}
+        cases = tmp_path / "dos.jsonl"
+        cases.write_text(f"{json.dumps(ADULT)}\n{json.dumps(other)}\n", encoding="utf-8")
+        key = ("--idempotency-key", "lote-7")
+        status, out, _ = cli("case", "add", cases, *key, "--db", db, "--json")
+        assert (0, [False, False]) == (
+            status,
+            [json.loads(line)["already_stored"] for line in out.splitlines()],
+        )
+        before = snapshot(db)
+        status, out, _ = cli("case", "add", cases, *key, "--db", db, "--json")
+        assert (0, [True, True]) == (
+            status,
+            [json.loads(line)["already_stored"] for line in out.splitlines()],
+        )
+        assert before == snapshot(db)
 
 
 class TestDue:
@@ -375,25 +574,31 @@ class TestJson:
     def test_add_reassess_and_review_print_the_history(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """After each write, the JSON is the case's history as the store now gives it."""
+        """After each write, the JSON is the case's history as the store now gives it.
+
+        It adds ``already_stored``: false when the command wrote.
+        """
         path = tmp_path / "j.db"
         case = write(tmp_path / "a.json", ADULT)
         status, out, _ = run(capsys, "case", "add", case, "--db", path, "--json")
         assert 0 == status
         with SQLiteStore(path) as store:
             opened = read_history(store, CASE_ID).to_dict()
-        assert json.loads(json.dumps(opened)) == json.loads(out)
+        assert {**json.loads(json.dumps(opened)), "already_stored": False} == json.loads(out)
         again = write(tmp_path / "b.json", reassessment("2025-02-20"))
         status, out, _ = run(capsys, "case", "reassess", CASE_ID, again, "--db", path, "--json")
         assert 0 == status
-        assert 2 == len(json.loads(out)["assessments"])
+        assert (2, False) == (
+            len(json.loads(out)["assessments"]),
+            json.loads(out)["already_stored"],
+        )
         objective = json.loads(out)["plans"][-1]["plan"]["objectives"][0]["id"]
         review = ("case", "review", CASE_ID, "--on", "2025-03-01", "--set", f"{objective}=achieved")
         status, out, _ = run(capsys, *review, "--db", path, "--json")
         assert 0 == status
         with SQLiteStore(path) as store:
             reviewed = read_history(store, CASE_ID).to_dict()
-        assert json.loads(json.dumps(reviewed)) == json.loads(out)
+        assert {**json.loads(json.dumps(reviewed)), "already_stored": False} == json.loads(out)
 
     def test_event_prints_the_stored_record(
         self, db: Path, capsys: pytest.CaptureFixture[str]
@@ -403,10 +608,11 @@ class TestJson:
         status, out, _ = run(capsys, *event, "--db", db, "--by", "delegado-02", "--json")
         assert 0 == status
         record = json.loads(out)
-        assert ("event", "2025-01-10", "delegado-02") == (
+        assert ("event", "2025-01-10", "delegado-02", False) == (
             record["kind"],
             record["on"],
             record["recorded_by"],
+            record.pop("already_stored"),
         )
         with SQLiteStore(db) as store:
             assert [record] == [
@@ -434,7 +640,7 @@ class TestJson:
         )
 
     def test_simulate_prints_its_summary(
-        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], cli: Cli
     ) -> None:
         """Into a store, the summary line as data; to standard output, --json is refused."""
         db = tmp_path / "sim.db"
@@ -449,8 +655,10 @@ class TestJson:
             data["start"],
         )
         status, out, err = run(capsys, *argv, "--json")
-        assert "" == out
-        one_error(status, err, "--json", "--jsonl FILE")
+        assert (2, "") == (status, out)
+        body = cli.json_error(err)
+        assert "usage.invalid" == body["code"]
+        assert "--jsonl FILE" in body["message"]
 
 
 class TestStore:
@@ -481,22 +689,71 @@ class TestStore:
         assert 1 == status
         assert "record 2: altered since it was written" in out
 
-    def test_import_refuses_a_tampered_export(
-        self, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-    ) -> None:
+    def test_import_refuses_a_tampered_export(self, db: Path, tmp_path: Path, cli: Cli) -> None:
         """An export whose record was edited is refused, and no new store is left behind."""
         exported = tmp_path / "x.jsonl"
-        run(capsys, "store", "export", "-o", exported, "--db", db)
+        assert 0 == cli("store", "export", "-o", exported, "--db", db)[0]
         text = exported.read_text("utf-8").replace('"2024-12-01"', '"2024-12-02"', 1)
         exported.write_text(text, "utf-8")
-        status, _, err = run(capsys, "store", "import", exported, "--db", tmp_path / "n.db")
-        one_error(status, err, "x.jsonl")
+        body = cli.error(
+            "store.integrity",
+            *("store", "import", exported, "--db", tmp_path / "n.db"),
+            contains=("x.jsonl:", "was edited"),
+        )
+        assert str(exported) in body["file"]
         assert not (tmp_path / "n.db").exists(), "a refused import leaves no store behind"
+
+    @pytest.mark.parametrize(
+        ("text", "code", "fragment"),
+        [
+            ("not json\n", "store.import.invalid", "expected a JSON object"),
+            ('{"type": "record"}\n', "store.import.invalid", "expected the header"),
+            ("", "store.import.invalid", "no header line"),
+        ],
+    )
+    def test_import_refuses_what_is_not_an_export(
+        self, tmp_path: Path, cli: Cli, text: str, code: str, fragment: str
+    ) -> None:
+        """A file that is not an export is bad input (status 2), and leaves no store behind."""
+        source = tmp_path / "x.jsonl"
+        source.write_text(text, "utf-8")
+        cli.error(code, "store", "import", source, "--db", tmp_path / "n.db", contains=(fragment,))
+        assert not (tmp_path / "n.db").exists()
+
+    def test_import_refuses_a_store_that_holds_records(
+        self, db: Path, tmp_path: Path, cli: Cli
+    ) -> None:
+        """Importing into a store that holds records is a conflict, and writes nothing."""
+        exported = tmp_path / "x.jsonl"
+        assert 0 == cli("store", "export", "-o", exported, "--db", db)[0]
+        cli.error(
+            "store.not_empty",
+            *("store", "import", exported, "--db", db),
+            contains=("cannot import into a store that holds records",),
+        )
+        assert 0 == cli("store", "verify", "--db", db)[0]
+
+    def test_import_of_a_missing_file(self, tmp_path: Path, cli: Cli) -> None:
+        """An export file that does not exist is not found (status 3)."""
+        cli.error(
+            "usage.file.missing",
+            *("store", "import", tmp_path / "nope.jsonl", "--db", tmp_path / "n.db"),
+            contains=("no such file",),
+        )
+        assert not (tmp_path / "n.db").exists()
+
+    def test_a_malformed_expected_head_is_refused(self, db: Path, cli: Cli) -> None:
+        """``--expect`` that is not a head is bad input."""
+        cli.error(
+            "argument.invalid",
+            *("store", "verify", "--db", db, "--expect", "nonsense"),
+            contains=("expected ENTRIES:SHA256",),
+        )
 
 
 class TestSimulateAndDemo:
     def test_simulate_into_a_store_and_as_json_lines(
-        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], cli: Cli
     ) -> None:
         """The same seed gives the same store, written directly or imported from JSON Lines."""
         db = tmp_path / "sim.db"
@@ -509,8 +766,11 @@ class TestSimulateAndDemo:
         with SQLiteStore(db) as a, SQLiteStore(tmp_path / "imported.db") as b:
             assert [r.record for r in a.records()] == [r.record for r in b.records()]
             assert a.verify().ok
-        status, _, err = run(capsys, "simulate", "--people", "8", "--years", "1", "--db", db)
-        one_error(status, err, "sim-000001: already in")
+        cli.error(
+            "history.case.exists",
+            *("simulate", "--people", "8", "--years", "1", "--db", db),
+            contains=("sim-000001: already in",),
+        )
 
     def test_demo_ends_with_a_simulated_history(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

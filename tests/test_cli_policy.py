@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -25,12 +25,16 @@ from rnr.cases.parse import SCHEMA_PATH, read_cases, score_case
 from rnr.cli import main
 from rnr.definitions.library import data_dir, policy_library
 from rnr.definitions.policy_loader import load_policy
+from rnr.errors import CODES
 from rnr.plan.assemble import draft_plan
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide, facts
 from rnr.policy.many import CohortCase, DecisionChange, WhatIf, compare_policies
 from rnr.render.names import policy_name
 from rnr.render.whatif import whatif_lines
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_POLICY = DATA / "policies" / "demo-policy" / "2024-01-01.toml"
@@ -52,17 +56,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
 def flat(text: str) -> str:
     """``text`` with its line breaks and runs of spaces as single spaces (wrapping aside)."""
     return " ".join(text.split())
-
-
-def assert_one_error(status: int, err: str, *fragments: str) -> None:
-    """Exit status 2 and one ``rnr: error:`` line holding every fragment, no traceback."""
-    assert 2 == status
-    lines = err.splitlines()
-    assert 1 == len(lines), err
-    assert lines[0].startswith("rnr: error: ")
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 def adult_doc(
@@ -132,6 +125,36 @@ def test_plan_json_is_the_draft_as_data(capsys: pytest.CaptureFixture[str], tmp_
     status, out, _ = run(capsys, "plan", "-p", ADULT, cases, "--json", "-o", tmp_path / "out")
     assert 0 == status
     assert ["c-1.json", "c-2.json"] == sorted(p.name for p in (tmp_path / "out").iterdir())
+
+
+def test_plan_errors(cli: Cli, tmp_path: Path) -> None:
+    """A missing template, several cases without a folder, a file for a folder: each its code."""
+    missing = tmp_path / "agencia.md.j2"
+    body = cli.error(
+        "usage.file.missing",
+        "plan",
+        "-p",
+        ADULT,
+        "--template",
+        missing,
+        ADULT_CASE,
+        contains=["--template", "no such file"],
+    )
+    assert "file" not in body
+    cases = write_jsonl(tmp_path / "c.jsonl", adult_doc("c-1"), adult_doc("c-2"))
+    need = ["several cases need -o DIR"]  # with --json, one draft per line is fine
+    cli.error("usage.invalid", "plan", "-p", ADULT, cases, contains=need, as_json=False)
+    taken = write_case(tmp_path / "taken.md", {})
+    cli.error("usage.invalid", "plan", "-p", ADULT, cases, "-o", taken, contains=["not a folder"])
+    broken = tmp_path / "roto.md.j2"
+    broken.write_text("{% if %}", encoding="utf-8")
+    # --json writes the draft as data, no template: the render errors are text only here
+    argv = ("plan", "-p", ADULT, "--template", broken, ADULT_CASE)
+    cli.error("render.failed", *argv, contains=[f"{broken}:1: syntax error"], as_json=False)
+    unsafe = tmp_path / "inseguro.md.j2"
+    unsafe.write_text("{{ w.update({'draft': 'APROBADO'}) }}", encoding="utf-8")
+    argv = ("plan", "-p", ADULT, "--template", unsafe, ADULT_CASE)
+    cli.error("render.template.unsafe", *argv, contains=["unsafe operation"], as_json=False)
 
 
 # -- rnr decide: the readable report ----------------------------------------------
@@ -272,7 +295,9 @@ def test_decide_json_equals_the_api(capsys: pytest.CaptureFixture[str]) -> None:
     assert api == Decision.from_dict(json.loads(out))
 
 
-def test_decide_version_choice(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_decide_version_choice(
+    capsys: pytest.CaptureFixture[str], cli: Cli, tmp_path: Path
+) -> None:
     """--as-of, then legal.sentence_date, then assessed_on choose a bare id's version."""
     modified_adult(tmp_path)
     mine = ("--policies-dir", tmp_path)
@@ -294,14 +319,21 @@ def test_decide_version_choice(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert "2024-01-14" == version("-p", ADULT_V, on_2025)
     path_ref = tmp_path / ADULT / "2025-01-01.toml"
     assert "2025-01-01" == version("-p", path_ref, on_2024)
-    status, _, err = run(capsys, "decide", "-p", ADULT, "--as-of", "2020-01-01", on_2024)
-    assert_one_error(
-        status, err, "a.json", "no version of 'cl-adultos-18216' is in force on 2020-01-01"
+    body = cli.error(
+        "policy.unknown",
+        "decide",
+        "-p",
+        ADULT,
+        "--as-of",
+        "2020-01-01",
+        on_2024,
+        contains=["a.json", "no version of 'cl-adultos-18216' is in force on 2020-01-01"],
     )
+    assert (str(on_2024), "c-1", ADULT) == (body["file"], body["case_id"], body["value"])
 
 
 def test_decide_jsonl_in_order_and_stops_at_a_bad_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], cli: Cli, tmp_path: Path
 ) -> None:
     """One JSON decision per line, in order; a bad line names file and line after the others."""
     good = write_jsonl(tmp_path / "ok.jsonl", adult_doc("j-1"), adult_doc("j-2", sanction="LV"), "")
@@ -317,7 +349,16 @@ def test_decide_jsonl_in_order_and_stops_at_a_bad_line(
     )
     status, out, err = run(capsys, "decide", "-p", ADULT, bad)
     assert ["j-1", "j-2"] == [json.loads(line)["case_id"] for line in out.splitlines()]
-    assert_one_error(status, err, "bad.jsonl:3: legal.sentence_days: got 0")
+    body = cli.error(
+        "decision.input.invalid",
+        "decide",
+        "-p",
+        ADULT,
+        bad,
+        out=out,
+        contains=["bad.jsonl:3: legal.sentence_days: got 0"],
+    )
+    assert (3, "legal.sentence_days") == (body["line"], body["field"])
 
 
 def test_decide_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -329,77 +370,163 @@ def test_decide_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
 
 
 @pytest.mark.parametrize(
-    ("change", "fragments"),
+    ("change", "code", "fragments"),
     [
-        ({"colour": "blue"}, ("legal.colour: unknown field; expected one of regime",)),
-        ({"sentence_date": "2024-02-30"}, ("legal.sentence_date: got", "expected a date")),
-        ({"entry_date": "01/04/2024"}, ("legal.entry_date: got", "expected a date")),
-        ({"offences": ["theft"]}, ("legal.offences: got 'theft'",)),
-        ({"sentence_days": "600"}, ("legal.sentence_days: got", "expected an integer")),
-        ({"regime": None}, ("legal.regime",)),
-        ({"regime": "juvenile"}, ("case c-1: legal.regime: got 'juvenile', expected 'adult'",)),
+        (
+            {"colour": "blue"},
+            "case.field.unknown",
+            ("legal.colour: unknown field; expected one of regime",),
+        ),
+        (
+            {"sentence_date": "2024-02-30"},
+            "case.date.invalid",
+            ("legal.sentence_date: got", "expected a date"),
+        ),
+        (
+            {"entry_date": "01/04/2024"},
+            "case.date.invalid",
+            ("legal.entry_date: got", "expected a date"),
+        ),
+        ({"offences": ["theft"]}, "decision.input.invalid", ("legal.offences: got 'theft'",)),
+        (
+            {"sentence_days": "600"},
+            "decision.input.invalid",
+            ("legal.sentence_days: got", "expected an integer"),
+        ),
+        ({"regime": None}, "case.field.missing", ("legal.regime",)),
+        (
+            {"regime": "juvenile"},
+            "policy.not_applicable",
+            ("case c-1: legal.regime: got 'juvenile', expected 'adult'",),
+        ),
     ],
 )
 def test_bad_legal_section_is_one_line(
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     tmp_path: Path,
     change: dict[str, Any],
+    code: str,
     fragments: tuple[str, ...],
 ) -> None:
-    """A bad legal section: one line naming the file and the field, exit status 2."""
+    """A bad legal section: one line naming the file and the field, with its code."""
     path = write_case(tmp_path / "case.json", adult_doc(**change))
-    status, _, err = run(capsys, "decide", "-p", ADULT, path)
-    assert_one_error(status, err, "case.json: ", *fragments)
+    body = cli.error(code, "decide", "-p", ADULT, path, contains=("case.json: ", *fragments))
+    assert str(path) == body["file"]
+    assert body["field"].startswith("legal.")
 
 
-def test_missing_legal_section(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_missing_legal_section(cli: Cli, tmp_path: Path) -> None:
+    """A decision needs the case's legal section: ``decision.legal.missing``."""
     doc = adult_doc()
     del doc["legal"]
-    status, _, err = run(capsys, "decide", "-p", ADULT, write_case(tmp_path / "c.json", doc))
-    assert_one_error(status, err, "c.json: legal: missing")
+    path = write_case(tmp_path / "c.json", doc)
+    for command in ("decide", "plan"):
+        body = cli.error(
+            "decision.legal.missing",
+            command,
+            "-p",
+            ADULT,
+            path,
+            contains=["c.json: legal: missing"],
+        )
+        assert (str(path), "legal") == (body["file"], body["field"])
+
+
+def test_a_legal_field_the_policy_reads_is_missing(cli: Cli, tmp_path: Path) -> None:
+    """A legal field left out that the policy needs is named: ``decision.legal.missing``."""
+    path = write_case(tmp_path / "c.json", adult_doc(sanction=None))
+    body = cli.error(
+        "decision.legal.missing", "decide", "-p", ADULT, path, contains=["legal.sanction: missing"]
+    )
+    assert ("legal.sanction", "c-1") == (body["field"], body["case_id"])
 
 
 @pytest.mark.parametrize(
-    ("override", "fragment"),
+    ("override", "code", "fragment"),
     [
-        ({"to_level": "medium", "direction": "up"}, "override.reason: missing required field"),
+        (
+            {"to_level": "medium", "direction": "up"},
+            "case.field.missing",
+            "override.reason: missing required field",
+        ),
         (
             {"to_level": "medium", "direction": "up", "reason": "hunch", "approved_by": "x",
              "approved_on": "2024-04-10"},
+            "decision.input.invalid",
             "override.reason: got 'hunch'",
         ),
         (
             {"to_level": "low", "direction": "down", "reason": "victim_safety",
              "approved_by": "x", "approved_on": "2024-04-10"},
+            "decision.override.invalid",
             "override.direction: got 'down' from very_low to low, expected up",
+        ),
+        (
+            {"to_level": "extreme", "direction": "up", "reason": "victim_safety",
+             "approved_by": "x", "approved_on": "2024-04-10"},
+            "decision.override.invalid",
+            "override.to_level: got 'extreme', expected one of very_low",
+        ),
+        (
+            {"to_level": "low", "direction": "up", "reason": "victim_safety",
+             "approved_by": "x", "approved_on": "2024-04-10", "expires_on": "2024-01-01"},
+            "decision.override.invalid",
+            "override.expires_on: got 2024-01-01",
         ),
     ],
 )  # fmt: skip
 def test_bad_override_is_one_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, override: dict[str, Any], fragment: str
+    cli: Cli, tmp_path: Path, override: dict[str, Any], code: str, fragment: str
 ) -> None:
+    """An override the case file or the policy refuses: one line naming the field, its code."""
     path = write_case(tmp_path / "case.json", adult_doc(override=override))
-    status, _, err = run(capsys, "decide", "-p", ADULT, path)
-    assert_one_error(status, err, "case.json: ", fragment)
+    body = cli.error(code, "decide", "-p", ADULT, path, contains=("case.json: ", fragment))
+    assert body["field"].startswith("override.")
 
 
-def test_unknown_policy_id_and_version(capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(capsys, "decide", "-p", "nope", ADULT_CASE)
-    assert_one_error(status, err, "unknown policy 'nope'; known: cl-adultos-18216")
-    status, _, err = run(capsys, "decide", "-p", f"{ADULT}@2020-01-01", ADULT_CASE)
-    assert_one_error(status, err, "unknown version 'cl-adultos-18216@2020-01-01'; known: ")
-    status, _, err = run(capsys, "policies", "show", "nope")
-    assert_one_error(status, err, "unknown policy 'nope'")
-    status, _, err = run(capsys, "decide", "-p", "missing/2024-01-01.toml", ADULT_CASE)
-    assert_one_error(status, err, "missing/2024-01-01.toml: no such policy file")
-
-
-def test_wrong_instrument_for_the_policy(capsys: pytest.CaptureFixture[str]) -> None:
-    """A juvenile case under the adult policy: the instrument it was scored with is named."""
-    status, _, err = run(capsys, "decide", "-p", ADULT, YOUTH_CASE)
-    assert_one_error(
-        status, err, "ylscmi-02-custody.json: case ejemplo-ylscmi-02: instrument 'ylscmi'"
+def test_unknown_policy_id_and_version(cli: Cli, tmp_path: Path) -> None:
+    """Unknown ids and versions are not found, as is a policy file that does not exist."""
+    body = cli.error(
+        "policy.unknown",
+        "decide",
+        "-p",
+        "nope",
+        ADULT_CASE,
+        contains=["unknown policy 'nope'; known: cl-adultos-18216"],
     )
+    assert ("nope", ADULT) == (body["value"], body["known"][0])
+    cli.error(
+        "policy.unknown",
+        "decide",
+        "-p",
+        f"{ADULT}@2020-01-01",
+        ADULT_CASE,
+        contains=["unknown version 'cl-adultos-18216@2020-01-01'; known: "],
+    )
+    cli.error("policy.unknown", "policies", "show", "nope", contains=["unknown policy 'nope'"])
+    for command in ("decide", "plan"):
+        cli.error(
+            "usage.file.missing",
+            command,
+            "-p",
+            "missing/2024-01-01.toml",
+            ADULT_CASE,
+            contains=["missing/2024-01-01.toml: no such policy file"],
+        )
+    argv = ("--policies-dir", tmp_path / "nope", "-p", ADULT, ADULT_CASE)
+    cli.error("usage.file.missing", "decide", *argv, contains=["no such folder"])
+    argv = ("--policies-dir", tmp_path, "-p", ADULT, ADULT_CASE)
+    cli.error("usage.invalid", "decide", *argv, contains=["no policies found"])
+
+
+def test_wrong_instrument_for_the_policy(cli: Cli) -> None:
+    """A juvenile case under the adult policy: the instrument it was scored with is named."""
+    fragment = "ylscmi-02-custody.json: case ejemplo-ylscmi-02: instrument 'ylscmi'"
+    for command in ("decide", "plan"):
+        body = cli.error(
+            "policy.not_applicable", command, "-p", ADULT, YOUTH_CASE, contains=[fragment]
+        )
+        assert ("instrument", "ylscmi") == (body["field"], body["value"])
 
 
 # -- rnr policies -------------------------------------------------------------------
@@ -555,22 +682,26 @@ def test_policies_check_json(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert any("rule a-too-long: unreachable" in d for d in check["detail"])
 
 
-def test_policies_check_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    status, _, err = run(capsys, "policies", "check", tmp_path / "nope")
-    assert_one_error(status, err, "no such file or folder")
+def test_policies_check_missing_path(cli: Cli, tmp_path: Path) -> None:
+    """A path that does not exist is not found; a folder without policies is a usage error."""
+    cli.error(
+        "usage.file.missing", "policies", "check", tmp_path / "nope", contains=["no such file"]
+    )
+    cli.error("usage.invalid", "policies", "check", tmp_path, contains=["no policy files"])
 
 
-def test_decide_with_a_broken_policy_file(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_decide_with_a_broken_policy_file(cli: Cli, tmp_path: Path) -> None:
     """Every problem of a bad policy file is one error line naming the table and rule."""
     path = broken(tmp_path, UNREACHABLE)
-    status, _, err = run(capsys, "decide", "-p", path, ADULT_CASE)
-    assert 2 == status
-    lines = err.splitlines()
-    assert lines
-    assert all(line.startswith(f"rnr: error: {path}: tables.eligibility_a") for line in lines)
-    assert any("rule a-too-long: unreachable" in line for line in lines)
+    body = cli.error("policy.invalid", "decide", "-p", path, ADULT_CASE, lines=3)
+    assert str(path) == body["file"]
+    assert body["problems"]
+    assert all(p["path"].startswith("tables.eligibility_a") for p in body["problems"])
+    assert any("rule a-too-long: unreachable" in p["message"] for p in body["problems"])
+    _, _, err = cli("decide", "-p", path, ADULT_CASE)
+    assert all(
+        line.startswith(f"rnr: error: {path}: tables.eligibility_a") for line in err.splitlines()
+    )
 
 
 # -- rnr whatif ---------------------------------------------------------------------
@@ -680,13 +811,23 @@ def test_whatif_says_every_kind_of_change() -> None:
     assert "Ningún caso cambia." == young[-1]
 
 
-def test_whatif_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_whatif_errors(cli: Cli, tmp_path: Path) -> None:
+    """Two regimes, a bad line, a case of another regime, an unknown policy: each its code."""
     cohort = cohort_file(tmp_path)
-    status, _, err = run(capsys, "whatif", "-p", ADULT_V, "-a", YOUTH, cohort)
-    assert_one_error(status, err, "adult regime", "juvenile")
+    argv = ("whatif", "-p", ADULT_V, "-a", YOUTH, cohort)
+    cli.error("usage.invalid", *argv, contains=["adult regime", "juvenile"])
     bad = write_jsonl(tmp_path / "bad.jsonl", adult_doc("w-1"), adult_doc("w-2", colour=1))
-    status, _, err = run(capsys, "whatif", "-p", ADULT_V, "-a", ADULT_V, bad)
-    assert_one_error(status, err, "bad.jsonl:2: legal.colour: unknown field")
+    argv = ("whatif", "-p", ADULT_V, "-a", ADULT_V, bad)
+    cli.error("case.field.unknown", *argv, contains=["bad.jsonl:2: legal.colour: unknown field"])
+    other = write_jsonl(
+        tmp_path / "other.jsonl", adult_doc("w-1"), adult_doc("w-2", regime="juvenile")
+    )
+    argv = ("whatif", "-p", ADULT_V, "-a", ADULT_V, other)
+    body = cli.error(
+        "policy.not_applicable", *argv, contains=["other.jsonl:2: case w-2: legal.regime"]
+    )
+    assert ("w-2", 2) == (body["case_id"], body["line"])
+    cli.error("policy.unknown", "whatif", "-p", "nope", "-a", ADULT_V, cohort)
 
 
 # -- examples, schema, demo ---------------------------------------------------------
@@ -771,5 +912,5 @@ def test_installed_decide(tmp_path: Path) -> None:
         cwd=tmp_path,
         check=False,
     )
-    assert 2 == bad.returncode
+    assert int(CODES["policy.unknown"]) == bad.returncode
     assert bad.stderr.startswith("rnr: error: unknown policy 'nope'")

@@ -8,12 +8,13 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -27,7 +28,12 @@ from rnr import default_library
 from rnr.cases.overrides import Override
 from rnr.cases.parse import Case, parse_case
 from rnr.definitions.instrument import Reliability
-from rnr.errors import DecisionInputError, HistoryError, StoreIntegrityError
+from rnr.errors import (
+    DecisionInputError,
+    HistoryError,
+    InvalidArgumentError,
+    StoreIntegrityError,
+)
 from rnr.history.amend import correct_assessment, record_event, review_plan
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
@@ -122,8 +128,9 @@ class TestWriting:
         assert ["breach", "discharge"] == [e.kind for e in history.events]
         assert history.is_open(dt.date(2025, 5, 31))
         assert dt.date(2025, 6, 1) == history.closed_on()
-        with pytest.raises(HistoryError, match=r"closed on 2025-06-01 \(discharge\)"):
+        with pytest.raises(HistoryError, match=r"closed on 2025-06-01 \(discharge\)") as info:
             reassess(store, doc["case_id"], case(later(doc, 400)), by="d")
+        assert ("history.case.closed", 4) == (info.value.code, int(info.value.outcome))
 
     def test_attendance_events_carry_their_fields(self, store: Store) -> None:
         """An attendance event needs a component and sessions scheduled and attended."""
@@ -194,32 +201,44 @@ class TestRefusals:
         return store, doc
 
     @pytest.mark.parametrize(
-        ("operation", "message"),
+        ("operation", "message", "code"),
         [
-            (lambda s, d: open_case(s, case(d), by="d"), "already in <memory>"),
             (
-                lambda s, d: reassess(s, d["case_id"], case(later(d, 0)), by="d"),
+                lambda s, d: open_case(s, case(later(d, 0, currently_unemployed=False)), by="d"),
+                "already in <memory> with other content",
+                "history.case.exists",
+            ),
+            (
+                lambda s, d: reassess(
+                    s, d["case_id"], case(later(d, 0, currently_unemployed=False)), by="d"
+                ),
                 "expected a date after the last assessment",
+                "history.date.order",
             ),
             (
                 lambda s, d: reassess(s, d["case_id"], case(later(d, -30)), by="d"),
                 "expected a date after the last assessment",
+                "history.date.order",
             ),
             (
                 lambda s, d: reassess(s, "other", case(later(d, 30)), by="d"),
                 "the file holds case 'prueba-adulto-01', expected 'other'",
+                "history.refused",
             ),
             (
                 lambda s, d: reassess(s, "nope", case({**later(d, 30), "case_id": "nope"}), by="d"),
                 "unknown case",
+                "history.case.unknown",
             ),
             (
                 lambda s, d: record_event(s, d["case_id"], "party", dt.date(2025, 1, 1), by="d"),
                 "event.kind: got 'party'",
+                "history.refused",
             ),
             (
                 lambda s, d: record_event(s, d["case_id"], "breach", dt.date(2020, 1, 1), by="d"),
                 "expected 2024-08-19 or later",
+                "history.date.order",
             ),
             (
                 lambda s, d: record_event(
@@ -231,6 +250,7 @@ class TestRefusals:
                     data={"component": "x", "scheduled": 2, "attended": 3},
                 ),
                 "event.attended: got 3, expected 0 to 2",
+                "history.refused",
             ),
             (
                 lambda s, d: record_event(
@@ -242,32 +262,43 @@ class TestRefusals:
                     data={"component": "x"},
                 ),
                 "event.scheduled: missing",
+                "history.refused",
             ),
             (
                 lambda s, d: record_event(
                     s, d["case_id"], "breach", dt.date(2025, 1, 1), by="d", data={"colour": "red"}
                 ),
                 "event.colour: unknown",
+                "history.refused",
             ),
             (
                 lambda s, d: record_event(
                     s, d["case_id"], "breach", dt.date(2025, 1, 1), by="d", corrects=2
                 ),
                 "record 2: expected a event of this case",
+                "history.refused",
             ),
             (
                 lambda s, d: correct_assessment(s, 3, case(d), by="d"),
                 "record 3: expected a assessment",
+                "history.refused",
+            ),
+            (
+                lambda s, d: correct_assessment(s, 99, case(d), by="d"),
+                "record 99: expected a assessment of this case",
+                "history.record.unknown",
             ),
             (
                 lambda s, d: open_case(s, case({**d, "case_id": "x2", "legal": None}), by="d"),
                 'needs its "legal" section',
+                "decision.legal.missing",
             ),
             (
                 lambda s, d: reassess(
                     s, d["case_id"], case({**later(d, 30), "legal": {"regime": "juvenile"}}), by="d"
                 ),
                 "legal.regime: got 'juvenile'",
+                "history.refused",
             ),
         ],
     )
@@ -276,12 +307,26 @@ class TestRefusals:
         opened: tuple[Store, dict[str, Any]],
         operation: Callable[[Store, dict[str, Any]], object],
         message: str,
+        code: str,
     ) -> None:
-        """The error names the case, the field and the value; the store is unchanged."""
+        """The error names the case, the field, the value and its code; the store is unchanged."""
         store, doc = opened
         before = [r.to_dict() for r in store.records()]
-        with pytest.raises(HistoryError, match=message):
+        with pytest.raises(HistoryError, match=message) as refused:
             operation(store, doc)
+        assert code == refused.value.code
+        assert before == [r.to_dict() for r in store.records()]
+
+    def test_correcting_a_corrected_record_is_a_conflict(
+        self, opened: tuple[Store, dict[str, Any]]
+    ) -> None:
+        """A correction names the record it replaces: one already replaced is stale (4)."""
+        store, doc = opened
+        correct_assessment(store, 2, case(later(doc, 0, currently_unemployed=False)), by="d")
+        before = [r.to_dict() for r in store.records()]
+        with pytest.raises(HistoryError, match="record 2: expected a assessment") as refused:
+            correct_assessment(store, 2, case(later(doc, 0, frequently_unemployed=False)), by="d")
+        assert ("history.case.changed", 4) == (refused.value.code, int(refused.value.outcome))
         assert before == [r.to_dict() for r in store.records()]
 
     def test_bad_review_is_refused(self, opened: tuple[Store, dict[str, Any]]) -> None:
@@ -981,3 +1026,458 @@ SQLiteHistoryMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 TestSQLiteHistoryMachine = SQLiteHistoryMachine.TestCase
+
+
+# -- idempotent writes -------------------------------------------------------------------
+
+
+def snapshot(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
+    """Every record, every audit entry and the verified head of ``store``."""
+    verified = store.verify()
+    assert verified.ok, verified.problems
+    return (
+        [r.to_dict() for r in store.records()],
+        [e.to_dict() for e in store.audit()],
+        verified.head,
+    )
+
+
+class TestIdempotent:
+    """A write already stored writes nothing and says so; a conflicting one is refused."""
+
+    def test_opening_the_same_case_again_returns_its_history(self, store: Store) -> None:
+        """Same case, same content: the stored history, ``already_stored``, nothing written."""
+        doc = adult_document()
+        first = open_case(store, case(doc), by="d", written=True)
+        before = snapshot(store)
+        again = open_case(store, case(doc), by="otra", written=True)
+        assert (False, True) == (first.already_stored, again.already_stored)
+        assert first.value == again.value
+        assert before == snapshot(store)
+        assert again.value == open_case(store, case(doc), by="d")  # the plain call too
+
+    def test_the_assessor_is_compared_only_when_given(self, store: Store) -> None:
+        """An explicit other assessor is other content: the case exists."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d", assessor="ana")
+        assert open_case(store, case(doc), by="x", assessor="ana", written=True).already_stored
+        with pytest.raises(HistoryError, match="with other content") as refused:
+            open_case(store, case(doc), by="d", assessor="beatriz")
+        assert "history.case.exists" == refused.value.code
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"responses": {**adult_document()["responses"], "currently_unemployed": False}},
+            {"legal": {**adult_document()["legal"], "sentence_days": 1200}},
+            {"assessed_on": "2024-08-30"},
+            {"person": {"sex": "female", "birth_date": "1990-01-01"}},
+        ],
+    )
+    def test_a_case_stored_with_other_content_is_a_conflict(
+        self, store: Store, change: dict[str, Any]
+    ) -> None:
+        """Other answers, legal context, date or person: ``history.case.exists``; no write."""
+        open_case(store, case(adult_document()), by="d")
+        before = snapshot(store)
+        with pytest.raises(HistoryError) as refused:
+            open_case(store, case(adult_document(**change)), by="d")
+        assert ("history.case.exists", 4) == (refused.value.code, int(refused.value.outcome))
+        assert before == snapshot(store)
+
+    def test_every_write_repeated_writes_nothing(self, store: Store) -> None:
+        """Reassessment, event, review, override and correction, each done twice."""
+        doc = adult_document()
+        cid = doc["case_id"]
+        first = open_case(store, case(doc), by="d")
+        objective = first.plan.objectives[0].id  # type: ignore[union-attr]
+        override = Override(
+            to_level="high",
+            direction="up",
+            reason="information_incomplete",
+            approved_by="jefatura",
+            approved_on=dt.date(2025, 3, 1),
+        )
+        reassessed = case(later(doc, 180, currently_unemployed=False))
+        corrected = case(later(doc, 180))
+        writes: list[Callable[[], Any]] = [
+            lambda: reassess(store, cid, reassessed, by="d", written=True),
+            lambda: record_event(
+                store, cid, "breach", dt.date(2025, 3, 2), by="d", note="x", written=True
+            ),
+            lambda: review_plan(
+                store,
+                cid,
+                dt.date(2025, 3, 3),
+                {objective: ("achieved", "")},
+                by="d",
+                written=True,
+            ),
+            lambda: add_override(store, cid, override, by="d", written=True),
+            lambda: correct_assessment(store, 5, corrected, by="d", written=True),
+        ]
+        results = [write() for write in writes]
+        assert [False] * len(writes) == [r.already_stored for r in results]
+        before = snapshot(store)
+        again = [write() for write in writes]
+        assert [True] * len(writes) == [r.already_stored for r in again]
+        assert results[1].value == again[1].value, "the stored event itself"
+        assert before == snapshot(store)
+
+    def test_a_reassessment_without_legal_section_repeats_after_a_new_one(
+        self, store: Store
+    ) -> None:
+        """The stored legal context a repeat would read has changed since: still a no-op."""
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        plain = {k: v for k, v in later(doc, 100).items() if k != "legal"}
+        reassess(store, doc["case_id"], case(plain), by="d")
+        newer = later(doc, 200, currently_unemployed=False)
+        newer["legal"] = {**doc["legal"], "sentence_days": 1300}
+        reassess(store, doc["case_id"], case(newer), by="d")
+        before = snapshot(store)
+        assert reassess(store, doc["case_id"], case(plain), by="d", written=True).already_stored
+        assert before == snapshot(store)
+
+    def test_a_key_returns_the_first_result_and_refuses_another_request(self, store: Store) -> None:
+        """The key and request hash ride on the first record; the same key elsewhere: refused."""
+        doc = adult_document()
+        cid = doc["case_id"]
+        open_case(store, case(doc), by="d", idempotency_key="alta-1")
+        assert "alta-1" == store.get(1).data["idempotency"]["key"]
+        first = record_event(
+            store, cid, "breach", dt.date(2025, 1, 5), by="d", idempotency_key="ev-1", written=True
+        )
+        before = snapshot(store)
+        again = record_event(
+            store, cid, "breach", dt.date(2025, 1, 5), by="d", idempotency_key="ev-1", written=True
+        )
+        assert (first.value, True) == (again.value, again.already_stored)
+        for other in (
+            lambda: record_event(
+                store, cid, "breach", dt.date(2025, 1, 6), by="d", idempotency_key="ev-1"
+            ),
+            lambda: reassess(store, cid, case(later(doc, 200)), by="d", idempotency_key="ev-1"),
+            lambda: open_case(
+                store,
+                case(later(doc, 0, currently_unemployed=False)),
+                by="d",
+                idempotency_key="alta-1",
+            ),
+        ):
+            with pytest.raises(HistoryError, match="was used for another request") as refused:
+                other()
+            assert ("history.idempotency.conflict", "idempotency_key") == (
+                refused.value.code,
+                refused.value.field,
+            )
+        assert before == snapshot(store)
+        history = read_history(store, cid, defs=DEFS)
+        assert {} == dict(history.events[0].data), "the key is not an event field"
+        assert "idempotency" not in json.dumps(history.to_dict())
+
+    def test_a_key_repeat_is_a_no_op_even_after_the_case_moved_on(self, store: Store) -> None:
+        """A reassessment sent twice under one key, a later one between: the first result."""
+        doc = adult_document()
+        cid = doc["case_id"]
+        open_case(store, case(doc), by="d")
+        reassess(store, cid, case(later(doc, 100)), by="d", idempotency_key="r-1")
+        reassess(store, cid, case(later(doc, 200, currently_unemployed=False)), by="d")
+        before = snapshot(store)
+        again = reassess(
+            store, cid, case(later(doc, 100)), by="d", idempotency_key="r-1", written=True
+        )
+        assert again.already_stored
+        assert before == snapshot(store)
+
+    @pytest.mark.parametrize("key", ["", " ", "a\nb", "x" * 201, "\ud800"])
+    def test_a_malformed_key_is_refused(self, store: Store, key: str) -> None:
+        """A key is a printable text of 1 to 200 characters."""
+        with pytest.raises(InvalidArgumentError) as refused:
+            open_case(store, case(adult_document()), by="d", idempotency_key=key)
+        assert "argument.invalid" == refused.value.code
+        assert [] == list(store.records())
+
+    def test_concurrent_identical_writes_store_once(self, tmp_path: Path) -> None:
+        """Threads sending the same event at once: one record, every caller answered."""
+        db = tmp_path / "c.sqlite3"
+        with SQLiteStore(db) as store:
+            doc = adult_document()
+            open_case(store, case(doc), by="d")
+            day = dt.date(2025, 1, 5)
+            with ThreadPoolExecutor(4) as pool:
+                done = list(
+                    pool.map(
+                        lambda _: record_event(
+                            store, doc["case_id"], "breach", day, by="d", written=True
+                        ),
+                        range(8),
+                    )
+                )
+            assert 1 == sum(not d.already_stored for d in done)
+            assert 1 == len({d.value.id for d in done})
+            assert 1 == sum(r.kind == "event" for r in store.records())
+
+
+class IdempotencyMachine(RuleBasedStateMachine):
+    """Any sequence of successful writes, repeated: the store does not change.
+
+    Each rule writes (with an idempotency key or without) and keeps the
+    writes that succeeded. ``repeat`` sends any of them again, in any order:
+    each is ``already_stored`` and the records, the audit chain and its
+    verified head stay as they were. ``conflict`` sends another request under
+    a key already used for the case, and ``reopen`` a case with other
+    answers: both are refused with their code and write nothing.
+    """
+
+    cases = Bundle("cases")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: Store = MemoryStore()
+        self.done: list[tuple[str, str | None, Callable[[str | None], Any]]] = []
+        self.opened: dict[str, dict[str, Any]] = {}
+        self.last: dict[str, dt.date] = {}
+        self.count = 0
+
+    def document(self, case_id: str, day: dt.date, answers: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "case_id": case_id,
+            "instrument": "lscmi",
+            "assessed_on": day.isoformat(),
+            "person": {"sex": "male"},
+            "responses": answers,
+            "legal": LEGAL,
+        }
+
+    def key(self, keyed: bool) -> str | None:
+        self.count += 1
+        return f"k-{self.count}" if keyed else None
+
+    def attempt(self, case_id: str, key: str | None, call: Callable[[str | None], Any]) -> bool:
+        """Write; keep the write if it succeeded (a refusal writes nothing)."""
+        before = snapshot(self.store)
+        try:
+            call(key)
+        except (HistoryError, DecisionInputError):
+            assert before == snapshot(self.store)
+            return False
+        self.done.append((case_id, key, call))
+        return True
+
+    @initialize(
+        target=cases, answers=responses(LSCMI), offset=st.integers(0, 60), keyed=st.booleans()
+    )
+    def first(self, answers: dict[str, Any], offset: int, keyed: bool) -> str:
+        return self.open(answers, offset, keyed)
+
+    @rule(target=cases, answers=responses(LSCMI), offset=st.integers(0, 60), keyed=st.booleans())
+    def add(self, answers: dict[str, Any], offset: int, keyed: bool) -> str:
+        return self.open(answers, offset, keyed)
+
+    def open(self, answers: dict[str, Any], offset: int, keyed: bool) -> str:
+        case_id = f"c-{len(self.opened) + 1}"
+        day = dt.date(2024, 2, 1) + dt.timedelta(days=offset)
+        doc = self.document(case_id, day, answers)
+        assert self.attempt(
+            case_id,
+            self.key(keyed),
+            lambda k: open_case(
+                self.store, case(doc), by="m", defs=DEFS, idempotency_key=k, written=True
+            ),
+        )
+        self.opened[case_id] = doc
+        self.last[case_id] = day
+        return case_id
+
+    @rule(
+        case_id=cases,
+        answers=responses(LSCMI),
+        gap=st.integers(-30, 200),
+        with_legal=st.booleans(),
+        keyed=st.booleans(),
+    )
+    def reassess(
+        self, case_id: str, answers: dict[str, Any], gap: int, with_legal: bool, keyed: bool
+    ) -> None:
+        day = self.last[case_id] + dt.timedelta(days=gap)
+        doc = self.document(case_id, day, answers)
+        if not with_legal:
+            del doc["legal"]
+        done = self.attempt(
+            case_id,
+            self.key(keyed),
+            lambda k: reassess(
+                self.store, case_id, case(doc), by="m", defs=DEFS, idempotency_key=k, written=True
+            ),
+        )
+        if done and day > self.last[case_id]:
+            self.last[case_id] = day
+
+    @rule(
+        case_id=cases,
+        kind=st.sampled_from(["new_offence", "breach", "discharge"]),
+        gap=st.integers(-10, 300),
+        note=st.sampled_from(["", "nota"]),
+        keyed=st.booleans(),
+    )
+    def event(self, case_id: str, kind: str, gap: int, note: str, keyed: bool) -> None:
+        day = self.last[case_id] + dt.timedelta(days=gap)
+        self.attempt(
+            case_id,
+            self.key(keyed),
+            lambda k: record_event(
+                self.store,
+                case_id,
+                kind,
+                day,
+                by="m",
+                note=note,
+                defs=DEFS,
+                idempotency_key=k,
+                written=True,
+            ),
+        )
+
+    @rule(case_id=cases, data=st.data(), keyed=st.booleans())
+    def review(self, case_id: str, data: st.DataObject, keyed: bool) -> None:
+        plan = read_history(self.store, case_id, defs=DEFS).plan
+        assert plan is not None
+        if not plan.objectives:
+            return
+        objective = data.draw(st.sampled_from([o.id for o in plan.objectives]))
+        status: Status = data.draw(st.sampled_from(["in_progress", "achieved"]))
+        day = plan.dated + dt.timedelta(days=data.draw(st.integers(0, 60)))
+        self.attempt(
+            case_id,
+            self.key(keyed),
+            lambda k: review_plan(
+                self.store,
+                case_id,
+                day,
+                {objective: (status, "nota")},
+                by="m",
+                defs=DEFS,
+                idempotency_key=k,
+                written=True,
+            ),
+        )
+
+    @rule(case_id=cases, up=st.booleans(), keyed=st.booleans())
+    def override(self, case_id: str, up: bool, keyed: bool) -> None:
+        latest = read_history(self.store, case_id, defs=DEFS).assessments[-1]
+        levels = LSCMI.scales["total"].levels
+        target = levels.index(latest.result.risk_level or "") + (1 if up else -1)
+        if not 0 <= target < len(levels):
+            return
+        override = Override(
+            to_level=levels[target],
+            direction="up" if up else "down",
+            reason="information_incomplete",
+            approved_by="jefatura",
+            approved_on=latest.on,
+        )
+        self.attempt(
+            case_id,
+            self.key(keyed),
+            lambda k: add_override(
+                self.store, case_id, override, by="m", defs=DEFS, idempotency_key=k, written=True
+            ),
+        )
+
+    @rule(case_id=cases, answers=responses(LSCMI), keyed=st.booleans())
+    def correct_latest(self, case_id: str, answers: dict[str, Any], keyed: bool) -> None:
+        latest = read_history(self.store, case_id, defs=DEFS).assessments[-1]
+        doc = self.document(case_id, latest.on, answers)
+        self.attempt(
+            case_id,
+            self.key(keyed),
+            lambda k: correct_assessment(
+                self.store,
+                latest.record,
+                case(doc),
+                by="m",
+                defs=DEFS,
+                idempotency_key=k,
+                written=True,
+            ),
+        )
+
+    @rule(data=st.data())
+    def repeat(self, data: st.DataObject) -> None:
+        """Any successful writes again, in any order: nothing changes."""
+        if not self.done:
+            return
+        chosen = data.draw(st.lists(st.sampled_from(self.done), min_size=1, max_size=6))
+        event(f"repeated {min(len(self.done), 5)}+ successful writes")
+        before = snapshot(self.store)
+        for _, key, call in chosen:
+            assert call(key).already_stored
+        assert before == snapshot(self.store)
+
+    @rule(data=st.data())
+    def conflict(self, data: st.DataObject) -> None:
+        """Another write of the case under a key already used: refused, nothing written."""
+        keyed = [(c, k) for c, k, _ in self.done if k is not None]
+        if not keyed:
+            return
+        case_id, key = data.draw(st.sampled_from(keyed))
+        others = [call for c, k, call in self.done if c == case_id and k != key]
+        if not others:
+            return
+        call = data.draw(st.sampled_from(others))
+        before = snapshot(self.store)
+        with pytest.raises(HistoryError) as refused:
+            call(key)
+        assert "history.idempotency.conflict" == refused.value.code
+        event("a key used for another request")
+        assert before == snapshot(self.store)
+
+    @rule(case_id=cases, answers=responses(LSCMI))
+    def reopen(self, case_id: str, answers: dict[str, Any]) -> None:
+        """Opening a stored case again with other answers: ``history.case.exists``."""
+        first = self.opened[case_id]
+        if answers == first["responses"]:
+            return
+        before = snapshot(self.store)
+        with pytest.raises(HistoryError) as refused:
+            open_case(self.store, case({**first, "responses": answers}), by="m", defs=DEFS)
+        assert "history.case.exists" == refused.value.code
+        assert before == snapshot(self.store)
+
+
+IdempotencyMachine.TestCase.settings = settings(
+    max_examples=20,
+    stateful_step_count=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+TestIdempotencyMachine = IdempotencyMachine.TestCase
+
+
+class SQLiteIdempotencyMachine(IdempotencyMachine):
+    """The same sequences on an SQLite store file (its write blocks, triggers and verify)."""
+
+    @initialize(
+        target=IdempotencyMachine.cases,
+        answers=responses(LSCMI),
+        offset=st.integers(0, 60),
+        keyed=st.booleans(),
+    )
+    def first(self, answers: dict[str, Any], offset: int, keyed: bool) -> str:
+        self.folder = Path(tempfile.mkdtemp(prefix="rnr-once-"))
+        self.store = SQLiteStore(self.folder / "rnr.sqlite3")
+        return self.open(answers, offset, keyed)
+
+    def teardown(self) -> None:
+        self.store.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+SQLiteIdempotencyMachine.TestCase.settings = settings(
+    max_examples=6,
+    stateful_step_count=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+TestSQLiteIdempotencyMachine = SQLiteIdempotencyMachine.TestCase

@@ -2,8 +2,10 @@
 
 Every fuzzer drives the command line in process, as an attacker or a careless
 integrator would, and asserts the one contract of docs/reliability.md: exit
-0 with a result, or exit 2 with one to three ``rnr: error:`` lines naming
-what was wrong; never another exception, never an empty answer.
+0 with a result, or a refusal: one to three ``rnr: error:`` lines naming what
+was wrong and, asked again with ``--json``, one error object whose code gives
+that exit status (docs/errors.md); never another exception, never an empty
+answer.
 
 The suite runs a bounded number of examples of each fuzzer; a long run is
 ``RNR_FUZZ_EXAMPLES=100000 pytest tests/test_hostile.py -p no:randomly``
@@ -21,7 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -40,9 +42,12 @@ from rnr.cases.legal import OFFENCES
 from rnr.cli import main
 from rnr.definitions.indicators import load_indicators
 from rnr.definitions.library import data_dir
-from rnr.errors import RnrError
+from rnr.errors import CODES, Outcome, RnrError
 from rnr.render import messages as rnr_messages
 from rnr.store import SQLiteStore
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 CASES = Path(__file__).resolve().parent / "data" / "plans" / "cases"
 ADULT = json.loads((CASES / "prueba-adulto-01.json").read_text("utf-8"))
@@ -72,6 +77,35 @@ def run(*argv: str | Path, stdin: str = "") -> tuple[int, str, str]:
         mp.setattr("sys.stdin", io.StringIO(stdin))
         status = main([str(a) for a in argv])
     return status, out.getvalue(), err.getvalue()
+
+
+def answered_or_refused(
+    cli: Cli, *argv: str | Path, stdin: str = "", as_json: bool = True
+) -> tuple[int, str, str]:
+    """Exit 0 with a result, or a refusal whose code (asked again with ``--json``) gives its status.
+
+    Returns:
+        The text run's status, stdout and stderr.
+    """
+    status, out, err = run(*argv, stdin=stdin)
+    if status == 0:
+        assert out.strip(), "an answer, never an empty one"
+        return status, out, err
+    assert status in REFUSALS, (status, err)
+    lines = err.splitlines()
+    assert 1 <= len(lines) <= 3, err
+    assert all(line.startswith("rnr: error: ") for line in lines), err
+    assert "Traceback" not in err
+    if as_json:
+        again, out_json, err_json = run(*argv, "--json", stdin=stdin)
+        body = cli.json_error(err_json)
+        assert (status, status) == (again, int(CODES[body["code"]])), body
+        assert out_json.endswith("\n") or not out_json, "no partial line before the error"
+    return status, out, err
+
+
+#: The exit statuses of a refusal (1 is a check that ran and found problems).
+REFUSALS = frozenset(int(outcome) for outcome in Outcome) - {int(Outcome.CHECK_FAILED)}
 
 
 def assert_answered_or_refused(status: int, out: str, err: str) -> None:
@@ -140,12 +174,12 @@ def mutated_text(draw: st.DrawFn, text: str) -> bytes:
 
 @FUZZ
 @given(path=st.sampled_from(FIELDS), value=JSON_VALUES)
-def test_fuzzed_case_fields(tmp_path: Path, path: tuple[str, ...], value: object) -> None:
+def test_fuzzed_case_fields(cli: Cli, tmp_path: Path, path: tuple[str, ...], value: object) -> None:
     """A case with any field replaced by any JSON value is scored and decided, or refused."""
     case = tmp_path / "caso.json"
     case.write_text(_dumps(_mutated(ADULT, path, value)), encoding="utf-8")
-    assert_answered_or_refused(*run("score", case))
-    assert_answered_or_refused(*run("decide", "--policy", "cl-adultos-18216", case))
+    answered_or_refused(cli, "score", case)
+    answered_or_refused(cli, "decide", "--policy", "cl-adultos-18216", case)
 
 
 ADULT_POLICY = policy_library().get("cl-adultos-18216@2024-01-14")
@@ -194,11 +228,11 @@ def test_fuzzed_cases_through_the_api(
 
 @FUZZ
 @given(data=mutated_text(_dumps(ADULT)))
-def test_fuzzed_case_bytes(tmp_path: Path, data: bytes) -> None:
+def test_fuzzed_case_bytes(cli: Cli, tmp_path: Path, data: bytes) -> None:
     """A case file with bytes changed anywhere (even no longer UTF-8) is answered or refused."""
     case = tmp_path / "caso.json"
     case.write_bytes(data)
-    assert_answered_or_refused(*run("decide", "--policy", "cl-adultos-18216", case))
+    answered_or_refused(cli, "decide", "--policy", "cl-adultos-18216", case)
 
 
 LINES = st.sampled_from([_dumps(ADULT), "", "[]", "{", "null"]) | JSON_VALUES.map(_dumps)
@@ -206,50 +240,58 @@ LINES = st.sampled_from([_dumps(ADULT), "", "[]", "{", "null"]) | JSON_VALUES.ma
 
 @FUZZ
 @given(lines=st.lists(LINES, max_size=4))
-def test_fuzzed_json_lines_on_stdin(lines: list[str]) -> None:
+def test_fuzzed_json_lines_on_stdin(cli: Cli, lines: list[str]) -> None:
     """JSON Lines on standard input: every line answered, or the first bad one refused."""
-    assert_answered_or_refused(*run("score", "-", stdin="\n".join(lines)))
+    answered_or_refused(cli, "score", "-", stdin="\n".join(lines))
 
 
-HOSTILE_CASES: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
-    "nested 100,000 deep": (lambda _: "[" * 100_000 + "]" * 100_000, "nested more than"),
+#: name: (the case file, the code of its refusal, a fragment of the message)
+HOSTILE_CASES: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
+    "nested 100,000 deep": (
+        lambda _: "[" * 100_000 + "]" * 100_000,
+        "case.file.invalid",
+        "nested more than",
+    ),
     "offences as a list of lists": (
         lambda c: _dumps(_mutated(c, ("legal", "offences"), [["vif"]])),
+        "decision.input.invalid",
         "legal.offences",
     ),
     "entry date at the end of the calendar": (
         lambda c: _dumps(_mutated(c, ("legal", "entry_date"), "9999-12-31")),
+        "case.date.invalid",
         "from 1900-01-01 to 2199-12-31",
     ),
     "a lone surrogate in the case id": (
         lambda c: _dumps(_mutated(c, ("case_id",), "\ud800")),
+        "case.file.invalid",
         "not valid Unicode",
     ),
     "a 5,000-digit number": (
         lambda c: _dumps(c).replace('"responses"', '"x": ' + "9" * 5000 + ', "responses"'),
+        "case.file.invalid",
         "at most 18 digits",
     ),
     "a 300-character instrument id": (
         lambda c: _dumps(_mutated(c, ("instrument",), "x" * 300)),
+        "case.value.invalid",
         "expected an instrument 'id' or 'id@version'",
     ),
     "a line separator in a value": (
         lambda c: _dumps(_mutated(c, ("legal", "sanction"), "LV\u2028LVI\x85x")),
+        "decision.input.invalid",
         "\\u2028",
     ),
 }
 
 
 @pytest.mark.parametrize("name", HOSTILE_CASES)
-def test_each_hostile_case_found_is_one_clear_error(tmp_path: Path, name: str) -> None:
+def test_each_hostile_case_found_is_one_clear_error(cli: Cli, tmp_path: Path, name: str) -> None:
     """Each failure the attack found is now one error line naming what was expected."""
-    build, expected = HOSTILE_CASES[name]
+    build, code, expected = HOSTILE_CASES[name]
     case = tmp_path / "caso.json"
     case.write_text(build(ADULT), encoding="utf-8")
-    status, out, err = run("decide", "--policy", "cl-adultos-18216", case)
-    assert (2, "") == (status, out)
-    assert len(err.splitlines()) == 1, err
-    assert expected in err
+    cli.error(code, "decide", "--policy", "cl-adultos-18216", case, contains=[expected])
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
@@ -261,11 +303,9 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     assert "prueba-adulto-01" in out
 
 
-def test_empty_standard_input_is_an_error() -> None:
+def test_empty_standard_input_is_an_error(cli: Cli) -> None:
     """No case read is said, never an empty answer with exit 0."""
-    status, out, err = run("score", "-", stdin="")
-    assert (2, "") == (status, out)
-    assert "no case read" in err
+    cli.error("case.file.empty", "score", "-", stdin="", contains=["no case read"])
 
 
 # -- definition files -------------------------------------------------------------------
@@ -273,18 +313,18 @@ def test_empty_standard_input_is_an_error() -> None:
 
 @FUZZ
 @given(data=mutated_text(POLICY.read_text("utf-8")))
-def test_fuzzed_policy_files(tmp_path: Path, data: bytes) -> None:
+def test_fuzzed_policy_files(cli: Cli, tmp_path: Path, data: bytes) -> None:
     """A damaged policy is refused at load, or decides without a crash."""
     policy = tmp_path / "politica.toml"
     policy.write_bytes(data)
     case = tmp_path / "caso.json"
     case.write_text(json.dumps(ADULT), encoding="utf-8")
-    assert_answered_or_refused(*run("decide", "--policy", policy, case))
+    answered_or_refused(cli, "decide", "--policy", policy, case)
 
 
 @FUZZ
 @given(data=mutated_text(INSTRUMENT.read_text("utf-8")))
-def test_fuzzed_instrument_files(tmp_path: Path, data: bytes) -> None:
+def test_fuzzed_instrument_files(cli: Cli, tmp_path: Path, data: bytes) -> None:
     """A damaged instrument is refused at load, or scores without a crash."""
     folder = tmp_path / "instrumentos" / "psa"
     folder.mkdir(parents=True, exist_ok=True)
@@ -292,7 +332,7 @@ def test_fuzzed_instrument_files(tmp_path: Path, data: bytes) -> None:
     case = tmp_path / "caso.json"
     example = data_dir() / "instruments" / "psa" / "examples"
     shutil.copy(next(example.glob("*.json")), case)
-    assert_answered_or_refused(*run("score", "--instruments-dir", tmp_path / "instrumentos", case))
+    answered_or_refused(cli, "score", "--instruments-dir", tmp_path / "instrumentos", case)
 
 
 DEEP_TOML = "a = " + "[" * 5000 + "]" * 5000 + "\n"
@@ -306,16 +346,18 @@ DEEP_TOML = "a = " + "[" * 5000 + "]" * 5000 + "\n"
         ("not UTF-8", 'schema = "\xff"\n'),
     ],
 )
-def test_each_hostile_definition_is_one_clear_error(tmp_path: Path, name: str, text: str) -> None:
+def test_each_hostile_definition_is_one_clear_error(
+    cli: Cli, tmp_path: Path, name: str, text: str
+) -> None:
     """Each definition the attack found unreadable is refused in one line, naming the file."""
     policy = tmp_path / "politica.toml"
     policy.write_bytes(text.encode("latin-1") if name == "not UTF-8" else text.encode())
     case = tmp_path / "caso.json"
     case.write_text(json.dumps(ADULT), encoding="utf-8")
-    status, _, err = run("decide", "--policy", policy, case)
-    assert 2 == status
-    assert len(err.splitlines()) == 1, err
-    assert "politica.toml" in err
+    body = cli.error(
+        "policy.invalid", "decide", "--policy", policy, case, contains=["politica.toml"]
+    )
+    assert str(policy) == body["file"]
 
 
 @pytest.mark.parametrize(
@@ -340,14 +382,18 @@ def test_a_rule_the_engine_cannot_read_is_refused_at_load(
 # -- agency templates -------------------------------------------------------------------
 
 
-def _plan(tmp_path: Path, template: str, name: str, *extra: str) -> tuple[int, str, str]:
+def _plan_argv(tmp_path: Path, template: str, name: str, *extra: str) -> tuple[str | Path, ...]:
+    """``rnr plan`` of the adult case (its id a script tag) with ``template`` as the agency's."""
     folder = tmp_path / "plantillas"
     folder.mkdir(exist_ok=True)
     (folder / name).write_text(template, encoding="utf-8")
     case = tmp_path / "caso.json"
     case.write_text(json.dumps(_mutated(ADULT, ("case_id",), "<script>x</script>")), "utf-8")
-    argv = ("plan", "--policy", "cl-adultos-18216", "--template", folder / name, *extra, case)
-    return run(*argv)
+    return ("plan", "--policy", "cl-adultos-18216", "--template", folder / name, *extra, case)
+
+
+def _plan(tmp_path: Path, template: str, name: str, *extra: str) -> tuple[int, str, str]:
+    return run(*_plan_argv(tmp_path, template, name, *extra))
 
 
 def test_an_html_template_escapes_whatever_the_format(tmp_path: Path) -> None:
@@ -369,13 +415,11 @@ def test_an_html_template_escapes_whatever_the_format(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_an_agency_template_cannot_change_words_or_exhaust_memory(
-    tmp_path: Path, template: str, expected: str
+    cli: Cli, tmp_path: Path, template: str, expected: str
 ) -> None:
     """Each attack stops the render with one clear error; the next render still says BORRADOR."""
-    status, out, err = _plan(tmp_path, template, "agencia.md.j2")
-    assert (2, "") == (status, out)
-    assert expected in err
-    assert len(err.splitlines()) <= 3
+    argv = _plan_argv(tmp_path, template, "agencia.md.j2")
+    cli.error("render.template.unsafe", *argv, contains=[expected], lines=3, as_json=False)
     status, out, _ = run("plan", "--policy", "cl-adultos-18216", CASES / "prueba-adulto-01.json")
     assert 0 == status
     assert "BORRADOR" in out
@@ -392,9 +436,15 @@ TEMPLATE_PIECES = st.sampled_from([
 
 @FUZZ
 @given(pieces=st.lists(TEMPLATE_PIECES | st.text(max_size=6), max_size=8))
-def test_fuzzed_agency_templates(tmp_path: Path, pieces: list[str]) -> None:
-    """Any agency template renders a plan, or is refused in one to three lines."""
-    assert_answered_or_refused(*_plan(tmp_path, "".join(pieces) + "fin", "agencia.md.j2"))
+def test_fuzzed_agency_templates(cli: Cli, tmp_path: Path, pieces: list[str]) -> None:
+    """Any agency template renders a plan, or is refused in one to three lines.
+
+    ``plan --json`` writes the draft as data without the template, so only the
+    text refusal is asked for.
+    """
+    argv = _plan_argv(tmp_path, "".join(pieces) + "fin", "agencia.md.j2")
+    status, _, _ = answered_or_refused(cli, *argv, as_json=False)
+    assert status in {0, int(CODES["render.failed"])}
 
 
 # -- stores and output files ------------------------------------------------------------
@@ -412,17 +462,16 @@ def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [("due",), ("indicators", "--period", "2024"), ("case", "list"), ("store", "verify")],
 )
 def test_a_mistyped_store_path_is_an_error_and_creates_nothing(
-    tmp_path: Path, argv: tuple[str, ...]
+    cli: Cli, tmp_path: Path, argv: tuple[str, ...]
 ) -> None:
-    """A command that only reads never reports on an empty store it just created."""
+    """A command that only reads never reports on an empty store it just created (3)."""
     missing = tmp_path / "casso.sqlite3"
-    status, out, err = run(*argv, "--db", missing)
-    assert (2, "") == (status, out)
-    assert "no store at this path" in err
+    body = cli.error("store.missing", *argv, "--db", missing, contains=["no store at this path"])
+    assert str(missing) == body["file"]
     assert not missing.exists()
 
 
-def test_the_head_kept_outside_checks_the_store(tmp_path: Path, store_file: Path) -> None:
+def test_the_head_kept_outside_checks_the_store(cli: Cli, tmp_path: Path, store_file: Path) -> None:
     """``rnr store head`` gives one line; ``verify --expect`` holds, and fails with a wrong key."""
     status, head, _ = run("store", "head", "--db", store_file)
     assert 0 == status
@@ -433,11 +482,8 @@ def test_the_head_kept_outside_checks_the_store(tmp_path: Path, store_file: Path
     other.write_bytes(b"o" * 32)
     signed = run("store", "head", "--db", store_file, "--key-file", key)[1].strip()
     assert 0 == run("store", "verify", "--db", store_file, "--expect", signed, "--key-file", key)[0]
-    status, _, err = run(
-        "store", "verify", "--db", store_file, "--expect", signed, "--key-file", other
-    )
-    assert 2 == status
-    assert "HMAC does not match" in err
+    argv = ("store", "verify", "--db", store_file, "--expect", signed, "--key-file", other)
+    cli.error("usage.invalid", *argv, contains=["HMAC does not match"])
     wrong = f"{int(head.split(':')[0]) + 5}:{head.split(':')[1].strip()}"
     status, out, _ = run("store", "verify", "--db", store_file, "--expect", wrong)
     assert 1 == status
@@ -453,30 +499,35 @@ def test_the_head_kept_outside_checks_the_store(tmp_path: Path, store_file: Path
     ],
 )
 def test_an_output_that_cannot_be_written_is_one_clear_error(
-    store_file: Path, argv: tuple[str, ...]
+    cli: Cli, store_file: Path, argv: tuple[str, ...]
 ) -> None:
     """Writing where nothing can be written names the path and the cause."""
     extra: tuple[str | Path, ...] = (
         (CASES / "prueba-adulto-01.json",) if argv[0] == "plan" else ("--db", store_file)
     )
-    status, _, err = run(*argv, *extra)
-    assert 2 == status
-    assert "cannot write the file" in err
-    assert len(err.splitlines()) == 1
+    as_json = argv[0] != "store"  # store export writes JSON Lines; it has no --json
+    cli.error("usage.invalid", *argv, *extra, contains=["cannot write the file"], as_json=as_json)
 
 
-@pytest.mark.parametrize("value", ["²", "9" * 5000, "-" + "1" * 40])
+@pytest.mark.parametrize(
+    ("value", "refusal"),
+    [
+        ("²", ("history.refused", "event.scheduled: got '²', expected a whole number")),
+        ("9" * 5000, ("usage.invalid", "--set scheduled: got 5000 digits, expected at most 18")),
+        ("-" + "1" * 40, ("usage.invalid", "--set scheduled: got 40 digits")),
+    ],
+)
 def test_an_event_field_that_is_no_number_is_one_clear_error(
-    tmp_path: Path, store_file: Path, value: str
+    cli: Cli, tmp_path: Path, store_file: Path, value: str, refusal: tuple[str, str]
 ) -> None:
     """``--set scheduled=²`` (a digit to Unicode) or a 5,000-digit number: refused, not a crash."""
     db = tmp_path / "copia.sqlite3"
     shutil.copy(store_file, db)
     case_id = json.loads(run("case", "list", "--db", db, "--json")[1].splitlines()[0])["case_id"]
-    argv = ("case", "event", case_id, "breach", "--on", "2024-05-01", "--set", f"scheduled={value}")
-    status, _, err = run(*argv, "--db", db)
-    assert 2 == status
-    assert len(err.splitlines()) == 1
+    fields = ("--set", "component=x", "--set", f"scheduled={value}", "--set", "attended=1")
+    argv = ("case", "event", case_id, "attendance", "--on", "2024-05-01", *fields, "--db", db)
+    code, said = refusal
+    cli.error(code, *argv, contains=[said])
 
 
 def test_a_300_character_case_id_makes_a_bounded_file_name(tmp_path: Path) -> None:
@@ -555,8 +606,14 @@ def export_text(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @FUZZ
 @given(data=st.data())
-def test_fuzzed_store_imports(tmp_path: Path, export_text: str, data: st.DataObject) -> None:
-    """A damaged export is refused before anything is written, or imports and verifies."""
+def test_fuzzed_store_imports(
+    cli: Cli, tmp_path: Path, export_text: str, data: st.DataObject
+) -> None:
+    """A damaged export is refused before anything is written, or imports and verifies.
+
+    A file that is not an export is ``store.import.invalid`` (2); one whose
+    records, counts or chain no longer match their hashes is ``store.integrity`` (5).
+    """
     source = tmp_path / "exportacion.jsonl"
     source.write_bytes(data.draw(mutated_text(export_text)))
     db = Path(tempfile.mkdtemp(dir=tmp_path)) / "nuevo.sqlite3"  # a new store each example
@@ -564,9 +621,19 @@ def test_fuzzed_store_imports(tmp_path: Path, export_text: str, data: st.DataObj
     if status == 1:  # imported rows that do not verify are reported, one line per problem
         assert out.strip()
         return
-    assert_answered_or_refused(status, out, err)
-    if status == 2:
-        assert not db.exists(), "a refused import leaves no store behind"
+    if status == 0:
+        assert_answered_or_refused(status, out, err)
+        return
+    assert "" == out
+    assert 1 <= len(err.splitlines()) <= 3, err
+    assert all(line.startswith("rnr: error: ") for line in err.splitlines()), err
+    assert not db.exists(), "a refused import leaves no store behind"
+    again, out, err = run("store", "import", source, "--db", db, "--json")
+    body = cli.json_error(err)
+    event(body["code"])
+    assert (status, "") == (again, out)
+    assert (body["code"], status) in {("store.import.invalid", 2), ("store.integrity", 5)}
+    assert not db.exists(), "a refused import leaves no store behind"
 
 
 @pytest.mark.parametrize(
@@ -611,13 +678,12 @@ def test_a_command_that_creates_a_store_says_so(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("argv", [("case", "history", "\udcff\udcfe"), ("score", "\udcff.json")])
 def test_an_argument_that_is_not_text_is_one_clear_error(
-    store_file: Path, argv: tuple[str, ...]
+    cli: Cli, store_file: Path, argv: tuple[str, ...]
 ) -> None:
     """Bytes that are not UTF-8 on the command line (lone surrogates to Python) are refused."""
-    status, _, err = run(*argv, "--db", store_file) if argv[0] == "case" else run(*argv)
-    assert 2 == status
-    assert [] == [line for line in err.splitlines() if "not valid Unicode" not in line]
-    assert err.count("\n") == 1
+    extra = ("--db", store_file) if argv[0] == "case" else ()
+    body = cli.error("usage.invalid", *argv, *extra, contains=["not valid Unicode"])
+    assert "\\udcff" in body["message"]  # escaped: the error object is printable UTF-8
 
 
 def test_a_store_asked_for_an_id_that_is_not_text_holds_nothing(store_file: Path) -> None:

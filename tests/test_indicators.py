@@ -12,7 +12,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
@@ -52,6 +52,9 @@ from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.memory import MemoryStore
 from rnr.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 LIBRARY = default_library()
 SPEC = load_indicators()
@@ -1079,18 +1082,20 @@ class TestReport:
         } <= set(first)
         assert "ficha-libertad-asistida" == first["document"]["id"]
 
-    def test_cli_bad_period_and_bad_store(
-        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-    ) -> None:
-        """A bad year is a usage error; a file that is not a store is one line."""
-        assert 2 == main(["indicators", "--period", "20x5", "--db", str(tmp_path / "x.db")])
-        assert "expected a year" in capsys.readouterr().err
+    def test_cli_bad_period_and_bad_store(self, tmp_path: Path, cli: Cli) -> None:
+        """A bad year is a usage error; a file that is not a store cannot be used."""
+        cli.refused("indicators", "--period", "20x5", "--db", tmp_path / "x.db", contains=["year"])
         bad = tmp_path / "bad.db"
         bad.write_bytes(b"garbage" * 1000)
-        assert 2 == main(["indicators", "--period", "2025", "--db", str(bad)])
-        err = capsys.readouterr().err.splitlines()
-        assert 1 == len(err)
-        assert "not an rnr store" in err[0]
+        cli.error(
+            "store.unavailable",
+            "indicators",
+            "--period",
+            "2025",
+            "--db",
+            bad,
+            contains=["not an rnr store"],
+        )
 
 
 def test_indicator_fields_round_trip() -> None:

@@ -108,10 +108,11 @@ class TestAge:
         assert 19 == age_in_years(dt.date(2004, 1, 2), DAY)
 
     def test_birth_after_the_date_is_an_error(self) -> None:
-        """A birth date after the assessment is refused, naming the item."""
+        """A birth date after the assessment is refused, naming the item (dates out of order)."""
         answers = {k: v for k, v in FULL.items() if k != "age"}
-        with pytest.raises(ScoringInputError, match="item age: birth date 2025-01-01"):
+        with pytest.raises(ScoringInputError, match="item age: birth date 2025-01-01") as info:
             kinds(answers, birth_date=dt.date(2025, 1, 1))
+        assert "case.date.invalid" == info.value.code
 
 
 class TestOmissions:
@@ -149,6 +150,7 @@ class TestOmissions:
         with pytest.raises(OmissionError) as info:
             kinds(answers)
         assert ("peers", "work") == info.value.missing
+        assert "case.omissions" == info.value.code
         assert "peers" in str(info.value)
         assert "work" in str(info.value)
 
@@ -162,40 +164,61 @@ class TestOmissions:
 
 class TestBadInput:
     @pytest.mark.parametrize(
-        ("item", "value", "expected"),
+        ("item", "value", "expected", "code"),
         [
-            ("weapon", "yes", "true or false"),
-            ("weapon", 1, "true or false"),
-            ("peers", 4, "an integer from 0 to 3"),
-            ("peers", True, "an integer from 0 to 3"),
-            ("priors", -1, "an integer >= 0"),
-            ("housing", "street", "one of stable, unstable, homeless"),
-            ("age", 17, "years from 18 to 99"),
-            ("age", 30.5, "years from 18 to 99"),
+            ("weapon", "yes", "true or false", "case.value.type"),
+            ("weapon", 1, "true or false", "case.value.type"),
+            ("peers", 4, "an integer from 0 to 3", "case.value.range"),
+            ("peers", True, "an integer from 0 to 3", "case.value.type"),
+            ("priors", -1, "an integer >= 0", "case.value.range"),
+            ("priors", 2.0, "an integer >= 0", "case.value.type"),
+            ("housing", "street", "one of stable, unstable, homeless", "case.value.range"),
+            ("housing", 1, "one of stable, unstable, homeless", "case.value.type"),
+            ("age", 17, "years from 18 to 99", "case.value.range"),
+            ("age", 30.5, "years from 18 to 99", "case.value.type"),
         ],
     )
     def test_a_bad_answer_names_item_value_and_expectation(
-        self, item: str, value: object, expected: str
+        self, item: str, value: object, expected: str, code: str
     ) -> None:
-        """The error names the item, shows the value and says what was expected."""
+        """The error names the item, shows the value, says what was expected; its code, the kind
+        of mistake: a wrong type (2.0 too: only a case file reads JSON's 2.0 as 2) or a value
+        outside the range or choices."""
         with pytest.raises(ScoringInputError) as info:
             kinds(FULL | {item: value}, case_id="c-1")
         assert (item, value, expected) == (info.value.item, info.value.value, info.value.expected)
         assert str(info.value).startswith(f"case c-1: item {item}: got {value!r}")
+        assert code == info.value.code
 
     def test_unknown_item(self) -> None:
         """An unknown item is refused, and computed terms are called out."""
-        with pytest.raises(ScoringInputError, match="unknown item 'ghost'"):
+        with pytest.raises(ScoringInputError, match="unknown item 'ghost'") as info:
             kinds(FULL | {"ghost": 1})
+        assert "case.item.unknown" == info.value.code
         with pytest.raises(ScoringInputError, match="computed from other answers"):
             kinds(FULL | {"young_with_weapon": True})
 
     def test_norm_group_is_required_and_checked(self) -> None:
         """An instrument with norm groups needs one of them."""
-        with pytest.raises(ScoringInputError, match="expected one of male, female"):
+        with pytest.raises(ScoringInputError, match="expected one of male, female") as info:
             rnr.score(KINDS, FULL, assessed_on=DAY)
+        assert "case.value.invalid" == info.value.code
         with pytest.raises(ScoringInputError, match="got 'other'"):
             kinds(FULL, "other")
+
+    def test_a_scope_allowing_no_omission_makes_its_items_required(self) -> None:
+        """max_omitted = 0: an omission there is a missing required item, not a limit passed."""
+        from rnr.scoring.single import omission_error  # noqa: PLC0415
+
+        assert "case.item.missing" == omission_error("scale risk", ["age"], 0).code
+        assert "case.omissions" == omission_error("scale risk", ["age", "priors"], 1).code
+
+    def test_a_person_outside_a_refusing_population(self) -> None:
+        """Static-99R 1.1.0 is for men only, and says so by refusing: case.population."""
+        static = rnr.default_library().get("static99r@1.1.0")
+        with pytest.raises(ScoringInputError, match="not to be scored") as info:
+            rnr.score(static, {}, assessed_on=DAY, sex="female")
+        assert ("case.population", "person.sex") == (info.value.code, info.value.item)
 
 
 class TestSerialization:
@@ -213,8 +236,9 @@ class TestSerialization:
 
     def test_malformed_json_is_a_clear_error(self) -> None:
         """Reading something that is not a result raises ScoringInputError."""
-        with pytest.raises(ScoringInputError, match="not a serialized score result"):
+        with pytest.raises(ScoringInputError, match="not a serialized score result") as info:
             ScoreResult.from_dict({"scales": {}})
+        assert "argument.invalid" == info.value.code
 
 
 class TestExplain:
@@ -259,5 +283,30 @@ class TestNumpyAnswers:
     def test_batch_refuses_a_boolean_for_a_count(self) -> None:
         """True is no count: batch refuses it, as single scoring does."""
         columns = {k: [v] for k, v in FULL.items()} | {"priors": [True]}
-        with pytest.raises(ScoringInputError, match="row 0: item priors: got True"):
+        with pytest.raises(ScoringInputError, match="row 0: item priors: got True") as info:
             rnr.score_batch(KINDS, columns, norm_group="male")
+        assert "case.value.type" == info.value.code
+
+    @pytest.mark.parametrize(
+        ("column", "value", "code"),
+        [("priors", -2, "case.value.range"), ("peers", 1.5, "case.value.type"),
+         ("weapon", 2, "case.value.type"), ("housing", "street", "case.value.range")],
+    )  # fmt: skip
+    def test_batch_codes_say_the_kind_of_mistake(
+        self, column: str, value: object, code: str
+    ) -> None:
+        """Batch scoring codes a bad answer as single scoring does."""
+        columns = {k: [v] for k, v in FULL.items()} | {column: [value]}
+        with pytest.raises(ScoringInputError) as info:
+            rnr.score_batch(KINDS, columns, norm_group="male")
+        assert (code, column) == (info.value.code, info.value.item)
+
+    def test_batch_argument_mistakes_are_argument_errors(self) -> None:
+        """Columns of different lengths, or too few case ids: argument.invalid."""
+        with pytest.raises(ScoringInputError) as info:
+            rnr.score_batch(KINDS, {"priors": [1, 2], "peers": [1]}, norm_group="male")
+        assert "argument.invalid" == info.value.code
+        columns = {k: [v] for k, v in FULL.items()}
+        with pytest.raises(ScoringInputError) as info:
+            rnr.score_batch(KINDS, columns, norm_group="male", case_ids=["a", "b"])
+        assert "argument.invalid" == info.value.code

@@ -188,8 +188,9 @@ class TestProtocol:
         fill(store, 3)
         with pytest.raises(
             HistoryError, match=r"^record 9: no such record \(the store holds 1 to 3\)$"
-        ):
+        ) as info:
             store.get(9)
+        assert "history.record.unknown" == info.value.code
 
     def test_failed_block_keeps_nothing(self, store: Store) -> None:
         """An exception inside write() is re-raised and none of the block's appends is kept."""
@@ -238,8 +239,11 @@ class TestProtocol:
     def test_restore_into_non_empty_store_is_refused(self, store: Store) -> None:
         """restore() only loads into an empty store."""
         rows = fill(store, 1)
-        with pytest.raises(StoreError, match="cannot import into a store that holds records"):
+        with pytest.raises(
+            StoreError, match="cannot import into a store that holds records"
+        ) as info:
             store.restore(rows, store.audit())
+        assert "store.not_empty" == info.value.code
 
 
 # -- SQLite specifics -----------------------------------------------------------
@@ -301,8 +305,9 @@ class TestSQLiteStore:
 
     def test_memory_path_is_refused(self) -> None:
         """':memory:' is not a file: each connection would see another database."""
-        with pytest.raises(StoreError, match="expected the path of a file"):
+        with pytest.raises(StoreError, match="expected the path of a file") as info:
             SQLiteStore(":memory:")
+        assert "argument.invalid" == info.value.code
 
     def test_folder_that_cannot_be_made(self, tmp_path: Path) -> None:
         """A parent that is a file gives a StoreError naming the folder."""
@@ -500,8 +505,9 @@ class TestSchema:
         path = tmp_path / "notes.sqlite3"
         content = bytes(range(256)) * 20
         path.write_bytes(content)
-        with pytest.raises(StoreError, match="not an rnr store"):
+        with pytest.raises(StoreError, match="not an rnr store") as info:
             SQLiteStore(path)
+        assert "store.unavailable" == info.value.code
         assert content == path.read_bytes()
 
     def test_other_programs_database_is_refused(self, tmp_path: Path) -> None:
@@ -705,8 +711,11 @@ class TestJsonl:
         source = MemoryStore(clock=ticking())
         fill(source, 2)
         fill(store, 1)
-        with pytest.raises(StoreError, match="cannot import into a store that holds records"):
+        with pytest.raises(
+            StoreError, match="cannot import into a store that holds records"
+        ) as info:
             import_jsonl(store, export_text(source).splitlines(), name="b.jsonl")
+        assert "store.not_empty" == info.value.code
         assert 1 == len(list(store.records()))
 
 
@@ -730,6 +739,13 @@ def _replace(line: int, text: str) -> Callable[[list[str]], list[str]]:
     return lambda lines: [*lines[: line - 1], text, *lines[line:]]
 
 
+#: What an export no longer holding its hashes is (the rest: not an export at all).
+INTEGRITY = {
+    "header record count",
+    "header entry count",
+    "header head",
+    "edited record",
+}
 MALFORMED: dict[str, tuple[Callable[[list[str]], list[str]], str]] = {
     "not JSON": (_replace(2, "{oops"), "b.jsonl:2: got '{oops', expected a JSON object"),
     "not an object": (_replace(3, "[1, 2]"), "b.jsonl:3: got '[1, 2]', expected a JSON object"),
@@ -811,6 +827,8 @@ class TestImportErrors:
         with pytest.raises(StoreError) as info:
             import_jsonl(target, change(lines), name="b.jsonl")
         assert str(info.value).startswith(expected), str(info.value)
+        code = "store.integrity" if case in INTEGRITY else "store.import.invalid"
+        assert code == info.value.code
         assert [] == list(target.records())
 
     def test_edited_record_names_the_record(self, lines: list[str]) -> None:
@@ -828,15 +846,17 @@ class TestImportErrors:
         target = made(kind, tmp_path, "t.sqlite3")
         with pytest.raises(
             StoreError, match="import refused: record 1: altered since it was written"
-        ):
+        ) as info:
             import_jsonl(target, edited, name="b.jsonl")
+        assert "store.integrity" == info.value.code
         assert [] == list(target.records())
         target.close()
 
     def test_edited_audit_entry_is_refused(self, lines: list[str]) -> None:
         """An edited audit line breaks the chain: refused."""
-        with pytest.raises(StoreError, match="import refused: audit entry 1: altered"):
+        with pytest.raises(StoreError, match="import refused: audit entry 1: altered") as info:
             import_jsonl(MemoryStore(), _edit(4, by="mallory")(lines), name="b.jsonl")
+        assert "store.integrity" == info.value.code
 
 
 # -- a state machine over SQLite -------------------------------------------------------

@@ -171,21 +171,24 @@ def test_a_signed_head_is_checked_with_its_key(tmp_path: Path) -> None:
     assert read.valid(b"clave de la agencia")
     assert not read.valid(b"otra clave")
     assert not Head.parse(f"{head.entries}:{head.sha256}").valid(b"clave de la agencia")
-    with pytest.raises(StoreError, match="expected ENTRIES:SHA256"):
+    with pytest.raises(StoreError, match="expected ENTRIES:SHA256") as info:
         Head.parse("3:abc")
+    assert "argument.invalid" == info.value.code
 
 
 def test_read_only_never_creates_and_never_writes(tmp_path: Path) -> None:
     """A mistyped path is an error, not an empty store; a read-only store refuses writes."""
-    with pytest.raises(StoreError, match="no store at this path"):
+    with pytest.raises(StoreError, match="no store at this path") as info:
         SQLiteStore(tmp_path / "no-existe.sqlite3", read_only=True)
+    assert ("store.missing", 3) == (info.value.code, int(info.value.outcome))
     assert not (tmp_path / "no-existe.sqlite3").exists()
     path = tmp_path / "casos.sqlite3"
     _store(path)
     with SQLiteStore(path, read_only=True) as store:
         assert 3 == len(list(store.records()))
-        with pytest.raises(StoreError, match="read-only"), store.write(by="x"):
+        with pytest.raises(StoreError, match="read-only") as info, store.write(by="x"):
             pass
+        assert "store.unavailable" == info.value.code
 
 
 def test_a_store_sqlite_cannot_share_is_read_as_immutable(

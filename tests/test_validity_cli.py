@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,9 @@ from rnr.cli import main
 from rnr.errors import InvalidArgumentError, ValidityInputError
 from rnr.render.charts import bar_chart, line_chart
 from rnr.validity.csvfile import read_table
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 HEADER = "id,total,reincide,sexo,nivel,eval_a,eval_b"
 ROWS = [
@@ -42,16 +46,6 @@ def write_csv(folder: Path, *lines: str, name: str = "estudio.csv") -> Path:
     path = folder / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def assert_one_error(status: int, err: str, *fragments: str) -> None:
-    """Exit status 2 and one ``rnr: error:`` line holding every fragment, no traceback."""
-    assert 2 == status
-    lines = err.splitlines()
-    assert 1 == len(lines), err
-    assert lines[0].startswith("rnr: error: ")
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 @pytest.fixture
@@ -122,29 +116,32 @@ CSV_ERRORS = [
 
 @pytest.mark.parametrize(("lines", "options", "fragments"), CSV_ERRORS)
 def test_csv_errors_name_file_line_and_column(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    lines: list[str],
-    options: list[str],
-    fragments: list[str],
+    cli: Cli, tmp_path: Path, lines: list[str], options: list[str], fragments: list[str]
 ) -> None:
     """Every malformed file gives one error line naming the file, the line and the column."""
     path = write_csv(tmp_path, *lines)
-    status, out, err = run(capsys, "validate", path, *options)
-    assert "" == out
-    assert_one_error(status, err, str(tmp_path / "estudio.csv"), *fragments)
+    contains = [str(tmp_path / "estudio.csv"), *fragments]
+    body = cli.error("validity.file.invalid", "validate", path, *options, contains=contains)
+    assert str(path) == body["file"]
 
 
-def test_csv_that_is_not_utf8_or_missing(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    """A Latin-1 file names the line of the first bad byte; a missing file says so."""
+def test_csv_that_is_not_utf8_or_missing(cli: Cli, tmp_path: Path) -> None:
+    """A Latin-1 file names the line of the first bad byte; a missing file is not found."""
     path = tmp_path / "latin.csv"
     path.write_bytes("id,total,reincide\n1,2,0\n2,3,1\n3,4,1 # año\n".encode("latin-1"))
-    status, _, err = run(capsys, "validate", path, "--score", "total", "--outcome", "reincide")
-    assert_one_error(status, err, "latin.csv:4: not UTF-8 text (byte 0xf1)")
-    status, _, err = run(capsys, "validate", tmp_path / "no.csv", "--score", "t", "--outcome", "r")
-    assert_one_error(status, err, "no.csv: no such file")
+    body = cli.error(
+        "validity.file.invalid",
+        "validate",
+        path,
+        "--score",
+        "total",
+        "--outcome",
+        "reincide",
+        contains=["latin.csv:4: not UTF-8 text (byte 0xf1)"],
+    )
+    assert (str(path), 4) == (body["file"], body["line"])
+    argv = ("validate", tmp_path / "no.csv", "--score", "t", "--outcome", "r")
+    cli.error("usage.file.missing", *argv, contains=["no.csv: no such file"])
 
 
 def test_semicolons_and_decimal_commas(tmp_path: Path) -> None:
@@ -299,28 +296,42 @@ def test_norms_and_recalibration(capsys: pytest.CaptureFixture[str], study: Path
 
 
 @pytest.mark.parametrize(
-    ("options", "fragment"),
+    ("options", "expected"),
     [
-        ([], "nothing to do"),
-        (["--outcome", "reincide"], "--score COL is needed"),
-        (["--score", "total", "--group", "sexo", "--norms"], "--group needs --outcome"),
+        ([], ("usage.invalid", "nothing to do")),
+        (["--outcome", "reincide"], ("usage.invalid", "--score COL is needed")),
+        (["--score", "total", "--group", "sexo", "--norms"],
+         ("usage.invalid", "--group needs --outcome")),
         (["--score", "total", "--outcome", "reincide", "--expected", "bajo=0.1"],
-         "--expected-source"),
-        (["--score", "total", "--recalibrate", "bajo=0.5,alto"], "'alto' is not KEY=VALUE"),
-        (["--score", "total", "--recalibrate", "bajo=mucho"], "bajo=mucho: not a number"),
-        (["--score", "total", "--recalibrate", "bajo=0.5,alto=0.4"], "they add 0.9"),
+         ("usage.invalid", "--expected-source")),
+        (["--score", "total", "--recalibrate", "bajo=0.5,alto"],
+         ("usage.invalid", "'alto' is not KEY=VALUE")),
+        (["--score", "total", "--recalibrate", "bajo=mucho"],
+         ("usage.invalid", "bajo=mucho: not a number")),
+        (["--score", "total", "--recalibrate", "bajo=0.5,alto=0.4"],
+         ("argument.invalid", "they add 0.9")),
         (["--score", "total", "--outcome", "reincide", "--group", "sexo", "--reference", "Q"],
-         "reference: got 'Q'"),
+         ("argument.invalid", "reference: got 'Q'")),
         (["--score", "total", "--outcome", "reincide", "--expected", "x=0.1",
-          "--expected-source", "s"], "keys must be scores"),
+          "--expected-source", "s"], ("usage.invalid", "keys must be scores")),
+        (["--score", "total", "--outcome", "reincide", "--db", "x.sqlite3"],
+         ("usage.invalid", "give FILE.csv or --db PATH, not both")),
     ],
 )  # fmt: skip
 def test_usage_errors_are_one_line(
-    capsys: pytest.CaptureFixture[str], study: Path, options: list[str], fragment: str
+    cli: Cli, study: Path, options: list[str], expected: tuple[str, str]
 ) -> None:
-    """Impossible combinations and bad values give one error line and exit status 2."""
-    status, _, err = run(capsys, "validate", study, *options)
-    assert_one_error(status, err, fragment)
+    """Impossible combinations and bad values give one error line, each with its code."""
+    code, fragment = expected
+    cli.error(code, "validate", study, *options, contains=[fragment])
+
+
+def test_validate_needs_data(cli: Cli, tmp_path: Path) -> None:
+    """No file and no store is a usage error; a store that does not exist is not found."""
+    cli.error("usage.invalid", "validate", "--score", "total", contains=["give the data"])
+    missing = tmp_path / "nada.sqlite3"
+    cli.error("store.missing", "validate", "--db", missing)
+    assert not missing.exists()
 
 
 # -- charts -------------------------------------------------------------------------------

@@ -6,7 +6,10 @@ built with :func:`rnr.cases.legal.parse_legal` and
 :func:`rnr.cases.overrides.parse_override` (and
 :func:`rnr.plan.parse_responsivity`). Every problem is a
 :class:`~rnr.errors.CaseFileError` naming the file, the line and the field
-(``legal.sentence_days``, ``override.reason``).
+(``legal.sentence_days``, ``override.reason``); its code says what is wrong:
+``case.field.type``, ``case.field.unknown``, ``case.field.missing`` or
+``case.date.invalid`` for the shape of a section, ``decision.input.invalid``
+for a value the section's rules refuse.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from rnr.cases._formats import not_blank
 from rnr.cases.legal import FIELDS as LEGAL_FIELDS
 from rnr.cases.legal import LegalContext, parse_legal
 from rnr.cases.overrides import FIELDS as OVERRIDE_FIELDS
@@ -45,8 +49,8 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _fail(message: str, file: str, line: int | None, field: str) -> CaseFileError:
-    return CaseFileError(message, file=file, line=line, field=field)
+def _fail(message: str, file: str, line: int | None, field: str, *, code: str) -> CaseFileError:
+    return CaseFileError(message, file=file, line=line, field=field, code=code)
 
 
 def _check(
@@ -56,11 +60,12 @@ def _check(
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise _fail(f"got {_show(value)}, expected a JSON object", file, line, section)
+        msg = f"got {_show(value)}, expected a JSON object"
+        raise _fail(msg, file, line, section, code="case.field.type")
     for key in value:
         if key not in allowed:
             msg = f"unknown field; expected one of {', '.join(allowed)}"
-            raise _fail(msg, file, line, f"{section}.{key}")
+            raise _fail(msg, file, line, f"{section}.{key}", code="case.field.unknown")
     return {k: v for k, v in value.items() if v is not None}
 
 
@@ -78,13 +83,15 @@ def _dates(
     for name in names:
         value = given.get(name)
         if value is not None and not _is_date(value):
-            raise _fail(
-                f"got {_show(value)}, expected {DATE_RANGE}", file, line, f"{section}.{name}"
-            )
+            msg = f"got {_show(value)}, expected {DATE_RANGE}"
+            raise _fail(msg, file, line, f"{section}.{name}", code="case.date.invalid")
 
 
 def _build(build: Callable[[], T], file: str, line: int | None) -> T:
-    """Run ``build``; a ``DecisionInputError`` becomes a ``CaseFileError`` on its field."""
+    """Run ``build``; a ``DecisionInputError`` becomes a ``CaseFileError`` on its field.
+
+    The error keeps its code (``decision.input.invalid``, or a finer one).
+    """
     try:
         return build()
     except DecisionInputError as exc:
@@ -92,7 +99,7 @@ def _build(build: Callable[[], T], file: str, line: int | None) -> T:
         prefix = f"{exc.field}: "
         if message.startswith(prefix):
             message = message[len(prefix) :]
-        raise _fail(message, file, line, exc.field) from exc
+        raise _fail(message, file, line, exc.field, code=exc.code) from exc
 
 
 def legal_section(value: object, *, file: str, line: int | None = None) -> LegalContext | None:
@@ -119,13 +126,15 @@ def override_section(value: object, *, file: str, line: int | None = None) -> Ov
         return None
     for name in OVERRIDE_REQUIRED:
         if name not in given:
-            raise _fail("missing required field", file, line, f"override.{name}")
+            msg = "missing required field"
+            raise _fail(msg, file, line, f"override.{name}", code="case.field.missing")
     for name in OVERRIDE_TEXTS:
         text = given.get(name)
-        if text is not None and not (isinstance(text, str) and (text.strip() or name == "text")):
-            raise _fail(
-                f"got {_show(text)}, expected a non-empty string", file, line, f"override.{name}"
-            )
+        if text is None or (isinstance(text, str) and (not_blank(text) or name == "text")):
+            continue
+        code = "decision.input.invalid" if isinstance(text, str) else "case.field.type"
+        msg = f"got {_show(text)}, expected a non-empty string"
+        raise _fail(msg, file, line, f"override.{name}", code=code)
     _dates(given, OVERRIDE_DATES, "override", file, line)
     return _build(lambda: parse_override(given, where="override"), file, line)
 

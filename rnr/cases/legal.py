@@ -24,6 +24,7 @@ from typing import Any, Literal, NoReturn
 
 import attrs
 
+from rnr.cases._formats import integral
 from rnr.dates import DATE_RANGE, parse_date
 from rnr.errors import DecisionInputError
 
@@ -106,16 +107,22 @@ class LegalContext:
 def parse_legal(data: object, *, where: str = "legal") -> LegalContext:
     """Check a ``legal`` section and build the context.
 
+    An integer may be written as a number with no fractional part (``400.0``).
+
     Raises:
-        DecisionInputError: naming the field, the value and what was expected.
+        DecisionInputError: naming the field, the value and what was expected;
+            coded ``case.field.type`` (not an object), ``case.field.unknown``,
+            ``case.field.missing`` (no regime), ``case.date.invalid`` or
+            ``decision.input.invalid`` (a value the section refuses).
     """
     if not isinstance(data, Mapping):
-        _bad(where, data, "an object")
+        _bad(where, data, "an object", code="case.field.type")
     for key in data:
         if key not in FIELDS:
-            _bad(f"{where}.{key}", data[key], "a known field: " + ", ".join(FIELDS), unknown=True)
+            expected = "a known field: " + ", ".join(FIELDS)
+            _bad(f"{where}.{key}", data[key], expected, unknown=True, code="case.field.unknown")
     if "regime" not in data:
-        _bad(f"{where}.regime", None, "adult or juvenile (required)")
+        _bad(f"{where}.regime", None, "adult or juvenile (required)", code="case.field.missing")
     regime = data["regime"]
     if regime not in ("adult", "juvenile"):
         _bad(f"{where}.regime", regime, "adult or juvenile")
@@ -171,19 +178,26 @@ def parse_legal(data: object, *, where: str = "legal") -> LegalContext:
     )
 
 
-def _bad(field: str, value: object, expected: str, *, unknown: bool = False) -> NoReturn:
+def _bad(
+    field: str,
+    value: object,
+    expected: str,
+    *,
+    unknown: bool = False,
+    code: str = "decision.input.invalid",
+) -> NoReturn:
     what = "unknown field" if unknown else f"got {value!r}"
     msg = f"{field}: {what}, expected {expected}"
-    raise DecisionInputError(msg, field=field, value=value, expected=expected)
+    raise DecisionInputError(msg, field=field, value=value, expected=expected, code=code)
 
 
 def _int(data: Mapping[str, Any], key: str, where: str, lo: int, hi: int) -> int | None:
-    value = data.get(key)
+    value = integral(data.get(key))
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
         _bad(f"{where}.{key}", value, f"an integer from {lo} to {hi}")
-    return int(value)
+    return value
 
 
 def _bool(data: Mapping[str, Any], key: str, where: str) -> bool | None:
@@ -212,4 +226,4 @@ def _date(data: Mapping[str, Any], key: str, where: str) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError:
-        _bad(f"{where}.{key}", value, DATE_RANGE)
+        _bad(f"{where}.{key}", value, DATE_RANGE, code="case.date.invalid")

@@ -87,20 +87,34 @@ class Override:
 
 
 def parse_override(data: object, *, where: str = "override") -> Override:
-    """Build an override from a JSON object (dates as YYYY-MM-DD)."""
+    """Build an override from a JSON object (dates as YYYY-MM-DD).
+
+    Raises:
+        DecisionInputError: naming the field; coded ``case.field.type``,
+            ``case.field.unknown``, ``case.field.missing``, ``case.date.invalid``
+            or ``decision.input.invalid`` (a value the override refuses).
+    """
     if not isinstance(data, Mapping):
         msg = f"{where}: got {data!r}, expected an object"
-        raise DecisionInputError(msg, field=where, value=data, expected="an object")
+        raise DecisionInputError(
+            msg, field=where, value=data, expected="an object", code="case.field.type"
+        )
     for key in data:
         if key not in FIELDS:
             msg = f"{where}.{key}: unknown field, expected one of {', '.join(FIELDS)}"
             raise DecisionInputError(
-                msg, field=f"{where}.{key}", value=data[key], expected=", ".join(FIELDS)
+                msg,
+                field=f"{where}.{key}",
+                value=data[key],
+                expected=", ".join(FIELDS),
+                code="case.field.unknown",
             )
     for key in ("to_level", "direction", "reason", "approved_by", "approved_on"):
         if key not in data:
             msg = f"{where}.{key}: missing, expected it to be given"
-            raise DecisionInputError(msg, field=f"{where}.{key}", expected="a value")
+            raise DecisionInputError(
+                msg, field=f"{where}.{key}", expected="a value", code="case.field.missing"
+            )
     return Override(
         to_level=str(data["to_level"]),
         direction=data["direction"],
@@ -119,4 +133,6 @@ def _date(value: object, field: str) -> dt.date:
         return parse_date(value)
     except ValueError:
         msg = f"{field}: got {value!r}, expected {DATE_RANGE}"
-        raise DecisionInputError(msg, field=field, value=value, expected=DATE_RANGE) from None
+        raise DecisionInputError(
+            msg, field=field, value=value, expected=DATE_RANGE, code="case.date.invalid"
+        ) from None

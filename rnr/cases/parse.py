@@ -30,6 +30,7 @@ import attrs
 
 from rnr import untrusted
 from rnr._frozen import frozen_map
+from rnr.cases._formats import REF, integral, not_blank
 from rnr.dates import DATE_RANGE, parse_date
 from rnr.definitions.instrument import Instrument
 from rnr.definitions.library import Library, split_ref
@@ -73,9 +74,7 @@ STDIN = "-"
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "case.schema.json"
 
 #: An instrument id (at most 64 characters) with an optional version: ``lscmi@1.0.0``.
-REF_RE = re.compile(
-    r"^[a-z][a-z0-9_]{0,63}(@(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5}))?$"
-)
+REF_RE = re.compile(REF)
 
 
 @attrs.frozen
@@ -115,8 +114,10 @@ class Case:
         return score_case(self, library, instrument_ref)
 
 
-def _fail(message: str, file: str, line: int | None, field: str | None = None) -> CaseFileError:
-    return CaseFileError(message, file=file, line=line, field=field)
+def _fail(
+    message: str, file: str, line: int | None, field: str | None = None, *, code: str
+) -> CaseFileError:
+    return CaseFileError(message, file=file, line=line, field=field, code=code)
 
 
 def _show(value: object) -> str:
@@ -131,14 +132,15 @@ class _Fields:
     file: str
     line: int | None
 
-    def fail(self, field: str | None, value: object, expected: str) -> CaseFileError:
-        return _fail(f"got {_show(value)}, expected {expected}", self.file, self.line, field)
+    def fail(self, field: str | None, value: object, expected: str, code: str) -> CaseFileError:
+        msg = f"got {_show(value)}, expected {expected}"
+        return _fail(msg, self.file, self.line, field, code=code)
 
     def keys(self, obj: dict[str, Any], allowed: tuple[str, ...], prefix: str = "") -> None:
         for key in obj:
             if key not in allowed:
                 msg = f"unknown field; expected one of {', '.join(allowed)}"
-                raise _fail(msg, self.file, self.line, prefix + key)
+                raise _fail(msg, self.file, self.line, prefix + key, code="case.field.unknown")
 
     def date(self, value: object, field: str) -> dt.date:
         if isinstance(value, str):
@@ -146,25 +148,29 @@ class _Fields:
                 return parse_date(value)
             except ValueError:
                 pass
-        raise self.fail(field, value, DATE_RANGE)
+        raise self.fail(field, value, DATE_RANGE, "case.date.invalid")
 
     def table(self, value: object, field: str) -> dict[str, Any]:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise self.fail(field, value, "a JSON object")
+            raise self.fail(field, value, "a JSON object", "case.field.type")
         return value
 
     def string(self, value: object, field: str) -> str | None:
-        if value is not None and (not isinstance(value, str) or not value):
-            raise self.fail(field, value, "a non-empty string")
+        if value is not None and not isinstance(value, str):
+            raise self.fail(field, value, "a non-empty string", "case.field.type")
+        if value == "":
+            raise self.fail(field, value, "a non-empty string", "case.value.invalid")
         return value
 
 
 def parse_case(obj: object, *, file: str, line: int | None = None) -> Case:
     """Check one decoded JSON value and build a :class:`Case`.
 
-    Optional fields may be left out or given as ``null``.
+    Optional fields may be left out or given as ``null``. A number with no
+    fractional part is an integer (JSON has one number type): an answer
+    ``2.0`` is read as ``2``.
 
     Args:
         obj: the decoded JSON value (it must be an object).
@@ -178,29 +184,39 @@ def parse_case(obj: object, *, file: str, line: int | None = None) -> Case:
     """
     f = _Fields(file, line)
     if not isinstance(obj, dict):
-        raise f.fail(None, obj, "a JSON object (one case)")
+        raise f.fail(None, obj, "a JSON object (one case)", "case.file.invalid")
     f.keys(obj, FIELDS)
     for key in REQUIRED:
         if key not in obj:
-            raise _fail("missing required field", file, line, key)
+            raise _fail("missing required field", file, line, key, code="case.field.missing")
         if obj[key] is None:
-            raise f.fail(key, None, "a value: the field is required")
-    case_id = f.string(obj["case_id"], "case_id")
+            raise f.fail(key, None, "a value: the field is required", "case.field.missing")
+    case_id = obj["case_id"]
+    if not not_blank(case_id):
+        expected = "a non-empty string, not only white space"
+        raise f.fail("case_id", case_id, expected, "case.id.invalid")
     person = f.table(obj.get("person"), "person")
     f.keys(person, PERSON_FIELDS, "person.")
     birth = person.get("birth_date")
     instrument = obj.get("instrument")
-    if instrument is not None and not (isinstance(instrument, str) and REF_RE.match(instrument)):
-        raise f.fail("instrument", instrument, "an instrument 'id' or 'id@version'")
+    if instrument is not None and not isinstance(instrument, str):
+        expected = "an instrument 'id' or 'id@version'"
+        raise f.fail("instrument", instrument, expected, "case.field.type")
+    if instrument is not None and not REF_RE.match(instrument):
+        expected = "an instrument 'id' or 'id@version'"
+        raise f.fail("instrument", instrument, expected, "case.value.invalid")
     if not isinstance(obj["responses"], dict):
-        raise f.fail("responses", obj["responses"], "a JSON object of item id: answer")
-    for key, value in obj["responses"].items():
+        expected = "a JSON object of item id: answer"
+        raise f.fail("responses", obj["responses"], expected, "case.field.type")
+    responses = {key: integral(value) for key, value in obj["responses"].items()}
+    for key, value in responses.items():
         if value is not None and not isinstance(value, bool | int | str):
-            raise f.fail(f"responses.{key}", value, "true, false, an integer, a string or null")
+            expected = "true, false, an integer, a string or null"
+            raise f.fail(f"responses.{key}", value, expected, "case.value.type")
     return Case(
-        case_id=str(case_id),
+        case_id=case_id,
         assessed_on=f.date(obj["assessed_on"], "assessed_on"),
-        responses=obj["responses"],
+        responses=responses,
         birth_date=None if birth is None else f.date(birth, "person.birth_date"),
         sex=f.string(person.get("sex"), "person.sex"),
         instrument=instrument,
@@ -236,9 +252,10 @@ def _decode(text: str, file: str, line: int | None) -> object:
         return untrusted.loads(text)
     except json.JSONDecodeError as exc:
         at = exc.lineno if line is None else line
-        raise _fail(f"invalid JSON: {exc.msg} (column {exc.colno})", file, at) from exc
+        msg = f"invalid JSON: {exc.msg} (column {exc.colno})"
+        raise _fail(msg, file, at, code="case.file.invalid") from exc
     except untrusted.UntrustedInputError as exc:
-        raise _fail(f"invalid case: {exc}", file, line) from exc
+        raise _fail(f"invalid case: {exc}", file, line, code="case.file.invalid") from exc
 
 
 def read_cases(path: str | Path, *, stdin: TextIO | None = None) -> Iterator[Case]:
@@ -268,9 +285,11 @@ def read_cases(path: str | Path, *, stdin: TextIO | None = None) -> Iterator[Cas
             else:
                 yield parse_case(_decode(fh.read(), name, None), file=name)
     except OSError as exc:
-        raise _fail(f"cannot read file ({exc.strerror})", name, None) from exc
+        code = "usage.file.missing" if isinstance(exc, FileNotFoundError) else "case.file.invalid"
+        raise _fail(f"cannot read file ({exc.strerror})", name, None, code=code) from exc
     except UnicodeDecodeError as exc:
-        raise _fail("cannot read file (not UTF-8 text)", name, None) from exc
+        msg = "cannot read file (not UTF-8 text)"
+        raise _fail(msg, name, None, code="case.file.invalid") from exc
 
 
 def _lines(stream: TextIO, name: str) -> Iterator[Case]:
@@ -282,7 +301,8 @@ def _lines(stream: TextIO, name: str) -> Iterator[Case]:
             read = True
             yield parse_case(_decode(text, name, number), file=name, line=number)
     if not read:
-        raise _fail("no case read: the input holds no line with a case", name, None)
+        msg = "no case read: the input holds no line with a case"
+        raise _fail(msg, name, None, code="case.file.empty")
 
 
 def norm_group_for(case: Case, instrument: Instrument) -> str | None:
@@ -309,7 +329,12 @@ def norm_group_for(case: Case, instrument: Instrument) -> str | None:
         f'set "norm_group" to one of {groups}'
     )
     raise ScoringInputError(
-        msg, item="norm_group", value=case.sex, expected=groups, case_id=case.case_id
+        msg,
+        item="norm_group",
+        value=case.sex,
+        expected=groups,
+        case_id=case.case_id,
+        code="case.field.missing" if case.sex is None else "case.value.invalid",
     )
 
 
@@ -330,12 +355,12 @@ def resolve_instrument(
     file = case.file or "<case>"
     if ref is None:
         msg = 'missing: name the instrument ("instrument": "id" or "id@version")'
-        raise _fail(msg, file, case.line, "instrument")
+        raise _fail(msg, file, case.line, "instrument", code="case.field.missing")
     if instrument_ref and case.instrument:
         (given_id, given_v), (own_id, own_v) = split_ref(instrument_ref), split_ref(case.instrument)
         if given_id != own_id or (given_v and own_v and given_v != own_v):
             msg = f"the case names {case.instrument!r} but {instrument_ref!r} was asked for"
-            raise _fail(msg, file, case.line, "instrument")
+            raise _fail(msg, file, case.line, "instrument", code="usage.invalid")
     return library.get(ref, on=case.assessed_on)
 
 

@@ -2,13 +2,13 @@
 
 .. code-block:: text
 
-    rnr instruments list|show|check ...   instrument definitions
+    rnr instruments list|show|schema|check ...   instrument definitions
     rnr score ...                         score a case file
     rnr decide ... / rnr whatif ...       decide under a policy, compare two policies
     rnr plan ...                          draft an intervention plan (PII)
     rnr policies list|show|check ...      policies (decision tables)
     rnr case add|reassess|event|review|history|change|list ...   a person's history
-    rnr due / indicators / store / simulate / validate / demo ...
+    rnr due / indicators / store / simulate / validate / schema / demo ...
 
 The top-level parser is built from :data:`COMMANDS` alone (a name, a line
 of help and the module that runs it), so ``rnr --help`` imports no command
@@ -18,9 +18,12 @@ arguments (``add_arguments(parser)``); ``run(args, out)`` then runs it. See
 ``docs/cli.md`` for every command and option.
 
 Errors print as ``rnr: error: <message>`` on standard error, without a
-traceback; the exit status is 0 on success, 1 when a check fails (``rnr
-instruments check``, ``rnr policies check``, ``rnr store verify``), 2 for a
-usage or input error.
+traceback; with ``--json``, as one JSON object ``{"error": {"code": ...}}``
+(``rnr schema show error``). The exit status is 0 on success, 1 when a check
+finds problems (``rnr instruments check``, ``rnr store verify``), and for an
+error the one its code's :class:`~rnr.errors.Outcome` gives: 2 bad input or
+usage, 3 not found, 4 a conflict with what is stored, 5 the store cannot be
+used. ``docs/errors.md`` lists every code.
 
 >>> main(["--version"])
 rnr 0.1.0
@@ -37,7 +40,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
-from rnr.cli.options import Parser, add_instruments_dir
+from rnr.cli.options import ArgumentsRefused, Parser, add_instruments_dir
 
 if TYPE_CHECKING:
     from rnr.errors import RnrError
@@ -63,7 +66,11 @@ class Command(NamedTuple):
 
 #: Every command, in the order ``rnr --help`` lists them.
 COMMANDS: tuple[Command, ...] = (
-    Command("instruments", "list, show and check instrument definitions", "rnr.cli.instruments"),
+    Command(
+        "instruments",
+        "list, show and check instrument definitions; print their case schemas",
+        "rnr.cli.instruments",
+    ),
     Command("score", "score a case file (.json, .jsonl or - for stdin)", "rnr.cli.score"),
     Command(
         "decide",
@@ -101,6 +108,7 @@ COMMANDS: tuple[Command, ...] = (
         "local validity of a score: AUC, calibration, cut-off, groups, raters, norms",
         "rnr.cli.validate",
     ),
+    Command("schema", "the JSON Schemas of every document rnr reads or writes", "rnr.cli.schema"),
     Command("demo", "score the example cases shipped with every instrument", "rnr.cli.demo"),
 )
 
@@ -164,11 +172,31 @@ def command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
-def report_error(error: RnrError, err: TextIO) -> None:
-    """Print ``error`` as one to three ``rnr: error: …`` lines (see :meth:`RnrError.lines`)."""
-    for line in error.lines():
-        err.write(f"rnr: error: {line}\n")
+def report_error(error: RnrError, err: TextIO, *, as_json: bool = False) -> None:
+    """Print ``error`` as one to three ``rnr: error: …`` lines, or as one JSON object.
+
+    The lines are :meth:`RnrError.lines`; the object is :meth:`RnrError.to_dict`.
+    """
+    if as_json:
+        import json  # noqa: PLC0415 - only on an error
+
+        err.write(json.dumps(error.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        for line in error.lines():
+            err.write(f"rnr: error: {line}\n")
     err.flush()
+
+
+def _refused(refusal: ArgumentsRefused, err: TextIO, *, as_json: bool) -> int:
+    """Report words that do not parse: argparse's usage and message, or a JSON error."""
+    from rnr.cli.errors import UsageError  # noqa: PLC0415 - only on an error
+
+    if as_json:
+        report_error(UsageError(refusal.message), err, as_json=True)
+    else:
+        refusal.parser.print_usage(err)
+        err.write(f"{refusal.parser.prog}: error: {refusal.message}\n")
+    return EXIT_USAGE
 
 
 def _check_text_arguments(args: argparse.Namespace) -> None:
@@ -200,14 +228,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: the arguments (default: ``sys.argv[1:]``).
 
     Returns:
-        0 on success, 1 when a check failed, 2 for a usage or input error.
+        0 on success, 1 when a check found problems, else the error's
+        :class:`~rnr.errors.Outcome` (2 bad input, 3 not found, 4 conflict, 5 store).
     """
     out, err = sys.stdout, sys.stderr
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_in(words))
     try:
         args = parser.parse_args(words)
-    except SystemExit as exc:  # argparse's own usage errors and --help
+    except ArgumentsRefused as refusal:
+        return _refused(refusal, err, as_json="--json" in words)
+    except SystemExit as exc:  # --help, --version of argparse
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if args.version:
         out.write(f"rnr {_version()}\n")
@@ -222,8 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(args, out)
     except RnrError as exc:
         out.flush()
-        report_error(exc, err)
-        return EXIT_USAGE
+        report_error(exc, err, as_json=bool(getattr(args, "json", False)))
+        return int(exc.outcome)
     except BrokenPipeError:  # e.g. `rnr score cases.jsonl | head`: stop quietly
         with contextlib.suppress(OSError, ValueError, AttributeError):
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -7,6 +7,7 @@
                       [--json]
     rnr case event ID KIND --on DATE [--note TEXT] [--set FIELD=VALUE]... [--corrects RECORD]
     rnr case review ID --on DATE --set OBJECTIVE=STATUS[:NOTE]... [--closing] [--json]
+    (add, reassess, event and review also take [--idempotency-key KEY])
     rnr case history ID [--json]
     rnr case change ID [--json] [--reliability FILE] [--as-of DATE]
     rnr case list [--json]
@@ -18,6 +19,12 @@ was stored (or read) is printed as data: the case's history after ``add``,
 policy's answer to a reassessment or an event (keep, step up or step down
 the intensity, or a step refused and why) is printed with it, and shown in
 ``history`` and ``change``.
+
+A write already stored with the same content, or repeated with the same
+``--idempotency-key``, writes nothing, says so in one ``sin cambios`` line
+and exits 0; with ``--json`` its object has ``"already_stored": true``
+(``false`` when the command wrote). The same key with another request is
+refused (``history.idempotency.conflict``, exit status 4).
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from rnr.events import EVENT_KINDS
 from rnr.history.amend import correct_assessment, record_event, review_plan
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
+from rnr.history.idempotency import Written
 from rnr.history.progress import case_change
 from rnr.history.read import read_history
 from rnr.history.schedule import next_due
@@ -61,6 +69,7 @@ from rnr.render.history import (
     history_lines,
     review_line,
     summary_line,
+    unchanged_line,
 )
 from rnr.render.messages import catalogue
 from rnr.store.protocol import Store
@@ -82,6 +91,15 @@ def _command(
     add_common(parser)
     if json is not None:
         add_json(parser, json)
+    if writes:
+        parser.add_argument(
+            "--idempotency-key",
+            metavar="KEY",
+            help=(
+                "your key for this request (kept with the case): a repeat with the same key"
+                " and request writes nothing; with another request it is refused"
+            ),
+        )
     return parser
 
 
@@ -188,7 +206,8 @@ def _figures(args: argparse.Namespace) -> Mapping[str, Reliability] | None:
     if args.reliability is None:
         return None
     if not args.reliability.is_file():
-        raise UsageError(f"--reliability {args.reliability}: no such file")
+        msg = f"--reliability {args.reliability}: no such file"
+        raise UsageError(msg, code="usage.file.missing")
     return load_reliability(args.reliability).scales
 
 
@@ -224,22 +243,32 @@ def run_add(args: argparse.Namespace, out: TextIO) -> int:
     with open_db(args) as store:
         for case in read_cases(args.case):
             try:
-                history = open_case(
+                done = open_case(
                     store,
                     case,
                     by=writer(args),
                     policy=args.policy,
                     assessor=args.assessor,
                     defs=defs,
+                    idempotency_key=args.idempotency_key,
+                    written=True,
                 )
             except RnrError as exc:
                 raise CaseError(case, exc) from exc
+            history = done.value
             if args.json:
-                write_json(out, history.to_dict())
-                continue
-            line = summary_line(history, defs.library, args.lang, key="opened", db=store.name)
-            write_lines(out, [line, *_next_due_line(history, defs, args.lang)])
+                write_json(out, _written_json(done, history.to_dict()))
+            elif done.already_stored:
+                write_lines(out, [unchanged_line("case", case.case_id, args.lang)])
+            else:
+                line = summary_line(history, defs.library, args.lang, key="opened", db=store.name)
+                write_lines(out, [line, *_next_due_line(history, defs, args.lang)])
     return 0
+
+
+def _written_json(done: Written[Any], value: dict[str, Any]) -> dict[str, Any]:
+    """The JSON a write prints: what it stored (or read), and ``already_stored``."""
+    return {**value, "already_stored": done.already_stored}
 
 
 def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
@@ -254,22 +283,19 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
                     raise UsageError(
                         f"{args.case}: holds case {case.case_id!r}, expected {args.case_id!r}"
                     )
-                history = correct_assessment(
-                    store, args.corrects, case, by=writer(args), assessor=args.assessor, defs=defs
+                done = correct_assessment(
+                    store,
+                    args.corrects,
+                    case,
+                    by=writer(args),
+                    assessor=args.assessor,
+                    defs=defs,
+                    idempotency_key=args.idempotency_key,
+                    written=True,
                 )
-                if args.json:
-                    write_json(out, history.to_dict())
-                    return 0
-                new = history.assessments[-1].record
-                for entry in history.assessments:
-                    if args.corrects in entry.corrected:
-                        new = entry.record
-                line = catalogue(args.lang)(
-                    "history.corrected", case_id=case.case_id, record=args.corrects, new=new
-                )
-                write_lines(out, [line])
+                _print_correction(args, out, done)
                 return 0
-            history = reassess(
+            done = reassess(
                 store,
                 args.case_id,
                 case,
@@ -277,19 +303,46 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
                 assessor=args.assessor,
                 defs=defs,
                 reliability=figures,
+                idempotency_key=args.idempotency_key,
+                written=True,
             )
         except UsageError:
             raise
         except RnrError as exc:
             raise CaseError(case, exc) from exc
+        history = done.value
         if args.json:
-            write_json(out, history.to_dict())
+            write_json(out, _written_json(done, history.to_dict()))
+            return 0
+        if done.already_stored:
+            line = unchanged_line("assessment", case.case_id, args.lang, on=case.assessed_on)
+            write_lines(out, [line])
             return 0
         line = summary_line(history, defs.library, args.lang, key="reassessed", db=store.name)
         latest = history.decisions[-1]
         answered = [answered_line(latest, defs.library, args.lang)] if latest.step else []
         write_lines(out, [line, *answered, *_next_due_line(history, defs, args.lang)])
     return 0
+
+
+def _print_correction(args: argparse.Namespace, out: TextIO, done: Written[CaseHistory]) -> None:
+    """What ``rnr case reassess --corrects`` prints."""
+    history = done.value
+    if args.json:
+        write_json(out, _written_json(done, history.to_dict()))
+        return
+    if done.already_stored:
+        line = unchanged_line("correction", args.case_id, args.lang, record=args.corrects)
+        write_lines(out, [line])
+        return
+    new = history.assessments[-1].record
+    for entry in history.assessments:
+        if args.corrects in entry.corrected:
+            new = entry.record
+    line = catalogue(args.lang)(
+        "history.corrected", case_id=args.case_id, record=args.corrects, new=new
+    )
+    write_lines(out, [line])
 
 
 def _event_fields(pairs: list[str]) -> dict[str, Any]:
@@ -313,7 +366,7 @@ def run_event(args: argparse.Namespace, out: TextIO) -> int:
     """Record one event (and print the change policy's answer to it, if it recorded one)."""
     defs = definitions(args)
     with open_db(args) as store:
-        stored = record_event(
+        done = record_event(
             store,
             args.case_id,
             args.kind,
@@ -323,9 +376,18 @@ def run_event(args: argparse.Namespace, out: TextIO) -> int:
             data=_event_fields(args.fields),
             corrects=args.corrects,
             defs=defs,
+            idempotency_key=args.idempotency_key,
+            written=True,
         )
+        stored = done.value
         if args.json:
-            write_json(out, stored.to_dict())
+            write_json(out, _written_json(done, stored.to_dict()))
+            return 0
+        if done.already_stored:
+            line = unchanged_line(
+                "event", args.case_id, args.lang, on=stored.on, kind=args.kind, record=stored.id
+            )
+            write_lines(out, [line])
             return 0
         history = read_history(store, args.case_id, defs=defs)
     lines = [event_line(args.case_id, args.kind, args.on, stored.id, args.lang)]
@@ -359,11 +421,23 @@ def run_review(args: argparse.Namespace, out: TextIO) -> int:
     defs = definitions(args)
     changes = _changes(args.changes)
     with open_db(args) as store:
-        history = review_plan(
-            store, args.case_id, args.on, changes, by=writer(args), closing=args.closing, defs=defs
+        done = review_plan(
+            store,
+            args.case_id,
+            args.on,
+            changes,
+            by=writer(args),
+            closing=args.closing,
+            defs=defs,
+            idempotency_key=args.idempotency_key,
+            written=True,
         )
+    history = done.value
     if args.json:
-        write_json(out, history.to_dict())
+        write_json(out, _written_json(done, history.to_dict()))
+        return 0
+    if done.already_stored:
+        write_lines(out, [unchanged_line("review", args.case_id, args.lang, on=args.on)])
         return 0
     assert history.plan is not None
     write_lines(out, [review_line(args.case_id, history.plan, args.lang)])

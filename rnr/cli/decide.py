@@ -108,7 +108,9 @@ def legal_of(case: Case) -> LegalContext:
             'missing: a decision needs the case\'s "legal" section '
             '(at least "regime", and the fields the policy reads)'
         )
-        raise CaseFileError(msg, file=case.file or "<case>", line=case.line, field="legal")
+        where = case.file or "<case>"
+        code = "decision.legal.missing"
+        raise CaseFileError(msg, file=where, line=case.line, field="legal", code=code)
     return case.legal
 
 

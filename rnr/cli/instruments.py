@@ -1,4 +1,7 @@
-"""``rnr instruments list|show|check``: the instrument definitions.
+"""``rnr instruments list|show|schema|check``: the instrument definitions.
+
+``schema ID[@VERSION]`` prints the JSON Schema of a case scored with that
+instrument version (:func:`rnr.cases.schema.case_schema`).
 
 ``check`` reports, one line per check and for each instrument file: whether
 the definition loads (every problem listed when not), whether its label
@@ -20,6 +23,7 @@ from typing import Any, TextIO
 import attrs
 
 from rnr.cases.parse import read_cases, score_case
+from rnr.cases.schema import case_schema
 from rnr.cli.errors import UsageError
 from rnr.cli.options import add_common, add_json, library_for, write_json, write_lines
 from rnr.definitions.instrument import Instrument
@@ -98,8 +102,8 @@ def report_checks(
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of ``rnr instruments list|show|check``."""
-    parser.description = "List, show and check instrument definitions."
+    """The arguments of ``rnr instruments list|show|schema|check``."""
+    parser.description = "List, show and check instrument definitions; print their case schemas."
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = sub.add_parser(
         "list", help="every instrument version", description="List every instrument version."
@@ -114,6 +118,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     show.add_argument("ref", metavar="ID[@VERSION]")
     add_json(show, "print the full definition as JSON, with its sha256")
     add_common(show)
+    case_schema = sub.add_parser(
+        "schema",
+        help="the JSON Schema of a case scored with one instrument version",
+        description="Print the JSON Schema (draft 2020-12) of a case scored with one instrument "
+        "version: its items, each item's kind, range or choices, the required fields "
+        "(a bare id takes the newest version).",
+    )
+    case_schema.add_argument("ref", metavar="ID[@VERSION]")
+    add_json(case_schema, "print the schema on one line (default: indented)")
+    add_common(case_schema)
     check = sub.add_parser(
         "check",
         help="validate an instrument file (or every one in a folder) and check its invariants",
@@ -134,8 +148,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Run ``rnr instruments list``, ``show`` or ``check``."""
-    actions = {"list": run_list, "show": run_show, "check": run_check}
+    """Run ``rnr instruments list``, ``show``, ``schema`` or ``check``."""
+    actions = {"list": run_list, "show": run_show, "schema": run_schema, "check": run_check}
     return actions[args.action](args, out)
 
 
@@ -171,6 +185,13 @@ def run_show(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def run_schema(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the case schema of one instrument version."""
+    instrument = library_for(args, only=split_ref(args.ref)[0]).get(args.ref)
+    write_json(out, case_schema(instrument), indent=None if args.json else 2)
+    return 0
+
+
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     """Check every instrument file under ``args.path``; 0 when all hold, else 1."""
     files = instrument_files(args.path)
@@ -195,7 +216,7 @@ def instrument_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.is_dir():
-        raise UsageError(f"{path}: no such file or folder")
+        raise UsageError(f"{path}: no such file or folder", code="usage.file.missing")
     found = [p for p in sorted(path.glob("*.toml")) if SEMVER.match(p.stem)]
     found += [p for p in sorted(path.glob("*/*.toml")) if SEMVER.match(p.stem)]
     if not found:

@@ -28,7 +28,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from rnr.definitions.library import Library, PolicyLibrary
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LANGS",
+    "ArgumentsRefused",
     "HelpFormatter",
     "Instruments",
     "Parser",
@@ -120,6 +121,19 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """Raise :class:`ArgumentsRefused` (``main`` reports it, as text or JSON)."""
+        raise ArgumentsRefused(self, message)
+
+
+class ArgumentsRefused(Exception):  # noqa: N818 - argparse's refusal, not an rnr error
+    """The words of the command line do not parse; ``message`` says why (argparse's words)."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        self.parser = parser
+        self.message = message
+        super().__init__(message)
 
 
 def describe(parser: argparse.ArgumentParser, text: str) -> None:
@@ -245,7 +259,8 @@ def instrument_folders(args: argparse.Namespace) -> list[Path]:
     folders: list[Path] = [*getattr(args, "global_dirs", []), *getattr(args, "dirs", [])]
     for folder in folders:
         if not folder.is_dir():
-            raise UsageError(f"--instruments-dir {folder}: no such folder")
+            msg = f"--instruments-dir {folder}: no such folder"
+            raise UsageError(msg, code="usage.file.missing")
         if not any(SEMVER.match(p.stem) for p in folder.glob("*/*.toml")):
             msg = (
                 f"--instruments-dir {folder}: no instruments found "
@@ -360,7 +375,8 @@ def policies_for(args: argparse.Namespace, *, only: str | None = None) -> Policy
         return policy_library()
     for folder in folders:
         if not folder.is_dir():
-            raise UsageError(f"--policies-dir {folder}: no such folder")
+            msg = f"--policies-dir {folder}: no such folder"
+            raise UsageError(msg, code="usage.file.missing")
         if not any(DATED.match(p.stem) for p in folder.glob("*/*.toml")):
             msg = (
                 f"--policies-dir {folder}: no policies found "
@@ -388,7 +404,7 @@ def policy_for(library: PolicyLibrary, ref: str, *, on: dt.date | None = None) -
 
         path = Path(ref)
         if not path.is_file():
-            raise UsageError(f"{ref}: no such policy file")
+            raise UsageError(f"{ref}: no such policy file", code="usage.file.missing")
         return load_policy(path)
     return library.get(ref, on=on)
 
@@ -434,8 +450,9 @@ def open_db(
     leaves it to the command), so a mistyped path never passes unnoticed.
 
     Raises:
-        StoreError: the file is not an rnr store, is newer than this rnr, or
-            is corrupt; with ``read_only``, it does not exist.
+        StoreError: ``store.unavailable``, the file is not an rnr store, is
+            newer than this rnr, or is corrupt; ``store.missing``, with
+            ``read_only``, it does not exist.
     """
     from rnr.store.sqlite import SQLiteStore  # noqa: PLC0415 - start-up time (see above)
 

@@ -130,7 +130,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if batch and target is not None and target.exists() and not target.is_dir():
         raise UsageError(f"-o {target}: not a folder (several cases write one draft each)")
     if args.template is not None and not args.template.is_file():
-        raise UsageError(f"--template {args.template}: no such file")
+        raise UsageError(f"--template {args.template}: no such file", code="usage.file.missing")
     choice = PolicyChoice(args)
     kind = "json" if args.json else args.format
     into_dir = target is not None and (batch or target.is_dir())

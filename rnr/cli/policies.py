@@ -128,7 +128,7 @@ def policy_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.is_dir():
-        raise UsageError(f"{path}: no such file or folder")
+        raise UsageError(f"{path}: no such file or folder", code="usage.file.missing")
     found = [p for p in sorted(path.glob("*.toml")) if DATED.match(p.stem)]
     found += [p for p in sorted(path.glob("*/*.toml")) if DATED.match(p.stem)]
     if not found:

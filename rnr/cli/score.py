@@ -92,7 +92,8 @@ def score_one(case: Case, library: Library, ref: str | None) -> ScoreResult:
                 "missing: name the instrument with --instrument ID[@VERSION] "
                 'or an "instrument" field in the case'
             )
-            raise CaseFileError(msg, file=case.file or "<case>", line=case.line, field="instrument")
+            where, code = case.file or "<case>", "case.field.missing"
+            raise CaseFileError(msg, file=where, line=case.line, field="instrument", code=code)
         return score_case(case, library, ref)
     except CaseFileError:
         raise

@@ -107,7 +107,11 @@ def _key(args: argparse.Namespace) -> bytes | None:
     try:
         key = Path(given).read_bytes().strip()
     except OSError as exc:
-        raise UsageError(f"{given}: cannot read the key file ({exc.strerror or exc})") from None
+        missing = isinstance(exc, FileNotFoundError)
+        raise UsageError(
+            f"{given}: cannot read the key file ({exc.strerror or exc})",
+            code="usage.file.missing" if missing else "usage.invalid",
+        ) from None
     if len(key) < 16:
         raise UsageError(f"{given}: got a key of {len(key)} bytes, expected at least 16")
     return key
@@ -183,7 +187,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """Import an export into an empty store."""
     if args.file != "-" and not Path(args.file).is_file():
-        raise UsageError(f"{args.file}: no such file")
+        raise UsageError(f"{args.file}: no such file", code="usage.file.missing")
     target = db_path(args)
     new = not target.exists()
     try:

@@ -77,14 +77,28 @@ def cohort_case(
         problem: DecisionInputError | None = None
         if legal.regime != policy.regime:
             msg = f"legal.regime: got {legal.regime!r}, expected {policy.regime!r} ({policy.ref})"
-            problem = DecisionInputError(msg, field="legal.regime", value=legal.regime)
+            problem = DecisionInputError(
+                msg,
+                field="legal.regime",
+                value=legal.regime,
+                expected=policy.regime,
+                case_id=case.case_id,
+                code="policy.not_applicable",
+            )
         elif policy.instruments and result.instrument.id not in policy.instruments:
             expected = ", ".join(policy.instruments)
             msg = (
                 f"instrument {result.instrument.id!r} is not one policy {policy.ref} reads;"
                 f" expected {expected}"
             )
-            problem = DecisionInputError(msg, field="instrument", value=result.instrument.id)
+            problem = DecisionInputError(
+                msg,
+                field="instrument",
+                value=result.instrument.id,
+                expected=expected,
+                case_id=case.case_id,
+                code="policy.not_applicable",
+            )
         if problem is not None:
             raise CaseError(case, problem)
     level = case.override.to_level if case.override is not None else None
@@ -105,16 +119,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if a.regime != b.regime:
         raise UsageError(f"{a.ref} is for the {a.regime} regime but {b.ref} for the {b.regime}")
     cohort: list[CohortCase] = []
-    where: dict[str, str] = {}
+    read: dict[str, Case] = {}
     for case in read_cases(args.cases):
         library = instruments(args.instrument or case.instrument)
         cohort.append(cohort_case(case, library, (a, b), args.instrument))
-        where.setdefault(case.case_id, case.where)
+        read.setdefault(case.case_id, case)
     try:
         whatif = compare_policies(a, b, cohort)
     except DecisionInputError as exc:
-        if exc.case_id in where:
-            raise UsageError(f"{where[exc.case_id]}: {exc}") from exc
+        if exc.case_id in read:
+            raise CaseError(read[exc.case_id], exc) from exc
         raise
     if args.json:
         write_json(out, whatif.to_dict())

@@ -70,6 +70,9 @@ def read_toml(path: Path, error: type[DefinitionError] = DefinitionError) -> dic
         with path.open("rb") as fh:
             document = tomllib.load(fh)
         check_value(document)
+    except FileNotFoundError as exc:
+        problems = [Problem("", f"cannot read file ({exc.strerror})")]
+        raise error(str(path), problems, code="usage.file.missing") from exc
     except OSError as exc:
         raise error(str(path), [Problem("", f"cannot read file ({exc.strerror})")]) from exc
     except tomllib.TOMLDecodeError as exc:

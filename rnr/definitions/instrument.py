@@ -119,7 +119,12 @@ class Item:
             if answer >= lo and (hi is None or answer <= hi):
                 return answer
         msg = f"item {self.id}: got {answer!r}, expected {self.expected()}"
-        raise ScoringInputError(msg, item=self.id, value=answer, expected=self.expected())
+        kind = {"boolean": bool, "categorical": str}.get(self.kind, int)
+        right_type = isinstance(answer, kind) and isinstance(answer, bool) == (kind is bool)
+        code = "case.value.range" if right_type else "case.value.type"
+        raise ScoringInputError(
+            msg, item=self.id, value=answer, expected=self.expected(), code=code
+        )
 
     def outcome_index(self, answer: Value) -> int:
         """Index of the outcome a *normalized* answer falls in."""

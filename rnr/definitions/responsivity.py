@@ -74,7 +74,9 @@ def parse_responsivity(data: object, *, where: str = "responsivity") -> Responsi
         if key not in CHOICES:
             expected = ", ".join(CHOICES)
             msg = f"{field}: unknown field, expected one of {expected}"
-            raise DecisionInputError(msg, field=field, value=value, expected=expected)
+            raise DecisionInputError(
+                msg, field=field, value=value, expected=expected, code="case.field.unknown"
+            )
         if value is None:
             continue
         allowed = CHOICES[key]

@@ -19,6 +19,7 @@ _EXPORTS = {
     "EventEntry": "rnr.history.entries",
     "OverrideEntry": "rnr.history.entries",
     "PlanEntry": "rnr.history.entries",
+    "Written": "rnr.history.idempotency",
     "add_override": "rnr.history.write",
     "case_change": "rnr.history.progress",
     "case_document": "rnr.history.shapes",
@@ -41,6 +42,7 @@ __all__ = [
     "EventEntry",
     "OverrideEntry",
     "PlanEntry",
+    "Written",
     "add_override",
     "case_change",
     "case_document",
@@ -85,6 +87,7 @@ if TYPE_CHECKING:
     from rnr.history.entries import (
         PlanEntry as PlanEntry,
     )
+    from rnr.history.idempotency import Written as Written
     from rnr.history.progress import CaseChange as CaseChange
     from rnr.history.progress import case_change as case_change
     from rnr.history.read import read_history as read_history

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -38,7 +38,11 @@ class State:
 
     @classmethod
     def read(cls, tx: Transaction, case_id: str) -> State:
-        rows = list(tx.records(case_id=case_id))
+        return cls.of_rows(list(tx.records(case_id=case_id)))
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[Stored]) -> State:
+        """What ``rows`` (every record of one case, in id order) say of the case."""
         if not rows:
             return cls(False)
         fixes = Corrections.of(rows, source="<store>")
@@ -81,32 +85,48 @@ class State:
     def require(self, case_id: str, store: str) -> None:
         if not self.exists:
             msg = f"unknown case, expected a case id held in {store}"
-            raise HistoryError(msg, case_id=case_id, field="case_id", value=case_id)
+            raise HistoryError(
+                msg,
+                case_id=case_id,
+                field="case_id",
+                value=case_id,
+                code="history.case.unknown",
+            )
 
     def require_unchanged(self, case_id: str, before: CaseHistory) -> None:
         """No record of the case was written since ``before`` was read."""
         if before.records and self.last != before.records[-1].id:
             msg = "the case changed meanwhile; read it again"
-            raise HistoryError(msg, case_id=case_id, field="record", value=self.last)
+            raise HistoryError(
+                msg, case_id=case_id, field="record", value=self.last, code="history.case.changed"
+            )
 
     def require_open(self, case_id: str, on: dt.date) -> None:
         if self.closing is not None and self.closing[0] <= on:
             closed, kind = self.closing
             msg = f"the case was closed on {closed} ({kind}); expected an open case on {on}"
-            raise HistoryError(msg, case_id=case_id, field="case", value=str(closed))
+            raise HistoryError(
+                msg, case_id=case_id, field="case", value=str(closed), code="history.case.closed"
+            )
 
     def require_after(self, case_id: str, on: dt.date, *, what: str) -> None:
         latest = self.assessments[-1][1] if self.assessments else None
         if latest is not None and on <= latest:
             msg = f"{what}: got {on}, expected a date after the last assessment ({latest})"
-            raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
+            raise HistoryError(
+                msg, case_id=case_id, field="assessed_on", value=str(on), code="history.date.order"
+            )
         plan_day = self.plans[-1][1] if self.plans else None
         if plan_day is not None and on < plan_day:
             msg = f"{what}: got {on}, expected {plan_day} or later (the last plan version)"
-            raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
+            raise HistoryError(
+                msg, case_id=case_id, field="assessed_on", value=str(on), code="history.date.order"
+            )
         if self.decided is not None and on < self.decided:
             msg = f"{what}: got {on}, expected {self.decided} or later (the last decision)"
-            raise HistoryError(msg, case_id=case_id, field="assessed_on", value=str(on))
+            raise HistoryError(
+                msg, case_id=case_id, field="assessed_on", value=str(on), code="history.date.order"
+            )
 
     @property
     def next_plan_version(self) -> int:
@@ -123,14 +143,26 @@ def replayed(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> 
 
 
 def require_in_force(state: State, record_id: int, kind: str, case_id: str) -> None:
-    """``record_id`` must be a record of ``kind`` of the case, not already corrected."""
+    """``record_id`` must be a record of ``kind`` of the case, not already corrected.
+
+    Raises:
+        HistoryError: ``history.record.unknown``, no such record of the case;
+            ``history.case.changed``, the record was corrected since (correct
+            the latest correction); ``history.refused``, a record of another kind.
+    """
     fixes = state.fixes
     in_force: Iterable[Stored] = (
         (row for _, row in fixes.in_force(kind)) if fixes is not None else ()
     )
-    if not any(row.id == record_id for row in in_force):
-        msg = (
-            f"record {record_id}: expected a {kind} of this case that is in force"
-            " (correct the latest correction)"
-        )
-        raise HistoryError(msg, case_id=case_id, field="corrects", value=record_id)
+    if any(row.id == record_id for row in in_force):
+        return
+    code = "history.refused"
+    if fixes is None or record_id not in fixes.root:
+        code = "history.record.unknown"
+    elif record_id in fixes.superseded:
+        code = "history.case.changed"
+    msg = (
+        f"record {record_id}: expected a {kind} of this case that is in force"
+        " (correct the latest correction)"
+    )
+    raise HistoryError(msg, case_id=case_id, field="corrects", value=record_id, code=code)

@@ -3,7 +3,9 @@
 Like :mod:`rnr.history.write`, each function checks its input first, writes
 in one atomic block, re-checks inside it what another writer could have
 changed and replays the case before committing; a refused operation raises
-:class:`~rnr.errors.HistoryError` and writes nothing.
+:class:`~rnr.errors.HistoryError` with its code and writes nothing. A write
+already stored with the same content, or repeated under the same
+idempotency key, writes nothing (:mod:`rnr.history.idempotency`).
 
 An event that the change policy answers alone (a new offence, a breach:
 step up the intensity) records, in the same block, a decision at the new
@@ -15,14 +17,15 @@ answer that reads the corrected record, and corrects those that change.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, overload
 
 from rnr.cases.parse import Case, score_case
 from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.history._state import State, replayed, require_in_force
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
+from rnr.history.idempotency import Request, Written, same
 from rnr.history.read import Corrections, read_history, replay
 from rnr.history.shapes import assessment_record, draft_record, event_record, review_record
 from rnr.history.steps import event_step, stepped
@@ -36,6 +39,7 @@ from rnr.store.records import Record, Stored
 __all__ = ["correct_assessment", "record_event", "review_plan"]
 
 
+@overload
 def record_event(
     store: Store,
     case_id: str,
@@ -47,7 +51,42 @@ def record_event(
     data: Mapping[str, Any] | None = None,
     corrects: int | None = None,
     defs: Definitions | None = None,
-) -> Stored:
+    idempotency_key: str | None = None,
+    written: Literal[False] = False,
+) -> Stored: ...
+
+
+@overload
+def record_event(
+    store: Store,
+    case_id: str,
+    kind: str,
+    on: dt.date,
+    *,
+    by: str,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    corrects: int | None = None,
+    defs: Definitions | None = None,
+    idempotency_key: str | None = None,
+    written: Literal[True],
+) -> Written[Stored]: ...
+
+
+def record_event(
+    store: Store,
+    case_id: str,
+    kind: str,
+    on: dt.date,
+    *,
+    by: str,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    corrects: int | None = None,
+    defs: Definitions | None = None,
+    idempotency_key: str | None = None,
+    written: bool = False,
+) -> Stored | Written[Stored]:
     """Store an event of the case (or the correction of one), and the policy's answer to it.
 
     When the policy's ``change`` table answers the event alone with a step
@@ -56,6 +95,12 @@ def record_event(
     at the new intensity with a plan version drafted from it, or with the
     step refused and its reason. A closed case is not answered. A
     correction answers again the steps that read the event.
+
+    An event already stored with the same kind, date, note, fields and
+    correction writes nothing and returns the stored record; so does a
+    repeat under the same ``idempotency_key`` (the record that recorded
+    the key). Two events of one kind on one day are told apart by their
+    note.
 
     Args:
         store: the store.
@@ -68,38 +113,60 @@ def record_event(
             ``attended``; see :data:`rnr.history.shapes.EVENT_FIELDS`).
         corrects: the id of the event this record corrects.
         defs: the definitions, for the policy's answer (default: the shipped ones).
+        idempotency_key: the writer's key for this request (recorded with the event).
+        written: return a :class:`~rnr.history.idempotency.Written` (the
+            record, and whether it was already stored).
 
     Returns:
         The stored event (the decision it led to is in the case's history).
 
     Raises:
-        HistoryError: an unknown case, kind or field, a date before the case
-            opened, or a correction of a record that is not an event in force.
+        HistoryError: ``history.refused``, an unknown kind or field;
+            ``history.case.unknown``; ``history.date.order``, a date before the
+            case opened; ``history.record.unknown`` or ``history.case.changed``,
+            a correction of a record that is not an event in force;
+            ``history.idempotency.conflict``.
     """
     record = event_record(case_id, kind, on, note=note, data=data, corrects=corrects)
+    request = Request.of("record_event", idempotency_key, record.content())
     with store.write(by=by) as tx:
-        state = State.read(tx, case_id)
+        rows = list(tx.records(case_id=case_id))
+        first = request.first(rows, case_id) or next(
+            (
+                row
+                for row in rows
+                if row.kind == "event"
+                and row.record.corrects == corrects
+                and same(row.record, record)
+            ),
+            None,
+        )
+        if first is not None:
+            return Written(first, already_stored=True) if written else first
+        state = State.of_rows(rows)
         state.require(case_id, store.name)
         assert state.opened_on is not None
         if on < state.opened_on:
             msg = f"event date: got {on}, expected {state.opened_on} or later (the case opened)"
-            raise HistoryError(msg, case_id=case_id, field="event.on", value=str(on))
+            raise HistoryError(
+                msg, case_id=case_id, field="event.on", value=str(on), code="history.date.order"
+            )
         if corrects is not None:
             require_in_force(state, corrects, "event", case_id)
-        stored = tx.append(record)
+        stored = tx.append(request.stamp(record))
         defs = defs or Definitions.shipped()
         if corrects is None:
             if _answer_event(tx, case_id, stored.id, defs, store):
                 replayed(tx, case_id, defs, store)
-            return stored
-        assert state.fixes is not None
-        first = state.fixes.root[corrects]
-        answered = _reanswer(tx, case_id, defs, store)
-        if first not in answered:
-            _answer_event(tx, case_id, first, defs, store)
-        _redraft(tx, case_id, defs, store)
-        replayed(tx, case_id, defs, store)
-        return stored
+        else:
+            assert state.fixes is not None
+            root = state.fixes.root[corrects]
+            answered = _reanswer(tx, case_id, defs, store)
+            if root not in answered:
+                _answer_event(tx, case_id, root, defs, store)
+            _redraft(tx, case_id, defs, store)
+            replayed(tx, case_id, defs, store)
+    return Written(stored) if written else stored
 
 
 def _answer_event(
@@ -196,6 +263,7 @@ def _reanswer(tx: Transaction, case_id: str, defs: Definitions, store: Store) ->
     return events
 
 
+@overload
 def review_plan(
     store: Store,
     case_id: str,
@@ -205,12 +273,48 @@ def review_plan(
     by: str,
     closing: bool = False,
     defs: Definitions | None = None,
-) -> CaseHistory:
+    idempotency_key: str | None = None,
+    written: Literal[False] = False,
+) -> CaseHistory: ...
+
+
+@overload
+def review_plan(
+    store: Store,
+    case_id: str,
+    on: dt.date,
+    changes: Mapping[str, tuple[Status, str]],
+    *,
+    by: str,
+    closing: bool = False,
+    defs: Definitions | None = None,
+    idempotency_key: str | None = None,
+    written: Literal[True],
+) -> Written[CaseHistory]: ...
+
+
+def review_plan(
+    store: Store,
+    case_id: str,
+    on: dt.date,
+    changes: Mapping[str, tuple[Status, str]],
+    *,
+    by: str,
+    closing: bool = False,
+    defs: Definitions | None = None,
+    idempotency_key: str | None = None,
+    written: bool = False,
+) -> CaseHistory | Written[CaseHistory]:
     """Store a review of the case's current plan: objective statuses with notes.
 
+    A review already stored with the same date, changes and closing (its
+    plan version number aside) writes nothing and returns the history; so
+    does a repeat under the same ``idempotency_key``.
+
     Raises:
-        HistoryError: an unknown case or one without plan, or the plan
-            changed meanwhile.
+        HistoryError: ``history.case.unknown``; ``history.refused``, a case
+            without plan; ``history.case.changed``, the plan changed
+            meanwhile; ``history.idempotency.conflict``.
         DecisionInputError: an unknown objective or status, a date before the
             current version, a closed plan, or a closing with open objectives.
     """
@@ -218,15 +322,75 @@ def review_plan(
     before = read_history(store, case_id, defs=defs)
     if not before.plans:
         raise HistoryError("no plan to review", case_id=case_id, field="plan")
+    record = review_record(case_id, on, version=0, changes=changes, closing=closing)
+    request = Request.of(
+        "review_plan",
+        idempotency_key,
+        {
+            "case_id": case_id,
+            "on": on.isoformat(),
+            "changes": record.data["changes"],
+            "closing": closing,
+        },
+    )
+
+    def repeated(rows: Sequence[Stored]) -> bool:
+        return request.first(rows, case_id) is not None or any(
+            row.kind == "plan"
+            and row.record.corrects is None
+            and "changes" in row.data
+            and same(row.record, record, ignore=("version",))
+            for row in rows
+        )
+
+    if repeated(before.records):
+        return Written(before, already_stored=True) if written else before
     review(before.plans[-1].plan, on, changes, closing=closing)  # refuses what replay would
     with store.write(by=by) as tx:
-        state = State.read(tx, case_id)
+        rows = list(tx.records(case_id=case_id))
+        if repeated(rows):
+            out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
+            return out if written else out.value
+        state = State.of_rows(rows)
         if not state.plans or state.plans[-1][0] != before.plans[-1].id:
             msg = "the plan changed meanwhile; read it again"
-            raise HistoryError(msg, case_id=case_id, field="plan")
+            raise HistoryError(msg, case_id=case_id, field="plan", code="history.case.changed")
         version = state.next_plan_version
-        tx.append(review_record(case_id, on, version=version, changes=changes, closing=closing))
-        return replayed(tx, case_id, defs, store)
+        tx.append(
+            request.stamp(
+                review_record(case_id, on, version=version, changes=changes, closing=closing)
+            )
+        )
+        out = Written(replayed(tx, case_id, defs, store))
+    return out if written else out.value
+
+
+@overload
+def correct_assessment(
+    store: Store,
+    record_id: int,
+    case: Case,
+    *,
+    by: str,
+    assessor: str | None = None,
+    defs: Definitions | None = None,
+    idempotency_key: str | None = None,
+    written: Literal[False] = False,
+) -> CaseHistory: ...
+
+
+@overload
+def correct_assessment(
+    store: Store,
+    record_id: int,
+    case: Case,
+    *,
+    by: str,
+    assessor: str | None = None,
+    defs: Definitions | None = None,
+    idempotency_key: str | None = None,
+    written: Literal[True],
+) -> Written[CaseHistory]: ...
 
 
 def correct_assessment(
@@ -237,7 +401,9 @@ def correct_assessment(
     by: str,
     assessor: str | None = None,
     defs: Definitions | None = None,
-) -> CaseHistory:
+    idempotency_key: str | None = None,
+    written: bool = False,
+) -> CaseHistory | Written[CaseHistory]:
     """Correct a stored assessment: a new record that replaces it everywhere it is used.
 
     The decision and plan drafted from the assessment are recomputed from the
@@ -245,15 +411,36 @@ def correct_assessment(
     change is corrected too); the original stays in the store and in the
     audit log.
 
+    The same correction of the same record already stored writes nothing and
+    returns the history (the assessor is compared only when given); so does
+    a repeat under the same ``idempotency_key``.
+
     Raises:
-        HistoryError: the record is not an assessment in force of the case,
-            or the corrected date leaves the assessments out of order.
+        HistoryError: ``history.record.unknown``, no such record of the case;
+            ``history.case.changed``, the record was corrected since;
+            ``history.refused``, a record that is not an assessment;
+            ``history.date.order``, the corrected date leaves the assessments
+            out of order; ``history.idempotency.conflict``.
     """
     defs = defs or Definitions.shipped()
     result = score_case(case, defs.library)
     instrument = defs.library.get(str(result.instrument))
+    record = assessment_record(case, instrument, assessor=assessor or by, corrects=record_id)
+    asked = {k: v for k, v in record.content().items() if k != "data"}
+    asked["document"], asked["assessor"] = record.data["document"], assessor
+    request = Request.of("correct_assessment", idempotency_key, asked)
+    ignore = ("assessor",) if assessor is None else ()
     with store.write(by=by) as tx:
-        state = State.read(tx, case.case_id)
+        rows = list(tx.records(case_id=case.case_id))
+        if request.first(rows, case.case_id) is not None or any(
+            row.kind == "assessment"
+            and row.record.corrects == record_id
+            and same(row.record, record, ignore=ignore)
+            for row in rows
+        ):
+            out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
+            return out if written else out.value
+        state = State.of_rows(rows)
         require_in_force(state, record_id, "assessment", case.case_id)
         order = [ident for ident, _ in state.assessments]
         at = order.index(record_id)
@@ -265,12 +452,14 @@ def correct_assessment(
             span = f"after {low}" if low else ""
             span += (" and " if low and high else "") + (f"before {high}" if high else "")
             msg = f"assessed_on: got {case.assessed_on}, expected a date {span} (its neighbours)"
-            raise HistoryError(msg, case_id=case.case_id, field="assessed_on")
-        assessor = assessor or by
-        tx.append(assessment_record(case, instrument, assessor=assessor, corrects=record_id))
+            raise HistoryError(
+                msg, case_id=case.case_id, field="assessed_on", code="history.date.order"
+            )
+        tx.append(request.stamp(record))
         _reanswer(tx, case.case_id, defs, store)
         _redraft(tx, case.case_id, defs, store)
-        return replayed(tx, case.case_id, defs, store)
+        out = Written(replayed(tx, case.case_id, defs, store))
+    return out if written else out.value
 
 
 def _redraft(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None:

@@ -35,6 +35,7 @@ from rnr.definitions.instrument import Instrument, Reliability
 from rnr.definitions.policy import Policy
 from rnr.errors import StoreIntegrityError
 from rnr.history.definitions import Definitions
+from rnr.history.idempotency import IDEMPOTENCY
 from rnr.history.read import Corrections, replay
 from rnr.history.schedule import interval_months, next_due
 from rnr.indicators.caseload import (
@@ -278,7 +279,7 @@ def _event_order(fixes: Corrections, as_of: dt.date) -> tuple[EventSummary, ...]
         EventSummary(
             str(r.data["kind"]),
             on,
-            {k: v for k, v in r.data.items() if k not in ("kind", "note")},
+            {k: v for k, v in r.data.items() if k not in ("kind", "note", IDEMPOTENCY)},
         )
         for on, _, r in rows
     )

@@ -34,6 +34,7 @@ from rnr.history.entries import (
     OverrideEntry,
     PlanEntry,
 )
+from rnr.history.idempotency import IDEMPOTENCY
 from rnr.history.steps import reassessment_answer, stepped
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, Status, review
@@ -91,14 +92,16 @@ def read_history(store: Store, case_id: str, *, defs: Definitions | None = None)
     """The history of ``case_id`` in ``store``, every derived result recomputed.
 
     Raises:
-        HistoryError: the store holds no such case.
+        HistoryError: ``history.case.unknown``, the store holds no such case.
         StoreIntegrityError: a record cannot be replayed exactly (a changed
             instrument, policy or catalogue, or a broken correction).
     """
     rows = tuple(store.records(case_id=case_id))
     if not rows:
         msg = f"unknown case, expected a case id held in {store.name}"
-        raise HistoryError(msg, case_id=case_id, field="case_id", value=case_id)
+        raise HistoryError(
+            msg, case_id=case_id, field="case_id", value=case_id, code="history.case.unknown"
+        )
     return replay(rows, defs=defs or Definitions.shipped(), source=store.name)
 
 
@@ -148,7 +151,10 @@ class _Replay:
             first: OverrideEntry(
                 first,
                 int(row.data["assessment"]),
-                self.guard(row, lambda r: parse_override(_without(r.data, "assessment"))),
+                self.guard(
+                    row,
+                    lambda r: parse_override(_without(r.data, "assessment", IDEMPOTENCY)),
+                ),
             )
             for first, row in self.fixes.in_force("override")
         }
@@ -410,7 +416,7 @@ class _Replay:
                 str(row.data["kind"]),
                 row.on,
                 str(row.data.get("note", "")),
-                _without(row.data, "kind", "note"),
+                _without(row.data, "kind", "note", IDEMPOTENCY),
             )
             for first, row in self.fixes.in_force("event")
         )

@@ -81,7 +81,11 @@ def deadlines_of(
                 f" (deadline {name}, rule {rule.id})"
             )
             raise DecisionInputError(
-                msg, field=f"legal.{start}", expected="YYYY-MM-DD", case_id=case_id
+                msg,
+                field=f"legal.{start}",
+                expected="YYYY-MM-DD",
+                case_id=case_id,
+                code="decision.legal.missing",
             )
         extra = 0
         limit = rule.then.get("suspension_max_days")

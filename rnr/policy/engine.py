@@ -102,8 +102,10 @@ def resolve_inputs(
             msg = (
                 f"{spec.source}: missing, expected {spec.expected()} (input {name} of {policy.ref})"
             )
+            # a legal field the policy reads and the case leaves out
+            code = "decision.legal.missing" if spec.source.startswith("legal.") else None
             raise DecisionInputError(
-                msg, field=spec.source, expected=spec.expected(), case_id=case_id
+                msg, field=spec.source, expected=spec.expected(), case_id=case_id, code=code
             )
         if not spec.accepts(value):
             shown = sorted(value) if isinstance(value, frozenset) else value
@@ -141,7 +143,9 @@ def decide(
 
     Raises:
         DecisionInputError: the regime, instrument, override or a legal field
-            does not fit the policy.
+            does not fit the policy (codes ``policy.not_applicable``,
+            ``decision.override.invalid``, ``decision.legal.missing``,
+            ``decision.input.invalid``).
     """
     case_id = case_id if case_id is not None else result.case_id
     if policy.instruments and result.instrument.id not in policy.instruments:
@@ -151,7 +155,12 @@ def decide(
             f" expected {expected}"
         )
         raise DecisionInputError(
-            msg, field="instrument", value=result.instrument.id, expected=expected, case_id=case_id
+            msg,
+            field="instrument",
+            value=result.instrument.id,
+            expected=expected,
+            case_id=case_id,
+            code="policy.not_applicable",
         )
     computed = result.risk_level
     effective = computed
@@ -162,7 +171,11 @@ def decide(
                 f" assessment of {result.assessed_on} (an expired override no longer applies)"
             )
             raise DecisionInputError(
-                msg, field="override.expires_on", value=override.expires_on, case_id=case_id
+                msg,
+                field="override.expires_on",
+                value=override.expires_on,
+                case_id=case_id,
+                code="decision.override.invalid",
             )
         effective = _check_override(policy, override, computed, case_id)
     known = facts(result, risk_level=effective)
@@ -203,7 +216,12 @@ def decide_facts(
             f"legal.regime: got {legal.regime!r}, expected {policy.regime!r} (policy {policy.ref})"
         )
         raise DecisionInputError(
-            msg, field="legal.regime", value=legal.regime, expected=policy.regime, case_id=case_id
+            msg,
+            field="legal.regime",
+            value=legal.regime,
+            expected=policy.regime,
+            case_id=case_id,
+            code="policy.not_applicable",
         )
     merged = dict(known)
     merged.setdefault("computed_risk_level", merged.get("risk_level"))
@@ -228,6 +246,7 @@ def _check_override(
             value=override.to_level,
             expected=expected,
             case_id=case_id,
+            code="decision.override.invalid",
         )
     if computed in levels:
         moved = levels.index(override.to_level) - levels.index(computed)
@@ -243,6 +262,7 @@ def _check_override(
                 value=override.direction,
                 expected="a consistent direction",
                 case_id=case_id,
+                code="decision.override.invalid",
             )
     return override.to_level
 

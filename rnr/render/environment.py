@@ -93,7 +93,7 @@ def _with_filters(env: _Env) -> _Env:
 def _options(kind: str) -> dict[str, Any]:
     if kind not in ESCAPED:
         msg = f"format: got {kind!r}, expected one of {', '.join(ESCAPED)}"
-        raise RenderError(msg, template="<format>")
+        raise RenderError(msg, template="<format>", code="argument.invalid")
     return {
         "undefined": jinja2.StrictUndefined,
         "autoescape": ESCAPED[kind],

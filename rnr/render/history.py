@@ -49,6 +49,7 @@ __all__ = [
     "level_words",
     "review_line",
     "summary_line",
+    "unchanged_line",
     "verify_lines",
 ]
 
@@ -298,6 +299,31 @@ def event_line(case_id: str, kind: str, on: dt.date, record: int, lang: str) -> 
         on=on,
         record=record,
     )
+
+
+def unchanged_line(
+    what: str,
+    case_id: str,
+    lang: str,
+    *,
+    on: dt.date | None = None,
+    kind: str | None = None,
+    record: int | None = None,
+) -> str:
+    """One line: a write already stored, so nothing was written.
+
+    ``what`` names the write: ``case`` (``rnr case add``), ``assessment``,
+    ``correction``, ``event`` or ``review``.
+    """
+    w = catalogue(lang)
+    params: dict[str, Any] = {"case_id": case_id}
+    if on is not None:
+        params["on"] = on
+    if kind is not None:
+        params["kind"] = _name(w, f"ev_{kind}", kind)
+    if record is not None:
+        params["record"] = record
+    return w(f"history.unchanged_{what}", **params)
 
 
 def review_line(case_id: str, plan: PlanDraft, lang: str) -> str:

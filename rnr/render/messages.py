@@ -285,7 +285,7 @@ def _load_area(path: Path, area: str) -> dict[str, Entry]:
             table = tomllib.load(fh)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"cannot read the message catalogue: {exc}"
-        raise RenderError(msg, template=str(path)) from None
+        raise RenderError(msg, template=str(path), code="definition.invalid") from None
     out: dict[str, Entry] = {}
     _flatten(path, area, table, out)
     return out
@@ -301,7 +301,7 @@ def _flatten(path: Path, prefix: str, table: Mapping[str, Any], out: dict[str, E
         elif isinstance(value, dict) and set(value) == set(PLURAL_FORMS):
             if not all(isinstance(v, str) for v in value.values()):
                 msg = f"{dotted}: plural forms must be strings"
-                raise RenderError(msg, template=str(path))
+                raise RenderError(msg, template=str(path), code="definition.invalid")
             for form in value.values():
                 _checked(path, dotted, form)
             out[dotted] = value
@@ -309,7 +309,7 @@ def _flatten(path: Path, prefix: str, table: Mapping[str, Any], out: dict[str, E
             _flatten(path, dotted, value, out)
         else:
             msg = f"{dotted}: expected a string, plural forms (one, other) or a table of names"
-            raise RenderError(msg, template=str(path))
+            raise RenderError(msg, template=str(path), code="definition.invalid")
 
 
 def _checked(path: Path, key: str, sentence: str) -> None:
@@ -318,7 +318,9 @@ def _checked(path: Path, key: str, sentence: str) -> None:
         placeholders(sentence)
     except RenderError as exc:
         reason = str(exc).removeprefix(f"{exc.template}: ")
-        raise RenderError(f"{key}: {reason}", template=str(path)) from None
+        raise RenderError(
+            f"{key}: {reason}", template=str(path), code="definition.invalid"
+        ) from None
 
 
 @cache
@@ -349,7 +351,7 @@ def catalogue(lang: str = "es") -> Catalogue:
     """
     if lang not in LOCALES:
         msg = f"lang: got {lang!r}, expected one of {', '.join(LOCALES)}"
-        raise RenderError(msg, template=str(FOLDER))
+        raise RenderError(msg, template=str(FOLDER), code="argument.invalid")
     return Catalogue(lang)
 
 

@@ -99,7 +99,7 @@ def words(lang: str) -> dict[str, Any]:
     """The words the plan templates print, in ``lang`` (the catalogue's ``plan`` area)."""
     if lang not in LANGS:
         msg = f"lang: got {lang!r}, expected one of {', '.join(LANGS)}"
-        raise RenderError(msg, template="plan")
+        raise RenderError(msg, template="plan", code="argument.invalid")
     return catalogue(lang).section("plan")
 
 
@@ -279,7 +279,9 @@ def render_plan(
     else:
         path = Path(template).resolve()
         if not path.is_file():
-            raise RenderError("no such template file", template=str(template))
+            raise RenderError(
+                "no such template file", template=str(template), code="usage.file.missing"
+            )
         env = agency_environment(str(format), str(path.parent))
         name, shown = path.name, str(template)
     context = _context(plan, lang, labels or labels_of(str(plan.instrument), lang))
@@ -304,4 +306,6 @@ def render_plan(
         }
         kind = kinds.get(type(exc), type(exc).__name__)
         text = str(exc) if len(str(exc)) <= 300 else str(exc)[:297] + "..."
-        raise RenderError(f"{kind}: {text}", template=file or shown, line=line) from exc
+        unsafe = isinstance(exc, jinja2.exceptions.SecurityError)
+        code = "render.template.unsafe" if unsafe else None
+        raise RenderError(f"{kind}: {text}", template=file or shown, line=line, code=code) from exc

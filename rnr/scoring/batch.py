@@ -293,7 +293,9 @@ def score_batch(
     ids = tuple(case_ids) if case_ids is not None else None
     if ids is not None and len(ids) != n:
         msg = f"case_ids: got {len(ids)} ids, expected one per row ({n})"
-        raise ScoringInputError(msg, item="case_ids", value=len(ids), expected=str(n))
+        raise ScoringInputError(
+            msg, item="case_ids", value=len(ids), expected=str(n), code="argument.invalid"
+        )
     warnings = population_warnings(
         compiled.instrument, n, assessed_on=assessed_on, birth_date=birth_date, sex=sex, ids=ids
     )
@@ -363,7 +365,9 @@ def population_warnings(
     if births is not None and ages:
         if days is None:
             msg = "assessed_on: missing, expected the assessment dates to check ages (birth_date)"
-            raise ScoringInputError(msg, item="assessed_on", expected="a date, or one per row")
+            raise ScoringInputError(
+                msg, item="assessed_on", expected="a date, or one per row", code="argument.invalid"
+            )
         outside |= _age_outside(instrument, births, days)
     out: dict[int, tuple[Message, ...]] = {}
     for row in np.flatnonzero(outside).tolist():
@@ -393,7 +397,9 @@ def _per_row(name: str, given: Any, n: int, kind: type) -> list[Any] | None:
     values = list(given.tolist() if isinstance(given, np.ndarray) else given)
     if len(values) != n:
         msg = f"{name}: got {len(values)} values, expected one per row ({n})"
-        raise ScoringInputError(msg, item=name, value=len(values), expected=str(n))
+        raise ScoringInputError(
+            msg, item=name, value=len(values), expected=str(n), code="argument.invalid"
+        )
     return values
 
 
@@ -407,7 +413,7 @@ def _date(value: Any) -> dt.date | None:
         out: dt.date = value.astype("datetime64[D]").item()
         return out
     msg = f"got {value!r}, expected a date"
-    raise ScoringInputError(msg, value=value, expected="a date")
+    raise ScoringInputError(msg, value=value, expected="a date", code="argument.invalid")
 
 
 def _sex_outside(sex: Any, allowed: tuple[str, ...]) -> bool:

@@ -144,13 +144,20 @@ def answer_matrix(
         if unknown:
             msg = f"unknown item {unknown[0]!r} for {compiled.instrument.ref}"
             raise ScoringInputError(
-                msg, item=unknown[0], expected=f"an item of {compiled.instrument.ref}"
+                msg,
+                item=unknown[0],
+                expected=f"an item of {compiled.instrument.ref}",
+                code="case.item.unknown",
             )
         lengths = {len(np.asarray(v, dtype=object)) for v in data.values()}
         if len(lengths) > 1:
             msg = f"columns have different lengths: {sorted(lengths)}"
             raise ScoringInputError(
-                msg, item="data", value=sorted(lengths), expected="equal lengths"
+                msg,
+                item="data",
+                value=sorted(lengths),
+                expected="equal lengths",
+                code="argument.invalid",
             )
         n = lengths.pop() if lengths else 0
         values = np.full((n, len(items)), np.nan)
@@ -164,7 +171,13 @@ def answer_matrix(
             f"got an array of shape {array.shape}, expected (n, {len(items)}):"
             f" one column per item of {compiled.instrument.ref}"
         )
-        raise ScoringInputError(msg, item="data", value=array.shape, expected=f"(n, {len(items)})")
+        raise ScoringInputError(
+            msg,
+            item="data",
+            value=array.shape,
+            expected=f"(n, {len(items)})",
+            code="argument.invalid",
+        )
     if array.dtype == object:
         return answer_matrix(compiled, {item.id: array[:, j] for j, item in enumerate(items)})
     if array.dtype == bool:
@@ -172,7 +185,13 @@ def answer_matrix(
     if array.dtype.kind in "fiu":
         return array
     msg = f"got an array of dtype {array.dtype}, expected numbers"
-    raise ScoringInputError(msg, item="data", value=str(array.dtype), expected="a numeric array")
+    raise ScoringInputError(
+        msg,
+        item="data",
+        value=str(array.dtype),
+        expected="a numeric array",
+        code="argument.invalid",
+    )
 
 
 def _column(item: Item, column: Any) -> FloatArray:
@@ -192,16 +211,22 @@ def _column(item: Item, column: Any) -> FloatArray:
             names = [o.value for o in item.outcomes]
             if v not in names:
                 msg = f"row {k}: item {item.id}: got {v!r}, expected {item.expected()}"
-                raise ScoringInputError(msg, item=item.id, value=v, expected=item.expected())
+                raise ScoringInputError(
+                    msg, item=item.id, value=v, expected=item.expected(), code="case.value.range"
+                )
             out[k] = names.index(v)
         elif isinstance(v, bool | np.bool_) and item.kind != "boolean":
             msg = f"row {k}: item {item.id}: got {v!r}, expected {item.expected()}"
-            raise ScoringInputError(msg, item=item.id, value=v, expected=item.expected())
+            raise ScoringInputError(
+                msg, item=item.id, value=v, expected=item.expected(), code="case.value.type"
+            )
         elif isinstance(v, bool | int | float | np.integer | np.floating | np.bool_):
             out[k] = float(v)
         else:
             msg = f"row {k}: item {item.id}: got {v!r}, expected {item.expected()}"
-            raise ScoringInputError(msg, item=item.id, value=v, expected=item.expected())
+            raise ScoringInputError(
+                msg, item=item.id, value=v, expected=item.expected(), code="case.value.type"
+            )
     return out
 
 
@@ -214,7 +239,9 @@ def norm_groups(
     groups = tuple(norm_group)
     if len(groups) != n:
         msg = f"norm_group: got {len(groups)} groups, expected one per row ({n})"
-        raise ScoringInputError(msg, item="norm_group", value=len(groups), expected=str(n))
+        raise ScoringInputError(
+            msg, item="norm_group", value=len(groups), expected=str(n), code="argument.invalid"
+        )
     for k, g in enumerate(dict.fromkeys(groups)):
         try:
             check_norm_group(inst, g)
@@ -320,7 +347,9 @@ def _raise_bad(
     if item.kind == "boolean" and shown in (0, 1):  # pragma: no cover - never bad
         shown = bool(shown)
     msg = f"{where(ids, offset + row)}: item {item.id}: got {shown!r}, expected {item.expected()}"
-    raise ScoringInputError(msg, item=item.id, value=shown, expected=item.expected())
+    fraction = isinstance(shown, float) and not shown.is_integer()
+    code = "case.value.type" if item.kind == "boolean" or fraction else "case.value.range"
+    raise ScoringInputError(msg, item=item.id, value=shown, expected=item.expected(), code=code)
 
 
 def terms(

@@ -238,7 +238,10 @@ class ScoreResult:
         except (KeyError, TypeError, ValueError) as exc:
             msg = f"not a serialized score result: {exc!r}"
             raise ScoringInputError(
-                msg, value=None, expected="the output of ScoreResult.to_dict()"
+                msg,
+                value=None,
+                expected="the output of ScoreResult.to_dict()",
+                code="argument.invalid",
             ) from exc
 
     @classmethod

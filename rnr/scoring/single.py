@@ -69,11 +69,17 @@ def check_norm_group(instrument: Instrument, norm_group: str | None) -> None:
             f"expected one of {', '.join(groups)}"
         )
         raise ScoringInputError(
-            msg, item="norm_group", value=norm_group, expected=", ".join(groups)
+            msg,
+            item="norm_group",
+            value=norm_group,
+            expected=", ".join(groups),
+            code="case.value.invalid",
         )
     if not groups and norm_group is not None:
         msg = f"{instrument.ref} has no norm groups: got norm_group={norm_group!r}, expected none"
-        raise ScoringInputError(msg, item="norm_group", value=norm_group, expected="none")
+        raise ScoringInputError(
+            msg, item="norm_group", value=norm_group, expected="none", code="case.value.invalid"
+        )
 
 
 def check_population(
@@ -111,7 +117,13 @@ def check_population(
         source = f" ({pop['source']})" if pop.get("source") else ""
         msg = f"{instrument.ref} is not to be scored for this person: {detail}{source}"
         first = problems[0]
-        raise ScoringInputError(msg, item=first.field, value=first.value, expected=first.expected)
+        raise ScoringInputError(
+            msg,
+            item=first.field,
+            value=first.value,
+            expected=first.expected,
+            code="case.population",
+        )
     return tuple(p.message for p in problems)
 
 
@@ -187,7 +199,11 @@ def normalize_responses(
             )
             msg = f"unknown item {key!r} for {instrument.ref}{computed}; known items: {known}"
             raise ScoringInputError(
-                msg, item=key, value=responses[key], expected=f"an item of {instrument.ref}"
+                msg,
+                item=key,
+                value=responses[key],
+                expected=f"an item of {instrument.ref}",
+                code="case.item.unknown",
             )
     answers: dict[str, Value | None] = {}
     for item in instrument.items:
@@ -207,7 +223,11 @@ def _computed_age(
     if birth_date > on:
         msg = f"item {item.id}: birth date {birth_date} is after {item.age_at} {on}"
         raise ScoringInputError(
-            msg, item=item.id, value=birth_date.isoformat(), expected=f"a birth date before {on}"
+            msg,
+            item=item.id,
+            value=birth_date.isoformat(),
+            expected=f"a birth date before {on}",
+            code="case.date.invalid",
         )
     return age_in_years(birth_date, on)
 
@@ -287,6 +307,9 @@ def omission_error(
 ) -> OmissionError:
     """The error for ``missing`` items, more than ``scope`` allows.
 
+    Its code is ``case.omissions``, or ``case.item.missing`` when ``scope``
+    allows no omission at all (every item in it is required).
+
     Args:
         scope: ``"scale fta"`` or ``"domain family"``.
         missing: the omitted items that count against the limit, in instrument order.
@@ -298,7 +321,11 @@ def omission_error(
         f"missing: {', '.join(missing)}"
     )
     return OmissionError(
-        f"{where}: {msg}" if where else msg, missing=missing, limit=limit, scope=scope
+        f"{where}: {msg}" if where else msg,
+        missing=missing,
+        limit=limit,
+        scope=scope,
+        code="case.item.missing" if limit == 0 else "case.omissions",
     )
 
 

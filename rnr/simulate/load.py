@@ -94,7 +94,9 @@ def store_cohort(
             for person in people[start : start + people_per_block]:
                 if next(tx.records(case_id=person.case_id), None) is not None:
                     msg = f"already in {store.name}; simulate into a new store"
-                    raise HistoryError(msg, case_id=person.case_id, field="case_id")
+                    raise HistoryError(
+                        msg, case_id=person.case_id, field="case_id", code="history.case.exists"
+                    )
                 _Writer(tx, person, defs).write()
     return len(people)
 

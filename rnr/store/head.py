@@ -53,12 +53,12 @@ class Head:
         """Read a head written by ``str(head)``.
 
         Raises:
-            StoreError: ``text`` is not a head.
+            StoreError: ``argument.invalid``, ``text`` is not a head.
         """
         found = _TEXT.match(text.strip())
         if found is None:
             msg = f"got {text[:80]!r}, expected ENTRIES:SHA256 or ENTRIES:SHA256:HMAC"
-            raise StoreError(msg, path="head")
+            raise StoreError(msg, path="head", code="argument.invalid")
         return cls(int(found.group(1)), found.group(2), found.group(3))
 
     def _digest(self, key: bytes) -> str:

@@ -116,10 +116,14 @@ class _Lines:
         self.name = name
         self.line = 0
 
-    def error(self, field: str, message: str) -> StoreError:
-        """An error at the current line (and ``field``, when not empty)."""
+    def error(self, field: str, message: str, *, code: str = "store.import.invalid") -> StoreError:
+        """An error at the current line (and ``field``, when not empty).
+
+        ``store.import.invalid`` for a line that is not what an export holds;
+        ``store.integrity`` for one whose content no longer matches its hashes.
+        """
         where = f"{field}: " if field else ""
-        return StoreError(f"{where}{message}", path=f"{self.name}:{self.line}")
+        return StoreError(f"{where}{message}", path=f"{self.name}:{self.line}", code=code)
 
     def parse(self, text: str) -> dict[str, Any]:
         try:
@@ -198,7 +202,7 @@ class _Lines:
         digest = record_hash(record)
         if digest != stored.sha256:
             msg = f"got {stored.sha256}, expected {digest}: record {stored.id} was edited"
-            raise self.error("sha256", msg)
+            raise self.error("sha256", msg, code="store.integrity")
         return stored
 
     def entry(self, value: dict[str, Any]) -> AuditEntry:
@@ -227,7 +231,7 @@ def _decoded(lines: Iterable[str], name: str) -> Iterator[str]:
             return
         except UnicodeDecodeError:
             msg = "cannot read the line (not UTF-8 text)"
-            raise StoreError(msg, path=f"{name}:{number}") from None
+            raise StoreError(msg, path=f"{name}:{number}", code="store.import.invalid") from None
         yield text.removeprefix("\ufeff") if number == 1 else text
 
 
@@ -249,9 +253,11 @@ def import_jsonl(store: Store, lines: Iterable[str], *, name: str) -> Verificati
         ``store.verify()`` after the import.
 
     Raises:
-        StoreError: a line is malformed (the message names ``name:LINE``, the
-            field, the value and what was expected), a record was edited, the
-            chain does not hold, or the store is not empty.
+        StoreError: ``store.import.invalid``, a line is malformed (the message
+            names ``name:LINE``, the field, the value and what was expected);
+            ``store.integrity``, a record was edited, the header's counts or
+            head do not match or the chain does not hold; ``store.not_empty``,
+            the store holds records.
     """
     parser = _Lines(name)
     header: tuple[int, int, str] | None = None
@@ -279,17 +285,19 @@ def import_jsonl(store: Store, lines: Iterable[str], *, name: str) -> Verificati
         else:
             raise parser.error("type", f"got {kind!r}, expected 'record' or 'audit'")
     if header is None:
-        raise StoreError("no header line, expected an export of an rnr store", path=name)
+        msg = "no header line, expected an export of an rnr store"
+        raise StoreError(msg, path=name, code="store.import.invalid")
     parser.line = header_line
     count, entry_count, head = header
     if count != len(records):
         msg = f"got {count}, expected {len(records)} (the record lines the file holds)"
-        raise parser.error("records", msg)
+        raise parser.error("records", msg, code="store.integrity")
     if entry_count != len(entries):
         msg = f"got {entry_count}, expected {len(entries)} (the audit lines the file holds)"
-        raise parser.error("entries", msg)
+        raise parser.error("entries", msg, code="store.integrity")
     last = entries[-1].sha256 if entries else GENESIS
     if head != last:
-        raise parser.error("head", f"got {head}, expected {last} (the last entry's sha256)")
+        msg = f"got {head}, expected {last} (the last entry's sha256)"
+        raise parser.error("head", msg, code="store.integrity")
     store.restore(records, entries)
     return store.verify()

@@ -120,7 +120,13 @@ class MemoryStore:
         if 1 <= record_id <= len(self._records):
             return self._records[record_id - 1]
         msg = f"record {record_id}: no such record (the store holds 1 to {len(self._records)})"
-        raise HistoryError(msg, field="record", value=record_id, expected="a stored record id")
+        raise HistoryError(
+            msg,
+            field="record",
+            value=record_id,
+            expected="a stored record id",
+            code="history.record.unknown",
+        )
 
     def case_ids(self) -> list[str]:
         """Every case id, in order of its first record."""
@@ -143,10 +149,16 @@ class MemoryStore:
         rows, entries = list(records), list(audit)
         with self._lock:
             if self._records or self._audit:
-                raise StoreError("cannot import into a store that holds records", path=self.name)
+                raise StoreError(
+                    "cannot import into a store that holds records",
+                    path=self.name,
+                    code="store.not_empty",
+                )
             problem = restore_problem(rows, entries)
             if problem is not None:
-                raise StoreError("import refused: " + problem, path=self.name)
+                raise StoreError(
+                    "import refused: " + problem, path=self.name, code="store.integrity"
+                )
             self._keep(rows)
             self._audit = entries
 

@@ -98,7 +98,7 @@ class Store(Protocol):
         """The record with that id.
 
         Raises:
-            HistoryError: no such record.
+            HistoryError: ``history.record.unknown``, no such record.
         """
         ...
 
@@ -118,7 +118,8 @@ class Store(Protocol):
         """Load exported records and audit entries verbatim into an *empty* store.
 
         Raises:
-            StoreError: the store is not empty, or the rows do not verify.
+            StoreError: ``store.not_empty``, the store is not empty;
+                ``store.integrity``, the rows do not verify.
         """
         ...
 

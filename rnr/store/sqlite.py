@@ -152,10 +152,11 @@ class SQLiteStore:
             block is refused.
 
     Raises:
-        StoreError: the file is not an rnr store, has a newer schema than this
-            rnr knows, is damaged, or cannot be created (with ``read_only``:
-            does not exist, or has an older schema that only a write would
-            bring up to date).
+        StoreError: ``store.unavailable``, the file is not an rnr store, has a
+            newer schema than this rnr knows, is damaged, or cannot be created
+            (with ``read_only``: has an older schema that only a write would
+            bring up to date); ``store.missing``, with ``read_only``, the file
+            does not exist; ``argument.invalid``, an empty path or ``:memory:``.
 
     Connections are pooled, so one store may be shared by threads; each
     write block holds its own connection until it ends.
@@ -182,13 +183,13 @@ class SQLiteStore:
         self._inherited: list[sqlite3.Connection] = []
         if self._name in {"", ":memory:"}:
             msg = f"got {self._name!r}, expected the path of a file (use MemoryStore in memory)"
-            raise StoreError(msg, path="store")
+            raise StoreError(msg, path="store", code="argument.invalid")
         if read_only and not self._path.is_file():
             msg = (
                 "no store at this path, expected an existing store file"
                 " (a command that only reads never creates one)"
             )
-            raise StoreError(msg, path=self._name)
+            raise StoreError(msg, path=self._name, code="store.missing")
         if not read_only:
             try:
                 self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -327,7 +328,8 @@ class SQLiteStore:
         """Load exported rows verbatim into this store, which must be empty.
 
         Raises:
-            StoreError: the store holds records, or the rows do not verify.
+            StoreError: ``store.not_empty``, the store holds records;
+                ``store.integrity``, the rows do not verify.
         """
         rows, entries = list(records), list(audit)
         with self._connection() as conn:
@@ -337,10 +339,16 @@ class SQLiteStore:
                     "SELECT EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM audit)"
                 ).fetchone()[0]
             if held:
-                raise StoreError("cannot import into a store that holds records", path=self._name)
+                raise StoreError(
+                    "cannot import into a store that holds records",
+                    path=self._name,
+                    code="store.not_empty",
+                )
             problem = restore_problem(rows, entries)
             if problem:
-                raise StoreError("import refused: " + problem, path=self._name)
+                raise StoreError(
+                    "import refused: " + problem, path=self._name, code="store.integrity"
+                )
             with self._sqlite_errors("cannot import"):
                 conn.executemany(INSERT_RECORD, (record_row(s) for s in rows))
                 conn.executemany(INSERT_ENTRY, (entry_row(e) for e in entries))
@@ -397,7 +405,7 @@ class SQLiteStore:
         """The record with that id (ids count from 1).
 
         Raises:
-            HistoryError: no such record.
+            HistoryError: ``history.record.unknown``, no such record.
             StoreIntegrityError: the row was altered or cannot be read.
         """
         rows = self._query(None, f"SELECT {RECORD_COLUMNS} FROM records WHERE id = ?", (record_id,))
@@ -405,7 +413,13 @@ class SQLiteStore:
             return stored_from_row(rows[0], self._name)
         last = self._query(None, "SELECT coalesce(max(id), 0) FROM records", ())[0][0]
         msg = f"record {record_id}: no such record (the store holds 1 to {last})"
-        raise HistoryError(msg, field="record", value=record_id, expected="a stored record id")
+        raise HistoryError(
+            msg,
+            field="record",
+            value=record_id,
+            expected="a stored record id",
+            code="history.record.unknown",
+        )
 
     def case_ids(self) -> list[str]:
         """Every case id, in order of its first record."""

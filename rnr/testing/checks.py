@@ -55,7 +55,7 @@ try:
     from hypothesis.errors import InvalidArgument
     from hypothesis.reporting import with_reporter
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    msg = "rnr.testing.checks needs Hypothesis: pip install 'rnr[testing]'"
+    msg = "rnr.testing.checks needs Hypothesis: pip install 'rnr-engine[testing]'"
     raise ImportError(msg) from exc
 
 from rnr.definitions.conditions import Value

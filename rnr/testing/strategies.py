@@ -1,6 +1,6 @@
 """Hypothesis strategies for any instrument, so you can property-test your own.
 
-Install the ``testing`` extra (``pip install 'rnr[testing]'``, which brings
+Install the ``testing`` extra (``pip install 'rnr-engine[testing]'``, which brings
 Hypothesis) and draw valid, incomplete, over-incomplete or invalid responses
 for any :class:`~rnr.definitions.instrument.Instrument`, shipped or your agency's own:
 
@@ -42,7 +42,7 @@ try:
     from hypothesis import strategies as st
     from hypothesis.errors import InvalidArgument
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    msg = "rnr.testing.strategies needs Hypothesis: pip install 'rnr[testing]'"
+    msg = "rnr.testing.strategies needs Hypothesis: pip install 'rnr-engine[testing]'"
     raise ImportError(msg) from exc
 import numpy as np
 import numpy.typing as npt

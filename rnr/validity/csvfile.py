@@ -58,7 +58,7 @@ def _lines(path: Path, name: str) -> list[str]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ValidityInputError("no such file", file=name) from None
+        raise ValidityInputError("no such file", file=name, code="usage.file.missing") from None
     except OSError as exc:
         raise ValidityInputError(f"cannot be read ({exc.strerror})", file=name) from None
     try:
