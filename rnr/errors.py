@@ -100,7 +100,6 @@ CODES: Mapping[str, Outcome] = {
     # the command line
     "usage.invalid": _I,
     "usage.file.missing": _N,
-    "usage.file.exists": _C,
     "argument.invalid": _I,
     "schema.unknown": _N,
     # definition files: instruments, policies, labels, worked cases, catalogues

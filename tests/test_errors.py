@@ -233,3 +233,16 @@ def test_the_plan_templates_name_their_codes(tmp_path: Path) -> None:
         assert code == info.value.code
         ERROR_SCHEMA.validate(info.value.to_dict())
         assert str(template) == info.value.to_dict()["error"]["file"]
+
+
+def test_every_code_is_raised_somewhere() -> None:
+    """No documented code is dead: each is a class default or written outside the registry."""
+    source = Path(errors.__file__).parent
+    written = {
+        match
+        for path in source.rglob("*.py")
+        if path.name != "errors.py"
+        for match in re.findall(r"""["']([a-z_]+(?:\.[a-z_]+)+)["']""", path.read_text("utf-8"))
+    }
+    defaults = {c.default_code for c in _error_classes()}
+    assert set(errors.CODES) - written - defaults == set()
