@@ -23,7 +23,8 @@ traceback; with ``--json``, as one JSON object ``{"error": {"code": ...}}``
 finds problems (``rnr instruments check``, ``rnr store verify``), and for an
 error the one its code's :class:`~rnr.errors.Outcome` gives: 2 bad input or
 usage, 3 not found, 4 a conflict with what is stored, 5 the store cannot be
-used. ``docs/errors.md`` lists every code.
+used. ``docs/errors.md`` lists every code. Ctrl-C stops a command with status
+130, leaving every store as its last complete write left it.
 
 >>> main(["--version"])
 rnr 0.1.0
@@ -50,6 +51,8 @@ __all__ = ["COMMANDS", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "Command", "build
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: Ctrl-C (128 + SIGINT, as shells report it)
+EXIT_INTERRUPTED = 130
 
 
 class Command(NamedTuple):
@@ -255,6 +258,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.flush()
         report_error(exc, err, as_json=bool(getattr(args, "json", False)))
         return int(exc.outcome)
+    except KeyboardInterrupt:  # Ctrl-C: every store write is atomic, nothing is half written
+        out.flush()
+        from rnr.render.messages import catalogue  # noqa: PLC0415 - only on an interrupt
+
+        err.write(f"rnr: {catalogue(getattr(args, 'lang', 'es'))('cli.interrupted')}\n")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `rnr score cases.jsonl | head`: stop quietly
         with contextlib.suppress(OSError, ValueError, AttributeError):
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -33,6 +33,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
+from rnr.cli.progress import each
 from rnr.cli.score import is_batch, score_one
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library, PolicyLibrary
@@ -187,7 +188,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Decide the cases of ``args.case`` and print the decisions to ``out``."""
     choice = PolicyChoice(args)
     batch = is_batch(args.case)
-    for case in read_cases(args.case):
+    for case in each(args, read_cases(args.case), unit="cases"):
         done = choice.decide(case)
         if batch or args.json:
             write_json(out, done.decision.to_dict())

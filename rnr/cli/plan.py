@@ -20,6 +20,7 @@ from rnr.cli.options import (
     describe,
     write_file,
 )
+from rnr.cli.progress import each
 from rnr.cli.score import is_batch
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library
@@ -135,7 +136,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     kind = "json" if args.json else args.format
     into_dir = target is not None and (batch or target.is_dir())
     taken: set[str] = set()
-    for case in read_cases(args.case):
+    for case in each(args, read_cases(args.case), unit="cases"):
         done = choice.decide(case)
         ref = str(done.result.instrument)
         text = _render(done, choice.instruments(ref), args)

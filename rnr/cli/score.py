@@ -21,6 +21,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
+from rnr.cli.progress import each
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library
 from rnr.errors import CaseFileError, RnrError
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if given is not None:
         instruments(given).get(given)  # an unknown id or version fails before any case is read
     batch = is_batch(args.case)
-    for case in read_cases(args.case):
+    for case in each(args, read_cases(args.case), unit="cases"):
         result = score_one(case, instruments(given or case.instrument), given)
         if batch or args.json:
             write_json(out, result.to_dict())

@@ -20,6 +20,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
+from rnr.cli.progress import counter
 from rnr.render.messages import catalogue
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
@@ -109,12 +110,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         intake_years=args.intake_years,
     )
     if args.db is not None:
-        with open_db(args) as store:
-            store_cohort(store, cohort, defs=defs)
+        total = len(cohort.people)
+        with open_db(args) as store, counter(args, unit="people", total=total) as advance:
+            store_cohort(store, cohort, defs=defs, progress=advance)
             target = store.name
     else:
         memory = MemoryStore(name="<simulation>")
-        store_cohort(memory, cohort, defs=defs)
+        with counter(args, unit="people", total=len(cohort.people)) as advance:
+            store_cohort(memory, cohort, defs=defs, progress=advance)
         if args.jsonl == "-":
             export_jsonl(memory, out)
             return 0

@@ -21,6 +21,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
+from rnr.cli.progress import each
 from rnr.errors import RnrError
 from rnr.render.history import verify_lines
 from rnr.render.messages import catalogue
@@ -193,13 +194,14 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     try:
         with open_db(args, announce=False) as store:
             if args.file == "-":
-                result = import_jsonl(store, sys.stdin, name="<stdin>")
+                lines = each(args, sys.stdin, unit="lines")
+                result = import_jsonl(store, lines, name="<stdin>")
             else:
                 with Path(args.file).open(encoding="utf-8") as fh:
-                    result = import_jsonl(store, fh, name=args.file)
+                    result = import_jsonl(store, each(args, fh, unit="lines"), name=args.file)
             name = store.name
-    except RnrError:
-        if new:  # a refused import leaves no store behind
+    except (RnrError, KeyboardInterrupt):
+        if new:  # a refused or interrupted import leaves no store behind
             for leftover in (target, *(Path(f"{target}{end}") for end in ("-wal", "-shm"))):
                 leftover.unlink(missing_ok=True)
         raise

@@ -28,6 +28,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
+from rnr.cli.progress import each
 from rnr.cli.score import score_one
 from rnr.definitions.library import Library, split_ref
 from rnr.definitions.policy import Policy
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"{a.ref} is for the {a.regime} regime but {b.ref} for the {b.regime}")
     cohort: list[CohortCase] = []
     read: dict[str, Case] = {}
-    for case in read_cases(args.cases):
+    for case in each(args, read_cases(args.cases), unit="cases"):
         library = instruments(args.instrument or case.instrument)
         cohort.append(cohort_case(case, library, (a, b), args.instrument))
         read.setdefault(case.case_id, case)

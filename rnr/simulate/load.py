@@ -19,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
@@ -63,6 +63,7 @@ def store_cohort(
     by: str = WRITER,
     defs: Definitions | None = None,
     people_per_block: int = 250,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write every person of ``cohort`` into ``store``.
 
@@ -72,6 +73,8 @@ def store_cohort(
         by: the writer kept in the audit log.
         defs: the definitions (default: the shipped ones).
         people_per_block: people written per atomic block.
+        progress: called with the number of people of each block once it is
+            committed (a command line draws a bar with it).
 
     Returns:
         The number of people written.
@@ -98,6 +101,8 @@ def store_cohort(
                         msg, case_id=person.case_id, field="case_id", code="history.case.exists"
                     )
                 _Writer(tx, person, defs).write()
+        if progress is not None:
+            progress(len(people[start : start + people_per_block]))
     return len(people)
 
 
