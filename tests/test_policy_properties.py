@@ -25,7 +25,7 @@ from rnr.definitions.policy import Policy
 from rnr.definitions.policy_loader import load_policy, parse_policy
 from rnr.errors import DecisionInputError, PolicyDefinitionError
 from rnr.policy.decision import Decision
-from rnr.policy.engine import decide_facts
+from rnr.policy.engine import _compared, _compared_of, decide_facts
 from rnr.testing.policy_strategies import policy_cases
 
 DEMO = Path(__file__).parent / "data" / "policies" / "demo-policy" / "2024-01-01.toml"
@@ -147,5 +147,27 @@ def test_property_inputs_cover_every_legal_field() -> None:
     @given(policy_cases(POLICIES[0]))
     def check(case: tuple[dict[str, Any], LegalContext, dt.date]) -> None:
         assert attrs.has(type(case[1]))
+
+    check()
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=IDS)
+def test_the_nearest_change_reads_what_the_whole_decision_decides(policy: Policy) -> None:
+    """The shortcut the nearest change of score takes equals the whole decision, at every level.
+
+    ``_compared`` runs only the tables whose outputs the nearest change
+    compares; at each risk level it must give what the decision made there
+    gives.
+    """
+    levels = policy.inputs["risk_level"].values
+
+    @given(policy_cases(policy))
+    def check(case: tuple[dict[str, Any], LegalContext, dt.date]) -> None:
+        facts, legal, day = case
+        resolved = run(policy, case).inputs
+        for level in levels:
+            whole = decide_facts(policy, {**facts, "risk_level": level}, legal, assessed_on=day)
+            shortcut = _compared(policy, {**resolved, "risk_level": level}, legal)
+            assert _compared_of(whole) == shortcut, level
 
     check()

@@ -182,9 +182,7 @@ def decide(
     decision = decide_facts(policy, known, legal, assessed_on=result.assessed_on, case_id=case_id)
     values = decision.inputs
     changes = (
-        _nearest(
-            policy, result=result, legal=legal, values=values, decision=decision, case_id=case_id
-        )
+        _nearest(policy, result=result, legal=legal, values=values, decision=decision)
         if override is None and nearest
         else ()
     )
@@ -285,8 +283,7 @@ def _assemble(
             eligible.append(sanction)
         else:
             ineligible[sanction] = note(rules[0] if rules else None)
-    # decision.* facts: what the eligibility tables decided, for the tables after them
-    values = {**values, **dict.fromkeys(policy.derived_inputs, legal.sanction in eligible)}
+    values = _with_derived(policy, values, legal, eligible)
 
     out, rules = run_table(policy.tables["intensity"], values)
     trace += fired(policy.tables["intensity"], rules)
@@ -433,6 +430,48 @@ def _period_out_of_range(
     return DecisionWarning("period_out_of_range", Message(f"policy.warning.{code}", params), source)
 
 
+def _with_derived(
+    policy: Policy, values: Mapping[str, Any], legal: LegalContext, eligible: list[str]
+) -> dict[str, Any]:
+    """``values`` with the decision.* facts: whether the eligibility tables allow the sanction."""
+    return {**values, **dict.fromkeys(policy.derived_inputs, legal.sanction in eligible)}
+
+
+def _compared_of(decision: Decision) -> dict[str, Any]:
+    """The outputs of a decision that :func:`_nearest` compares, by name."""
+    return {
+        "contacts_per_month": decision.intensity.contacts_per_month,
+        "treatment_hours": decision.intensity.treatment_hours,
+        "telematic_monitoring": decision.telematic_monitoring,
+        "fit": decision.fit,
+    }
+
+
+def _compared(policy: Policy, values: Mapping[str, Any], legal: LegalContext) -> dict[str, Any]:
+    """What :func:`_compared_of` would read of the decision :func:`_assemble` makes of ``values``.
+
+    Only the tables those outputs come from run (eligibility, intensity,
+    monitoring, fit), with no trace: the nearest change of score is asked for
+    every decision, and a whole decision for each neighbouring level would
+    cost twice the decision itself. A property test holds the two equal.
+    """
+    eligible = [
+        sanction
+        for sanction in policy.sanctions
+        if run_table(policy.eligibility_table(sanction), values)[0].get("eligible")
+    ]
+    values = _with_derived(policy, values, legal, eligible)
+    intensity = run_table(policy.tables["intensity"], values)[0]
+    monitoring = run_table(policy.tables["monitoring"], values)[0]
+    fit = run_table(policy.tables["fit"], values)[0]
+    return {
+        "contacts_per_month": intensity["contacts_per_month"],
+        "treatment_hours": intensity["treatment_hours"],
+        "telematic_monitoring": bool(monitoring.get("telematic_monitoring")),
+        "fit": str(fit.get("fit", "not_applicable")),
+    }
+
+
 def _nearest(
     policy: Policy,
     *,
@@ -440,7 +479,6 @@ def _nearest(
     legal: LegalContext,
     values: Mapping[str, Any],
     decision: Decision,
-    case_id: str | None,
 ) -> tuple[Nearest, ...]:
     """What the nearest change of score, up and down, would change in the decision."""
     scale = result.scales[result.primary_scale]
@@ -450,21 +488,12 @@ def _nearest(
             continue
         if step.level not in policy.inputs["risk_level"].values:
             continue
-        other = _assemble(
-            policy, {**values, "risk_level": step.level}, legal, result.assessed_on, case_id
-        )
-        changes: dict[str, tuple[Any, Any]] = {}
-        for field in ("contacts_per_month", "treatment_hours"):
-            a, b = getattr(decision.intensity, field), getattr(other.intensity, field)
-            if a != b:
-                changes[field] = (a, b)
-        if decision.telematic_monitoring != other.telematic_monitoring:
-            changes["telematic_monitoring"] = (
-                decision.telematic_monitoring,
-                other.telematic_monitoring,
-            )
-        if decision.fit != other.fit:
-            changes["fit"] = (decision.fit, other.fit)
+        other = _compared(policy, {**values, "risk_level": step.level}, legal)
+        changes = {
+            field: (now, other[field])
+            for field, now in _compared_of(decision).items()
+            if now != other[field]
+        }
         message = Message(f"policy.nearest_{direction}", {"n": step.points, "level": step.level})
         out.append(Nearest(direction, step.points, step.level, changes, message))
     return tuple(out)
