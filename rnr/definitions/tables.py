@@ -175,6 +175,20 @@ class Rule:
     source: str = ""
     priority: int = 0
     note: Mapping[str, str] = attrs.field(converter=frozen_map, factory=dict)
+    #: The condition in short notation, made once (every decision's trace quotes it).
+    description: str = attrs.field(init=False, eq=False, repr=False)
+    #: The condition as data: ``((input, ((op, value), ...)), ...)``, made once.
+    condition: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        parts = [f"{name} {' and '.join(t.describe() for t in tests)}" for name, tests in self.when]
+        object.__setattr__(self, "description", " and ".join(parts) if parts else "always")
+        condition = tuple(
+            (name, tuple((t.op, t.value) for t in tests)) for name, tests in self.when
+        )
+        object.__setattr__(self, "condition", condition)
 
     def matches(self, values: Mapping[str, Any]) -> bool:
         """Whether every test of the rule holds for ``values``."""
@@ -182,8 +196,7 @@ class Rule:
 
     def describe(self) -> str:
         """``sentence_days > 540 and offences any of vif``; ``always`` when empty."""
-        parts = [f"{name} {' and '.join(t.describe() for t in tests)}" for name, tests in self.when]
-        return " and ".join(parts) if parts else "always"
+        return self.description
 
 
 @attrs.frozen

@@ -72,7 +72,7 @@ Condition = tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
 
 def condition_of(rule: Rule) -> Condition:
     """The condition of ``rule`` as data."""
-    return tuple((name, tuple((t.op, t.value) for t in tests)) for name, tests in rule.when)
+    return rule.condition
 
 
 @attrs.frozen
@@ -93,7 +93,7 @@ class Fired:
     @classmethod
     def of(cls, table: str, rule: Rule) -> Fired:
         """The trace entry of ``rule`` of ``table``."""
-        return cls(table, rule.id, rule.describe(), rule.source, rule.then, condition_of(rule))
+        return cls(table, rule.id, rule.description, rule.source, rule.then, rule.condition)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (values of sets and dates as in :meth:`Decision.to_dict`)."""
