@@ -59,8 +59,10 @@ def test_a_simulation_counts_people_and_an_import_counts_lines(tmp_path: Path) -
     assert "personas: 100%" in err
     assert "30/30" in err
     export = tmp_path / "s.jsonl"
-    assert 0 == run("store", "export", "-o", export, "--db", db, terminal=False)[0]
+    status, _, err = run("store", "export", "-o", export, "--db", db)
     lines = len(export.read_text(encoding="utf-8").splitlines())
+    assert 0 == status
+    assert f"{lines} líneas" in err
     status, _, err = run("store", "import", export, "--db", tmp_path / "copy.sqlite3")
     assert 0 == status
     assert f"{lines} líneas" in err
@@ -115,3 +117,20 @@ def test_an_interrupted_import_leaves_no_store(
     assert 130 == status
     assert "interrumpido" in err
     assert not target.exists()
+
+
+@pytest.mark.parametrize("people", [1, 60])
+def test_an_export_reports_every_line_it_writes(people: int) -> None:
+    """The export's progress calls add up to the lines it wrote, in steps of at most 1,000."""
+    from rnr.simulate.engine import simulate  # noqa: PLC0415
+    from rnr.simulate.load import store_cohort  # noqa: PLC0415
+    from rnr.store.jsonl import export_jsonl  # noqa: PLC0415
+    from rnr.store.memory import MemoryStore  # noqa: PLC0415
+
+    store = MemoryStore()
+    store_cohort(store, simulate(people, 2, seed=3))
+    steps: list[int] = []
+    out = io.StringIO()
+    written = export_jsonl(store, out, progress=steps.append)
+    assert written == len(out.getvalue().splitlines()) == sum(steps)
+    assert all(0 <= step <= 1000 for step in steps)

@@ -21,7 +21,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.cli.progress import each
+from rnr.cli.progress import counter, each
 from rnr.errors import RnrError
 from rnr.render.history import verify_lines
 from rnr.render.messages import catalogue
@@ -175,8 +175,8 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         if args.output is None:
             export_jsonl(store, out)
             return 0
-        with output_file(args.output) as fh:
-            n = export_jsonl(store, fh)
+        with output_file(args.output) as fh, counter(args, unit="lines") as advance:
+            n = export_jsonl(store, fh, progress=advance)
         name = store.name
     if args.json:
         write_json(out, {"db": name, "lines": n, "output": str(args.output)})

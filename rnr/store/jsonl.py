@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from rnr import untrusted
@@ -61,7 +61,9 @@ _AUDIT = ("type", "seq", "at", "by", "action", "record_id", "record_sha256", "pr
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def export_jsonl(store: Store, out: TextIO) -> int:
+def export_jsonl(
+    store: Store, out: TextIO, *, progress: Callable[[int], None] | None = None
+) -> int:
     """Write every record and audit entry of ``store`` to ``out`` as JSON Lines.
 
     The export holds what the audit chain covers when it starts: the first
@@ -72,6 +74,8 @@ def export_jsonl(store: Store, out: TextIO) -> int:
     Args:
         store: any store.
         out: a text stream, e.g. a file opened with ``encoding="utf-8"``.
+        progress: called with the number of lines written, every 1,000 lines
+            and at the end (a command line draws a bar with it).
 
     Returns:
         The number of lines written (``1 + records + entries``).
@@ -86,11 +90,15 @@ def export_jsonl(store: Store, out: TextIO) -> int:
         entries, head, last = entries + 1, entry.sha256, max(last, entry.record_id)
     records = sum(1 for _ in _upto(store, last))
     header = {"format": FORMAT, "records": records, "entries": entries, "head": head}
+    tell = progress or _ignore
     out.write(canonical(header) + "\n")
     written = 0
     for stored in _upto(store, last):
         out.write(canonical({"type": "record", **stored.to_dict()}) + "\n")
         written += 1
+        if written % _STEP == 0:
+            tell(_STEP)
+    tell(written % _STEP + 1)
     if written != records:
         msg = f"export: counted {records} records, then read {written}; the store changed"
         raise StoreError(msg, path=store.name)
@@ -98,7 +106,18 @@ def export_jsonl(store: Store, out: TextIO) -> int:
         if seq > entries:
             break
         out.write(canonical({"type": "audit", **entry.to_dict()}) + "\n")
+        if seq % _STEP == 0:
+            tell(_STEP)
+    tell(entries % _STEP)
     return 1 + records + entries
+
+
+#: Lines written between two calls of an export's ``progress``.
+_STEP = 1000
+
+
+def _ignore(n: int) -> None:
+    """An export's ``progress`` when none is given."""
 
 
 def _upto(store: Store, last: int) -> Iterator[Stored]:
