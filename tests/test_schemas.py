@@ -671,6 +671,23 @@ def test_schema_is_valid_and_named(name: str) -> None:
     assert document["description"].strip()
 
 
+def test_a_shared_part_is_the_same_in_every_schema() -> None:
+    """Each file stands alone, so a shared part ($defs) is copied: the copies never differ.
+
+    The case's ``date`` is the one exception: rnr reads a case's dates
+    strictly (a pattern of the real days from 1900 to 2199), while every
+    output's dates are dates rnr itself wrote.
+    """
+    copies: dict[str, dict[str, str]] = {}
+    for name in names():
+        for part, definition in schema(name).get("$defs", {}).items():
+            if (name, part) != ("case", "date"):
+                copies.setdefault(part, {})[name] = json.dumps(definition, sort_keys=True)
+    differ = {part: sorted(found) for part, found in copies.items() if len(set(found.values())) > 1}
+    assert {} == differ
+    assert len(copies["Text"]) > 1  # the check reads real copies
+
+
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_every_schema_is_described_in_the_catalogue(lang: str) -> None:
     """`rnr schema list` describes every schema in both locales, and lists exactly the files."""
