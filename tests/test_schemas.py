@@ -91,21 +91,7 @@ ROOT = data_dir()
 CASES = DATA / "plans" / "cases"
 ADULT = CASES / "prueba-adulto-01.json"
 EXAMPLES = sorted(ROOT.glob("instruments/*/examples/*.json"))
-STUDY_ROWS = [
-    "id,total,reincide,sexo,nivel,eval_a,eval_b",
-    "1,2,0,F,bajo,2,3",
-    "2,5,0,M,bajo,5,5",
-    "3,9,0,M,bajo,9,8",
-    "4,14,1,F,medio,14,15",
-    "5,20,0,M,alto,20,20",
-    "6,25,1,M,alto,25,24",
-    "7,31,1,M,alto,31,31",
-    "8,8,0,F,bajo,8,8",
-    "9,17,1,F,medio,17,16",
-    "10,28,1,M,alto,28,29",
-    "11,11,0,X,medio,11,11",
-    "12,30,1,X,alto,30,30",
-]
+STUDY = Path(__file__).resolve().parent.parent / "examples" / "estudio.csv"
 #: The one schema another helper keeps (the case a user writes) and the one of errors.
 READ_OR_ERROR = {"case", "error"}
 
@@ -238,19 +224,18 @@ def _simulated_commands(o: Outputs, db: Path) -> None:
     )  # fmt: skip
 
 
-def _validate_commands(o: Outputs, tmp: Path) -> None:
+def _validate_commands(o: Outputs) -> None:
     """``rnr validate`` on a CSV file, with every option that adds to the JSON."""
-    study = tmp / "estudio.csv"
-    study.write_text("\n".join(STUDY_ROWS) + "\n", encoding="utf-8")
-    base = ("validate", study, "--json")
+    base = ("validate", STUDY, "--json")
     o.json("validity", *base, "--score", "total", "--outcome", "reincide")
     o.json(
         "validity", *base, "--score", "total", "--outcome", "reincide", "--group", "sexo",
         "--level", "nivel", "--cut", "15", "--bootstrap", "40", "--seed", "2",
         "--expected", "bajo=0.1,medio=40%,alto=0.7", "--expected-source", "manual, tabla 4",
-        "--raters", "eval_a", "eval_b", "--norms", "--recalibrate", "bajo=0.5,medio=0.25,alto=0.25",
+        "--raters", "evaluador_a", "evaluador_b",
+        "--norms", "--recalibrate", "bajo=0.5,medio=0.25,alto=0.25",
     )  # fmt: skip
-    o.json("validity", *base, "--raters", "eval_a", "eval_b")
+    o.json("validity", *base, "--raters", "evaluador_a", "evaluador_b")
     o.json("validity", *base, "--score", "total", "--norms")
 
 
@@ -324,7 +309,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, list[tuple
     _case_commands(o, tmp)
     _store_commands(o, tmp, sim)
     _simulated_commands(o, sim)
-    _validate_commands(o, tmp)
+    _validate_commands(o)
     _error(o)
     return o.found
 
