@@ -354,47 +354,6 @@ class TestLegal:
                 seen.add(p.legal["sentence_days"])
         assert 1095 in seen  # the longest LAE the parameters draw (36 months)
 
-    @pytest.mark.parametrize(
-        ("sanction", "age", "months", "flagged"),
-        [
-            ("LAS", 16, 5, True),
-            ("LAS", 16, 6, False),
-            ("LAS", 16, 18, False),
-            ("LAS", 16, 19, True),
-            ("LAE", 16, 5, True),
-            ("LAE", 16, 6, False),
-            ("LAE", 16, 36, False),
-            ("LAE", 16, 37, True),
-            ("IRC", 15, 60, False),
-            ("IRC", 15, 61, True),
-        ],
-    )
-    def test_whole_months_read_as_the_policy_reads_them(
-        self, sanction: str, age: int, months: int, flagged: bool
-    ) -> None:
-        """Months turned into days as the simulation does keep the limits of arts. 13, 14
-        and 18 inside the range the policy checks, and one month more outside."""
-        policy = policy_library().get(POLICIES["juvenile"])
-        legal = parse_case(
-            {
-                "case_id": "m",
-                "instrument": "ylscmi",
-                "assessed_on": "2027-03-01",
-                "responses": {},
-                "legal": {
-                    "regime": "juvenile",
-                    "sanction": sanction,
-                    "age_at_offence": age,
-                    "sentence_days": months_to_days(months),
-                },
-            },
-            file="<months>",
-        ).legal
-        assert legal is not None
-        facts = {"risk_level": "moderate", "high_needs": 0, "criminogenic_needs": frozenset()}
-        decision = decide_facts(policy, facts, legal, assessed_on=dt.date(2027, 3, 1))
-        assert flagged == ("period_out_of_range" in {w.code for w in decision.warnings})
-
     def test_entry_follows_the_sentence(self) -> None:
         """The case enters the service days to weeks after the sentence, and no later than
         the baseline assessment."""
