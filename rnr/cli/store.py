@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from rnr.cli.app import EXIT_FAILED
 from rnr.cli.errors import UsageError
 from rnr.cli.options import (
     add_common,
@@ -30,8 +31,6 @@ from rnr.store.jsonl import export_jsonl, import_jsonl
 from rnr.store.protocol import Verification
 
 __all__ = ["add_arguments", "run"]
-
-EXIT_FAILED = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
