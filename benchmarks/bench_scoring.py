@@ -13,10 +13,20 @@ It measures, in one process:
    as an ``int8`` array (totals of every scale and domain, plus the level of
    the primary scale), with a float64 variant and a variant where 1% of the
    rows omit one item;
-3. two baselines on the *same* cases: (a) a plain-Python loop computing the
+   and the same cases as a column-major (Fortran-ordered) array and as a
+   mapping of item id -> column (``int8`` arrays; lists of booleans on at
+   most 100,000 rows);
+3. baselines on the *same* cases: (a) a plain-Python loop computing the
    same totals, levels and domain totals from precomputed per-item tables
-   (it never calls rnr), and (b) a bare numpy ``arr.sum(axis=1)``, the
-   memory-bound floor;
+   (it never calls rnr); (b) a bare numpy ``arr.sum(axis=1)`` of the
+   row-major array and (c) of the column-major copy, with numpy's default
+   accumulator and with an ``int16`` one (the memory-bound floors); (d)
+   DuckDB, when installed (the ``bench`` extra), running the equivalent SQL
+   over the same columns registered from numpy, with every core: a sum of a
+   ``CASE`` per item weighted as the instrument scores it, then a ``CASE``
+   of the bands for the level; once for the primary scale alone and once
+   for every scale and domain total. Its totals and levels are checked equal
+   to rnr's before any figure is printed;
 4. peak memory of batch scoring and of the bare sum (``tracemalloc``, which
    numpy reports its allocations to), against the size of the input array.
 
@@ -33,6 +43,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Mapping, Sequence
@@ -156,6 +167,79 @@ def batch_run(
     return out.totals, out.level(primary)
 
 
+def duckdb_sql(inst: Instrument, group: str | None, *, every_target: bool) -> str:
+    """The CASE-sum-and-band SQL of the instrument's yes/no items over columns ``c0``, ``c1``...
+
+    Each item adds ``CASE WHEN c = 1 THEN points ELSE 0 END`` to every scale
+    (and, with ``every_target``, to its domain's total on the primary scale);
+    the level of the primary scale is a ``CASE`` over its bands.
+    """
+    primary = inst.primary_scale
+    scales = list(inst.scales) if every_target else [primary]
+    sums = {}
+    for sid in scales:
+        sums[sid] = [(j, item.outcomes[1].points.get(sid, 0)) for j, item in enumerate(inst.items)]
+    if every_target:
+        for d in inst.domains:
+            sums[f"domain:{d.id}"] = [
+                (j, item.outcomes[1].points.get(primary, 0) if item.domain == d.id else 0)
+                for j, item in enumerate(inst.items)
+            ]
+    columns = []
+    for k, parts in enumerate(sums.values()):
+        terms = [f"CASE WHEN c{j} = 1 THEN {w} ELSE 0 END" for j, w in parts if w]
+        columns.append(f"({' + '.join(terms) or '0'})::INTEGER AS t{k}")
+    bands = " ".join(
+        f"WHEN t0 BETWEEN {b.min} AND {b.max} THEN '{b.level}'"
+        for b in inst.scales[primary].bands_for(group)
+    )
+    names = ", ".join(f"t{k}" for k in range(len(sums)))
+    return (
+        f"SELECT {names}, CASE {bands} END AS level FROM (SELECT {', '.join(columns)} FROM answers)"
+    )
+
+
+def duckdb_runs(
+    inst: Instrument,
+    compiled: CompiledInstrument,
+    fortran: npt.NDArray[np.int8],
+    group: str | None,
+    repeat: int,
+) -> dict[str, float]:
+    """DuckDB on the same columns, all cores; empty (and said on stderr) without duckdb."""
+    try:
+        import duckdb  # noqa: PLC0415 - optional: the bench extra
+    except ImportError:
+        print(
+            "duckdb is not installed (pip install rnr-engine[bench]): no DuckDB rows",
+            file=sys.stderr,
+        )
+        return {}
+    con = duckdb.connect()
+    con.execute(f"PRAGMA threads={os.cpu_count() or 1}")
+    con.register("answers", {f"c{j}": fortran[:, j] for j in range(fortran.shape[1])})
+    out = rnr.score_batch(compiled, fortran, norm_group=group)
+    primary = inst.primary_scale
+    expected_levels = out.level(primary).tolist()
+    found = {}
+    for key, every in (("duckdb_primary", False), ("duckdb_every_target", True)):
+        sql = duckdb_sql(inst, group, every_target=every)
+
+        def run(sql: str = sql) -> dict[str, Any]:
+            return con.execute(sql).fetchnumpy()  # type: ignore[no-any-return]
+
+        took, got = best_of(run, repeat)
+        width = len(compiled.targets) if every else 1
+        totals = np.column_stack([np.asarray(got[f"t{k}"]) for k in range(width)])
+        want = out.totals if every else out.totals[:, :1]
+        if not np.array_equal(totals, want) or list(got["level"]) != expected_levels:
+            msg = f"DuckDB ({key}) and batch scoring disagree: the comparison is void"
+            raise SystemExit(msg)
+        found[key] = took
+    con.close()
+    return found
+
+
 def loop_plan(instrument: Instrument) -> tuple[list[list[list[tuple[int, int]]]], int]:
     """Per item, per answer code: the (target, points) pairs, for the plain loop.
 
@@ -255,14 +339,39 @@ def measure_batch(
     scored_cols = [j for j, i in enumerate(inst.items) if not i.strength]
     with_gaps[gap_rows, rng.choice(scored_cols, size=gap_rows.size)] = -1
 
+    fortran = np.asfortranarray(data)
+    gaps_fortran = np.asfortranarray(with_gaps)
+    columns = {item.id: fortran[:, j] for j, item in enumerate(inst.items)}
+    few = min(n, 100_000)
+    lists = {item.id: data[:few, j].astype(bool).tolist() for j, item in enumerate(inst.items)}
+    head = data[:few].copy()
+
+    def timed(run: Callable[[], object]) -> float:
+        return best_of(run, repeat)[0]
+
     seconds = {
-        "batch_int8": best_of(lambda: batch_run(compiled, data, group), repeat)[0],
-        "batch_float64": best_of(lambda: batch_run(compiled, as_float, group), repeat)[0],
-        "batch_int8_1pct_omitted": best_of(lambda: batch_run(compiled, with_gaps, group), repeat)[
-            0
-        ],
-        "bare_sum": best_of(lambda: data.sum(axis=1), repeat)[0],
+        "batch_int8": timed(lambda: batch_run(compiled, data, group)),
+        "batch_int8_fortran": timed(lambda: batch_run(compiled, fortran, group)),
+        "batch_int8_codes_fortran": timed(lambda: codes_run(compiled, fortran, group)),
+        "batch_float64": timed(lambda: batch_run(compiled, as_float, group)),
+        "batch_int8_1pct_omitted": timed(lambda: batch_run(compiled, with_gaps, group)),
+        "batch_int8_fortran_1pct_omitted": timed(lambda: batch_run(compiled, gaps_fortran, group)),
+        "batch_mapping_int8_columns": timed(lambda: batch_run(compiled, columns, group)),
+        "bare_sum": timed(lambda: data.sum(axis=1)),
+        "bare_sum_fortran": timed(lambda: fortran.sum(axis=1)),
+        "bare_sum_fortran_int16": timed(lambda: fortran.sum(axis=1, dtype=np.int16)),
     }
+    mapped = {
+        "batch_mapping_lists": timed(lambda: batch_run(compiled, lists, group)),
+        "batch_int8_same_rows": timed(lambda: batch_run(compiled, head, group)),
+    }
+    checks = [batch_run(compiled, x, group) for x in (fortran, columns)]
+    reference = batch_run(compiled, data, group)
+    for totals, levels in checks:
+        if not (np.array_equal(totals, reference[0]) and list(levels) == list(reference[1])):
+            msg = "batch scoring of the same cases in another layout disagrees: void"
+            raise SystemExit(msg)
+    seconds |= duckdb_runs(inst, compiled, fortran, group, repeat)
     seconds["plain_loop"], agree = loop_seconds(inst, compiled, data, group, repeat)
     if not agree:
         msg = "the plain loop and batch scoring disagree: the comparison is void"
@@ -278,15 +387,37 @@ def measure_batch(
         "ratios": {
             "speed_up_vs_loop": seconds["plain_loop"] / seconds["batch_int8"],
             "batch_over_bare_sum": seconds["batch_int8"] / seconds["bare_sum"],
+            "fortran_over_bare_sum_fortran": seconds["batch_int8_fortran"]
+            / seconds["bare_sum_fortran"],
+            "fortran_over_bare_sum_fortran_int16": seconds["batch_int8_fortran"]
+            / seconds["bare_sum_fortran_int16"],
             "float64_over_int8": seconds["batch_float64"] / seconds["batch_int8"],
             "omissions_over_complete": seconds["batch_int8_1pct_omitted"] / seconds["batch_int8"],
+            "mapping_int8_columns_over_array": seconds["batch_mapping_int8_columns"]
+            / seconds["batch_int8_fortran"],
+            "mapping_lists_over_array": mapped["batch_mapping_lists"]
+            / mapped["batch_int8_same_rows"],
+            **{
+                f"{key}_over_fortran": seconds[key] / seconds["batch_int8_fortran"]
+                for key in ("duckdb_primary", "duckdb_every_target")
+                if key in seconds
+            },
         },
+        "mapping_lists": {"rows": few, "seconds": mapped},
         "peak_bytes": {"batch_int8": batch_peak, "bare_sum": sum_peak},
         "peak_over_input": {
             "batch_int8": batch_peak / data.nbytes,
             "bare_sum": sum_peak / data.nbytes,
         },
     }
+
+
+def codes_run(
+    compiled: CompiledInstrument, data: npt.NDArray[Any], group: str | None
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """As :func:`batch_run`, with the level as codes (names: ``BatchResult.level_names``)."""
+    out = rnr.score_batch(compiled, data, norm_group=group)
+    return out.totals, out.level_codes(compiled.instrument.primary_scale)
 
 
 def loop_seconds(
@@ -334,24 +465,51 @@ def render(report: Mapping[str, Any]) -> str:
         "| run | seconds | cases/s | vs plain loop | vs bare sum |",
         "|---|---:|---:|---:|---:|",
     ]
+    lines[-2] = "| run | seconds | cases/s | vs plain loop | vs bare sum | vs col-major int16 sum |"
+    lines[-1] = "|---|---:|---:|---:|---:|---:|"
     names = {
-        "batch_int8": "score_batch, int8",
+        "batch_int8": "score_batch, int8 row-major",
+        "batch_int8_fortran": "score_batch, int8 column-major",
+        "batch_int8_codes_fortran": "score_batch, int8 column-major, level codes",
         "batch_float64": "score_batch, float64",
-        "batch_int8_1pct_omitted": "score_batch, int8, 1% rows omit one item",
+        "batch_int8_1pct_omitted": "score_batch, int8 row-major, 1% rows omit one item",
+        "batch_int8_fortran_1pct_omitted": "score_batch, int8 column-major, 1% rows omit one item",
+        "batch_mapping_int8_columns": "score_batch, mapping of int8 columns",
+        "duckdb_primary": "DuckDB, primary scale and level (baseline d)",
+        "duckdb_every_target": "DuckDB, every scale and domain and level (baseline d)",
         "plain_loop": "plain-Python loop (baseline a)",
-        "bare_sum": "arr.sum(axis=1) (baseline b)",
+        "bare_sum": "arr.sum(axis=1), row-major (baseline b)",
+        "bare_sum_fortran": "arr.sum(axis=1), column-major (baseline c)",
+        "bare_sum_fortran_int16": "arr.sum(axis=1, dtype=int16), column-major (baseline c)",
     }
     for key, name in names.items():
+        if key not in s:
+            continue
         lines.append(
-            f"| {name} | {s[key]:.3f} | {c[key]:,.0f} | {s['plain_loop'] / s[key]:.0f}x faster"
-            f" | {s[key] / s['bare_sum']:.1f}x the time |"
+            f"| {name} | {s[key]:.4f} | {c[key]:,.0f} | {s['plain_loop'] / s[key]:.0f}x faster"
+            f" | {s[key] / s['bare_sum']:.2f}x | {s[key] / s['bare_sum_fortran_int16']:.2f}x |"
         )
     p, q = b["peak_bytes"], b["peak_over_input"]
+    duck = [
+        f"DuckDB {k.removeprefix('duckdb_').replace('_', ' ')} / rnr column-major:"
+        f" {r[f'{k}_over_fortran']:.1f}x the time"
+        for k in ("duckdb_primary", "duckdb_every_target")
+        if f"{k}_over_fortran" in r
+    ]
+    lists = b["mapping_lists"]
     lines += [
         "",
         (
             f"speed-up of batch over the plain loop: {r['speed_up_vs_loop']:.0f}x;"
-            f" batch time / bare-sum time: {r['batch_over_bare_sum']:.2f}"
+            f" batch time / bare-sum time: {r['batch_over_bare_sum']:.2f};"
+            f" column-major batch / column-major sum: {r['fortran_over_bare_sum_fortran']:.2f}"
+            f" (int16 sum: {r['fortran_over_bare_sum_fortran_int16']:.2f})"
+        ),
+        *duck,
+        (
+            f"mapping of int8 columns / column-major array: "
+            f"{r['mapping_int8_columns_over_array']:.2f}x; mapping of lists of booleans"
+            f" ({lists['rows']:,} rows) / the array: {r['mapping_lists_over_array']:.1f}x"
         ),
         (
             f"peak memory: batch {p['batch_int8'] / mb:.0f} MiB ({q['batch_int8']:.2f}x the"

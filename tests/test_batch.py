@@ -13,12 +13,15 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rnr
 from rnr import Instrument, OmissionError, ScoringInputError
 from rnr.definitions.instrument_loader import parse_instrument
 from rnr.definitions.library import data_dir
-from rnr.scoring.batch import compile_instrument, summarize
+from rnr.scoring.batch import compile_instrument, score_reference, summarize
+from rnr.scoring.compiled import answer_matrix
 from rnr.scoring.single import normalize_responses
 from rnr.testing.strategies import to_array
 from rnr.testing.worked import load_worked_cases
@@ -371,3 +374,216 @@ class TestAgreement:
             assert single(inst, answers, None) == out.row(n)
         with_ints = rnr.score_batch(inst, to_array(inst, rows, dtype=np.int8))
         assert [out.row(n) for n in range(5)] == [with_ints.row(n) for n in range(5)]
+
+
+# -- the int8 fast path (integer sums, bit counts) against the reference path --------
+
+
+def weighted_yesno(weights: list[int], domains: list[int], limit: int) -> Instrument:
+    """An all-yes/no instrument with the given points per item and a domain per item.
+
+    Domain "d<k>" holds the items whose entry in ``domains`` is k; a second
+    scale, "other", gives each item its point negated (an instrument whose
+    first scale is not the sum of its domains when weights vary).
+    """
+    items = [
+        {
+            "id": f"q{n}",
+            "domain": f"d{domains[n]}",
+            "factor": "dynamic",
+            "kind": "boolean",
+            "points": {"total": w, "other": -w} if w else {},
+        }
+        for n, w in enumerate(weights)
+    ]
+    lo = sum(w for w in weights if w < 0)
+    hi = sum(w for w in weights if w > 0)
+
+    def scale(lowest: int, highest: int) -> dict[str, Any]:
+        cut = (lowest + highest) // 2
+        return {
+            "range": [lowest, highest],
+            "max_omitted": limit,
+            "levels": ["low", "high"],
+            "bands": [
+                {"min": lowest, "max": cut, "level": "low"},
+                {"min": cut + 1, "max": highest, "level": "high"},
+            ]
+            if highest > lowest
+            else [{"min": lowest, "max": highest, "level": "low"}],
+            "source": "test",
+        }
+
+    return parse_instrument(
+        {
+            "schema": "rnr.instrument/1",
+            "id": "weighted",
+            "version": "1.0.0",
+            "status": "unverified",
+            "effective_from": DAY,
+            "license": "test",
+            "references": ["test"],
+            "primary_scale": "total",
+            "need_levels": ["low"],
+            "title": {"es": "Pesos", "en": "Weights"},
+            "population": {"kind": "adult", "min_age": 18},
+            "domains": [{"id": f"d{k}"} for k in sorted(set(domains))],
+            "items": items,
+            "scales": {"total": scale(lo, hi), "other": scale(-hi, -lo)},
+        }
+    )
+
+
+def reference(instrument: Instrument, values: np.ndarray[Any, Any], group: str | None) -> Any:
+    """The reference path's totals and bounds for ``values`` (which it reads row-major)."""
+    compiled = compile_instrument(instrument)
+    totals = np.empty((len(values), len(compiled.targets)), dtype=np.int32)
+    rows, lows, highs = score_reference(compiled, np.ascontiguousarray(values), None, totals)
+    return totals, rows, lows, highs
+
+
+def same_as_reference(
+    instrument: Instrument, values: np.ndarray[Any, Any], group: str | None = None
+) -> rnr.scoring.batch.BatchResult:
+    """Score ``values`` (any layout) and check totals and bounds equal the reference path's."""
+    out = rnr.score_batch(instrument, values, norm_group=group)
+    totals, rows, lows, highs = reference(instrument, values, group)
+    assert totals.tolist() == out.totals.tolist()
+    assert rows.tolist() == out.bounded_rows.tolist()
+    assert lows.tolist() == out.bounded_lows.tolist()
+    assert highs.tolist() == out.bounded_highs.tolist()
+    return out
+
+
+class TestInt8FastPath:
+    @given(data=st.data())
+    def test_fast_path_equals_reference_and_single_scoring(self, data: st.DataObject) -> None:
+        """Any weights (negative, zero, large), any layout, omissions: rows equal single scoring."""
+        m = data.draw(st.integers(1, 70), label="items")
+        weights = data.draw(st.lists(st.integers(-4, 9), min_size=m, max_size=m), label="weights")
+        domains = data.draw(st.lists(st.integers(0, 3), min_size=m, max_size=m), label="domains")
+        inst = weighted_yesno(weights, domains, limit=m)
+        rows = data.draw(
+            st.lists(st.lists(st.sampled_from([0, 1, 1, -1]), min_size=m, max_size=m), max_size=12)
+        )
+        if not rows:
+            return
+        values = np.array(rows, dtype=np.int8).reshape(len(rows), m)
+        layout = data.draw(st.sampled_from(["C", "F", "strided", "mapping"]), label="layout")
+        given_values: Any = {
+            "C": values,
+            "F": np.asfortranarray(values),
+            "strided": np.repeat(values, 2, axis=1)[:, ::2],
+            "mapping": {
+                f"q{j}": [None if v == -1 else bool(v) for v in values[:, j]] for j in range(m)
+            },
+        }[layout]
+        out = rnr.score_batch(inst, given_values)
+        totals, bounded, lows, highs = reference(inst, values, None)
+        assert totals.tolist() == out.totals.tolist()
+        assert (bounded.tolist(), lows.tolist(), highs.tolist()) == (
+            out.bounded_rows.tolist(),
+            out.bounded_lows.tolist(),
+            out.bounded_highs.tolist(),
+        )
+        for n, row in enumerate(values.tolist()):
+            answers = {f"q{j}": None if v == -1 else bool(v) for j, v in enumerate(row)}
+            assert single(inst, answers, None) == out.row(n)
+
+    @pytest.mark.parametrize("layout", ["C", "F"])
+    @pytest.mark.parametrize("ref", ["lscmi", "ylscmi"])
+    def test_large_batches_cross_every_block_boundary(self, layout: str, ref: str) -> None:
+        """70,001 rows (two blocks of 65,536 rows, an odd tail) with 1% omissions: the reference."""
+        inst = rnr.default_library().get(ref)
+        rng = np.random.default_rng(14)
+        values = (rng.random((70_001, len(inst.items))) < 0.4).astype(np.int8)
+        gone = rng.choice(len(values), size=700, replace=False)
+        values[gone, rng.integers(0, 3, size=gone.size)] = -1
+        group = inst.norm_groups[0] if inst.norm_groups else None
+        shaped = values if layout == "C" else np.asfortranarray(values)
+        out = same_as_reference(inst, shaped, group)
+        assert sorted(gone.tolist()) == out.bounded_rows.tolist()
+
+    def test_a_bad_answer_is_named_as_by_the_reference_path(self) -> None:
+        """A 2 among 0/1 answers, in either layout, names its row and item as before."""
+        values = np.zeros((5000, 6), dtype=np.int8)
+        values[4321, 4] = 2
+        values[10, 1] = -1
+        for shaped in (values, np.asfortranarray(values)):
+            with pytest.raises(ScoringInputError, match=r"^row 4321: item q4: got 2, expected"):
+                rnr.score_batch(yesno(), shaped)
+
+    def test_too_many_omissions_name_the_first_row_in_either_layout(self) -> None:
+        """Rows scored again after the fast path name their batch row in an OmissionError."""
+        values = np.zeros((3000, 6), dtype=np.int8)
+        values[7, 0] = -1
+        values[2500, 3:5] = -1  # domain b allows one omission
+        for shaped in (values, np.asfortranarray(values)):
+            with pytest.raises(OmissionError, match=r"^row 2500: "):
+                rnr.score_batch(yesno(), shaped, case_ids=None)
+            with pytest.raises(OmissionError, match=r"^c2500: "):
+                rnr.score_batch(yesno(), shaped, case_ids=[f"c{k}" for k in range(3000)])
+
+    def test_levels_by_codes_and_names(self) -> None:
+        """level() is level_names() taken at level_codes(), per-row norm groups included."""
+        inst = rnr.default_library().get("lscmi")
+        rng = np.random.default_rng(3)
+        values = (rng.random((400, len(inst.items))) < 0.5).astype(np.int8)
+        groups = [("male", "female")[k % 2] for k in range(400)]
+        out = rnr.score_batch(inst, values, norm_group=groups)
+        names = out.level_names("total")
+        assert [*inst.scales["total"].levels, None] == list(names)
+        assert [names[c] for c in out.level_codes("total")] == out.level("total").tolist()
+        spec = inst.scales["total"]
+        expected = [spec.level(int(x), g) for x, g in zip(out.raw("total"), groups, strict=True)]
+        assert expected == out.level("total").tolist()
+
+
+class TestMappingInput:
+    def test_plain_columns_become_a_column_major_int8_matrix(self) -> None:
+        """Lists of booleans and None, and integer arrays with -1, read as int8 columns."""
+        compiled = compile_instrument(yesno())
+        columns = {
+            "q0": [True, None, False],
+            "q1": np.array([1, -1, 0], dtype=np.int64),
+            "q2": np.array([True, False, True]),
+        }
+        values = answer_matrix(compiled, columns)
+        assert np.int8 == values.dtype
+        assert values.flags.f_contiguous
+        assert [[1, 1, 1, -1, -1, -1], [-1, -1, 0, -1, -1, -1], [0, 0, 1, -1, -1, -1]] == (
+            values.tolist()
+        )
+
+    @pytest.mark.parametrize(
+        ("column", "message"),
+        [
+            ([1, -1], "row 1: item priors: got -1.0, expected an integer >= 0"),
+            ([True, 2], "row 0: item priors: got True, expected an integer >= 0"),
+            (np.array([2, 300]), "row 1: item peers: got 300.0"),
+            ([1.5, 2], "row 0: item priors: got 1.5"),
+        ],
+    )
+    def test_what_is_not_plain_is_read_and_named_as_before(self, column: Any, message: str) -> None:
+        """A wrong type or value takes the float reading, whose message names it as always."""
+        item = "peers" if "peers" in message else "priors"
+        columns = {k: [v, v] for k, v in FULL.items() if k != item} | {item: column}
+        with pytest.raises(ScoringInputError) as info:
+            rnr.score_batch(KINDS, columns, norm_group="male")
+        assert str(info.value).startswith(message)
+
+    def test_mapping_of_columns_equals_the_array(self) -> None:
+        """LS/CMI columns as int8 arrays or lists with None give the array's rows."""
+        inst = rnr.default_library().get("lscmi")
+        rng = np.random.default_rng(5)
+        values = (rng.random((300, len(inst.items))) < 0.4).astype(np.int8)
+        values[rng.integers(0, 300, 20), rng.integers(0, 43, 20)] = -1
+        as_array = rnr.score_batch(inst, values, norm_group="female")
+        arrays = {item.id: values[:, j].copy() for j, item in enumerate(inst.items)}
+        lists = {
+            item.id: [None if v == -1 else bool(v) for v in values[:, j]]
+            for j, item in enumerate(inst.items)
+        }
+        for columns in (arrays, lists):
+            out = rnr.score_batch(inst, columns, norm_group="female")
+            assert [as_array.row(n) for n in range(300)] == [out.row(n) for n in range(300)]

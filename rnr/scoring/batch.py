@@ -7,6 +7,14 @@ are table look-ups. Omitted answers (``NaN`` in a float array, ``-1`` in an
 integer array, ``None`` in a list) give provisional rows whose bounds equal
 single scoring's, term by term.
 
+An ``int8`` array for an instrument of yes/no items without terms (LS/CMI,
+YLS/CMI) takes a fast path in integers: one bitwise OR over the array checks
+every answer is 0 or 1; a column-major (Fortran-ordered) array is scored by
+adding its columns per target (:class:`rnr.scoring.compiled.Sums`), a
+row-major one by counting the bits of its packed rows. Rows that omit an
+answer (-1) are then scored again, alone, by the reference path, and an
+array with a bad answer goes to the reference path whole, which names it.
+
 >>> import numpy as np
 >>> from rnr import default_library, score_batch
 >>> lscmi = default_library().get("lscmi")
@@ -34,6 +42,7 @@ warnings, or the batch is refused naming the first such row.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,6 +58,7 @@ from rnr.scoring.compiled import (
     BoolArray,
     CompiledInstrument,
     IntArray,
+    Sums,
     answer_matrix,
     compile_instrument,
     norm_groups,
@@ -62,6 +72,8 @@ from rnr.scoring.single import check_population, omission_error, sum_bounds
 from rnr.text import Message
 
 CHUNK = 1 << 10  # small enough that OpenBLAS stays on one thread (robust under load)
+SUM_ROWS = 1 << 16  # rows per block of the integer fast path (its columns stay in cache)
+WORD_BITS = 56  # answers read per 64-bit word of packed bits (a word starts at any bit 0-7)
 
 __all__ = [
     "BatchResult",
@@ -121,32 +133,42 @@ class BatchResult:
         return lows, highs
 
     def level_codes(self, scale: str) -> npt.NDArray[np.int8]:
-        """Levels of ``scale`` as positions in ``scale.levels`` (-1: the scale has none)."""
+        """Levels of ``scale`` as positions in ``scale.levels`` (-1: the scale has none).
+
+        One look-up in the compiled table of (norm group, total); with
+        :meth:`level_names`, a categorical form of :meth:`level` that builds
+        no Python object per row.
+        """
         spec = self.compiled.instrument.scales[scale]
         raws = self.raw(scale)
-        lo, hi = spec.range
-        out = np.full(raws.shape, -1, dtype=np.int8)
-        if not spec.bands:
-            return out
-
-        def table(group: str | None) -> npt.NDArray[np.int8]:
-            return np.array(
-                [spec.level_rank(str(spec.level(x, group))) for x in range(lo, hi + 1)],
-                dtype=np.int8,
-            )
-
+        table = self.compiled.level_tables.get(scale)
+        if table is None:
+            return np.full(raws.shape, -1, dtype=np.int8)
+        lo = spec.range[0]
+        index = raws - lo if lo else raws
         if not isinstance(self.norm_groups, tuple):
-            return table(self.norm_groups)[raws - lo]
-        groups = np.array(self.norm_groups, dtype=object)
-        for group in dict.fromkeys(self.norm_groups):
-            rows = groups == group
-            out[rows] = table(group)[raws[rows] - lo]
-        return out
+            out: npt.NDArray[np.int8] = table[self.compiled.groups.index(self.norm_groups)][index]
+            return out
+        position = {g: k for k, g in enumerate(self.compiled.groups)}
+        rows = np.fromiter(
+            (position[g] for g in self.norm_groups), dtype=np.intp, count=len(self.norm_groups)
+        )
+        out = table[rows, index]
+        return out  # noqa: RET504 - typed as the int8 codes it is
+
+    def level_names(self, scale: str) -> tuple[str | None, ...]:
+        """Names of the codes :meth:`level_codes` gives: ``scale.levels``, then ``None`` for -1.
+
+        ``level_names(s)[code]`` is the level of a row; ``numpy.take`` of
+        these names over the codes is :meth:`level`.
+        """
+        return (*self.compiled.instrument.scales[scale].levels, None)
 
     def level(self, scale: str) -> npt.NDArray[np.object_]:
         """Level names of ``scale`` (``None`` where the scale has no levels)."""
-        names = np.array([*self.compiled.instrument.scales[scale].levels, None], dtype=object)
-        return names[self.level_codes(scale)]
+        names = np.array(self.level_names(scale), dtype=object)
+        out: npt.NDArray[np.object_] = names[self.level_codes(scale)]
+        return out
 
     def scaled(self, scale: str) -> IntArray | None:
         """Scaled scores of ``scale``, or ``None`` when it has no scaling."""
@@ -299,32 +321,217 @@ def score_batch(
     warnings = population_warnings(
         compiled.instrument, n, assessed_on=assessed_on, birth_date=birth_date, sex=sex, ids=ids
     )
-    totals = np.empty((n, len(compiled.targets)), dtype=np.int32)
+    # column-major: each target's totals are contiguous, written and read as one column
+    totals = np.empty((n, len(compiled.targets)), dtype=np.int32, order="F")
+    bounded = _score_fast(compiled, values, ids, totals)
+    if bounded is None:
+        bounded = score_reference(compiled, values, ids, totals)
+    rows, lows, highs = bounded
     provisional = np.zeros(n, dtype=bool)
-    rows: list[IntArray] = []
-    lows: list[IntArray] = []
-    highs: list[IntArray] = []
-    for start in range(0, n, CHUNK):
-        part = _score_rows(
-            compiled, values[start : start + CHUNK], start, ids, totals[start : start + CHUNK]
-        )
-        if part.rows.size:
-            provisional[part.rows + start] = True
-            rows.append(part.rows + start)
-            lows.append(part.lows)
-            highs.append(part.highs)
-    width = len(compiled.targets)
+    provisional[rows] = True
     return BatchResult(
         compiled=compiled,
         totals=totals,
         provisional=provisional,
-        bounded_rows=_stack(rows, (0,)),
-        bounded_lows=_stack(lows, (0, width)),
-        bounded_highs=_stack(highs, (0, width)),
+        bounded_rows=rows,
+        bounded_lows=lows,
+        bounded_highs=highs,
         norm_groups=groups,
         case_ids=ids,
         warnings=warnings,
     )
+
+
+Bounded = tuple[IntArray, IntArray, IntArray]  # provisional rows, their lows and highs
+
+
+def score_reference(
+    compiled: CompiledInstrument,
+    values: npt.NDArray[Any],
+    ids: tuple[str, ...] | None,
+    totals: IntArray,
+    index: IntArray | None = None,
+) -> Bounded:
+    """The reference path: score ``values`` chunk by chunk into ``totals``.
+
+    Every input form and instrument goes this way; the ``int8`` fast path is
+    held equal to it by the property tests. ``index`` gives the batch row of
+    each row of ``values`` (for errors) when they are a selection of rows.
+
+    Returns:
+        The provisional rows (ascending, positions in ``values``) and their
+        lowest and highest totals.
+    """
+    rows: list[IntArray] = []
+    lows: list[IntArray] = []
+    highs: list[IntArray] = []
+    for start in range(0, values.shape[0], CHUNK):
+        stop = start + CHUNK
+        part = _score_rows(
+            compiled,
+            values[start:stop],
+            start,
+            ids,
+            totals[start:stop],
+            index=None if index is None else index[start:stop],
+        )
+        if part.rows.size:
+            rows.append(part.rows + start)
+            lows.append(part.lows)
+            highs.append(part.highs)
+    width = len(compiled.targets)
+    return _stack(rows, (0,)), _stack(lows, (0, width)), _stack(highs, (0, width))
+
+
+def _score_fast(
+    compiled: CompiledInstrument,
+    values: npt.NDArray[Any],
+    ids: tuple[str, ...] | None,
+    totals: IntArray,
+) -> Bounded | None:
+    """Score ``int8`` yes/no answers in integers, or ``None`` to take the reference path.
+
+    One bitwise OR over the whole array says whether every answer is 0 or 1;
+    otherwise a minimum and a maximum tell omissions (-1) from bad answers.
+    The rows that omit something are scored again by the reference path.
+    """
+    sums = compiled.sums
+    if sums is None or values.dtype != np.int8 or values.ndim != 2 or not values.size:
+        return None
+    n, m = values.shape
+    if not (values.flags.c_contiguous or values.flags.f_contiguous):
+        values = np.ascontiguousarray(values)
+    by_rows = bool(values.flags.c_contiguous)
+    flat = values.reshape(-1) if by_rows else values.T.reshape(-1)  # memory order, no copy
+    omitted: IntArray | None = None
+    if int(np.bitwise_or.reduce(flat.view(np.uint8))) & 0xFE:
+        if int(flat.min()) < -1 or int(flat.max()) > 1:
+            return None  # a bad answer: the reference path names it as it always has
+        found = np.flatnonzero(flat < 0)
+        omitted = np.unique(found // m if by_rows else found % n)
+    if by_rows:
+        _count_bits(sums, values, totals)
+    else:
+        _add_columns(sums, values, totals)
+    width = len(compiled.targets)
+    if omitted is None:
+        return np.zeros(0, dtype=np.int32), *(np.zeros((0, width), dtype=np.int32),) * 2
+    again = np.empty((omitted.size, width), dtype=np.int32)
+    rows, lows, highs = score_reference(
+        compiled, np.ascontiguousarray(values[omitted]), ids, again, omitted
+    )
+    totals[omitted] = again
+    return omitted[rows].astype(np.int32), lows, highs
+
+
+def _add_columns(sums: Sums, values: npt.NDArray[np.int8], totals: IntArray) -> None:
+    """Totals of column-major 0/1 answers: per target, add its columns in blocks of rows."""
+    n_targets = len(sums.columns)
+    acc = np.empty((n_targets, SUM_ROWS), dtype=sums.dtype)
+    tmp = np.empty(SUM_ROWS, dtype=sums.dtype)
+    order = [t for t in range(n_targets) if t not in sums.derived] + list(sums.derived)
+    for start in range(0, values.shape[0], SUM_ROWS):
+        block = values[start : start + SUM_ROWS]
+        size = block.shape[0]
+        for t in order:
+            out = acc[t, :size]
+            if t in sums.derived:
+                first, *rest = sums.derived[t]
+                np.copyto(out, acc[first, :size])
+                for other in rest:
+                    np.add(out, acc[other, :size], out=out)
+            else:
+                _weighted_sum(sums.columns[t], block, out, tmp[:size])
+            totals[start : start + size, t] = out
+
+
+def _weighted_sum(
+    groups: tuple[tuple[int, tuple[int, ...]], ...],
+    block: npt.NDArray[np.int8],
+    out: npt.NDArray[Any],
+    tmp: npt.NDArray[Any],
+) -> None:
+    """``out`` = the sum over (weight, columns) groups of weight x the columns' sum."""
+    filled = False
+    for weight, columns in groups:
+        into = out if weight == 1 and not filled else tmp
+        np.copyto(into, block[:, columns[0]])
+        for j in columns[1:]:
+            np.add(into, block[:, j], out=into)
+        if into is out:
+            filled = True
+            continue
+        if weight != 1:
+            np.multiply(tmp, weight, out=tmp)
+        if filled:
+            np.add(out, tmp, out=out)
+        else:
+            np.copyto(out, tmp)
+            filled = True
+    if not filled:
+        out[...] = 0
+
+
+def _bit_masks(sums: Sums, m: int) -> list[list[tuple[int, int, np.uint64]]]:
+    """Per target: (word, weight, mask) over the 56-answer words of a packed row."""
+    out = []
+    for groups in sums.columns:
+        masks = []
+        for weight, columns in groups:
+            for word in range(-(-m // WORD_BITS)):
+                bits = [
+                    j - word * WORD_BITS for j in columns if 0 <= j - word * WORD_BITS < WORD_BITS
+                ]
+                if bits:
+                    masks.append((word, weight, np.uint64(sum(1 << b for b in bits))))
+        out.append(masks)
+    return out
+
+
+def _count_bits(sums: Sums, values: npt.NDArray[np.int8], totals: IntArray) -> None:
+    """Totals of row-major 0/1 answers: pack each block's bits, count them per target.
+
+    The block is packed as one bit string (``numpy.packbits``, little-endian
+    bit order), so row ``i`` starts at bit ``m * i``; every ``group`` rows
+    start on a byte again, and a strided 64-bit view reads word ``w`` of
+    each row of the group, shifted down by its bit offset (at most 7).
+    """
+    m = values.shape[1]
+    group = 8 // math.gcd(m, 8)
+    stride = group * m // 8  # bytes per group of rows
+    n_words = -(-m // WORD_BITS)
+    masks = _bit_masks(sums, m)
+    low = np.uint64((1 << WORD_BITS) - 1)
+    for start in range(0, values.shape[0], SUM_ROWS):
+        block = values[start : start + SUM_ROWS]
+        size = block.shape[0]
+        groups = -(-size // group)
+        packed = np.packbits(block.reshape(-1), bitorder="little")
+        buffer = np.zeros(groups * stride + 8, dtype=np.uint8)
+        buffer[: packed.size] = packed
+        words = np.empty((n_words, groups, group), dtype=np.uint64)
+        for w in range(n_words):
+            for r in range(group):
+                byte, shift = divmod(r * m + w * WORD_BITS, 8)
+                view: npt.NDArray[np.uint64] = np.ndarray(
+                    (groups,), dtype="<u8", buffer=buffer, offset=byte, strides=(stride,)
+                )
+                np.right_shift(view, shift, out=words[w, :, r])
+        rows = words.reshape(n_words, -1)[:, :size]
+        rows &= low
+        picked = np.empty(size, dtype=np.uint64)
+        count = np.empty(size, dtype=np.uint8)
+        for t, target in enumerate(masks):
+            column = totals[start : start + size, t]
+            if not target:
+                column[...] = 0
+            for k, (word, weight, mask) in enumerate(target):
+                np.bitwise_and(rows[word], mask, out=picked)
+                np.bitwise_count(picked, out=count)
+                if k == 0:
+                    np.multiply(count, weight, out=column, dtype=np.int32)
+                else:
+                    column += count.astype(np.int32) * weight
 
 
 def population_warnings(
@@ -474,10 +681,14 @@ def _score_rows(
     offset: int,
     ids: tuple[str, ...] | None,
     totals: IntArray,
+    *,
+    index: IntArray | None = None,
 ) -> _Part:
     """Score one chunk of rows into ``totals`` (its slice of the result).
 
     Chunks are small enough for their temporaries to stay in cache.
+    ``index``: the batch row of each row, when the chunk is a selection of
+    rows that all have valid answers (omissions are named by it).
     """
     n = values.shape[0]
     fast = compiled.all_linear
@@ -493,7 +704,8 @@ def _score_rows(
         keep = scored_missing.any(axis=1)
         provisional, scored_missing = provisional[keep], scored_missing[keep]
         if provisional.size:
-            _check_omissions(compiled, scored_missing, provisional + offset, ids)
+            named = provisional + offset if index is None else index[provisional]
+            _check_omissions(compiled, scored_missing, named, ids)
 
     # answered points: yes/no items by one matrix product, the others by look-up
     linear = compiled.linear_columns

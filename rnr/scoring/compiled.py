@@ -4,6 +4,13 @@ Each item maps an answer to an outcome row of points over *targets* (every
 scale, then every domain total on the primary scale). Yes/no items keep their
 0/1 answer and score by one matrix product; the other kinds look their
 outcome row up. Terms are evaluated on whole columns with Kleene logic.
+
+An instrument whose items are all yes/no and that has no terms also compiles
+to integer *sums* (:class:`Sums`): each target as its answer columns grouped
+by weight, or as the sum of other targets (a scale that is exactly the sum of
+the domains), accumulated in the narrowest integer type that cannot
+overflow. :mod:`rnr.scoring.batch` adds ``int8`` columns with them, or counts
+bits of the packed rows, and never converts to floating point.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from rnr.scoring.single import check_norm_group
 
 __all__ = [
     "CompiledInstrument",
+    "Sums",
     "answer_matrix",
     "compile_instrument",
     "outcome_codes",
@@ -32,6 +40,21 @@ __all__ = [
 IntArray = npt.NDArray[np.int32] | npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
+
+
+@attrs.frozen(eq=False)
+class Sums:
+    """How every target adds up from 0/1 answer columns, in integers.
+
+    ``columns[t]`` holds target ``t``'s (weight, columns) groups; a target in
+    ``derived`` is instead the sum of the targets ``derived[t]`` names, whose
+    columns are disjoint and whose weights add up to its own exactly. Every
+    partial sum fits ``dtype``.
+    """
+
+    columns: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...]  # per target
+    derived: Mapping[int, tuple[int, ...]]  # target -> the targets it is the sum of
+    dtype: type[np.signedinteger[Any]]
 
 
 @attrs.frozen(eq=False)
@@ -53,6 +76,12 @@ class CompiledInstrument:
     scope_limits: IntArray  # (n_scopes,)
     linear_columns: IntArray  # the boolean items' columns
     linear_weights: npt.NDArray[np.float32]  # (len(linear_columns), n_targets)
+    #: Integer sums of the targets when every item is yes/no and no term scores.
+    sums: Sums | None = None
+    #: The norm groups a level table has rows for (``(None,)`` without groups).
+    groups: tuple[str | None, ...] = (None,)
+    #: Scale -> (group, total - lowest total) -> position in ``scale.levels``.
+    level_tables: Mapping[str, npt.NDArray[np.int8]] = attrs.field(factory=dict)
 
     @property
     def all_linear(self) -> bool:
@@ -115,6 +144,22 @@ def compile_instrument(instrument: Instrument) -> CompiledInstrument:
         for d in instrument.domains
         if d.max_omitted is not None
     ]
+    groups: tuple[str | None, ...] = instrument.norm_groups or (None,)
+    level_tables = {
+        sid: np.array(
+            [
+                [
+                    spec.level_rank(str(spec.level(x, g)))
+                    for x in range(spec.range[0], spec.range[1] + 1)
+                ]
+                for g in groups
+            ],
+            dtype=np.int8,
+        )
+        for sid, spec in instrument.scales.items()
+        if spec.bands
+    }
+    simple = len(linear_columns) == n_items and not instrument.terms
     return CompiledInstrument(
         instrument=instrument,
         targets=targets,
@@ -131,7 +176,42 @@ def compile_instrument(instrument: Instrument) -> CompiledInstrument:
         scope_limits=np.array([limit for _, limit, _ in scopes], dtype=np.int64),
         linear_columns=linear_columns,
         linear_weights=linear[linear_columns].astype(np.float32),
+        sums=_sums(linear, len(scale_ids)) if simple else None,
+        groups=groups,
+        level_tables=level_tables,
     )
+
+
+def _sums(linear: IntArray, n_scales: int) -> Sums:
+    """Group each target's yes-points by weight; a scale equal to the domains' sum adds them."""
+    n_targets = linear.shape[1]
+    columns = []
+    for t in range(n_targets):
+        weights = linear[:, t]
+        columns.append(
+            tuple(
+                (int(w), tuple(int(j) for j in np.flatnonzero(weights == w)))
+                for w in sorted(set(weights.tolist()) - {0})
+            )
+        )
+    derived: dict[int, tuple[int, ...]] = {}
+    domains = tuple(range(n_scales, n_targets))
+    support = linear[:, n_scales:] != 0
+    disjoint = bool((support.sum(axis=1) <= 1).all())
+    for t in range(n_scales):
+        if (
+            disjoint
+            and len(domains) > 1
+            and np.array_equal(linear[:, t], linear[:, n_scales:].sum(axis=1))
+        ):
+            derived[t] = domains
+    reach = int(np.abs(linear).sum(axis=0).max()) if linear.size else 0
+    dtype: type[np.signedinteger[Any]] = np.int32
+    for candidate in (np.int8, np.int16):
+        if reach <= np.iinfo(candidate).max:
+            dtype = candidate
+            break
+    return Sums(columns=tuple(columns), derived=derived, dtype=dtype)
 
 
 def answer_matrix(
@@ -149,7 +229,7 @@ def answer_matrix(
                 expected=f"an item of {compiled.instrument.ref}",
                 code="case.item.unknown",
             )
-        lengths = {len(np.asarray(v, dtype=object)) for v in data.values()}
+        lengths = {_length(v) for v in data.values()}
         if len(lengths) > 1:
             msg = f"columns have different lengths: {sorted(lengths)}"
             raise ScoringInputError(
@@ -160,6 +240,9 @@ def answer_matrix(
                 code="argument.invalid",
             )
         n = lengths.pop() if lengths else 0
+        fast = _int8_matrix(compiled, data, n)
+        if fast is not None:
+            return fast
         values = np.full((n, len(items)), np.nan)
         for j, item in enumerate(items):
             if item.id in data:
@@ -192,6 +275,116 @@ def answer_matrix(
         expected="a numeric array",
         code="argument.invalid",
     )
+
+
+def _length(column: Any) -> int:
+    """Rows in one mapping column (a sequence, an array or any iterable numpy reads)."""
+    if isinstance(column, np.ndarray) and column.ndim == 1:
+        return len(column)
+    if isinstance(column, list | tuple):
+        return len(column)
+    return len(np.asarray(column, dtype=object))
+
+
+def _int8_matrix(
+    compiled: CompiledInstrument, data: Mapping[str, Any], n: int
+) -> npt.NDArray[np.int8] | None:
+    """The mapping as a column-major ``int8`` matrix (-1 omitted), or ``None``.
+
+    Only when every column is plain (numpy integers or booleans, or lists of
+    ``bool``/``int``/``None``, or category names) and every answer is valid
+    for its item: then the ``int8`` matrix scores exactly as the ``float64``
+    one would, and anything else (a wrong type, a value out of range) takes
+    the ``float64`` reading, which names the first mistake as it always has.
+    """
+    out = np.full((n, len(compiled.instrument.items)), -1, dtype=np.int8, order="F")
+    for j, item in enumerate(compiled.instrument.items):
+        if item.id not in data:
+            continue
+        codes = _int_column(item, data[item.id])
+        if codes is None:
+            return None
+        out[:, j] = codes
+    return out
+
+
+def _int_column(item: Item, column: Any) -> npt.NDArray[np.integer[Any]] | None:
+    """One plain column as integer codes (-1 omitted) if every answer is valid, else ``None``.
+
+    Reads the column as :func:`_column` does: a numpy integer column's -1 is
+    omitted; in a list, ``None`` is omitted, booleans answer only yes/no
+    items and category names name a category.
+    """
+    if isinstance(column, list | tuple):
+        codes = _list_codes(item, column)
+    else:
+        array = np.asarray(column)
+        codes = array if array.ndim == 1 and array.dtype.kind in "biu" else None
+    if codes is None or not codes.size:
+        return codes
+    if item.kind == "boolean":
+        lo, hi = 0, 1
+    elif item.kind == "categorical":
+        lo, hi = 0, len(item.outcomes) - 1
+    else:
+        assert item.valid_range is not None
+        lo, hi_or_none = item.valid_range
+        hi = hi_or_none if hi_or_none is not None else INT8_MAX
+    if codes.dtype.kind == "b":
+        return codes if lo == 0 and hi >= 1 else None
+    least, most = int(codes.min()), int(codes.max())
+    if least < -1 or most > min(hi, INT8_MAX):
+        return None
+    if lo > 0 and ((codes >= 0) & (codes < lo)).any():
+        return None
+    return codes
+
+
+INT8_MAX = int(np.iinfo(np.int8).max)
+
+
+def _list_codes(item: Item, column: Sequence[Any]) -> npt.NDArray[np.integer[Any]] | None:
+    """A list of booleans, integers and ``None`` (or category names) as codes, -1 for ``None``.
+
+    ``None`` is returned for anything :func:`_column` reads otherwise or
+    refuses: floats, a boolean for an item that is not yes/no, an explicit -1.
+    """
+    none = type(None)
+    if item.kind == "categorical" and isinstance(column[0] if column else None, str | None):
+        if not set(map(type, column)) <= {str, none}:
+            return None
+        index = {o.value: k for k, o in enumerate(item.outcomes)}
+        codes = np.fromiter(
+            (-1 if v is None else index.get(v, -2) for v in column),
+            dtype=np.int64,
+            count=len(column),
+        )
+        return None if (codes == -2).any() else codes
+    try:
+        array = np.asarray(column)
+    except (ValueError, OverflowError):
+        return None
+    if array.ndim != 1:
+        return None
+    if array.dtype.kind == "b":
+        return array if item.kind == "boolean" else None
+    if array.dtype.kind in "iu":
+        if item.kind != "boolean" and set(map(type, column)) & {bool, np.bool_}:
+            return None  # True is no count
+        return None if (array == -1).any() else array
+    if array.dtype.kind != "O":
+        return None
+    types = set(map(type, column))
+    if not types <= {bool, int, none} or (bool in types and item.kind != "boolean"):
+        return None
+    omitted = np.fromiter((v is None for v in column), dtype=bool, count=len(column))
+    if (array[~omitted] == -1).any():  # an explicit -1 is an answer (a wrong one), not omitted
+        return None
+    array[omitted] = -1
+    try:
+        return array.astype(np.int64)
+    except OverflowError:
+        return None
 
 
 def _column(item: Item, column: Any) -> FloatArray:
