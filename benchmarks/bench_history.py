@@ -24,7 +24,9 @@ assessments per person over two years), then, each timed once:
 3. **single**: the same summary one case at a time from replayed histories
    (:func:`rnr.history.read_history` + :func:`~rnr.history.bulk.summarize_case`)
    on a sample, per case, to set the bulk path against;
-4. **verify**: :meth:`SQLiteStore.verify` of the whole store;
+4. **verify**: :meth:`SQLiteStore.verify` of the whole store, then
+   :func:`rnr.history.derived.verify_store` (the same, and every score kept
+   beside an assessment recomputed from its answers and compared);
 5. **indicators**: :func:`rnr.indicators.programme_report` for the first
    full year: the bulk summaries on 31 December, every indicator, the
    reinsertion index and override monitoring (which reads the store again).
@@ -47,6 +49,7 @@ from typing import Any
 
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
+from rnr.history.derived import verify_store
 from rnr.history.programme import programme_report
 from rnr.history.read import read_history
 from rnr.history.summary import summarize_case
@@ -159,12 +162,16 @@ def main() -> None:
     verify_s, result = clock(store.verify)
     assert result.ok
     print(f"verified in {verify_s:.1f} s")
+    scores_s, checked = clock(lambda: verify_store(store, defs=defs))
+    assert (True, summary["assessments"]) == (checked.ok, checked.derived)
+    print(f"verified with every kept score recomputed in {scores_s:.1f} s")
     store.close()
     figures |= {
         "indicators_year": year,
         "indicators_s": indicators_s,
         "computable": computed,
         "verify_s": verify_s,
+        "verify_with_scores_s": scores_s,
         "db_bytes": (folder / "bench.sqlite3").stat().st_size,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "store_vs_bare": figures["store_s"] / figures["bare_insert_s"],

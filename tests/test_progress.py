@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rnr.cli import main
 from rnr.store.sqlite import SQLiteStore
@@ -134,3 +138,142 @@ def test_an_export_reports_every_line_it_writes(people: int) -> None:
     written = export_jsonl(store, out, progress=steps.append)
     assert written == len(out.getvalue().splitlines()) == sum(steps)
     assert all(0 <= step <= 1000 for step in steps)
+
+
+# -- commands that read a whole store -------------------------------------------------
+
+#: Each command over a store, as ``rnr`` takes it (``--db`` is added).
+OVER_A_STORE = {
+    "store verify": ["store", "verify"],
+    "store head": ["store", "head"],
+    "due": ["due", "--as-of", "2026-01-01"],
+    "indicators": ["indicators", "--period", "2025"],
+    "validate --db": ["validate", "--instrument", "lscmi"],
+}
+
+
+@pytest.fixture(scope="module")
+def cohort_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of 40 simulated people followed for two years."""
+    db = tmp_path_factory.mktemp("progress") / "s.sqlite3"
+    status, _, _ = run("simulate", "--people", "40", "--years", "2", "--db", db, terminal=False)
+    assert 0 == status
+    return db
+
+
+def records_in(db: Path) -> int:
+    """How many records the store ``db`` holds, counted by reading them."""
+    store = SQLiteStore(db, read_only=True)
+    try:
+        return sum(1 for _ in store.records())
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("command", OVER_A_STORE.values(), ids=OVER_A_STORE)
+def test_a_command_over_a_store_counts_its_records_on_a_terminal(
+    command: list[str], cohort_db: Path
+) -> None:
+    """On a terminal the records are counted to the last one; piped, the same output, no bar."""
+    total = records_in(cohort_db)
+    status, out, err = run(*command, "--db", cohort_db, terminal=True)
+    assert 0 == status
+    assert "registros: 100%" in err
+    assert f"{total}/{total}" in err
+    assert (0, out, "") == run(*command, "--db", cohort_db, terminal=False)
+    _, out_en, err_en = run(*command, "--db", cohort_db, "--lang", "en", terminal=True)
+    assert "records: 100%" in err_en
+    assert (0, out_en, "") == run(*command, "--db", cohort_db, "--lang", "en", terminal=False)
+
+
+@pytest.mark.parametrize("command", OVER_A_STORE.values(), ids=OVER_A_STORE)
+def test_a_command_over_a_store_draws_nothing_with_json_or_turned_off(
+    command: list[str], cohort_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--json`` on a terminal, and ``RNR_PROGRESS=0``, keep standard error empty."""
+    status, out, err = run(*command, "--db", cohort_db, "--json", terminal=True)
+    assert (0, "") == (status, err)
+    assert (0, out, "") == run(*command, "--db", cohort_db, "--json", terminal=False)
+    monkeypatch.setenv("RNR_PROGRESS", "0")
+    status, _, err = run(*command, "--db", cohort_db, terminal=True)
+    assert (0, "") == (status, err)
+
+
+def test_a_failing_command_over_a_store_ends_its_bar_before_the_error(cohort_db: Path) -> None:
+    """An error raised while the records are read (or after) still comes as one last line."""
+    status, out, err = run("validate", "--db", cohort_db, "--instrument", "psa", terminal=True)
+    assert (2, "") == (status, out)
+    assert "registros" in err
+    assert err.splitlines()[-1].startswith("rnr: error: ")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+@pytest.mark.parametrize("people", [0, 1, 80])
+def test_a_verification_reports_every_record_it_checks(
+    kind: str, people: int, tmp_path: Path
+) -> None:
+    """``verify``'s progress calls add up to the records it checked, which ``count`` gives."""
+    from rnr.simulate.engine import simulate  # noqa: PLC0415
+    from rnr.simulate.load import store_cohort  # noqa: PLC0415
+    from rnr.store.memory import MemoryStore  # noqa: PLC0415
+    from rnr.store.protocol import Store  # noqa: PLC0415
+
+    store: Store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+    try:
+        if people:
+            store_cohort(store, simulate(people, 2, seed=3))
+        steps: list[int] = []
+        result = store.verify(progress=steps.append)
+        assert result == store.verify()
+        assert result.ok
+        assert result.records == store.count() == len(list(store.records())) == sum(steps)
+        assert all(0 < step <= 1000 for step in steps)
+        assert (people > 0) == bool(steps)
+    finally:
+        store.close()
+
+
+def table_of(table: object) -> dict[str, object]:
+    """A store's data set as plain values (its arrays as lists)."""
+    from rnr.validity.csvfile import Table  # noqa: PLC0415
+
+    assert isinstance(table, Table)
+    return {
+        "file": str(table.file),
+        "rows": table.rows,
+        "header": table.header,
+        "labels": dict(table.labels),
+        "numbers": {k: v.tolist() for k, v in table.numbers.items()},
+        "outcomes": {k: v.tolist() for k, v in table.outcomes.items()},
+    }
+
+
+@settings(max_examples=8)
+@given(people=st.integers(1, 30), seed=st.integers(0, 2**16))
+def test_reports_from_records_read_by_the_caller_equal_those_read_by_the_library(
+    people: int, seed: int
+) -> None:
+    """``rows=`` (the records a bar counts) gives the reports the store's own reading gives."""
+    from rnr.errors import ValidityInputError  # noqa: PLC0415
+    from rnr.history.due import due_list  # noqa: PLC0415
+    from rnr.history.programme import programme_report  # noqa: PLC0415
+    from rnr.history.validity import store_table  # noqa: PLC0415
+    from rnr.simulate.engine import simulate  # noqa: PLC0415
+    from rnr.simulate.load import store_cohort  # noqa: PLC0415
+    from rnr.store.memory import MemoryStore  # noqa: PLC0415
+
+    store = MemoryStore()
+    store_cohort(store, simulate(people, 2, seed=seed))
+    on = dt.date(2025, 6, 30)
+    assert due_list(store, on) == due_list(store, on, rows=store.records())
+    assert programme_report(store, period=2025).to_dict() == (
+        programme_report(store, period=2025, rows=store.records()).to_dict()
+    )
+    try:
+        table = table_of(store_table(store, instrument="lscmi"))
+    except ValidityInputError as exc:  # too few people followed for a year
+        with pytest.raises(ValidityInputError, match=re.escape(str(exc))):
+            store_table(store, instrument="lscmi", rows=store.records())
+    else:
+        assert table == table_of(store_table(store, instrument="lscmi", rows=store.records()))

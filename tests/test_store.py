@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import itertools
 import json
@@ -24,12 +25,13 @@ from rnr.errors import HistoryError, StoreError, StoreIntegrityError
 from rnr.store.jsonl import export_jsonl, import_jsonl
 from rnr.store.memory import MemoryStore
 from rnr.store.protocol import Store, Transaction, Verification
-from rnr.store.records import GENESIS, KINDS, Record, Stored, record_hash
+from rnr.store.records import GENESIS, KINDS, Record, Stored, canonical, record_hash
 from rnr.store.sqlite import SQLiteStore, default_db_path
 
 DAY = dt.date(2025, 3, 1)
 APPLICATION_ID = int.from_bytes(b"rnr1", "big")
-GUARDS = ("records_no_update", "records_no_delete", "audit_no_update", "audit_no_delete")
+SCHEMA_VERSION = 3
+GUARDS = tuple(f"{t}_no_{v}" for t in ("records", "audit", "derived") for v in ("update", "delete"))
 
 #: The version-1 schema exactly as the first rnr with a store wrote it.
 V1_DDL = """
@@ -259,7 +261,7 @@ class TestSQLiteStore:
             assert str(path) == db.name
         assert path.is_file()
         assert APPLICATION_ID == pragma(path, "application_id")
-        assert 2 == pragma(path, "user_version")
+        assert SCHEMA_VERSION == pragma(path, "user_version")
         assert "wal" == pragma(path, "journal_mode")
 
     def test_reopen_keeps_records(self, stored_file: Path) -> None:
@@ -463,7 +465,7 @@ class TestSchema:
     """Recognising rnr files, migrating old ones, refusing everything else."""
 
     def test_version_1_file_is_migrated(self, tmp_path: Path) -> None:
-        """A version-1 file opens as version 2 with its rows intact and verifying."""
+        """A version-1 file opens at the current version with its rows intact and verifying."""
         source = MemoryStore(clock=ticking())
         fill(source, 4)
         path = tmp_path / "v1.sqlite3"
@@ -484,20 +486,21 @@ class TestSchema:
             assert list(source.records()) == list(db.records())
             assert list(source.audit()) == list(db.audit())
             assert db.verify().ok
-        assert 2 == pragma(path, "user_version")
+        assert SCHEMA_VERSION == pragma(path, "user_version")
         conn = sqlite3.connect(path)
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         conn.close()
         assert {"records_case", "records_kind_on"} <= indexes
+        assert "derived" in tables
 
     def test_newer_schema_is_refused(self, stored_file: Path) -> None:
         """A file from a newer rnr is not opened."""
         conn = sqlite3.connect(stored_file)
-        conn.execute("PRAGMA user_version = 3")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
         conn.close()
-        with pytest.raises(
-            StoreError, match=r"schema version 3 is newer than this rnr supports \(2\); upgrade rnr"
-        ):
+        newer = rf"schema version {SCHEMA_VERSION + 1} is newer than this rnr supports"
+        with pytest.raises(StoreError, match=rf"{newer} \({SCHEMA_VERSION}\); upgrade rnr"):
             SQLiteStore(stored_file)
 
     def test_random_bytes_are_refused(self, tmp_path: Path) -> None:
@@ -620,6 +623,16 @@ records = st.builds(
     data=st.dictionaries(st.text(max_size=8), json_values, max_size=4),
     corrects=st.none() | st.integers(min_value=1, max_value=50),
 )
+
+
+@given(records)
+def test_a_record_hash_is_the_sha256_of_its_canonical_content(record: Record) -> None:
+    """The hash, assembled from the parts, is the SHA-256 of the content's canonical JSON."""
+    assert canonical(dict(record.data)) == record.text
+    expected = hashlib.sha256(canonical(record.content()).encode("utf-8")).hexdigest()
+    assert expected == record_hash(record)
+    back = Record.read_back(record.kind, record.case_id, record.on, record.text, record.corrects)
+    assert (record, expected) == (back, record_hash(back))
 
 
 def made(kind: str, folder: Path, name: str) -> Store:

@@ -41,7 +41,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
-from rnr.cli.options import ArgumentsRefused, Parser, add_instruments_dir
+from rnr.cli.options import LANGS, ArgumentsRefused, Parser, add_instruments_dir
 
 if TYPE_CHECKING:
     from rnr.errors import RnrError
@@ -224,6 +224,27 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
                     raise UsageError(f"{name}: got {text!r}: {exc}") from None
 
 
+def _lang_in(words: Sequence[str]) -> str:
+    """The ``--lang`` of a command line not parsed yet (``es`` unless it names another).
+
+    >>> _lang_in(["due", "--lang", "en"]), _lang_in(["due", "--lang=en"]), _lang_in(["due"])
+    ('en', 'en', 'es')
+    """
+    for word, after in zip(words, [*words[1:], ""], strict=True):
+        given = after if word == "--lang" else word.removeprefix("--lang=")
+        if word.startswith("--lang") and given in LANGS:
+            return given
+    return "es"
+
+
+def _interrupted(err: TextIO, lang: str) -> int:
+    """Say on ``err`` that Ctrl-C stopped the command; its exit status."""
+    from rnr.render.messages import catalogue  # noqa: PLC0415 - only on an interrupt
+
+    err.write(f"rnr: {catalogue(lang)('cli.interrupted')}\n")
+    return EXIT_INTERRUPTED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status.
 
@@ -236,13 +257,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     out, err = sys.stdout, sys.stderr
     words = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(command_in(words))
     try:
+        parser = build_parser(command_in(words))
         args = parser.parse_args(words)
     except ArgumentsRefused as refusal:
         return _refused(refusal, err, as_json="--json" in words)
     except SystemExit as exc:  # --help, --version of argparse
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:  # Ctrl-C while the command loads: no traceback either
+        return _interrupted(err, _lang_in(words))
     if args.version:
         out.write(f"rnr {_version()}\n")
         return EXIT_OK
@@ -260,10 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.outcome)
     except KeyboardInterrupt:  # Ctrl-C: every store write is atomic, nothing is half written
         out.flush()
-        from rnr.render.messages import catalogue  # noqa: PLC0415 - only on an interrupt
-
-        err.write(f"rnr: {catalogue(getattr(args, 'lang', 'es'))('cli.interrupted')}\n")
-        return EXIT_INTERRUPTED
+        return _interrupted(err, getattr(args, "lang", "es"))
     except BrokenPipeError:  # e.g. `rnr score cases.jsonl | head`: stop quietly
         with contextlib.suppress(OSError, ValueError, AttributeError):
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -17,6 +17,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
+from rnr.cli.progress import records_read
 from rnr.history.due import due_list
 from rnr.render.history import due_lines
 
@@ -46,8 +47,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Print the schedule."""
     as_of: dt.date = args.as_of or dt.date.today()
     defs = definitions(args)
-    with open_db(args, read_only=True) as store:
-        found = due_list(store, as_of, defs=defs)
+    with open_db(args, read_only=True) as store, records_read(args, store) as rows:
+        found = due_list(store, as_of, defs=defs, rows=rows)
     if args.json:
         late = [d for d in found if d.due_on < as_of]
         for due in late if args.overdue else found:

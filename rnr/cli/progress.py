@@ -5,6 +5,11 @@ not asked for ``--json``; piped, redirected or read by a program, the
 output holds nothing but the results. ``RNR_PROGRESS=0`` turns bars off.
 The library reports progress through callbacks and iterators; only this
 face draws it.
+
+Over a case store, :func:`records_read` counts the records a report reads
+(passed to the library as ``rows=``) and :func:`records_checked` those a
+verification checks (its ``progress=``); both know the total from
+:meth:`~rnr.store.Store.count`.
 """
 
 from __future__ import annotations
@@ -14,13 +19,20 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rnr.render.messages import catalogue
 
-__all__ = ["counter", "each", "shown"]
+if TYPE_CHECKING:
+    from rnr.store.protocol import Store
+    from rnr.store.records import Stored
+
+__all__ = ["counter", "each", "records_checked", "records_read", "shown"]
 
 T = TypeVar("T")
+
+#: Records read between two moves of a bar (an update per record costs more than it shows).
+STEP = 1000
 
 
 def shown(args: argparse.Namespace) -> bool:
@@ -82,3 +94,41 @@ def each(
         for item in items:
             yield item
             advance(1)
+
+
+@contextlib.contextmanager
+def records_checked(args: argparse.Namespace, store: Store) -> Iterator[Callable[[int], None]]:
+    """A counter of the records of ``store`` (the ``progress`` of :meth:`~rnr.store.Store.verify`).
+
+    The store is counted only when a bar is drawn.
+    """
+    total = store.count() if shown(args) else None
+    with counter(args, unit="records", total=total) as advance:
+        yield advance
+
+
+@contextlib.contextmanager
+def records_read(args: argparse.Namespace, store: Store) -> Iterator[Iterable[Stored] | None]:
+    """The records of ``store`` counted on a bar as they are read, for the library's ``rows=``.
+
+    ``None`` when no bar is drawn, so the library reads the store its own
+    way. The bar stays open until the block ends: its final time is that
+    of the whole work, not only of the reading.
+    """
+    if not shown(args):
+        yield None
+        return
+    with counter(args, unit="records", total=store.count()) as advance:
+        yield _counted(store.records(), advance)
+
+
+def _counted(items: Iterable[T], advance: Callable[[int], None]) -> Iterator[T]:
+    """``items``, reported to ``advance`` every :data:`STEP` and at the end."""
+    n = 0
+    for item in items:
+        yield item
+        n += 1
+        if n == STEP:
+            advance(n)
+            n = 0
+    advance(n)

@@ -17,12 +17,13 @@ from rnr.cli.options import (
     add_output,
     announce_created,
     db_path,
+    definitions,
     open_db,
     output_file,
     write_json,
     write_lines,
 )
-from rnr.cli.progress import counter, each
+from rnr.cli.progress import counter, each, records_checked
 from rnr.errors import RnrError
 from rnr.render.history import verify_lines
 from rnr.render.messages import catalogue
@@ -43,8 +44,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="check every record against the hash-chained audit log",
         description=(
             "Check every record against the audit log; report each edited, inserted or "
-            "deleted row; with --expect HEAD (from rnr store head, kept elsewhere), also a "
-            "store truncated, rewritten or forked since. Exit status 1 when a problem is found."
+            "deleted row; recompute every score kept beside an assessment from its answers "
+            "and report each that differs; with --expect HEAD (from rnr store head, kept "
+            "elsewhere), also a store truncated, rewritten or forked since. Exit status 1 "
+            "when a problem is found."
         ),
     )
     verify.add_argument(
@@ -129,6 +132,7 @@ def _verification(db: str, result: Verification) -> dict[str, object]:
         "ok": result.ok,
         "records": result.records,
         "entries": result.entries,
+        "derived": result.derived,
         "head": result.head,
         "problems": list(result.problems),
     }
@@ -142,8 +146,11 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(
             "--expect: the head's HMAC does not match the key: it was not signed with it"
         )
-    with open_db(args, read_only=True) as store:
-        result = store.verify(expect=expect)
+    from rnr.history.derived import verify_store  # noqa: PLC0415 - start-up time
+
+    defs = definitions(args)
+    with open_db(args, read_only=True) as store, records_checked(args, store) as advance:
+        result = verify_store(store, defs=defs, expect=expect, progress=advance)
         name = store.name
     if args.json:
         write_json(out, _verification(name, result))
@@ -154,8 +161,8 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_head(args: argparse.Namespace, out: TextIO) -> int:
     """Print the head of the store's audit chain (signed with the key when one is given)."""
-    with open_db(args, read_only=True) as store:
-        result = store.verify()
+    with open_db(args, read_only=True) as store, records_checked(args, store) as advance:
+        result = store.verify(progress=advance)
         name = store.name
     head = Head(result.entries, result.head)
     key = _key(args)
@@ -186,6 +193,8 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """Import an export into an empty store."""
+    from rnr.history.derived import materialise  # noqa: PLC0415 - start-up time
+
     if args.file != "-" and not Path(args.file).is_file():
         raise UsageError(f"{args.file}: no such file", code="usage.file.missing")
     target = db_path(args)
@@ -198,6 +207,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             else:
                 with Path(args.file).open(encoding="utf-8") as fh:
                     result = import_jsonl(store, each(args, fh, unit="lines"), name=args.file)
+            materialise(store, defs=definitions(args), by="rnr store import")
             name = store.name
     except (RnrError, KeyboardInterrupt):
         if new:  # a refused or interrupted import leaves no store behind

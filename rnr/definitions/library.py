@@ -157,6 +157,10 @@ class _Versions(Generic[D]):
             UnknownPolicyError: (a policy) no such id, version, or none in force.
         """
         ident, version = split_ref(ref)
+        if version is not None:  # one version named: no need to sort them (the common case)
+            for definition in self._all:
+                if definition.id == ident and definition.version == version:
+                    return definition
         candidates = self.versions(ident)
         if not candidates:
             msg = f"unknown {self._kind} {ident!r}; known: {', '.join(self.ids()) or 'none'}"

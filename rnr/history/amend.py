@@ -24,6 +24,7 @@ from rnr.cases.parse import Case, score_case
 from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.history._state import State, replayed, require_in_force
 from rnr.history.definitions import Definitions
+from rnr.history.derived import derived_of
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written, same
 from rnr.history.read import Corrections, read_history, replay
@@ -455,7 +456,8 @@ def correct_assessment(
             raise HistoryError(
                 msg, case_id=case.case_id, field="assessed_on", code="history.date.order"
             )
-        tx.append(request.stamp(record))
+        stored = tx.append(request.stamp(record))
+        tx.derive(derived_of(stored, result, instrument))
         _reanswer(tx, case.case_id, defs, store)
         _redraft(tx, case.case_id, defs, store)
         out = Written(replayed(tx, case.case_id, defs, store))

@@ -27,14 +27,15 @@ import attrs
 import numpy as np
 
 from rnr.cases.legal import LegalContext, parse_legal
-from rnr.cases.parse import Case, norm_group_for, parse_case, score_case
+from rnr.cases.parse import Case, parse_case, score_case
 from rnr.change.between import compare
 from rnr.change.delta import level_transition
 from rnr.change.rci import CATEGORIES, reliable_change
-from rnr.definitions.instrument import Instrument, Reliability
+from rnr.definitions.instrument import Reliability
 from rnr.definitions.policy import Policy
 from rnr.errors import StoreIntegrityError
 from rnr.history.definitions import Definitions
+from rnr.history.derived import score_values
 from rnr.history.idempotency import IDEMPOTENCY
 from rnr.history.read import Corrections, replay
 from rnr.history.schedule import interval_months, next_due
@@ -49,11 +50,9 @@ from rnr.indicators.caseload import (
 from rnr.plan.draft import Status
 from rnr.policy.answer import Trigger, reassessment_trigger
 from rnr.policy.deadlines import attainment_threshold, next_reassessment
-from rnr.scoring.batch import score_batch
 from rnr.scoring.result import ScoreResult
-from rnr.scoring.single import is_criminogenic
 from rnr.store.protocol import Store
-from rnr.store.records import Stored
+from rnr.store.records import Derived, Stored
 
 __all__ = ["summarize"]
 
@@ -63,18 +62,29 @@ _ALONE = Due("", dt.date.min, "interval", "", "", dt.date.min, "")
 
 @attrs.frozen
 class _Assessed:
-    """An assessment in force, scored in bulk or alone."""
+    """An assessment in force, with what it scores to (kept in the store, or scored now)."""
 
     first: int
     row: Stored
-    case: Case
+    values: Mapping[str, Any]
     result: ScoreResult | None = None
-    total: int = 0
-    level: str | None = None
-    provisional: bool = False
-    dynamic: int = 0
-    needs: Mapping[str, str | None] = attrs.field(factory=dict)
-    criminogenic: frozenset[str] = frozenset()
+
+    @property
+    def total(self) -> int:
+        return int(self.values["total"])
+
+    @property
+    def level(self) -> str | None:
+        level = self.values["level"]
+        return None if level is None else str(level)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.values["provisional"])
+
+    def case(self, source: str) -> Case:
+        """The assessment's case, parsed from its record (only when needed)."""
+        return parse_case(dict(self.row.data["document"]), file=f"{source}#{self.row.id}")
 
 
 def summarize(
@@ -89,7 +99,9 @@ def summarize(
 
     Equal, case by case, to :func:`summarize_case` of each replayed history.
     ``rows`` are the store's records when the caller has read them already
-    (several reports from one reading).
+    (several reports from one reading). The scores the store keeps beside
+    each assessment (:mod:`rnr.history.derived`) are used while their
+    instrument version holds; an assessment without them is scored now.
 
     Raises:
         StoreIntegrityError: an assessment's instrument or a decision's
@@ -100,7 +112,8 @@ def summarize(
     for row in store.records() if rows is None else rows:
         cases[row.case_id].append(row)
     per_case = {cid: Corrections.of(rows, source=store.name) for cid, rows in cases.items()}
-    assessed = _score_all(per_case, as_of, defs, store.name)
+    kept = {d.record_id: d for d in store.derived()}
+    assessed = _score_all(per_case, as_of, defs, store.name, kept)
     triggers: dict[tuple[str, str], Trigger | None] = {}
     out = []
     for case_id, fixes in per_case.items():
@@ -114,89 +127,42 @@ def summarize(
             history = replay(cases[case_id], defs=defs, source=store.name)
             summary = attrs.evolve(summary, next_due=next_due(history, defs=defs, as_of=as_of))
         out.append(summary)
-    return _with_reliable_change(out, defs, reliability, assessed)
+    return _with_reliable_change(out, defs, reliability, assessed, store.name)
 
 
 def _score_all(
-    per_case: Mapping[str, Corrections], as_of: dt.date, defs: Definitions, source: str
+    per_case: Mapping[str, Corrections],
+    as_of: dt.date,
+    defs: Definitions,
+    source: str,
+    kept: Mapping[int, Derived],
 ) -> dict[str, list[_Assessed]]:
-    """Every assessment in force on or before ``as_of``, scored per instrument version."""
-    by_ref: dict[str, list[_Assessed]] = defaultdict(list)
-    out: dict[str, list[_Assessed]] = defaultdict(list)
+    """Every assessment in force on or before ``as_of``, with its scores, in date order."""
+    by_ref: dict[str, list[tuple[int, Stored]]] = defaultdict(list)
     for fixes in per_case.values():
-        rows = sorted(
-            ((f, r) for f, r in fixes.in_force("assessment") if r.on <= as_of),
-            key=lambda fr: (fr[1].on, fr[1].id),
-        )
-        for first, row in rows:
-            case = parse_case(dict(row.data["document"]), file=f"{source}#{row.id}")
-            by_ref[str(row.data["instrument"])].append(_Assessed(first, row, case))
+        for first, row in fixes.in_force("assessment"):
+            if row.on <= as_of:
+                by_ref[str(row.data["instrument"])].append((first, row))
+    out: dict[str, list[_Assessed]] = defaultdict(list)
     for ref, items in by_ref.items():
         instrument = defs.library.get(ref)
-        for item in items:
-            if item.row.data.get("instrument_sha256") != instrument.sha256:
-                msg = f"record {item.row.id}: instrument {ref} has changed since it was written"
-                raise StoreIntegrityError(msg, path=source, record=item.row.id)
-        for scored in _score_group(instrument, items, defs):
-            out[scored.case.case_id].append(scored)
-    return out
-
-
-def _score_group(
-    instrument: Instrument, items: Sequence[_Assessed], defs: Definitions
-) -> list[_Assessed]:
-    if any(i.kind == "age" for i in instrument.items):
-        out = []
-        for item in items:
-            result = score_case(item.case, defs.library, instrument.ref)
-            primary = result.scales[result.primary_scale]
-            out.append(
-                attrs.evolve(
-                    item,
-                    result=result,
-                    total=primary.raw,
-                    level=primary.level,
-                    provisional=result.provisional,
-                    dynamic=sum(d.total for d in result.domains.values() if d.factor == "dynamic"),
-                    needs={d.id: d.need for d in result.domains.values()},
-                    criminogenic=frozenset(result.criminogenic_needs),
-                )
-            )
-        return out
-    columns = {i.id: [item.case.responses.get(i.id) for item in items] for i in instrument.items}
-    groups = [str(norm_group_for(item.case, instrument)) for item in items]
-    batch = score_batch(
-        instrument,
-        columns,
-        norm_group=groups if instrument.norm_groups else None,
-        case_ids=[item.case.case_id for item in items],
-    )
-    scale = instrument.primary_scale
-    totals = batch.raw(scale).tolist()
-    levels = batch.level(scale).tolist() if instrument.scales[scale].levels else [None] * len(items)
-    flags = batch.provisional.tolist()
-    domains = instrument.domains
-    points = [batch.domain_total(d.id).tolist() for d in domains]
-    needs = [batch.need(d.id).tolist() for d in domains]
-    dynamic = [n for n, d in enumerate(domains) if d.factor == "dynamic"]
-    out = []
-    for row, item in enumerate(items):
-        need = {d.id: needs[n][row] for n, d in enumerate(domains)}
-        out.append(
-            attrs.evolve(
-                item,
-                total=int(totals[row]),
-                level=levels[row],
-                provisional=bool(flags[row]),
-                dynamic=sum(int(points[n][row]) for n in dynamic),
-                needs=need,
-                criminogenic=frozenset(
-                    d.id
-                    for n, d in enumerate(domains)
-                    if is_criminogenic(instrument, d.factor, need[d.id], int(points[n][row]))
-                ),
-            )
-        )
+        fresh = []
+        for first, row in items:
+            if row.data.get("instrument_sha256") != instrument.sha256:
+                msg = f"record {row.id}: instrument {ref} has changed since it was written"
+                raise StoreIntegrityError(msg, path=source, record=row.id)
+            derived = kept.get(row.id)
+            if derived is not None and derived.basis == instrument.sha256:
+                out[row.case_id].append(_Assessed(first, row, derived.values))
+            else:
+                fresh.append((first, row))
+        cases = [parse_case(dict(r.data["document"]), file=f"{source}#{r.id}") for _, r in fresh]
+        for (first, row), (values, result) in zip(
+            fresh, score_values(instrument, cases, defs), strict=True
+        ):
+            out[row.case_id].append(_Assessed(first, row, values, result))
+    for mine in out.values():
+        mine.sort(key=lambda a: (a.row.on, a.row.id))
     return out
 
 
@@ -256,16 +222,16 @@ def _summary(
         assessed_on=tuple(a.row.on for a in mine),
         totals=tuple(a.total for a in mine),
         levels=tuple(a.level for a in mine),
-        dynamic=tuple(a.dynamic for a in mine),
+        dynamic=tuple(int(a.values["dynamic"]) for a in mine),
         risk_level=risk,
-        needs=mine[-1].needs,
-        criminogenic=mine[-1].criminogenic,
+        needs=dict(mine[-1].values["needs"]),
+        criminogenic=frozenset(mine[-1].values["criminogenic"]),
         last_change=_step(mine),
         next_due=due,
         plan=_plan(fixes, as_of, defs),
         events=events,
-        criminogenic_at=tuple(a.criminogenic for a in mine),
-        responsivity=mine[-1].case.responsivity,
+        criminogenic_at=tuple(frozenset(a.values["criminogenic"]) for a in mine),
+        responsivity=mine[-1].case(source).responsivity,
     )
 
 
@@ -416,6 +382,7 @@ def _with_reliable_change(
     defs: Definitions,
     reliability: Mapping[str, Reliability] | None,
     assessed: Mapping[str, list[_Assessed]],
+    source: str,
 ) -> tuple[CaseSummary, ...]:
     """Fill every last step: transitions and the index, one array per instrument version."""
     out = list(summaries)
@@ -427,7 +394,7 @@ def _with_reliable_change(
         before, after = mine[-2], mine[-1]
         ref = str(after.row.data["instrument"])
         if before.row.data["instrument"] != ref or before.provisional or after.provisional:
-            step = _single_change(before, after, defs, reliability)
+            step = _single_change(before, after, defs, reliability, source)
             out[n] = attrs.evolve(summary, last_change=step)
         else:
             bulk[ref].append(n)
@@ -463,9 +430,10 @@ def _single_change(
     after: _Assessed,
     defs: Definitions,
     reliability: Mapping[str, Reliability] | None,
+    source: str,
 ) -> StepSummary:
     results = [
-        a.result or score_case(a.case, defs.library, str(a.row.data["instrument"]))
+        a.result or score_case(a.case(source), defs.library, str(a.row.data["instrument"]))
         for a in (before, after)
     ]
     change = compare(results[0], results[1], library=defs.library, reliability=reliability)

@@ -15,19 +15,31 @@ reassessment (a new offence, a breach); see :func:`rnr.history.schedule.next_due
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.schedule import next_due
 from rnr.indicators.caseload import Due
 from rnr.store.protocol import Store
+from rnr.store.records import Stored
 
 __all__ = ["Due", "due_list", "next_due", "overdue"]
 
 
-def due_list(store: Store, as_of: dt.date, *, defs: Definitions | None = None) -> list[Due]:
-    """The next reassessment of every case open on ``as_of``, earliest first."""
-    found = (s.next_due for s in summarize(store, as_of=as_of, defs=defs))
+def due_list(
+    store: Store,
+    as_of: dt.date,
+    *,
+    defs: Definitions | None = None,
+    rows: Iterable[Stored] | None = None,
+) -> list[Due]:
+    """The next reassessment of every case open on ``as_of``, earliest first.
+
+    ``rows`` are the store's records when the caller reads them (to count
+    them on a progress bar, say); by default the store is read here.
+    """
+    found = (s.next_due for s in summarize(store, as_of=as_of, defs=defs, rows=rows))
     return sorted((d for d in found if d is not None), key=lambda d: (d.due_on, d.case_id))
 
 

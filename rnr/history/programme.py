@@ -8,6 +8,7 @@ December of the year) and computes everything;
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -19,6 +20,7 @@ from rnr.history.overrides import OverrideReport, override_report
 from rnr.indicators.compute import IndicatorResult, compute_indicators
 from rnr.indicators.reinsertion_index import ReinsertionReport, reinsertion
 from rnr.store.protocol import Store
+from rnr.store.records import Stored
 
 __all__ = ["ProgrammeReport", "programme_report"]
 
@@ -56,8 +58,12 @@ def programme_report(
     defs: Definitions | None = None,
     spec: IndicatorSet | None = None,
     index: ReinsertionIndex | None = None,
+    rows: Iterable[Stored] | None = None,
 ) -> ProgrammeReport:
     """Compute the report of ``period`` (one programme, or all) from ``store``.
+
+    ``rows`` are the store's records when the caller reads them (to count
+    them on a progress bar, say); by default the store is read here.
 
     Raises:
         InvalidArgumentError: an unknown programme.
@@ -67,7 +73,8 @@ def programme_report(
     shipped_spec, shipped_index = shipped()
     spec, index = spec or shipped_spec, index or shipped_index
     as_of = dt.date(period, 12, 31)
-    rows = list(store.records())  # read once for the summaries and the overrides
+    # read once for the summaries and the overrides
+    rows = list(store.records() if rows is None else rows)
     summaries = summarize(store, as_of=as_of, defs=defs, rows=rows)
     results = compute_indicators(
         summaries, spec, period=period, library=defs.library, programme=programme

@@ -12,6 +12,7 @@ the same value a CSV file gives, so ``rnr validate --db`` works like
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.scoring.single import age_in_years
 from rnr.store.protocol import Store
+from rnr.store.records import Stored
 from rnr.text import Message
 from rnr.validity.csvfile import Table
 
@@ -48,6 +50,7 @@ def store_table(
     window_months: int = 12,
     as_of: dt.date | None = None,
     defs: Definitions | None = None,
+    rows: Iterable[Stored] | None = None,
 ) -> Table:
     """Baseline scores and outcomes of the cases of ``store``.
 
@@ -58,6 +61,8 @@ def store_table(
         window_months: the follow-up window after the baseline assessment.
         as_of: the last day of follow-up (default: the latest date in the store).
         defs: the definitions.
+        rows: the store's records when the caller reads them (to count them
+            on a progress bar, say); by default the store is read here.
 
     Returns:
         Columns ``score``, the event's kind (0/1), ``level`` and the group
@@ -76,7 +81,7 @@ def store_table(
         raise InvalidArgumentError("window_months", window_months, "a whole number of months >= 1")
     persons: dict[str, dict[str, str]] = {}
     latest = dt.date.min
-    rows = list(store.records())
+    rows = list(store.records() if rows is None else rows)
     for row in rows:
         latest = max(latest, row.on)
         if row.kind == "case" and row.record.corrects is None:

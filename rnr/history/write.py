@@ -29,6 +29,7 @@ from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError
 from rnr.history._state import State, replayed
 from rnr.history.definitions import Definitions
+from rnr.history.derived import derived_of
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written, same
 from rnr.history.read import read_history, replay
@@ -156,10 +157,12 @@ def _assessment_records(
     defs: Definitions,
     plan_version: int,
     plan: PlanDraft,
+    result: ScoreResult,
     step: Mapping[str, Any] | None = None,
 ) -> None:
-    """Append an assessment, its override, its decision (with its step) and its plan draft."""
+    """Append an assessment (its scores kept beside it), its override, its decision and plan."""
     stored = tx.append(assessed)
+    tx.derive(derived_of(stored, result, defs.library.get(str(result.instrument))))
     override = None
     if case.override is not None:
         override = tx.append(override_record(case.case_id, stored.id, case.override)).id
@@ -408,6 +411,7 @@ def open_case(
             defs=defs,
             plan_version=1,
             plan=plan,
+            result=result,
         )
         out = Written(replayed(tx, case.case_id, defs, store))
     return out if written else out.value
@@ -558,6 +562,7 @@ def reassess(
             defs=defs,
             plan_version=state.next_plan_version,
             plan=plan,
+            result=result,
             step=step,
         )
         out = Written(replayed(tx, case_id, defs, store))

@@ -426,6 +426,7 @@ def verify_lines(db: str, result: Verification, lang: str) -> list[str]:
             db=db,
             records=result.records,
             entries=result.entries,
+            derived=result.derived,
             head=result.head,
         )
         return [line]
@@ -435,6 +436,7 @@ def verify_lines(db: str, result: Verification, lang: str) -> list[str]:
         count=len(result.problems),
         records=result.records,
         entries=result.entries,
+        derived=result.derived,
     )
     return [head, *(f"  {p}" for p in result.problems)]
 

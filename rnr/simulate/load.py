@@ -27,6 +27,7 @@ from rnr.cases.legal import LegalContext
 from rnr.cases.parse import parse_case, score_case
 from rnr.errors import HistoryError, InvalidArgumentError
 from rnr.history.definitions import Definitions
+from rnr.history.derived import derived_of
 from rnr.history.shapes import (
     assessment_record,
     case_record,
@@ -173,6 +174,7 @@ class _Writer:
             )
             draft = attrs.evolve(draft, objectives=objectives)
         assessed = self.tx.append(assessment_record(case, instrument, assessor=self.assessor))
+        self.tx.derive(derived_of(assessed, result, instrument))
         decided = self.tx.append(
             decision_record(
                 self.case_id,

@@ -13,6 +13,7 @@ from rnr import _face as face
 
 _EXPORTS = {
     "AuditEntry": "rnr.store.records",
+    "Derived": "rnr.store.records",
     "Head": "rnr.store.head",
     "KINDS": "rnr.store.records",
     "MemoryStore": "rnr.store.memory",
@@ -32,6 +33,7 @@ _EXPORTS = {
 __all__ = [
     "KINDS",
     "AuditEntry",
+    "Derived",
     "Head",
     "MemoryStore",
     "Record",
@@ -69,6 +71,9 @@ if TYPE_CHECKING:
     )
     from rnr.store.records import (
         AuditEntry as AuditEntry,
+    )
+    from rnr.store.records import (
+        Derived as Derived,
     )
     from rnr.store.records import (
         Record as Record,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from rnr.errors import StoreIntegrityError
@@ -20,6 +21,7 @@ from rnr.store.records import KINDS, AuditEntry, Record, Stored, record_hash
 
 __all__ = [
     "AUDIT_COLUMNS",
+    "INSERT_DERIVED",
     "INSERT_ENTRY",
     "INSERT_RECORD",
     "RECORD_COLUMNS",
@@ -33,6 +35,13 @@ RECORD_COLUMNS = "id, kind, case_id, on_date, data, corrects, recorded_at, recor
 AUDIT_COLUMNS = "seq, at, by, action, record_id, record_sha256, prev, sha256"
 INSERT_RECORD = f"INSERT INTO records ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 INSERT_ENTRY = f"INSERT INTO audit ({AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+#: The first derived values kept for a record stay (the table is append-only).
+INSERT_DERIVED = (
+    "INSERT INTO derived (record_id, basis, data) VALUES (?, ?, ?)"
+    " ON CONFLICT (record_id) DO NOTHING"
+)
+#: Records checked between two calls of a verification's ``progress``.
+PROGRESS_STEP = 1000
 
 
 def record_row(stored: Stored) -> tuple[Any, ...]:
@@ -116,8 +125,17 @@ def _trigger_problems(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def verify_rows(conn: sqlite3.Connection, *, expect: Head | None = None) -> Verification:
-    """Every problem of the store behind ``conn`` (inside one read transaction)."""
+def verify_rows(
+    conn: sqlite3.Connection,
+    *,
+    expect: Head | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Verification:
+    """Every problem of the store behind ``conn`` (inside one read transaction).
+
+    ``progress`` is called with the number of records just checked, every
+    :data:`PROGRESS_STEP` records and once more at the end.
+    """
     rows: list[tuple[int, str | None]] = []
     unreadable: list[str] = []
     columns: dict[int, str] = {}
@@ -134,6 +152,10 @@ def verify_rows(conn: sqlite3.Connection, *, expect: Head | None = None) -> Veri
                 f" the content hashes to {digest[:12]}…)"
             )
         rows.append((record_id, digest))
+        if progress is not None and len(rows) % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
+    if progress is not None and len(rows) % PROGRESS_STEP:
+        progress(len(rows) % PROGRESS_STEP)
     entries = (
         AuditEntry(*row) for row in conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq")
     )

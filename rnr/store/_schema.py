@@ -35,17 +35,23 @@ __all__ = [
 #: ``PRAGMA application_id`` of an rnr store: the bytes ``rnr1``.
 APPLICATION_ID = int.from_bytes(b"rnr1", "big")
 
-#: The triggers that make both tables append-only, by name (``verify`` checks each one's SQL).
-GUARDS: Mapping[str, str] = MappingProxyType(
-    {
+
+def _guards(*tables: str) -> dict[str, str]:
+    return {
         f"{table}_no_{verb.lower()}": (
             f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}"
             f" BEGIN SELECT RAISE(ABORT, 'rnr {table} are append-only: {verb} refused'); END"
         )
-        for table in ("records", "audit")
+        for table in tables
         for verb in ("UPDATE", "DELETE")
     }
-)
+
+
+_GUARDS_V1 = _guards("records", "audit")
+_GUARDS_V3 = _guards("derived")
+
+#: The triggers that make every table append-only, by name (``verify`` checks each one's SQL).
+GUARDS: Mapping[str, str] = MappingProxyType({**_GUARDS_V1, **_GUARDS_V3})
 
 _V1 = (
     """CREATE TABLE records (
@@ -70,13 +76,23 @@ _V1 = (
     prev TEXT NOT NULL,
     sha256 TEXT NOT NULL
 )""",
-    *GUARDS.values(),
+    *_GUARDS_V1.values(),
 )
 
 _V2 = ("CREATE INDEX records_kind_on ON records (kind, on_date)",)
 
+#: Values the service derived from a record (a score, a level), outside the audit chain.
+_V3 = (
+    """CREATE TABLE derived (
+    record_id INTEGER PRIMARY KEY REFERENCES records (id),
+    basis TEXT NOT NULL,
+    data TEXT NOT NULL
+)""",
+    *_GUARDS_V3.values(),
+)
+
 #: Step ``n`` (``MIGRATIONS[n - 1]``) takes a store from version ``n - 1`` to ``n``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = len(MIGRATIONS)

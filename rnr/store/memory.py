@@ -23,9 +23,12 @@ from rnr.errors import HistoryError, StoreError
 from rnr.store.audit import check, next_entry, restore_problem
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
-from rnr.store.records import AuditEntry, Record, Stored, record_hash
+from rnr.store.records import AuditEntry, Derived, Record, Stored, record_hash
 
 __all__ = ["MemoryStore"]
+
+#: Records checked between two calls of a verification's ``progress``.
+_STEP = 1000
 
 
 @attrs.define
@@ -36,6 +39,7 @@ class _Block:
     by: str
     pending: list[Stored] = attrs.Factory(list)
     entries: list[AuditEntry] = attrs.Factory(list)
+    derived: dict[int, Derived] = attrs.Factory(dict)
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         for stored in (*self.store._rows(case_id), *self.pending):
@@ -57,6 +61,14 @@ class _Block:
         self.pending.append(stored)
         return stored
 
+    def derive(self, derived: Derived) -> None:
+        last = self.pending[-1].id if self.pending else len(self.store._records)
+        if not 1 <= derived.record_id <= last:
+            msg = f"derived values of record {derived.record_id}: no such record"
+            raise StoreError(msg, path=self.store.name, code="store.integrity")
+        if derived.record_id not in self.store._derived:
+            self.derived.setdefault(derived.record_id, derived)
+
 
 class MemoryStore:
     """Records and audit entries in memory; thread-safe, gone when dropped."""
@@ -65,6 +77,7 @@ class MemoryStore:
         self._records: list[Stored] = []
         self._by_case: dict[str, list[Stored]] = {}
         self._audit: list[AuditEntry] = []
+        self._derived: dict[int, Derived] = {}
         self._lock = threading.RLock()
         self._writing = threading.local()
         self._clock = clock
@@ -94,6 +107,7 @@ class MemoryStore:
                 yield block
                 self._keep(block.pending)
                 self._audit += block.entries
+                self._derived.update(block.derived)
             finally:
                 self._writing.active = False
 
@@ -115,6 +129,13 @@ class MemoryStore:
             ):
                 yield stored
 
+    def derived(self) -> Iterator[Derived]:
+        """Every set of derived values, in record id order."""
+        with self._lock:
+            kept = sorted(self._derived.items())
+        for _, derived in kept:
+            yield derived
+
     def get(self, record_id: int) -> Stored:
         """The record with that id (ids count from 1)."""
         if 1 <= record_id <= len(self._records):
@@ -133,16 +154,32 @@ class MemoryStore:
         with self._lock:
             return list(self._by_case)
 
+    def count(self) -> int:
+        """How many records the store holds."""
+        with self._lock:
+            return len(self._records)
+
     def audit(self) -> Iterator[AuditEntry]:
         """Every audit entry, in order."""
         with self._lock:
             yield from list(self._audit)
 
-    def verify(self, *, expect: Head | None = None) -> Verification:
-        """Check every record against the audit chain, and the chain against ``expect``."""
+    def verify(
+        self, *, expect: Head | None = None, progress: Callable[[int], None] | None = None
+    ) -> Verification:
+        """Check every record against the audit chain, and the chain against ``expect``.
+
+        ``progress`` is called with the number of records just checked, every thousand.
+        """
         with self._lock:
-            rows = [(s.id, record_hash(s.record)) for s in self._records]
-            return check(rows, list(self._audit), expect=expect)
+            records, audit = list(self._records), list(self._audit)
+        rows: list[tuple[int, str | None]] = []
+        for start in range(0, len(records), _STEP):
+            step = records[start : start + _STEP]
+            rows += [(s.id, record_hash(s.record)) for s in step]
+            if progress is not None:
+                progress(len(step))
+        return check(rows, audit, expect=expect)
 
     def restore(self, records: Iterable[Stored], audit: Iterable[AuditEntry]) -> None:
         """Load exported rows verbatim into this store, which must be empty."""

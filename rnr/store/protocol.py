@@ -16,19 +16,23 @@ The contract:
   name and the record's SHA-256, and one :class:`~rnr.store.AuditEntry`
   chained to the previous entry;
 - :meth:`Store.verify` checks the records against the audit chain and
-  reports every edited, inserted or deleted row.
+  reports every edited, inserted or deleted row;
+- beside a record, a block may keep :class:`~rnr.store.Derived` values the
+  service computed from it (a score, a level), so that a whole store can
+  be read without recomputing them; they are outside the audit chain, and
+  the service checks each one against its record when a store is verified.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
-from rnr.store.records import AuditEntry, Record, Stored
+from rnr.store.records import AuditEntry, Derived, Record, Stored
 
 if TYPE_CHECKING:
     from rnr.store.head import Head
@@ -51,12 +55,16 @@ class Verification:
         head: the SHA-256 of the last audit entry (keep it elsewhere to detect
             a rewritten chain).
         problems: one line per edited, inserted or deleted row, or broken link.
+        derived: records whose derived values were recomputed and compared
+            (by :func:`rnr.history.derived.verify_store`; the store alone
+            cannot, and leaves 0).
     """
 
     records: int
     entries: int
     head: str
     problems: tuple[str, ...] = ()
+    derived: int = 0
 
     @property
     def ok(self) -> bool:
@@ -74,6 +82,13 @@ class Transaction(Protocol):
 
     def append(self, record: Record) -> Stored:
         """Append ``record``; it is stored when the block ends without an error."""
+        ...
+
+    def derive(self, derived: Derived) -> None:
+        """Keep values derived from a record (appended in this block or before).
+
+        A record has at most one set of derived values: the first kept stays.
+        """
         ...
 
 
@@ -94,6 +109,10 @@ class Store(Protocol):
         """Every record (of a case, of a kind), in id order."""
         ...
 
+    def derived(self) -> Iterator[Derived]:
+        """Every set of derived values, in record id order."""
+        ...
+
     def get(self, record_id: int) -> Stored:
         """The record with that id.
 
@@ -106,12 +125,22 @@ class Store(Protocol):
         """Every case id, in order of the case's first record."""
         ...
 
+    def count(self) -> int:
+        """How many records the store holds (cheap: no record is read)."""
+        ...
+
     def audit(self) -> Iterator[AuditEntry]:
         """Every audit entry, in order."""
         ...
 
-    def verify(self, *, expect: Head | None = None) -> Verification:
-        """Check every record against the audit chain, and the chain against ``expect``."""
+    def verify(
+        self, *, expect: Head | None = None, progress: Callable[[int], None] | None = None
+    ) -> Verification:
+        """Check every record against the audit chain, and the chain against ``expect``.
+
+        ``progress`` is called with the number of records just checked, every
+        thousand or so (a command line draws a bar with it).
+        """
         ...
 
     def restore(self, records: Iterable[Stored], audit: Iterable[AuditEntry]) -> None:

@@ -18,6 +18,8 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
+from json.encoder import encode_basestring
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -25,12 +27,13 @@ import attrs
 from rnr._frozen import frozen_map
 from rnr.dates import DATE_RANGE, parse_date
 from rnr.errors import HistoryError
-from rnr.untrusted import check_text, check_value
+from rnr.untrusted import MAX_DEPTH, check_text, check_value
 
 __all__ = [
     "GENESIS",
     "KINDS",
     "AuditEntry",
+    "Derived",
     "Record",
     "Stored",
     "canonical",
@@ -65,15 +68,30 @@ def canonical(value: Any) -> str:
     return text.translate(_LINE_ENDS) if not text.isascii() else text
 
 
-def _json_object(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A read-only copy of ``value`` made of plain JSON types (a converter)."""
+#: Like :data:`_ENCODER`, but refuses ``NaN`` and infinities (a record holds JSON only).
+_STRICT = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+def _json_object(value: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+    """A read-only copy of ``value`` made of plain JSON types, and its canonical text.
+
+    One encoding and one decoding: the encoder refuses what JSON cannot
+    hold, UTF-8 refuses a lone surrogate, and a text with fewer brackets than
+    :func:`~rnr.untrusted.check_value` allows levels cannot nest too deep, so
+    only a text with many brackets is walked.
+    """
     try:
-        plain = json.loads(canonical(dict(value)))
-        check_value(plain, max_digits=None)
+        text = _STRICT.encode(dict(value))
+        text.encode("utf-8")
+        plain = json.loads(text)
+        if text.count("[") + text.count("{") > MAX_DEPTH:
+            check_value(plain, max_digits=None)
     except (TypeError, ValueError) as exc:
         msg = f"record data: got {value!r}, expected a JSON object ({exc})"
         raise HistoryError(msg, field="data", value=value, expected="a JSON object") from exc
-    return frozen_map(plain)
+    return frozen_map(plain), text if text.isascii() else text.translate(_LINE_ENDS)
 
 
 @attrs.frozen
@@ -83,7 +101,7 @@ class Record:
     kind: str = attrs.field(validator=attrs.validators.in_(KINDS))
     case_id: str
     on: dt.date
-    data: Mapping[str, Any] = attrs.field(converter=_json_object)
+    data: Mapping[str, Any]
     corrects: int | None = None
     #: The canonical JSON text of ``data`` (what is hashed and stored).
     text: str = attrs.field(init=False, eq=False, repr=False)
@@ -98,7 +116,9 @@ class Record:
         except ValueError as exc:
             msg = f"case_id or on: got {self.case_id!r}, {self.on!r}: {exc}"
             raise HistoryError(msg, field="on", value=self.on, expected=DATE_RANGE) from exc
-        object.__setattr__(self, "text", canonical(dict(self.data)))
+        data, text = _json_object(self.data)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "text", text)
 
     @classmethod
     def read_back(
@@ -121,7 +141,7 @@ class Record:
             ("kind", kind),
             ("case_id", case_id),
             ("on", on),
-            ("data", frozen_map(data)),
+            ("data", MappingProxyType(data)),
             ("corrects", corrects),
             ("text", text),
         ):
@@ -139,15 +159,25 @@ class Record:
         }
 
 
+def _quoted(text: str) -> str:
+    """:func:`canonical` of a text, without the encoder's dispatch (it is one call)."""
+    quoted: str = encode_basestring(text)
+    return quoted if quoted.isascii() else quoted.translate(_LINE_ENDS)
+
+
 def record_hash(record: Record) -> str:
     """SHA-256 of the record's canonical content (:meth:`Record.content` as canonical JSON).
 
     The content's keys in canonical (sorted) order are ``case_id``,
     ``corrects``, ``data``, ``kind``, ``on``; ``data`` is the record's text.
     """
+    number = record.corrects
+    corrects = (
+        "null" if number is None else str(number) if type(number) is int else canonical(number)
+    )
     content = (
-        f'{{"case_id":{canonical(record.case_id)},"corrects":{canonical(record.corrects)},'
-        f'"data":{record.text},"kind":{canonical(record.kind)},'
+        f'{{"case_id":{_quoted(record.case_id)},"corrects":{corrects},'
+        f'"data":{record.text},"kind":{_quoted(record.kind)},'
         f'"on":"{record.on.isoformat()}"}}'
     )
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
@@ -192,6 +222,51 @@ class Stored:
             "recorded_by": self.recorded_by,
             "sha256": self.sha256,
         }
+
+
+@attrs.frozen
+class Derived:
+    """Values derived from one record, kept beside it to read a whole store fast.
+
+    The store knows no score: ``values`` is a JSON object the service
+    computed from the record when it wrote it, and ``basis`` names what it
+    was computed with (the hash of a definition), so a reader uses it only
+    while the basis holds. Derived values are not in the audit chain; the
+    service recomputes every one of them from the raw record when the store
+    is verified.
+    """
+
+    record_id: int
+    basis: str
+    values: Mapping[str, Any]
+    #: The canonical JSON text of ``values`` (what is stored).
+    text: str = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        values, text = _json_object(self.values)
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "text", text)
+
+    @classmethod
+    def read_back(cls, record_id: int, basis: str, text: str) -> Derived:
+        """Derived values rebuilt from stored columns (parsed once, not re-encoded).
+
+        Raises:
+            ValueError: ``text`` is not a JSON object.
+        """
+        values = json.loads(text)
+        if not isinstance(values, dict):
+            msg = f"derived values: got {text[:40]!r}, expected a JSON object"
+            raise ValueError(msg)
+        derived: Derived = object.__new__(cls)
+        for name, value in (
+            ("record_id", record_id),
+            ("basis", basis),
+            ("values", MappingProxyType(values)),
+            ("text", text),
+        ):
+            object.__setattr__(derived, name, value)
+        return derived
 
 
 @attrs.frozen

@@ -23,9 +23,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from rnr.errors import HistoryError, StoreError
+from rnr.errors import HistoryError, StoreError, StoreIntegrityError
 from rnr.store._rows import (
     AUDIT_COLUMNS,
+    INSERT_DERIVED,
     INSERT_ENTRY,
     INSERT_RECORD,
     RECORD_COLUMNS,
@@ -38,7 +39,7 @@ from rnr.store._schema import check_header, connect, describe_error, prepare
 from rnr.store.audit import next_entry, restore_problem
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
-from rnr.store.records import AuditEntry, Record, Stored, record_hash
+from rnr.store.records import AuditEntry, Derived, Record, Stored, record_hash
 from rnr.untrusted import UntrustedInputError, check_text
 
 __all__ = ["SQLiteStore", "default_db_path"]
@@ -92,6 +93,7 @@ class _Block:
         self._entry: AuditEntry | None = None
         self._rows: list[tuple[Any, ...]] = []
         self._entries: list[tuple[Any, ...]] = []
+        self._derived: list[tuple[Any, ...]] = []
         self.open = True
 
     def start(self) -> None:
@@ -108,12 +110,14 @@ class _Block:
 
     def flush(self) -> None:
         """Insert the pending rows (still inside the transaction)."""
-        if self._rows:
+        if self._rows or self._derived:
             with self._store._sqlite_errors("cannot write records"):
                 self._conn.executemany(INSERT_RECORD, self._rows)
                 self._conn.executemany(INSERT_ENTRY, self._entries)
+                self._conn.executemany(INSERT_DERIVED, self._derived)
             self._rows.clear()
             self._entries.clear()
+            self._derived.clear()
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         """Committed records and this block's appends (of a case, of a kind), in id order."""
@@ -136,6 +140,16 @@ class _Block:
         if len(self._rows) >= _FLUSH:
             self.flush()
         return stored
+
+    def derive(self, derived: Derived) -> None:
+        """Keep values derived from a record; the first kept for a record stays."""
+        self._check_open()
+        if not 1 <= derived.record_id <= self._last_id:
+            msg = f"derived values of record {derived.record_id}: no such record"
+            raise StoreError(msg, path=self._store.name, code="store.integrity")
+        self._derived.append((derived.record_id, derived.basis, derived.text))
+        if len(self._derived) >= _FLUSH:
+            self.flush()
 
 
 class SQLiteStore:
@@ -401,6 +415,29 @@ class SQLiteStore:
                 return  # no record can hold an id that is not text (as in MemoryStore)
         yield from self._stream_records(None, case_id, kind)
 
+    def derived(self) -> Iterator[Derived]:
+        """Every set of derived values, in record id order, a page at a time.
+
+        Raises:
+            StoreIntegrityError: a row cannot be read (verify names it).
+        """
+        sql = (
+            "SELECT record_id, basis, data FROM derived WHERE record_id > ?"
+            f" ORDER BY record_id LIMIT {_PAGE * 10}"
+        )
+        after = 0
+        while True:
+            page = self._query(None, sql, (after,))
+            for record_id, basis, text in page:
+                try:
+                    yield Derived.read_back(record_id, basis, text)
+                except (TypeError, ValueError) as exc:
+                    msg = f"record {record_id}: derived values unreadable ({exc}); run verify"
+                    raise StoreIntegrityError(msg, path=self._name, record=record_id) from exc
+            if len(page) < _PAGE * 10:
+                return
+            after = page[-1][0]
+
     def get(self, record_id: int) -> Stored:
         """The record with that id (ids count from 1).
 
@@ -426,6 +463,11 @@ class SQLiteStore:
         sql = "SELECT case_id FROM records GROUP BY case_id ORDER BY min(id)"
         return [row[0] for row in self._query(None, sql, ())]
 
+    def count(self) -> int:
+        """How many records the store holds (no record is read or checked)."""
+        count: int = self._query(None, "SELECT count(*) FROM records", ())[0][0]
+        return count
+
     def audit(self) -> Iterator[AuditEntry]:
         """Every audit entry, in order."""
         last = self._query(None, "SELECT coalesce(max(seq), 0) FROM audit", ())[0][0]
@@ -439,7 +481,9 @@ class SQLiteStore:
                 return
             after = page[-1][0]
 
-    def verify(self, *, expect: Head | None = None) -> Verification:
+    def verify(
+        self, *, expect: Head | None = None, progress: Callable[[int], None] | None = None
+    ) -> Verification:
         """Check every record against its hash and the audit chain, and the file itself.
 
         Besides :func:`rnr.store.audit.check` (with ``expect``, a head taken
@@ -447,14 +491,15 @@ class SQLiteStore:
         ``sha256`` column that no longer matches its row, a record whose time
         stamp or writer differ from its audit entry, an append-only trigger
         that is missing or no longer the one rnr wrote, any other trigger,
-        and every complaint of ``PRAGMA integrity_check``.
+        and every complaint of ``PRAGMA integrity_check``. ``progress`` is
+        called with the number of records just checked, every thousand.
 
         Raises:
             StoreError: the file is too damaged to be read.
         """
         with self._connection() as conn, self._sqlite_errors("cannot verify the store"):
             conn.execute("BEGIN")  # one snapshot for every read below
-            return verify_rows(conn, expect=expect)
+            return verify_rows(conn, expect=expect, progress=progress)
 
     def close(self) -> None:
         """Close every connection; a write block still open closes its own when it ends."""

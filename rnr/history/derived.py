@@ -1,0 +1,263 @@
+"""The scores of every assessment, kept beside it in the store and checked against it.
+
+Writing an assessment, the service keeps what its answers score to beside
+the record, as :class:`~rnr.store.Derived` values keyed by the instrument
+version's SHA-256: the primary scale's total and level, whether the result
+is provisional, every domain's total and need, the dynamic total and the
+criminogenic needs (:func:`assessment_values`). A bulk read of the store
+(:func:`rnr.history.bulk.summarize`) takes them instead of parsing and
+rescoring the answers. They are not trusted blindly: :func:`check_derived`
+(part of :func:`verify_store`) recomputes every one from its raw record,
+in batches per instrument version, and names each that differs;
+:func:`materialise` computes those a store lacks (one restored from an
+export, or written before rnr kept them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from rnr.cases.parse import Case, norm_group_for, parse_case, score_case
+from rnr.definitions.instrument import Instrument
+from rnr.errors import HistoryError, RnrError, StoreIntegrityError
+from rnr.history.definitions import Definitions
+from rnr.scoring.batch import score_batch
+from rnr.scoring.result import ScoreResult
+from rnr.scoring.single import is_criminogenic
+from rnr.store.head import Head
+from rnr.store.protocol import Store, Verification
+from rnr.store.records import Derived, Stored
+
+__all__ = [
+    "assessment_values",
+    "check_derived",
+    "derived_of",
+    "materialise",
+    "score_values",
+    "verify_store",
+]
+
+#: Records kept per write block by :func:`materialise`.
+_BLOCK = 5000
+
+
+def assessment_values(result: ScoreResult) -> dict[str, Any]:
+    """What one assessment scores to, as kept beside its record (JSON-ready)."""
+    primary = result.scales[result.primary_scale]
+    domains = result.domains.values()
+    return {
+        "total": primary.raw,
+        "level": primary.level,
+        "provisional": result.provisional,
+        "domains": {d.id: d.total for d in domains},
+        "needs": {d.id: d.need for d in domains},
+        "dynamic": sum(d.total for d in domains if d.factor == "dynamic"),
+        "criminogenic": sorted(result.criminogenic_needs),
+    }
+
+
+def derived_of(stored: Stored, result: ScoreResult, instrument: Instrument) -> Derived:
+    """The derived values of the assessment ``stored``, scored as ``result``."""
+    return Derived(stored.id, instrument.sha256, assessment_values(result))
+
+
+def score_values(
+    instrument: Instrument, cases: Sequence[Case], defs: Definitions
+) -> list[tuple[dict[str, Any], ScoreResult | None]]:
+    """:func:`assessment_values` of many cases of one instrument version, in batch.
+
+    Each comes with its full result when it was scored alone (an instrument
+    with age items, whose points depend on dates the batch does not read).
+    """
+    if any(i.kind == "age" for i in instrument.items):
+        out: list[tuple[dict[str, Any], ScoreResult | None]] = []
+        for case in cases:
+            result = score_case(case, defs.library, instrument.ref)
+            out.append((assessment_values(result), result))
+        return out
+    columns = {i.id: [case.responses.get(i.id) for case in cases] for i in instrument.items}
+    batch = score_batch(
+        instrument,
+        columns,
+        norm_group=(
+            [str(norm_group_for(case, instrument)) for case in cases]
+            if instrument.norm_groups
+            else None
+        ),
+        case_ids=[case.case_id for case in cases],
+    )
+    scale = instrument.primary_scale
+    totals = batch.raw(scale).tolist()
+    levels = batch.level(scale).tolist() if instrument.scales[scale].levels else [None] * len(cases)
+    flags = batch.provisional.tolist()
+    domains = instrument.domains
+    points = [batch.domain_total(d.id).tolist() for d in domains]
+    needs = [batch.need(d.id).tolist() for d in domains]
+    dynamic = [n for n, d in enumerate(domains) if d.factor == "dynamic"]
+    return [
+        (
+            {
+                "total": int(totals[row]),
+                "level": levels[row],
+                "provisional": bool(flags[row]),
+                "domains": {d.id: int(points[n][row]) for n, d in enumerate(domains)},
+                "needs": {d.id: needs[n][row] for n, d in enumerate(domains)},
+                "dynamic": sum(int(points[n][row]) for n in dynamic),
+                "criminogenic": sorted(
+                    d.id
+                    for n, d in enumerate(domains)
+                    if is_criminogenic(instrument, d.factor, needs[n][row], int(points[n][row]))
+                ),
+            },
+            None,
+        )
+        for row in range(len(cases))
+    ]
+
+
+@attrs.frozen
+class _Recomputed:
+    """The values every readable assessment of a store scores to now, and what could not be."""
+
+    values: Mapping[int, dict[str, Any]]
+    basis: Mapping[int, str]
+    problems: tuple[str, ...]
+
+
+def _recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> _Recomputed:
+    """Score every assessment of ``rows`` from its raw answers, per instrument version."""
+    groups: dict[str, list[tuple[Stored, Case]]] = defaultdict(list)
+    problems: list[str] = []
+    for row in rows:
+        try:
+            case = parse_case(dict(row.data["document"]), file=f"{source}#{row.id}")
+            groups[str(row.data["instrument"])].append((row, case))
+        except (RnrError, KeyError, TypeError) as exc:
+            problems.append(f"record {row.id}: its answers cannot be scored ({exc})")
+    values: dict[int, dict[str, Any]] = {}
+    basis: dict[int, str] = {}
+    for ref, members in groups.items():
+        try:
+            instrument = defs.library.get(ref)
+        except RnrError:
+            problems += [
+                f"record {row.id}: instrument {ref} is not among the loaded definitions"
+                for row, _ in members
+            ]
+            continue
+        changed = {
+            row.id for row, _ in members if row.data.get("instrument_sha256") != instrument.sha256
+        }
+        problems += [
+            f"record {record_id}: instrument {ref} has changed since it was written"
+            for record_id in sorted(changed)
+        ]
+        kept = [(row, case) for row, case in members if row.id not in changed]
+        scored = score_values(instrument, [case for _, case in kept], defs)
+        for (row, _), (found, _) in zip(kept, scored, strict=True):
+            values[row.id] = found
+            basis[row.id] = instrument.sha256
+    return _Recomputed(values, basis, tuple(problems))
+
+
+def _assessments(store: Store, ids: Mapping[int, Derived]) -> tuple[list[Stored], set[int]]:
+    """The assessments among ``ids``, and the ids of records that cannot be read.
+
+    A store with an altered row (which :meth:`Store.verify` reports) is read
+    record by record, so that every other kept value is still checked.
+    """
+    try:
+        return [r for r in store.records(kind="assessment") if r.id in ids], set()
+    except StoreIntegrityError:
+        rows, unreadable = [], set()
+        for record_id in ids:
+            try:
+                row = store.get(record_id)
+            except (StoreIntegrityError, HistoryError):
+                unreadable.add(record_id)
+                continue
+            if row.kind == "assessment":
+                rows.append(row)
+        return rows, unreadable
+
+
+def check_derived(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...]]:
+    """Recompute every derived value of ``store`` from its raw record; name each that differs.
+
+    Returns:
+        How many records' derived values were checked, and one line per
+        problem: values kept for a record that is not an assessment or does
+        not exist, computed on another basis, or that differ from what the
+        record's answers score to (each differing field named, with both
+        values).
+    """
+    kept = {d.record_id: d for d in store.derived()}
+    if not kept:
+        return 0, ()
+    rows, unreadable = _assessments(store, kept)
+    known = {r.id for r in rows} | unreadable
+    problems = [
+        f"record {record_id}: derived values kept for a record that is not an assessment"
+        for record_id in sorted(set(kept) - known)
+    ]
+    now = _recompute(rows, defs, store.name)
+    problems += now.problems
+    for row in rows:
+        if row.id not in now.values:
+            continue
+        derived = kept[row.id]
+        if derived.basis != now.basis[row.id]:
+            problems.append(
+                f"record {row.id}: derived values computed on basis {derived.basis[:12]}…,"
+                f" expected the instrument's {now.basis[row.id][:12]}…"
+            )
+            continue
+        fresh = now.values[row.id]
+        stored = dict(derived.values)
+        for field in sorted(set(fresh) | set(stored)):
+            if fresh.get(field) != stored.get(field):
+                problems.append(
+                    f"record {row.id}: derived {field} is {stored.get(field)!r},"
+                    f" its answers give {fresh.get(field)!r}"
+                )
+    return len(kept), tuple(problems)
+
+
+def verify_store(
+    store: Store,
+    *,
+    defs: Definitions,
+    expect: Head | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Verification:
+    """:meth:`Store.verify` (``progress`` as there), and every derived value checked."""
+    result = store.verify(expect=expect, progress=progress)
+    checked, problems = check_derived(store, defs=defs)
+    return attrs.evolve(result, derived=checked, problems=(*result.problems, *problems))
+
+
+def materialise(store: Store, *, defs: Definitions, by: str) -> int:
+    """Compute and keep the derived values of every assessment that has none.
+
+    Assessments whose instrument is not loaded, or changed since they were
+    written, are left without (a bulk read rescoring them reports the change).
+
+    Returns:
+        How many records gained derived values.
+    """
+    have = {d.record_id for d in store.derived()}
+    rows = [r for r in store.records(kind="assessment") if r.id not in have]
+    now = _recompute(rows, defs, store.name)
+    missing = [
+        Derived(record_id, now.basis[record_id], values)
+        for record_id, values in sorted(now.values.items())
+    ]
+    for start in range(0, len(missing), _BLOCK):
+        with store.write(by=by) as tx:
+            for derived in missing[start : start + _BLOCK]:
+                tx.derive(derived)
+    return len(missing)

@@ -1,0 +1,199 @@
+"""Scores kept beside each assessment: written with it, used by bulk reads, checked by verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rnr.cases.parse import parse_case, score_case
+from rnr.errors import StoreError
+from rnr.history.amend import correct_assessment
+from rnr.history.bulk import summarize
+from rnr.history.definitions import Definitions
+from rnr.history.derived import assessment_values, check_derived, materialise, verify_store
+from rnr.history.write import open_case, reassess
+from rnr.simulate.engine import simulate
+from rnr.simulate.load import store_cohort
+from rnr.store.jsonl import export_jsonl, import_jsonl
+from rnr.store.memory import MemoryStore
+from rnr.store.protocol import Store
+from rnr.store.records import Derived, Record
+from rnr.store.sqlite import SQLiteStore
+
+DEFS = Definitions.shipped()
+DATA = Path(__file__).parent / "data" / "plans" / "cases"
+
+
+def document(days: int = 0, **answers: bool) -> dict[str, Any]:
+    """The adult test case, ``days`` later, with some answers changed."""
+    doc: dict[str, Any] = json.loads((DATA / "prueba-adulto-01.json").read_text("utf-8"))
+    day = dt.date.fromisoformat(doc["assessed_on"]) + dt.timedelta(days=days)
+    return {**doc, "assessed_on": day.isoformat(), "responses": {**doc["responses"], **answers}}
+
+
+def written(store: Store) -> Store:
+    """A case opened, reassessed with other answers, and its first assessment corrected."""
+    doc = document()
+    open_case(store, parse_case(doc, file="<t>"), by="d")
+    worse = {k: True for k, v in doc["responses"].items() if v is False}
+    reassess(store, doc["case_id"], parse_case(document(200, **worse), file="<t>"), by="d")
+    first = next(store.records(kind="assessment")).id
+    corrected = document(**dict(list(worse.items())[:3]))
+    correct_assessment(store, first, parse_case(corrected, file="<t>"), by="d")
+    return store
+
+
+def copy_without_kept_scores(store: Store) -> MemoryStore:
+    """The same records and audit chain, restored from an export: no derived values."""
+    out = io.StringIO()
+    export_jsonl(store, out)
+    copy = MemoryStore()
+    assert import_jsonl(copy, io.StringIO(out.getvalue()), name="copia.jsonl").ok
+    return copy
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_every_written_assessment_keeps_what_it_scores_to(kind: str, tmp_path: Path) -> None:
+    """Opening, reassessing and correcting keep each assessment's scores, equal to rescoring."""
+    store: Store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+    written(store)
+    assessments = list(store.records(kind="assessment"))
+    kept = {d.record_id: d for d in store.derived()}
+    assert 3 == len(assessments)
+    assert {a.id for a in assessments} == set(kept)
+    for row in assessments:
+        result = score_case(parse_case(dict(row.data["document"]), file="<t>"), DEFS.library)
+        assert assessment_values(result) == dict(kept[row.id].values)
+        assert row.data["instrument_sha256"] == kept[row.id].basis
+    levels = [kept[a.id].values["level"] for a in assessments]
+    assert len(set(levels)) > 1, "the reassessment's answers should change the level"
+    result = verify_store(store, defs=DEFS)
+    assert (True, 3) == (result.ok, result.derived)
+
+
+def test_a_simulated_store_keeps_every_score_and_they_check() -> None:
+    """Loading a cohort keeps the scores of every assessment; recomputing finds no difference."""
+    store = MemoryStore()
+    store_cohort(store, simulate(40, 1.5, seed=5), defs=DEFS)
+    count = sum(1 for _ in store.records(kind="assessment"))
+    assert (count, ()) == check_derived(store, defs=DEFS)
+    assert count > 40
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), on=st.dates(dt.date(2024, 3, 1), dt.date(2026, 6, 1)))
+def test_summaries_are_the_same_with_and_without_kept_scores(seed: int, on: dt.date) -> None:
+    """A bulk read that takes the kept scores equals one that rescores every answer."""
+    store = MemoryStore()
+    store_cohort(store, simulate(25, 2.0, seed=seed), defs=DEFS)
+    copy = copy_without_kept_scores(store)
+    assert [] == list(copy.derived())
+    assert summarize(store, as_of=on, defs=DEFS) == summarize(copy, as_of=on, defs=DEFS)
+    added = materialise(copy, defs=DEFS, by="prueba")
+    assert added == sum(1 for _ in store.records(kind="assessment"))
+    assert list(store.derived()) == list(copy.derived())
+    assert 0 == materialise(copy, defs=DEFS, by="prueba"), "a second run adds nothing"
+
+
+def _tampered(path: Path, sql: str, *args: Any) -> None:
+    """Edit the file as anyone holding it could: drop the guards of ``derived``, run SQL."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER derived_no_update")
+        conn.execute("DROP TRIGGER derived_no_delete")
+        conn.execute(sql, args)
+    conn.close()
+
+
+def test_a_kept_level_that_does_not_match_its_answers_is_reported(tmp_path: Path) -> None:
+    """An edited level (and total) is named, by record, field and both values."""
+    path = tmp_path / "casos.sqlite3"
+    with SQLiteStore(path) as store:
+        written(store)
+        target = next(store.derived())
+    values = {**target.values, "level": "very_high", "total": 41}
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"))
+    _tampered(path, "UPDATE derived SET data = ? WHERE record_id = ?", text, target.record_id)
+    with SQLiteStore(path, read_only=True) as store:
+        result = verify_store(store, defs=DEFS)
+    assert not result.ok
+    level = target.values["level"]
+    assert [
+        f"record {target.record_id}: derived level is 'very_high', its answers give {level!r}",
+        (
+            f"record {target.record_id}: derived total is 41,"
+            f" its answers give {target.values['total']!r}"
+        ),
+    ] == [p for p in result.problems if not p.startswith("schema: trigger derived_no_")]
+
+
+def test_kept_values_of_another_basis_or_kind_are_reported(tmp_path: Path) -> None:
+    """Values kept for an event, or on a basis that is not the instrument's, are problems."""
+    path = tmp_path / "casos.sqlite3"
+    with SQLiteStore(path) as store:
+        written(store)
+        event = Record("event", "prueba-adulto-01", dt.date(2024, 12, 1), {"kind": "breach"})
+        with store.write(by="d") as tx:
+            stored = tx.append(event)
+            tx.derive(Derived(stored.id, "0" * 64, {"total": 1}))
+        target = next(store.derived())
+    _tampered(path, "UPDATE derived SET basis = ? WHERE record_id = ?", "f" * 64, target.record_id)
+    with SQLiteStore(path, read_only=True) as store:
+        problems = verify_store(store, defs=DEFS).problems
+    assert [
+        f"record {stored.id}: derived values kept for a record that is not an assessment",
+        (
+            f"record {target.record_id}: derived values computed on basis ffffffffffff…,"
+            f" expected the instrument's {target.basis[:12]}…"
+        ),
+    ] == [p for p in problems if not p.startswith("schema: trigger derived_no_")]
+
+
+def test_kept_values_are_append_only(tmp_path: Path) -> None:
+    """The store refuses to update or delete derived values; the first kept stays."""
+    path = tmp_path / "casos.sqlite3"
+    with SQLiteStore(path) as store:
+        written(store)
+        first = next(store.derived())
+        with store.write(by="d") as tx:
+            tx.derive(Derived(first.record_id, first.basis, {"total": 0}))
+        assert first == next(store.derived())
+    conn = sqlite3.connect(path)
+    for sql in ("UPDATE derived SET basis = 'x'", "DELETE FROM derived"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(sql)
+    conn.close()
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_values_for_a_record_not_written_are_refused(kind: str, tmp_path: Path) -> None:
+    """Derived values name a record of the store, or the block fails and nothing is kept."""
+    store: Store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+    refused = pytest.raises(StoreError, match="derived values of record 1: no such record")
+    with refused as caught, store.write(by="d") as tx:
+        tx.derive(Derived(1, "0" * 64, {}))
+    assert "store.integrity" == caught.value.code
+    assert [] == list(store.derived())
+
+
+def test_import_keeps_the_scores_again(cli: Any, tmp_path: Path) -> None:
+    """``rnr store import`` computes the scores an export does not carry; verify checks them."""
+    source = tmp_path / "origen.sqlite3"
+    with SQLiteStore(source) as store:
+        written(store)
+    export = tmp_path / "copia.jsonl"
+    assert 0 == cli("store", "export", "--db", source, "-o", export)[0]
+    target = tmp_path / "destino.sqlite3"
+    assert 0 == cli("store", "import", export, "--db", target)[0]
+    code, out, _ = cli("store", "verify", "--db", target, "--json")
+    assert (0, 3, True) == (code, json.loads(out)["derived"], json.loads(out)["ok"])
+    code, out, _ = cli("store", "verify", "--db", target)
+    assert "puntajes guardados recalculados: 3" in out
