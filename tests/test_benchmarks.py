@@ -14,8 +14,9 @@ import pytest
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 TINY = {
+    "bench_case.py": ["--cases", "3", "--calls", "2"],
     "bench_decide.py": ["--n", "500", "--repeat", "1"],
-    "bench_history.py": ["--people", "80", "--years", "2", "--sample", "2"],
+    "bench_history.py": ["--people", "80", "--years", "2", "--sample", "2", "--writes", "5"],
     "bench_plans.py": ["--n", "20", "--repeat", "1"],
     "bench_scoring.py": ["--n", "100", "--repeat", "1", "--calls", "3"],
     "bench_startup.py": ["--repeat", "1"],

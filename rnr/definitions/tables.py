@@ -15,7 +15,8 @@ evaluated as code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -208,9 +209,195 @@ class TableResult:
     outputs: Mapping[str, Any] = attrs.field(converter=frozen_map)
 
 
+#: The types a value may have for an indexed input to be looked up rather than tested;
+#: any other value (a numpy scalar, a ``datetime``, a ``set``) takes the linear scan.
+_HASHED = frozenset({str, int, bool, dt.date, frozenset})
+_SET_OPS = frozenset(SET_OPS)
+_HASH_OPS = frozenset(SCALAR_OPS)
+_RANK_OPS = frozenset((*SCALAR_OPS, *ORDER_OPS))
+#: A mask classifier: the bits of the rules whose tests on one input hold for a value,
+#: or ``None`` when the value is not of a type the index knows.
+Classify = Callable[[Any], "int | None"]
+
+
+def _passing(slots: Sequence[tuple[int, tuple[Test, ...]]], base: int, x: Any) -> int:
+    """``base`` plus the bit of every rule whose tests all hold for ``x``."""
+    mask = base
+    for bit, tests in slots:
+        if all(t(x) for t in tests):
+            mask |= bit
+    return mask
+
+
+def _hashed(slots: Sequence[tuple[int, tuple[Test, ...]]], base: int) -> Classify | None:
+    """Equality tests (``eq``, ``ne``, ``in``, ``not_in``): one mask per value they name.
+
+    A value no test names fails every ``eq`` and ``in`` and passes every
+    ``ne`` and ``not_in``, as the sentinel the default mask is made with does.
+    """
+    named: list[Any] = []
+    for _, tests in slots:
+        for t in tests:
+            if t.op in ("in", "not_in"):
+                if not isinstance(t.value, tuple | frozenset):
+                    return None  # ``in`` a string would test substrings
+                named.extend(t.value)
+            else:
+                named.append(t.value)
+    if any(type(v) not in _HASHED for v in named):
+        return None
+    masks = {v: _passing(slots, base, v) for v in named}
+    default = _passing(slots, base, object())
+    get = masks.get
+
+    def classify(x: Any) -> int | None:
+        return get(x, default) if type(x) in _HASHED else None
+
+    return classify
+
+
+def _ranked(slots: Sequence[tuple[int, tuple[Test, ...]]], base: int) -> Classify | None:
+    """Order tests on integers or dates: one mask per interval between the values named.
+
+    The values the tests name, sorted, cut the line into points and the open
+    intervals between them; every test gives one answer over each part. A
+    value's part is found by bisection, and its *rank* (``2i + 1`` for the
+    ``i``-th point, ``2i`` for the interval below it) compares with the ranks
+    of the named values as the value compares with them.
+    """
+    named: list[Any] = []
+    for _, tests in slots:
+        for t in tests:
+            named.extend(t.value if t.op in ("in", "not_in") else (t.value,))
+    kinds = {type(v) for v in named}
+    if kinds == {int}:
+        accepted: frozenset[type] = frozenset({int, bool})
+    elif kinds == {dt.date}:
+        accepted = frozenset({dt.date})
+    else:
+        return None
+    points = sorted(set(named))
+    rank = {v: 2 * i + 1 for i, v in enumerate(points)}
+
+    def ranked(t: Test) -> Test:
+        if t.op in ("in", "not_in"):
+            return Test(t.op, frozenset(rank[v] for v in t.value))
+        return Test(t.op, rank[t.value])
+
+    on_ranks = [(bit, tuple(ranked(t) for t in tests)) for bit, tests in slots]
+    masks = tuple(_passing(on_ranks, base, r) for r in range(2 * len(points) + 1))
+    size = len(points)
+
+    def classify(x: Any) -> int | None:
+        if type(x) not in accepted:
+            return None
+        i = bisect_left(points, x)
+        return masks[2 * i + 1 if i < size and points[i] == x else 2 * i]
+
+    return classify
+
+
+def _subsets(slots: Sequence[tuple[int, tuple[Test, ...]]], base: int) -> Classify | None:
+    """Set tests (``any_of``, ``all_of``, ``none_of``) on a set of codes.
+
+    They read only the codes some test names, so the empty set and each
+    single named code get their mask once; a set holding two or more named
+    codes is tested rule by rule.
+    """
+    named: set[Any] = set()
+    for _, tests in slots:
+        for t in tests:
+            if not isinstance(t.value, frozenset):
+                return None
+            named |= t.value
+    known: dict[frozenset[Any], int] = {frozenset(): _passing(slots, base, frozenset())}
+    known.update({frozenset({v}): _passing(slots, base, frozenset({v})) for v in named})
+    relevant = frozenset(named)
+    get = known.get
+
+    def classify(x: Any) -> int | None:
+        if type(x) is not frozenset:
+            return None
+        mask = get(x & relevant)
+        return _passing(slots, base, x) if mask is None else mask
+
+    return classify
+
+
+@attrs.frozen
+class _Index:
+    """A table's rules indexed by the value of each input they test.
+
+    Each input some rule tests gets a classifier that maps a value to the
+    bits of the rules whose tests on that input hold (a rule that does not
+    name the input always holds); the rules that match are the bits every
+    input leaves. A value of a type the index does not know, or a missing
+    input, gives ``None``, and the table scans its rules as it always did.
+    """
+
+    columns: tuple[tuple[str, Classify], ...]
+    full: int
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> _Index | None:
+        """The index of ``rules``, or ``None`` when some input's tests cannot be indexed."""
+        names = list(dict.fromkeys(name for r in rules for name, _ in r.when))
+        columns = []
+        for name in names:
+            slots = [
+                (1 << n, tuple(t for input_, tests in r.when if input_ == name for t in tests))
+                for n, r in enumerate(rules)
+            ]
+            base = sum(bit for bit, tests in slots if not tests)
+            slots = [(bit, tests) for bit, tests in slots if tests]
+            ops = {t.op for _, tests in slots for t in tests}
+            if ops <= _HASH_OPS:
+                classify = _hashed(slots, base)
+            elif ops <= _RANK_OPS:
+                classify = _ranked(slots, base)
+            elif ops <= _SET_OPS:
+                classify = _subsets(slots, base)
+            else:
+                classify = None
+            if classify is None:
+                return None
+            columns.append((name, classify))
+        return cls(tuple(columns), (1 << len(rules)) - 1)
+
+    def mask(self, values: Mapping[str, Any]) -> int | None:
+        """The bits of the rules that match ``values``; ``None``: scan the rules."""
+        mask = self.full
+        for name, classify in self.columns:
+            if name not in values:
+                return None
+            found = classify(values[name])
+            if found is None:
+                return None
+            mask &= found
+            if not mask:
+                return 0
+        return mask
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
 @attrs.frozen
 class Table:
-    """A decision table with a DMN hit policy."""
+    """A decision table with a DMN hit policy.
+
+    The rules are indexed once, when the table is made (:class:`_Index`), so
+    matching looks each input's value up instead of testing every rule; the
+    matches are the same as :meth:`matching_linear` gives, in the same order
+    (a property test holds the two equal on every shipped table).
+    """
 
     id: str
     hit: Hit
@@ -219,9 +406,28 @@ class Table:
     rules: tuple[Rule, ...] = ()
     aggregate: Aggregate | None = None
     description: str = ""
+    #: The rules indexed by input value, made once (``None``: the rules are scanned).
+    _index: _Index | None = attrs.field(init=False, eq=False, repr=False)
+    #: For each rule, what a single-hit table gives when it decides, made once.
+    _results: tuple[TableResult, ...] = attrs.field(init=False, eq=False, repr=False)
+    #: Whether every rule has its own id (the loader ensures it).
+    _unique_ids: bool = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", _Index.of(self.rules))
+        results = tuple(TableResult(self.id, (r.id,), r.then) for r in self.rules)
+        object.__setattr__(self, "_results", results)
+        object.__setattr__(self, "_unique_ids", len({r.id for r in self.rules}) == len(self.rules))
 
     def matching(self, values: Mapping[str, Any]) -> list[Rule]:
         """Every rule whose conditions hold, in table order."""
+        mask = None if self._index is None else self._index.mask(values)
+        if mask is None:
+            return self.matching_linear(values)
+        return [self.rules[n] for n in _bits(mask)]
+
+    def matching_linear(self, values: Mapping[str, Any]) -> list[Rule]:
+        """:meth:`matching` by testing every rule in turn (the reference of the index)."""
         return [r for r in self.rules if r.matches(values)]
 
     def evaluate(self, values: Mapping[str, Any]) -> TableResult | None:
@@ -232,7 +438,27 @@ class Table:
         the highest priority; ``collect`` aggregates every match's outputs
         with ``list`` (in order, without repeats), ``sum`` or ``max``.
         """
-        hits = self.matching(values)
+        return self.decide(values)[0]
+
+    def decide(self, values: Mapping[str, Any]) -> tuple[TableResult | None, list[Rule]]:
+        """:meth:`evaluate`, with the rules whose ids the result names (in table order)."""
+        mask = None if self._index is None else self._index.mask(values)
+        if mask is not None and self.hit in ("unique", "first") and self._unique_ids:
+            if not mask:
+                return None, []
+            n = (mask & -mask).bit_length() - 1
+            return self._results[n], [self.rules[n]]
+        hits = (
+            self.matching_linear(values) if mask is None else [self.rules[n] for n in _bits(mask)]
+        )
+        result = self._apply(hits)
+        if result is None:
+            return None, []
+        if self._unique_ids and self.hit == "collect":
+            return result, hits
+        return result, [r for r in self.rules if r.id in result.fired]
+
+    def _apply(self, hits: list[Rule]) -> TableResult | None:
         if not hits:
             return None
         if self.hit in ("unique", "first"):

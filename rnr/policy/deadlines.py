@@ -32,11 +32,10 @@ __all__ = [
 
 def run_table(table: Table, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Rule]]:
     """Outputs and the rules that decided (all matches for collect tables)."""
-    result = table.evaluate({k: values[k] for k in table.inputs})
+    result, rules = table.decide({k: values[k] for k in table.inputs})
     if result is None:
         return {}, []
-    fired = [r for r in table.rules if r.id in result.fired]
-    return dict(result.outputs), fired
+    return dict(result.outputs), rules
 
 
 def fired(table: Table, rules: list[Rule]) -> list[Fired]:

@@ -227,8 +227,8 @@ def decide_facts(
     for key in legal.to_dict():
         merged[f"legal.{key}"] = getattr(legal, key)
     values = resolve_inputs(policy, merged, case_id=case_id)
-    decision = _assemble(policy, values, legal, assessed_on, case_id)
-    return attrs.evolve(decision, computed_risk_level=str(merged.get("computed_risk_level") or ""))
+    computed = str(merged.get("computed_risk_level") or "")
+    return _assemble(policy, values, legal, assessed_on, case_id, computed_risk_level=computed)
 
 
 def _check_override(
@@ -271,6 +271,8 @@ def _assemble(
     legal: LegalContext,
     assessed_on: dt.date,
     case_id: str | None,
+    *,
+    computed_risk_level: str,
 ) -> Decision:
     trace: list[Fired] = []
     eligible: list[str] = []
@@ -338,6 +340,7 @@ def _assemble(
         eligible_sanctions=tuple(eligible),
         ineligible=ineligible,
         risk_level=str(values.get("risk_level", "")),
+        computed_risk_level=computed_risk_level,
         intensity=intensity,
         telematic_monitoring=bool(mon.get("telematic_monitoring")),
         monitoring_reason=note(mon_rules[0] if mon_rules else None),
@@ -437,6 +440,10 @@ def _with_derived(
     return {**values, **dict.fromkeys(policy.derived_inputs, legal.sanction in eligible)}
 
 
+#: A value no input has (an input missing from a decision differs from any value).
+_UNSET = object()
+
+
 def _compared_of(decision: Decision) -> dict[str, Any]:
     """The outputs of a decision that :func:`_nearest` compares, by name."""
     return {
@@ -447,29 +454,55 @@ def _compared_of(decision: Decision) -> dict[str, Any]:
     }
 
 
-def _compared(policy: Policy, values: Mapping[str, Any], legal: LegalContext) -> dict[str, Any]:
+def _compared(
+    policy: Policy,
+    values: Mapping[str, Any],
+    legal: LegalContext,
+    *,
+    known: Decision | None = None,
+) -> dict[str, Any]:
     """What :func:`_compared_of` would read of the decision :func:`_assemble` makes of ``values``.
 
     Only the tables those outputs come from run (eligibility, intensity,
     monitoring, fit), with no trace: the nearest change of score is asked for
     every decision, and a whole decision for each neighbouring level would
-    cost twice the decision itself. A property test holds the two equal.
+    cost twice the decision itself. ``known`` is a decision of the same case
+    (its ``inputs`` are the values it was made from): a table that reads no
+    input whose value differs from it is not run again, its answer is read
+    from ``known``. A property test holds the result equal to the whole
+    decision, with and without ``known``.
     """
-    eligible = [
-        sanction
-        for sanction in policy.sanctions
-        if run_table(policy.eligibility_table(sanction), values)[0].get("eligible")
-    ]
+    before = known.inputs if known is not None else {}
+    changed = {k for k, v in values.items() if before.get(k, _UNSET) != v}
+    eligible = []
+    for sanction in policy.sanctions:
+        table = policy.eligibility_table(sanction)
+        if known is not None and changed.isdisjoint(table.inputs):
+            allowed = sanction in known.eligible_sanctions
+        else:
+            allowed = bool(run_table(table, values)[0].get("eligible"))
+        if allowed:
+            eligible.append(sanction)
     values = _with_derived(policy, values, legal, eligible)
-    intensity = run_table(policy.tables["intensity"], values)[0]
-    monitoring = run_table(policy.tables["monitoring"], values)[0]
-    fit = run_table(policy.tables["fit"], values)[0]
-    return {
-        "contacts_per_month": intensity["contacts_per_month"],
-        "treatment_hours": intensity["treatment_hours"],
-        "telematic_monitoring": bool(monitoring.get("telematic_monitoring")),
-        "fit": str(fit.get("fit", "not_applicable")),
-    }
+    changed.update(k for k in policy.derived_inputs if before.get(k, _UNSET) != values[k])
+    out: dict[str, Any] = {}
+    if known is not None and changed.isdisjoint(policy.tables["intensity"].inputs):
+        out["contacts_per_month"] = known.intensity.contacts_per_month
+        out["treatment_hours"] = known.intensity.treatment_hours
+    else:
+        intensity = run_table(policy.tables["intensity"], values)[0]
+        out["contacts_per_month"] = intensity["contacts_per_month"]
+        out["treatment_hours"] = intensity["treatment_hours"]
+    if known is not None and changed.isdisjoint(policy.tables["monitoring"].inputs):
+        out["telematic_monitoring"] = known.telematic_monitoring
+    else:
+        monitoring = run_table(policy.tables["monitoring"], values)[0]
+        out["telematic_monitoring"] = bool(monitoring.get("telematic_monitoring"))
+    if known is not None and changed.isdisjoint(policy.tables["fit"].inputs):
+        out["fit"] = known.fit
+    else:
+        out["fit"] = str(run_table(policy.tables["fit"], values)[0].get("fit", "not_applicable"))
+    return out
 
 
 def _nearest(
@@ -482,18 +515,15 @@ def _nearest(
 ) -> tuple[Nearest, ...]:
     """What the nearest change of score, up and down, would change in the decision."""
     scale = result.scales[result.primary_scale]
+    here = _compared_of(decision)
     out = []
     for direction, step in (("up", scale.up), ("down", scale.down)):
         if step is None or step.level is None or step.level == scale.level:
             continue
         if step.level not in policy.inputs["risk_level"].values:
             continue
-        other = _compared(policy, {**values, "risk_level": step.level}, legal)
-        changes = {
-            field: (now, other[field])
-            for field, now in _compared_of(decision).items()
-            if now != other[field]
-        }
+        other = _compared(policy, {**values, "risk_level": step.level}, legal, known=decision)
+        changes = {field: (now, other[field]) for field, now in here.items() if now != other[field]}
         message = Message(f"policy.nearest_{direction}", {"n": step.points, "level": step.level})
         out.append(Nearest(direction, step.points, step.level, changes, message))
     return tuple(out)

@@ -66,7 +66,7 @@ import copy
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import Any, Literal
 
 import jinja2
@@ -111,6 +111,13 @@ def _strength_domains(ref: str) -> Mapping[str, str]:
     except (RnrError, LookupError):
         return {}
     return {i.id: i.domain for i in instrument.items if i.strength}
+
+
+@cache
+def _case_offences(lang: str) -> Mapping[str, str]:
+    """The case file's names of offence categories in ``lang``, read once per language."""
+    names: dict[str, str] = catalogue(lang).section("cases").get("offences", {})
+    return MappingProxyType(names)
 
 
 #: Characters kept as they are in a CSS string: none can end the string or the style element.
@@ -173,7 +180,7 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
 
     field = named("responsivity_fields")
     plan_offences: dict[str, str] = w["offence_names"]
-    case_offences: dict[str, str] = catalogue(lang).section("cases").get("offences", {})
+    case_offences = _case_offences(lang)
 
     def offence_name(code: str) -> str:
         """The plan's name of an offence category, else the case file's, else the code."""

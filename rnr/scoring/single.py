@@ -24,6 +24,7 @@ from rnr.definitions.conditions import Value
 from rnr.definitions.instrument import SEXES, Instrument, Item, Scale, Term
 from rnr.definitions.ref import Ref
 from rnr.errors import OmissionError, ScoringInputError
+from rnr.scoring._prepared import Prepared, prepared
 from rnr.scoring.result import (
     Bounds,
     DomainScore,
@@ -189,8 +190,9 @@ def normalize_responses(
     Age items left unanswered are computed from ``birth_date`` and the date the
     item names (``assessed_on`` or an entry of ``dates``) when both are known.
     """
+    ids = prepared(instrument).ids
     for key in responses:
-        if not instrument.has_item(key):
+        if key not in ids:
             known = ", ".join(i.id for i in instrument.items)
             computed = (
                 " (it is computed from other answers)"
@@ -210,7 +212,10 @@ def normalize_responses(
         raw = responses.get(item.id)
         if raw is None and item.kind == "age" and birth_date is not None:
             raw = _computed_age(item, birth_date, assessed_on, dates or {})
-        answers[item.id] = None if raw is None else item.normalize(raw)
+        if raw is None or (type(raw) is bool and item.kind == "boolean"):
+            answers[item.id] = raw  # what item.normalize gives a yes/no answer
+        else:
+            answers[item.id] = item.normalize(raw)
     return answers
 
 
@@ -387,6 +392,10 @@ def sum_bounds(
     return lo + min(sums), hi + max(sums)
 
 
+#: The position of a term's prepared score when its condition holds, fails or is open.
+_HOLDS: Mapping[bool | None, int] = {True: 0, False: 1, None: 2}
+
+
 def build_result(
     instrument: Instrument,
     answers: Answers,
@@ -395,13 +404,20 @@ def build_result(
     norm_group: str | None,
     case_id: str | None = None,
 ) -> ScoreResult:
-    """Build the result from checked answers (see :func:`score`)."""
+    """Build the result from checked answers (see :func:`score`).
+
+    The parts that depend only on the instrument (item scores of yes/no and
+    categorical answers, term scores, domain members, the marks of every
+    total) are prepared once per instrument (:mod:`rnr.scoring._prepared`).
+    """
+    prep = prepared(instrument)
     item_scores = []
-    for item in instrument.items:
+    for k, item in enumerate(instrument.items):
         answer = answers.get(item.id)
-        key, points = item_points(item, answer)
-        item_scores.append(
-            ItemScore(
+        found = prep.item_score(k, answer)
+        if found is None:
+            key, points = item_points(item, answer)
+            found = ItemScore(
                 id=item.id,
                 domain=item.domain,
                 factor=item.factor,
@@ -412,41 +428,42 @@ def build_result(
                 strength=item.strength,
                 source=item.source,
             )
-        )
-    term_scores = []
-    for term in instrument.terms:
-        holds = term.when.evaluate(answers)
-        term_scores.append(
-            TermScore(
-                id=term.id,
-                domain=term.domain,
-                factor=term.factor,
-                condition=term.when.describe(),
-                holds=holds,
-                points=term.points if holds else {},
-                source=term.source,
-            )
-        )
+        item_scores.append(found)
+    term_scores = [
+        prep.terms[k][_HOLDS[term.when.evaluate(answers)]]
+        for k, term in enumerate(instrument.terms)
+    ]
     omitted = tuple(s.id for s in item_scores if s.omitted)
     provisional = bool(omitted)
-    contributions = [(s.factor, s.points) for s in item_scores] + [
-        (t.factor, t.points) for t in term_scores
-    ]
+    static: dict[str, int] = {}
+    dynamic: dict[str, int] = {}
+    parts: list[ItemScore | TermScore] = [*item_scores, *term_scores]
+    for part in parts:
+        if part.points and part.factor in ("static", "dynamic"):
+            into = static if part.factor == "static" else dynamic
+            for sid, given in part.points.items():
+                into[sid] = into.get(sid, 0) + given
     scales = {
         sid: _scale_score(
-            instrument, scale, answers, contributions, norm_group, provisional=provisional
+            prep,
+            scale,
+            answers,
+            (static.get(sid, 0), dynamic.get(sid, 0)),
+            norm_group,
+            provisional=provisional,
         )
         for sid, scale in instrument.scales.items()
     }
     primary = instrument.primary_scale
     domains = {}
-    for domain in instrument.domains:
-        members = set(domain.items)
-        total = sum(s.points.get(primary, 0) for s in item_scores if s.id in members)
-        total += sum(t.points.get(primary, 0) for t in term_scores if t.id in members)
-        missing = tuple(i for i in omitted if i in members)
+    for d, domain in enumerate(instrument.domains):
+        total = sum(item_scores[k].points.get(primary, 0) for k in prep.domain_items[d])
+        total += sum(term_scores[k].points.get(primary, 0) for k in prep.domain_terms[d])
+        missing: tuple[str, ...] = ()
         bounds = None
         if provisional:
+            members = set(domain.items)
+            missing = tuple(i for i in omitted if i in members)
             bounds = sum_bounds(
                 instrument,
                 answers,
@@ -511,21 +528,20 @@ def need_profile(instrument: Instrument, domains: Mapping[str, DomainScore]) -> 
 
 
 def _scale_score(
-    instrument: Instrument,
+    prep: Prepared,
     scale: Scale,
     answers: Answers,
-    contributions: list[tuple[str, Mapping[str, int]]],
+    parts: tuple[int, int],
     norm_group: str | None,
     *,
     provisional: bool,
 ) -> ScaleScore:
-    static = sum(p.get(scale.id, 0) for f, p in contributions if f == "static")
-    dynamic = sum(p.get(scale.id, 0) for f, p in contributions if f == "dynamic")
+    static, dynamic = parts
     raw = static + dynamic
     bounds = None
     if provisional:
         lo, hi = sum_bounds(
-            instrument, answers, scale.id, instrument.scored_items, instrument.terms
+            prep.instrument, answers, scale.id, prep.instrument.scored_items, prep.instrument.terms
         )
         raw = min(max(raw, lo), hi)
         bounds = Bounds(
@@ -537,6 +553,22 @@ def _scale_score(
             max_scaled=scale.scaled_score(hi),
             min_flag=scale.flag(lo),
             max_flag=scale.flag(hi),
+        )
+    marks = prep.marks.get((scale.id, norm_group))
+    if marks is not None and marks.lo <= raw <= marks.hi:
+        k = raw - marks.lo
+        return ScaleScore(
+            id=scale.id,
+            raw=raw,
+            level=marks.level[k],
+            scaled=marks.scaled[k],
+            flag=marks.flag[k],
+            band=marks.band[k],
+            static=static,
+            dynamic=dynamic,
+            bounds=bounds,
+            up=marks.up[k],
+            down=marks.down[k],
         )
     band = scale.band(raw, norm_group)
     return ScaleScore(
