@@ -27,7 +27,11 @@ assessments per person over two years), then, each timed once:
 4. **verify**: :meth:`SQLiteStore.verify` of the whole store, then
    :func:`rnr.history.derived.verify_store` (the same, and every score kept
    beside an assessment recomputed from its answers and compared);
-5. **indicators**: :func:`rnr.indicators.programme_report` for the first
+5. **one write**: single reassessments of open cases (``--writes``), each
+   its own write block as ``rnr case reassess`` makes it, median and 99th
+   percentile; baseline (c): one row of the same JSON inserted and committed
+   alone into a bare table of a file with the same durability settings;
+6. **indicators**: :func:`rnr.indicators.programme_report` for the first
    full year: the bulk summaries on 31 December, every indicator, the
    reinsertion index and override monitoring (which reads the store again).
 
@@ -47,12 +51,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from rnr.cases.parse import parse_case
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.derived import verify_store
 from rnr.history.programme import programme_report
 from rnr.history.read import read_history
 from rnr.history.summary import summarize_case
+from rnr.history.write import reassess
 from rnr.simulate.engine import simulate
 from rnr.simulate.figures import estimated_reliability
 from rnr.simulate.load import store_cohort
@@ -86,9 +94,61 @@ def store_phase(cohort: Any, store: SQLiteStore, folder: Path, defs: Definitions
     return {"store_s": seconds, "records": len(rows), "bare_insert_s": bare}
 
 
+def write_phase(
+    store: SQLiteStore, folder: Path, defs: Definitions, open_cases: list[str], count: int
+) -> dict[str, Any]:
+    """Single reassessments of open cases, one write block each, against a bare durable insert.
+
+    Each reassessment is the case's last assessment again, 30 days after
+    the cohort's end: scored, decided, drafted, checked against the case's
+    records and written with its decision, plan version and kept scores.
+    Baseline (c): one row of the same JSON inserted and committed alone into
+    a bare table of a file with the same settings (WAL, ``synchronous=FULL``).
+    """
+    chosen = open_cases[:: max(1, len(open_cases) // max(count, 1))][:count]
+    documents = []
+    for case_id in chosen:
+        last = list(store.records(case_id=case_id, kind="assessment"))[-1]
+        document = dict(last.data["document"])
+        day = dt.date.fromisoformat(document["assessed_on"]) + dt.timedelta(days=400)
+        documents.append((case_id, {**document, "assessed_on": day.isoformat()}))
+    latencies = []
+    for case_id, document in documents:
+        case = parse_case(document, file="<bench>")
+        start = time.perf_counter()
+        reassess(store, case_id, case, by="bench", defs=defs)
+        latencies.append(time.perf_counter() - start)
+    conn = sqlite3.connect(folder / "bare-one.sqlite3", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, data TEXT)")
+    bare = []
+    for _, document in documents:
+        text = canonical(document)
+        start = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t (data) VALUES (?)", (text,))
+        conn.execute("COMMIT")
+        bare.append(time.perf_counter() - start)
+    conn.close()
+    p50, p99 = (float(np.percentile(latencies, q)) for q in (50, 99))
+    b50, b99 = (float(np.percentile(bare, q)) for q in (50, 99))
+    print(
+        f"{len(latencies)} single reassessments: median {p50 * 1000:.1f} ms, 99th percentile"
+        f" {p99 * 1000:.1f} ms; bare durable insert median {b50 * 1000:.2f} ms"
+    )
+    return {
+        "reassessments": len(latencies),
+        "reassess_p50_ms": p50 * 1000,
+        "reassess_p99_ms": p99 * 1000,
+        "bare_one_p50_ms": b50 * 1000,
+        "bare_one_p99_ms": b99 * 1000,
+    }
+
+
 def summary_phase(
     cohort: Any, store: SQLiteStore, defs: Definitions, sample_size: int
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Any]:
     """Bulk summaries against reading every record (baseline b) and the single path."""
     as_of = cohort.end - dt.timedelta(days=30)
     reliability = {
@@ -123,7 +183,7 @@ def summary_phase(
         "single_s": single_s,
         "single_vs_bulk_per_case": (single_s / max(len(sample), 1)) / (bulk_s / max(len(bulk), 1)),
         "cases_per_s_summarize": len(bulk) / bulk_s,
-    }
+    }, bulk
 
 
 def main() -> None:
@@ -133,6 +193,7 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=2.0)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--sample", type=int, default=500, help="cases for the single path")
+    parser.add_argument("--writes", type=int, default=200, help="single reassessments timed")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     defs = Definitions.shipped()
@@ -153,17 +214,21 @@ def main() -> None:
     )
     store = SQLiteStore(folder / "bench.sqlite3")
     figures |= store_phase(cohort, store, folder, defs)
-    figures |= summary_phase(cohort, store, defs, args.sample)
+    phase, bulk_summaries = summary_phase(cohort, store, defs, args.sample)
+    figures |= phase
 
     year = cohort.start.year + 1
     indicators_s, report = clock(lambda: programme_report(store, period=year, defs=defs))
     computed = sum(1 for r in report.indicators if r.computable)
     print(f"indicators of {year}: {indicators_s:.1f} s ({computed} computable)")
+    open_cases = [s.case_id for s in bulk_summaries if s.closed_on is None]
+    figures |= write_phase(store, folder, defs, open_cases, args.writes)
     verify_s, result = clock(store.verify)
     assert result.ok
     print(f"verified in {verify_s:.1f} s")
     scores_s, checked = clock(lambda: verify_store(store, defs=defs))
-    assert (True, summary["assessments"]) == (checked.ok, checked.derived)
+    kept = summary["assessments"] + figures["reassessments"]
+    assert (True, kept) == (checked.ok, checked.derived)
     print(f"verified with every kept score recomputed in {scores_s:.1f} s")
     store.close()
     figures |= {
