@@ -86,6 +86,13 @@ class Marks:
 def _item_score(item: Item, answer: bool | str | None) -> ItemScore:
     """The score of ``item`` for a normalized ``answer`` (``None``: omitted)."""
     key, points = (None, {}) if answer is None else _outcome(item, answer)
+    return item_score(item, answer, key, points)
+
+
+def item_score(
+    item: Item, answer: bool | int | str | None, key: str | None, points: Mapping[str, int]
+) -> ItemScore:
+    """The score of ``item`` for ``answer``, whose outcome is ``key`` with ``points``."""
     return ItemScore(
         id=item.id,
         domain=item.domain,

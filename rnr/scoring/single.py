@@ -24,7 +24,7 @@ from rnr.definitions.conditions import Value
 from rnr.definitions.instrument import SEXES, Instrument, Item, Scale, Term
 from rnr.definitions.ref import Ref
 from rnr.errors import OmissionError, ScoringInputError
-from rnr.scoring._prepared import Prepared, prepared
+from rnr.scoring._prepared import Prepared, item_score, prepared
 from rnr.scoring.result import (
     Bounds,
     DomainScore,
@@ -416,18 +416,7 @@ def build_result(
         answer = answers.get(item.id)
         found = prep.item_score(k, answer)
         if found is None:
-            key, points = item_points(item, answer)
-            found = ItemScore(
-                id=item.id,
-                domain=item.domain,
-                factor=item.factor,
-                answer=answer,
-                outcome=key,
-                points=points,
-                omitted=answer is None and not item.strength,
-                strength=item.strength,
-                source=item.source,
-            )
+            found = item_score(item, answer, *item_points(item, answer))
         item_scores.append(found)
     term_scores = [
         prep.terms[k][_HOLDS[term.when.evaluate(answers)]]
