@@ -748,3 +748,23 @@ def test_installed_console_script(cli: Cli, tmp_path: Path) -> None:
     demo = subprocess.run([exe, "demo"], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert 0 == demo.returncode
     assert "ejemplo-lscmi-01" in demo.stdout
+
+
+def test_the_command_makes_garbage_collection_rarer_in_its_own_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``rnr`` (``run``) raises the collector's thresholds, then runs ``main``, which does not."""
+    import gc  # noqa: PLC0415
+
+    from rnr.cli.app import GC_THRESHOLD, main, run  # noqa: PLC0415
+
+    before = gc.get_threshold()
+    try:
+        assert 0 == main(["--version"])
+        assert before == gc.get_threshold()
+        monkeypatch.setattr(sys, "argv", ["rnr", "--version"])
+        assert 0 == run()
+        assert GC_THRESHOLD == gc.get_threshold()
+    finally:
+        gc.set_threshold(*before)
+    assert capsys.readouterr().out.startswith("rnr ")

@@ -25,7 +25,15 @@ from rnr.errors import HistoryError, StoreError, StoreIntegrityError
 from rnr.store.jsonl import export_jsonl, import_jsonl
 from rnr.store.memory import MemoryStore
 from rnr.store.protocol import Store, Transaction, Verification
-from rnr.store.records import GENESIS, KINDS, Record, Stored, canonical, record_hash
+from rnr.store.records import (
+    GENESIS,
+    KINDS,
+    Derived,
+    Record,
+    Stored,
+    canonical,
+    record_hash,
+)
 from rnr.store.sqlite import SQLiteStore, default_db_path
 
 DAY = dt.date(2025, 3, 1)
@@ -161,6 +169,27 @@ class TestProtocol:
         assert isinstance(store, Store)
         with store.write(by="x") as tx:
             assert isinstance(tx, Transaction)
+
+    def test_cases_give_each_case_whole_in_case_order(self, store: Store) -> None:
+        """Every record once, grouped by case in case id order, with its kept values.
+
+        12,000 records in 7 cases cross the pages the SQLite store reads in;
+        a record appended while the reading goes on is left out of it.
+        """
+        with store.write(by="d") as tx:
+            rows = [tx.append(Record("event", f"c-{n % 7}", DAY, {"n": n})) for n in range(12_000)]
+            tx.derive(Derived(rows[3].id, "base", {"total": 3}))
+        reading = store.cases()
+        first = next(reading)
+        with store.write(by="d") as tx:
+            tx.append(Record("event", "c-6", DAY, {"n": "later"}))
+        groups = [first, *reading]
+        assert [f"c-{n}" for n in range(7)] == [g.case_id for g in groups]
+        for group in groups:
+            assert [r for r in rows if r.case_id == group.case_id] == list(group.records)
+        kept = {k: dict(v.values) for g in groups for k, v in g.derived.items()}
+        assert {rows[3].id: {"total": 3}} == kept
+        assert 12_001 == sum(len(g.records) for g in store.cases())
 
     def test_append_stamps_and_numbers(self, store: Store) -> None:
         """Appends get ids 1..n, the clock's time, the writer and the record's hash."""

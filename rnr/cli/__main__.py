@@ -2,6 +2,6 @@
 
 import sys
 
-from rnr.cli.app import main
+from rnr.cli.app import run
 
-sys.exit(main())
+sys.exit(run())

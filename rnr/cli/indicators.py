@@ -18,7 +18,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.cli.progress import records_read
+from rnr.cli.progress import record_counter
 from rnr.definitions.indicators import PROGRAMMES
 from rnr.history.programme import programme_report
 from rnr.render.indicators import report_html, report_lines
@@ -69,13 +69,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Compute and print (or write) the report."""
     if args.html is not None and args.html.is_dir():
         raise UsageError(f"--html {args.html}: a folder, expected a file")
-    with open_db(args, read_only=True) as store, records_read(args, store) as rows:
+    with open_db(args, read_only=True) as store, record_counter(args, store) as advance:
         report = programme_report(
             store,
             period=args.period,
             programme=args.programme,
             defs=definitions(args),
-            rows=rows,
+            progress=advance,
         )
     if args.html is not None:
         write_file(args.html, report_html(report, args.lang))

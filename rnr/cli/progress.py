@@ -6,9 +6,8 @@ output holds nothing but the results. ``RNR_PROGRESS=0`` turns bars off.
 The library reports progress through callbacks and iterators; only this
 face draws it.
 
-Over a case store, :func:`records_read` counts the records a report reads
-(passed to the library as ``rows=``) and :func:`records_checked` those a
-verification checks (its ``progress=``); both know the total from
+Over a case store, :func:`record_counter` counts the records a report reads
+or a verification checks (the library's ``progress=``), with the total from
 :meth:`~rnr.store.Store.count`.
 """
 
@@ -25,14 +24,10 @@ from rnr.render.messages import catalogue
 
 if TYPE_CHECKING:
     from rnr.store.protocol import Store
-    from rnr.store.records import Stored
 
-__all__ = ["counter", "each", "records_checked", "records_read", "shown"]
+__all__ = ["counter", "each", "record_counter", "shown"]
 
 T = TypeVar("T")
-
-#: Records read between two moves of a bar (an update per record costs more than it shows).
-STEP = 1000
 
 
 def shown(args: argparse.Namespace) -> bool:
@@ -97,38 +92,11 @@ def each(
 
 
 @contextlib.contextmanager
-def records_checked(args: argparse.Namespace, store: Store) -> Iterator[Callable[[int], None]]:
-    """A counter of the records of ``store`` (the ``progress`` of :meth:`~rnr.store.Store.verify`).
+def record_counter(args: argparse.Namespace, store: Store) -> Iterator[Callable[[int], None]]:
+    """A counter of the records of ``store``, for a whole-store reading's ``progress=``.
 
     The store is counted only when a bar is drawn.
     """
     total = store.count() if shown(args) else None
     with counter(args, unit="records", total=total) as advance:
         yield advance
-
-
-@contextlib.contextmanager
-def records_read(args: argparse.Namespace, store: Store) -> Iterator[Iterable[Stored] | None]:
-    """The records of ``store`` counted on a bar as they are read, for the library's ``rows=``.
-
-    ``None`` when no bar is drawn, so the library reads the store its own
-    way. The bar stays open until the block ends: its final time is that
-    of the whole work, not only of the reading.
-    """
-    if not shown(args):
-        yield None
-        return
-    with counter(args, unit="records", total=store.count()) as advance:
-        yield _counted(store.records(), advance)
-
-
-def _counted(items: Iterable[T], advance: Callable[[int], None]) -> Iterator[T]:
-    """``items``, reported to ``advance`` every :data:`STEP` and at the end."""
-    n = 0
-    for item in items:
-        yield item
-        n += 1
-        if n == STEP:
-            advance(n)
-            n = 0
-    advance(n)

@@ -23,7 +23,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.cli.progress import counter, each, records_checked
+from rnr.cli.progress import counter, each, record_counter
 from rnr.errors import RnrError
 from rnr.render.history import verify_lines
 from rnr.render.messages import catalogue
@@ -149,7 +149,7 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
     from rnr.history.derived import verify_store  # noqa: PLC0415 - start-up time
 
     defs = definitions(args)
-    with open_db(args, read_only=True) as store, records_checked(args, store) as advance:
+    with open_db(args, read_only=True) as store, record_counter(args, store) as advance:
         result = verify_store(store, defs=defs, expect=expect, progress=advance)
         name = store.name
     if args.json:
@@ -161,7 +161,7 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_head(args: argparse.Namespace, out: TextIO) -> int:
     """Print the head of the store's audit chain (signed with the key when one is given)."""
-    with open_db(args, read_only=True) as store, records_checked(args, store) as advance:
+    with open_db(args, read_only=True) as store, record_counter(args, store) as advance:
         result = store.verify(progress=advance)
         name = store.name
     head = Head(result.entries, result.head)

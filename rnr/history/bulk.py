@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -52,9 +52,9 @@ from rnr.policy.answer import Trigger, reassessment_trigger
 from rnr.policy.deadlines import attainment_threshold, next_reassessment
 from rnr.scoring.result import ScoreResult
 from rnr.store.protocol import Store
-from rnr.store.records import Derived, Stored
+from rnr.store.records import CaseRecords, Derived, Stored
 
-__all__ = ["summarize"]
+__all__ = ["case_groups", "summarize"]
 
 #: Marks a next reassessment the bulk path leaves to a replay of the case.
 _ALONE = Due("", dt.date.min, "interval", "", "", dt.date.min, "")
@@ -87,6 +87,10 @@ class _Assessed:
         return parse_case(dict(self.row.data["document"]), file=f"{source}#{self.row.id}")
 
 
+#: Cases summarized together (their assessments without kept scores are scored in one batch).
+_CHUNK = 2000
+
+
 def summarize(
     store: Store,
     *,
@@ -94,40 +98,120 @@ def summarize(
     defs: Definitions | None = None,
     reliability: Mapping[str, Reliability] | None = None,
     rows: Iterable[Stored] | None = None,
+    progress: Callable[[int], None] | None = None,
+    visit: Callable[[CaseRecords], None] | None = None,
 ) -> tuple[CaseSummary, ...]:
     """Summarize every case of ``store`` on ``as_of``, in bulk.
 
-    Equal, case by case, to :func:`summarize_case` of each replayed history.
-    ``rows`` are the store's records when the caller has read them already
-    (several reports from one reading). The scores the store keeps beside
-    each assessment (:mod:`rnr.history.derived`) are used while their
-    instrument version holds; an assessment without them is scored now.
+    Equal, case by case, to :func:`summarize_case` of each replayed history,
+    in the order of each case's first record. The store is read one case at
+    a time (:meth:`Store.cases`) and summarized :data:`_CHUNK` cases at a
+    time, so what is held grows with the summaries, not with the store; the
+    scores the store keeps beside each assessment (:mod:`rnr.history.derived`)
+    are used while their instrument version holds, and an assessment without
+    them is scored now.
+
+    Args:
+        store: the case store.
+        as_of: the day of the summaries.
+        defs: the definitions (default: the shipped ones).
+        reliability: reliable change figures per scale (default: the instrument's).
+        rows: the store's records, when the caller has read them already.
+        progress: called with the number of records read, as they are read.
+        visit: called with each case's records as they are read, so that
+            another report can be made from the same reading.
 
     Raises:
         StoreIntegrityError: an assessment's instrument or a decision's
             policy changed since it was written.
     """
     defs = defs or Definitions.shipped()
-    cases: dict[str, list[Stored]] = defaultdict(list)
-    for row in store.records() if rows is None else rows:
-        cases[row.case_id].append(row)
-    per_case = {cid: Corrections.of(rows, source=store.name) for cid, rows in cases.items()}
-    kept = {d.record_id: d for d in store.derived()}
-    assessed = _score_all(per_case, as_of, defs, store.name, kept)
+    done: list[tuple[int, CaseSummary, str | None]] = []
     triggers: dict[tuple[str, str], Trigger | None] = {}
-    out = []
-    for case_id, fixes in per_case.items():
-        mine = assessed.get(case_id, [])
+    chunk: list[CaseRecords] = []
+
+    def flush() -> None:
+        done.extend(
+            _summarize_chunk(
+                chunk,
+                as_of=as_of,
+                defs=defs,
+                reliability=reliability,
+                triggers=triggers,
+                source=store.name,
+            )
+        )
+        if progress is not None:
+            progress(sum(len(group.records) for group in chunk))
+        chunk.clear()
+
+    for group in case_groups(store, rows):
+        if visit is not None:
+            visit(group)
+        chunk.append(group)
+        if len(chunk) == _CHUNK:
+            flush()
+    flush()
+    done.sort(key=lambda item: item[0])
+    return _with_reliable_change(done, defs, reliability)
+
+
+def case_groups(store: Store, rows: Iterable[Stored] | None = None) -> Iterator[CaseRecords]:
+    """Each case's records and kept values: streamed from the store, or grouped from ``rows``."""
+    if rows is None:
+        yield from store.cases()
+        return
+    cases: dict[str, list[Stored]] = defaultdict(list)
+    for row in rows:
+        cases[row.case_id].append(row)
+    kept = {d.record_id: d for d in store.derived()}
+    for case_id, mine in cases.items():
+        yield CaseRecords(case_id, tuple(mine), {r.id: kept[r.id] for r in mine if r.id in kept})
+
+
+def _summarize_chunk(
+    chunk: Sequence[CaseRecords],
+    *,
+    as_of: dt.date,
+    defs: Definitions,
+    reliability: Mapping[str, Reliability] | None,
+    triggers: dict[tuple[str, str], Trigger | None],
+    source: str,
+) -> Iterator[tuple[int, CaseSummary, str | None]]:
+    """``(first record id, summary, instrument version)`` of each assessed case of ``chunk``.
+
+    The instrument version is given when the last change's reliable change
+    index is left to one array operation over every case
+    (:func:`_with_reliable_change`); a change across versions or between
+    provisional results is measured here, from the two results.
+    """
+    per_case = {g.case_id: Corrections.of(g.records, source=source) for g in chunk}
+    kept = {record_id: d for g in chunk for record_id, d in g.derived.items()}
+    assessed = _score_all(per_case, as_of, defs, source, kept)
+    for group in chunk:
+        mine = assessed.get(group.case_id, [])
         if not mine:
             continue
         summary = _summary(
-            case_id, fixes, mine, as_of=as_of, defs=defs, triggers=triggers, source=store.name
+            group.case_id,
+            per_case[group.case_id],
+            mine,
+            as_of=as_of,
+            defs=defs,
+            triggers=triggers,
+            source=source,
         )
         if summary.next_due is _ALONE:
-            history = replay(cases[case_id], defs=defs, source=store.name)
+            history = replay(list(group.records), defs=defs, source=source)
             summary = attrs.evolve(summary, next_due=next_due(history, defs=defs, as_of=as_of))
-        out.append(summary)
-    return _with_reliable_change(out, defs, reliability, assessed, store.name)
+        ref = None
+        if summary.last_change is not None:
+            before, after = mine[-2], mine[-1]
+            ref = str(after.row.data["instrument"])
+            if before.row.data["instrument"] != ref or before.provisional or after.provisional:
+                step = _single_change(before, after, defs, reliability, source)
+                summary, ref = attrs.evolve(summary, last_change=step), None
+        yield group.records[0].id, summary, ref
 
 
 def _score_all(
@@ -378,25 +462,15 @@ def _step(mine: list[_Assessed]) -> StepSummary | None:
 
 
 def _with_reliable_change(
-    summaries: list[CaseSummary],
+    done: Sequence[tuple[int, CaseSummary, str | None]],
     defs: Definitions,
     reliability: Mapping[str, Reliability] | None,
-    assessed: Mapping[str, list[_Assessed]],
-    source: str,
 ) -> tuple[CaseSummary, ...]:
-    """Fill every last step: transitions and the index, one array per instrument version."""
-    out = list(summaries)
+    """Fill the last steps left to bulk: transitions and the index, one array per version."""
+    out = [summary for _, summary, _ in done]
     bulk: dict[str, list[int]] = defaultdict(list)
-    for n, summary in enumerate(out):
-        mine = assessed[summary.case_id]
-        if summary.last_change is None:
-            continue
-        before, after = mine[-2], mine[-1]
-        ref = str(after.row.data["instrument"])
-        if before.row.data["instrument"] != ref or before.provisional or after.provisional:
-            step = _single_change(before, after, defs, reliability, source)
-            out[n] = attrs.evolve(summary, last_change=step)
-        else:
+    for n, (_, _, ref) in enumerate(done):
+        if ref is not None:
             bulk[ref].append(n)
     for ref, rows in bulk.items():
         scale = defs.library.get(ref).scales[defs.library.get(ref).primary_scale]

@@ -15,14 +15,13 @@ reassessment (a new offence, a breach); see :func:`rnr.history.schedule.next_due
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable
 
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.schedule import next_due
 from rnr.indicators.caseload import Due
 from rnr.store.protocol import Store
-from rnr.store.records import Stored
 
 __all__ = ["Due", "due_list", "next_due", "overdue"]
 
@@ -32,14 +31,13 @@ def due_list(
     as_of: dt.date,
     *,
     defs: Definitions | None = None,
-    rows: Iterable[Stored] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Due]:
     """The next reassessment of every case open on ``as_of``, earliest first.
 
-    ``rows`` are the store's records when the caller reads them (to count
-    them on a progress bar, say); by default the store is read here.
+    ``progress`` is called with the number of records read, as they are.
     """
-    found = (s.next_due for s in summarize(store, as_of=as_of, defs=defs, rows=rows))
+    found = (s.next_due for s in summarize(store, as_of=as_of, defs=defs, progress=progress))
     return sorted((d for d in found if d is not None), key=lambda d: (d.due_on, d.case_id))
 
 

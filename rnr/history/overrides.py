@@ -11,7 +11,7 @@ exception they should be, and whether they improve on the instrument.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,9 +19,10 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.dates import add_months
+from rnr.history.bulk import case_groups
 from rnr.history.read import Corrections
 from rnr.store.protocol import Store
-from rnr.store.records import Stored
+from rnr.store.records import CaseRecords, Stored
 
 __all__ = ["OutcomeRate", "OverrideReport", "Rate", "override_report"]
 
@@ -104,64 +105,91 @@ def override_report(
     """Override rates and outcomes for the assessments dated in ``period``.
 
     Args:
-        store: the case store.
+        store: the case store (read one case at a time).
         period: the year of the assessments.
         programmes: count only cases whose latest decision is for these sanctions.
         window_months: the follow-up window for new offences.
         as_of: the last day of follow-up (default: the latest date in the store).
         rows: the store's records, when already read.
     """
-    cases: dict[str, list[Stored]] = defaultdict(list)
-    latest_day = dt.date.min
-    for row in store.records() if rows is None else rows:
-        cases[row.case_id].append(row)
-        latest_day = max(latest_day, row.on)
-    until = as_of or latest_day
-    assessed: Counter[str] = Counter()
-    overridden: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    directions: Counter[str] = Counter()
-    outcomes: dict[str, list[int]] = {k: [0, 0] for k in ("up", "down", "none")}
-    for records in cases.values():
-        fixes = Corrections.of(records, source=store.name)
+    tally = OverrideTally(period, programmes, window_months, store.name)
+    for group in case_groups(store, rows):
+        tally.add(group)
+    return tally.report(as_of)
+
+
+@attrs.define
+class OverrideTally:
+    """The counts of :func:`override_report`, added up one case at a time.
+
+    Give it each case's records as a whole-store reading goes by (the
+    ``visit`` of :func:`rnr.history.bulk.summarize`), then ask for the
+    report: what it holds grows with the assessments of ``period``.
+    """
+
+    period: int
+    programmes: tuple[str, ...] | None
+    window_months: int
+    source: str
+    latest_day: dt.date = dt.date.min
+    assessed: Counter[str] = attrs.Factory(Counter)
+    overridden: Counter[str] = attrs.Factory(Counter)
+    reasons: Counter[str] = attrs.Factory(Counter)
+    directions: Counter[str] = attrs.Factory(Counter)
+    #: ``(direction, end of the window, a new offence within it)`` of each assessment.
+    followed: list[tuple[str, dt.date, bool]] = attrs.Factory(list)
+
+    def add(self, group: CaseRecords) -> None:
+        """Count the assessments of one case."""
+        for row in group.records:
+            self.latest_day = max(self.latest_day, row.on)
+        fixes = Corrections.of(group.records, source=self.source)
         decisions = fixes.in_force("decision")
         sanction = decisions[-1][1].data["legal"].get("sanction") if decisions else None
-        if programmes is not None and sanction not in programmes:
-            continue
+        if self.programmes is not None and sanction not in self.programmes:
+            return
         overrides = {int(r.data["assessment"]): r for _, r in fixes.in_force("override")}
         offences = [r.on for _, r in fixes.in_force("event") if r.data.get("kind") == "new_offence"]
         for first, row in fixes.in_force("assessment"):
-            if row.on.year != period:
+            if row.on.year != self.period:
                 continue
             assessor = str(row.data.get("assessor") or "—")
-            assessed[assessor] += 1
+            self.assessed[assessor] += 1
             override = overrides.get(first)
             direction = "none"
             if override is not None:
-                overridden[assessor] += 1
-                reasons[str(override.data["reason"])] += 1
+                self.overridden[assessor] += 1
+                self.reasons[str(override.data["reason"])] += 1
                 direction = str(override.data["direction"])
-                directions[direction] += 1
-            end = add_months(row.on, window_months)
+                self.directions[direction] += 1
+            end = add_months(row.on, self.window_months)
+            self.followed.append((direction, end, any(row.on < d <= end for d in offences)))
+
+    def report(self, as_of: dt.date | None = None) -> OverrideReport:
+        """The report, followed up to ``as_of`` (default: the latest date seen)."""
+        until = as_of or self.latest_day
+        outcomes: dict[str, list[int]] = {k: [0, 0] for k in ("up", "down", "none")}
+        for direction, end, offended in self.followed:
             if end <= until:
                 outcomes[direction][0] += 1
-                outcomes[direction][1] += int(any(row.on < d <= end for d in offences))
-    by_assessor = {
-        k: Rate(assessed[k], overridden[k])
-        for k in sorted(assessed, key=lambda k: (-assessed[k], k))
-    }
-    return OverrideReport(
-        period=period,
-        programmes=programmes,
-        window_months=window_months,
-        as_of=until,
-        total=Rate(sum(assessed.values()), sum(overridden.values())),
-        by_assessor=by_assessor,
-        by_reason=dict(reasons.most_common()),
-        by_direction=dict(sorted(directions.items())),
-        outcomes={
-            "overridden_up": OutcomeRate(*outcomes["up"]),
-            "overridden_down": OutcomeRate(*outcomes["down"]),
-            "not_overridden": OutcomeRate(*outcomes["none"]),
-        },
-    )
+                outcomes[direction][1] += int(offended)
+        assessed = self.assessed
+        by_assessor = {
+            k: Rate(assessed[k], self.overridden[k])
+            for k in sorted(assessed, key=lambda k: (-assessed[k], k))
+        }
+        return OverrideReport(
+            period=self.period,
+            programmes=self.programmes,
+            window_months=self.window_months,
+            as_of=until,
+            total=Rate(sum(assessed.values()), sum(self.overridden.values())),
+            by_assessor=by_assessor,
+            by_reason=dict(self.reasons.most_common()),
+            by_direction=dict(sorted(self.directions.items())),
+            outcomes={
+                "overridden_up": OutcomeRate(*outcomes["up"]),
+                "overridden_down": OutcomeRate(*outcomes["down"]),
+                "not_overridden": OutcomeRate(*outcomes["none"]),
+            },
+        )

@@ -8,7 +8,7 @@ December of the year) and computes everything;
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -16,11 +16,10 @@ import attrs
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
-from rnr.history.overrides import OverrideReport, override_report
+from rnr.history.overrides import OverrideReport, OverrideTally
 from rnr.indicators.compute import IndicatorResult, compute_indicators
 from rnr.indicators.reinsertion_index import ReinsertionReport, reinsertion
 from rnr.store.protocol import Store
-from rnr.store.records import Stored
 
 __all__ = ["ProgrammeReport", "programme_report"]
 
@@ -58,12 +57,13 @@ def programme_report(
     defs: Definitions | None = None,
     spec: IndicatorSet | None = None,
     index: ReinsertionIndex | None = None,
-    rows: Iterable[Stored] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ProgrammeReport:
     """Compute the report of ``period`` (one programme, or all) from ``store``.
 
-    ``rows`` are the store's records when the caller reads them (to count
-    them on a progress bar, say); by default the store is read here.
+    The store is read once, one case at a time: the summaries on 31
+    December and the override monitoring are made from the same reading;
+    ``progress`` is called with the number of records read, as they are.
 
     Raises:
         InvalidArgumentError: an unknown programme.
@@ -73,9 +73,8 @@ def programme_report(
     shipped_spec, shipped_index = shipped()
     spec, index = spec or shipped_spec, index or shipped_index
     as_of = dt.date(period, 12, 31)
-    # read once for the summaries and the overrides
-    rows = list(store.records() if rows is None else rows)
-    summaries = summarize(store, as_of=as_of, defs=defs, rows=rows)
+    tally = OverrideTally(period, (programme,) if programme else None, 12, store.name)
+    summaries = summarize(store, as_of=as_of, defs=defs, progress=progress, visit=tally.add)
     results = compute_indicators(
         summaries, spec, period=period, library=defs.library, programme=programme
     )
@@ -87,7 +86,5 @@ def programme_report(
         as_of=as_of,
         indicators=results,
         reinsertion=reinsertion(summaries, index, period=period, programmes=programmes),
-        overrides=override_report(
-            store, period=period, programmes=(programme,) if programme else None, rows=rows
-        ),
+        overrides=tally.report(),
     )

@@ -12,7 +12,7 @@ the same value a CSV file gives, so ``rnr validate --db`` works like
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.scoring.single import age_in_years
 from rnr.store.protocol import Store
-from rnr.store.records import Stored
+from rnr.store.records import CaseRecords
 from rnr.text import Message
 from rnr.validity.csvfile import Table
 
@@ -50,7 +50,7 @@ def store_table(
     window_months: int = 12,
     as_of: dt.date | None = None,
     defs: Definitions | None = None,
-    rows: Iterable[Stored] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Table:
     """Baseline scores and outcomes of the cases of ``store``.
 
@@ -61,8 +61,8 @@ def store_table(
         window_months: the follow-up window after the baseline assessment.
         as_of: the last day of follow-up (default: the latest date in the store).
         defs: the definitions.
-        rows: the store's records when the caller reads them (to count them
-            on a progress bar, say); by default the store is read here.
+        progress: called with the number of records read, as they are (the
+            store is read once, one case at a time).
 
     Returns:
         Columns ``score``, the event's kind (0/1), ``level`` and the group
@@ -80,14 +80,20 @@ def store_table(
     if isinstance(window_months, bool) or not isinstance(window_months, int) or window_months < 1:
         raise InvalidArgumentError("window_months", window_months, "a whole number of months >= 1")
     persons: dict[str, dict[str, str]] = {}
-    latest = dt.date.min
-    rows = list(store.records() if rows is None else rows)
-    for row in rows:
-        latest = max(latest, row.on)
-        if row.kind == "case" and row.record.corrects is None:
-            persons[row.case_id] = dict(row.data.get("person") or {})
-    until = as_of or latest
-    summaries = summarize(store, as_of=until, defs=defs, rows=rows)
+    latest = [dt.date.min]
+
+    def visit(group: CaseRecords) -> None:
+        for row in group.records:
+            latest[0] = max(latest[0], row.on)
+            if row.kind == "case" and row.record.corrects is None:
+                persons[row.case_id] = dict(row.data.get("person") or {})
+
+    # Without ``as_of``, every record counts: the summaries on the latest
+    # date of the store are those on any later day, so one reading does.
+    summaries = summarize(
+        store, as_of=as_of or dt.date.max, defs=defs, progress=progress, visit=visit
+    )
+    until = as_of or latest[0]
     ids = sorted({s.instrument.split("@", 1)[0] for s in summaries})
     if not ids:
         raise ValidityInputError("holds no assessed case", file=store.name)

@@ -13,6 +13,7 @@ from rnr import _face as face
 
 _EXPORTS = {
     "AuditEntry": "rnr.store.records",
+    "CaseRecords": "rnr.store.records",
     "Derived": "rnr.store.records",
     "Head": "rnr.store.head",
     "KINDS": "rnr.store.records",
@@ -33,6 +34,7 @@ _EXPORTS = {
 __all__ = [
     "KINDS",
     "AuditEntry",
+    "CaseRecords",
     "Derived",
     "Head",
     "MemoryStore",
@@ -71,6 +73,9 @@ if TYPE_CHECKING:
     )
     from rnr.store.records import (
         AuditEntry as AuditEntry,
+    )
+    from rnr.store.records import (
+        CaseRecords as CaseRecords,
     )
     from rnr.store.records import (
         Derived as Derived,

@@ -23,7 +23,14 @@ from rnr.errors import HistoryError, StoreError
 from rnr.store.audit import check, next_entry, restore_problem
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
-from rnr.store.records import AuditEntry, Derived, Record, Stored, record_hash
+from rnr.store.records import (
+    AuditEntry,
+    CaseRecords,
+    Derived,
+    Record,
+    Stored,
+    record_hash,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -135,6 +142,17 @@ class MemoryStore:
             kept = sorted(self._derived.items())
         for _, derived in kept:
             yield derived
+
+    def cases(self) -> Iterator[CaseRecords]:
+        """Every case's records and derived values, in case id order."""
+        with self._lock:
+            last = len(self._records)
+            ids = sorted(self._by_case)
+            derived = dict(self._derived)
+        for case_id in ids:
+            rows = tuple(s for s in self._rows(case_id) if s.id <= last)
+            kept = {s.id: derived[s.id] for s in rows if s.id in derived}
+            yield CaseRecords(case_id, rows, kept)
 
     def get(self, record_id: int) -> Stored:
         """The record with that id (ids count from 1)."""

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
-from rnr.store.records import AuditEntry, Derived, Record, Stored
+from rnr.store.records import AuditEntry, CaseRecords, Derived, Record, Stored
 
 if TYPE_CHECKING:
     from rnr.store.head import Head
@@ -111,6 +111,15 @@ class Store(Protocol):
 
     def derived(self) -> Iterator[Derived]:
         """Every set of derived values, in record id order."""
+        ...
+
+    def cases(self) -> Iterator[CaseRecords]:
+        """Every case's records and derived values, one case at a time, in case id order.
+
+        A whole store is read this way holding one case (and a page of
+        rows) at a time: what a bulk report keeps grows with its answer, not
+        with the store. Records appended while it runs are not included.
+        """
         ...
 
     def get(self, record_id: int) -> Stored:

@@ -33,6 +33,7 @@ __all__ = [
     "GENESIS",
     "KINDS",
     "AuditEntry",
+    "CaseRecords",
     "Derived",
     "Record",
     "Stored",
@@ -267,6 +268,15 @@ class Derived:
         ):
             object.__setattr__(derived, name, value)
         return derived
+
+
+@attrs.frozen
+class CaseRecords:
+    """Every record of one case, in id order, with the derived values kept for them."""
+
+    case_id: str
+    records: tuple[Stored, ...]
+    derived: Mapping[int, Derived]
 
 
 @attrs.frozen

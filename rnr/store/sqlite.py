@@ -39,7 +39,14 @@ from rnr.store._schema import check_header, connect, describe_error, prepare
 from rnr.store.audit import next_entry, restore_problem
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
-from rnr.store.records import AuditEntry, Derived, Record, Stored, record_hash
+from rnr.store.records import (
+    AuditEntry,
+    CaseRecords,
+    Derived,
+    Record,
+    Stored,
+    record_hash,
+)
 from rnr.untrusted import UntrustedInputError, check_text
 
 __all__ = ["SQLiteStore", "default_db_path"]
@@ -429,14 +436,54 @@ class SQLiteStore:
         while True:
             page = self._query(None, sql, (after,))
             for record_id, basis, text in page:
-                try:
-                    yield Derived.read_back(record_id, basis, text)
-                except (TypeError, ValueError) as exc:
-                    msg = f"record {record_id}: derived values unreadable ({exc}); run verify"
-                    raise StoreIntegrityError(msg, path=self._name, record=record_id) from exc
+                yield self._derived_row(record_id, basis, text)
             if len(page) < _PAGE * 10:
                 return
             after = page[-1][0]
+
+    def cases(self) -> Iterator[CaseRecords]:
+        """Every case's records and derived values, in case id order, a page of rows at a time.
+
+        One query per page walks the ``(case_id, id)`` index from where the
+        last page ended; each row comes with its derived values (a left
+        join), so a case is complete when the next one starts.
+
+        Raises:
+            StoreIntegrityError: a row was altered or cannot be read.
+        """
+        columns = ", ".join(f"r.{c.strip()}" for c in RECORD_COLUMNS.split(","))
+        sql = (
+            f"SELECT {columns}, d.basis, d.data FROM records r"
+            " LEFT JOIN derived d ON d.record_id = r.id"
+            " WHERE r.id <= ? AND (r.case_id > ? OR (r.case_id = ? AND r.id > ?))"
+            f" ORDER BY r.case_id, r.id LIMIT {_PAGE * 5}"
+        )
+        last = self._query(None, "SELECT coalesce(max(id), 0) FROM records", ())[0][0]
+        case_id, after = "", 0
+        rows: list[Stored] = []
+        kept: dict[int, Derived] = {}
+        while True:
+            page = self._query(None, sql, (last, case_id, case_id, after))
+            for row in page:
+                stored = stored_from_row(row[:9], self._name)
+                if rows and stored.case_id != rows[0].case_id:
+                    yield CaseRecords(rows[0].case_id, tuple(rows), kept)
+                    rows, kept = [], {}
+                rows.append(stored)
+                if row[9] is not None:
+                    kept[stored.id] = self._derived_row(stored.id, row[9], row[10])
+            if len(page) < _PAGE * 5:
+                break
+            case_id, after = page[-1][2], page[-1][0]
+        if rows:
+            yield CaseRecords(rows[0].case_id, tuple(rows), kept)
+
+    def _derived_row(self, record_id: int, basis: Any, text: Any) -> Derived:
+        try:
+            return Derived.read_back(record_id, basis, text)
+        except (TypeError, ValueError) as exc:
+            msg = f"record {record_id}: derived values unreadable ({exc}); run verify"
+            raise StoreIntegrityError(msg, path=self._name, record=record_id) from exc
 
     def get(self, record_id: int) -> Stored:
         """The record with that id (ids count from 1).
