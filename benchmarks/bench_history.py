@@ -31,7 +31,10 @@ assessments per person over two years), then, each timed once:
    its own write block as ``rnr case reassess`` makes it, median and 99th
    percentile; baseline (c): one row of the same JSON inserted and committed
    alone into a bare table of a file with the same durability settings;
-6. **indicators**: :func:`rnr.indicators.programme_report` for the first
+6. **commands**: ``rnr indicators``, ``rnr due`` and ``rnr validate --db``
+   over the whole store, each in a fresh process, as a person runs them
+   (wall time); baseline (d): ``rnr --version``;
+7. **indicators**: :func:`rnr.indicators.programme_report` for the first
    full year: the bulk summaries on 31 December, every indicator, the
    reinsertion index and override monitoring (which reads the store again).
 
@@ -46,6 +49,8 @@ import datetime as dt
 import json
 import resource
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -150,6 +155,33 @@ def write_phase(
     }
 
 
+def command_phase(path: Path, year: int, as_of: dt.date) -> dict[str, Any]:
+    """Wall time of the commands a person runs over the whole store, each in a fresh process.
+
+    Baseline (d): ``rnr --version``, the command's own start-up.
+    """
+    commands = {
+        "version": ["--version"],
+        "indicators": ["indicators", "--period", str(year), "--json", "--db", str(path)],
+        "due": ["due", "--as-of", as_of.isoformat(), "--json", "--db", str(path)],
+        "validate": ["validate", "--db", str(path), "--instrument", "lscmi", "--json"],
+    }
+    out = {}
+    for name, argv in commands.items():
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "rnr.cli", *argv], capture_output=True, check=False
+        )
+        out[f"cli_{name}_s"] = time.perf_counter() - start
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-500:]
+    print(
+        "commands: "
+        + ", ".join(f"rnr {n} {out[f'cli_{n}_s']:.1f} s" for n in commands if n != "version")
+        + f" (start-up {out['cli_version_s']:.2f} s)"
+    )
+    return out
+
+
 def summary_phase(
     cohort: Any, store: SQLiteStore, defs: Definitions, sample_size: int
 ) -> tuple[dict[str, Any], Any]:
@@ -225,6 +257,7 @@ def main() -> None:
     indicators_s, report = clock(lambda: programme_report(store, period=year, defs=defs))
     computed = sum(1 for r in report.indicators if r.computable)
     print(f"indicators of {year}: {indicators_s:.1f} s ({computed} computable)")
+    figures |= command_phase(folder / "bench.sqlite3", year, cohort.end - dt.timedelta(days=30))
     open_cases = [s.case_id for s in bulk_summaries if s.closed_on is None]
     figures |= write_phase(store, folder, defs, open_cases, args.writes)
     verify_s, result = clock(store.verify)
