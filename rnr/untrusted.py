@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,11 +59,35 @@ def loads(text: str, *, max_digits: int | None = MAX_DIGITS) -> Any:
             object_pairs_hook=_no_duplicates,
             parse_int=None if max_digits is None else functools.partial(_integer, max_digits),
             parse_constant=_constant,
+            parse_float=_finite,
         )
     except RecursionError:
         raise UntrustedInputError(f"nested more than {MAX_DEPTH} levels deep") from None
-    check_value(value, max_digits=max_digits)
+    if not _plain(text):
+        check_value(value, max_digits=max_digits)
     return value
+
+
+#: A JSON escape of a surrogate code point (``\ud800`` to ``\udfff``).
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _plain(text: str) -> bool:
+    """Whether the value decoded from ``text`` needs no walk to be known harmless.
+
+    The decoder's hooks already refused what is not a finite number and
+    every integer too long; what remains is depth (not deeper than the
+    brackets the text holds) and text that is not Unicode (a surrogate in
+    the text, or written as an escape). A text that might hold either is
+    walked; the test errs only towards walking.
+    """
+    if text.count("[") + text.count("{") >= MAX_DEPTH:  # an item sits one level below
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return _ESCAPED_SURROGATE.search(text) is None
 
 
 def check_value(value: object, *, max_digits: int | None = MAX_DIGITS) -> None:
@@ -134,3 +159,10 @@ def _integer(digits: int, text: str) -> int:
 
 def _constant(text: str) -> float:
     raise UntrustedInputError(f"got {text}, expected a finite number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e999
+        raise UntrustedInputError(f"got {number}, expected a finite number")
+    return number

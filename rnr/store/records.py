@@ -87,7 +87,7 @@ def _json_object(value: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
         text = _STRICT.encode(dict(value))
         text.encode("utf-8")
         plain = json.loads(text)
-        if text.count("[") + text.count("{") > MAX_DEPTH:
+        if text.count("[") + text.count("{") >= MAX_DEPTH:  # an item sits a level below
             check_value(plain, max_digits=None)
     except (TypeError, ValueError) as exc:
         msg = f"record data: got {value!r}, expected a JSON object ({exc})"

@@ -1,0 +1,94 @@
+"""The reader of untrusted JSON: its fast path refuses and accepts exactly what a full walk does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rnr.errors import HistoryError
+from rnr.store.records import Record
+from rnr.untrusted import MAX_DEPTH, UntrustedInputError, check_value, loads
+
+#: Texts, numbers and surrogates, nested up to beyond the depth allowed.
+values: st.SearchStrategy[Any] = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False)
+    | st.text(st.characters(codec=None), max_size=6),
+    lambda children: (
+        st.lists(children, max_size=2) | st.dictionaries(st.text(max_size=3), children, max_size=2)
+    ),
+    max_leaves=40,
+)
+
+
+def _nested(value: Any, depth: int) -> Any:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def reference(text: str) -> Any:
+    """The slow reading: decode with the same hooks, then always walk the whole value."""
+    value = json.loads(text, parse_constant=lambda _: math.nan, parse_float=float)
+    check_value(value)
+    return value
+
+
+@given(
+    value=values,
+    depth=st.integers(0, MAX_DEPTH + 2),
+    ascii_only=st.booleans(),
+)
+def test_fast_reading_equals_the_full_walk(value: Any, depth: int, ascii_only: bool) -> None:
+    """Same value, or the same refusal, with and without the shortcut."""
+    text = json.dumps(_nested(value, depth), ensure_ascii=ascii_only)
+    try:
+        expected = reference(text)
+    except ValueError:  # UntrustedInputError is one
+        with pytest.raises(UntrustedInputError):
+            loads(text)
+        return
+    assert expected == loads(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('["\\ud800"]', "lone surrogate"),
+        ('{"a": "x\\uDFFF"}', "lone surrogate"),
+        ("[1e999]", "got inf, expected a finite number"),
+        ("[-1e999]", "got -inf, expected a finite number"),
+        ("[NaN]", "got NaN, expected a finite number"),
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "nested more than"),
+    ],
+)
+def test_each_refusal_is_named(text: str, message: str) -> None:
+    """Each thing the shortcut must not miss is still refused, with its reason."""
+    with pytest.raises(UntrustedInputError, match=message):
+        loads(text)
+
+
+def test_an_escaped_backslash_before_u_is_read_as_text() -> None:
+    """A backslash then ``ud800`` is text, not a surrogate: walked to be sure, and kept."""
+    assert {"a": "\\ud800"} == loads('{"a": "\\\\ud800"}')
+
+
+@pytest.mark.parametrize("depth", range(MAX_DEPTH - 3, MAX_DEPTH + 2))
+def test_record_data_is_refused_exactly_when_the_walk_refuses_it(depth: int) -> None:
+    """A record's data takes the same shortcut: refused at the same depth as the full walk."""
+    data = {"a": _nested(None, depth)}
+    try:
+        check_value(data, max_digits=None)
+    except UntrustedInputError:
+        with pytest.raises(HistoryError, match="nested more than"):
+            Record("event", "c-1", dt.date(2025, 3, 1), data)
+    else:
+        assert data == dict(Record("event", "c-1", dt.date(2025, 3, 1), data).data)
