@@ -18,7 +18,13 @@ from rnr.errors import StoreError
 from rnr.history.amend import correct_assessment
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
-from rnr.history.derived import assessment_values, check_derived, materialise, verify_store
+from rnr.history.derived import (
+    assessment_values,
+    check_derived,
+    kept_values,
+    materialise,
+    verify_store,
+)
 from rnr.history.write import open_case, reassess
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
@@ -71,7 +77,7 @@ def test_every_written_assessment_keeps_what_it_scores_to(kind: str, tmp_path: P
     assert {a.id for a in assessments} == set(kept)
     for row in assessments:
         result = score_case(parse_case(dict(row.data["document"]), file="<t>"), DEFS.library)
-        assert assessment_values(result) == dict(kept[row.id].values)
+        assert kept_values(row, assessment_values(result)) == dict(kept[row.id].values)
         assert row.data["instrument_sha256"] == kept[row.id].basis
     levels = [kept[a.id].values["level"] for a in assessments]
     assert len(set(levels)) > 1, "the reassessment's answers should change the level"
@@ -197,3 +203,27 @@ def test_import_keeps_the_scores_again(cli: Any, tmp_path: Path) -> None:
     assert (0, 3, True) == (code, json.loads(out)["derived"], json.loads(out)["ok"])
     code, out, _ = cli("store", "verify", "--db", target)
     assert "puntajes guardados recalculados: 3" in out
+
+
+def test_a_bulk_read_decodes_only_the_answers_it_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With kept scores, only each case's latest answers are decoded (for its responsivity)."""
+    from rnr.store import records  # noqa: PLC0415
+
+    with SQLiteStore(tmp_path / "s.sqlite3") as store:
+        written(store)
+        decoded: list[str] = []
+        real = records.json.loads
+
+        def counting(text: str) -> Any:
+            if '"document"' in text:
+                decoded.append(text)
+            return real(text)
+
+        monkeypatch.setattr(records.json, "loads", counting)
+        summaries = summarize(store, as_of=dt.date(2026, 1, 1), defs=DEFS)
+        monkeypatch.undo()
+        assert 1 == len(summaries)
+        latest = max(store.records(kind="assessment"), key=lambda r: r.on)
+        assert [latest.record.text] == decoded

@@ -16,7 +16,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from rnr.errors import StoreError
+from rnr.errors import StoreError, StoreIntegrityError
 from rnr.store import Head, SQLiteStore, _schema
 from rnr.store._rows import INSERT_ENTRY, INSERT_RECORD
 from rnr.store.audit import next_entry
@@ -223,3 +223,29 @@ def test_a_store_sqlite_cannot_share_is_read_as_immutable(
         assert store.verify().ok
         assert 3 == len(list(store.records()))
     assert opened[-1].endswith("?mode=ro&immutable=1")
+
+
+def test_data_decoded_late_still_names_the_record(tmp_path: Path) -> None:
+    """Text that is not JSON, with a hash forged to match, is refused when looked into.
+
+    Reading hashes the text but decodes it only when used; the refusal then
+    is the same one-line integrity error naming the record, never a
+    traceback, and verify reports it.
+    """
+    path = tmp_path / "casos.sqlite3"
+    _store(path)
+    forged = Record.read_back("event", "caso-1", dt.date(2025, 1, 2), "[1, 2]", None)
+    conn = sqlite3.connect(path)
+    with conn:
+        _drop_guards(conn)
+        conn.execute(
+            "UPDATE records SET data = ?, sha256 = ? WHERE id = 2",
+            (forged.text, record_hash(forged)),
+        )
+    conn.close()
+    with SQLiteStore(path, read_only=True) as store:
+        row = store.get(2)
+        with pytest.raises(StoreIntegrityError, match=r"record 2: unreadable \(data: got") as err:
+            dict(row.data)
+        assert (str(path), 2) == (err.value.path, err.value.record)
+        assert any(p.startswith("record 2: unreadable") for p in store.verify().problems)

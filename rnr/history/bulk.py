@@ -82,6 +82,11 @@ class _Assessed:
     def provisional(self) -> bool:
         return bool(self.values["provisional"])
 
+    @property
+    def ref(self) -> str:
+        """The instrument version (kept with the scores, or read from the record)."""
+        return str(self.values.get("instrument") or self.row.data["instrument"])
+
     def case(self, source: str) -> Case:
         """The assessment's case, parsed from its record (only when needed)."""
         return parse_case(dict(self.row.data["document"]), file=f"{source}#{self.row.id}")
@@ -207,8 +212,8 @@ def _summarize_chunk(
         ref = None
         if summary.last_change is not None:
             before, after = mine[-2], mine[-1]
-            ref = str(after.row.data["instrument"])
-            if before.row.data["instrument"] != ref or before.provisional or after.provisional:
+            ref = after.ref
+            if before.ref != ref or before.provisional or after.provisional:
                 step = _single_change(before, after, defs, reliability, source)
                 summary, ref = attrs.evolve(summary, last_change=step), None
         yield group.records[0].id, summary, ref
@@ -226,20 +231,23 @@ def _score_all(
     for fixes in per_case.values():
         for first, row in fixes.in_force("assessment"):
             if row.on <= as_of:
-                by_ref[str(row.data["instrument"])].append((first, row))
+                derived = kept.get(row.id)
+                ref = derived.values.get("instrument") if derived is not None else None
+                by_ref[str(ref or row.data["instrument"])].append((first, row))
     out: dict[str, list[_Assessed]] = defaultdict(list)
     for ref, items in by_ref.items():
         instrument = defs.library.get(ref)
         fresh = []
         for first, row in items:
+            derived = kept.get(row.id)
+            if derived is not None and derived.basis == instrument.sha256:
+                # the answers stay undecoded: verify holds the kept values to the record
+                out[row.case_id].append(_Assessed(first, row, derived.values))
+                continue
             if row.data.get("instrument_sha256") != instrument.sha256:
                 msg = f"record {row.id}: instrument {ref} has changed since it was written"
                 raise StoreIntegrityError(msg, path=source, record=row.id)
-            derived = kept.get(row.id)
-            if derived is not None and derived.basis == instrument.sha256:
-                out[row.case_id].append(_Assessed(first, row, derived.values))
-            else:
-                fresh.append((first, row))
+            fresh.append((first, row))
         cases = [parse_case(dict(r.data["document"]), file=f"{source}#{r.id}") for _, r in fresh]
         for (first, row), (values, result) in zip(
             fresh, score_values(instrument, cases, defs), strict=True
@@ -302,7 +310,7 @@ def _summary(
         opened_on=case_row.on,
         closed_on=closing[0] if closing else None,
         closed_by=closing[1] if closing else None,
-        instrument=str(mine[-1].row.data["instrument"]),
+        instrument=mine[-1].ref,
         assessed_on=tuple(a.row.on for a in mine),
         totals=tuple(a.total for a in mine),
         levels=tuple(a.level for a in mine),
@@ -401,7 +409,7 @@ def _due(
             return _ALONE
     deadline, _ = next_reassessment(policy, values, legal, assessed_on=decided.row.on)
     found: list[Due] = []
-    instrument = str(decided.row.data["instrument"])
+    instrument = decided.ref
     if deadline is not None:
         found.append(
             Due(
@@ -506,9 +514,6 @@ def _single_change(
     reliability: Mapping[str, Reliability] | None,
     source: str,
 ) -> StepSummary:
-    results = [
-        a.result or score_case(a.case(source), defs.library, str(a.row.data["instrument"]))
-        for a in (before, after)
-    ]
+    results = [a.result or score_case(a.case(source), defs.library, a.ref) for a in (before, after)]
     change = compare(results[0], results[1], library=defs.library, reliability=reliability)
     return StepSummary.of(change)

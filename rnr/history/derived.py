@@ -4,7 +4,8 @@ Writing an assessment, the service keeps what its answers score to beside
 the record, as :class:`~rnr.store.Derived` values keyed by the instrument
 version's SHA-256: the primary scale's total and level, whether the result
 is provisional, every domain's total and need, the dynamic total and the
-criminogenic needs (:func:`assessment_values`). A bulk read of the store
+criminogenic needs (:func:`assessment_values`), with the record's
+instrument version and assessor (:func:`kept_values`). A bulk read of the store
 (:func:`rnr.history.bulk.summarize`) takes them instead of parsing and
 rescoring the answers. They are not trusted blindly: :func:`check_derived`
 (part of :func:`verify_store`) recomputes every one from its raw record,
@@ -36,6 +37,7 @@ __all__ = [
     "assessment_values",
     "check_derived",
     "derived_of",
+    "kept_values",
     "materialise",
     "score_values",
     "verify_store",
@@ -60,9 +62,22 @@ def assessment_values(result: ScoreResult) -> dict[str, Any]:
     }
 
 
+def kept_values(row: Stored, scores: Mapping[str, Any]) -> dict[str, Any]:
+    """What is kept beside the assessment ``row``: its ``scores``, its instrument and assessor.
+
+    The two copied fields let a bulk read group and count assessments
+    without decoding their answers; verify compares them with the record too.
+    """
+    return {
+        **scores,
+        "instrument": str(row.data["instrument"]),
+        "assessor": row.data.get("assessor"),
+    }
+
+
 def derived_of(stored: Stored, result: ScoreResult, instrument: Instrument) -> Derived:
     """The derived values of the assessment ``stored``, scored as ``result``."""
-    return Derived(stored.id, instrument.sha256, assessment_values(result))
+    return Derived(stored.id, instrument.sha256, kept_values(stored, assessment_values(result)))
 
 
 def score_values(
@@ -159,7 +174,7 @@ def _recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> _Recom
         kept = [(row, case) for row, case in members if row.id not in changed]
         scored = score_values(instrument, [case for _, case in kept], defs)
         for (row, _), (found, _) in zip(kept, scored, strict=True):
-            values[row.id] = found
+            values[row.id] = kept_values(row, found)
             basis[row.id] = instrument.sha256
     return _Recomputed(values, basis, tuple(problems))
 

@@ -153,7 +153,8 @@ class OverrideTally:
         for first, row in fixes.in_force("assessment"):
             if row.on.year != self.period:
                 continue
-            assessor = str(row.data.get("assessor") or "—")
+            kept = group.derived.get(row.id)  # the assessor, without decoding the answers
+            assessor = str((kept.values if kept else row.data).get("assessor") or "—")
             self.assessed[assessor] += 1
             override = overrides.get(first)
             direction = "none"

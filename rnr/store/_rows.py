@@ -60,8 +60,16 @@ def record_row(stored: Stored) -> tuple[Any, ...]:
     )
 
 
-def _row_record(kind: Any, case_id: Any, on: Any, data: Any, corrects: Any) -> Record:
-    """The record held in one row's columns.
+def _row_record(
+    kind: Any,
+    case_id: Any,
+    on: Any,
+    data: Any,
+    corrects: Any,
+    *,
+    source: tuple[str, int] | None = None,
+) -> Record:
+    """The record held in one row's columns (its data decoded when used, with ``source``).
 
     Raises:
         ValueError, TypeError: a column does not hold what rnr wrote there.
@@ -78,14 +86,19 @@ def _row_record(kind: Any, case_id: Any, on: Any, data: Any, corrects: Any) -> R
     if kind not in KINDS or not isinstance(case_id, str):
         msg = f"kind or case_id: got {kind!r}, {case_id!r}, expected a record kind and a case id"
         raise ValueError(msg)
-    return Record.read_back(kind, case_id, dt.date.fromisoformat(on), data, corrects)
+    record = Record.read_back(
+        kind, case_id, dt.date.fromisoformat(on), data, corrects, source=source
+    )
+    if source is None:  # verify: every row is looked into now
+        len(record.data)
+    return record
 
 
 def stored_from_row(row: tuple[Any, ...], name: str) -> Stored:
     """A row of ``records`` as a :class:`Stored`, its hash checked."""
     record_id, kind, case_id, on, data, corrects, at, by, sha256 = row
     try:
-        record = _row_record(kind, case_id, on, data, corrects)
+        record = _row_record(kind, case_id, on, data, corrects, source=(name, record_id))
     except (TypeError, ValueError) as exc:
         msg = f"record {record_id}: unreadable ({exc}); run verify"
         raise StoreIntegrityError(msg, path=name, record=record_id) from exc

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from json.encoder import encode_basestring
 from types import MappingProxyType
 from typing import Any
@@ -26,7 +26,7 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.dates import DATE_RANGE, parse_date
-from rnr.errors import HistoryError
+from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.untrusted import MAX_DEPTH, check_text, check_value
 
 __all__ = [
@@ -95,6 +95,45 @@ def _json_object(value: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
     return frozen_map(plain), text if text.isascii() else text.translate(_LINE_ENDS)
 
 
+class _StoredData(Mapping[str, Any]):
+    """A stored record's data: its JSON text, decoded the first time it is looked into."""
+
+    __slots__ = ("_data", "_source", "_text")
+
+    def __init__(self, text: str, source: tuple[str, int] | None) -> None:
+        self._text = text
+        self._source = source
+        self._data: Mapping[str, Any] | None = None
+
+    def _decoded(self) -> Mapping[str, Any]:
+        if self._data is None:
+            try:
+                data = json.loads(self._text)
+                problem = f"data: got {self._text[:40]!r}, expected a JSON object"
+            except ValueError as exc:  # JSONDecodeError: where, and why
+                data, problem = None, str(exc)
+            if not isinstance(data, dict):
+                if self._source is None:
+                    raise ValueError(problem)
+                name, record_id = self._source
+                msg = f"record {record_id}: unreadable ({problem}); run verify"
+                raise StoreIntegrityError(msg, path=name, record=record_id)
+            self._data = MappingProxyType(data)
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __repr__(self) -> str:
+        return repr(dict(self._decoded()))
+
+
 @attrs.frozen
 class Record:
     """A record as written: kind, case, the date it is about, data, what it corrects."""
@@ -123,26 +162,34 @@ class Record:
 
     @classmethod
     def read_back(
-        cls, kind: str, case_id: str, on: dt.date, text: str, corrects: int | None
+        cls,
+        kind: str,
+        case_id: str,
+        on: dt.date,
+        text: str,
+        corrects: int | None,
+        *,
+        source: tuple[str, int] | None = None,
     ) -> Record:
-        """A record rebuilt from stored columns, ``data`` parsed once from its stored text.
+        """A record rebuilt from stored columns; ``data`` is its stored text, decoded when used.
 
         Nothing is normalised: the caller checks :func:`record_hash` against
-        the hash stored with the row, which covers this exact text.
+        the hash stored with the row, which covers this exact text, and a
+        bulk read that never looks inside a record (the answers of an
+        assessment whose scores the store keeps) never decodes it.
 
-        Raises:
-            ValueError: ``text`` is not a JSON object.
+        Args:
+            kind, case_id, on, text, corrects: the row's columns.
+            source: the store's name and the record's id, for the
+                ``StoreIntegrityError`` a text that is not a JSON object
+                raises when it is decoded (without: a ``ValueError``).
         """
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            msg = f"data: got {text[:40]!r}, expected a JSON object"
-            raise ValueError(msg)
         record: Record = object.__new__(cls)
         for name, value in (
             ("kind", kind),
             ("case_id", case_id),
             ("on", on),
-            ("data", MappingProxyType(data)),
+            ("data", _StoredData(text, source)),
             ("corrects", corrects),
             ("text", text),
         ):
