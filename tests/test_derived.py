@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from rnr.cases.parse import parse_case, score_case
 from rnr.errors import StoreError
+from rnr.history import derived
 from rnr.history.amend import correct_assessment
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
@@ -85,13 +86,23 @@ def test_every_written_assessment_keeps_what_it_scores_to(kind: str, tmp_path: P
     assert (True, 3) == (result.ok, result.derived)
 
 
-def test_a_simulated_store_keeps_every_score_and_they_check() -> None:
-    """Loading a cohort keeps the scores of every assessment; recomputing finds no difference."""
+@pytest.mark.parametrize("block", [1, 7, 5000])
+def test_a_simulated_store_keeps_every_score_and_they_check(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading a cohort keeps every assessment's scores; rechecked in blocks of any size.
+
+    A copy without them gains the same ones, block by block.
+    """
+    monkeypatch.setattr(derived, "_BLOCK", block)
     store = MemoryStore()
     store_cohort(store, simulate(40, 1.5, seed=5), defs=DEFS)
     count = sum(1 for _ in store.records(kind="assessment"))
     assert (count, ()) == check_derived(store, defs=DEFS)
     assert count > 40
+    copy = copy_without_kept_scores(store)
+    assert count == materialise(copy, defs=DEFS, by="prueba")
+    assert list(store.derived()) == list(copy.derived())
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,8 +16,9 @@ export, or written before rnr kept them).
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -43,7 +44,7 @@ __all__ = [
     "verify_store",
 ]
 
-#: Records kept per write block by :func:`materialise`.
+#: Assessments scored together by :func:`check_derived` and :func:`materialise`.
 _BLOCK = 5000
 
 
@@ -179,52 +180,13 @@ def _recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> _Recom
     return _Recomputed(values, basis, tuple(problems))
 
 
-def _assessments(store: Store, ids: Mapping[int, Derived]) -> tuple[list[Stored], set[int]]:
-    """The assessments among ``ids``, and the ids of records that cannot be read.
-
-    A store with an altered row (which :meth:`Store.verify` reports) is read
-    record by record, so that every other kept value is still checked.
-    """
-    try:
-        return [r for r in store.records(kind="assessment") if r.id in ids], set()
-    except StoreIntegrityError:
-        rows, unreadable = [], set()
-        for record_id in ids:
-            try:
-                row = store.get(record_id)
-            except (StoreIntegrityError, HistoryError):
-                unreadable.add(record_id)
-                continue
-            if row.kind == "assessment":
-                rows.append(row)
-        return rows, unreadable
-
-
-def check_derived(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...]]:
-    """Recompute every derived value of ``store`` from its raw record; name each that differs.
-
-    Returns:
-        How many records' derived values were checked, and one line per
-        problem: values kept for a record that is not an assessment or does
-        not exist, computed on another basis, or that differ from what the
-        record's answers score to (each differing field named, with both
-        values).
-    """
-    kept = {d.record_id: d for d in store.derived()}
-    if not kept:
-        return 0, ()
-    rows, unreadable = _assessments(store, kept)
-    known = {r.id for r in rows} | unreadable
-    problems = [
-        f"record {record_id}: derived values kept for a record that is not an assessment"
-        for record_id in sorted(set(kept) - known)
-    ]
-    now = _recompute(rows, defs, store.name)
-    problems += now.problems
-    for row in rows:
+def _compare(pairs: Sequence[tuple[Stored, Derived]], defs: Definitions, source: str) -> list[str]:
+    """The problems of kept values against what their assessments score to now."""
+    now = _recompute([row for row, _ in pairs], defs, source)
+    problems = list(now.problems)
+    for row, derived in pairs:
         if row.id not in now.values:
             continue
-        derived = kept[row.id]
         if derived.basis != now.basis[row.id]:
             problems.append(
                 f"record {row.id}: derived values computed on basis {derived.basis[:12]}…,"
@@ -239,7 +201,67 @@ def check_derived(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, .
                     f"record {row.id}: derived {field} is {stored.get(field)!r},"
                     f" its answers give {fresh.get(field)!r}"
                 )
-    return len(kept), tuple(problems)
+    return problems
+
+
+def _kept_pairs(store: Store) -> Iterator[tuple[Stored, Derived]]:
+    """Every record with kept values, and them, case by case (:meth:`Store.cases`)."""
+    for group in store.cases():
+        for row in group.records:
+            derived = group.derived.get(row.id)
+            if derived is not None:
+                yield row, derived
+
+
+def _kept_pairs_one_by_one(store: Store) -> Iterator[tuple[Stored, Derived]]:
+    """The same, reading each record alone, past those that cannot be read (verify names them)."""
+    for derived in store.derived():
+        try:
+            row = store.get(derived.record_id)
+        except (StoreIntegrityError, HistoryError):
+            continue
+        yield row, derived
+
+
+def check_derived(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...]]:
+    """Recompute every derived value of ``store`` from its raw record; name each that differs.
+
+    The store is read case by case and checked :data:`_BLOCK` assessments at
+    a time (one batch per instrument version each), so what is held does not
+    grow with the store. A store with an altered row is read record by
+    record instead, so that every other kept value is still checked.
+
+    Returns:
+        How many records' derived values were checked, and one line per
+        problem: values kept for a record that is not an assessment,
+        computed on another basis, or that differ from what the record's
+        answers score to (each differing field named, with both values).
+    """
+    try:
+        return _check(_kept_pairs(store), defs, store.name)
+    except StoreIntegrityError:
+        return _check(_kept_pairs_one_by_one(store), defs, store.name)
+
+
+def _check(
+    pairs: Iterable[tuple[Stored, Derived]], defs: Definitions, source: str
+) -> tuple[int, tuple[str, ...]]:
+    problems: list[str] = []
+    checked = 0
+    chunk: list[tuple[Stored, Derived]] = []
+    for row, derived in pairs:
+        checked += 1
+        if row.kind != "assessment":
+            problems.append(
+                f"record {row.id}: derived values kept for a record that is not an assessment"
+            )
+            continue
+        chunk.append((row, derived))
+        if len(chunk) == _BLOCK:
+            problems += _compare(chunk, defs, source)
+            chunk = []
+    problems += _compare(chunk, defs, source)
+    return checked, tuple(problems)
 
 
 def verify_store(
@@ -265,14 +287,16 @@ def materialise(store: Store, *, defs: Definitions, by: str) -> int:
         How many records gained derived values.
     """
     have = {d.record_id for d in store.derived()}
-    rows = [r for r in store.records(kind="assessment") if r.id not in have]
-    now = _recompute(rows, defs, store.name)
-    missing = [
-        Derived(record_id, now.basis[record_id], values)
-        for record_id, values in sorted(now.values.items())
-    ]
-    for start in range(0, len(missing), _BLOCK):
-        with store.write(by=by) as tx:
-            for derived in missing[start : start + _BLOCK]:
-                tx.derive(derived)
-    return len(missing)
+    added = 0
+    chunk: list[Stored] = []
+    for row in itertools.chain(store.records(kind="assessment"), [None]):
+        if row is not None and row.id not in have:
+            chunk.append(row)
+        if chunk and (row is None or len(chunk) == _BLOCK):
+            now = _recompute(chunk, defs, store.name)
+            with store.write(by=by) as tx:
+                for record_id, values in sorted(now.values.items()):
+                    tx.derive(Derived(record_id, now.basis[record_id], values))
+            added += len(now.values)
+            chunk = []
+    return added
