@@ -54,7 +54,7 @@ from rnr.scoring.result import ScoreResult
 from rnr.store.protocol import Store
 from rnr.store.records import CaseRecords, Derived, Stored
 
-__all__ = ["case_groups", "summarize"]
+__all__ = ["case_groups", "first_ids_and_summaries", "iter_summaries", "summarize"]
 
 #: Marks a next reassessment the bulk path leaves to a replay of the case.
 _ALONE = Due("", dt.date.min, "interval", "", "", dt.date.min, "")
@@ -109,12 +109,7 @@ def summarize(
     """Summarize every case of ``store`` on ``as_of``, in bulk.
 
     Equal, case by case, to :func:`summarize_case` of each replayed history,
-    in the order of each case's first record. The store is read one case at
-    a time (:meth:`Store.cases`) and summarized :data:`_CHUNK` cases at a
-    time, so what is held grows with the summaries, not with the store; the
-    scores the store keeps beside each assessment (:mod:`rnr.history.derived`)
-    are used while their instrument version holds, and an assessment without
-    them is scored now.
+    in the order of each case's first record: :func:`iter_summaries`, sorted.
 
     Args:
         store: the case store.
@@ -130,13 +125,69 @@ def summarize(
         StoreIntegrityError: an assessment's instrument or a decision's
             policy changed since it was written.
     """
-    defs = defs or Definitions.shipped()
-    done: list[tuple[int, CaseSummary, str | None]] = []
+    found = first_ids_and_summaries(
+        store,
+        as_of=as_of,
+        defs=defs or Definitions.shipped(),
+        reliability=reliability,
+        rows=rows,
+        progress=progress,
+        visit=visit,
+    )
+    return tuple(summary for _, summary in sorted(found, key=lambda item: item[0]))
+
+
+def iter_summaries(
+    store: Store,
+    *,
+    as_of: dt.date,
+    defs: Definitions | None = None,
+    reliability: Mapping[str, Reliability] | None = None,
+    progress: Callable[[int], None] | None = None,
+    visit: Callable[[CaseRecords], None] | None = None,
+) -> Iterator[CaseSummary]:
+    """The summaries of :func:`summarize` as they are made, in case id order.
+
+    The store is read one case at a time (:meth:`Store.cases`) and
+    summarized :data:`_CHUNK` cases at a time, the reliable change of a
+    chunk's last steps in one array each: a caller that keeps only part of
+    each summary (a schedule keeps the next reassessment) holds what it
+    keeps, not the store. The scores the store keeps beside each assessment
+    (:mod:`rnr.history.derived`) are used while their instrument version
+    holds; an assessment without them is scored now.
+    """
+    found = first_ids_and_summaries(
+        store,
+        as_of=as_of,
+        defs=defs or Definitions.shipped(),
+        reliability=reliability,
+        rows=None,
+        progress=progress,
+        visit=visit,
+    )
+    return (summary for _, summary in found)
+
+
+def first_ids_and_summaries(
+    store: Store,
+    *,
+    as_of: dt.date,
+    defs: Definitions,
+    reliability: Mapping[str, Reliability] | None,
+    rows: Iterable[Stored] | None,
+    progress: Callable[[int], None] | None,
+    visit: Callable[[CaseRecords], None] | None,
+) -> Iterator[tuple[int, CaseSummary]]:
+    """Each case's first record id and summary, in case id order, :data:`_CHUNK` cases at a time.
+
+    Sorting by the first ids gives :func:`summarize`'s order; a caller that
+    keeps only part of each summary sorts only what it keeps.
+    """
     triggers: dict[tuple[str, str], Trigger | None] = {}
     chunk: list[CaseRecords] = []
 
-    def flush() -> None:
-        done.extend(
+    def flush() -> Iterator[tuple[int, CaseSummary]]:
+        made = list(
             _summarize_chunk(
                 chunk,
                 as_of=as_of,
@@ -149,16 +200,16 @@ def summarize(
         if progress is not None:
             progress(sum(len(group.records) for group in chunk))
         chunk.clear()
+        summaries = _with_reliable_change(made, defs, reliability)
+        return zip((first for first, _, _ in made), summaries, strict=True)
 
     for group in case_groups(store, rows):
         if visit is not None:
             visit(group)
         chunk.append(group)
         if len(chunk) == _CHUNK:
-            flush()
-    flush()
-    done.sort(key=lambda item: item[0])
-    return _with_reliable_change(done, defs, reliability)
+            yield from flush()
+    yield from flush()
 
 
 def case_groups(store: Store, rows: Iterable[Stored] | None = None) -> Iterator[CaseRecords]:

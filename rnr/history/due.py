@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from rnr.history.bulk import summarize
+from rnr.history.bulk import iter_summaries
 from rnr.history.definitions import Definitions
 from rnr.history.schedule import next_due
 from rnr.indicators.caseload import Due
@@ -35,9 +35,10 @@ def due_list(
 ) -> list[Due]:
     """The next reassessment of every case open on ``as_of``, earliest first.
 
-    ``progress`` is called with the number of records read, as they are.
+    ``progress`` is called with the number of records read, as they are;
+    only the schedule is kept of each case's summary.
     """
-    found = (s.next_due for s in summarize(store, as_of=as_of, defs=defs, progress=progress))
+    found = (s.next_due for s in iter_summaries(store, as_of=as_of, defs=defs, progress=progress))
     return sorted((d for d in found if d is not None), key=lambda d: (d.due_on, d.case_id))
 
 

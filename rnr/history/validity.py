@@ -14,13 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import attrs
 import numpy as np
 
 from rnr.dates import add_months
 from rnr.errors import InvalidArgumentError, ValidityInputError
 from rnr.events import EVENT_KINDS
-from rnr.history.bulk import summarize
+from rnr.history.bulk import first_ids_and_summaries
 from rnr.history.definitions import Definitions
+from rnr.indicators.caseload import CaseSummary
 from rnr.scoring.single import age_in_years
 from rnr.store.protocol import Store
 from rnr.store.records import CaseRecords
@@ -40,6 +42,33 @@ def _age_group(birth: str | None, on: dt.date) -> str:
         return "—"
     age = age_in_years(dt.date.fromisoformat(birth), on)
     return [label for label, lowest in AGE_GROUPS if age >= lowest][-1]
+
+
+@attrs.frozen
+class _Baseline:
+    """What the validity table keeps of a case's summary: its first assessment, the events."""
+
+    instrument: str
+    on: dt.date
+    total: int
+    level: str | None
+    events: tuple[dt.date, ...]
+    regime: str
+    sanction: str | None
+    case_id: str
+
+    @classmethod
+    def of(cls, summary: CaseSummary, event: str) -> _Baseline:
+        return cls(
+            summary.instrument.split("@", 1)[0],
+            summary.assessed_on[0],
+            summary.totals[0],
+            summary.levels[0],
+            tuple(e.on for e in summary.events if e.kind == event),
+            summary.regime,
+            summary.sanction,
+            summary.case_id,
+        )
 
 
 def store_table(
@@ -90,11 +119,23 @@ def store_table(
 
     # Without ``as_of``, every record counts: the summaries on the latest
     # date of the store are those on any later day, so one reading does.
-    summaries = summarize(
-        store, as_of=as_of or dt.date.max, defs=defs, progress=progress, visit=visit
+    # Of each summary only what the table needs is kept, in the order of
+    # each case's first record.
+    kept = sorted(
+        (first, _Baseline.of(s, event))
+        for first, s in first_ids_and_summaries(
+            store,
+            as_of=as_of or dt.date.max,
+            defs=defs or Definitions.shipped(),
+            reliability=None,
+            rows=None,
+            progress=progress,
+            visit=visit,
+        )
     )
+    baselines = [b for _, b in kept]
     until = as_of or latest[0]
-    ids = sorted({s.instrument.split("@", 1)[0] for s in summaries})
+    ids = sorted({b.instrument for b in baselines})
     if not ids:
         raise ValidityInputError("holds no assessed case", file=store.name)
     if instrument is None and len(ids) > 1:
@@ -107,22 +148,21 @@ def store_table(
     scores, outcomes, levels = [], [], []
     groups: dict[str, list[str]] = {c: [] for c in GROUP_COLUMNS}
     short = 0
-    for s in summaries:
-        if s.instrument.split("@", 1)[0] != wanted:
+    for b in baselines:
+        if b.instrument != wanted:
             continue
-        baseline = s.assessed_on[0]
-        end = add_months(baseline, window_months)
+        end = add_months(b.on, window_months)
         if end > until:
             short += 1
             continue
-        scores.append(float(s.totals[0]))
-        outcomes.append(any(e.kind == event and baseline < e.on <= end for e in s.events))
-        levels.append(s.levels[0] or "—")
-        person = persons.get(s.case_id, {})
+        scores.append(float(b.total))
+        outcomes.append(any(b.on < day <= end for day in b.events))
+        levels.append(b.level or "—")
+        person = persons.get(b.case_id, {})
         groups["sex"].append(person.get("sex") or "—")
-        groups["regime"].append(s.regime)
-        groups["sanction"].append(s.sanction or "—")
-        groups["age_group"].append(_age_group(person.get("birth_date"), baseline))
+        groups["regime"].append(b.regime)
+        groups["sanction"].append(b.sanction or "—")
+        groups["age_group"].append(_age_group(person.get("birth_date"), b.on))
     name = Message(
         "service.store_selection",
         {

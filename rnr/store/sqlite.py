@@ -444,9 +444,11 @@ class SQLiteStore:
     def cases(self) -> Iterator[CaseRecords]:
         """Every case's records and derived values, in case id order, a page of rows at a time.
 
-        One query per page walks the ``(case_id, id)`` index from where the
-        last page ended; each row comes with its derived values (a left
-        join), so a case is complete when the next one starts.
+        One query per page searches the ``(case_id, id)`` index from where
+        the last page ended (a row-value comparison: written with ``OR``,
+        SQLite would scan the index from its start for every page); each
+        row comes with its derived values (a left join), so a case is
+        complete when the next one starts.
 
         Raises:
             StoreIntegrityError: a row was altered or cannot be read.
@@ -455,7 +457,7 @@ class SQLiteStore:
         sql = (
             f"SELECT {columns}, d.basis, d.data FROM records r"
             " LEFT JOIN derived d ON d.record_id = r.id"
-            " WHERE r.id <= ? AND (r.case_id > ? OR (r.case_id = ? AND r.id > ?))"
+            " WHERE r.id <= ? AND (r.case_id, r.id) > (?, ?)"  # a row value: an index search
             f" ORDER BY r.case_id, r.id LIMIT {_PAGE * 5}"
         )
         last = self._query(None, "SELECT coalesce(max(id), 0) FROM records", ())[0][0]
@@ -463,7 +465,7 @@ class SQLiteStore:
         rows: list[Stored] = []
         kept: dict[int, Derived] = {}
         while True:
-            page = self._query(None, sql, (last, case_id, case_id, after))
+            page = self._query(None, sql, (last, case_id, after))
             for row in page:
                 stored = stored_from_row(row[:9], self._name)
                 if rows and stored.case_id != rows[0].case_id:
