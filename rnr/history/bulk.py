@@ -19,6 +19,8 @@ property test says so).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -367,15 +369,26 @@ def _summary(
         levels=tuple(a.level for a in mine),
         dynamic=tuple(int(a.values["dynamic"]) for a in mine),
         risk_level=risk,
-        needs=dict(mine[-1].values["needs"]),
-        criminogenic=frozenset(mine[-1].values["criminogenic"]),
+        needs={sys.intern(k): _interned(v) for k, v in mine[-1].values["needs"].items()},
+        criminogenic=_need_set(tuple(mine[-1].values["criminogenic"])),
         last_change=_step(mine),
         next_due=due,
         plan=_plan(fixes, as_of, defs),
         events=events,
-        criminogenic_at=tuple(frozenset(a.values["criminogenic"]) for a in mine),
+        criminogenic_at=tuple(_need_set(tuple(a.values["criminogenic"])) for a in mine),
         responsivity=mine[-1].case(source).responsivity,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _need_set(ids: tuple[str, ...]) -> frozenset[str]:
+    """One set per combination of criminogenic needs (a caseload repeats a few hundred)."""
+    return frozenset(sys.intern(i) for i in ids)
+
+
+def _interned(value: Any) -> Any:
+    """``value``, a text interned: the words a caseload repeats in every summary, held once."""
+    return sys.intern(value) if isinstance(value, str) else value
 
 
 def _event_order(fixes: Corrections, as_of: dt.date) -> tuple[EventSummary, ...]:
@@ -386,9 +399,13 @@ def _event_order(fixes: Corrections, as_of: dt.date) -> tuple[EventSummary, ...]
     )
     return tuple(
         EventSummary(
-            str(r.data["kind"]),
+            sys.intern(str(r.data["kind"])),
             on,
-            {k: v for k, v in r.data.items() if k not in ("kind", "note", IDEMPOTENCY)},
+            {
+                sys.intern(k): _interned(v)
+                for k, v in r.data.items()
+                if k not in ("kind", "note", IDEMPOTENCY)
+            },
         )
         for on, _, r in rows
     )
@@ -408,7 +425,9 @@ def _plan(fixes: Corrections, as_of: dt.date, defs: Definitions) -> PlanSummary 
         drafted = drafted or row.on
         if "decision" in row.data:
             kind = "review" if row.data.get("kind") == "review" else "initial"
-            objectives = [(str(o[0]), o[1]) for o in row.data.get("objectives") or ()]
+            objectives = [
+                (sys.intern(str(o[0])), _interned(o[1])) for o in row.data.get("objectives") or ()
+            ]
             state = {i: (d, state[i][1] if i in state else "pending") for i, d in objectives}
             decision = fixes.latest[int(row.data["decision"])]
             policy = defs.policies.get(str(decision.data["policy"]))
@@ -418,7 +437,7 @@ def _plan(fixes: Corrections, as_of: dt.date, defs: Definitions) -> PlanSummary 
             reviewed.append(row.on)
             for ident, (status, _) in dict(row.data.get("changes") or {}).items():
                 if ident in state:
-                    state[ident] = (state[ident][0], status)
+                    state[ident] = (state[ident][0], _interned(status))
     if version == 0:
         return None
     counted = [s for _, s in state.values() if s != "removed"]
