@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-
 #: The one read-only empty mapping (immutable: every empty one is this one).
 EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
