@@ -2,10 +2,13 @@
 
 Reading a history replays every decision and plan one case at a time
 (milliseconds per case). For a whole caseload, :func:`summarize` reads the
-store once and builds the :class:`~rnr.history.summary.CaseSummary` of every
-case: it scores every assessment of an instrument version with
-:func:`rnr.score_batch` (totals, levels, domain totals, needs), measures the
-last change of each case with the vectorized reliable change index, works
+store once, one case at a time, and builds the
+:class:`~rnr.history.summary.CaseSummary` of every case, 2,000 cases at a
+time: it takes each assessment's totals, levels, domain totals and needs
+from the scores the store keeps beside it (:mod:`rnr.history.derived`;
+those without are scored with :func:`rnr.score_batch`, per instrument
+version), measures the last change of each case with the vectorized
+reliable change index, works
 out the next reassessment from each case's latest decision record, and
 follows each plan from the objectives its draft records list and the
 statuses its reviews set. What it cannot do in bulk (an instrument with age
