@@ -238,3 +238,26 @@ def test_a_bulk_read_decodes_only_the_answers_it_needs(
         assert 1 == len(summaries)
         latest = max(store.records(kind="assessment"), key=lambda r: r.on)
         assert [latest.record.text] == decoded
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), cut=st.floats(0.2, 0.9))
+def test_a_replay_with_the_memo_of_an_earlier_one_is_the_same(seed: int, cut: float) -> None:
+    """What a write's first replay keeps changes nothing in its second, whatever was added."""
+    from hypothesis import assume  # noqa: PLC0415
+
+    from rnr.errors import StoreIntegrityError  # noqa: PLC0415
+    from rnr.history.read import Memo, replay  # noqa: PLC0415
+
+    store = MemoryStore()
+    store_cohort(store, simulate(3, 2.0, seed=seed), defs=DEFS)
+    for case_id in store.case_ids():
+        rows = list(store.records(case_id=case_id))
+        before = rows[: max(2, int(len(rows) * cut))]
+        memo = Memo()
+        try:
+            replay(before, defs=DEFS, source="t", memo=memo)
+        except StoreIntegrityError:  # a cut inside a write block
+            assume(False)
+        assert replay(rows, defs=DEFS, source="t") == replay(rows, defs=DEFS, source="t", memo=memo)
+        assert memo.found, "the first replay kept something"

@@ -11,7 +11,7 @@ from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.events import CLOSING_EVENTS
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
-from rnr.history.read import Corrections, replay
+from rnr.history.read import Corrections, Memo, replay
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Stored
 
@@ -133,10 +133,16 @@ class State:
         return len(self.plans) + 1
 
 
-def replayed(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> CaseHistory:
-    """The case read back inside the block: a write that would not replay is rolled back."""
+def replayed(
+    tx: Transaction, case_id: str, defs: Definitions, store: Store, memo: Memo | None = None
+) -> CaseHistory:
+    """The case read back inside the block: a write that would not replay is rolled back.
+
+    ``memo``: what the replay before the write computed (see :class:`~rnr.history.read.Memo`).
+    """
     try:
-        return replay(list(tx.records(case_id=case_id)), defs=defs, source=store.name)
+        rows = list(tx.records(case_id=case_id))
+        return replay(rows, defs=defs, source=store.name, memo=memo)
     except StoreIntegrityError as exc:
         msg = f"refused, the history would no longer replay: {exc}"
         raise HistoryError(msg, case_id=case_id, field="record") from exc

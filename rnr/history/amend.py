@@ -27,7 +27,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.derived import derived_of
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written, same
-from rnr.history.read import Corrections, read_history, replay
+from rnr.history.read import Corrections, Memo, read_history, replay
 from rnr.history.shapes import assessment_record, draft_record, event_record, review_record
 from rnr.history.steps import event_step, stepped
 from rnr.plan.assemble import draft_plan
@@ -233,9 +233,16 @@ def _answer_event(
     return True
 
 
-def _replay(rows: list[Stored], defs: Definitions, store: Store, **checks: bool) -> CaseHistory:
+def _replay(
+    rows: list[Stored],
+    defs: Definitions,
+    store: Store,
+    *,
+    drafted: bool = True,
+    answered: bool = True,
+) -> CaseHistory:
     try:
-        return replay(rows, defs=defs, source=store.name, **checks)
+        return replay(rows, defs=defs, source=store.name, drafted=drafted, answered=answered)
     except StoreIntegrityError as exc:
         msg = f"refused, the history would no longer replay: {exc}"
         raise HistoryError(msg, case_id=rows[0].case_id, field="record") from exc
@@ -320,7 +327,8 @@ def review_plan(
             current version, a closed plan, or a closing with open objectives.
     """
     defs = defs or Definitions.shipped()
-    before = read_history(store, case_id, defs=defs)
+    memo = Memo()  # the replay before the write, for the one inside it
+    before = read_history(store, case_id, defs=defs, memo=memo)
     if not before.plans:
         raise HistoryError("no plan to review", case_id=case_id, field="plan")
     record = review_record(case_id, on, version=0, changes=changes, closing=closing)
@@ -362,7 +370,7 @@ def review_plan(
                 review_record(case_id, on, version=version, changes=changes, closing=closing)
             )
         )
-        out = Written(replayed(tx, case_id, defs, store))
+        out = Written(replayed(tx, case_id, defs, store, memo))
     return out if written else out.value
 
 

@@ -21,7 +21,7 @@ import attrs
 
 from rnr.cases.legal import parse_legal
 from rnr.cases.overrides import parse_override
-from rnr.cases.parse import parse_case, score_case
+from rnr.cases.parse import Case, parse_case, score_case
 from rnr.definitions.instrument import Reliability
 from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError, RnrError, StoreIntegrityError
@@ -39,11 +39,13 @@ from rnr.history.steps import reassessment_answer, stepped
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, Status, review
 from rnr.policy.answer import ChangeAnswer, answer_event
+from rnr.policy.decision import Decision
 from rnr.policy.engine import decide
+from rnr.scoring.result import ScoreResult
 from rnr.store.protocol import Store
 from rnr.store.records import Stored
 
-__all__ = ["Corrections", "read_history", "replay"]
+__all__ = ["Corrections", "Memo", "read_history", "replay"]
 
 T = TypeVar("T")
 
@@ -88,8 +90,13 @@ class Corrections:
         return [(first, row) for first, row in self.latest.items() if row.kind == kind]
 
 
-def read_history(store: Store, case_id: str, *, defs: Definitions | None = None) -> CaseHistory:
+def read_history(
+    store: Store, case_id: str, *, defs: Definitions | None = None, memo: Memo | None = None
+) -> CaseHistory:
     """The history of ``case_id`` in ``store``, every derived result recomputed.
+
+    ``memo`` keeps what was computed for a replay of the same case later in
+    the same write (see :class:`Memo`).
 
     Raises:
         HistoryError: ``history.case.unknown``, the store holds no such case.
@@ -102,7 +109,7 @@ def read_history(store: Store, case_id: str, *, defs: Definitions | None = None)
         raise HistoryError(
             msg, case_id=case_id, field="case_id", value=case_id, code="history.case.unknown"
         )
-    return replay(rows, defs=defs or Definitions.shipped(), source=store.name)
+    return replay(rows, defs=defs or Definitions.shipped(), source=store.name, memo=memo)
 
 
 def replay(
@@ -112,6 +119,7 @@ def replay(
     source: str,
     drafted: bool = True,
     answered: bool = True,
+    memo: Memo | None = None,
 ) -> CaseHistory:
     """Rebuild a case history from its records (all of one case, in id order).
 
@@ -119,10 +127,36 @@ def replay(
     objectives its record lists, and ``answered=False`` the check that each
     recorded answer of the change policy is answered again with the action
     and rule it was stored with (both used while correcting a record, to
-    find the drafts and answers that must be corrected too).
+    find the drafts and answers that must be corrected too). ``memo`` keeps
+    what a replay computed for the next replay of the same case (see
+    :class:`Memo`).
     """
     fixes = Corrections.of(rows, source=source)
-    return _Replay(fixes, defs, source, drafted, answered).history(rows)
+    return _Replay(fixes, defs, source, drafted, answered, memo).history(rows)
+
+
+@attrs.define
+class Memo:
+    """What replaying a case computed, for the next replay of it in the same write.
+
+    A write replays the case before it (to check and answer the request) and
+    again inside its block (a history that would not replay is refused):
+    the second replay takes from this the score of each assessment record,
+    the decision of each decision record whose inputs are the same ones
+    (its assessment record, its override record, whether it is the latest)
+    and the draft of each plan record whose decision is equal. A record is
+    known by its id and SHA-256, so nothing else can stand in for it. Make
+    one per write call; it is not shared.
+    """
+
+    found: dict[tuple[Any, ...], Any] = attrs.Factory(dict)
+
+    def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """The value kept under ``key``, else ``build()`` (kept for next time)."""
+        if key not in self.found:
+            self.found[key] = build()
+        value: T = self.found[key]
+        return value
 
 
 def _without(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
@@ -138,6 +172,11 @@ class _Replay:
     source: str
     drafted: bool = True
     answered: bool = True
+    memo: Memo | None = None
+
+    def remember(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """``build()``, or what the memo kept under ``key`` (when there is a memo)."""
+        return build() if self.memo is None else self.memo.get(key, build)
 
     def history(self, rows: Sequence[Stored]) -> CaseHistory:
         cases = self.fixes.in_force("case")
@@ -214,11 +253,10 @@ class _Replay:
             instrument = self.guard(row, lambda _r: self.defs.library.get(ref))  # noqa: B023
             digest = row.data.get("instrument_sha256")
             self.check_hash(row, f"instrument {ref}", digest, instrument.sha256)
-            case = self.guard(
-                row,
-                lambda r: parse_case(dict(r.data["document"]), file=f"{self.source}#{r.id}"),
+            case, result = self.remember(
+                ("assessment", row.id, row.sha256),
+                lambda: self.scored(row, ref),  # noqa: B023
             )
-            result = self.guard(row, lambda _r: score_case(case, self.defs.library, ref))  # noqa: B023
             chain = tuple(
                 sorted(i for i, f in self.fixes.root.items() if f == first and i != row.id)
             )
@@ -227,6 +265,13 @@ class _Replay:
                 AssessmentEntry(first, row.id, row.on, assessor, result, case.responsivity, chain)
             )
         return sorted(out, key=lambda a: (a.on, a.id))
+
+    def scored(self, row: Stored, ref: str) -> tuple[Case, ScoreResult]:
+        """An assessment record's case, and what it scores to."""
+        case = self.guard(
+            row, lambda r: parse_case(dict(r.data["document"]), file=f"{self.source}#{r.id}")
+        )
+        return case, self.guard(row, lambda _r: score_case(case, self.defs.library, ref))
 
     def decision(
         self,
@@ -247,16 +292,27 @@ class _Replay:
         self.check_hash(row, f"policy {ref}", row.data.get("policy_sha256"), policy.sha256)
         override_id = row.data.get("override")
         override = overrides[int(override_id)].override if override_id is not None else None
+        override_row = self.fixes.latest.get(int(override_id)) if override_id is not None else None
         legal = self.guard(row, lambda r: parse_legal(r.data["legal"]))
-        decision = self.guard(
-            row,
-            lambda r: decide(
-                assessment.result,
-                legal,
-                policy,
-                override=override,
-                case_id=r.case_id,
-                nearest=nearest,
+        decision = self.remember(
+            (
+                "decision",
+                row.id,
+                row.sha256,
+                assessment.record,
+                override_row.id if override_row is not None else None,
+                nearest,
+            ),
+            lambda: self.guard(
+                row,
+                lambda r: decide(
+                    assessment.result,
+                    legal,
+                    policy,
+                    override=override,
+                    case_id=r.case_id,
+                    nearest=nearest,
+                ),
             ),
         )
         data = row.data.get("step")
@@ -360,17 +416,24 @@ class _Replay:
     ) -> PlanEntry:
         basis = row.data.get("basis_sha256")
         self.check_hash(row, "the objective catalogue", basis, self.defs.plan_basis)
-        plan = self.guard(
-            row,
-            lambda _r: draft_plan(
-                assessment.result,
-                decided.decision,
-                responsivity=assessment.responsivity,
-                catalogue=self.defs.catalogue,
-                rules=self.defs.rules,
-                dated=row.on,
-            ),
-        )
+
+        def draft_once() -> tuple[Decision, PlanDraft]:
+            return decided.decision, self.guard(
+                row,
+                lambda _r: draft_plan(
+                    assessment.result,
+                    decided.decision,
+                    responsivity=assessment.responsivity,
+                    catalogue=self.defs.catalogue,
+                    rules=self.defs.rules,
+                    dated=row.on,
+                ),
+            )
+
+        key = ("draft", row.id, row.sha256, assessment.record)
+        kept_decision, plan = self.remember(key, draft_once)
+        if kept_decision != decided.decision:  # the same record drafts for another decision
+            kept_decision, plan = draft_once()
         stored = row.data.get("objectives")
         drafted = [[o.id, o.domain] for o in plan.objectives]
         if self.drafted and stored is not None and [list(o) for o in stored] != drafted:

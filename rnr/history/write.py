@@ -32,7 +32,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.derived import derived_of
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written, same
-from rnr.history.read import read_history, replay
+from rnr.history.read import Memo, read_history, replay
 from rnr.history.shapes import (
     assessment_record,
     case_record,
@@ -485,7 +485,8 @@ def reassess(
     if case.case_id != case_id:
         msg = f"case_id: the file holds case {case.case_id!r}, expected {case_id!r}"
         raise HistoryError(msg, case_id=case_id, field="case_id", value=case.case_id)
-    before = read_history(store, case_id, defs=defs)
+    memo = Memo()  # the replay before the write, for the one inside it
+    before = read_history(store, case_id, defs=defs, memo=memo)
     legal = _legal_of(case, before)
     result = _score(case, defs)
     chosen = defs.policy_for(
@@ -565,7 +566,7 @@ def reassess(
             result=result,
             step=step,
         )
-        out = Written(replayed(tx, case_id, defs, store))
+        out = Written(replayed(tx, case_id, defs, store, memo))
     return out if written else out.value
 
 
@@ -620,7 +621,8 @@ def add_override(
         DecisionInputError: the policy refuses the override.
     """
     defs = defs or Definitions.shipped()
-    before = read_history(store, case_id, defs=defs)
+    memo = Memo()  # the replay before the write, for the one inside it
+    before = read_history(store, case_id, defs=defs, memo=memo)
     if not before.assessments or before.legal is None:
         msg = "no assessment to override"
         raise HistoryError(msg, case_id=case_id, field="override")
@@ -680,5 +682,5 @@ def add_override(
             plan_version=state.next_plan_version,
             plan=plan,
         )
-        out = Written(replayed(tx, case_id, defs, store))
+        out = Written(replayed(tx, case_id, defs, store, memo))
     return out if written else out.value
