@@ -59,7 +59,7 @@ from rnr.scoring.result import ScoreResult
 from rnr.store.protocol import Store
 from rnr.store.records import CaseRecords, Derived, Stored
 
-__all__ = ["case_groups", "first_ids_and_summaries", "iter_summaries", "summarize"]
+__all__ = ["case_groups", "iter_summaries", "summarize"]
 
 #: Marks a next reassessment the bulk path leaves to a replay of the case.
 _ALONE = Due("", dt.date.min, "interval", "", "", dt.date.min, "")
@@ -130,10 +130,10 @@ def summarize(
         StoreIntegrityError: an assessment's instrument or a decision's
             policy changed since it was written.
     """
-    found = first_ids_and_summaries(
+    found = iter_summaries(
         store,
         as_of=as_of,
-        defs=defs or Definitions.shipped(),
+        defs=defs,
         reliability=reliability,
         rows=rows,
         progress=progress,
@@ -148,46 +148,20 @@ def iter_summaries(
     as_of: dt.date,
     defs: Definitions | None = None,
     reliability: Mapping[str, Reliability] | None = None,
+    rows: Iterable[Stored] | None = None,
     progress: Callable[[int], None] | None = None,
     visit: Callable[[CaseRecords], None] | None = None,
-) -> Iterator[CaseSummary]:
-    """The summaries of :func:`summarize` as they are made, in case id order.
-
-    The store is read one case at a time (:meth:`Store.cases`) and
-    summarized :data:`_CHUNK` cases at a time, the reliable change of a
-    chunk's last steps in one array each: a caller that keeps only part of
-    each summary (a schedule keeps the next reassessment) holds what it
-    keeps, not the store. The scores the store keeps beside each assessment
-    (:mod:`rnr.history.derived`) are used while their instrument version
-    holds; an assessment without them is scored now.
-    """
-    found = first_ids_and_summaries(
-        store,
-        as_of=as_of,
-        defs=defs or Definitions.shipped(),
-        reliability=reliability,
-        rows=None,
-        progress=progress,
-        visit=visit,
-    )
-    return (summary for _, summary in found)
-
-
-def first_ids_and_summaries(
-    store: Store,
-    *,
-    as_of: dt.date,
-    defs: Definitions,
-    reliability: Mapping[str, Reliability] | None,
-    rows: Iterable[Stored] | None,
-    progress: Callable[[int], None] | None,
-    visit: Callable[[CaseRecords], None] | None,
 ) -> Iterator[tuple[int, CaseSummary]]:
-    """Each case's first record id and summary, in case id order, :data:`_CHUNK` cases at a time.
+    """Each case's first record id and summary, as they are made, in case id order.
 
-    Sorting by the first ids gives :func:`summarize`'s order; a caller that
-    keeps only part of each summary sorts only what it keeps.
+    The summaries of :func:`summarize` (which sorts them by those ids). The
+    store is read one case at a time (:meth:`Store.cases`) and summarized
+    :data:`_CHUNK` cases at a time, the reliable change of a chunk's last
+    steps in one array each: a caller that keeps only part of each summary
+    (a schedule keeps the next reassessment) holds what it keeps, not the
+    store.
     """
+    defs = defs or Definitions.shipped()
     triggers: dict[tuple[str, str], Trigger | None] = {}
     chunk: list[CaseRecords] = []
 

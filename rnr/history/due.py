@@ -38,7 +38,9 @@ def due_list(
     ``progress`` is called with the number of records read, as they are;
     only the schedule is kept of each case's summary.
     """
-    found = (s.next_due for s in iter_summaries(store, as_of=as_of, defs=defs, progress=progress))
+    found = (
+        s.next_due for _, s in iter_summaries(store, as_of=as_of, defs=defs, progress=progress)
+    )
     return sorted((d for d in found if d is not None), key=lambda d: (d.due_on, d.case_id))
 
 

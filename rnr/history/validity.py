@@ -20,7 +20,7 @@ import numpy as np
 from rnr.dates import add_months
 from rnr.errors import InvalidArgumentError, ValidityInputError
 from rnr.events import EVENT_KINDS
-from rnr.history.bulk import first_ids_and_summaries
+from rnr.history.bulk import iter_summaries
 from rnr.history.definitions import Definitions
 from rnr.indicators.caseload import CaseSummary
 from rnr.scoring.single import age_in_years
@@ -122,16 +122,13 @@ def store_table(
     # Of each summary only what the table needs is kept, in the order of
     # each case's first record.
     kept = sorted(
-        (first, _Baseline.of(s, event))
-        for first, s in first_ids_and_summaries(
-            store,
-            as_of=as_of or dt.date.max,
-            defs=defs or Definitions.shipped(),
-            reliability=None,
-            rows=None,
-            progress=progress,
-            visit=visit,
-        )
+        (
+            (first, _Baseline.of(s, event))
+            for first, s in iter_summaries(
+                store, as_of=as_of or dt.date.max, defs=defs, progress=progress, visit=visit
+            )
+        ),
+        key=lambda item: item[0],
     )
     baselines = [b for _, b in kept]
     until = as_of or latest[0]
