@@ -14,19 +14,20 @@ assessments per person over two years), then, each timed once:
    baseline (a): ``executemany`` of the same number of rows of the same
    JSON text into a bare SQLite table in one transaction, no hashing, no
    audit, no checks: the floor of writing these bytes;
-2. **summarize**: :func:`rnr.history.bulk.summarize`: every assessment
-   rescored from its raw answers (batch, per instrument version), the last
-   change of every case (deltas, transitions, reliable change index with
-   figures estimated from the cohort), the next reassessment of every open
-   case (interval and event triggers); baseline (b): iterating over every
+2. **summarize**: :func:`rnr.history.bulk.summarize`: from the timeline each
+   write kept on the case's last record (:mod:`rnr.history.timeline`), every
+   case's assessments, the last change (deltas, transitions, reliable
+   change index), the next reassessment of every open case (interval and
+   event triggers), the plan in force; baseline (b): iterating over every
    record of the store (reading and hash-checking rows) without computing
    anything;
 3. **single**: the same summary one case at a time from replayed histories
    (:func:`rnr.history.read_history` + :func:`~rnr.history.bulk.summarize_case`)
    on a sample, per case, to set the bulk path against;
 4. **verify**: :meth:`SQLiteStore.verify` of the whole store, then
-   :func:`rnr.history.derived.verify_store` (the same, and every score kept
-   beside an assessment recomputed from its answers and compared);
+   :func:`rnr.history.upkeep.verify_store` (the same, every score kept
+   beside an assessment recomputed from its answers and every kept
+   timeline built again from its records, and compared);
 5. **one write**: single reassessments of open cases (``--writes``), each
    its own write block as ``rnr case reassess`` makes it, median and 99th
    percentile; baseline (c): one row of the same JSON inserted and committed
@@ -35,8 +36,12 @@ assessments per person over two years), then, each timed once:
    over the whole store, each in a fresh process, as a person runs them
    (wall time); baseline (d): ``rnr --version``;
 7. **indicators**: :func:`rnr.indicators.programme_report` for the first
-   full year: the bulk summaries on 31 December, every indicator, the
-   reinsertion index and override monitoring (which reads the store again).
+   full year, on the store just opened: the bulk summaries on 31 December
+   (change and schedules), every indicator, the reinsertion index and
+   override monitoring, from one reading of the timelines.
+
+With ``--reuse``, a store written before timelines were kept gains them
+first (:func:`rnr.history.upkeep.materialise`, timed).
 
 The bulk summary is checked equal to the single path on the sample before
 any figure is printed. Nothing here is a pass/fail test.
@@ -63,13 +68,12 @@ from rnr.cases.parse import parse_case
 from rnr.errors import HistoryError
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
-from rnr.history.derived import verify_store
 from rnr.history.programme import programme_report
 from rnr.history.read import read_history
 from rnr.history.summary import summarize_case
+from rnr.history.upkeep import materialise, verify_store
 from rnr.history.write import reassess
 from rnr.simulate.engine import simulate
-from rnr.simulate.figures import estimated_reliability
 from rnr.simulate.load import store_cohort
 from rnr.store.records import canonical
 from rnr.store.sqlite import SQLiteStore
@@ -99,6 +103,21 @@ def store_phase(cohort: Any, store: SQLiteStore, folder: Path, defs: Definitions
     bare, _ = clock(lambda: bare_insert(folder / "bare.sqlite3", rows))
     print(f"stored {len(rows):,} records in {seconds:.1f} s; bare insert {bare:.2f} s")
     return {"store_s": seconds, "records": len(rows), "bare_insert_s": bare}
+
+
+def reuse_phase(
+    earlier: Path, folder: Path, defs: Definitions
+) -> tuple[SQLiteStore, dict[str, Any]]:
+    """A copy of an earlier run's store (the write phase must not change it), completed.
+
+    A store written before timelines were kept gains them (timed).
+    """
+    shutil.copyfile(earlier / "bench.sqlite3", folder / "bench.sqlite3")
+    store = SQLiteStore(folder / "bench.sqlite3")
+    print(f"reading a copy of {earlier / 'bench.sqlite3'} (no store phase)")
+    seconds, added = clock(lambda: materialise(store, defs=defs, by="bench"))
+    print(f"kept values the store lacked: {added:,} in {seconds:.1f} s")
+    return store, {"materialise_s": seconds, "materialised": added}
 
 
 def write_phase(
@@ -188,12 +207,8 @@ def summary_phase(
 ) -> tuple[dict[str, Any], Any]:
     """Bulk summaries against reading every record (baseline b) and the single path."""
     as_of = cohort.end - dt.timedelta(days=30)
-    reliability = {
-        defs.library.get(i).primary_scale: estimated_reliability(cohort, i)
-        for i in sorted({p.instrument for p in cohort.people})
-    }
     read_s, count = clock(lambda: sum(1 for _ in store.records()))
-    bulk_s, bulk = clock(lambda: summarize(store, as_of=as_of, defs=defs, reliability=reliability))
+    bulk_s, bulk = clock(lambda: summarize(store, as_of=as_of, defs=defs))
     print(f"read {count:,} records: {read_s:.1f} s; summarized {len(bulk):,} cases: {bulk_s:.1f} s")
     sample = store.case_ids()[:sample_size]
     wanted = {s.case_id: s for s in bulk}
@@ -204,7 +219,6 @@ def summary_phase(
                 read_history(store, case_id, defs=defs),
                 as_of=as_of,
                 defs=defs,
-                reliability=reliability,
             )
             for case_id in sample
         ]
@@ -259,14 +273,15 @@ def main() -> None:
     if args.reuse is None:
         store = SQLiteStore(folder / "bench.sqlite3")
         figures |= store_phase(cohort, store, folder, defs)
-    else:  # a copy: the write phase must not change the earlier run's store
-        shutil.copyfile(args.reuse / "bench.sqlite3", folder / "bench.sqlite3")
-        store = SQLiteStore(folder / "bench.sqlite3")
-        print(f"reading a copy of {args.reuse / 'bench.sqlite3'} (no store phase)")
+    else:
+        store, phase = reuse_phase(args.reuse, folder, defs)
+        figures |= phase
     phase, bulk_summaries = summary_phase(cohort, store, defs, args.sample)
     figures |= phase
 
     year = cohort.start.year + 1
+    store.close()  # the report on a store just opened, as a service would make it
+    store = SQLiteStore(folder / "bench.sqlite3")
     indicators_s, report = clock(lambda: programme_report(store, period=year, defs=defs))
     computed = sum(1 for r in report.indicators if r.computable)
     print(f"indicators of {year}: {indicators_s:.1f} s ({computed} computable)")

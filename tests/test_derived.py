@@ -15,17 +15,12 @@ from hypothesis import strategies as st
 
 from rnr.cases.parse import parse_case, score_case
 from rnr.errors import StoreError
-from rnr.history import derived
+from rnr.history import derived, upkeep
 from rnr.history.amend import correct_assessment
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
-from rnr.history.derived import (
-    assessment_values,
-    check_derived,
-    kept_values,
-    materialise,
-    verify_store,
-)
+from rnr.history.derived import assessment_values, check_derived, kept_values
+from rnr.history.upkeep import materialise, verify_store
 from rnr.history.write import open_case, reassess
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
@@ -92,17 +87,20 @@ def test_a_simulated_store_keeps_every_score_and_they_check(
 ) -> None:
     """Loading a cohort keeps every assessment's scores; rechecked in blocks of any size.
 
-    A copy without them gains the same ones, block by block.
+    A copy without them gains the same ones, and every case's timeline,
+    block by block.
     """
     monkeypatch.setattr(derived, "_BLOCK", block)
+    monkeypatch.setattr(upkeep, "_BLOCK", block)
     store = MemoryStore()
     store_cohort(store, simulate(40, 1.5, seed=5), defs=DEFS)
     count = sum(1 for _ in store.records(kind="assessment"))
     assert (count, ()) == check_derived(store, defs=DEFS)
     assert count > 40
     copy = copy_without_kept_scores(store)
-    assert count == materialise(copy, defs=DEFS, by="prueba")
+    assert count + 40 == materialise(copy, defs=DEFS, by="prueba")
     assert list(store.derived()) == list(copy.derived())
+    assert list(store.case_derived()) == list(copy.case_derived())
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -115,7 +113,7 @@ def test_summaries_are_the_same_with_and_without_kept_scores(seed: int, on: dt.d
     assert [] == list(copy.derived())
     assert summarize(store, as_of=on, defs=DEFS) == summarize(copy, as_of=on, defs=DEFS)
     added = materialise(copy, defs=DEFS, by="prueba")
-    assert added == sum(1 for _ in store.records(kind="assessment"))
+    assert added == sum(1 for _ in store.records(kind="assessment")) + len(store.case_ids())
     assert list(store.derived()) == list(copy.derived())
     assert 0 == materialise(copy, defs=DEFS, by="prueba"), "a second run adds nothing"
 
@@ -216,28 +214,20 @@ def test_import_keeps_the_scores_again(cli: Any, tmp_path: Path) -> None:
     assert "puntajes guardados recalculados: 3" in out
 
 
-def test_a_bulk_read_decodes_only_the_answers_it_needs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With kept scores, only each case's latest answers are decoded (for its responsivity)."""
-    from rnr.store import records  # noqa: PLC0415
-
+def test_a_bulk_read_reads_no_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every case's timeline kept, a bulk read takes them and reads no record."""
     with SQLiteStore(tmp_path / "s.sqlite3") as store:
         written(store)
-        decoded: list[str] = []
-        real = records.json.loads
+        wanted = summarize(store, as_of=dt.date(2026, 1, 1), defs=DEFS, rows=store.records())
 
-        def counting(text: str) -> Any:
-            if '"document"' in text:
-                decoded.append(text)
-            return real(text)
+        def refused(*_: Any, **__: Any) -> Any:
+            raise AssertionError("a record was read")
 
-        monkeypatch.setattr(records.json, "loads", counting)
+        monkeypatch.setattr(store, "cases", refused)
+        monkeypatch.setattr(store, "records", refused)
         summaries = summarize(store, as_of=dt.date(2026, 1, 1), defs=DEFS)
-        monkeypatch.undo()
         assert 1 == len(summaries)
-        latest = max(store.records(kind="assessment"), key=lambda r: r.on)
-        assert [latest.record.text] == decoded
+        assert wanted == summaries
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

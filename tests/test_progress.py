@@ -161,28 +161,34 @@ def cohort_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def records_in(db: Path) -> int:
-    """How many records the store ``db`` holds, counted by reading them."""
+def counted_in(db: Path, command: list[str]) -> tuple[int, str, str]:
+    """What the bar of ``command`` counts over ``db``, counted by reading the records.
+
+    A verification checks every record; a report reads every case.
+    """
     store = SQLiteStore(db, read_only=True)
     try:
-        return sum(1 for _ in store.records())
+        rows = list(store.records())
     finally:
         store.close()
+    if command[0] == "store":
+        return len(rows), "registros", "records"
+    return len({r.case_id for r in rows}), "casos", "cases"
 
 
 @pytest.mark.parametrize("command", OVER_A_STORE.values(), ids=OVER_A_STORE)
-def test_a_command_over_a_store_counts_its_records_on_a_terminal(
+def test_a_command_over_a_store_counts_to_the_last_on_a_terminal(
     command: list[str], cohort_db: Path
 ) -> None:
-    """On a terminal the records are counted to the last one; piped, the same output, no bar."""
-    total = records_in(cohort_db)
+    """On a terminal the records or cases are counted to the last; piped, the same, no bar."""
+    total, unit, unit_en = counted_in(cohort_db, command)
     status, out, err = run(*command, "--db", cohort_db, terminal=True)
     assert 0 == status
-    assert "registros: 100%" in err
+    assert f"{unit}: 100%" in err
     assert f"{total}/{total}" in err
     assert (0, out, "") == run(*command, "--db", cohort_db, terminal=False)
     _, out_en, err_en = run(*command, "--db", cohort_db, "--lang", "en", terminal=True)
-    assert "records: 100%" in err_en
+    assert f"{unit_en}: 100%" in err_en
     assert (0, out_en, "") == run(*command, "--db", cohort_db, "--lang", "en", terminal=False)
 
 
@@ -200,10 +206,10 @@ def test_a_command_over_a_store_draws_nothing_with_json_or_turned_off(
 
 
 def test_a_failing_command_over_a_store_ends_its_bar_before_the_error(cohort_db: Path) -> None:
-    """An error raised while the records are read (or after) still comes as one last line."""
+    """An error raised while the cases are read (or after) still comes as one last line."""
     status, out, err = run("validate", "--db", cohort_db, "--instrument", "psa", terminal=True)
     assert (2, "") == (status, out)
-    assert "registros" in err
+    assert "casos" in err
     assert err.splitlines()[-1].startswith("rnr: error: ")
     assert "Traceback" not in err
 
@@ -256,7 +262,7 @@ def test_reports_read_case_by_case_equal_those_of_a_whole_reading(
 ) -> None:
     """Streamed in chunks of any size, the reports are those of the records held at once.
 
-    Their progress adds up to every record of the store, once.
+    Their progress adds up to every case of the store, once.
     """
     from rnr.errors import ValidityInputError  # noqa: PLC0415
     from rnr.history import bulk  # noqa: PLC0415
@@ -279,7 +285,7 @@ def test_reports_read_case_by_case_equal_those_of_a_whole_reading(
         due = [s.next_due for s in held if s.next_due is not None]
         assert sorted(due, key=lambda d: (d.due_on, d.case_id)) == due_list(store, on)
         report = programme_report(store, period=2025, progress=read.append)
-    assert 2 * store.count() == sum(read)
+    assert 2 * len(store.case_ids()) == sum(read)
     assert report.overrides == override_report(store, period=2025, rows=list(store.records()))
     latest = max(r.on for r in store.records())
     try:

@@ -38,8 +38,12 @@ from rnr.store.sqlite import SQLiteStore, default_db_path
 
 DAY = dt.date(2025, 3, 1)
 APPLICATION_ID = int.from_bytes(b"rnr1", "big")
-SCHEMA_VERSION = 3
-GUARDS = tuple(f"{t}_no_{v}" for t in ("records", "audit", "derived") for v in ("update", "delete"))
+SCHEMA_VERSION = 4
+GUARDS = tuple(
+    f"{t}_no_{v}"
+    for t in ("records", "audit", "derived", "case_derived")
+    for v in ("update", "delete")
+)
 
 #: The version-1 schema exactly as the first rnr with a store wrote it.
 V1_DDL = """
@@ -190,6 +194,59 @@ class TestProtocol:
         kept = {k: dict(v.values) for g in groups for k, v in g.derived.items()}
         assert {rows[3].id: {"total": 3}} == kept
         assert 12_001 == sum(len(g.records) for g in store.cases())
+
+    def test_cases_only_reads_those_cases(self, store: Store) -> None:
+        """``only`` gives just the cases named (unknown ids skipped), in case id order."""
+        with store.write(by="d") as tx:
+            rows = [tx.append(Record("event", f"c-{n % 3}", DAY, {"n": n})) for n in range(9)]
+            tx.derive(Derived(rows[4].id, "base", {"total": 4}))
+        groups = list(store.cases(only=["c-2", "nobody", "c-1"]))
+        assert ["c-1", "c-2"] == [g.case_id for g in groups]
+        assert [r for r in rows if r.case_id == "c-1"] == list(groups[0].records)
+        assert {rows[4].id: {"total": 4}} == {
+            k: dict(v.values) for k, v in groups[0].derived.items()
+        }
+
+    def test_case_derived_is_kept_on_the_last_record(self, store: Store) -> None:
+        """Values kept for a case are read while they are on its last record, and only then.
+
+        Inside the block, ``derived(case_id)`` gives the kept values of that
+        case's records, this block's included.
+        """
+        with store.write(by="d") as tx:
+            a = [tx.append(Record("event", "a", DAY, {"n": n})) for n in range(3)]
+            b = tx.append(Record("event", "b", DAY, {"n": 9}))
+            tx.derive(Derived(a[1].id, "base", {"total": 1}))
+            tx.derive(Derived(b.id, "base", {"total": 9}))
+            assert {a[1].id: {"total": 1}} == {
+                k: dict(v.values) for k, v in tx.derived("a").items()
+            }
+            tx.derive_case("a", Derived(a[2].id, "timeline", {"seen": 3}))
+            tx.derive_case("b", Derived(b.id, "timeline", {"seen": 1}))
+            tx.derive_case("b", Derived(b.id, "timeline", {"seen": 2}))  # the first kept stays
+        found = {c.case_id: c for c in store.case_derived()}
+        assert ["a", "b"] == list(found)
+        assert (a[0].id, a[2].id) == (found["a"].first, found["a"].last)
+        assert {"seen": 3} == dict(found["a"].derived.values)  # type: ignore[union-attr]
+        assert {"seen": 1} == dict(found["b"].derived.values)  # type: ignore[union-attr]
+        with store.write(by="d") as tx:
+            tx.append(Record("event", "a", DAY, {"n": 3}))  # a later record, nothing kept on it
+            with pytest.raises(StoreError, match="no such record"):
+                tx.derive_case("b", Derived(99, "timeline", {}))
+        found = {c.case_id: c for c in store.case_derived()}
+        assert found["a"].derived is None
+        assert found["b"].derived is not None
+
+    def test_case_derived_pages(self, store: Store) -> None:
+        """Every case once, in case id order, across the pages the SQLite store reads in."""
+        with store.write(by="d") as tx:
+            for n in range(2_500):
+                row = tx.append(Record("event", f"c-{n:05d}", DAY, {"n": n}))
+                if n % 2:
+                    tx.derive_case(row.case_id, Derived(row.id, "timeline", {"n": n}))
+        found = list(store.case_derived())
+        assert [f"c-{n:05d}" for n in range(2_500)] == [c.case_id for c in found]
+        assert [n % 2 == 1 for n in range(2_500)] == [c.derived is not None for c in found]
 
     def test_append_stamps_and_numbers(self, store: Store) -> None:
         """Appends get ids 1..n, the clock's time, the writer and the record's hash."""

@@ -160,7 +160,7 @@ def test_look_alike_guards_are_caught(tmp_path: Path) -> None:
     with SQLiteStore(path, read_only=True) as store:
         problems = store.verify().problems
     assert 1 + len(names) == len(problems)
-    assert 6 == len(names)  # records, audit and derived: no UPDATE, no DELETE
+    assert 8 == len(names)  # records, audit, derived, case_derived: no UPDATE, no DELETE
     assert sum("is not the one rnr wrote" in p for p in problems) == len(names)
     assert any("trigger extra is not rnr's" in p for p in problems)
 

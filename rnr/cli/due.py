@@ -17,7 +17,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.cli.progress import record_counter
+from rnr.cli.progress import case_counter
 from rnr.history.due import due_list
 from rnr.render.history import due_lines
 
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Print the schedule."""
     as_of: dt.date = args.as_of or dt.date.today()
     defs = definitions(args)
-    with open_db(args, read_only=True) as store, record_counter(args, store) as advance:
+    with open_db(args, read_only=True) as store, case_counter(args, store) as advance:
         found = due_list(store, as_of, defs=defs, progress=advance)
     if args.json:
         late = [d for d in found if d.due_on < as_of]

@@ -18,7 +18,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.cli.progress import record_counter
+from rnr.cli.progress import case_counter
 from rnr.definitions.indicators import PROGRAMMES
 from rnr.history.programme import programme_report
 from rnr.render.indicators import report_html, report_lines
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Compute and print (or write) the report."""
     if args.html is not None and args.html.is_dir():
         raise UsageError(f"--html {args.html}: a folder, expected a file")
-    with open_db(args, read_only=True) as store, record_counter(args, store) as advance:
+    with open_db(args, read_only=True) as store, case_counter(args, store) as advance:
         report = programme_report(
             store,
             period=args.period,

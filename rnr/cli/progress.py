@@ -6,9 +6,9 @@ output holds nothing but the results. ``RNR_PROGRESS=0`` turns bars off.
 The library reports progress through callbacks and iterators; only this
 face draws it.
 
-Over a case store, :func:`record_counter` counts the records a report reads
-or a verification checks (the library's ``progress=``), with the total from
-:meth:`~rnr.store.Store.count`.
+Over a case store, :func:`record_counter` counts the records a verification
+checks, with the total from :meth:`~rnr.store.Store.count`, and
+:func:`case_counter` the cases a report reads (the library's ``progress=``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from rnr.render.messages import catalogue
 if TYPE_CHECKING:
     from rnr.store.protocol import Store
 
-__all__ = ["counter", "each", "record_counter", "shown"]
+__all__ = ["case_counter", "counter", "each", "record_counter", "shown"]
 
 T = TypeVar("T")
 
@@ -99,4 +99,15 @@ def record_counter(args: argparse.Namespace, store: Store) -> Iterator[Callable[
     """
     total = store.count() if shown(args) else None
     with counter(args, unit="records", total=total) as advance:
+        yield advance
+
+
+@contextlib.contextmanager
+def case_counter(args: argparse.Namespace, store: Store) -> Iterator[Callable[[int], None]]:
+    """A counter of the cases of ``store``, for a whole-store report's ``progress=``.
+
+    The cases are counted only when a bar is drawn.
+    """
+    total = len(store.case_ids()) if shown(args) else None
+    with counter(args, unit="cases", total=total) as advance:
         yield advance

@@ -133,6 +133,7 @@ def _verification(db: str, result: Verification) -> dict[str, object]:
         "records": result.records,
         "entries": result.entries,
         "derived": result.derived,
+        "timelines": result.timelines,
         "head": result.head,
         "problems": list(result.problems),
     }
@@ -146,7 +147,7 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(
             "--expect: the head's HMAC does not match the key: it was not signed with it"
         )
-    from rnr.history.derived import verify_store  # noqa: PLC0415 - start-up time
+    from rnr.history.upkeep import verify_store  # noqa: PLC0415 - start-up time
 
     defs = definitions(args)
     with open_db(args, read_only=True) as store, record_counter(args, store) as advance:
@@ -193,7 +194,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """Import an export into an empty store."""
-    from rnr.history.derived import materialise  # noqa: PLC0415 - start-up time
+    from rnr.history.upkeep import materialise  # noqa: PLC0415 - start-up time
 
     if args.file != "-" and not Path(args.file).is_file():
         raise UsageError(f"{args.file}: no such file", code="usage.file.missing")

@@ -17,7 +17,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.cli.progress import record_counter
+from rnr.cli.progress import case_counter
 from rnr.events import EVENT_KINDS
 from rnr.history.validity import store_table
 from rnr.render.validity_html import study_html
@@ -36,7 +36,7 @@ def _store_table(args: argparse.Namespace, numbers: list[str], labels: list[str]
     """The store's data set, checked against the columns asked for."""
     if args.window < 1:
         raise UsageError(f"--window {args.window}: expected a whole number of months >= 1")
-    with open_db(args, read_only=True) as store, record_counter(args, store) as advance:
+    with open_db(args, read_only=True) as store, case_counter(args, store) as advance:
         data = store_table(
             store,
             instrument=args.instrument,

@@ -12,6 +12,7 @@ from rnr.events import CLOSING_EVENTS
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.read import Corrections, Memo, replay
+from rnr.history.timeline import keep_timeline
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Stored
 
@@ -138,11 +139,15 @@ def replayed(
 ) -> CaseHistory:
     """The case read back inside the block: a write that would not replay is rolled back.
 
-    ``memo``: what the replay before the write computed (see :class:`~rnr.history.read.Memo`).
+    The case's new timeline is kept on its last record
+    (:func:`~rnr.history.timeline.keep_timeline`). ``memo``: what the replay
+    before the write computed (see :class:`~rnr.history.read.Memo`).
     """
     try:
-        rows = list(tx.records(case_id=case_id))
-        return replay(rows, defs=defs, source=store.name, memo=memo)
+        rows = tuple(tx.records(case_id=case_id))
+        history = replay(rows, defs=defs, source=store.name, memo=memo)
+        keep_timeline(tx, case_id, defs=defs, source=store.name, rows=rows)
+        return history
     except StoreIntegrityError as exc:
         msg = f"refused, the history would no longer replay: {exc}"
         raise HistoryError(msg, case_id=case_id, field="record") from exc

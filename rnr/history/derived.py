@@ -8,17 +8,16 @@ criminogenic needs (:func:`assessment_values`), with the record's
 instrument version and assessor (:func:`kept_values`). A bulk read of the store
 (:func:`rnr.history.bulk.summarize`) takes them instead of parsing and
 rescoring the answers. They are not trusted blindly: :func:`check_derived`
-(part of :func:`verify_store`) recomputes every one from its raw record,
-in batches per instrument version, and names each that differs;
-:func:`materialise` computes those a store lacks (one restored from an
-export, or written before rnr kept them).
+(part of :func:`rnr.history.upkeep.verify_store`) recomputes every one
+from its raw record, in batches per instrument version, and names each
+that differs; :func:`rnr.history.upkeep.materialise` computes those a
+store lacks (one restored from an export, or written before rnr kept them).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -30,8 +29,7 @@ from rnr.history.definitions import Definitions
 from rnr.scoring.batch import score_batch
 from rnr.scoring.result import ScoreResult
 from rnr.scoring.single import is_criminogenic
-from rnr.store.head import Head
-from rnr.store.protocol import Store, Verification
+from rnr.store.protocol import Store
 from rnr.store.records import Derived, Stored
 
 __all__ = [
@@ -39,9 +37,8 @@ __all__ = [
     "check_derived",
     "derived_of",
     "kept_values",
-    "materialise",
+    "recompute",
     "score_values",
-    "verify_store",
 ]
 
 #: Assessments scored together by :func:`check_derived` and :func:`materialise`.
@@ -136,7 +133,7 @@ def score_values(
 
 
 @attrs.frozen
-class _Recomputed:
+class Recomputed:
     """The values every readable assessment of a store scores to now, and what could not be."""
 
     values: Mapping[int, dict[str, Any]]
@@ -144,7 +141,7 @@ class _Recomputed:
     problems: tuple[str, ...]
 
 
-def _recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> _Recomputed:
+def recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> Recomputed:
     """Score every assessment of ``rows`` from its raw answers, per instrument version."""
     groups: dict[str, list[tuple[Stored, Case]]] = defaultdict(list)
     problems: list[str] = []
@@ -177,12 +174,12 @@ def _recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> _Recom
         for (row, _), (found, _) in zip(kept, scored, strict=True):
             values[row.id] = kept_values(row, found)
             basis[row.id] = instrument.sha256
-    return _Recomputed(values, basis, tuple(problems))
+    return Recomputed(values, basis, tuple(problems))
 
 
 def _compare(pairs: Sequence[tuple[Stored, Derived]], defs: Definitions, source: str) -> list[str]:
     """The problems of kept values against what their assessments score to now."""
-    now = _recompute([row for row, _ in pairs], defs, source)
+    now = recompute([row for row, _ in pairs], defs, source)
     problems = list(now.problems)
     for row, derived in pairs:
         if row.id not in now.values:
@@ -262,41 +259,3 @@ def _check(
             chunk = []
     problems += _compare(chunk, defs, source)
     return checked, tuple(problems)
-
-
-def verify_store(
-    store: Store,
-    *,
-    defs: Definitions,
-    expect: Head | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> Verification:
-    """:meth:`Store.verify` (``progress`` as there), and every derived value checked."""
-    result = store.verify(expect=expect, progress=progress)
-    checked, problems = check_derived(store, defs=defs)
-    return attrs.evolve(result, derived=checked, problems=(*result.problems, *problems))
-
-
-def materialise(store: Store, *, defs: Definitions, by: str) -> int:
-    """Compute and keep the derived values of every assessment that has none.
-
-    Assessments whose instrument is not loaded, or changed since they were
-    written, are left without (a bulk read rescoring them reports the change).
-
-    Returns:
-        How many records gained derived values.
-    """
-    have = {d.record_id for d in store.derived()}
-    added = 0
-    chunk: list[Stored] = []
-    for row in itertools.chain(store.records(kind="assessment"), [None]):
-        if row is not None and row.id not in have:
-            chunk.append(row)
-        if chunk and (row is None or len(chunk) == _BLOCK):
-            now = _recompute(chunk, defs, store.name)
-            with store.write(by=by) as tx:
-                for record_id, values in sorted(now.values.items()):
-                    tx.derive(Derived(record_id, now.basis[record_id], values))
-            added += len(now.values)
-            chunk = []
-    return added

@@ -35,7 +35,7 @@ def due_list(
 ) -> list[Due]:
     """The next reassessment of every case open on ``as_of``, earliest first.
 
-    ``progress`` is called with the number of records read, as they are;
+    ``progress`` is called with the number of cases read, as they are;
     only the schedule is kept of each case's summary.
     """
     found = (

@@ -19,10 +19,11 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.dates import add_months
-from rnr.history.bulk import case_groups
-from rnr.history.read import Corrections
+from rnr.history.bulk import timelines
+from rnr.history.definitions import Definitions
+from rnr.history.timeline import Timeline
 from rnr.store.protocol import Store
-from rnr.store.records import CaseRecords, Stored
+from rnr.store.records import Stored
 
 __all__ = ["OutcomeRate", "OverrideReport", "Rate", "override_report"]
 
@@ -101,20 +102,22 @@ def override_report(
     window_months: int = 12,
     as_of: dt.date | None = None,
     rows: Iterable[Stored] | None = None,
+    defs: Definitions | None = None,
 ) -> OverrideReport:
     """Override rates and outcomes for the assessments dated in ``period``.
 
     Args:
-        store: the case store (read one case at a time).
+        store: the case store (read one case timeline at a time).
         period: the year of the assessments.
         programmes: count only cases whose latest decision is for these sanctions.
         window_months: the follow-up window for new offences.
         as_of: the last day of follow-up (default: the latest date in the store).
         rows: the store's records, when already read.
+        defs: the definitions (default: the shipped ones).
     """
-    tally = OverrideTally(period, programmes, window_months, store.name)
-    for group in case_groups(store, rows):
-        tally.add(group)
+    tally = OverrideTally(period, programmes, window_months)
+    for timeline in timelines(store, defs=defs or Definitions.shipped(), rows=rows):
+        tally.add(timeline)
     return tally.report(as_of)
 
 
@@ -122,7 +125,7 @@ def override_report(
 class OverrideTally:
     """The counts of :func:`override_report`, added up one case at a time.
 
-    Give it each case's records as a whole-store reading goes by (the
+    Give it each case's timeline as a whole-store reading goes by (the
     ``visit`` of :func:`rnr.history.bulk.summarize`), then ask for the
     report: what it holds grows with the assessments of ``period``.
     """
@@ -130,7 +133,6 @@ class OverrideTally:
     period: int
     programmes: tuple[str, ...] | None
     window_months: int
-    source: str
     latest_day: dt.date = dt.date.min
     assessed: Counter[str] = attrs.Factory(Counter)
     overridden: Counter[str] = attrs.Factory(Counter)
@@ -139,32 +141,33 @@ class OverrideTally:
     #: ``(direction, end of the window, a new offence within it)`` of each assessment.
     followed: list[tuple[str, dt.date, bool]] = attrs.Factory(list)
 
-    def add(self, group: CaseRecords) -> None:
+    def add(self, timeline: Timeline) -> None:
         """Count the assessments of one case."""
-        for row in group.records:
-            self.latest_day = max(self.latest_day, row.on)
-        fixes = Corrections.of(group.records, source=self.source)
-        decisions = fixes.in_force("decision")
-        sanction = decisions[-1][1].data["legal"].get("sanction") if decisions else None
+        doc = timeline.doc
+        self.latest_day = max(self.latest_day, timeline.latest_on)
+        decisions = doc["decisions"]
+        sanction = decisions[-1]["sanction"] if decisions else None
         if self.programmes is not None and sanction not in self.programmes:
             return
-        overrides = {int(r.data["assessment"]): r for _, r in fixes.in_force("override")}
-        offences = [r.on for _, r in fixes.in_force("event") if r.data.get("kind") == "new_offence"]
-        for first, row in fixes.in_force("assessment"):
-            if row.on.year != self.period:
+        overrides = {o["assessment"]: o for o in doc["overrides"]}
+        offences = [
+            dt.date.fromisoformat(e["on"]) for e in doc["events"] if e["kind"] == "new_offence"
+        ]
+        for assessment in doc["assessments"]:
+            on = dt.date.fromisoformat(assessment["on"])
+            if on.year != self.period:
                 continue
-            kept = group.derived.get(row.id)  # the assessor, without decoding the answers
-            assessor = str((kept.values if kept else row.data).get("assessor") or "—")
+            assessor = str(assessment["assessor"] or "—")
             self.assessed[assessor] += 1
-            override = overrides.get(first)
+            override = overrides.get(assessment["first"])
             direction = "none"
             if override is not None:
                 self.overridden[assessor] += 1
-                self.reasons[str(override.data["reason"])] += 1
-                direction = str(override.data["direction"])
+                self.reasons[override["reason"]] += 1
+                direction = override["direction"]
                 self.directions[direction] += 1
-            end = add_months(row.on, self.window_months)
-            self.followed.append((direction, end, any(row.on < d <= end for d in offences)))
+            end = add_months(on, self.window_months)
+            self.followed.append((direction, end, any(on < d <= end for d in offences)))
 
     def report(self, as_of: dt.date | None = None) -> OverrideReport:
         """The report, followed up to ``as_of`` (default: the latest date seen)."""

@@ -61,9 +61,9 @@ def programme_report(
 ) -> ProgrammeReport:
     """Compute the report of ``period`` (one programme, or all) from ``store``.
 
-    The store is read once, one case at a time: the summaries on 31
-    December and the override monitoring are made from the same reading;
-    ``progress`` is called with the number of records read, as they are.
+    The store is read once, one case timeline at a time: the summaries on
+    31 December and the override monitoring are made from the same reading;
+    ``progress`` is called with the number of cases read, as they are.
 
     Raises:
         InvalidArgumentError: an unknown programme.
@@ -73,7 +73,7 @@ def programme_report(
     shipped_spec, shipped_index = shipped()
     spec, index = spec or shipped_spec, index or shipped_index
     as_of = dt.date(period, 12, 31)
-    tally = OverrideTally(period, (programme,) if programme else None, 12, store.name)
+    tally = OverrideTally(period, (programme,) if programme else None, 12)
     summaries = summarize(store, as_of=as_of, defs=defs, progress=progress, visit=tally.add)
     results = compute_indicators(
         summaries, spec, period=period, library=defs.library, programme=programme

@@ -22,10 +22,10 @@ from rnr.errors import InvalidArgumentError, ValidityInputError
 from rnr.events import EVENT_KINDS
 from rnr.history.bulk import iter_summaries
 from rnr.history.definitions import Definitions
+from rnr.history.timeline import Timeline
 from rnr.indicators.caseload import CaseSummary
 from rnr.scoring.single import age_in_years
 from rnr.store.protocol import Store
-from rnr.store.records import CaseRecords
 from rnr.text import Message
 from rnr.validity.csvfile import Table
 
@@ -90,8 +90,8 @@ def store_table(
         window_months: the follow-up window after the baseline assessment.
         as_of: the last day of follow-up (default: the latest date in the store).
         defs: the definitions.
-        progress: called with the number of records read, as they are (the
-            store is read once, one case at a time).
+        progress: called with the number of cases read, as they are (the
+            store is read once, one case timeline at a time).
 
     Returns:
         Columns ``score``, the event's kind (0/1), ``level`` and the group
@@ -111,11 +111,9 @@ def store_table(
     persons: dict[str, dict[str, str]] = {}
     latest = [dt.date.min]
 
-    def visit(group: CaseRecords) -> None:
-        for row in group.records:
-            latest[0] = max(latest[0], row.on)
-            if row.kind == "case" and row.record.corrects is None:
-                persons[row.case_id] = dict(row.data.get("person") or {})
+    def visit(timeline: Timeline) -> None:
+        latest[0] = max(latest[0], timeline.latest_on)
+        persons[timeline.case_id] = dict(timeline.person)
 
     # Without ``as_of``, every record counts: the summaries on the latest
     # date of the store are those on any later day, so one reading does.

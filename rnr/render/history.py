@@ -427,6 +427,7 @@ def verify_lines(db: str, result: Verification, lang: str) -> list[str]:
             records=result.records,
             entries=result.entries,
             derived=result.derived,
+            timelines=result.timelines,
             head=result.head,
         )
         return [line]
@@ -437,6 +438,7 @@ def verify_lines(db: str, result: Verification, lang: str) -> list[str]:
         records=result.records,
         entries=result.entries,
         derived=result.derived,
+        timelines=result.timelines,
     )
     return [head, *(f"  {p}" for p in result.problems)]
 

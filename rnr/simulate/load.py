@@ -36,11 +36,13 @@ from rnr.history.shapes import (
     event_record,
     review_record,
 )
+from rnr.history.timeline import FORMAT, build_timelines
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, Status, review
 from rnr.policy.engine import decide
 from rnr.simulate.people import Cohort, Event, Person, Review
 from rnr.store.protocol import Store, Transaction
+from rnr.store.records import CaseRecords, Derived, Record, Stored
 
 __all__ = ["store_cohort"]
 
@@ -95,13 +97,20 @@ def store_cohort(
     people = cohort.people if isinstance(cohort, Cohort) else tuple(cohort)
     for start in range(0, len(people), people_per_block):
         with store.write(by=by) as tx:
+            written = []
             for person in people[start : start + people_per_block]:
                 if next(tx.records(case_id=person.case_id), None) is not None:
                     msg = f"already in {store.name}; simulate into a new store"
                     raise HistoryError(
                         msg, case_id=person.case_id, field="case_id", code="history.case.exists"
                     )
-                _Writer(tx, person, defs).write()
+                writer = _Writer(tx, person, defs)
+                writer.write()
+                if writer.rows:
+                    written.append(writer.records())
+            # each case's timeline, its steps' reliable change in one array per version
+            for timeline in build_timelines(written, defs=defs, source=store.name):
+                tx.derive_case(timeline.case_id, Derived(timeline.last, FORMAT, timeline.doc))
         if progress is not None:
             progress(len(people[start : start + people_per_block]))
     return len(people)
@@ -121,6 +130,21 @@ class _Writer:
         self.assessor = f"delegado-{turn % ASSESSORS + 1:02d}"
         self.version = 0
         self.policy: str | None = None
+        self.rows: list[Stored] = []
+        self.kept: dict[int, Derived] = {}
+
+    def append(self, record: Record) -> Stored:
+        stored = self.tx.append(record)
+        self.rows.append(stored)
+        return stored
+
+    def derive(self, derived: Derived) -> None:
+        self.tx.derive(derived)
+        self.kept[derived.record_id] = derived
+
+    def records(self) -> CaseRecords:
+        """What was written, for the case's timeline."""
+        return CaseRecords(self.case_id, tuple(self.rows), self.kept)
 
     def write(self) -> None:
         for _, kind, payload in self._timeline():
@@ -157,7 +181,7 @@ class _Writer:
                 policy, pinned = known[0], True
         if self.policy is None:
             self.policy = policy.ref if pinned else policy.id
-            self.tx.append(case_record(case, legal, policy.id))
+            self.append(case_record(case, legal, policy.id))
         decision = decide(result, legal, policy, case_id=self.case_id, nearest=False)
         draft = draft_plan(
             result,
@@ -173,9 +197,9 @@ class _Writer:
                 attrs.evolve(o, history=kept.get(o.id, ())) for o in draft.objectives
             )
             draft = attrs.evolve(draft, objectives=objectives)
-        assessed = self.tx.append(assessment_record(case, instrument, assessor=self.assessor))
-        self.tx.derive(derived_of(assessed, result, instrument))
-        decided = self.tx.append(
+        assessed = self.append(assessment_record(case, instrument, assessor=self.assessor))
+        self.derive(derived_of(assessed, result, instrument))
+        decided = self.append(
             decision_record(
                 self.case_id,
                 case.assessed_on,
@@ -186,7 +210,7 @@ class _Writer:
             )
         )
         self.version += 1
-        self.tx.append(
+        self.append(
             draft_record(
                 self.case_id,
                 case.assessed_on,
@@ -214,7 +238,7 @@ class _Writer:
             return
         self.plan = review(plan, payload.on, changes, closing=payload.closing)
         self.version += 1
-        self.tx.append(
+        self.append(
             review_record(
                 self.case_id,
                 payload.on,
@@ -226,4 +250,4 @@ class _Writer:
 
     def event(self, payload: object) -> None:
         assert isinstance(payload, Event)
-        self.tx.append(event_record(self.case_id, payload.kind, payload.on, data=payload.data))
+        self.append(event_record(self.case_id, payload.kind, payload.on, data=payload.data))

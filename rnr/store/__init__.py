@@ -13,6 +13,7 @@ from rnr import _face as face
 
 _EXPORTS = {
     "AuditEntry": "rnr.store.records",
+    "CaseDerived": "rnr.store.records",
     "CaseRecords": "rnr.store.records",
     "Derived": "rnr.store.records",
     "Head": "rnr.store.head",
@@ -34,6 +35,7 @@ _EXPORTS = {
 __all__ = [
     "KINDS",
     "AuditEntry",
+    "CaseDerived",
     "CaseRecords",
     "Derived",
     "Head",

@@ -21,6 +21,7 @@ from rnr.store.records import KINDS, AuditEntry, Record, Stored, record_hash
 
 __all__ = [
     "AUDIT_COLUMNS",
+    "INSERT_CASE_DERIVED",
     "INSERT_DERIVED",
     "INSERT_ENTRY",
     "INSERT_RECORD",
@@ -35,6 +36,11 @@ RECORD_COLUMNS = "id, kind, case_id, on_date, data, corrects, recorded_at, recor
 AUDIT_COLUMNS = "seq, at, by, action, record_id, record_sha256, prev, sha256"
 INSERT_RECORD = f"INSERT INTO records ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 INSERT_ENTRY = f"INSERT INTO audit ({AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+#: The first values kept on a record for its case stay (the table is append-only).
+INSERT_CASE_DERIVED = (
+    "INSERT INTO case_derived (record_id, case_id, basis, data) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (record_id) DO NOTHING"
+)
 #: The first derived values kept for a record stay (the table is append-only).
 INSERT_DERIVED = (
     "INSERT INTO derived (record_id, basis, data) VALUES (?, ?, ?)"

@@ -49,9 +49,10 @@ def _guards(*tables: str) -> dict[str, str]:
 
 _GUARDS_V1 = _guards("records", "audit")
 _GUARDS_V3 = _guards("derived")
+_GUARDS_V4 = _guards("case_derived")
 
 #: The triggers that make every table append-only, by name (``verify`` checks each one's SQL).
-GUARDS: Mapping[str, str] = MappingProxyType({**_GUARDS_V1, **_GUARDS_V3})
+GUARDS: Mapping[str, str] = MappingProxyType({**_GUARDS_V1, **_GUARDS_V3, **_GUARDS_V4})
 
 _V1 = (
     """CREATE TABLE records (
@@ -91,8 +92,19 @@ _V3 = (
     *_GUARDS_V3.values(),
 )
 
+#: Values the service derived from a case's records up to one of them (its timeline).
+_V4 = (
+    """CREATE TABLE case_derived (
+    record_id INTEGER PRIMARY KEY REFERENCES records (id),
+    case_id TEXT NOT NULL,
+    basis TEXT NOT NULL,
+    data TEXT NOT NULL
+)""",
+    *_GUARDS_V4.values(),
+)
+
 #: Step ``n`` (``MIGRATIONS[n - 1]``) takes a store from version ``n - 1`` to ``n``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,7 +14,7 @@ JSON Lines, and as a readable model for integrators writing their own store.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 import attrs
@@ -25,6 +25,7 @@ from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import (
     AuditEntry,
+    CaseDerived,
     CaseRecords,
     Derived,
     Record,
@@ -46,7 +47,8 @@ class _Block:
     by: str
     pending: list[Stored] = attrs.Factory(list)
     entries: list[AuditEntry] = attrs.Factory(list)
-    derived: dict[int, Derived] = attrs.Factory(dict)
+    kept: dict[int, Derived] = attrs.Factory(dict)
+    kept_cases: dict[int, tuple[str, Derived]] = attrs.Factory(dict)
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         for stored in (*self.store._rows(case_id), *self.pending):
@@ -74,7 +76,20 @@ class _Block:
             msg = f"derived values of record {derived.record_id}: no such record"
             raise StoreError(msg, path=self.store.name, code="store.integrity")
         if derived.record_id not in self.store._derived:
-            self.derived.setdefault(derived.record_id, derived)
+            self.kept.setdefault(derived.record_id, derived)
+
+    def derive_case(self, case_id: str, derived: Derived) -> None:
+        last = self.pending[-1].id if self.pending else len(self.store._records)
+        if not 1 <= derived.record_id <= last:
+            msg = f"derived values of case {case_id} on record {derived.record_id}: no such record"
+            raise StoreError(msg, path=self.store.name, code="store.integrity")
+        if derived.record_id not in self.store._case_derived:
+            self.kept_cases.setdefault(derived.record_id, (case_id, derived))
+
+    def derived(self, case_id: str) -> Mapping[int, Derived]:
+        """The derived values of the records of ``case_id`` (see ``Transaction.derived``)."""
+        kept = {**self.store._derived, **self.kept}
+        return {s.id: kept[s.id] for s in self.records(case_id=case_id) if s.id in kept}
 
 
 class MemoryStore:
@@ -85,6 +100,7 @@ class MemoryStore:
         self._by_case: dict[str, list[Stored]] = {}
         self._audit: list[AuditEntry] = []
         self._derived: dict[int, Derived] = {}
+        self._case_derived: dict[int, tuple[str, Derived]] = {}
         self._lock = threading.RLock()
         self._writing = threading.local()
         self._clock = clock
@@ -114,7 +130,8 @@ class MemoryStore:
                 yield block
                 self._keep(block.pending)
                 self._audit += block.entries
-                self._derived.update(block.derived)
+                self._derived.update(block.kept)
+                self._case_derived.update(block.kept_cases)
             finally:
                 self._writing.active = False
 
@@ -143,16 +160,27 @@ class MemoryStore:
         for _, derived in kept:
             yield derived
 
-    def cases(self) -> Iterator[CaseRecords]:
-        """Every case's records and derived values, in case id order."""
+    def cases(self, only: Collection[str] | None = None) -> Iterator[CaseRecords]:
+        """Every case's records and derived values (of ``only`` those cases), in case id order."""
         with self._lock:
             last = len(self._records)
-            ids = sorted(self._by_case)
+            ids = sorted(self._by_case if only is None else set(only) & self._by_case.keys())
             derived = dict(self._derived)
         for case_id in ids:
             rows = tuple(s for s in self._rows(case_id) if s.id <= last)
             kept = {s.id: derived[s.id] for s in rows if s.id in derived}
             yield CaseRecords(case_id, rows, kept)
+
+    def case_derived(self) -> Iterator[CaseDerived]:
+        """Every case's first and last record ids and the values kept on its last record."""
+        with self._lock:
+            ends = {c: (rows[0].id, rows[-1].id) for c, rows in self._by_case.items()}
+            kept = dict(self._case_derived)
+        for case_id in sorted(ends):
+            first, last = ends[case_id]
+            found = kept.get(last)
+            derived = found[1] if found is not None and found[0] == case_id else None
+            yield CaseDerived(case_id, first, last, derived)
 
     def get(self, record_id: int) -> Stored:
         """The record with that id (ids count from 1)."""

@@ -18,21 +18,23 @@ The contract:
 - :meth:`Store.verify` checks the records against the audit chain and
   reports every edited, inserted or deleted row;
 - beside a record, a block may keep :class:`~rnr.store.Derived` values the
-  service computed from it (a score, a level), so that a whole store can
-  be read without recomputing them; they are outside the audit chain, and
-  the service checks each one against its record when a store is verified.
+  service computed from it (a score, a level), and on a case's last record
+  values computed from the whole case up to it (its timeline), so that a
+  whole store can be read without recomputing them; they are outside the
+  audit chain, and the service checks each one against its records when a
+  store is verified.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
-from rnr.store.records import AuditEntry, CaseRecords, Derived, Record, Stored
+from rnr.store.records import AuditEntry, CaseDerived, CaseRecords, Derived, Record, Stored
 
 if TYPE_CHECKING:
     from rnr.store.head import Head
@@ -56,8 +58,10 @@ class Verification:
             a rewritten chain).
         problems: one line per edited, inserted or deleted row, or broken link.
         derived: records whose derived values were recomputed and compared
-            (by :func:`rnr.history.derived.verify_store`; the store alone
+            (by :func:`rnr.history.upkeep.verify_store`; the store alone
             cannot, and leaves 0).
+        timelines: cases whose kept timeline was built again and compared
+            (the same).
     """
 
     records: int
@@ -65,6 +69,7 @@ class Verification:
     head: str
     problems: tuple[str, ...] = ()
     derived: int = 0
+    timelines: int = 0
 
     @property
     def ok(self) -> bool:
@@ -91,6 +96,18 @@ class Transaction(Protocol):
         """
         ...
 
+    def derived(self, case_id: str) -> Mapping[int, Derived]:
+        """The derived values kept for the records of ``case_id`` (committed, and this block's)."""
+        ...
+
+    def derive_case(self, case_id: str, derived: Derived) -> None:
+        """Keep values derived from the records of ``case_id`` up to ``derived.record_id``.
+
+        That record must be the case's (the service checks, verifying); a
+        record keeps at most one such set: the first kept stays.
+        """
+        ...
+
 
 @runtime_checkable
 class Store(Protocol):
@@ -113,12 +130,21 @@ class Store(Protocol):
         """Every set of derived values, in record id order."""
         ...
 
-    def cases(self) -> Iterator[CaseRecords]:
+    def cases(self, only: Collection[str] | None = None) -> Iterator[CaseRecords]:
         """Every case's records and derived values, one case at a time, in case id order.
 
         A whole store is read this way holding one case (and a page of
         rows) at a time: what a bulk report keeps grows with its answer, not
         with the store. Records appended while it runs are not included.
+        ``only`` reads just those cases (an unknown id is skipped).
+        """
+        ...
+
+    def case_derived(self) -> Iterator[CaseDerived]:
+        """Every case's first and last record ids and the values kept on its last record.
+
+        In case id order, without reading any record: a whole store's
+        timelines come in one pass over the cases.
         """
         ...
 

@@ -33,6 +33,7 @@ __all__ = [
     "GENESIS",
     "KINDS",
     "AuditEntry",
+    "CaseDerived",
     "CaseRecords",
     "Derived",
     "Record",
@@ -324,6 +325,21 @@ class CaseRecords:
     case_id: str
     records: tuple[Stored, ...]
     derived: Mapping[int, Derived]
+
+
+@attrs.frozen
+class CaseDerived:
+    """A case's first and last record ids, and the values kept for the case on its last record.
+
+    ``derived`` is ``None`` when nothing was kept for the case on its last
+    record (never, or before a later record was appended): a reader then
+    derives what it needs from the records.
+    """
+
+    case_id: str
+    first: int
+    last: int
+    derived: Derived | None
 
 
 @attrs.frozen

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +26,7 @@ from typing import Any
 from rnr.errors import HistoryError, StoreError, StoreIntegrityError
 from rnr.store._rows import (
     AUDIT_COLUMNS,
+    INSERT_CASE_DERIVED,
     INSERT_DERIVED,
     INSERT_ENTRY,
     INSERT_RECORD,
@@ -41,6 +42,7 @@ from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import (
     AuditEntry,
+    CaseDerived,
     CaseRecords,
     Derived,
     Record,
@@ -101,6 +103,7 @@ class _Block:
         self._rows: list[tuple[Any, ...]] = []
         self._entries: list[tuple[Any, ...]] = []
         self._derived: list[tuple[Any, ...]] = []
+        self._case_derived: list[tuple[Any, ...]] = []
         self.open = True
 
     def start(self) -> None:
@@ -117,14 +120,14 @@ class _Block:
 
     def flush(self) -> None:
         """Insert the pending rows (still inside the transaction)."""
-        if self._rows or self._derived:
+        if self._rows or self._derived or self._case_derived:
             with self._store._sqlite_errors("cannot write records"):
                 self._conn.executemany(INSERT_RECORD, self._rows)
                 self._conn.executemany(INSERT_ENTRY, self._entries)
                 self._conn.executemany(INSERT_DERIVED, self._derived)
-            self._rows.clear()
-            self._entries.clear()
-            self._derived.clear()
+                self._conn.executemany(INSERT_CASE_DERIVED, self._case_derived)
+            for pending in (self._rows, self._entries, self._derived, self._case_derived):
+                pending.clear()
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         """Committed records and this block's appends (of a case, of a kind), in id order."""
@@ -157,6 +160,35 @@ class _Block:
         self._derived.append((derived.record_id, derived.basis, derived.text))
         if len(self._derived) >= _FLUSH:
             self.flush()
+
+    def derived(self, case_id: str) -> Mapping[int, Derived]:
+        """The derived values kept for the records of ``case_id`` (committed, and this block's)."""
+        self._check_open()
+        self.flush()
+        sql = (
+            "SELECT d.record_id, d.basis, d.data FROM records r JOIN derived d"
+            " ON d.record_id = r.id WHERE r.case_id = ? ORDER BY r.id"
+        )
+        rows = self._store._query(self._conn, sql, (case_id,))
+        return {row[0]: self._store._derived_row(*row) for row in rows}
+
+    def derive_case(self, case_id: str, derived: Derived) -> None:
+        """Keep values derived from a case's records up to ``derived.record_id``."""
+        self._check_open()
+        if not 1 <= derived.record_id <= self._last_id:
+            msg = f"derived values of case {case_id} on record {derived.record_id}: no such record"
+            raise StoreError(msg, path=self._store.name, code="store.integrity")
+        self._case_derived.append((derived.record_id, case_id, derived.basis, derived.text))
+        if len(self._case_derived) >= _FLUSH:
+            self.flush()
+
+
+def _first_of_last_case(page: list[Any]) -> int:
+    """Where the rows of a page's last case start."""
+    end = len(page)
+    while end > 0 and page[end - 1][2] == page[-1][2]:
+        end -= 1
+    return end
 
 
 class SQLiteStore:
@@ -441,44 +473,100 @@ class SQLiteStore:
                 return
             after = page[-1][0]
 
-    def cases(self) -> Iterator[CaseRecords]:
+    def cases(self, only: Collection[str] | None = None) -> Iterator[CaseRecords]:
         """Every case's records and derived values, in case id order, a page of rows at a time.
 
         One query per page searches the ``(case_id, id)`` index from where
         the last page ended (a row-value comparison: written with ``OR``,
         SQLite would scan the index from its start for every page); each
         row comes with its derived values (a left join), so a case is
-        complete when the next one starts.
+        complete when the next one starts. ``only`` reads those cases, one
+        query each.
 
         Raises:
             StoreIntegrityError: a row was altered or cannot be read.
         """
         columns = ", ".join(f"r.{c.strip()}" for c in RECORD_COLUMNS.split(","))
-        sql = (
+        select = (
             f"SELECT {columns}, d.basis, d.data FROM records r"
-            " LEFT JOIN derived d ON d.record_id = r.id"
-            " WHERE r.id <= ? AND (r.case_id, r.id) > (?, ?)"  # a row value: an index search
-            f" ORDER BY r.case_id, r.id LIMIT {_PAGE * 5}"
+            " LEFT JOIN derived d ON d.record_id = r.id WHERE r.id <= ?"
         )
         last = self._query(None, "SELECT coalesce(max(id), 0) FROM records", ())[0][0]
+        if only is not None:
+            one = f"{select} AND r.case_id = ? ORDER BY r.id"
+            for case_id in sorted(set(only)):
+                rows = self._query(None, one, (last, case_id))
+                if rows:
+                    yield from self._grouped(rows)
+            return
+        # a row value: an index search
+        sql = f"{select} AND (r.case_id, r.id) > (?, ?) ORDER BY r.case_id, r.id LIMIT {_PAGE * 5}"
         case_id, after = "", 0
-        rows: list[Stored] = []
-        kept: dict[int, Derived] = {}
+        held: list[Any] = []
         while True:
             page = self._query(None, sql, (last, case_id, after))
-            for row in page:
-                stored = stored_from_row(row[:9], self._name)
-                if rows and stored.case_id != rows[0].case_id:
-                    yield CaseRecords(rows[0].case_id, tuple(rows), kept)
-                    rows, kept = [], {}
-                rows.append(stored)
-                if row[9] is not None:
-                    kept[stored.id] = self._derived_row(stored.id, row[9], row[10])
+            if page:
+                # the last case of a page may go on in the next: hold it back
+                end = len(page) if len(page) < _PAGE * 5 else _first_of_last_case(page)
+                held += page[:end]
+                if end:
+                    yield from self._grouped(held)
+                    held = []
+                held += page[end:]
             if len(page) < _PAGE * 5:
                 break
             case_id, after = page[-1][2], page[-1][0]
-        if rows:
-            yield CaseRecords(rows[0].case_id, tuple(rows), kept)
+        if held:
+            yield from self._grouped(held)
+
+    def _grouped(self, rows: list[Any]) -> Iterator[CaseRecords]:
+        """The cases of consecutive rows of :meth:`cases` (each case whole)."""
+        start = 0
+        for end in range(1, len(rows) + 1):
+            if end < len(rows) and rows[end][2] == rows[start][2]:
+                continue
+            mine = rows[start:end]
+            records = tuple(stored_from_row(row[:9], self._name) for row in mine)
+            kept = {
+                row[0]: self._derived_row(row[0], row[9], row[10])
+                for row in mine
+                if row[9] is not None
+            }
+            yield CaseRecords(records[0].case_id, records, kept)
+            start = end
+
+    def case_derived(self) -> Iterator[CaseDerived]:
+        """Every case's first and last record ids and the values kept on its last record.
+
+        One scan of the ``(case_id, id)`` index gives every case's ends (no
+        record is read); the kept values follow, a page of cases at a time.
+
+        Raises:
+            StoreIntegrityError: kept values cannot be read (verify names them).
+        """
+        last = self._query(None, "SELECT coalesce(max(id), 0) FROM records", ())[0][0]
+        ends = self._query(
+            None,
+            "SELECT case_id, min(id), max(id) FROM records WHERE id <= ?"
+            " GROUP BY case_id ORDER BY case_id",
+            (last,),
+        )
+        for start in range(0, len(ends), _PAGE):
+            page = ends[start : start + _PAGE]
+            marks = ", ".join("?" * len(page))
+            kept = {
+                (record_id, case_id): (basis, text)
+                for record_id, case_id, basis, text in self._query(
+                    None,
+                    "SELECT record_id, case_id, basis, data FROM case_derived"
+                    f" WHERE record_id IN ({marks})",
+                    tuple(end for _, _, end in page),
+                )
+            }
+            for case_id, first, end in page:
+                found = kept.get((end, case_id))
+                derived = None if found is None else self._derived_row(end, *found)
+                yield CaseDerived(case_id, first, end, derived)
 
     def _derived_row(self, record_id: int, basis: Any, text: Any) -> Derived:
         try:

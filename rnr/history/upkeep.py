@@ -1,0 +1,102 @@
+"""The upkeep of the values a store keeps beside its records: checked, and filled in.
+
+Two kinds of values are kept outside the audit chain, so that a whole store
+reads fast: each assessment's scores (:mod:`rnr.history.derived`) and each
+case's timeline (:mod:`rnr.history.timeline`). :func:`verify_store` checks
+the records and the audit chain and then recomputes every kept value a read
+would use from the raw records, naming each that differs;
+:func:`materialise` computes those a store lacks (one restored from an
+export, or written before rnr kept them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Callable
+
+import attrs
+
+from rnr.errors import RnrError
+from rnr.history.definitions import Definitions
+from rnr.history.derived import check_derived, recompute
+from rnr.history.timeline import FORMAT, build_timelines, check_timelines
+from rnr.store.head import Head
+from rnr.store.protocol import Store, Verification
+from rnr.store.records import Derived, Stored
+
+__all__ = ["materialise", "verify_store"]
+
+#: Why a case's timeline cannot be built: a changed or unknown definition, a damaged record.
+_UNBUILT = (RnrError, KeyError, TypeError, ValueError)
+
+#: Assessments scored, or cases read, per write block of :func:`materialise`.
+_BLOCK = 2000
+
+
+def verify_store(
+    store: Store,
+    *,
+    defs: Definitions,
+    expect: Head | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Verification:
+    """:meth:`Store.verify` (``progress`` as there), then every kept value checked.
+
+    ``derived`` counts the assessments whose kept scores were recomputed,
+    ``timelines`` the cases whose kept timeline was built again.
+    """
+    result = store.verify(expect=expect, progress=progress)
+    checked, problems = check_derived(store, defs=defs)
+    cases, wrong = check_timelines(store, defs=defs)
+    return attrs.evolve(
+        result,
+        derived=checked,
+        timelines=cases,
+        problems=(*result.problems, *problems, *wrong),
+    )
+
+
+def materialise(store: Store, *, defs: Definitions, by: str) -> int:
+    """Keep the scores of every assessment that has none, then every case's missing timeline.
+
+    Assessments whose instrument is not loaded, or changed since they were
+    written, are left without (a bulk read rescoring them reports the
+    change), and so are the timelines of their cases.
+
+    Returns:
+        How many records gained kept values (scores or a timeline).
+    """
+    have = {d.record_id for d in store.derived()}
+    added = 0
+    chunk: list[Stored] = []
+    for row in itertools.chain(store.records(kind="assessment"), [None]):
+        if row is not None and row.id not in have:
+            chunk.append(row)
+        if chunk and (row is None or len(chunk) == _BLOCK):
+            now = recompute(chunk, defs, store.name)
+            with store.write(by=by) as tx:
+                for record_id, values in sorted(now.values.items()):
+                    tx.derive(Derived(record_id, now.basis[record_id], values))
+            added += len(now.values)
+            chunk = []
+    return added + _keep_timelines(store, defs=defs, by=by)
+
+
+def _keep_timelines(store: Store, *, defs: Definitions, by: str) -> int:
+    missing = [f.case_id for f in store.case_derived() if f.derived is None]
+    added = 0
+    for start in range(0, len(missing), _BLOCK):
+        groups = list(store.cases(only=missing[start : start + _BLOCK]))
+        try:
+            built = build_timelines(groups, defs=defs, source=store.name)
+        except _UNBUILT:  # the others still gain theirs; reads and verify report this case
+            built = []
+            for group in groups:
+                with contextlib.suppress(*_UNBUILT):
+                    built += build_timelines([group], defs=defs, source=store.name)
+        with store.write(by=by) as tx:
+            for timeline in built:
+                tx.derive_case(timeline.case_id, Derived(timeline.last, FORMAT, timeline.doc))
+        added += len(built)
+    return added

@@ -1,0 +1,201 @@
+"""Each case's timeline, kept on its last record: written by every write, used, checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rnr.cases.parse import parse_case
+from rnr.history import bulk
+from rnr.history.amend import record_event
+from rnr.history.bulk import summarize
+from rnr.history.definitions import Definitions
+from rnr.history.read import read_history
+from rnr.history.summary import summarize_case
+from rnr.history.timeline import FORMAT, build_timelines, kept_timeline
+from rnr.history.upkeep import materialise, verify_store
+from rnr.history.write import open_case, reassess
+from rnr.simulate.engine import simulate
+from rnr.simulate.load import store_cohort
+from rnr.store.memory import MemoryStore
+from rnr.store.protocol import Store
+from rnr.store.records import Record
+from rnr.store.sqlite import SQLiteStore
+
+DEFS = Definitions.shipped()
+DATA = Path(__file__).parent / "data" / "plans" / "cases"
+ADULT: dict[str, Any] = json.loads((DATA / "prueba-adulto-01.json").read_text("utf-8"))
+
+
+def opened(store: Store) -> str:
+    """The adult test case opened, reassessed and given a new offence."""
+    open_case(store, parse_case(ADULT, file="<t>"), by="d", defs=DEFS)
+    later = {**ADULT, "assessed_on": "2025-02-20", "legal": None}
+    later["responses"] = {**ADULT["responses"], "currently_unemployed": True}
+    reassess(store, ADULT["case_id"], parse_case(later, file="<t>"), by="d", defs=DEFS)
+    record_event(store, ADULT["case_id"], "new_offence", dt.date(2025, 3, 1), by="d", defs=DEFS)
+    return str(ADULT["case_id"])
+
+
+def kept_on_last(store: Store) -> dict[str, bool]:
+    """Whether each case's last record holds a timeline."""
+    return {f.case_id: f.derived is not None for f in store.case_derived()}
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_every_write_keeps_the_case_timeline_on_its_last_record(kind: str, tmp_path: Path) -> None:
+    """Open, reassess and an event each leave the timeline on the case's last record.
+
+    It equals the timeline built from the records, and verify builds it
+    again and finds it equal.
+    """
+    store: Store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+    case_id = opened(store)
+    assert {case_id: True} == kept_on_last(store)
+    found = next(store.case_derived())
+    assert found.derived is not None
+    assert FORMAT == found.derived.basis
+    assert max(r.id for r in store.records()) == found.derived.record_id == found.last
+    built = build_timelines(list(store.cases()), defs=DEFS, source=store.name)[0]
+    assert json.loads(json.dumps(dict(built.doc))) == json.loads(found.derived.text)
+    result = verify_store(store, defs=DEFS)
+    assert (True, 1, 2) == (result.ok, result.timelines, result.derived)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    days=st.lists(st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)), min_size=1, max_size=4),
+)
+def test_kept_timelines_give_the_summaries_of_the_records(seed: int, days: list[dt.date]) -> None:
+    """On any day, summaries from kept timelines equal those built from the records,
+
+    and those of each replayed history.
+    """
+    store = MemoryStore()
+    store_cohort(store, simulate(20, 2.0, seed=seed), defs=DEFS)
+    assert all(kept_on_last(store).values())
+    for day in days:
+        kept = summarize(store, as_of=day, defs=DEFS)
+        assert kept == summarize(store, as_of=day, defs=DEFS, rows=store.records())
+        single = (
+            summarize_case(read_history(store, c, defs=DEFS), as_of=day, defs=DEFS)
+            for c in store.case_ids()
+        )
+        assert [s for s in single if s is not None] == list(kept)
+
+
+def test_a_record_appended_without_a_timeline_is_not_missed() -> None:
+    """A later record with no timeline on it makes the reader build the case's timeline again."""
+    store = MemoryStore()
+    case_id = opened(store)
+    day = dt.date(2025, 4, 1)
+    before = summarize(store, as_of=day, defs=DEFS)[0]
+    assert before.closed_on is None
+    with store.write(by="otro sistema") as tx:  # a writer that keeps no timeline
+        tx.append(Record("event", case_id, dt.date(2025, 3, 20), {"kind": "discharge"}))
+    assert {case_id: False} == kept_on_last(store)
+    after = summarize(store, as_of=day, defs=DEFS)[0]
+    assert (dt.date(2025, 3, 20), "discharge", None) == (
+        after.closed_on,
+        after.closed_by,
+        after.next_due,
+    )
+    assert 1 == materialise(store, defs=DEFS, by="prueba")
+    assert {case_id: True} == kept_on_last(store)
+    assert [after] == list(summarize(store, as_of=day, defs=DEFS))
+
+
+def test_a_timeline_of_other_definitions_is_not_used() -> None:
+    """A kept timeline naming a definition loaded with another hash is built again."""
+    store = MemoryStore()
+    opened(store)
+    found = next(store.case_derived())
+    assert kept_timeline(found, DEFS) is not None
+    assert found.derived is not None
+    doc = json.loads(found.derived.text)
+    for part in ("instruments", "policies"):
+        ref = next(iter(doc[part]))
+        changed = attrs.evolve(
+            found,
+            derived=attrs.evolve(found.derived, values={**doc, part: {ref: "0" * 64}}),
+        )
+        assert kept_timeline(changed, DEFS) is None
+
+
+def test_an_edited_timeline_is_reported_by_verify(tmp_path: Path) -> None:
+    """Whoever edits a kept timeline in the file is named by case, record and part."""
+    path = tmp_path / "casos.sqlite3"
+    with SQLiteStore(path) as store:
+        case_id = opened(store)
+        found = next(store.case_derived())
+    assert found.derived is not None
+    doc = json.loads(found.derived.text)
+    doc["assessments"][-1]["level"] = "very_high"
+    doc["regime"] = "juvenile"
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER case_derived_no_update")
+        conn.execute(
+            "UPDATE case_derived SET data = ? WHERE record_id = ?",
+            (json.dumps(doc), found.last),
+        )
+    conn.close()
+    with SQLiteStore(path, read_only=True) as store:
+        problems = verify_store(store, defs=DEFS).problems
+    assert [
+        f"case {case_id}: the timeline kept on record {found.last} differs from its records"
+        f" in {part}"
+        for part in ("assessments", "regime")
+    ] == [p for p in problems if not p.startswith("schema: trigger case_derived_no_")]
+
+
+def test_kept_timelines_are_append_only(tmp_path: Path) -> None:
+    """The file refuses to update or delete a kept timeline."""
+    path = tmp_path / "casos.sqlite3"
+    with SQLiteStore(path) as store:
+        opened(store)
+    conn = sqlite3.connect(path)
+    for sql in ("UPDATE case_derived SET basis = 'x'", "DELETE FROM case_derived"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(sql)
+    conn.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 2000])
+def test_a_store_without_timelines_reads_the_same_in_chunks_of_any_size(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cases without a timeline are read from their records, a chunk at a time."""
+    store = MemoryStore()
+    store_cohort(store, simulate(12, 2.0, seed=4), defs=DEFS)
+    day = dt.date(2025, 9, 1)
+    wanted = summarize(store, as_of=day, defs=DEFS)
+    bare = MemoryStore()
+    bare.restore(store.records(), store.audit())
+    assert not any(kept_on_last(bare).values())
+    monkeypatch.setattr(bulk, "_CHUNK", chunk)
+    assert wanted == summarize(bare, as_of=day, defs=DEFS)
+
+
+def test_import_keeps_every_timeline_again(cli: Any, tmp_path: Path) -> None:
+    """``rnr store import`` keeps each case's timeline; verify counts and checks them."""
+    source = tmp_path / "origen.sqlite3"
+    with SQLiteStore(source) as store:
+        opened(store)
+    export = tmp_path / "copia.jsonl"
+    assert 0 == cli("store", "export", "--db", source, "-o", export)[0]
+    target = tmp_path / "destino.sqlite3"
+    assert 0 == cli("store", "import", export, "--db", target)[0]
+    code, out, _ = cli("store", "verify", "--db", target, "--json")
+    assert (0, 1, True) == (code, json.loads(out)["timelines"], json.loads(out)["ok"])
+    code, out, _ = cli("store", "verify", "--db", target)
+    assert "líneas de tiempo reconstruidas: 1" in out
