@@ -20,6 +20,7 @@ from rnr.history.amend import correct_assessment
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.derived import assessment_values, check_derived, kept_values
+from rnr.history.timeline import FORMAT
 from rnr.history.upkeep import materialise, verify_store
 from rnr.history.write import open_case, reassess
 from rnr.simulate.engine import simulate
@@ -100,7 +101,7 @@ def test_a_simulated_store_keeps_every_score_and_they_check(
     copy = copy_without_kept_scores(store)
     assert count + 40 == materialise(copy, defs=DEFS, by="prueba")
     assert list(store.derived()) == list(copy.derived())
-    assert list(store.case_derived()) == list(copy.case_derived())
+    assert list(store.case_derived(FORMAT)) == list(copy.case_derived(FORMAT))
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])

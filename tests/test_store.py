@@ -224,16 +224,20 @@ class TestProtocol:
             tx.derive_case("a", Derived(a[2].id, "timeline", {"seen": 3}))
             tx.derive_case("b", Derived(b.id, "timeline", {"seen": 1}))
             tx.derive_case("b", Derived(b.id, "timeline", {"seen": 2}))  # the first kept stays
-        found = {c.case_id: c for c in store.case_derived()}
+            tx.derive_case("b", Derived(b.id, "timeline/2", {"seen": 5}))  # another basis
+        found = {c.case_id: c for c in store.case_derived("timeline")}
         assert ["a", "b"] == list(found)
         assert (a[0].id, a[2].id) == (found["a"].first, found["a"].last)
         assert {"seen": 3} == dict(found["a"].derived.values)  # type: ignore[union-attr]
         assert {"seen": 1} == dict(found["b"].derived.values)  # type: ignore[union-attr]
+        other = {c.case_id: c.derived for c in store.case_derived("timeline/2")}
+        assert other["a"] is None
+        assert {"seen": 5} == dict(other["b"].values)  # type: ignore[union-attr]
         with store.write(by="d") as tx:
             tx.append(Record("event", "a", DAY, {"n": 3}))  # a later record, nothing kept on it
             with pytest.raises(StoreError, match="no such record"):
                 tx.derive_case("b", Derived(99, "timeline", {}))
-        found = {c.case_id: c for c in store.case_derived()}
+        found = {c.case_id: c for c in store.case_derived("timeline")}
         assert found["a"].derived is None
         assert found["b"].derived is not None
 
@@ -244,7 +248,7 @@ class TestProtocol:
                 row = tx.append(Record("event", f"c-{n:05d}", DAY, {"n": n}))
                 if n % 2:
                     tx.derive_case(row.case_id, Derived(row.id, "timeline", {"n": n}))
-        found = list(store.case_derived())
+        found = list(store.case_derived("timeline"))
         assert [f"c-{n:05d}" for n in range(2_500)] == [c.case_id for c in found]
         assert [n % 2 == 1 for n in range(2_500)] == [c.derived is not None for c in found]
 

@@ -32,9 +32,16 @@ from rnr.definitions.instrument import Reliability
 from rnr.history.definitions import Definitions
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
-from rnr.history.timeline import REPLAY, Timeline, build_timelines, kept_timeline, summary_at
+from rnr.history.timeline import (
+    FORMAT,
+    REPLAY,
+    Reading,
+    Timeline,
+    build_timelines,
+    kept_timeline,
+    summary_at,
+)
 from rnr.indicators.caseload import CaseSummary
-from rnr.policy.answer import Trigger
 from rnr.store.protocol import Store
 from rnr.store.records import CaseDerived, CaseRecords, Stored
 
@@ -105,13 +112,13 @@ def iter_summaries(
     keeps, not the store.
     """
     defs = defs or Definitions.shipped()
-    triggers: dict[tuple[str, str], Trigger | None] = {}
+    reading = Reading(defs)
     for timeline in timelines(
         store, defs=defs, reliability=reliability, rows=rows, progress=progress
     ):
         if visit is not None:
             visit(timeline)
-        summary = summary_at(timeline, as_of=as_of, defs=defs, triggers=triggers)
+        summary = summary_at(timeline, as_of=as_of, reading=reading)
         if summary is None:
             continue
         if summary.next_due is REPLAY:
@@ -149,7 +156,7 @@ def timelines(
                 chunk = []
         return
     pending: list[CaseDerived] = []
-    for found in itertools.chain(store.case_derived(), [None]):
+    for found in itertools.chain(store.case_derived(FORMAT), [None]):
         if found is not None:
             pending.append(found)
         if pending and (found is None or len(pending) == _CHUNK):

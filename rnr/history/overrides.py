@@ -146,25 +146,25 @@ class OverrideTally:
         doc = timeline.doc
         self.latest_day = max(self.latest_day, timeline.latest_on)
         decisions = doc["decisions"]
-        sanction = decisions[-1]["sanction"] if decisions else None
+        sanction = decisions[-1][2] if decisions else None
         if self.programmes is not None and sanction not in self.programmes:
             return
-        overrides = {o["assessment"]: o for o in doc["overrides"]}
+        overrides = {first: (reason, direction) for first, reason, direction in doc["overrides"]}
         offences = [
-            dt.date.fromisoformat(e["on"]) for e in doc["events"] if e["kind"] == "new_offence"
+            dt.date.fromisoformat(on) for on, kind, _ in doc["events"] if kind == "new_offence"
         ]
-        for assessment in doc["assessments"]:
-            on = dt.date.fromisoformat(assessment["on"])
+        for on_text, first, *_, assessor, _step in doc["assessments"]:
+            on = dt.date.fromisoformat(on_text)
             if on.year != self.period:
                 continue
-            assessor = str(assessment["assessor"] or "—")
-            self.assessed[assessor] += 1
-            override = overrides.get(assessment["first"])
+            who = str(assessor or "—")
+            self.assessed[who] += 1
+            override = overrides.get(first)
             direction = "none"
             if override is not None:
-                self.overridden[assessor] += 1
-                self.reasons[override["reason"]] += 1
-                direction = override["direction"]
+                self.overridden[who] += 1
+                self.reasons[override[0]] += 1
+                direction = override[1]
                 self.directions[direction] += 1
             end = add_months(on, self.window_months)
             self.followed.append((direction, end, any(on < d <= end for d in offences)))

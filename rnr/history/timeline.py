@@ -18,23 +18,30 @@ definition it names still has the content hash it was built with;
 ``rnr store verify`` builds each one in use again from the records and names
 any that differs (:func:`check_timelines`).
 
-The kept form is a JSON object (:data:`FORMAT`)::
+The kept form is a JSON object (:data:`FORMAT`), rows as arrays to keep it
+small (a case of four assessments holds about 2 kB)::
 
     {"instruments": {ref: sha256}, "policies": {ref: sha256},
-     "regime": ..., "opened_on": ..., "latest_on": ..., "person": {"sex", "birth_date"},
-     "assessments": [{"on", "first", "instrument", "total", "level", "provisional",
-                      "dynamic", "needs", "criminogenic", "responsivity", "assessor",
-                      "step"}],
-     "decisions": [{"on", "policy", "sanction", "entry_date", "assessment", "risk", "due"}],
-     "plans": [{"on", "version", "kind", "objectives" | "changes", "threshold"}],
-     "events": [{"on", "kind", "data"}],
-     "overrides": [{"assessment", "reason", "direction"}]}
+     "regime": ..., "opened_on": ..., "latest_on": ..., "person": [sex, birth_date],
+     "assessments": [[on, first, instrument, total, level, provisional, dynamic,
+                      needs, criminogenic, responsivity, assessor, step]],
+     "responsivity": [section, ...],
+     "decisions": [[on, policy, sanction, entry_date, assessment, risk, due]],
+     "plans": [[on, version, kind, objectives | changes, threshold]],
+     "events": [[on, kind, fields]],
+     "overrides": [[assessment, reason, direction]]}
 
 Assessments are in date order, events in date then record order, decisions
-and plans in the order first written; ``step`` is the change from the
-assessment before (``None`` for the first) and ``due`` the interval's next
-reassessment (``None``: no interval; ``"replay"``: the policy's table reads
-facts only a replay of the case gives).
+and plans in the order first written. ``first`` is the id of the first
+record of an assessment's chain of corrections; ``needs`` lists the need
+level of each domain in the instrument's order and ``criminogenic`` the
+positions of the criminogenic ones; ``responsivity`` points into the case's
+distinct responsivity sections; ``step`` is the change from the assessment
+before (``None`` for the first); ``due`` is the interval's next
+reassessment as ``[date, rule]`` (``None``: no interval; ``"replay"``: the
+policy's table reads facts only a replay of the case gives). A plan row
+holds a draft's ``[objective, domain]`` pairs and its attainment threshold,
+or a review's ``{objective: status}``.
 """
 
 from __future__ import annotations
@@ -83,6 +90,7 @@ from rnr.store.records import CaseDerived, CaseRecords, Derived, Stored
 __all__ = [
     "FORMAT",
     "REPLAY",
+    "Reading",
     "Timeline",
     "build_timelines",
     "check_timelines",
@@ -116,10 +124,10 @@ class Timeline:
         return dt.date.fromisoformat(self.doc["latest_on"])
 
     @property
-    def person(self) -> Mapping[str, Any]:
+    def person(self) -> dict[str, Any]:
         """The sex and birth date of the person, as the case was opened."""
-        person: Mapping[str, Any] = self.doc["person"]
-        return person
+        sex, birth_date = self.doc["person"]
+        return {"sex": sex, "birth_date": birth_date}
 
 
 def kept_timeline(found: CaseDerived, defs: Definitions) -> Timeline | None:
@@ -129,7 +137,7 @@ def kept_timeline(found: CaseDerived, defs: Definitions) -> Timeline | None:
     definitions it was built with is no longer loaded with the same hash.
     """
     derived = found.derived
-    if derived is None or derived.basis != FORMAT:
+    if derived is None or derived.basis != FORMAT:  # none, or of another format
         return None
     doc = derived.values
     for ref, sha in doc["instruments"].items():
@@ -250,6 +258,10 @@ def _score_all(
     return out
 
 
+#: Positions in an assessment row of a timeline (see the module docstring).
+_ON, _FIRST, _REF, _TOTAL, _LEVEL, _PROVISIONAL, _STEP = 0, 1, 2, 3, 4, 5, 11
+
+
 def _build(
     group: CaseRecords,
     fixes: Corrections,
@@ -261,51 +273,55 @@ def _build(
     instruments = {a.ref: defs.library.get(a.ref).sha256 for a in mine}
     policies: dict[str, str] = {}
     opening = next(r for r in group.records if r.kind == "case" and r.record.corrects is None)
+    person = opening.data.get("person") or {}
     case_row = fixes.in_force("case")[0][1]
     by_first = {a.first: a for a in mine}
     decisions = [
         _decision(row, fixes, by_first=by_first, defs=defs, policies=policies, source=source)
         for _, row in fixes.in_force("decision")
     ]
+    sections: list[Any] = []
     return {
         "instruments": instruments,
         "policies": policies,
         "regime": str(case_row.data["regime"]),
         "opened_on": case_row.on.isoformat(),
         "latest_on": max(r.on for r in group.records).isoformat(),
-        "person": {k: (opening.data.get("person") or {}).get(k) for k in ("sex", "birth_date")},
-        "assessments": [_assessment(a) for a in mine],
+        "person": [person.get("sex"), person.get("birth_date")],
+        "assessments": [_assessment(a, defs, sections) for a in mine],
+        "responsivity": sections,
         "decisions": decisions,
         "plans": _plans(fixes, defs),
         "events": _events(fixes),
         "overrides": [
-            {
-                "assessment": int(r.data["assessment"]),
-                "reason": str(r.data["reason"]),
-                "direction": str(r.data["direction"]),
-            }
+            [int(r.data["assessment"]), str(r.data["reason"]), str(r.data["direction"])]
             for _, r in fixes.in_force("override")
         ],
     }
 
 
-def _assessment(a: _Assessment) -> dict[str, Any]:
+def _assessment(a: _Assessment, defs: Definitions, sections: list[Any]) -> list[Any]:
+    """An assessment's row; its responsivity section is kept once in ``sections``."""
     values = a.values
-    document = a.row.data["document"]
-    return {
-        "on": a.row.on.isoformat(),
-        "first": a.first,
-        "instrument": a.ref,
-        "total": int(values["total"]),
-        "level": values["level"],
-        "provisional": bool(values["provisional"]),
-        "dynamic": int(values["dynamic"]),
-        "needs": dict(values["needs"]),
-        "criminogenic": list(values["criminogenic"]),
-        "responsivity": document.get("responsivity"),
-        "assessor": values.get("assessor", a.row.data.get("assessor")),
-        "step": None,
-    }
+    domains = defs.library.get(a.ref).domains
+    section = a.row.data["document"].get("responsivity")
+    if section not in sections:
+        sections.append(section)
+    criminogenic = set(values["criminogenic"])
+    return [
+        a.row.on.isoformat(),
+        a.first,
+        a.ref,
+        int(values["total"]),
+        values["level"],
+        bool(values["provisional"]),
+        int(values["dynamic"]),
+        [values["needs"].get(d.id) for d in domains],
+        [n for n, d in enumerate(domains) if d.id in criminogenic],
+        sections.index(section),
+        values.get("assessor", a.row.data.get("assessor")),
+        None,
+    ]
 
 
 def _decision(
@@ -316,7 +332,7 @@ def _decision(
     defs: Definitions,
     policies: dict[str, str],
     source: str,
-) -> dict[str, Any]:
+) -> list[Any]:
     """A decision in force: its legal context, effective risk and interval's next reassessment."""
     policy = defs.policies.get(str(row.data["policy"]))
     if row.data.get("policy_sha256") != policy.sha256:
@@ -328,21 +344,21 @@ def _decision(
     override = row.data.get("override")
     level = decided.values["level"]
     risk = level if override is None else str(fixes.latest[int(override)].data["to_level"])
-    return {
-        "on": row.on.isoformat(),
-        "policy": policy.ref,
-        "sanction": legal.sanction,
-        "entry_date": legal.entry_date.isoformat() if legal.entry_date else None,
-        "assessment": decided.first,
-        "risk": risk,
-        "due": _interval(policy, legal, risk, level, decided.row.on),
-    }
+    return [
+        row.on.isoformat(),
+        policy.ref,
+        legal.sanction,
+        legal.entry_date.isoformat() if legal.entry_date else None,
+        decided.first,
+        risk,
+        _interval(policy, legal, risk, level, decided.row.on),
+    ]
 
 
 def _interval(
     policy: Policy, legal: Any, risk: str | None, level: str | None, assessed_on: dt.date
 ) -> list[Any] | str | None:
-    """``[due on, rule, source, months]`` of the policy's interval, ``"replay"`` or ``None``."""
+    """``[due on, rule]`` of the policy's interval, ``"replay"`` or ``None``."""
     table = policy.tables["reassessment"]
     values: dict[str, Any] = {}
     for name in table.inputs:
@@ -354,46 +370,40 @@ def _interval(
         else:  # a fact only a replay of the case gives
             return "replay"
     deadline, _ = next_reassessment(policy, values, legal, assessed_on=assessed_on)
-    if deadline is None:
-        return None
-    months = interval_months(policy, deadline.rule)
-    return [deadline.date.isoformat(), deadline.rule, deadline.source, months]
+    return None if deadline is None else [deadline.date.isoformat(), deadline.rule]
 
 
-def _plans(fixes: Corrections, defs: Definitions) -> list[dict[str, Any]]:
+def _plans(fixes: Corrections, defs: Definitions) -> list[list[Any]]:
     """Each plan record in force: a draft's objectives and threshold, a review's statuses."""
-    out: list[dict[str, Any]] = []
+    out: list[list[Any]] = []
     for _, row in fixes.in_force("plan"):
-        entry: dict[str, Any] = {"on": row.on.isoformat(), "version": int(row.data["version"])}
+        on, version = row.on.isoformat(), int(row.data["version"])
         if "decision" in row.data:
             decision = fixes.latest[int(row.data["decision"])]
             policy = defs.policies.get(str(decision.data["policy"]))
-            entry |= {
-                "kind": "review" if row.data.get("kind") == "review" else "initial",
-                "objectives": [[str(o[0]), o[1]] for o in row.data.get("objectives") or ()],
-                "threshold": attainment_threshold(policy, decision.data["legal"].get("sanction")),
-            }
+            kind = "review" if row.data.get("kind") == "review" else "initial"
+            objectives = [[str(o[0]), o[1]] for o in row.data.get("objectives") or ()]
+            threshold = attainment_threshold(policy, decision.data["legal"].get("sanction"))
+            out.append([on, version, kind, objectives, threshold])
         else:
-            entry |= {
-                "kind": "closing" if row.data.get("kind") == "closing" else "review",
-                "changes": {
-                    str(ident): change[0]
-                    for ident, change in dict(row.data.get("changes") or {}).items()
-                },
+            kind = "closing" if row.data.get("kind") == "closing" else "review"
+            changes = {
+                str(ident): change[0]
+                for ident, change in dict(row.data.get("changes") or {}).items()
             }
-        out.append(entry)
+            out.append([on, version, kind, changes, None])
     return out
 
 
-def _events(fixes: Corrections) -> list[dict[str, Any]]:
+def _events(fixes: Corrections) -> list[list[Any]]:
     """Events in force in the order a history lists them (date, then record)."""
     rows = sorted(((r.on, first, r) for first, r in fixes.in_force("event")), key=lambda x: x[:2])
     return [
-        {
-            "on": on.isoformat(),
-            "kind": str(r.data["kind"]),
-            "data": {k: v for k, v in r.data.items() if k not in ("kind", "note", IDEMPOTENCY)},
-        }
+        [
+            on.isoformat(),
+            str(r.data["kind"]),
+            {k: v for k, v in r.data.items() if k not in ("kind", "note", IDEMPOTENCY)},
+        ]
         for on, _, r in rows
     ]
 
@@ -408,19 +418,17 @@ def _fill_steps(
     source: str,
 ) -> None:
     """Each assessment's change from the one before: same-version steps in one array per version."""
-    bulk: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = defaultdict(list)
+    bulk: dict[str, list[tuple[list[Any], list[Any]]]] = defaultdict(list)
     for group, doc in zip(groups, built, strict=True):
         mine = scored.get(group.case_id, [])
-        entries = doc["assessments"]
-        for n in range(1, len(entries)):
-            before, after = entries[n - 1], entries[n]
-            if before["instrument"] == after["instrument"] and not (
-                before["provisional"] or after["provisional"]
-            ):
-                bulk[after["instrument"]].append((before, after))
+        rows = doc["assessments"]
+        for n in range(1, len(rows)):
+            before, after = rows[n - 1], rows[n]
+            if before[_REF] == after[_REF] and not (before[_PROVISIONAL] or after[_PROVISIONAL]):
+                bulk[after[_REF]].append((before, after))
             else:
                 step = _single_change(mine[n - 1], mine[n], defs, reliability, source)
-                after["step"] = _step_doc(step)
+                after[_STEP] = _step_doc(step)
     for ref, pairs in bulk.items():
         instrument = defs.library.get(ref)
         scale = instrument.scales[instrument.primary_scale]
@@ -429,21 +437,21 @@ def _fill_steps(
         rci: list[float | None] = [None] * len(pairs)
         if figures is not None:
             values, found = reliable_change(
-                np.array([b["total"] for b, _ in pairs]),
-                np.array([a["total"] for _, a in pairs]),
+                np.array([b[_TOTAL] for b, _ in pairs]),
+                np.array([a[_TOTAL] for _, a in pairs]),
                 figures,
             )
             rci, codes = [float(v) for v in values], [int(c) for c in found]
         for k, (before, after) in enumerate(pairs):
-            after["step"] = [
-                before["on"],
-                after["on"],
-                before["total"],
-                after["total"],
-                after["total"] - before["total"],
-                before["level"],
-                after["level"],
-                level_transition(scale.levels, before["level"], after["level"]),
+            after[_STEP] = [
+                before[_ON],
+                after[_ON],
+                before[_TOTAL],
+                after[_TOTAL],
+                after[_TOTAL] - before[_TOTAL],
+                before[_LEVEL],
+                after[_LEVEL],
+                level_transition(scale.levels, before[_LEVEL], after[_LEVEL]),
                 rci[k],
                 CATEGORIES[codes[k]],
             ]
@@ -483,92 +491,155 @@ def _step_doc(step: StepSummary) -> list[Any]:
 # -- the summary on a day --------------------------------------------------------
 
 
-def summary_at(
-    timeline: Timeline,
-    *,
-    as_of: dt.date,
-    defs: Definitions,
-    triggers: dict[tuple[str, str], Trigger | None],
-) -> CaseSummary | None:
+@attrs.define
+class Reading:
+    """What the summaries of many timelines share: definitions, and what is looked up once.
+
+    Make one per whole-store reading (it caches, by text, the dates, words,
+    events and need sets a caseload repeats).
+    """
+
+    defs: Definitions
+    #: A policy's reassessment trigger for an event kind, by ``(policy, kind)``.
+    triggers: dict[tuple[str, str], Trigger | None] = attrs.Factory(dict)
+    #: The domain ids of an instrument version, in order.
+    domains: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    #: The source and months of a reassessment rule, by ``(policy, rule)``.
+    rules: dict[tuple[str, str], tuple[str, int | None]] = attrs.Factory(dict)
+    #: Events, by date, kind and fields (a monthly attendance repeats across the caseload).
+    events: dict[tuple[Any, ...], EventSummary] = attrs.Factory(dict)
+    #: Dates by their ISO text.
+    days: dict[str, dt.date] = attrs.Factory(dict)
+    #: Need sets, by instrument version and positions.
+    needs: dict[tuple[str, tuple[int, ...]], frozenset[str]] = attrs.Factory(dict)
+
+    def day(self, text: str) -> dt.date:
+        found = self.days.get(text)
+        if found is None:
+            found = self.days[text] = dt.date.fromisoformat(text)
+        return found
+
+    def domain_ids(self, ref: str) -> tuple[str, ...]:
+        found = self.domains.get(ref)
+        if found is None:
+            ids = tuple(sys.intern(d.id) for d in self.defs.library.get(ref).domains)
+            found = self.domains[ref] = ids
+        return found
+
+    def need_set(self, ref: str, positions: Sequence[int]) -> frozenset[str]:
+        key = (ref, tuple(positions))
+        found = self.needs.get(key)
+        if found is None:
+            ids = self.domain_ids(ref)
+            found = self.needs[key] = frozenset(ids[n] for n in positions)
+        return found
+
+    def event(self, on: str, kind: str, data: Mapping[str, Any]) -> EventSummary:
+        try:
+            key = (on, kind, *((k, type(v), v) for k, v in data.items()))  # True is not 1
+            found = self.events.get(key)
+        except TypeError:  # a field that cannot be a key (a list)
+            key, found = (), None
+        if found is None:
+            fields = {sys.intern(k): _interned(v) for k, v in data.items()}
+            found = EventSummary(sys.intern(kind), self.day(on), fields)
+            if key:
+                self.events[key] = found
+        return found
+
+    def rule(self, policy: str, rule: str) -> tuple[str, int | None]:
+        found = self.rules.get((policy, rule))
+        if found is None:
+            chosen = self.defs.policies.get(policy)
+            table = chosen.tables["reassessment"]
+            source = next(r.source for r in table.rules if r.id == rule)
+            found = self.rules[policy, rule] = (source, interval_months(chosen, rule))
+        return found
+
+    def trigger(self, policy: str, kind: str) -> Trigger | None:
+        key = (policy, kind)
+        if key not in self.triggers:
+            self.triggers[key] = reassessment_trigger(self.defs.policies.get(policy), kind)
+        return self.triggers[key]
+
+
+def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseSummary | None:
     """The case's summary on ``as_of`` (``None`` before its first assessment).
 
     Equal to :func:`rnr.history.summary.summarize_case` of the replayed
     history, except that a next reassessment only a replay gives is
-    :data:`REPLAY` (the caller replays that case). ``triggers`` caches the
-    policies' reassessment triggers by ``(policy, event kind)``.
+    :data:`REPLAY` (the caller replays that case).
     """
     doc = timeline.doc
     day = as_of.isoformat()
     everything = doc["assessments"]
-    mine = everything[: bisect.bisect_right(everything, day, key=lambda a: a["on"])]
+    mine = everything[: bisect.bisect_right(everything, day, key=lambda a: a[_ON])]
     if not mine:
         return None
     latest = mine[-1]
+    ref = latest[_REF]
     found_events = doc["events"]
     events = tuple(
-        EventSummary(
-            sys.intern(e["kind"]),
-            dt.date.fromisoformat(e["on"]),
-            {sys.intern(k): _interned(v) for k, v in e["data"].items()},
-        )
-        for e in found_events[: bisect.bisect_right(found_events, day, key=lambda e: e["on"])]
+        reading.event(*e)
+        for e in found_events[: bisect.bisect_right(found_events, day, key=lambda e: e[0])]
     )
     closing = closing_of(events)
-    decision = next((d for d in reversed(doc["decisions"]) if d["on"] <= day), None)
+    decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
     due = None
     if decision is not None and (closing is None or closing[0] > as_of):
-        due = _due(
-            timeline.case_id, decision, mine=mine, events=events, defs=defs, triggers=triggers
-        )
-    step = latest["step"] if len(mine) > 1 else None
+        due = _due(timeline.case_id, decision, mine=mine, events=events, reading=reading)
+    step = latest[_STEP] if len(mine) > 1 else None
+    sanction, entry_date, risk = (
+        (decision[2], decision[3], decision[5]) if decision else (None, None, None)
+    )
     return CaseSummary(
         case_id=timeline.case_id,
         regime=sys.intern(doc["regime"]),
-        sanction=_interned(decision["sanction"]) if decision else None,
-        entry_date=_date(decision["entry_date"]) if decision else None,
-        opened_on=dt.date.fromisoformat(doc["opened_on"]),
+        sanction=_interned(sanction),
+        entry_date=None if entry_date is None else reading.day(entry_date),
+        opened_on=reading.day(doc["opened_on"]),
         closed_on=closing[0] if closing else None,
         closed_by=closing[1] if closing else None,
-        instrument=sys.intern(latest["instrument"]),
-        assessed_on=tuple(dt.date.fromisoformat(a["on"]) for a in mine),
-        totals=tuple(a["total"] for a in mine),
-        levels=tuple(_interned(a["level"]) for a in mine),
-        dynamic=tuple(a["dynamic"] for a in mine),
-        risk_level=_interned(decision["risk"]) if decision else None,
-        needs={sys.intern(k): _interned(v) for k, v in latest["needs"].items()},
-        criminogenic=_need_set(tuple(latest["criminogenic"])),
-        last_change=None if step is None else _step(step),
+        instrument=sys.intern(ref),
+        assessed_on=tuple(reading.day(a[_ON]) for a in mine),
+        totals=tuple(a[_TOTAL] for a in mine),
+        levels=tuple(_interned(a[_LEVEL]) for a in mine),
+        dynamic=tuple(a[6] for a in mine),
+        risk_level=_interned(risk),
+        needs=dict(zip(reading.domain_ids(ref), map(_interned, latest[7]), strict=True)),
+        criminogenic=reading.need_set(ref, latest[8]),
+        last_change=None if step is None else _step(step, reading),
         next_due=due,
-        plan=_plan(doc["plans"], as_of),
+        plan=_plan(doc["plans"], day, reading),
         events=events,
-        criminogenic_at=tuple(_need_set(tuple(a["criminogenic"])) for a in mine),
-        responsivity=_responsivity(latest["responsivity"]),
+        criminogenic_at=tuple(reading.need_set(a[_REF], a[8]) for a in mine),
+        responsivity=_responsivity(doc["responsivity"][latest[9]]),
     )
 
 
 def _due(
     case_id: str,
-    decision: Mapping[str, Any],
+    decision: Sequence[Any],
     *,
-    mine: Sequence[Mapping[str, Any]],
+    mine: Sequence[Sequence[Any]],
     events: Sequence[EventSummary],
-    defs: Definitions,
-    triggers: dict[tuple[str, str], Trigger | None],
+    reading: Reading,
 ) -> Due | None:
-    interval = decision["due"]
+    _, policy, _, _, assessment, risk, interval = decision
     if interval == "replay":
         return REPLAY
-    decided = next(a for a in mine if a["first"] == decision["assessment"])
-    last = dt.date.fromisoformat(mine[-1]["on"])
-    risk = decision["risk"] or ""
-    instrument = decided["instrument"]
+    decided = next(a for a in mine if a[_FIRST] == assessment)
+    last = reading.day(mine[-1][_ON])
+    risk = risk or ""
+    instrument = decided[_REF]
     found: list[Due] = []
     if interval is not None:
-        on, rule, source, months = interval
+        on, rule = interval
+        source, months = reading.rule(policy, rule)
         found.append(
             Due(
                 case_id,
-                dt.date.fromisoformat(on),
+                reading.day(on),
                 "interval",
                 rule,
                 source,
@@ -578,14 +649,10 @@ def _due(
                 months=months,
             )
         )
-    ref = decision["policy"]
     for event in events:
         if event.on <= last:
             continue
-        key = (ref, event.kind)
-        if key not in triggers:
-            triggers[key] = reassessment_trigger(defs.policies.get(ref), event.kind)
-        trigger = triggers[key]
+        trigger = reading.trigger(policy, event.kind)
         if trigger is not None:
             found.append(
                 Due(
@@ -604,27 +671,26 @@ def _due(
     return min(found, key=lambda d: (d.due_on, d.basis)) if found else None
 
 
-def _plan(entries: Sequence[Mapping[str, Any]], as_of: dt.date) -> PlanSummary | None:
-    """The plan version in force on ``as_of``, from draft objectives and review statuses."""
+def _plan(entries: Sequence[Sequence[Any]], day: str, reading: Reading) -> PlanSummary | None:
+    """The plan version in force on ``day``, from draft objectives and review statuses."""
     state: dict[str, tuple[str | None, Any]] = {}
     version, kind, dated = 0, "initial", dt.date.min
     drafted: dt.date | None = None
     threshold: int | None = None
     reviewed: list[dt.date] = []
-    day = as_of.isoformat()
-    for entry in entries:
-        if entry["on"] > day:
+    for on_text, number, what, content, limit in entries:
+        if on_text > day:
             break
-        on = dt.date.fromisoformat(entry["on"])
-        version, dated, kind = entry["version"], on, entry["kind"]
+        on = reading.day(on_text)
+        version, dated, kind = number, on, what
         drafted = drafted or on
-        if "objectives" in entry:
-            objectives = [(sys.intern(i), _interned(d)) for i, d in entry["objectives"]]
+        if isinstance(content, list):  # a draft's objectives
+            objectives = [(sys.intern(i), _interned(d)) for i, d in content]
             state = {i: (d, state[i][1] if i in state else "pending") for i, d in objectives}
-            threshold = entry["threshold"]
-        else:
+            threshold = limit
+        else:  # a review's statuses
             reviewed.append(on)
-            for ident, status in entry["changes"].items():
+            for ident, status in content.items():
                 if ident in state:
                     state[ident] = (state[ident][0], _interned(status))
     if version == 0:
@@ -645,12 +711,12 @@ def _plan(entries: Sequence[Mapping[str, Any]], as_of: dt.date) -> PlanSummary |
     )
 
 
-def _step(step: Sequence[Any]) -> StepSummary:
+def _step(step: Sequence[Any], reading: Reading) -> StepSummary:
     before, after, previous, current, delta, previous_level, current_level, *rest = step
     transition, rci, reliable = rest
     return StepSummary(
-        dt.date.fromisoformat(before),
-        dt.date.fromisoformat(after),
+        reading.day(before),
+        reading.day(after),
         previous,
         current,
         delta,
@@ -660,16 +726,6 @@ def _step(step: Sequence[Any]) -> StepSummary:
         rci,
         reliable,
     )
-
-
-def _date(text: str | None) -> dt.date | None:
-    return None if text is None else dt.date.fromisoformat(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _need_set(ids: tuple[str, ...]) -> frozenset[str]:
-    """One set per combination of criminogenic needs (a caseload repeats a few hundred)."""
-    return frozenset(sys.intern(i) for i in ids)
 
 
 def _responsivity(section: Mapping[str, Any] | None) -> Responsivity:
@@ -742,14 +798,8 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, tuple[str,
                     )
         chunk.clear()
 
-    for found in store.case_derived():
+    for found in store.case_derived(FORMAT):
         if found.derived is None:
-            continue
-        if found.derived.basis != FORMAT:
-            problems.append(
-                f"case {found.case_id}: values kept on record {found.last} have basis"
-                f" {found.derived.basis!r}, expected {FORMAT!r}"
-            )
             continue
         chunk[found.case_id] = found
         if len(chunk) == _CHUNK:

@@ -84,7 +84,7 @@ def materialise(store: Store, *, defs: Definitions, by: str) -> int:
 
 
 def _keep_timelines(store: Store, *, defs: Definitions, by: str) -> int:
-    missing = [f.case_id for f in store.case_derived() if f.derived is None]
+    missing = [f.case_id for f in store.case_derived(FORMAT) if f.derived is None]
     added = 0
     for start in range(0, len(missing), _BLOCK):
         groups = list(store.cases(only=missing[start : start + _BLOCK]))

@@ -36,10 +36,10 @@ RECORD_COLUMNS = "id, kind, case_id, on_date, data, corrects, recorded_at, recor
 AUDIT_COLUMNS = "seq, at, by, action, record_id, record_sha256, prev, sha256"
 INSERT_RECORD = f"INSERT INTO records ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 INSERT_ENTRY = f"INSERT INTO audit ({AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-#: The first values kept on a record for its case stay (the table is append-only).
+#: The first values of a basis kept on a record for its case stay (the table is append-only).
 INSERT_CASE_DERIVED = (
     "INSERT INTO case_derived (record_id, case_id, basis, data) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (record_id) DO NOTHING"
+    " ON CONFLICT (record_id, basis) DO NOTHING"
 )
 #: The first derived values kept for a record stay (the table is append-only).
 INSERT_DERIVED = (

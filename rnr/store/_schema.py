@@ -95,10 +95,11 @@ _V3 = (
 #: Values the service derived from a case's records up to one of them (its timeline).
 _V4 = (
     """CREATE TABLE case_derived (
-    record_id INTEGER PRIMARY KEY REFERENCES records (id),
+    record_id INTEGER NOT NULL REFERENCES records (id),
     case_id TEXT NOT NULL,
     basis TEXT NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    PRIMARY KEY (record_id, basis)
 )""",
     *_GUARDS_V4.values(),
 )

@@ -48,7 +48,7 @@ class _Block:
     pending: list[Stored] = attrs.Factory(list)
     entries: list[AuditEntry] = attrs.Factory(list)
     kept: dict[int, Derived] = attrs.Factory(dict)
-    kept_cases: dict[int, tuple[str, Derived]] = attrs.Factory(dict)
+    kept_cases: dict[tuple[int, str], tuple[str, Derived]] = attrs.Factory(dict)
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         for stored in (*self.store._rows(case_id), *self.pending):
@@ -83,8 +83,9 @@ class _Block:
         if not 1 <= derived.record_id <= last:
             msg = f"derived values of case {case_id} on record {derived.record_id}: no such record"
             raise StoreError(msg, path=self.store.name, code="store.integrity")
-        if derived.record_id not in self.store._case_derived:
-            self.kept_cases.setdefault(derived.record_id, (case_id, derived))
+        key = (derived.record_id, derived.basis)
+        if key not in self.store._case_derived:
+            self.kept_cases.setdefault(key, (case_id, derived))
 
     def derived(self, case_id: str) -> Mapping[int, Derived]:
         """The derived values of the records of ``case_id`` (see ``Transaction.derived``)."""
@@ -100,7 +101,7 @@ class MemoryStore:
         self._by_case: dict[str, list[Stored]] = {}
         self._audit: list[AuditEntry] = []
         self._derived: dict[int, Derived] = {}
-        self._case_derived: dict[int, tuple[str, Derived]] = {}
+        self._case_derived: dict[tuple[int, str], tuple[str, Derived]] = {}
         self._lock = threading.RLock()
         self._writing = threading.local()
         self._clock = clock
@@ -171,14 +172,14 @@ class MemoryStore:
             kept = {s.id: derived[s.id] for s in rows if s.id in derived}
             yield CaseRecords(case_id, rows, kept)
 
-    def case_derived(self) -> Iterator[CaseDerived]:
-        """Every case's first and last record ids and the values kept on its last record."""
+    def case_derived(self, basis: str) -> Iterator[CaseDerived]:
+        """Every case's first and last record ids and the values of ``basis`` on its last record."""
         with self._lock:
             ends = {c: (rows[0].id, rows[-1].id) for c, rows in self._by_case.items()}
             kept = dict(self._case_derived)
         for case_id in sorted(ends):
             first, last = ends[case_id]
-            found = kept.get(last)
+            found = kept.get((last, basis))
             derived = found[1] if found is not None and found[0] == case_id else None
             yield CaseDerived(case_id, first, last, derived)
 

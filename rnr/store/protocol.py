@@ -104,7 +104,7 @@ class Transaction(Protocol):
         """Keep values derived from the records of ``case_id`` up to ``derived.record_id``.
 
         That record must be the case's (the service checks, verifying); a
-        record keeps at most one such set: the first kept stays.
+        record keeps at most one such set per ``basis``: the first kept stays.
         """
         ...
 
@@ -140,8 +140,8 @@ class Store(Protocol):
         """
         ...
 
-    def case_derived(self) -> Iterator[CaseDerived]:
-        """Every case's first and last record ids and the values kept on its last record.
+    def case_derived(self, basis: str) -> Iterator[CaseDerived]:
+        """Every case's first and last record ids and the values of ``basis`` on its last record.
 
         In case id order, without reading any record: a whole store's
         timelines come in one pass over the cases.

@@ -535,8 +535,8 @@ class SQLiteStore:
             yield CaseRecords(records[0].case_id, records, kept)
             start = end
 
-    def case_derived(self) -> Iterator[CaseDerived]:
-        """Every case's first and last record ids and the values kept on its last record.
+    def case_derived(self, basis: str) -> Iterator[CaseDerived]:
+        """Every case's first and last record ids and the values of ``basis`` on its last record.
 
         One scan of the ``(case_id, id)`` index gives every case's ends (no
         record is read); the kept values follow, a page of cases at a time.
@@ -555,17 +555,17 @@ class SQLiteStore:
             page = ends[start : start + _PAGE]
             marks = ", ".join("?" * len(page))
             kept = {
-                (record_id, case_id): (basis, text)
-                for record_id, case_id, basis, text in self._query(
+                (record_id, case_id): text
+                for record_id, case_id, text in self._query(
                     None,
-                    "SELECT record_id, case_id, basis, data FROM case_derived"
-                    f" WHERE record_id IN ({marks})",
-                    tuple(end for _, _, end in page),
+                    "SELECT record_id, case_id, data FROM case_derived"
+                    f" WHERE basis = ? AND record_id IN ({marks})",
+                    (basis, *(end for _, _, end in page)),
                 )
             }
             for case_id, first, end in page:
                 found = kept.get((end, case_id))
-                derived = None if found is None else self._derived_row(end, *found)
+                derived = None if found is None else self._derived_row(end, basis, found)
                 yield CaseDerived(case_id, first, end, derived)
 
     def _derived_row(self, record_id: int, basis: Any, text: Any) -> Derived:
