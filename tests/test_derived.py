@@ -201,7 +201,10 @@ def test_values_for_a_record_not_written_are_refused(kind: str, tmp_path: Path) 
 
 
 def test_import_keeps_the_scores_again(cli: Any, tmp_path: Path) -> None:
-    """``rnr store import`` computes the scores an export does not carry; verify checks them."""
+    """``rnr store import`` computes the scores and timelines an export does not carry.
+
+    Verify checks them all, and counts them.
+    """
     source = tmp_path / "origen.sqlite3"
     with SQLiteStore(source) as store:
         written(store)
@@ -210,9 +213,10 @@ def test_import_keeps_the_scores_again(cli: Any, tmp_path: Path) -> None:
     target = tmp_path / "destino.sqlite3"
     assert 0 == cli("store", "import", export, "--db", target)[0]
     code, out, _ = cli("store", "verify", "--db", target, "--json")
-    assert (0, 3, True) == (code, json.loads(out)["derived"], json.loads(out)["ok"])
+    found = json.loads(out)
+    assert (0, 3, 1, True) == (code, found["derived"], found["timelines"], found["ok"])
     code, out, _ = cli("store", "verify", "--db", target)
-    assert "puntajes guardados recalculados: 3" in out
+    assert "puntajes guardados recalculados: 3 · líneas de tiempo reconstruidas: 1" in out
 
 
 def test_a_bulk_read_reads_no_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

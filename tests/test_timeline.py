@@ -184,18 +184,3 @@ def test_a_store_without_timelines_reads_the_same_in_chunks_of_any_size(
     assert not any(kept_on_last(bare).values())
     monkeypatch.setattr(bulk, "_CHUNK", chunk)
     assert wanted == summarize(bare, as_of=day, defs=DEFS)
-
-
-def test_import_keeps_every_timeline_again(cli: Any, tmp_path: Path) -> None:
-    """``rnr store import`` keeps each case's timeline; verify counts and checks them."""
-    source = tmp_path / "origen.sqlite3"
-    with SQLiteStore(source) as store:
-        opened(store)
-    export = tmp_path / "copia.jsonl"
-    assert 0 == cli("store", "export", "--db", source, "-o", export)[0]
-    target = tmp_path / "destino.sqlite3"
-    assert 0 == cli("store", "import", export, "--db", target)[0]
-    code, out, _ = cli("store", "verify", "--db", target, "--json")
-    assert (0, 1, True) == (code, json.loads(out)["timelines"], json.loads(out)["ok"])
-    code, out, _ = cli("store", "verify", "--db", target)
-    assert "líneas de tiempo reconstruidas: 1" in out

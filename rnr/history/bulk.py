@@ -32,15 +32,8 @@ from rnr.definitions.instrument import Reliability
 from rnr.history.definitions import Definitions
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
-from rnr.history.timeline import (
-    FORMAT,
-    REPLAY,
-    Reading,
-    Timeline,
-    build_timelines,
-    kept_timeline,
-    summary_at,
-)
+from rnr.history.summary import REPLAY, Reading, summary_at
+from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
 from rnr.indicators.caseload import CaseSummary
 from rnr.store.protocol import Store
 from rnr.store.records import CaseDerived, CaseRecords, Stored

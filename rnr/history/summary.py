@@ -4,32 +4,46 @@ A :class:`CaseSummary` holds what a caseload report needs of a case on a
 date: its assessments (dates, totals, levels, dynamic points), the needs of
 the latest, the last change, the next reassessment, the current plan
 version with its attainment, and the events. :func:`summarize_case` builds it
-from one replayed history; :func:`rnr.history.bulk.summarize` builds the
-same for a whole store in bulk.
+from one replayed history, :func:`summary_at` from the case's timeline
+(:mod:`rnr.history.timeline`), which is how
+:func:`rnr.history.bulk.summarize` makes them for a whole store; the two
+agree exactly (property tests say so).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Mapping
+import functools
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+import attrs
+
+from rnr.cases._sections import responsivity_section
 from rnr.definitions.instrument import Reliability
+from rnr.definitions.responsivity import Responsivity
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.progress import case_change
-from rnr.history.schedule import next_due
+from rnr.history.schedule import interval_months, next_due
+from rnr.history.timeline import Row, Timeline
 from rnr.indicators.caseload import (
     CaseSummary,
+    Due,
     EventSummary,
     PlanSummary,
     StepSummary,
     closing_of,
 )
 from rnr.plan.draft import attainment
+from rnr.policy.answer import Trigger, reassessment_trigger
 
-__all__ = [
-    "summarize_case",
-]
+__all__ = ["REPLAY", "Reading", "summarize_case", "summary_at"]
+
+#: The ``next_due`` of a summary whose next reassessment only a replay of the case gives.
+REPLAY = Due("", dt.date.min, "interval", "", "", dt.date.min, "")
 
 
 def summarize_case(
@@ -100,3 +114,262 @@ def _plan(history: CaseHistory, as_of: dt.date) -> PlanSummary | None:
         threshold=done.threshold,
         drafted_on=versions[0].plan.dated,
     )
+
+
+@attrs.define
+class Reading:
+    """What the summaries of many timelines share: definitions, and what is looked up once.
+
+    Make one per whole-store reading (it caches, by text, the dates, words,
+    events and need sets a caseload repeats).
+    """
+
+    defs: Definitions
+    #: A policy's reassessment trigger for an event kind, by ``(policy, kind)``.
+    triggers: dict[tuple[str, str], Trigger | None] = attrs.Factory(dict)
+    #: The domain ids of an instrument version, in order.
+    domains: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    #: The source and months of a reassessment rule, by ``(policy, rule)``.
+    rules: dict[tuple[str, str], tuple[str, int | None]] = attrs.Factory(dict)
+    #: Events, by date, kind and fields (a monthly attendance repeats across the caseload).
+    events: dict[tuple[Any, ...], EventSummary] = attrs.Factory(dict)
+    #: Dates by their ISO text.
+    days: dict[str, dt.date] = attrs.Factory(dict)
+    #: Need sets, by instrument version and positions.
+    needs: dict[tuple[str, tuple[int, ...]], frozenset[str]] = attrs.Factory(dict)
+
+    def day(self, text: str) -> dt.date:
+        found = self.days.get(text)
+        if found is None:
+            found = self.days[text] = dt.date.fromisoformat(text)
+        return found
+
+    def domain_ids(self, ref: str) -> tuple[str, ...]:
+        found = self.domains.get(ref)
+        if found is None:
+            ids = tuple(sys.intern(d.id) for d in self.defs.library.get(ref).domains)
+            found = self.domains[ref] = ids
+        return found
+
+    def need_set(self, ref: str, positions: Sequence[int]) -> frozenset[str]:
+        key = (ref, tuple(positions))
+        found = self.needs.get(key)
+        if found is None:
+            ids = self.domain_ids(ref)
+            found = self.needs[key] = frozenset(ids[n] for n in positions)
+        return found
+
+    def event(self, on: str, kind: str, data: Mapping[str, Any]) -> EventSummary:
+        try:
+            key = (on, kind, *((k, type(v), v) for k, v in data.items()))  # True is not 1
+            found = self.events.get(key)
+        except TypeError:  # a field that cannot be a key (a list)
+            key, found = (), None
+        if found is None:
+            fields = {sys.intern(k): _interned(v) for k, v in data.items()}
+            found = EventSummary(sys.intern(kind), self.day(on), fields)
+            if key:
+                self.events[key] = found
+        return found
+
+    def rule(self, policy: str, rule: str) -> tuple[str, int | None]:
+        found = self.rules.get((policy, rule))
+        if found is None:
+            chosen = self.defs.policies.get(policy)
+            table = chosen.tables["reassessment"]
+            source = next(r.source for r in table.rules if r.id == rule)
+            found = self.rules[policy, rule] = (source, interval_months(chosen, rule))
+        return found
+
+    def trigger(self, policy: str, kind: str) -> Trigger | None:
+        key = (policy, kind)
+        if key not in self.triggers:
+            self.triggers[key] = reassessment_trigger(self.defs.policies.get(policy), kind)
+        return self.triggers[key]
+
+
+def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseSummary | None:
+    """The case's summary on ``as_of`` (``None`` before its first assessment).
+
+    Equal to :func:`rnr.history.summary.summarize_case` of the replayed
+    history, except that a next reassessment only a replay gives is
+    :data:`REPLAY` (the caller replays that case).
+    """
+    doc = timeline.doc
+    day = as_of.isoformat()
+    everything = doc["assessments"]
+    mine = everything[: bisect.bisect_right(everything, day, key=lambda a: a[Row.ON])]
+    if not mine:
+        return None
+    latest = mine[-1]
+    ref = latest[Row.INSTRUMENT]
+    found_events = doc["events"]
+    events = tuple(
+        reading.event(*e)
+        for e in found_events[: bisect.bisect_right(found_events, day, key=lambda e: e[0])]
+    )
+    closing = closing_of(events)
+    decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
+    due = None
+    if decision is not None and (closing is None or closing[0] > as_of):
+        due = _due(timeline.case_id, decision, mine=mine, events=events, reading=reading)
+    step = latest[Row.STEP] if len(mine) > 1 else None
+    sanction, entry_date, risk = (
+        (decision[2], decision[3], decision[5]) if decision else (None, None, None)
+    )
+    return CaseSummary(
+        case_id=timeline.case_id,
+        regime=sys.intern(doc["regime"]),
+        sanction=_interned(sanction),
+        entry_date=None if entry_date is None else reading.day(entry_date),
+        opened_on=reading.day(doc["opened_on"]),
+        closed_on=closing[0] if closing else None,
+        closed_by=closing[1] if closing else None,
+        instrument=sys.intern(ref),
+        assessed_on=tuple(reading.day(a[Row.ON]) for a in mine),
+        totals=tuple(a[Row.TOTAL] for a in mine),
+        levels=tuple(_interned(a[Row.LEVEL]) for a in mine),
+        dynamic=tuple(a[Row.DYNAMIC] for a in mine),
+        risk_level=_interned(risk),
+        needs=dict(zip(reading.domain_ids(ref), map(_interned, latest[Row.NEEDS]), strict=True)),
+        criminogenic=reading.need_set(ref, latest[Row.CRIMINOGENIC]),
+        last_change=None if step is None else _step(step, reading),
+        next_due=due,
+        plan=_plan_at(doc["plans"], day, reading),
+        events=events,
+        criminogenic_at=tuple(
+            reading.need_set(a[Row.INSTRUMENT], a[Row.CRIMINOGENIC]) for a in mine
+        ),
+        responsivity=_responsivity(doc["responsivity"][latest[Row.RESPONSIVITY]]),
+    )
+
+
+def _due(
+    case_id: str,
+    decision: Sequence[Any],
+    *,
+    mine: Sequence[Sequence[Any]],
+    events: Sequence[EventSummary],
+    reading: Reading,
+) -> Due | None:
+    _, policy, _, _, assessment, risk, interval = decision
+    if interval == "replay":
+        return REPLAY
+    decided = next(a for a in mine if a[Row.FIRST] == assessment)
+    last = reading.day(mine[-1][Row.ON])
+    risk = risk or ""
+    instrument = decided[Row.INSTRUMENT]
+    found: list[Due] = []
+    if interval is not None:
+        on, rule = interval
+        source, months = reading.rule(policy, rule)
+        found.append(
+            Due(
+                case_id,
+                reading.day(on),
+                "interval",
+                rule,
+                source,
+                last,
+                risk,
+                instrument=instrument,
+                months=months,
+            )
+        )
+    for event in events:
+        if event.on <= last:
+            continue
+        trigger = reading.trigger(policy, event.kind)
+        if trigger is not None:
+            found.append(
+                Due(
+                    case_id,
+                    event.on + dt.timedelta(days=trigger.days),
+                    "event",
+                    trigger.rule,
+                    trigger.source,
+                    last,
+                    risk,
+                    event.kind,
+                    event.on,
+                    instrument=instrument,
+                )
+            )
+    return min(found, key=lambda d: (d.due_on, d.basis)) if found else None
+
+
+def _plan_at(entries: Sequence[Sequence[Any]], day: str, reading: Reading) -> PlanSummary | None:
+    """The plan version in force on ``day``, from draft objectives and review statuses."""
+    state: dict[str, tuple[str | None, Any]] = {}
+    version, kind, dated = 0, "initial", dt.date.min
+    drafted: dt.date | None = None
+    threshold: int | None = None
+    reviewed: list[dt.date] = []
+    for on_text, number, what, content, limit in entries:
+        if on_text > day:
+            break
+        on = reading.day(on_text)
+        version, dated, kind = number, on, what
+        drafted = drafted or on
+        if isinstance(content, list):  # a draft's objectives
+            objectives = [(sys.intern(i), _interned(d)) for i, d in content]
+            state = {i: (d, state[i][1] if i in state else "pending") for i, d in objectives}
+            threshold = limit
+        else:  # a review's statuses
+            reviewed.append(on)
+            for ident, status in content.items():
+                if ident in state:
+                    state[ident] = (state[ident][0], _interned(status))
+    if version == 0:
+        return None
+    counted = [s for _, s in state.values() if s != "removed"]
+    achieved = sum(1 for s in counted if s == "achieved")
+    return PlanSummary(
+        version=version,
+        kind=kind,
+        dated=dated,
+        objectives=tuple((i, d, s) for i, (d, s) in state.items()),
+        reviewed_on=tuple(reviewed),
+        achieved=achieved,
+        counted=len(counted),
+        percent=round(100.0 * achieved / len(counted), 1) if counted else 0.0,
+        threshold=threshold,
+        drafted_on=drafted,
+    )
+
+
+def _step(step: Sequence[Any], reading: Reading) -> StepSummary:
+    before, after, previous, current, delta, previous_level, current_level, *rest = step
+    transition, rci, reliable = rest
+    return StepSummary(
+        reading.day(before),
+        reading.day(after),
+        previous,
+        current,
+        delta,
+        _interned(previous_level),
+        _interned(current_level),
+        transition,
+        rci,
+        reliable,
+    )
+
+
+def _responsivity(section: Mapping[str, Any] | None) -> Responsivity:
+    """A responsivity section, parsed once per distinct section (a caseload repeats them)."""
+    if section is None:
+        return Responsivity()
+    try:
+        return _parsed_responsivity(tuple(sorted(section.items())))
+    except TypeError:  # a value that cannot be a key
+        return responsivity_section(dict(section), file="timeline")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_responsivity(items: tuple[tuple[str, Any], ...]) -> Responsivity:
+    return responsivity_section(dict(items), file="timeline")
+
+
+def _interned(value: Any) -> Any:
+    """``value``, a text interned: the words a caseload repeats in every summary, held once."""
+    return sys.intern(value) if isinstance(value, str) else value

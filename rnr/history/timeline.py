@@ -7,8 +7,8 @@ event in force, what a summary takes of it, already worked out: scores,
 levels, needs and criminogenic needs, the change from the assessment before
 (with its reliable change index), the next reassessment the decision's
 policy sets by interval, plan objectives and review statuses, event fields,
-overrides. :func:`summary_at` makes the summary on any day from it without
-reading a record.
+overrides. :func:`rnr.history.summary.summary_at` makes the summary on any
+day from it without reading a record.
 
 Every write block keeps the case's new timeline on its last record
 (:func:`keep_timeline`); a whole store's summaries are then one pass over
@@ -16,7 +16,7 @@ the kept timelines (:func:`rnr.history.bulk.iter_summaries`). A kept
 timeline is used only while it is on the case's last record and every
 definition it names still has the content hash it was built with;
 ``rnr store verify`` builds each one in use again from the records and names
-any that differs (:func:`check_timelines`).
+any that differs (:func:`rnr.history.upkeep.check_timelines`).
 
 The kept form is a JSON object (:data:`FORMAT`), rows as arrays to keep it
 small (a case of four assessments holds about 2 kB)::
@@ -46,11 +46,7 @@ or a review's ``{objective: status}``.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import functools
-import json
-import sys
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -58,7 +54,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from rnr.cases._sections import responsivity_section
 from rnr.cases.legal import parse_legal
 from rnr.cases.parse import parse_case, score_case
 from rnr.change.between import compare
@@ -66,47 +61,23 @@ from rnr.change.delta import level_transition
 from rnr.change.rci import CATEGORIES, reliable_change
 from rnr.definitions.instrument import Reliability
 from rnr.definitions.policy import Policy
-from rnr.definitions.responsivity import Responsivity
 from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.definitions import Definitions
 from rnr.history.derived import score_values
 from rnr.history.idempotency import IDEMPOTENCY
 from rnr.history.read import Corrections
-from rnr.history.schedule import interval_months
 from rnr.indicators.caseload import (
-    CaseSummary,
-    Due,
-    EventSummary,
-    PlanSummary,
     StepSummary,
-    closing_of,
 )
-from rnr.policy.answer import Trigger, reassessment_trigger
 from rnr.policy.deadlines import attainment_threshold, next_reassessment
 from rnr.scoring.result import ScoreResult
-from rnr.store.protocol import Store, Transaction
+from rnr.store.protocol import Transaction
 from rnr.store.records import CaseDerived, CaseRecords, Derived, Stored
 
-__all__ = [
-    "FORMAT",
-    "REPLAY",
-    "Reading",
-    "Timeline",
-    "build_timelines",
-    "check_timelines",
-    "keep_timeline",
-    "kept_timeline",
-    "summary_at",
-]
+__all__ = ["FORMAT", "Row", "Timeline", "build_timelines", "keep_timeline", "kept_timeline"]
 
 #: The ``basis`` of a kept timeline: its format's name and version.
 FORMAT = "rnr.timeline/1"
-
-#: The ``next_due`` of a summary whose next reassessment only a replay of the case gives.
-REPLAY = Due("", dt.date.min, "interval", "", "", dt.date.min, "")
-
-#: Cases whose timelines are checked together by :func:`check_timelines`.
-_CHUNK = 2000
 
 
 @attrs.frozen
@@ -258,8 +229,21 @@ def _score_all(
     return out
 
 
-#: Positions in an assessment row of a timeline (see the module docstring).
-_ON, _FIRST, _REF, _TOTAL, _LEVEL, _PROVISIONAL, _STEP = 0, 1, 2, 3, 4, 5, 11
+class Row:
+    """Positions in an assessment row of a timeline (see the module docstring)."""
+
+    ON, FIRST, INSTRUMENT, TOTAL, LEVEL, PROVISIONAL, DYNAMIC = range(7)
+    NEEDS, CRIMINOGENIC, RESPONSIVITY, ASSESSOR, STEP = range(7, 12)
+
+
+_ON, _REF, _TOTAL, _LEVEL, _PROVISIONAL, _STEP = (
+    Row.ON,
+    Row.INSTRUMENT,
+    Row.TOTAL,
+    Row.LEVEL,
+    Row.PROVISIONAL,
+    Row.STEP,
+)
 
 
 def _build(
@@ -486,324 +470,3 @@ def _step_doc(step: StepSummary) -> list[Any]:
         step.rci,
         step.reliable,
     ]
-
-
-# -- the summary on a day --------------------------------------------------------
-
-
-@attrs.define
-class Reading:
-    """What the summaries of many timelines share: definitions, and what is looked up once.
-
-    Make one per whole-store reading (it caches, by text, the dates, words,
-    events and need sets a caseload repeats).
-    """
-
-    defs: Definitions
-    #: A policy's reassessment trigger for an event kind, by ``(policy, kind)``.
-    triggers: dict[tuple[str, str], Trigger | None] = attrs.Factory(dict)
-    #: The domain ids of an instrument version, in order.
-    domains: dict[str, tuple[str, ...]] = attrs.Factory(dict)
-    #: The source and months of a reassessment rule, by ``(policy, rule)``.
-    rules: dict[tuple[str, str], tuple[str, int | None]] = attrs.Factory(dict)
-    #: Events, by date, kind and fields (a monthly attendance repeats across the caseload).
-    events: dict[tuple[Any, ...], EventSummary] = attrs.Factory(dict)
-    #: Dates by their ISO text.
-    days: dict[str, dt.date] = attrs.Factory(dict)
-    #: Need sets, by instrument version and positions.
-    needs: dict[tuple[str, tuple[int, ...]], frozenset[str]] = attrs.Factory(dict)
-
-    def day(self, text: str) -> dt.date:
-        found = self.days.get(text)
-        if found is None:
-            found = self.days[text] = dt.date.fromisoformat(text)
-        return found
-
-    def domain_ids(self, ref: str) -> tuple[str, ...]:
-        found = self.domains.get(ref)
-        if found is None:
-            ids = tuple(sys.intern(d.id) for d in self.defs.library.get(ref).domains)
-            found = self.domains[ref] = ids
-        return found
-
-    def need_set(self, ref: str, positions: Sequence[int]) -> frozenset[str]:
-        key = (ref, tuple(positions))
-        found = self.needs.get(key)
-        if found is None:
-            ids = self.domain_ids(ref)
-            found = self.needs[key] = frozenset(ids[n] for n in positions)
-        return found
-
-    def event(self, on: str, kind: str, data: Mapping[str, Any]) -> EventSummary:
-        try:
-            key = (on, kind, *((k, type(v), v) for k, v in data.items()))  # True is not 1
-            found = self.events.get(key)
-        except TypeError:  # a field that cannot be a key (a list)
-            key, found = (), None
-        if found is None:
-            fields = {sys.intern(k): _interned(v) for k, v in data.items()}
-            found = EventSummary(sys.intern(kind), self.day(on), fields)
-            if key:
-                self.events[key] = found
-        return found
-
-    def rule(self, policy: str, rule: str) -> tuple[str, int | None]:
-        found = self.rules.get((policy, rule))
-        if found is None:
-            chosen = self.defs.policies.get(policy)
-            table = chosen.tables["reassessment"]
-            source = next(r.source for r in table.rules if r.id == rule)
-            found = self.rules[policy, rule] = (source, interval_months(chosen, rule))
-        return found
-
-    def trigger(self, policy: str, kind: str) -> Trigger | None:
-        key = (policy, kind)
-        if key not in self.triggers:
-            self.triggers[key] = reassessment_trigger(self.defs.policies.get(policy), kind)
-        return self.triggers[key]
-
-
-def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseSummary | None:
-    """The case's summary on ``as_of`` (``None`` before its first assessment).
-
-    Equal to :func:`rnr.history.summary.summarize_case` of the replayed
-    history, except that a next reassessment only a replay gives is
-    :data:`REPLAY` (the caller replays that case).
-    """
-    doc = timeline.doc
-    day = as_of.isoformat()
-    everything = doc["assessments"]
-    mine = everything[: bisect.bisect_right(everything, day, key=lambda a: a[_ON])]
-    if not mine:
-        return None
-    latest = mine[-1]
-    ref = latest[_REF]
-    found_events = doc["events"]
-    events = tuple(
-        reading.event(*e)
-        for e in found_events[: bisect.bisect_right(found_events, day, key=lambda e: e[0])]
-    )
-    closing = closing_of(events)
-    decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
-    due = None
-    if decision is not None and (closing is None or closing[0] > as_of):
-        due = _due(timeline.case_id, decision, mine=mine, events=events, reading=reading)
-    step = latest[_STEP] if len(mine) > 1 else None
-    sanction, entry_date, risk = (
-        (decision[2], decision[3], decision[5]) if decision else (None, None, None)
-    )
-    return CaseSummary(
-        case_id=timeline.case_id,
-        regime=sys.intern(doc["regime"]),
-        sanction=_interned(sanction),
-        entry_date=None if entry_date is None else reading.day(entry_date),
-        opened_on=reading.day(doc["opened_on"]),
-        closed_on=closing[0] if closing else None,
-        closed_by=closing[1] if closing else None,
-        instrument=sys.intern(ref),
-        assessed_on=tuple(reading.day(a[_ON]) for a in mine),
-        totals=tuple(a[_TOTAL] for a in mine),
-        levels=tuple(_interned(a[_LEVEL]) for a in mine),
-        dynamic=tuple(a[6] for a in mine),
-        risk_level=_interned(risk),
-        needs=dict(zip(reading.domain_ids(ref), map(_interned, latest[7]), strict=True)),
-        criminogenic=reading.need_set(ref, latest[8]),
-        last_change=None if step is None else _step(step, reading),
-        next_due=due,
-        plan=_plan(doc["plans"], day, reading),
-        events=events,
-        criminogenic_at=tuple(reading.need_set(a[_REF], a[8]) for a in mine),
-        responsivity=_responsivity(doc["responsivity"][latest[9]]),
-    )
-
-
-def _due(
-    case_id: str,
-    decision: Sequence[Any],
-    *,
-    mine: Sequence[Sequence[Any]],
-    events: Sequence[EventSummary],
-    reading: Reading,
-) -> Due | None:
-    _, policy, _, _, assessment, risk, interval = decision
-    if interval == "replay":
-        return REPLAY
-    decided = next(a for a in mine if a[_FIRST] == assessment)
-    last = reading.day(mine[-1][_ON])
-    risk = risk or ""
-    instrument = decided[_REF]
-    found: list[Due] = []
-    if interval is not None:
-        on, rule = interval
-        source, months = reading.rule(policy, rule)
-        found.append(
-            Due(
-                case_id,
-                reading.day(on),
-                "interval",
-                rule,
-                source,
-                last,
-                risk,
-                instrument=instrument,
-                months=months,
-            )
-        )
-    for event in events:
-        if event.on <= last:
-            continue
-        trigger = reading.trigger(policy, event.kind)
-        if trigger is not None:
-            found.append(
-                Due(
-                    case_id,
-                    event.on + dt.timedelta(days=trigger.days),
-                    "event",
-                    trigger.rule,
-                    trigger.source,
-                    last,
-                    risk,
-                    event.kind,
-                    event.on,
-                    instrument=instrument,
-                )
-            )
-    return min(found, key=lambda d: (d.due_on, d.basis)) if found else None
-
-
-def _plan(entries: Sequence[Sequence[Any]], day: str, reading: Reading) -> PlanSummary | None:
-    """The plan version in force on ``day``, from draft objectives and review statuses."""
-    state: dict[str, tuple[str | None, Any]] = {}
-    version, kind, dated = 0, "initial", dt.date.min
-    drafted: dt.date | None = None
-    threshold: int | None = None
-    reviewed: list[dt.date] = []
-    for on_text, number, what, content, limit in entries:
-        if on_text > day:
-            break
-        on = reading.day(on_text)
-        version, dated, kind = number, on, what
-        drafted = drafted or on
-        if isinstance(content, list):  # a draft's objectives
-            objectives = [(sys.intern(i), _interned(d)) for i, d in content]
-            state = {i: (d, state[i][1] if i in state else "pending") for i, d in objectives}
-            threshold = limit
-        else:  # a review's statuses
-            reviewed.append(on)
-            for ident, status in content.items():
-                if ident in state:
-                    state[ident] = (state[ident][0], _interned(status))
-    if version == 0:
-        return None
-    counted = [s for _, s in state.values() if s != "removed"]
-    achieved = sum(1 for s in counted if s == "achieved")
-    return PlanSummary(
-        version=version,
-        kind=kind,
-        dated=dated,
-        objectives=tuple((i, d, s) for i, (d, s) in state.items()),
-        reviewed_on=tuple(reviewed),
-        achieved=achieved,
-        counted=len(counted),
-        percent=round(100.0 * achieved / len(counted), 1) if counted else 0.0,
-        threshold=threshold,
-        drafted_on=drafted,
-    )
-
-
-def _step(step: Sequence[Any], reading: Reading) -> StepSummary:
-    before, after, previous, current, delta, previous_level, current_level, *rest = step
-    transition, rci, reliable = rest
-    return StepSummary(
-        reading.day(before),
-        reading.day(after),
-        previous,
-        current,
-        delta,
-        _interned(previous_level),
-        _interned(current_level),
-        transition,
-        rci,
-        reliable,
-    )
-
-
-def _responsivity(section: Mapping[str, Any] | None) -> Responsivity:
-    """A responsivity section, parsed once per distinct section (a caseload repeats them)."""
-    if section is None:
-        return Responsivity()
-    try:
-        return _parsed_responsivity(tuple(sorted(section.items())))
-    except TypeError:  # a value that cannot be a key
-        return responsivity_section(dict(section), file="timeline")
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed_responsivity(items: tuple[tuple[str, Any], ...]) -> Responsivity:
-    return responsivity_section(dict(items), file="timeline")
-
-
-def _interned(value: Any) -> Any:
-    """``value``, a text interned: the words a caseload repeats in every summary, held once."""
-    return sys.intern(value) if isinstance(value, str) else value
-
-
-# -- checking ----------------------------------------------------------------------
-
-
-def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...]]:
-    """Build every kept timeline a read would use again from the records; name each that differs.
-
-    Returns:
-        How many timelines were checked, and one line per difference
-        (the case, the record it is kept on, and each part that differs).
-    """
-    checked = 0
-    problems: list[str] = []
-    chunk: dict[str, CaseDerived] = {}
-
-    def flush() -> None:
-        nonlocal checked
-        try:
-            groups = list(store.cases(only=chunk))
-        except StoreIntegrityError:  # an altered row (verify names it): read case by case
-            groups = []
-            for case_id in chunk:
-                try:
-                    groups += store.cases(only=[case_id])
-                except StoreIntegrityError as exc:
-                    problems.append(f"case {case_id}: its timeline was not checked ({exc})")
-        for group in groups:
-            found = chunk[group.case_id]
-            assert found.derived is not None
-            # the records it was built from: those up to the one it is kept on
-            mine = CaseRecords(
-                group.case_id,
-                tuple(r for r in group.records if r.id <= found.last),
-                group.derived,
-            )
-            try:
-                fresh = build_timelines([mine], defs=defs, source=store.name)[0]
-            except StoreIntegrityError as exc:
-                problems.append(f"case {group.case_id}: its timeline was not checked ({exc})")
-                continue
-            checked += 1
-            kept = json.loads(found.derived.text)
-            now = json.loads(json.dumps(dict(fresh.doc)))  # the form it is kept in
-            for part in sorted(set(kept) | set(now)):
-                if kept.get(part) != now.get(part):
-                    problems.append(
-                        f"case {found.case_id}: the timeline kept on record {found.last}"
-                        f" differs from its records in {part}"
-                    )
-        chunk.clear()
-
-    for found in store.case_derived(FORMAT):
-        if found.derived is None:
-            continue
-        chunk[found.case_id] = found
-        if len(chunk) == _CHUNK:
-            flush()
-    if chunk:
-        flush()
-    return checked, tuple(problems)
