@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["MAX_DEPTH", "MAX_DIGITS", "UntrustedInputError", "check_value", "loads"]
+__all__ = ["MAX_DEPTH", "MAX_DIGITS", "UntrustedInputError", "check_value", "loads", "plain"]
 
 #: How deep a value may nest (a case is 3 levels deep; a definition about 6).
 MAX_DEPTH = 32
@@ -63,26 +63,38 @@ def loads(text: str, *, max_digits: int | None = MAX_DIGITS) -> Any:
         )
     except RecursionError:
         raise UntrustedInputError(f"nested more than {MAX_DEPTH} levels deep") from None
-    if not _plain(text):
+    if not plain(text):
         check_value(value, max_digits=max_digits)
     return value
 
 
 #: A JSON escape of a surrogate code point (``\ud800`` to ``\udfff``).
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+#: A JSON string, and the brackets of arrays and objects.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
-def _plain(text: str) -> bool:
+def _depth(text: str) -> int:
+    """How deep the arrays and objects of a valid JSON text nest (brackets in strings left out)."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def plain(text: str) -> bool:
     """Whether the value decoded from ``text`` needs no walk to be known harmless.
 
     The decoder's hooks already refused what is not a finite number and
-    every integer too long; what remains is depth (not deeper than the
-    brackets the text holds) and text that is not Unicode (a surrogate in
-    the text, or written as an escape). A text that might hold either is
-    walked; the test errs only towards walking.
+    every integer too long; what remains is depth (read from the text's
+    brackets, those inside strings left out) and text that is not Unicode
+    (a surrogate in the text, or written as an escape). A text that might
+    hold either is walked; the test errs only towards walking.
     """
-    if text.count("[") + text.count("{") >= MAX_DEPTH:  # an item sits one level below
-        return False
+    if text.count("[") + text.count("{") >= MAX_DEPTH and _depth(text) >= MAX_DEPTH - 1:
+        return False  # an item sits one level below its brackets
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from rnr.errors import HistoryError
 from rnr.store.records import Record
-from rnr.untrusted import MAX_DEPTH, UntrustedInputError, check_value, loads
+from rnr.untrusted import MAX_DEPTH, UntrustedInputError, check_value, loads, plain
 
 #: Texts, numbers and surrogates, nested up to beyond the depth allowed.
 values: st.SearchStrategy[Any] = st.recursive(
@@ -92,3 +92,11 @@ def test_record_data_is_refused_exactly_when_the_walk_refuses_it(depth: int) -> 
             Record("event", "c-1", dt.date(2025, 3, 1), data)
     else:
         assert data == dict(Record("event", "c-1", dt.date(2025, 3, 1), data).data)
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    """A shallow text full of brackets in its strings needs no walk; a deep one does."""
+    shallow = json.dumps({"a": ["[" * MAX_DEPTH, '{"\\"]' * MAX_DEPTH], "b": [[1], [2]]})
+    assert plain(shallow)
+    assert plain(json.dumps([[n] for n in range(MAX_DEPTH)]))  # many brackets, two deep
+    assert not plain(json.dumps(_nested(1, MAX_DEPTH)))

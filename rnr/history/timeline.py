@@ -219,6 +219,8 @@ def _score_all(
                 msg = f"record {row.id}: instrument {ref} has changed since it was written"
                 raise StoreIntegrityError(msg, path=source, record=row.id)
             fresh.append((first, row))
+        if not fresh:
+            continue
         cases = [parse_case(dict(r.data["document"]), file=f"{source}#{r.id}") for _, r in fresh]
         for (first, row), (values, result) in zip(
             fresh, score_values(instrument, cases, defs), strict=True

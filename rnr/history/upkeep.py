@@ -21,7 +21,7 @@ import attrs
 from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.definitions import Definitions
 from rnr.history.derived import check_derived, recompute
-from rnr.history.timeline import FORMAT, build_timelines
+from rnr.history.timeline import FORMAT, Timeline, build_timelines
 from rnr.store.head import Head
 from rnr.store.protocol import Store, Verification
 from rnr.store.records import CaseDerived, CaseRecords, Derived, Stored
@@ -125,20 +125,20 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, tuple[str,
                     groups += store.cases(only=[case_id])
                 except StoreIntegrityError as exc:
                     problems.append(f"case {case_id}: its timeline was not checked ({exc})")
-        for group in groups:
-            found = chunk[group.case_id]
-            assert found.derived is not None
-            # the records it was built from: those up to the one it is kept on
-            mine = CaseRecords(
-                group.case_id,
-                tuple(r for r in group.records if r.id <= found.last),
-                group.derived,
+        # the records each was built from: those up to the one it is kept on
+        mine = [
+            CaseRecords(
+                g.case_id,
+                tuple(r for r in g.records if r.id <= chunk[g.case_id].last),
+                g.derived,
             )
-            try:
-                fresh = build_timelines([mine], defs=defs, source=store.name)[0]
-            except StoreIntegrityError as exc:
-                problems.append(f"case {group.case_id}: its timeline was not checked ({exc})")
+            for g in groups
+        ]
+        rebuilt = _rebuilt(mine, defs, store.name, problems)
+        for found, fresh in zip((chunk[g.case_id] for g in mine), rebuilt, strict=True):
+            if fresh is None:
                 continue
+            assert found.derived is not None
             checked += 1
             kept = json.loads(found.derived.text)
             now = json.loads(json.dumps(dict(fresh.doc)))  # the form it is kept in
@@ -159,3 +159,21 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, tuple[str,
     if chunk:
         flush()
     return checked, tuple(problems)
+
+
+def _rebuilt(
+    groups: list[CaseRecords], defs: Definitions, source: str, problems: list[str]
+) -> list[Timeline | None]:
+    """The timelines of ``groups``, built in one batch; case by case if one cannot be."""
+    try:
+        return list(build_timelines(groups, defs=defs, source=source))
+    except StoreIntegrityError:
+        pass
+    out: list[Timeline | None] = []
+    for group in groups:
+        try:
+            out += build_timelines([group], defs=defs, source=source)
+        except StoreIntegrityError as exc:
+            problems.append(f"case {group.case_id}: its timeline was not checked ({exc})")
+            out.append(None)
+    return out

@@ -24,10 +24,11 @@ from typing import Any
 
 import attrs
 
+from rnr import untrusted
 from rnr._frozen import frozen_map
 from rnr.dates import DATE_RANGE, parse_date
 from rnr.errors import HistoryError, StoreIntegrityError
-from rnr.untrusted import MAX_DEPTH, check_text, check_value
+from rnr.untrusted import check_text, check_value
 
 __all__ = [
     "GENESIS",
@@ -80,15 +81,16 @@ def _json_object(value: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
     """A read-only copy of ``value`` made of plain JSON types, and its canonical text.
 
     One encoding and one decoding: the encoder refuses what JSON cannot
-    hold, UTF-8 refuses a lone surrogate, and a text with fewer brackets than
-    :func:`~rnr.untrusted.check_value` allows levels cannot nest too deep, so
-    only a text with many brackets is walked.
+    hold, UTF-8 refuses a lone surrogate, and a text whose brackets nest
+    well within what :func:`~rnr.untrusted.check_value` allows
+    (:func:`~rnr.untrusted.plain`) cannot nest too deep, so only a text
+    nested deeper is walked.
     """
     try:
         text = _STRICT.encode(dict(value))
         text.encode("utf-8")
         plain = json.loads(text)
-        if text.count("[") + text.count("{") >= MAX_DEPTH:  # an item sits a level below
+        if not untrusted.plain(text):  # nested deep enough to walk
             check_value(plain, max_digits=None)
     except (TypeError, ValueError) as exc:
         msg = f"record data: got {value!r}, expected a JSON object ({exc})"
