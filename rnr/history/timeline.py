@@ -59,7 +59,7 @@ from rnr.cases.parse import parse_case, score_case
 from rnr.change.between import compare
 from rnr.change.delta import level_transition
 from rnr.change.rci import CATEGORIES, reliable_change
-from rnr.definitions.instrument import Reliability
+from rnr.definitions.instrument import Domain, Reliability
 from rnr.definitions.policy import Policy
 from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.definitions import Definitions
@@ -256,7 +256,7 @@ def _build(
     source: str,
 ) -> dict[str, Any]:
     """A case's timeline document, without the steps (:func:`_fill_steps` adds them)."""
-    instruments = {a.ref: defs.library.get(a.ref).sha256 for a in mine}
+    used = {ref: defs.library.get(ref) for ref in {a.ref for a in mine}}
     policies: dict[str, str] = {}
     opening = next(r for r in group.records if r.kind == "case" and r.record.corrects is None)
     person = opening.data.get("person") or {}
@@ -268,13 +268,13 @@ def _build(
     ]
     sections: list[Any] = []
     return {
-        "instruments": instruments,
+        "instruments": {ref: instrument.sha256 for ref, instrument in used.items()},
         "policies": policies,
         "regime": str(case_row.data["regime"]),
         "opened_on": case_row.on.isoformat(),
         "latest_on": max(r.on for r in group.records).isoformat(),
         "person": [person.get("sex"), person.get("birth_date")],
-        "assessments": [_assessment(a, defs, sections) for a in mine],
+        "assessments": [_assessment(a, used[a.ref].domains, sections) for a in mine],
         "responsivity": sections,
         "decisions": decisions,
         "plans": _plans(fixes, defs),
@@ -286,10 +286,9 @@ def _build(
     }
 
 
-def _assessment(a: _Assessment, defs: Definitions, sections: list[Any]) -> list[Any]:
+def _assessment(a: _Assessment, domains: Sequence[Domain], sections: list[Any]) -> list[Any]:
     """An assessment's row; its responsivity section is kept once in ``sections``."""
     values = a.values
-    domains = defs.library.get(a.ref).domains
     section = a.row.data["document"].get("responsivity")
     if section not in sections:
         sections.append(section)
