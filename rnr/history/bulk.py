@@ -149,19 +149,25 @@ def timelines(
                 chunk = []
         return
     pending: list[CaseDerived] = []
+    hashes: dict[tuple[str, str], str | None] = {}
     for found in itertools.chain(store.case_derived(FORMAT), [None]):
         if found is not None:
             pending.append(found)
         if pending and (found is None or len(pending) == _CHUNK):
-            yield from _chunk(store, pending, defs)
+            yield from _chunk(store, pending, defs, hashes)
             if progress is not None:
                 progress(len(pending))
             pending = []
 
 
-def _chunk(store: Store, found: Sequence[CaseDerived], defs: Definitions) -> Iterator[Timeline]:
+def _chunk(
+    store: Store,
+    found: Sequence[CaseDerived],
+    defs: Definitions,
+    hashes: dict[tuple[str, str], str | None],
+) -> Iterator[Timeline]:
     """The timelines of a chunk of cases, in order: those kept, and the others built."""
-    kept = {f.case_id: kept_timeline(f, defs) for f in found}
+    kept = {f.case_id: kept_timeline(f, defs, hashes) for f in found}
     missing = [case_id for case_id, timeline in kept.items() if timeline is None]
     groups = list(store.cases(only=missing)) if missing else []
     built = {t.case_id: t for t in build_timelines(groups, defs=defs, source=store.name)}

@@ -101,28 +101,34 @@ class Timeline:
         return {"sex": sex, "birth_date": birth_date}
 
 
-def kept_timeline(found: CaseDerived, defs: Definitions) -> Timeline | None:
+def kept_timeline(
+    found: CaseDerived,
+    defs: Definitions,
+    hashes: dict[tuple[str, str], str | None] | None = None,
+) -> Timeline | None:
     """The timeline kept on the case's last record, if it holds for ``defs``.
 
     ``None`` when none is kept there, it is of another format, or one of the
     definitions it was built with is no longer loaded with the same hash.
+    ``hashes`` keeps the hashes looked up, by kind and reference, for the next case.
     """
     derived = found.derived
     if derived is None or derived.basis != FORMAT:  # none, or of another format
         return None
     doc = derived.values
-    for ref, sha in doc["instruments"].items():
-        if _sha(defs, "instrument", ref) != sha:
-            return None
-    for ref, sha in doc["policies"].items():
-        if _sha(defs, "policy", ref) != sha:
-            return None
+    known = {} if hashes is None else hashes
+    for kind in ("instruments", "policies"):
+        for ref, sha in doc[kind].items():
+            if (kind, ref) not in known:
+                known[kind, ref] = _sha(defs, kind, ref)
+            if known[kind, ref] != sha:
+                return None
     return Timeline(found.case_id, found.first, found.last, doc)
 
 
 def _sha(defs: Definitions, kind: str, ref: str) -> str | None:
     try:
-        found = defs.library.get(ref) if kind == "instrument" else defs.policies.get(ref)
+        found = defs.library.get(ref) if kind == "instruments" else defs.policies.get(ref)
     except RnrError:
         return None
     return found.sha256
