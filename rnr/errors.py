@@ -100,6 +100,7 @@ CODES: Mapping[str, Outcome] = {
     # the command line
     "usage.invalid": _I,
     "usage.file.missing": _N,
+    "usage.extra.missing": _I,
     "argument.invalid": _I,
     "schema.unknown": _N,
     # definition files: instruments, policies, labels, worked cases, catalogues
@@ -150,6 +151,10 @@ CODES: Mapping[str, Outcome] = {
     "store.import.invalid": _I,
     "store.unavailable": _S,
     "store.integrity": _S,
+    # requests to the HTTP service (rnr serve)
+    "request.too_large": _I,
+    "request.media_type": _I,
+    "request.unknown": _N,
 }
 
 

@@ -292,6 +292,21 @@ def _error(o: Outputs) -> None:
     status, out, err = o.run("schema", "show", "no-such-schema", "--json")
     assert (3, "") == (status, out), err
     o.add("error", "schema show no-such-schema", json.loads(err))
+    _problems(o)
+
+
+def _problems(o: Outputs) -> None:
+    """The HTTP service's problems (its own answers are checked in tests/test_service.py)."""
+    from rnr.errors import CaseFileError, InstrumentDefinitionError, Problem  # noqa: PLC0415
+    from rnr.service.problems import RequestError, internal, problem  # noqa: PLC0415
+
+    for error in [
+        CaseFileError("missing", file="<request>", field="responses", code="case.field.missing"),
+        InstrumentDefinitionError("x.toml", [Problem("items[0].id", "missing")]),
+        RequestError("too large", status=413, code="request.too_large"),
+    ]:
+        o.add("problem", f"problem({error.code})", problem(error, "es"))
+    o.add("problem", "internal()", internal("en"))
 
 
 @pytest.fixture(scope="module")

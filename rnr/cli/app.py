@@ -9,6 +9,7 @@
     rnr policies list|show|check ...      policies (decision tables)
     rnr case add|reassess|event|review|history|change|list ...   a person's history
     rnr due / indicators / store / simulate / validate / schema / demo ...
+    rnr serve [--host 127.0.0.1] [--port 8000]   the HTTP API (rnr.service)
 
 The top-level parser is built from :data:`COMMANDS` alone (a name, a line
 of help and the module that runs it), so ``rnr --help`` imports no command
@@ -123,6 +124,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("schema", "the JSON Schemas of every document rnr reads or writes", "rnr.cli.schema"),
     Command("demo", "score the example cases shipped with every instrument", "rnr.cli.demo"),
+    Command("serve", "the HTTP API on uvicorn (needs the 'service' extra)", "rnr.cli.serve"),
 )
 
 Run = Callable[[argparse.Namespace, TextIO], int]

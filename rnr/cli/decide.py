@@ -9,14 +9,10 @@ and the instruments the cases name are read.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import TextIO
 
-import attrs
-
-from rnr.cases.legal import LegalContext
 from rnr.cases.parse import Case, read_cases
-from rnr.cli.errors import CaseError
+from rnr.cases.path import Decided, decide_case, legal_of
 from rnr.cli.options import (
     Instruments,
     add_as_of,
@@ -34,15 +30,9 @@ from rnr.cli.options import (
     write_lines,
 )
 from rnr.cli.progress import each
-from rnr.cli.score import is_batch, score_one
+from rnr.cli.score import is_batch
 from rnr.definitions.labels import load_labels
-from rnr.definitions.library import Library, PolicyLibrary
-from rnr.definitions.policy import Policy
-from rnr.errors import CaseFileError, DecisionInputError, UnknownPolicyError
-from rnr.policy.decision import Decision
-from rnr.policy.engine import decide
 from rnr.render.decision import decision_report
-from rnr.scoring.result import ScoreResult
 
 __all__ = [
     "Decided",
@@ -71,16 +61,6 @@ a policy file pins one version.
 """
 
 
-@attrs.frozen
-class Decided:
-    """A case, its score, the policy version chosen and the decision."""
-
-    case: Case
-    result: ScoreResult
-    policy: Policy
-    decision: Decision
-
-
 def add_case_policy_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--policy``, ``--as-of`` and ``--instrument`` (rnr decide, rnr plan)."""
     add_policy(parser)
@@ -96,60 +76,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     add_policies_dir(parser)
     parser.add_argument("case", metavar="CASE", help="case file (.json, .jsonl) or - for stdin")
-
-
-def legal_of(case: Case) -> LegalContext:
-    """The case's legal section.
-
-    Raises:
-        CaseFileError: the case has none.
-    """
-    if case.legal is None:
-        msg = (
-            'missing: a decision needs the case\'s "legal" section '
-            '(at least "regime", and the fields the policy reads)'
-        )
-        where = case.file or "<case>"
-        code = "decision.legal.missing"
-        raise CaseFileError(msg, file=where, line=case.line, field="legal", code=code)
-    return case.legal
-
-
-def decide_case(
-    case: Case,
-    library: Library,
-    policies: PolicyLibrary,
-    ref: str,
-    *,
-    instrument_ref: str | None = None,
-    as_of: dt.date | None = None,
-    pinned: Policy | None = None,
-) -> Decided:
-    """Score ``case`` and decide it under the policy ``ref`` names.
-
-    Args:
-        case: the case (it needs a legal section).
-        library: the instruments.
-        policies: the policies.
-        ref: ``ID``, ``ID@VERSION`` or a policy file.
-        instrument_ref: the instrument, when the case does not name it.
-        as_of: the date a bare ``ID`` is resolved on (default: the case's
-            sentence date, else its assessment date).
-        pinned: the policy already resolved from ``ref`` (a pinned version).
-
-    Raises:
-        RnrError: the case cannot be scored or decided; the message names where
-            the case was read and the field at fault.
-    """
-    legal = legal_of(case)
-    result = score_one(case, library, instrument_ref)
-    on = as_of or legal.sentence_date or case.assessed_on
-    try:
-        policy = pinned if pinned is not None else policy_for(policies, ref, on=on)
-        decision = decide(result, legal, policy, override=case.override, case_id=case.case_id)
-    except (DecisionInputError, UnknownPolicyError) as exc:
-        raise CaseError(case, exc) from exc
-    return Decided(case, result, policy, decision)
 
 
 class PolicyChoice:

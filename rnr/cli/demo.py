@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TextIO
 
 from rnr.cases.parse import Case, read_cases, score_case
-from rnr.cli.decide import Decided, decide_case
+from rnr.cases.path import Decided, decide_case, plan_for
 from rnr.cli.errors import CaseError
 from rnr.cli.options import add_common, library_for, write_file, write_lines
-from rnr.cli.plan import file_name, plan_for
+from rnr.cli.plan import file_name
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library, data_dir, policy_library
 from rnr.errors import CaseFileError, RnrError, UnknownPolicyError

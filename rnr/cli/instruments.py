@@ -29,7 +29,7 @@ from rnr.cli.options import add_common, add_json, library_for, write_json, write
 from rnr.definitions.instrument import Instrument
 from rnr.definitions.instrument_loader import SEMVER, load_instrument
 from rnr.definitions.labels import LOCALES, load_labels
-from rnr.definitions.library import Library, split_ref
+from rnr.definitions.library import Library, described, instrument_list, split_ref
 from rnr.errors import DefinitionError, RnrError
 from rnr.render.definitions import check_lines, check_summary, instrument_lines, instrument_table
 from rnr.render.messages import catalogue
@@ -157,19 +157,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
     """Print every instrument version of the library."""
     library = library_for(args)
     if args.json:
-        data = [
-            {
-                "id": i.id,
-                "version": i.version,
-                "status": i.status,
-                "effective_from": i.effective_from.isoformat(),
-                "effective_until": i.effective_until.isoformat() if i.effective_until else None,
-                "title": dict(i.title),
-                "sha256": i.sha256,
-            }
-            for i in library
-        ]
-        write_json(out, data)
+        write_json(out, instrument_list(library))
         return 0
     write_lines(out, instrument_table(library, args.lang))
     return 0
@@ -179,7 +167,7 @@ def run_show(args: argparse.Namespace, out: TextIO) -> int:
     """Print one instrument version, readable or as JSON."""
     instrument = library_for(args, only=split_ref(args.ref)[0]).get(args.ref)
     if args.json:
-        write_json(out, {**instrument.document, "sha256": instrument.sha256}, indent=2)
+        write_json(out, described(instrument), indent=2)
         return 0
     write_lines(out, instrument_lines(instrument, load_labels(instrument, args.lang), args.lang))
     return 0

@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -499,17 +499,11 @@ def writer(args: argparse.Namespace) -> str:
 # -- output -----------------------------------------------------------------------------
 
 
-def _json_default(value: object) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
-
-
 def write_json(out: TextIO, value: Any, *, indent: int | None = None) -> None:
     """Write ``value`` as JSON (dates as ISO strings) on its own line, and flush."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
+    from rnr._frozen import json_default  # noqa: PLC0415 - start-up time (see above)
+
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=json_default)
     out.write(text + "\n")
     out.flush()
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TextIO
 
 from rnr.cases.parse import Case, read_cases
-from rnr.cli.decide import Decided, PolicyChoice, add_case_policy_options
-from rnr.cli.errors import CaseError, UsageError
+from rnr.cases.path import Decided, plan_for
+from rnr.cli.decide import PolicyChoice, add_case_policy_options
+from rnr.cli.errors import UsageError
 from rnr.cli.options import (
     add_common,
     add_json,
@@ -24,9 +25,6 @@ from rnr.cli.progress import each
 from rnr.cli.score import is_batch
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library
-from rnr.errors import DecisionInputError
-from rnr.plan.assemble import draft_plan
-from rnr.plan.draft import PlanDraft
 from rnr.render.plan import FORMATS, render_plan
 
 __all__ = ["add_arguments", "file_name", "plan_for", "run"]
@@ -80,18 +78,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     add_policies_dir(parser)
     parser.add_argument("case", metavar="CASE", help="case file (.json, .jsonl) or - for stdin")
-
-
-def plan_for(done: Decided) -> PlanDraft:
-    """The PII draft of a decided case.
-
-    Raises:
-        CaseError: the plan cannot be drafted (e.g. no objective for a need).
-    """
-    try:
-        return draft_plan(done.result, done.decision, responsivity=done.case.responsivity)
-    except DecisionInputError as exc:
-        raise CaseError(done.case, exc) from exc
 
 
 def file_name(case: Case, kind: str, taken: set[str]) -> str:

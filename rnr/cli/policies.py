@@ -24,7 +24,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.definitions.library import DATED, split_ref
+from rnr.definitions.library import DATED, described, policy_list, split_ref
 from rnr.definitions.policy import Policy
 from rnr.definitions.policy_loader import load_policy
 from rnr.errors import DefinitionError
@@ -78,20 +78,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
     """Print every policy version."""
     policies = list(policies_for(args))
     if args.json:
-        data = [
-            {
-                "id": p.id,
-                "version": p.version,
-                "status": p.status,
-                "regime": p.regime,
-                "effective_from": p.effective_from.isoformat(),
-                "effective_until": p.effective_until.isoformat() if p.effective_until else None,
-                "title": dict(p.title),
-                "sha256": p.sha256,
-            }
-            for p in policies
-        ]
-        write_json(out, data)
+        write_json(out, policy_list(policies))
         return 0
     write_lines(out, policy_table(policies, args.lang))
     return 0
@@ -101,7 +88,7 @@ def run_show(args: argparse.Namespace, out: TextIO) -> int:
     """Print one policy version, readable or as JSON."""
     policy = policy_for(policies_for(args, only=args.ref), args.ref)
     if args.json:
-        write_json(out, {**policy.document, "sha256": policy.sha256}, indent=2)
+        write_json(out, described(policy), indent=2)
         return 0
     write_lines(out, policy_lines(policy, args.lang))
     return 0

@@ -10,8 +10,8 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from rnr.cases.parse import JSONL_SUFFIXES, STDIN, Case, read_cases, score_case
-from rnr.cli.errors import CaseError
+from rnr.cases.parse import JSONL_SUFFIXES, STDIN, read_cases
+from rnr.cases.path import score_one
 from rnr.cli.options import (
     Instruments,
     add_common,
@@ -23,11 +23,8 @@ from rnr.cli.options import (
 )
 from rnr.cli.progress import each
 from rnr.definitions.labels import load_labels
-from rnr.definitions.library import Library
-from rnr.errors import CaseFileError, RnrError
 from rnr.render.explanation import explain
 from rnr.render.score import case_header
-from rnr.scoring.result import ScoreResult
 
 __all__ = ["add_arguments", "is_batch", "run", "score_one"]
 
@@ -78,25 +75,3 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         ]
         write_lines(out, lines)
     return 0
-
-
-def score_one(case: Case, library: Library, ref: str | None) -> ScoreResult:
-    """Score ``case`` with ``ref`` or its own instrument; errors name where it was read.
-
-    Raises:
-        CaseFileError: no instrument is named, or the case is malformed.
-        CaseError: the case does not score.
-    """
-    try:
-        if ref is None and case.instrument is None:
-            msg = (
-                "missing: name the instrument with --instrument ID[@VERSION] "
-                'or an "instrument" field in the case'
-            )
-            where, code = case.file or "<case>", "case.field.missing"
-            raise CaseFileError(msg, file=where, line=case.line, field="instrument", code=code)
-        return score_case(case, library, ref)
-    except CaseFileError:
-        raise
-    except RnrError as exc:
-        raise CaseError(case, exc) from exc

@@ -12,7 +12,7 @@ import argparse
 from typing import TextIO
 
 from rnr.cases.parse import Case, read_cases
-from rnr.cli.decide import legal_of
+from rnr.cases.path import legal_of, score_one
 from rnr.cli.errors import CaseError, UsageError
 from rnr.cli.options import (
     Instruments,
@@ -29,7 +29,6 @@ from rnr.cli.options import (
     write_lines,
 )
 from rnr.cli.progress import each
-from rnr.cli.score import score_one
 from rnr.definitions.library import Library, split_ref
 from rnr.definitions.policy import Policy
 from rnr.errors import DecisionInputError

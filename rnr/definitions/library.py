@@ -26,7 +26,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import attrs
 
@@ -44,7 +44,10 @@ __all__ = [
     "PolicyLibrary",
     "data_dir",
     "default_library",
+    "described",
+    "instrument_list",
     "policy_library",
+    "policy_list",
     "split_ref",
 ]
 
@@ -252,3 +255,44 @@ class PolicyLibrary(_Versions["Policy"]):
 def policy_library() -> PolicyLibrary:
     """The policies shipped with rnr (loaded once; the value is immutable)."""
     return PolicyLibrary.from_folders(data_dir() / "plans" / "policies")
+
+
+# -- as data (rnr instruments list --json, rnr policies list --json, the HTTP service) -------
+
+
+def instrument_list(library: Iterable[Instrument]) -> list[dict[str, Any]]:
+    """Every instrument version as the JSON list ``rnr instruments list --json`` prints."""
+    return [
+        {
+            "id": i.id,
+            "version": i.version,
+            "status": i.status,
+            "effective_from": i.effective_from.isoformat(),
+            "effective_until": i.effective_until.isoformat() if i.effective_until else None,
+            "title": dict(i.title),
+            "sha256": i.sha256,
+        }
+        for i in library
+    ]
+
+
+def policy_list(policies: Iterable[Policy]) -> list[dict[str, Any]]:
+    """Every policy version as the JSON list ``rnr policies list --json`` prints."""
+    return [
+        {
+            "id": p.id,
+            "version": p.version,
+            "status": p.status,
+            "regime": p.regime,
+            "effective_from": p.effective_from.isoformat(),
+            "effective_until": p.effective_until.isoformat() if p.effective_until else None,
+            "title": dict(p.title),
+            "sha256": p.sha256,
+        }
+        for p in policies
+    ]
+
+
+def described(definition: Instrument | Policy) -> dict[str, Any]:
+    """A definition's document with its sha256, as ``rnr instruments|policies show --json``."""
+    return {**definition.document, "sha256": definition.sha256}
