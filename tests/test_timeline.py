@@ -18,6 +18,7 @@ from rnr.history import bulk
 from rnr.history.amend import record_event
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
+from rnr.history.due import due_list
 from rnr.history.read import read_history
 from rnr.history.summary import summarize_case
 from rnr.history.timeline import FORMAT, build_timelines, kept_timeline
@@ -78,7 +79,7 @@ def test_every_write_keeps_the_case_timeline_on_its_last_record(kind: str, tmp_p
 def test_kept_timelines_give_the_summaries_of_the_records(seed: int, days: list[dt.date]) -> None:
     """On any day, summaries from kept timelines equal those built from the records,
 
-    and those of each replayed history.
+    and those of each replayed history; the due list, made alone, is theirs.
     """
     store = MemoryStore()
     store_cohort(store, simulate(20, 2.0, seed=seed), defs=DEFS)
@@ -91,6 +92,8 @@ def test_kept_timelines_give_the_summaries_of_the_records(seed: int, days: list[
             for c in store.case_ids()
         )
         assert [s for s in single if s is not None] == list(kept)
+        due = sorted((s.next_due for s in kept if s.next_due), key=lambda d: (d.due_on, d.case_id))
+        assert due == due_list(store, day, defs=DEFS)  # made without the rest of the summary
 
 
 def test_a_record_appended_without_a_timeline_is_not_missed() -> None:

@@ -32,13 +32,13 @@ from rnr.definitions.instrument import Reliability
 from rnr.history.definitions import Definitions
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
-from rnr.history.summary import REPLAY, Reading, summary_at
+from rnr.history.summary import REPLAY, Reading, due_at, summary_at
 from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
-from rnr.indicators.caseload import CaseSummary
+from rnr.indicators.caseload import CaseSummary, Due
 from rnr.store.protocol import Store
 from rnr.store.records import CaseDerived, CaseRecords, Stored
 
-__all__ = ["case_groups", "iter_summaries", "summarize", "timelines"]
+__all__ = ["case_groups", "iter_due", "iter_summaries", "summarize", "timelines"]
 
 
 #: Cases summarized together (their assessments without kept scores are scored in one batch).
@@ -115,10 +115,45 @@ def iter_summaries(
         if summary is None:
             continue
         if summary.next_due is REPLAY:
-            records = next(case_groups(store, rows, only=[timeline.case_id])).records
-            history = replay(list(records), defs=defs, source=store.name)
-            summary = attrs.evolve(summary, next_due=next_due(history, defs=defs, as_of=as_of))
+            due = _replayed_due(store, rows, timeline, defs=defs, as_of=as_of)
+            summary = attrs.evolve(summary, next_due=due)
         yield timeline.first, summary
+
+
+def iter_due(
+    store: Store,
+    *,
+    as_of: dt.date,
+    defs: Definitions | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Due]:
+    """The next reassessment of each case open on ``as_of``, in case id order.
+
+    Each is the ``next_due`` of the case's summary (:func:`iter_summaries`),
+    made without the rest of the summary.
+    """
+    defs = defs or Definitions.shipped()
+    reading = Reading(defs)
+    for timeline in timelines(store, defs=defs, progress=progress):
+        due = due_at(timeline, as_of=as_of, reading=reading)
+        if due is REPLAY:
+            due = _replayed_due(store, None, timeline, defs=defs, as_of=as_of)
+        if due is not None:
+            yield due
+
+
+def _replayed_due(
+    store: Store,
+    rows: Iterable[Stored] | None,
+    timeline: Timeline,
+    *,
+    defs: Definitions,
+    as_of: dt.date,
+) -> Due | None:
+    """The next reassessment of a case whose policy needs its replayed history to say."""
+    records = next(case_groups(store, rows, only=[timeline.case_id])).records
+    history = replay(list(records), defs=defs, source=store.name)
+    return next_due(history, defs=defs, as_of=as_of)
 
 
 def timelines(

@@ -4,7 +4,7 @@ A case is due at the earlier of its policy's interval after the latest
 decision (by regime and risk level) and any event that calls for a
 reassessment (a new offence, a breach); see :func:`rnr.history.schedule.next_due`.
 :func:`due_list` works over a whole store in bulk
-(:func:`rnr.history.bulk.summarize`), equal to replaying every case.
+(:func:`rnr.history.bulk.iter_due`), equal to replaying every case.
 
 >>> import datetime as dt
 >>> from rnr.store import MemoryStore
@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from rnr.history.bulk import iter_summaries
+from rnr.history.bulk import iter_due
 from rnr.history.definitions import Definitions
 from rnr.history.schedule import next_due
 from rnr.indicators.caseload import Due
@@ -35,13 +35,11 @@ def due_list(
 ) -> list[Due]:
     """The next reassessment of every case open on ``as_of``, earliest first.
 
-    ``progress`` is called with the number of cases read, as they are;
-    only the schedule is kept of each case's summary.
+    ``progress`` is called with the number of cases read, as they are; of
+    each case only its schedule is made (:func:`rnr.history.bulk.iter_due`).
     """
-    found = (
-        s.next_due for _, s in iter_summaries(store, as_of=as_of, defs=defs, progress=progress)
-    )
-    return sorted((d for d in found if d is not None), key=lambda d: (d.due_on, d.case_id))
+    found = iter_due(store, as_of=as_of, defs=defs, progress=progress)
+    return sorted(found, key=lambda d: (d.due_on, d.case_id))
 
 
 def overdue(store: Store, as_of: dt.date, *, defs: Definitions | None = None) -> list[Due]:

@@ -40,7 +40,7 @@ from rnr.indicators.caseload import (
 from rnr.plan.draft import attainment
 from rnr.policy.answer import Trigger, reassessment_trigger
 
-__all__ = ["REPLAY", "Reading", "summarize_case", "summary_at"]
+__all__ = ["REPLAY", "Reading", "due_at", "summarize_case", "summary_at"]
 
 #: The ``next_due`` of a summary whose next reassessment only a replay of the case gives.
 REPLAY = Due("", dt.date.min, "interval", "", "", dt.date.min, "")
@@ -195,24 +195,20 @@ def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseS
     history, except that a next reassessment only a replay gives is
     :data:`REPLAY` (the caller replays that case).
     """
-    doc = timeline.doc
-    day = as_of.isoformat()
-    everything = doc["assessments"]
-    mine = everything[: bisect.bisect_right(everything, day, key=lambda a: a[Row.ON])]
-    if not mine:
+    cut = _Cut.of(timeline, as_of, reading)
+    if cut is None:
         return None
+    doc, day, mine, events, closing, decision = (
+        timeline.doc,
+        cut.day,
+        cut.mine,
+        cut.events,
+        cut.closing,
+        cut.decision,
+    )
     latest = mine[-1]
     ref = latest[Row.INSTRUMENT]
-    found_events = doc["events"]
-    events = tuple(
-        reading.event(*e)
-        for e in found_events[: bisect.bisect_right(found_events, day, key=lambda e: e[0])]
-    )
-    closing = closing_of(events)
-    decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
-    due = None
-    if decision is not None and (closing is None or closing[0] > as_of):
-        due = _due(timeline.case_id, decision, mine=mine, events=events, reading=reading)
+    due = cut.due(timeline.case_id, as_of, reading)
     step = latest[Row.STEP] if len(mine) > 1 else None
     sanction, entry_date, risk = (
         (decision[2], decision[3], decision[5]) if decision else (None, None, None)
@@ -242,6 +238,45 @@ def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseS
         ),
         responsivity=_responsivity(doc["responsivity"][latest[Row.RESPONSIVITY]]),
     )
+
+
+def due_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> Due | None:
+    """The case's next reassessment on ``as_of``: the ``next_due`` of :func:`summary_at`, alone."""
+    cut = _Cut.of(timeline, as_of, reading)
+    return None if cut is None else cut.due(timeline.case_id, as_of, reading)
+
+
+@attrs.frozen
+class _Cut:
+    """A timeline cut at a day: the assessments and events up to it, closing, latest decision."""
+
+    day: str
+    mine: Sequence[Sequence[Any]]
+    events: tuple[EventSummary, ...]
+    closing: tuple[dt.date, str] | None
+    decision: Sequence[Any] | None
+
+    @classmethod
+    def of(cls, timeline: Timeline, as_of: dt.date, reading: Reading) -> _Cut | None:
+        """``None`` before the case's first assessment."""
+        doc = timeline.doc
+        day = as_of.isoformat()
+        everything = doc["assessments"]
+        mine = everything[: bisect.bisect_right(everything, day, key=lambda a: a[Row.ON])]
+        if not mine:
+            return None
+        found = doc["events"]
+        events = tuple(
+            reading.event(*e) for e in found[: bisect.bisect_right(found, day, key=lambda e: e[0])]
+        )
+        decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
+        return cls(day, mine, events, closing_of(events), decision)
+
+    def due(self, case_id: str, as_of: dt.date, reading: Reading) -> Due | None:
+        """The next reassessment: none for a case closed by then or never decided."""
+        if self.decision is None or (self.closing is not None and self.closing[0] <= as_of):
+            return None
+        return _due(case_id, self.decision, mine=self.mine, events=self.events, reading=reading)
 
 
 def _due(
