@@ -8,15 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rnr.cases.parse import parse_case
 from rnr.cli import main
 from rnr.errors import InvalidArgumentError, ValidityInputError
 from rnr.history.amend import record_event
+from rnr.history.bulk import timelines
 from rnr.history.definitions import Definitions
-from rnr.history.validity import store_table
+from rnr.history.summary import Reading, summary_at
+from rnr.history.validity import _Baseline, store_table
 from rnr.history.write import open_case, reassess
 from rnr.render.messages import say
+from rnr.simulate.engine import simulate
+from rnr.simulate.load import store_cohort
 from rnr.store.memory import MemoryStore
 from rnr.store.protocol import Store
 from rnr.store.sqlite import SQLiteStore
@@ -127,3 +133,33 @@ def test_cli_reads_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         err = capsys.readouterr().err.splitlines()
         assert 1 == len(err), err
         assert fragment in err[0]
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    day=st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
+    event=st.sampled_from(["new_offence", "breach", "revocation"]),
+)
+def test_a_baseline_is_what_the_case_summary_says(seed: int, day: dt.date, event: str) -> None:
+    """Read from the timeline, a case's baseline equals the one its summary on the day gives."""
+
+    store = MemoryStore()
+    store_cohort(store, simulate(15, 2.0, seed=seed))
+    defs = Definitions.shipped()
+    reading = Reading(defs)
+    for timeline in timelines(store, defs=defs):
+        summary = summary_at(timeline, as_of=day, reading=reading)
+        wanted = None
+        if summary is not None:
+            wanted = _Baseline(
+                summary.instrument.split("@", 1)[0],
+                summary.assessed_on[0],
+                summary.totals[0],
+                summary.levels[0],
+                tuple(e.on for e in summary.events if e.kind == event),
+                summary.regime,
+                summary.sanction,
+                summary.case_id,
+            )
+        assert wanted == _Baseline.at(timeline, day, event)

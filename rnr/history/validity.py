@@ -20,10 +20,9 @@ import numpy as np
 from rnr.dates import add_months
 from rnr.errors import InvalidArgumentError, ValidityInputError
 from rnr.events import EVENT_KINDS
-from rnr.history.bulk import iter_summaries
+from rnr.history.bulk import timelines
 from rnr.history.definitions import Definitions
-from rnr.history.timeline import Timeline
-from rnr.indicators.caseload import CaseSummary
+from rnr.history.timeline import Row, Timeline
 from rnr.scoring.single import age_in_years
 from rnr.store.protocol import Store
 from rnr.text import Message
@@ -46,7 +45,12 @@ def _age_group(birth: str | None, on: dt.date) -> str:
 
 @attrs.frozen
 class _Baseline:
-    """What the validity table keeps of a case's summary: its first assessment, the events."""
+    """What the validity table keeps of a case: its first assessment, the events, the groups.
+
+    As its summary on the day says (:func:`rnr.history.summary.summary_at`):
+    the instrument of the latest assessment, the sanction of the latest
+    decision, the dates of the events of one kind.
+    """
 
     instrument: str
     on: dt.date
@@ -58,16 +62,24 @@ class _Baseline:
     case_id: str
 
     @classmethod
-    def of(cls, summary: CaseSummary, event: str) -> _Baseline:
+    def at(cls, timeline: Timeline, as_of: dt.date, event: str) -> _Baseline | None:
+        """The case's baseline on ``as_of`` (``None`` before its first assessment)."""
+        doc, day = timeline.doc, as_of.isoformat()
+        mine = [a for a in doc["assessments"] if a[Row.ON] <= day]
+        if not mine:
+            return None
+        first = mine[0]
+        decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
+        events = [on for on, kind, _ in doc["events"] if kind == event and on <= day]
         return cls(
-            summary.instrument.split("@", 1)[0],
-            summary.assessed_on[0],
-            summary.totals[0],
-            summary.levels[0],
-            tuple(e.on for e in summary.events if e.kind == event),
-            summary.regime,
-            summary.sanction,
-            summary.case_id,
+            str(mine[-1][Row.INSTRUMENT]).split("@", 1)[0],
+            dt.date.fromisoformat(first[Row.ON]),
+            first[Row.TOTAL],
+            first[Row.LEVEL],
+            tuple(dt.date.fromisoformat(on) for on in events),
+            doc["regime"],
+            decision[2] if decision else None,
+            timeline.case_id,
         )
 
 
@@ -111,24 +123,17 @@ def store_table(
     persons: dict[str, dict[str, str]] = {}
     latest = [dt.date.min]
 
-    def visit(timeline: Timeline) -> None:
+    # Without ``as_of``, every record counts: the cases on the latest date
+    # of the store are those on any later day, so one reading does. Of each
+    # case only what the table needs is kept, in the order of its first record.
+    kept: list[tuple[int, _Baseline]] = []
+    for timeline in timelines(store, defs=defs or Definitions.shipped(), progress=progress):
         latest[0] = max(latest[0], timeline.latest_on)
-        persons[timeline.case_id] = dict(timeline.person)
-
-    # Without ``as_of``, every record counts: the summaries on the latest
-    # date of the store are those on any later day, so one reading does.
-    # Of each summary only what the table needs is kept, in the order of
-    # each case's first record.
-    kept = sorted(
-        (
-            (first, _Baseline.of(s, event))
-            for first, s in iter_summaries(
-                store, as_of=as_of or dt.date.max, defs=defs, progress=progress, visit=visit
-            )
-        ),
-        key=lambda item: item[0],
-    )
-    baselines = [b for _, b in kept]
+        persons[timeline.case_id] = timeline.person
+        baseline = _Baseline.at(timeline, as_of or dt.date.max, event)
+        if baseline is not None:
+            kept.append((timeline.first, baseline))
+    baselines = [b for _, b in sorted(kept, key=lambda item: item[0])]
     until = as_of or latest[0]
     ids = sorted({b.instrument for b in baselines})
     if not ids:
