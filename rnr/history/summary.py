@@ -336,25 +336,23 @@ def _due(
 def _plan_at(entries: Sequence[Sequence[Any]], day: str, reading: Reading) -> PlanSummary | None:
     """The plan version in force on ``day``, from draft objectives and review statuses."""
     state: dict[str, tuple[str | None, Any]] = {}
-    version, kind, dated = 0, "initial", dt.date.min
-    drafted: dt.date | None = None
+    version, kind, dated = 0, "initial", ""
+    drafted = ""
     threshold: int | None = None
-    reviewed: list[dt.date] = []
-    for on_text, number, what, content, limit in entries:
-        if on_text > day:
+    reviewed: list[str] = []
+    for on, number, what, content, limit in entries:
+        if on > day:
             break
-        on = reading.day(on_text)
         version, dated, kind = number, on, what
         drafted = drafted or on
-        if isinstance(content, list):  # a draft's objectives
-            objectives = [(sys.intern(i), _interned(d)) for i, d in content]
-            state = {i: (d, state[i][1] if i in state else "pending") for i, d in objectives}
+        if isinstance(content, list):  # a draft's objectives; a status carries over
+            state = {i: (d, state[i][1] if i in state else "pending") for i, d in content}
             threshold = limit
         else:  # a review's statuses
             reviewed.append(on)
             for ident, status in content.items():
                 if ident in state:
-                    state[ident] = (state[ident][0], _interned(status))
+                    state[ident] = (state[ident][0], status)
     if version == 0:
         return None
     counted = [s for _, s in state.values() if s != "removed"]
@@ -362,14 +360,16 @@ def _plan_at(entries: Sequence[Sequence[Any]], day: str, reading: Reading) -> Pl
     return PlanSummary(
         version=version,
         kind=kind,
-        dated=dated,
-        objectives=tuple((i, d, s) for i, (d, s) in state.items()),
-        reviewed_on=tuple(reviewed),
+        dated=reading.day(dated),
+        objectives=tuple(
+            (sys.intern(i), _interned(d), _interned(s)) for i, (d, s) in state.items()
+        ),
+        reviewed_on=tuple(reading.day(on) for on in reviewed),
         achieved=achieved,
         counted=len(counted),
         percent=round(100.0 * achieved / len(counted), 1) if counted else 0.0,
         threshold=threshold,
-        drafted_on=drafted,
+        drafted_on=reading.day(drafted),
     )
 
 
