@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
@@ -143,11 +144,18 @@ def replayed(
     (:func:`~rnr.history.timeline.keep_timeline`). ``memo``: what the replay
     before the write computed (see :class:`~rnr.history.read.Memo`).
     """
-    try:
+    with refused_unless_replayed(case_id):
         rows = tuple(tx.records(case_id=case_id))
         history = replay(rows, defs=defs, source=store.name, memo=memo)
         keep_timeline(tx, case_id, defs=defs, source=store.name, rows=rows)
-        return history
+    return history
+
+
+@contextlib.contextmanager
+def refused_unless_replayed(case_id: str) -> Iterator[None]:
+    """Refuse a write (:class:`HistoryError`) whose records would no longer replay."""
+    try:
+        yield
     except StoreIntegrityError as exc:
         msg = f"refused, the history would no longer replay: {exc}"
         raise HistoryError(msg, case_id=case_id, field="record") from exc

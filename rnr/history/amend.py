@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, overload
 
 from rnr.cases.parse import Case, score_case
-from rnr.errors import HistoryError, StoreIntegrityError
-from rnr.history._state import State, replayed, require_in_force
+from rnr.errors import HistoryError
+from rnr.history._state import State, refused_unless_replayed, replayed, require_in_force
 from rnr.history.definitions import Definitions
 from rnr.history.derived import derived_of
 from rnr.history.entries import CaseHistory
@@ -241,11 +241,8 @@ def _replay(
     drafted: bool = True,
     answered: bool = True,
 ) -> CaseHistory:
-    try:
+    with refused_unless_replayed(rows[0].case_id):
         return replay(rows, defs=defs, source=store.name, drafted=drafted, answered=answered)
-    except StoreIntegrityError as exc:
-        msg = f"refused, the history would no longer replay: {exc}"
-        raise HistoryError(msg, case_id=rows[0].case_id, field="record") from exc
 
 
 def _reanswer(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> set[int]:

@@ -41,7 +41,7 @@ __all__ = [
     "score_values",
 ]
 
-#: Assessments scored together by :func:`check_derived` and :func:`materialise`.
+#: Assessments scored together by :func:`check_derived`.
 _BLOCK = 5000
 
 

@@ -11,7 +11,6 @@ export, or written before rnr kept them).
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 from collections.abc import Callable
@@ -89,13 +88,8 @@ def _keep_timelines(store: Store, *, defs: Definitions, by: str) -> int:
     added = 0
     for start in range(0, len(missing), _BLOCK):
         groups = list(store.cases(only=missing[start : start + _BLOCK]))
-        try:
-            built = build_timelines(groups, defs=defs, source=store.name)
-        except _UNBUILT:  # the others still gain theirs; reads and verify report this case
-            built = []
-            for group in groups:
-                with contextlib.suppress(*_UNBUILT):
-                    built += build_timelines([group], defs=defs, source=store.name)
+        # a case that cannot be built stays without: reads and verify report it
+        built = [t for t in _rebuilt(groups, defs, store.name, []) if t is not None]
         with store.write(by=by) as tx:
             for timeline in built:
                 tx.derive_case(timeline.case_id, Derived(timeline.last, FORMAT, timeline.doc))
@@ -164,16 +158,20 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, tuple[str,
 def _rebuilt(
     groups: list[CaseRecords], defs: Definitions, source: str, problems: list[str]
 ) -> list[Timeline | None]:
-    """The timelines of ``groups``, built in one batch; case by case if one cannot be."""
+    """The timelines of ``groups``, built in one batch; case by case if one cannot be.
+
+    A case that cannot be built (a changed or unknown definition, a damaged
+    record) gets ``None``, and a line in ``problems``.
+    """
     try:
         return list(build_timelines(groups, defs=defs, source=source))
-    except StoreIntegrityError:
+    except _UNBUILT:
         pass
     out: list[Timeline | None] = []
     for group in groups:
         try:
             out += build_timelines([group], defs=defs, source=source)
-        except StoreIntegrityError as exc:
+        except _UNBUILT as exc:
             problems.append(f"case {group.case_id}: its timeline was not checked ({exc})")
             out.append(None)
     return out
