@@ -187,3 +187,46 @@ def test_a_store_without_timelines_reads_the_same_in_chunks_of_any_size(
     assert not any(kept_on_last(bare).values())
     monkeypatch.setattr(bulk, "_CHUNK", chunk)
     assert wanted == summarize(bare, as_of=day, defs=DEFS)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda doc: doc.pop("policies"),
+        lambda doc: doc["assessments"][-1].__delitem__(slice(2, None)),
+        lambda doc: doc.__setitem__("events", [["2025-03-01"]]),
+    ],
+    ids=["a part missing", "a row cut short", "an event without its kind"],
+)
+def test_a_timeline_edited_out_of_shape_is_a_clear_error(
+    edit: Any, cli: Any, tmp_path: Path
+) -> None:
+    """A report over a timeline without its format's shape names the case and the record."""
+    path = tmp_path / "casos.sqlite3"
+    with SQLiteStore(path) as store:
+        case_id = opened(store)
+        found = next(store.case_derived(FORMAT))
+    assert found.derived is not None
+    doc = json.loads(found.derived.text)
+    edit(doc)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER case_derived_no_update")
+        conn.execute(
+            "UPDATE case_derived SET data = ? WHERE record_id = ?", (json.dumps(doc), found.last)
+        )
+    conn.close()
+    for command in (
+        ["due", "--as-of", "2025-04-01"],
+        ["indicators", "--period", "2025"],
+        ["validate", "--instrument", "lscmi"],
+    ):
+        code, out, err = cli(*command, "--db", path, "--json")
+        error = json.loads(err or out)["error"]
+        assert code != 0
+        assert "store.integrity" == error["code"]
+        assert f"case {case_id}: the timeline kept on record {found.last}" in error["message"]
+        assert "Traceback" not in err
+    code, out, _ = cli("store", "verify", "--db", path)
+    assert 1 == code
+    assert f"case {case_id}: the timeline kept on record {found.last} differs" in out

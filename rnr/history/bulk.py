@@ -33,7 +33,13 @@ from rnr.history.definitions import Definitions
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
 from rnr.history.summary import REPLAY, Reading, due_at, summary_at
-from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
+from rnr.history.timeline import (
+    FORMAT,
+    Timeline,
+    build_timelines,
+    kept_timeline,
+    unreadable_as_integrity,
+)
 from rnr.indicators.caseload import CaseSummary, Due
 from rnr.store.protocol import Store
 from rnr.store.records import CaseDerived, CaseRecords, Stored
@@ -109,9 +115,10 @@ def iter_summaries(
     for timeline in timelines(
         store, defs=defs, reliability=reliability, rows=rows, progress=progress
     ):
-        if visit is not None:
-            visit(timeline)
-        summary = summary_at(timeline, as_of=as_of, reading=reading)
+        with unreadable_as_integrity(timeline, store.name):
+            if visit is not None:
+                visit(timeline)
+            summary = summary_at(timeline, as_of=as_of, reading=reading)
         if summary is None:
             continue
         if summary.next_due is REPLAY:
@@ -135,7 +142,8 @@ def iter_due(
     defs = defs or Definitions.shipped()
     reading = Reading(defs)
     for timeline in timelines(store, defs=defs, progress=progress):
-        due = due_at(timeline, as_of=as_of, reading=reading)
+        with unreadable_as_integrity(timeline, store.name):
+            due = due_at(timeline, as_of=as_of, reading=reading)
         if due is REPLAY:
             due = _replayed_due(store, None, timeline, defs=defs, as_of=as_of)
         if due is not None:
@@ -202,7 +210,7 @@ def _chunk(
     hashes: dict[tuple[str, str], str | None],
 ) -> Iterator[Timeline]:
     """The timelines of a chunk of cases, in order: those kept, and the others built."""
-    kept = {f.case_id: kept_timeline(f, defs, hashes) for f in found}
+    kept = {f.case_id: kept_timeline(f, defs, hashes, source=store.name) for f in found}
     missing = [case_id for case_id, timeline in kept.items() if timeline is None]
     groups = list(store.cases(only=missing)) if missing else []
     built = {t.case_id: t for t in build_timelines(groups, defs=defs, source=store.name)}

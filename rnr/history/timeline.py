@@ -46,9 +46,10 @@ or a review's ``{objective: status}``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -74,7 +75,15 @@ from rnr.scoring.result import ScoreResult
 from rnr.store.protocol import Transaction
 from rnr.store.records import CaseDerived, CaseRecords, Derived, Stored
 
-__all__ = ["FORMAT", "Row", "Timeline", "build_timelines", "keep_timeline", "kept_timeline"]
+__all__ = [
+    "FORMAT",
+    "Row",
+    "Timeline",
+    "build_timelines",
+    "keep_timeline",
+    "kept_timeline",
+    "unreadable_as_integrity",
+]
 
 #: The ``basis`` of a kept timeline: its format's name and version.
 FORMAT = "rnr.timeline/1"
@@ -105,25 +114,51 @@ def kept_timeline(
     found: CaseDerived,
     defs: Definitions,
     hashes: dict[tuple[str, str], str | None] | None = None,
+    *,
+    source: str = "<store>",
 ) -> Timeline | None:
     """The timeline kept on the case's last record, if it holds for ``defs``.
 
     ``None`` when none is kept there, it is of another format, or one of the
     definitions it was built with is no longer loaded with the same hash.
     ``hashes`` keeps the hashes looked up, by kind and reference, for the next case.
+
+    Raises:
+        StoreIntegrityError: the kept timeline has not the shape of its format.
     """
     derived = found.derived
     if derived is None or derived.basis != FORMAT:  # none, or of another format
         return None
-    doc = derived.values
+    timeline = Timeline(found.case_id, found.first, found.last, derived.values)
     known = {} if hashes is None else hashes
-    for kind in ("instruments", "policies"):
-        for ref, sha in doc[kind].items():
-            if (kind, ref) not in known:
-                known[kind, ref] = _sha(defs, kind, ref)
-            if known[kind, ref] != sha:
-                return None
-    return Timeline(found.case_id, found.first, found.last, doc)
+    with unreadable_as_integrity(timeline, source):
+        for kind in ("instruments", "policies"):
+            for ref, sha in timeline.doc[kind].items():
+                if (kind, ref) not in known:
+                    known[kind, ref] = _sha(defs, kind, ref)
+                if known[kind, ref] != sha:
+                    return None
+    return timeline
+
+
+@contextlib.contextmanager
+def unreadable_as_integrity(timeline: Timeline, source: str) -> Iterator[None]:
+    """Where a kept timeline is read: one without its format's shape is a store error.
+
+    Raises:
+        StoreIntegrityError: naming the case and the record it is kept on
+            (``rnr store verify`` names what differs).
+    """
+    try:
+        yield
+    except RnrError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        msg = (
+            f"case {timeline.case_id}: the timeline kept on record {timeline.last} cannot be"
+            f" read ({type(exc).__name__}: {exc}); run rnr store verify"
+        )
+        raise StoreIntegrityError(msg, path=source, record=timeline.last) from exc
 
 
 def _sha(defs: Definitions, kind: str, ref: str) -> str | None:

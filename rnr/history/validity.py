@@ -22,7 +22,7 @@ from rnr.errors import InvalidArgumentError, ValidityInputError
 from rnr.events import EVENT_KINDS
 from rnr.history.bulk import timelines
 from rnr.history.definitions import Definitions
-from rnr.history.timeline import Row, Timeline
+from rnr.history.timeline import Row, Timeline, unreadable_as_integrity
 from rnr.scoring.single import age_in_years
 from rnr.store.protocol import Store
 from rnr.text import Message
@@ -128,9 +128,10 @@ def store_table(
     # case only what the table needs is kept, in the order of its first record.
     kept: list[tuple[int, _Baseline]] = []
     for timeline in timelines(store, defs=defs or Definitions.shipped(), progress=progress):
-        latest[0] = max(latest[0], timeline.latest_on)
-        persons[timeline.case_id] = timeline.person
-        baseline = _Baseline.at(timeline, as_of or dt.date.max, event)
+        with unreadable_as_integrity(timeline, store.name):
+            latest[0] = max(latest[0], timeline.latest_on)
+            persons[timeline.case_id] = timeline.person
+            baseline = _Baseline.at(timeline, as_of or dt.date.max, event)
         if baseline is not None:
             kept.append((timeline.first, baseline))
     baselines = [b for _, b in sorted(kept, key=lambda item: item[0])]
