@@ -191,24 +191,16 @@ class Reading:
 def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseSummary | None:
     """The case's summary on ``as_of`` (``None`` before its first assessment).
 
-    Equal to :func:`rnr.history.summary.summarize_case` of the replayed
+    Equal to :func:`summarize_case` of the replayed
     history, except that a next reassessment only a replay gives is
     :data:`REPLAY` (the caller replays that case).
     """
     cut = _Cut.of(timeline, as_of, reading)
     if cut is None:
         return None
-    doc, day, mine, events, closing, decision = (
-        timeline.doc,
-        cut.day,
-        cut.mine,
-        cut.events,
-        cut.closing,
-        cut.decision,
-    )
+    doc, mine, closing, decision = timeline.doc, cut.mine, cut.closing, cut.decision
     latest = mine[-1]
     ref = latest[Row.INSTRUMENT]
-    due = cut.due(timeline.case_id, as_of, reading)
     step = latest[Row.STEP] if len(mine) > 1 else None
     sanction, entry_date, risk = (
         (decision[2], decision[3], decision[5]) if decision else (None, None, None)
@@ -230,9 +222,9 @@ def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseS
         needs=dict(zip(reading.domain_ids(ref), map(_interned, latest[Row.NEEDS]), strict=True)),
         criminogenic=reading.need_set(ref, latest[Row.CRIMINOGENIC]),
         last_change=None if step is None else _step(step, reading),
-        next_due=due,
-        plan=_plan_at(doc["plans"], day, reading),
-        events=events,
+        next_due=cut.due(timeline.case_id, as_of, reading),
+        plan=_plan_at(doc["plans"], cut.day, reading),
+        events=cut.events,
         criminogenic_at=tuple(
             reading.need_set(a[Row.INSTRUMENT], a[Row.CRIMINOGENIC]) for a in mine
         ),
