@@ -151,10 +151,21 @@ CODES: Mapping[str, Outcome] = {
     "store.import.invalid": _I,
     "store.unavailable": _S,
     "store.integrity": _S,
+    # identities of the HTTP service (rnr tokens)
+    "token.exists": _C,
+    "token.unknown": _N,
+    # people who sign in to the browser workspace (rnr users)
+    "user.exists": _C,
+    "user.unknown": _N,
     # requests to the HTTP service (rnr serve)
     "request.too_large": _I,
     "request.media_type": _I,
     "request.unknown": _N,
+    "request.unauthenticated": _I,
+    "request.forbidden": _I,
+    "request.throttled": _I,
+    "request.precondition.required": _I,
+    "request.precondition.failed": _C,
 }
 
 

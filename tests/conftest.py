@@ -31,6 +31,14 @@ settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test has its own data folder: a default store is never the user's own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+
+
 # -- the command line and the contract of its errors (docs/errors.md) -------------------
 
 
@@ -153,3 +161,40 @@ def one_json_error(err: str) -> dict[str, Any]:
 def cli() -> Cli:
     """``rnr`` in process, with the assertions of its error contract (see :class:`Cli`)."""
     return Cli()
+
+
+# -- stores of every backend, and the test session's PostgreSQL server ------------------
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Any:
+    """The session's own PostgreSQL server (tests/pgserver.py), started on first use.
+
+    Where none can be started (no server programs, no driver), the tests that
+    need it are skipped with the reason, except in CI (``CI=true``), where
+    they fail: a CI run never passes without testing the PostgreSQL store.
+    """
+    import pgserver  # noqa: PLC0415 - only the store tests need it
+
+    try:
+        import psycopg  # noqa: F401, PLC0415
+        import psycopg_pool  # noqa: F401, PLC0415
+
+        server = pgserver.start()
+    except (ImportError, pgserver.Unavailable) as exc:
+        reason = f"no PostgreSQL server for the store tests: {exc}"
+        if os.environ.get("CI", "").lower() in {"true", "1"}:
+            pytest.fail(f"{reason} (CI must test the PostgreSQL store: .ci/run installs it)")
+        pytest.skip(reason)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def places(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """``places(backend)``: a new empty place for a store of that backend (tests/storekit.py)."""
+    from storekit import Places  # noqa: PLC0415
+
+    made = Places(tmp_path, lambda: request.getfixturevalue("postgres"))
+    yield made
+    made.close()

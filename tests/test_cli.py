@@ -601,7 +601,8 @@ def test_every_command_shows_its_own_options(
     status, out, _ = run(capsys, command, "--help")
     assert 0 == status
     assert out.startswith(f"usage: rnr {command} [-h]")
-    with_actions = {"case", "instruments", "policies", "schema", "store"}  # --lang on each action
+    # --lang on each action
+    with_actions = {"case", "instruments", "policies", "schema", "store", "tokens", "users"}
     assert "--lang" in out or command in with_actions
 
 

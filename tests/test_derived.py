@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from storekit import BACKENDS, Places
 
 from rnr.cases.parse import parse_case, score_case
 from rnr.errors import StoreError
@@ -63,10 +64,10 @@ def copy_without_kept_scores(store: Store) -> MemoryStore:
     return copy
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_every_written_assessment_keeps_what_it_scores_to(kind: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_every_written_assessment_keeps_what_it_scores_to(kind: str, places: Places) -> None:
     """Opening, reassessing and correcting keep each assessment's scores, equal to rescoring."""
-    store: Store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+    store = places(kind).open()
     written(store)
     assessments = list(store.records(kind="assessment"))
     kept = {d.record_id: d for d in store.derived()}
@@ -189,10 +190,10 @@ def test_kept_values_are_append_only(tmp_path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_values_for_a_record_not_written_are_refused(kind: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_values_for_a_record_not_written_are_refused(kind: str, places: Places) -> None:
     """Derived values name a record of the store, or the block fails and nothing is kept."""
-    store: Store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+    store = places(kind).open()
     refused = pytest.raises(StoreError, match="derived values of record 1: no such record")
     with refused as caught, store.write(by="d") as tx:
         tx.derive(Derived(1, "0" * 64, {}))

@@ -146,6 +146,7 @@ BY_NAME: dict[str, st.SearchStrategy[Any]] = {
     "record": st.none() | st.integers(1, 2**62),
     "limit": st.integers(0, 100),
     "status": st.integers(400, 599),  # rnr.service.problems.RequestError
+    "headers": st.none() | st.dictionaries(st.sampled_from(["Retry-After", "ETag"]), TEXT),
     "value": VALUES,
     "problems": st.lists(st.builds(errors.Problem, TEXT, TEXT), max_size=4),
     "known": st.lists(TEXT, max_size=60),

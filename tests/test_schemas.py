@@ -186,6 +186,42 @@ def _case_commands(o: Outputs, tmp: Path) -> None:
     o.json("case-list", "case", "list", "--db", db, "--json", lines=True)
 
 
+def _service_documents(o: Outputs, tmp: Path) -> None:
+    """What the HTTP service's case store endpoints answer and read (the library makes them)."""
+    import datetime as dt  # noqa: PLC0415
+
+    from rnr.history.requests import case_page, due_counts, due_entries, due_page  # noqa: PLC0415
+
+    db = tmp / "cases.sqlite3"  # written by _case_commands
+    with SQLiteStore(db, read_only=True) as store:
+        first = case_page(store, limit=1)
+        o.add("case-page", "case_page(limit=1)", first)
+        o.add("case-page", "case_page(next)", case_page(store, limit=1, cursor=first["next"]))
+        as_of = dt.date(2025, 4, 15)
+        o.add("due-page", "due_page()", due_page(store, as_of))
+        o.add("due-page", "due_page(overdue)", due_page(store, as_of, overdue=True, limit=1))
+        o.add("due-counts", "due_counts()", due_counts(due_entries(store, as_of), as_of).to_dict())
+    o.add("event-request", "breach", {"kind": "breach", "on": "2025-03-01", "note": "x"})
+    o.add(
+        "event-request",
+        "attendance",
+        {"kind": "attendance", "on": "2025-03-02", "component": "apoyo", "scheduled": 4,
+         "attended": 3, "corrects": 12},
+    )  # fmt: skip
+    o.add(
+        "review-request",
+        "review",
+        {"on": "2025-09-01", "changes": {"empleo": {"status": "in_progress", "note": "va bien"}},
+         "closing": False},
+    )  # fmt: skip
+    o.add(
+        "override-request",
+        "override",
+        {"to_level": "high", "direction": "up", "reason": "victim_safety",
+         "approved_on": "2025-08-20"},
+    )  # fmt: skip
+
+
 def _store_commands(o: Outputs, tmp: Path, db: Path) -> None:
     """Verify, head, export and import of a simulated store, and the export's lines."""
     o.json("store-verify", "store", "verify", "--db", db, "--json")
@@ -201,6 +237,9 @@ def _store_commands(o: Outputs, tmp: Path, db: Path) -> None:
         for stored in list(store.records())[:60]:
             o.add("store-record", f"{db} record {stored.id}", stored.to_dict())
     o.json("store-import", "store", "import", export, "--db", tmp / "copy.sqlite3", "--json")
+    copied = tmp / "copied.sqlite3"
+    o.json("store-import", "store", "copy", "--from", db, "--to", copied, "--json")
+    o.json("store-init", "store", "init", "--db", copied, "--json")
     jsonl = tmp / "sim.jsonl"
     o.json("simulate", "simulate", "--people", "3", "--years", "1", "--jsonl", jsonl, "--json")
     for line in jsonl.read_text(encoding="utf-8").splitlines():
@@ -322,6 +361,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, list[tuple
     _definition_commands(o)
     _case_file_commands(o, tmp)
     _case_commands(o, tmp)
+    _service_documents(o, tmp)
     _store_commands(o, tmp, sim)
     _simulated_commands(o, sim)
     _validate_commands(o)

@@ -7,6 +7,7 @@ a success gives the very JSON the command prints, a refusal the same code.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,14 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from servicekit import client_for
 
 from rnr.errors import CODES
 from rnr.schemas import names, schema
 from rnr.service import create_app
 from rnr.service.guard import HEADERS
+from rnr.service.openapi import placed
+from rnr.store import MemoryStore
 
 ROOT = Path(__file__).parent.parent
 #: Every shipped example case, and the test cases of plans.
@@ -31,13 +35,15 @@ CASES = sorted(
         *ROOT.glob("tests/data/plans/cases/*.json"),
     ]
 )
-POLICY = {"adult": "cl-adultos-18216", "juvenile": "cl-juvenil-20084"}
+ADULT, YOUTH = "cl-adultos-18216", "cl-juvenil-20084"
+POLICY = {"adult": ADULT, "juvenile": YOUTH}
 JSON = {"content-type": "application/json"}
+NDJSON = {"content-type": "application/x-ndjson"}
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app()) as made:
+    with client_for() as made:
         yield made
 
 
@@ -47,8 +53,13 @@ def _document(client: TestClient) -> dict[str, Any]:
 
 
 def _validator(client: TestClient, name: str) -> Draft202012Validator:
-    """A validator of the schema the OpenAPI document declares under ``name``."""
-    return Draft202012Validator(_document(client)["components"]["schemas"][name])
+    """A validator of the schema the OpenAPI document declares under ``name``.
+
+    The schema is read in the document, as OpenAPI readers read it: its
+    references point into ``components``.
+    """
+    components = _document(client)["components"]
+    return Draft202012Validator({"$ref": f"#/components/schemas/{name}", "components": components})
 
 
 def _policy(path: Path) -> str | None:
@@ -144,6 +155,54 @@ class TestSameAsTheCommandLine:
         ]:
             _validator(client, name).validate(client.get(path).json())
 
+    @pytest.mark.parametrize(
+        "example",
+        [
+            ("examples/cohort.jsonl", f"{ADULT}@2024-01-13", f"{ADULT}@2024-01-14", None),
+            ("examples/cohort.jsonl", ADULT, f"{ADULT}@2024-01-13", "lscmi"),
+            ("examples/cohort.jsonl", f"{ADULT}@2024-01-14", ADULT, "lscmi@1.0.0"),
+            ("examples/cohort.jsonl", f"{ADULT}@2024-01-13", f"{ADULT}@2024-01-13", None),
+            ("juvenile", f"{YOUTH}@2024-01-13", f"{YOUTH}@2024-01-14", None),
+            ("examples/cases.jsonl", ADULT, ADULT, None),  # no legal section
+            ("bad line", ADULT, ADULT, None),
+            ("juvenile", f"{ADULT}@2024-01-13", f"{ADULT}@2024-01-14", None),  # another regime
+            ("examples/cohort.jsonl", ADULT, f"{ADULT}@1999-01-01", None),  # no such version
+            ("examples/cohort.jsonl", ADULT, ADULT, "psa"),  # not the cases' instrument
+            ("examples/cohort.jsonl", ADULT, ADULT, "nope"),
+        ],
+    )
+    def test_whatif(
+        self,
+        cli: Any,
+        client: TestClient,
+        tmp_path: Path,
+        example: tuple[str, str, str, str | None],
+    ) -> None:
+        """POST /v1/whatif answers `rnr whatif --json`, the cohort as JSON Lines or a JSON array."""
+        cohort, a, b, instrument = example
+        path = ROOT / cohort
+        if cohort == "juvenile":
+            path = tmp_path / "juvenile.jsonl"
+            case = json.loads((ROOT / "examples/juvenile-case.json").read_text("utf-8"))
+            lines = [{**case, "case_id": f"j-{n}"} for n in range(3)]
+            path.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+        elif cohort == "bad line":
+            path = tmp_path / "bad.jsonl"
+            first = (ROOT / "examples/cohort.jsonl").read_text("utf-8").splitlines()[0]
+            path.write_text(f"{first}\n\n{{not json\n", "utf-8")
+        argv = ["whatif", "--json", "--policy", a, "--against", b, str(path)]
+        query = {"policy": a, "against": b}
+        if instrument is not None:
+            argv[1:1] = ["--instrument", instrument]
+            query["instrument"] = instrument
+        body = path.read_bytes()
+        lines = client.post("/v1/whatif", params=query, content=body, headers=NDJSON)
+        _same(cli, argv, lines)
+        if lines.status_code == 200:
+            _validator(client, "whatif").validate(lines.json())
+            array = [json.loads(line) for line in body.splitlines() if line.strip()]
+            assert lines.json() == client.post("/v1/whatif", params=query, json=array).json()
+
     def test_the_case_schema_accepts_the_example_cases(self, client: TestClient) -> None:
         """GET /v1/instruments/{ref}/schema is a schema the instrument's examples satisfy."""
         validator = Draft202012Validator(client.get("/v1/instruments/lscmi/schema").json())
@@ -211,9 +270,45 @@ class TestProblems:
         answer = client.post("/v1/decide?as_of=2025-02-30", json=case)
         assert "as_of" == self.problem(client, answer, 422, "argument.invalid")["field"]
 
+    def test_whatif_refusals(self, cli: Any, client: TestClient) -> None:
+        """A cohort that is no array, an empty one, a missing policy, two regimes: each its code."""
+        cohort = ROOT / "examples/cohort.jsonl"
+        query = {"policy": f"{ADULT}@2024-01-13", "against": f"{ADULT}@2024-01-14"}
+        cases = [json.loads(line) for line in cohort.read_text("utf-8").splitlines()]
+        answer = client.post("/v1/whatif", params=query, json=cases[0])
+        body = self.problem(client, answer, 422, "case.file.invalid")
+        assert ("<request>", "got a JSON dict") == (body["file"], body["detail"][11:26])
+        for empty, media in ((b"[]", JSON), (b"\n \n", NDJSON)):
+            answer = client.post("/v1/whatif", params=query, content=empty, headers=media)
+            self.problem(client, answer, 422, "case.file.empty")
+        broken = [cases[0], {**cases[1], "assessed_on": "2024-02-30"}]
+        answer = client.post("/v1/whatif", params=query, json=broken)
+        body = self.problem(client, answer, 422, "case.date.invalid")
+        assert ("<request>#/1", "assessed_on") == (body["file"], body["field"])  # a JSON Pointer
+        lines = "\n".join(json.dumps(c) for c in broken).encode()
+        answer = client.post("/v1/whatif", params=query, content=lines, headers=NDJSON)
+        body = self.problem(client, answer, 422, "case.date.invalid")
+        assert ("<request>", 2) == (body["file"], body["line"])
+        for named, missing in (("policy", "against"), ("against", "policy")):
+            answer = client.post("/v1/whatif", params={named: ADULT}, json=cases)
+            assert missing == self.problem(client, answer, 422, "argument.invalid")["field"]
+        answer = client.post("/v1/whatif", params={**query, "against": YOUTH}, json=cases)
+        body = self.problem(client, answer, 422, "argument.invalid")
+        assert ("against", f"{YOUTH}@2024-01-14") == (body["field"], body["value"])
+        argv = ["whatif", "--policy", query["policy"], "--against", YOUTH, str(cohort)]
+        cli.error("usage.invalid", *argv, contains=["adult regime", "juvenile"])  # its own word
+        answer = client.post(
+            "/v1/whatif",
+            params=query,
+            content=cohort.read_bytes(),
+            headers={"content-type": "text/csv"},
+        )
+        detail = self.problem(client, answer, 415, "request.media_type")["detail"]
+        assert "application/json, application/x-ndjson" in detail
+
     def test_a_body_over_the_limit_is_refused_before_it_is_read(self) -> None:
         """Past max_body the answer is 413, whether the length is declared or streamed."""
-        small = TestClient(create_app(max_body=64))
+        small = client_for(max_body=64)
         big = b'{"case_id": "' + b"x" * 100 + b'"}'
         answer = small.post("/v1/score", content=big, headers=JSON)
         self.problem(small, answer, 413, "request.too_large")
@@ -225,7 +320,7 @@ class TestProblems:
         answer = small.post("/v1/score", content=chunks(), headers=JSON)
         self.problem(small, answer, 413, "request.too_large")
         with pytest.raises(Exception, match="max_body"):
-            create_app(max_body=0)
+            create_app(store=MemoryStore(), max_body=0)
 
     def test_a_wrong_content_type(self, client: TestClient) -> None:
         """A body that is not application/json is 415, with or without a content type."""
@@ -251,7 +346,7 @@ class TestProblems:
             raise RuntimeError("secret detail of case c-1")
 
         monkeypatch.setattr(rnr.service.app, "instrument_list", broken)
-        app = TestClient(create_app(), raise_server_exceptions=False)
+        app = client_for(raise_server_exceptions=False)
         answer = app.get("/v1/instruments")
         body = self.problem(app, answer, 500, "service.internal")
         assert "secret" not in answer.text
@@ -292,7 +387,7 @@ _CLIENT: list[TestClient] = []
 
 def _shared() -> TestClient:
     if not _CLIENT:
-        _CLIENT.append(TestClient(create_app()))
+        _CLIENT.append(client_for())
     return _CLIENT[0]
 
 
@@ -322,6 +417,23 @@ def test_health(client: TestClient) -> None:
     assert (200, {"status": "ok"}) == (answer.status_code, answer.json())
 
 
+def _resolved(document: dict[str, Any], value: Any) -> None:
+    """Every ``$ref`` in ``value`` points to a place in ``document``, as OpenAPI readers read it."""
+    if isinstance(value, list):
+        for item in value:
+            _resolved(document, item)
+    if not isinstance(value, dict):
+        return
+    ref = value.get("$ref")
+    if isinstance(ref, str):
+        assert ref.startswith("#/"), ref
+        place: Any = document
+        for part in ref.removeprefix("#/").split("/"):
+            place = place[part.replace("~1", "/").replace("~0", "~")]
+    for item in value.values():
+        _resolved(document, item)
+
+
 class TestOpenAPI:
     """The document is OpenAPI 3.1, and every body it declares is a shipped schema file."""
 
@@ -338,6 +450,20 @@ class TestOpenAPI:
             "/v1/instruments/{ref}/schema",
             "/v1/policies",
             "/v1/policies/{ref}",
+            "/v1/whatif",
+            # the case store (tests/test_service_cases.py)
+            "/v1/cases",
+            "/v1/cases/{case_id}",
+            "/v1/cases/{case_id}/assessments",
+            "/v1/cases/{case_id}/events",
+            "/v1/cases/{case_id}/reviews",
+            "/v1/cases/{case_id}/overrides",
+            "/v1/cases/{case_id}/change",
+            "/v1/cases/{case_id}/plan",
+            "/v1/due",
+            "/v1/due/counts",
+            "/v1/indicators",
+            "/v1/validity",
         } == set(document["paths"])
 
     def test_every_declared_schema_is_a_shipped_file(self, client: TestClient) -> None:
@@ -345,7 +471,8 @@ class TestOpenAPI:
         components = document["components"]["schemas"]
         assert set(components) <= set(names())
         for name, found in components.items():
-            assert schema(name) == found
+            assert placed(name, schema(name)) == found  # the file, its references in the document
+            _resolved(document, found)
         declared = []
         for item in document["paths"].values():
             for operation in item.values():
@@ -356,8 +483,12 @@ class TestOpenAPI:
                             declared.append(media["schema"])
         assert declared
         for found in declared:
-            assert set(found) == {"$ref"}, found
-            assert found["$ref"].removeprefix("#/components/schemas/") in components
+            named = found
+            if found.get("type") == "array":  # a cohort: an array of cases
+                assert {"type", "minItems", "items"} == set(found), found
+                named = found["items"]
+            assert set(named) == {"$ref"}, found
+            assert named["$ref"].removeprefix("#/components/schemas/") in components
         score = document["paths"]["/v1/score"]["post"]
         assert {"$ref": "#/components/schemas/case"} == score["requestBody"]["content"][
             "application/json"
@@ -382,7 +513,13 @@ class TestServe:
 
         seen: dict[str, Any] = {}
         monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw, app=app))
-        assert (0, "", "") == cli("serve")
+        status, out, err = cli("serve")
+        created = Path(os.environ["XDG_DATA_HOME"]) / "rnr" / "rnr.sqlite3"
+        assert (0, "", f"rnr: nota: se creó un registro de casos nuevo en {created}\n") == (
+            status,
+            out,
+            err,
+        )
         assert ("127.0.0.1", 8000) == (seen["host"], seen["port"])
         assert cli("serve", "--host", "0.0.0.0", "--port", "9000")[0] == 0
         assert ("0.0.0.0", 9000) == (seen["host"], seen["port"])

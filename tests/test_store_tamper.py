@@ -1,9 +1,10 @@
-"""Tampering with plain sqlite3 that only a head kept outside the store can catch.
+"""Tampering that only a head kept outside the store can catch, in a file or a database.
 
-The chain inside the file catches an edit in the middle; these are the kinds
-of tampering it cannot catch by itself (the file's own tail rewritten, the
-guards swapped for look-alikes), each done as an attacker with the file and
-sqlite3 would, and each caught by ``verify(expect=head)``.
+The chain inside the store catches an edit in the middle; these are the
+kinds of tampering it cannot catch by itself (the store's own tail
+rewritten, the guards swapped for look-alikes), each done as an attacker
+with the file and sqlite3, or the owner of the PostgreSQL tables, would,
+and each caught by ``verify(expect=head)``.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
+from storekit import DATABASES, Owner, Place, Places
 
 from rnr.errors import StoreError, StoreIntegrityError
 from rnr.store import Head, SQLiteStore, _schema
-from rnr.store._rows import INSERT_ENTRY, INSERT_RECORD
+from rnr.store._rows import AUDIT_COLUMNS, INSERT_ENTRY, INSERT_RECORD
 from rnr.store.audit import next_entry
 from rnr.store.records import AuditEntry, Record, canonical, record_hash
 
@@ -27,16 +30,25 @@ CLOCK = "2025-01-01T00:00:00Z"
 
 def _store(path: Path, count: int = 3) -> Head:
     with SQLiteStore(path, clock=lambda: CLOCK) as store:
-        with store.write(by="delegada-01") as block:
-            for n in range(count):
-                block.append(Record("event", f"caso-{n}", dt.date(2025, 1, n + 1), {"n": n}))
-        found = store.verify()
+        return _fill(store, count)
+
+
+def _fill(store: Any, count: int = 3) -> Head:
+    with store.write(by="delegada-01") as block:
+        for n in range(count):
+            block.append(Record("event", f"caso-{n}", dt.date(2025, 1, n + 1), {"n": n}))
+    found = store.verify()
     assert found.ok
     return Head(found.entries, found.head)
 
 
-def _last_entry(conn: sqlite3.Connection) -> AuditEntry:
-    row = conn.execute("SELECT * FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+def _place(places: Places, backend: str) -> tuple[Place, Head]:
+    place = places(backend)
+    return place, _fill(place.open(clock=lambda: CLOCK))
+
+
+def _last_entry(conn: Any) -> AuditEntry:
+    row = conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     return AuditEntry(*row)
 
 
@@ -45,101 +57,98 @@ def _drop_guards(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP TRIGGER {name}")
 
 
-def _append_chained(conn: sqlite3.Connection) -> None:
+def _append_chained(owner: Owner) -> None:
     """A record and a correctly chained audit entry, as rnr itself would write them."""
     record = Record("event", "caso-x", dt.date(2025, 2, 1), {"n": 99})
     digest = record_hash(record)
-    last = _last_entry(conn)
+    last = _last_entry(owner)
     new_id = last.record_id + 1
-    conn.execute(
+    owner.execute(
         INSERT_RECORD,
         (new_id, "event", "caso-x", "2025-02-01", record.text, None, CLOCK, "x", digest),
     )
     entry = next_entry(last, at=CLOCK, by="x", record_id=new_id, record_sha256=digest)
-    conn.execute(INSERT_ENTRY, attrs.astuple(entry))
+    owner.execute(INSERT_ENTRY, attrs.astuple(entry))
 
 
-def _delete_last(conn: sqlite3.Connection) -> None:
-    _drop_guards(conn)
-    last = _last_entry(conn)
-    conn.execute("DELETE FROM audit WHERE seq = ?", (last.seq,))
-    conn.execute("DELETE FROM records WHERE id = ?", (last.record_id,))
+def _delete_last(owner: Owner) -> None:
+    owner.drop_guards()
+    last = _last_entry(owner)
+    owner.execute("DELETE FROM audit WHERE seq = ?", (last.seq,))
+    owner.execute("DELETE FROM records WHERE id = ?", (last.record_id,))
 
 
-def _rewrite_last(conn: sqlite3.Connection) -> None:
+def _rewrite_last(owner: Owner) -> None:
     """Edit the last record and recompute its hash and its audit entry's."""
-    _drop_guards(conn)
-    last = _last_entry(conn)
-    row = conn.execute("SELECT kind, case_id, on_date FROM records WHERE id = ?", (last.record_id,))
+    owner.drop_guards()
+    last = _last_entry(owner)
+    row = owner.execute(
+        "SELECT kind, case_id, on_date FROM records WHERE id = ?", (last.record_id,)
+    )
     kind, case_id, on = row.fetchone()
     record = Record(kind, case_id, dt.date.fromisoformat(on), {"n": -1})
     digest = record_hash(record)
-    conn.execute(
+    owner.execute(
         "UPDATE records SET data = ?, sha256 = ? WHERE id = ?",
         (canonical(dict(record.data)), digest, last.record_id),
     )
-    before = conn.execute("SELECT * FROM audit WHERE seq = ?", (last.seq - 1,)).fetchone()
+    before = owner.execute(
+        f"SELECT {AUDIT_COLUMNS} FROM audit WHERE seq = ?", (last.seq - 1,)
+    ).fetchone()
     entry = next_entry(
         AuditEntry(*before), at=last.at, by=last.by, record_id=last.record_id, record_sha256=digest
     )
-    conn.execute(
+    owner.execute(
         "UPDATE audit SET record_sha256 = ?, sha256 = ? WHERE seq = ?",
         (digest, entry.sha256, last.seq),
     )
 
 
-TAIL_TAMPERING: dict[str, Callable[[sqlite3.Connection], None]] = {
+TAIL_TAMPERING: dict[str, Callable[[Owner], None]] = {
     "the last record deleted with its audit entry": _delete_last,
     "the last record edited and its hashes recomputed": _rewrite_last,
 }
 
 
+@pytest.mark.parametrize("backend", DATABASES)
 @pytest.mark.parametrize("name", TAIL_TAMPERING)
 def test_a_rewritten_tail_passes_alone_and_fails_against_the_head(
-    tmp_path: Path, name: str
+    places: Places, backend: str, name: str
 ) -> None:
     """The chain alone cannot see it (the guards are put back); the head kept elsewhere can."""
-    path = tmp_path / "casos.sqlite3"
-    head = _store(path)
-    conn = sqlite3.connect(path)
-    with conn:
-        guards = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        TAIL_TAMPERING[name](conn)
-        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger'").fetchone():
-            for (sql,) in guards:
-                conn.execute(sql)
-    conn.close()
-    with SQLiteStore(path, read_only=True) as store:
-        assert store.verify().ok, "the chain inside the file cannot see a rewritten tail"
-        problems = store.verify(expect=head).problems
+    place, head = _place(places, backend)
+    with place.owner() as owner:
+        TAIL_TAMPERING[name](owner)
+        if not owner.triggers():
+            owner.restore_guards()
+    store = place.open(read_only=True)
+    assert store.verify().ok, "the chain inside the store cannot see a rewritten tail"
+    problems = store.verify(expect=head).problems
     assert len(problems) == 1
     assert problems[0].startswith("head: ")
 
 
-def test_appending_with_a_chained_entry_extends_the_head(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", DATABASES)
+def test_appending_with_a_chained_entry_extends_the_head(places: Places, backend: str) -> None:
     """An append after the head is a later write: the head proves what came before it."""
-    path = tmp_path / "casos.sqlite3"
-    head = _store(path)
-    conn = sqlite3.connect(path)
-    with conn:
-        _append_chained(conn)
-    conn.close()
-    with SQLiteStore(path, read_only=True) as store:
-        found = store.verify(expect=head)
+    place, head = _place(places, backend)
+    with place.owner() as owner:
+        _append_chained(owner)
+    found = place.open(read_only=True).verify(expect=head)
     assert found.ok
     assert found.entries == head.entries + 1
     assert Head(found.entries, found.head) != head, "a new head: keep it to fix the append too"
 
 
-def test_a_forked_history_fails_against_the_head(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", DATABASES)
+def test_a_forked_history_fails_against_the_head(places: Places, backend: str) -> None:
     """A store rebuilt from the same start with other records does not extend the head."""
-    first, second = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
-    head = _store(first)
-    with SQLiteStore(second, clock=lambda: CLOCK) as store:
-        with store.write(by="otra") as block:
-            for n in range(4):
-                block.append(Record("event", f"otro-{n}", dt.date(2025, 1, n + 1), {"n": n}))
-        problems = store.verify(expect=head).problems
+    _, head = _place(places, backend)
+    store = places(backend).open(clock=lambda: CLOCK)
+    with store.write(by="otra") as block:
+        for n in range(4):
+            block.append(Record("event", f"otro-{n}", dt.date(2025, 1, n + 1), {"n": n}))
+    problems = store.verify(expect=head).problems
     assert ["head: audit entry 3"] == [p[: len("head: audit entry 3")] for p in problems]
 
 
@@ -160,7 +169,7 @@ def test_look_alike_guards_are_caught(tmp_path: Path) -> None:
     with SQLiteStore(path, read_only=True) as store:
         problems = store.verify().problems
     assert 1 + len(names) == len(problems)
-    assert 8 == len(names)  # records, audit, derived, case_derived: no UPDATE, no DELETE
+    assert 10 == len(names)  # records, audit, derived, case_derived, access: no UPDATE, DELETE
     assert sum("is not the one rnr wrote" in p for p in problems) == len(names)
     assert any("trigger extra is not rnr's" in p for p in problems)
 

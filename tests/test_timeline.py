@@ -12,6 +12,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from storekit import BACKENDS, Places
 
 from rnr.cases.parse import parse_case
 from rnr.history import bulk
@@ -51,14 +52,14 @@ def kept_on_last(store: Store) -> dict[str, bool]:
     return {f.case_id: f.derived is not None for f in store.case_derived(FORMAT)}
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_every_write_keeps_the_case_timeline_on_its_last_record(kind: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_every_write_keeps_the_case_timeline_on_its_last_record(kind: str, places: Places) -> None:
     """Open, reassess and an event each leave the timeline on the case's last record.
 
     It equals the timeline built from the records, and verify builds it
     again and finds it equal.
     """
-    store: Store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+    store = places(kind).open()
     case_id = opened(store)
     assert {case_id: True} == kept_on_last(store)
     found = next(store.case_derived(FORMAT))

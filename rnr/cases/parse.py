@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -53,6 +53,7 @@ __all__ = [
     "norm_group_for",
     "parse_case",
     "read_cases",
+    "read_lines",
     "resolve_instrument",
     "score_case",
 ]
@@ -275,13 +276,13 @@ def read_cases(path: str | Path, *, stdin: TextIO | None = None) -> Iterator[Cas
     """
     name = str(path)
     if name == STDIN:
-        yield from _lines(stdin if stdin is not None else sys.stdin, "<stdin>")
+        yield from read_lines(stdin if stdin is not None else sys.stdin, "<stdin>")
         return
     file = Path(path)
     try:
         with file.open(encoding="utf-8-sig") as fh:  # a byte-order mark, as Windows writes, is fine
             if file.suffix.lower() in JSONL_SUFFIXES:
-                yield from _lines(fh, name)
+                yield from read_lines(fh, name)
             else:
                 yield parse_case(_decode(fh.read(), name, None), file=name)
     except OSError as exc:
@@ -292,8 +293,15 @@ def read_cases(path: str | Path, *, stdin: TextIO | None = None) -> Iterator[Cas
         raise _fail(msg, name, None, code="case.file.invalid") from exc
 
 
-def _lines(stream: TextIO, name: str) -> Iterator[Case]:
-    """The cases of a JSON Lines stream; a stream with none is an error, never an empty answer."""
+def read_lines(stream: Iterable[str], name: str) -> Iterator[Case]:
+    """The cases of a JSON Lines stream, each named ``name:LINE``.
+
+    A stream with no case is an error, never an empty answer.
+
+    Raises:
+        CaseFileError: a line is malformed (with its number); ``case.file.empty``,
+            no line holds a case.
+    """
     read = False
     for number, line in enumerate(stream, start=1):
         text = line.removeprefix("\ufeff") if number == 1 else line

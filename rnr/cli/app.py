@@ -125,6 +125,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("schema", "the JSON Schemas of every document rnr reads or writes", "rnr.cli.schema"),
     Command("demo", "score the example cases shipped with every instrument", "rnr.cli.demo"),
     Command("serve", "the HTTP API on uvicorn (needs the 'service' extra)", "rnr.cli.serve"),
+    Command("tokens", "the bearer tokens of the HTTP service: add, list, revoke", "rnr.cli.tokens"),
+    Command(
+        "users",
+        "the accounts people sign in to the browser workspace with: add, list, revoke",
+        "rnr.cli.users",
+    ),
 )
 
 Run = Callable[[argparse.Namespace, TextIO], int]

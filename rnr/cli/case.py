@@ -52,14 +52,15 @@ from rnr.definitions.instrument import Reliability
 from rnr.definitions.reliability import load_reliability
 from rnr.errors import RnrError
 from rnr.events import EVENT_KINDS
-from rnr.history.amend import correct_assessment, record_event, review_plan
+from rnr.history.amend import record_event, review_plan
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Written
 from rnr.history.progress import case_change
 from rnr.history.read import read_history
+from rnr.history.requests import case_rows, reassess_case, written_document
 from rnr.history.schedule import next_due
-from rnr.history.write import open_case, reassess
+from rnr.history.write import open_case
 from rnr.plan.draft import STATUSES, Status
 from rnr.render.change import change_lines
 from rnr.render.history import (
@@ -72,7 +73,6 @@ from rnr.render.history import (
     unchanged_line,
 )
 from rnr.render.messages import catalogue
-from rnr.store.protocol import Store
 from rnr.untrusted import MAX_DIGITS
 
 __all__ = ["add_arguments", "run"]
@@ -257,18 +257,13 @@ def run_add(args: argparse.Namespace, out: TextIO) -> int:
                 raise CaseError(case, exc) from exc
             history = done.value
             if args.json:
-                write_json(out, _written_json(done, history.to_dict()))
+                write_json(out, written_document(done))
             elif done.already_stored:
                 write_lines(out, [unchanged_line("case", case.case_id, args.lang)])
             else:
                 line = summary_line(history, defs.library, args.lang, key="opened", db=store.name)
                 write_lines(out, [line, *_next_due_line(history, defs, args.lang)])
     return 0
-
-
-def _written_json(done: Written[Any], value: dict[str, Any]) -> dict[str, Any]:
-    """The JSON a write prints: what it stored (or read), and ``already_stored``."""
-    return {**value, "already_stored": done.already_stored}
 
 
 def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
@@ -278,41 +273,25 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
     figures = _figures(args)
     with open_db(args) as store:
         try:
-            if args.corrects is not None:
-                if case.case_id != args.case_id:
-                    raise UsageError(
-                        f"{args.case}: holds case {case.case_id!r}, expected {args.case_id!r}"
-                    )
-                done = correct_assessment(
-                    store,
-                    args.corrects,
-                    case,
-                    by=writer(args),
-                    assessor=args.assessor,
-                    defs=defs,
-                    idempotency_key=args.idempotency_key,
-                    written=True,
-                )
-                _print_correction(args, out, done)
-                return 0
-            done = reassess(
+            done = reassess_case(
                 store,
                 args.case_id,
                 case,
                 by=writer(args),
+                corrects=args.corrects,
                 assessor=args.assessor,
                 defs=defs,
                 reliability=figures,
                 idempotency_key=args.idempotency_key,
-                written=True,
             )
-        except UsageError:
-            raise
         except RnrError as exc:
             raise CaseError(case, exc) from exc
+        if args.corrects is not None:
+            _print_correction(args, out, done)
+            return 0
         history = done.value
         if args.json:
-            write_json(out, _written_json(done, history.to_dict()))
+            write_json(out, written_document(done))
             return 0
         if done.already_stored:
             line = unchanged_line("assessment", case.case_id, args.lang, on=case.assessed_on)
@@ -329,7 +308,7 @@ def _print_correction(args: argparse.Namespace, out: TextIO, done: Written[CaseH
     """What ``rnr case reassess --corrects`` prints."""
     history = done.value
     if args.json:
-        write_json(out, _written_json(done, history.to_dict()))
+        write_json(out, written_document(done))
         return
     if done.already_stored:
         line = unchanged_line("correction", args.case_id, args.lang, record=args.corrects)
@@ -381,7 +360,7 @@ def run_event(args: argparse.Namespace, out: TextIO) -> int:
         )
         stored = done.value
         if args.json:
-            write_json(out, _written_json(done, stored.to_dict()))
+            write_json(out, written_document(done))
             return 0
         if done.already_stored:
             line = unchanged_line(
@@ -434,7 +413,7 @@ def run_review(args: argparse.Namespace, out: TextIO) -> int:
         )
     history = done.value
     if args.json:
-        write_json(out, _written_json(done, history.to_dict()))
+        write_json(out, written_document(done))
         return 0
     if done.already_stored:
         write_lines(out, [unchanged_line("review", args.case_id, args.lang, on=args.on)])
@@ -456,35 +435,11 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _list_rows(store: Store, defs: Definitions) -> list[dict[str, Any]]:
-    """One row per stored case (dates as dates: JSON writes them ISO, the render its way)."""
-    rows = []
-    for case_id in store.case_ids():
-        history = read_history(store, case_id, defs=defs)
-        latest = history.assessments[-1] if history.assessments else None
-        decision = history.decision
-        rows.append(
-            {
-                "case_id": case_id,
-                "regime": history.regime,
-                "opened_on": history.opened_on,
-                "closed_on": history.closed_on(),
-                "assessments": len(history.assessments),
-                "latest": latest.on if latest else None,
-                "risk_level": decision.risk_level if decision else None,
-                "instrument": str(decision.instrument)
-                if decision and decision.instrument
-                else None,
-            }
-        )
-    return rows
-
-
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
     """List the stored cases."""
     defs = definitions(args)
     with open_db(args, read_only=True) as store:
-        rows = _list_rows(store, defs)
+        rows = case_rows(store, defs=defs)
         name = store.name
     if args.json:
         for row in rows:

@@ -18,7 +18,7 @@ from rnr.cli.options import (
     write_lines,
 )
 from rnr.cli.progress import case_counter
-from rnr.history.due import due_list
+from rnr.history.requests import due_entries
 from rnr.render.history import due_lines
 
 __all__ = ["add_arguments", "run"]
@@ -48,10 +48,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     as_of: dt.date = args.as_of or dt.date.today()
     defs = definitions(args)
     with open_db(args, read_only=True) as store, case_counter(args, store) as advance:
-        found = due_list(store, as_of, defs=defs, progress=advance)
+        # the text counts every case in its summary: only the JSON lines leave some out
+        only_late = args.json and args.overdue
+        found = due_entries(store, as_of, overdue=only_late, defs=defs, progress=advance)
     if args.json:
-        late = [d for d in found if d.due_on < as_of]
-        for due in late if args.overdue else found:
+        for due in found:
             write_json(out, due.to_dict(as_of))
         return 0
     write_lines(out, due_lines(found, as_of, args.lang, overdue=args.overdue))

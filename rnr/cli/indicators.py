@@ -20,7 +20,9 @@ from rnr.cli.options import (
 )
 from rnr.cli.progress import case_counter
 from rnr.definitions.indicators import PROGRAMMES
+from rnr.errors import InvalidArgumentError
 from rnr.history.programme import programme_report
+from rnr.history.requests import check_period
 from rnr.render.indicators import report_html, report_lines
 from rnr.render.messages import catalogue
 
@@ -41,9 +43,10 @@ with charts.
 
 
 def _year(text: str) -> int:
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"got {text!r}, expected a year such as 2025")
-    return int(text)
+    try:
+        return check_period(int(text) if text.isascii() and text.isdigit() else text)
+    except InvalidArgumentError:
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected a year such as 2025") from None
 
 
 def _shown(path: Path) -> Path:

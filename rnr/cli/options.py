@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from rnr.definitions.library import Library, PolicyLibrary
     from rnr.definitions.policy import Policy
     from rnr.history.definitions import Definitions
+    from rnr.store.postgres import PostgresStore
     from rnr.store.sqlite import SQLiteStore
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "add_policy",
     "check_policy_ref",
     "db_path",
+    "db_target",
     "definitions",
     "describe",
     "instrument_folders",
@@ -62,8 +64,10 @@ __all__ = [
     "iso_date",
     "library_for",
     "open_db",
+    "open_store_at",
     "policies_for",
     "policy_for",
+    "store_location",
     "write_json",
     "write_lines",
     "writer",
@@ -228,14 +232,24 @@ def add_policies_dir(parser: Container) -> None:
     )
 
 
+def store_location(text: str) -> Path | str:
+    """An argparse type: a PostgreSQL URL (``postgresql://...``) as given, else a file's path."""
+    from rnr.store.locate import is_url  # noqa: PLC0415 - start-up time (see above)
+
+    return text if is_url(text) else Path(text)
+
+
 def add_db(
     parser: Container,
     *,
     writes: bool = False,
-    help: str = "the case store (default: $RNR_DB or rnr.sqlite3 under your data folder)",
+    help: str = (
+        "the case store: an SQLite file, or postgresql://USER@HOST/DB"
+        " (default: $RNR_DB or rnr.sqlite3 under your data folder)"
+    ),
 ) -> None:
-    """Add ``--db PATH`` (and ``--by NAME`` for commands that write)."""
-    parser.add_argument("--db", type=Path, metavar="PATH", help=help)
+    """Add ``--db PATH|URL`` (and ``--by NAME`` for commands that write)."""
+    parser.add_argument("--db", type=store_location, metavar="PATH|URL", help=help)
     if writes:
         parser.add_argument(
             "--by",
@@ -422,53 +436,101 @@ def check_policy_ref(library: PolicyLibrary, ref: str) -> None:
 # -- the case store ---------------------------------------------------------------------
 
 
-def db_path(args: argparse.Namespace) -> Path:
-    """The store file the command works on: ``--db``, else ``$RNR_DB``, else the default.
+def db_target(args: argparse.Namespace) -> Path | str:
+    """The store the command works on: ``--db``, else ``$RNR_DB``, else the default file.
 
-    The default is a file under the user's data folder
-    (``~/.local/share/rnr/rnr.sqlite3`` on Linux; see docs/store.md).
+    A ``postgresql://`` URL (given or in ``$RNR_DB``) names a PostgreSQL
+    database; anything else a file. The default is a file under the user's
+    data folder (``~/.local/share/rnr/rnr.sqlite3`` on Linux; see docs/store.md).
     """
-    given: Path | None = args.db
+    given: Path | str | None = args.db
     if given is not None:
         return given
-    from rnr.store.sqlite import default_db_path  # noqa: PLC0415 - start-up time (see above)
+    from rnr.store.locate import is_url  # noqa: PLC0415 - start-up time (see above)
+    from rnr.store.sqlite import default_db_path  # noqa: PLC0415
 
+    environ = os.environ.get("RNR_DB", "")
+    if is_url(environ):
+        return environ
     return default_db_path(os.environ, home=Path.home(), platform=sys.platform)
+
+
+def db_path(args: argparse.Namespace) -> Path | None:
+    """The store file the command works on, or ``None`` when it is a PostgreSQL database."""
+    target = db_target(args)
+    return target if isinstance(target, Path) else None
+
+
+#: What installs the PostgreSQL driver.
+INSTALL_POSTGRES = "pip install 'rnr-engine[postgres]'"
+
+
+def open_store_at(
+    target: Path | str, *, read_only: bool = False, lang: str = "es", announce: bool = True
+) -> SQLiteStore | PostgresStore:
+    """Open the store ``target`` names (see :func:`open_db`).
+
+    Raises:
+        UsageError: ``usage.extra.missing``, a PostgreSQL URL without the
+            ``postgres`` extra installed.
+        StoreError: as :func:`open_db`.
+    """
+    from rnr.store.locate import open_store  # noqa: PLC0415 - start-up time (see above)
+
+    new = announce and not read_only and isinstance(target, Path) and not target.exists()
+    try:
+        store = open_store(target, read_only=read_only)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] not in ("psycopg", "psycopg_pool"):
+            raise
+        from rnr.cli.errors import UsageError  # noqa: PLC0415
+
+        msg = (
+            f"a PostgreSQL store needs the 'postgres' extra ({exc.name} is missing):"
+            f" {INSTALL_POSTGRES}"
+        )
+        raise UsageError(msg, code="usage.extra.missing") from None
+    created = getattr(store, "created", False)
+    if new or (announce and created):
+        announce_created(lang, store.name)
+    return store
 
 
 def open_db(
     args: argparse.Namespace, *, read_only: bool = False, announce: bool = True
-) -> SQLiteStore:
-    """Open the store file: created if missing for a command that writes; never for one that reads.
+) -> SQLiteStore | PostgresStore:
+    """Open the store: created if missing for a command that writes; never for one that reads.
 
     A command that only reads opens the store read-only, so a mistyped path
-    is an error (never an empty store that reports "nothing") and a
-    write-protected store can still be read and verified.
+    (or a database without a store) is an error, never an empty store that
+    reports "nothing", and a write-protected store can still be read and
+    verified.
 
-    A command that writes and creates the file says so on standard error (one
-    ``rnr: nota:`` line, see :func:`announce_created`; ``announce=False``
-    leaves it to the command), so a mistyped path never passes unnoticed.
+    A command that writes and creates the store (a file, or the tables of a
+    PostgreSQL schema) says so on standard error (one ``rnr: nota:`` line,
+    see :func:`announce_created`; ``announce=False`` leaves it to the
+    command), so a mistyped path never passes unnoticed.
 
     Raises:
+        UsageError: ``usage.extra.missing``, a PostgreSQL URL without the
+            ``postgres`` extra.
         StoreError: ``store.unavailable``, the file is not an rnr store, is
-            newer than this rnr, or is corrupt; ``store.missing``, with
-            ``read_only``, it does not exist.
+            newer than this rnr, or is corrupt, or the database cannot be
+            reached; ``store.missing``, with ``read_only``, it does not exist.
     """
-    from rnr.store.sqlite import SQLiteStore  # noqa: PLC0415 - start-up time (see above)
-
-    path = db_path(args)
-    new = announce and not read_only and not path.exists()
-    store = SQLiteStore(path, read_only=read_only)
-    if new:
-        announce_created(args, path)
-    return store
+    return open_store_at(
+        db_target(args),
+        read_only=read_only,
+        lang=getattr(args, "lang", "es"),
+        announce=announce,
+    )
 
 
-def announce_created(args: argparse.Namespace, path: Path) -> None:
-    """Say on standard error that the store file ``path`` was created."""
+def announce_created(lang: str, where: Path | str) -> None:
+    """Say on standard error that the store ``where`` (a file, a database's tables) was created."""
     from rnr.render.messages import catalogue  # noqa: PLC0415 - start-up time (see above)
 
-    note = catalogue(getattr(args, "lang", "es"))("cli.store_created", path=path)
+    note = catalogue(lang)("cli.store_created", path=where)
     sys.stderr.write(f"rnr: {note}\n")
 
 

@@ -1,4 +1,9 @@
-"""``rnr store verify|head|export|import``: the audit chain, its head, the store as JSON Lines."""
+"""``rnr store``: verify, head, export, import, copy, init, access-log.
+
+The audit chain and its head, the store as JSON Lines, a whole store copied
+between backends (an SQLite file, a PostgreSQL database), and the tables of
+a PostgreSQL store created by their owner.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,12 @@ from rnr.cli.options import (
     add_json,
     add_output,
     announce_created,
-    db_path,
+    db_target,
     definitions,
     open_db,
+    open_store_at,
     output_file,
+    store_location,
     write_json,
     write_lines,
 )
@@ -82,6 +89,54 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db(export)
     add_common(export)
 
+    log = sub.add_parser(
+        "access-log",
+        help="print the HTTP service's access log: who read or wrote which case, and when",
+        description=(
+            "Print every entry of the access log the HTTP service keeps in the store: when, "
+            "which token (name, role), what operation, which case and the status answered; "
+            "tokens made and revoked too. rnr store verify checks its chain."
+        ),
+    )
+    log.add_argument("--case", metavar="ID", help="only the entries of this case")
+    add_json(log, "one JSON line per entry")
+    add_db(log)
+    add_common(log)
+
+    copy = sub.add_parser(
+        "copy",
+        help="copy a whole store to an empty one, between SQLite and PostgreSQL",
+        description=(
+            "Copy every record, audit entry and access-log entry of the store SRC into the "
+            "empty store DST (each an SQLite file or a postgresql:// URL), keep the scores and "
+            "timelines again, and verify both ends: DST must hold SRC's chain, head for head. "
+            "Refuses a DST that holds records."
+        ),
+    )
+    copy.add_argument(
+        "--from", dest="source", required=True, type=store_location, metavar="SRC",
+        help="the store to copy (read only): a file or postgresql://USER@HOST/DB",
+    )  # fmt: skip
+    copy.add_argument(
+        "--to", dest="target", required=True, type=store_location, metavar="DST",
+        help="the empty store to fill (created if missing): a file or postgresql://...",
+    )  # fmt: skip
+    add_json(copy, "one JSON object")
+    add_common(copy)
+
+    init = sub.add_parser(
+        "init",
+        help="create the store (or bring it up to date) without writing a record",
+        description=(
+            "Create the store's tables, or apply the steps of a newer schema, and say its "
+            "version. For PostgreSQL, the owner of the schema runs it once (rnr writes "
+            "through a role that may only read and append: see docs/store.md)."
+        ),
+    )
+    add_json(init, "one JSON object")
+    add_db(init)
+    add_common(init)
+
     load = sub.add_parser(
         "import",
         help="load an export into an empty store (checked before anything is written)",
@@ -122,7 +177,15 @@ def _key(args: argparse.Namespace) -> bytes | None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``rnr store verify``, ``head``, ``export`` or ``import``."""
-    commands = {"verify": run_verify, "head": run_head, "export": run_export, "import": run_import}
+    commands = {
+        "verify": run_verify,
+        "head": run_head,
+        "export": run_export,
+        "import": run_import,
+        "access-log": run_access_log,
+        "copy": run_copy,
+        "init": run_init,
+    }
     return commands[args.store_command](args, out)
 
 
@@ -134,6 +197,7 @@ def _verification(db: str, result: Verification) -> dict[str, object]:
         "entries": result.entries,
         "derived": result.derived,
         "timelines": result.timelines,
+        "access": result.access,
         "head": result.head,
         "problems": list(result.problems),
     }
@@ -176,6 +240,22 @@ def run_head(args: argparse.Namespace, out: TextIO) -> int:
     return 0 if result.ok else EXIT_FAILED
 
 
+def run_access_log(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the access log (of one case with ``--case``)."""
+    from rnr.history.access import access_log  # noqa: PLC0415 - start-up time
+    from rnr.render.access import access_lines  # noqa: PLC0415 - start-up time
+
+    with open_db(args, read_only=True) as store:
+        found = [e for e in access_log(store) if args.case is None or e.access.case_id == args.case]
+        name = store.name
+    if args.json:
+        for entry in found:
+            write_json(out, {**entry.content(), "sha256": entry.sha256})
+        return 0
+    write_lines(out, access_lines(found, name, args.lang))
+    return 0
+
+
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """Export the store (to standard output, or to ``-o FILE`` with a line saying so)."""
     with open_db(args, read_only=True) as store:
@@ -198,8 +278,8 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.file != "-" and not Path(args.file).is_file():
         raise UsageError(f"{args.file}: no such file", code="usage.file.missing")
-    target = db_path(args)
-    new = not target.exists()
+    target = db_target(args)
+    new = isinstance(target, Path) and not target.exists()
     try:
         with open_db(args, announce=False) as store:
             if args.file == "-":
@@ -211,12 +291,11 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             materialise(store, defs=definitions(args), by="rnr store import")
             name = store.name
     except (RnrError, KeyboardInterrupt):
-        if new:  # a refused or interrupted import leaves no store behind
-            for leftover in (target, *(Path(f"{target}{end}") for end in ("-wal", "-shm"))):
-                leftover.unlink(missing_ok=True)
+        if new and isinstance(target, Path):  # a refused or interrupted import leaves no file
+            _remove_file(target)
         raise
     if new:
-        announce_created(args, target)
+        announce_created(args.lang, target)
     if args.json:
         write_json(out, {**_verification(name, result), "source": args.file})
         return 0 if result.ok else EXIT_FAILED
@@ -225,3 +304,61 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     line = say("history.imported", db=name, src=args.file, records=result.records, state=state)
     write_lines(out, [line])
     return 0 if result.ok else EXIT_FAILED
+
+
+def _remove_file(target: Path) -> None:
+    """Remove an SQLite store file and its WAL files."""
+    for leftover in (target, *(Path(f"{target}{end}") for end in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+
+
+def run_copy(args: argparse.Namespace, out: TextIO) -> int:
+    """Copy the store ``--from`` into the empty store ``--to``; verify both ends."""
+    from rnr.history.upkeep import materialise  # noqa: PLC0415 - start-up time
+    from rnr.store.copy import copy_store  # noqa: PLC0415
+
+    if str(args.source) == str(args.target):
+        raise UsageError(f"--from and --to name the same store ({args.source})")
+    new = isinstance(args.target, Path) and not args.target.exists()
+    try:
+        with (
+            open_store_at(args.source, read_only=True, lang=args.lang) as source,
+            open_store_at(args.target, lang=args.lang, announce=False) as target,
+            record_counter(args, source) as advance,
+        ):
+            result = copy_store(source, target, progress=advance)
+            materialise(target, defs=definitions(args), by="rnr store copy")
+            names = source.name, target.name
+    except (RnrError, KeyboardInterrupt):
+        if new and isinstance(args.target, Path):  # a refused copy leaves no file behind
+            _remove_file(args.target)
+        raise
+    if new:
+        announce_created(args.lang, args.target)
+    if args.json:
+        write_json(out, {**_verification(names[1], result), "source": names[0]})
+        return 0 if result.ok else EXIT_FAILED
+    say = catalogue(args.lang)
+    state = say("history.ok") if result.ok else "; ".join(result.problems)
+    line = say("history.copied", db=names[1], src=names[0], records=result.records, state=state)
+    write_lines(out, [line])
+    return 0 if result.ok else EXIT_FAILED
+
+
+def run_init(args: argparse.Namespace, out: TextIO) -> int:
+    """Create the store, or bring its schema up to date; say its version."""
+    from rnr.store import _schema  # noqa: PLC0415 - start-up time
+
+    target = db_target(args)
+    existed = isinstance(target, Path) and target.exists()
+    with open_db(args, announce=False) as store:
+        name = store.name
+        created = getattr(store, "created", not existed)
+    version = _schema.SCHEMA_VERSION
+    if created:
+        announce_created(args.lang, name)
+    if args.json:
+        write_json(out, {"db": name, "version": version, "created": created})
+        return 0
+    write_lines(out, [catalogue(args.lang)("history.initialised", db=name, version=version)])
+    return 0

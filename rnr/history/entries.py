@@ -119,6 +119,7 @@ class CaseHistory:
     opened_on: dt.date
     person: Mapping[str, Any] = attrs.field(converter=frozen_map)
     legal: LegalContext | None = None
+    unit: str | None = None
     assessments: tuple[AssessmentEntry, ...] = ()
     overrides: tuple[OverrideEntry, ...] = ()
     decisions: tuple[DecisionEntry, ...] = ()
@@ -163,6 +164,7 @@ class CaseHistory:
             "opened_on": self.opened_on.isoformat(),
             "closed_on": closed.isoformat() if closed else None,
             "person": dict(self.person),
+            "unit": self.unit,
             "legal": self.legal.to_dict() if self.legal else None,
             "assessments": [
                 {

@@ -217,6 +217,7 @@ class _Replay:
             opened_on=case_row.on,
             person=dict(case_row.data.get("person") or {}),
             legal=legal,
+            unit=None if case_row.data.get("unit") is None else str(case_row.data["unit"]),
             assessments=tuple(assessments),
             overrides=tuple(overrides.values()),
             decisions=tuple(decisions),

@@ -3,7 +3,8 @@
 =============  ============================================================
 kind           data
 =============  ============================================================
-``case``       ``regime``, ``policy`` (id or null), ``person``, ``legal``
+``case``       ``regime``, ``policy`` (id or null), ``person``, ``legal``;
+               ``unit`` when the case was opened under one
 ``assessment`` ``instrument`` (id@version), ``instrument_sha256``,
                ``assessor``, ``document`` (the case file, without its
                ``legal`` and ``override`` sections)
@@ -104,15 +105,21 @@ def case_document(case: Case, instrument: Instrument) -> dict[str, Any]:
     return out
 
 
-def case_record(case: Case, legal: LegalContext, policy: str) -> Record:
-    """The record that opens a case: on the entry date, or the first assessment if earlier."""
+def case_record(case: Case, legal: LegalContext, policy: str, unit: str | None = None) -> Record:
+    """The record that opens a case: on the entry date, or the first assessment if earlier.
+
+    ``unit`` (the office that supervises the case, for the service's
+    tokens: :mod:`rnr.history.access`) is kept only when given.
+    """
     opened = min(d for d in (legal.entry_date, case.assessed_on) if d is not None)
-    data = {
+    data: dict[str, Any] = {
         "regime": legal.regime,
         "policy": policy,
         "person": _person(case),
         "legal": legal.to_dict(),
     }
+    if unit is not None:
+        data["unit"] = unit
     return Record("case", case.case_id, opened, data)
 
 

@@ -286,6 +286,7 @@ def open_case(
     assessor: str | None = None,
     defs: Definitions | None = None,
     idempotency_key: str | None = None,
+    unit: str | None = None,
     written: Literal[False] = False,
 ) -> CaseHistory: ...
 
@@ -300,6 +301,7 @@ def open_case(
     assessor: str | None = None,
     defs: Definitions | None = None,
     idempotency_key: str | None = None,
+    unit: str | None = None,
     written: Literal[True],
 ) -> Written[CaseHistory]: ...
 
@@ -313,6 +315,7 @@ def open_case(
     assessor: str | None = None,
     defs: Definitions | None = None,
     idempotency_key: str | None = None,
+    unit: str | None = None,
     written: bool = False,
 ) -> CaseHistory | Written[CaseHistory]:
     """Score, decide and draft a new case, and store it.
@@ -333,6 +336,8 @@ def open_case(
         defs: the definitions (default: the shipped ones).
         idempotency_key: the writer's key for this request: recorded with
             the case; a repeat of the same request under it writes nothing.
+        unit: the unit (office) that supervises the case, kept on its
+            opening record; the service's tokens of another unit cannot see it.
         written: return a :class:`~rnr.history.idempotency.Written` (the
             history, and whether it was already stored).
 
@@ -351,7 +356,7 @@ def open_case(
     chosen = defs.policy_for(legal.regime, result.instrument.id, policy, on=case.assessed_on)
     policy_id = policy.split("@", 1)[0] if policy else chosen.id
     instrument = defs.library.get(str(result.instrument))
-    opening = case_record(case, legal, policy_id)
+    opening = case_record(case, legal, policy_id, unit)
     assessed = assessment_record(case, instrument, assessor=assessor or by)
     request = Request.of(
         "open_case",

@@ -176,7 +176,13 @@ class PlanDraft:
         return out
 
 
+#: Values :func:`_plain` returns as they are (most of a draft's leaves: tested first).
+_LEAVES = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, _LEAVES):
+        return value
     if isinstance(value, Message | Text):
         return words_to_dict(value)
     if attrs.has(type(value)):

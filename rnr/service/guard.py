@@ -9,6 +9,8 @@ never a body, a query, nor an error message (which may quote a case).
 :func:`read_body` reads a request's JSON body: refused with ``415`` unless it
 says it is ``application/json``, with ``413`` as soon as it passes the limit
 (before anything is parsed), with ``400`` when it is not UTF-8 JSON.
+:func:`read_text` reads a body of any of the media types an endpoint takes
+(JSON Lines too) as text, under the same limit.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from rnr import untrusted
 from rnr.render.messages import LOCALES, catalogue
 from rnr.service.problems import MEDIA_TYPE, RequestError, internal
 
-__all__ = ["HEADERS", "Guard", "lang_of", "read_body"]
+__all__ = ["HEADERS", "Guard", "decode_json", "lang_of", "read_body", "read_text"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -114,12 +116,28 @@ async def read_body(request: Request, *, limit: int, lang: str) -> Any:
         RequestError: ``request.media_type`` (415), ``request.too_large`` (413),
             ``case.file.invalid`` (400: not UTF-8, not JSON, nested too deep).
     """
+    _, text = await read_text(request, limit=limit, lang=lang)
+    return decode_json(text, lang)
+
+
+async def read_text(
+    request: Request, *, limit: int, lang: str, media: tuple[str, ...] = ("application/json",)
+) -> tuple[str, str]:
+    """The request's media type (one of ``media``) and its body as text.
+
+    Raises:
+        RequestError: ``request.media_type`` (415), ``request.too_large`` (413),
+            ``case.file.invalid`` (400: not UTF-8).
+    """
     w = catalogue(lang)
     given = request.headers.get("content-type")
-    media = (given or "").split(";", 1)[0].strip().lower()
-    if media != "application/json":
+    found = (given or "").split(";", 1)[0].strip().lower()
+    if found not in media:
+        expected = ", ".join(media)
         detail = (
-            w("http.detail.media_type", given=given) if given else w("http.detail.no_media_type")
+            w("http.detail.media_type", given=given, expected=expected)
+            if given
+            else w("http.detail.no_media_type", expected=expected)
         )
         raise RequestError(detail, status=415, code="request.media_type")
     too_large = RequestError(
@@ -136,9 +154,18 @@ async def read_body(request: Request, *, limit: int, lang: str) -> Any:
             raise too_large
         chunks.append(chunk)
     try:
-        text = b"".join(chunks).decode("utf-8-sig")
+        return found, b"".join(chunks).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _malformed(w("http.detail.not_utf8")) from None
+
+
+def decode_json(text: str, lang: str) -> Any:
+    """``text`` decoded as untrusted JSON.
+
+    Raises:
+        RequestError: ``case.file.invalid`` (400: not JSON, nested too deep, …).
+    """
+    w = catalogue(lang)
     try:
         return untrusted.loads(text)
     except json.JSONDecodeError as exc:

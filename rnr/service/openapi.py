@@ -2,8 +2,10 @@
 
 Each request and response body is described by one of the schema files in
 ``rnr/schemas`` (the very files the command line's ``--json`` output is
-tested against), placed verbatim under ``components/schemas`` and named
-there by ``$ref``: no second model of any document. FastAPI takes these raw
+tested against), placed under ``components/schemas`` (:func:`placed`: as
+written, with their inner references pointing to the same place in the
+document) and named there by ``$ref``: no second model of any document.
+Each case body has a shipped example case as its example. FastAPI takes these raw
 schemas through ``responses=`` and ``openapi_extra`` and writes the rest of
 the document (paths, operations, parameters).
 
@@ -15,7 +17,8 @@ link to ``/openapi.json`` (no script, no external CDN).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -28,12 +31,17 @@ from rnr.service.problems import MEDIA_TYPE
 __all__ = [
     "case_schema",
     "document",
+    "example_case",
     "health",
+    "operation",
     "page",
+    "parameter",
+    "placed",
     "plan",
     "returns",
     "takes_case",
     "version",
+    "whatif",
 ]
 
 _REF = "#/components/schemas/"
@@ -109,8 +117,18 @@ def case_schema() -> dict[str, Any]:
     }
 
 
+def example_case() -> dict[str, Any]:
+    """The example of a case body: a shipped LS/CMI example case with a legal section."""
+    from rnr.definitions.library import data_dir  # noqa: PLC0415 - read once, at start-up
+
+    path = data_dir() / "instruments" / "lscmi" / "examples" / "lscmi-01-first-conviction.json"
+    found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return found
+
+
 def _case_body(parameters: list[dict[str, Any]]) -> dict[str, Any]:
-    body = {"required": True, "content": {"application/json": {"schema": _ref("case")}}}
+    media = {"schema": _ref("case"), "example": example_case()}
+    body = {"required": True, "content": {"application/json": media}}
     return {"requestBody": body, "parameters": parameters}
 
 
@@ -154,6 +172,106 @@ def plan() -> dict[str, Any]:
     }
 
 
+def whatif() -> dict[str, Any]:
+    """The keyword arguments of ``POST /v1/whatif``: a cohort decided under two policies."""
+    about = catalogue("en")("schemas.whatif")
+    cohort = {"type": "array", "minItems": 1, "items": _ref("case")}
+    media = {"schema": cohort, "example": [example_case()]}
+    body = {
+        "required": True,
+        "description": "the cohort: a JSON array of cases, or the same cases as JSON Lines "
+        "(application/x-ndjson: one case per line)",
+        "content": {"application/json": media, "application/x-ndjson": media},
+    }
+    policy = "ID (its newest version) or ID@YYYY-MM-DD"
+    a, b = "cl-adultos-18216@2024-01-13", "cl-adultos-18216@2024-01-14"
+    parameters = [
+        {**_query("policy", f"the current policy: {policy}"), "required": True, "example": a},
+        {
+            **_query("against", f"the policy compared, of the same regime: {policy}"),
+            "required": True,
+            "example": b,
+        },
+        _query(
+            "instrument",
+            "the instrument of every case, ID or ID@VERSION (default: each case's own)",
+        ),
+        _LANG,
+    ]
+    content = {"application/json": {"schema": _ref("whatif")}}
+    return {
+        "summary": about,
+        "operation_id": "whatif",
+        "openapi_extra": {"requestBody": body, "parameters": parameters},
+        "responses": {
+            200: {"description": about, "content": content},
+            **_problems(400, 404, 413, 415, 422, 500),
+        },
+    }
+
+
+def parameter(
+    name: str, where: str, description: str, *, required: bool = False, **schema: Any
+) -> dict[str, Any]:
+    """A parameter of an operation: ``where`` is ``query``, ``header`` or ``path``."""
+    return {
+        "name": name,
+        "in": where,
+        "required": required,
+        "description": description,
+        "schema": {"type": "string", **schema},
+    }
+
+
+def operation(
+    operation_id: str,
+    *,
+    summary: str,
+    answers: Mapping[int, tuple[str, Mapping[str, str | None]]],
+    problems: tuple[int, ...],
+    parameters: tuple[dict[str, Any], ...] = (),
+    body: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The keyword arguments of an operation whose bodies are shipped schemas.
+
+    Args:
+        operation_id: the operation's id.
+        summary: what it does.
+        answers: status → (description, media type → schema name or ``None``
+            for a document without one).
+        problems: the statuses it refuses with, each a problem.
+        parameters: its parameters (:func:`parameter`).
+        body: the schema of its JSON request body, if it takes one.
+        headers: response headers every answer carries: name → description.
+    """
+    described = {
+        name: {"description": about, "schema": {"type": "string"}}
+        for name, about in (headers or {}).items()
+    }
+    responses: dict[int | str, dict[str, Any]] = {
+        status: {
+            "description": about,
+            "content": {
+                media: ({"schema": _ref(name)} if name else {}) for media, name in media.items()
+            },
+            **({"headers": described} if described and status < 300 else {}),
+        }
+        for status, (about, media) in answers.items()
+    }
+    responses.update(_problems(*problems, 500))
+    extra: dict[str, Any] = {"parameters": [*parameters, _LANG]}
+    if body is not None:
+        content = {"application/json": {"schema": _ref(body)}}
+        extra["requestBody"] = {"required": True, "content": content}
+    return {
+        "summary": summary,
+        "operation_id": operation_id,
+        "openapi_extra": extra,
+        "responses": responses,
+    }
+
+
 def _named(value: Any) -> set[str]:
     """The schema names every ``$ref`` in ``value`` points to."""
     if isinstance(value, dict):
@@ -163,6 +281,36 @@ def _named(value: Any) -> set[str]:
     if isinstance(value, list):
         return set().union(*(_named(v) for v in value))
     return set()
+
+
+def placed(name: str, found: dict[str, Any]) -> dict[str, Any]:
+    """The schema file ``found`` as ``components/schemas/<name>`` of the document.
+
+    A schema file is its own document: its ``$id`` names it, and its
+    references (``#/$defs/date``) point into itself. Under
+    ``components/schemas`` a reference is read from the root of the OpenAPI
+    document, so each one is rewritten to the same place there
+    (``#/components/schemas/case/$defs/date``) and ``$id`` is left out (it
+    would make a reader resolve them against the file's address instead).
+    Nothing else changes.
+
+    >>> placed("x", {"$id": "x.json", "$defs": {"d": {}}, "items": {"$ref": "#/$defs/d"}})
+    {'$defs': {'d': {}}, 'items': {'$ref': '#/components/schemas/x/$defs/d'}}
+    """
+
+    def moved(value: Any) -> Any:
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            out = {key: moved(item) for key, item in value.items()}
+            if isinstance(ref, str) and ref.startswith("#"):
+                out["$ref"] = f"{_REF}{name}{ref.removeprefix('#')}"
+            return out
+        if isinstance(value, list):
+            return [moved(item) for item in value]
+        return value
+
+    copied: dict[str, Any] = moved({k: v for k, v in found.items() if k != "$id"})
+    return copied
 
 
 def document(app: FastAPI) -> dict[str, Any]:
@@ -185,9 +333,38 @@ def document(app: FastAPI) -> dict[str, Any]:
                     if media.get("schema") == {}:  # FastAPI's "any JSON": we say none
                         del media["schema"]
     found.setdefault("components", {})["schemas"] = {
-        name: schemas.schema(name) for name in sorted(_named(found["paths"]))
+        name: placed(name, schemas.schema(name)) for name in sorted(_named(found["paths"]))
     }
+    _secured(found)
     return found
+
+
+#: Operations anyone may call, without a token.
+PUBLIC = ("/health",)
+
+
+def _secured(found: dict[str, Any]) -> None:
+    """Every operation but the public ones needs a bearer token: its scheme and its refusals."""
+    found["components"]["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "a token made with rnr tokens add (docs/service.md)",
+        }
+    }
+    refusal = {"application/problem+json": {"schema": _ref("problem")}}
+    for path, item in found["paths"].items():
+        for operation in item.values():
+            if path in PUBLIC:
+                operation["security"] = []
+                continue
+            operation["security"] = [{"bearer": []}]
+            for status, what in (
+                ("401", "no token, or one unknown or revoked (request.unauthenticated)"),
+                ("403", "the token's role or unit does not allow it (request.forbidden)"),
+                ("429", "too many failed authentications lately (request.throttled)"),
+            ):
+                operation["responses"].setdefault(status, {"description": what, "content": refusal})
 
 
 def page(found: dict[str, Any]) -> Callable[[str], str]:

@@ -15,6 +15,7 @@ framework: it turns errors into documents and statuses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rnr.errors import Outcome, RnrError
@@ -42,11 +43,21 @@ class RequestError(RnrError):
     Attributes:
         status: the HTTP status of the refusal.
         file: ``<request>`` when the body is at fault.
+        headers: headers the answer carries (``WWW-Authenticate``, ``Retry-After``).
     """
 
-    def __init__(self, message: str, *, status: int, code: str, file: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str,
+        file: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.status = status
         self.file = file
+        self.headers = dict(headers or {})
         super().__init__(message, code=code)
 
 

@@ -3,8 +3,10 @@
 Records are written, never rewritten: a correction is a new record that
 names what it corrects. Every write is chained into an audit log that
 :meth:`Store.verify` checks. :class:`SQLiteStore` (one file, no server) is the
-default; :class:`MemoryStore` keeps everything in memory; any object with the
-methods of :class:`Store` can stand in for them.
+default; :class:`PostgresStore` keeps the same tables in a PostgreSQL database
+(the ``postgres`` extra), :class:`MemoryStore` everything in memory; any object
+with the methods of :class:`Store` can stand in for them. :func:`open_store`
+opens the one a name means (a ``postgresql://`` URL, or a file's path).
 """
 
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ _EXPORTS = {
     "Head": "rnr.store.head",
     "KINDS": "rnr.store.records",
     "MemoryStore": "rnr.store.memory",
+    "PostgresStore": "rnr.store.postgres",
     "Record": "rnr.store.records",
     "SQLiteStore": "rnr.store.sqlite",
     "Store": "rnr.store.protocol",
@@ -26,9 +29,11 @@ _EXPORTS = {
     "Transaction": "rnr.store.protocol",
     "Verification": "rnr.store.protocol",
     "canonical": "rnr.store.records",
+    "copy_store": "rnr.store.copy",
     "default_db_path": "rnr.store.sqlite",
     "export_jsonl": "rnr.store.jsonl",
     "import_jsonl": "rnr.store.jsonl",
+    "open_store": "rnr.store.locate",
     "record_hash": "rnr.store.records",
 }
 
@@ -40,6 +45,7 @@ __all__ = [
     "Derived",
     "Head",
     "MemoryStore",
+    "PostgresStore",
     "Record",
     "SQLiteStore",
     "Store",
@@ -47,9 +53,11 @@ __all__ = [
     "Transaction",
     "Verification",
     "canonical",
+    "copy_store",
     "default_db_path",
     "export_jsonl",
     "import_jsonl",
+    "open_store",
     "record_hash",
 ]
 
@@ -57,10 +65,13 @@ __getattr__, __dir__ = face(__name__, _EXPORTS)
 
 
 if TYPE_CHECKING:
+    from rnr.store.copy import copy_store as copy_store
     from rnr.store.head import Head as Head
     from rnr.store.jsonl import export_jsonl as export_jsonl
     from rnr.store.jsonl import import_jsonl as import_jsonl
+    from rnr.store.locate import open_store as open_store
     from rnr.store.memory import MemoryStore as MemoryStore
+    from rnr.store.postgres import PostgresStore as PostgresStore
     from rnr.store.protocol import (
         Store as Store,
     )

@@ -1,51 +1,81 @@
-"""Rows of the SQLite store: from records to columns and back, and what ``verify`` checks.
+"""Rows of a database store, whatever the database: from records to columns and back, and verify.
 
-Reading a row checks it: :func:`stored_from_row` refuses a row whose
-content no longer has the SHA-256 stored with it. :func:`verify_rows` reads
-raw rows instead and reports every problem without raising.
+SQLite (:mod:`rnr.store.sqlite`) and PostgreSQL (:mod:`rnr.store.postgres`)
+keep the same tables with the same columns, so what turns a record into a
+row, a row back into a record, and what ``verify`` checks over the raw rows,
+is written once, here. Reading a row checks it: :func:`stored_from_row`
+refuses a row whose content no longer has the SHA-256 stored with it.
+:func:`verify_tables` reads raw rows instead and reports every problem
+without raising; each store adds what only its database can say (its
+triggers, its own consistency checks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rnr.errors import StoreIntegrityError
-from rnr.store._schema import GUARDS
+from rnr.store.access import ACCESS_FIELDS, AccessEntry
 from rnr.store.audit import check
 from rnr.store.head import Head
 from rnr.store.protocol import Verification
 from rnr.store.records import KINDS, AuditEntry, Record, Stored, record_hash
 
 __all__ = [
+    "ACCESS_COLUMNS",
     "AUDIT_COLUMNS",
+    "CASE_DERIVED_COLUMNS",
+    "DERIVED_COLUMNS",
+    "INSERT_ACCESS",
     "INSERT_CASE_DERIVED",
     "INSERT_DERIVED",
     "INSERT_ENTRY",
     "INSERT_RECORD",
+    "PROGRESS_STEP",
     "RECORD_COLUMNS",
+    "Query",
     "entry_row",
+    "insert",
     "record_row",
+    "row_record",
     "stored_from_row",
-    "verify_rows",
+    "verify_tables",
 ]
 
 RECORD_COLUMNS = "id, kind, case_id, on_date, data, corrects, recorded_at, recorded_by, sha256"
 AUDIT_COLUMNS = "seq, at, by, action, record_id, record_sha256, prev, sha256"
-INSERT_RECORD = f"INSERT INTO records ({RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-INSERT_ENTRY = f"INSERT INTO audit ({AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+ACCESS_COLUMNS = ", ".join(ACCESS_FIELDS)
+DERIVED_COLUMNS = "record_id, basis, data"
+CASE_DERIVED_COLUMNS = "record_id, case_id, basis, data"
+
+#: What runs one query and gives its rows (a cursor, or pages of one), for :func:`verify_tables`.
+Query = Callable[[str], Iterable[Sequence[Any]]]
+
+
+def insert(table: str, columns: str, *, mark: str = "?", keep_first: str | None = None) -> str:
+    """The ``INSERT`` of one row of ``table`` with ``mark`` as the parameter marker.
+
+    ``keep_first`` names the key whose first row stays: a later row with the
+    same key is skipped (``ON CONFLICT (...) DO NOTHING``, the same in SQLite
+    and PostgreSQL), never an error and never an update.
+
+    >>> insert("derived", DERIVED_COLUMNS, mark="%s", keep_first="record_id")[-54:]
+    'VALUES (%s, %s, %s) ON CONFLICT (record_id) DO NOTHING'
+    """
+    marks = ", ".join([mark] * len(columns.split(",")))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    return sql if keep_first is None else f"{sql} ON CONFLICT ({keep_first}) DO NOTHING"
+
+
+INSERT_RECORD = insert("records", RECORD_COLUMNS)
+INSERT_ENTRY = insert("audit", AUDIT_COLUMNS)
+INSERT_ACCESS = insert("access", ACCESS_COLUMNS)
 #: The first values of a basis kept on a record for its case stay (the table is append-only).
-INSERT_CASE_DERIVED = (
-    "INSERT INTO case_derived (record_id, case_id, basis, data) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (record_id, basis) DO NOTHING"
-)
+INSERT_CASE_DERIVED = insert("case_derived", CASE_DERIVED_COLUMNS, keep_first="record_id, basis")
 #: The first derived values kept for a record stay (the table is append-only).
-INSERT_DERIVED = (
-    "INSERT INTO derived (record_id, basis, data) VALUES (?, ?, ?)"
-    " ON CONFLICT (record_id) DO NOTHING"
-)
+INSERT_DERIVED = insert("derived", DERIVED_COLUMNS, keep_first="record_id")
 #: Records checked between two calls of a verification's ``progress``.
 PROGRESS_STEP = 1000
 
@@ -66,7 +96,7 @@ def record_row(stored: Stored) -> tuple[Any, ...]:
     )
 
 
-def _row_record(
+def row_record(
     kind: Any,
     case_id: Any,
     on: Any,
@@ -100,11 +130,11 @@ def _row_record(
     return record
 
 
-def stored_from_row(row: tuple[Any, ...], name: str) -> Stored:
+def stored_from_row(row: Sequence[Any], name: str) -> Stored:
     """A row of ``records`` as a :class:`Stored`, its hash checked."""
     record_id, kind, case_id, on, data, corrects, at, by, sha256 = row
     try:
-        record = _row_record(kind, case_id, on, data, corrects, source=(name, record_id))
+        record = row_record(kind, case_id, on, data, corrects, source=(name, record_id))
     except (TypeError, ValueError) as exc:
         msg = f"record {record_id}: unreadable ({exc}); run verify"
         raise StoreIntegrityError(msg, path=name, record=record_id) from exc
@@ -122,46 +152,28 @@ def entry_row(e: AuditEntry) -> tuple[Any, ...]:
     return (e.seq, e.at, e.by, e.action, e.record_id, e.record_sha256, e.prev, e.sha256)
 
 
-def _trigger_problems(conn: sqlite3.Connection) -> list[str]:
-    """The append-only guards, each exactly as rnr wrote it, and no other trigger."""
-    found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
-    problems = []
-    for name, sql in GUARDS.items():
-        if name not in found:
-            problems.append(
-                f"schema: trigger {name} is missing (the append-only guard was removed)"
-            )
-        elif " ".join(str(found[name]).split()) != " ".join(sql.split()):
-            problems.append(
-                f"schema: trigger {name} is not the one rnr wrote (the append-only guard was"
-                " replaced)"
-            )
-    problems += [
-        f"schema: trigger {name} is not rnr's (a trigger was added)"
-        for name in sorted(found)
-        if name not in GUARDS
-    ]
-    return problems
-
-
-def verify_rows(
-    conn: sqlite3.Connection,
+def verify_tables(
+    query: Query,
     *,
+    distinct: str = "IS NOT",
     expect: Head | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Verification:
-    """Every problem of the store behind ``conn`` (inside one read transaction).
+    """Every problem of the rows ``query`` reads (inside one snapshot of the database).
 
-    ``progress`` is called with the number of records just checked, every
-    :data:`PROGRESS_STEP` records and once more at the end.
+    ``query`` runs one ``SELECT`` and gives its rows; ``distinct`` is the
+    database's "differs, NULL included" operator (SQLite ``IS NOT``,
+    PostgreSQL ``IS DISTINCT FROM``). ``progress`` is called with the number
+    of records just checked, every :data:`PROGRESS_STEP` records and once
+    more at the end. The caller adds what only its database can check.
     """
     rows: list[tuple[int, str | None]] = []
     unreadable: list[str] = []
     columns: dict[int, str] = {}
-    for row in conn.execute(f"SELECT {RECORD_COLUMNS} FROM records ORDER BY id"):
+    for row in query(f"SELECT {RECORD_COLUMNS} FROM records ORDER BY id"):
         record_id, sha256 = row[0], row[8]
         try:
-            digest: str | None = record_hash(_row_record(*row[1:6]))
+            digest: str | None = record_hash(row_record(*row[1:6]))
         except (TypeError, ValueError) as exc:
             unreadable.append(f"record {record_id}: unreadable ({exc})")
             digest = None
@@ -175,10 +187,12 @@ def verify_rows(
             progress(PROGRESS_STEP)
     if progress is not None and len(rows) % PROGRESS_STEP:
         progress(len(rows) % PROGRESS_STEP)
-    entries = (
-        AuditEntry(*row) for row in conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq")
+    entries = (AuditEntry(*row) for row in query(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq"))
+    access = (
+        AccessEntry.from_row(row)
+        for row in query(f"SELECT {ACCESS_COLUMNS} FROM access ORDER BY seq")
     )
-    result = check(rows, entries, unreadable=unreadable, expect=expect)
+    result = check(rows, entries, unreadable=unreadable, expect=expect, access=access)
     problems = list(result.problems)
     altered = set(problems)
     problems += [
@@ -188,13 +202,11 @@ def verify_rows(
     ]
     problems += [
         f"record {record_id}: recorded_at or recorded_by differ from audit entry {seq}"
-        for record_id, seq in conn.execute(
+        for record_id, seq in query(
             "SELECT r.id, a.seq FROM records r JOIN audit a ON a.record_id = r.id"
-            " WHERE r.recorded_at IS NOT a.at OR r.recorded_by IS NOT a.by ORDER BY r.id"
+            f" WHERE r.recorded_at {distinct} a.at OR r.recorded_by {distinct} a.by ORDER BY r.id"
         )
     ]
-    problems += _trigger_problems(conn)
-    problems += [
-        f"database: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"
-    ]
-    return Verification(result.records, result.entries, result.head, tuple(problems))
+    return Verification(
+        result.records, result.entries, result.head, tuple(problems), access=result.access
+    )

@@ -30,6 +30,7 @@ __all__ = [
     "connect",
     "describe_error",
     "prepare",
+    "schema_problems",
 ]
 
 #: ``PRAGMA application_id`` of an rnr store: the bytes ``rnr1``.
@@ -50,9 +51,12 @@ def _guards(*tables: str) -> dict[str, str]:
 _GUARDS_V1 = _guards("records", "audit")
 _GUARDS_V3 = _guards("derived")
 _GUARDS_V4 = _guards("case_derived")
+_GUARDS_V5 = _guards("access")
 
 #: The triggers that make every table append-only, by name (``verify`` checks each one's SQL).
-GUARDS: Mapping[str, str] = MappingProxyType({**_GUARDS_V1, **_GUARDS_V3, **_GUARDS_V4})
+GUARDS: Mapping[str, str] = MappingProxyType(
+    {**_GUARDS_V1, **_GUARDS_V3, **_GUARDS_V4, **_GUARDS_V5}
+)
 
 _V1 = (
     """CREATE TABLE records (
@@ -104,8 +108,29 @@ _V4 = (
     *_GUARDS_V4.values(),
 )
 
+#: The service's access log (:mod:`rnr.store.access`): its own chain, anchored in the audit.
+_V5 = (
+    """CREATE TABLE access (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    role TEXT NOT NULL,
+    unit TEXT,
+    action TEXT NOT NULL,
+    case_id TEXT,
+    status INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    anchor_seq INTEGER NOT NULL,
+    anchor TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    sha256 TEXT NOT NULL
+)""",
+    "CREATE INDEX access_action ON access (action, seq)",
+    *_GUARDS_V5.values(),
+)
+
 #: Step ``n`` (``MIGRATIONS[n - 1]``) takes a store from version ``n - 1`` to ``n``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -281,3 +306,28 @@ def prepare(conn: sqlite3.Connection, path: str, *, read_only: bool = False) -> 
             conn.execute("ROLLBACK")
         raise
     return first.version
+
+
+def schema_problems(conn: sqlite3.Connection) -> list[str]:
+    """The append-only guards, each exactly as rnr wrote it, no other trigger, an intact file."""
+    found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    problems = []
+    for name, sql in GUARDS.items():
+        if name not in found:
+            problems.append(
+                f"schema: trigger {name} is missing (the append-only guard was removed)"
+            )
+        elif " ".join(str(found[name]).split()) != " ".join(sql.split()):
+            problems.append(
+                f"schema: trigger {name} is not the one rnr wrote (the append-only guard was"
+                " replaced)"
+            )
+    problems += [
+        f"schema: trigger {name} is not rnr's (a trigger was added)"
+        for name in sorted(found)
+        if name not in GUARDS
+    ]
+    problems += [
+        f"database: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"
+    ]
+    return problems

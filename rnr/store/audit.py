@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rnr.store.access import AccessEntry, check_access
 from rnr.store.head import Head
 from rnr.store.protocol import Verification
 from rnr.store.records import GENESIS, AuditEntry, Stored, entry_hash, record_hash
@@ -44,6 +45,7 @@ def check(
     *,
     unreadable: Iterable[str] = (),
     expect: Head | None = None,
+    access: Iterable[AccessEntry] = (),
 ) -> Verification:
     """Check records against the audit chain (and the chain against a head kept elsewhere).
 
@@ -54,6 +56,8 @@ def check(
         unreadable: problems already found while reading rows.
         expect: a head taken earlier: the chain must still hold its entry,
             with its hash.
+        access: the access log's entries in stored order
+            (:func:`~rnr.store.access.check_access`).
 
     Returns:
         A :class:`~rnr.store.Verification` listing every problem.
@@ -65,6 +69,7 @@ def check(
             problems.append(f"record {record_id}: appears twice")
         hashes[record_id] = digest
     named: dict[int, int] = {}
+    hashes_by_seq: dict[int, str] = {}
     at_head = GENESIS if expect is not None and expect.entries == 0 else None
     prev = GENESIS
     expected_seq = 1
@@ -101,13 +106,16 @@ def check(
             if digest is not None and digest != entry.record_sha256:
                 problems.append(f"record {entry.record_id}: altered since it was written")
         prev = entry.sha256
+        hashes_by_seq[entry.seq] = entry.sha256
         expected_seq += 1
     for record_id in hashes:
         if record_id not in named:
             problems.append(f"record {record_id}: not in the audit log (written outside rnr?)")
     if expect is not None:
         problems += _head_problems(expect, count, at_head)
-    return Verification(len(hashes), count, prev, tuple(problems))
+    logged = list(access)
+    problems += check_access(logged, hashes_by_seq)
+    return Verification(len(hashes), count, prev, tuple(problems), access=len(logged))
 
 
 def _head_problems(expect: Head, count: int, found: str | None) -> list[str]:

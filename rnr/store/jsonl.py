@@ -1,7 +1,10 @@
 """Export and import a store as JSON Lines, for backups, transfers and other tools.
 
 An export is one header line, then one line per record in id order, then one
-line per audit entry, each line canonical JSON (sorted keys, no spaces):
+line per audit entry, each line canonical JSON (sorted keys, no spaces); a
+store whose access log (:mod:`rnr.store.access`, kept by the HTTP service)
+holds entries is written as ``rnr.store-export/2``: the header also counts
+them, and one line per access entry follows the audit entries:
 
 .. code-block:: text
 
@@ -36,15 +39,20 @@ from typing import Any, TextIO
 from rnr import untrusted
 from rnr.dates import DATE_RANGE, parse_date
 from rnr.errors import HistoryError, StoreError
-from rnr.store.protocol import Store, Verification
+from rnr.store.access import ACCESS_FIELDS, Access, AccessEntry, check_access
+from rnr.store.protocol import AccessLog, Store, Verification
 from rnr.store.records import GENESIS, KINDS, AuditEntry, Record, Stored, canonical, record_hash
 
 __all__ = ["FORMAT", "export_jsonl", "import_jsonl"]
 
 #: The ``format`` of an export's header line.
 FORMAT = "rnr.store-export/1"
+#: The ``format`` of an export that holds an access log.
+FORMAT_ACCESS = "rnr.store-export/2"
 
 _HEADER = ("format", "records", "entries", "head")
+_HEADER_ACCESS = (*_HEADER, "access")
+_ACCESS = ("type", *ACCESS_FIELDS)
 _RECORD = (
     "type",
     "id",
@@ -78,7 +86,8 @@ def export_jsonl(
             and at the end (a command line draws a bar with it).
 
     Returns:
-        The number of lines written (``1 + records + entries``).
+        The number of lines written (``1 + records + entries``, and the
+        access entries).
 
     Raises:
         StoreError: the store cannot be read; a
@@ -89,7 +98,16 @@ def export_jsonl(
     for entry in store.audit():
         entries, head, last = entries + 1, entry.sha256, max(last, entry.record_id)
     records = sum(1 for _ in _upto(store, last))
-    header = {"format": FORMAT, "records": records, "entries": entries, "head": head}
+    access = _access(store)
+    logged = sum(1 for _ in access())
+    header: dict[str, Any] = {
+        "format": FORMAT,
+        "records": records,
+        "entries": entries,
+        "head": head,
+    }
+    if logged:
+        header.update(format=FORMAT_ACCESS, access=logged)
     tell = progress or _ignore
     out.write(canonical(header) + "\n")
     written = 0
@@ -109,7 +127,21 @@ def export_jsonl(
         if seq % _STEP == 0:
             tell(_STEP)
     tell(entries % _STEP)
-    return 1 + records + entries
+    for seq, logged_entry in enumerate(access(), 1):
+        if seq > logged:
+            break
+        out.write(
+            canonical({"type": "access", **logged_entry.content(), "sha256": logged_entry.sha256})
+            + "\n"
+        )
+    return 1 + records + entries + logged
+
+
+def _access(store: Store) -> Callable[[], Iterator[AccessEntry]]:
+    """How to read ``store``'s access log (none, for a store that keeps none)."""
+    if isinstance(store, AccessLog):
+        return store.access_log
+    return lambda: iter(())
 
 
 #: Lines written between two calls of an export's ``progress``.
@@ -181,14 +213,17 @@ class _Lines:
             raise self.error(key, f"got {got!r}, expected 64 lowercase hex digits (a SHA-256)")
         return got
 
-    def header(self, value: dict[str, Any]) -> tuple[int, int, str]:
-        if value.get("format") != FORMAT:
-            raise self.error("format", f"got {value.get('format')!r}, expected {FORMAT!r}")
-        self.fields(value, _HEADER, "the header")
+    def header(self, value: dict[str, Any]) -> tuple[int, int, str, int]:
+        given = value.get("format")
+        if given not in (FORMAT, FORMAT_ACCESS):
+            expected = f"{FORMAT!r} or {FORMAT_ACCESS!r}"
+            raise self.error("format", f"got {given!r}, expected {expected}")
+        self.fields(value, _HEADER if given == FORMAT else _HEADER_ACCESS, "the header")
         return (
             self.integer(value, "records", minimum=0),
             self.integer(value, "entries", minimum=0),
             self.sha256(value, "head"),
+            self.integer(value, "access", minimum=0) if given == FORMAT_ACCESS else 0,
         )
 
     def record(self, value: dict[str, Any]) -> Stored:
@@ -239,6 +274,35 @@ class _Lines:
             self.sha256(value, "sha256"),
         )
 
+    def access(self, value: dict[str, Any]) -> AccessEntry:
+        self.fields(value, _ACCESS, "an access entry")
+        optional = ("unit", "case_id")
+        for key in optional:
+            if value[key] is not None:
+                self.text(value, key)
+        if not isinstance(value["detail"], dict):
+            raise self.error("detail", f"got {value['detail']!r}, expected a JSON object")
+        if isinstance(value["status"], bool) or not isinstance(value["status"], int):
+            raise self.error("status", f"got {value['status']!r}, expected an HTTP status or 0")
+        access = Access(
+            self.text(value, "by"),
+            self.text(value, "role"),
+            value["unit"],
+            self.text(value, "action"),
+            value["case_id"],
+            value["status"],
+            value["detail"],
+        )
+        return AccessEntry(
+            self.integer(value, "seq"),
+            self.text(value, "at"),
+            access,
+            self.integer(value, "anchor_seq", minimum=0),
+            self.sha256(value, "anchor"),
+            self.sha256(value, "prev"),
+            self.sha256(value, "sha256"),
+        )
+
 
 def _decoded(lines: Iterable[str], name: str) -> Iterator[str]:
     """The lines of an export, a byte-order mark dropped; a line not UTF-8 is an error."""
@@ -252,6 +316,32 @@ def _decoded(lines: Iterable[str], name: str) -> Iterator[str]:
             msg = "cannot read the line (not UTF-8 text)"
             raise StoreError(msg, path=f"{name}:{number}", code="store.import.invalid") from None
         yield text.removeprefix("\ufeff") if number == 1 else text
+
+
+def _check_counts(
+    parser: _Lines,
+    header: tuple[int, int, str, int],
+    records: list[Stored],
+    entries: list[AuditEntry],
+    access: list[AccessEntry],
+) -> None:
+    """The header's counts and head against the lines read; the access log against the audit."""
+    count, entry_count, head, access_count = header
+    for field, given, held, what in (
+        ("records", count, len(records), "record"),
+        ("entries", entry_count, len(entries), "audit"),
+        ("access", access_count, len(access), "access"),
+    ):
+        if given != held:
+            msg = f"got {given}, expected {held} (the {what} lines the file holds)"
+            raise parser.error(field, msg, code="store.integrity")
+    last = entries[-1].sha256 if entries else GENESIS
+    if head != last:
+        msg = f"got {head}, expected {last} (the last entry's sha256)"
+        raise parser.error("head", msg, code="store.integrity")
+    problems = check_access(access, {e.seq: e.sha256 for e in entries})
+    if problems:
+        raise parser.error("access", "import refused: " + problems[0], code="store.integrity")
 
 
 def import_jsonl(store: Store, lines: Iterable[str], *, name: str) -> Verification:
@@ -279,10 +369,11 @@ def import_jsonl(store: Store, lines: Iterable[str], *, name: str) -> Verificati
             the store holds records.
     """
     parser = _Lines(name)
-    header: tuple[int, int, str] | None = None
+    header: tuple[int, int, str, int] | None = None
     header_line = 0
     records: list[Stored] = []
     entries: list[AuditEntry] = []
+    access: list[AccessEntry] = []
     for parser.line, text in enumerate(_decoded(lines, name), 1):
         if not text.strip():
             continue
@@ -300,23 +391,25 @@ def import_jsonl(store: Store, lines: Iterable[str], *, name: str) -> Verificati
                 )
             records.append(parser.record(value))
         elif kind == "audit":
+            if access:
+                raise parser.error(
+                    "type", "got an audit entry after access entries, expected audit entries first"
+                )
             entries.append(parser.entry(value))
+        elif kind == "access":
+            access.append(parser.access(value))
         else:
-            raise parser.error("type", f"got {kind!r}, expected 'record' or 'audit'")
+            raise parser.error("type", f"got {kind!r}, expected 'record', 'audit' or 'access'")
     if header is None:
         msg = "no header line, expected an export of an rnr store"
         raise StoreError(msg, path=name, code="store.import.invalid")
     parser.line = header_line
-    count, entry_count, head = header
-    if count != len(records):
-        msg = f"got {count}, expected {len(records)} (the record lines the file holds)"
-        raise parser.error("records", msg, code="store.integrity")
-    if entry_count != len(entries):
-        msg = f"got {entry_count}, expected {len(entries)} (the audit lines the file holds)"
-        raise parser.error("entries", msg, code="store.integrity")
-    last = entries[-1].sha256 if entries else GENESIS
-    if head != last:
-        msg = f"got {head}, expected {last} (the last entry's sha256)"
-        raise parser.error("head", msg, code="store.integrity")
+    _check_counts(parser, header, records, entries, access)
+    if access and not isinstance(store, AccessLog):
+        msg = f"{store.name} keeps no access log: {len(access)} access entries would be lost"
+        raise StoreError(msg, path=name, code="store.import.invalid")
     store.restore(records, entries)
+    if access:
+        assert isinstance(store, AccessLog)
+        store.restore_access(access)
     return store.verify()

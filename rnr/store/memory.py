@@ -20,10 +20,12 @@ from contextlib import contextmanager
 import attrs
 
 from rnr.errors import HistoryError, StoreError
+from rnr.store.access import Access, AccessEntry, chain_access, restore_access_problem
 from rnr.store.audit import check, next_entry, restore_problem
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import (
+    GENESIS,
     AuditEntry,
     CaseDerived,
     CaseRecords,
@@ -102,6 +104,7 @@ class MemoryStore:
         self._audit: list[AuditEntry] = []
         self._derived: dict[int, Derived] = {}
         self._case_derived: dict[tuple[int, str], tuple[str, Derived]] = {}
+        self._access: list[AccessEntry] = []
         self._lock = threading.RLock()
         self._writing = threading.local()
         self._clock = clock
@@ -219,20 +222,56 @@ class MemoryStore:
         ``progress`` is called with the number of records just checked, every thousand.
         """
         with self._lock:
-            records, audit = list(self._records), list(self._audit)
+            records, audit, access = list(self._records), list(self._audit), list(self._access)
         rows: list[tuple[int, str | None]] = []
         for start in range(0, len(records), _STEP):
             step = records[start : start + _STEP]
             rows += [(s.id, record_hash(s.record)) for s in step]
             if progress is not None:
                 progress(len(step))
-        return check(rows, audit, expect=expect)
+        return check(rows, audit, expect=expect, access=access)
+
+    def log_access(self, *accesses: Access) -> AccessEntry:
+        """Append ``accesses`` to the access log, anchored at the audit chain's head.
+
+        Returns the last one's entry.
+        """
+        with self._lock:
+            last = self._last_entry()
+            entries = chain_access(
+                self._access[-1] if self._access else None,
+                accesses,
+                at=self._clock(),
+                anchor_seq=0 if last is None else last.seq,
+                anchor=GENESIS if last is None else last.sha256,
+            )
+            self._access += entries
+            return entries[-1]
+
+    def restore_access(self, entries: Iterable[AccessEntry]) -> None:
+        """Load exported access entries verbatim into this store's empty access log."""
+        found = list(entries)
+        with self._lock:
+            chain = [(e.seq, e.sha256) for e in self._audit]
+            problem = restore_access_problem(found, chain, len(self._access))
+            if problem is not None:
+                code = "store.not_empty" if self._access else "store.integrity"
+                raise StoreError("import refused: " + problem, path=self.name, code=code)
+            self._access = found
+
+    def access_log(self, *, actions: Collection[str] | None = None) -> Iterator[AccessEntry]:
+        """Every access entry (of those actions), in order."""
+        with self._lock:
+            entries = list(self._access)
+        for entry in entries:
+            if actions is None or entry.access.action in actions:
+                yield entry
 
     def restore(self, records: Iterable[Stored], audit: Iterable[AuditEntry]) -> None:
         """Load exported rows verbatim into this store, which must be empty."""
         rows, entries = list(records), list(audit)
         with self._lock:
-            if self._records or self._audit:
+            if self._records or self._audit or self._access:
                 raise StoreError(
                     "cannot import into a store that holds records",
                     path=self.name,

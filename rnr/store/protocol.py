@@ -34,12 +34,13 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
+from rnr.store.access import Access, AccessEntry
 from rnr.store.records import AuditEntry, CaseDerived, CaseRecords, Derived, Record, Stored
 
 if TYPE_CHECKING:
     from rnr.store.head import Head
 
-__all__ = ["Store", "Transaction", "Verification", "utc_now"]
+__all__ = ["AccessLog", "Store", "Transaction", "Verification", "utc_now"]
 
 
 def utc_now() -> str:
@@ -62,6 +63,7 @@ class Verification:
             cannot, and leaves 0).
         timelines: cases whose kept timeline was built again and compared
             (the same).
+        access: entries of the access log checked (a store that keeps one).
     """
 
     records: int
@@ -70,6 +72,7 @@ class Verification:
     problems: tuple[str, ...] = ()
     derived: int = 0
     timelines: int = 0
+    access: int = 0
 
     @property
     def ok(self) -> bool:
@@ -189,4 +192,32 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release the store's resources."""
+        ...
+
+
+@runtime_checkable
+class AccessLog(Protocol):
+    """A store that also keeps the service's access log (:mod:`rnr.store.access`).
+
+    The HTTP service needs it; the command line and the library do not.
+    """
+
+    def log_access(self, *accesses: Access) -> AccessEntry:
+        """Append ``accesses`` in one write, chained and anchored at the audit's head.
+
+        Returns the last one's entry.
+        """
+        ...
+
+    def access_log(self, *, actions: Collection[str] | None = None) -> Iterator[AccessEntry]:
+        """Every entry (of those actions), in order."""
+        ...
+
+    def restore_access(self, entries: Iterable[AccessEntry]) -> None:
+        """Load exported access entries verbatim into an *empty* access log (after :meth:`restore`).
+
+        Raises:
+            StoreError: ``store.not_empty``, the log holds entries;
+                ``store.integrity``, the entries do not verify against the audit chain.
+        """
         ...

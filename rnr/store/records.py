@@ -153,6 +153,11 @@ class Record:
         if not isinstance(self.case_id, str) or not self.case_id.strip():
             msg = f"case_id: got {self.case_id!r}, expected a non-empty text"
             raise HistoryError(msg, field="case_id", value=self.case_id, expected="a text")
+        if "\x00" in self.case_id:  # no database text type holds it (PostgreSQL's refuses it)
+            msg = f"case_id: got {self.case_id!r}, expected a text without the character U+0000"
+            raise HistoryError(
+                msg, field="case_id", value=self.case_id, expected="a text without U+0000"
+            )
         try:
             check_text(self.case_id)
             parse_date(self.on)

@@ -17,44 +17,41 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from rnr.errors import HistoryError, StoreError, StoreIntegrityError
+import attrs
+
+from rnr.errors import StoreError
+from rnr.store._reads import PendingBlock, SQLReads
 from rnr.store._rows import (
+    ACCESS_COLUMNS,
     AUDIT_COLUMNS,
+    INSERT_ACCESS,
     INSERT_CASE_DERIVED,
     INSERT_DERIVED,
     INSERT_ENTRY,
     INSERT_RECORD,
-    RECORD_COLUMNS,
     entry_row,
     record_row,
-    stored_from_row,
-    verify_rows,
+    verify_tables,
 )
-from rnr.store._schema import check_header, connect, describe_error, prepare
-from rnr.store.audit import next_entry, restore_problem
+from rnr.store._schema import check_header, connect, describe_error, prepare, schema_problems
+from rnr.store.access import Access, AccessEntry, chain_access, restore_access_problem
+from rnr.store.audit import restore_problem
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import (
+    GENESIS,
     AuditEntry,
-    CaseDerived,
-    CaseRecords,
-    Derived,
-    Record,
     Stored,
-    record_hash,
 )
-from rnr.untrusted import UntrustedInputError, check_text
 
 __all__ = ["SQLiteStore", "default_db_path"]
 
-_PAGE = 1000
-_FLUSH = 5000
 _FILE_NAME = "rnr.sqlite3"
 
 
@@ -91,107 +88,26 @@ def default_db_path(environ: Mapping[str, str], *, home: Path, platform: str) ->
     return base / "rnr" / _FILE_NAME
 
 
-class _Block:
+class _Block(PendingBlock):
     """One write block: a connection inside ``BEGIN IMMEDIATE`` and its pending rows."""
 
-    def __init__(self, store: SQLiteStore, conn: sqlite3.Connection, by: str, last_id: int) -> None:
-        self._store = store
-        self._conn = conn
-        self._by = by
-        self._last_id = last_id
-        self._entry: AuditEntry | None = None
-        self._rows: list[tuple[Any, ...]] = []
-        self._entries: list[tuple[Any, ...]] = []
-        self._derived: list[tuple[Any, ...]] = []
-        self._case_derived: list[tuple[Any, ...]] = []
-        self.open = True
+    _store: SQLiteStore
 
-    def start(self) -> None:
-        """Read the last audit entry (inside the lock)."""
-        row = self._conn.execute(
-            f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        self._entry = None if row is None else AuditEntry(*row)
-
-    def _check_open(self) -> None:
-        if not self.open:
-            msg = "the write block has ended; open a new one with store.write()"
-            raise StoreError(msg, path=self._store.name)
-
-    def flush(self) -> None:
-        """Insert the pending rows (still inside the transaction)."""
-        if self._rows or self._derived or self._case_derived:
-            with self._store._sqlite_errors("cannot write records"):
-                self._conn.executemany(INSERT_RECORD, self._rows)
-                self._conn.executemany(INSERT_ENTRY, self._entries)
-                self._conn.executemany(INSERT_DERIVED, self._derived)
-                self._conn.executemany(INSERT_CASE_DERIVED, self._case_derived)
-            for pending in (self._rows, self._entries, self._derived, self._case_derived):
-                pending.clear()
-
-    def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
-        """Committed records and this block's appends (of a case, of a kind), in id order."""
-        self._check_open()
-        self.flush()
-        yield from self._store._stream_records(self._conn, case_id, kind)
-
-    def append(self, record: Record) -> Stored:
-        """Append ``record``; it is stored when the block ends without an error."""
-        self._check_open()
-        at = self._store._clock()
-        self._last_id += 1
-        stored = Stored(self._last_id, record, at, self._by, record_hash(record))
-        entry = next_entry(
-            self._entry, at=at, by=self._by, record_id=stored.id, record_sha256=stored.sha256
-        )
-        self._entry = entry
-        self._rows.append(record_row(stored))
-        self._entries.append(entry_row(entry))
-        if len(self._rows) >= _FLUSH:
-            self.flush()
-        return stored
-
-    def derive(self, derived: Derived) -> None:
-        """Keep values derived from a record; the first kept for a record stays."""
-        self._check_open()
-        if not 1 <= derived.record_id <= self._last_id:
-            msg = f"derived values of record {derived.record_id}: no such record"
-            raise StoreError(msg, path=self._store.name, code="store.integrity")
-        self._derived.append((derived.record_id, derived.basis, derived.text))
-        if len(self._derived) >= _FLUSH:
-            self.flush()
-
-    def derived(self, case_id: str) -> Mapping[int, Derived]:
-        """The derived values kept for the records of ``case_id`` (committed, and this block's)."""
-        self._check_open()
-        self.flush()
-        sql = (
-            "SELECT d.record_id, d.basis, d.data FROM records r JOIN derived d"
-            " ON d.record_id = r.id WHERE r.case_id = ? ORDER BY r.id"
-        )
-        rows = self._store._query(self._conn, sql, (case_id,))
-        return {row[0]: self._store._derived_row(*row) for row in rows}
-
-    def derive_case(self, case_id: str, derived: Derived) -> None:
-        """Keep values derived from a case's records up to ``derived.record_id``."""
-        self._check_open()
-        if not 1 <= derived.record_id <= self._last_id:
-            msg = f"derived values of case {case_id} on record {derived.record_id}: no such record"
-            raise StoreError(msg, path=self._store.name, code="store.integrity")
-        self._case_derived.append((derived.record_id, case_id, derived.basis, derived.text))
-        if len(self._case_derived) >= _FLUSH:
-            self.flush()
+    def _send(
+        self,
+        rows: list[tuple[Any, ...]],
+        entries: list[tuple[Any, ...]],
+        derived: list[tuple[Any, ...]],
+        case_derived: list[tuple[Any, ...]],
+    ) -> None:
+        with self._store._sqlite_errors("cannot write records"):
+            self._conn.executemany(INSERT_RECORD, rows)
+            self._conn.executemany(INSERT_ENTRY, entries)
+            self._conn.executemany(INSERT_DERIVED, derived)
+            self._conn.executemany(INSERT_CASE_DERIVED, case_derived)
 
 
-def _first_of_last_case(page: list[Any]) -> int:
-    """Where the rows of a page's last case start."""
-    end = len(page)
-    while end > 0 and page[end - 1][2] == page[-1][2]:
-        end -= 1
-    return end
-
-
-class SQLiteStore:
+class SQLiteStore(SQLReads):
     """An append-only store of case records in one SQLite file.
 
     Args:
@@ -364,8 +280,10 @@ class SQLiteStore:
                 with self._sqlite_errors("cannot start a write block"):
                     conn.execute("BEGIN IMMEDIATE")
                     last = conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0]
-                    block = _Block(self, conn, by, last)
-                    block.start()
+                    row = conn.execute(
+                        f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT 1"
+                    ).fetchone()
+                    block = _Block(self, conn, by, last, None if row is None else AuditEntry(*row))
                 try:
                     yield block
                     block.flush()
@@ -390,6 +308,7 @@ class SQLiteStore:
                 conn.execute("BEGIN IMMEDIATE")
                 held = conn.execute(
                     "SELECT EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM audit)"
+                    " OR EXISTS (SELECT 1 FROM access)"
                 ).fetchone()[0]
             if held:
                 raise StoreError(
@@ -407,30 +326,7 @@ class SQLiteStore:
                 conn.executemany(INSERT_ENTRY, (entry_row(e) for e in entries))
                 conn.execute("COMMIT")
 
-    # -- reading -----------------------------------------------------------
-
-    def _stream_records(
-        self, conn: sqlite3.Connection | None, case_id: str | None, kind: str | None
-    ) -> Iterator[Stored]:
-        """Records up to the last id at the start, a page at a time."""
-        where, args = "", []
-        for column, value in (("case_id", case_id), ("kind", kind)):
-            if value is not None:
-                where += f" AND {column} = ?"
-                args.append(value)
-        sql = (
-            f"SELECT {RECORD_COLUMNS} FROM records WHERE id > ? AND id <= ?{where}"
-            f" ORDER BY id LIMIT {_PAGE}"
-        )
-        last = self._query(conn, "SELECT coalesce(max(id), 0) FROM records", ())[0][0]
-        after = 0
-        while True:
-            page = self._query(conn, sql, (after, last, *args))
-            for row in page:
-                yield stored_from_row(row, self._name)
-            if len(page) < _PAGE:
-                return
-            after = page[-1][0]
+    # -- reading (the queries: rnr.store._reads) ------------------------------
 
     def _query(self, conn: sqlite3.Connection | None, sql: str, args: tuple[Any, ...]) -> list[Any]:
         """All rows of one query, on ``conn`` or on a pooled connection."""
@@ -439,184 +335,6 @@ class SQLiteStore:
                 return conn.execute(sql, args).fetchall()
             with self._connection() as pooled:
                 return pooled.execute(sql, args).fetchall()
-
-    def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
-        """Every committed record (of a case, of a kind), in id order.
-
-        Raises:
-            StoreIntegrityError: a row was altered (its content no longer has its
-                SHA-256) or cannot be read; :meth:`verify` lists every such row.
-        """
-        if case_id is not None and not case_id.isascii():
-            try:
-                check_text(case_id)
-            except UntrustedInputError:
-                return  # no record can hold an id that is not text (as in MemoryStore)
-        yield from self._stream_records(None, case_id, kind)
-
-    def derived(self) -> Iterator[Derived]:
-        """Every set of derived values, in record id order, a page at a time.
-
-        Raises:
-            StoreIntegrityError: a row cannot be read (verify names it).
-        """
-        sql = (
-            "SELECT record_id, basis, data FROM derived WHERE record_id > ?"
-            f" ORDER BY record_id LIMIT {_PAGE * 10}"
-        )
-        after = 0
-        while True:
-            page = self._query(None, sql, (after,))
-            for record_id, basis, text in page:
-                yield self._derived_row(record_id, basis, text)
-            if len(page) < _PAGE * 10:
-                return
-            after = page[-1][0]
-
-    def cases(self, only: Collection[str] | None = None) -> Iterator[CaseRecords]:
-        """Every case's records and derived values, in case id order, a page of rows at a time.
-
-        One query per page searches the ``(case_id, id)`` index from where
-        the last page ended (a row-value comparison: written with ``OR``,
-        SQLite would scan the index from its start for every page); each
-        row comes with its derived values (a left join), so a case is
-        complete when the next one starts. ``only`` reads those cases, one
-        query each.
-
-        Raises:
-            StoreIntegrityError: a row was altered or cannot be read.
-        """
-        columns = ", ".join(f"r.{c.strip()}" for c in RECORD_COLUMNS.split(","))
-        select = (
-            f"SELECT {columns}, d.basis, d.data FROM records r"
-            " LEFT JOIN derived d ON d.record_id = r.id WHERE r.id <= ?"
-        )
-        last = self._query(None, "SELECT coalesce(max(id), 0) FROM records", ())[0][0]
-        if only is not None:
-            one = f"{select} AND r.case_id = ? ORDER BY r.id"
-            for case_id in sorted(set(only)):
-                rows = self._query(None, one, (last, case_id))
-                if rows:
-                    yield from self._grouped(rows)
-            return
-        # a row value: an index search
-        sql = f"{select} AND (r.case_id, r.id) > (?, ?) ORDER BY r.case_id, r.id LIMIT {_PAGE * 5}"
-        case_id, after = "", 0
-        held: list[Any] = []
-        while True:
-            page = self._query(None, sql, (last, case_id, after))
-            if page:
-                # the last case of a page may go on in the next: hold it back
-                end = len(page) if len(page) < _PAGE * 5 else _first_of_last_case(page)
-                held += page[:end]
-                if end:
-                    yield from self._grouped(held)
-                    held = []
-                held += page[end:]
-            if len(page) < _PAGE * 5:
-                break
-            case_id, after = page[-1][2], page[-1][0]
-        if held:
-            yield from self._grouped(held)
-
-    def _grouped(self, rows: list[Any]) -> Iterator[CaseRecords]:
-        """The cases of consecutive rows of :meth:`cases` (each case whole)."""
-        start = 0
-        for end in range(1, len(rows) + 1):
-            if end < len(rows) and rows[end][2] == rows[start][2]:
-                continue
-            mine = rows[start:end]
-            records = tuple(stored_from_row(row[:9], self._name) for row in mine)
-            kept = {
-                row[0]: self._derived_row(row[0], row[9], row[10])
-                for row in mine
-                if row[9] is not None
-            }
-            yield CaseRecords(records[0].case_id, records, kept)
-            start = end
-
-    def case_derived(self, basis: str) -> Iterator[CaseDerived]:
-        """Every case's first and last record ids and the values of ``basis`` on its last record.
-
-        One scan of the ``(case_id, id)`` index gives every case's ends (no
-        record is read); the kept values follow, a page of cases at a time.
-
-        Raises:
-            StoreIntegrityError: kept values cannot be read (verify names them).
-        """
-        last = self._query(None, "SELECT coalesce(max(id), 0) FROM records", ())[0][0]
-        ends = self._query(
-            None,
-            "SELECT case_id, min(id), max(id) FROM records WHERE id <= ?"
-            " GROUP BY case_id ORDER BY case_id",
-            (last,),
-        )
-        for start in range(0, len(ends), _PAGE):
-            page = ends[start : start + _PAGE]
-            marks = ", ".join("?" * len(page))
-            kept = {
-                (record_id, case_id): text
-                for record_id, case_id, text in self._query(
-                    None,
-                    "SELECT record_id, case_id, data FROM case_derived"
-                    f" WHERE basis = ? AND record_id IN ({marks})",
-                    (basis, *(end for _, _, end in page)),
-                )
-            }
-            for case_id, first, end in page:
-                found = kept.get((end, case_id))
-                derived = None if found is None else self._derived_row(end, basis, found)
-                yield CaseDerived(case_id, first, end, derived)
-
-    def _derived_row(self, record_id: int, basis: Any, text: Any) -> Derived:
-        try:
-            return Derived.read_back(record_id, basis, text)
-        except (TypeError, ValueError) as exc:
-            msg = f"record {record_id}: derived values unreadable ({exc}); run verify"
-            raise StoreIntegrityError(msg, path=self._name, record=record_id) from exc
-
-    def get(self, record_id: int) -> Stored:
-        """The record with that id (ids count from 1).
-
-        Raises:
-            HistoryError: ``history.record.unknown``, no such record.
-            StoreIntegrityError: the row was altered or cannot be read.
-        """
-        rows = self._query(None, f"SELECT {RECORD_COLUMNS} FROM records WHERE id = ?", (record_id,))
-        if rows:
-            return stored_from_row(rows[0], self._name)
-        last = self._query(None, "SELECT coalesce(max(id), 0) FROM records", ())[0][0]
-        msg = f"record {record_id}: no such record (the store holds 1 to {last})"
-        raise HistoryError(
-            msg,
-            field="record",
-            value=record_id,
-            expected="a stored record id",
-            code="history.record.unknown",
-        )
-
-    def case_ids(self) -> list[str]:
-        """Every case id, in order of its first record."""
-        sql = "SELECT case_id FROM records GROUP BY case_id ORDER BY min(id)"
-        return [row[0] for row in self._query(None, sql, ())]
-
-    def count(self) -> int:
-        """How many records the store holds (no record is read or checked)."""
-        count: int = self._query(None, "SELECT count(*) FROM records", ())[0][0]
-        return count
-
-    def audit(self) -> Iterator[AuditEntry]:
-        """Every audit entry, in order."""
-        last = self._query(None, "SELECT coalesce(max(seq), 0) FROM audit", ())[0][0]
-        sql = f"SELECT {AUDIT_COLUMNS} FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq"
-        after = 0
-        while True:
-            page = self._query(None, f"{sql} LIMIT {_PAGE}", (after, last))
-            for row in page:
-                yield AuditEntry(*row)
-            if len(page) < _PAGE:
-                return
-            after = page[-1][0]
 
     def verify(
         self, *, expect: Head | None = None, progress: Callable[[int], None] | None = None
@@ -636,7 +354,69 @@ class SQLiteStore:
         """
         with self._connection() as conn, self._sqlite_errors("cannot verify the store"):
             conn.execute("BEGIN")  # one snapshot for every read below
-            return verify_rows(conn, expect=expect, progress=progress)
+            result = verify_tables(conn.execute, expect=expect, progress=progress)
+            more = schema_problems(conn)
+        return attrs.evolve(result, problems=(*result.problems, *more))
+
+    # -- the access log ------------------------------------------------------
+
+    def log_access(self, *accesses: Access) -> AccessEntry:
+        """Append ``accesses`` to the access log in one write, anchored at the audit's head.
+
+        Returns the last one's entry (several at once: a group commit).
+
+        Raises:
+            StoreError: the store is read-only, busy beyond ``timeout``, or
+                cannot be written.
+        """
+        if self._read_only:
+            raise StoreError(
+                "the store was opened read-only: nothing can be written", path=self._name
+            )
+        with self._connection() as conn, self._sqlite_errors("cannot write the access log"):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = conn.execute(
+                    f"SELECT {ACCESS_COLUMNS} FROM access ORDER BY seq DESC LIMIT 1"
+                ).fetchone()
+                head = conn.execute(
+                    "SELECT seq, sha256 FROM audit ORDER BY seq DESC LIMIT 1"
+                ).fetchone()
+                entries = chain_access(
+                    None if row is None else AccessEntry.from_row(row),
+                    accesses,
+                    at=self._clock(),
+                    anchor_seq=0 if head is None else head[0],
+                    anchor=GENESIS if head is None else head[1],
+                )
+                conn.executemany(INSERT_ACCESS, [e.row() for e in entries])
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return entries[-1]
+
+    def restore_access(self, entries: Iterable[AccessEntry]) -> None:
+        """Load exported access entries verbatim into this store's empty access log.
+
+        Raises:
+            StoreError: ``store.not_empty``, the log holds entries;
+                ``store.integrity``, they do not verify against the audit chain.
+        """
+        found = list(entries)
+        with self._connection() as conn:
+            with self._sqlite_errors("cannot import"):
+                conn.execute("BEGIN IMMEDIATE")
+                held = conn.execute("SELECT count(*) FROM access").fetchone()[0]
+                chain = conn.execute("SELECT seq, sha256 FROM audit").fetchall()
+            problem = restore_access_problem(found, chain, held)
+            if problem is not None:
+                conn.execute("ROLLBACK")
+                code = "store.not_empty" if held else "store.integrity"
+                raise StoreError("import refused: " + problem, path=self._name, code=code)
+            with self._sqlite_errors("cannot import"):
+                conn.executemany(INSERT_ACCESS, (e.row() for e in found))
+                conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close every connection; a write block still open closes its own when it ends."""

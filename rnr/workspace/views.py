@@ -1,0 +1,426 @@
+"""What each page of the workspace shows, made from the library's values (no HTML here).
+
+Each function takes what the library gives (a case history, a decision, a
+plan draft, the caseload's summaries) and returns plain values for a
+template: words from the catalogue and the instrument's labels, dates and
+figures still as values (the templates write them the reader's way).
+
+:func:`caseload` is the list of open cases a person may see, searched,
+sorted and cut into pages on the server: every choice is a query parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from rnr.definitions.labels import Labels, load_labels
+from rnr.history.definitions import Definitions
+from rnr.history.entries import CaseHistory, DecisionEntry
+from rnr.history.progress import CaseChange
+from rnr.indicators.caseload import CaseSummary
+from rnr.plan.draft import PlanDraft
+from rnr.render.decision import decision_report, fit_words, intensity_words, warning_words
+from rnr.render.messages import Catalogue
+from rnr.render.names import instrument_name, policy_name, sanction_name
+from rnr.scoring.result import ScoreResult
+
+__all__ = [
+    "PAGE_SIZE",
+    "SORTS",
+    "CaseloadQuery",
+    "LabelsOf",
+    "case_view",
+    "caseload",
+    "decision_view",
+    "plan_view",
+    "score_view",
+]
+
+#: Cases on one page of the caseload.
+PAGE_SIZE = 25
+#: The caseload's orders (query ``orden``): a column each.
+SORTS = ("proxima", "caso", "riesgo", "sancion", "atraso")
+
+
+class LabelsOf:
+    """The labels of each instrument version, loaded once per page."""
+
+    def __init__(self, defs: Definitions, lang: str) -> None:
+        self.defs, self.lang = defs, lang
+        self._found: dict[str, Labels] = {}
+
+    def __call__(self, ref: str) -> Labels:
+        """The labels of ``ref`` (``id@version``) in the page's language."""
+        if ref not in self._found:
+            self._found[ref] = load_labels(self.defs.library.get(ref), self.lang)
+        return self._found[ref]
+
+
+@attrs.frozen
+class CaseloadQuery:
+    """What the caseload page was asked: a search, an order, a direction, a page.
+
+    Every value is checked: anything unknown falls back to the default, so a
+    hand-edited address never fails.
+    """
+
+    search: str = ""
+    sort: str = SORTS[0]
+    descending: bool = False
+    overdue_only: bool = False
+    page: int = 1
+
+    @classmethod
+    def of(cls, params: Mapping[str, str]) -> CaseloadQuery:
+        """The query of a request's parameters (``q``, ``orden``, ``dir``, ``vencidos``, …)."""
+        search = params.get("q", "").strip()[:100]
+        sort = params.get("orden", SORTS[0])
+        page = params.get("pagina", "1")
+        return cls(
+            search=search,
+            sort=sort if sort in SORTS else SORTS[0],
+            descending=params.get("dir") == "desc",
+            overdue_only=params.get("vencidos") == "1",
+            page=int(page) if page.isdigit() and 0 < len(page) < 7 else 1,
+        )
+
+    def link(self, **changes: Any) -> str:
+        """The query string of this query with ``changes`` (a page's address keeps the rest)."""
+        from urllib.parse import urlencode  # noqa: PLC0415 - only for links
+
+        q = attrs.evolve(self, **changes)
+        pairs = [("q", q.search)] if q.search else []
+        pairs.append(("orden", q.sort))
+        if q.descending:
+            pairs.append(("dir", "desc"))
+        if q.overdue_only:
+            pairs.append(("vencidos", "1"))
+        if q.page > 1:
+            pairs.append(("pagina", str(q.page)))
+        return "?" + urlencode(pairs)
+
+
+def _level_rank(summary: CaseSummary, defs: Definitions) -> int:
+    if summary.risk_level is None:
+        return -1
+    scale = defs.library.get(summary.instrument).scales
+    levels = [lv for s in scale.values() for lv in s.levels]
+    return levels.index(summary.risk_level) if summary.risk_level in levels else -1
+
+
+def caseload(
+    summaries: Iterable[CaseSummary],
+    query: CaseloadQuery,
+    *,
+    as_of: dt.date,
+    only: Collection[str] | None,
+    defs: Definitions,
+    labels_of: LabelsOf,
+    w: Catalogue,
+) -> dict[str, Any]:
+    """One page of the open cases on ``as_of`` that ``only`` holds (``None``: every case).
+
+    Returns the page's rows (case, regime, sanction, risk level, last
+    assessment, next reassessment, days overdue), how many cases match, the
+    page's number and count, and the query.
+    """
+    rows = []
+    needle = query.search.casefold()
+    for s in summaries:
+        if only is not None and s.case_id not in only:
+            continue
+        if s.closed_on is not None and s.closed_on <= as_of:
+            continue
+        if needle and needle not in s.case_id.casefold():
+            continue
+        due = s.next_due
+        late = due.days_overdue(as_of) if due is not None else 0
+        if query.overdue_only and not late:
+            continue
+        labels = labels_of(s.instrument)
+        rows.append(
+            {
+                "case_id": s.case_id,
+                "regime": w(f"history.regime_{s.regime}"),
+                "sanction": s.sanction,
+                "sanction_name": sanction_name(s.sanction, w.lang) if s.sanction else None,
+                "level": labels.level(s.risk_level),
+                "rank": _level_rank(s, defs),
+                "instrument": instrument_name(s.instrument, w.lang),
+                "assessed_on": s.assessed_on[-1] if s.assessed_on else None,
+                "due_on": due.due_on if due is not None else None,
+                "late": late,
+            }
+        )
+    keys: dict[str, Callable[[dict[str, Any]], Any]] = {
+        "caso": lambda r: r["case_id"],
+        "riesgo": lambda r: (r["rank"], r["case_id"]),
+        "sancion": lambda r: (r["sanction"] or "", r["case_id"]),
+        "proxima": lambda r: (r["due_on"] or dt.date.max, r["case_id"]),
+        "atraso": lambda r: (r["late"], r["case_id"]),
+    }
+    rows.sort(key=keys[query.sort], reverse=query.descending)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(query.page, pages)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return {
+        "rows": shown,
+        "count": len(rows),
+        "page": page,
+        "pages": pages,
+        "query": attrs.evolve(query, page=page),
+        "as_of": as_of,
+    }
+
+
+def score_view(result: ScoreResult, labels: Labels, w: Catalogue) -> dict[str, Any]:
+    """An assessment's primary scale: total, level, and the provisional range of omitted items."""
+    scale = result.scales[result.primary_scale]
+    out: dict[str, Any] = {
+        "instrument": instrument_name(str(result.instrument), w.lang),
+        "assessed_on": result.assessed_on,
+        "scale": labels.scale(scale.id),
+        "raw": scale.raw,
+        "level": labels.level(scale.level),
+        "provisional": result.provisional,
+        "omitted": [labels.item(i) for i in result.omitted],
+        "range": None,
+        "needs": [
+            {
+                "domain": labels.domain(d.id),
+                "total": d.total,
+                "max": d.max,
+                "need": labels.need(d.need),
+            }
+            for d in result.domains.values()
+        ],
+    }
+    bounds = scale.bounds
+    if result.provisional and bounds is not None:
+        same = bounds.min_level == bounds.max_level
+        out["range"] = w(
+            "workspace.score.range_same" if same else "workspace.score.range",
+            lo=bounds.min,
+            hi=bounds.max,
+            lo_level=labels.level(bounds.min_level),
+            hi_level=labels.level(bounds.max_level),
+            count=len(result.omitted),
+        )
+    return out
+
+
+def _assessment(history: CaseHistory, entry: DecisionEntry) -> ScoreResult:
+    return next(a.result for a in history.assessments if a.id == entry.assessment)
+
+
+def decision_view(
+    history: CaseHistory, entry: DecisionEntry, defs: Definitions, labels_of: LabelsOf, w: Catalogue
+) -> dict[str, Any]:
+    """A decision: risk level, sanction, intensity, deadlines, warnings, and its whole report."""
+    decision = entry.decision
+    result = _assessment(history, entry)
+    labels = labels_of(str(result.instrument))
+    policy = defs.policies.get(str(decision.policy))
+    legal = entry.legal or history.legal
+    lang = w.lang
+    report = (
+        decision_report(
+            decision, result=result, legal=legal, policy=policy, labels=labels, lang=lang
+        )
+        if legal is not None
+        else []
+    )
+    override = decision.override
+    return {
+        "id": entry.id,
+        "on": entry.on,
+        "policy": policy_name(policy.ref, lang),
+        "score": score_view(result, labels, w),
+        "risk": labels.level(decision.risk_level),
+        "computed": labels.level(decision.computed_risk_level),
+        "overridden": override is not None and decision.override_changed,
+        "override_reason": (
+            w(f"cases.override_reasons.{override.reason}") if override is not None else None
+        ),
+        "sanction": (sanction_name(decision.sanction, lang, policy) if decision.sanction else None),
+        "allowed": decision.sanction in decision.eligible_sanctions if decision.sanction else None,
+        "eligible": [sanction_name(s, lang, policy) for s in decision.eligible_sanctions],
+        "ineligible": [
+            {"sanction": sanction_name(s, lang, policy), "why": w.say(reason)}
+            for s, reason in decision.ineligible.items()
+        ],
+        "fit": fit_words(decision.fit, lang, regime=decision.regime),
+        "fit_message": w.say(decision.fit_message),
+        "intensity": intensity_words(decision.intensity, lang),
+        "components": list(decision.intensity.components),
+        "monitoring": decision.telematic_monitoring,
+        "deadlines": [
+            {
+                "name": w(f"policy.d_{d.name}") if f"policy.d_{d.name}" in w else d.name,
+                "date": d.date,
+                "source": d.source,
+            }
+            for d in decision.deadlines.values()
+        ],
+        "warnings": [
+            {"text": warning_words(x, lang, policy), "source": x.source} for x in decision.warnings
+        ],
+        "sources": sorted({f.source for f in decision.trace if f.source}),
+        "report": "\n".join(report),
+    }
+
+
+def plan_view(plan: PlanDraft, labels: Labels, w: Catalogue) -> dict[str, Any]:
+    """A PII draft: its objectives with their domain, sessions, hours and status; the rest."""
+    lang = w.lang
+
+    def objective(o: Any) -> dict[str, Any]:
+        status = o.history[-1].status if o.history else "pending"
+        return {
+            "title": o.title(lang),
+            "domain": labels.domain(o.domain) if o.domain else None,
+            "indicator": o.indicator(lang),
+            "components": list(o.components),
+            "sessions": o.sessions,
+            "hours": o.hours,
+            "status": w(f"plan.status_names.{status}"),
+            "source": o.source,
+        }
+
+    return {
+        "version": plan.version,
+        "dated": plan.dated,
+        "assessed_on": plan.assessed_on,
+        "risk": labels.level(plan.risk_level),
+        "sanction": sanction_name(plan.sanction, lang) if plan.sanction else None,
+        "contacts": plan.contacts_per_month,
+        "hours": plan.treatment_hours,
+        "objectives": [objective(o) for o in plan.objectives],
+        "supports": [objective(o) for o in plan.supports],
+        "adaptations": [a.text(lang) for a in plan.adaptations],
+        "strengths": [labels.domain(s) for s in plan.strengths],
+        "deadlines": [
+            {
+                "name": w(f"plan.deadline_names.{d.name}")
+                if f"plan.deadline_names.{d.name}" in w
+                else d.name,
+                "date": d.date,
+                "source": d.source,
+            }
+            for d in plan.deadlines
+        ],
+        "reviews": list(plan.reviews),
+    }
+
+
+def case_view(
+    history: CaseHistory,
+    change: CaseChange | None,
+    change_lines: list[str],
+    labels_of: LabelsOf,
+    w: Catalogue,
+) -> dict[str, Any]:
+    """A case's history: assessments, decisions, plan versions, events, and the last change."""
+    lang = w.lang
+    closed = history.closed_on()
+    assessments = []
+    for a in history.assessments:
+        labels = labels_of(str(a.result.instrument))
+        view = score_view(a.result, labels, w)
+        view.update(id=a.id, assessor=a.assessor, corrected=bool(a.corrected))
+        assessments.append(view)
+    decisions = []
+    for d in history.decisions:
+        result = _assessment(history, d)
+        labels = labels_of(str(result.instrument))
+        decisions.append(
+            {
+                "id": d.id,
+                "on": d.on,
+                "risk": labels.level(d.decision.risk_level),
+                "sanction": d.decision.sanction,
+                "intensity": intensity_words(d.decision.intensity, lang),
+                "fit": fit_words(d.decision.fit, lang, regime=d.decision.regime),
+                "sources": sorted({f.source for f in d.decision.trace if f.source})[:3],
+            }
+        )
+    plans = [
+        {
+            "id": p.id,
+            "version": p.plan.version,
+            "dated": p.plan.dated,
+            "drafted": p.drafted,
+            "objectives": len(p.plan.objectives),
+            "statuses": _statuses(p.plan, w),
+        }
+        for p in history.plans
+    ]
+    events = [
+        {
+            "on": e.on,
+            "kind": w(f"history.ev_{e.kind}") if f"history.ev_{e.kind}" in w else e.kind,
+            "note": e.note,
+        }
+        for e in history.events
+    ]
+    step = None
+    if change is not None and change.history is not None:
+        last = change.history.steps[-1]
+        labels = labels_of(str(last.current))
+        step = {
+            "previous_on": last.previous_on,
+            "current_on": last.current_on,
+            "scales": [
+                {
+                    "scale": labels.scale(s.scale),
+                    "previous": s.previous,
+                    "current": s.current,
+                    "delta": s.delta,
+                    "levels": f"{labels.level(s.previous_level)} → {labels.level(s.current_level)}",
+                    "reliable": w(f"change.report.reliable.{s.reliable}"),
+                    "rci": s.rci,
+                    "why": w.say(s.why) if s.why is not None else "",
+                }
+                for s in last.scales.values()
+            ],
+            "domains": [
+                {
+                    "domain": labels.domain(d.domain),
+                    "previous": d.previous,
+                    "current": d.current,
+                    "delta": d.delta,
+                    "need": f"{labels.need(d.previous_need)} → {labels.need(d.current_need)}",
+                }
+                for d in last.domains.values()
+                if d.delta
+            ],
+        }
+    return {
+        "case_id": history.case_id,
+        "regime": w(f"history.regime_{history.regime}"),
+        "opened_on": history.opened_on,
+        "closed_on": closed,
+        "unit": history.unit,
+        "sanction": history.legal.sanction if history.legal else None,
+        "assessments": assessments,
+        "decisions": decisions,
+        "plans": plans,
+        "events": events,
+        "step": step,
+        "change": "\n".join(change_lines),
+        "policy": policy_name(history.decisions[-1].decision.policy.__str__(), lang)
+        if history.decisions
+        else None,
+    }
+
+
+def _statuses(plan: PlanDraft, w: Catalogue) -> str:
+    counts: dict[str, int] = {}
+    for o in plan.objectives:
+        status = o.history[-1].status if o.history else "pending"
+        counts[status] = counts.get(status, 0) + 1
+    return ", ".join(f"{w(f'plan.status_names.{s}')}: {n}" for s, n in counts.items())

@@ -1,0 +1,184 @@
+"""Fresh stores of every backend for the conformance suite, and tampering as their owners could.
+
+A :class:`Place` is where one fresh store lives (nothing for memory, a file
+for SQLite, a schema of the session's PostgreSQL server for PostgreSQL): it
+opens the store, opens it again, and edits its tables as whoever holds the
+database could (SQLite: anyone with the file; PostgreSQL: the owner of the
+tables, who can drop the guards; the role rnr writes with cannot).
+
+The ``places`` fixture (tests/conftest.py) makes them; SQL given to
+:meth:`Place.tamper` uses ``?`` for parameters, whatever the backend.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from rnr.store.memory import MemoryStore
+from rnr.store.protocol import Store
+from rnr.store.sqlite import SQLiteStore
+
+#: Every backend of the conformance suite.
+BACKENDS = ("memory", "sqlite", "postgres")
+#: The backends kept in a database someone can edit.
+DATABASES = ("sqlite", "postgres")
+
+
+class Owner:
+    """A connection as the database's owner, taking ``?`` for parameters on either backend."""
+
+    def __init__(self, conn: Any, *, postgres: bool) -> None:
+        self.conn = conn
+        self.postgres = postgres
+
+    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> Any:
+        """Run one statement; the cursor it gives (``fetchone``, ``fetchall``)."""
+        return self.conn.execute(sql.replace("?", "%s") if self.postgres else sql, args)
+
+    def triggers(self) -> list[tuple[str, str]]:
+        """Every trigger rnr's tables have, as ``(name, table)``."""
+        if self.postgres:
+            rows = self.execute(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal"
+            ).fetchall()
+        else:
+            rows = self.execute(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"
+            ).fetchall()
+        return [(name, table) for name, table in rows]
+
+    def drop_guards(self) -> None:
+        """Drop every trigger (the append-only guards), and PostgreSQL's foreign keys.
+
+        SQLite checks foreign keys only on connections that ask (rnr's); the
+        owner of PostgreSQL tables drops the constraints to delete a record.
+        """
+        for name, table in self.triggers():
+            on = f" ON {table}" if self.postgres else ""
+            self.execute(f"DROP TRIGGER {name}{on}")
+        if self.postgres:
+            for table, name in self.execute(
+                "SELECT conrelid::regclass::text, conname FROM pg_constraint"
+                " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
+            ).fetchall():
+                self.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+
+    def restore_guards(self) -> None:
+        """Create rnr's guards again, as rnr wrote them."""
+        if self.postgres:
+            from rnr.store import _pgschema  # noqa: PLC0415
+
+            for sql in _pgschema.MIGRATIONS[5]:
+                if sql.startswith("CREATE TRIGGER"):
+                    self.execute(sql)
+        else:
+            from rnr.store import _schema  # noqa: PLC0415
+
+            for sql in _schema.GUARDS.values():
+                self.execute(sql)
+
+
+@attrs.define
+class Place:
+    """Where one fresh store lives, and how to open it (again)."""
+
+    backend: str
+    where: Path | str | None = None
+    owner_url: str | None = None
+    _opened: list[Store] = attrs.field(factory=list)
+
+    def open(
+        self,
+        *,
+        clock: Callable[[], str] | None = None,
+        read_only: bool = False,
+        timeout: float = 10.0,
+    ) -> Store:
+        """The store (a new MemoryStore each time, for memory)."""
+        kw: dict[str, Any] = {} if clock is None else {"clock": clock}
+        store: Store
+        if self.backend == "memory":
+            store = MemoryStore(**kw)
+        elif self.backend == "sqlite":
+            assert isinstance(self.where, Path)
+            store = SQLiteStore(self.where, read_only=read_only, timeout=timeout, **kw)
+        else:
+            from rnr.store.postgres import PostgresStore  # noqa: PLC0415
+
+            assert isinstance(self.where, str)
+            store = PostgresStore(self.where, read_only=read_only, timeout=timeout, **kw)
+        self._opened.append(store)
+        return store
+
+    @contextmanager
+    def owner(self) -> Iterator[Owner]:
+        """A connection as the owner, committed when the block ends."""
+        if self.backend == "sqlite":
+            assert isinstance(self.where, Path)
+            conn = sqlite3.connect(self.where)
+            try:
+                with conn:
+                    yield Owner(conn, postgres=False)
+            finally:
+                conn.close()
+        elif self.backend == "postgres":
+            import psycopg  # noqa: PLC0415
+
+            assert self.owner_url is not None
+            with psycopg.connect(self.owner_url) as conn:  # commits at the end
+                yield Owner(conn, postgres=True)
+        else:
+            msg = "a memory store has no database to edit"
+            raise AssertionError(msg)
+
+    def tamper(self, *statements: tuple[str, tuple[Any, ...]]) -> None:
+        """Edit the tables as their owner could: drop the guards, then run each statement."""
+        with self.owner() as owner:
+            owner.drop_guards()
+            for sql, args in statements:
+                owner.execute(sql, args)
+
+    def close(self) -> None:
+        """Close every store opened here."""
+        for store in self._opened:
+            store.close()
+
+
+class Places:
+    """Makes places for one test; closes their stores when it ends."""
+
+    def __init__(self, folder: Path, server: Callable[[], Any]) -> None:
+        self._folder = folder
+        self._server = server
+        self._made: list[Place] = []
+        self._count = itertools.count(1)
+
+    def __call__(self, backend: str) -> Place:
+        """A new empty place of ``backend`` (for PostgreSQL: its tables made by the owner)."""
+        if backend == "memory":
+            place = Place("memory")
+        elif backend == "sqlite":
+            place = Place("sqlite", self._folder / f"db{next(self._count)}" / "rnr.sqlite3")
+        else:
+            from rnr.store.postgres import PostgresStore  # noqa: PLC0415
+
+            server = self._server()
+            schema = server.new_schema()
+            owner = server.url("rnr_owner", schema=schema)
+            PostgresStore(owner).close()  # the owner makes the tables (rnr store init)
+            place = Place("postgres", server.url("rnr_writer", schema=schema), owner)
+        self._made.append(place)
+        return place
+
+    def close(self) -> None:
+        """Close every store the test opened."""
+        for place in self._made:
+            place.close()
