@@ -488,3 +488,22 @@ def test_the_service_runs_on_a_postgresql_store(places: Places) -> None:
     assert len(logged) >= 3, logged  # the token granted, then each request
     result = store.verify()
     assert (True, len(logged)) == (result.ok, result.access)
+
+
+def test_a_connection_the_server_ended_is_replaced(places: Places, postgres: Any) -> None:
+    """The server ends every connection (a restart, a DBA's kill): the next write still lands.
+
+    The pool checks a connection before lending it, so a store that outlives
+    its connections (a service running for weeks) does not fail its next
+    request.
+    """
+    store = places("postgres").open()
+    with store.write(by="delegada") as tx:
+        tx.append(Record("event", "c-1", DAY, {"n": 1}))
+    postgres.admin(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE usename = 'rnr_writer' AND pid <> pg_backend_pid()"
+    )
+    with store.write(by="delegada") as tx:
+        tx.append(Record("event", "c-1", DAY, {"n": 2}))
+    assert (2, True) == (store.count(), store.verify().ok)

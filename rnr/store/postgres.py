@@ -266,6 +266,8 @@ class PostgresStore(SQLReads):
             max_size=max(1, self._pool_size),
             kwargs=self._kwargs,
             configure=self._configure,
+            # a connection the server ended (a restart, a DBA's kill) is replaced, not lent
+            check=ConnectionPool.check_connection,
             timeout=self._timeout,
             name="rnr",
             open=False,
