@@ -272,16 +272,17 @@ def example_cases() -> list[bytes]:
 
 
 def expected_draft(body: bytes) -> Any:
-    """The draft the library makes of a case, as JSON: what ``POST /v1/plan`` must answer."""
+    """The draft the library makes of a case, with its cost: what ``POST /v1/plan`` answers."""
     from rnr._frozen import json_default  # noqa: PLC0415
     from rnr.cases.parse import parse_case  # noqa: PLC0415
     from rnr.cases.path import decide_case, plan_for  # noqa: PLC0415
+    from rnr.costs.plan import plan_document  # noqa: PLC0415
     from rnr.history.definitions import Definitions  # noqa: PLC0415
 
     defs = Definitions.shipped()
     case = parse_case(json.loads(body), file="<request>")
     draft = plan_for(decide_case(case, defs.library, defs.policies, None))
-    return json.loads(json.dumps(draft.to_dict(), default=json_default))
+    return json.loads(json.dumps(plan_document(draft), default=json_default))
 
 
 async def check(port: int, raws: list[bytes], bodies: list[bytes]) -> None:

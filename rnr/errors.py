@@ -111,6 +111,10 @@ CODES: Mapping[str, Outcome] = {
     "policy.invalid": _I,
     "policy.unknown": _N,
     "policy.not_applicable": _I,
+    # unit costs of the programmes and the price index (plans/costs)
+    "costs.invalid": _I,
+    "costs.unknown": _N,
+    "costs.prices.unknown": _N,
     # case files and what they hold
     "case.file.invalid": _I,
     "case.file.empty": _I,
@@ -130,6 +134,9 @@ CODES: Mapping[str, Outcome] = {
     "decision.input.invalid": _I,
     "decision.legal.missing": _I,
     "decision.override.invalid": _I,
+    # plan edits
+    "plan.edit.objective": _I,
+    "plan.edit.hours": _I,
     # plan and document templates
     "render.failed": _I,
     "render.template.unsafe": _I,

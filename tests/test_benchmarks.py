@@ -16,6 +16,8 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 TINY = {
     "bench_case.py": ["--cases", "3", "--calls", "2"],
+    "bench_caseindex.py": ["--people", "60", "--repeat", "1"],
+    "bench_costs.py": ["--n", "300", "--repeat", "1"],
     "bench_decide.py": ["--n", "500", "--repeat", "1"],
     "bench_history.py": ["--people", "80", "--years", "2", "--sample", "2", "--writes", "5"],
     "bench_plans.py": ["--n", "20", "--repeat", "1"],
@@ -25,6 +27,8 @@ TINY = {
     "bench_startup.py": ["--repeat", "1"],
     "bench_validity.py": ["--rows", "300", "--repeat", "1", "--bootstrap-rows", "50",
                           "--resamples", "10"],
+    "bench_workspace.py": ["--people", "60", "--requests", "3", "--seconds", "2", "--least", "2",
+                           "--sample", "3"],
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from rnr.cases.legal import LegalContext, parse_legal
 from rnr.cases.overrides import Override
 from rnr.cases.parse import SCHEMA_PATH, read_cases, score_case
 from rnr.cli import main
+from rnr.costs.plan import plan_document
 from rnr.definitions.library import data_dir, policy_library
 from rnr.definitions.policy_loader import load_policy
 from rnr.errors import CODES
@@ -116,7 +117,7 @@ def test_plan_json_is_the_draft_as_data(capsys: pytest.CaptureFixture[str], tmp_
     (case,) = read_cases(ADULT_CASE)
     result = score_case(case, rnr.default_library())
     decision = api_decision(ADULT_CASE)
-    expected = draft_plan(result, decision, responsivity=case.responsivity).to_dict()
+    expected = plan_document(draft_plan(result, decision, responsivity=case.responsivity))
     assert json.loads(json.dumps(expected)) == json.loads(out)
     cases = write_jsonl(tmp_path / "c.jsonl", adult_doc("c-1"), adult_doc("c-2"))
     status, out, _ = run(capsys, "plan", "-p", ADULT, cases, "--json")

@@ -35,6 +35,8 @@ from rnr.change.history import HistoryChange
 from rnr.change.trend import Trajectory
 from rnr.cli import main
 from rnr.cli.instruments import Check
+from rnr.costs.caseload import CaseloadCosts, CostGroup, ProgrammeUse, ResultCost
+from rnr.costs.plan import ComponentCost, PlanCost
 from rnr.definitions.instrument import Reliability
 from rnr.definitions.library import data_dir, policy_library
 from rnr.definitions.policy import Policy
@@ -250,6 +252,7 @@ def _simulated_commands(o: Outputs, db: Path) -> None:
     """Commands that read a simulated store: due, indicators, validate, case history."""
     o.json("due", "due", "--db", db, "--as-of", "2025-06-30", "--json", lines=True)
     o.json("indicators", "indicators", "--period", "2025", "--db", db, "--json")
+    o.json("costs", "costs", "--period", "2025", "--db", db, "--json")
     o.json(
         "indicators", "indicators", "--period", "2025", "--programme", "LAS", "--db", db, "--json"
     )
@@ -324,6 +327,13 @@ def _case_file_commands(o: Outputs, tmp: Path) -> None:
         "whatif", "whatif", cohort, "--policy", "cl-adultos-18216@2024-01-13",
         "--against", "cl-adultos-18216@2024-01-14", "--json",
     )  # fmt: skip
+    o.json(
+        "whatif", "whatif", Path(__file__).parent.parent / "examples" / "cohort-juvenil.jsonl",
+        "--policy", "cl-juvenil-20084@2024-01-13", "--against", "cl-juvenil-20084@2024-01-14",
+        "--costs", "--json",
+    )  # fmt: skip
+    o.json("cost-book", "costs", "--period", "2026", "--json")
+    o.json("cost-book", "costs", "--period", "2024", "--prices-of", "2025", "--json")
 
 
 def _error(o: Outputs) -> None:
@@ -508,7 +518,55 @@ DESCRIBED: Mapping[type, Described] = {
     DecisionWarning: Described("decision", "DecisionWarning"),
     Nearest: Described("decision", "Nearest"),
     Fired: Described("decision", "Fired"),
-    PlanDraft: Described("plan"),
+    # rnr plan --json and POST /v1/plan add the expected cost beside the draft's fields
+    PlanDraft: Described("plan", added=("cost",)),
+    # amounts are given in whole pesos, and the published unit cost as exact text
+    PlanCost: Described(
+        "plan",
+        "PlanCost",
+        renamed={
+            "administrative_low": "administrative_low_pesos",
+            "administrative_high": "administrative_high_pesos",
+            "low": "low_pesos",
+            "high": "high_pesos",
+        },
+    ),
+    ComponentCost: Described(
+        "plan",
+        "ComponentCost",
+        renamed={
+            "unit_cost": "per_year_pesos",
+            "published": "unit_cost_thousands",
+            "low": "low_pesos",
+            "high": "high_pesos",
+        },
+    ),
+    # a caseload's costs: amounts in whole pesos, groupings computed from the people
+    CaseloadCosts: Described(
+        "costs",
+        renamed={"units_read": None},  # by_unit is empty when the units were not read
+        added=(
+            "spending_pesos",
+            "by_programme",
+            "by_sanction",
+            "by_component",
+            "by_unit",
+            "spending_thousands",
+        ),
+    ),
+    CostGroup: Described("costs", "CostGroup", renamed={"spending": "spending_pesos"}),
+    ProgrammeUse: Described(
+        "costs",
+        "ProgrammeUse",
+        renamed={
+            "spending": "spending_pesos",
+            "budgeted_per_person": "budgeted_per_person_pesos",
+        },
+        added=("real_per_person_pesos",),
+    ),
+    ResultCost: Described(
+        "costs", "ResultCost", renamed={"spending": "spending_pesos"}, added=("per_result_pesos",)
+    ),
     PlanObjective: Described("plan", "PlanObjective"),
     Reason: Described("plan", "Reason"),
     StatusNote: Described("plan", "StatusNote"),
@@ -573,7 +631,8 @@ DESCRIBED: Mapping[type, Described] = {
         renamed={"total": None},
         added=("assessments", "overrides", "percent"),
     ),
-    WhatIf: Described("whatif", added=("cases",)),
+    # rnr whatif --costs adds the cohort's cost ("costs": PricedWhatIf.to_dict)
+    WhatIf: Described("whatif", added=("cases", "costs")),
     # the study's report and figures are flattened into it
     Study: Described(
         "validity",

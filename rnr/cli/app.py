@@ -108,6 +108,11 @@ COMMANDS: tuple[Command, ...] = (
         "rnr.cli.indicators",
     ),
     Command(
+        "costs",
+        "published unit costs of a year, or what a caseload and its results cost",
+        "rnr.cli.costs",
+    ),
+    Command(
         "store",
         "the case store: verify its audit chain, export or import JSON Lines",
         "rnr.cli.store",

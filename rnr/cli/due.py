@@ -17,7 +17,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.cli.progress import case_counter
+from rnr.cli.progress import case_counter, shown
 from rnr.history.requests import due_entries
 from rnr.render.history import due_lines
 
@@ -50,7 +50,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     with open_db(args, read_only=True) as store, case_counter(args, store) as advance:
         # the text counts every case in its summary: only the JSON lines leave some out
         only_late = args.json and args.overdue
-        found = due_entries(store, as_of, overdue=only_late, defs=defs, progress=advance)
+        # the case index answers at once: the cases are counted only for a bar
+        counted = advance if shown(args) else None
+        found = due_entries(store, as_of, overdue=only_late, defs=defs, progress=counted)
     if args.json:
         for due in found:
             write_json(out, due.to_dict(as_of))

@@ -23,6 +23,7 @@ from rnr.cli.options import (
 )
 from rnr.cli.progress import each
 from rnr.cli.score import is_batch
+from rnr.costs.plan import plan_document
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import Library
 from rnr.render.plan import FORMATS, render_plan
@@ -44,7 +45,7 @@ or to -o FILE), or a .jsonl file or - (JSON Lines on standard input) with
 --template FILE renders with an agency's own Jinja2 template (run in the
 sandbox, with the same context as the shipped ones; see docs/plans.md).
 --json writes the draft as data instead (one JSON line per case, or
-DIR/<case_id>.json).
+DIR/<case_id>.json), with its expected cost ("cost"; docs/costs.md).
 """
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -101,7 +102,7 @@ def file_name(case: Case, kind: str, taken: set[str]) -> str:
 def _render(done: Decided, library: Library, args: argparse.Namespace) -> str:
     plan = plan_for(done)
     if args.json:
-        return json.dumps(plan.to_dict(), ensure_ascii=False) + "\n"
+        return json.dumps(plan_document(plan), ensure_ascii=False) + "\n"
     labels = load_labels(library.get(str(done.result.instrument)), args.lang)
     return render_plan(
         plan, format=args.format, lang=args.lang, template=args.template, labels=labels

@@ -346,7 +346,8 @@ def run_copy(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_init(args: argparse.Namespace, out: TextIO) -> int:
-    """Create the store, or bring its schema up to date; say its version."""
+    """Create the store, or bring its schema up to date and fill its case index; say its version."""
+    from rnr.history.caseindex import fill_index  # noqa: PLC0415 - start-up time
     from rnr.store import _schema  # noqa: PLC0415 - start-up time
 
     target = db_target(args)
@@ -354,6 +355,7 @@ def run_init(args: argparse.Namespace, out: TextIO) -> int:
     with open_db(args, announce=False) as store:
         name = store.name
         created = getattr(store, "created", not existed)
+        fill_index(store, defs=definitions(args), by="rnr store init")
     version = _schema.SCHEMA_VERSION
     if created:
         announce_created(args.lang, name)

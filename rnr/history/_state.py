@@ -8,16 +8,19 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
-from rnr.errors import HistoryError, StoreIntegrityError
+from rnr.errors import HistoryError, RnrError, StoreIntegrityError
 from rnr.events import CLOSING_EVENTS
+from rnr.history.access import unit_of
+from rnr.history.caseindex import keep_index
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.read import Corrections, Memo, replay
+from rnr.history.summary import Reading
 from rnr.history.timeline import keep_timeline
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Stored
 
-__all__ = ["State", "replayed", "require_in_force"]
+__all__ = ["State", "kept", "replayed", "require_in_force"]
 
 
 @attrs.frozen
@@ -141,14 +144,30 @@ def replayed(
     """The case read back inside the block: a write that would not replay is rolled back.
 
     The case's new timeline is kept on its last record
-    (:func:`~rnr.history.timeline.keep_timeline`). ``memo``: what the replay
+    (:func:`~rnr.history.timeline.keep_timeline`), and its row of the case
+    index (:func:`~rnr.history.caseindex.keep_index`). ``memo``: what the replay
     before the write computed (see :class:`~rnr.history.read.Memo`).
     """
     with refused_unless_replayed(case_id):
         rows = tuple(tx.records(case_id=case_id))
         history = replay(rows, defs=defs, source=store.name, memo=memo)
-        keep_timeline(tx, case_id, defs=defs, source=store.name, rows=rows)
+        timeline = keep_timeline(tx, case_id, defs=defs, source=store.name, rows=rows)
+        keep_index(tx, timeline, unit=unit_of(rows), reading=Reading(defs))
     return history
+
+
+def kept(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None:
+    """Keep the case's timeline and index row, without a replay (an event that steps nothing).
+
+    A case whose timeline cannot be built (a definition changed since) keeps
+    none: reads build it from the records, and report the change.
+    """
+    rows = tuple(tx.records(case_id=case_id))
+    try:
+        timeline = keep_timeline(tx, case_id, defs=defs, source=store.name, rows=rows)
+    except RnrError:
+        return
+    keep_index(tx, timeline, unit=unit_of(rows), reading=Reading(defs))
 
 
 @contextlib.contextmanager

@@ -22,7 +22,13 @@ from typing import Any, Literal, overload
 
 from rnr.cases.parse import Case, score_case
 from rnr.errors import HistoryError
-from rnr.history._state import State, refused_unless_replayed, replayed, require_in_force
+from rnr.history._state import (
+    State,
+    kept,
+    refused_unless_replayed,
+    replayed,
+    require_in_force,
+)
 from rnr.history.definitions import Definitions
 from rnr.history.derived import derived_of
 from rnr.history.entries import CaseHistory
@@ -159,6 +165,8 @@ def record_event(
         if corrects is None:
             if _answer_event(tx, case_id, stored.id, defs, store):
                 replayed(tx, case_id, defs, store)
+            else:
+                kept(tx, case_id, defs, store)
         else:
             assert state.fixes is not None
             root = state.fixes.root[corrects]
@@ -470,7 +478,12 @@ def correct_assessment(
 
 
 def _redraft(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None:
-    """Correct the plan drafts whose objectives change with a corrected assessment."""
+    """Correct the plan drafts whose objectives change with a corrected assessment.
+
+    An edit of a draft that changed is corrected too when it no longer fits
+    it (:func:`rnr.plan.edit.refit`: the objectives still called for, the
+    hours shared again).
+    """
     rows = list(tx.records(case_id=case_id))
     history = _replay(rows, defs, store, drafted=False)
     fixes = Corrections.of(rows, source=store.name)
@@ -479,4 +492,9 @@ def _redraft(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> 
         drafted = [[o.id, o.domain] for o in entry.plan.objectives]
         if "decision" in row.data and row.data.get("objectives") != drafted:
             data = {**row.data, "objectives": drafted}
+            tx.append(Record("plan", case_id, row.on, data, corrects=row.id))
+        edited = [[o.id, o.domain, o.hours] for o in entry.plan.objectives]
+        stored = [list(o) for o in row.data.get("objectives") or ()]
+        if row.data.get("kind") == "edit" and stored != edited:
+            data = {**row.data, "objectives": edited}
             tx.append(Record("plan", case_id, row.on, data, corrects=row.id))

@@ -29,6 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 import attrs
 
 from rnr.definitions.instrument import Reliability
+from rnr.history.caseindex import indexed_due
 from rnr.history.definitions import Definitions
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
@@ -41,7 +42,7 @@ from rnr.history.timeline import (
     unreadable_as_integrity,
 )
 from rnr.indicators.caseload import CaseSummary, Due
-from rnr.store.protocol import Store
+from rnr.store.protocol import CaseIndex, Store
 from rnr.store.records import CaseDerived, CaseRecords, Stored
 
 __all__ = ["case_groups", "iter_due", "iter_summaries", "summarize", "timelines"]
@@ -137,10 +138,19 @@ def iter_due(
     """The next reassessment of each case open on ``as_of``, in case id order.
 
     Each is the ``next_due`` of the case's summary (:func:`iter_summaries`),
-    made without the rest of the summary.
+    made without the rest of the summary. A store that keeps the case index
+    (:class:`~rnr.store.protocol.CaseIndex`) answers from its rows
+    (:func:`rnr.history.caseindex.indexed_due`): only the cases whose row
+    does not hold on ``as_of`` are read from their records.
     """
     defs = defs or Definitions.shipped()
     reading = Reading(defs)
+    if isinstance(store, CaseIndex):
+        found = list(indexed_due(store, as_of=as_of, reading=reading))
+        if progress is not None:  # the index answered for every case at once
+            progress(len(store.case_ids()))
+        yield from found
+        return
     for timeline in timelines(store, defs=defs, progress=progress):
         with unreadable_as_integrity(timeline, store.name):
             due = due_at(timeline, as_of=as_of, reading=reading)

@@ -90,6 +90,10 @@ class PlanEntry:
     plan: PlanDraft
     unmatched: tuple[str, ...] = ()
     drafted: bool = False
+    #: Whether a person edited this version (its objectives, order and hours).
+    edited: bool = False
+    #: A person's notes on an edited version (``""``: none).
+    notes: str = ""
 
 
 @attrs.frozen
@@ -194,7 +198,12 @@ class CaseHistory:
                 for d in self.decisions
             ],
             "plans": [
-                {"id": p.id, "unmatched": list(p.unmatched), "plan": p.plan.to_dict()}
+                {
+                    "id": p.id,
+                    "unmatched": list(p.unmatched),
+                    "plan": p.plan.to_dict(),
+                    **({"notes": p.notes} if p.notes else {}),
+                }
                 for p in self.plans
             ],
             "events": [

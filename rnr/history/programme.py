@@ -1,4 +1,4 @@
-"""The programme report of a year: indicators, reinsertion index, override monitoring.
+"""The programme report of a year: indicators, reinsertion index, override monitoring, costs.
 
 :func:`programme_report` reads a store once (the bulk case summaries on 31
 December of the year) and computes everything;
@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from rnr.costs.caseload import CaseloadCosts, caseload_costs
+from rnr.definitions.costs import shipped as shipped_costs
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
@@ -35,6 +37,8 @@ class ProgrammeReport:
     indicators: tuple[IndicatorResult, ...]
     reinsertion: ReinsertionReport
     overrides: OverrideReport
+    #: What the year's caseload cost (docs/costs.md), from the same summaries.
+    costs: CaseloadCosts | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -46,6 +50,7 @@ class ProgrammeReport:
             "indicators": [r.to_dict() for r in self.indicators],
             "reinsertion": self.reinsertion.to_dict(),
             "overrides": self.overrides.to_dict(),
+            "costs": None if self.costs is None else self.costs.to_dict(),
         }
 
 
@@ -87,4 +92,5 @@ def programme_report(
         indicators=results,
         reinsertion=reinsertion(summaries, index, period=period, programmes=programmes),
         overrides=tally.report(),
+        costs=caseload_costs(summaries, shipped_costs(), period=period, programme=programme),
     )

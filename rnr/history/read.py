@@ -35,9 +35,11 @@ from rnr.history.entries import (
     PlanEntry,
 )
 from rnr.history.idempotency import IDEMPOTENCY
+from rnr.history.shapes import is_proposal
 from rnr.history.steps import reassessment_answer, stepped
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, Status, review
+from rnr.plan.edit import Choice, edit_plan, refit
 from rnr.policy.answer import ChangeAnswer, answer_event
 from rnr.policy.decision import Decision
 from rnr.policy.engine import decide
@@ -196,6 +198,7 @@ class _Replay:
                 ),
             )
             for first, row in self.fixes.in_force("override")
+            if not is_proposal(row)  # a proposal awaiting approval: no decision reads it
         }
         events = self.events()
         by_event = {e.id: e for e in events}
@@ -395,14 +398,18 @@ class _Replay:
         decisions: Mapping[int, DecisionEntry],
     ) -> list[PlanEntry]:
         out: list[PlanEntry] = []
+        basis: AssessmentEntry | None = None  # the assessment of the draft in force
         for first, row in self.fixes.in_force("plan"):
             previous = out[-1].plan if out else None
             if "decision" in row.data:
                 decided = decisions[int(row.data["decision"])]
-                entry = self.draft(row, previous, assessments[decided.assessment], decided)
-            elif previous is None:
+                basis = assessments[decided.assessment]
+                entry = self.draft(row, previous, basis, decided)
+            elif previous is None or basis is None:
                 msg = f"record {row.id}: a plan review with no plan before it"
                 raise StoreIntegrityError(msg, path=self.source, record=row.id)
+            elif row.data.get("kind") == "edit":
+                entry = self.edit(row, previous, basis)
             else:
                 entry = self.review(row, previous)
             out.append(attrs.evolve(entry, id=first))
@@ -458,6 +465,33 @@ class _Replay:
         )
         plan = attrs.evolve(plan, version=int(row.data["version"]), kind=kind)
         return PlanEntry(row.id, plan, drafted=True)
+
+    def edit(self, row: Stored, previous: PlanDraft, basis: AssessmentEntry) -> PlanEntry:
+        """A version a person edited: the objectives it names, in order, with their hours."""
+        stored = [list(o) for o in row.data.get("objectives") or ()]
+        choices = [Choice(str(o[0]), int(o[2])) for o in stored]
+        if not self.drafted:  # a correction is being written: the edit is fitted to its draft
+            choices = refit(previous, choices, score=basis.result, catalogue=self.defs.catalogue)
+        plan = self.guard(
+            row,
+            lambda r: edit_plan(
+                previous,
+                r.on,
+                choices,
+                score=basis.result,
+                catalogue=self.defs.catalogue,
+                rules=self.defs.rules,
+            ),
+        )
+        replayed = [[o.id, o.domain, o.hours] for o in plan.objectives]
+        if self.drafted and replayed != stored:
+            msg = (
+                f"record {row.id}: the edited plan replays with objectives {replayed},"
+                f" but was stored with {stored}"
+            )
+            raise StoreIntegrityError(msg, path=self.source, record=row.id)
+        plan = attrs.evolve(plan, version=int(row.data["version"]))
+        return PlanEntry(row.id, plan, edited=True, notes=str(row.data.get("notes", "")))
 
     def review(self, row: Stored, previous: PlanDraft) -> PlanEntry:
         known = {o.id for o in (*previous.objectives, *previous.supports)}

@@ -8,14 +8,19 @@ kind           data
 ``assessment`` ``instrument`` (id@version), ``instrument_sha256``,
                ``assessor``, ``document`` (the case file, without its
                ``legal`` and ``override`` sections)
-``override``   ``assessment`` (its first record id) and the override fields
+``override``   ``assessment`` (its first record id) and the override fields;
+               a proposal awaiting a supervisor's approval instead holds
+               ``proposed`` (true), ``to_level``, ``direction``, ``reason``,
+               ``text`` and ``proposed_by`` (no decision reads it)
 ``decision``   ``assessment``, ``override`` (id or null), ``policy``
                (id@version), ``policy_sha256``, ``legal``; and, when the
                change policy answered, ``step`` (:mod:`rnr.history.steps`)
 ``plan``       ``version``, ``kind``; a draft adds ``decision``,
                ``basis_sha256`` (catalogue and rules) and ``objectives``
                ([id, domain] as drafted, checked on read); a review adds
-               ``changes`` {objective: [status, note]}
+               ``changes`` {objective: [status, note]}; an edit (kind
+               ``edit``) adds ``objectives`` ([id, domain, hours], in
+               the plan's order) and ``notes``
 ``event``      ``kind``, ``note`` and the kind's own fields
                (:data:`EVENT_FIELDS`)
 =============  ============================================================
@@ -38,7 +43,7 @@ from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError
 from rnr.events import EVENT_KINDS
 from rnr.plan.draft import PlanDraft, Status
-from rnr.store.records import Record
+from rnr.store.records import Record, Stored
 
 __all__ = [
     "EVENT_CHOICES",
@@ -49,8 +54,11 @@ __all__ = [
     "check_event_data",
     "decision_record",
     "draft_record",
+    "edit_record",
     "event_record",
+    "is_proposal",
     "override_record",
+    "proposal_record",
     "review_record",
 ]
 
@@ -142,6 +150,39 @@ def override_record(case_id: str, assessment: int, override: Override) -> Record
     return Record("override", case_id, override.approved_on, data)
 
 
+#: The data member that marks an ``override`` record as a proposal awaiting approval.
+PROPOSED = "proposed"
+
+
+def is_proposal(record: Record | Stored) -> bool:
+    """Whether an ``override`` record is a proposal (not an override any decision reads)."""
+    return record.data.get(PROPOSED) is True
+
+
+def proposal_record(
+    case_id: str,
+    assessment: int,
+    on: dt.date,
+    *,
+    to_level: str,
+    direction: str,
+    reason: str,
+    text: str,
+    by: str,
+) -> Record:
+    """An override of the assessment ``assessment`` proposed by ``by``, awaiting approval."""
+    data = {
+        "assessment": assessment,
+        PROPOSED: True,
+        "to_level": to_level,
+        "direction": direction,
+        "reason": reason,
+        "text": text,
+        "proposed_by": by,
+    }
+    return Record("override", case_id, on, data)
+
+
 def decision_record(
     case_id: str,
     day: dt.date,
@@ -201,6 +242,19 @@ def review_record(
         "version": version,
         "kind": "closing" if closing else "review",
         "changes": {k: [status, note] for k, (status, note) in changes.items()},
+    }
+    return Record("plan", case_id, on, data)
+
+
+def edit_record(
+    case_id: str, on: dt.date, *, version: int, plan: PlanDraft, notes: str = ""
+) -> Record:
+    """A plan version a person edited: its objectives, in order, with their hours; and notes."""
+    data = {
+        "version": version,
+        "kind": "edit",
+        "objectives": [[o.id, o.domain, o.hours] for o in plan.objectives],
+        "notes": notes,
     }
     return Record("plan", case_id, on, data)
 

@@ -67,6 +67,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.derived import score_values
 from rnr.history.idempotency import IDEMPOTENCY
 from rnr.history.read import Corrections
+from rnr.history.shapes import is_proposal
 from rnr.indicators.caseload import (
     StepSummary,
 )
@@ -323,6 +324,7 @@ def _build(
         "overrides": [
             [int(r.data["assessment"]), str(r.data["reason"]), str(r.data["direction"])]
             for _, r in fixes.in_force("override")
+            if not is_proposal(r)
         ],
     }
 
@@ -402,9 +404,13 @@ def _interval(
 def _plans(fixes: Corrections, defs: Definitions) -> list[list[Any]]:
     """Each plan record in force: a draft's objectives and threshold, a review's statuses."""
     out: list[list[Any]] = []
+    threshold: int | None = None  # the draft in force's, which an edit keeps
     for _, row in fixes.in_force("plan"):
         on, version = row.on.isoformat(), int(row.data["version"])
-        if "decision" in row.data:
+        if row.data.get("kind") == "edit":  # read as a draft: its objectives, statuses kept
+            objectives = [[str(o[0]), o[1]] for o in row.data.get("objectives") or ()]
+            out.append([on, version, "review", objectives, threshold])
+        elif "decision" in row.data:
             decision = fixes.latest[int(row.data["decision"])]
             policy = defs.policies.get(str(decision.data["policy"]))
             kind = "review" if row.data.get("kind") == "review" else "initial"

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import attrs
 
 from rnr.errors import RnrError, StoreIntegrityError
+from rnr.history.caseindex import check_index, fill_index
 from rnr.history.definitions import Definitions
 from rnr.history.derived import check_derived, recompute
 from rnr.history.timeline import FORMAT, Timeline, build_timelines
@@ -44,28 +45,33 @@ def verify_store(
     """:meth:`Store.verify` (``progress`` as there), then every kept value checked.
 
     ``derived`` counts the assessments whose kept scores were recomputed,
-    ``timelines`` the cases whose kept timeline was built again.
+    ``timelines`` the cases whose kept timeline was built again, ``index``
+    the cases whose row of the case index was made again
+    (:func:`rnr.history.caseindex.check_index`).
     """
     result = store.verify(expect=expect, progress=progress)
     checked, problems = check_derived(store, defs=defs)
     cases, wrong = check_timelines(store, defs=defs)
+    rows, differ = check_index(store, defs=defs)
     return attrs.evolve(
         result,
         derived=checked,
         timelines=cases,
-        problems=(*result.problems, *problems, *wrong),
+        index=rows,
+        problems=(*result.problems, *problems, *wrong, *differ),
     )
 
 
 def materialise(store: Store, *, defs: Definitions, by: str) -> int:
-    """Keep the scores of every assessment that has none, then every case's missing timeline.
+    """Keep every assessment's missing scores, every case's missing timeline and index row.
 
     Assessments whose instrument is not loaded, or changed since they were
     written, are left without (a bulk read rescoring them reports the
     change), and so are the timelines of their cases.
 
     Returns:
-        How many records gained kept values (scores or a timeline).
+        How many records gained kept values (scores or a timeline); the
+        rows of the case index made are not counted.
     """
     have = {d.record_id for d in store.derived()}
     added = 0
@@ -80,7 +86,9 @@ def materialise(store: Store, *, defs: Definitions, by: str) -> int:
                     tx.derive(Derived(record_id, now.basis[record_id], values))
             added += len(now.values)
             chunk = []
-    return added + _keep_timelines(store, defs=defs, by=by)
+    added += _keep_timelines(store, defs=defs, by=by)
+    fill_index(store, defs=defs, by=by)
+    return added
 
 
 def _keep_timelines(store: Store, *, defs: Definitions, by: str) -> int:

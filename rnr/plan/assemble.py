@@ -32,7 +32,14 @@ from rnr.policy.decision import Decision
 from rnr.scoring.result import ScoreResult
 from rnr.text import Text
 
-__all__ = ["REVIEW_MONTHS", "at_least_one", "draft_plan", "objective_cap", "share_hours"]
+__all__ = [
+    "REVIEW_MONTHS",
+    "at_least_one",
+    "draft_plan",
+    "objective_cap",
+    "plan_objective",
+    "share_hours",
+]
 
 #: Months between plan reviews (an agency parameter; policies may set ``review_months``).
 REVIEW_MONTHS = 3
@@ -310,6 +317,31 @@ def _objective(
         strengths=own,
         source=objective.source,
         offences=tuple(o for o in offences if o in objective.legal.get("offences", ())),
+    )
+
+
+def plan_objective(
+    objective: Objective,
+    domain: str | None,
+    *,
+    hours: int,
+    score: ScoreResult,
+    strengths: tuple[str, ...],
+    first: Sequence[str] = (),
+    offences: tuple[str, ...] = (),
+) -> PlanObjective:
+    """One objective of a draft, as :func:`draft_plan` makes it (an edit of the plan adds them so).
+
+    ``first`` lists the components the responsivity rules put first.
+    """
+    return _objective(
+        objective,
+        domain,
+        hours=hours,
+        score=score,
+        strengths=strengths,
+        first=list(first),
+        offences=offences,
     )
 
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rnr.definitions.costs import shipped as shipped_costs
 from rnr.definitions.indicators import Indicator, shipped
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import default_library
@@ -31,6 +32,7 @@ from rnr.errors import RnrError
 from rnr.indicators.compute import IndicatorResult
 from rnr.indicators.reinsertion_index import ReinsertionReport
 from rnr.render.charts import bar_chart
+from rnr.render.costs import caseload_section
 from rnr.render.environment import environment
 from rnr.render.messages import NONE, Catalogue, catalogue
 from rnr.render.names import component_name
@@ -347,4 +349,12 @@ def report_html(report: ProgrammeReport, lang: str = "es") -> str:
         outcome=lambda key: _outcome(key, report.overrides, w),
         chart=chart,
         distribution=distribution,
+        costs=_costs(report, lang),
     )
+
+
+def _costs(report: ProgrammeReport, lang: str) -> dict[str, Any] | None:
+    """The costs section (docs/costs.md), when the year has someone with a published cost."""
+    if report.costs is None or not report.costs.people:
+        return None
+    return caseload_section(report.costs, shipped_costs(), lang)

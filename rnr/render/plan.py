@@ -77,6 +77,7 @@ from rnr.definitions.labels import Labels
 from rnr.definitions.library import default_library
 from rnr.errors import RenderError, RnrError
 from rnr.plan.draft import PlanDraft, attainment, closing_summary
+from rnr.render.costs import plan_cost_section
 from rnr.render.environment import PLANS, agency_environment, environment
 from rnr.render.messages import catalogue, number, say
 from rnr.render.names import labels_of, policy_name, sanction_name
@@ -241,6 +242,7 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
         ),
         "num": lambda n: number(int(n), lang),
         "period": _period(plan, lang),
+        "cost": plan_cost_section(plan, lang),
         "css": css_string,
     }
 

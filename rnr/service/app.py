@@ -36,6 +36,7 @@ from rnr._frozen import json_default
 from rnr.cases.parse import Case, parse_case, read_lines
 from rnr.cases.path import compare_cases, decide_case, plan_for, score_one
 from rnr.cases.schema import case_schema
+from rnr.costs.plan import plan_document
 from rnr.dates import DATE_RANGE, parse_date
 from rnr.definitions.labels import load_labels
 from rnr.definitions.library import described, instrument_list, policy_list
@@ -249,7 +250,7 @@ def _routes(app: FastAPI, defs: Definitions, max_body: int, gate: Gate) -> None:
         done = await decided(request)
         draft = plan_for(done)
         if kind == "json":
-            return _json(draft.to_dict())
+            return _json(plan_document(draft))
         labels = load_labels(library.get(str(done.result.instrument)), lang)
         text = render_plan(draft, format=kind, lang=lang, labels=labels)
         return Response(text, media_type=f"{PLAN_FORMATS[kind]}; charset=utf-8")

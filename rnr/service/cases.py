@@ -57,6 +57,7 @@ from starlette.responses import Response
 from rnr._frozen import json_default
 from rnr.cases.overrides import parse_override
 from rnr.cases.parse import Case, parse_case
+from rnr.costs.plan import plan_document
 from rnr.definitions.indicators import PROGRAMMES
 from rnr.definitions.labels import load_labels
 from rnr.errors import HistoryError, InvalidArgumentError, RnrError
@@ -468,7 +469,7 @@ class _Routes:
                 raise HistoryError("no plan in force", case_id=case_id, field="plan")
             headers = {"ETag": etag(found.records[-1])}
             if kind == "json":
-                return _answer(found.plan.to_dict(), headers=headers)
+                return _answer(plan_document(found.plan), headers=headers)
             labels = load_labels(defs.library.get(str(found.plan.instrument)), q.lang)
             text = render_plan(found.plan, format=kind, lang=q.lang, labels=labels)
             media = f"{spec.PLAN_FORMATS[kind]}; charset=utf-8"

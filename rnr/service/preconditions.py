@@ -42,7 +42,8 @@ from starlette.requests import Request
 from rnr.history.idempotency import IDEMPOTENCY
 from rnr.render.messages import catalogue
 from rnr.service.problems import RequestError
-from rnr.store.protocol import Store, Transaction
+from rnr.store.caseindex import IndexRow
+from rnr.store.protocol import IndexingTransaction, Store, Transaction
 from rnr.store.records import Derived, Record, Stored
 
 __all__ = ["Expecting", "etag", "if_match", "keyed", "stale"]
@@ -119,6 +120,10 @@ class _Block:
 
     def derive_case(self, case_id: str, derived: Derived) -> None:
         self._tx.derive_case(case_id, derived)
+
+    def index_case(self, row: IndexRow) -> None:
+        if isinstance(self._tx, IndexingTransaction):
+            self._tx.index_case(row)
 
 
 class Expecting:

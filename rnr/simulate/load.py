@@ -26,6 +26,8 @@ import attrs
 from rnr.cases.legal import LegalContext
 from rnr.cases.parse import parse_case, score_case
 from rnr.errors import HistoryError, InvalidArgumentError
+from rnr.history.access import unit_of
+from rnr.history.caseindex import keep_index
 from rnr.history.definitions import Definitions
 from rnr.history.derived import derived_of
 from rnr.history.shapes import (
@@ -36,6 +38,7 @@ from rnr.history.shapes import (
     event_record,
     review_record,
 )
+from rnr.history.summary import Reading
 from rnr.history.timeline import FORMAT, build_timelines
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, Status, review
@@ -95,6 +98,7 @@ def store_cohort(
         raise InvalidArgumentError("people_per_block", people_per_block, "a positive integer")
     defs = defs or Definitions.shipped()
     people = cohort.people if isinstance(cohort, Cohort) else tuple(cohort)
+    reading = Reading(defs)
     for start in range(0, len(people), people_per_block):
         with store.write(by=by) as tx:
             written = []
@@ -109,8 +113,10 @@ def store_cohort(
                 if writer.rows:
                     written.append(writer.records())
             # each case's timeline, its steps' reliable change in one array per version
-            for timeline in build_timelines(written, defs=defs, source=store.name):
+            built = build_timelines(written, defs=defs, source=store.name)
+            for group, timeline in zip(written, built, strict=True):
                 tx.derive_case(timeline.case_id, Derived(timeline.last, FORMAT, timeline.doc))
+                keep_index(tx, timeline, unit=unit_of(group.records), reading=reading)
         if progress is not None:
             progress(len(people[start : start + people_per_block]))
     return len(people)

@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 
 from rnr.errors import StoreError
+from rnr.store.caseindex import STALE_EVERY_CASE
 
 __all__ = [
     "GUARDS",
@@ -50,7 +51,7 @@ __all__ = [
 LOCK_CLASS = int.from_bytes(b"rnr1", "big")
 
 #: The tables every step up to :data:`SCHEMA_VERSION` creates.
-TABLES = ("access", "audit", "case_derived", "derived", "records", "rnr_schema")
+TABLES = ("access", "audit", "case_derived", "case_index", "derived", "records", "rnr_schema")
 _GUARDED = ("records", "audit", "derived", "case_derived", "access")
 
 _FUNCTION = "rnr_append_only"
@@ -146,8 +147,44 @@ _V5 = (
     *(_trigger_sql(name, table, kind) for name, (table, kind) in GUARDS.items()),
 )
 
+#: The case index (:mod:`rnr.store.caseindex`): derived, one row per case, upserted at each
+#: write, so the roles that may insert its rows (the default privileges) may update them too.
+_V6 = (
+    """CREATE TABLE case_index (
+    case_id text COLLATE "C" PRIMARY KEY,
+    record_id bigint NOT NULL,
+    basis text COLLATE "C" NOT NULL,
+    folded text COLLATE "C" NOT NULL,
+    unit text COLLATE "C",
+    regime text,
+    instrument text,
+    sanction text COLLATE "C",
+    risk_level text,
+    rank integer,
+    opened_on text COLLATE "C",
+    assessed_on text COLLATE "C",
+    latest_on text COLLATE "C",
+    closed_on text COLLATE "C",
+    due_on text COLLATE "C",
+    due text,
+    replay integer NOT NULL DEFAULT 0
+)""",
+    "CREATE INDEX case_index_basis ON case_index (basis)",
+    "CREATE INDEX case_index_unit ON case_index (unit, case_id)",
+    "CREATE INDEX case_index_due ON case_index (due_on, case_id)",
+    STALE_EVERY_CASE,
+    """DO $grant$ DECLARE who text; BEGIN
+    FOR who IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
+        WHERE table_schema = current_schema() AND table_name = 'case_index'
+        AND privilege_type = 'INSERT' AND grantee <> current_user
+    LOOP
+        EXECUTE format('GRANT UPDATE ON case_index TO %I', who);
+    END LOOP;
+END $grant$""",
+)
+
 #: The steps, by the version each brings a store to (from the one before it, or from nothing).
-MIGRATIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({5: _V5})
+MIGRATIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({5: _V5, 6: _V6})
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = max(MIGRATIONS)

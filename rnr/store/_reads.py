@@ -29,6 +29,7 @@ from rnr.store._rows import (
 )
 from rnr.store.access import AccessEntry
 from rnr.store.audit import next_entry
+from rnr.store.caseindex import IndexReads, IndexRow, stale_row
 from rnr.store.records import (
     AuditEntry,
     CaseDerived,
@@ -58,7 +59,7 @@ def _first_of_last_case(page: list[Any]) -> int:
     return end
 
 
-class SQLReads:
+class SQLReads(IndexReads):
     """The reads of the ``Store`` protocol over rnr's tables, for any SQL database.
 
     A subclass sets ``_name`` and ``_clock`` and runs queries in :meth:`_query`.
@@ -315,6 +316,10 @@ class PendingBlock:
         self._entries: list[tuple[Any, ...]] = []
         self._derived: list[tuple[Any, ...]] = []
         self._case_derived: list[tuple[Any, ...]] = []
+        self._index: list[tuple[Any, ...]] = []
+        #: Each case's last record appended in this block, and the record its kept index row names.
+        self._appended: dict[str, int] = {}
+        self._indexed: dict[str, int] = {}
         self.open = True
 
     def _send(
@@ -335,6 +340,10 @@ class PendingBlock:
     def _check_record(self, record: Record) -> None:
         """Refuse what this database cannot hold (nothing, unless a subclass says)."""
 
+    def _send_index(self, rows: list[tuple[Any, ...]]) -> None:
+        """Upsert rows of the case index (still inside the block's transaction)."""
+        raise NotImplementedError
+
     def flush(self) -> None:
         """Insert the pending rows (still inside the transaction)."""
         if self._rows or self._derived or self._case_derived:
@@ -343,6 +352,28 @@ class PendingBlock:
                 pending.clear()
             self._pending.clear()
             self._pending_cases.clear()
+        if self._index:
+            self._send_index(self._index)
+            self._index.clear()
+
+    def seal(self) -> None:
+        """Leave a stale index row on each case appended to without one, and flush.
+
+        Called once, when the block ends without an error, before it commits.
+        """
+        for case_id, last in self._appended.items():
+            if self._indexed.get(case_id) != last:
+                self._index.append(stale_row(case_id, last).row())
+        self.flush()
+
+    def index_case(self, row: IndexRow) -> None:
+        """Keep ``row`` as its case's row of the index (it names the case's last record)."""
+        self._check_open()
+        if not 1 <= row.record_id <= self._last_id:
+            msg = f"index row of case {row.case_id} on record {row.record_id}: no such record"
+            raise StoreError(msg, path=self._store._name, code="store.integrity")
+        self._indexed[row.case_id] = row.record_id
+        self._index.append(row.row())
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         """Committed records and this block's appends (of a case, of a kind), in id order.
@@ -374,6 +405,7 @@ class PendingBlock:
         self._rows.append(record_row(stored))
         self._pending.append(stored)
         self._pending_cases.setdefault(record.case_id, []).append(stored)
+        self._appended[record.case_id] = stored.id
         self._entries.append(entry_row(entry))
         if len(self._rows) >= FLUSH:
             self.flush()

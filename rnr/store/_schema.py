@@ -20,6 +20,7 @@ from types import MappingProxyType
 import attrs
 
 from rnr.errors import StoreError
+from rnr.store.caseindex import STALE_EVERY_CASE
 
 __all__ = [
     "APPLICATION_ID",
@@ -129,8 +130,36 @@ _V5 = (
     *_GUARDS_V5.values(),
 )
 
+#: The case index (:mod:`rnr.store.caseindex`): one row per case, derived, upserted at each
+#: write; a store of version 5 gets a stale row per case, which ``rnr store init`` fills.
+_V6 = (
+    """CREATE TABLE case_index (
+    case_id TEXT PRIMARY KEY,
+    record_id INTEGER NOT NULL,
+    basis TEXT NOT NULL,
+    folded TEXT NOT NULL,
+    unit TEXT,
+    regime TEXT,
+    instrument TEXT,
+    sanction TEXT,
+    risk_level TEXT,
+    rank INTEGER,
+    opened_on TEXT,
+    assessed_on TEXT,
+    latest_on TEXT,
+    closed_on TEXT,
+    due_on TEXT,
+    due TEXT,
+    replay INTEGER NOT NULL DEFAULT 0
+)""",
+    "CREATE INDEX case_index_basis ON case_index (basis)",
+    "CREATE INDEX case_index_unit ON case_index (unit, case_id)",
+    "CREATE INDEX case_index_due ON case_index (due_on, case_id)",
+    STALE_EVERY_CASE,
+)
+
 #: Step ``n`` (``MIGRATIONS[n - 1]``) takes a store from version ``n - 1`` to ``n``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = len(MIGRATIONS)

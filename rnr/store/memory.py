@@ -22,6 +22,7 @@ import attrs
 from rnr.errors import HistoryError, StoreError
 from rnr.store.access import Access, AccessEntry, chain_access, restore_access_problem
 from rnr.store.audit import check, next_entry, restore_problem
+from rnr.store.caseindex import IndexQuery, IndexRow, select_rows, stale_row, untrusted_rows
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import (
@@ -51,6 +52,7 @@ class _Block:
     entries: list[AuditEntry] = attrs.Factory(list)
     kept: dict[int, Derived] = attrs.Factory(dict)
     kept_cases: dict[tuple[int, str], tuple[str, Derived]] = attrs.Factory(dict)
+    index: dict[str, IndexRow] = attrs.Factory(dict)
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         for stored in (*self.store._rows(case_id), *self.pending):
@@ -89,6 +91,23 @@ class _Block:
         if key not in self.store._case_derived:
             self.kept_cases.setdefault(key, (case_id, derived))
 
+    def index_case(self, row: IndexRow) -> None:
+        """Keep ``row`` as its case's row of the index (see :mod:`rnr.store.caseindex`)."""
+        last = self.pending[-1].id if self.pending else len(self.store._records)
+        if not 1 <= row.record_id <= last:
+            msg = f"index row of case {row.case_id} on record {row.record_id}: no such record"
+            raise StoreError(msg, path=self.store.name, code="store.integrity")
+        self.index[row.case_id] = row
+
+    def sealed_index(self) -> dict[str, IndexRow]:
+        """The block's index rows, and a stale row on each case appended to without one."""
+        rows = dict(self.index)
+        for stored in self.pending:
+            kept = rows.get(stored.case_id)
+            if kept is None or kept.record_id < stored.id:
+                rows[stored.case_id] = stale_row(stored.case_id, stored.id)
+        return rows
+
     def derived(self, case_id: str) -> Mapping[int, Derived]:
         """The derived values of the records of ``case_id`` (see ``Transaction.derived``)."""
         kept = {**self.store._derived, **self.kept}
@@ -105,6 +124,7 @@ class MemoryStore:
         self._derived: dict[int, Derived] = {}
         self._case_derived: dict[tuple[int, str], tuple[str, Derived]] = {}
         self._access: list[AccessEntry] = []
+        self._index: dict[str, IndexRow] = {}
         self._lock = threading.RLock()
         self._writing = threading.local()
         self._clock = clock
@@ -132,7 +152,12 @@ class MemoryStore:
             try:
                 block = _Block(self, by)
                 yield block
+                index = block.sealed_index()
                 self._keep(block.pending)
+                for case_id, row in index.items():
+                    held = self._index.get(case_id)
+                    if held is None or held.record_id <= row.record_id:
+                        self._index[case_id] = row
                 self._audit += block.entries
                 self._derived.update(block.kept)
                 self._case_derived.update(block.kept_cases)
@@ -185,6 +210,30 @@ class MemoryStore:
             found = kept.get((last, basis))
             derived = found[1] if found is not None and found[0] == case_id else None
             yield CaseDerived(case_id, first, last, derived)
+
+    def index_rows(self, only: Collection[str] | None = None) -> Iterator[IndexRow]:
+        """Every row of the case index (of ``only`` those cases), in case id order."""
+        with self._lock:
+            rows = dict(self._index)
+        for case_id in sorted(rows if only is None else set(only) & rows.keys()):
+            yield rows[case_id]
+
+    def index_bases(self) -> frozenset[str]:
+        """The distinct bases of the index's rows."""
+        with self._lock:
+            return frozenset(r.basis for r in self._index.values())
+
+    def index_page(self, query: IndexQuery) -> tuple[list[IndexRow], int]:
+        """The page of trusted rows ``query`` selects, and how many it selects in all."""
+        with self._lock:
+            rows = list(self._index.values())
+        return select_rows(rows, query)
+
+    def index_untrusted(self, query: IndexQuery) -> list[IndexRow]:
+        """Every row ``query`` would not trust, in case id order."""
+        with self._lock:
+            rows = list(self._index.values())
+        return untrusted_rows(rows, query)
 
     def get(self, record_id: int) -> Stored:
         """The record with that id (ids count from 1)."""
@@ -284,6 +333,7 @@ class MemoryStore:
                 )
             self._keep(rows)
             self._audit = entries
+            self._index = {c: stale_row(c, mine[-1].id) for c, mine in self._by_case.items()}
 
     def close(self) -> None:
         """Nothing to release."""

@@ -65,6 +65,7 @@ from rnr.store._rows import (
 )
 from rnr.store.access import Access, AccessEntry, chain_access, restore_access_problem
 from rnr.store.audit import restore_problem
+from rnr.store.caseindex import STALE_EVERY_CASE, UPSERT_INDEX
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import GENESIS, AuditEntry, Record, Stored
@@ -96,6 +97,7 @@ _INSERT_CASE_DERIVED = _insert_all(
     "case_derived", CASE_DERIVED_COLUMNS, "bigint,text,text,text", "record_id, basis"
 )
 _INSERT_ACCESS = insert("access", ACCESS_COLUMNS, mark="%s")
+_UPSERT_INDEX = UPSERT_INDEX.replace("?", "%s")
 #: Below this many records a block's rows go in one INSERT of arrays; from it on, by COPY.
 _COPY_FROM = 64
 #: Rows a verification fetches at a time from its server-side cursors.
@@ -196,6 +198,12 @@ class _Block(PendingBlock):
                 elif batch:
                     cur.execute(insert_all, [list(column) for column in zip(*batch, strict=True)])
 
+    def _send_index(self, rows: list[tuple[Any, ...]]) -> None:
+        for row in rows:
+            _refuse_nul(self._store.name, case_id=row[0])
+        with self._store._errors("cannot write the case index"), self._conn.cursor() as cur:
+            cur.executemany(_UPSERT_INDEX, rows)
+
 
 class PostgresStore(SQLReads):
     """An append-only store of case records in a PostgreSQL database.
@@ -220,6 +228,8 @@ class PostgresStore(SQLReads):
             ``read_only``, no store in the schema; ``argument.invalid``, not
             a connection string.
     """
+
+    _contains = "strpos(folded, ?) > 0"
 
     def __init__(
         self,
@@ -375,7 +385,7 @@ class PostgresStore(SQLReads):
                 )
                 try:
                     yield block
-                    block.flush()
+                    block.seal()
                 finally:
                     block.open = False
         finally:
@@ -426,6 +436,7 @@ class PostgresStore(SQLReads):
                 with cur.copy(f"COPY audit ({AUDIT_COLUMNS}) FROM STDIN") as copy:
                     for entry in entries:
                         copy.write_row(entry_row(entry))
+                cur.execute(STALE_EVERY_CASE)
 
     # -- reading (the queries: rnr.store._reads) ------------------------------
 

@@ -35,12 +35,21 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 from rnr.store.access import Access, AccessEntry
+from rnr.store.caseindex import IndexQuery, IndexRow
 from rnr.store.records import AuditEntry, CaseDerived, CaseRecords, Derived, Record, Stored
 
 if TYPE_CHECKING:
     from rnr.store.head import Head
 
-__all__ = ["AccessLog", "Store", "Transaction", "Verification", "utc_now"]
+__all__ = [
+    "AccessLog",
+    "CaseIndex",
+    "IndexingTransaction",
+    "Store",
+    "Transaction",
+    "Verification",
+    "utc_now",
+]
 
 
 def utc_now() -> str:
@@ -64,6 +73,8 @@ class Verification:
         timelines: cases whose kept timeline was built again and compared
             (the same).
         access: entries of the access log checked (a store that keeps one).
+        index: cases whose row of the case index was made again from their
+            records and compared (by the service, as ``derived``).
     """
 
     records: int
@@ -73,6 +84,7 @@ class Verification:
     derived: int = 0
     timelines: int = 0
     access: int = 0
+    index: int = 0
 
     @property
     def ok(self) -> bool:
@@ -220,4 +232,43 @@ class AccessLog(Protocol):
             StoreError: ``store.not_empty``, the log holds entries;
                 ``store.integrity``, the entries do not verify against the audit chain.
         """
+        ...
+
+
+@runtime_checkable
+class IndexingTransaction(Protocol):
+    """A write block that also keeps the case index (:mod:`rnr.store.caseindex`)."""
+
+    def index_case(self, row: IndexRow) -> None:
+        """Keep ``row`` as its case's row of the index, replacing the one before.
+
+        ``row.record_id`` must be the case's last record when the block ends:
+        a block that appends to a case and keeps no row on its last record
+        leaves a stale row there.
+        """
+        ...
+
+
+@runtime_checkable
+class CaseIndex(Protocol):
+    """A store that keeps the case index: one row per case, upserted by each write block.
+
+    The SQLite, PostgreSQL and memory stores do (their write blocks are
+    :class:`IndexingTransaction`); a store that does not is read case by case.
+    """
+
+    def index_rows(self, only: Collection[str] | None = None) -> Iterator[IndexRow]:
+        """Every row of the index (of ``only`` those cases), in case id order."""
+        ...
+
+    def index_bases(self) -> frozenset[str]:
+        """The distinct bases of the index's rows."""
+        ...
+
+    def index_page(self, query: IndexQuery) -> tuple[list[IndexRow], int]:
+        """The page of trusted rows ``query`` selects, and how many it selects in all."""
+        ...
+
+    def index_untrusted(self, query: IndexQuery) -> list[IndexRow]:
+        """Every row ``query`` would not trust (stale, another basis, later, replay), by case id."""
         ...

@@ -42,6 +42,7 @@ from rnr.store._rows import (
 from rnr.store._schema import check_header, connect, describe_error, prepare, schema_problems
 from rnr.store.access import Access, AccessEntry, chain_access, restore_access_problem
 from rnr.store.audit import restore_problem
+from rnr.store.caseindex import STALE_EVERY_CASE, UPSERT_INDEX
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import (
@@ -105,6 +106,10 @@ class _Block(PendingBlock):
             self._conn.executemany(INSERT_ENTRY, entries)
             self._conn.executemany(INSERT_DERIVED, derived)
             self._conn.executemany(INSERT_CASE_DERIVED, case_derived)
+
+    def _send_index(self, rows: list[tuple[Any, ...]]) -> None:
+        with self._store._sqlite_errors("cannot write the case index"):
+            self._conn.executemany(UPSERT_INDEX, rows)
 
 
 class SQLiteStore(SQLReads):
@@ -286,7 +291,7 @@ class SQLiteStore(SQLReads):
                     block = _Block(self, conn, by, last, None if row is None else AuditEntry(*row))
                 try:
                     yield block
-                    block.flush()
+                    block.seal()
                     with self._sqlite_errors("cannot commit the write block"):
                         conn.execute("COMMIT")
                 finally:
@@ -324,6 +329,7 @@ class SQLiteStore(SQLReads):
             with self._sqlite_errors("cannot import"):
                 conn.executemany(INSERT_RECORD, (record_row(s) for s in rows))
                 conn.executemany(INSERT_ENTRY, (entry_row(e) for e in entries))
+                conn.execute(STALE_EVERY_CASE)
                 conn.execute("COMMIT")
 
     # -- reading (the queries: rnr.store._reads) ------------------------------

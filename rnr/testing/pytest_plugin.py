@@ -1,9 +1,10 @@
 """A pytest plugin that runs worked-case files beside instruments and policies.
 
 Any ``tests/*.toml`` file whose ``schema`` is ``rnr.cases/1`` (instrument
-cases) or ``rnr.policy-cases/1`` (policy cases) becomes one test per case, in
-the manner of OpenFisca's YAML tests: a failure prints the file, the case
-name and every mismatch. Registered as a ``pytest11`` entry point, so an
+cases), ``rnr.policy-cases/1`` (policy cases) or ``rnr.cost-cases/1`` (a
+cost file's arithmetic: :mod:`rnr.testing.cost_cases`) becomes one test per
+case, in the manner of OpenFisca's YAML tests: a failure prints the file,
+the case name and every mismatch. Registered as a ``pytest11`` entry point, so an
 agency's repository gets it by installing rnr.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from rnr.testing.cost_cases import COST_CASES, CostCaseFile, load_cost_cases
 from rnr.testing.worked import (
     INSTRUMENT_CASES,
     POLICY_CASES,
@@ -29,6 +31,7 @@ __all__ = ["pytest_collect_file"]
 #: How each schema appears in the head of a case file.
 INSTRUMENT_MARK = f'"{INSTRUMENT_CASES}"'.encode()
 POLICY_MARK = f'"{POLICY_CASES}"'.encode()
+COST_MARK = f'"{COST_CASES}"'.encode()
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -37,7 +40,7 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
         return None
     with file_path.open("rb") as fh:
         head = fh.read(4096)
-    if INSTRUMENT_MARK in head or POLICY_MARK in head:
+    if INSTRUMENT_MARK in head or POLICY_MARK in head or COST_MARK in head:
         return WorkedCaseCollector.from_parent(parent, path=file_path)
     return None
 
@@ -48,9 +51,13 @@ class WorkedCaseCollector(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         """One item per case."""
         head = self.path.read_bytes()[:4096]
-        cases: WorkedCaseFile | PolicyCaseFile = (
-            load_policy_cases(self.path) if POLICY_MARK in head else load_worked_cases(self.path)
-        )
+        cases: WorkedCaseFile | PolicyCaseFile | CostCaseFile
+        if COST_MARK in head:
+            cases = load_cost_cases(self.path)
+        elif POLICY_MARK in head:
+            cases = load_policy_cases(self.path)
+        else:
+            cases = load_worked_cases(self.path)
         for name, check in cases.checks():
             yield WorkedCaseItem.from_parent(self, name=name, check=check)
 

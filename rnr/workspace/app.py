@@ -24,7 +24,10 @@ from rnr.service.app import MAX_BODY, create_app
 from rnr.service.guard import ASGIApp, Message, Receive, Scope, Send
 from rnr.store.protocol import Store
 from rnr.workspace.assessing import Assessing
+from rnr.workspace.insight import Insight
+from rnr.workspace.overriding import Overriding
 from rnr.workspace.pages import CSP_SCOPE, PAGE_POLICY, PREFIX, Pages
+from rnr.workspace.planning import Planning
 from rnr.workspace.sessions import Sessions
 
 __all__ = ["PagePolicy", "create_workspace"]
@@ -100,6 +103,9 @@ def create_workspace(
     )
     pages.mount(app)
     Assessing(pages).mount(app)
+    Insight(pages).mount(app)
+    Planning(pages).mount(app)
+    Overriding(pages).mount(app)
     pages.mount_fallback(app)
     app.add_middleware(PagePolicy)
     return app

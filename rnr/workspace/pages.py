@@ -39,12 +39,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from rnr.definitions.labels import load_labels
 from rnr.errors import HistoryError, RnrError
-from rnr.history.access import Principal, case_units
-from rnr.history.bulk import iter_summaries
+from rnr.history.access import Principal
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.people import sign_in
 from rnr.history.progress import case_change
+from rnr.history.proposals import pending_overrides
 from rnr.history.read import read_history
 from rnr.render.change import change_lines
 from rnr.render.environment import environment
@@ -54,12 +54,13 @@ from rnr.service.identity import Throttle
 from rnr.service.problems import status_of
 from rnr.store.protocol import Store
 from rnr.workspace.door import PRE_COOKIE, Door, Visit, cookie_name
+from rnr.workspace.listing import caseload_page
+from rnr.workspace.reviewed import reviewed_view
 from rnr.workspace.sessions import Sessions
 from rnr.workspace.views import (
     CaseloadQuery,
     LabelsOf,
     case_view,
-    caseload,
     decision_view,
     plan_view,
 )
@@ -413,16 +414,11 @@ class Pages:
 
         def show(visit: Visit, principal: Principal) -> Response:
             query = CaseloadQuery.of(request.query_params)
-            as_of = self.today()
-            only = None
-            if principal.unit is not None:
-                units = case_units(self.store)
-                only = {c for c, unit in units.items() if unit == principal.unit}
-            found = caseload(
-                (s for _, s in iter_summaries(self.store, as_of=as_of, defs=self.defs)),
+            found = caseload_page(
+                self.store,
                 query,
-                as_of=as_of,
-                only=only,
+                as_of=self.today(),
+                unit=principal.unit,
                 defs=self.defs,
                 labels_of=LabelsOf(self.defs, self.lang),
                 w=self.w,
@@ -478,6 +474,9 @@ class Pages:
                 decision=view,
                 has_plan=history.plan is not None,
                 saved=request.query_params.get("guardado") == "1",
+                overridden_now=request.query_params.get("ajustado") == "1",
+                proposed_now=request.query_params.get("propuesto") == "1",
+                pending=len(pending_overrides(history)),
             )
 
         return self.guarded(request, "workspace.decision", "case.read", show, case_id=case_id)
@@ -492,8 +491,18 @@ class Pages:
                 raise PageError(404, "no_plan", case_id=case_id)
             labels = load_labels(self.defs.library.get(str(plan.instrument)), self.lang)
             title = self.w("workspace.plan.title", case_id=case_id)
+            done = next(
+                (k for k in ("editado", "revisado") if request.query_params.get(k) == "1"), ""
+            )
             return self.render(
-                "plan", visit, title=title, case_id=case_id, plan=plan_view(plan, labels, self.w)
+                "plan",
+                visit,
+                title=title,
+                case_id=case_id,
+                plan=plan_view(plan, labels, self.w),
+                notes=history.plans[-1].notes,
+                reviewed=reviewed_view(plan, self.w),
+                done=done,
             )
 
         return self.guarded(request, "workspace.plan", "case.read", show, case_id=case_id)

@@ -1,18 +1,16 @@
 """What each page of the workspace shows, made from the library's values (no HTML here).
 
 Each function takes what the library gives (a case history, a decision, a
-plan draft, the caseload's summaries) and returns plain values for a
-template: words from the catalogue and the instrument's labels, dates and
-figures still as values (the templates write them the reader's way).
-
-:func:`caseload` is the list of open cases a person may see, searched,
-sorted and cut into pages on the server: every choice is a query parameter.
+plan draft) and returns plain values for a template: words from the
+catalogue and the instrument's labels, dates and figures still as values
+(the templates write them the reader's way). :class:`CaseloadQuery` is what
+the caseload page was asked (:mod:`rnr.workspace.listing` makes its rows):
+every choice is a query parameter.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -21,12 +19,12 @@ from rnr.definitions.labels import Labels, load_labels
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory, DecisionEntry
 from rnr.history.progress import CaseChange
-from rnr.indicators.caseload import CaseSummary
 from rnr.plan.draft import PlanDraft
 from rnr.render.decision import decision_report, fit_words, intensity_words, warning_words
 from rnr.render.messages import Catalogue
 from rnr.render.names import instrument_name, policy_name, sanction_name
 from rnr.scoring.result import ScoreResult
+from rnr.workspace.chronicle import step_view
 
 __all__ = [
     "PAGE_SIZE",
@@ -34,7 +32,6 @@ __all__ = [
     "CaseloadQuery",
     "LabelsOf",
     "case_view",
-    "caseload",
     "decision_view",
     "plan_view",
     "score_view",
@@ -102,79 +99,6 @@ class CaseloadQuery:
         if q.page > 1:
             pairs.append(("pagina", str(q.page)))
         return "?" + urlencode(pairs)
-
-
-def _level_rank(summary: CaseSummary, defs: Definitions) -> int:
-    if summary.risk_level is None:
-        return -1
-    scale = defs.library.get(summary.instrument).scales
-    levels = [lv for s in scale.values() for lv in s.levels]
-    return levels.index(summary.risk_level) if summary.risk_level in levels else -1
-
-
-def caseload(
-    summaries: Iterable[CaseSummary],
-    query: CaseloadQuery,
-    *,
-    as_of: dt.date,
-    only: Collection[str] | None,
-    defs: Definitions,
-    labels_of: LabelsOf,
-    w: Catalogue,
-) -> dict[str, Any]:
-    """One page of the open cases on ``as_of`` that ``only`` holds (``None``: every case).
-
-    Returns the page's rows (case, regime, sanction, risk level, last
-    assessment, next reassessment, days overdue), how many cases match, the
-    page's number and count, and the query.
-    """
-    rows = []
-    needle = query.search.casefold()
-    for s in summaries:
-        if only is not None and s.case_id not in only:
-            continue
-        if s.closed_on is not None and s.closed_on <= as_of:
-            continue
-        if needle and needle not in s.case_id.casefold():
-            continue
-        due = s.next_due
-        late = due.days_overdue(as_of) if due is not None else 0
-        if query.overdue_only and not late:
-            continue
-        labels = labels_of(s.instrument)
-        rows.append(
-            {
-                "case_id": s.case_id,
-                "regime": w(f"history.regime_{s.regime}"),
-                "sanction": s.sanction,
-                "sanction_name": sanction_name(s.sanction, w.lang) if s.sanction else None,
-                "level": labels.level(s.risk_level),
-                "rank": _level_rank(s, defs),
-                "instrument": instrument_name(s.instrument, w.lang),
-                "assessed_on": s.assessed_on[-1] if s.assessed_on else None,
-                "due_on": due.due_on if due is not None else None,
-                "late": late,
-            }
-        )
-    keys: dict[str, Callable[[dict[str, Any]], Any]] = {
-        "caso": lambda r: r["case_id"],
-        "riesgo": lambda r: (r["rank"], r["case_id"]),
-        "sancion": lambda r: (r["sanction"] or "", r["case_id"]),
-        "proxima": lambda r: (r["due_on"] or dt.date.max, r["case_id"]),
-        "atraso": lambda r: (r["late"], r["case_id"]),
-    }
-    rows.sort(key=keys[query.sort], reverse=query.descending)
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(query.page, pages)
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {
-        "rows": shown,
-        "count": len(rows),
-        "page": page,
-        "pages": pages,
-        "query": attrs.evolve(query, page=page),
-        "as_of": as_of,
-    }
 
 
 def score_view(result: ScoreResult, labels: Labels, w: Catalogue) -> dict[str, Any]:
@@ -369,36 +293,7 @@ def case_view(
     ]
     step = None
     if change is not None and change.history is not None:
-        last = change.history.steps[-1]
-        labels = labels_of(str(last.current))
-        step = {
-            "previous_on": last.previous_on,
-            "current_on": last.current_on,
-            "scales": [
-                {
-                    "scale": labels.scale(s.scale),
-                    "previous": s.previous,
-                    "current": s.current,
-                    "delta": s.delta,
-                    "levels": f"{labels.level(s.previous_level)} → {labels.level(s.current_level)}",
-                    "reliable": w(f"change.report.reliable.{s.reliable}"),
-                    "rci": s.rci,
-                    "why": w.say(s.why) if s.why is not None else "",
-                }
-                for s in last.scales.values()
-            ],
-            "domains": [
-                {
-                    "domain": labels.domain(d.domain),
-                    "previous": d.previous,
-                    "current": d.current,
-                    "delta": d.delta,
-                    "need": f"{labels.need(d.previous_need)} → {labels.need(d.current_need)}",
-                }
-                for d in last.domains.values()
-                if d.delta
-            ],
-        }
+        step = step_view(change.history.steps[-1], labels_of, w)
     return {
         "case_id": history.case_id,
         "regime": w(f"history.regime_{history.regime}"),

@@ -1,0 +1,459 @@
+"""What a caseload cost in a year, and what each result cost.
+
+From the caseload summaries of 31 December of a year (what the store
+recorded: when each case was open, its sanction, its attendance records,
+its plan and its reassessments) and the cost files:
+
+- **Spending attributed** to each person: for each component their sanction
+  receives, the published unit cost times the share of the year they were
+  under supervision (from the later of entry and opening to the earlier of
+  closing and 31 December, both days counted, over the days of the year:
+  a whole year is one person-year, leap or not), plus the
+  administrative spending per beneficiary for the same time. Summed by
+  programme, sanction and component: every figure is a sum of people's
+  figures, so any grouping adds up to the total.
+- **Real spending per person** (the attributed spending over the people
+  served) beside the **budgeted** spending per beneficiary the document
+  publishes, in the same pesos.
+- **Delivered sessions**: the sessions scheduled and attended that the
+  attendance records give for each component, and the cost of an attended
+  session.
+- **Cost of results**: the year's spending divided by the PII objectives
+  achieved (plans in force at the end of the year), by the people whose
+  latest reassessment shows a reliable improvement, and the spending of the
+  year before on the people discharged then divided by those without a new
+  offence or a re-entry into a harsher sentence within 12 months.
+
+People under a sanction whose programme publishes no unit cost (adults on
+LV or LVI) are counted as *unpriced*, never as costing nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rnr._frozen import frozen_map
+from rnr.costs._money import of_year, pesos, plain
+from rnr.dates import add_months
+
+if TYPE_CHECKING:
+    from rnr.definitions.costs import CostBook, ProgrammeCosts
+    from rnr.indicators.caseload import CaseSummary
+
+__all__ = [
+    "RESULTS",
+    "CaseloadCosts",
+    "CostGroup",
+    "PersonCost",
+    "ProgrammeUse",
+    "ResultCost",
+    "caseload_costs",
+    "person_cost",
+    "supervised_days",
+]
+
+#: The results priced, in the order shown.
+RESULTS = ("objective_achieved", "reliable_improvement", "no_reentry_12_months")
+#: Events that end the 12 months without re-entry.
+REENTRY = ("new_offence", "reentry_harsher")
+ZERO = Decimal(0)
+#: Thousands of pesos of a file's base year → of the target year.
+Convert = Callable[[Decimal], Decimal]
+
+
+@attrs.frozen
+class PersonCost:
+    """One person's attributed spending in a year (thousands of pesos, target prices)."""
+
+    case_id: str
+    sanction: str
+    programme: str
+    days: int
+    components: Mapping[str, Decimal] = attrs.field(converter=frozen_map)
+    administrative: Decimal = ZERO
+    #: The unit (office) the case was opened under, when the store says.
+    unit: str | None = None
+    #: Components and the administrative share (computed, never given).
+    total: Decimal = attrs.field(init=False)
+
+    @total.default
+    def _total(self) -> Decimal:
+        return sum(self.components.values(), self.administrative)
+
+
+@attrs.frozen
+class CostGroup:
+    """The spending of a group of people (a programme, a sanction or a component)."""
+
+    key: str
+    people: int
+    days: int
+    spending: Decimal
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "key": self.key,
+            "people": self.people,
+            "days": self.days,
+            "spending_pesos": pesos(self.spending),
+        }
+
+
+@attrs.frozen
+class ProgrammeUse:
+    """A cost file used, and the real spending per person beside the budgeted one."""
+
+    programme: str
+    status: str
+    year: int
+    base_year: int | None
+    source: Mapping[str, str] = attrs.field(converter=frozen_map)
+    table: Mapping[str, str] = attrs.field(converter=frozen_map)
+    people: int = 0
+    spending: Decimal = ZERO
+    budgeted_per_person: Decimal | None = None
+
+    @property
+    def real_per_person(self) -> Decimal | None:
+        """The attributed spending over the people served."""
+        return self.spending / self.people if self.people else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "programme": self.programme,
+            "status": self.status,
+            "year": self.year,
+            "base_year": self.base_year,
+            "source": dict(self.source),
+            "table": dict(self.table),
+            "people": self.people,
+            "spending_pesos": pesos(self.spending),
+            "real_per_person_pesos": pesos(self.real_per_person),
+            "budgeted_per_person_pesos": pesos(self.budgeted_per_person),
+        }
+
+
+@attrs.frozen
+class ResultCost:
+    """The cost of one kind of result: spending over the results counted."""
+
+    id: str
+    count: int
+    spending: Decimal
+
+    @property
+    def per_result(self) -> Decimal | None:
+        """Spending per result (None when there is no result)."""
+        return self.spending / self.count if self.count else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "id": self.id,
+            "count": self.count,
+            "spending_pesos": pesos(self.spending),
+            "per_result_pesos": pesos(self.per_result),
+        }
+
+
+@attrs.frozen
+class CaseloadCosts:
+    """The costs of a year's caseload, in pesos of ``prices_of``."""
+
+    period: int
+    prices_of: int
+    prices_status: str
+    people: tuple[PersonCost, ...]
+    unpriced: Mapping[str, int] = attrs.field(converter=frozen_map)
+    programmes: tuple[ProgrammeUse, ...] = ()
+    results: tuple[ResultCost, ...] = ()
+    sessions: Mapping[str, tuple[int, int]] = attrs.field(converter=frozen_map, factory=dict)
+    #: Whether each person's unit was read (``rnr costs`` reads it; the indicators do not).
+    units_read: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        """Every person's spending."""
+        return sum((p.total for p in self.people), ZERO)
+
+    def by(self, what: str) -> tuple[CostGroup, ...]:
+        """Spending grouped by ``programme``, ``sanction``, ``component`` or ``unit``.
+
+        By unit, people whose case has no unit are the group ``""``.
+        """
+        found: dict[str, list[Any]] = {}  # key -> [people, days, spending]
+        for p in self.people:
+            if what == "component":
+                items = [*p.components.items(), ("administrative", p.administrative)]
+            elif what == "unit":
+                items = [(p.unit or "", p.total)]
+            else:
+                items = [(str(getattr(p, what)), p.total)]
+            for key, amount in items:
+                row = found.get(key)
+                if row is None:
+                    found[key] = [1, p.days, amount]
+                else:
+                    row[0] += 1
+                    row[1] += p.days
+                    row[2] += amount
+        return tuple(CostGroup(key, *found[key]) for key in sorted(found))
+
+    def per_session(self, component: str) -> Decimal | None:
+        """The spending on a component over its attended sessions."""
+        attended = self.sessions.get(component, (0, 0))[1]
+        spent = sum((p.components.get(component, ZERO) for p in self.people), ZERO)
+        return spent / attended if attended else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: pesos as integers, rounded half up from exact sums."""
+        return {
+            "period": self.period,
+            "prices_of": self.prices_of,
+            "prices_status": self.prices_status,
+            "people": len(self.people),
+            "spending_pesos": pesos(self.total),
+            "unpriced": dict(self.unpriced),
+            "programmes": [p.to_dict() for p in self.programmes],
+            "by_programme": [g.to_dict() for g in self.by("programme")],
+            "by_sanction": [g.to_dict() for g in self.by("sanction")],
+            "by_component": [g.to_dict() for g in self.by("component")],
+            "by_unit": [g.to_dict() for g in self.by("unit")] if self.units_read else [],
+            "sessions": {
+                c: {
+                    "scheduled": s,
+                    "attended": a,
+                    "per_attended_session_pesos": pesos(self.per_session(c)),
+                }
+                for c, (s, a) in sorted(self.sessions.items())
+            },
+            "results": [r.to_dict() for r in self.results],
+            "spending_thousands": plain(self.total),
+        }
+
+
+def supervised_days(case: CaseSummary, year: int) -> int:
+    """The days of ``year`` the case was under supervision (both ends counted)."""
+    start = max(case.entry_date or case.opened_on, case.opened_on, dt.date(year, 1, 1))
+    end = min(case.closed_on or dt.date(year, 12, 31), dt.date(year, 12, 31))
+    return max((end - start).days + 1, 0)
+
+
+def person_cost(
+    case: CaseSummary, costs: ProgrammeCosts, year: int, at: Convert | None = None
+) -> PersonCost:
+    """One person's attributed spending in ``year`` under a priced cost file.
+
+    ``at`` converts thousands of pesos of the file's base year to the target
+    prices (default: unchanged).
+    """
+    return _priced(case, costs.id, _rates(costs, str(case.sanction), at), year)
+
+
+#: A programme's figures a person-year for one sanction: each component's, then the admin share.
+Rates = tuple[tuple[tuple[str, Decimal], ...], Decimal]
+
+
+def _same(amount: Decimal) -> Decimal:
+    return amount
+
+
+def _rates(costs: ProgrammeCosts, sanction: str, at: Convert | None = None) -> Rates:
+    convert: Convert = at or _same
+    components = tuple((c.id, convert(c.unit_cost or ZERO)) for c in costs.components_for(sanction))
+    return components, convert(costs.administrative_per_person() or ZERO)
+
+
+def _priced(
+    case: CaseSummary, programme: str, rates: Rates, year: int, unit: str | None = None
+) -> PersonCost:
+    days = supervised_days(case, year)
+    share = Fraction(days, (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
+    components = {c: of_year(rate, share) for c, rate in rates[0]}
+    admin = of_year(rates[1], share)
+    return PersonCost(case.case_id, str(case.sanction), programme, days, components, admin, unit)
+
+
+def caseload_costs(
+    summaries: Iterable[CaseSummary],
+    book: CostBook,
+    *,
+    period: int,
+    prices_of: int | None = None,
+    programme: str | None = None,
+    units: Mapping[str, str | None] | None = None,
+) -> CaseloadCosts:
+    """The costs of the caseload of ``period`` (see the module docstring).
+
+    Args:
+        summaries: every case summarised on 31 December of ``period``.
+        book: the cost files and the price index.
+        period: the calendar year.
+        prices_of: the year of the pesos (default: the latest base year of
+            the cost files used, or ``period`` when none is priced).
+        programme: only the cases of this sanction.
+        units: each case's unit (office), when known: spending is then
+            grouped by unit too (:meth:`CaseloadCosts.by`).
+
+    Raises:
+        UnknownDefinitionError: ``costs.prices.unknown``.
+    """
+    cases = [s for s in summaries if s.sanction and (programme is None or s.sanction == programme)]
+    files = {s.sanction: book.for_sanction(s.sanction, period) for s in cases}
+    bases = [f.prices_of for f in files.values() if f is not None and f.priced and f.prices_of]
+    target = prices_of or (max(bases) if bases else period)
+    if bases or prices_of:
+        for base in {*bases, target}:
+            book.prices.factor(base, target)  # every year known, or costs.prices.unknown
+
+    rates: dict[tuple[str, int], tuple[str, Rates] | None] = {}
+
+    def rates_of(sanction: str, year: int) -> tuple[str, Rates] | None:
+        if (sanction, year) not in rates:
+            costs = book.for_sanction(sanction, year)
+            found = None
+            if costs is not None and costs.priced:
+                at = _converter(book, costs.prices_of or target, target)
+                found = (costs.id, _rates(costs, sanction, at))
+            rates[sanction, year] = found
+        return rates[sanction, year]
+
+    def in_year(
+        year: int, among: Iterable[CaseSummary]
+    ) -> tuple[list[PersonCost], list[CaseSummary], Counter[str]]:
+        priced, served, unpriced = [], [], Counter[str]()
+        for case in among:
+            if supervised_days(case, year) == 0:
+                continue
+            found = rates_of(str(case.sanction), year)
+            if found is None:
+                unpriced[str(case.sanction)] += 1
+                continue
+            unit = None if units is None else units.get(case.case_id)
+            priced.append(_priced(case, found[0], found[1], year, unit))
+            served.append(case)
+        return priced, served, unpriced
+
+    people, served, unpriced = in_year(period, cases)
+    sessions = _sessions(served, [files[s.sanction] for s in served], period)
+    uses = _uses(people, files, book, target)
+    discharged = [
+        c
+        for c in cases
+        if c.closed_by == "discharge" and c.closed_on is not None and c.closed_on.year == period - 1
+    ]
+    previous, _, _ = in_year(period - 1, discharged)
+    return CaseloadCosts(
+        period=period,
+        prices_of=target,
+        prices_status=book.prices.status,
+        people=tuple(people),
+        unpriced=dict(unpriced),
+        programmes=uses,
+        results=_results(people, served, previous, cases, period),
+        sessions=sessions,
+        units_read=units is not None,
+    )
+
+
+def _converter(book: CostBook, base: int, target: int) -> Convert:
+    def convert(amount: Decimal) -> Decimal:
+        return book.prices.convert(amount, base, target)
+
+    return convert
+
+
+def _uses(
+    people: Sequence[PersonCost],
+    files: Mapping[Any, ProgrammeCosts | None],
+    book: CostBook,
+    target: int,
+) -> tuple[ProgrammeUse, ...]:
+    uses = []
+    used = {f.ref: f for f in files.values() if f is not None}
+    for _, costs in sorted(used.items()):
+        mine = [p for p in people if p.programme == costs.id]
+        budget = None
+        if costs.priced and costs.per_beneficiary is not None and costs.prices_of:
+            budget = book.prices.convert(Decimal(costs.per_beneficiary), costs.prices_of, target)
+        uses.append(
+            ProgrammeUse(
+                costs.ref,
+                costs.status,
+                costs.year,
+                costs.prices_of,
+                costs.source,
+                costs.table,
+                people=len(mine),
+                spending=sum((p.total for p in mine), ZERO),
+                budgeted_per_person=budget,
+            )
+        )
+    return tuple(uses)
+
+
+def _sessions(
+    served: Sequence[CaseSummary], files: Sequence[ProgrammeCosts | None], year: int
+) -> dict[str, tuple[int, int]]:
+    """Scheduled and attended sessions of each cost component recorded in ``year``."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for case, costs in zip(served, files, strict=True):
+        if costs is None:
+            continue
+        mine = costs.components_for(str(case.sanction))
+        for e in case.events:
+            if e.kind != "attendance" or e.on.year != year:
+                continue
+            for c in mine:
+                if c.matches(str(e.data.get("component", ""))):
+                    found[c.id][0] += _count(e.data.get("scheduled"))
+                    found[c.id][1] += _count(e.data.get("attended"))
+    return {k: (v[0], v[1]) for k, v in found.items()}
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _results(
+    people: Sequence[PersonCost],
+    served: Sequence[CaseSummary],
+    previous: Sequence[PersonCost],
+    cases: Sequence[CaseSummary],
+    period: int,
+) -> tuple[ResultCost, ...]:
+    spending = sum((p.total for p in people), ZERO)
+    achieved = sum(s.plan.achieved for s in served if s.plan is not None)
+    improved = sum(
+        1 for s in served if s.last_change is not None and s.last_change.reliable == "improvement"
+    )
+    by_id = {c.case_id: c for c in cases}
+    discharged = [
+        p
+        for p in previous
+        if (c := by_id.get(p.case_id)) is not None
+        and c.closed_by == "discharge"
+        and c.closed_on is not None
+        and c.closed_on.year == period - 1
+    ]
+    without = sum(1 for p in discharged if not _reentered(by_id[p.case_id]))
+    return (
+        ResultCost("objective_achieved", achieved, spending),
+        ResultCost("reliable_improvement", improved, spending),
+        ResultCost("no_reentry_12_months", without, sum((p.total for p in discharged), ZERO)),
+    )
+
+
+def _reentered(case: CaseSummary) -> bool:
+    assert case.closed_on is not None
+    until = add_months(case.closed_on, 12)
+    return any(e.kind in REENTRY and case.closed_on < e.on <= until for e in case.events)

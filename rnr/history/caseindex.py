@@ -1,0 +1,433 @@
+"""Each case's row of the case index: made from its timeline, kept by every write, verified.
+
+The store keeps one :class:`~rnr.store.caseindex.IndexRow` per case
+(:mod:`rnr.store.caseindex`) so that a caseload page and the due list filter,
+sort and page in the database. This module makes a case's row from the
+timeline the write has just built (:func:`index_row`, never from anything
+else): the case's summary on the day of its latest record, which holds for
+any later day, with the effective risk level's rank among the instrument's
+levels and the next reassessment. The row's ``basis`` names the hashes of
+every instrument and policy it was made with (:func:`index_basis`), as a
+kept timeline does: a reader trusts only rows whose definitions are loaded
+with the same hashes (:func:`trusted_bases`) and reads the other cases from
+their records (:func:`rows_on`).
+
+:func:`check_index` (run by ``rnr store verify``) makes every row a read would
+trust again from the records and names each that differs;
+:func:`fill_index` makes the rows a store lacks (one migrated from version 5,
+or restored from an export).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from rnr.errors import RnrError, StoreIntegrityError
+from rnr.history.access import case_units, unit_of
+from rnr.history.definitions import Definitions
+from rnr.history.read import replay
+from rnr.history.schedule import next_due
+from rnr.history.summary import REPLAY, Reading, summary_at
+from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
+from rnr.indicators.caseload import Due
+from rnr.store.caseindex import IndexQuery, IndexRow, select_rows
+from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
+from rnr.store.records import CaseRecords, canonical
+
+__all__ = [
+    "INDEX_FORMAT",
+    "ON_DAY",
+    "check_index",
+    "due_of",
+    "due_text",
+    "fill_index",
+    "index_basis",
+    "index_row",
+    "indexed_due",
+    "keep_index",
+    "level_rank",
+    "read_rows",
+    "rows_on",
+    "trusted_bases",
+]
+
+#: The format of a row's ``basis`` and ``due`` (its name and version).
+INDEX_FORMAT = "rnr.case-index/1"
+
+#: Cases read or written per block.
+_BLOCK = 2000
+
+#: Why a case's row cannot be made: a changed or unknown definition, a damaged record.
+_UNBUILT = (RnrError, KeyError, TypeError, ValueError)
+
+#: The columns :func:`check_index` compares, in the order it names them.
+_COLUMNS = (
+    "record_id",
+    "basis",
+    "unit",
+    "regime",
+    "instrument",
+    "sanction",
+    "risk_level",
+    "rank",
+    "opened_on",
+    "assessed_on",
+    "latest_on",
+    "closed_on",
+    "due_on",
+    "due",
+    "replay",
+)
+
+
+def index_basis(doc: Mapping[str, Any]) -> str:
+    """The basis of the row of a timeline's document: the hashes of its definitions."""
+    return canonical(
+        {"format": INDEX_FORMAT, "instruments": doc["instruments"], "policies": doc["policies"]}
+    )
+
+
+def trusted_bases(bases: frozenset[str], defs: Definitions) -> frozenset[str]:
+    """Those of ``bases`` whose every instrument and policy is loaded with the same hash."""
+    return frozenset(b for b in bases if _holds(b, defs))
+
+
+def _holds(basis: str, defs: Definitions) -> bool:
+    try:
+        found = json.loads(basis)
+        if found.get("format") != INDEX_FORMAT:
+            return False
+        for ref, sha in found["instruments"].items():
+            if defs.library.get(ref).sha256 != sha:
+                return False
+        for ref, sha in found["policies"].items():
+            if defs.policies.get(ref).sha256 != sha:
+                return False
+    except (RnrError, ValueError, TypeError, KeyError, AttributeError):
+        return False
+    return True
+
+
+def level_rank(instrument: str, level: str | None, defs: Definitions) -> int:
+    """The position of ``level`` among the levels of every scale of ``instrument`` (-1: none)."""
+    if level is None:
+        return -1
+    scales = defs.library.get(instrument).scales
+    levels = [lv for s in scales.values() for lv in s.levels]
+    return levels.index(level) if level in levels else -1
+
+
+def due_text(due: Due) -> str:
+    """A next reassessment, but for its case and date, as the row's JSON text."""
+    found = due.to_dict()
+    del found["case_id"], found["due_on"]
+    return canonical(found)
+
+
+def due_of(row: IndexRow) -> Due | None:
+    """The next reassessment a row holds (``None``: none, or only a replay says).
+
+    Raises:
+        ValueError: the row's ``due`` is not the JSON a row holds (verify names it).
+    """
+    if row.due_on is None or row.due is None:
+        return None
+    found = json.loads(row.due)
+    event_on = found["event_on"]
+    return Due(
+        row.case_id,
+        row.due_on,
+        found["basis"],
+        found["rule"],
+        found["source"],
+        dt.date.fromisoformat(found["last_assessed_on"]),
+        found["risk_level"],
+        found["event"],
+        None if event_on is None else dt.date.fromisoformat(event_on),
+        instrument=found["instrument"],
+        months=found["months"],
+    )
+
+
+def _row_at(
+    timeline: Timeline,
+    *,
+    unit: str | None,
+    as_of: dt.date,
+    reading: Reading,
+    basis: str,
+    due: Due | None = REPLAY,
+) -> IndexRow | None:
+    """The row of the case's summary on ``as_of`` (``None`` before its first assessment).
+
+    ``due``: the next reassessment when the caller knows it (a replay's).
+    """
+    summary = summary_at(timeline, as_of=as_of, reading=reading)
+    if summary is None:
+        return None
+    found = summary.next_due if due is REPLAY else due
+    replayed = found is REPLAY
+    return IndexRow(
+        timeline.case_id,
+        timeline.last,
+        basis,
+        unit,
+        regime=summary.regime,
+        instrument=summary.instrument,
+        sanction=summary.sanction,
+        risk_level=summary.risk_level,
+        rank=level_rank(summary.instrument, summary.risk_level, reading.defs),
+        opened_on=summary.opened_on,
+        assessed_on=summary.assessed_on[-1],
+        latest_on=timeline.latest_on,
+        closed_on=summary.closed_on,
+        due_on=None if found is None or replayed else found.due_on,
+        due=None if found is None or replayed else due_text(found),
+        replay=replayed,
+    )
+
+
+def index_row(timeline: Timeline, *, unit: str | None, reading: Reading) -> IndexRow:
+    """The case's row of the index: its summary on the day of its latest record.
+
+    A case with no assessment (never the case of a history rnr wrote) gets a
+    row without one, which no list selects.
+    """
+    basis = index_basis(timeline.doc)
+    found = _row_at(timeline, unit=unit, as_of=timeline.latest_on, reading=reading, basis=basis)
+    if found is not None:
+        return found
+    return IndexRow(
+        timeline.case_id,
+        timeline.last,
+        basis,
+        unit,
+        regime=str(timeline.doc["regime"]),
+        opened_on=dt.date.fromisoformat(timeline.doc["opened_on"]),
+        latest_on=timeline.latest_on,
+    )
+
+
+def keep_index(tx: Transaction, timeline: Timeline, *, unit: str | None, reading: Reading) -> None:
+    """Keep the case's row in the write block (a store without an index keeps none)."""
+    if isinstance(tx, IndexingTransaction):
+        tx.index_case(index_row(timeline, unit=unit, reading=reading))
+
+
+def rows_on(
+    store: Store,
+    case_ids: Sequence[str],
+    *,
+    as_of: dt.date,
+    reading: Reading,
+    basis: str,
+) -> Iterator[IndexRow]:
+    """The rows of ``case_ids`` on ``as_of``, made from their records, in case id order.
+
+    What a read answers with for the cases whose kept row it does not trust
+    (a definition changed, records later than ``as_of``, a stale row). A
+    next reassessment only a replay gives is replayed. Each row has ``basis``.
+
+    Raises:
+        StoreIntegrityError: an assessment's instrument or a decision's
+            policy changed since it was written.
+    """
+    defs = reading.defs
+    for start in range(0, len(case_ids), _BLOCK):
+        groups = list(store.cases(only=case_ids[start : start + _BLOCK]))
+        built = build_timelines(groups, defs=defs, source=store.name)
+        for group, timeline in zip(groups, built, strict=True):
+            due: Due | None = REPLAY
+            summary = summary_at(timeline, as_of=as_of, reading=reading)
+            if summary is not None and summary.next_due is REPLAY:
+                history = replay(list(group.records), defs=defs, source=store.name)
+                due = next_due(history, defs=defs, as_of=as_of)
+            row = _row_at(
+                timeline,
+                unit=unit_of(group.records),
+                as_of=as_of,
+                reading=reading,
+                basis=basis,
+                due=due,
+            )
+            if row is not None:  # the row of that day: it holds on it
+                yield attrs.evolve(row, latest_on=min(timeline.latest_on, as_of))
+
+
+def fill_index(store: Store, *, defs: Definitions, by: str) -> int:
+    """Make the row of every case whose row is missing, stale or of definitions not loaded.
+
+    Timelines kept on the cases' last records are used while they hold;
+    other cases are built from their records. A case that cannot be built
+    (a changed or unknown definition) keeps its row: reads read it from its
+    records, and verify reports why.
+
+    Returns:
+        How many rows were made.
+    """
+    if not isinstance(store, CaseIndex):
+        return 0
+    trusted = trusted_bases(store.index_bases(), defs)
+    good = {r.case_id: r.record_id for r in store.index_rows() if r.basis in trusted}
+    todo = [f for f in store.case_derived(FORMAT) if good.get(f.case_id) != f.last]
+    if not todo:
+        return 0
+    units = case_units(store)
+    reading = Reading(defs)
+    hashes: dict[tuple[str, str], str | None] = {}
+    made = 0
+    for start in range(0, len(todo), _BLOCK):
+        chunk = todo[start : start + _BLOCK]
+        kept = {f.case_id: kept_timeline(f, defs, hashes, source=store.name) for f in chunk}
+        missing = [c for c, t in kept.items() if t is None]
+        built = {t.case_id: t for t in _built(store, missing, defs)}
+        timelines = [t for f in chunk if (t := kept[f.case_id] or built.get(f.case_id))]
+        with store.write(by=by) as tx:
+            for timeline in timelines:
+                keep_index(tx, timeline, unit=units.get(timeline.case_id), reading=reading)
+        made += len(timelines)
+    return made
+
+
+def _built(store: Store, case_ids: Sequence[str], defs: Definitions) -> list[Timeline]:
+    """The timelines of ``case_ids`` from their records; a case that cannot be built is left out."""
+    if not case_ids:
+        return []
+    groups = list(store.cases(only=case_ids))
+    try:
+        return build_timelines(groups, defs=defs, source=store.name)
+    except _UNBUILT:
+        pass
+    out: list[Timeline] = []
+    for group in groups:
+        try:
+            out += build_timelines([group], defs=defs, source=store.name)
+        except _UNBUILT:
+            continue
+    return out
+
+
+def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...]]:
+    """Make every row a read would trust again from the records; name each that differs.
+
+    Also named: a case without a row, a row of a case the store does not
+    hold, a trusted row that does not name its case's last record.
+
+    Returns:
+        How many rows were checked, and one line per problem.
+    """
+    if not isinstance(store, CaseIndex):
+        return 0, ()
+    trusted = trusted_bases(store.index_bases(), defs)
+    reading = Reading(defs)
+    rows = {r.case_id: r for r in store.index_rows()}
+    problems: list[str] = []
+    checked = 0
+    chunk: list[CaseRecords] = []
+
+    def flush() -> None:
+        nonlocal checked
+        try:
+            built: list[Timeline | None] = list(
+                build_timelines(chunk, defs=defs, source=store.name)
+            )
+        except _UNBUILT:
+            built = [_one(group, defs, store.name, problems) for group in chunk]
+        for group, timeline in zip(chunk, built, strict=True):
+            if timeline is None:
+                continue
+            row = rows[group.case_id]
+            checked += 1
+            fresh = index_row(timeline, unit=unit_of(group.records), reading=reading)
+            wrong = [c for c in _COLUMNS if getattr(row, c) != getattr(fresh, c)]
+            if wrong:
+                problems.append(
+                    f"case {group.case_id}: the case index row differs from its records"
+                    f" in {', '.join(wrong)}"
+                )
+        chunk.clear()
+
+    seen: set[str] = set()
+    try:
+        for group in store.cases():
+            seen.add(group.case_id)
+            row = rows.get(group.case_id)
+            if row is None:
+                problems.append(f"case {group.case_id}: no row in the case index")
+            elif row.basis in trusted:
+                chunk.append(group)
+                if len(chunk) == _BLOCK:
+                    flush()
+    except StoreIntegrityError as exc:  # an altered record (verify names it)
+        problems.append(f"the case index was not checked past an unreadable record ({exc})")
+    flush()
+    problems += [
+        f"case {case_id}: a case index row for a case the store does not hold"
+        for case_id in sorted(rows.keys() - seen)
+    ]
+    return checked, tuple(sorted(problems))
+
+
+def _one(
+    group: CaseRecords, defs: Definitions, source: str, problems: list[str]
+) -> Timeline | None:
+    """One case's timeline, or ``None`` and a line in ``problems`` when it cannot be built."""
+    try:
+        return build_timelines([group], defs=defs, source=source)[0]
+    except _UNBUILT as exc:
+        problems.append(f"case {group.case_id}: its case index row was not checked ({exc})")
+        return None
+
+
+#: The basis of the rows :func:`rows_on` makes for a read (they are never kept).
+ON_DAY = "rnr.case-index/on-day"
+
+
+def read_rows(
+    store: CaseIndex,
+    query: IndexQuery,
+    *,
+    reading: Reading,
+) -> tuple[list[IndexRow], int]:
+    """The page of rows ``query`` selects, and how many it selects in all.
+
+    Rows the index holds and ``reading``'s definitions trust come from the
+    store's own query; the cases of the others are read from their records
+    on ``query.as_of`` (:func:`rows_on`) and merged in, in the query's order.
+    ``query.bases`` is replaced by the bases the definitions trust.
+
+    Raises:
+        StoreIntegrityError: a case read from its records has an
+            assessment's instrument or a decision's policy changed since it
+            was written.
+    """
+    trusted = trusted_bases(store.index_bases(), reading.defs)
+    query = attrs.evolve(query, bases=trusted)
+    others = [r.case_id for r in store.index_untrusted(query)]
+    if not others:
+        return store.index_page(query)
+    assert isinstance(store, Store)
+    made = list(rows_on(store, others, as_of=query.as_of, reading=reading, basis=ON_DAY))
+    mine = attrs.evolve(query, bases=frozenset({ON_DAY}), offset=0, limit=None)
+    fresh, extra = select_rows(made, mine)
+    end = None if query.limit is None else query.offset + query.limit
+    head = attrs.evolve(query, offset=0, limit=end)
+    kept, total = store.index_page(head)
+    merged = heapq.merge(kept, fresh, key=query.key, reverse=query.descending)
+    return list(itertools.islice(merged, query.offset, end)), total + extra
+
+
+def indexed_due(store: CaseIndex, *, as_of: dt.date, reading: Reading) -> Iterator[Due]:
+    """The next reassessment of each case open on ``as_of``, in case id order, from the index."""
+    rows, _ = read_rows(store, IndexQuery(as_of, frozenset(), due_only=True), reading=reading)
+    for row in rows:
+        due = due_of(row)
+        if due is not None:
+            yield due

@@ -1,0 +1,54 @@
+"""What a year's caseload cost, read from a store.
+
+:func:`caseload_report` reads the store once (the bulk case summaries on
+31 December of the year, as the programme report does) and hands the values
+to :func:`rnr.costs.caseload.caseload_costs`, with each case's unit read
+from its opening record (:func:`rnr.history.access.case_units`);
+:mod:`rnr.render.costs` presents the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rnr.costs.caseload import CaseloadCosts, caseload_costs
+from rnr.definitions.costs import CostBook, shipped
+from rnr.history.access import case_units
+from rnr.history.bulk import summarize
+from rnr.history.definitions import Definitions
+from rnr.history.requests import check_period
+from rnr.store.protocol import Store
+
+__all__ = ["caseload_report"]
+
+
+def caseload_report(
+    store: Store,
+    *,
+    period: int,
+    prices_of: int | None = None,
+    programme: str | None = None,
+    defs: Definitions | None = None,
+    book: CostBook | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> CaseloadCosts:
+    """The costs of the caseload of ``period`` in ``store``.
+
+    Raises:
+        InvalidArgumentError: a period outside the years rnr reports.
+        UnknownDefinitionError: ``costs.prices.unknown``.
+        StoreIntegrityError: a record cannot be read back exactly.
+    """
+    check_period(period)
+    summaries = summarize(
+        store, as_of=dt.date(period, 12, 31), defs=defs or Definitions.shipped(), progress=progress
+    )
+    return caseload_costs(
+        summaries,
+        book or shipped(),
+        period=period,
+        prices_of=prices_of,
+        programme=programme,
+        units=case_units(store),
+    )

@@ -1,0 +1,394 @@
+"""The case index: one row per case, with typed columns for what lists of cases need.
+
+A caseload page or a due list of a whole store must not decode every case's
+timeline. The history service therefore keeps, in the same write block as
+each case's timeline, an :class:`IndexRow` of the case: its unit, regime,
+instrument, sanction, effective risk level (and its rank among the
+instrument's levels), the dates of its opening, last assessment and latest
+record, when it closed and when it is next due for reassessment. A store
+keeps one row per case and replaces it at each write (an upsert: unlike
+records, the index is derived and may be rewritten), so lists filter, sort
+and cut pages in the database (:meth:`IndexReads.index_page`).
+
+The store knows nothing of what the columns mean; it only guarantees that a
+row names the last record of its case: a write block that appends to a case
+and keeps no row for it leaves a **stale** row (``basis`` empty, every
+column empty) on the case's last record, which readers take as "read this
+case from its records". The history service checks each row's ``basis``
+(the hashes of the definitions it was computed with) before trusting it,
+and ``rnr store verify`` recomputes every row from the records.
+
+>>> row = IndexRow("c-1", 3, "", None)
+>>> row.stale, row.folded
+(True, 'c-1')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "INDEX_COLUMNS",
+    "ORDERS",
+    "STALE_EVERY_CASE",
+    "UPSERT_INDEX",
+    "IndexQuery",
+    "IndexReads",
+    "IndexRow",
+    "index_row_of",
+    "select_rows",
+    "stale_row",
+    "untrusted_rows",
+]
+
+#: The orders of a page of the index: by case id, risk rank, sanction, next reassessment, lateness.
+ORDERS = ("case", "rank", "sanction", "due", "late")
+
+#: Every column of the ``case_index`` table, in the order of :meth:`IndexRow.row`.
+INDEX_COLUMNS = (
+    "case_id, record_id, basis, folded, unit, regime, instrument, sanction, risk_level,"
+    " rank, opened_on, assessed_on, latest_on, closed_on, due_on, due, replay"
+)
+_NAMES = [c.strip() for c in INDEX_COLUMNS.split(",")]
+#: One row kept per case: a row on a later record (or the same) replaces it, never one on an
+#: earlier record (a row made outside a write block, by a fill, may be late). The same SQL in
+#: SQLite and PostgreSQL.
+UPSERT_INDEX = (
+    f"INSERT INTO case_index ({INDEX_COLUMNS}) VALUES ({', '.join('?' * len(_NAMES))})"
+    f" ON CONFLICT (case_id) DO UPDATE SET"
+    f" {', '.join(f'{n} = excluded.{n}' for n in _NAMES[1:])}"
+    " WHERE excluded.record_id >= case_index.record_id"
+)
+
+#: A stale row on the last record of every case (after a restore, or a migration from version 5).
+STALE_EVERY_CASE = (
+    "INSERT INTO case_index (case_id, record_id, basis, folded)"
+    " SELECT case_id, max(id), '', lower(case_id) FROM records GROUP BY case_id"
+)
+
+
+def _strings(given: Iterable[str]) -> frozenset[str]:
+    return frozenset(given)
+
+
+def _day(text: Any) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(str(text))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+@attrs.frozen
+class IndexRow:
+    """One case's row of the index (see the module docstring).
+
+    Attributes:
+        case_id: the case.
+        record_id: the case's last record when the row was made.
+        basis: what it was computed with (the service's canonical JSON of
+            the definitions' hashes); empty for a stale row.
+        unit: the unit (office) the case was opened under.
+        regime: ``adult`` or ``juvenile``.
+        instrument: the instrument version of the latest assessment.
+        sanction: the sanction or penalty code of the latest decision.
+        risk_level: the effective risk level of the latest decision.
+        rank: the position of ``risk_level`` among the instrument's levels (-1: none).
+        opened_on: when the case was opened.
+        assessed_on: the date of the latest assessment.
+        latest_on: the date of the latest record of any kind: the row holds
+            for any day on or after it.
+        closed_on: when a discharge or revocation closed it.
+        due_on: the next reassessment (``None``: none, or ``replay``).
+        due: the rest of the next reassessment, as the service's JSON text.
+        replay: only a replay of the case says when it is next due.
+    """
+
+    case_id: str
+    record_id: int
+    basis: str
+    unit: str | None
+    regime: str | None = None
+    instrument: str | None = None
+    sanction: str | None = None
+    risk_level: str | None = None
+    rank: int | None = None
+    opened_on: dt.date | None = None
+    assessed_on: dt.date | None = None
+    latest_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    due_on: dt.date | None = None
+    due: str | None = None
+    replay: bool = False
+
+    @property
+    def stale(self) -> bool:
+        """Whether the row says nothing (records were appended without one)."""
+        return not self.basis
+
+    @property
+    def folded(self) -> str:
+        """The case id casefolded (what a search compares)."""
+        return self.case_id.casefold()
+
+    def row(self) -> tuple[Any, ...]:
+        """The row's columns, in the order of :data:`INDEX_COLUMNS`."""
+        return (
+            self.case_id,
+            self.record_id,
+            self.basis,
+            self.folded,
+            self.unit,
+            self.regime,
+            self.instrument,
+            self.sanction,
+            self.risk_level,
+            self.rank,
+            _iso(self.opened_on),
+            _iso(self.assessed_on),
+            _iso(self.latest_on),
+            _iso(self.closed_on),
+            _iso(self.due_on),
+            self.due,
+            1 if self.replay else 0,
+        )
+
+
+def index_row_of(columns: Sequence[Any]) -> IndexRow:
+    """The :class:`IndexRow` of a row of the table (columns of :data:`INDEX_COLUMNS`)."""
+    (case_id, record_id, basis, _, unit, regime, instrument, sanction, risk, rank) = columns[:10]
+    opened, assessed, latest, closed, due_on, due, replay = columns[10:]
+    return IndexRow(
+        str(case_id),
+        int(record_id),
+        str(basis),
+        unit,
+        regime,
+        instrument,
+        sanction,
+        risk,
+        None if rank is None else int(rank),
+        _day(opened),
+        _day(assessed),
+        _day(latest),
+        _day(closed),
+        _day(due_on),
+        due,
+        bool(replay),
+    )
+
+
+def stale_row(case_id: str, record_id: int) -> IndexRow:
+    """The row a block leaves on a case it appended to without keeping one."""
+    return IndexRow(case_id, record_id, "", None)
+
+
+@attrs.frozen
+class IndexQuery:
+    """Which rows of the index a list wants, in what order, and which page.
+
+    Only **trusted** rows are selected: of a ``basis`` in ``bases``, holding
+    on ``as_of`` (``latest_on`` on or before it), with a latest assessment,
+    open (no ``closed_on``) and not needing a replay.
+
+    Attributes:
+        as_of: the day of the list.
+        bases: the bases the caller trusts.
+        unit: only the cases of this unit (``None`` with ``any_unit``: every case).
+        any_unit: whether ``unit`` is ignored.
+        search: only the case ids whose casefolded form holds this (casefolded) text.
+        overdue: only the cases due before ``as_of``.
+        due_only: only the cases with a next reassessment.
+        order: one of :data:`ORDERS`; ties go by case id.
+        descending: the order reversed (ties too).
+        offset: rows skipped.
+        limit: rows given at most (``None``: all).
+    """
+
+    as_of: dt.date
+    bases: frozenset[str] = attrs.field(converter=_strings)
+    unit: str | None = None
+    any_unit: bool = True
+    search: str = ""
+    overdue: bool = False
+    due_only: bool = False
+    order: str = attrs.field(default="case", validator=attrs.validators.in_(ORDERS))
+    descending: bool = False
+    offset: int = 0
+    limit: int | None = None
+
+    def trusted(self, row: IndexRow) -> bool:
+        """Whether ``row`` is one the query may answer with."""
+        return (
+            row.basis in self.bases
+            and not row.replay
+            and row.latest_on is not None
+            and row.latest_on <= self.as_of
+            and row.assessed_on is not None
+        )
+
+    def matches(self, row: IndexRow) -> bool:
+        """Whether a trusted ``row`` is selected."""
+        if row.closed_on is not None:
+            return False
+        if not self.any_unit and row.unit != self.unit:
+            return False
+        if self.search and self.search not in row.folded:
+            return False
+        if self.overdue and not (row.due_on is not None and row.due_on < self.as_of):
+            return False
+        return not (self.due_only and row.due_on is None)
+
+    def key(self, row: IndexRow) -> tuple[Any, ...]:
+        """The sort key of ``row`` (ascending)."""
+        if self.order == "rank":
+            return (-1 if row.rank is None else row.rank, row.case_id)
+        if self.order == "sanction":
+            return (row.sanction or "", row.case_id)
+        if self.order == "due":
+            return (row.due_on or dt.date.max, row.case_id)
+        if self.order == "late":
+            due = row.due_on if row.due_on is not None and row.due_on < self.as_of else self.as_of
+            return (-due.toordinal(), row.case_id)
+        return (row.case_id,)
+
+
+def untrusted_rows(rows: Iterable[IndexRow], query: IndexQuery) -> list[IndexRow]:
+    """The rows ``query`` would not trust, in case id order (plain Python)."""
+    return sorted((r for r in rows if not query.trusted(r)), key=lambda r: r.case_id)
+
+
+def select_rows(rows: Iterable[IndexRow], query: IndexQuery) -> tuple[list[IndexRow], int]:
+    """The page of ``rows`` a query selects, and how many it selects in all (plain Python)."""
+    found = [r for r in rows if query.trusted(r) and query.matches(r)]
+    found.sort(key=query.key, reverse=query.descending)
+    end = None if query.limit is None else query.offset + query.limit
+    return found[query.offset : end], len(found)
+
+
+def _where(query: IndexQuery, contains: str) -> tuple[str, list[Any]]:
+    """The ``WHERE`` clause of a query over ``case_index`` and its parameters.
+
+    ``contains``: the database's test that ``folded`` holds the parameter.
+    """
+    bases = sorted(query.bases)
+    if not bases:
+        return "1 = 0", []
+    day = query.as_of.isoformat()
+    where = [
+        f"basis IN ({', '.join('?' * len(bases))})",
+        "replay = 0",
+        "latest_on <= ?",
+        "assessed_on IS NOT NULL",
+        "closed_on IS NULL",
+    ]
+    args: list[Any] = [*bases, day]
+    if not query.any_unit:
+        if query.unit is None:
+            where.append("unit IS NULL")
+        else:
+            where.append("unit = ?")
+            args.append(query.unit)
+    if query.search:
+        where.append(contains)
+        args.append(query.search)
+    if query.overdue:
+        where.append("due_on < ?")
+        args.append(day)
+    if query.due_only:
+        where.append("due_on IS NOT NULL")
+    return " AND ".join(where), args
+
+
+def _order(query: IndexQuery) -> tuple[str, list[Any]]:
+    """The ``ORDER BY`` clause of a query and its parameters."""
+    up, down = ("DESC", "ASC") if query.descending else ("ASC", "DESC")
+    if query.order == "rank":
+        return f"coalesce(rank, -1) {up}, case_id {up}", []
+    if query.order == "sanction":
+        return f"coalesce(sanction, '') {up}, case_id {up}", []
+    if query.order == "due":
+        return f"coalesce(due_on, '9999-12-31') {up}, case_id {up}", []
+    if query.order == "late":
+        day = query.as_of.isoformat()
+        return f"CASE WHEN due_on < ? THEN due_on ELSE ? END {down}, case_id {up}", [day, day]
+    return f"case_id {up}", []
+
+
+class IndexReads:
+    """The reads of the case index over the ``case_index`` table, for any SQL database.
+
+    A subclass runs queries in ``_query`` (``?`` for a parameter) and says
+    in ``_contains`` how its database tests that a text holds another.
+    """
+
+    _contains = "instr(folded, ?) > 0"
+
+    def _query(self, conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        raise NotImplementedError
+
+    def index_rows(self, only: Collection[str] | None = None) -> Iterator[IndexRow]:
+        """Every row of the index (of ``only`` those cases), in case id order."""
+        sql = (
+            f"SELECT {INDEX_COLUMNS} FROM case_index WHERE case_id > ? ORDER BY case_id LIMIT 1000"
+        )
+        if only is not None:
+            ids = sorted(set(only))
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                marks = ", ".join("?" * len(part))
+                found = self._query(
+                    None,
+                    f"SELECT {INDEX_COLUMNS} FROM case_index WHERE case_id IN ({marks})"
+                    " ORDER BY case_id",
+                    tuple(part),
+                )
+                yield from (index_row_of(r) for r in found)
+            return
+        after = ""
+        while True:
+            page = self._query(None, sql, (after,))
+            yield from (index_row_of(r) for r in page)
+            if len(page) < 1000:
+                return
+            after = page[-1][0]
+
+    def index_bases(self) -> frozenset[str]:
+        """The distinct bases of the index's rows (the caller decides which to trust)."""
+        found = self._query(None, "SELECT DISTINCT basis FROM case_index", ())
+        return frozenset(r[0] for r in found)
+
+    def index_page(self, query: IndexQuery) -> tuple[list[IndexRow], int]:
+        """The page of trusted rows ``query`` selects, and how many it selects in all."""
+        where, args = _where(query, self._contains)
+        total: int = self._query(
+            None, f"SELECT count(*) FROM case_index WHERE {where}", tuple(args)
+        )[0][0]
+        if query.limit == 0 or total <= query.offset:
+            return [], total
+        order, more = _order(query)
+        sql = f"SELECT {INDEX_COLUMNS} FROM case_index WHERE {where} ORDER BY {order}"
+        tail: list[Any] = []
+        if query.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            tail = [query.limit, query.offset]
+        found = self._query(None, sql, (*args, *more, *tail))
+        if query.limit is None:  # an offset alone is not SQL that SQLite reads
+            found = found[query.offset :]
+        return [index_row_of(r) for r in found], total
+
+    def index_untrusted(self, query: IndexQuery) -> list[IndexRow]:
+        """Every row ``query`` would not trust (stale, another basis, later, replay), by case id."""
+        bases = sorted(query.bases)
+        other = f"basis NOT IN ({', '.join('?' * len(bases))})" if bases else "1 = 1"
+        sql = (
+            f"SELECT {INDEX_COLUMNS} FROM case_index WHERE {other}"
+            " OR replay <> 0 OR latest_on IS NULL OR latest_on > ? OR assessed_on IS NULL"
+            " ORDER BY case_id"
+        )
+        found = self._query(None, sql, (*bases, query.as_of.isoformat()))
+        return [index_row_of(r) for r in found]

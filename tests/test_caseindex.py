@@ -1,0 +1,442 @@
+"""The case index: a row per case kept by every write, read by lists, rebuilt, verified."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from storekit import BACKENDS, Places
+
+from rnr.cases.parse import parse_case
+from rnr.errors import InvalidArgumentError
+from rnr.history.access import case_units
+from rnr.history.amend import record_event
+from rnr.history.bulk import iter_summaries
+from rnr.history.caseindex import check_index, due_of, fill_index, index_row
+from rnr.history.caseload import ORDERS, CaseEntry, caseload, entry_row
+from rnr.history.definitions import Definitions
+from rnr.history.due import due_list
+from rnr.history.summary import Reading
+from rnr.history.timeline import build_timelines
+from rnr.history.upkeep import materialise, verify_store
+from rnr.history.write import open_case, reassess
+from rnr.simulate.engine import simulate
+from rnr.simulate.load import store_cohort
+from rnr.store.caseindex import IndexQuery, select_rows
+from rnr.store.copy import copy_store
+from rnr.store.jsonl import export_jsonl, import_jsonl
+from rnr.store.memory import MemoryStore
+from rnr.store.protocol import CaseIndex, IndexingTransaction, Store
+from rnr.store.records import Record
+from rnr.store.sqlite import SQLiteStore
+
+DEFS = Definitions.shipped()
+DATA = Path(__file__).parent / "data" / "plans" / "cases"
+ADULT: dict[str, Any] = json.loads((DATA / "prueba-adulto-01.json").read_text("utf-8"))
+#: A day after every record the tests write.
+LATER = dt.date(2027, 6, 1)
+
+
+def open_adult(store: Store, case_id: str, *, unit: str | None = None) -> str:
+    """The adult test case opened under ``case_id`` (and ``unit``), then reassessed."""
+    doc = {**ADULT, "case_id": case_id}
+    open_case(store, parse_case(doc, file="<t>"), by="d", defs=DEFS, unit=unit)
+    later = {**doc, "assessed_on": "2025-02-20", "legal": None}
+    later["responses"] = {**ADULT["responses"], "currently_unemployed": True}
+    reassess(store, case_id, parse_case(later, file="<t>"), by="d", defs=DEFS)
+    return case_id
+
+
+def fresh_rows(store: Store) -> dict[str, Any]:
+    """Every case's row made again from its records."""
+    units = case_units(store)
+    groups = list(store.cases())
+    built = build_timelines(groups, defs=DEFS, source=store.name)
+    return {
+        t.case_id: index_row(t, unit=units.get(t.case_id), reading=Reading(DEFS)) for t in built
+    }
+
+
+def kept_rows(store: Store) -> dict[str, Any]:
+    assert isinstance(store, CaseIndex)
+    return {r.case_id: r for r in store.index_rows()}
+
+
+def expected_page(store: Store, as_of: dt.date, **kw: Any) -> tuple[list[str], int]:
+    """The page of a caseload made in Python from every case's full summary."""
+    units = case_units(store)
+    rows = [
+        entry_row(s, unit=units.get(s.case_id), as_of=as_of, defs=DEFS)
+        for _, s in iter_summaries(store, as_of=as_of, defs=DEFS, rows=store.records())
+    ]
+    kw = {"limit": 25, **kw}
+    unit = kw.pop("unit", None)
+    search = kw.pop("search", "")
+    query = IndexQuery(
+        as_of, {"rnr.case-index/on-day"}, unit=unit, any_unit=unit is None,
+        search=search.casefold(), **kw,
+    )  # fmt: skip
+    page, total = select_rows(rows, query)
+    return [r.case_id for r in page], total
+
+
+def got_page(store: Store, as_of: dt.date, **kw: Any) -> tuple[list[str], int]:
+    found = caseload(store, as_of=as_of, defs=DEFS, **kw)
+    return [e.case_id for e in found.entries], found.total
+
+
+@pytest.fixture(scope="module")
+def cohort_source() -> MemoryStore:
+    """A simulated caseload of 30 people, and three cases opened under units."""
+    store = MemoryStore()
+    store_cohort(store, simulate(30, 2.5, seed=11), defs=DEFS)
+    open_adult(store, "u-norte-1", unit="norte")
+    open_adult(store, "u-norte-2", unit="norte")
+    open_adult(store, "u-sur-1", unit="sur")
+    return store
+
+
+def copy_of(source: MemoryStore, store: Store) -> Store:
+    """``source`` copied into ``store``, its kept values and index made again."""
+    copy_store(source, store)
+    materialise(store, defs=DEFS, by="prueba")
+    return store
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+class TestWrites:
+    """Every write block keeps the case's row, on every backend."""
+
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_open_reassess_event_keep_the_row(self, kind: str, places: Places) -> None:
+        """The row names the case's last record and equals the one made from its records."""
+        store = places(kind).open()
+        case_id = open_adult(store, "c-1", unit="norte")
+        record_event(store, case_id, "new_offence", dt.date(2025, 3, 1), by="d", defs=DEFS)
+        rows = kept_rows(store)
+        assert fresh_rows(store) == rows
+        row = rows[case_id]
+        assert max(r.id for r in store.records()) == row.record_id
+        assert ("norte", "adult", "LVI", dt.date(2025, 2, 20)) == (
+            row.unit,
+            row.regime,
+            row.sanction,
+            row.assessed_on,
+        )
+        due = due_of(row)
+        assert due is not None
+        assert due == due_list(store, LATER, defs=DEFS)[0]
+        assert "event" == due.basis
+        result = verify_store(store, defs=DEFS)
+        assert (True, 1) == (result.ok, result.index)
+
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_a_record_appended_without_a_row_leaves_it_stale(
+        self, kind: str, places: Places
+    ) -> None:
+        """A writer that keeps no row leaves a stale one; reads read that case from its records."""
+        store = places(kind).open()
+        case_id = open_adult(store, "c-1")
+        assert 1 == len(due_list(store, LATER, defs=DEFS))
+        with store.write(by="otro sistema") as tx:  # keeps no timeline and no row
+            tx.append(Record("event", case_id, dt.date(2025, 3, 20), {"kind": "discharge"}))
+        row = kept_rows(store)[case_id]
+        assert row.stale
+        assert max(r.id for r in store.records()) == row.record_id
+        assert [] == due_list(store, LATER, defs=DEFS)  # closed: read from its records
+        assert (0, 0) == (len(caseload(store, as_of=LATER).entries), 0)
+        assert 1 == fill_index(store, defs=DEFS, by="prueba")
+        assert fresh_rows(store) == kept_rows(store)
+        assert 0 == fill_index(store, defs=DEFS, by="prueba"), "a second run makes none"
+
+    def test_a_late_row_never_replaces_a_later_one(self) -> None:
+        """A row on an earlier record than the one kept (a slow fill) is not kept."""
+        store = MemoryStore()
+        case_id = open_adult(store, "c-1")
+        now = kept_rows(store)[case_id]
+        with store.write(by="prueba") as tx:
+            assert isinstance(tx, IndexingTransaction)
+            tx.index_case(attrs.evolve(now, record_id=1, sanction="LVI"))
+        assert now == kept_rows(store)[case_id]
+
+    def test_a_row_on_no_record_is_refused(self, places: Places) -> None:
+        """A row naming a record the store does not hold is a store error."""
+        from rnr.errors import StoreError  # noqa: PLC0415
+
+        for kind in ("memory", "sqlite"):
+            store = places(kind).open()
+            case_id = open_adult(store, "c-1")
+            row = kept_rows(store)[case_id]
+            with store.write(by="x") as tx:
+                assert isinstance(tx, IndexingTransaction)
+                with pytest.raises(StoreError, match="no such record"):
+                    tx.index_case(attrs.evolve(row, record_id=99))
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+QUERIES: list[dict[str, Any]] = [
+    {},
+    {"order": "rank", "descending": True, "limit": 7},
+    {"order": "sanction", "offset": 5, "limit": 5},
+    {"order": "due", "limit": 10},
+    {"order": "late", "descending": True, "limit": 4},
+    {"overdue": True, "order": "late"},
+    {"search": "U-NORTE"},
+    {"unit": "norte", "order": "due"},
+    {"unit": "sur"},
+    {"search": "0", "order": "case", "descending": True, "offset": 3, "limit": 3},
+    {"limit": None},
+    {"offset": 3, "limit": None, "order": "late"},
+    {"offset": 500},
+]
+
+
+#: The pages expected of each query, by day and query (made from the summaries once).
+_EXPECTED: dict[tuple[dt.date, str], tuple[list[str], int]] = {}
+
+
+class TestCaseload:
+    """A caseload page from the index equals the same page made from every summary."""
+
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_pages_equal_those_of_the_summaries(
+        self, kind: str, places: Places, cohort_source: MemoryStore
+    ) -> None:
+        """Filtering, sorting and paging in the store give Python's answer over the summaries."""
+        store = copy_of(cohort_source, places(kind).open())
+        assert not any(r.stale for r in kept_rows(store).values())
+        for as_of in (LATER, dt.date(2025, 6, 1), dt.date(2024, 3, 1)):  # later, mid, early
+            for query in QUERIES:
+                key = (as_of, json.dumps(query, sort_keys=True))
+                if key not in _EXPECTED:  # the same for every backend: made once
+                    _EXPECTED[key] = expected_page(cohort_source, as_of, **query)
+                assert _EXPECTED[key] == got_page(store, as_of, **query), key
+
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_rows_of_other_definitions_are_not_trusted(
+        self, kind: str, places: Places, cohort_source: MemoryStore
+    ) -> None:
+        """A row whose basis names another hash is read from the records, with the same answer."""
+        place = places(kind)
+        store = copy_of(cohort_source, place.open())
+        wanted = [got_page(store, LATER, **q) for q in QUERIES]
+        rows = kept_rows(store)
+        changed = sorted(rows)[::3]
+        other = '{"format":"rnr.case-index/1","instruments":{},"policies":{"x":"0"}}'
+        if kind == "memory":
+            assert isinstance(store, MemoryStore)
+            with store.write(by="prueba") as tx:
+                for case_id in changed:
+                    tx.index_case(attrs.evolve(rows[case_id], basis=other, sanction="otra"))
+        else:
+            place.tamper(
+                *(
+                    (
+                        "UPDATE case_index SET basis = ?, sanction = 'otra' WHERE case_id = ?",
+                        (other, c),
+                    )
+                    for c in changed
+                )
+            )
+        assert wanted == [got_page(store, LATER, **q) for q in QUERIES]
+        assert verify_store(store, defs=DEFS).index == len(rows) - len(changed)
+
+    def test_entries_carry_what_the_page_shows(self, cohort_source: MemoryStore) -> None:
+        """An entry's due equals the due list's; days overdue count from the day."""
+        found = caseload(cohort_source, as_of=LATER, defs=DEFS, order="due", limit=None)
+        dues = {d.case_id: d for d in due_list(cohort_source, LATER, defs=DEFS)}
+        assert found.total == len(found.entries) > 0
+        for entry in found.entries:
+            assert isinstance(entry, CaseEntry)
+            assert dues.get(entry.case_id) == entry.due
+            late = 0 if entry.due is None else max(0, (LATER - entry.due.due_on).days)
+            assert late == entry.days_overdue(LATER)
+
+    def test_a_store_without_an_index_gives_the_same_page(self, cohort_source: MemoryStore) -> None:
+        """A store of one's own that keeps no index is read from its summaries."""
+
+        class Plain:
+            """Every method of the store but the index's."""
+
+            def __init__(self, inner: MemoryStore) -> None:
+                self._inner = inner
+
+            def __getattr__(self, name: str) -> Any:
+                if name.startswith("index_"):
+                    raise AttributeError(name)
+                return getattr(self._inner, name)
+
+        plain: Any = Plain(cohort_source)
+        assert not isinstance(plain, CaseIndex)
+        for query in QUERIES:
+            assert got_page(cohort_source, LATER, **query) == got_page(plain, LATER, **query)
+
+    @pytest.mark.parametrize(
+        ("given", "argument"),
+        [({"order": "riesgo"}, "order"), ({"offset": -1}, "offset"), ({"limit": True}, "limit")],
+    )
+    def test_bad_arguments_are_refused(self, given: dict[str, Any], argument: str) -> None:
+        """An unknown order, a negative offset, a limit that is not a number: argument errors."""
+        with pytest.raises(InvalidArgumentError, match=f"^{argument}: got") as info:
+            caseload(MemoryStore(), as_of=LATER, **given)
+        assert "argument.invalid" == info.value.code
+
+    def test_orders_are_the_store_orders(self) -> None:
+        assert ("case", "rank", "sanction", "due", "late") == ORDERS
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    events=st.lists(
+        st.tuples(
+            st.integers(0, 11),
+            st.sampled_from(["new_offence", "breach", "discharge", "attendance"]),
+            st.dates(dt.date(2024, 6, 1), dt.date(2026, 12, 31)),
+        ),
+        max_size=6,
+    ),
+    day=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    query=st.fixed_dictionaries(
+        {
+            "order": st.sampled_from(ORDERS),
+            "descending": st.booleans(),
+            "overdue": st.booleans(),
+            "search": st.sampled_from(["", "1", "-0", "X"]),
+            "offset": st.integers(0, 8),
+            "limit": st.none() | st.integers(0, 6),
+        }
+    ),
+)
+def test_after_any_writes_rows_equal_their_records_and_pages_their_summaries(
+    seed: int, events: list[tuple[int, str, dt.date]], day: dt.date, query: dict[str, Any]
+) -> None:
+    """After any sequence of writes, every row equals the one its records give, and any
+
+    caseload page equals the same filtering, sorting and paging of every full summary.
+    """
+    store = MemoryStore()
+    store_cohort(store, simulate(8, 1.5, seed=seed), defs=DEFS)
+    ids = sorted(store.case_ids())
+    for n, kind, on in events:
+        case_id = ids[n % len(ids)]
+        try:
+            record_event(store, case_id, kind, on, by="d", defs=DEFS)
+        except Exception:  # a refused event (a closed case, a date) writes nothing
+            continue
+    assert fresh_rows(store) == kept_rows(store)
+    assert (len(ids), ()) == check_index(store, defs=DEFS)
+    assert expected_page(store, day, **query) == got_page(store, day, **query)
+    wanted = sorted(
+        (s.next_due for _, s in iter_summaries(store, as_of=day, defs=DEFS, rows=store.records())
+         if s.next_due is not None),
+        key=lambda d: (d.due_on, d.case_id),
+    )  # fmt: skip
+    assert wanted == due_list(store, day, defs=DEFS)
+
+
+# -- migration, verify, export ------------------------------------------------------------
+
+
+def test_a_version_5_file_is_migrated_and_filled(tmp_path: Path, cli: Any) -> None:
+    """A v5 file gets a stale row per case (reads stay right); rnr store init fills them."""
+    path = tmp_path / "v5.sqlite3"
+    with SQLiteStore(path) as store:
+        for n in range(3):
+            open_adult(store, f"c-{n}", unit="norte")
+        wanted = due_list(store, LATER, defs=DEFS)
+        page = got_page(store, LATER, unit="norte", order="due")
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TABLE case_index")
+        conn.execute("PRAGMA user_version = 5")
+    conn.close()
+    with SQLiteStore(path) as store:
+        rows = kept_rows(store)
+        assert ["c-0", "c-1", "c-2"] == sorted(rows)
+        assert all(r.stale for r in rows.values())
+        assert wanted == due_list(store, LATER, defs=DEFS)
+        assert page == got_page(store, LATER, unit="norte", order="due")
+    code, out, _ = cli("store", "init", "--db", path)
+    assert 0 == code, out
+    with SQLiteStore(path) as store:
+        assert fresh_rows(store) == kept_rows(store)
+        assert not any(r.stale for r in kept_rows(store).values())
+        assert wanted == due_list(store, LATER, defs=DEFS)
+        assert 6 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None:
+    """A row edited, removed or added in the database is named by case and column."""
+    place = places(kind)
+    store = place.open()
+    for n in range(3):
+        open_adult(store, f"c-{n}", unit="norte")
+    assert verify_store(store, defs=DEFS).ok
+    place.tamper(
+        ("UPDATE case_index SET risk_level = 'very_high', rank = 3 WHERE case_id = ?", ("c-0",)),
+        ("UPDATE case_index SET unit = 'sur' WHERE case_id = ?", ("c-1",)),
+        ("DELETE FROM case_index WHERE case_id = ?", ("c-2",)),
+        (
+            "INSERT INTO case_index (case_id, record_id, basis, folded) VALUES (?, 1, ?, ?)",
+            ("c-9", next(iter(kept_rows(store).values())).basis, "c-9"),
+        ),
+    )
+    problems = [
+        p for p in verify_store(store, defs=DEFS).problems if not p.startswith("schema: trigger")
+    ]
+    assert [
+        "case c-0: the case index row differs from its records in risk_level, rank",
+        "case c-1: the case index row differs from its records in unit",
+        "case c-2: no row in the case index",
+        "case c-9: a case index row for a case the store does not hold",
+    ] == problems
+
+
+def test_export_import_makes_the_index_again(cohort_source: MemoryStore, tmp_path: Path) -> None:
+    """An export carries no row (they are derived); import and materialise make the same ones."""
+    text = io.StringIO()
+    export_jsonl(cohort_source, text)
+    assert "case_index" not in text.getvalue()
+    with SQLiteStore(tmp_path / "copia.sqlite3") as copy:
+        assert import_jsonl(copy, io.StringIO(text.getvalue()), name="e.jsonl").ok
+        assert all(r.stale for r in kept_rows(copy).values())
+        materialise(copy, defs=DEFS, by="prueba")
+        assert kept_rows(cohort_source) == kept_rows(copy)
+
+
+def test_a_version_5_postgres_store_is_migrated_by_its_owner(places: Places) -> None:
+    """On PostgreSQL too: stale rows, then filled; the writer may then rewrite rows."""
+    from rnr.store.postgres import PostgresStore  # noqa: PLC0415
+
+    place = places("postgres")
+    store = place.open()
+    for n in range(2):
+        open_adult(store, f"c-{n}")
+    wanted = due_list(store, LATER, defs=DEFS)
+    store.close()
+    with place.owner() as owner:
+        owner.execute("DROP TABLE case_index")
+        owner.execute("DELETE FROM rnr_schema WHERE version = 6")
+    assert place.owner_url is not None
+    with PostgresStore(place.owner_url) as migrated:
+        assert all(r.stale for r in kept_rows(migrated).values())
+        assert wanted == due_list(migrated, LATER, defs=DEFS)
+        assert 2 == fill_index(migrated, defs=DEFS, by="prueba")
+    writer = place.open()
+    record_event(writer, "c-0", "breach", dt.date(2025, 3, 1), by="d", defs=DEFS)
+    assert fresh_rows(writer) == kept_rows(writer)
+    assert verify_store(writer, defs=DEFS).ok
