@@ -34,7 +34,7 @@ from rnr.history.write import open_case, reassess
 from rnr.render.names import instrument_title
 from rnr.workspace.door import Visit
 from rnr.workspace.form import Form, assessment_form
-from rnr.workspace.pages import PREFIX, PageError, Pages, Submitted, address
+from rnr.workspace.pages import PREFIX, PageError, Section, Submitted, address
 from rnr.workspace.reading import FORM, library_errors, read_form
 from rnr.workspace.sessions import Sessions
 from rnr.workspace.views import score_view
@@ -45,13 +45,8 @@ __all__ = ["FORM_FILE", "Assessing"]
 FORM_FILE = "<formulario>"
 
 
-class Assessing:
+class Assessing(Section):
     """The assessment form's pages, on the workspace's :class:`~rnr.workspace.pages.Pages`."""
-
-    def __init__(self, pages: Pages) -> None:
-        self.pages = pages
-        self.defs, self.store, self.lang, self.w = pages.defs, pages.store, pages.lang, pages.w
-        self.today, self.door = pages.today, pages.door
 
     def mount(self, app: FastAPI) -> None:
         """Add the form's routes to ``app``."""

@@ -34,7 +34,7 @@ from rnr.history.write import add_override
 from rnr.service.preconditions import Expecting, etag
 from rnr.store.protocol import Store
 from rnr.workspace.door import Visit
-from rnr.workspace.pages import PREFIX, PageError, Pages, Submitted, address
+from rnr.workspace.pages import PREFIX, PageError, Section, Submitted, address
 from rnr.workspace.sessions import Sessions
 
 __all__ = ["Overriding"]
@@ -49,13 +49,8 @@ def _changed(now: str | None) -> Exception:
     return ChangedError()
 
 
-class Overriding:
+class Overriding(Section):
     """The override page, on the workspace's :class:`~rnr.workspace.pages.Pages`."""
-
-    def __init__(self, pages: Pages) -> None:
-        self.pages = pages
-        self.defs, self.store, self.lang, self.w = pages.defs, pages.store, pages.lang, pages.w
-        self.today, self.door = pages.today, pages.door
 
     def mount(self, app: FastAPI) -> None:
         """Add the override page's routes to ``app``."""

@@ -37,7 +37,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from rnr.definitions.labels import load_labels
+from rnr.definitions.labels import Labels, load_labels
 from rnr.errors import HistoryError, RnrError
 from rnr.history.access import Principal
 from rnr.history.definitions import Definitions
@@ -46,6 +46,7 @@ from rnr.history.people import sign_in
 from rnr.history.progress import case_change
 from rnr.history.proposals import pending_overrides
 from rnr.history.read import read_history
+from rnr.plan.draft import PlanDraft
 from rnr.render.change import change_lines
 from rnr.render.environment import environment
 from rnr.render.messages import Catalogue, catalogue
@@ -65,7 +66,7 @@ from rnr.workspace.views import (
     plan_view,
 )
 
-__all__ = ["PREFIX", "STATIC", "Pages"]
+__all__ = ["PREFIX", "STATIC", "Pages", "Section"]
 
 #: Where the workspace lives.
 PREFIX = "/espacio"
@@ -112,6 +113,15 @@ def _next_page(given: str | None) -> str:
     if given and given.startswith(PREFIX + "/") and "//" not in given and "\\" not in given:
         return given
     return PREFIX + "/"
+
+
+class Section:
+    """A group of pages mounted on the workspace's :class:`Pages`, with what they share."""
+
+    def __init__(self, pages: Pages) -> None:
+        self.pages = pages
+        self.defs, self.store, self.lang, self.w = pages.defs, pages.store, pages.lang, pages.w
+        self.today, self.door = pages.today, pages.door
 
 
 class Pages:
@@ -241,6 +251,21 @@ class Pages:
         if not principal.sees(found.unit):
             raise PageError(403, "unit", unit=principal.unit or "")
         return found
+
+    def plan_of(self, principal: Principal, case_id: str) -> tuple[CaseHistory, PlanDraft]:
+        """A case (of the principal's unit) and its plan in force.
+
+        Raises:
+            PageError: 404 without a plan (and :meth:`history`'s refusals).
+        """
+        history = self.history(principal, case_id)
+        if history.plan is None:
+            raise PageError(404, "no_plan", case_id=case_id)
+        return history, history.plan
+
+    def plan_labels(self, plan: PlanDraft) -> Labels:
+        """The labels of the instrument a plan was drafted from, in the pages' language."""
+        return load_labels(self.defs.library.get(str(plan.instrument)), self.lang)
 
     # -- the routes ------------------------------------------------------------------------
 
@@ -485,11 +510,8 @@ class Pages:
         """The PII draft in force."""
 
         def show(visit: Visit, principal: Principal) -> Response:
-            history = self.history(principal, case_id)
-            plan = history.plan
-            if plan is None:
-                raise PageError(404, "no_plan", case_id=case_id)
-            labels = load_labels(self.defs.library.get(str(plan.instrument)), self.lang)
+            history, plan = self.plan_of(principal, case_id)
+            labels = self.plan_labels(plan)
             title = self.w("workspace.plan.title", case_id=case_id)
             done = next(
                 (k for k in ("editado", "revisado") if request.query_params.get(k) == "1"), ""
@@ -511,12 +533,8 @@ class Pages:
         """The PII's print view: the plan's HTML document, its own style allowed by its hash."""
 
         def show(visit: Visit, principal: Principal) -> Response:
-            history = self.history(principal, case_id)
-            plan = history.plan
-            if plan is None:
-                raise PageError(404, "no_plan", case_id=case_id)
-            labels = load_labels(self.defs.library.get(str(plan.instrument)), self.lang)
-            html = render_plan(plan, format="html", lang=self.lang, labels=labels)
+            _, plan = self.plan_of(principal, case_id)
+            html = render_plan(plan, format="html", lang=self.lang, labels=self.plan_labels(plan))
             request.scope[CSP_SCOPE] = print_policy(html)
             return self.door.keep(visit, HTMLResponse(html))
 

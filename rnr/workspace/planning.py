@@ -28,7 +28,6 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from rnr.definitions.labels import Labels, load_labels
 from rnr.errors import DecisionInputError, HistoryError
 from rnr.history.access import Principal
 from rnr.history.amend import review_plan
@@ -40,7 +39,7 @@ from rnr.plan.edit import Choice, candidates, hours_range, required
 from rnr.service.preconditions import Expecting, etag
 from rnr.store.protocol import Store
 from rnr.workspace.door import Visit
-from rnr.workspace.pages import PREFIX, PageError, Pages, Submitted, address
+from rnr.workspace.pages import PREFIX, PageError, Section, Submitted, address
 from rnr.workspace.sessions import Sessions
 from rnr.workspace.views import plan_view
 
@@ -59,13 +58,8 @@ def _refuse_stale(now: str | None) -> Exception:
     return StaleError()
 
 
-class Planning:
+class Planning(Section):
     """The PII's writing pages, on the workspace's :class:`~rnr.workspace.pages.Pages`."""
-
-    def __init__(self, pages: Pages) -> None:
-        self.pages = pages
-        self.defs, self.store, self.lang, self.w = pages.defs, pages.store, pages.lang, pages.w
-        self.today, self.door = pages.today, pages.door
 
     def mount(self, app: FastAPI) -> None:
         """Add the routes of editing and reviewing to ``app``."""
@@ -76,20 +70,6 @@ class Planning:
         pages.post(app, PREFIX + "/casos/{case_id}/pii/revisar", self.review_submit)
 
     # -- what the pages share ------------------------------------------------------------
-
-    def plan_of(self, principal: Principal, case_id: str) -> tuple[CaseHistory, PlanDraft]:
-        """The case (of the principal's unit) and its plan in force.
-
-        Raises:
-            PageError: 404 without a plan (and :meth:`Pages.history`'s refusals).
-        """
-        history = self.pages.history(principal, case_id)
-        if history.plan is None:
-            raise PageError(404, "no_plan", case_id=case_id)
-        return history, history.plan
-
-    def labels(self, plan: PlanDraft) -> Labels:
-        return load_labels(self.defs.library.get(str(plan.instrument)), self.lang)
 
     def written(
         self,
@@ -121,14 +101,14 @@ class Planning:
         """The page of a form sent over a case that changed: the plan as it is now."""
         principal = visit.principal
         assert principal is not None
-        _, plan = self.plan_of(principal, case_id)
+        _, plan = self.pages.plan_of(principal, case_id)
         return self.pages.render(
             "plan_changed",
             visit,
             status=409,
             title=self.w("workspace.plan_edit.stale_title", case_id=case_id),
             case_id=case_id,
-            plan=plan_view(plan, self.labels(plan), self.w),
+            plan=plan_view(plan, self.pages.plan_labels(plan), self.w),
         )
 
     def done(self, visit: Visit, case_id: str, page: str, flag: str) -> Response:
@@ -141,7 +121,7 @@ class Planning:
         """The draft in force as a form: objectives in order with their hours, and notes."""
 
         def show(visit: Visit, principal: Principal) -> Response:
-            history, plan = self.plan_of(principal, case_id)
+            history, plan = self.pages.plan_of(principal, case_id)
             rows = [(o.id, str(o.hours)) for o in plan.objectives]
             notes = history.plans[-1].notes
             return self.show_edit(
@@ -166,7 +146,7 @@ class Planning:
     ) -> Response:
         """The edit form with ``rows`` (objective id, hours as typed) in their order."""
         w, lang = self.w, self.lang
-        labels = self.labels(plan)
+        labels = self.pages.plan_labels(plan)
         basis = _basis(history, plan)
         options = {o.id: (o, d) for o, d in candidates(plan, basis.result, self.defs.catalogue)}
         fixed = set(required(plan, self.defs.catalogue))
@@ -230,7 +210,7 @@ class Planning:
             assert session is not None
             if not Sessions.csrf_valid(session, data.one("csrf")):
                 raise PageError(403, "csrf")
-            history, plan = self.plan_of(principal, case_id)
+            history, plan = self.pages.plan_of(principal, case_id)
             version = data.one("version")
             options = {o.id for o, _ in candidates(plan, _basis(history, plan).result,
                                                     self.defs.catalogue)}  # fmt: skip
@@ -313,7 +293,7 @@ class Planning:
         """A review of the plan in force: each objective's status and a note."""
 
         def show(visit: Visit, principal: Principal) -> Response:
-            history, plan = self.plan_of(principal, case_id)
+            history, plan = self.pages.plan_of(principal, case_id)
             return self.show_review(visit, history, plan, {}, etag(history.records[-1]))
 
         return self.pages.guarded(
@@ -362,7 +342,7 @@ class Planning:
             assert session is not None
             if not Sessions.csrf_valid(session, data.one("csrf")):
                 raise PageError(403, "csrf")
-            history, plan = self.plan_of(principal, case_id)
+            history, plan = self.pages.plan_of(principal, case_id)
             given = {k: v[-1][:1000] for k, v in data.fields.items() if v}
             version = data.one("version")
             try:
