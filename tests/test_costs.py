@@ -93,11 +93,13 @@ class TestPublishedFigures:
         assert all(c.unit_cost is None and c.spending is None for c in costs.components)
         assert costs.per_person_year("LVI") is None
 
-    def test_price_index_is_marked_unverified(self) -> None:
-        """The IPC figures were not read in INE's series, and say so."""
+    def test_price_index_is_validated_and_cited(self) -> None:
+        """The IPC is built from INE's published December variations, and cites them."""
         prices = shipped().prices
-        assert "unverified" == prices.status
-        assert "INE" in prices.source["es"]
+        assert "validated" == prices.status
+        assert "diciembre de 2020 = 100" == prices.base
+        assert "Instituto Nacional de Estadísticas (INE)" in prices.source["es"]
+        assert "boletines de diciembre" in prices.source["es"]
 
     def test_choice_by_year(self) -> None:
         """The newest file at or before the year, else the earliest later one."""
@@ -175,12 +177,12 @@ def test_broken_price_index(tmp_path: Path) -> None:
     source = costs_dir() / "ipc" / "ipc.toml"
     target = tmp_path / "ipc.toml"
     text = source.read_text(encoding="utf-8")
-    target.write_text(text.replace("2019 = 102.30", "2019 = 0").replace("2020 =", "20x0 ="))
+    target.write_text(text.replace("2021 = 107.2", "2021 = 0").replace("2022 =", "20x2 =", 1))
     with pytest.raises(DefinitionError) as info:
         load_prices(target)
     assert "costs.invalid" == info.value.code
-    assert "index.2019" in str(info.value)
-    assert "index.20x0" in str(info.value)
+    assert "index.2021" in str(info.value)
+    assert "index.20x2" in str(info.value)
 
 
 def test_unknown_years_and_files() -> None:
@@ -294,8 +296,9 @@ class TestPlanCost:
         base = plan_cost(plan, shipped())
         assert cost.low is not None
         assert base.low is not None
-        assert abs(cost.low - base.low * Decimal("132.22") / Decimal("142.87")) < TINY
-        assert "unverified" == cost.prices_status
+        ratio = Decimal("125.6375424") / Decimal("135.88642492128")  # 1 / (1.045 * 1.035)
+        assert abs(cost.low - base.low * ratio) < TINY
+        assert "validated" == cost.prices_status
 
     def test_period_years(self) -> None:
         """Days over 365, else months over 12, else nothing."""
@@ -466,7 +469,8 @@ class TestCommandLine:
         doc = json.loads(out)
         laeip = next(p for p in doc["programmes"] if p["programme"] == "laeip")
         assert "14167.36" == laeip["components"][0]["unit_cost_thousands"]
-        assert "unverified" == doc["prices"]["status"]
+        assert "validated" == doc["prices"]["status"]
+        assert "100" == doc["prices"]["index"]["2020"]
 
     def test_bad_input(self, cli: Cli, tmp_path: Path) -> None:
         """A bad period, an unknown year of prices, a malformed cost folder, --html alone."""

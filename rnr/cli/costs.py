@@ -43,7 +43,7 @@ improvement, per person discharged the year before without re-entry within
 12 months).
 
 --prices-of YEAR expresses every figure in pesos of that year with the price
-index (plans/costs/ipc/ipc.toml; its figures are unverified). --costs-dir
+index (plans/costs/ipc/ipc.toml: INE's IPC, December to December). --costs-dir
 reads another folder of cost files. --json prints one JSON object; --html
 FILE writes a self-contained page with a chart (needs --db).
 """

@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,16 +59,23 @@ def show(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def read_toml(path: Path, error: type[DefinitionError] = DefinitionError) -> dict[str, Any]:
+def read_toml(
+    path: Path,
+    error: type[DefinitionError] = DefinitionError,
+    *,
+    parse_float: Callable[[str], Any] = float,
+) -> dict[str, Any]:
     """Parse a TOML file, turning every way it can be unreadable into ``error`` naming the file.
 
     Besides syntax errors: text that is not UTF-8, nesting deeper than
     :data:`rnr.untrusted.MAX_DEPTH`, an integer too long to read and a lone
-    surrogate in a string.
+    surrogate in a string. ``parse_float``: what a TOML float becomes
+    (:class:`~decimal.Decimal` keeps every digit written; the caller then
+    checks its size and that it is finite).
     """
     try:
         with path.open("rb") as fh:
-            document = tomllib.load(fh)
+            document = tomllib.load(fh, parse_float=parse_float)
         check_value(document)
     except FileNotFoundError as exc:
         problems = [Problem("", f"cannot read file ({exc.strerror})")]
@@ -87,7 +94,12 @@ def read_toml(path: Path, error: type[DefinitionError] = DefinitionError) -> dic
 
 
 def read_definition(
-    path: Path, schema: str, *, required: Collection[str], optional: Collection[str] = ()
+    path: Path,
+    schema: str,
+    *,
+    required: Collection[str],
+    optional: Collection[str] = (),
+    parse_float: Callable[[str], Any] = float,
 ) -> tuple[Checker, dict[str, Any]]:
     """Read the ``schema`` file ``path`` and check its top-level keys.
 
@@ -97,7 +109,7 @@ def read_definition(
     Raises:
         DefinitionError: the file cannot be read or is not TOML.
     """
-    document = read_toml(path)
+    document = read_toml(path, parse_float=parse_float)
     check = Checker()
     check.top(document, schema, required=required, optional=optional)
     return check, document

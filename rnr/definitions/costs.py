@@ -18,7 +18,10 @@ whole percentage. A file that breaks any of these is refused with every
 problem (``costs.invalid``).
 
 An ``rnr.prices/1`` file (``plans/costs/ipc/ipc.toml``) holds the consumer
-price index by year, to express a figure in pesos of another year.
+price index by year, to express a figure in pesos of another year. Its
+optional ``[variation]`` table gives, by year, the published percentage
+variation the index is built from; the loader checks that each one takes the
+year before's index exactly to the year's (``costs.invalid`` otherwise).
 
 Money is exact: figures are :class:`~decimal.Decimal` (a TOML number is read
 by its shortest written form, so ``14167.36`` is ``Decimal("14167.36")``).
@@ -36,7 +39,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -69,6 +73,9 @@ PRICES_SCHEMA = "rnr.prices/1"
 #: their source; ``structure-only``: components named, no figure.
 STATUSES = ("validated", "unverified", "structure-only")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+YEAR = re.compile(r"(19|20|21)\d\d")
+#: The most digits a figure of the price index may have: its years' exact products.
+MAX_DIGITS = 60
 #: A cent of a thousand pesos: the rounding of the documents' unit costs.
 CENT = Decimal("0.01")
 FIGURES = ("beneficiaries", "administrative", "administrative_percent", "total", "per_beneficiary")
@@ -437,7 +444,8 @@ def load_prices(path: Path) -> PriceIndex:
         path,
         PRICES_SCHEMA,
         required=("schema", "id", "status", "base", "source", "index"),
-        optional=("notes",),
+        optional=("notes", "variation"),
+        parse_float=Decimal,
     )
     ident = check.want_str(
         doc, "id", "", pattern=ID, what="an id of lowercase letters, digits and '-'"
@@ -447,26 +455,89 @@ def load_prices(path: Path) -> PriceIndex:
     source = check.want_text(doc, "source", "")
     notes = check.want_list(doc, "notes", "", of=str) or []
     index: dict[int, Decimal] = {}
+    problems = len(check.problems)
     table = doc.get("index")
     if not isinstance(table, dict):
-        check.fail("index", table, "a table of years ([index] with 2025 = 142.87)")
+        check.fail("index", table, "a table of years ([index] with 2021 = 107.2)")
         table = None
     for key, value in (table or {}).items():
         where = f"index.{key}"
-        if not re.fullmatch(r"(19|20|21)\d\d", key):
+        if not YEAR.fullmatch(key):
             check.fail(where, key, "a year such as 2025 as the key")
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            check.fail(where, value, "a positive number")
+        elif (figure := _exact(value)) is None or figure <= 0:
+            check.fail(where, value, f"a positive number of at most {MAX_DIGITS} digits")
         else:
-            index[int(key)] = _money(value)
+            index[int(key)] = figure
     if table is not None and not index and not check.problems:
         check.note("index", "at least one year is required")
+    if "variation" in doc:
+        complete = len(check.problems) == problems
+        _check_variations(check, doc["variation"], index, complete=complete)
     result = None
     if ident is not None and status is not None and base is not None:
         result = PriceIndex(
             ident, status, base, source, dict(sorted(index.items())), tuple(notes), str(path)
         )
     return check.checked(result, str(path), _CostError)
+
+
+def _exact(value: object) -> Decimal | None:
+    """A number of the prices file (floats read as decimals) with every digit written.
+
+    None for anything else: text, a boolean, an infinite or NaN value, more than
+    :data:`MAX_DIGITS` digits or a magnitude outside 1e-20 to 1e20.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return None
+    if value and (len(value.as_tuple().digits) > MAX_DIGITS or abs(value.adjusted()) > 20):
+        return None
+    return value
+
+
+def _check_variations(
+    check: Checker, table: object, index: Mapping[int, Decimal], *, complete: bool
+) -> None:
+    """Each ``[variation]`` (percent, as published) takes the year before's index to the year's.
+
+    Exactly: ``index[year] == index[year - 1] * (1 + variation / 100)``, in decimals.
+    ``complete``: the ``[index]`` table was read without a problem (else a year
+    missing from it is not reported again here).
+    """
+    if not isinstance(table, dict):
+        check.fail("variation", table, "a table of years ([variation] with 2025 = 3.5)")
+        return
+    for key, value in table.items():
+        where = f"variation.{key}"
+        if not YEAR.fullmatch(key):
+            check.fail(where, key, "a year such as 2025 as the key")
+        elif (percent := _exact(value)) is None or percent <= -100:
+            check.fail(where, value, "a percentage above -100, such as 3.5")
+        elif int(key) not in index or int(key) - 1 not in index:
+            if not complete:
+                continue
+            missing = [f"index.{y}" for y in (int(key) - 1, int(key)) if y not in index]
+            check.fail(
+                where,
+                value,
+                f"a year whose index and the year before's are given"
+                f" ({', '.join(missing)} missing)",
+            )
+        else:
+            year = int(key)
+            before, after = index[year - 1], index[year]
+            if Fraction(after) != Fraction(before) * (1 + Fraction(percent) / 100):
+                with localcontext() as exact:
+                    exact.prec = 100
+                    moved = before * (1 + percent / 100)
+                check.fail(
+                    where,
+                    value,
+                    f"the variation from index.{year - 1} to index.{year}:"
+                    f" {before} * (1 + {percent} / 100) = {moved.normalize():f},"
+                    f" but index.{year} = {after}",
+                )
 
 
 def load_book(folder: Path) -> CostBook:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rnr.costs._money import pesos
 from rnr.costs.plan import plan_cost
-from rnr.definitions.costs import CostBook, ProgrammeCosts, shipped
+from rnr.definitions.costs import CostBook, PriceIndex, ProgrammeCosts, shipped
 from rnr.render.charts import bar_chart
 from rnr.render.environment import environment
 from rnr.render.messages import Catalogue, catalogue, number
@@ -54,8 +54,13 @@ def _years(value: Fraction, w: Catalogue) -> str:
     return w("costs.plan.years", count=int(value) if value.denominator == 1 else shown)
 
 
-def plan_cost_lines(cost: PlanCost, lang: str = "es") -> tuple[list[str], list[str]]:
-    """The plan's cost as list items and the notes under them."""
+def plan_cost_lines(
+    cost: PlanCost, lang: str = "es", prices: PriceIndex | None = None
+) -> tuple[list[str], list[str]]:
+    """The plan's cost as list items and the notes under them.
+
+    ``prices``: the price index the cost was converted with (default: the shipped one).
+    """
     w = catalogue(lang)
     source = cost.source.get(lang, "")
     if not cost.priced:
@@ -88,7 +93,7 @@ def plan_cost_lines(cost: PlanCost, lang: str = "es") -> tuple[list[str], list[s
         w("costs.plan.prices", year=cost.prices_of, source=source, table=cost.table.get(lang, "")),
     ]
     if cost.prices_of != cost.base_year:
-        notes.append(w("costs.plan.converted", base=cost.base_year, year=cost.prices_of))
+        notes += _converted(cost.base_year, cost.prices_of, prices or shipped().prices, w)
     notes.append(w("costs.plan.not_by_hours"))
     return items, notes
 
@@ -100,8 +105,17 @@ def plan_cost_section(
     cost = plan_cost(plan, book or shipped())
     if cost.status == "no_costs":
         return None
-    items, notes = plan_cost_lines(cost, lang)
+    items, notes = plan_cost_lines(cost, lang, (book or shipped()).prices)
     return {"heading": catalogue(lang)("costs.plan.heading"), "lines": items, "notes": notes}
+
+
+def _converted(base: int | None, year: int | None, prices: PriceIndex, w: Catalogue) -> list[str]:
+    """The note on figures moved from pesos of ``base`` to pesos of ``year`` with ``prices``."""
+    source = prices.source.get(w.lang, "")
+    notes = [w("costs.plan.converted", base=base, year=year, source=source)]
+    if prices.status != "validated":
+        notes.append(w("costs.caseload.prices_unverified"))
+    return notes
 
 
 def _names(book: CostBook, lang: str) -> dict[str, str]:
@@ -304,7 +318,7 @@ def book_lines(
         source, table = costs.source.get(lang, ""), costs.table.get(lang, "")
         lines.append("  " + w("costs.book.source", source=source, table=table, base=base))
         if target != base:
-            lines.append("  " + w("costs.plan.converted", base=base, year=target))
+            lines += ["  " + line for line in _converted(base, target, book.prices, w)]
         lines.append("")
     return lines[:-1] if lines[-1] == "" else lines
 
