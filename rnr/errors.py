@@ -137,6 +137,10 @@ CODES: Mapping[str, Outcome] = {
     # plan edits
     "plan.edit.objective": _I,
     "plan.edit.hours": _I,
+    # the court's approval of a plan version
+    "plan.approval.version": _C,
+    "plan.approval.date": _I,
+    "plan.approval.repeat": _C,
     # plan and document templates
     "render.failed": _I,
     "render.template.unsafe": _I,

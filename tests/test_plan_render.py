@@ -42,8 +42,9 @@ CASES = ("prueba-adulto-01", "prueba-juvenil-01")
 #: An LVI for domestic violence at very low risk: offence objective, legal minimum of
 #: hours, telematic monitoring and the warning of intensive intervention at low risk.
 VIF = "prueba-adulto-02-vif"
-#: Golden plans: the adult drafts, the juvenile one reviewed, and the juvenile one closed.
-GOLDEN_PLANS = (*CASES, VIF, "prueba-juvenil-01-cierre")
+#: Golden plans: the adult drafts, the juvenile one reviewed, the juvenile one closed,
+#: and the first adult plan approved by the court (no BORRADOR).
+GOLDEN_PLANS = (*CASES, VIF, "prueba-juvenil-01-cierre", "prueba-adulto-01-aprobado")
 MARKUP = "<script>alert(1)</script>"
 
 
@@ -64,7 +65,13 @@ def plan_of(case: Case) -> PlanDraft:
 
 
 def golden_plan(name: str) -> PlanDraft:
-    """The adult case as drafted; the juvenile one reviewed once (a version 2) or closed."""
+    """The adult case drafted, the juvenile one reviewed once (a version 2).
+
+    ``-aprobado``: approved by the court (no BORRADOR); ``-cierre``: the closing version.
+    """
+    if name.endswith("-aprobado"):
+        plan = golden_plan(name.removesuffix("-aprobado"))
+        return plan.approved(plan.dated + dt.timedelta(days=20), "RIT O-1234-2024")
     if name.endswith("-cierre"):
         plan = golden_plan(name.removesuffix("-cierre"))
         later = plan.dated + dt.timedelta(days=180)

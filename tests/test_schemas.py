@@ -217,6 +217,11 @@ def _service_documents(o: Outputs, tmp: Path) -> None:
          "closing": False},
     )  # fmt: skip
     o.add(
+        "plan-approval-request",
+        "approval",
+        {"on": "2025-09-01", "version": 1, "reference": "RIT 1"},
+    )
+    o.add(
         "override-request",
         "override",
         {"to_level": "high", "direction": "up", "reason": "victim_safety",

@@ -457,6 +457,7 @@ class TestOpenAPI:
             "/v1/cases/{case_id}/assessments",
             "/v1/cases/{case_id}/events",
             "/v1/cases/{case_id}/reviews",
+            "/v1/cases/{case_id}/plan/approval",
             "/v1/cases/{case_id}/overrides",
             "/v1/cases/{case_id}/change",
             "/v1/cases/{case_id}/plan",

@@ -215,6 +215,41 @@ class TestSameAsTheCommandLine:
         }
         _valid("plan", in_force)
 
+    def test_the_court_s_approval(
+        self, cli: Any, served: Served, http: TestClient, ana: dict[str, str]
+    ) -> None:
+        """POST …/plan/approval answers what `rnr case approve` prints; the plan prints approved."""
+        opened = _opened(http, ana)
+        path = f"/v1/cases/{CASE_ID}/plan/approval"
+        body = {"on": "2025-02-20", "version": 1, "reference": "RIT O-77-2025"}
+        keyed = {"if-match": opened.headers["etag"], "idempotency-key": "aprobar-1"}
+        draft = http.get(f"/v1/cases/{CASE_ID}/plan?format=html", headers=ana)
+        assert "BORRADOR" in draft.text
+        approved = http.post(path, json=body, headers={**ana, **keyed})
+        assert 201 == approved.status_code, approved.text
+        _valid("case-write", approved.json())
+        plan = approved.json()["plans"][-1]["plan"]
+        assert ("2025-02-20", "RIT O-77-2025") == (plan["approved_on"], plan["approved_reference"])
+        again = http.post(path, json=body, headers={**ana, **keyed})
+        assert (200, True) == (again.status_code, again.json()["already_stored"])
+        argv = ("case", "approve", CASE_ID, "--on", "2025-02-20", "--plan-version", "1",
+                "--reference", "RIT O-77-2025", "--db", _db(served), "--by", "ana",
+                "--json")  # fmt: skip
+        assert {**approved.json(), "already_stored": True} == _cli_json(cli, *argv)
+        shown = http.get(f"/v1/cases/{CASE_ID}/plan?format=html", headers=ana).text
+        assert "BORRADOR" not in shown
+        assert "Aprobado por el tribunal el 20-02-2025 (resolución RIT O-77-2025)." in shown
+        _valid("plan", http.get(f"/v1/cases/{CASE_ID}/plan", headers=ana).json())
+        tag = {"if-match": approved.headers["etag"]}
+        refused = http.post(path, json={**body, "version": 2}, headers={**ana, **tag})
+        _problem(refused, 409, "plan.approval.version")
+        early = http.post(path, json={**body, "on": "2020-01-01"}, headers={**ana, **tag})
+        _problem(early, 422, "plan.approval.date")
+        other = http.post(path, json={**body, "reference": "otra"}, headers={**ana, **tag})
+        _problem(other, 409, "plan.approval.repeat")
+        wrong = http.post(path, json={**body, "version": "1"}, headers={**ana, **tag})
+        _problem(wrong, 422, "argument.invalid")
+
     def test_the_plan_in_force_is_the_plan_endpoints_draft(
         self, http: TestClient, ana: dict[str, str]
     ) -> None:
@@ -353,6 +388,7 @@ class TestPreconditions:
             ("assessments", {"content": AGAIN.read_bytes()}),
             ("events", {"json": self.EVENT}),
             ("reviews", {"json": {"on": "2025-03-01", "changes": {"x": {"status": "achieved"}}}}),
+            ("plan/approval", {"json": {"on": "2025-03-01", "version": 1}}),
             ("overrides", {"json": override}),
         ]:
             answer = http.post(f"/v1/cases/{CASE_ID}/{path}", headers=_json(jefa), **kw)
@@ -771,6 +807,7 @@ class TestSchemas:
             "/v1/cases/{case_id}/assessments": {"post"},
             "/v1/cases/{case_id}/events": {"post"},
             "/v1/cases/{case_id}/reviews": {"post"},
+            "/v1/cases/{case_id}/plan/approval": {"post"},
             "/v1/cases/{case_id}/overrides": {"post"},
             "/v1/cases/{case_id}/change": {"get"},
             "/v1/cases/{case_id}/plan": {"get"},
@@ -794,6 +831,7 @@ class TestSchemas:
             "due-counts",
             "event-request",
             "review-request",
+            "plan-approval-request",
             "override-request",
         ):
             assert name in document["components"]["schemas"]
@@ -852,6 +890,13 @@ def test_every_answer_keeps_the_openapi_document(served: Served) -> None:
     kept("POST", "/v1/cases/{case_id}/reviews", answer)
     answer = http.post(f"{case}/reviews", json=review, headers={**ana, "if-match": tag})
     tag = kept("POST", "/v1/cases/{case_id}/reviews", answer).headers["etag"]
+    approval = {"on": "2025-03-16", "version": answer.json()["plans"][-1]["plan"]["version"]}
+    answer = http.post(
+        f"{case}/plan/approval", json={**approval, "version": 1}, headers={**ana, "if-match": tag}
+    )
+    kept("POST", "/v1/cases/{case_id}/plan/approval", answer)
+    answer = http.post(f"{case}/plan/approval", json=approval, headers={**ana, "if-match": tag})
+    tag = kept("POST", "/v1/cases/{case_id}/plan/approval", answer).headers["etag"]
     override = {"to_level": "high", "direction": "up", "reason": "victim_safety",
                 "approved_on": "2025-03-20"}  # fmt: skip
     answer = http.post(f"{case}/overrides", json=override, headers={**jefa, "if-match": tag})

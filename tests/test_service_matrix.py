@@ -11,6 +11,7 @@ all knock on every door.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from fastapi.testclient import TestClient
 
 from rnr.cases.parse import parse_case
 from rnr.history.access import access_log, add_token, revoke_token
+from rnr.history.amend import review_plan
 from rnr.history.write import open_case
 from rnr.service import create_app
 from rnr.simulate import simulate, store_cohort
@@ -74,6 +76,7 @@ MATRIX: dict[str, tuple[str, str, str, dict[str, int]]] = {
     "reassess": ("POST", f"/v1/cases/{CASE_ID}/assessments", "again", {D: 201, S: 201}),
     "event": ("POST", f"/v1/cases/{CASE_ID}/events", "event", {D: 201, S: 201}),
     "review": ("POST", f"/v1/cases/{CASE_ID}/reviews", "review", {D: 201, S: 201}),
+    "approval": ("POST", f"/v1/cases/{CASE_ID}/plan/approval", "approval", {D: 201, S: 201}),
     "override": ("POST", f"/v1/cases/{CASE_ID}/overrides", "override", {S: 201}),
     "due": ("GET", "/v1/due?as_of=2026-06-30", "", {D: 200, S: 200, X: 200}),
     "due_counts": ("GET", "/v1/due/counts?as_of=2026-06-30", "", {S: 200, A: 200}),
@@ -145,6 +148,13 @@ def _body(kind: str, door: Door, who: str) -> dict[str, Any]:
     if kind == "review":
         changes = {door.objective(): {"status": "in_progress", "note": who}}
         return with_tag({"json": {"on": day, "changes": changes}})
+    if kind == "approval":  # a new version for each knocker, the court's approval of it
+        on = dt.date.fromisoformat(day)
+        made = review_plan(
+            door.store, CASE_ID, on, {door.objective(): ("in_progress", who)}, by="m"
+        )
+        assert made.plan is not None
+        return with_tag({"json": {"on": day, "version": made.plan.version, "reference": who}})
     if kind == "override":
         override = {"to_level": "high", "direction": "up", "reason": "victim_safety"}
         return with_tag({"json": {**override, "approved_on": "2025-02-01", "approved_by": who}})

@@ -7,7 +7,8 @@
                       [--json]
     rnr case event ID KIND --on DATE [--note TEXT] [--set FIELD=VALUE]... [--corrects RECORD]
     rnr case review ID --on DATE --set OBJECTIVE=STATUS[:NOTE]... [--closing] [--json]
-    (add, reassess, event and review also take [--idempotency-key KEY])
+    rnr case approve ID --on DATE --plan-version N [--reference TEXT] [--json]
+    (add, reassess, event, review and approve also take [--idempotency-key KEY])
     rnr case history ID [--json]
     rnr case change ID [--json] [--reliability FILE] [--as-of DATE]
     rnr case list [--json]
@@ -15,7 +16,7 @@
 Every command takes ``--db PATH``; those that write take ``--by NAME``. A
 refused operation prints one line and writes nothing. With ``--json``, what
 was stored (or read) is printed as data: the case's history after ``add``,
-``reassess`` and ``review``, the stored record after ``event``. The change
+``reassess``, ``review`` and ``approve``, the stored record after ``event``. The change
 policy's answer to a reassessment or an event (keep, step up or step down
 the intensity, or a step refused and why) is printed with it, and shown in
 ``history`` and ``change``.
@@ -53,6 +54,7 @@ from rnr.definitions.reliability import load_reliability
 from rnr.errors import RnrError
 from rnr.events import EVENT_KINDS
 from rnr.history.amend import record_event, review_plan
+from rnr.history.approval import approve_plan
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Written
@@ -172,6 +174,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     review.add_argument("--closing", action="store_true", help="the closing version of the plan")
 
+    approve = _command(
+        sub,
+        "approve",
+        "record the court's approval of the plan version in force (no longer a draft)",
+        writes=True,
+        json="print the case's history as one JSON object",
+    )
+    approve.add_argument("case_id", metavar="ID")
+    approve.add_argument(
+        "--on", type=iso_date, required=True, metavar="DATE", help="the date of the resolution"
+    )
+    approve.add_argument(
+        "--plan-version",
+        type=int,
+        required=True,
+        metavar="N",
+        help="the plan version approved (the one in force)",
+    )
+    approve.add_argument(
+        "--reference", metavar="TEXT", help="the resolution's RIT, RUC or a short text"
+    )
+
     show = _command(
         sub, "history", "show a case's history, every result recomputed", json="one JSON object"
     )
@@ -218,6 +242,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         "reassess": run_reassess,
         "event": run_event,
         "review": run_review,
+        "approve": run_approve,
         "history": run_history,
         "change": run_change,
         "list": run_list,
@@ -420,6 +445,33 @@ def run_review(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     assert history.plan is not None
     write_lines(out, [review_line(args.case_id, history.plan, args.lang)])
+    return 0
+
+
+def run_approve(args: argparse.Namespace, out: TextIO) -> int:
+    """Record the court's approval of the plan version in force."""
+    defs = definitions(args)
+    with open_db(args) as store:
+        done = approve_plan(
+            store,
+            args.case_id,
+            args.on,
+            version=args.plan_version,
+            by=writer(args),
+            reference=args.reference,
+            defs=defs,
+            idempotency_key=args.idempotency_key,
+            written=True,
+        )
+    if args.json:
+        write_json(out, written_document(done))
+        return 0
+    w = catalogue(args.lang)
+    if done.already_stored:
+        line = w("history.unchanged_approval", case_id=args.case_id, version=args.plan_version)
+    else:
+        line = w("history.approved", case_id=args.case_id, version=args.plan_version, on=args.on)
+    write_lines(out, [line])
     return 0
 
 

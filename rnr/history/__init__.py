@@ -21,6 +21,7 @@ _EXPORTS = {
     "PlanEntry": "rnr.history.entries",
     "Written": "rnr.history.idempotency",
     "add_override": "rnr.history.write",
+    "approve_plan": "rnr.history.approval",
     "case_change": "rnr.history.progress",
     "case_document": "rnr.history.shapes",
     "correct_assessment": "rnr.history.amend",
@@ -44,6 +45,7 @@ __all__ = [
     "PlanEntry",
     "Written",
     "add_override",
+    "approve_plan",
     "case_change",
     "case_document",
     "correct_assessment",
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
     from rnr.history.amend import (
         review_plan as review_plan,
     )
+    from rnr.history.approval import approve_plan as approve_plan
     from rnr.history.definitions import Definitions as Definitions
     from rnr.history.entries import (
         AssessmentEntry as AssessmentEntry,

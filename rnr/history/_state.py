@@ -15,6 +15,7 @@ from rnr.history.caseindex import keep_index
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.read import Corrections, Memo, replay
+from rnr.history.shapes import is_approval
 from rnr.history.summary import Reading
 from rnr.history.timeline import keep_timeline
 from rnr.store.protocol import Store, Transaction
@@ -67,7 +68,7 @@ class State:
             cases[0][1].on if cases else rows[0].on,
             tuple(assessments),
             closings[0] if closings else None,
-            tuple((first, row.on) for first, row in fixes.in_force("plan")),
+            tuple((first, row.on) for first, row in fixes.in_force("plan") if not is_approval(row)),
             fixes,
             rows[-1].id,
             max(decided, default=None),

@@ -20,7 +20,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written, same
 from rnr.history.read import Memo, read_history, replay
-from rnr.history.shapes import edit_record
+from rnr.history.shapes import edit_record, is_approval
 from rnr.plan.edit import Choice, edit_plan
 from rnr.store.protocol import Store
 from rnr.store.records import Stored
@@ -125,7 +125,7 @@ def edit_plan_version(
 
     def repeated(rows: Sequence[Stored]) -> bool:
         """The same request, or the plan in force is this very edit (a form sent twice)."""
-        last = next((r for r in reversed(rows) if r.kind == "plan"), None)
+        last = next((r for r in reversed(rows) if r.kind == "plan" and not is_approval(r)), None)
         return request.first(rows, case_id) is not None or (
             last is not None
             and last.data.get("kind") == "edit"

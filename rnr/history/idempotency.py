@@ -3,7 +3,8 @@
 Every write of a case history (:func:`~rnr.history.open_case`,
 :func:`~rnr.history.reassess`, :func:`~rnr.history.add_override`,
 :func:`~rnr.history.record_event`, :func:`~rnr.history.review_plan`,
-:func:`~rnr.history.correct_assessment`) is idempotent in two ways:
+:func:`~rnr.history.approve_plan`, :func:`~rnr.history.correct_assessment`)
+is idempotent in two ways:
 
 - **by content**: when the records it would write are already stored as an
   earlier write wrote them (the same case, kind, date and data; the ids and

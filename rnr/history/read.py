@@ -35,7 +35,7 @@ from rnr.history.entries import (
     PlanEntry,
 )
 from rnr.history.idempotency import IDEMPOTENCY
-from rnr.history.shapes import is_proposal
+from rnr.history.shapes import is_approval, is_proposal
 from rnr.history.steps import reassessment_answer, stepped
 from rnr.plan.assemble import draft_plan
 from rnr.plan.draft import PlanDraft, Status, review
@@ -399,7 +399,11 @@ class _Replay:
     ) -> list[PlanEntry]:
         out: list[PlanEntry] = []
         basis: AssessmentEntry | None = None  # the assessment of the draft in force
+        approvals: dict[int, Stored] = {}  # version → the court's approval of it
         for first, row in self.fixes.in_force("plan"):
+            if is_approval(row):
+                approvals[int(row.data["approves"])] = row
+                continue
             previous = out[-1].plan if out else None
             if "decision" in row.data:
                 decided = decisions[int(row.data["decision"])]
@@ -413,6 +417,25 @@ class _Replay:
             else:
                 entry = self.review(row, previous)
             out.append(attrs.evolve(entry, id=first))
+        return self.approved(out, approvals)
+
+    def approved(self, plans: list[PlanEntry], approvals: Mapping[int, Stored]) -> list[PlanEntry]:
+        """Each version as the court approved it, or a draft (a version is one until approved)."""
+        versions = {p.plan.version for p in plans}
+        for version, row in approvals.items():
+            if version not in versions:
+                msg = f"record {row.id}: approves plan version {version}, not a version of the case"
+                raise StoreIntegrityError(msg, path=self.source, record=row.id)
+        out = []
+        for entry in plans:
+            found = approvals.get(entry.plan.version)
+            ref = None if found is None else found.data.get("reference")
+            plan = attrs.evolve(
+                entry.plan,
+                approved_on=None if found is None else found.on,
+                approved_reference=None if ref is None else str(ref),
+            )
+            out.append(attrs.evolve(entry, plan=plan))
         return out
 
     def draft(

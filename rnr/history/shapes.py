@@ -48,6 +48,7 @@ from rnr.store.records import Record, Stored
 __all__ = [
     "EVENT_CHOICES",
     "EVENT_FIELDS",
+    "approval_record",
     "assessment_record",
     "case_document",
     "case_record",
@@ -56,6 +57,7 @@ __all__ = [
     "draft_record",
     "edit_record",
     "event_record",
+    "is_approval",
     "is_proposal",
     "override_record",
     "proposal_record",
@@ -257,6 +259,26 @@ def edit_record(
         "notes": notes,
     }
     return Record("plan", case_id, on, data)
+
+
+#: The ``kind`` of a ``plan`` record that records the court's approval of a version.
+APPROVAL = "approval"
+
+
+def approval_record(
+    case_id: str, on: dt.date, *, version: int, reference: str | None = None
+) -> Record:
+    """The court's approval of plan version ``version``, by a resolution of ``on``.
+
+    A ``plan`` record that is not a version: it marks one (``approves``).
+    """
+    data = {"kind": APPROVAL, "approves": version, "reference": reference}
+    return Record("plan", case_id, on, data)
+
+
+def is_approval(record: Record | Stored) -> bool:
+    """Whether a ``plan`` record is an approval (not a plan version)."""
+    return record.data.get("kind") == APPROVAL
 
 
 def event_record(

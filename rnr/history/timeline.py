@@ -67,7 +67,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.derived import score_values
 from rnr.history.idempotency import IDEMPOTENCY
 from rnr.history.read import Corrections
-from rnr.history.shapes import is_proposal
+from rnr.history.shapes import is_approval, is_proposal
 from rnr.indicators.caseload import (
     StepSummary,
 )
@@ -406,6 +406,8 @@ def _plans(fixes: Corrections, defs: Definitions) -> list[list[Any]]:
     out: list[list[Any]] = []
     threshold: int | None = None  # the draft in force's, which an edit keeps
     for _, row in fixes.in_force("plan"):
+        if is_approval(row):  # the court's approval: no summary reads it
+            continue
         on, version = row.on.isoformat(), int(row.data["version"])
         if row.data.get("kind") == "edit":  # read as a draft: its objectives, statuses kept
             objectives = [[str(o[0]), o[1]] for o in row.data.get("objectives") or ()]

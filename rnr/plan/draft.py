@@ -162,6 +162,10 @@ class PlanDraft:
     period_months: tuple[int, ...] | None = None
     #: Set when the decision's hours were raised to the legal minimum of the sanction.
     hours_floor: HoursFloor | None = None
+    #: The date of the court's resolution approving this version (``None``: a draft).
+    approved_on: dt.date | None = None
+    #: The resolution's reference (RIT, RUC or a short text), when recorded.
+    approved_reference: str | None = None
 
     def objective(self, objective_id: str) -> PlanObjective:
         """The objective (or support) with that id."""
@@ -171,9 +175,20 @@ class PlanDraft:
         raise KeyError(objective_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (dates ISO)."""
+        """JSON-ready form (dates ISO); the approval only when the version is approved."""
         out: dict[str, Any] = _plain(self)
+        if self.approved_on is None:
+            del out["approved_on"], out["approved_reference"]
         return out
+
+    def approved(self, on: dt.date, reference: str | None = None) -> PlanDraft:
+        """This version as approved by the court on ``on`` (its resolution's ``reference``)."""
+        return attrs.evolve(self, approved_on=on, approved_reference=reference or None)
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether the court has not approved this version (the document says BORRADOR)."""
+        return self.approved_on is None
 
 
 #: Values :func:`_plain` returns as they are (most of a draft's leaves: tested first).
@@ -316,4 +331,6 @@ def review(
         dated=on,
         objectives=objectives,
         supports=supports,
+        approved_on=None,  # a new version is a draft until the court approves it
+        approved_reference=None,
     )

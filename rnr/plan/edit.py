@@ -186,6 +186,8 @@ def edit_plan(
         kind="review",
         dated=on,
         objectives=tuple(placed(c) for c in choices),
+        approved_on=None,  # a new version is a draft until the court approves it
+        approved_reference=None,
     )
 
 

@@ -240,6 +240,8 @@ def _plan_lines(history: CaseHistory, w: Catalogue) -> list[str]:
                 summary=summary or w("history.none"),
             )
         )
+        if plan.approved_on is not None:
+            lines.append(w("history.h_approved", on=plan.approved_on))
         if version.unmatched:
             names = "; ".join(objective_name(i, w.lang) for i in version.unmatched)
             lines.append(w("history.h_unmatched", objectives=names))

@@ -25,6 +25,13 @@ Templates receive a plain context:
     :func:`rnr.plan.attainment` of the plan.
 ``closing``
     :func:`rnr.plan.closing_summary` of a closing version, else ``None``.
+``approval``
+    the court's approval of the version in words (``Aprobado por el tribunal
+    el 02-09-2024 (resolución …).``), or ``""`` for a draft, which the
+    shipped templates mark BORRADOR.
+``approval_mark``
+    the same, short, for the foot of every page (``Aprobado por el tribunal
+    el 02-09-2024``), or ``""``.
 ``t(words)``
     a :class:`~rnr.text.Text` or :class:`~rnr.text.Message` in the language.
 ``instrument_name``, ``policy_name``
@@ -167,6 +174,15 @@ def _period(plan: PlanDraft, lang: str) -> str:
     return "; ".join(x for x in (days, months) if x)
 
 
+def _approval(plan: PlanDraft, phrase: Callable[..., str]) -> str:
+    """The court's approval of the version in words, or ``""`` for a draft (BORRADOR)."""
+    if plan.approved_on is None:
+        return ""
+    if plan.approved_reference:
+        return phrase("approved_reference", on=plan.approved_on, reference=plan.approved_reference)
+    return phrase("approved", on=plan.approved_on)
+
+
 def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
     w = words(lang)
 
@@ -223,6 +239,8 @@ def _context(plan: PlanDraft, lang: str, labels: Labels) -> dict[str, Any]:
         "cited": cited,
         "attainment": attainment(plan),
         "closing": closing_summary(plan) if plan.kind == "closing" else None,
+        "approval": _approval(plan, phrase),
+        "approval_mark": phrase("approved_mark", on=plan.approved_on) if plan.approved_on else "",
         "t": lambda words: say(words, lang) if isinstance(words, Message | Text) else str(words),
         "title": labels.title,
         "domain": labels.domain,

@@ -18,6 +18,7 @@ from rnr.service.params import STUDY
 
 __all__ = [
     "PLAN_FORMATS",
+    "approve_plan",
     "case_change",
     "case_history",
     "case_plan",
@@ -146,6 +147,18 @@ def review_plan() -> dict[str, Any]:
         summary="review the plan in force: objective statuses (rnr case review)",
         problems=_WRITE_PROBLEMS,
         body="review-request",
+        parameters=(_IF_MATCH, _KEY),
+    )
+
+
+def approve_plan() -> dict[str, Any]:
+    """``POST /v1/cases/{case_id}/plan/approval``."""
+    return _written(
+        "approve_plan",
+        schema="case-write",
+        summary="record the court's approval of the plan version in force (rnr case approve)",
+        problems=_WRITE_PROBLEMS,
+        body="plan-approval-request",
         parameters=(_IF_MATCH, _KEY),
     )
 

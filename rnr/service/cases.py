@@ -63,6 +63,7 @@ from rnr.definitions.labels import load_labels
 from rnr.errors import HistoryError, InvalidArgumentError, RnrError
 from rnr.history.access import Principal, case_units, unit_of
 from rnr.history.amend import record_event, review_plan
+from rnr.history.approval import approve_plan
 from rnr.history.definitions import Definitions
 from rnr.history.idempotency import Written, check_key
 from rnr.history.programme import programme_report
@@ -87,6 +88,7 @@ from rnr.service.params import (
     STUDY,
     STUDY_REPEATED,
     Query,
+    approval_body,
     event_body,
     review_body,
     study_request,
@@ -408,6 +410,35 @@ class _Routes:
                 )
 
             what = "case.review"
+            return self.write(
+                request, q, permission="case.write", what=what, case_id=case_id, write=stored
+            )
+
+        @app.post("/v1/cases/{case_id}/plan/approval", **spec.approve_plan())
+        def approval(
+            request: Request,
+            case_id: str,
+            principal: Annotated[Principal, Depends(self.allowed("case.write", "case.approve"))],
+            given: Annotated[Any, Depends(body)],
+        ) -> Response:
+            del principal
+            q = Query(request, ())
+            on, version, reference = approval_body(given)
+
+            def stored(store: Store, who: Principal) -> Written[Any]:
+                return approve_plan(
+                    store,
+                    case_id,
+                    on,
+                    version=version,
+                    by=who.name,
+                    reference=reference,
+                    defs=defs,
+                    idempotency_key=request.headers.get("idempotency-key"),
+                    written=True,
+                )
+
+            what = "case.approve"
             return self.write(
                 request, q, permission="case.write", what=what, case_id=case_id, write=stored
             )

@@ -37,6 +37,7 @@ __all__ = [
     "STUDY",
     "STUDY_REPEATED",
     "Query",
+    "approval_body",
     "event_body",
     "review_body",
     "study_request",
@@ -213,6 +214,26 @@ def review_body(body: object) -> tuple[dt.date, dict[str, tuple[Any, str]], bool
             raise InvalidArgumentError(f"{where}.note", note, "a text")
         changes[ident] = (status, note)
     return on, changes, closing
+
+
+def approval_body(body: object) -> tuple[dt.date, int, str | None]:
+    """A court approval's body: ``on`` (the resolution's date), ``version`` and ``reference``.
+
+    >>> approval_body({"on": "2025-09-01", "version": 1, "reference": "RIT O-12-2025"})
+    (datetime.date(2025, 9, 1), 1, 'RIT O-12-2025')
+    """
+    found = _object(body, "on, version and reference")
+    for key in found:
+        if key not in ("on", "version", "reference"):
+            raise InvalidArgumentError(key, found[key], "no such member: on, version, reference")
+    on = _date(found, "on")
+    version = found.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise InvalidArgumentError("version", version, "the plan version approved (a whole number)")
+    reference = found.get("reference")
+    if reference is not None and not isinstance(reference, str):
+        raise InvalidArgumentError("reference", reference, "a text or null")
+    return on, version, reference
 
 
 def study_request(q: Query) -> tuple[StudyRequest, dict[str, Any]]:

@@ -40,6 +40,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from rnr.definitions.labels import Labels, load_labels
 from rnr.errors import HistoryError, RnrError
 from rnr.history.access import Principal
+from rnr.history.approval import MOST_REFERENCE
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.people import sign_in
@@ -52,6 +53,7 @@ from rnr.render.environment import environment
 from rnr.render.messages import Catalogue, catalogue
 from rnr.render.plan import render_plan
 from rnr.service.identity import Throttle
+from rnr.service.preconditions import etag
 from rnr.service.problems import status_of
 from rnr.store.protocol import Store
 from rnr.workspace.door import PRE_COOKIE, Door, Visit, cookie_name
@@ -511,23 +513,48 @@ class Pages:
 
         def show(visit: Visit, principal: Principal) -> Response:
             history, plan = self.plan_of(principal, case_id)
-            labels = self.plan_labels(plan)
-            title = self.w("workspace.plan.title", case_id=case_id)
             done = next(
-                (k for k in ("editado", "revisado") if request.query_params.get(k) == "1"), ""
+                (
+                    k
+                    for k in ("editado", "revisado", "aprobado")
+                    if request.query_params.get(k) == "1"
+                ),
+                "",
             )
-            return self.render(
-                "plan",
-                visit,
-                title=title,
-                case_id=case_id,
-                plan=plan_view(plan, labels, self.w),
-                notes=history.plans[-1].notes,
-                reviewed=reviewed_view(plan, self.w),
-                done=done,
-            )
+            return self.show_plan(visit, history, plan, done=done)
 
         return self.guarded(request, "workspace.plan", "case.read", show, case_id=case_id)
+
+    def show_plan(
+        self,
+        visit: Visit,
+        history: CaseHistory,
+        plan: PlanDraft,
+        *,
+        done: str = "",
+        approval: Mapping[str, Any] | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        """The PII page; ``approval``: the court approval's form as sent, with its messages."""
+        return self.render(
+            "plan",
+            visit,
+            status=status,
+            title=self.w("workspace.plan.title", case_id=history.case_id),
+            case_id=history.case_id,
+            plan=plan_view(plan, self.plan_labels(plan), self.w),
+            notes=history.plans[-1].notes,
+            reviewed=reviewed_view(plan, self.w),
+            done=done,
+            version=etag(history.records[-1]),
+            approval={
+                "fecha": "",
+                "referencia": "",
+                "errors": {},
+                "most": MOST_REFERENCE,
+                **(approval or {}),
+            },
+        )
 
     def print_plan(self, request: Request, case_id: str) -> Response:
         """The PII's print view: the plan's HTML document, its own style allowed by its hash."""

@@ -6,9 +6,11 @@
     POST /espacio/casos/{id}/pii/editar      move, add or remove an objective; or save the edit
     GET  /espacio/casos/{id}/pii/revisar     a review: each objective's status, with notes
     POST /espacio/casos/{id}/pii/revisar     records it
+    POST /espacio/casos/{id}/pii/aprobar     records the court's approval of the version in force
 
 Every write is the history layer's own (:func:`rnr.history.editing.edit_plan_version`,
-:func:`rnr.history.amend.review_plan`, the API's own); overrides are
+:func:`rnr.history.amend.review_plan`, :func:`rnr.history.approval.approve_plan`, the
+API's own); overrides are
 :mod:`rnr.workspace.overriding`'s. Each form carries the case's ETag as it was
 read (``version``); the write runs over
 :class:`rnr.service.preconditions.Expecting`, so when someone else wrote to
@@ -31,6 +33,7 @@ from starlette.responses import RedirectResponse, Response
 from rnr.errors import DecisionInputError, HistoryError
 from rnr.history.access import Principal
 from rnr.history.amend import review_plan
+from rnr.history.approval import MOST_REFERENCE, approve_plan
 from rnr.history.editing import MOST_NOTES, edit_plan_version
 from rnr.history.entries import CaseHistory
 from rnr.plan.assemble import at_least_one, share_hours
@@ -68,6 +71,7 @@ class Planning(Section):
         pages.post(app, PREFIX + "/casos/{case_id}/pii/editar", self.edit_submit)
         pages.get(app, PREFIX + "/casos/{case_id}/pii/revisar", self.review_form)
         pages.post(app, PREFIX + "/casos/{case_id}/pii/revisar", self.review_submit)
+        pages.post(app, PREFIX + "/casos/{case_id}/pii/aprobar", self.approve_submit)
 
     # -- what the pages share ------------------------------------------------------------
 
@@ -382,6 +386,80 @@ class Planning(Section):
             return stale or self.done(visit, case_id, "pii", "revisado")
 
         return self.pages.guarded(request, "case.review", "case.write", show, case_id=case_id)
+
+    # -- the court's approval -----------------------------------------------------------------
+
+    def approve_submit(self, request: Request, data: Submitted, case_id: str) -> Response:
+        """Record the court's approval of the version in force (the API's ``approve_plan``).
+
+        The form is on the PII page; a date or reference refused is shown there
+        again, with its message beside the field (``422``).
+        """
+
+        def show(visit: Visit, principal: Principal) -> Response:
+            session = visit.session
+            assert session is not None
+            if not Sessions.csrf_valid(session, data.one("csrf")):
+                raise PageError(403, "csrf")
+            history, plan = self.pages.plan_of(principal, case_id)
+            if data.one("version") != etag(history.records[-1]):
+                return self.stale(visit, case_id)  # approved, or changed, since the form was read
+            given = {"fecha": data.one("fecha")[:40], "referencia": data.one("referencia")[:400]}
+            on, errors = self.approval_errors(plan, given)
+            if on is None or errors:
+                again = {**given, "errors": errors}
+                return self.pages.show_plan(visit, history, plan, approval=again, status=422)
+            reference = given["referencia"].strip() or None
+            try:
+                stale = self.written(
+                    visit,
+                    data,
+                    case_id,
+                    lambda store: approve_plan(
+                        store,
+                        case_id,
+                        on,
+                        version=plan.version,
+                        by=principal.name,
+                        reference=reference,
+                        defs=self.defs,
+                    ),
+                )
+            except HistoryError as error:
+                problem = self.w("workspace.plan_approval.refused", code=error.code)
+                again = {**given, "errors": {WHOLE: problem}}
+                return self.pages.show_plan(visit, history, plan, approval=again, status=422)
+            return stale or self.done(visit, case_id, "pii", "aprobado")
+
+        return self.pages.guarded(request, "case.approve", "case.write", show, case_id=case_id)
+
+    def approval_errors(
+        self, plan: PlanDraft, given: Mapping[str, str]
+    ) -> tuple[dt.date | None, dict[str, str]]:
+        """The resolution's date, and the messages beside a date or reference refused."""
+        w = self.w
+        errors: dict[str, str] = {}
+        on: dt.date | None = None
+        typed = given["fecha"].strip()
+        if not typed:
+            errors["fecha"] = w("workspace.plan_approval.date_required")
+        else:
+            try:
+                on = dt.date.fromisoformat(typed)
+            except ValueError:
+                errors["fecha"] = w("workspace.error.date")
+        if on is not None and on < plan.dated:
+            errors["fecha"] = w("workspace.plan_approval.early", on=plan.dated)
+        elif on is not None and on > self.today():
+            errors["fecha"] = w("workspace.plan_approval.future")
+        reference = given["referencia"].strip()
+        if len(reference) > MOST_REFERENCE:
+            errors["referencia"] = w("workspace.error.too_long", max=MOST_REFERENCE)
+        elif any(c < " " for c in reference):
+            errors["referencia"] = w("workspace.plan_approval.one_line")
+        if errors:
+            errors[WHOLE] = w("workspace.error.see_fields")
+        return on, errors
 
 
 def _status(given: str) -> Status:

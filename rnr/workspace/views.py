@@ -238,7 +238,17 @@ def plan_view(plan: PlanDraft, labels: Labels, w: Catalogue) -> dict[str, Any]:
             for d in plan.deadlines
         ],
         "reviews": list(plan.reviews),
+        "approved": _approved(plan, w),
     }
+
+
+def _approved(plan: PlanDraft, w: Catalogue) -> str:
+    """The court's approval of the version, as the plan's document says it; ``""``: a draft."""
+    if plan.approved_on is None:
+        return ""
+    if plan.approved_reference:
+        return w("plan.approved_reference", on=plan.approved_on, reference=plan.approved_reference)
+    return w("plan.approved", on=plan.approved_on)
 
 
 def case_view(
