@@ -18,13 +18,24 @@ a store written before (with ``--fill``, its missing rows are made first,
    seen without its index (the path before the index: every case's kept
    timeline decoded and its next reassessment made from it);
 2. **caseload pages**: :func:`rnr.history.caseload.caseload`, one page of 25
-   (by next reassessment; the overdue cases by days overdue, descending; a
-   search on the case id; one unit's cases), filtered, sorted and cut by the
-   database; baseline: the same page over the store seen without its index
-   (every case's summary made from its timeline, then filtered, sorted and
-   cut in Python, as the workspace did);
-3. **rnr due**: the command over the whole store in a fresh process, as a
-   person runs it (wall time, ``--json``); baseline: ``rnr --version``.
+   (by case, next reassessment or risk; the overdue cases by days overdue,
+   descending; page 41 by lateness; a search on the case id; one unit's
+   cases), filtered, sorted and cut by the database; baseline: the same page
+   over the store seen without its index (every case's summary made from
+   its timeline, then filtered, sorted and cut in Python, as the workspace
+   did);
+3. **overview**: :func:`rnr.history.caseload.overview` of every open case,
+   counted by the database; baseline: the same over the store seen without
+   its index;
+4. **validity table**: :func:`rnr.history.validity.store_table` of the
+   LS/CMI cases, from each row's baseline; baseline: from every timeline;
+5. **rnr due**, **rnr validate --db**: each command over the whole store in
+   a fresh process, as a person runs it (wall time, ``--json``); baseline:
+   ``rnr --version``.
+
+Baselines over the store seen without its index take about a minute each
+at 100,000 people and are timed once; the index's answers, ``--repeat``
+times.
 
 Each indexed answer is checked equal to its baseline before any figure is
 printed. Nothing here is a pass/fail test.
@@ -46,9 +57,10 @@ from pathlib import Path
 from typing import Any
 
 from rnr.history.caseindex import fill_index
-from rnr.history.caseload import caseload
+from rnr.history.caseload import caseload, overview
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
+from rnr.history.validity import store_table
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.sqlite import SQLiteStore
@@ -91,8 +103,11 @@ def command(args: list[str], repeat: int) -> float:
 
 #: The caseload pages timed: a name, and the query.
 PAGES: dict[str, dict[str, Any]] = {
+    "page 1 by case": {},
     "page 1 by next reassessment": {"order": "due"},
+    "page 1 by risk, descending": {"order": "rank", "descending": True},
     "overdue, most overdue first": {"order": "late", "descending": True, "overdue": True},
+    "by lateness, page 41": {"order": "late", "descending": True, "offset": 1000},
     "search on the case id": {"search": "0042"},
     "one unit's cases": {"unit": "norte"},
 }
@@ -103,7 +118,7 @@ def measure(store: SQLiteStore, as_of: dt.date, repeat: int) -> list[tuple[str, 
     plain: Any = WithoutIndex(store)
     rows: list[tuple[str, float, float]] = []
     indexed, now = timed(lambda: due_list(store, as_of, defs=DEFS), repeat)
-    before, then = timed(lambda: due_list(plain, as_of, defs=DEFS), repeat)
+    before, then = timed(lambda: due_list(plain, as_of, defs=DEFS), 1)
     assert now == then, "the due list from the index differs from the timelines'"
     rows.append((f"due list ({len(now):,} open cases)", indexed, before))
     for name, query in PAGES.items():
@@ -112,9 +127,19 @@ def measure(store: SQLiteStore, as_of: dt.date, repeat: int) -> list[tuple[str, 
             return caseload(on, as_of=as_of, defs=DEFS, limit=25, **query)
 
         indexed, found = timed(lambda: page(store), repeat)
-        before, then = timed(lambda: page(plain), repeat)
+        before, then = timed(lambda: page(plain), 1)
         assert found == then, f"{name}: the page from the index differs"
         rows.append((f"caseload: {name} ({found.total:,})", indexed, before))
+    indexed, counts = timed(lambda: overview(store, as_of=as_of, defs=DEFS), repeat)
+    before, then = timed(lambda: overview(plain, as_of=as_of, defs=DEFS), 1)
+    assert counts == then, "the overview from the index differs"
+    rows.append((f"overview of every open case ({counts.open:,})", indexed, before))
+    indexed, table = timed(lambda: store_table(store, instrument="lscmi", defs=DEFS), repeat)
+    before, then = timed(lambda: store_table(plain, instrument="lscmi", defs=DEFS), 1)
+    assert table.rows == then.rows, "the validity table from the index differs"
+    assert table.numbers["score"].tolist() == then.numbers["score"].tolist()
+    assert table.labels == then.labels
+    rows.append((f"validity table, LS/CMI ({table.rows:,} baselines)", indexed, before))
     return rows
 
 
@@ -162,7 +187,10 @@ def main() -> None:
             figures.update(people=cases, records=store.count(), as_of=as_of.isoformat())
             rows = measure(store, as_of, args.repeat)
         due = ["due", "--as-of", as_of.isoformat(), "--json", "--db", str(path)]
-        rows.append(("rnr due (fresh process, wall)", command(due, 1), command(["--version"], 1)))
+        validate = ["validate", "--instrument", "lscmi", "--json", "--db", str(path)]
+        bare = command(["--version"], 1)
+        rows.append(("rnr due (fresh process, wall)", command(due, 1), bare))
+        rows.append(("rnr validate --db (fresh process, wall)", command(validate, 1), bare))
         print(f"{cases:,} cases, {figures['records']:,} records, as of {as_of}")
         if "store_s" in figures:
             print(f"store_cohort: {figures['store_s']:.1f} s")

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +17,20 @@ from hypothesis import strategies as st
 from storekit import BACKENDS, Places
 
 from rnr.cases.parse import parse_case
-from rnr.errors import InvalidArgumentError
+from rnr.errors import InvalidArgumentError, StoreIntegrityError
 from rnr.history.access import case_units
 from rnr.history.amend import record_event
 from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import check_index, due_of, fill_index, index_row
-from rnr.history.caseload import ORDERS, CaseEntry, caseload, entry_row
+from rnr.history.caseload import ORDERS, CaseEntry, caseload, entry_row, overview
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
 from rnr.history.summary import Reading
 from rnr.history.timeline import build_timelines
 from rnr.history.upkeep import materialise, verify_store
+from rnr.history.validity import store_table
 from rnr.history.write import open_case, reassess
+from rnr.indicators.overview import OpenCase, UnitOverview, unit_overview
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.caseindex import IndexQuery, select_rows
@@ -88,6 +91,18 @@ def expected_page(store: Store, as_of: dt.date, **kw: Any) -> tuple[list[str], i
     return [r.case_id for r in page], total
 
 
+#: The days and units of the overviews the tests count (the day after the cohort, mid, early).
+OVERVIEWS = [
+    (day, unit)
+    for day in (LATER, dt.date(2025, 6, 1), dt.date(2024, 3, 1))
+    for unit in (None, "norte", "sur", "oeste")
+]
+
+
+def got_overview(store: Store, as_of: dt.date, unit: str | None) -> UnitOverview:
+    return overview(store, as_of=as_of, defs=DEFS, unit=unit)
+
+
 def got_page(store: Store, as_of: dt.date, **kw: Any) -> tuple[list[str], int]:
     found = caseload(store, as_of=as_of, defs=DEFS, **kw)
     return [e.case_id for e in found.entries], found.total
@@ -102,6 +117,17 @@ def cohort_source() -> MemoryStore:
     open_adult(store, "u-norte-2", unit="norte")
     open_adult(store, "u-sur-1", unit="sur")
     return store
+
+
+@pytest.fixture(scope="module")
+def sqlite_cohort(
+    cohort_source: MemoryStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SQLiteStore]:
+    """The cohort copied into one SQLite store, for the tests that only read it."""
+    store = SQLiteStore(tmp_path_factory.mktemp("caseindex") / "cohort.sqlite3")
+    copy_of(cohort_source, store)
+    yield store
+    store.close()
 
 
 def copy_of(source: MemoryStore, store: Store) -> Store:
@@ -200,6 +226,11 @@ QUERIES: list[dict[str, Any]] = [
     {"limit": None},
     {"offset": 3, "limit": None, "order": "late"},
     {"offset": 500},
+    # lateness is two parts (the cases not overdue, the overdue): pages across the seam
+    {"order": "late", "offset": 2, "limit": 9},
+    {"order": "late", "descending": True, "offset": 5, "limit": 8},
+    {"order": "late", "descending": True, "limit": None},
+    {"order": "late", "descending": True, "overdue": True, "offset": 1, "limit": 3},
 ]
 
 
@@ -232,6 +263,7 @@ class TestCaseload:
         place = places(kind)
         store = copy_of(cohort_source, place.open())
         wanted = [got_page(store, LATER, **q) for q in QUERIES]
+        counts = [got_overview(store, day, unit) for day, unit in OVERVIEWS]
         rows = kept_rows(store)
         changed = sorted(rows)[::3]
         other = '{"format":"rnr.case-index/1","instruments":{},"policies":{"x":"0"}}'
@@ -251,7 +283,21 @@ class TestCaseload:
                 )
             )
         assert wanted == [got_page(store, LATER, **q) for q in QUERIES]
+        assert counts == [got_overview(store, day, unit) for day, unit in OVERVIEWS]
         assert verify_store(store, defs=DEFS).index == len(rows) - len(changed)
+
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_an_overview_counts_what_the_caseload_lists(
+        self, kind: str, places: Places, cohort_source: MemoryStore
+    ) -> None:
+        """The database's counts by level, sanction and standing equal those of every entry."""
+        store = copy_of(cohort_source, places(kind).open())
+        for day, unit in OVERVIEWS:
+            found = caseload(cohort_source, as_of=day, defs=DEFS, unit=unit, limit=None)
+            cases = [OpenCase(e.instrument, e.risk_level, e.sanction, e.due) for e in found.entries]
+            wanted = unit_overview(cases, as_of=day)
+            assert wanted == got_overview(store, day, unit), (day, unit)
+            assert wanted.open == found.total
 
     def test_entries_carry_what_the_page_shows(self, cohort_source: MemoryStore) -> None:
         """An entry's due equals the due list's; days overdue count from the day."""
@@ -295,6 +341,63 @@ class TestCaseload:
 
     def test_orders_are_the_store_orders(self) -> None:
         assert ("case", "rank", "sanction", "due", "late") == ORDERS
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        as_of=st.dates(dt.date(2024, 1, 1), dt.date(2028, 1, 1)),
+        query=st.fixed_dictionaries(
+            {
+                "order": st.sampled_from(ORDERS),
+                "descending": st.booleans(),
+                "overdue": st.booleans(),
+                "search": st.sampled_from(["", "1", "-0", "NORTE", "zz"]),
+                "unit": st.sampled_from([None, "norte", "sur", "oeste"]),
+                "offset": st.integers(0, 40),
+                "limit": st.none() | st.integers(0, 12),
+            }
+        ),
+    )
+    def test_any_sqlite_page_equals_the_summaries_page(
+        self, sqlite_cohort: SQLiteStore, cohort_source: MemoryStore, as_of: dt.date,
+        query: dict[str, Any],
+    ) -> None:  # fmt: skip
+        """Any day, filter, order, offset and limit: SQLite's page is Python's page."""
+        assert expected_page(cohort_source, as_of, **query) == got_page(
+            sqlite_cohort, as_of, **query
+        )
+
+    def test_a_page_walks_an_index_of_its_order(
+        self, sqlite_cohort: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """No caseload page sorts the open cases: each walks the index of its order.
+
+        SQLite's plan of every query a page runs names an index and never
+        scans the table; it sorts only the rows of one unit, found by the
+        unit's index, or the ties of one due date ("RIGHT PART").
+        """
+        asked: list[tuple[str, tuple[Any, ...]]] = []
+        run = SQLiteStore._query
+
+        def spy(store: SQLiteStore, conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
+            asked.append((sql, args))
+            return run(store, conn, sql, args)
+
+        monkeypatch.setattr(SQLiteStore, "_query", spy)
+        for order in ORDERS:
+            for descending in (False, True):
+                for extra in ({}, {"overdue": True}, {"unit": "norte"}, {"search": "1"}):
+                    got_page(sqlite_cohort, LATER, order=order, descending=descending, **extra)
+        monkeypatch.undo()
+        plans = []
+        with sqlite3.connect(sqlite_cohort.name) as conn:
+            for sql, args in asked:
+                steps = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
+                plans.append((sql, steps))
+        for sql, steps in plans:
+            assert any("INDEX" in step for step in steps), (sql, steps)
+            assert not any(s.startswith("SCAN") and "INDEX" not in s for s in steps), (sql, steps)
+            if any("TEMP B-TREE FOR ORDER BY" in s for s in steps):  # only a unit's rows
+                assert any("(unit=?)" in s for s in steps), (sql, steps)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -375,7 +478,7 @@ def test_a_version_5_file_is_migrated_and_filled(tmp_path: Path, cli: Any) -> No
         assert fresh_rows(store) == kept_rows(store)
         assert not any(r.stale for r in kept_rows(store).values())
         assert wanted == due_list(store, LATER, defs=DEFS)
-        assert 6 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert 7 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
@@ -406,6 +509,32 @@ def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None
     ] == problems
 
 
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_tampered_baseline_is_named_by_verify_and_refused_by_a_study(
+    kind: str, places: Places
+) -> None:
+    """A row's baseline edited: verify names the column; a validity study refuses to read it."""
+    place = places(kind)
+    store = place.open()
+    for n in range(3):
+        open_adult(store, f"c-{n}", unit="norte")
+    baseline = kept_rows(store)["c-1"].baseline
+    assert baseline is not None
+    place.tamper(
+        (
+            "UPDATE case_index SET baseline = ? WHERE case_id = ?",
+            (baseline.replace('"total":', '"total":1'), "c-1"),
+        ),
+        ("UPDATE case_index SET baseline = '{' WHERE case_id = ?", ("c-2",)),
+    )
+    assert [
+        "case c-1: the case index row differs from its records in baseline",
+        "case c-2: the case index row differs from its records in baseline",
+    ] == [p for p in verify_store(store, defs=DEFS).problems if p.startswith("case ")]
+    with pytest.raises(StoreIntegrityError, match="case c-2: the case index row's baseline"):
+        store_table(store, defs=DEFS)
+
+
 def test_export_import_makes_the_index_again(cohort_source: MemoryStore, tmp_path: Path) -> None:
     """An export carries no row (they are derived); import and materialise make the same ones."""
     text = io.StringIO()
@@ -430,7 +559,7 @@ def test_a_version_5_postgres_store_is_migrated_by_its_owner(places: Places) -> 
     store.close()
     with place.owner() as owner:
         owner.execute("DROP TABLE case_index")
-        owner.execute("DELETE FROM rnr_schema WHERE version = 6")
+        owner.execute("DELETE FROM rnr_schema WHERE version >= 6")
     assert place.owner_url is not None
     with PostgresStore(place.owner_url) as migrated:
         assert all(r.stale for r in kept_rows(migrated).values())

@@ -188,14 +188,14 @@ class TestSchema:
         """rnr_schema holds one row per step applied, by the owner."""
         with place.owner() as owner:
             rows = owner.execute("SELECT version, applied_by FROM rnr_schema").fetchall()
-        assert [(5, "rnr_owner"), (6, "rnr_owner")] == rows
+        assert [(5, "rnr_owner"), (6, "rnr_owner"), (7, "rnr_owner")] == rows
 
     def test_a_newer_schema_is_refused(self, place: Place) -> None:
         """A store written by a newer rnr is not opened."""
         with place.owner() as owner:
-            owner.execute("INSERT INTO rnr_schema (version) VALUES (7)")
+            owner.execute("INSERT INTO rnr_schema (version) VALUES (8)")
         with pytest.raises(
-            StoreError, match=r"schema version 7 is newer than this rnr supports \(6\)"
+            StoreError, match=r"schema version 8 is newer than this rnr supports \(7\)"
         ):
             place.open()
 
@@ -239,12 +239,12 @@ class TestSchema:
         """
         from rnr.store import _pgschema  # noqa: PLC0415
 
-        steps = {**_pgschema.MIGRATIONS, 7: ("CREATE INDEX records_by ON records (recorded_by)",)}
+        steps = {**_pgschema.MIGRATIONS, 8: ("CREATE INDEX records_by ON records (recorded_by)",)}
         monkeypatch.setattr(_pgschema, "MIGRATIONS", steps)
-        monkeypatch.setattr(_pgschema, "SCHEMA_VERSION", 7)
+        monkeypatch.setattr(_pgschema, "SCHEMA_VERSION", 8)
         with pytest.raises(StoreError, match="permission denied"):
             place.open()  # the writer
-        with pytest.raises(StoreError, match="schema version 6, expected 7"):
+        with pytest.raises(StoreError, match="schema version 7, expected 8"):
             place.open(read_only=True)
         from rnr.store.postgres import PostgresStore  # noqa: PLC0415
 
@@ -265,7 +265,7 @@ class TestSchema:
             thread.join()
         assert [] == errors
         with place.owner() as owner:
-            assert [5, 6, 7] == [
+            assert [5, 6, 7, 8] == [
                 r[0] for r in owner.execute("SELECT version FROM rnr_schema ORDER BY 1")
             ]
         db = place.open()
@@ -355,7 +355,7 @@ def test_the_dba_sql_of_the_docs_works(postgres: Any, cli: Any) -> None:
     writer = postgres.url("dba_writer", dbname="dba")
     status, out, err = cli("store", "init", "--db", owner)
     assert 0 == status, err
-    assert f"{owner}: registro de casos listo · esquema versión 6\n" == out
+    assert f"{owner}: registro de casos listo · esquema versión 7\n" == out
     assert f"rnr: nota: se creó un registro de casos nuevo en {owner}\n" == err
     case = ROOT / "examples" / "case.json"
     status, out, err = cli("case", "add", case, "--db", writer, "--by", "d7", "--json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,13 @@ from hypothesis import strategies as st
 
 from rnr.cases.parse import parse_case
 from rnr.cli import main
-from rnr.errors import InvalidArgumentError, ValidityInputError
+from rnr.errors import InvalidArgumentError, RnrError, ValidityInputError
 from rnr.history.amend import record_event
+from rnr.history.baseline import Baseline, baseline_of
 from rnr.history.bulk import timelines
 from rnr.history.definitions import Definitions
 from rnr.history.summary import Reading, summary_at
-from rnr.history.validity import _Baseline, store_table
+from rnr.history.validity import store_table
 from rnr.history.write import open_case, reassess
 from rnr.render.messages import say
 from rnr.simulate.engine import simulate
@@ -150,16 +152,77 @@ def test_a_baseline_is_what_the_case_summary_says(seed: int, day: dt.date, event
     reading = Reading(defs)
     for timeline in timelines(store, defs=defs):
         summary = summary_at(timeline, as_of=day, reading=reading)
-        wanted = None
-        if summary is not None:
-            wanted = _Baseline(
-                summary.instrument.split("@", 1)[0],
-                summary.assessed_on[0],
-                summary.totals[0],
-                summary.levels[0],
-                tuple(e.on for e in summary.events if e.kind == event),
-                summary.regime,
-                summary.sanction,
-                summary.case_id,
-            )
-        assert wanted == _Baseline.at(timeline, day, event)
+        found = baseline_of(timeline, day)
+        if summary is None:
+            assert found is None
+            continue
+        assert found is not None
+        wanted = (
+            summary.case_id,
+            summary.instrument.split("@", 1)[0],
+            summary.assessed_on[0],
+            summary.totals[0],
+            summary.levels[0],
+            tuple(e.on for e in summary.events if e.kind == event),
+            summary.regime,
+            summary.sanction,
+        )
+        got = (found.case_id, found.instrument, found.on, found.total, found.level,
+               found.events_of(event), found.regime, found.sanction)  # fmt: skip
+        assert wanted == got
+        assert found == Baseline.of_text(found.text(), found.case_id)
+
+
+class _WithoutIndex:
+    """A store seen without its case index: a study reads every case's timeline."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("index_"):
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def _same(one: Any, other: Any) -> None:
+    assert (one.rows, one.header, one.file) == (other.rows, other.header, other.file)
+    assert dict(one.labels) == dict(other.labels)
+    for key in one.numbers:
+        assert one.numbers[key].tolist() == other.numbers[key].tolist()
+    for key in one.outcomes:
+        assert one.outcomes[key].tolist() == other.outcomes[key].tolist()
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    seed=st.integers(0, 10_000),
+    day=st.none() | st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+    event=st.sampled_from(["new_offence", "breach"]),
+    window=st.sampled_from([3, 6, 12]),
+)
+def test_a_study_from_the_index_is_the_study_from_the_timelines(
+    kind: str, tmp_path: Path, *, seed: int, day: dt.date | None, event: str, window: int
+) -> None:
+    """Any store, day, event and window: the index's baselines give the timelines' table."""
+    store: Store = MemoryStore()
+    if kind == "sqlite":
+        store = SQLiteStore(tmp_path / f"v-{seed}-{day}-{event}-{window}.sqlite3")
+    store_cohort(store, simulate(25, 2.0, seed=seed), defs=DEFS)
+    if seed % 2:  # rows later than the day are not trusted: those cases are read from records
+        for case_id in sorted(store.case_ids())[:8]:
+            try:
+                record_event(store, case_id, "breach", dt.date(2026, 6, 5), by="t", defs=DEFS)
+            except RnrError:  # a closed case
+                continue
+    asked: dict[str, Any] = {"instrument": "lscmi", "event": event, "window_months": window}
+    asked["as_of"] = day
+    try:
+        wanted = store_table(_WithoutIndex(store), defs=DEFS, **asked)
+    except ValidityInputError as error:
+        with pytest.raises(ValidityInputError, match=re.escape(str(error))):
+            store_table(store, defs=DEFS, **asked)
+        return
+    _same(wanted, store_table(store, defs=DEFS, **asked))

@@ -31,6 +31,7 @@ import attrs
 
 from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.access import case_units, unit_of
+from rnr.history.baseline import baseline_of
 from rnr.history.definitions import Definitions
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 #: The format of a row's ``basis`` and ``due`` (its name and version).
-INDEX_FORMAT = "rnr.case-index/1"
+INDEX_FORMAT = "rnr.case-index/2"
 
 #: Cases read or written per block.
 _BLOCK = 2000
@@ -84,6 +85,7 @@ _COLUMNS = (
     "due_on",
     "due",
     "replay",
+    "baseline",
 )
 
 
@@ -174,6 +176,7 @@ def _row_at(
         return None
     found = summary.next_due if due is REPLAY else due
     replayed = found is REPLAY
+    baseline = baseline_of(timeline, as_of)
     return IndexRow(
         timeline.case_id,
         timeline.last,
@@ -191,6 +194,7 @@ def _row_at(
         due_on=None if found is None or replayed else found.due_on,
         due=None if found is None or replayed else due_text(found),
         replay=replayed,
+        baseline=None if baseline is None else baseline.text(),
     )
 
 

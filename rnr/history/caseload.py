@@ -28,14 +28,31 @@ import attrs
 from rnr.errors import InvalidArgumentError
 from rnr.history.access import case_units
 from rnr.history.bulk import iter_summaries
-from rnr.history.caseindex import ON_DAY, due_of, due_text, level_rank, read_rows
+from rnr.history.caseindex import (
+    ON_DAY,
+    due_of,
+    due_text,
+    level_rank,
+    read_rows,
+    rows_on,
+    trusted_bases,
+)
 from rnr.history.definitions import Definitions
 from rnr.history.summary import Reading
 from rnr.indicators.caseload import CaseSummary, Due
-from rnr.store.caseindex import ORDERS, IndexQuery, IndexRow, select_rows
+from rnr.indicators.overview import (
+    SOON_DAYS,
+    OpenCase,
+    OpenCount,
+    UnitOverview,
+    count_overview,
+    horizon,
+    unit_overview,
+)
+from rnr.store.caseindex import ORDERS, IndexQuery, IndexRow, group_rows, select_rows
 from rnr.store.protocol import CaseIndex, Store
 
-__all__ = ["ORDERS", "CaseEntry", "Caseload", "caseload", "entry_row"]
+__all__ = ["ORDERS", "CaseEntry", "Caseload", "caseload", "entry_row", "overview"]
 
 
 @attrs.frozen
@@ -156,6 +173,51 @@ def caseload(
         ]
         rows, total = select_rows(made, query)
     return Caseload(tuple(CaseEntry.of(r) for r in rows), total, as_of)
+
+
+def overview(
+    store: Store,
+    *,
+    as_of: dt.date,
+    defs: Definitions | None = None,
+    unit: str | None = None,
+    soon_days: int = SOON_DAYS,
+) -> UnitOverview:
+    """The counts of the cases open on ``as_of`` (of ``unit``; ``None``: every case).
+
+    Equal to :func:`~rnr.indicators.overview.unit_overview` of every open
+    case the caseload lists, with no row read: the database counts the rows
+    it trusts by instrument, level, sanction and standing; the cases it
+    does not trust are read from their records and counted in Python.
+
+    Raises:
+        InvalidArgumentError: ``soon_days`` is not a whole number of 0 or more.
+        StoreIntegrityError: as :func:`caseload`.
+    """
+    defs = defs or Definitions.shipped()
+    if not isinstance(store, CaseIndex):
+        found = caseload(store, as_of=as_of, defs=defs, unit=unit, limit=None)
+        cases = (OpenCase(e.instrument, e.risk_level, e.sanction, e.due) for e in found.entries)
+        return unit_overview(cases, as_of=as_of, soon_days=soon_days)
+    last = horizon(as_of, soon_days)
+    reading = Reading(defs)
+    query = IndexQuery(
+        as_of,
+        trusted_bases(store.index_bases(), defs),
+        unit=unit,
+        any_unit=unit is None,
+    )
+    groups = store.index_groups(query, last)
+    others = [r.case_id for r in store.index_untrusted(query)]
+    if others:
+        assert isinstance(store, Store)
+        made = rows_on(store, others, as_of=as_of, reading=reading, basis=ON_DAY)
+        mine, _ = select_rows(made, attrs.evolve(query, bases=frozenset({ON_DAY})))
+        groups += group_rows(mine, last, as_of)
+    counts = (
+        OpenCount(str(g.instrument), g.risk_level, g.sanction, g.standing, g.count) for g in groups
+    )
+    return count_overview(counts, as_of=as_of, soon_days=soon_days)
 
 
 def entry_row(

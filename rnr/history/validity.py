@@ -12,19 +12,19 @@ the same value a CSV file gives, so ``rnr validate --db`` works like
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
-import attrs
 import numpy as np
 
 from rnr.dates import add_months
-from rnr.errors import InvalidArgumentError, ValidityInputError
+from rnr.errors import InvalidArgumentError, StoreIntegrityError, ValidityInputError
 from rnr.events import EVENT_KINDS
+from rnr.history.baseline import Baseline, baseline_of
 from rnr.history.bulk import timelines
+from rnr.history.caseindex import trusted_bases
 from rnr.history.definitions import Definitions
-from rnr.history.timeline import Row, Timeline, unreadable_as_integrity
-from rnr.scoring.single import age_in_years
-from rnr.store.protocol import Store
+from rnr.history.timeline import Timeline, build_timelines, unreadable_as_integrity
+from rnr.store.protocol import CaseIndex, Store
 from rnr.text import Message
 from rnr.validity.csvfile import Table
 
@@ -36,51 +36,62 @@ GROUP_COLUMNS = ("sex", "regime", "sanction", "age_group")
 AGE_GROUPS = (("<18", 0), ("18-25", 18), ("26-35", 26), ("36+", 36))
 
 
-def _age_group(birth: str | None, on: dt.date) -> str:
-    if not birth:
+def _age_group(age: int | None) -> str:
+    if age is None:
         return "—"
-    age = age_in_years(dt.date.fromisoformat(birth), on)
     return [label for label, lowest in AGE_GROUPS if age >= lowest][-1]
 
 
-@attrs.frozen
-class _Baseline:
-    """What the validity table keeps of a case: its first assessment, the events, the groups.
+def _baselines(
+    store: Store,
+    as_of: dt.date | None,
+    defs: Definitions,
+    progress: Callable[[int], None] | None,
+) -> tuple[list[Baseline], dt.date]:
+    """Every case's baseline on ``as_of`` (all records: ``None``) and the store's latest day.
 
-    As its summary on the day says (:func:`rnr.history.summary.summary_at`):
-    the instrument of the latest assessment, the sanction of the latest
-    decision, the dates of the events of one kind.
+    From the case index where its rows hold (a row's baseline holds on any
+    day from its case's latest record on), the other cases from their
+    timelines; a store without an index, from every timeline.
     """
+    day = as_of or dt.date.max
+    found: list[Baseline] = []
+    latest = dt.date.min
+    others: list[str] = []
+    read: Iterable[Timeline]
+    if isinstance(store, CaseIndex):
+        trusted = trusted_bases(store.index_bases(), defs)
+        for row in store.index_rows():
+            if row.basis not in trusted or row.latest_on is None or row.latest_on > day:
+                others.append(row.case_id)
+                continue
+            latest = max(latest, row.latest_on)
+            if row.baseline is not None:
+                try:
+                    found.append(Baseline.of_text(row.baseline, row.case_id))
+                except (ValueError, KeyError, TypeError) as error:
+                    msg = f"case {row.case_id}: the case index row's baseline is unreadable"
+                    raise StoreIntegrityError(msg, path=store.name, record=row.record_id) from error
+        if progress is not None:
+            progress(len(found))
+        read = _timelines_of(store, others, defs)
+    else:
+        read = timelines(store, defs=defs, progress=progress)
+    for timeline in read:
+        with unreadable_as_integrity(timeline, store.name):
+            latest = max(latest, timeline.latest_on)
+            baseline = baseline_of(timeline, day)
+        if baseline is not None:
+            found.append(baseline)
+    found.sort(key=lambda b: b.first)
+    return found, latest
 
-    instrument: str
-    on: dt.date
-    total: int
-    level: str | None
-    events: tuple[dt.date, ...]
-    regime: str
-    sanction: str | None
-    case_id: str
 
-    @classmethod
-    def at(cls, timeline: Timeline, as_of: dt.date, event: str) -> _Baseline | None:
-        """The case's baseline on ``as_of`` (``None`` before its first assessment)."""
-        doc, day = timeline.doc, as_of.isoformat()
-        mine = [a for a in doc["assessments"] if a[Row.ON] <= day]
-        if not mine:
-            return None
-        first = mine[0]
-        decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
-        events = [on for on, kind, _ in doc["events"] if kind == event and on <= day]
-        return cls(
-            str(mine[-1][Row.INSTRUMENT]).split("@", 1)[0],
-            dt.date.fromisoformat(first[Row.ON]),
-            first[Row.TOTAL],
-            first[Row.LEVEL],
-            tuple(dt.date.fromisoformat(on) for on in events),
-            doc["regime"],
-            decision[2] if decision else None,
-            timeline.case_id,
-        )
+def _timelines_of(store: Store, case_ids: list[str], defs: Definitions) -> Iterator[Timeline]:
+    """The timelines of ``case_ids``, built from their records, a block at a time."""
+    for start in range(0, len(case_ids), 2000):
+        groups = list(store.cases(only=case_ids[start : start + 2000]))
+        yield from build_timelines(groups, defs=defs, source=store.name)
 
 
 def store_table(
@@ -120,22 +131,8 @@ def store_table(
         raise InvalidArgumentError("event", event, "one of " + ", ".join(EVENT_KINDS))
     if isinstance(window_months, bool) or not isinstance(window_months, int) or window_months < 1:
         raise InvalidArgumentError("window_months", window_months, "a whole number of months >= 1")
-    persons: dict[str, dict[str, str]] = {}
-    latest = [dt.date.min]
-
-    # Without ``as_of``, every record counts: the cases on the latest date
-    # of the store are those on any later day, so one reading does. Of each
-    # case only what the table needs is kept, in the order of its first record.
-    kept: list[tuple[int, _Baseline]] = []
-    for timeline in timelines(store, defs=defs or Definitions.shipped(), progress=progress):
-        with unreadable_as_integrity(timeline, store.name):
-            latest[0] = max(latest[0], timeline.latest_on)
-            persons[timeline.case_id] = timeline.person
-            baseline = _Baseline.at(timeline, as_of or dt.date.max, event)
-        if baseline is not None:
-            kept.append((timeline.first, baseline))
-    baselines = [b for _, b in sorted(kept, key=lambda item: item[0])]
-    until = as_of or latest[0]
+    baselines, latest = _baselines(store, as_of, defs or Definitions.shipped(), progress)
+    until = as_of or latest
     ids = sorted({b.instrument for b in baselines})
     if not ids:
         raise ValidityInputError("holds no assessed case", file=store.name)
@@ -157,13 +154,12 @@ def store_table(
             short += 1
             continue
         scores.append(float(b.total))
-        outcomes.append(any(b.on < day <= end for day in b.events))
+        outcomes.append(any(b.on < day <= end for day in b.events_of(event)))
         levels.append(b.level or "—")
-        person = persons.get(b.case_id, {})
-        groups["sex"].append(person.get("sex") or "—")
+        groups["sex"].append(b.sex or "—")
         groups["regime"].append(b.regime)
         groups["sanction"].append(b.sanction or "—")
-        groups["age_group"].append(_age_group(person.get("birth_date"), b.on))
+        groups["age_group"].append(_age_group(b.age))
     name = Message(
         "service.store_selection",
         {

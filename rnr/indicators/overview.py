@@ -33,7 +33,17 @@ import attrs
 from rnr.errors import InvalidArgumentError
 from rnr.indicators.caseload import Due
 
-__all__ = ["SOON_DAYS", "LevelCount", "OpenCase", "SanctionCount", "UnitOverview", "unit_overview"]
+__all__ = [
+    "SOON_DAYS",
+    "LevelCount",
+    "OpenCase",
+    "OpenCount",
+    "SanctionCount",
+    "UnitOverview",
+    "count_overview",
+    "horizon",
+    "unit_overview",
+]
 
 #: Days ahead in which a reassessment counts as soon due.
 SOON_DAYS = 30
@@ -87,6 +97,22 @@ class UnitOverview:
     sanctions: tuple[SanctionCount, ...]
 
 
+@attrs.frozen
+class OpenCount:
+    """How many open cases share an instrument, a risk level, a sanction and a standing.
+
+    Attributes:
+        standing: ``none`` (no reassessment due), ``overdue``, ``soon`` (due
+            within the window) or ``later``.
+    """
+
+    instrument: str
+    risk_level: str | None
+    sanction: str | None
+    standing: str
+    count: int
+
+
 def unit_overview(
     cases: Iterable[OpenCase], *, as_of: dt.date, soon_days: int = SOON_DAYS
 ) -> UnitOverview:
@@ -101,27 +127,59 @@ def unit_overview(
     Raises:
         InvalidArgumentError: ``soon_days`` is not a whole number of 0 or more.
     """
+    last = horizon(as_of, soon_days)
+
+    def standing(due: Due | None) -> str:
+        if due is None:
+            return "none"
+        if due.days_overdue(as_of) > 0:
+            return "overdue"
+        return "soon" if due.due_on <= last else "later"
+
+    counts = (OpenCount(c.instrument, c.risk_level, c.sanction, standing(c.due), 1) for c in cases)
+    return count_overview(counts, as_of=as_of, soon_days=soon_days)
+
+
+def horizon(as_of: dt.date, soon_days: int) -> dt.date:
+    """The last day a reassessment due after ``as_of`` counts as soon due.
+
+    Raises:
+        InvalidArgumentError: ``soon_days`` is not a whole number of 0 or more.
+    """
     if isinstance(soon_days, bool) or not isinstance(soon_days, int) or soon_days < 0:
         raise InvalidArgumentError("soon_days", soon_days, "a whole number of days, 0 or more")
-    horizon = as_of + dt.timedelta(days=soon_days)
+    return as_of + dt.timedelta(days=soon_days)
+
+
+def count_overview(
+    counts: Iterable[OpenCount], *, as_of: dt.date, soon_days: int = SOON_DAYS
+) -> UnitOverview:
+    """The overview of open cases already counted by instrument, level, sanction and standing.
+
+    What :func:`unit_overview` gives for the cases counted (a store counts
+    them in the database).
+
+    Raises:
+        InvalidArgumentError: ``soon_days`` is not a whole number of 0 or more.
+    """
+    horizon(as_of, soon_days)
     opened: Counter[tuple[str, str | None]] = Counter()
     late: Counter[tuple[str, str | None]] = Counter()
     soon: Counter[tuple[str, str | None]] = Counter()
     by_sanction: Counter[str | None] = Counter()
     late_sanction: Counter[str | None] = Counter()
     not_due = 0
-    for case in cases:
-        key = (case.instrument, case.risk_level)
-        opened[key] += 1
-        by_sanction[case.sanction] += 1
-        due = case.due
-        if due is None:
-            not_due += 1
-        elif due.days_overdue(as_of) > 0:
-            late[key] += 1
-            late_sanction[case.sanction] += 1
-        elif due.due_on <= horizon:
-            soon[key] += 1
+    for group in counts:
+        key, n = (group.instrument, group.risk_level), group.count
+        opened[key] += n
+        by_sanction[group.sanction] += n
+        if group.standing == "none":
+            not_due += n
+        elif group.standing == "overdue":
+            late[key] += n
+            late_sanction[group.sanction] += n
+        elif group.standing == "soon":
+            soon[key] += n
     levels = sorted(
         (LevelCount(i, lv, n, late[(i, lv)], soon[(i, lv)]) for (i, lv), n in opened.items()),
         key=lambda row: (row.instrument, -row.open, row.level or ""),

@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 
 from rnr.errors import StoreError
-from rnr.store.caseindex import STALE_EVERY_CASE
+from rnr.store.caseindex import CASE_INDEX_V7, STALE_EVERY_CASE
 
 __all__ = [
     "GUARDS",
@@ -183,8 +183,13 @@ _V6 = (
 END $grant$""",
 )
 
+#: Each case index row's ``baseline`` (what a validity study reads), and indexes of the open
+#: cases, so that a caseload page walks an index instead of sorting every case
+#: (:data:`rnr.store.caseindex.CASE_INDEX_V7`).
+_V7 = CASE_INDEX_V7
+
 #: The steps, by the version each brings a store to (from the one before it, or from nothing).
-MIGRATIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({5: _V5, 6: _V6})
+MIGRATIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({5: _V5, 6: _V6, 7: _V7})
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -20,7 +20,7 @@ from types import MappingProxyType
 import attrs
 
 from rnr.errors import StoreError
-from rnr.store.caseindex import STALE_EVERY_CASE
+from rnr.store.caseindex import CASE_INDEX_V7, STALE_EVERY_CASE
 
 __all__ = [
     "APPLICATION_ID",
@@ -158,8 +158,13 @@ _V6 = (
     STALE_EVERY_CASE,
 )
 
+#: Each case index row's ``baseline`` (what a validity study reads), and indexes of the open
+#: cases, so that a caseload page walks an index instead of sorting every case
+#: (:data:`rnr.store.caseindex.CASE_INDEX_V7`).
+_V7 = CASE_INDEX_V7
+
 #: Step ``n`` (``MIGRATIONS[n - 1]``) takes a store from version ``n - 1`` to ``n``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,22 +26,30 @@ and ``rnr store verify`` recomputes every row from the records.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 __all__ = [
+    "CASE_INDEX_V7",
+    "DOUBT",
     "INDEX_COLUMNS",
     "ORDERS",
     "STALE_EVERY_CASE",
+    "STANDINGS",
     "UPSERT_INDEX",
+    "IndexGroup",
     "IndexQuery",
     "IndexReads",
     "IndexRow",
+    "Standing",
+    "group_rows",
     "index_row_of",
     "select_rows",
     "stale_row",
+    "standing",
     "untrusted_rows",
 ]
 
@@ -51,7 +59,7 @@ ORDERS = ("case", "rank", "sanction", "due", "late")
 #: Every column of the ``case_index`` table, in the order of :meth:`IndexRow.row`.
 INDEX_COLUMNS = (
     "case_id, record_id, basis, folded, unit, regime, instrument, sanction, risk_level,"
-    " rank, opened_on, assessed_on, latest_on, closed_on, due_on, due, replay"
+    " rank, opened_on, assessed_on, latest_on, closed_on, due_on, due, replay, baseline"
 )
 _NAMES = [c.strip() for c in INDEX_COLUMNS.split(",")]
 #: One row kept per case: a row on a later record (or the same) replaces it, never one on an
@@ -62,6 +70,36 @@ UPSERT_INDEX = (
     f" ON CONFLICT (case_id) DO UPDATE SET"
     f" {', '.join(f'{n} = excluded.{n}' for n in _NAMES[1:])}"
     " WHERE excluded.record_id >= case_index.record_id"
+)
+
+#: The rows no reader trusts whatever its definitions: the test of the partial index
+#: ``case_index_doubt`` (the same words, so that the database uses it).
+DOUBT = "replay <> 0 OR latest_on IS NULL OR assessed_on IS NULL"
+
+#: The columns of each index of the open cases (``WHERE closed_on IS NULL``).
+_OPEN = (
+    (
+        "case_index_open",
+        (
+            "replay, latest_on, assessed_on, basis, unit, due_on, closed_on, folded,"
+            " instrument, risk_level, sanction"
+        ),
+    ),
+    ("case_index_open_case", "case_id"),
+    ("case_index_open_due", "(coalesce(due_on, '9999-12-31')), case_id"),
+    ("case_index_open_rank", "(coalesce(rank, -1)), case_id"),
+    ("case_index_open_sanction", "(coalesce(sanction, '')), case_id"),
+    ("case_index_open_late", "due_on, case_id"),
+)
+#: Schema version 7 (the same SQL in SQLite and PostgreSQL): each row's ``baseline``, and the
+#: indexes a caseload page walks: of the open cases, the columns every list tests (to count
+#: without reading the rows) and one per order; the rows a reader cannot trust, and those with
+#: a later record.
+CASE_INDEX_V7 = (
+    "ALTER TABLE case_index ADD COLUMN baseline TEXT",
+    *(f"CREATE INDEX {name} ON case_index ({on}) WHERE closed_on IS NULL" for name, on in _OPEN),
+    "CREATE INDEX case_index_latest ON case_index (latest_on)",
+    f"CREATE INDEX case_index_doubt ON case_index (case_id) WHERE {DOUBT}",
 )
 
 #: A stale row on the last record of every case (after a restore, or a migration from version 5).
@@ -106,6 +144,8 @@ class IndexRow:
         due_on: the next reassessment (``None``: none, or ``replay``).
         due: the rest of the next reassessment, as the service's JSON text.
         replay: only a replay of the case says when it is next due.
+        baseline: what a validity study reads of the case, as the service's
+            JSON text (its first assessment, the groups, the events' dates).
     """
 
     case_id: str
@@ -124,6 +164,7 @@ class IndexRow:
     due_on: dt.date | None = None
     due: str | None = None
     replay: bool = False
+    baseline: str | None = None
 
     @property
     def stale(self) -> bool:
@@ -155,13 +196,14 @@ class IndexRow:
             _iso(self.due_on),
             self.due,
             1 if self.replay else 0,
+            self.baseline,
         )
 
 
 def index_row_of(columns: Sequence[Any]) -> IndexRow:
     """The :class:`IndexRow` of a row of the table (columns of :data:`INDEX_COLUMNS`)."""
     (case_id, record_id, basis, _, unit, regime, instrument, sanction, risk, rank) = columns[:10]
-    opened, assessed, latest, closed, due_on, due, replay = columns[10:]
+    opened, assessed, latest, closed, due_on, due, replay, baseline = columns[10:]
     return IndexRow(
         str(case_id),
         int(record_id),
@@ -179,6 +221,7 @@ def index_row_of(columns: Sequence[Any]) -> IndexRow:
         _day(due_on),
         due,
         bool(replay),
+        baseline,
     )
 
 
@@ -262,6 +305,39 @@ def untrusted_rows(rows: Iterable[IndexRow], query: IndexQuery) -> list[IndexRow
     return sorted((r for r in rows if not query.trusted(r)), key=lambda r: r.case_id)
 
 
+#: How a case stands for reassessment on a day: none due, overdue, due soon, due later.
+Standing = Literal["none", "overdue", "soon", "later"]
+STANDINGS: tuple[Standing, ...] = ("none", "overdue", "soon", "later")
+
+
+def standing(due_on: dt.date | None, as_of: dt.date, horizon: dt.date) -> Standing:
+    """A case due on ``due_on``: not due, overdue on ``as_of``, due by ``horizon``, or later."""
+    if due_on is None:
+        return "none"
+    if due_on < as_of:
+        return "overdue"
+    return "soon" if due_on <= horizon else "later"
+
+
+@attrs.frozen
+class IndexGroup:
+    """How many selected rows share an instrument, a risk level, a sanction and a standing."""
+
+    instrument: str | None
+    risk_level: str | None
+    sanction: str | None
+    standing: Standing
+    count: int
+
+
+def group_rows(rows: Iterable[IndexRow], horizon: dt.date, as_of: dt.date) -> list[IndexGroup]:
+    """``rows`` counted by instrument, risk level, sanction and standing (plain Python)."""
+    found = Counter(
+        (r.instrument, r.risk_level, r.sanction, standing(r.due_on, as_of, horizon)) for r in rows
+    )
+    return [IndexGroup(*key, n) for key, n in found.items()]
+
+
 def select_rows(rows: Iterable[IndexRow], query: IndexQuery) -> tuple[list[IndexRow], int]:
     """The page of ``rows`` a query selects, and how many it selects in all (plain Python)."""
     found = [r for r in rows if query.trusted(r) and query.matches(r)]
@@ -270,20 +346,25 @@ def select_rows(rows: Iterable[IndexRow], query: IndexQuery) -> tuple[list[Index
     return found[query.offset : end], len(found)
 
 
-def _where(query: IndexQuery, contains: str) -> tuple[str, list[Any]]:
+def _where(query: IndexQuery, contains: str, plain: str = "") -> tuple[str, list[Any]]:
     """The ``WHERE`` clause of a query over ``case_index`` and its parameters.
 
     ``contains``: the database's test that ``folded`` holds the parameter.
+    ``plain``: put before the columns of the tests every list makes, so that
+    the database does not pick their index to find the rows (SQLite's ``+``):
+    a page is best found by walking the index of its order; ``closed_on IS
+    NULL`` stays as it is, since the indexes of the orders hold only the open
+    cases.
     """
     bases = sorted(query.bases)
     if not bases:
         return "1 = 0", []
     day = query.as_of.isoformat()
     where = [
-        f"basis IN ({', '.join('?' * len(bases))})",
-        "replay = 0",
-        "latest_on <= ?",
-        "assessed_on IS NOT NULL",
+        f"{plain}basis IN ({', '.join('?' * len(bases))})",
+        f"{plain}replay = 0",
+        f"{plain}latest_on <= ?",
+        f"{plain}assessed_on IS NOT NULL",
         "closed_on IS NULL",
     ]
     args: list[Any] = [*bases, day]
@@ -297,26 +378,41 @@ def _where(query: IndexQuery, contains: str) -> tuple[str, list[Any]]:
         where.append(contains)
         args.append(query.search)
     if query.overdue:
-        where.append("due_on < ?")
+        where.append(f"{plain}due_on < ?")
         args.append(day)
     if query.due_only:
-        where.append("due_on IS NOT NULL")
+        where.append(f"{plain}due_on IS NOT NULL")
     return " AND ".join(where), args
 
 
-def _order(query: IndexQuery) -> tuple[str, list[Any]]:
-    """The ``ORDER BY`` clause of a query and its parameters."""
+#: One part of a page's order: a further test, its parameters, the ``ORDER BY`` and its own.
+_Part = tuple[str, list[Any], str, list[Any]]
+
+
+def _parts(query: IndexQuery) -> list[_Part]:
+    """The parts of the query's order, each sorted by an index of the open cases, in turn.
+
+    Every order but ``late`` is one part. Lateness sorts the cases not
+    overdue (all as late as each other: by case id) before the overdue ones
+    (by their due date, the latest first), or after them when descending;
+    so it is two parts, each walked along an index, instead of one sort of
+    every open case.
+    """
     up, down = ("DESC", "ASC") if query.descending else ("ASC", "DESC")
     if query.order == "rank":
-        return f"coalesce(rank, -1) {up}, case_id {up}", []
+        return [("", [], f"coalesce(rank, -1) {up}, case_id {up}", [])]
     if query.order == "sanction":
-        return f"coalesce(sanction, '') {up}, case_id {up}", []
+        return [("", [], f"coalesce(sanction, '') {up}, case_id {up}", [])]
     if query.order == "due":
-        return f"coalesce(due_on, '9999-12-31') {up}, case_id {up}", []
+        return [("", [], f"coalesce(due_on, '9999-12-31') {up}, case_id {up}", [])]
     if query.order == "late":
         day = query.as_of.isoformat()
-        return f"CASE WHEN due_on < ? THEN due_on ELSE ? END {down}, case_id {up}", [day, day]
-    return f"case_id {up}", []
+        late: _Part = ("due_on < ?", [day], f"due_on {down}, case_id {up}", [])
+        if query.overdue:
+            return [late]
+        rest: _Part = ("(due_on IS NULL OR due_on >= ?)", [day], f"case_id {up}", [])
+        return [late, rest] if query.descending else [rest, late]
+    return [("", [], f"case_id {up}", [])]
 
 
 class IndexReads:
@@ -327,6 +423,8 @@ class IndexReads:
     """
 
     _contains = "instr(folded, ?) > 0"
+    #: Put before a column to keep the database from finding rows by its index (:func:`_where`).
+    _plain = ""
 
     def _query(self, conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
         raise NotImplementedError
@@ -358,37 +456,105 @@ class IndexReads:
             after = page[-1][0]
 
     def index_bases(self) -> frozenset[str]:
-        """The distinct bases of the index's rows (the caller decides which to trust)."""
-        found = self._query(None, "SELECT DISTINCT basis FROM case_index", ())
-        return frozenset(r[0] for r in found)
+        """The distinct bases of the index's rows (the caller decides which to trust).
 
-    def index_page(self, query: IndexQuery) -> tuple[list[IndexRow], int]:
-        """The page of trusted rows ``query`` selects, and how many it selects in all."""
-        where, args = _where(query, self._contains)
-        total: int = self._query(
-            None, f"SELECT count(*) FROM case_index WHERE {where}", tuple(args)
-        )[0][0]
-        if query.limit == 0 or total <= query.offset:
-            return [], total
-        order, more = _order(query)
+        One look-up in the index of ``basis`` per basis, not a scan of every row.
+        """
+        found: set[str] = set()
+        after = ""
+        while True:
+            (least,) = self._query(
+                None, "SELECT min(basis) FROM case_index WHERE basis > ?", (after,)
+            )[0]
+            if least is None:
+                return frozenset(found)
+            found.add(least)
+            after = least
+
+    def _count(self, where: str, args: Sequence[Any]) -> int:
+        sql = f"SELECT count(*) FROM case_index WHERE {where}"
+        found: int = self._query(None, sql, tuple(args))[0][0]
+        return found
+
+    def _rows(
+        self, where: str, args: Sequence[Any], order: str, offset: int, limit: int | None
+    ) -> list[IndexRow]:
         sql = f"SELECT {INDEX_COLUMNS} FROM case_index WHERE {where} ORDER BY {order}"
         tail: list[Any] = []
-        if query.limit is not None:
+        if limit is not None:
             sql += " LIMIT ? OFFSET ?"
-            tail = [query.limit, query.offset]
-        found = self._query(None, sql, (*args, *more, *tail))
-        if query.limit is None:  # an offset alone is not SQL that SQLite reads
-            found = found[query.offset :]
-        return [index_row_of(r) for r in found], total
+            tail = [limit, offset]
+        found = self._query(None, sql, (*args, *tail))
+        if limit is None:  # an offset alone is not SQL that SQLite reads
+            found = found[offset:]
+        return [index_row_of(r) for r in found]
+
+    def index_page(self, query: IndexQuery) -> tuple[list[IndexRow], int]:
+        """The page of trusted rows ``query`` selects, and how many it selects in all.
+
+        The count reads the index of the open cases' columns; the page walks
+        the index of its order (:func:`_parts`) and stops at its last row.
+        """
+        where, args = _where(query, self._contains)
+        total = self._count(where, args)
+        if query.limit == 0 or total <= query.offset:
+            return [], total
+        walk, walk_args = _where(query, self._contains, self._plain)
+        end = None if query.limit is None else query.offset + query.limit
+        found: list[IndexRow] = []
+        start = 0  # the position of the part's first row in the whole list
+        parts = _parts(query)
+        for n, (test, more, order, order_args) in enumerate(parts):
+            last = n == len(parts) - 1
+            size = total - start if last else self._count(f"{where} AND {test}", [*args, *more])
+            lo = max(query.offset, start)
+            hi = start + size if end is None else min(end, start + size)
+            if hi > lo:
+                clause = f"{walk} AND {test}" if test else walk
+                found += self._rows(
+                    clause, [*walk_args, *more, *order_args], order, lo - start, hi - lo
+                )
+            start += size
+        return found, total
+
+    def index_groups(self, query: IndexQuery, horizon: dt.date) -> list[IndexGroup]:
+        """The trusted rows ``query`` selects, counted by instrument, level, sanction, standing.
+
+        One ``GROUP BY`` in the database (the page's offset, limit and order
+        are ignored): a unit's or a whole store's overview without a row read.
+        """
+        where, args = _where(query, self._contains)
+        day = query.as_of.isoformat()
+        state = (
+            "CASE WHEN due_on IS NULL THEN 'none' WHEN due_on < ? THEN 'overdue'"
+            " WHEN due_on <= ? THEN 'soon' ELSE 'later' END"
+        )
+        sql = (
+            f"SELECT instrument, risk_level, sanction, {state}, count(*) FROM case_index"
+            f" WHERE {where} GROUP BY 1, 2, 3, 4"
+        )
+        found = self._query(None, sql, (day, horizon.isoformat(), *args))
+        return [IndexGroup(i, lv, s, st, int(n)) for i, lv, s, st, n in found]
 
     def index_untrusted(self, query: IndexQuery) -> list[IndexRow]:
-        """Every row ``query`` would not trust (stale, another basis, later, replay), by case id."""
-        bases = sorted(query.bases)
-        other = f"basis NOT IN ({', '.join('?' * len(bases))})" if bases else "1 = 1"
-        sql = (
-            f"SELECT {INDEX_COLUMNS} FROM case_index WHERE {other}"
-            " OR replay <> 0 OR latest_on IS NULL OR latest_on > ? OR assessed_on IS NULL"
-            " ORDER BY case_id"
-        )
-        found = self._query(None, sql, (*bases, query.as_of.isoformat()))
-        return [index_row_of(r) for r in found]
+        """Every row ``query`` would not trust (stale, another basis, later, replay), by case id.
+
+        Three look-ups, each in an index: the rows of the other bases, those
+        needing a replay or without a latest record or assessment, those
+        with a record after the day.
+        """
+        others = sorted(self.index_bases() - query.bases)
+        found: dict[str, IndexRow] = {}
+        asks: list[tuple[str, tuple[Any, ...]]] = [
+            (DOUBT, ()),
+            ("latest_on > ?", (query.as_of.isoformat(),)),
+        ]
+        if others:
+            asks.append((f"basis IN ({', '.join('?' * len(others))})", tuple(others)))
+        for where, args in asks:
+            for r in self._query(
+                None, f"SELECT {INDEX_COLUMNS} FROM case_index WHERE {where}", args
+            ):
+                row = index_row_of(r)
+                found[row.case_id] = row
+        return [found[k] for k in sorted(found)]

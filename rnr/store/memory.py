@@ -13,6 +13,7 @@ JSON Lines, and as a readable model for integrators writing their own store.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,7 +23,15 @@ import attrs
 from rnr.errors import HistoryError, StoreError
 from rnr.store.access import Access, AccessEntry, chain_access, restore_access_problem
 from rnr.store.audit import check, next_entry, restore_problem
-from rnr.store.caseindex import IndexQuery, IndexRow, select_rows, stale_row, untrusted_rows
+from rnr.store.caseindex import (
+    IndexGroup,
+    IndexQuery,
+    IndexRow,
+    group_rows,
+    select_rows,
+    stale_row,
+    untrusted_rows,
+)
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import (
@@ -228,6 +237,11 @@ class MemoryStore:
         with self._lock:
             rows = list(self._index.values())
         return select_rows(rows, query)
+
+    def index_groups(self, query: IndexQuery, horizon: dt.date) -> list[IndexGroup]:
+        """The trusted rows ``query`` selects, counted by instrument, level, sanction, standing."""
+        found, _ = self.index_page(attrs.evolve(query, offset=0, limit=None))
+        return group_rows(found, horizon, query.as_of)
 
     def index_untrusted(self, query: IndexQuery) -> list[IndexRow]:
         """Every row ``query`` would not trust, in case id order."""

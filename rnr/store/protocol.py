@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 from rnr.store.access import Access, AccessEntry
-from rnr.store.caseindex import IndexQuery, IndexRow
+from rnr.store.caseindex import IndexGroup, IndexQuery, IndexRow
 from rnr.store.records import AuditEntry, CaseDerived, CaseRecords, Derived, Record, Stored
 
 if TYPE_CHECKING:
@@ -267,6 +267,10 @@ class CaseIndex(Protocol):
 
     def index_page(self, query: IndexQuery) -> tuple[list[IndexRow], int]:
         """The page of trusted rows ``query`` selects, and how many it selects in all."""
+        ...
+
+    def index_groups(self, query: IndexQuery, horizon: dt.date) -> list[IndexGroup]:
+        """The trusted rows ``query`` selects, counted by instrument, level, sanction, standing."""
         ...
 
     def index_untrusted(self, query: IndexQuery) -> list[IndexRow]:

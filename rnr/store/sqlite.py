@@ -136,6 +136,9 @@ class SQLiteStore(SQLReads):
     write block holds its own connection until it ends.
     """
 
+    #: SQLite's unary ``+``: without statistics it would find a page's rows by ``basis``.
+    _plain = "+"
+
     def __init__(
         self,
         path: str | Path,
