@@ -25,8 +25,11 @@ one request at a time, as a signed-in person asks for them:
   across the store (each request the next case);
 - **unit**, **indicators**, **validity**: the supervisor's overview and the
   analyst's reports, each over the whole store. These keep what they made
-  until the store is written to, so the first request (**cold**, timed
-  alone) makes it and the others (**kept**) answer from it.
+  until the store is written to. The first request (**first**, timed alone)
+  starts making it: the overview answers with it; a report not made within
+  0.15 s answers with a page saying it is being prepared, asked again
+  every 0.2 s until the report comes (**ready after**, the time from the
+  first request); the others (**kept**) answer from it.
 
 Every request is also written to the store's access log, as in service.
 Baseline: a bare endpoint of the same framework (a FastAPI route answering
@@ -149,8 +152,14 @@ def figures(
     return {"n": len(times), "median_ms": p50, "p99_ms": p99, "failed": failed}
 
 
+#: What a report page says while its report is being made (it then asks again by itself).
+PREPARING = 'http-equiv="refresh"'
+
+
 def _ask(client: TestClient, url: str, _i: int) -> Any:
-    return client.get(url)
+    answer = client.get(url)
+    assert PREPARING not in answer.text  # a kept report, never one being made
+    return answer
 
 
 def signed_clients(app: FastAPI) -> tuple[TestClient, TestClient, TestClient]:
@@ -211,9 +220,16 @@ def time_pages(
         first = client.get(url)
         cold = (time.perf_counter() - start) * 1000
         assert first.status_code == 200, first.text[-500:]
-        print(f"{name + ' (cold)':<22} {1:>5} {cold:>10.1f}")
+        while PREPARING in first.text:  # a report being made: ask again, as the page does
+            time.sleep(0.2)
+            first = client.get(url)
+        ready = (time.perf_counter() - start) * 1000
+        print(f"{name + ' (first)':<22} {1:>5} {cold:>10.1f}   ready after {ready / 1000:.1f} s")
         times, failed = timed(functools.partial(_ask, client, url), *budget)
-        pages[name] = figures(name + " (kept)", times, failed, base) | {"cold_ms": cold}
+        pages[name] = figures(name + " (kept)", times, failed, base) | {
+            "cold_ms": cold,
+            "ready_ms": ready,
+        }
     return pages
 
 

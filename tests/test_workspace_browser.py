@@ -15,6 +15,8 @@ its Content-Security-Policy (the browser's console says so).
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import shutil
 import threading
@@ -62,13 +64,11 @@ def _tools() -> tuple[str, str]:
     return browser, driver
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, SQLiteStore]]:
-    """The workspace on uvicorn, in a thread, over a new SQLite store with the test accounts."""
+@contextlib.contextmanager
+def serving(store: SQLiteStore, today: dt.date = TODAY) -> Iterator[str]:
+    """The workspace on uvicorn over ``store``, in a thread; its address."""
     uvicorn = pytest.importorskip("uvicorn")
-    store = SQLiteStore(tmp_path_factory.mktemp("browser") / "store.sqlite3")
-    accounts(store)
-    app = create_workspace(store=store, today=lambda: TODAY)
+    app = create_workspace(store=store, today=lambda: today)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -80,10 +80,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, SQLi
         time.sleep(0.05)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}", store
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(WAIT)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, SQLiteStore]]:
+    """The workspace on uvicorn, in a thread, over a new SQLite store with the test accounts."""
+    store = SQLiteStore(tmp_path_factory.mktemp("browser") / "store.sqlite3")
+    accounts(store)
+    try:
+        with serving(store) as base:
+            yield base, store
+    finally:
         store.close()
 
 
@@ -105,6 +116,7 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         "--disable-gpu",
         "--disable-dev-shm-usage",
         "--window-size=1280,1600",
+        "--lang=es-CL",  # the language of a delegado's browser in Chile
         f"--user-data-dir={tmp_path / 'profile'}",
     ):
         options.add_argument(argument)

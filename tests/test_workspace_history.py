@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -26,6 +28,7 @@ from rnr.cases.parse import parse_case
 from rnr.errors import ChangeError, InvalidArgumentError, RenderError
 from rnr.history.access import access_log
 from rnr.history.amend import record_event, review_plan
+from rnr.history.programme import programme_report
 from rnr.history.read import read_history
 from rnr.history.write import open_case, reassess
 from rnr.indicators.caseload import Due
@@ -34,9 +37,9 @@ from rnr.render.embedded import embedded
 from rnr.render.trajectory import trajectory_chart
 from rnr.store import MemoryStore
 from rnr.store.protocol import Store
-from rnr.workspace import create_workspace
+from rnr.workspace import create_workspace, insight
 from rnr.workspace.demo import demo_store
-from rnr.workspace.insight import Kept
+from rnr.workspace.insight import Kept, Ready
 from rnr.workspace.pages import PAGE_POLICY
 
 #: The day the simulated store ends (and the workspace's today for its pages).
@@ -85,7 +88,10 @@ def _demo() -> MemoryStore:
 
 def _on_demo_day(name: str, store: Store) -> TestClient:
     """A client signed in as ``name`` to a workspace whose today is :data:`DEMO_DAY`."""
-    c = TestClient(create_workspace(store=store, today=lambda: DEMO_DAY), follow_redirects=False)
+    # a report is made on a thread of its own; these pages wait for it (TestPreparing: the page
+    # that does not)
+    app = create_workspace(store=store, today=lambda: DEMO_DAY, reports=Kept(wait=60.0))
+    c = TestClient(app, follow_redirects=False)
     assert 303 == sign_in(c, name).status_code
     return c
 
@@ -442,6 +448,100 @@ class TestKept:
         now[0] = 35.0
         assert 200 == ask()
         assert [1, 2, 2] == counted
+
+    def test_a_report_being_made_is_not_waited_for_beyond_the_wait(self) -> None:
+        """The first ask says "being made"; one report is made for many asks; then it is given."""
+        gate, made = threading.Event(), []
+        kept = Kept(wait=0.0, now=lambda: dt.datetime(2026, 12, 6, 10, 30))
+
+        def make() -> str:
+            made.append(1)
+            gate.wait(5)
+            return "informe"
+
+        assert Ready(None, None, False) == kept.ask("k", lambda: 1, make)
+        assert Ready(None, None, False) == kept.ask("k", lambda: 1, make)
+        gate.set()
+        assert _eventually(lambda: kept.ask("k", lambda: 1, make).value == "informe")
+        assert Ready("informe", dt.datetime(2026, 12, 6, 10, 30), True) == kept.ask(
+            "k", lambda: 1, make
+        )
+        assert [1] == made
+
+    def test_an_outdated_report_is_given_while_the_next_is_made(self) -> None:
+        """After a write, the report made before it is given, marked not current, until the new."""
+        gate = threading.Event()
+        version = [1]
+        kept = Kept(wait=0.0, fresh=0.0)
+
+        def make() -> int:
+            if version[0] > 1:
+                gate.wait(5)
+            return version[0] * 100
+
+        assert _eventually(lambda: kept.ask("k", lambda: version[0], make).value == 100)
+        version[0] = 2
+        old = kept.ask("k", lambda: version[0], make)
+        assert (100, False) == (old.value, old.current)
+        gate.set()
+        assert _eventually(lambda: kept.ask("k", lambda: version[0], make).current)
+        assert 200 == kept.ask("k", lambda: version[0], make).value
+
+    def test_an_error_reaches_the_request_that_waits_and_the_next_ask_tries_again(self) -> None:
+        tries: list[int] = []
+        kept = Kept(wait=5.0)
+
+        def make() -> int:
+            tries.append(1)
+            if len(tries) == 1:
+                raise InvalidArgumentError("period", "x", "a year")
+            return 7
+
+        with pytest.raises(InvalidArgumentError):
+            kept.ask("k", lambda: 1, make)
+        assert 7 == kept.ask("k", lambda: 1, make).value
+        assert 2 == len(tries)
+
+
+def _eventually(test: Any, seconds: float = 10.0) -> bool:
+    """Whether ``test()`` holds within ``seconds`` (asked every 10 ms)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if test():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+class TestPreparing:
+    def test_the_page_of_a_report_being_prepared_asks_again_by_itself(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A report not ready within the wait: a notice and a refresh; then the report itself."""
+        gate = threading.Event()
+        real = programme_report
+
+        def slow(*args: Any, **kw: Any) -> Any:
+            gate.wait(10)
+            return real(*args, **kw)
+
+        monkeypatch.setattr(insight, "programme_report", slow)
+        store = _demo()
+        app = create_workspace(store=store, today=lambda: DEMO_DAY, reports=Kept(wait=0.05))
+        c = TestClient(app, follow_redirects=False)
+        assert 303 == sign_in(c, "alba").status_code
+        path = "/espacio/informes/indicadores?periodo=2024"
+        first = c.get(path)
+        assert 200 == first.status_code
+        assert "El informe se está preparando" in first.text
+        assert '<meta http-equiv="refresh" content="2">' in first.text
+        assert "<svg" not in first.text
+        assert PAGE_POLICY == first.headers["content-security-policy"]
+        gate.set()
+        assert _eventually(lambda: "<svg" in c.get(path).text)
+        done = c.get(path).text
+        assert "http-equiv" not in done
+        assert "se está preparando" not in done
 
 
 # -- the pieces: the chart and the embedded report -------------------------------------------

@@ -24,7 +24,7 @@ from rnr.service.app import MAX_BODY, create_app
 from rnr.service.guard import ASGIApp, Message, Receive, Scope, Send
 from rnr.store.protocol import Store
 from rnr.workspace.assessing import Assessing
-from rnr.workspace.insight import Insight
+from rnr.workspace.insight import Insight, Kept
 from rnr.workspace.overriding import Overriding
 from rnr.workspace.pages import CSP_SCOPE, PAGE_POLICY, PREFIX, Pages
 from rnr.workspace.planning import Planning
@@ -74,6 +74,7 @@ def create_workspace(
     trusted_header: str | None = None,
     sessions: Sessions | None = None,
     today: Callable[[], dt.date] = dt.date.today,
+    reports: Kept | None = None,
 ) -> FastAPI:
     """The HTTP API with the workspace's pages mounted on it.
 
@@ -86,6 +87,8 @@ def create_workspace(
             the signed-in person (``None``, the default: none is trusted).
         sessions: the sessions (default: new ones, with a new key).
         today: the day of the caseload and of a new assessment.
+        reports: where the overview and the reports are kept and made
+            (default: :class:`~rnr.workspace.insight.Kept`'s defaults).
 
     Raises:
         InvalidArgumentError: ``max_body`` is not a positive count.
@@ -103,7 +106,7 @@ def create_workspace(
     )
     pages.mount(app)
     Assessing(pages).mount(app)
-    Insight(pages).mount(app)
+    Insight(pages, reports).mount(app)
     Planning(pages).mount(app)
     Overriding(pages).mount(app)
     pages.mount_fallback(app)

@@ -32,8 +32,9 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+import attrs
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
@@ -41,11 +42,11 @@ from starlette.responses import Response
 from rnr.definitions.indicators import PROGRAMMES
 from rnr.errors import RnrError
 from rnr.history.access import Principal
-from rnr.history.caseload import caseload
+from rnr.history.caseload import overview
 from rnr.history.programme import programme_report
 from rnr.history.progress import CaseChange, case_change
 from rnr.history.requests import store_study
-from rnr.indicators.overview import OpenCase, UnitOverview, unit_overview
+from rnr.indicators.overview import UnitOverview
 from rnr.render.embedded import embedded
 from rnr.render.indicators import report_html
 from rnr.render.names import instrument_name, sanction_name
@@ -55,7 +56,7 @@ from rnr.workspace.door import Visit
 from rnr.workspace.pages import PREFIX, Pages
 from rnr.workspace.views import LabelsOf
 
-__all__ = ["OUTCOMES", "Insight", "Kept"]
+__all__ = ["OUTCOMES", "Insight", "Kept", "Ready"]
 
 T = TypeVar("T")
 
@@ -65,6 +66,33 @@ OUTCOMES = ("new_offence", "breach", "revocation", "reentry_harsher")
 WINDOWS = (6, 12, 18, 24, 36)
 #: The earliest year the indicators page offers.
 FIRST_YEAR = 2020
+#: Seconds after which a page showing a report being prepared or updated asks again by itself.
+REFRESH = 2
+
+
+@attrs.frozen
+class Ready(Generic[T]):
+    """What :meth:`Kept.ask` has for a report: its value, when it was made, whether it is current.
+
+    Attributes:
+        value: the report (``None``: none made yet; it is being made).
+        made_at: the wall-clock time it was made (``None`` with no value).
+        current: whether it was made from the store as it is now (else the
+            store has changed since, and a new one is being made).
+    """
+
+    value: T | None
+    made_at: dt.datetime | None
+    current: bool
+
+
+class _Job:
+    """A report being made on a thread of its own: its value or error once done."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
 
 
 class Kept:
@@ -78,44 +106,109 @@ class Kept:
     checked: a report is at most that old. Held per workspace, bounded,
     behind a lock.
 
+    :meth:`get` makes a missing value in the request; :meth:`ask` makes it on
+    a thread of its own and waits at most ``wait`` seconds for it, so that a
+    report reading every case of a large store never holds a page (nor a
+    proxy's time limit): the page says the report is being prepared and
+    asks again by itself, and an outdated report is shown, marked as such,
+    while its successor is made. One report of each kind is made at a time.
+
     Args:
         size: how many reports are kept (the least recently asked goes first).
         fresh: seconds a report is given without counting the store's records.
         clock: the clock (tests pass their own).
+        wait: seconds :meth:`ask` waits for a report being made.
+        now: the wall clock of ``made_at`` (tests pass their own).
     """
 
     def __init__(
-        self, size: int = 8, *, fresh: float = 30.0, clock: Callable[[], float] = time.monotonic
+        self,
+        size: int = 8,
+        *,
+        fresh: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        wait: float = 0.15,
+        now: Callable[[], dt.datetime] = dt.datetime.now,
     ) -> None:
-        self.size, self.fresh, self.clock = size, fresh, clock
-        self._held: collections.OrderedDict[Hashable, tuple[Any, int, float]] = (
+        self.size, self.fresh, self.clock, self.wait, self.now = size, fresh, clock, wait, now
+        self._held: collections.OrderedDict[Hashable, tuple[Any, int, float, dt.datetime]] = (
             collections.OrderedDict()
         )
+        self._jobs: dict[Hashable, _Job] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, version: Callable[[], int], make: Callable[[], T]) -> T:
-        """The value kept for ``key`` while ``version()`` is unchanged, else ``make()``'s, kept."""
+    def _kept(
+        self, key: Hashable, version: Callable[[], int]
+    ) -> tuple[tuple[Any, int, float, dt.datetime] | None, bool, int | None]:
+        """The entry kept for ``key`` (or ``None``), whether it is current, the count if taken."""
         now = self.clock()
         with self._lock:
             found = self._held.get(key)
             if found is not None:
                 self._held.move_to_end(key)
                 if now - found[2] < self.fresh:
-                    kept: T = found[0]
-                    return kept
+                    return found, True, None
         current = version()
-        if found is not None and found[1] == current:
-            with self._lock:
-                self._held[key] = (found[0], current, now)
-            same: T = found[0]
-            return same
-        made = make()
+        if found is None or found[1] != current:
+            return found, False, current
         with self._lock:
-            self._held[key] = (made, current, now)
+            self._held[key] = (found[0], current, now, found[3])
+        return found, True, current
+
+    def _keep(self, key: Hashable, value: Any, version: int) -> None:
+        with self._lock:
+            self._held[key] = (value, version, self.clock(), self.now())
             self._held.move_to_end(key)
             while len(self._held) > self.size:
                 self._held.popitem(last=False)
+
+    def get(self, key: Hashable, version: Callable[[], int], make: Callable[[], T]) -> T:
+        """The value kept for ``key`` while ``version()`` is unchanged, else ``make()``'s, kept."""
+        found, current, counted = self._kept(key, version)
+        if found is not None and current:
+            kept: T = found[0]
+            return kept
+        made = make()
+        self._keep(key, made, version() if counted is None else counted)
         return made
+
+    def ask(self, key: Hashable, version: Callable[[], int], make: Callable[[], T]) -> Ready[T]:
+        """The report kept for ``key``, or the one being made, waiting at most ``wait`` seconds.
+
+        Raises:
+            Exception: what ``make`` raised, to the request that waited for it
+                (the next request makes the report again).
+        """
+        found, current, counted = self._kept(key, version)
+        if found is not None and current:
+            return Ready(found[0], found[3], True)
+        made_from = version() if counted is None else counted
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is None:
+                job = self._jobs[key] = _Job()
+                threading.Thread(
+                    target=self._make, args=(key, job, made_from, make), daemon=True
+                ).start()
+        if job.done.wait(self.wait):
+            if job.error is not None:
+                raise job.error
+            return Ready(job.value, self.now(), True)
+        if found is not None:
+            return Ready(found[0], found[3], False)
+        return Ready(None, None, False)
+
+    def _make(self, key: Hashable, job: _Job, version: int, make: Callable[[], Any]) -> None:
+        """Make one report on this thread, keep it, and let those waiting for it go on."""
+        try:
+            job.value = make()
+            self._keep(key, job.value, version)
+        except Exception as error:  # handed to the request that waits for it
+            job.error = error
+        finally:
+            with self._lock:
+                self._jobs.pop(key, None)
+            job.done.set()
 
 
 class Insight:
@@ -168,9 +261,7 @@ class Insight:
         store, defs = self.pages.store, self.pages.defs
 
         def make() -> UnitOverview:
-            found = caseload(store, as_of=as_of, defs=defs, unit=principal.unit, limit=None)
-            cases = (OpenCase(e.instrument, e.risk_level, e.sanction, e.due) for e in found.entries)
-            return unit_overview(cases, as_of=as_of)
+            return overview(store, as_of=as_of, defs=defs, unit=principal.unit)
 
         return self.kept.get(("unit", principal.unit, as_of), store.count, make)
 
@@ -242,7 +333,7 @@ class Insight:
                 return embedded(report_html(report, pages.lang))
 
             key = ("indicators", period, programme, pages.lang)
-            body = self.kept.get(key, pages.store.count, make)
+            ready = self.kept.ask(key, pages.store.count, make)
             return pages.render(
                 "report",
                 visit,
@@ -263,11 +354,22 @@ class Insight:
                         "chosen": programme,
                     },
                 ],
-                body=body,
+                body=ready.value,
                 problem=None,
+                **self.readiness(ready),
             )
 
         return pages.guarded(request, "workspace.indicators", "aggregate", show)
+
+    def readiness(self, ready: Ready[Any]) -> dict[str, Any]:
+        """What the report page says of a report being prepared or updated."""
+        made = ready.made_at
+        return {
+            "preparing": ready.value is None,
+            "updating": ready.value is not None and not ready.current,
+            "made_at": None if made is None else made.strftime("%d-%m-%Y %H:%M"),
+            "refresh": REFRESH if not ready.current else None,
+        }
 
     def instruments(self) -> list[tuple[str, str]]:
         """The instruments a policy decides with today: id and name."""
@@ -317,7 +419,8 @@ class Insight:
                 return embedded(study_html(study, pages.lang)), None
 
             key = ("validity", instrument, event, months, pages.lang)
-            body, problem = self.kept.get(key, pages.store.count, make)
+            ready = self.kept.ask(key, pages.store.count, make)
+            body, problem = ready.value or (None, None)
             return pages.render(
                 "report",
                 visit,
@@ -347,6 +450,7 @@ class Insight:
                 ],
                 body=body,
                 problem=problem,
+                **self.readiness(ready),
             )
 
         return pages.guarded(request, "workspace.validity", "aggregate", show)
