@@ -295,3 +295,23 @@ def test_reports_read_case_by_case_equal_those_of_a_whole_reading(
             store_table(store, instrument="lscmi", as_of=latest)
     else:
         assert table == table_of(store_table(store, instrument="lscmi", as_of=latest))
+
+
+def test_filling_the_case_index_counts_the_cases_it_makes(tmp_path: Path) -> None:
+    """``rnr store init`` over rows of an older format makes them again, counted on a bar."""
+    import shutil  # noqa: PLC0415
+    import sqlite3  # noqa: PLC0415
+
+    db = tmp_path / "s.sqlite3"
+    status, _, _ = run("simulate", "--people", "12", "--years", "1", "--db", db, terminal=False)
+    assert 0 == status
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE case_index SET basis = replace(basis, 'case-index/2', 'case-index/1')")
+    copy = tmp_path / "copia.sqlite3"
+    shutil.copy(db, copy)
+    status, out, err = run("store", "init", "--db", db, terminal=True)
+    assert 0 == status
+    assert "casos: 12 casos" in err, err  # every case's row made again
+    status, same, quiet = run("store", "init", "--db", copy, terminal=False)
+    assert (0, "") == (status, quiet)
+    assert out.replace(str(db), "X") == same.replace(str(copy), "X")

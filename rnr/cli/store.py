@@ -352,10 +352,10 @@ def run_init(args: argparse.Namespace, out: TextIO) -> int:
 
     target = db_target(args)
     existed = isinstance(target, Path) and target.exists()
-    with open_db(args, announce=False) as store:
+    with open_db(args, announce=False) as store, counter(args, unit="cases") as advance:
         name = store.name
         created = getattr(store, "created", not existed)
-        fill_index(store, defs=definitions(args), by="rnr store init")
+        fill_index(store, defs=definitions(args), by="rnr store init", progress=advance)
     version = _schema.SCHEMA_VERSION
     if created:
         announce_created(args.lang, name)

@@ -24,7 +24,7 @@ import datetime as dt
 import heapq
 import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -265,13 +265,22 @@ def rows_on(
                 yield attrs.evolve(row, latest_on=min(timeline.latest_on, as_of))
 
 
-def fill_index(store: Store, *, defs: Definitions, by: str) -> int:
+def fill_index(
+    store: Store,
+    *,
+    defs: Definitions,
+    by: str,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Make the row of every case whose row is missing, stale or of definitions not loaded.
 
     Timelines kept on the cases' last records are used while they hold;
     other cases are built from their records. A case that cannot be built
     (a changed or unknown definition) keeps its row: reads read it from its
-    records, and verify reports why.
+    records, and verify reports why. Each block of cases is a write block of
+    its own, so an interrupted fill leaves the rows made so far and the rest
+    as they were; ``progress`` is called with the number of cases of each
+    block done.
 
     Returns:
         How many rows were made.
@@ -297,6 +306,8 @@ def fill_index(store: Store, *, defs: Definitions, by: str) -> int:
             for timeline in timelines:
                 keep_index(tx, timeline, unit=units.get(timeline.case_id), reading=reading)
         made += len(timelines)
+        if progress is not None:
+            progress(len(chunk))
     return made
 
 

@@ -61,10 +61,12 @@ def _baselines(
     read: Iterable[Timeline]
     if isinstance(store, CaseIndex):
         trusted = trusted_bases(store.index_bases(), defs)
+        rows = 0
         for row in store.index_rows():
             if row.basis not in trusted or row.latest_on is None or row.latest_on > day:
                 others.append(row.case_id)
                 continue
+            rows += 1
             latest = max(latest, row.latest_on)
             if row.baseline is not None:
                 try:
@@ -73,8 +75,8 @@ def _baselines(
                     msg = f"case {row.case_id}: the case index row's baseline is unreadable"
                     raise StoreIntegrityError(msg, path=store.name, record=row.record_id) from error
         if progress is not None:
-            progress(len(found))
-        read = _timelines_of(store, others, defs)
+            progress(rows)
+        read = _timelines_of(store, others, defs, progress)
     else:
         read = timelines(store, defs=defs, progress=progress)
     for timeline in read:
@@ -87,11 +89,18 @@ def _baselines(
     return found, latest
 
 
-def _timelines_of(store: Store, case_ids: list[str], defs: Definitions) -> Iterator[Timeline]:
+def _timelines_of(
+    store: Store,
+    case_ids: list[str],
+    defs: Definitions,
+    progress: Callable[[int], None] | None,
+) -> Iterator[Timeline]:
     """The timelines of ``case_ids``, built from their records, a block at a time."""
     for start in range(0, len(case_ids), 2000):
         groups = list(store.cases(only=case_ids[start : start + 2000]))
         yield from build_timelines(groups, defs=defs, source=store.name)
+        if progress is not None:
+            progress(len(groups))
 
 
 def store_table(
