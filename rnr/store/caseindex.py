@@ -385,8 +385,8 @@ def _where(query: IndexQuery, contains: str, plain: str = "") -> tuple[str, list
     return " AND ".join(where), args
 
 
-#: One part of a page's order: a further test, its parameters, the ``ORDER BY`` and its own.
-_Part = tuple[str, list[Any], str, list[Any]]
+#: One part of a page's order: a further test, its parameters, and the ``ORDER BY``.
+_Part = tuple[str, list[Any], str]
 
 
 def _parts(query: IndexQuery) -> list[_Part]:
@@ -400,19 +400,19 @@ def _parts(query: IndexQuery) -> list[_Part]:
     """
     up, down = ("DESC", "ASC") if query.descending else ("ASC", "DESC")
     if query.order == "rank":
-        return [("", [], f"coalesce(rank, -1) {up}, case_id {up}", [])]
+        return [("", [], f"coalesce(rank, -1) {up}, case_id {up}")]
     if query.order == "sanction":
-        return [("", [], f"coalesce(sanction, '') {up}, case_id {up}", [])]
+        return [("", [], f"coalesce(sanction, '') {up}, case_id {up}")]
     if query.order == "due":
-        return [("", [], f"coalesce(due_on, '9999-12-31') {up}, case_id {up}", [])]
+        return [("", [], f"coalesce(due_on, '9999-12-31') {up}, case_id {up}")]
     if query.order == "late":
         day = query.as_of.isoformat()
-        late: _Part = ("due_on < ?", [day], f"due_on {down}, case_id {up}", [])
+        late: _Part = ("due_on < ?", [day], f"due_on {down}, case_id {up}")
         if query.overdue:
             return [late]
-        rest: _Part = ("(due_on IS NULL OR due_on >= ?)", [day], f"case_id {up}", [])
+        rest: _Part = ("(due_on IS NULL OR due_on >= ?)", [day], f"case_id {up}")
         return [late, rest] if query.descending else [rest, late]
-    return [("", [], f"case_id {up}", [])]
+    return [("", [], f"case_id {up}")]
 
 
 class IndexReads:
@@ -504,16 +504,14 @@ class IndexReads:
         found: list[IndexRow] = []
         start = 0  # the position of the part's first row in the whole list
         parts = _parts(query)
-        for n, (test, more, order, order_args) in enumerate(parts):
+        for n, (test, more, order) in enumerate(parts):
             last = n == len(parts) - 1
             size = total - start if last else self._count(f"{where} AND {test}", [*args, *more])
             lo = max(query.offset, start)
             hi = start + size if end is None else min(end, start + size)
             if hi > lo:
                 clause = f"{walk} AND {test}" if test else walk
-                found += self._rows(
-                    clause, [*walk_args, *more, *order_args], order, lo - start, hi - lo
-                )
+                found += self._rows(clause, [*walk_args, *more], order, lo - start, hi - lo)
             start += size
         return found, total
 

@@ -86,6 +86,16 @@ class Ready(Generic[T]):
     current: bool
 
 
+@attrs.frozen
+class _Entry:
+    """A report kept: the store's record count it was made at, when last checked, when made."""
+
+    value: Any
+    version: int
+    checked: float
+    made_at: dt.datetime
+
+
 class _Job:
     """A report being made on a thread of its own: its value or error once done."""
 
@@ -131,33 +141,31 @@ class Kept:
         now: Callable[[], dt.datetime] = dt.datetime.now,
     ) -> None:
         self.size, self.fresh, self.clock, self.wait, self.now = size, fresh, clock, wait, now
-        self._held: collections.OrderedDict[Hashable, tuple[Any, int, float, dt.datetime]] = (
-            collections.OrderedDict()
-        )
+        self._held: collections.OrderedDict[Hashable, _Entry] = collections.OrderedDict()
         self._jobs: dict[Hashable, _Job] = {}
         self._lock = threading.Lock()
 
     def _kept(
         self, key: Hashable, version: Callable[[], int]
-    ) -> tuple[tuple[Any, int, float, dt.datetime] | None, bool, int | None]:
+    ) -> tuple[_Entry | None, bool, int | None]:
         """The entry kept for ``key`` (or ``None``), whether it is current, the count if taken."""
         now = self.clock()
         with self._lock:
             found = self._held.get(key)
             if found is not None:
                 self._held.move_to_end(key)
-                if now - found[2] < self.fresh:
+                if now - found.checked < self.fresh:
                     return found, True, None
         current = version()
-        if found is None or found[1] != current:
+        if found is None or found.version != current:
             return found, False, current
         with self._lock:
-            self._held[key] = (found[0], current, now, found[3])
+            self._held[key] = attrs.evolve(found, version=current, checked=now)
         return found, True, current
 
     def _keep(self, key: Hashable, value: Any, version: int) -> None:
         with self._lock:
-            self._held[key] = (value, version, self.clock(), self.now())
+            self._held[key] = _Entry(value, version, self.clock(), self.now())
             self._held.move_to_end(key)
             while len(self._held) > self.size:
                 self._held.popitem(last=False)
@@ -166,7 +174,7 @@ class Kept:
         """The value kept for ``key`` while ``version()`` is unchanged, else ``make()``'s, kept."""
         found, current, counted = self._kept(key, version)
         if found is not None and current:
-            kept: T = found[0]
+            kept: T = found.value
             return kept
         made = make()
         self._keep(key, made, version() if counted is None else counted)
@@ -181,7 +189,7 @@ class Kept:
         """
         found, current, counted = self._kept(key, version)
         if found is not None and current:
-            return Ready(found[0], found[3], True)
+            return Ready(found.value, found.made_at, True)
         made_from = version() if counted is None else counted
         with self._lock:
             job = self._jobs.get(key)
@@ -195,7 +203,7 @@ class Kept:
                 raise job.error
             return Ready(job.value, self.now(), True)
         if found is not None:
-            return Ready(found[0], found[3], False)
+            return Ready(found.value, found.made_at, False)
         return Ready(None, None, False)
 
     def _make(self, key: Hashable, job: _Job, version: int, make: Callable[[], Any]) -> None:
