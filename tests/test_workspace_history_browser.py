@@ -74,6 +74,9 @@ def test_an_analyst_reads_the_indicators_and_cannot_open_a_case(
     kit._sign_in_with_the_keyboard(browser, base, "alba", "Inicio")
     browser.find_element(By.LINK_TEXT, "Indicadores").click()
     kit._page(browser, "Indicadores de programa")
+    # a report not made at once is being prepared: the page asks again by itself until it is
+    kit._wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "p.notice"))
+    assert browser.find_elements(By.CSS_SELECTOR, "div.report h2")
     report = browser.find_element(By.TAG_NAME, "main").text
     assert "Indicadores de programa · 2024" in report
     assert "c-analista" not in report
