@@ -67,9 +67,20 @@ def test_a_simulation_counts_people_and_an_import_counts_lines(tmp_path: Path) -
     lines = len(export.read_text(encoding="utf-8").splitlines())
     assert 0 == status
     assert f"{lines} líneas" in err
-    status, _, err = run("store", "import", export, "--db", tmp_path / "copy.sqlite3")
+    status, out, err = run("store", "import", export, "--db", tmp_path / "copy.sqlite3")
     assert 0 == status
     assert f"{lines} líneas" in err
+    # then what the store keeps beside the records is made: scores, timelines, index rows
+    assessments = sum('"kind":"assessment"' in line for line in export.read_text().splitlines())
+    assert f"registros: {assessments} registros" in err, err
+    assert 2 == err.count("casos: 30 casos"), err
+    status, same, quiet = run(
+        "store", "import", export, "--db", tmp_path / "again.sqlite3", terminal=False
+    )
+    assert 0 == status
+    assert "registros:" not in quiet
+    assert "casos:" not in quiet
+    assert out.replace("copy.sqlite3", "X") == same.replace("again.sqlite3", "X")
 
 
 def test_ctrl_c_stops_with_130_and_the_store_keeps_its_complete_blocks(

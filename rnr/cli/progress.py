@@ -18,6 +18,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, TypeVar
 
 from rnr.render.messages import catalogue
@@ -25,7 +26,7 @@ from rnr.render.messages import catalogue
 if TYPE_CHECKING:
     from rnr.store.protocol import Store
 
-__all__ = ["case_counter", "counter", "each", "record_counter", "shown"]
+__all__ = ["case_counter", "counter", "each", "record_counter", "shown", "stages"]
 
 T = TypeVar("T")
 
@@ -100,6 +101,13 @@ def record_counter(args: argparse.Namespace, store: Store) -> Iterator[Callable[
     total = store.count() if shown(args) else None
     with counter(args, unit="records", total=total) as advance:
         yield advance
+
+
+def stages(
+    args: argparse.Namespace,
+) -> Callable[[str], AbstractContextManager[Callable[[int], None]]]:
+    """A bar for each stage of a long operation, by what it counts (a catalogue key)."""
+    return lambda unit: counter(args, unit=unit)
 
 
 @contextlib.contextmanager

@@ -30,7 +30,7 @@ from rnr.cli.options import (
     write_json,
     write_lines,
 )
-from rnr.cli.progress import counter, each, record_counter
+from rnr.cli.progress import counter, each, record_counter, stages
 from rnr.errors import RnrError
 from rnr.render.history import verify_lines
 from rnr.render.messages import catalogue
@@ -288,7 +288,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             else:
                 with Path(args.file).open(encoding="utf-8") as fh:
                     result = import_jsonl(store, each(args, fh, unit="lines"), name=args.file)
-            materialise(store, defs=definitions(args), by="rnr store import")
+            materialise(store, defs=definitions(args), by="rnr store import", progress=stages(args))
             name = store.name
     except (RnrError, KeyboardInterrupt):
         if new and isinstance(target, Path):  # a refused or interrupted import leaves no file
@@ -327,7 +327,7 @@ def run_copy(args: argparse.Namespace, out: TextIO) -> int:
             record_counter(args, source) as advance,
         ):
             result = copy_store(source, target, progress=advance)
-            materialise(target, defs=definitions(args), by="rnr store copy")
+            materialise(target, defs=definitions(args), by="rnr store copy", progress=stages(args))
             names = source.name, target.name
     except (RnrError, KeyboardInterrupt):
         if new and isinstance(args.target, Path):  # a refused copy leaves no file behind

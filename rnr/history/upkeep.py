@@ -11,9 +11,11 @@ export, or written before rnr kept them).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 
 import attrs
 
@@ -33,6 +35,9 @@ _UNBUILT = (RnrError, KeyError, TypeError, ValueError)
 
 #: Assessments scored, or cases read, per write block of :func:`materialise`.
 _BLOCK = 2000
+
+#: Gives, for what a stage of :func:`materialise` counts, a context whose function counts it.
+Progress = Callable[[str], AbstractContextManager[Callable[[int], None]]]
 
 
 def verify_store(
@@ -62,36 +67,57 @@ def verify_store(
     )
 
 
-def materialise(store: Store, *, defs: Definitions, by: str) -> int:
+def materialise(
+    store: Store, *, defs: Definitions, by: str, progress: Progress | None = None
+) -> int:
     """Keep every assessment's missing scores, every case's missing timeline and index row.
 
     Assessments whose instrument is not loaded, or changed since they were
     written, are left without (a bulk read rescoring them reports the
-    change), and so are the timelines of their cases.
+    change), and so are the timelines of their cases. Each block of
+    records or cases is a write block of its own.
+
+    Args:
+        progress: for each stage, what counts it: called with what the stage
+            counts (``records``: the assessments scored; ``cases``: the
+            timelines, then the rows of the case index), it gives a context
+            whose function is called with the number done, a block at a time.
 
     Returns:
         How many records gained kept values (scores or a timeline); the
         rows of the case index made are not counted.
     """
+    stage = progress or _silent
     have = {d.record_id for d in store.derived()}
     added = 0
     chunk: list[Stored] = []
-    for row in itertools.chain(store.records(kind="assessment"), [None]):
-        if row is not None and row.id not in have:
-            chunk.append(row)
-        if chunk and (row is None or len(chunk) == _BLOCK):
-            now = recompute(chunk, defs, store.name)
-            with store.write(by=by) as tx:
-                for record_id, values in sorted(now.values.items()):
-                    tx.derive(Derived(record_id, now.basis[record_id], values))
-            added += len(now.values)
-            chunk = []
-    added += _keep_timelines(store, defs=defs, by=by)
-    fill_index(store, defs=defs, by=by)
+    with stage("records") as step:
+        for row in itertools.chain(store.records(kind="assessment"), [None]):
+            if row is not None and row.id not in have:
+                chunk.append(row)
+            if chunk and (row is None or len(chunk) == _BLOCK):
+                now = recompute(chunk, defs, store.name)
+                with store.write(by=by) as tx:
+                    for record_id, values in sorted(now.values.items()):
+                        tx.derive(Derived(record_id, now.basis[record_id], values))
+                added += len(now.values)
+                step(len(chunk))
+                chunk = []
+    with stage("cases") as step:
+        added += _keep_timelines(store, defs=defs, by=by, progress=step)
+    with stage("cases") as step:
+        fill_index(store, defs=defs, by=by, progress=step)
     return added
 
 
-def _keep_timelines(store: Store, *, defs: Definitions, by: str) -> int:
+@contextlib.contextmanager
+def _silent(_: str) -> Iterator[Callable[[int], None]]:
+    yield lambda _n: None
+
+
+def _keep_timelines(
+    store: Store, *, defs: Definitions, by: str, progress: Callable[[int], None]
+) -> int:
     missing = [f.case_id for f in store.case_derived(FORMAT) if f.derived is None]
     added = 0
     for start in range(0, len(missing), _BLOCK):
@@ -102,6 +128,7 @@ def _keep_timelines(store: Store, *, defs: Definitions, by: str) -> int:
             for timeline in built:
                 tx.derive_case(timeline.case_id, Derived(timeline.last, FORMAT, timeline.doc))
         added += len(built)
+        progress(len(groups))
     return added
 
 
