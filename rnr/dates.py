@@ -24,13 +24,22 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["DATE_RANGE", "EARLIEST", "LATEST", "add_months", "add_months_array", "parse_date"]
+__all__ = [
+    "DATE_RANGE",
+    "EARLIEST",
+    "LATEST",
+    "Standing",
+    "add_months",
+    "add_months_array",
+    "parse_date",
+    "standing",
+]
 
 #: The first and last dates rnr accepts from outside.
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
@@ -75,3 +84,20 @@ def add_months_array(days: npt.NDArray[Any], months: npt.ArrayLike) -> npt.NDArr
         first_day + day_of_month.astype("timedelta64[D]"), last
     )
     return result
+
+
+#: How a case stands for reassessment on a day: none due, overdue, due soon, due later.
+Standing = Literal["none", "overdue", "soon", "later"]
+
+
+def standing(due_on: dt.date | None, as_of: dt.date, horizon: dt.date) -> Standing:
+    """A reassessment due on ``due_on``: none, overdue on ``as_of``, due by ``horizon``, or later.
+
+    >>> standing(dt.date(2025, 3, 1), dt.date(2025, 3, 2), dt.date(2025, 4, 1))
+    'overdue'
+    """
+    if due_on is None:
+        return "none"
+    if due_on < as_of:
+        return "overdue"
+    return "soon" if due_on <= horizon else "later"

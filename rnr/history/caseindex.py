@@ -37,7 +37,7 @@ from rnr.history.read import replay
 from rnr.history.schedule import next_due
 from rnr.history.summary import REPLAY, Reading, summary_at
 from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
-from rnr.indicators.caseload import Due
+from rnr.indicators.caseload import CaseSummary, Due
 from rnr.store.caseindex import IndexQuery, IndexRow, select_rows
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
 from rnr.store.records import CaseRecords, canonical
@@ -56,6 +56,7 @@ __all__ = [
     "level_rank",
     "read_rows",
     "rows_on",
+    "summary_row",
     "trusted_bases",
 ]
 
@@ -174,27 +175,54 @@ def _row_at(
     summary = summary_at(timeline, as_of=as_of, reading=reading)
     if summary is None:
         return None
-    found = summary.next_due if due is REPLAY else due
-    replayed = found is REPLAY
     baseline = baseline_of(timeline, as_of)
+    return summary_row(
+        summary,
+        record_id=timeline.last,
+        basis=basis,
+        unit=unit,
+        latest_on=timeline.latest_on,
+        due=summary.next_due if due is REPLAY else due,
+        defs=reading.defs,
+        baseline=None if baseline is None else baseline.text(),
+    )
+
+
+def summary_row(
+    summary: CaseSummary,
+    *,
+    record_id: int,
+    basis: str,
+    unit: str | None,
+    latest_on: dt.date,
+    due: Due | None,
+    defs: Definitions,
+    baseline: str | None = None,
+) -> IndexRow:
+    """The row of a case's summary (of a case with an assessment).
+
+    ``due``: the next reassessment (:data:`~rnr.history.summary.REPLAY`:
+    only a replay says it, and the row says so).
+    """
+    replayed = due is REPLAY
     return IndexRow(
-        timeline.case_id,
-        timeline.last,
+        summary.case_id,
+        record_id,
         basis,
         unit,
         regime=summary.regime,
         instrument=summary.instrument,
         sanction=summary.sanction,
         risk_level=summary.risk_level,
-        rank=level_rank(summary.instrument, summary.risk_level, reading.defs),
+        rank=level_rank(summary.instrument, summary.risk_level, defs),
         opened_on=summary.opened_on,
         assessed_on=summary.assessed_on[-1],
-        latest_on=timeline.latest_on,
+        latest_on=latest_on,
         closed_on=summary.closed_on,
-        due_on=None if found is None or replayed else found.due_on,
-        due=None if found is None or replayed else due_text(found),
+        due_on=None if due is None or replayed else due.due_on,
+        due=None if due is None or replayed else due_text(due),
         replay=replayed,
-        baseline=None if baseline is None else baseline.text(),
+        baseline=baseline,
     )
 
 

@@ -31,10 +31,9 @@ from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import (
     ON_DAY,
     due_of,
-    due_text,
-    level_rank,
     read_rows,
     rows_on,
+    summary_row,
     trusted_bases,
 )
 from rnr.history.definitions import Definitions
@@ -228,21 +227,12 @@ def entry_row(
     What :func:`caseload` selects from for a store without a case index, and
     what the property tests select from to check it.
     """
-    due = summary.next_due
-    return IndexRow(
-        summary.case_id,
-        0,
-        ON_DAY,
-        unit,
-        regime=summary.regime,
-        instrument=summary.instrument,
-        sanction=summary.sanction,
-        risk_level=summary.risk_level,
-        rank=level_rank(summary.instrument, summary.risk_level, defs),
-        opened_on=summary.opened_on,
-        assessed_on=summary.assessed_on[-1],
+    return summary_row(
+        summary,
+        record_id=0,
+        basis=ON_DAY,
+        unit=unit,
         latest_on=as_of,
-        closed_on=summary.closed_on,
-        due_on=None if due is None else due.due_on,
-        due=None if due is None else due_text(due),
+        due=summary.next_due,
+        defs=defs,
     )

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from rnr.dates import Standing, standing
 from rnr.errors import InvalidArgumentError
 from rnr.indicators.caseload import Due
 
@@ -109,7 +110,7 @@ class OpenCount:
     instrument: str
     risk_level: str | None
     sanction: str | None
-    standing: str
+    standing: Standing
     count: int
 
 
@@ -128,15 +129,16 @@ def unit_overview(
         InvalidArgumentError: ``soon_days`` is not a whole number of 0 or more.
     """
     last = horizon(as_of, soon_days)
-
-    def standing(due: Due | None) -> str:
-        if due is None:
-            return "none"
-        if due.days_overdue(as_of) > 0:
-            return "overdue"
-        return "soon" if due.due_on <= last else "later"
-
-    counts = (OpenCount(c.instrument, c.risk_level, c.sanction, standing(c.due), 1) for c in cases)
+    counts = (
+        OpenCount(
+            c.instrument,
+            c.risk_level,
+            c.sanction,
+            standing(None if c.due is None else c.due.due_on, as_of, last),
+            1,
+        )
+        for c in cases
+    )
     return count_overview(counts, as_of=as_of, soon_days=soon_days)
 
 

@@ -28,9 +28,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import attrs
+
+from rnr.dates import Standing, standing
 
 __all__ = [
     "CASE_INDEX_V7",
@@ -38,18 +40,15 @@ __all__ = [
     "INDEX_COLUMNS",
     "ORDERS",
     "STALE_EVERY_CASE",
-    "STANDINGS",
     "UPSERT_INDEX",
     "IndexGroup",
     "IndexQuery",
     "IndexReads",
     "IndexRow",
-    "Standing",
     "group_rows",
     "index_row_of",
     "select_rows",
     "stale_row",
-    "standing",
     "untrusted_rows",
 ]
 
@@ -303,20 +302,6 @@ class IndexQuery:
 def untrusted_rows(rows: Iterable[IndexRow], query: IndexQuery) -> list[IndexRow]:
     """The rows ``query`` would not trust, in case id order (plain Python)."""
     return sorted((r for r in rows if not query.trusted(r)), key=lambda r: r.case_id)
-
-
-#: How a case stands for reassessment on a day: none due, overdue, due soon, due later.
-Standing = Literal["none", "overdue", "soon", "later"]
-STANDINGS: tuple[Standing, ...] = ("none", "overdue", "soon", "later")
-
-
-def standing(due_on: dt.date | None, as_of: dt.date, horizon: dt.date) -> Standing:
-    """A case due on ``due_on``: not due, overdue on ``as_of``, due by ``horizon``, or later."""
-    if due_on is None:
-        return "none"
-    if due_on < as_of:
-        return "overdue"
-    return "soon" if due_on <= horizon else "later"
 
 
 @attrs.frozen
