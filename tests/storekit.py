@@ -182,3 +182,15 @@ class Places:
         """Close every store the test opened."""
         for place in self._made:
             place.close()
+
+
+class WithoutIndex:
+    """A store seen without its case index: every read takes the path of a store that keeps none."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("index_"):
+            raise AttributeError(name)
+        return getattr(self._store, name)

@@ -14,7 +14,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storekit import BACKENDS, Places
+from storekit import BACKENDS, Places, WithoutIndex
 
 from rnr.cases.parse import parse_case
 from rnr.errors import InvalidArgumentError, StoreIntegrityError
@@ -312,19 +312,7 @@ class TestCaseload:
 
     def test_a_store_without_an_index_gives_the_same_page(self, cohort_source: MemoryStore) -> None:
         """A store of one's own that keeps no index is read from its summaries."""
-
-        class Plain:
-            """Every method of the store but the index's."""
-
-            def __init__(self, inner: MemoryStore) -> None:
-                self._inner = inner
-
-            def __getattr__(self, name: str) -> Any:
-                if name.startswith("index_"):
-                    raise AttributeError(name)
-                return getattr(self._inner, name)
-
-        plain: Any = Plain(cohort_source)
+        plain: Any = WithoutIndex(cohort_source)
         assert not isinstance(plain, CaseIndex)
         for query in QUERIES:
             assert got_page(cohort_source, LATER, **query) == got_page(plain, LATER, **query)

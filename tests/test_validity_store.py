@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from storekit import WithoutIndex
 
 from rnr.cases.parse import parse_case
 from rnr.cli import main
@@ -173,18 +174,6 @@ def test_a_baseline_is_what_the_case_summary_says(seed: int, day: dt.date, event
         assert found == Baseline.of_text(found.text(), found.case_id)
 
 
-class _WithoutIndex:
-    """A store seen without its case index: a study reads every case's timeline."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("index_"):
-            raise AttributeError(name)
-        return getattr(self._store, name)
-
-
 def _same(one: Any, other: Any) -> None:
     assert (one.rows, one.header, one.file) == (other.rows, other.header, other.file)
     assert dict(one.labels) == dict(other.labels)
@@ -220,7 +209,7 @@ def test_a_study_from_the_index_is_the_study_from_the_timelines(
     asked: dict[str, Any] = {"instrument": "lscmi", "event": event, "window_months": window}
     asked["as_of"] = day
     try:
-        wanted = store_table(_WithoutIndex(store), defs=DEFS, **asked)
+        wanted = store_table(WithoutIndex(store), defs=DEFS, **asked)
     except ValidityInputError as error:
         with pytest.raises(ValidityInputError, match=re.escape(str(error))):
             store_table(store, defs=DEFS, **asked)
