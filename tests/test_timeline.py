@@ -190,6 +190,43 @@ def test_a_store_without_timelines_reads_the_same_in_chunks_of_any_size(
     assert wanted == summarize(bare, as_of=day, defs=DEFS)
 
 
+class _SomeKept:
+    """A store that shows the kept timelines of the cases ``kept`` says, and no other."""
+
+    def __init__(self, store: Store, kept: Any) -> None:
+        self._store, self._kept = store, kept
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def case_derived(self, basis: str) -> Any:
+        for n, found in enumerate(self._store.case_derived(basis)):
+            yield found if self._kept(n) else attrs.evolve(found, derived=None)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 2000])
+@pytest.mark.parametrize(
+    "kept",
+    [lambda n: n % 2 == 0, lambda n: n % 5 != 1, lambda n: n > 6, lambda n: n < 4],
+    ids=["every other", "one in five missing", "the first missing", "the last missing"],
+)
+def test_a_store_with_some_timelines_reads_the_same_in_order(
+    chunk: int, kept: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept timelines go on at once, the others are built in chunks: the order holds."""
+    store = MemoryStore()
+    store_cohort(store, simulate(14, 2.0, seed=6), defs=DEFS)
+    day = dt.date(2025, 9, 1)
+    wanted = summarize(store, as_of=day, defs=DEFS)
+    monkeypatch.setattr(bulk, "_CHUNK", chunk)
+    read: list[int] = []
+    mixed = _SomeKept(store, kept)
+    found = list(bulk.timelines(mixed, defs=DEFS, progress=read.append))  # type: ignore[arg-type]
+    assert [t.case_id for t in found] == sorted(store.case_ids())
+    assert len(store.case_ids()) == sum(read)
+    assert wanted == summarize(mixed, as_of=day, defs=DEFS)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     "edit",
     [

@@ -201,31 +201,35 @@ def timelines(
                     progress(len(chunk))
                 chunk = []
         return
-    pending: list[CaseDerived] = []
+    # A kept timeline goes on at once: holding thousands of decoded documents makes every
+    # one of them outlive the garbage collector's young generations (and slows it down).
+    # Cases without one wait, in order, to be built together, a chunk at a time.
+    queue: list[tuple[CaseDerived, Timeline | None]] = []
     hashes: dict[tuple[str, str], str | None] = {}
+    missing = done = 0
     for found in itertools.chain(store.case_derived(FORMAT), [None]):
         if found is not None:
-            pending.append(found)
-        if pending and (found is None or len(pending) == _CHUNK):
-            yield from _chunk(store, pending, defs, hashes)
-            if progress is not None:
-                progress(len(pending))
-            pending = []
+            timeline = kept_timeline(found, defs, hashes, source=store.name)
+            queue.append((found, timeline))
+            missing += timeline is None
+        if queue and (found is None or not missing or len(queue) == _CHUNK):
+            yield from _in_order(store, queue, defs)
+            done += len(queue)
+            queue, missing = [], 0
+        if progress is not None and done and (found is None or done >= _CHUNK):
+            progress(done)
+            done = 0
 
 
-def _chunk(
-    store: Store,
-    found: Sequence[CaseDerived],
-    defs: Definitions,
-    hashes: dict[tuple[str, str], str | None],
+def _in_order(
+    store: Store, queue: Sequence[tuple[CaseDerived, Timeline | None]], defs: Definitions
 ) -> Iterator[Timeline]:
-    """The timelines of a chunk of cases, in order: those kept, and the others built."""
-    kept = {f.case_id: kept_timeline(f, defs, hashes, source=store.name) for f in found}
-    missing = [case_id for case_id, timeline in kept.items() if timeline is None]
+    """The timelines of ``queue``, in its order: those kept, and the others built together."""
+    missing = [found.case_id for found, timeline in queue if timeline is None]
     groups = list(store.cases(only=missing)) if missing else []
     built = {t.case_id: t for t in build_timelines(groups, defs=defs, source=store.name)}
-    for f in found:
-        timeline = kept[f.case_id] or built.get(f.case_id)
+    for found, kept in queue:
+        timeline = kept or built.get(found.case_id)
         if timeline is not None:
             yield timeline
 
