@@ -51,6 +51,7 @@ __all__ = [
     "RESULTS",
     "CaseloadCosts",
     "CostGroup",
+    "CostTally",
     "PersonCost",
     "ProgrammeUse",
     "ResultCost",
@@ -256,7 +257,8 @@ def person_cost(
     ``at`` converts thousands of pesos of the file's base year to the target
     prices (default: unchanged).
     """
-    return _priced(case, costs.id, _rates(costs, str(case.sanction), at), year)
+    served = _Served(case.case_id, str(case.sanction), supervised_days(case, year))
+    return _priced(served, costs.id, _rates(costs, str(case.sanction), at), year)
 
 
 #: A programme's figures a person-year for one sanction: each component's, then the admin share.
@@ -274,13 +276,28 @@ def _rates(costs: ProgrammeCosts, sanction: str, at: Convert | None = None) -> R
 
 
 def _priced(
-    case: CaseSummary, programme: str, rates: Rates, year: int, unit: str | None = None
+    served: _Served, programme: str, rates: Rates, year: int, unit: str | None = None
 ) -> PersonCost:
-    days = supervised_days(case, year)
-    share = Fraction(days, (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
+    share = Fraction(served.days, (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
     components = {c: of_year(rate, share) for c, rate in rates[0]}
     admin = of_year(rates[1], share)
-    return PersonCost(case.case_id, str(case.sanction), programme, days, components, admin, unit)
+    return PersonCost(
+        served.case_id, served.sanction, programme, served.days, components, admin, unit
+    )
+
+
+@attrs.frozen
+class _Served:
+    """What the costs keep of a case served in a year: the rest of its summary is not kept."""
+
+    case_id: str
+    sanction: str
+    days: int
+    #: Objectives achieved, a reliable improvement (the year); re-entry within 12 months
+    #: of a discharge (the year before).
+    achieved: int = 0
+    improved: bool = False
+    reentered: bool = False
 
 
 def caseload_costs(
@@ -307,62 +324,118 @@ def caseload_costs(
     Raises:
         UnknownDefinitionError: ``costs.prices.unknown``.
     """
-    cases = [s for s in summaries if s.sanction and (programme is None or s.sanction == programme)]
-    files = {s.sanction: book.for_sanction(s.sanction, period) for s in cases}
-    bases = [f.prices_of for f in files.values() if f is not None and f.priced and f.prices_of]
-    target = prices_of or (max(bases) if bases else period)
-    if bases or prices_of:
-        for base in {*bases, target}:
-            book.prices.factor(base, target)  # every year known, or costs.prices.unknown
+    tally = CostTally(book, period, prices_of=prices_of, programme=programme)
+    for case in summaries:
+        tally.add(case)
+    return tally.report(units)
 
-    rates: dict[tuple[str, int], tuple[str, Rates] | None] = {}
 
-    def rates_of(sanction: str, year: int) -> tuple[str, Rates] | None:
-        if (sanction, year) not in rates:
-            costs = book.for_sanction(sanction, year)
-            found = None
-            if costs is not None and costs.priced:
-                at = _converter(book, costs.prices_of or target, target)
-                found = (costs.id, _rates(costs, sanction, at))
-            rates[sanction, year] = found
-        return rates[sanction, year]
+@attrs.define
+class CostTally:
+    """The costs of a year's caseload, given one case summary at a time.
 
-    def in_year(
-        year: int, among: Iterable[CaseSummary]
-    ) -> tuple[list[PersonCost], list[CaseSummary], Counter[str]]:
-        priced, served, unpriced = [], [], Counter[str]()
-        for case in among:
-            if supervised_days(case, year) == 0:
-                continue
-            found = rates_of(str(case.sanction), year)
-            if found is None:
-                unpriced[str(case.sanction)] += 1
-                continue
-            unit = None if units is None else units.get(case.case_id)
-            priced.append(_priced(case, found[0], found[1], year, unit))
-            served.append(case)
-        return priced, served, unpriced
+    It keeps, of each person served in the year or discharged the year
+    before, the few figures the costs read (:func:`caseload_costs` is this
+    over a sequence), and the sessions counted so far.
+    """
 
-    people, served, unpriced = in_year(period, cases)
-    sessions = _sessions(served, [files[s.sanction] for s in served], period)
-    uses = _uses(people, files, book, target)
-    discharged = [
-        c
-        for c in cases
-        if c.closed_by == "discharge" and c.closed_on is not None and c.closed_on.year == period - 1
-    ]
-    previous, _, _ = in_year(period - 1, discharged)
-    return CaseloadCosts(
-        period=period,
-        prices_of=target,
-        prices_status=book.prices.status,
-        people=tuple(people),
-        unpriced=dict(unpriced),
-        programmes=uses,
-        results=_results(people, served, previous, cases, period),
-        sessions=sessions,
-        units_read=units is not None,
+    book: CostBook
+    period: int
+    prices_of: int | None = None
+    programme: str | None = None
+    #: The cost file of each sanction seen, for the year.
+    _files: dict[str, ProgrammeCosts | None] = attrs.field(init=False, factory=dict)
+    _served: list[_Served] = attrs.field(init=False, factory=list)
+    _discharged: list[_Served] = attrs.field(init=False, factory=list)
+    _unpriced: Counter[str] = attrs.field(init=False, factory=Counter)
+    _sessions: dict[str, list[int]] = attrs.field(
+        init=False, factory=lambda: defaultdict(lambda: [0, 0])
     )
+
+    def _priced(self, sanction: str, year: int) -> bool:
+        costs = self.book.for_sanction(sanction, year)
+        return costs is not None and costs.priced
+
+    def add(self, case: CaseSummary) -> None:
+        """Count one case (summarised on 31 December of the year)."""
+        sanction, period = case.sanction, self.period
+        if not sanction or (self.programme is not None and sanction != self.programme):
+            return
+        if sanction not in self._files:
+            self._files[sanction] = self.book.for_sanction(sanction, period)
+        days = supervised_days(case, period)
+        if days and not self._priced(sanction, period):
+            self._unpriced[sanction] += 1
+        elif days:
+            improved = case.last_change is not None and case.last_change.reliable == "improvement"
+            achieved = case.plan.achieved if case.plan is not None else 0
+            self._served.append(_Served(case.case_id, sanction, days, achieved, improved))
+            self._count_sessions(case, self._files[sanction])
+        closed = case.closed_on
+        if case.closed_by == "discharge" and closed is not None and closed.year == period - 1:
+            before = supervised_days(case, period - 1)
+            if before and self._priced(sanction, period - 1):
+                reentered = _reentered(case)
+                self._discharged.append(
+                    _Served(case.case_id, sanction, before, reentered=reentered)
+                )
+
+    def _count_sessions(self, case: CaseSummary, costs: ProgrammeCosts | None) -> None:
+        """Scheduled and attended sessions of each cost component recorded in the year."""
+        if costs is None:
+            return
+        mine = costs.components_for(str(case.sanction))
+        for e in case.events:
+            if e.kind != "attendance" or e.on.year != self.period:
+                continue
+            for c in mine:
+                if c.matches(str(e.data.get("component", ""))):
+                    self._sessions[c.id][0] += _count(e.data.get("scheduled"))
+                    self._sessions[c.id][1] += _count(e.data.get("attended"))
+
+    def report(self, units: Mapping[str, str | None] | None = None) -> CaseloadCosts:
+        """The costs, with each person's unit when ``units`` says.
+
+        Raises:
+            UnknownDefinitionError: ``costs.prices.unknown``.
+        """
+        book, period, files = self.book, self.period, self._files
+        bases = [f.prices_of for f in files.values() if f is not None and f.priced and f.prices_of]
+        target = self.prices_of or (max(bases) if bases else period)
+        if bases or self.prices_of:
+            for base in {*bases, target}:
+                book.prices.factor(base, target)  # every year known, or costs.prices.unknown
+        rates: dict[tuple[str, int], tuple[str, Rates]] = {}
+
+        def priced(served: _Served, year: int) -> PersonCost:
+            key = (served.sanction, year)
+            if key not in rates:
+                costs = book.for_sanction(served.sanction, year)
+                assert costs is not None  # kept only when priced
+                at = _converter(book, costs.prices_of or target, target)
+                rates[key] = (costs.id, _rates(costs, served.sanction, at))
+            unit = None if units is None else units.get(served.case_id)
+            return _priced(served, rates[key][0], rates[key][1], year, unit)
+
+        people = [priced(s, period) for s in self._served]
+        previous = [priced(s, period - 1) for s in self._discharged]
+        without = sum(1 for s in self._discharged if not s.reentered)
+        spending = sum((p.total for p in people), ZERO)
+        return CaseloadCosts(
+            period=period,
+            prices_of=target,
+            prices_status=book.prices.status,
+            people=tuple(people),
+            unpriced=dict(self._unpriced),
+            programmes=_uses(people, files, book, target),
+            results=(
+                ResultCost("objective_achieved", sum(s.achieved for s in self._served), spending),
+                ResultCost("reliable_improvement", sum(s.improved for s in self._served), spending),
+                ResultCost("no_reentry_12_months", without, sum((p.total for p in previous), ZERO)),
+            ),
+            sessions={k: (v[0], v[1]) for k, v in self._sessions.items()},
+            units_read=units is not None,
+        )
 
 
 def _converter(book: CostBook, base: int, target: int) -> Convert:
@@ -401,56 +474,8 @@ def _uses(
     return tuple(uses)
 
 
-def _sessions(
-    served: Sequence[CaseSummary], files: Sequence[ProgrammeCosts | None], year: int
-) -> dict[str, tuple[int, int]]:
-    """Scheduled and attended sessions of each cost component recorded in ``year``."""
-    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for case, costs in zip(served, files, strict=True):
-        if costs is None:
-            continue
-        mine = costs.components_for(str(case.sanction))
-        for e in case.events:
-            if e.kind != "attendance" or e.on.year != year:
-                continue
-            for c in mine:
-                if c.matches(str(e.data.get("component", ""))):
-                    found[c.id][0] += _count(e.data.get("scheduled"))
-                    found[c.id][1] += _count(e.data.get("attended"))
-    return {k: (v[0], v[1]) for k, v in found.items()}
-
-
 def _count(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
-
-
-def _results(
-    people: Sequence[PersonCost],
-    served: Sequence[CaseSummary],
-    previous: Sequence[PersonCost],
-    cases: Sequence[CaseSummary],
-    period: int,
-) -> tuple[ResultCost, ...]:
-    spending = sum((p.total for p in people), ZERO)
-    achieved = sum(s.plan.achieved for s in served if s.plan is not None)
-    improved = sum(
-        1 for s in served if s.last_change is not None and s.last_change.reliable == "improvement"
-    )
-    by_id = {c.case_id: c for c in cases}
-    discharged = [
-        p
-        for p in previous
-        if (c := by_id.get(p.case_id)) is not None
-        and c.closed_by == "discharge"
-        and c.closed_on is not None
-        and c.closed_on.year == period - 1
-    ]
-    without = sum(1 for p in discharged if not _reentered(by_id[p.case_id]))
-    return (
-        ResultCost("objective_achieved", achieved, spending),
-        ResultCost("reliable_improvement", improved, spending),
-        ResultCost("no_reentry_12_months", without, sum((p.total for p in discharged), ZERO)),
-    )
 
 
 def _reentered(case: CaseSummary) -> bool:

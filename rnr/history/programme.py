@@ -1,7 +1,7 @@
 """The programme report of a year: indicators, reinsertion index, override monitoring, costs.
 
 :func:`programme_report` reads a store once (the bulk case summaries on 31
-December of the year) and computes everything;
+December of the year, one case at a time) and computes everything;
 :mod:`rnr.render.indicators` presents it.
 """
 
@@ -13,14 +13,14 @@ from typing import Any
 
 import attrs
 
-from rnr.costs.caseload import CaseloadCosts, caseload_costs
+from rnr.costs.caseload import CaseloadCosts, CostTally
 from rnr.definitions.costs import shipped as shipped_costs
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
-from rnr.history.bulk import summarize
+from rnr.history.bulk import iter_summaries
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import OverrideReport, OverrideTally
-from rnr.indicators.compute import IndicatorResult, compute_indicators
-from rnr.indicators.reinsertion_index import ReinsertionReport, reinsertion
+from rnr.indicators.compute import IndicatorResult, IndicatorTally
+from rnr.indicators.reinsertion_index import ReinsertionReport, ReinsertionTally
 from rnr.store.protocol import Store
 
 __all__ = ["ProgrammeReport", "programme_report"]
@@ -66,9 +66,11 @@ def programme_report(
 ) -> ProgrammeReport:
     """Compute the report of ``period`` (one programme, or all) from ``store``.
 
-    The store is read once, one case timeline at a time: the summaries on
-    31 December and the override monitoring are made from the same reading;
-    ``progress`` is called with the number of cases read, as they are.
+    The store is read once, one case timeline at a time: each case's
+    summary on 31 December is counted by the indicators, the reinsertion
+    index and the costs, and the override monitoring by its timeline, then
+    let go, so what the report holds grows with what it shows, not with the
+    store. ``progress`` is called with the number of cases read, as they are.
 
     Raises:
         InvalidArgumentError: an unknown programme.
@@ -78,19 +80,22 @@ def programme_report(
     shipped_spec, shipped_index = shipped()
     spec, index = spec or shipped_spec, index or shipped_index
     as_of = dt.date(period, 12, 31)
-    tally = OverrideTally(period, (programme,) if programme else None, 12)
-    summaries = summarize(store, as_of=as_of, defs=defs, progress=progress, visit=tally.add)
-    results = compute_indicators(
-        summaries, spec, period=period, library=defs.library, programme=programme
-    )
     programmes = (programme,) if programme else PROGRAMMES
+    indicators = IndicatorTally(spec, period, defs.library, programme)
+    reinserted = ReinsertionTally(index, period, programmes)
+    costs = CostTally(shipped_costs(), period, programme=programme)
+    overrides = OverrideTally(period, (programme,) if programme else None, 12)
+    found = iter_summaries(store, as_of=as_of, defs=defs, progress=progress, visit=overrides.add)
+    for _, summary in found:
+        for tally in (indicators, reinserted, costs):
+            tally.add(summary)
     return ProgrammeReport(
         store=store.name,
         period=period,
         programme=programme,
         as_of=as_of,
-        indicators=results,
-        reinsertion=reinsertion(summaries, index, period=period, programmes=programmes),
-        overrides=tally.report(),
-        costs=caseload_costs(summaries, shipped_costs(), period=period, programme=programme),
+        indicators=indicators.results(),
+        reinsertion=reinserted.report(),
+        overrides=overrides.report(),
+        costs=costs.report(),
     )

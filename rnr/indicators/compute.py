@@ -39,7 +39,7 @@ from rnr.errors import InvalidArgumentError
 from rnr.indicators.caseload import CaseSummary, EventSummary
 from rnr.text import Message, Text, Words, words_to_dict
 
-__all__ = ["EXCLUSIONS", "IndicatorResult", "Period", "compute_indicators"]
+__all__ = ["EXCLUSIONS", "IndicatorResult", "IndicatorTally", "Period", "compute_indicators"]
 
 #: What an outcome measure returns: met, not met, or the code of why it cannot be measured.
 Verdict = bool | str
@@ -435,10 +435,31 @@ def _component_words(spec: IndicatorSet, component: str) -> Text | str:
     return Text(found.title.get("es", component), found.title.get("en", ""))
 
 
-def _missing_data(
-    indicator: Indicator, cases: Sequence[CaseSummary], period: Period, spec: IndicatorSet
-) -> Message | None:
-    """Why the store cannot give this indicator at all, if so."""
+def _read_in(
+    indicator: Indicator, spec: IndicatorSet
+) -> tuple[str, Callable[[object], bool] | None] | None:
+    """The kind of record the outcome reads in the year, and which component, if it reads one."""
+    kind = _READS.get(indicator.outcome)
+    if kind is None:
+        return None
+    component = indicator.outcome_params.get("component")
+    return kind, None if component is None else _matcher(str(component), spec)
+
+
+def _records(
+    case: CaseSummary, kind: str, match: Callable[[object], bool] | None, period: Period
+) -> bool:
+    """Whether the case holds a record of ``kind`` (of the component) in the year."""
+    return any(
+        e.kind == kind
+        and period.contains(e.on)
+        and (match is None or match(e.data.get("component")))
+        for e in case.events
+    )
+
+
+def _why_missing(indicator: Indicator, period: Period, spec: IndicatorSet) -> Message:
+    """Why the store cannot give this indicator: it keeps no such data, or none of the year."""
     params = indicator.outcome_params
     if indicator.outcome == "not_recorded":
         what = params["what"]  # what the store lacks, in the definition file's words
@@ -446,25 +467,118 @@ def _missing_data(
             "indicators.why_not.not_recorded",
             {"what": Text(what.get("es", ""), what.get("en", ""))},
         )
-    kind = _READS.get(indicator.outcome)
-    if kind is None:
-        return None
+    kind = _READS[indicator.outcome]
     component = params.get("component")
-    match = _matcher(str(component), spec) if component is not None else None
-    if any(
-        e.kind == kind
-        and period.contains(e.on)
-        and (match is None or match(e.data.get("component")))
-        for case in cases
-        for e in case.events
-    ):
-        return None
     if component is None:
         return Message(f"indicators.why_not.no_{kind}", {"year": period.year})
     return Message(
         f"indicators.why_not.no_{kind}",
         {"component": _component_words(spec, str(component)), "year": period.year},
     )
+
+
+@attrs.define
+class _Count:
+    """One indicator's figures over the cases of its programmes, added up one case at a time."""
+
+    indicator: Indicator
+    programmes: tuple[str, ...]
+    reads: tuple[str, Callable[[object], bool] | None] | None
+    #: Whether a case of the programmes was seen, and a record of what the outcome reads.
+    cases: bool = False
+    recorded: bool = False
+    numerator: int = 0
+    denominator: int = 0
+    exclusions: Counter[str] = attrs.Factory(Counter)
+    unmeasured: Counter[str] = attrs.Factory(Counter)
+
+    def add(self, case: CaseSummary, period: Period, library: Library, spec: IndicatorSet) -> None:
+        if case.sanction not in self.programmes:
+            return
+        self.cases = True
+        if self.reads is not None and not self.recorded:
+            self.recorded = _records(case, *self.reads, period)
+        inside, excluded = population(case, self.indicator, period, spec)
+        if not inside:
+            return
+        verdict = excluded if excluded else outcome(case, self.indicator, period, library, spec)
+        if isinstance(verdict, str) and verdict in EXCLUSIONS:
+            self.exclusions[verdict] += 1
+            return
+        self.denominator += 1
+        if isinstance(verdict, str):
+            self.unmeasured[verdict] += 1
+            return
+        self.numerator += int(verdict)
+
+    def result(self, period: Period, spec: IndicatorSet) -> IndicatorResult:
+        indicator, programmes = self.indicator, self.programmes
+        if not self.cases:
+            reason = Message("indicators.why_not.no_cases", {"programmes": programmes})
+            return IndicatorResult(indicator, period.year, programmes, not_computable=reason)
+        if self.reads is not None and not self.recorded:
+            missing = _why_missing(indicator, period, spec)
+            return IndicatorResult(indicator, period.year, programmes, not_computable=missing)
+        empty = None
+        if not self.denominator:
+            empty = Message("indicators.why_not.empty_population", {"year": period.year})
+        return IndicatorResult(
+            indicator,
+            period.year,
+            programmes,
+            self.numerator,
+            self.denominator,
+            dict(sorted(self.exclusions.items())),
+            empty,
+            dict(sorted(self.unmeasured.items())),
+        )
+
+
+@attrs.define
+class IndicatorTally:
+    """Every indicator of a year, added up one case summary at a time.
+
+    Give it each case summarised on 31 December of ``period`` (:meth:`add`),
+    then ask for the figures (:meth:`results`): what it holds does not grow
+    with the cases. :func:`compute_indicators` is this over a sequence.
+
+    Raises:
+        InvalidArgumentError: an unknown programme.
+    """
+
+    spec: IndicatorSet
+    period: Period = attrs.field(converter=Period)
+    library: Library
+    programme: str | None = None
+    _counts: list[_Count | IndicatorResult] = attrs.field(init=False, factory=list)
+
+    def __attrs_post_init__(self) -> None:
+        programme = self.programme
+        if programme is not None and programme not in PROGRAMMES:
+            raise InvalidArgumentError("programme", programme, "one of " + ", ".join(PROGRAMMES))
+        for indicator in self.spec.indicators:
+            wanted = tuple(p for p in indicator.programmes if programme is None or p == programme)
+            if not wanted:
+                continue
+            if indicator.outcome == "not_recorded":  # no data of this kind, whatever the cases
+                missing = _why_missing(indicator, self.period, self.spec)
+                self._counts.append(
+                    IndicatorResult(indicator, self.period.year, wanted, not_computable=missing)
+                )
+                continue
+            self._counts.append(_Count(indicator, wanted, _read_in(indicator, self.spec)))
+
+    def add(self, case: CaseSummary) -> None:
+        """Count one case (summarised on 31 December of the year)."""
+        for count in self._counts:
+            if isinstance(count, _Count):
+                count.add(case, self.period, self.library, self.spec)
+
+    def results(self) -> tuple[IndicatorResult, ...]:
+        """Every indicator, in the order of the definitions."""
+        return tuple(
+            c.result(self.period, self.spec) if isinstance(c, _Count) else c for c in self._counts
+        )
 
 
 def compute_indicators(
@@ -487,67 +601,7 @@ def compute_indicators(
     Raises:
         InvalidArgumentError: an unknown programme.
     """
-    if programme is not None and programme not in PROGRAMMES:
-        raise InvalidArgumentError("programme", programme, "one of " + ", ".join(PROGRAMMES))
-    cases = list(summaries)
-    year = Period(period)
-    out = []
-    for indicator in spec.indicators:
-        wanted = tuple(p for p in indicator.programmes if programme is None or p == programme)
-        if not wanted:
-            continue
-        mine = [c for c in cases if c.sanction in wanted]
-        if indicator.outcome == "not_recorded":  # no data of this kind, whatever the cases
-            missing = _missing_data(indicator, [], year, spec)
-            out.append(IndicatorResult(indicator, period, wanted, not_computable=missing))
-            continue
-        if not mine:
-            reason = Message("indicators.why_not.no_cases", {"programmes": wanted})
-            out.append(IndicatorResult(indicator, period, wanted, not_computable=reason))
-            continue
-        missing = _missing_data(indicator, mine, year, spec)
-        if missing is not None:
-            out.append(IndicatorResult(indicator, period, wanted, not_computable=missing))
-            continue
-        out.append(_count(indicator, mine, year, library=library, programmes=wanted, spec=spec))
-    return tuple(out)
-
-
-def _count(
-    indicator: Indicator,
-    cases: Sequence[CaseSummary],
-    period: Period,
-    *,
-    library: Library,
-    programmes: tuple[str, ...],
-    spec: IndicatorSet,
-) -> IndicatorResult:
-    numerator = denominator = 0
-    exclusions: Counter[str] = Counter()
-    unmeasured: Counter[str] = Counter()
-    for case in cases:
-        inside, excluded = population(case, indicator, period, spec)
-        if not inside:
-            continue
-        verdict: Verdict = excluded if excluded else outcome(case, indicator, period, library, spec)
-        if isinstance(verdict, str) and verdict in EXCLUSIONS:
-            exclusions[verdict] += 1
-            continue
-        denominator += 1
-        if isinstance(verdict, str):
-            unmeasured[verdict] += 1
-            continue
-        numerator += int(verdict)
-    reason = None
-    if not denominator:
-        reason = Message("indicators.why_not.empty_population", {"year": period.year})
-    return IndicatorResult(
-        indicator,
-        period.year,
-        programmes,
-        numerator,
-        denominator,
-        dict(sorted(exclusions.items())),
-        reason,
-        dict(sorted(unmeasured.items())),
-    )
+    tally = IndicatorTally(spec, period, library, programme)
+    for case in summaries:
+        tally.add(case)
+    return tally.results()

@@ -24,7 +24,7 @@ from rnr.definitions.indicators import ReinsertionIndex
 from rnr.indicators.caseload import CaseSummary
 from rnr.indicators.compute import Period
 
-__all__ = ["ReinsertionReport", "case_components", "reinsertion"]
+__all__ = ["ReinsertionReport", "ReinsertionTally", "case_components", "reinsertion"]
 
 
 def case_components(case: CaseSummary, index: ReinsertionIndex) -> dict[str, float | None]:
@@ -109,33 +109,55 @@ def reinsertion(
     ``distribution`` counts the scores in five bands: 0-20, 20-40, 40-60,
     60-80 and 80-100 (each band includes its lower bound; 100 falls in the last).
     """
-    year = Period(period)
-    cases = [
-        c
-        for c in summaries
-        if c.sanction in programmes
-        and c.closed_by == "discharge"
-        and c.closed_on is not None
-        and year.contains(c.closed_on)
-    ]
-    parts = [case_components(c, index) for c in cases]
-    scores = [s for s in (score_of(p, index) for p in parts) if s is not None]
-    bands = [0] * 5
-    for s in scores:
-        bands[min(4, int(s // 20))] += 1
-    components = {}
-    for component in index.components:
-        values = [p[component.id] for p in parts if p[component.id] is not None]
-        mean = round(statistics.fmean(float(v or 0) for v in values), 3) if values else None
-        components[component.id] = (len(values), mean)
-    return ReinsertionReport(
-        period=period,
-        programmes=programmes,
-        n=len(scores),
-        mean=round(statistics.fmean(scores), 1) if scores else None,
-        median=round(statistics.median(scores), 1) if scores else None,
-        favourable_at=index.favourable_at,
-        favourable=sum(1 for s in scores if s >= index.favourable_at),
-        components=components,
-        distribution=tuple(bands),
-    )
+    tally = ReinsertionTally(index, period, programmes)
+    for case in summaries:
+        tally.add(case)
+    return tally.report()
+
+
+@attrs.define
+class ReinsertionTally:
+    """The reinsertion index of a year, given one case summary at a time.
+
+    It keeps the components of the people discharged in the year, not the
+    summaries (see :func:`reinsertion`).
+    """
+
+    index: ReinsertionIndex
+    period: int
+    programmes: tuple[str, ...]
+    _parts: list[dict[str, float | None]] = attrs.field(init=False, factory=list)
+
+    def add(self, case: CaseSummary) -> None:
+        """Keep the components of ``case`` if it is of the programmes and discharged in the year."""
+        if (
+            case.sanction in self.programmes
+            and case.closed_by == "discharge"
+            and case.closed_on is not None
+            and Period(self.period).contains(case.closed_on)
+        ):
+            self._parts.append(case_components(case, self.index))
+
+    def report(self) -> ReinsertionReport:
+        """The index over the people discharged in the year."""
+        index, parts = self.index, self._parts
+        scores = [s for s in (score_of(p, index) for p in parts) if s is not None]
+        bands = [0] * 5
+        for s in scores:
+            bands[min(4, int(s // 20))] += 1
+        components = {}
+        for component in index.components:
+            values = [p[component.id] for p in parts if p[component.id] is not None]
+            mean = round(statistics.fmean(float(v or 0) for v in values), 3) if values else None
+            components[component.id] = (len(values), mean)
+        return ReinsertionReport(
+            period=self.period,
+            programmes=self.programmes,
+            n=len(scores),
+            mean=round(statistics.fmean(scores), 1) if scores else None,
+            median=round(statistics.median(scores), 1) if scores else None,
+            favourable_at=index.favourable_at,
+            favourable=sum(1 for s in scores if s >= index.favourable_at),
+            components=components,
+            distribution=tuple(bands),
+        )
