@@ -33,7 +33,7 @@ from rnr.history.write import open_case, reassess
 from rnr.indicators.overview import OpenCase, UnitOverview, unit_overview
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
-from rnr.store.caseindex import IndexQuery, select_rows
+from rnr.store.caseindex import IndexQuery, select_rows, settled_rows
 from rnr.store.copy import copy_store
 from rnr.store.jsonl import export_jsonl, import_jsonl
 from rnr.store.memory import MemoryStore
@@ -254,6 +254,22 @@ class TestCaseload:
                 if key not in _EXPECTED:  # the same for every backend: made once
                     _EXPECTED[key] = expected_page(cohort_source, as_of, **query)
                 assert _EXPECTED[key] == got_page(store, as_of, **query), key
+
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_settled_cases_are_those_of_the_rows(
+        self, kind: str, places: Places, cohort_source: MemoryStore
+    ) -> None:
+        """The cases closed before a day, their sanctions and latest day: the rows' answer."""
+        store: Any = copy_of(cohort_source, places(kind).open())
+        rows = list(store.index_rows())
+        bases = frozenset(r.basis for r in rows if r.basis)
+        found = []
+        for day in (dt.date(2024, 6, 1), dt.date(2025, 1, 1), dt.date(2025, 9, 1), LATER):
+            for trusted in (bases, frozenset(), frozenset({"otra"})):
+                settled = store.index_settled(trusted, day)
+                assert settled_rows(rows, trusted, day) == settled, (day, trusted)
+                found.append(len(settled.last))
+        assert 0 < max(found) < len(rows)
 
     @pytest.mark.parametrize("kind", BACKENDS)
     def test_rows_of_other_definitions_are_not_trusted(

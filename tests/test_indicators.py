@@ -37,6 +37,7 @@ from rnr.definitions.responsivity import Responsivity
 from rnr.errors import DefinitionError, HistoryError, InvalidArgumentError
 from rnr.events import FOLLOW_UP_KINDS
 from rnr.history.amend import record_event
+from rnr.history.caseindex import settled_cases
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import override_report
 from rnr.history.programme import programme_report
@@ -943,6 +944,25 @@ def _row(n: int, r: IndicatorResult) -> str:
 
 
 class TestReport:
+    def test_cases_closed_before_the_years_read_are_not_read(self, cohort_db: Path) -> None:
+        """The case index answers for them: the same report as reading every timeline."""
+        from storekit import WithoutIndex  # noqa: PLC0415
+
+        with SQLiteStore(cohort_db) as store:
+            cases = len(store.case_ids())
+            before = dt.date(YEAR - 1, 1, 1)  # the costs read the year before
+            settled = settled_cases(store, defs=Definitions.shipped(), before=before)
+            assert 0 < len(settled.last) < cases
+            for period in (YEAR - 2, YEAR):
+                for programme in (None, "LAS", "LVI"):
+                    read: list[int] = []
+                    report = programme_report(
+                        store, period=period, programme=programme, progress=read.append
+                    )
+                    plain: Any = WithoutIndex(store)
+                    assert report == programme_report(plain, period=period, programme=programme)
+                    assert cases == sum(read)
+
     def test_every_indicator_is_computable_on_a_simulated_store(self, cohort_db: Path) -> None:
         """All fifteen indicators (and rnr's two for adults) have figures beside their targets."""
         with SQLiteStore(cohort_db) as store:

@@ -356,13 +356,19 @@ class CostTally:
         costs = self.book.for_sanction(sanction, year)
         return costs is not None and costs.priced
 
+    def seen(self, sanction: str) -> bool:
+        """A case of ``sanction``, served or not: whether the costs count it (its programme)."""
+        if not sanction or (self.programme is not None and sanction != self.programme):
+            return False
+        if sanction not in self._files:
+            self._files[sanction] = self.book.for_sanction(sanction, self.period)
+        return True
+
     def add(self, case: CaseSummary) -> None:
         """Count one case (summarised on 31 December of the year)."""
         sanction, period = case.sanction, self.period
-        if not sanction or (self.programme is not None and sanction != self.programme):
+        if sanction is None or not self.seen(sanction):
             return
-        if sanction not in self._files:
-            self._files[sanction] = self.book.for_sanction(sanction, period)
         days = supervised_days(case, period)
         if days and not self._priced(sanction, period):
             self._unpriced[sanction] += 1

@@ -103,18 +103,19 @@ def iter_summaries(
     rows: Iterable[Stored] | None = None,
     progress: Callable[[int], None] | None = None,
     visit: Callable[[Timeline], None] | None = None,
+    skip: Mapping[str, int] | None = None,
 ) -> Iterator[tuple[int, CaseSummary]]:
     """Each case's first record id and summary, as they are made, in case id order.
 
     The summaries of :func:`summarize` (which sorts them by those ids), one
     timeline at a time (:func:`timelines`): a caller that keeps only part of
     each summary (a schedule keeps the next reassessment) holds what it
-    keeps, not the store.
+    keeps, not the store. ``skip``: cases left out (see :func:`timelines`).
     """
     defs = defs or Definitions.shipped()
     reading = Reading(defs)
     for timeline in timelines(
-        store, defs=defs, reliability=reliability, rows=rows, progress=progress
+        store, defs=defs, reliability=reliability, rows=rows, progress=progress, skip=skip
     ):
         with unreadable_as_integrity(timeline, store.name):
             if visit is not None:
@@ -181,16 +182,21 @@ def timelines(
     reliability: Mapping[str, Reliability] | None = None,
     rows: Iterable[Stored] | None = None,
     progress: Callable[[int], None] | None = None,
+    skip: Mapping[str, int] | None = None,
 ) -> Iterator[Timeline]:
     """Every case's timeline, in case id order: kept ones as they are, the others built.
 
     With ``rows`` or ``reliability``, every timeline is built from the
     records (kept ones hold the instruments' own figures). ``progress`` is
-    called with the number of cases done, a chunk at a time.
+    called with the number of cases done, a chunk at a time. A case of
+    ``skip`` whose last record is the one it names is left out, unread (the
+    caller has what it needs of it from the case index).
     """
     if rows is not None or reliability is not None:
         chunk: list[CaseRecords] = []
         for group in itertools.chain(case_groups(store, rows), [None]):
+            if group is not None and skip and skip.get(group.case_id) == group.records[-1].id:
+                continue
             if group is not None:
                 chunk.append(group)
             if chunk and (group is None or len(chunk) == _CHUNK):
@@ -207,7 +213,8 @@ def timelines(
     queue: list[tuple[CaseDerived, Timeline | None]] = []
     hashes: dict[tuple[str, str], str | None] = {}
     missing = done = 0
-    for found in itertools.chain(store.case_derived(FORMAT), [None]):
+    every = store.case_derived(FORMAT) if skip is None else store.case_derived(FORMAT, skip)
+    for found in itertools.chain(every, [None]):
         if found is not None:
             timeline = kept_timeline(found, defs, hashes, source=store.name)
             queue.append((found, timeline))

@@ -38,7 +38,7 @@ from rnr.history.schedule import next_due
 from rnr.history.summary import REPLAY, Reading, summary_at
 from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
 from rnr.indicators.caseload import CaseSummary, Due
-from rnr.store.caseindex import IndexQuery, IndexRow, select_rows
+from rnr.store.caseindex import IndexQuery, IndexRow, Settled, select_rows
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
 from rnr.store.records import CaseRecords, canonical
 
@@ -56,6 +56,7 @@ __all__ = [
     "level_rank",
     "read_rows",
     "rows_on",
+    "settled_cases",
     "summary_row",
     "trusted_bases",
 ]
@@ -100,6 +101,16 @@ def index_basis(doc: Mapping[str, Any]) -> str:
 def trusted_bases(bases: frozenset[str], defs: Definitions) -> frozenset[str]:
     """Those of ``bases`` whose every instrument and policy is loaded with the same hash."""
     return frozenset(b for b in bases if _holds(b, defs))
+
+
+def settled_cases(store: Store, *, defs: Definitions, before: dt.date) -> Settled:
+    """The cases whose trusted rows say they closed with every record dated before ``before``.
+
+    None for a store without the case index.
+    """
+    if not isinstance(store, CaseIndex):
+        return Settled({})
+    return store.index_settled(trusted_bases(store.index_bases(), defs), before)
 
 
 def _holds(basis: str, defs: Definitions) -> bool:

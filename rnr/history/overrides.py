@@ -142,10 +142,14 @@ class OverrideTally:
     #: ``(direction, end of the window, a new offence within it)`` of each assessment.
     followed: list[tuple[str, dt.date, bool]] = attrs.Factory(list)
 
+    def seen(self, day: dt.date) -> None:
+        """Cases without an assessment of the year whose latest record is of ``day``."""
+        self.latest_day = max(self.latest_day, day)
+
     def add(self, timeline: Timeline) -> None:
         """Count the assessments of one case."""
         doc = timeline.doc
-        self.latest_day = max(self.latest_day, timeline.latest_on)
+        self.seen(timeline.latest_on)
         decisions = doc["decisions"]
         sanction = decisions[-1][2] if decisions else None
         if self.programmes is not None and sanction not in self.programmes:

@@ -17,6 +17,7 @@ from rnr.costs.caseload import CaseloadCosts, CostTally
 from rnr.definitions.costs import shipped as shipped_costs
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
 from rnr.history.bulk import iter_summaries
+from rnr.history.caseindex import settled_cases
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import OverrideReport, OverrideTally
 from rnr.indicators.compute import IndicatorResult, IndicatorTally
@@ -85,7 +86,19 @@ def programme_report(
     reinserted = ReinsertionTally(index, period, programmes)
     costs = CostTally(shipped_costs(), period, programme=programme)
     overrides = OverrideTally(period, (programme,) if programme else None, 12)
-    found = iter_summaries(store, as_of=as_of, defs=defs, progress=progress, visit=overrides.add)
+    # A case closed with every record dated before the earliest year read counts in no
+    # population: the case index says so, and its sanction and latest day, unread.
+    settled = settled_cases(store, defs=defs, before=_earliest(spec, period))
+    for sanction in settled.sanctions:
+        indicators.seen(sanction)
+        costs.seen(sanction)
+    if settled.latest_on is not None:
+        overrides.seen(settled.latest_on)
+    if progress is not None and settled.last:
+        progress(len(settled.last))
+    found = iter_summaries(
+        store, as_of=as_of, defs=defs, progress=progress, visit=overrides.add, skip=settled.last
+    )
     for _, summary in found:
         for tally in (indicators, reinserted, costs):
             tally.add(summary)
@@ -99,3 +112,17 @@ def programme_report(
         overrides=overrides.report(),
         costs=costs.report(),
     )
+
+
+def _earliest(spec: IndicatorSet, period: int) -> dt.date:
+    """The first day the report reads.
+
+    The year before's (the costs of the people discharged then), or an
+    earlier one's when an indicator counts the people discharged then.
+    """
+    offsets = [
+        int(i.population_params.get("year_offset", 0))
+        for i in spec.indicators
+        if i.population == "discharged"
+    ]
+    return dt.date(min([period - 1, *(period + o for o in offsets)]), 1, 1)

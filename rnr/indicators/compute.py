@@ -574,6 +574,12 @@ class IndicatorTally:
             if isinstance(count, _Count):
                 count.add(case, self.period, self.library, self.spec)
 
+    def seen(self, sanction: str) -> None:
+        """A case of ``sanction`` closed before the years the indicators read: in no population."""
+        for count in self._counts:
+            if isinstance(count, _Count) and sanction in count.programmes:
+                count.cases = True
+
     def results(self) -> tuple[IndicatorResult, ...]:
         """Every indicator, in the order of the definitions."""
         return tuple(

@@ -195,11 +195,14 @@ class SQLReads(IndexReads):
             yield CaseRecords(records[0].case_id, records, kept)
             start = end
 
-    def case_derived(self, basis: str) -> Iterator[CaseDerived]:
+    def case_derived(
+        self, basis: str, skip: Mapping[str, int] | None = None
+    ) -> Iterator[CaseDerived]:
         """Every case's first and last record ids and the values of ``basis`` on its last record.
 
         One scan of the ``(case_id, id)`` index gives every case's ends (no
         record is read); the kept values follow, a page of cases at a time.
+        A case of ``skip`` whose last record is the one it names is left out.
 
         Raises:
             StoreIntegrityError: kept values cannot be read (verify names them).
@@ -211,6 +214,8 @@ class SQLReads(IndexReads):
             " GROUP BY case_id ORDER BY case_id",
             (last,),
         )
+        if skip:
+            ends = [end for end in ends if skip.get(end[0]) != end[2]]
         for start in range(0, len(ends), PAGE):
             page = ends[start : start + PAGE]
             marks = ", ".join("?" * len(page))

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from rnr._frozen import frozen_map
 from rnr.dates import Standing, standing
 
 __all__ = [
@@ -45,9 +46,11 @@ __all__ = [
     "IndexQuery",
     "IndexReads",
     "IndexRow",
+    "Settled",
     "group_rows",
     "index_row_of",
     "select_rows",
+    "settled_rows",
     "stale_row",
     "untrusted_rows",
 ]
@@ -304,6 +307,46 @@ def untrusted_rows(rows: Iterable[IndexRow], query: IndexQuery) -> list[IndexRow
     return sorted((r for r in rows if not query.trusted(r)), key=lambda r: r.case_id)
 
 
+#: The rows of cases closed with every record dated before a day (``?``), and an assessment.
+_SETTLED = "closed_on IS NOT NULL AND assessed_on IS NOT NULL AND latest_on < ?"
+
+
+@attrs.frozen
+class Settled:
+    """The cases whose rows say they closed with every record dated before a day.
+
+    What a report of a later year needs of them is in their rows: their
+    timelines need not be read (:meth:`IndexReads.index_settled`).
+
+    Attributes:
+        last: each case's last record (the row's ``record_id``).
+        sanctions: the sanctions of their latest decisions.
+        latest_on: the latest date of any of their records (``None``: no case).
+    """
+
+    last: Mapping[str, int] = attrs.field(converter=frozen_map)
+    sanctions: frozenset[str] = frozenset()
+    latest_on: dt.date | None = None
+
+
+def settled_rows(rows: Iterable[IndexRow], bases: frozenset[str], before: dt.date) -> Settled:
+    """The :class:`Settled` cases of ``rows`` (plain Python)."""
+    found = [
+        r
+        for r in rows
+        if r.basis in bases
+        and r.closed_on is not None
+        and r.assessed_on is not None
+        and r.latest_on is not None
+        and r.latest_on < before
+    ]
+    return Settled(
+        {r.case_id: r.record_id for r in found},
+        frozenset(r.sanction for r in found if r.sanction is not None),
+        max((r.latest_on for r in found if r.latest_on is not None), default=None),
+    )
+
+
 @attrs.frozen
 class IndexGroup:
     """How many selected rows share an instrument, a risk level, a sanction and a standing."""
@@ -455,6 +498,30 @@ class IndexReads:
                 return frozenset(found)
             found.add(least)
             after = least
+
+    def index_settled(self, bases: frozenset[str], before: dt.date) -> Settled:
+        """The cases of rows of ``bases`` closed with every record dated before ``before``.
+
+        Three look-ups in the index of ``latest_on``.
+        """
+        if not bases:
+            return Settled({})
+        where = f"{_SETTLED} AND basis IN ({', '.join('?' * len(bases))})"
+        args = (before.isoformat(), *sorted(bases))
+        last = self._query(None, f"SELECT case_id, record_id FROM case_index WHERE {where}", args)
+        sanctions = self._query(
+            None,
+            f"SELECT DISTINCT sanction FROM case_index WHERE {where} AND sanction IS NOT NULL",
+            args,
+        )
+        ((latest,),) = self._query(
+            None, f"SELECT max(latest_on) FROM case_index WHERE {where}", args
+        )
+        return Settled(
+            {str(case_id): int(record_id) for case_id, record_id in last},
+            frozenset(str(s) for (s,) in sanctions),
+            _day(latest),
+        )
 
     def _count(self, where: str, args: Sequence[Any]) -> int:
         sql = f"SELECT count(*) FROM case_index WHERE {where}"

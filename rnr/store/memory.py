@@ -27,8 +27,10 @@ from rnr.store.caseindex import (
     IndexGroup,
     IndexQuery,
     IndexRow,
+    Settled,
     group_rows,
     select_rows,
+    settled_rows,
     stale_row,
     untrusted_rows,
 )
@@ -209,13 +211,17 @@ class MemoryStore:
             kept = {s.id: derived[s.id] for s in rows if s.id in derived}
             yield CaseRecords(case_id, rows, kept)
 
-    def case_derived(self, basis: str) -> Iterator[CaseDerived]:
+    def case_derived(
+        self, basis: str, skip: Mapping[str, int] | None = None
+    ) -> Iterator[CaseDerived]:
         """Every case's first and last record ids and the values of ``basis`` on its last record."""
         with self._lock:
             ends = {c: (rows[0].id, rows[-1].id) for c, rows in self._by_case.items()}
             kept = dict(self._case_derived)
         for case_id in sorted(ends):
             first, last = ends[case_id]
+            if skip is not None and skip.get(case_id) == last:
+                continue
             found = kept.get((last, basis))
             derived = found[1] if found is not None and found[0] == case_id else None
             yield CaseDerived(case_id, first, last, derived)
@@ -248,6 +254,12 @@ class MemoryStore:
         with self._lock:
             rows = list(self._index.values())
         return untrusted_rows(rows, query)
+
+    def index_settled(self, bases: frozenset[str], before: dt.date) -> Settled:
+        """The cases of rows of ``bases`` closed with every record dated before ``before``."""
+        with self._lock:
+            rows = list(self._index.values())
+        return settled_rows(rows, bases, before)
 
     def get(self, record_id: int) -> Stored:
         """The record with that id (ids count from 1)."""

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 from rnr.store.access import Access, AccessEntry
-from rnr.store.caseindex import IndexGroup, IndexQuery, IndexRow
+from rnr.store.caseindex import IndexGroup, IndexQuery, IndexRow, Settled
 from rnr.store.records import AuditEntry, CaseDerived, CaseRecords, Derived, Record, Stored
 
 if TYPE_CHECKING:
@@ -155,11 +155,15 @@ class Store(Protocol):
         """
         ...
 
-    def case_derived(self, basis: str) -> Iterator[CaseDerived]:
+    def case_derived(
+        self, basis: str, skip: Mapping[str, int] | None = None
+    ) -> Iterator[CaseDerived]:
         """Every case's first and last record ids and the values of ``basis`` on its last record.
 
         In case id order, without reading any record: a whole store's
-        timelines come in one pass over the cases.
+        timelines come in one pass over the cases. A case of ``skip`` whose
+        last record is the one it names is left out (a reader that has
+        what it needs of it already).
         """
         ...
 
@@ -275,4 +279,8 @@ class CaseIndex(Protocol):
 
     def index_untrusted(self, query: IndexQuery) -> list[IndexRow]:
         """Every row ``query`` would not trust (stale, another basis, later, replay), by case id."""
+        ...
+
+    def index_settled(self, bases: frozenset[str], before: dt.date) -> Settled:
+        """The cases of rows of ``bases`` closed with every record dated before ``before``."""
         ...
