@@ -233,8 +233,10 @@ def _in_order(
 ) -> Iterator[Timeline]:
     """The timelines of ``queue``, in its order: those kept, and the others built together."""
     missing = [found.case_id for found, timeline in queue if timeline is None]
-    groups = list(store.cases(only=missing)) if missing else []
-    built = {t.case_id: t for t in build_timelines(groups, defs=defs, source=store.name)}
+    built = {}
+    if missing:
+        groups = list(store.cases(only=missing))
+        built = {t.case_id: t for t in build_timelines(groups, defs=defs, source=store.name)}
     for found, kept in queue:
         timeline = kept or built.get(found.case_id)
         if timeline is not None:

@@ -154,14 +154,16 @@ class OverrideTally:
         sanction = decisions[-1][2] if decisions else None
         if self.programmes is not None and sanction not in self.programmes:
             return
+        year = f"{self.period:04d}-"  # the timeline's dates are ISO texts
+        mine = [a for a in doc["assessments"] if a[0].startswith(year)]
+        if not mine:
+            return
         overrides = {first: (reason, direction) for first, reason, direction in doc["overrides"]}
         offences = [
             dt.date.fromisoformat(on) for on, kind, _ in doc["events"] if kind == "new_offence"
         ]
-        for on_text, first, *_, assessor, _step in doc["assessments"]:
+        for on_text, first, *_, assessor, _step in mine:
             on = dt.date.fromisoformat(on_text)
-            if on.year != self.period:
-                continue
             who = str(assessor or "—")
             self.assessed[who] += 1
             override = overrides.get(first)

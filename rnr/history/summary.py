@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import operator
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -37,11 +38,15 @@ from rnr.indicators.caseload import (
     StepSummary,
     closing_of,
 )
-from rnr.plan.draft import attainment
+from rnr.plan.draft import Status, attainment
 from rnr.policy.answer import Trigger, reassessment_trigger
 
 __all__ = ["REPLAY", "Reading", "due_at", "summarize_case", "summary_at"]
 
+#: An assessment row's date, total, level and dynamic points.
+_ON, _TOTAL, _LEVEL, _DYNAMIC = (
+    operator.itemgetter(n) for n in (Row.ON, Row.TOTAL, Row.LEVEL, Row.DYNAMIC)
+)
 #: The ``next_due`` of a summary whose next reassessment only a replay of the case gives.
 REPLAY = Due("", dt.date.min, "interval", "", "", dt.date.min, "")
 
@@ -137,6 +142,8 @@ class Reading:
     days: dict[str, dt.date] = attrs.Factory(dict)
     #: Need sets, by instrument version and positions.
     needs: dict[tuple[str, tuple[int, ...]], frozenset[str]] = attrs.Factory(dict)
+    #: Plan objectives (id, domain, status), by themselves.
+    objectives: dict[tuple[Any, ...], tuple[str, str | None, Status]] = attrs.Factory(dict)
 
     def day(self, text: str) -> dt.date:
         found = self.days.get(text)
@@ -161,7 +168,7 @@ class Reading:
 
     def event(self, on: str, kind: str, data: Mapping[str, Any]) -> EventSummary:
         try:
-            key = (on, kind, *((k, type(v), v) for k, v in data.items()))  # True is not 1
+            key = (on, kind, *data.items(), *map(type, data.values()))  # True is not 1
             found = self.events.get(key)
         except TypeError:  # a field that cannot be a key (a list)
             key, found = (), None
@@ -170,6 +177,16 @@ class Reading:
             found = EventSummary(sys.intern(kind), self.day(on), fields)
             if key:
                 self.events[key] = found
+        return found
+
+    def objective(
+        self, ident: str, domain: str | None, status: Status
+    ) -> tuple[str, str | None, Status]:
+        """A plan objective's id, domain and status, held once for the caseload."""
+        key = (ident, domain, status)
+        found = self.objectives.get(key)
+        if found is None:
+            found = self.objectives[key] = (sys.intern(ident), _interned(domain), _interned(status))
         return found
 
     def rule(self, policy: str, rule: str) -> tuple[str, int | None]:
@@ -214,10 +231,10 @@ def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseS
         closed_on=closing[0] if closing else None,
         closed_by=closing[1] if closing else None,
         instrument=sys.intern(ref),
-        assessed_on=tuple(reading.day(a[Row.ON]) for a in mine),
-        totals=tuple(a[Row.TOTAL] for a in mine),
-        levels=tuple(_interned(a[Row.LEVEL]) for a in mine),
-        dynamic=tuple(a[Row.DYNAMIC] for a in mine),
+        assessed_on=tuple(map(reading.day, map(_ON, mine))),
+        totals=tuple(map(_TOTAL, mine)),
+        levels=tuple(map(_interned, map(_LEVEL, mine))),
+        dynamic=tuple(map(_DYNAMIC, mine)),
         risk_level=_interned(risk),
         needs=dict(zip(reading.domain_ids(ref), map(_interned, latest[Row.NEEDS]), strict=True)),
         criminogenic=reading.need_set(ref, latest[Row.CRIMINOGENIC]),
@@ -353,10 +370,8 @@ def _plan_at(entries: Sequence[Sequence[Any]], day: str, reading: Reading) -> Pl
         version=version,
         kind=kind,
         dated=reading.day(dated),
-        objectives=tuple(
-            (sys.intern(i), _interned(d), _interned(s)) for i, (d, s) in state.items()
-        ),
-        reviewed_on=tuple(reading.day(on) for on in reviewed),
+        objectives=tuple(reading.objective(i, d, s) for i, (d, s) in state.items()),
+        reviewed_on=tuple(map(reading.day, reviewed)),
         achieved=achieved,
         counted=len(counted),
         percent=round(100.0 * achieved / len(counted), 1) if counted else 0.0,
@@ -386,8 +401,8 @@ def _responsivity(section: Mapping[str, Any] | None) -> Responsivity:
     """A responsivity section, parsed once per distinct section (a caseload repeats them)."""
     if section is None:
         return Responsivity()
-    try:
-        return _parsed_responsivity(tuple(sorted(section.items())))
+    try:  # canonical JSON: the same section has its keys in the same order
+        return _parsed_responsivity(tuple(section.items()))
     except TypeError:  # a value that cannot be a key
         return responsivity_section(dict(section), file="timeline")
 
