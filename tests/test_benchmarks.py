@@ -19,6 +19,8 @@ TINY = {
     "bench_caseindex.py": ["--people", "60", "--repeat", "1"],
     "bench_costs.py": ["--n", "300", "--repeat", "1"],
     "bench_decide.py": ["--n", "500", "--repeat", "1"],
+    "bench_indicators.py": ["--people", "60", "--years", "3", "--intake-years", "2",
+                            "--repeat", "1"],
     "bench_history.py": ["--people", "80", "--years", "2", "--sample", "2", "--writes", "5"],
     "bench_plans.py": ["--n", "20", "--repeat", "1"],
     "bench_postgres.py": ["--people", "60", "--writes", "1", "--writers", "1,2"],

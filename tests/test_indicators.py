@@ -38,6 +38,7 @@ from rnr.errors import DefinitionError, HistoryError, InvalidArgumentError
 from rnr.events import FOLLOW_UP_KINDS
 from rnr.history.amend import record_event
 from rnr.history.caseindex import settled_cases
+from rnr.history.costs import caseload_report
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import override_report
 from rnr.history.programme import programme_report
@@ -945,7 +946,7 @@ def _row(n: int, r: IndicatorResult) -> str:
 
 class TestReport:
     def test_cases_closed_before_the_years_read_are_not_read(self, cohort_db: Path) -> None:
-        """The case index answers for them: the same report as reading every timeline."""
+        """The case index answers for them: the same reports as reading every timeline."""
         from storekit import WithoutIndex  # noqa: PLC0415
 
         with SQLiteStore(cohort_db) as store:
@@ -962,6 +963,8 @@ class TestReport:
                     plain: Any = WithoutIndex(store)
                     assert report == programme_report(plain, period=period, programme=programme)
                     assert cases == sum(read)
+                    costs = caseload_report(store, period=period, programme=programme)
+                    assert costs == caseload_report(plain, period=period, programme=programme)
 
     def test_every_indicator_is_computable_on_a_simulated_store(self, cohort_db: Path) -> None:
         """All fifteen indicators (and rnr's two for adults) have figures beside their targets."""

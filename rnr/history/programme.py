@@ -16,15 +16,14 @@ import attrs
 from rnr.costs.caseload import CaseloadCosts, CostTally
 from rnr.definitions.costs import shipped as shipped_costs
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
-from rnr.history.bulk import iter_summaries
-from rnr.history.caseindex import settled_cases
+from rnr.history.bulk import summaries_since
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import OverrideReport, OverrideTally
 from rnr.indicators.compute import IndicatorResult, IndicatorTally
 from rnr.indicators.reinsertion_index import ReinsertionReport, ReinsertionTally
 from rnr.store.protocol import Store
 
-__all__ = ["ProgrammeReport", "programme_report"]
+__all__ = ["ProgrammeReport", "first_day_read", "programme_report"]
 
 
 @attrs.frozen
@@ -86,20 +85,22 @@ def programme_report(
     reinserted = ReinsertionTally(index, period, programmes)
     costs = CostTally(shipped_costs(), period, programme=programme)
     overrides = OverrideTally(period, (programme,) if programme else None, 12)
-    # A case closed with every record dated before the earliest year read counts in no
-    # population: the case index says so, and its sanction and latest day, unread.
-    settled = settled_cases(store, defs=defs, before=_earliest(spec, period))
+    # a case closed with every record dated before the first year read counts in no
+    # population: the case index gives its sanction and latest day, unread
+    settled, summaries = summaries_since(
+        store,
+        as_of=as_of,
+        since=first_day_read(spec, period),
+        defs=defs,
+        progress=progress,
+        visit=overrides.add,
+    )
     for sanction in settled.sanctions:
         indicators.seen(sanction)
         costs.seen(sanction)
     if settled.latest_on is not None:
         overrides.seen(settled.latest_on)
-    if progress is not None and settled.last:
-        progress(len(settled.last))
-    found = iter_summaries(
-        store, as_of=as_of, defs=defs, progress=progress, visit=overrides.add, skip=settled.last
-    )
-    for _, summary in found:
+    for summary in summaries:
         for tally in (indicators, reinserted, costs):
             tally.add(summary)
     return ProgrammeReport(
@@ -114,7 +115,7 @@ def programme_report(
     )
 
 
-def _earliest(spec: IndicatorSet, period: int) -> dt.date:
+def first_day_read(spec: IndicatorSet, period: int) -> dt.date:
     """The first day the report reads.
 
     The year before's (the costs of the people discharged then), or an

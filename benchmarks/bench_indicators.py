@@ -1,0 +1,160 @@
+"""The programme report of a year over a whole store, against decoding every kept timeline.
+
+Run from a checkout (or anywhere rnr is installed)::
+
+    python benchmarks/bench_indicators.py                       # 10,000 people, 2 years
+    python benchmarks/bench_indicators.py --reuse /tmp/h100k.sqlite3 --period 2025
+    python benchmarks/bench_indicators.py --people 30000 --years 5 --intake-years 4
+
+A cohort is simulated (:func:`rnr.simulate.simulate`) and written into a new
+SQLite store, or ``--reuse`` opens one written before (only read). Then,
+each the median of ``--repeat`` runs on the store just opened:
+
+1. **baseline (a)**: every case's kept timeline read and decoded
+   (``Store.case_derived``), the least any reading through the timelines
+   does;
+2. **report**: :func:`rnr.history.programme.programme_report` of
+   ``--period`` (default: the last whole year of the store): every
+   indicator, the reinsertion index, the override monitoring and the
+   costs, one case summary at a time;
+3. **report, every case read**: the same over the store seen without its
+   case index, so that no case closed before the years the report reads is
+   left unread (checked equal to 2);
+4. **rnr indicators --period P --json**: the command in a fresh process,
+   wall time and peak memory (``ru_maxrss`` of the child); baseline (b):
+   ``rnr --version``.
+
+Nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rnr.definitions.indicators import shipped
+from rnr.history.caseindex import settled_cases
+from rnr.history.definitions import Definitions
+from rnr.history.programme import first_day_read, programme_report
+from rnr.history.timeline import FORMAT
+from rnr.simulate.engine import simulate
+from rnr.simulate.load import store_cohort
+from rnr.store.sqlite import SQLiteStore
+
+DEFS = Definitions.shipped()
+
+
+class WithoutIndex:
+    """A store seen without its case index: every case is read from its timeline."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("index_"):
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def timed(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """The median wall time of ``repeat`` runs, in seconds, and the last answer."""
+    times, answer = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        answer = run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), answer
+
+
+def decode_all(path: Path) -> int:
+    """Baseline (a): every kept timeline read and decoded; the number of cases."""
+    with SQLiteStore(path, read_only=True) as store:
+        return sum(1 for found in store.case_derived(FORMAT) if found.derived is not None)
+
+
+def report(path: Path, period: int, *, index: bool = True) -> Any:
+    """The programme report of ``period`` on the store just opened (seen without its index)."""
+    with SQLiteStore(path, read_only=True) as store:
+        seen: Any = store if index else WithoutIndex(store)
+        return programme_report(seen, period=period, defs=DEFS)
+
+
+def command(args: list[str]) -> tuple[float, int]:
+    """Wall seconds of ``rnr ARGS`` in a fresh process, and the peak memory of children (kB)."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "rnr.cli", *args], check=True, capture_output=True)
+    return time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--years", type=float, default=2.0)
+    parser.add_argument("--intake-years", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--period", type=int, help="the year (default: the store's last whole one)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reuse", type=Path, help="an SQLite store written before (only read)")
+    parser.add_argument("--json", type=Path, help="write the figures here too")
+    args = parser.parse_args()
+
+    figures: dict[str, Any] = {"date": dt.date.today().isoformat()}
+    path = args.reuse
+    if path is None:
+        path = Path(tempfile.mkdtemp(prefix="rnr-indicators-")) / "rnr.sqlite3"
+        cohort = simulate(args.people, args.years, seed=args.seed, intake_years=args.intake_years)
+        with SQLiteStore(path) as store:
+            store_cohort(store, cohort, defs=DEFS)
+    with SQLiteStore(path, read_only=True) as store:
+        last = max(r.on for r in store.records(kind="event"))
+        period = args.period or last.year - (0 if last.month == 12 and last.day == 31 else 1)
+        before = first_day_read(shipped()[0], period)
+        settled = settled_cases(store, defs=DEFS, before=before)
+        figures.update(
+            people=len(store.case_ids()),
+            records=store.count(),
+            period=period,
+            unread=len(settled.last),
+        )
+
+    base, cases = timed(lambda: decode_all(path), args.repeat)
+    made, found = timed(lambda: report(path, period), args.repeat)
+    every, plain = timed(lambda: report(path, period, index=False), 1)
+    assert found == plain, "the report differs when every case is read"
+    figures.update(decode_s=base, report_s=made, every_case_s=every, timelines=cases)
+    bare, _ = command(["--version"])
+    wall, peak = command(["indicators", "--period", str(period), "--json", "--db", str(path)])
+    figures.update(version_s=bare, cli_s=wall, cli_peak_mb=peak / 1024)
+
+    print(
+        f"{figures['people']:,} cases, {figures['records']:,} records; the indicators of"
+        f" {period} ({figures['unread']:,} cases closed before {before} left unread)"
+    )
+    rows = [
+        ("baseline (a): every kept timeline decoded", base, base),
+        ("programme report (programme_report)", made, base),
+        ("the same, every case read (no case index)", every, base),
+        ("rnr indicators --json (fresh process, wall)", wall, bare),
+    ]
+    print(f"{'what':<46} {'seconds':>9} {'ratio':>8}")
+    for name, seconds, against in rows:
+        print(f"{name:<46} {seconds:>9.2f} {seconds / against:>7.1f}x")
+    print(
+        f"rnr indicators: peak memory {figures['cli_peak_mb']:.0f} MB; rnr --version {bare:.2f} s"
+    )
+    if args.json is not None:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
