@@ -346,6 +346,15 @@ def _months(case: CaseSummary, period: Period, least: int) -> list[int]:
     return out
 
 
+#: The outcomes read from the summary alone.
+_SIMPLE: Mapping[str, Callable[[CaseSummary, Mapping[str, Any], Library], Verdict]] = {
+    "risk_lowered": _risk_lowered,
+    "attainment_at_least": _attainment,
+    "objectives_met": _objectives_met,
+    "insertion_conditions": _insertion,
+}
+
+
 def outcome(
     case: CaseSummary,
     indicator: Indicator,
@@ -355,14 +364,9 @@ def outcome(
 ) -> Verdict:
     """Whether ``case`` meets the indicator's outcome, or the code of why it cannot be told."""
     params = indicator.outcome_params
-    simple: Mapping[str, Callable[[CaseSummary, Mapping[str, Any], Library], Verdict]] = {
-        "risk_lowered": _risk_lowered,
-        "attainment_at_least": _attainment,
-        "objectives_met": _objectives_met,
-        "insertion_conditions": _insertion,
-    }
-    if indicator.outcome in simple:
-        return simple[indicator.outcome](case, params, library)
+    simple = _SIMPLE.get(indicator.outcome)
+    if simple is not None:
+        return simple(case, params, library)
     if indicator.outcome == "no_event_within":
         assert case.closed_on is not None
         until = add_months(case.closed_on, int(params["months"]))
@@ -493,8 +497,7 @@ class _Count:
     unmeasured: Counter[str] = attrs.Factory(Counter)
 
     def add(self, case: CaseSummary, period: Period, library: Library, spec: IndicatorSet) -> None:
-        if case.sanction not in self.programmes:
-            return
+        """Count a case of the programmes."""
         self.cases = True
         if self.reads is not None and not self.recorded:
             self.recorded = _records(case, *self.reads, period)
@@ -551,6 +554,7 @@ class IndicatorTally:
     library: Library
     programme: str | None = None
     _counts: list[_Count | IndicatorResult] = attrs.field(init=False, factory=list)
+    _by_sanction: dict[str | None, list[_Count]] = attrs.field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         programme = self.programme
@@ -568,17 +572,24 @@ class IndicatorTally:
                 continue
             self._counts.append(_Count(indicator, wanted, _read_in(indicator, self.spec)))
 
+    def _of(self, sanction: str | None) -> list[_Count]:
+        """The counts of the indicators of ``sanction``'s programme."""
+        found = self._by_sanction.get(sanction)
+        if found is None:
+            found = self._by_sanction[sanction] = [
+                c for c in self._counts if isinstance(c, _Count) and sanction in c.programmes
+            ]
+        return found
+
     def add(self, case: CaseSummary) -> None:
         """Count one case (summarised on 31 December of the year)."""
-        for count in self._counts:
-            if isinstance(count, _Count):
-                count.add(case, self.period, self.library, self.spec)
+        for count in self._of(case.sanction):
+            count.add(case, self.period, self.library, self.spec)
 
     def seen(self, sanction: str) -> None:
         """A case of ``sanction`` closed before the years the indicators read: in no population."""
-        for count in self._counts:
-            if isinstance(count, _Count) and sanction in count.programmes:
-                count.cases = True
+        for count in self._of(sanction):
+            count.cases = True
 
     def results(self) -> tuple[IndicatorResult, ...]:
         """Every indicator, in the order of the definitions."""
