@@ -33,14 +33,14 @@ import argparse
 import datetime as dt
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from bench_caseindex import WithoutIndex, timed  # the benchmarks' folder is on the path
 
 from rnr.definitions.indicators import shipped
 from rnr.history.caseindex import settled_cases
@@ -52,28 +52,6 @@ from rnr.simulate.load import store_cohort
 from rnr.store.sqlite import SQLiteStore
 
 DEFS = Definitions.shipped()
-
-
-class WithoutIndex:
-    """A store seen without its case index: every case is read from its timeline."""
-
-    def __init__(self, store: SQLiteStore) -> None:
-        self._store = store
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("index_"):
-            raise AttributeError(name)
-        return getattr(self._store, name)
-
-
-def timed(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """The median wall time of ``repeat`` runs, in seconds, and the last answer."""
-    times, answer = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        answer = run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), answer
 
 
 def decode_all(path: Path) -> int:
