@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
-from rnr.cases.legal import parse_legal
+from rnr.cases.legal import LegalContext, parse_legal
 from rnr.cases.overrides import parse_override
 from rnr.cases.parse import Case, parse_case, score_case
 from rnr.definitions.instrument import Reliability
@@ -38,7 +38,7 @@ from rnr.history.idempotency import IDEMPOTENCY
 from rnr.history.shapes import is_approval, is_proposal
 from rnr.history.steps import reassessment_answer, stepped
 from rnr.plan.assemble import draft_plan
-from rnr.plan.draft import PlanDraft, Status, review
+from rnr.plan.draft import PlanDraft, PlanObjective, Status, review
 from rnr.plan.edit import Choice, edit_plan, refit
 from rnr.policy.answer import ChangeAnswer, answer_event
 from rnr.policy.decision import Decision
@@ -161,6 +161,11 @@ class Memo:
         return value
 
 
+def _legal_of(row: Stored) -> LegalContext:
+    """The legal context a decision (or the case) record holds."""
+    return parse_legal(row.data["legal"])
+
+
 def _without(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in keys}
 
@@ -212,7 +217,9 @@ class _Replay:
             decisions.append(entry)
         plans = self.plans(by_id, {d.id: d for d in decisions})
         legal_row = self.fixes.latest[decisions[-1].id] if decisions else case_row
-        legal = self.guard(legal_row, lambda r: parse_legal(r.data["legal"]))
+        legal = self.remember(
+            ("legal", legal_row.id, legal_row.sha256), lambda: self.guard(legal_row, _legal_of)
+        )
         return CaseHistory(
             case_id=case_row.case_id,
             regime=str(case_row.data["regime"]),
@@ -297,7 +304,7 @@ class _Replay:
         override_id = row.data.get("override")
         override = overrides[int(override_id)].override if override_id is not None else None
         override_row = self.fixes.latest.get(int(override_id)) if override_id is not None else None
-        legal = self.guard(row, lambda r: parse_legal(r.data["legal"]))
+        legal = self.remember(("legal", row.id, row.sha256), lambda: self.guard(row, _legal_of))
         decision = self.remember(
             (
                 "decision",
@@ -416,7 +423,7 @@ class _Replay:
                 entry = self.edit(row, previous, basis)
             else:
                 entry = self.review(row, previous)
-            out.append(attrs.evolve(entry, id=first))
+            out.append(entry if entry.id == first else attrs.evolve(entry, id=first))
         return self.approved(out, approvals)
 
     def approved(self, plans: list[PlanEntry], approvals: Mapping[int, Stored]) -> list[PlanEntry]:
@@ -430,11 +437,12 @@ class _Replay:
         for entry in plans:
             found = approvals.get(entry.plan.version)
             ref = None if found is None else found.data.get("reference")
-            plan = attrs.evolve(
-                entry.plan,
-                approved_on=None if found is None else found.on,
-                approved_reference=None if ref is None else str(ref),
-            )
+            on = None if found is None else found.on
+            reference = None if ref is None else str(ref)
+            if (entry.plan.approved_on, entry.plan.approved_reference) == (on, reference):
+                out.append(entry)
+                continue
+            plan = attrs.evolve(entry.plan, approved_on=on, approved_reference=reference)
             out.append(attrs.evolve(entry, plan=plan))
         return out
 
@@ -475,12 +483,15 @@ class _Replay:
             raise StoreIntegrityError(msg, path=self.source, record=row.id)
         if previous is not None:
             kept = {o.id: o.history for o in (*previous.objectives, *previous.supports)}
+
+            def carried(o: PlanObjective) -> PlanObjective:
+                history = kept.get(o.id, ())
+                return o if o.history == history else attrs.evolve(o, history=history)
+
             plan = attrs.evolve(
                 plan,
-                objectives=tuple(
-                    attrs.evolve(o, history=kept.get(o.id, ())) for o in plan.objectives
-                ),
-                supports=tuple(attrs.evolve(o, history=kept.get(o.id, ())) for o in plan.supports),
+                objectives=tuple(map(carried, plan.objectives)),
+                supports=tuple(map(carried, plan.supports)),
                 opened_on=previous.opened_on,
             )
         kind: Literal["initial", "review"] = (
