@@ -345,6 +345,8 @@ class CostTally:
     programme: str | None = None
     #: The cost file of each sanction seen, for the year.
     _files: dict[str, ProgrammeCosts | None] = attrs.field(init=False, factory=dict)
+    #: Whether a sanction's cost file of a year publishes unit costs, by sanction and year.
+    _pricing: dict[tuple[str, int], bool] = attrs.field(init=False, factory=dict)
     _served: list[_Served] = attrs.field(init=False, factory=list)
     _discharged: list[_Served] = attrs.field(init=False, factory=list)
     _unpriced: Counter[str] = attrs.field(init=False, factory=Counter)
@@ -353,8 +355,11 @@ class CostTally:
     )
 
     def _priced(self, sanction: str, year: int) -> bool:
-        costs = self.book.for_sanction(sanction, year)
-        return costs is not None and costs.priced
+        key = (sanction, year)
+        if key not in self._pricing:
+            costs = self.book.for_sanction(sanction, year)
+            self._pricing[key] = costs is not None and costs.priced
+        return self._pricing[key]
 
     def seen(self, sanction: str) -> bool:
         """A case of ``sanction``, served or not: whether the costs count it (its programme)."""
