@@ -138,6 +138,21 @@ def _wait(driver: Any, what: Any) -> Any:
     return waiting.until(what)
 
 
+def _follow(driver: Any, element: Any) -> None:
+    """Click ``element`` (a link or a submit button) and wait until its page is gone.
+
+    The next page may bear the same title (a form that comes back to itself),
+    so waiting for a title alone could find the old page's elements.
+    """
+    from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: PLC0415
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+    _wait(driver, staleness_of(old))
+
+
 def _page(driver: Any, title: str) -> None:
     """Wait for the page whose title starts with ``title`` to be loaded."""
     _wait(
@@ -187,9 +202,9 @@ def test_a_delegado_records_an_lscmi_assessment_with_one_omission(
 
     base, store = served
     _sign_in_with_the_keyboard(browser, base, "ana", "Casos abiertos")
-    browser.find_element(By.LINK_TEXT, "Nueva evaluación").click()
+    _follow(browser, browser.find_element(By.LINK_TEXT, "Nueva evaluación"))
     _page(browser, "Nueva evaluación")
-    browser.find_element(By.PARTIAL_LINK_TEXT, "LS/CMI").click()
+    _follow(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "LS/CMI"))
     _page(browser, "Nueva evaluación · ")
     running = browser.find_element(By.ID, "running")
     assert "sin responder: 50" in running.text  # the script is running: 50 items to answer
@@ -210,9 +225,7 @@ def test_a_delegado_records_an_lscmi_assessment_with_one_omission(
     for name, on in (("sentence_date", "2025-01-02"), ("entry_date", "2025-01-08")):
         field = browser.find_element(By.ID, f"f-legal-{name}")
         browser.execute_script("arguments[0].value = arguments[1]", field, on)
-    save = browser.find_element(By.CSS_SELECTOR, "button[value=guardar]")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", save)
-    save.click()
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "button[value=guardar]"))
     _page(browser, "Decisión")
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "Evaluación registrada." in page

@@ -36,7 +36,7 @@ def test_a_delegado_sees_the_change_and_the_trajectory(
     kit._sign_in_with_the_keyboard(browser, base, "ana", "Casos abiertos")
     browser.get(base + "/espacio/casos/c-trayectoria")
     kit._page(browser, "Caso c-trayectoria")
-    browser.find_element(By.PARTIAL_LINK_TEXT, "historia completa").click()
+    kit._follow(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "historia completa"))
     kit._page(browser, "Historia · caso c-trayectoria")
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "Del 10-01-2025 al 25-01-2025 (15 días)" in page
@@ -72,7 +72,7 @@ def test_an_analyst_reads_the_indicators_and_cannot_open_a_case(
     if "c-analista" not in store.case_ids():
         _two_assessments(store, "c-analista")
     kit._sign_in_with_the_keyboard(browser, base, "alba", "Inicio")
-    browser.find_element(By.LINK_TEXT, "Indicadores").click()
+    kit._follow(browser, browser.find_element(By.LINK_TEXT, "Indicadores"))
     kit._page(browser, "Indicadores de programa")
     # a report not made at once is being prepared: the page asks again by itself until it is
     kit._wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "p.notice"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from test_workspace_browser import (
+    _follow,
     _missing,
     _page,
     _policy_violations,
@@ -39,9 +40,9 @@ def _assess(driver: Any, case_id: str) -> None:
     from selenium.webdriver.common.by import By  # noqa: PLC0415
     from selenium.webdriver.support.ui import Select  # noqa: PLC0415
 
-    driver.find_element(By.LINK_TEXT, "Nueva evaluación").click()
+    _follow(driver, driver.find_element(By.LINK_TEXT, "Nueva evaluación"))
     _page(driver, "Nueva evaluación")
-    driver.find_element(By.PARTIAL_LINK_TEXT, "LS/CMI").click()
+    _follow(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "LS/CMI"))
     _page(driver, "Nueva evaluación · ")
     driver.find_element(By.ID, "f-case_id").send_keys(case_id)
     date = driver.find_element(By.ID, "f-assessed_on")
@@ -58,15 +59,8 @@ def _assess(driver: Any, case_id: str) -> None:
     for name, on in (("sentence_date", "2025-01-02"), ("entry_date", "2025-01-08")):
         field = driver.find_element(By.ID, f"f-legal-{name}")
         driver.execute_script("arguments[0].value = arguments[1]", field, on)
-    save = driver.find_element(By.CSS_SELECTOR, "button[value=guardar]")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", save)
-    save.click()
+    _follow(driver, driver.find_element(By.CSS_SELECTOR, "button[value=guardar]"))
     _page(driver, "Decisión")
-
-
-def _click(driver: Any, element: Any) -> None:
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
 
 
 def _pdf_pages(driver: Any, path: Path) -> list[str]:
@@ -100,17 +94,17 @@ def test_a_delegado_edits_prints_and_reviews_the_pii(
     _sign_in_with_the_keyboard(browser, base, "ana", "Casos abiertos")
     _assess(browser, "c-pii")
     assert "Con el ítem omitido, el puntaje estaría entre" in browser.page_source
-    _click(browser, browser.find_element(By.LINK_TEXT, "Ver el PII"))
+    _follow(browser, browser.find_element(By.LINK_TEXT, "Ver el PII"))
     _page(browser, "PII")
-    _click(browser, browser.find_element(By.LINK_TEXT, "Editar el PII"))
+    _follow(browser, browser.find_element(By.LINK_TEXT, "Editar el PII"))
     _page(browser, "Editar el PII")
     before = [o.id for o in read_history(store, "c-pii", defs=defs).plan.objectives]  # type: ignore[union-attr]
     down = browser.find_element(By.CSS_SELECTOR, f"button[value='bajar:{before[0]}']")
-    _click(browser, down)
+    _follow(browser, down)
     _page(browser, "Editar el PII")
     notes = browser.find_element(By.ID, "notas")
     notes.send_keys("Acordado con la persona en la entrevista.")
-    _click(browser, browser.find_elements(By.CSS_SELECTOR, "button[value=guardar]")[-1])
+    _follow(browser, browser.find_elements(By.CSS_SELECTOR, "button[value=guardar]")[-1])
     _page(browser, "PII")
     assert "PII guardado" in browser.find_element(By.TAG_NAME, "main").text
     history = read_history(store, "c-pii", defs=defs)
@@ -135,7 +129,7 @@ def test_a_delegado_edits_prints_and_reviews_the_pii(
     _page(browser, "Revisar el PII")
     Select(browser.find_element(By.ID, "s-1")).select_by_value("in_progress")
     browser.find_element(By.ID, "n-1").send_keys("Asiste a las sesiones.")
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "p.submit button"))
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "p.submit button"))
     _page(browser, "PII")
     main = browser.find_element(By.TAG_NAME, "main").text
     assert "Revisión registrada" in main
