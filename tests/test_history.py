@@ -34,6 +34,7 @@ from rnr.errors import (
     InvalidArgumentError,
     StoreIntegrityError,
 )
+from rnr.history import write as write_module
 from rnr.history.amend import correct_assessment, record_event, review_plan
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
@@ -316,6 +317,30 @@ class TestRefusals:
             operation(store, doc)
         assert code == refused.value.code
         assert before == [r.to_dict() for r in store.records()]
+
+    @pytest.mark.parametrize("kind", ["memory", "sqlite"])
+    def test_a_case_written_between_the_reading_and_the_block_is_refused(
+        self, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A write reads its case, then writes in a block: a record landing between is refused."""
+        store: Store = MemoryStore() if kind == "memory" else SQLiteStore(tmp_path / "s.sqlite3")
+        doc = adult_document()
+        open_case(store, case(doc), by="d")
+        reading = write_module.read_history
+        meanwhile: list[dict[str, Any]] = []
+
+        def read_then_another_writes(*args: Any, **kwargs: Any) -> CaseHistory:
+            found = reading(*args, **kwargs)
+            record_event(store, doc["case_id"], "breach", dt.date(2024, 12, 1), by="otra")
+            meanwhile.extend(r.to_dict() for r in store.records())
+            return found
+
+        monkeypatch.setattr(write_module, "read_history", read_then_another_writes)
+        with pytest.raises(HistoryError, match="the case changed meanwhile") as refused:
+            reassess(store, doc["case_id"], case(later(doc, 400)), by="d")
+        assert "history.case.changed" == refused.value.code
+        assert meanwhile == [r.to_dict() for r in store.records()]
+        assert "event" in [r["kind"] for r in meanwhile]
 
     def test_correcting_a_corrected_record_is_a_conflict(
         self, opened: tuple[Store, dict[str, Any]]

@@ -317,6 +317,31 @@ class TestProtocol:
             assert [1] == [s.id for s in store.records()]
         assert [1, 2] == [s.id for s in store.records()]
 
+    def test_a_block_takes_a_case_read_before_it_while_it_is_whole(self, store: Store) -> None:
+        """``unchanged``: a case's records read before a block stand for it while they are all."""
+        with store.write(by="x") as tx:
+            for n, case_id in enumerate(("a", "b", "a"), start=1):
+                tx.append(a_record(n, case_id=case_id))
+        read = list(store.records(case_id="a"))
+        with store.write(by="x") as tx:
+            assert not tx.unchanged([])
+            assert not tx.unchanged(read[:1]), "a part of the case is not the case"
+            assert not tx.unchanged(read[1:])
+            assert tx.unchanged(read)
+            assert [2] == [s.id for s in tx.records(case_id="b")]
+            tx.append(a_record(4, case_id="a"))
+            assert [1, 3, 4] == [s.id for s in tx.records(case_id="a")]
+            tx.append(a_record(5, case_id="b"))
+            assert [4] == [s.id for s in tx.records(case_id="a")][2:]
+            assert [2, 5] == [s.id for s in tx.records(case_id="b")]
+            assert [] == list(tx.records(case_id="a", kind="case"))
+            assert not tx.unchanged(read), "the block appended to the case"
+        with store.write(by="x") as tx:
+            assert not tx.unchanged(read), "a block appended to the case since it was read"
+            assert tx.unchanged(list(store.records(case_id="a")))
+            assert [1, 3, 4] == [s.id for s in tx.records(case_id="a")]
+        assert store.verify().ok
+
     def test_corrections_and_data_round_trip(self, store: Store) -> None:
         """A correction keeps what it corrects; nested and non-ASCII data come back equal."""
         data = {"a": [1, 2.5, None, True], "b": {"ñ": "día", "z": -0.0}, "c": 10**20}

@@ -21,7 +21,7 @@ from rnr.history.timeline import keep_timeline
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Stored
 
-__all__ = ["State", "kept", "replayed", "require_in_force"]
+__all__ = ["State", "kept", "records_in", "replayed", "require_in_force"]
 
 
 @attrs.frozen
@@ -137,6 +137,17 @@ class State:
     @property
     def next_plan_version(self) -> int:
         return len(self.plans) + 1
+
+
+def records_in(tx: Transaction, before: CaseHistory) -> list[Stored]:
+    """The case's records inside a write block, ``before`` being the case read just before it.
+
+    Its records as they are when they are still all of the case's
+    (:meth:`~rnr.store.protocol.Transaction.unchanged`), else read again.
+    """
+    if tx.unchanged(before.records):
+        return list(before.records)
+    return list(tx.records(case_id=before.case_id))
 
 
 def replayed(

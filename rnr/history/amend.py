@@ -25,6 +25,7 @@ from rnr.errors import HistoryError
 from rnr.history._state import (
     State,
     kept,
+    records_in,
     refused_unless_replayed,
     replayed,
     require_in_force,
@@ -361,7 +362,7 @@ def review_plan(
         return Written(before, already_stored=True) if written else before
     review(before.plans[-1].plan, on, changes, closing=closing)  # refuses what replay would
     with store.write(by=by) as tx:
-        rows = list(tx.records(case_id=case_id))
+        rows = records_in(tx, before)
         if repeated(rows):
             out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
             return out if written else out.value

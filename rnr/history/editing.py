@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Literal, overload
 
 from rnr.errors import HistoryError
-from rnr.history._state import State, replayed
+from rnr.history._state import State, records_in, replayed
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written, same
@@ -135,7 +135,7 @@ def edit_plan_version(
     if repeated(before.records):
         return Written(before, already_stored=True) if written else before
     with store.write(by=by) as tx:
-        rows = list(tx.records(case_id=case_id))
+        rows = records_in(tx, before)
         if repeated(rows):
             out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
             return out if written else out.value

@@ -20,7 +20,7 @@ import attrs
 
 from rnr.cases.overrides import Override
 from rnr.errors import HistoryError
-from rnr.history._state import State, replayed
+from rnr.history._state import State, records_in, replayed
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import same
@@ -149,7 +149,7 @@ def propose_override(
     if any(r.id in pending and same(r.record, record) for r in before.records):
         return before
     with store.write(by=by) as tx:
-        rows = list(tx.records(case_id=case_id))
+        rows = records_in(tx, before)
         state = State.of_rows(rows)
         state.require(case_id, store.name)
         state.require_open(case_id, day)

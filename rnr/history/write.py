@@ -27,7 +27,7 @@ from rnr.cases.parse import Case, score_case
 from rnr.definitions.instrument import Reliability
 from rnr.definitions.policy import Policy
 from rnr.errors import HistoryError
-from rnr.history._state import State, replayed
+from rnr.history._state import State, records_in, replayed
 from rnr.history.definitions import Definitions
 from rnr.history.derived import derived_of
 from rnr.history.entries import CaseHistory
@@ -550,7 +550,7 @@ def reassess(
         reliability=reliability,
     )
     with store.write(by=by) as tx:
-        rows = list(tx.records(case_id=case_id))
+        rows = records_in(tx, before)
         if repeated(rows):
             out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
             return out if written else out.value
@@ -662,7 +662,7 @@ def add_override(
     )
     day = max(override.approved_on, latest.on, before.plans[-1].plan.dated, before.decisions[-1].on)
     with store.write(by=by) as tx:
-        rows = list(tx.records(case_id=case_id))
+        rows = records_in(tx, before)
         if repeated(rows):
             out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
             return out if written else out.value

@@ -99,6 +99,9 @@ class _Block:
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         return self._tx.records(case_id=case_id, kind=kind)
 
+    def unchanged(self, rows: Sequence[Stored]) -> bool:
+        return self._tx.unchanged(rows)
+
     def append(self, record: Record) -> Stored:
         if not self._checked:
             last = None

@@ -15,7 +15,7 @@ never sees half a block and never misses a committed row below its end.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from rnr.errors import HistoryError, StoreError, StoreIntegrityError
@@ -325,6 +325,9 @@ class PendingBlock:
         #: Each case's last record appended in this block, and the record its kept index row names.
         self._appended: dict[str, int] = {}
         self._indexed: dict[str, int] = {}
+        #: The records of the case read last in this block (its appends included): a write
+        #: reads its case more than once, and nobody else can append to it meanwhile.
+        self._case: tuple[str, list[Stored]] | None = None
         self.open = True
 
     def _send(
@@ -387,14 +390,44 @@ class PendingBlock:
         from it; the appends not sent yet come from the block itself, so a
         read costs one query however many appends wait (a block that reads
         each case before writing it does not send its rows case by case).
+        The records of one case are read once in a block: the block holds
+        the store's lock, so only the block itself adds to them.
         """
         self._check_open()
+        if case_id is not None:
+            yield from (r for r in self._records_of(case_id) if kind is None or r.kind == kind)
+            return
         sent = self._last_id - len(self._pending)
-        pending = list(self._pending if case_id is None else self._pending_cases.get(case_id, ()))
-        yield from self._store._stream_records(self._conn, case_id, kind, last=sent)
+        pending = list(self._pending)
+        yield from self._store._stream_records(self._conn, None, kind, last=sent)
         for stored in pending:
             if kind is None or stored.kind == kind:
                 yield stored
+
+    def _records_of(self, case_id: str) -> list[Stored]:
+        if self._case is None or self._case[0] != case_id:
+            sent = self._last_id - len(self._pending)
+            rows = list(self._store._stream_records(self._conn, case_id, None, last=sent))
+            self._case = (case_id, rows + self._pending_cases.get(case_id, []))
+        return self._case[1]
+
+    def unchanged(self, rows: Sequence[Stored]) -> bool:
+        """Whether ``rows``, every record of one case read before this block, are still all.
+
+        When they are (the case's count and last id are theirs, and this
+        block appended none), the block's reads of the case take them as
+        they are instead of reading them again: records never change.
+        """
+        self._check_open()
+        if not rows or rows[-1].case_id in self._appended:
+            return False
+        case_id = rows[-1].case_id
+        sql = "SELECT count(*), max(id) FROM records WHERE case_id = ?"
+        found = tuple(self._store._query(self._conn, sql, (case_id,))[0])
+        if found != (len(rows), rows[-1].id):
+            return False
+        self._case = (case_id, list(rows))
+        return True
 
     def append(self, record: Record) -> Stored:
         """Append ``record``; it is stored when the block ends without an error."""
@@ -411,6 +444,8 @@ class PendingBlock:
         self._pending.append(stored)
         self._pending_cases.setdefault(record.case_id, []).append(stored)
         self._appended[record.case_id] = stored.id
+        if self._case is not None and self._case[0] == record.case_id:
+            self._case[1].append(stored)
         self._entries.append(entry_row(entry))
         if len(self._rows) >= FLUSH:
             self.flush()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import attrs
@@ -71,6 +71,13 @@ class _Block:
                 kind is None or stored.kind == kind
             ):
                 yield stored
+
+    def unchanged(self, rows: Sequence[Stored]) -> bool:
+        """Whether ``rows``, every record of one case read before this block, are still all."""
+        if not rows or any(s.case_id == rows[-1].case_id for s in self.pending):
+            return False
+        held = self.store._rows(rows[-1].case_id)
+        return len(held) == len(rows) and held[-1].id == rows[-1].id
 
     def append(self, record: Record) -> Stored:
         last = self.pending[-1].id if self.pending else len(self.store._records)

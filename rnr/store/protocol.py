@@ -28,7 +28,7 @@ The contract:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -98,6 +98,13 @@ class Transaction(Protocol):
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         """Committed records (and those appended in this block), in id order."""
+        ...
+
+    def unchanged(self, rows: Sequence[Stored]) -> bool:
+        """Whether ``rows``, every record of one case read before this block, are still all.
+
+        When they are, reads of the case in the block may take them as they are.
+        """
         ...
 
     def append(self, record: Record) -> Stored:
