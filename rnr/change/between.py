@@ -168,11 +168,6 @@ def _open(result: ScoreResult) -> set[str]:
     }
 
 
-def _contributors(instrument: Instrument, scale: str) -> list[str]:
-    items = [i.id for i in instrument.scored_items if scale in i.scales]
-    return items + [t.id for t in instrument.terms if t.points.get(scale, 0)]
-
-
 def _scale(
     scale: str,
     results: tuple[ScoreResult, ScoreResult],
@@ -191,9 +186,10 @@ def _scale(
         x2 = sum(p2[c].get(scale, 0) for _, c in pairing.pairs)
     levels = new.scales[scale].levels
     transition = level_transition(levels, before.level, after.level)
-    feeding_new, feeding_old = _contributors(new, scale), _contributors(old, scale)
-    shared_new = [c for c in feeding_new if c in pairing.current_ids]
-    shared_old = [p for p in feeding_old if p in pairing.previous_ids]
+    feeding_new, feeding_old = new.contributors.get(scale, ()), old.contributors.get(scale, ())
+    compared_new, compared_old = pairing.current_ids, pairing.previous_ids
+    shared_new = [c for c in feeding_new if c in compared_new]
+    shared_old = [p for p in feeding_old if p in compared_old]
     figures = given or new.scales[scale].reliability or old.scales[scale].reliability
     change = ScaleChange(
         scale=scale, previous=x1, current=x2, delta=x2 - x1,

@@ -350,6 +350,17 @@ class Instrument:
         return tuple(i for i in self.items if not i.strength)
 
     @cached_property
+    def contributors(self) -> Mapping[str, tuple[str, ...]]:
+        """Per scale, the ids of the scored items, then the terms, that give it points."""
+        scales = {s for i in self.scored_items for s in i.scales}
+        scales |= {s for t in self.terms for s, p in t.points.items() if p}
+        return {
+            scale: tuple(i.id for i in self.scored_items if scale in i.scales)
+            + tuple(t.id for t in self.terms if t.points.get(scale, 0))
+            for scale in sorted(scales)
+        }
+
+    @cached_property
     def thresholds(self) -> Mapping[str, tuple[int, ...]]:
         """Per item, the integers where some term's condition changes truth."""
         found: dict[str, set[int]] = {}
