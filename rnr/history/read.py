@@ -305,26 +305,27 @@ class _Replay:
         override = overrides[int(override_id)].override if override_id is not None else None
         override_row = self.fixes.latest.get(int(override_id)) if override_id is not None else None
         legal = self.remember(("legal", row.id, row.sha256), lambda: self.guard(row, _legal_of))
-        decision = self.remember(
-            (
-                "decision",
-                row.id,
-                row.sha256,
-                assessment.record,
-                override_row.id if override_row is not None else None,
-                nearest,
-            ),
-            lambda: self.guard(
-                row,
-                lambda r: decide(
-                    assessment.result,
-                    legal,
-                    policy,
-                    override=override,
-                    case_id=r.case_id,
-                    nearest=nearest,
+        override_record = override_row.id if override_row is not None else None
+        inputs = (row.id, row.sha256, assessment.record, override_record)
+        # the decision that was the latest before a write: the same, without its nearest change
+        known = None if nearest or self.memo is None else self.memo.found.get(("decision", *inputs))
+        decision = (
+            attrs.evolve(known, nearest=())
+            if known is not None
+            else self.remember(
+                ("decision", *inputs) if nearest else ("decision", *inputs, False),
+                lambda: self.guard(
+                    row,
+                    lambda r: decide(
+                        assessment.result,
+                        legal,
+                        policy,
+                        override=override,
+                        case_id=r.case_id,
+                        nearest=nearest,
+                    ),
                 ),
-            ),
+            )
         )
         data = row.data.get("step")
         if data is None:
@@ -471,7 +472,8 @@ class _Replay:
 
         key = ("draft", row.id, row.sha256, assessment.record)
         kept_decision, plan = self.remember(key, draft_once)
-        if kept_decision != decided.decision:  # the same record drafts for another decision
+        # the same record drafts for another decision (a plan never reads the nearest change)
+        if attrs.evolve(kept_decision, nearest=decided.decision.nearest) != decided.decision:
             kept_decision, plan = draft_once()
         stored = row.data.get("objectives")
         drafted = [[o.id, o.domain] for o in plan.objectives]
