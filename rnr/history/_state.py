@@ -139,15 +139,16 @@ class State:
         return len(self.plans) + 1
 
 
-def records_in(tx: Transaction, before: CaseHistory) -> list[Stored]:
+def records_in(tx: Transaction, before: CaseHistory) -> Sequence[Stored]:
     """The case's records inside a write block, ``before`` being the case read just before it.
 
-    Its records as they are when they are still all of the case's
-    (:meth:`~rnr.store.protocol.Transaction.unchanged`), else read again.
+    ``before.records`` itself while they are still all of the case's
+    (:meth:`~rnr.store.protocol.Transaction.unchanged`: what was checked of
+    them before the block holds), else the records read again.
     """
     if tx.unchanged(before.records):
-        return list(before.records)
-    return list(tx.records(case_id=before.case_id))
+        return before.records
+    return tuple(tx.records(case_id=before.case_id))
 
 
 def replayed(

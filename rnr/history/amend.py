@@ -363,7 +363,7 @@ def review_plan(
     review(before.plans[-1].plan, on, changes, closing=closing)  # refuses what replay would
     with store.write(by=by) as tx:
         rows = records_in(tx, before)
-        if repeated(rows):
+        if rows is not before.records and repeated(rows):
             out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
             return out if written else out.value
         state = State.of_rows(rows)

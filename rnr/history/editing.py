@@ -136,7 +136,7 @@ def edit_plan_version(
         return Written(before, already_stored=True) if written else before
     with store.write(by=by) as tx:
         rows = records_in(tx, before)
-        if repeated(rows):
+        if rows is not before.records and repeated(rows):
             out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
             return out if written else out.value
         state = State.of_rows(rows)

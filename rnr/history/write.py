@@ -551,7 +551,7 @@ def reassess(
     )
     with store.write(by=by) as tx:
         rows = records_in(tx, before)
-        if repeated(rows):
+        if rows is not before.records and repeated(rows):
             out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
             return out if written else out.value
         state = State.of_rows(rows)
@@ -663,7 +663,7 @@ def add_override(
     day = max(override.approved_on, latest.on, before.plans[-1].plan.dated, before.decisions[-1].on)
     with store.write(by=by) as tx:
         rows = records_in(tx, before)
-        if repeated(rows):
+        if rows is not before.records and repeated(rows):
             out = Written(replay(rows, defs=defs, source=store.name), already_stored=True)
             return out if written else out.value
         state = State.of_rows(rows)

@@ -14,6 +14,7 @@ naming the file.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -40,6 +41,7 @@ from rnr.store._rows import (
     verify_tables,
 )
 from rnr.store._schema import check_header, connect, describe_error, prepare, schema_problems
+from rnr.store._wal import Checkpoints
 from rnr.store.access import Access, AccessEntry, chain_access, restore_access_problem
 from rnr.store.audit import restore_problem
 from rnr.store.caseindex import STALE_EVERY_CASE, UPSERT_INDEX
@@ -158,6 +160,10 @@ class SQLiteStore(SQLReads):
         self._closed = False
         self._pid = os.getpid()
         self._inherited: list[sqlite3.Connection] = []
+        #: The log's checkpoints, made beside the writes (rnr.store._wal).
+        self._checkpoints = Checkpoints(
+            functools.partial(connect, self._path, timeout=timeout, read_only=False)
+        )
         if self._name in {"", ":memory:"}:
             msg = f"got {self._name!r}, expected the path of a file (use MemoryStore in memory)"
             raise StoreError(msg, path="store", code="argument.invalid")
@@ -221,7 +227,15 @@ class SQLiteStore(SQLReads):
 
     def _connect(self) -> sqlite3.Connection:
         with self._sqlite_errors("cannot open the store"):
-            return connect(self._path, timeout=self._timeout, read_only=self._read_only)
+            conn = connect(self._path, timeout=self._timeout, read_only=self._read_only)
+            if not self._read_only:
+                conn.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpoints' thread does it
+            return conn
+
+    def _commit(self, conn: sqlite3.Connection) -> None:
+        """Commit ``conn``'s transaction; the log is checkpointed soon after, beside the writes."""
+        conn.execute("COMMIT")
+        self._checkpoints.committed()
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -296,7 +310,7 @@ class SQLiteStore(SQLReads):
                     yield block
                     block.seal()
                     with self._sqlite_errors("cannot commit the write block"):
-                        conn.execute("COMMIT")
+                        self._commit(conn)
                 finally:
                     block.open = False
         finally:
@@ -333,7 +347,7 @@ class SQLiteStore(SQLReads):
                 conn.executemany(INSERT_RECORD, (record_row(s) for s in rows))
                 conn.executemany(INSERT_ENTRY, (entry_row(e) for e in entries))
                 conn.execute(STALE_EVERY_CASE)
-                conn.execute("COMMIT")
+                self._commit(conn)
 
     # -- reading (the queries: rnr.store._reads) ------------------------------
 
@@ -399,7 +413,7 @@ class SQLiteStore(SQLReads):
                     anchor=GENESIS if head is None else head[1],
                 )
                 conn.executemany(INSERT_ACCESS, [e.row() for e in entries])
-                conn.execute("COMMIT")
+                self._commit(conn)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -425,10 +439,11 @@ class SQLiteStore(SQLReads):
                 raise StoreError("import refused: " + problem, path=self._name, code=code)
             with self._sqlite_errors("cannot import"):
                 conn.executemany(INSERT_ACCESS, (e.row() for e in found))
-                conn.execute("COMMIT")
+                self._commit(conn)
 
     def close(self) -> None:
         """Close every connection; a write block still open closes its own when it ends."""
+        self._checkpoints.stop()
         with self._lock:
             self._closed = True
             self._after_fork()

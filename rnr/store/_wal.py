@@ -1,0 +1,104 @@
+"""Checkpoints of an SQLite store's write-ahead log, made beside the writes, not inside them.
+
+By default SQLite copies the log back into the database file (a checkpoint)
+in the commit that finds the log past a thousand pages: that commit waits
+for the pages to be written and the file synced, 10 to 15 ms on the
+benchmark's machine, once every thirty single reassessments or so. A
+writable :class:`~rnr.store.SQLiteStore` turns that off on its connections
+(``PRAGMA wal_autocheckpoint = 0``) and keeps a :class:`Checkpoints` thread
+that makes a ``PASSIVE`` checkpoint (one that never waits for a reader or a
+writer) shortly after commits, so that a write waits for its own work only.
+
+The thread starts with the first commit, ends after a few idle seconds or
+when the store is closed (closing the last connection checkpoints the rest,
+as SQLite always does), and starts again in a forked child. A checkpoint
+that fails is tried again after the next commit: the log only grows
+meanwhile, and SQLite recovers it when the file is next opened.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+
+__all__ = ["Checkpoints"]
+
+#: Seconds after a commit before its checkpoint: the commits meanwhile share it.
+DELAY = 0.2
+#: Seconds without a commit after which the thread ends (the next commit starts another).
+IDLE = 5.0
+#: The thread's name.
+NAME = "rnr-store-checkpoints"
+
+
+class Checkpoints:
+    """The checkpoints of one store's log (see the module docstring).
+
+    Args:
+        connect: opens a connection to the store's file; called in the thread.
+    """
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._connect = connect
+        self._lock = threading.Lock()
+        self._due = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+
+    def committed(self) -> None:
+        """Ask for a checkpoint soon (after a commit); start the thread if it is not running."""
+        with self._lock:
+            if self._stop.is_set():
+                return
+            if self._pid != os.getpid():  # a forked child: the parent's thread is not here
+                self._pid, self._thread = os.getpid(), None
+            self._due.set()
+            if self._thread is None:
+                thread = threading.Thread(target=self._run, name=NAME, daemon=True)
+                try:
+                    thread.start()
+                except RuntimeError:  # no thread can start now: the next commit tries again
+                    return
+                self._thread = thread
+
+    def stop(self) -> None:
+        """End the thread, waiting for a checkpoint under way (the store is being closed)."""
+        with self._lock:
+            self._stop.set()
+            thread = self._thread if self._pid == os.getpid() else None
+        self._due.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+
+    @property
+    def running(self) -> bool:
+        """Whether the thread is running (in this process)."""
+        with self._lock:
+            return self._thread is not None and self._pid == os.getpid()
+
+    def _run(self) -> None:
+        conn: sqlite3.Connection | None = None
+        try:
+            while self._idle_until_due() and not self._stop.wait(DELAY):
+                self._due.clear()
+                try:
+                    conn = conn or self._connect()
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:
+                    pass  # tried again after the next commit; the log is whole meanwhile
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def _idle_until_due(self) -> bool:
+        """Wait for a commit; ``False`` when the thread should end (idle, or stopped)."""
+        if self._due.wait(IDLE) and not self._stop.is_set():
+            return True
+        with self._lock:
+            if self._due.is_set() and not self._stop.is_set():
+                return True  # a commit came just as the wait ended
+            self._thread = None
+            return False

@@ -1,0 +1,89 @@
+"""The log of an SQLite store is checkpointed beside the writes, never inside a commit.
+
+A commit that checkpoints waits for about a thousand pages to be written and
+synced; :mod:`rnr.store._wal` moves that to a thread of the store. These
+tests watch the database file itself: pages reach it only by a checkpoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rnr.store import SQLiteStore
+from rnr.store import _wal as wal
+from rnr.store.records import Record
+
+#: Text enough for a record to fill a page or two of the log.
+_NOTE = "x" * 6000
+
+
+def _write(store: SQLiteStore, blocks: int) -> None:
+    for n in range(blocks):
+        with store.write(by="delegado-01") as tx:
+            tx.append(Record("event", f"c-{n}", dt.date(2025, 1, 1), {"kind": "x", "note": _NOTE}))
+
+
+def _until(what: Callable[[], bool], seconds: float = 20.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if what():
+            return True
+        time.sleep(0.02)
+    return what()
+
+
+def _threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == wal.NAME]
+
+
+def test_commits_leave_the_checkpoint_to_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SQLite's own threshold (1,000 pages) no commit copies the log into the file."""
+    monkeypatch.setattr(wal, "DELAY", 60.0)  # the thread waits: only a commit could checkpoint
+    path = tmp_path / "s.sqlite3"
+    store = SQLiteStore(path)
+    size = path.stat().st_size
+    _write(store, 900)  # about 1,800 pages of log
+    assert Path(f"{path}-wal").stat().st_size > 1000 * 4096
+    assert size == path.stat().st_size, "a commit checkpointed"
+    store.close()  # closing checkpoints what is left, at once
+    assert path.stat().st_size > size + 900 * 6000
+    assert not _threads()
+
+
+def test_the_thread_checkpoints_soon_after_commits(tmp_path: Path) -> None:
+    """Well under SQLite's threshold, the pages still reach the file while the store is open."""
+    path = tmp_path / "s.sqlite3"
+    with SQLiteStore(path) as store:
+        size = path.stat().st_size
+        _write(store, 100)  # about 200 pages: a commit alone would not checkpoint them
+        assert _until(lambda: path.stat().st_size > size + 100 * 6000)
+        assert 100 == store.count()
+        assert store.verify().ok
+
+
+def test_the_thread_runs_only_while_there_are_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No thread before the first commit nor for reading; it ends when idle, and on closing."""
+    monkeypatch.setattr(wal, "IDLE", 0.2)
+    before = len(_threads())
+    path = tmp_path / "s.sqlite3"
+    with SQLiteStore(path) as store:
+        assert before == len(_threads())
+        _write(store, 1)
+        assert before + 1 == len(_threads())
+        assert _until(lambda: before == len(_threads())), "an idle thread ends"
+        _write(store, 1)  # and another starts with the next commit
+        assert before + 1 == len(_threads())
+    assert before == len(_threads()), "closing the store ends it"
+    with SQLiteStore(path, read_only=True) as reader:
+        assert 2 == reader.count()
+        assert before == len(_threads())
