@@ -6,7 +6,8 @@ hash, because someone with the file can drop the triggers. The file is in
 WAL mode with ``synchronous=FULL``: readers never wait for a writer, a
 committed block survives the process being killed, and write blocks of
 several processes are serialised by ``BEGIN IMMEDIATE`` (each waits up to
-``timeout`` seconds for the others).
+``timeout`` seconds for the others). The log is checkpointed beside the
+writes, not inside them (:mod:`rnr.store._wal`).
 
 Every ``sqlite3.Error`` is reported as a one-line :class:`~rnr.errors.StoreError`
 naming the file.
