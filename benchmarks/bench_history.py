@@ -150,7 +150,7 @@ def write_phase(
     conn = sqlite3.connect(folder / "bare-one.sqlite3", isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, data TEXT)")
+    conn.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, data TEXT)")
     bare = []
     for _, document in documents:
         text = canonical(document)

@@ -75,12 +75,6 @@ class Checkpoints:
         if thread is not None and thread is not threading.current_thread():
             thread.join()
 
-    @property
-    def running(self) -> bool:
-        """Whether the thread is running (in this process)."""
-        with self._lock:
-            return self._thread is not None and self._pid == os.getpid()
-
     def _run(self) -> None:
         conn: sqlite3.Connection | None = None
         try:
