@@ -38,8 +38,10 @@ def _until(what: Callable[[], bool], seconds: float = 20.0) -> bool:
     return what()
 
 
-def _threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == wal.NAME]
+def _threads(path: Path | None = None) -> list[threading.Thread]:
+    """The checkpoints' threads running (of the store at ``path``, else of any store)."""
+    name = wal.NAME if path is None else f"{wal.NAME} {path}"
+    return [t for t in threading.enumerate() if t.name.startswith(name)]
 
 
 def test_commits_leave_the_checkpoint_to_the_thread(
@@ -55,7 +57,7 @@ def test_commits_leave_the_checkpoint_to_the_thread(
     assert size == path.stat().st_size, "a commit checkpointed"
     store.close()  # closing checkpoints what is left, at once
     assert path.stat().st_size > size + 900 * 6000
-    assert not _threads()
+    assert not _threads(path)
 
 
 def test_the_thread_checkpoints_soon_after_commits(tmp_path: Path) -> None:
@@ -74,16 +76,15 @@ def test_the_thread_runs_only_while_there_are_commits(
 ) -> None:
     """No thread before the first commit nor for reading; it ends when idle, and on closing."""
     monkeypatch.setattr(wal, "IDLE", 0.2)
-    before = len(_threads())
     path = tmp_path / "s.sqlite3"
     with SQLiteStore(path) as store:
-        assert before == len(_threads())
+        assert not _threads(path)
         _write(store, 1)
-        assert before + 1 == len(_threads())
-        assert _until(lambda: before == len(_threads())), "an idle thread ends"
+        assert 1 == len(_threads(path))
+        assert _until(lambda: not _threads(path)), "an idle thread ends"
         _write(store, 1)  # and another starts with the next commit
-        assert before + 1 == len(_threads())
-    assert before == len(_threads()), "closing the store ends it"
+        assert 1 == len(_threads(path))
+    assert not _threads(path), "closing the store ends it"
     with SQLiteStore(path, read_only=True) as reader:
         assert 2 == reader.count()
-        assert before == len(_threads())
+        assert not _threads(path)

@@ -31,7 +31,7 @@ __all__ = ["Checkpoints"]
 DELAY = 1.0
 #: Seconds without a commit after which the thread ends (the next commit starts another).
 IDLE = 5.0
-#: The thread's name.
+#: The start of the thread's name.
 NAME = "rnr-store-checkpoints"
 
 
@@ -40,10 +40,12 @@ class Checkpoints:
 
     Args:
         connect: opens a connection to the store's file; called in the thread.
+        name: the thread's name (:data:`NAME` and the store's).
     """
 
-    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(self, connect: Callable[[], sqlite3.Connection], *, name: str = NAME) -> None:
         self._connect = connect
+        self._name = name
         self._lock = threading.Lock()
         self._due = threading.Event()
         self._stop = threading.Event()
@@ -59,7 +61,7 @@ class Checkpoints:
                 self._pid, self._thread = os.getpid(), None
             self._due.set()
             if self._thread is None:
-                thread = threading.Thread(target=self._run, name=NAME, daemon=True)
+                thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 try:
                     thread.start()
                 except RuntimeError:  # no thread can start now: the next commit tries again

@@ -42,6 +42,7 @@ from rnr.store._rows import (
     verify_tables,
 )
 from rnr.store._schema import check_header, connect, describe_error, prepare, schema_problems
+from rnr.store._wal import NAME as CHECKPOINTS
 from rnr.store._wal import Checkpoints
 from rnr.store.access import Access, AccessEntry, chain_access, restore_access_problem
 from rnr.store.audit import restore_problem
@@ -163,7 +164,8 @@ class SQLiteStore(SQLReads):
         self._inherited: list[sqlite3.Connection] = []
         #: The log's checkpoints, made beside the writes (rnr.store._wal).
         self._checkpoints = Checkpoints(
-            functools.partial(connect, self._path, timeout=timeout, read_only=False)
+            functools.partial(connect, self._path, timeout=timeout, read_only=False),
+            name=f"{CHECKPOINTS} {self._name}",
         )
         if self._name in {"", ":memory:"}:
             msg = f"got {self._name!r}, expected the path of a file (use MemoryStore in memory)"
