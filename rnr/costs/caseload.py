@@ -44,7 +44,7 @@ from rnr.costs._money import of_year, pesos, plain
 from rnr.dates import add_months
 
 if TYPE_CHECKING:
-    from rnr.definitions.costs import CostBook, ProgrammeCosts
+    from rnr.definitions.costs import CostBook, CostComponent, ProgrammeCosts
     from rnr.indicators.caseload import CaseSummary
 
 __all__ = [
@@ -353,6 +353,8 @@ class CostTally:
     _sessions: dict[str, list[int]] = attrs.field(
         init=False, factory=lambda: defaultdict(lambda: [0, 0])
     )
+    #: The cost components of each sanction seen, in the year's cost file.
+    _by_sanction: dict[str, tuple[CostComponent, ...]] = attrs.field(init=False, factory=dict)
 
     def _priced(self, sanction: str, year: int) -> bool:
         key = (sanction, year)
@@ -369,40 +371,69 @@ class CostTally:
             self._files[sanction] = self.book.for_sanction(sanction, self.period)
         return True
 
-    def add(self, case: CaseSummary) -> None:
-        """Count one case (summarised on 31 December of the year)."""
-        sanction, period = case.sanction, self.period
-        if sanction is None or not self.seen(sanction):
-            return
-        days = supervised_days(case, period)
-        if days and not self._priced(sanction, period):
-            self._unpriced[sanction] += 1
-        elif days:
-            improved = case.last_change is not None and case.last_change.reliable == "improvement"
-            achieved = case.plan.achieved if case.plan is not None else 0
-            self._served.append(_Served(case.case_id, sanction, days, achieved, improved))
-            self._count_sessions(case, self._files[sanction])
-        closed = case.closed_on
-        if case.closed_by == "discharge" and closed is not None and closed.year == period - 1:
-            before = supervised_days(case, period - 1)
-            if before and self._priced(sanction, period - 1):
-                reentered = _reentered(case)
-                self._discharged.append(
-                    _Served(case.case_id, sanction, before, reentered=reentered)
-                )
+    def part(self, case: CaseSummary) -> dict[str, Any] | None:
+        """What the costs read of a case (summarised on 31 December), whatever its programme.
 
-    def _count_sessions(self, case: CaseSummary, costs: ProgrammeCosts | None) -> None:
-        """Scheduled and attended sessions of each cost component recorded in the year."""
-        if costs is None:
-            return
-        mine = costs.components_for(str(case.sanction))
+        Its days supervised in the year, achieved objectives, reliable
+        improvement and sessions by cost component; its days of the year
+        before and whether it re-entered, if discharged then. ``None``
+        without a sanction.
+        """
+        sanction, period = case.sanction, self.period
+        if not sanction:
+            return None
+        sessions: dict[str, list[int]] = {}
+        mine = self._components(sanction)
         for e in case.events:
-            if e.kind != "attendance" or e.on.year != self.period:
+            if e.kind != "attendance" or e.on.year != period:
                 continue
             for c in mine:
                 if c.matches(str(e.data.get("component", ""))):
-                    self._sessions[c.id][0] += _count(e.data.get("scheduled"))
-                    self._sessions[c.id][1] += _count(e.data.get("attended"))
+                    counted = sessions.setdefault(c.id, [0, 0])
+                    counted[0] += _count(e.data.get("scheduled"))
+                    counted[1] += _count(e.data.get("attended"))
+        closed = case.closed_on
+        discharged = case.closed_by == "discharge" and closed is not None
+        before = discharged and closed is not None and closed.year == period - 1
+        return {
+            "days": supervised_days(case, period),
+            "achieved": case.plan.achieved if case.plan is not None else 0,
+            "improved": case.last_change is not None and case.last_change.reliable == "improvement",
+            "sessions": sessions,
+            "before": supervised_days(case, period - 1) if before else 0,
+            "reentered": _reentered(case) if before else False,
+        }
+
+    def _components(self, sanction: str) -> tuple[CostComponent, ...]:
+        """The cost components of ``sanction`` in the year's cost file (none without one)."""
+        found = self._by_sanction.get(sanction)
+        if found is None:
+            costs = self.book.for_sanction(sanction, self.period)
+            found = () if costs is None else costs.components_for(sanction)
+            self._by_sanction[sanction] = found
+        return found
+
+    def take(self, case_id: str, sanction: str | None, part: Mapping[str, Any] | None) -> None:
+        """Count a case of ``sanction`` by what the costs read of it (:meth:`part`)."""
+        if part is None or not sanction or not self.seen(sanction):
+            return
+        period, days = self.period, int(part["days"])
+        if days and not self._priced(sanction, period):
+            self._unpriced[sanction] += 1
+        elif days:
+            served = _Served(case_id, sanction, days, int(part["achieved"]), bool(part["improved"]))
+            self._served.append(served)
+            for component, (scheduled, attended) in part["sessions"].items():
+                self._sessions[component][0] += scheduled
+                self._sessions[component][1] += attended
+        before = int(part["before"])
+        if before and self._priced(sanction, period - 1):
+            reentered = bool(part["reentered"])
+            self._discharged.append(_Served(case_id, sanction, before, reentered=reentered))
+
+    def add(self, case: CaseSummary) -> None:
+        """Count one case (summarised on 31 December of the year)."""
+        self.take(case.case_id, case.sanction, self.part(case))
 
     def report(self, units: Mapping[str, str | None] | None = None) -> CaseloadCosts:
         """The costs, with each person's unit when ``units`` says.

@@ -146,35 +146,52 @@ class OverrideTally:
         """Cases without an assessment of the year whose latest record is of ``day``."""
         self.latest_day = max(self.latest_day, day)
 
+    def part(self, timeline: Timeline) -> dict[str, Any]:
+        """What the counts read of one case, whatever its programme.
+
+        Its latest day and sanction, and of each assessment of the year its
+        assessor, override reason and direction, the end of its window and
+        whether a new offence came within it.
+        """
+        doc = timeline.doc
+        decisions = doc["decisions"]
+        year = f"{self.period:04d}-"  # the timeline's dates are ISO texts
+        assessed = []
+        mine = [a for a in doc["assessments"] if a[0].startswith(year)]
+        if mine:
+            overrides = {first: (reason, way) for first, reason, way in doc["overrides"]}
+            offences = [
+                dt.date.fromisoformat(on) for on, kind, _ in doc["events"] if kind == "new_offence"
+            ]
+            for on_text, first, *_, assessor, _step in mine:
+                on = dt.date.fromisoformat(on_text)
+                reason, direction = overrides.get(first, (None, "none"))
+                end = add_months(on, self.window_months)
+                offended = any(on < d <= end for d in offences)
+                who = str(assessor or "—")
+                assessed.append([who, reason, direction, end.isoformat(), offended])
+        return {
+            "latest_on": timeline.latest_on.isoformat(),
+            "sanction": decisions[-1][2] if decisions else None,
+            "assessed": assessed,
+        }
+
+    def take(self, part: Mapping[str, Any]) -> None:
+        """Count one case by what the counts read of it (:meth:`part`)."""
+        self.seen(dt.date.fromisoformat(part["latest_on"]))
+        if self.programmes is not None and part["sanction"] not in self.programmes:
+            return
+        for who, reason, direction, end, offended in part["assessed"]:
+            self.assessed[who] += 1
+            if reason is not None:
+                self.overridden[who] += 1
+                self.reasons[reason] += 1
+                self.directions[direction] += 1
+            self.followed.append((direction, dt.date.fromisoformat(end), offended))
+
     def add(self, timeline: Timeline) -> None:
         """Count the assessments of one case."""
-        doc = timeline.doc
-        self.seen(timeline.latest_on)
-        decisions = doc["decisions"]
-        sanction = decisions[-1][2] if decisions else None
-        if self.programmes is not None and sanction not in self.programmes:
-            return
-        year = f"{self.period:04d}-"  # the timeline's dates are ISO texts
-        mine = [a for a in doc["assessments"] if a[0].startswith(year)]
-        if not mine:
-            return
-        overrides = {first: (reason, direction) for first, reason, direction in doc["overrides"]}
-        offences = [
-            dt.date.fromisoformat(on) for on, kind, _ in doc["events"] if kind == "new_offence"
-        ]
-        for on_text, first, *_, assessor, _step in mine:
-            on = dt.date.fromisoformat(on_text)
-            who = str(assessor or "—")
-            self.assessed[who] += 1
-            override = overrides.get(first)
-            direction = "none"
-            if override is not None:
-                self.overridden[who] += 1
-                self.reasons[override[0]] += 1
-                direction = override[1]
-                self.directions[direction] += 1
-            end = add_months(on, self.window_months)
-            self.followed.append((direction, end, any(on < d <= end for d in offences)))
+        self.take(self.part(timeline))
 
     def report(self, as_of: dt.date | None = None) -> OverrideReport:
         """The report, followed up to ``as_of`` (default: the latest date seen)."""

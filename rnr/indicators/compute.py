@@ -39,7 +39,14 @@ from rnr.errors import InvalidArgumentError
 from rnr.indicators.caseload import CaseSummary, EventSummary
 from rnr.text import Message, Text, Words, words_to_dict
 
-__all__ = ["EXCLUSIONS", "IndicatorResult", "IndicatorTally", "Period", "compute_indicators"]
+__all__ = [
+    "EXCLUSIONS",
+    "IndicatorResult",
+    "IndicatorTally",
+    "Part",
+    "Period",
+    "compute_indicators",
+]
 
 #: What an outcome measure returns: met, not met, or the code of why it cannot be measured.
 Verdict = bool | str
@@ -496,15 +503,16 @@ class _Count:
     exclusions: Counter[str] = attrs.Factory(Counter)
     unmeasured: Counter[str] = attrs.Factory(Counter)
 
-    def add(self, case: CaseSummary, period: Period, library: Library, spec: IndicatorSet) -> None:
-        """Count a case of the programmes."""
+    def take(self, recorded: bool, verdict: Verdict | None) -> None:
+        """Count a case of the programmes: whether it holds what the outcome reads, its verdict.
+
+        ``verdict``: ``None`` outside the population, else an exclusion code,
+        a code of why the outcome cannot be told, or whether it is met.
+        """
         self.cases = True
-        if self.reads is not None and not self.recorded:
-            self.recorded = _records(case, *self.reads, period)
-        inside, excluded = population(case, self.indicator, period, spec)
-        if not inside:
+        self.recorded = self.recorded or recorded
+        if verdict is None:
             return
-        verdict = excluded if excluded else outcome(case, self.indicator, period, library, spec)
         if isinstance(verdict, str) and verdict in EXCLUSIONS:
             self.exclusions[verdict] += 1
             return
@@ -537,13 +545,22 @@ class _Count:
         )
 
 
+#: One case's share of a year's indicators (:meth:`IndicatorTally.part`): of each indicator
+#: of its programme, by position in the set, whether the case holds a record of what the
+#: outcome reads in the year, and its verdict (``None``: outside the population).
+Part = list[tuple[int, bool, Verdict | None]]
+
+
 @attrs.define
 class IndicatorTally:
     """Every indicator of a year, added up one case summary at a time.
 
     Give it each case summarised on 31 December of ``period`` (:meth:`add`),
     then ask for the figures (:meth:`results`): what it holds does not grow
-    with the cases. :func:`compute_indicators` is this over a sequence.
+    with the cases. :func:`compute_indicators` is this over a sequence. A
+    case's share (:meth:`part`) is plain data, whatever programme the tally
+    counts: kept, it is counted later as the case itself would be
+    (:meth:`take`).
 
     Raises:
         InvalidArgumentError: an unknown programme.
@@ -554,13 +571,22 @@ class IndicatorTally:
     library: Library
     programme: str | None = None
     _counts: list[_Count | IndicatorResult] = attrs.field(init=False, factory=list)
-    _by_sanction: dict[str | None, list[_Count]] = attrs.field(init=False, factory=dict)
+    #: The count of each indicator counted, by its position in the set.
+    _counting: dict[int, _Count] = attrs.field(init=False, factory=dict)
+    #: What the outcome of each indicator with figures reads, by position in the set.
+    _reads: dict[int, tuple[str, Callable[[object], bool] | None] | None] = attrs.field(
+        init=False, factory=dict
+    )
+    #: The positions of the indicators of a sanction's programme (whatever is counted).
+    _of_sanction: dict[str | None, list[int]] = attrs.field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         programme = self.programme
         if programme is not None and programme not in PROGRAMMES:
             raise InvalidArgumentError("programme", programme, "one of " + ", ".join(PROGRAMMES))
-        for indicator in self.spec.indicators:
+        for n, indicator in enumerate(self.spec.indicators):
+            if indicator.outcome != "not_recorded":
+                self._reads[n] = _read_in(indicator, self.spec)
             wanted = tuple(p for p in indicator.programmes if programme is None or p == programme)
             if not wanted:
                 continue
@@ -570,26 +596,51 @@ class IndicatorTally:
                     IndicatorResult(indicator, self.period.year, wanted, not_computable=missing)
                 )
                 continue
-            self._counts.append(_Count(indicator, wanted, _read_in(indicator, self.spec)))
+            count = _Count(indicator, wanted, self._reads[n])
+            self._counting[n] = count
+            self._counts.append(count)
 
-    def _of(self, sanction: str | None) -> list[_Count]:
-        """The counts of the indicators of ``sanction``'s programme."""
-        found = self._by_sanction.get(sanction)
+    def _of(self, sanction: str | None) -> list[int]:
+        """The positions of the indicators with figures of ``sanction``'s programme."""
+        found = self._of_sanction.get(sanction)
         if found is None:
-            found = self._by_sanction[sanction] = [
-                c for c in self._counts if isinstance(c, _Count) and sanction in c.programmes
+            indicators = self.spec.indicators
+            found = self._of_sanction[sanction] = [
+                n for n in self._reads if sanction in indicators[n].programmes
             ]
         return found
 
+    def part(self, case: CaseSummary) -> Part:
+        """The case's share of every indicator of its programme (summarised on 31 December)."""
+        period, spec, library = self.period, self.spec, self.library
+        out: Part = []
+        for n in self._of(case.sanction):
+            indicator, reads = spec.indicators[n], self._reads[n]
+            recorded = reads is not None and _records(case, *reads, period)
+            inside, excluded = population(case, indicator, period, spec)
+            verdict: Verdict | None = None
+            if inside:
+                verdict = excluded or outcome(case, indicator, period, library, spec)
+            out.append((n, recorded, verdict))
+        return out
+
+    def take(self, sanction: str | None, part: Part) -> None:
+        """Count a case of ``sanction`` by its share (:meth:`part`)."""
+        for n, recorded, verdict in part:
+            count = self._counting.get(n)
+            if count is not None and sanction in count.programmes:
+                count.take(recorded, verdict)
+
     def add(self, case: CaseSummary) -> None:
         """Count one case (summarised on 31 December of the year)."""
-        for count in self._of(case.sanction):
-            count.add(case, self.period, self.library, self.spec)
+        self.take(case.sanction, self.part(case))
 
     def seen(self, sanction: str) -> None:
         """A case of ``sanction`` closed before the years the indicators read: in no population."""
-        for count in self._of(sanction):
-            count.cases = True
+        for n in self._of(sanction):
+            count = self._counting.get(n)
+            if count is not None and sanction in count.programmes:
+                count.cases = True
 
     def results(self) -> tuple[IndicatorResult, ...]:
         """Every indicator, in the order of the definitions."""

@@ -22,7 +22,6 @@ from rnr._frozen import frozen_map
 from rnr.dates import add_months
 from rnr.definitions.indicators import ReinsertionIndex
 from rnr.indicators.caseload import CaseSummary
-from rnr.indicators.compute import Period
 
 __all__ = ["ReinsertionReport", "ReinsertionTally", "case_components", "reinsertion"]
 
@@ -128,15 +127,21 @@ class ReinsertionTally:
     programmes: tuple[str, ...]
     _parts: list[dict[str, float | None]] = attrs.field(init=False, factory=list)
 
+    def part(self, case: CaseSummary) -> dict[str, float | None] | None:
+        """The components of ``case`` if it was discharged in the year (whatever its programme)."""
+        closed = case.closed_on
+        if case.closed_by == "discharge" and closed is not None and closed.year == self.period:
+            return case_components(case, self.index)
+        return None
+
+    def take(self, sanction: str | None, part: Mapping[str, float | None] | None) -> None:
+        """Keep a case's components (:meth:`part`) if it is of the programmes."""
+        if part is not None and sanction in self.programmes:
+            self._parts.append(dict(part))
+
     def add(self, case: CaseSummary) -> None:
         """Keep the components of ``case`` if it is of the programmes and discharged in the year."""
-        if (
-            case.sanction in self.programmes
-            and case.closed_by == "discharge"
-            and case.closed_on is not None
-            and Period(self.period).contains(case.closed_on)
-        ):
-            self._parts.append(case_components(case, self.index))
+        self.take(case.sanction, self.part(case))
 
     def report(self) -> ReinsertionReport:
         """The index over the people discharged in the year."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from json.encoder import encode_basestring
 from types import MappingProxyType
 from typing import Any
@@ -124,14 +124,30 @@ class _StoredData(Mapping[str, Any]):
             self._data = MappingProxyType(data)
         return self._data
 
+    # the mapping's methods, the decoded dict's own (a replay looks a record up thousands of times)
     def __getitem__(self, key: str) -> Any:
-        return self._decoded()[key]
+        return (self._data or self._decoded())[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._decoded())
+        return iter(self._data or self._decoded())
 
     def __len__(self) -> int:
-        return len(self._decoded())
+        return len(self._data or self._decoded())
+
+    def __contains__(self, key: object) -> bool:
+        return key in (self._data or self._decoded())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return (self._data or self._decoded()).get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        return (self._data or self._decoded()).keys()
+
+    def items(self) -> ItemsView[str, Any]:
+        return (self._data or self._decoded()).items()
+
+    def values(self) -> ValuesView[Any]:
+        return (self._data or self._decoded()).values()
 
     def __repr__(self) -> str:
         return repr(dict(self._decoded()))
