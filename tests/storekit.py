@@ -194,3 +194,29 @@ class WithoutIndex:
         if name.startswith("index_"):
             raise AttributeError(name)
         return getattr(self._store, name)
+
+
+class WithoutShares:
+    """A store seen without the report shares its writes kept: reports read every timeline.
+
+    ``timelines`` counts the kept timelines read through it; ``shares=True`` lets the
+    shares through (to count what a report still reads).
+    """
+
+    def __init__(self, store: Store, *, shares: bool = False) -> None:
+        self._store = store
+        self._shares = shares
+        self.timelines = 0
+
+    def case_derived(self, basis: str, skip: Any = None) -> Iterator[Any]:
+        from rnr.history.programme import SHARES  # noqa: PLC0415
+        from rnr.history.timeline import FORMAT  # noqa: PLC0415
+
+        hide = basis.startswith(SHARES) and not self._shares
+        for found in self._store.case_derived(basis, skip):
+            seen = attrs.evolve(found, derived=None) if hide else found
+            self.timelines += basis == FORMAT and seen.derived is not None
+            yield seen
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)

@@ -70,11 +70,12 @@ def test_a_simulation_counts_people_and_an_import_counts_lines(tmp_path: Path) -
     status, out, err = run("store", "import", export, "--db", tmp_path / "copy.sqlite3")
     assert 0 == status
     assert f"{lines} líneas" in err
-    # then what the store keeps beside the records is made: scores, timelines, index rows
+    # then what the store keeps beside the records is made: scores, timelines, index rows,
+    # report shares
     assessments = sum('"kind":"assessment"' in line for line in export.read_text().splitlines())
     assert f"registros: {assessments} registros" in err, err
-    # two bars reach 30 cases (a bar may redraw its last state before it closes its line)
-    assert 2 == sum("casos: 30 casos" in bar for bar in err.split("\n")), err
+    # three bars reach 30 cases (a bar may redraw its last state before it closes its line)
+    assert 3 == sum("casos: 30 casos" in bar for bar in err.split("\n")), err
     status, same, quiet = run(
         "store", "import", export, "--db", tmp_path / "again.sqlite3", terminal=False
     )

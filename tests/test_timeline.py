@@ -149,8 +149,8 @@ def test_an_edited_timeline_is_reported_by_verify(tmp_path: Path) -> None:
     with conn:
         conn.execute("DROP TRIGGER case_derived_no_update")
         conn.execute(
-            "UPDATE case_derived SET data = ? WHERE record_id = ?",
-            (json.dumps(doc), found.last),
+            "UPDATE case_derived SET data = ? WHERE record_id = ? AND basis = ?",
+            (json.dumps(doc), found.last, FORMAT),
         )
     conn.close()
     with SQLiteStore(path, read_only=True) as store:
@@ -251,11 +251,12 @@ def test_a_timeline_edited_out_of_shape_is_a_clear_error(
     with conn:
         conn.execute("DROP TRIGGER case_derived_no_update")
         conn.execute(
-            "UPDATE case_derived SET data = ? WHERE record_id = ?", (json.dumps(doc), found.last)
+            "UPDATE case_derived SET data = ? WHERE record_id = ? AND basis = ?",
+            (json.dumps(doc), found.last, FORMAT),
         )
     conn.close()
     # rnr due and rnr validate read the case index, not the timelines (tests/test_caseindex.py)
-    for command in (["indicators", "--period", "2025"],):
+    for command in (["indicators", "--period", "2027"],):  # a year the case keeps no share of
         code, out, err = cli(*command, "--db", path, "--json")
         error = json.loads(err or out)["error"]
         assert code != 0

@@ -197,6 +197,8 @@ def _verification(db: str, result: Verification) -> dict[str, object]:
         "entries": result.entries,
         "derived": result.derived,
         "timelines": result.timelines,
+        "index": result.index,
+        "shares": result.shares,
         "access": result.access,
         "head": result.head,
         "problems": list(result.problems),

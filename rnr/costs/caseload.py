@@ -459,8 +459,12 @@ class CostTally:
             unit = None if units is None else units.get(served.case_id)
             return _priced(served, rates[key][0], rates[key][1], year, unit)
 
-        people = [priced(s, period) for s in self._served]
-        previous = [priced(s, period - 1) for s in self._discharged]
+        # in case id order, however the cases came (a kept share, or a case read)
+        served = sorted(self._served, key=lambda s: s.case_id)
+        people = [priced(s, period) for s in served]
+        previous = [
+            priced(s, period - 1) for s in sorted(self._discharged, key=lambda s: s.case_id)
+        ]
         without = sum(1 for s in self._discharged if not s.reentered)
         spending = sum((p.total for p in people), ZERO)
         return CaseloadCosts(
@@ -468,14 +472,14 @@ class CostTally:
             prices_of=target,
             prices_status=book.prices.status,
             people=tuple(people),
-            unpriced=dict(self._unpriced),
+            unpriced=dict(sorted(self._unpriced.items())),
             programmes=_uses(people, files, book, target),
             results=(
                 ResultCost("objective_achieved", sum(s.achieved for s in self._served), spending),
                 ResultCost("reliable_improvement", sum(s.improved for s in self._served), spending),
                 ResultCost("no_reentry_12_months", without, sum((p.total for p in previous), ZERO)),
             ),
-            sessions={k: (v[0], v[1]) for k, v in self._sessions.items()},
+            sessions={k: (v[0], v[1]) for k, v in sorted(self._sessions.items())},
             units_read=units is not None,
         )
 

@@ -14,10 +14,11 @@ from rnr.history.access import unit_of
 from rnr.history.caseindex import keep_index
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
+from rnr.history.programme import keep_shares
 from rnr.history.read import Corrections, Memo, replay
 from rnr.history.shapes import is_approval
 from rnr.history.summary import Reading
-from rnr.history.timeline import keep_timeline
+from rnr.history.timeline import Timeline, keep_timeline
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Stored
 
@@ -157,20 +158,22 @@ def replayed(
     """The case read back inside the block: a write that would not replay is rolled back.
 
     The case's new timeline is kept on its last record
-    (:func:`~rnr.history.timeline.keep_timeline`), and its row of the case
-    index (:func:`~rnr.history.caseindex.keep_index`). ``memo``: what the replay
+    (:func:`~rnr.history.timeline.keep_timeline`), with what reads take from
+    it (:func:`keep_derived`). ``memo``: what the replay
     before the write computed (see :class:`~rnr.history.read.Memo`).
     """
     with refused_unless_replayed(case_id):
         rows = tuple(tx.records(case_id=case_id))
         history = replay(rows, defs=defs, source=store.name, memo=memo)
         timeline = keep_timeline(tx, case_id, defs=defs, source=store.name, rows=rows)
-        keep_index(tx, timeline, unit=unit_of(rows), reading=Reading(defs))
+        keep_derived(tx, timeline, unit=unit_of(rows), reading=Reading(defs))
     return history
 
 
 def kept(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None:
-    """Keep the case's timeline and index row, without a replay (an event that steps nothing).
+    """Keep the case's timeline, index row and report shares, without a replay.
+
+    An event that steps nothing is written so.
 
     A case whose timeline cannot be built (a definition changed since) keeps
     none: reads build it from the records, and report the change.
@@ -180,7 +183,15 @@ def kept(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None
         timeline = keep_timeline(tx, case_id, defs=defs, source=store.name, rows=rows)
     except RnrError:
         return
-    keep_index(tx, timeline, unit=unit_of(rows), reading=Reading(defs))
+    keep_derived(tx, timeline, unit=unit_of(rows), reading=Reading(defs))
+
+
+def keep_derived(
+    tx: Transaction, timeline: Timeline, *, unit: str | None, reading: Reading
+) -> None:
+    """Keep what reads of the case take from its timeline: its index row, its report shares."""
+    keep_index(tx, timeline, unit=unit, reading=reading)
+    keep_shares(tx, timeline, reading=reading)
 
 
 @contextlib.contextmanager

@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 import attrs
 
 from rnr.definitions.instrument import Reliability
-from rnr.history.caseindex import indexed_due, settled_cases
+from rnr.history.caseindex import indexed_due
 from rnr.history.definitions import Definitions
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
@@ -42,7 +42,6 @@ from rnr.history.timeline import (
     unreadable_as_integrity,
 )
 from rnr.indicators.caseload import CaseSummary, Due
-from rnr.store.caseindex import Settled
 from rnr.store.protocol import CaseIndex, Store
 from rnr.store.records import CaseDerived, CaseRecords, Stored
 
@@ -50,7 +49,6 @@ __all__ = [
     "case_groups",
     "iter_due",
     "iter_summaries",
-    "summaries_since",
     "summarize",
     "timelines",
 ]
@@ -135,32 +133,6 @@ def iter_summaries(
             due = _replayed_due(store, rows, timeline, defs=defs, as_of=as_of)
             summary = attrs.evolve(summary, next_due=due)
         yield timeline.first, summary
-
-
-def summaries_since(
-    store: Store,
-    *,
-    as_of: dt.date,
-    since: dt.date,
-    defs: Definitions,
-    progress: Callable[[int], None] | None = None,
-    visit: Callable[[Timeline], None] | None = None,
-) -> tuple[Settled, Iterator[CaseSummary]]:
-    """The summaries a report of the years from ``since`` on reads, and the cases it need not.
-
-    The cases the case index says closed with every record dated before
-    ``since`` (:func:`rnr.history.caseindex.settled_cases`) are given by
-    their rows alone, their timelines unread (``progress`` counts them at
-    once); every other case's summary on ``as_of`` follows, one at a time,
-    in case id order (:func:`iter_summaries`).
-    """
-    settled = settled_cases(store, defs=defs, before=since)
-    if progress is not None and settled.last:
-        progress(len(settled.last))
-    found = iter_summaries(
-        store, as_of=as_of, defs=defs, progress=progress, visit=visit, skip=settled.last
-    )
-    return settled, (summary for _, summary in found)
 
 
 def iter_due(

@@ -1,8 +1,9 @@
 """What a year's caseload cost, read from a store.
 
-:func:`caseload_report` reads the store once (the bulk case summaries on
-31 December of the year, one at a time, as the programme report does) and
-gives each to a :class:`rnr.costs.caseload.CostTally`, with each case's
+:func:`caseload_report` reads the store once (each case's kept share of the
+year's reports, or its summary on 31 December, one at a time, as the
+programme report does) and gives each to a
+:class:`rnr.costs.caseload.CostTally`, with each case's
 unit read from its opening record (:func:`rnr.history.access.case_units`);
 :mod:`rnr.render.costs` presents the result.
 """
@@ -10,13 +11,16 @@ unit read from its opening record (:func:`rnr.history.access.case_units`);
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from rnr.costs.caseload import CaseloadCosts, CostTally
 from rnr.definitions.costs import CostBook, shipped
 from rnr.history.access import case_units
-from rnr.history.bulk import summaries_since
+from rnr.history.bulk import iter_summaries
+from rnr.history.caseindex import settled_cases
 from rnr.history.definitions import Definitions
+from rnr.history.programme import take_shares
 from rnr.history.requests import check_period
 from rnr.store.protocol import Store
 
@@ -44,15 +48,19 @@ def caseload_report(
     defs = defs or Definitions.shipped()
     tally = CostTally(book or shipped(), period, prices_of=prices_of, programme=programme)
     # the year, and the one before (the people discharged then)
-    settled, summaries = summaries_since(
-        store,
-        as_of=dt.date(period, 12, 31),
-        since=dt.date(period - 1, 1, 1),
-        defs=defs,
-        progress=progress,
-    )
+    settled = settled_cases(store, defs=defs, before=dt.date(period - 1, 1, 1))
+    if progress is not None and settled.last:
+        progress(len(settled.last))
     for sanction in settled.sanctions:
         tally.seen(sanction)
-    for summary in summaries:
+    skip = dict(settled.last)
+    if book is None or book is shipped():  # the shares kept by each case's last write
+
+        def take(case_id: str, shares: Mapping[str, Any]) -> None:
+            tally.take(case_id, shares["sanction"], shares["costs"])
+
+        skip.update(take_shares(store, defs, period, skip, take=take, progress=progress))
+    as_of = dt.date(period, 12, 31)
+    for _, summary in iter_summaries(store, as_of=as_of, defs=defs, progress=progress, skip=skip):
         tally.add(summary)
     return tally.report(case_units(store))

@@ -213,7 +213,7 @@ class OverrideTally:
             as_of=until,
             total=Rate(sum(assessed.values()), sum(self.overridden.values())),
             by_assessor=by_assessor,
-            by_reason=dict(self.reasons.most_common()),
+            by_reason=dict(sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
             by_direction=dict(sorted(self.directions.items())),
             outcomes={
                 "overridden_up": OutcomeRate(*outcomes["up"]),

@@ -8,22 +8,48 @@ December of the year, one case at a time) and computes everything;
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from rnr.costs.caseload import CaseloadCosts, CostTally
+from rnr.definitions.costs import costs_dir
 from rnr.definitions.costs import shipped as shipped_costs
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
-from rnr.history.bulk import summaries_since
+from rnr.definitions.library import data_dir
+from rnr.errors import RnrError, StoreIntegrityError
+from rnr.history.bulk import iter_summaries
+from rnr.history.caseindex import index_basis, settled_cases, trusted_bases
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import OverrideReport, OverrideTally
+from rnr.history.summary import Reading, summary_at
+from rnr.history.timeline import Timeline
+from rnr.indicators.caseload import CaseSummary
 from rnr.indicators.compute import IndicatorResult, IndicatorTally
 from rnr.indicators.reinsertion_index import ReinsertionReport, ReinsertionTally
-from rnr.store.protocol import Store
+from rnr.store.protocol import Store, Transaction
+from rnr.store.records import Derived
 
-__all__ = ["ProgrammeReport", "first_day_read", "programme_report"]
+__all__ = [
+    "SHARES",
+    "ProgrammeReport",
+    "first_day_read",
+    "keep_shares",
+    "programme_report",
+    "shares_basis",
+    "take_shares",
+    "year_shares",
+]
+
+#: The name and version of a case's kept shares of the reports of a year.
+SHARES = "rnr.report-shares/1"
+#: The override monitoring's window, in months.
+WINDOW_MONTHS = 12
+#: Cases counted between two calls of a report's ``progress``.
+_COUNTED = 2000
 
 
 @attrs.frozen
@@ -78,40 +104,36 @@ def programme_report(
     """
     defs = defs or Definitions.shipped()
     shipped_spec, shipped_index = shipped()
-    spec, index = spec or shipped_spec, index or shipped_index
-    as_of = dt.date(period, 12, 31)
-    programmes = (programme,) if programme else PROGRAMMES
-    indicators = IndicatorTally(spec, period, defs.library, programme)
-    reinserted = ReinsertionTally(index, period, programmes)
-    costs = CostTally(shipped_costs(), period, programme=programme)
-    overrides = OverrideTally(period, (programme,) if programme else None, 12)
+    kept = (spec is None or spec is shipped_spec) and (index is None or index is shipped_index)
+    tallies = _Tallies.of(defs, period, programme, spec or shipped_spec, index or shipped_index)
     # a case closed with every record dated before the first year read counts in no
     # population: the case index gives its sanction and latest day, unread
-    settled, summaries = summaries_since(
-        store,
-        as_of=as_of,
-        since=first_day_read(spec, period),
-        defs=defs,
-        progress=progress,
-        visit=overrides.add,
-    )
+    settled = settled_cases(store, defs=defs, before=first_day_read(tallies.spec, period))
+    if progress is not None and settled.last:
+        progress(len(settled.last))
     for sanction in settled.sanctions:
-        indicators.seen(sanction)
-        costs.seen(sanction)
+        tallies.indicators.seen(sanction)
+        tallies.costs.seen(sanction)
     if settled.latest_on is not None:
-        overrides.seen(settled.latest_on)
-    for summary in summaries:
-        for tally in (indicators, reinserted, costs):
-            tally.add(summary)
+        tallies.overrides.seen(settled.latest_on)
+    skip = dict(settled.last)
+    if kept:  # each case's shares kept by its last write, while its definitions hold
+        skip.update(take_shares(store, defs, period, skip, take=tallies.take, progress=progress))
+    as_of = dt.date(period, 12, 31)
+    found = iter_summaries(
+        store, as_of=as_of, defs=defs, progress=progress, visit=tallies.overrides.add, skip=skip
+    )
+    for _, summary in found:
+        tallies.add(summary)
     return ProgrammeReport(
         store=store.name,
         period=period,
         programme=programme,
         as_of=as_of,
-        indicators=indicators.results(),
-        reinsertion=reinserted.report(),
-        overrides=overrides.report(),
-        costs=costs.report(),
+        indicators=tallies.indicators.results(),
+        reinsertion=tallies.reinsertion.report(),
+        overrides=tallies.overrides.report(),
+        costs=tallies.costs.report(),
     )
 
 
@@ -127,3 +149,158 @@ def first_day_read(spec: IndicatorSet, period: int) -> dt.date:
         if i.population == "discharged"
     ]
     return dt.date(min([period - 1, *(period + o for o in offsets)]), 1, 1)
+
+
+@attrs.frozen
+class _Tallies:
+    """The indicators, reinsertion index, costs and override monitoring of a year."""
+
+    spec: IndicatorSet
+    indicators: IndicatorTally
+    reinsertion: ReinsertionTally
+    costs: CostTally
+    overrides: OverrideTally
+
+    @classmethod
+    def of(
+        cls,
+        defs: Definitions,
+        period: int,
+        programme: str | None = None,
+        spec: IndicatorSet | None = None,
+        index: ReinsertionIndex | None = None,
+    ) -> _Tallies:
+        """Raises InvalidArgumentError for an unknown programme."""
+        shipped_spec, shipped_index = shipped()
+        spec = spec or shipped_spec
+        programmes = (programme,) if programme else PROGRAMMES
+        return cls(
+            spec,
+            IndicatorTally(spec, period, defs.library, programme),
+            ReinsertionTally(index or shipped_index, period, programmes),
+            CostTally(shipped_costs(), period, programme=programme),
+            OverrideTally(period, (programme,) if programme else None, WINDOW_MONTHS),
+        )
+
+    def add(self, summary: CaseSummary) -> None:
+        """Count a case summarised on 31 December (its timeline goes to the overrides)."""
+        for tally in (self.indicators, self.reinsertion, self.costs):
+            tally.add(summary)
+
+    def shares(self, timeline: Timeline, summary: CaseSummary | None) -> dict[str, Any]:
+        """What every report of the year reads of the case, as plain values.
+
+        ``summary``: the case's on 31 December of the year (next reassessment aside).
+        """
+        return {
+            "definitions": index_basis(timeline.doc),
+            "sanction": None if summary is None else summary.sanction,
+            "indicators": None if summary is None else self.indicators.part(summary),
+            "reinsertion": None if summary is None else self.reinsertion.part(summary),
+            "costs": None if summary is None else self.costs.part(summary),
+            "overrides": self.overrides.part(timeline),
+        }
+
+    def take(self, case_id: str, shares: Mapping[str, Any]) -> None:
+        """Count a case by its shares (:meth:`shares`)."""
+        sanction = shares["sanction"]
+        if shares["indicators"] is not None:
+            self.indicators.take(sanction, shares["indicators"])
+            self.reinsertion.take(sanction, shares["reinsertion"])
+            self.costs.take(case_id, sanction, shares["costs"])
+        self.overrides.take(shares["overrides"])
+
+
+def take_shares(
+    store: Store,
+    defs: Definitions,
+    period: int,
+    skip: Mapping[str, int],
+    *,
+    take: Callable[[str, Mapping[str, Any]], None],
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Give ``take`` each case's shares of the reports of ``period`` kept on its last record.
+
+    ``take(case id, shares)``, in case id order, for the cases whose shares
+    hold (they name definitions loaded with the same hashes); the cases of
+    ``skip`` (see :meth:`~rnr.store.protocol.Store.case_derived`) are left
+    out. ``progress`` counts the cases taken.
+
+    Returns:
+        The last record id of each case taken (what a reading of the other
+        cases skips).
+
+    Raises:
+        StoreIntegrityError: shares without their format's shape, naming the
+            case and the record they are kept on.
+    """
+    holds: dict[str, bool] = {}
+    taken: dict[str, int] = {}
+    for found in store.case_derived(shares_basis(period), skip):
+        if found.derived is None:
+            continue
+        try:
+            shares = found.derived.values
+            definitions = shares["definitions"]
+            if definitions not in holds:
+                holds[definitions] = bool(trusted_bases(frozenset([str(definitions)]), defs))
+            if not holds[definitions]:
+                continue
+            take(found.case_id, shares)
+        except RnrError:
+            raise
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            msg = (
+                f"case {found.case_id}: the shares of the reports of {period} kept on record"
+                f" {found.last} cannot be read ({type(exc).__name__}: {exc}); run rnr store verify"
+            )
+            raise StoreIntegrityError(msg, path=store.name, record=found.last) from exc
+        taken[found.case_id] = found.last
+        if progress is not None and len(taken) % _COUNTED == 0:
+            progress(_COUNTED)
+    if progress is not None and len(taken) % _COUNTED:
+        progress(len(taken) % _COUNTED)
+    return taken
+
+
+def shares_basis(period: int) -> str:
+    """The basis a case's shares of the reports of ``period`` are kept under.
+
+    The format, the year, and a digest of the shipped indicators,
+    reinsertion index and cost files: shares kept with other ones are not read.
+    """
+    return f"{SHARES} {period} {_shipped_digest()}"
+
+
+@functools.cache
+def _shipped_digest() -> str:
+    """SHA-256 of the shipped indicator and cost files (their names and bytes)."""
+    digest = hashlib.sha256()
+    for folder in (data_dir() / "plans" / "indicators", costs_dir()):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def year_shares(timeline: Timeline, reading: Reading) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The case's shares of the reports of the years around its latest record.
+
+    The year before, the year and the year after (none before its opening):
+    the years a report is usually asked for while the case is written to.
+    """
+    latest = timeline.latest_on.year
+    opened = int(str(timeline.doc["opened_on"])[:4])
+    summary = None
+    for year in range(max(opened, latest - 1), latest + 2):
+        if year <= latest:  # after it, the same records make the same summary
+            as_of = dt.date(year, 12, 31)
+            summary = summary_at(timeline, as_of=as_of, reading=reading, due=False)
+        yield year, _Tallies.of(reading.defs, year).shares(timeline, summary)
+
+
+def keep_shares(tx: Transaction, timeline: Timeline, *, reading: Reading) -> None:
+    """Keep the case's shares of the reports of each year (:func:`year_shares`) in the block."""
+    for year, shares in year_shares(timeline, reading):
+        tx.derive_case(timeline.case_id, Derived(timeline.last, shares_basis(year), shares))

@@ -205,12 +205,16 @@ class Reading:
         return self.triggers[key]
 
 
-def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseSummary | None:
+def summary_at(
+    timeline: Timeline, *, as_of: dt.date, reading: Reading, due: bool = True
+) -> CaseSummary | None:
     """The case's summary on ``as_of`` (``None`` before its first assessment).
 
     Equal to :func:`summarize_case` of the replayed
     history, except that a next reassessment only a replay gives is
-    :data:`REPLAY` (the caller replays that case).
+    :data:`REPLAY` (the caller replays that case). ``due=False`` leaves out
+    the next reassessment (``None``), for a reader that does not read it;
+    such a summary depends only on the timeline's records up to ``as_of``.
     """
     cut = _Cut.of(timeline, as_of, reading)
     if cut is None:
@@ -239,7 +243,7 @@ def summary_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseS
         needs=dict(zip(reading.domain_ids(ref), map(_interned, latest[Row.NEEDS]), strict=True)),
         criminogenic=reading.need_set(ref, latest[Row.CRIMINOGENIC]),
         last_change=None if step is None else _step(step, reading),
-        next_due=cut.due(timeline.case_id, as_of, reading),
+        next_due=cut.due(timeline.case_id, as_of, reading) if due else None,
         plan=_plan_at(doc["plans"], cut.day, reading),
         events=cut.events,
         criminogenic_at=tuple(

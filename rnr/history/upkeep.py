@@ -1,8 +1,10 @@
 """The upkeep of the values a store keeps beside its records: checked, and filled in.
 
-Two kinds of values are kept outside the audit chain, so that a whole store
-reads fast: each assessment's scores (:mod:`rnr.history.derived`) and each
-case's timeline (:mod:`rnr.history.timeline`). :func:`verify_store` checks
+Values are kept outside the audit chain, so that a whole store reads fast:
+each assessment's scores (:mod:`rnr.history.derived`), each case's timeline
+(:mod:`rnr.history.timeline`), its row of the case index
+(:mod:`rnr.history.caseindex`) and its shares of the yearly reports
+(:mod:`rnr.history.programme`). :func:`verify_store` checks
 the records and the audit chain and then recomputes every kept value a read
 would use from the raw records, naming each that differs;
 :func:`materialise` computes those a store lacks (one restored from an
@@ -12,9 +14,10 @@ export, or written before rnr kept them).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 
 import attrs
@@ -23,7 +26,9 @@ from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.caseindex import check_index, fill_index
 from rnr.history.definitions import Definitions
 from rnr.history.derived import check_derived, recompute
-from rnr.history.timeline import FORMAT, Timeline, build_timelines
+from rnr.history.programme import shares_basis, year_shares
+from rnr.history.summary import Reading
+from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
 from rnr.store.head import Head
 from rnr.store.protocol import Store, Verification
 from rnr.store.records import CaseDerived, CaseRecords, Derived, Stored
@@ -52,17 +57,19 @@ def verify_store(
     ``derived`` counts the assessments whose kept scores were recomputed,
     ``timelines`` the cases whose kept timeline was built again, ``index``
     the cases whose row of the case index was made again
-    (:func:`rnr.history.caseindex.check_index`).
+    (:func:`rnr.history.caseindex.check_index`), ``shares`` the shares of
+    yearly reports made again (:func:`check_timelines`).
     """
     result = store.verify(expect=expect, progress=progress)
     checked, problems = check_derived(store, defs=defs)
-    cases, wrong = check_timelines(store, defs=defs)
+    cases, shares, wrong = check_timelines(store, defs=defs)
     rows, differ = check_index(store, defs=defs)
     return attrs.evolve(
         result,
         derived=checked,
         timelines=cases,
         index=rows,
+        shares=shares,
         problems=(*result.problems, *problems, *wrong, *differ),
     )
 
@@ -70,7 +77,7 @@ def verify_store(
 def materialise(
     store: Store, *, defs: Definitions, by: str, progress: Progress | None = None
 ) -> int:
-    """Keep every assessment's missing scores, every case's missing timeline and index row.
+    """Keep every assessment's missing scores, every case's missing timeline, row and shares.
 
     Assessments whose instrument is not loaded, or changed since they were
     written, are left without (a bulk read rescoring them reports the
@@ -80,12 +87,12 @@ def materialise(
     Args:
         progress: for each stage, what counts it: called with what the stage
             counts (``records``: the assessments scored; ``cases``: the
-            timelines, then the rows of the case index), it gives a context
+            timelines, the rows of the case index, then the report shares), it gives a context
             whose function is called with the number done, a block at a time.
 
     Returns:
         How many records gained kept values (scores or a timeline); the
-        rows of the case index made are not counted.
+        rows of the case index and the report shares made are not counted.
     """
     stage = progress or _silent
     have = {d.record_id for d in store.derived()}
@@ -107,6 +114,8 @@ def materialise(
         added += _keep_timelines(store, defs=defs, by=by, progress=step)
     with stage("cases") as step:
         fill_index(store, defs=defs, by=by, progress=step)
+    with stage("cases") as step:
+        _keep_shares(store, defs=defs, by=by, progress=step)
     return added
 
 
@@ -132,19 +141,58 @@ def _keep_timelines(
     return added
 
 
-def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...]]:
+def _keep_shares(
+    store: Store, *, defs: Definitions, by: str, progress: Callable[[int], None]
+) -> None:
+    """Keep the report shares each case with a timeline on its last record lacks."""
+    have: dict[int, set[str]] = {}  # by year, the cases whose shares are kept
+
+    def kept(year: int) -> set[str]:
+        if year not in have:
+            found = store.case_derived(shares_basis(year))
+            have[year] = {f.case_id for f in found if f.derived is not None}
+        return have[year]
+
+    reading = Reading(defs)
+    hashes: dict[tuple[str, str], str | None] = {}
+    todo: list[tuple[str, int, int, dict[str, object]]] = []
+    read = 0
+    for found in itertools.chain(store.case_derived(FORMAT), [None]):
+        timeline = None if found is None else kept_timeline(found, defs, hashes)
+        if timeline is not None:
+            for year, shares in year_shares(timeline, reading):
+                if timeline.case_id not in kept(year):
+                    todo.append((timeline.case_id, timeline.last, year, shares))
+        read += found is not None
+        if found is None or read == _BLOCK:
+            if todo:
+                with store.write(by=by) as tx:
+                    for case_id, last, year, shares in todo:
+                        tx.derive_case(case_id, Derived(last, shares_basis(year), shares))
+            progress(read)
+            todo, read = [], 0
+
+
+def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, int, tuple[str, ...]]:
     """Build every kept timeline a read would use again from the records; name each that differs.
 
+    The report shares kept on a case's last record
+    (:func:`rnr.history.programme.keep_shares`) are
+    made again from the timeline built so, and compared too.
+
     Returns:
-        How many timelines were checked, and one line per difference
-        (the case, the record it is kept on, and each part that differs).
+        How many timelines and shares (a case and a year) were checked, and
+        one line per difference (the case, the record it is kept on, and each
+        part of a timeline, or year of shares, that differs).
     """
-    checked = 0
+    checked = shared = 0
     problems: list[str] = []
+    shares = _kept_shares(store)
+    reading = Reading(defs)
     chunk: dict[str, CaseDerived] = {}
 
     def flush() -> None:
-        nonlocal checked
+        nonlocal checked, shared
         try:
             groups = list(store.cases(only=chunk))
         except StoreIntegrityError:  # an altered row (verify names it): read case by case
@@ -167,7 +215,15 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, tuple[str,
         for found, fresh in zip((chunk[g.case_id] for g in mine), rebuilt, strict=True):
             if fresh is None:
                 continue
-            assert found.derived is not None
+            kept_shares = {
+                year: digest
+                for year, of_year in shares.items()
+                if (digest := of_year.get((found.case_id, found.last))) is not None
+            }
+            shared += len(kept_shares)
+            problems.extend(_unlike_shares(found, fresh, kept_shares, reading))
+            if found.derived is None:  # shares kept without their timeline
+                continue
             checked += 1
             kept = json.loads(found.derived.text)
             now = json.loads(json.dumps(dict(fresh.doc)))  # the form it is kept in
@@ -179,15 +235,59 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, tuple[str,
                     )
         chunk.clear()
 
+    sharing = {key for of_year in shares.values() for key in of_year}
     for found in store.case_derived(FORMAT):
-        if found.derived is None:
+        if found.derived is None and (found.case_id, found.last) not in sharing:
             continue
         chunk[found.case_id] = found
         if len(chunk) == _BLOCK:
             flush()
     if chunk:
         flush()
-    return checked, tuple(problems)
+    return checked, shared, tuple(problems)
+
+
+def _kept_shares(store: Store) -> dict[int, dict[tuple[str, int], bytes]]:
+    """By year, the digest of each case's kept report shares, by case and record kept on.
+
+    The years are those a kept timeline's case keeps shares of (:func:`year_shares`).
+    """
+    years: set[int] = set()
+    for found in store.case_derived(FORMAT):
+        if found.derived is not None and isinstance(found.derived.values, Mapping):
+            latest = str(found.derived.values.get("latest_on", ""))[:4]
+            if latest.isdigit():
+                years.update(range(int(latest) - 1, int(latest) + 2))
+    return {
+        year: {
+            (f.case_id, f.last): _digest(f.derived.text)
+            for f in store.case_derived(shares_basis(year))
+            if f.derived is not None
+        }
+        for year in sorted(years)
+    }
+
+
+def _unlike_shares(
+    found: CaseDerived, fresh: Timeline, kept: Mapping[int, bytes], reading: Reading
+) -> list[str]:
+    """A line for each year whose shares kept on the case's last record are not ``fresh``'s."""
+    now = {
+        year: _digest(Derived(fresh.last, shares_basis(year), shares).text)
+        for year, shares in year_shares(fresh, reading)
+    }
+    where = f"case {found.case_id}: its shares of the reports of"
+    return [
+        f"{where} {year} kept on record {found.last} differ from its records"
+        if year in now
+        else f"{where} {year} kept on record {found.last} are of a year it keeps none of"
+        for year, digest in sorted(kept.items())
+        if now.get(year) != digest
+    ]
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()
 
 
 def _rebuilt(

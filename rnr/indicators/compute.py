@@ -587,6 +587,16 @@ class IndicatorTally:
         for n, indicator in enumerate(self.spec.indicators):
             if indicator.outcome != "not_recorded":
                 self._reads[n] = _read_in(indicator, self.spec)
+
+    def _count(self, n: int) -> _Count | None:
+        """The count of the indicator at ``n`` (``None``: not counted, or without figures)."""
+        if not self._counts:  # made when first needed (a tally may only make shares)
+            self._start()
+        return self._counting.get(n)
+
+    def _start(self) -> None:
+        programme = self.programme
+        for n, indicator in enumerate(self.spec.indicators):
             wanted = tuple(p for p in indicator.programmes if programme is None or p == programme)
             if not wanted:
                 continue
@@ -627,7 +637,7 @@ class IndicatorTally:
     def take(self, sanction: str | None, part: Part) -> None:
         """Count a case of ``sanction`` by its share (:meth:`part`)."""
         for n, recorded, verdict in part:
-            count = self._counting.get(n)
+            count = self._count(n)
             if count is not None and sanction in count.programmes:
                 count.take(recorded, verdict)
 
@@ -638,12 +648,14 @@ class IndicatorTally:
     def seen(self, sanction: str) -> None:
         """A case of ``sanction`` closed before the years the indicators read: in no population."""
         for n in self._of(sanction):
-            count = self._counting.get(n)
+            count = self._count(n)
             if count is not None and sanction in count.programmes:
                 count.cases = True
 
     def results(self) -> tuple[IndicatorResult, ...]:
         """Every indicator, in the order of the definitions."""
+        if not self._counts:
+            self._start()
         return tuple(
             c.result(self.period, self.spec) if isinstance(c, _Count) else c for c in self._counts
         )

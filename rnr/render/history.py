@@ -430,6 +430,7 @@ def verify_lines(db: str, result: Verification, lang: str) -> list[str]:
             entries=result.entries,
             derived=result.derived,
             timelines=result.timelines,
+            shares=result.shares,
             head=result.head,
         )
         return [line]
@@ -441,6 +442,7 @@ def verify_lines(db: str, result: Verification, lang: str) -> list[str]:
         entries=result.entries,
         derived=result.derived,
         timelines=result.timelines,
+        shares=result.shares,
     )
     return [head, *(f"  {p}" for p in result.problems)]
 

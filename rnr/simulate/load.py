@@ -30,6 +30,7 @@ from rnr.history.access import unit_of
 from rnr.history.caseindex import keep_index
 from rnr.history.definitions import Definitions
 from rnr.history.derived import derived_of
+from rnr.history.programme import keep_shares
 from rnr.history.shapes import (
     assessment_record,
     case_record,
@@ -117,6 +118,7 @@ def store_cohort(
             for group, timeline in zip(written, built, strict=True):
                 tx.derive_case(timeline.case_id, Derived(timeline.last, FORMAT, timeline.doc))
                 keep_index(tx, timeline, unit=unit_of(group.records), reading=reading)
+                keep_shares(tx, timeline, reading=reading)
         if progress is not None:
             progress(len(people[start : start + people_per_block]))
     return len(people)

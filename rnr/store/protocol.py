@@ -75,6 +75,8 @@ class Verification:
         access: entries of the access log checked (a store that keeps one).
         index: cases whose row of the case index was made again from their
             records and compared (by the service, as ``derived``).
+        shares: a case's shares of a year's reports made again and compared
+            (the same).
     """
 
     records: int
@@ -85,6 +87,7 @@ class Verification:
     timelines: int = 0
     access: int = 0
     index: int = 0
+    shares: int = 0
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,274 @@
+"""Each case's shares of the yearly reports, kept by its writes: used, equal, checked.
+
+A write keeps, beside the case's timeline, what the indicators, the
+reinsertion index, the costs and the override monitoring of the years
+around its latest record read of the case
+(:func:`rnr.history.programme.keep_shares`); the programme report counts a
+case by its kept shares instead of making its summary
+(:func:`rnr.history.programme.programme_report`). These tests hold the
+reports made so equal to the reports made from every case's timeline, on
+every backend, and hold verify to naming a share that was edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from storekit import BACKENDS, Places, WithoutShares
+
+from conftest import Cli
+from rnr.definitions.indicators import PROGRAMMES, shipped
+from rnr.history import programme as programme_module
+from rnr.history.definitions import Definitions
+from rnr.history.programme import (
+    SHARES,
+    _Tallies,
+    programme_report,
+    shares_basis,
+    year_shares,
+)
+from rnr.history.summary import Reading, summary_at
+from rnr.history.timeline import FORMAT, kept_timeline
+from rnr.history.upkeep import materialise, verify_store
+from rnr.simulate.engine import simulate
+from rnr.simulate.load import store_cohort
+from rnr.store.memory import MemoryStore
+from rnr.store.protocol import Store
+from rnr.store.sqlite import SQLiteStore
+
+DEFS = Definitions.shipped()
+#: A caseload entering over three years, read over four (the years around its records).
+PEOPLE, YEARS, INTAKE, SEED = 160, 4.0, 3.0, 11
+
+
+@pytest.fixture(scope="module")
+def cohort() -> Any:
+    """The simulated caseload of these tests."""
+    return simulate(PEOPLE, YEARS, seed=SEED, intake_years=INTAKE)
+
+
+def _years(store: Store) -> range:
+    """Every year a case's latest record falls in, with the ones before and after."""
+    days = [
+        t.latest_on for f in store.case_derived(FORMAT) if (t := kept_timeline(f, DEFS)) is not None
+    ]
+    return range(min(days).year - 1, max(days).year + 2)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_reports_from_kept_shares_equal_reports_from_every_timeline(
+    backend: str, places: Places, cohort: Any
+) -> None:
+    """Every year, every programme: the same report, byte for byte, reading far fewer timelines."""
+    store = places(backend).open()
+    store_cohort(store, cohort, defs=DEFS, people_per_block=40)
+    read = {"kept": 0, "plain": 0}
+    for period in _years(store):
+        for programme in (None, *PROGRAMMES):
+            kept = WithoutShares(store, shares=True)
+            report = programme_report(kept, period=period, programme=programme, defs=DEFS)
+            plain = WithoutShares(store)
+            made = programme_report(plain, period=period, programme=programme, defs=DEFS)
+            assert report == made
+            assert json.dumps(report.to_dict()) == json.dumps(made.to_dict())
+            assert kept.timelines <= plain.timelines <= len(store.case_ids())
+            read["kept"] += kept.timelines
+            read["plain"] += plain.timelines
+    # the shares stood in for the timelines of the cases whose years they were kept for
+    assert read["kept"] < read["plain"]
+
+
+def test_the_latest_year_is_read_from_shares_alone(cohort: Any) -> None:
+    """A report of the year of the latest records reads no timeline: every case kept its share."""
+    store = MemoryStore()
+    store_cohort(store, cohort, defs=DEFS)
+    latest = max(_years(store)) - 1
+    kept = WithoutShares(store, shares=True)
+    read: list[int] = []
+    report = programme_report(kept, period=latest, defs=DEFS, progress=read.append)
+    assert 0 == kept.timelines
+    assert len(store.case_ids()) == sum(read)  # progress counts the cases taken from shares
+    assert report == programme_report(WithoutShares(store), period=latest, defs=DEFS)
+
+
+def test_shares_of_other_definitions_are_not_read(
+    cohort: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shares whose instruments or policies are no longer loaded with their hashes stay unread."""
+    store = MemoryStore()
+    store_cohort(store, cohort, defs=DEFS)
+    year = max(_years(store)) - 1
+    monkeypatch.setattr(programme_module, "trusted_bases", lambda *_: frozenset())
+    kept, plain = WithoutShares(store, shares=True), WithoutShares(store)
+    report = programme_report(kept, period=year, defs=DEFS)
+    assert report == programme_report(plain, period=year, defs=DEFS)
+    assert 0 < kept.timelines == plain.timelines  # every case not closed long ago was read
+
+
+def test_a_report_of_other_indicators_reads_the_timelines(cohort: Any) -> None:
+    """Shares are kept for the shipped indicator files; a report of others makes its own."""
+    store = MemoryStore()
+    store_cohort(store, cohort, defs=DEFS)
+    spec, index = shipped()
+    other = attrs.evolve(spec, indicators=spec.indicators[:3])
+    kept = WithoutShares(store, shares=True)
+    report = programme_report(kept, period=2025, defs=DEFS, spec=other, index=index)
+    assert kept.timelines > 0
+    assert [r.indicator.id for r in report.indicators] == [i.id for i in other.indicators]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), people=st.integers(1, 12))
+def test_a_share_counts_as_its_case(seed: int, people: int) -> None:
+    """Property: a case's shares, kept as JSON and read back, count as the case itself.
+
+    For any simulated case and any year around its records, the tallies fed
+    its shares after a round trip through JSON give the report fed its
+    summary and timeline.
+    """
+    store = MemoryStore()
+    store_cohort(store, simulate(people, 3.0, seed=seed), defs=DEFS)
+    reading = Reading(DEFS)
+    for found in store.case_derived(FORMAT):
+        timeline = kept_timeline(found, DEFS)
+        assert timeline is not None
+        for year, shares in year_shares(timeline, reading):
+            by_shares = _Tallies.of(DEFS, year)
+            by_shares.take(timeline.case_id, json.loads(json.dumps(shares)))
+            by_case = _Tallies.of(DEFS, year)
+            by_case.overrides.add(timeline)
+            summary = summary_at(timeline, as_of=dt.date(year, 12, 31), reading=reading)
+            if summary is not None:
+                by_case.add(summary)
+            for tally in ("indicators", "reinsertion", "costs", "overrides"):
+                assert _figures(by_shares, tally) == _figures(by_case, tally)
+
+
+def _figures(tallies: Any, name: str) -> Any:
+    tally = getattr(tallies, name)
+    if name == "indicators":
+        return tally.results()
+    return tally.report()
+
+
+def test_materialise_keeps_the_shares_a_store_lacks(tmp_path: Path, cohort: Any) -> None:
+    """A store written before shares were kept gains those its writes would have kept.
+
+    Verify then makes each again from the records.
+    """
+    path = tmp_path / "casos.sqlite3"
+    with pytest.MonkeyPatch.context() as patch, SQLiteStore(path) as store:
+        patch.setattr("rnr.simulate.load.keep_shares", lambda *_, **__: None)
+        store_cohort(store, cohort, defs=DEFS)
+    written = MemoryStore()
+    store_cohort(written, cohort, defs=DEFS)
+
+    def shares(store: Store) -> set[tuple[int, str, int, str]]:
+        return {
+            (year, f.case_id, f.last, f.derived.text)
+            for year in _years(written)
+            for f in store.case_derived(shares_basis(year))
+            if f.derived is not None
+        }
+
+    with SQLiteStore(path) as store:
+        year = max(_years(store)) - 1
+        assert not shares(store)
+        before = programme_report(store, period=year, defs=DEFS)
+        materialise(store, defs=DEFS, by="rnr")
+        kept = shares(store)
+        assert kept == shares(written)
+        assert before == programme_report(store, period=year, defs=DEFS)
+        materialise(store, defs=DEFS, by="rnr")  # nothing left to keep: nothing written twice
+        assert kept == shares(store)
+        result = verify_store(store, defs=DEFS)
+    assert result.ok, result.problems
+    assert result.shares == len(kept)
+
+
+def test_an_edited_share_is_named_by_verify(tmp_path: Path, cohort: Any, cli: Cli) -> None:
+    """Whoever edits a kept share in the file is named by case, year and record."""
+    path = tmp_path / "casos.sqlite3"
+    with SQLiteStore(path) as store:
+        store_cohort(store, cohort[:5] if isinstance(cohort, list) else cohort, defs=DEFS)
+        year = max(_years(store)) - 1
+        found = next(f for f in store.case_derived(shares_basis(year)) if f.derived is not None)
+        good = verify_store(store, defs=DEFS)
+    assert good.ok, good.problems
+    assert found.derived is not None
+    doc = json.loads(found.derived.text)
+    doc["sanction"] = "LVI" if doc["sanction"] != "LVI" else "LV"
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER case_derived_no_update")
+        conn.execute(
+            "UPDATE case_derived SET data = ? WHERE record_id = ? AND basis = ?",
+            (json.dumps(doc), found.last, shares_basis(year)),
+        )
+    conn.close()
+    with SQLiteStore(path, read_only=True) as store:
+        result = verify_store(store, defs=DEFS)
+    assert [
+        (
+            f"case {found.case_id}: its shares of the reports of {year} kept on record"
+            f" {found.last} differ from its records"
+        )
+    ] == [p for p in result.problems if not p.startswith("schema: trigger case_derived_no_")]
+    assert result.shares == good.shares
+    code, out, _ = cli("store", "verify", "--db", path, "--json")
+    assert (1, good.shares) == (code, json.loads(out)["shares"])
+    code, out, _ = cli("store", "verify", "--db", path)
+    assert f"aportes a los informes anuales recalculados: {good.shares}" in out
+
+
+def test_shares_are_kept_under_the_format_the_year_and_the_files() -> None:
+    """The basis names the format and year; another year or file set is another basis."""
+    basis = shares_basis(2025)
+    assert basis.startswith(f"{SHARES} 2025 ")
+    assert basis != shares_basis(2026)
+    assert len(basis.rsplit(" ", 1)[1]) == 64
+
+
+@pytest.mark.parametrize(
+    ("command", "edit"),
+    [
+        (["indicators"], lambda doc: doc.pop("definitions")),
+        (["indicators"], lambda doc: doc.update(indicators=[["x"]])),
+        (["costs"], lambda doc: doc.update(costs={"days": "many"})),
+    ],
+)
+def test_a_share_edited_out_of_shape_is_a_clear_error(
+    tmp_path: Path, cohort: Any, cli: Cli, command: list[str], edit: Any
+) -> None:
+    """A report stops with store.integrity naming the case and record, never a traceback."""
+    path = tmp_path / "casos.sqlite3"
+    with SQLiteStore(path) as store:
+        store_cohort(store, cohort, defs=DEFS)
+        year = max(_years(store)) - 1
+        basis = shares_basis(year)
+        found = next(f for f in store.case_derived(basis) if f.derived is not None)
+    assert found.derived is not None
+    doc = json.loads(found.derived.text)
+    edit(doc)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER case_derived_no_update")
+        conn.execute(
+            "UPDATE case_derived SET data = ? WHERE record_id = ? AND basis = ?",
+            (json.dumps(doc), found.last, basis),
+        )
+    conn.close()
+    code, out, err = cli(*command, "--period", str(year), "--db", path, "--json")
+    error = json.loads(err or out)["error"]
+    assert code != 0
+    assert error["code"] == "store.integrity"
+    assert f"case {found.case_id}" in error["message"]
+    assert f"kept on record {found.last} cannot be read" in error["message"]
