@@ -53,14 +53,16 @@ def caseload_report(
         progress(len(settled.last))
     for sanction in settled.sanctions:
         tally.seen(sanction)
-    skip = dict(settled.last)
+    skip, others = dict(settled.last), 1
     if book is None or book is shipped():  # the shares kept by each case's last write
 
         def take(case_id: str, shares: Mapping[str, Any]) -> None:
             tally.take(case_id, shares["sanction"], shares["costs"])
 
-        skip.update(take_shares(store, defs, period, skip, take=take, progress=progress))
+        taken, others = take_shares(store, defs, period, skip, take=take, progress=progress)
+        skip.update(taken)
     as_of = dt.date(period, 12, 31)
-    for _, summary in iter_summaries(store, as_of=as_of, defs=defs, progress=progress, skip=skip):
+    found = iter_summaries(store, as_of=as_of, defs=defs, progress=progress, skip=skip)
+    for _, summary in found if others else ():  # the other cases, from their timelines
         tally.add(summary)
     return tally.report(case_units(store))

@@ -116,15 +116,17 @@ def programme_report(
         tallies.costs.seen(sanction)
     if settled.latest_on is not None:
         tallies.overrides.seen(settled.latest_on)
-    skip = dict(settled.last)
+    skip, others = dict(settled.last), 1
     if kept:  # each case's shares kept by its last write, while its definitions hold
-        skip.update(take_shares(store, defs, period, skip, take=tallies.take, progress=progress))
+        taken, others = take_shares(store, defs, period, skip, take=tallies.take, progress=progress)
+        skip.update(taken)
     as_of = dt.date(period, 12, 31)
-    found = iter_summaries(
-        store, as_of=as_of, defs=defs, progress=progress, visit=tallies.overrides.add, skip=skip
-    )
-    for _, summary in found:
-        tallies.add(summary)
+    if others:  # the other cases, from their timelines
+        found = iter_summaries(
+            store, as_of=as_of, defs=defs, progress=progress, visit=tallies.overrides.add, skip=skip
+        )
+        for _, summary in found:
+            tallies.add(summary)
     return ProgrammeReport(
         store=store.name,
         period=period,
@@ -219,7 +221,7 @@ def take_shares(
     *,
     take: Callable[[str, Mapping[str, Any]], None],
     progress: Callable[[int], None] | None = None,
-) -> dict[str, int]:
+) -> tuple[dict[str, int], int]:
     """Give ``take`` each case's shares of the reports of ``period`` kept on its last record.
 
     ``take(case id, shares)``, in case id order, for the cases whose shares
@@ -229,7 +231,8 @@ def take_shares(
 
     Returns:
         The last record id of each case taken (what a reading of the other
-        cases skips).
+        cases skips), and how many other cases there are (not in ``skip``,
+        without shares that hold).
 
     Raises:
         StoreIntegrityError: shares without their format's shape, naming the
@@ -237,7 +240,9 @@ def take_shares(
     """
     holds: dict[str, bool] = {}
     taken: dict[str, int] = {}
+    others = 0
     for found in store.case_derived(shares_basis(period), skip):
+        others += 1
         if found.derived is None:
             continue
         try:
@@ -257,11 +262,12 @@ def take_shares(
             )
             raise StoreIntegrityError(msg, path=store.name, record=found.last) from exc
         taken[found.case_id] = found.last
+        others -= 1
         if progress is not None and len(taken) % _COUNTED == 0:
             progress(_COUNTED)
     if progress is not None and len(taken) % _COUNTED:
         progress(len(taken) % _COUNTED)
-    return taken
+    return taken, others
 
 
 def shares_basis(period: int) -> str:
