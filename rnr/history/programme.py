@@ -1,8 +1,10 @@
 """The programme report of a year: indicators, reinsertion index, override monitoring, costs.
 
-:func:`programme_report` reads a store once (the bulk case summaries on 31
-December of the year, one case at a time) and computes everything;
-:mod:`rnr.render.indicators` presents it.
+:func:`programme_report` reads a store once, one case at a time, and
+computes everything; :mod:`rnr.render.indicators` presents it. A case
+counts by the shares of the year its last write kept (:func:`keep_shares`:
+what each tally reads of it, as plain values), or else by its summary on
+31 December made from its timeline; the two give the same figures.
 """
 
 from __future__ import annotations
@@ -92,9 +94,10 @@ def programme_report(
 ) -> ProgrammeReport:
     """Compute the report of ``period`` (one programme, or all) from ``store``.
 
-    The store is read once, one case timeline at a time: each case's
-    summary on 31 December is counted by the indicators, the reinsertion
-    index and the costs, and the override monitoring by its timeline, then
+    The store is read once, one case at a time: each case's shares of the
+    year kept by its last write (:func:`take_shares`), or else its summary
+    on 31 December made from its timeline, are counted by the indicators,
+    the reinsertion index and the costs, and the override monitoring, then
     let go, so what the report holds grows with what it shows, not with the
     store. ``progress`` is called with the number of cases read, as they are.
 
@@ -303,7 +306,10 @@ def year_shares(timeline: Timeline, reading: Reading) -> Iterator[tuple[int, dic
         if year <= latest:  # after it, the same records make the same summary
             as_of = dt.date(year, 12, 31)
             summary = summary_at(timeline, as_of=as_of, reading=reading, due=False)
-        yield year, _Tallies.of(reading.defs, year).shares(timeline, summary)
+        tallies = reading.kept.get((_Tallies, year))
+        if tallies is None:  # made once per reading (a loader's block shares one)
+            tallies = reading.kept[_Tallies, year] = _Tallies.of(reading.defs, year)
+        yield year, tallies.shares(timeline, summary)
 
 
 def keep_shares(tx: Transaction, timeline: Timeline, *, reading: Reading) -> None:

@@ -144,6 +144,8 @@ class Reading:
     needs: dict[tuple[str, tuple[int, ...]], frozenset[str]] = attrs.Factory(dict)
     #: Plan objectives (id, domain, status), by themselves.
     objectives: dict[tuple[Any, ...], tuple[str, str | None, Status]] = attrs.Factory(dict)
+    #: What a reader of the timelines makes once for the reading, by its own key.
+    kept: dict[tuple[Any, ...], Any] = attrs.Factory(dict)
 
     def day(self, text: str) -> dt.date:
         found = self.days.get(text)
