@@ -23,6 +23,7 @@ from rnr.history.amend import record_event
 from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import check_index, due_of, fill_index, index_row
 from rnr.history.caseload import ORDERS, CaseEntry, caseload, entry_row, overview
+from rnr.history.costs import listed_units
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
 from rnr.history.summary import Reading
@@ -184,6 +185,21 @@ class TestWrites:
         assert 1 == fill_index(store, defs=DEFS, by="prueba")
         assert fresh_rows(store) == kept_rows(store)
         assert 0 == fill_index(store, defs=DEFS, by="prueba"), "a second run makes none"
+
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_the_units_a_report_lists_are_those_of_the_records(
+        self, kind: str, places: Places
+    ) -> None:
+        """``listed_units`` takes the index's units, and reads a stale row's case's records."""
+        store = places(kind).open()
+        for n, unit in enumerate(("norte", "sur", None)):
+            open_adult(store, f"c-{n}", unit=unit)
+        with store.write(by="otro sistema") as tx:  # keeps no row: the case's row is stale
+            tx.append(Record("event", "c-1", dt.date(2025, 3, 20), {"kind": "discharge"}))
+        assert kept_rows(store)["c-1"].stale
+        expected = {"c-0": "norte", "c-1": "sur", "c-2": None}
+        assert expected == listed_units(store) == case_units(store)
+        assert expected == listed_units(WithoutIndex(store))
 
     def test_a_late_row_never_replaces_a_later_one(self) -> None:
         """A row on an earlier record than the one kept (a slow fill) is not kept."""

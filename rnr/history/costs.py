@@ -3,8 +3,8 @@
 :func:`caseload_report` reads the store once (each case's kept share of the
 year's reports, or its summary on 31 December, one at a time, as the
 programme report does) and gives each to a
-:class:`rnr.costs.caseload.CostTally`, with each case's
-unit read from its opening record (:func:`rnr.history.access.case_units`);
+:class:`rnr.costs.caseload.CostTally`, with each case's unit as the case
+index lists it (:func:`listed_units`);
 :mod:`rnr.render.costs` presents the result.
 """
 
@@ -16,13 +16,13 @@ from typing import Any
 
 from rnr.costs.caseload import CaseloadCosts, CostTally
 from rnr.definitions.costs import CostBook, shipped
-from rnr.history.access import case_units
+from rnr.history.access import case_units, unit_of
 from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import settled_cases
 from rnr.history.definitions import Definitions
 from rnr.history.programme import take_shares
 from rnr.history.requests import check_period
-from rnr.store.protocol import Store
+from rnr.store.protocol import CaseIndex, Store
 
 __all__ = ["caseload_report"]
 
@@ -65,4 +65,21 @@ def caseload_report(
     found = iter_summaries(store, as_of=as_of, defs=defs, progress=progress, skip=skip)
     for _, summary in found if others else ():  # the other cases, from their timelines
         tally.add(summary)
-    return tally.report(case_units(store))
+    return tally.report(listed_units(store))
+
+
+def listed_units(store: Store) -> dict[str, str | None]:
+    """Every case's unit, as the case index lists it; read from the records where it cannot.
+
+    A row the store left stale (a write that kept none) and a case without
+    a row are read from their opening records
+    (:func:`rnr.history.access.case_units`). For labels in a report: whether
+    someone may see a case is always read from its records.
+    """
+    if not isinstance(store, CaseIndex):
+        return case_units(store)
+    units = {row.case_id: row.unit for row in store.index_rows() if not row.stale}
+    unread = [case_id for case_id in store.case_ids() if case_id not in units]
+    for group in store.cases(only=unread) if unread else ():
+        units[group.case_id] = unit_of(group.records)
+    return units
