@@ -13,6 +13,7 @@ The ``places`` fixture (tests/conftest.py) makes them; SQL given to
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -194,6 +195,21 @@ class WithoutIndex:
         if name.startswith("index_"):
             raise AttributeError(name)
         return getattr(self._store, name)
+
+
+def rewrite_kept(path: Path, record_id: int, basis: str, values: Any) -> None:
+    """Edit, in an SQLite file, the values kept for a case on ``record_id`` under ``basis``.
+
+    As whoever holds the file could: the guard against updates dropped first.
+    """
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER case_derived_no_update")
+        conn.execute(
+            "UPDATE case_derived SET data = ? WHERE record_id = ? AND basis = ?",
+            (json.dumps(values), record_id, basis),
+        )
+    conn.close()
 
 
 class WithoutShares:

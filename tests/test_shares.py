@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storekit import BACKENDS, Places, WithoutShares
+from storekit import BACKENDS, Places, WithoutShares, rewrite_kept
 
 from conftest import Cli
 from rnr.definitions.indicators import PROGRAMMES, shipped
@@ -198,7 +197,7 @@ def test_an_edited_share_is_named_by_verify(tmp_path: Path, cohort: Any, cli: Cl
     """Whoever edits a kept share in the file is named by case, year and record."""
     path = tmp_path / "casos.sqlite3"
     with SQLiteStore(path) as store:
-        store_cohort(store, cohort[:5] if isinstance(cohort, list) else cohort, defs=DEFS)
+        store_cohort(store, cohort, defs=DEFS)
         year = max(_years(store)) - 1
         found = next(f for f in store.case_derived(shares_basis(year)) if f.derived is not None)
         good = verify_store(store, defs=DEFS)
@@ -206,14 +205,7 @@ def test_an_edited_share_is_named_by_verify(tmp_path: Path, cohort: Any, cli: Cl
     assert found.derived is not None
     doc = json.loads(found.derived.text)
     doc["sanction"] = "LVI" if doc["sanction"] != "LVI" else "LV"
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("DROP TRIGGER case_derived_no_update")
-        conn.execute(
-            "UPDATE case_derived SET data = ? WHERE record_id = ? AND basis = ?",
-            (json.dumps(doc), found.last, shares_basis(year)),
-        )
-    conn.close()
+    rewrite_kept(path, found.last, shares_basis(year), doc)
     with SQLiteStore(path, read_only=True) as store:
         result = verify_store(store, defs=DEFS)
     assert [
@@ -258,14 +250,7 @@ def test_a_share_edited_out_of_shape_is_a_clear_error(
     assert found.derived is not None
     doc = json.loads(found.derived.text)
     edit(doc)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("DROP TRIGGER case_derived_no_update")
-        conn.execute(
-            "UPDATE case_derived SET data = ? WHERE record_id = ? AND basis = ?",
-            (json.dumps(doc), found.last, basis),
-        )
-    conn.close()
+    rewrite_kept(path, found.last, basis, doc)
     code, out, err = cli(*command, "--period", str(year), "--db", path, "--json")
     error = json.loads(err or out)["error"]
     assert code != 0

@@ -12,7 +12,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storekit import BACKENDS, Places
+from storekit import BACKENDS, Places, rewrite_kept
 
 from rnr.cases.parse import parse_case
 from rnr.history import bulk
@@ -145,14 +145,7 @@ def test_an_edited_timeline_is_reported_by_verify(tmp_path: Path) -> None:
     doc = json.loads(found.derived.text)
     doc["assessments"][-1][4] = "very_high"  # the level
     doc["regime"] = "juvenile"
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("DROP TRIGGER case_derived_no_update")
-        conn.execute(
-            "UPDATE case_derived SET data = ? WHERE record_id = ? AND basis = ?",
-            (json.dumps(doc), found.last, FORMAT),
-        )
-    conn.close()
+    rewrite_kept(path, found.last, FORMAT, doc)
     with SQLiteStore(path, read_only=True) as store:
         problems = verify_store(store, defs=DEFS).problems
     assert [
@@ -247,14 +240,7 @@ def test_a_timeline_edited_out_of_shape_is_a_clear_error(
     assert found.derived is not None
     doc = json.loads(found.derived.text)
     edit(doc)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("DROP TRIGGER case_derived_no_update")
-        conn.execute(
-            "UPDATE case_derived SET data = ? WHERE record_id = ? AND basis = ?",
-            (json.dumps(doc), found.last, FORMAT),
-        )
-    conn.close()
+    rewrite_kept(path, found.last, FORMAT, doc)
     # rnr due and rnr validate read the case index, not the timelines (tests/test_caseindex.py)
     for command in (["indicators", "--period", "2027"],):  # a year the case keeps no share of
         code, out, err = cli(*command, "--db", path, "--json")

@@ -393,8 +393,7 @@ class CostTally:
                     counted[0] += _count(e.data.get("scheduled"))
                     counted[1] += _count(e.data.get("attended"))
         closed = case.closed_on
-        discharged = case.closed_by == "discharge" and closed is not None
-        before = discharged and closed is not None and closed.year == period - 1
+        before = case.closed_by == "discharge" and closed is not None and closed.year == period - 1
         return {
             "days": supervised_days(case, period),
             "achieved": case.plan.achieved if case.plan is not None else 0,

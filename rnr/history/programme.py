@@ -22,13 +22,12 @@ from rnr.definitions.costs import costs_dir
 from rnr.definitions.costs import shipped as shipped_costs
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
 from rnr.definitions.library import data_dir
-from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import index_basis, settled_cases, trusted_bases
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import OverrideReport, OverrideTally
 from rnr.history.summary import Reading, summary_at
-from rnr.history.timeline import Timeline
+from rnr.history.timeline import Timeline, unreadable_kept
 from rnr.indicators.caseload import CaseSummary
 from rnr.indicators.compute import IndicatorResult, IndicatorTally
 from rnr.indicators.reinsertion_index import ReinsertionReport, ReinsertionTally
@@ -41,6 +40,7 @@ __all__ = [
     "first_day_read",
     "keep_shares",
     "programme_report",
+    "share_years",
     "shares_basis",
     "take_shares",
     "year_shares",
@@ -248,7 +248,8 @@ def take_shares(
         others += 1
         if found.derived is None:
             continue
-        try:
+        what = f"the shares of the reports of {period}"
+        with unreadable_kept(found.case_id, found.last, what, store.name):
             shares = found.derived.values
             definitions = shares["definitions"]
             if definitions not in holds:
@@ -256,14 +257,6 @@ def take_shares(
             if not holds[definitions]:
                 continue
             take(found.case_id, shares)
-        except RnrError:
-            raise
-        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-            msg = (
-                f"case {found.case_id}: the shares of the reports of {period} kept on record"
-                f" {found.last} cannot be read ({type(exc).__name__}: {exc}); run rnr store verify"
-            )
-            raise StoreIntegrityError(msg, path=store.name, record=found.last) from exc
         taken[found.case_id] = found.last
         others -= 1
         if progress is not None and len(taken) % _COUNTED == 0:
@@ -299,10 +292,8 @@ def year_shares(timeline: Timeline, reading: Reading) -> Iterator[tuple[int, dic
     The year before, the year and the year after (none before its opening):
     the years a report is usually asked for while the case is written to.
     """
-    latest = timeline.latest_on.year
-    opened = int(str(timeline.doc["opened_on"])[:4])
-    summary = None
-    for year in range(max(opened, latest - 1), latest + 2):
+    latest, summary = timeline.latest_on.year, None
+    for year in share_years(timeline):
         if year <= latest:  # after it, the same records make the same summary
             as_of = dt.date(year, 12, 31)
             summary = summary_at(timeline, as_of=as_of, reading=reading, due=False)
@@ -310,6 +301,12 @@ def year_shares(timeline: Timeline, reading: Reading) -> Iterator[tuple[int, dic
         if tallies is None:  # made once per reading (a loader's block shares one)
             tallies = reading.kept[_Tallies, year] = _Tallies.of(reading.defs, year)
         yield year, tallies.shares(timeline, summary)
+
+
+def share_years(timeline: Timeline) -> range:
+    """The years whose report shares a case keeps: around its latest record, from its opening."""
+    latest = timeline.latest_on.year
+    return range(max(int(str(timeline.doc["opened_on"])[:4]), latest - 1), latest + 2)
 
 
 def keep_shares(tx: Transaction, timeline: Timeline, *, reading: Reading) -> None:

@@ -50,6 +50,7 @@ import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import attrs
@@ -84,6 +85,7 @@ __all__ = [
     "keep_timeline",
     "kept_timeline",
     "unreadable_as_integrity",
+    "unreadable_kept",
 ]
 
 #: The ``basis`` of a kept timeline: its format's name and version.
@@ -142,12 +144,22 @@ def kept_timeline(
     return timeline
 
 
-@contextlib.contextmanager
-def unreadable_as_integrity(timeline: Timeline, source: str) -> Iterator[None]:
+def unreadable_as_integrity(timeline: Timeline, source: str) -> AbstractContextManager[None]:
     """Where a kept timeline is read: one without its format's shape is a store error.
 
     Raises:
         StoreIntegrityError: naming the case and the record it is kept on
+            (``rnr store verify`` names what differs).
+    """
+    return unreadable_kept(timeline.case_id, timeline.last, "the timeline", source)
+
+
+@contextlib.contextmanager
+def unreadable_kept(case_id: str, record: int, what: str, source: str) -> Iterator[None]:
+    """Where values kept for a case (``what``) are read: without their shape, a store error.
+
+    Raises:
+        StoreIntegrityError: naming the case and the record they are kept on
             (``rnr store verify`` names what differs).
     """
     try:
@@ -156,10 +168,10 @@ def unreadable_as_integrity(timeline: Timeline, source: str) -> Iterator[None]:
         raise
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         msg = (
-            f"case {timeline.case_id}: the timeline kept on record {timeline.last} cannot be"
-            f" read ({type(exc).__name__}: {exc}); run rnr store verify"
+            f"case {case_id}: {what} kept on record {record} cannot be read"
+            f" ({type(exc).__name__}: {exc}); run rnr store verify"
         )
-        raise StoreIntegrityError(msg, path=source, record=timeline.last) from exc
+        raise StoreIntegrityError(msg, path=source, record=record) from exc
 
 
 def _sha(defs: Definitions, kind: str, ref: str) -> str | None:
