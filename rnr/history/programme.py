@@ -244,12 +244,12 @@ def take_shares(
     holds: dict[str, bool] = {}
     taken: dict[str, int] = {}
     others = 0
+    message = f"the shares of the reports of {period}"  # what a store error names
     for found in store.case_derived(shares_basis(period), skip):
         others += 1
         if found.derived is None:
             continue
-        what = f"the shares of the reports of {period}"
-        with unreadable_kept(found.case_id, found.last, what, store.name):
+        with unreadable_kept(found.case_id, found.last, message, store.name):
             shares = found.derived.values
             definitions = shares["definitions"]
             if definitions not in holds:
