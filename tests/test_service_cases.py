@@ -9,6 +9,7 @@ which writes nothing and prints what is stored (``already_stored``).
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -594,6 +595,24 @@ class TestUnits:
         # the same case opened again from another unit is another request: refused, not shown
         answer = http.post("/v1/cases", content=CASE.read_bytes(), headers=_json(sur))
         assert "assessments" not in _problem(answer, 409, "history.case.exists")
+
+    def test_a_row_edited_to_another_unit_shows_nothing(
+        self, served: Served, http: TestClient, tmp_path: Path
+    ) -> None:
+        """The index lists a case under the asker's unit, its records under another: refused."""
+        norte = served.token("ana", "delegado", "norte")
+        sur = served.token("bea", "delegado", "sur")
+        theirs = _read(CASE) | {"case_id": "s-1"}
+        assert 201 == http.post("/v1/cases", json=theirs, headers=sur).status_code
+        conn = sqlite3.connect(tmp_path / "cases.sqlite3")  # as whoever holds the file could
+        with conn:
+            conn.execute("UPDATE case_index SET unit = 'norte' WHERE case_id = 's-1'")
+        conn.close()
+        for path in ("/v1/cases", "/v1/due?as_of=2025-06-01"):
+            body = _problem(http.get(path, headers=norte), 503, "store.integrity")
+            assert "s-1" not in json.dumps(body)
+        # nor does its own unit's list show it until the row is made again (verify names it)
+        assert [] == http.get("/v1/cases", headers=sur).json()["items"]
 
     def test_roles(self, served: Served, http: TestClient) -> None:
         ana = served.token("ana", "delegado")

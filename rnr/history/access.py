@@ -37,14 +37,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
 
-from rnr.errors import InvalidArgumentError, StoreError
+from rnr.errors import InvalidArgumentError, StoreError, StoreIntegrityError
 from rnr.store.access import Access, AccessEntry
-from rnr.store.protocol import AccessLog, Store
+from rnr.store.protocol import AccessLog, CaseIndex, Store
 from rnr.store.records import Stored
 
 __all__ = [
@@ -58,12 +58,15 @@ __all__ = [
     "authenticate",
     "case_units",
     "check_name",
+    "check_units",
     "granted",
     "in_force",
+    "listed_units",
     "log_access",
     "log_accesses",
     "revoke_token",
     "tokens",
+    "unit_cases",
     "unit_of",
 ]
 
@@ -287,3 +290,65 @@ def case_units(store: Store) -> dict[str, str | None]:
     for stored in store.records(kind="case"):
         found.setdefault(stored.case_id, []).append(stored)
     return {case_id: unit_of(rows) for case_id, rows in found.items()}
+
+
+def listed_units(store: Store) -> dict[str, str | None]:
+    """Every case's unit, as the case index lists it; read from the records where it cannot.
+
+    A row the store left stale (a write that kept none) and a case without
+    a row are read from their opening records (:func:`case_units`). For
+    labels in a report; which cases someone may see: :func:`unit_cases`.
+    """
+    if not isinstance(store, CaseIndex):
+        return case_units(store)
+    units = {row.case_id: row.unit for row in store.index_rows() if not row.stale}
+    unread = [case_id for case_id in store.case_ids() if case_id not in units]
+    for group in store.cases(only=unread) if unread else ():
+        units[group.case_id] = unit_of(group.records)
+    return units
+
+
+def unit_cases(store: Store, unit: str) -> frozenset[str]:
+    """The ids of the cases of ``unit``: candidates, to be confirmed by :func:`check_units`.
+
+    A store that keeps the case index answers from the rows naming ``unit``
+    (one look-up in the index of units) and reads only its stale rows'
+    cases from their records; another store reads every opening record.
+    Whoever shows a case to someone of ``unit`` checks it first with
+    :func:`check_units`: the index is a copy that ``rnr store verify``
+    checks, the records are what the hashes vouch for.
+    """
+    if not isinstance(store, CaseIndex):
+        return frozenset(c for c, u in case_units(store).items() if u == unit)
+    rows = store.index_unit(unit)
+    stale = [row.case_id for row in rows if row.stale]
+    found = {row.case_id for row in rows if not row.stale}
+    for group in store.cases(only=stale) if stale else ():
+        if unit_of(group.records) == unit:
+            found.add(group.case_id)
+    return frozenset(found)
+
+
+def check_units(store: Store, case_ids: Collection[str], unit: str | None) -> None:
+    """Read ``case_ids``' opening records: each case must be held and opened under ``unit``.
+
+    ``None`` checks nothing (someone of no unit sees every case). What a
+    list shows someone of a unit passes here first, a page at a time (one
+    look-up of a case's opening records per case).
+
+    Raises:
+        StoreIntegrityError: a case is not held or is of another unit (the
+            case index listed it under ``unit``: ``rnr store verify`` names
+            the row). The case is not named: whoever asked may not see it.
+    """
+    if unit is None:
+        return
+    for case_id in case_ids:
+        opening = list(store.records(case_id=case_id, kind="case"))
+        if opening and unit_of(opening) == unit:
+            continue
+        msg = (
+            f"the case index lists under unit {unit} a case its records do not open"
+            " under it; run rnr store verify, which names the row"
+        )
+        raise StoreIntegrityError(msg, path=store.name)

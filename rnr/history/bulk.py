@@ -29,6 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 import attrs
 
 from rnr.definitions.instrument import Reliability
+from rnr.history.access import unit_cases
 from rnr.history.caseindex import indexed_due
 from rnr.history.definitions import Definitions
 from rnr.history.read import replay
@@ -141,6 +142,7 @@ def iter_due(
     as_of: dt.date,
     defs: Definitions | None = None,
     progress: Callable[[int], None] | None = None,
+    unit: str | None = None,
 ) -> Iterator[Due]:
     """The next reassessment of each case open on ``as_of``, in case id order.
 
@@ -148,17 +150,22 @@ def iter_due(
     made without the rest of the summary. A store that keeps the case index
     (:class:`~rnr.store.protocol.CaseIndex`) answers from its rows
     (:func:`rnr.history.caseindex.indexed_due`): only the cases whose row
-    does not hold on ``as_of`` are read from their records.
+    does not hold on ``as_of`` are read from their records. ``unit`` keeps
+    the cases of that unit (``None``: every case), as the index lists them
+    (:func:`rnr.history.access.unit_cases`).
     """
     defs = defs or Definitions.shipped()
     reading = Reading(defs)
     if isinstance(store, CaseIndex):
-        found = list(indexed_due(store, as_of=as_of, reading=reading))
+        found = list(indexed_due(store, as_of=as_of, reading=reading, unit=unit))
         if progress is not None:  # the index answered for every case at once
             progress(len(store.case_ids()))
         yield from found
         return
+    mine = None if unit is None else unit_cases(store, unit)
     for timeline in timelines(store, defs=defs, progress=progress):
+        if mine is not None and timeline.case_id not in mine:
+            continue
         with unreadable_as_integrity(timeline, store.name):
             due = due_at(timeline, as_of=as_of, reading=reading)
         if due is REPLAY:

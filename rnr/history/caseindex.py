@@ -454,7 +454,8 @@ def read_rows(
 
     Rows the index holds and ``reading``'s definitions trust come from the
     store's own query; the cases of the others are read from their records
-    on ``query.as_of`` (:func:`rows_on`) and merged in, in the query's order.
+    on ``query.as_of`` (:func:`rows_on`) and merged in, in the query's order;
+    of a unit's query, only those whose row names the unit or is stale.
     ``query.bases`` is replaced by the bases the definitions trust.
 
     Raises:
@@ -464,7 +465,12 @@ def read_rows(
     """
     trusted = trusted_bases(store.index_bases(), reading.defs)
     query = attrs.evolve(query, bases=trusted)
-    others = [r.case_id for r in store.index_untrusted(query)]
+    # a row of another unit: its case's records say the same (a stale row says nothing)
+    others = [
+        r.case_id
+        for r in store.index_untrusted(query)
+        if query.any_unit or r.stale or r.unit == query.unit
+    ]
     if not others:
         return store.index_page(query)
     assert isinstance(store, Store)
@@ -478,9 +484,12 @@ def read_rows(
     return list(itertools.islice(merged, query.offset, end)), total + extra
 
 
-def indexed_due(store: CaseIndex, *, as_of: dt.date, reading: Reading) -> Iterator[Due]:
-    """The next reassessment of each case open on ``as_of``, in case id order, from the index."""
-    rows, _ = read_rows(store, IndexQuery(as_of, frozenset(), due_only=True), reading=reading)
+def indexed_due(
+    store: CaseIndex, *, as_of: dt.date, reading: Reading, unit: str | None = None
+) -> Iterator[Due]:
+    """The next reassessment of each case open on ``as_of`` (of ``unit``), by case id."""
+    query = IndexQuery(as_of, frozenset(), unit=unit, any_unit=unit is None, due_only=True)
+    rows, _ = read_rows(store, query, reading=reading)
     for row in rows:
         due = due_of(row)
         if due is not None:

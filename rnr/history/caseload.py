@@ -26,7 +26,7 @@ import datetime as dt
 import attrs
 
 from rnr.errors import InvalidArgumentError
-from rnr.history.access import case_units
+from rnr.history.access import case_units, check_units
 from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import (
     ON_DAY,
@@ -125,7 +125,9 @@ def caseload(
         store: the case store.
         as_of: the day of the list.
         defs: the definitions (default: the shipped ones).
-        unit: only the cases opened under this unit (``None``: every case).
+        unit: only the cases opened under this unit (``None``: every case):
+            those the index lists under it, each of the page confirmed from
+            its records (:func:`rnr.history.access.check_units`).
         search: only the cases whose id holds this text (case ignored).
         overdue: only the cases whose reassessment was due before ``as_of``.
         order: ``case`` (the case id), ``rank`` (the effective risk level's
@@ -139,7 +141,8 @@ def caseload(
     Raises:
         InvalidArgumentError: an unknown order, a negative offset or limit.
         StoreIntegrityError: a case read from its records has an
-            assessment's instrument or a decision's policy changed since.
+            assessment's instrument or a decision's policy changed since;
+            the index lists a case under ``unit`` that is not of it.
     """
     if order not in ORDERS:
         raise InvalidArgumentError("order", order, f"one of {', '.join(ORDERS)}")
@@ -164,6 +167,7 @@ def caseload(
     )
     if isinstance(store, CaseIndex):
         rows, total = read_rows(store, query, reading=reading)
+        check_units(store, [r.case_id for r in rows], unit)
     else:
         units = case_units(store)
         made = [

@@ -4,7 +4,7 @@
 year's reports, or its summary on 31 December, one at a time, as the
 programme report does) and gives each to a
 :class:`rnr.costs.caseload.CostTally`, with each case's unit as the case
-index lists it (:func:`listed_units`);
+index lists it (:func:`rnr.history.access.listed_units`);
 :mod:`rnr.render.costs` presents the result.
 """
 
@@ -16,13 +16,13 @@ from typing import Any
 
 from rnr.costs.caseload import CaseloadCosts, CostTally
 from rnr.definitions.costs import CostBook, shipped
-from rnr.history.access import case_units, unit_of
+from rnr.history.access import listed_units
 from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import settled_cases
 from rnr.history.definitions import Definitions
 from rnr.history.programme import take_shares
 from rnr.history.requests import check_period
-from rnr.store.protocol import CaseIndex, Store
+from rnr.store.protocol import Store
 
 __all__ = ["caseload_report"]
 
@@ -66,20 +66,3 @@ def caseload_report(
     for _, summary in found if others else ():  # the other cases, from their timelines
         tally.add(summary)
     return tally.report(listed_units(store))
-
-
-def listed_units(store: Store) -> dict[str, str | None]:
-    """Every case's unit, as the case index lists it; read from the records where it cannot.
-
-    A row the store left stale (a write that kept none) and a case without
-    a row are read from their opening records
-    (:func:`rnr.history.access.case_units`). For labels in a report: whether
-    someone may see a case is always read from its records.
-    """
-    if not isinstance(store, CaseIndex):
-        return case_units(store)
-    units = {row.case_id: row.unit for row in store.index_rows() if not row.stale}
-    unread = [case_id for case_id in store.case_ids() if case_id not in units]
-    for group in store.cases(only=unread) if unread else ():
-        units[group.case_id] = unit_of(group.records)
-    return units

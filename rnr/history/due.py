@@ -32,13 +32,16 @@ def due_list(
     *,
     defs: Definitions | None = None,
     progress: Callable[[int], None] | None = None,
+    unit: str | None = None,
 ) -> list[Due]:
     """The next reassessment of every case open on ``as_of``, earliest first.
 
     ``progress`` is called with the number of cases read, as they are; of
     each case only its schedule is made (:func:`rnr.history.bulk.iter_due`).
+    ``unit`` keeps the cases the case index lists under that unit
+    (``None``: every case).
     """
-    found = iter_due(store, as_of=as_of, defs=defs, progress=progress)
+    found = iter_due(store, as_of=as_of, defs=defs, progress=progress, unit=unit)
     return sorted(found, key=lambda d: (d.due_on, d.case_id))
 
 

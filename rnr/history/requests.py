@@ -30,7 +30,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -38,6 +38,7 @@ import attrs
 from rnr.cases.parse import Case
 from rnr.definitions.instrument import Reliability
 from rnr.errors import HistoryError, InvalidArgumentError
+from rnr.history.access import check_units, unit_cases
 from rnr.history.amend import correct_assessment
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
@@ -186,18 +187,23 @@ def case_page(
     defs: Definitions | None = None,
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
-    only: Collection[str] | None = None,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """A page of the case list (``rnr schema show case-page``), in the order cases were opened.
 
-    ``only`` keeps the cases of those ids (``None``: every case); only the
-    page's cases are read.
+    ``unit`` keeps the cases of that unit (``None``: every case): those the
+    case index lists under it (:func:`rnr.history.access.unit_cases`), each
+    of the page confirmed from its records (:func:`rnr.history.access.check_units`).
+    Only the page's cases are read.
 
     Raises:
         InvalidArgumentError: ``limit`` out of range, or a cursor this list did not give.
+        StoreIntegrityError: the index lists a case under ``unit`` that is not of it.
     """
-    ids = [i for i in store.case_ids() if only is None or i in only]
+    mine = None if unit is None else unit_cases(store, unit)
+    ids = [i for i in store.case_ids() if mine is None or i in mine]
     found = page(ids, key=str, limit=limit, cursor=cursor, list_name="cases")
+    check_units(store, found.items, unit)
     rows = case_rows(store, defs=defs, case_ids=found.items)
     return {"items": [_iso(row) for row in rows], "next": found.next}
 
@@ -211,21 +217,19 @@ def due_entries(
     as_of: dt.date,
     *,
     overdue: bool = False,
-    only: Collection[str] | None = None,
+    unit: str | None = None,
     defs: Definitions | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[Due]:
     """The next reassessment of every case open on ``as_of``, earliest first.
 
     ``overdue`` keeps the cases already overdue on ``as_of`` (due before it);
-    ``only`` keeps the cases of those ids (``None``: every case).
+    ``unit`` the cases the case index lists under that unit (``None``:
+    every case; a list shown to someone confirms its cases, as
+    :func:`due_page` does).
     """
-    found = due_list(store, as_of, defs=defs, progress=progress)
-    return [
-        d
-        for d in found
-        if (only is None or d.case_id in only) and (not overdue or d.due_on < as_of)
-    ]
+    found = due_list(store, as_of, defs=defs, progress=progress, unit=unit)
+    return [d for d in found if not overdue or d.due_on < as_of]
 
 
 def due_page(
@@ -233,24 +237,29 @@ def due_page(
     as_of: dt.date,
     *,
     overdue: bool = False,
-    only: Collection[str] | None = None,
+    unit: str | None = None,
     defs: Definitions | None = None,
     limit: int = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """A page of the due list on ``as_of`` (``rnr schema show due-page``), earliest first.
 
+    ``unit`` keeps the cases of that unit, each of the page confirmed from
+    its records (:func:`rnr.history.access.check_units`).
+
     Raises:
         InvalidArgumentError: ``limit`` out of range, or a cursor this list did not give.
+        StoreIntegrityError: the index lists a case under ``unit`` that is not of it.
     """
     found = page(
-        due_entries(store, as_of, overdue=overdue, only=only, defs=defs),
+        due_entries(store, as_of, overdue=overdue, unit=unit, defs=defs),
         key=lambda d: f"{d.due_on.isoformat()} {d.case_id}",  # sorts as (due_on, case_id)
         limit=limit,
         cursor=cursor,
         list_name="due",
         ordered=True,
     )
+    check_units(store, [d.case_id for d in found.items], unit)
     items = [d.to_dict(as_of) for d in found.items]
     return {"as_of": as_of.isoformat(), "items": items, "next": found.next}
 

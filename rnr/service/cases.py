@@ -61,7 +61,7 @@ from rnr.costs.plan import plan_document
 from rnr.definitions.indicators import PROGRAMMES
 from rnr.definitions.labels import load_labels
 from rnr.errors import HistoryError, InvalidArgumentError, RnrError
-from rnr.history.access import Principal, case_units, unit_of
+from rnr.history.access import Principal, unit_of
 from rnr.history.amend import record_event, review_plan
 from rnr.history.approval import approve_plan
 from rnr.history.definitions import Definitions
@@ -194,13 +194,6 @@ class _Routes:
         self.gate.case(request, "case.read", what=what, case_id=case_id, unit=found.unit)
         return found
 
-    def visible(self, principal: Principal) -> set[str] | None:
-        """The ids of the cases ``principal`` may see (``None``: every case)."""
-        if principal.unit is None:
-            return None
-        units = case_units(self.store)
-        return {case_id for case_id, unit in units.items() if unit == principal.unit}
-
     def check_override(self, request: Request, principal: Principal, case: Case, what: str) -> None:
         """A case body's override section: a role that approves, approved by the caller."""
         if case.override is None:
@@ -317,8 +310,7 @@ class _Routes:
         def list_cases(request: Request) -> Response:
             principal = gate.allow(request, "case.read", what="cases.list")
             limit, cursor = Query(request, ("limit", "cursor")).page()
-            only = self.visible(principal)
-            found = case_page(store, defs=defs, limit=limit, cursor=cursor, only=only)
+            found = case_page(store, defs=defs, limit=limit, cursor=cursor, unit=principal.unit)
             return _answer(found, headers=_next(request, found["next"]))
 
     def writes(self, app: FastAPI) -> None:
@@ -520,7 +512,7 @@ class _Routes:
                 store,
                 as_of,
                 overdue=q.flag("overdue"),
-                only=self.visible(principal),
+                unit=principal.unit,
                 defs=defs,
                 limit=limit,
                 cursor=cursor,
@@ -531,7 +523,7 @@ class _Routes:
         def counts(request: Request) -> Response:
             principal = gate.allow(request, "aggregate", what="due.counts")
             as_of = Query(request, ("as_of",)).date("as_of") or dt.date.today()
-            found = due_entries(store, as_of, only=self.visible(principal), defs=defs)
+            found = due_entries(store, as_of, unit=principal.unit, defs=defs)
             return _answer(due_counts(found, as_of).to_dict())
 
         @app.get("/v1/indicators", **spec.indicators())

@@ -483,6 +483,15 @@ class IndexReads:
                 return
             after = page[-1][0]
 
+    def index_unit(self, unit: str) -> list[IndexRow]:
+        """The rows naming ``unit``, and every stale row (it names none), in case id order.
+
+        Two look-ups, in the indexes of ``unit`` and of ``basis``.
+        """
+        sql = f"SELECT {INDEX_COLUMNS} FROM case_index WHERE unit = ? OR basis = ''"
+        found = [index_row_of(r) for r in self._query(None, sql, (unit,))]
+        return sorted(found, key=lambda row: row.case_id)
+
     def index_bases(self) -> frozenset[str]:
         """The distinct bases of the index's rows (the caller decides which to trust).
 

@@ -240,6 +240,12 @@ class MemoryStore:
         for case_id in sorted(rows if only is None else set(only) & rows.keys()):
             yield rows[case_id]
 
+    def index_unit(self, unit: str) -> list[IndexRow]:
+        """The rows naming ``unit``, and every stale row (it names none), in case id order."""
+        with self._lock:
+            rows = list(self._index.values())
+        return sorted((r for r in rows if r.unit == unit or r.stale), key=lambda r: r.case_id)
+
     def index_bases(self) -> frozenset[str]:
         """The distinct bases of the index's rows."""
         with self._lock:

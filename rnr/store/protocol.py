@@ -275,6 +275,10 @@ class CaseIndex(Protocol):
         """Every row of the index (of ``only`` those cases), in case id order."""
         ...
 
+    def index_unit(self, unit: str) -> list[IndexRow]:
+        """The rows naming ``unit``, and every stale row (it names none), in case id order."""
+        ...
+
     def index_bases(self) -> frozenset[str]:
         """The distinct bases of the index's rows."""
         ...
