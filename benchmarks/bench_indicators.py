@@ -73,8 +73,8 @@ class WithoutShares:
     def __init__(self, store: Any) -> None:
         self._store = store
 
-    def case_derived(self, basis: str, skip: Any = None) -> Iterator[CaseDerived]:
-        for found in self._store.case_derived(basis, skip):
+    def case_derived(self, basis: str, skip: Any = None, only: Any = None) -> Iterator[CaseDerived]:
+        for found in self._store.case_derived(basis, skip, only):
             yield attrs.evolve(found, derived=None) if basis.startswith(SHARES) else found
 
     def __getattr__(self, name: str) -> Any:

@@ -224,12 +224,12 @@ class WithoutShares:
         self._shares = shares
         self.timelines = 0
 
-    def case_derived(self, basis: str, skip: Any = None) -> Iterator[Any]:
+    def case_derived(self, basis: str, skip: Any = None, only: Any = None) -> Iterator[Any]:
         from rnr.history.programme import SHARES  # noqa: PLC0415
         from rnr.history.timeline import FORMAT  # noqa: PLC0415
 
         hide = basis.startswith(SHARES) and not self._shares
-        for found in self._store.case_derived(basis, skip):
+        for found in self._store.case_derived(basis, skip, only):
             seen = attrs.evolve(found, derived=None) if hide else found
             self.timelines += basis == FORMAT and seen.derived is not None
             yield seen

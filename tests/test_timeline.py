@@ -192,8 +192,8 @@ class _SomeKept:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
-    def case_derived(self, basis: str) -> Any:
-        for n, found in enumerate(self._store.case_derived(basis)):
+    def case_derived(self, basis: str, skip: Any = None, only: Any = None) -> Any:
+        for n, found in enumerate(self._store.case_derived(basis, skip, only)):
             yield found if self._kept(n) else attrs.evolve(found, derived=None)
 
 

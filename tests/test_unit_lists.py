@@ -120,3 +120,33 @@ def test_an_index_row_moved_to_another_unit_shows_nothing_of_its_case(
     with pytest.raises(StoreIntegrityError):
         check_units(store, ["c-404"], "norte")  # a case the store does not hold
     assert [] == [r["case_id"] for r in case_page(store, defs=DEFS, unit="nadie")["items"]]
+
+
+class Counting:
+    """A store that counts the cases whose records are read through it."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.read: list[str] = []
+
+    def cases(self, only: Any = None) -> Any:
+        for group in self._store.cases(only):
+            self.read.append(group.case_id)
+            yield group
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_a_list_of_an_earlier_day_reads_the_kept_timelines(kind: str, places: Places) -> None:
+    """Rows holding a later record: each case's kept timeline, its records only when stale."""
+    store = places(kind).open()
+    units = opened(store)
+    with store.write(by="otro sistema") as tx:  # keeps no row, nor timeline: c-4 is read
+        tx.append(Record("event", "c-4", dt.date(2025, 1, 20), {"kind": "breach"}))
+    counting = Counting(store)
+    expected = due_entries(WithoutIndex(store), EARLIER, defs=DEFS)
+    assert len(expected) == len(units)
+    assert expected == due_entries(counting, EARLIER, defs=DEFS)
+    assert ["c-4"] == counting.read

@@ -59,6 +59,7 @@ __all__ = [
     "settled_cases",
     "summary_row",
     "trusted_bases",
+    "untrusted",
 ]
 
 #: The format of a row's ``basis`` and ``due`` (its name and version).
@@ -170,22 +171,17 @@ def due_of(row: IndexRow) -> Due | None:
     )
 
 
-def _row_at(
+def _row_of(
+    summary: CaseSummary,
     timeline: Timeline,
     *,
     unit: str | None,
     as_of: dt.date,
     reading: Reading,
     basis: str,
-    due: Due | None = REPLAY,
-) -> IndexRow | None:
-    """The row of the case's summary on ``as_of`` (``None`` before its first assessment).
-
-    ``due``: the next reassessment when the caller knows it (a replay's).
-    """
-    summary = summary_at(timeline, as_of=as_of, reading=reading)
-    if summary is None:
-        return None
+    due: Due | None,
+) -> IndexRow:
+    """The row of the case's summary on ``as_of``, with its next reassessment ``due``."""
     baseline = baseline_of(timeline, as_of)
     return summary_row(
         summary,
@@ -193,7 +189,7 @@ def _row_at(
         basis=basis,
         unit=unit,
         latest_on=timeline.latest_on,
-        due=summary.next_due if due is REPLAY else due,
+        due=due,
         defs=reading.defs,
         baseline=None if baseline is None else baseline.text(),
     )
@@ -244,9 +240,13 @@ def index_row(timeline: Timeline, *, unit: str | None, reading: Reading) -> Inde
     row without one, which no list selects.
     """
     basis = index_basis(timeline.doc)
-    found = _row_at(timeline, unit=unit, as_of=timeline.latest_on, reading=reading, basis=basis)
-    if found is not None:
-        return found
+    day = timeline.latest_on
+    summary = summary_at(timeline, as_of=day, reading=reading)
+    if summary is not None:
+        due = summary.next_due
+        return _row_of(
+            summary, timeline, unit=unit, as_of=day, reading=reading, basis=basis, due=due
+        )
     return IndexRow(
         timeline.case_id,
         timeline.last,
@@ -266,42 +266,57 @@ def keep_index(tx: Transaction, timeline: Timeline, *, unit: str | None, reading
 
 def rows_on(
     store: Store,
-    case_ids: Sequence[str],
+    rows: Sequence[IndexRow],
     *,
     as_of: dt.date,
     reading: Reading,
     basis: str,
 ) -> Iterator[IndexRow]:
-    """The rows of ``case_ids`` on ``as_of``, made from their records, in case id order.
+    """The rows of the cases of ``rows`` on ``as_of``, made again.
 
     What a read answers with for the cases whose kept row it does not trust
-    (a definition changed, records later than ``as_of``, a stale row). A
-    next reassessment only a replay gives is replayed. Each row has ``basis``.
+    (a definition changed, records later than ``as_of``, a stale row): first
+    the cases whose timeline kept on their last record holds (with the unit
+    their row names), one at a time, then the others built from their
+    records (with the unit they name), each in case id order. A next
+    reassessment only a replay gives is replayed. Each row has ``basis``.
 
     Raises:
         StoreIntegrityError: an assessment's instrument or a decision's
             policy changed since it was written.
     """
     defs = reading.defs
-    for start in range(0, len(case_ids), _BLOCK):
-        groups = list(store.cases(only=case_ids[start : start + _BLOCK]))
+
+    def row_of(timeline: Timeline, group: CaseRecords | None, unit: str | None) -> IndexRow | None:
+        summary = summary_at(timeline, as_of=as_of, reading=reading)
+        if summary is None:  # before its first assessment
+            return None
+        due = summary.next_due
+        if due is REPLAY:
+            records = (group or next(store.cases(only=[timeline.case_id]))).records
+            due = next_due(
+                replay(list(records), defs=defs, source=store.name), defs=defs, as_of=as_of
+            )
+        row = _row_of(
+            summary, timeline, unit=unit, as_of=as_of, reading=reading, basis=basis, due=due
+        )
+        return attrs.evolve(row, latest_on=min(timeline.latest_on, as_of))
+
+    units = {r.case_id: r.unit for r in rows if not r.stale}
+    hashes: dict[tuple[str, str], str | None] = {}
+    unread: list[str] = []
+    for found in store.case_derived(FORMAT, only=[r.case_id for r in rows]):
+        timeline = kept_timeline(found, defs, hashes, source=store.name)
+        if timeline is None or found.case_id not in units:
+            unread.append(found.case_id)
+        elif (row := row_of(timeline, None, units[found.case_id])) is not None:
+            yield row
+    for start in range(0, len(unread), _BLOCK):
+        groups = list(store.cases(only=unread[start : start + _BLOCK]))
         built = build_timelines(groups, defs=defs, source=store.name)
         for group, timeline in zip(groups, built, strict=True):
-            due: Due | None = REPLAY
-            summary = summary_at(timeline, as_of=as_of, reading=reading)
-            if summary is not None and summary.next_due is REPLAY:
-                history = replay(list(group.records), defs=defs, source=store.name)
-                due = next_due(history, defs=defs, as_of=as_of)
-            row = _row_at(
-                timeline,
-                unit=unit_of(group.records),
-                as_of=as_of,
-                reading=reading,
-                basis=basis,
-                due=due,
-            )
-            if row is not None:  # the row of that day: it holds on it
-                yield attrs.evolve(row, latest_on=min(timeline.latest_on, as_of))
+            if (row := row_of(timeline, group, unit_of(group.records))) is not None:
+                yield row
 
 
 def fill_index(
@@ -444,6 +459,16 @@ def _one(
 ON_DAY = "rnr.case-index/on-day"
 
 
+def untrusted(store: CaseIndex, query: IndexQuery) -> list[IndexRow]:
+    """The rows ``query`` does not trust whose cases it may select (:func:`rows_on` makes them).
+
+    Of a unit's query, a row naming another unit is left out: its case's
+    records name the same (a stale row names none).
+    """
+    found = store.index_untrusted(query)
+    return [r for r in found if query.any_unit or r.stale or r.unit == query.unit]
+
+
 def read_rows(
     store: CaseIndex,
     query: IndexQuery,
@@ -465,12 +490,7 @@ def read_rows(
     """
     trusted = trusted_bases(store.index_bases(), reading.defs)
     query = attrs.evolve(query, bases=trusted)
-    # a row of another unit: its case's records say the same (a stale row says nothing)
-    others = [
-        r.case_id
-        for r in store.index_untrusted(query)
-        if query.any_unit or r.stale or r.unit == query.unit
-    ]
+    others = untrusted(store, query)
     if not others:
         return store.index_page(query)
     assert isinstance(store, Store)

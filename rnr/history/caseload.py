@@ -35,6 +35,7 @@ from rnr.history.caseindex import (
     rows_on,
     summary_row,
     trusted_bases,
+    untrusted,
 )
 from rnr.history.definitions import Definitions
 from rnr.history.summary import Reading
@@ -211,7 +212,7 @@ def overview(
         any_unit=unit is None,
     )
     groups = store.index_groups(query, last)
-    others = [r.case_id for r in store.index_untrusted(query)]
+    others = untrusted(store, query)
     if others:
         assert isinstance(store, Store)
         made = rows_on(store, others, as_of=as_of, reading=reading, basis=ON_DAY)

@@ -196,24 +196,32 @@ class SQLReads(IndexReads):
             start = end
 
     def case_derived(
-        self, basis: str, skip: Mapping[str, int] | None = None
+        self,
+        basis: str,
+        skip: Mapping[str, int] | None = None,
+        only: Collection[str] | None = None,
     ) -> Iterator[CaseDerived]:
         """Every case's first and last record ids and the values of ``basis`` on its last record.
 
         One scan of the ``(case_id, id)`` index gives every case's ends (no
-        record is read); the kept values follow, a page of cases at a time.
-        A case of ``skip`` whose last record is the one it names is left out.
+        record is read; of ``only``, a look-up per case); the kept values
+        follow, a page of cases at a time. A case of ``skip`` whose last
+        record is the one it names is left out.
 
         Raises:
             StoreIntegrityError: kept values cannot be read (verify names them).
         """
         last = self._last_id()
-        ends = self._query(
-            None,
-            "SELECT case_id, min(id), max(id) FROM records WHERE id <= ?"
-            " GROUP BY case_id ORDER BY case_id",
-            (last,),
-        )
+        sql = "SELECT case_id, min(id), max(id) FROM records WHERE id <= ?{} GROUP BY case_id"
+        if only is None:
+            ends = self._query(None, sql.format("") + " ORDER BY case_id", (last,))
+        else:
+            ids = sorted(set(only))
+            ends = []
+            for start in range(0, len(ids), PAGE):
+                part = ids[start : start + PAGE]
+                where = f" AND case_id IN ({', '.join('?' * len(part))})"
+                ends += self._query(None, sql.format(where) + " ORDER BY case_id", (last, *part))
         if skip:
             ends = [end for end in ends if skip.get(end[0]) != end[2]]
         for start in range(0, len(ends), PAGE):

@@ -219,13 +219,16 @@ class MemoryStore:
             yield CaseRecords(case_id, rows, kept)
 
     def case_derived(
-        self, basis: str, skip: Mapping[str, int] | None = None
+        self,
+        basis: str,
+        skip: Mapping[str, int] | None = None,
+        only: Collection[str] | None = None,
     ) -> Iterator[CaseDerived]:
         """Every case's first and last record ids and the values of ``basis`` on its last record."""
         with self._lock:
             ends = {c: (rows[0].id, rows[-1].id) for c, rows in self._by_case.items()}
             kept = dict(self._case_derived)
-        for case_id in sorted(ends):
+        for case_id in sorted(ends if only is None else ends.keys() & set(only)):
             first, last = ends[case_id]
             if skip is not None and skip.get(case_id) == last:
                 continue

@@ -166,14 +166,18 @@ class Store(Protocol):
         ...
 
     def case_derived(
-        self, basis: str, skip: Mapping[str, int] | None = None
+        self,
+        basis: str,
+        skip: Mapping[str, int] | None = None,
+        only: Collection[str] | None = None,
     ) -> Iterator[CaseDerived]:
         """Every case's first and last record ids and the values of ``basis`` on its last record.
 
         In case id order, without reading any record: a whole store's
         timelines come in one pass over the cases. A case of ``skip`` whose
         last record is the one it names is left out (a reader that has
-        what it needs of it already).
+        what it needs of it already); ``only`` reads just those cases (an
+        unknown id is skipped).
         """
         ...
 
