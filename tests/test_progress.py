@@ -162,6 +162,7 @@ OVER_A_STORE = {
     "due": ["due", "--as-of", "2026-01-01"],
     "indicators": ["indicators", "--period", "2025"],
     "validate --db": ["validate", "--instrument", "lscmi"],
+    "case list": ["case", "list"],
 }
 
 

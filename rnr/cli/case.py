@@ -49,6 +49,7 @@ from rnr.cli.options import (
     write_lines,
     writer,
 )
+from rnr.cli.progress import case_counter
 from rnr.definitions.instrument import Reliability
 from rnr.definitions.reliability import load_reliability
 from rnr.errors import RnrError
@@ -490,8 +491,8 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
 def run_list(args: argparse.Namespace, out: TextIO) -> int:
     """List the stored cases."""
     defs = definitions(args)
-    with open_db(args, read_only=True) as store:
-        rows = case_rows(store, defs=defs)
+    with open_db(args, read_only=True) as store, case_counter(args, store) as advance:
+        rows = case_rows(store, defs=defs, progress=advance)
         name = store.name
     if args.json:
         for row in rows:

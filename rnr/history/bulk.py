@@ -196,6 +196,7 @@ def timelines(
     rows: Iterable[Stored] | None = None,
     progress: Callable[[int], None] | None = None,
     skip: Mapping[str, int] | None = None,
+    only: Collection[str] | None = None,
 ) -> Iterator[Timeline]:
     """Every case's timeline, in case id order: kept ones as they are, the others built.
 
@@ -203,11 +204,12 @@ def timelines(
     records (kept ones hold the instruments' own figures). ``progress`` is
     called with the number of cases done, a chunk at a time. A case of
     ``skip`` whose last record is the one it names is left out, unread (the
-    caller has what it needs of it from the case index).
+    caller has what it needs of it from the case index); ``only`` reads just
+    those cases (an unknown id is skipped).
     """
     if rows is not None or reliability is not None:
         chunk: list[CaseRecords] = []
-        for group in itertools.chain(case_groups(store, rows), [None]):
+        for group in itertools.chain(case_groups(store, rows, only=only), [None]):
             if group is not None and skip and skip.get(group.case_id) == group.records[-1].id:
                 continue
             if group is not None:
@@ -226,7 +228,7 @@ def timelines(
     queue: list[tuple[CaseDerived, Timeline | None]] = []
     hashes: dict[tuple[str, str], str | None] = {}
     missing = done = 0
-    every = store.case_derived(FORMAT) if skip is None else store.case_derived(FORMAT, skip)
+    every = store.case_derived(FORMAT, skip, only)
     for found in itertools.chain(every, [None]):
         if found is not None:
             timeline = kept_timeline(found, defs, hashes, source=store.name)

@@ -38,13 +38,15 @@ import attrs
 from rnr.cases.parse import Case
 from rnr.definitions.instrument import Reliability
 from rnr.errors import HistoryError, InvalidArgumentError
+from rnr.events import CLOSING_EVENTS
 from rnr.history.access import check_units, unit_cases
 from rnr.history.amend import correct_assessment
+from rnr.history.bulk import timelines
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Written
-from rnr.history.read import read_history
+from rnr.history.timeline import Row, Timeline
 from rnr.history.write import reassess
 from rnr.indicators.caseload import Due
 from rnr.store.protocol import Store
@@ -53,6 +55,9 @@ from rnr.store.records import canonical
 if TYPE_CHECKING:
     from rnr.validity.request import Spell, StudyRequest
     from rnr.validity.study import Study
+
+#: Positions in a timeline's decision row: the assessment it names, the effective risk level.
+_DECIDED, _RISK = 4, 5
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -71,6 +76,7 @@ __all__ = [
     "page",
     "reassess_case",
     "store_study",
+    "timeline_row",
     "written_document",
 ]
 
@@ -172,13 +178,51 @@ def case_row(history: CaseHistory) -> dict[str, Any]:
     }
 
 
+def timeline_row(timeline: Timeline) -> dict[str, Any]:
+    """:func:`case_row` of the case's history, read from its timeline (every record of it)."""
+    doc = timeline.doc
+    assessments, decisions = doc["assessments"], doc["decisions"]
+    decision = decisions[-1] if decisions else None  # the last written, as the history's
+    instrument = None
+    if decision is not None:  # of the assessment the decision names
+        named = (a[Row.INSTRUMENT] for a in assessments if a[Row.FIRST] == decision[_DECIDED])
+        instrument = next(named, None)
+    closings = [on for on, kind, _ in doc["events"] if kind in CLOSING_EVENTS]
+    return {
+        "case_id": timeline.case_id,
+        "regime": doc["regime"],
+        "opened_on": dt.date.fromisoformat(doc["opened_on"]),
+        "closed_on": dt.date.fromisoformat(min(closings)) if closings else None,
+        "assessments": len(assessments),
+        "latest": dt.date.fromisoformat(assessments[-1][Row.ON]) if assessments else None,
+        "risk_level": decision[_RISK] if decision else None,
+        "instrument": instrument,
+    }
+
+
 def case_rows(
-    store: Store, *, defs: Definitions | None = None, case_ids: Sequence[str] | None = None
+    store: Store,
+    *,
+    defs: Definitions | None = None,
+    case_ids: Sequence[str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """The rows of ``case_ids`` (default: every stored case, in the store's order)."""
+    """The rows of ``case_ids`` (default: every stored case, in the store's order).
+
+    Each is :func:`case_row` of the case's history, read from its timeline:
+    the one kept on its last record while it holds, else built from its
+    records (:func:`rnr.history.bulk.timelines`; ``progress`` is called with
+    the number of cases read). An unknown id has no row.
+
+    Raises:
+        StoreIntegrityError: a case read from its records has an
+            assessment's instrument or a decision's policy changed since.
+    """
     defs = defs or Definitions.shipped()
     ids = store.case_ids() if case_ids is None else case_ids
-    return [case_row(read_history(store, case_id, defs=defs)) for case_id in ids]
+    found = timelines(store, defs=defs, only=case_ids, progress=progress)
+    rows = {t.case_id: timeline_row(t) for t in found}
+    return [rows[case_id] for case_id in ids if case_id in rows]
 
 
 def case_page(
