@@ -33,7 +33,7 @@ EARLIER = dt.date(2025, 2, 1)
 
 
 def opened(store: Store, count: int = 9) -> dict[str, str | None]:
-    """``count`` cases opened under each unit in turn, reassessed; every case's unit."""
+    """``count`` cases opened under each unit in turn, every other one reassessed; their units."""
     units: dict[str, str | None] = {}
     for n in range(count):
         case_id, unit = f"c-{n}", UNITS[n % len(UNITS)]
