@@ -611,6 +611,9 @@ class TestUnits:
         for path in ("/v1/cases", "/v1/due?as_of=2025-06-01"):
             body = _problem(http.get(path, headers=norte), 503, "store.integrity")
             assert "s-1" not in json.dumps(body)
+        document = http.get("/openapi.json").json()  # an answer the contract declares
+        for path in ("/v1/cases", "/v1/due"):
+            assert "503" in document["paths"][path]["get"]["responses"]
         # nor does its own unit's list show it until the row is made again (verify names it)
         assert [] == http.get("/v1/cases", headers=sur).json()["items"]
 

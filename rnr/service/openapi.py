@@ -341,6 +341,11 @@ def document(app: FastAPI) -> dict[str, Any]:
 
 #: Operations anyone may call, without a token.
 PUBLIC = ("/health",)
+#: Why an operation that reads the store (every one that needs a token) may answer 503.
+_STORE_REFUSAL = (
+    "the case store cannot answer: busy or unreachable, or a record or a value kept"
+    " beside it no longer matches what was written (store.*)"
+)
 
 
 def _secured(found: dict[str, Any]) -> None:
@@ -363,6 +368,7 @@ def _secured(found: dict[str, Any]) -> None:
                 ("401", "no token, or one unknown or revoked (request.unauthenticated)"),
                 ("403", "the token's role or unit does not allow it (request.forbidden)"),
                 ("429", "too many failed authentications lately (request.throttled)"),
+                ("503", _STORE_REFUSAL),
             ):
                 operation["responses"].setdefault(status, {"description": what, "content": refusal})
 
