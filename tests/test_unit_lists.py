@@ -148,5 +148,8 @@ def test_a_list_of_an_earlier_day_reads_the_kept_timelines(kind: str, places: Pl
     counting = Counting(store)
     expected = due_entries(WithoutIndex(store), EARLIER, defs=DEFS)
     assert len(expected) == len(units)
-    assert expected == due_entries(counting, EARLIER, defs=DEFS)
+    steps: list[int] = []
+    assert expected == due_entries(counting, EARLIER, defs=DEFS, progress=steps.append)
     assert ["c-4"] == counting.read
+    # counted as made: the 4 reassessed cases from their timelines, c-4, then the rest at once
+    assert [4, 1, 4] == steps

@@ -157,9 +157,17 @@ def iter_due(
     defs = defs or Definitions.shipped()
     reading = Reading(defs)
     if isinstance(store, CaseIndex):
-        found = list(indexed_due(store, as_of=as_of, reading=reading, unit=unit))
-        if progress is not None:  # the index answered for every case at once
-            progress(len(store.case_ids()))
+        made = 0  # the cases made again from their timelines or records, counted as they are
+
+        def count(n: int) -> None:
+            nonlocal made
+            made += n
+            if progress is not None:
+                progress(n)
+
+        found = list(indexed_due(store, as_of=as_of, reading=reading, unit=unit, progress=count))
+        if progress is not None:  # the index answered for the rest at once
+            progress(max(0, len(store.case_ids()) - made))
         yield from found
         return
     mine = None if unit is None else unit_cases(store, unit)

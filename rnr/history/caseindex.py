@@ -271,6 +271,7 @@ def rows_on(
     as_of: dt.date,
     reading: Reading,
     basis: str,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[IndexRow]:
     """The rows of the cases of ``rows`` on ``as_of``, made again.
 
@@ -280,12 +281,14 @@ def rows_on(
     their row names), one at a time, then the others built from their
     records (with the unit they name), each in case id order. A next
     reassessment only a replay gives is replayed. Each row has ``basis``.
+    ``progress`` is called with the number of cases made, a block at a time.
 
     Raises:
         StoreIntegrityError: an assessment's instrument or a decision's
             policy changed since it was written.
     """
     defs = reading.defs
+    tell = progress or (lambda _: None)
 
     def row_of(timeline: Timeline, group: CaseRecords | None, unit: str | None) -> IndexRow | None:
         summary = summary_at(timeline, as_of=as_of, reading=reading)
@@ -305,18 +308,26 @@ def rows_on(
     units = {r.case_id: r.unit for r in rows if not r.stale}
     hashes: dict[tuple[str, str], str | None] = {}
     unread: list[str] = []
+    made = 0
     for found in store.case_derived(FORMAT, only=[r.case_id for r in rows]):
         timeline = kept_timeline(found, defs, hashes, source=store.name)
         if timeline is None or found.case_id not in units:
             unread.append(found.case_id)
-        elif (row := row_of(timeline, None, units[found.case_id])) is not None:
+            continue
+        if (row := row_of(timeline, None, units[found.case_id])) is not None:
             yield row
+        made += 1
+        if made == _BLOCK:
+            tell(made)
+            made = 0
+    tell(made)
     for start in range(0, len(unread), _BLOCK):
         groups = list(store.cases(only=unread[start : start + _BLOCK]))
         built = build_timelines(groups, defs=defs, source=store.name)
         for group, timeline in zip(groups, built, strict=True):
             if (row := row_of(timeline, group, unit_of(group.records))) is not None:
                 yield row
+        tell(len(groups))
 
 
 def fill_index(
@@ -474,6 +485,7 @@ def read_rows(
     query: IndexQuery,
     *,
     reading: Reading,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[IndexRow], int]:
     """The page of rows ``query`` selects, and how many it selects in all.
 
@@ -481,7 +493,8 @@ def read_rows(
     store's own query; the cases of the others are read from their records
     on ``query.as_of`` (:func:`rows_on`) and merged in, in the query's order;
     of a unit's query, only those whose row names the unit or is stale.
-    ``query.bases`` is replaced by the bases the definitions trust.
+    ``query.bases`` is replaced by the bases the definitions trust;
+    ``progress`` is called with the number of cases made again, as they are.
 
     Raises:
         StoreIntegrityError: a case read from its records has an
@@ -494,7 +507,9 @@ def read_rows(
     if not others:
         return store.index_page(query)
     assert isinstance(store, Store)
-    made = list(rows_on(store, others, as_of=query.as_of, reading=reading, basis=ON_DAY))
+    made = list(
+        rows_on(store, others, as_of=query.as_of, reading=reading, basis=ON_DAY, progress=progress)
+    )
     mine = attrs.evolve(query, bases=frozenset({ON_DAY}), offset=0, limit=None)
     fresh, extra = select_rows(made, mine)
     end = None if query.limit is None else query.offset + query.limit
@@ -505,11 +520,19 @@ def read_rows(
 
 
 def indexed_due(
-    store: CaseIndex, *, as_of: dt.date, reading: Reading, unit: str | None = None
+    store: CaseIndex,
+    *,
+    as_of: dt.date,
+    reading: Reading,
+    unit: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[Due]:
-    """The next reassessment of each case open on ``as_of`` (of ``unit``), by case id."""
+    """The next reassessment of each case open on ``as_of`` (of ``unit``), by case id.
+
+    ``progress``: as :func:`read_rows`.
+    """
     query = IndexQuery(as_of, frozenset(), unit=unit, any_unit=unit is None, due_only=True)
-    rows, _ = read_rows(store, query, reading=reading)
+    rows, _ = read_rows(store, query, reading=reading, progress=progress)
     for row in rows:
         due = due_of(row)
         if due is not None:
