@@ -36,7 +36,13 @@ from rnr.history.definitions import Definitions
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
 from rnr.history.summary import REPLAY, Reading, summary_at
-from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
+from rnr.history.timeline import (
+    FORMAT,
+    Timeline,
+    build_timelines,
+    kept_timeline,
+    unreadable_as_integrity,
+)
 from rnr.indicators.caseload import CaseSummary, Due
 from rnr.store.caseindex import IndexQuery, IndexRow, Settled, select_rows
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
@@ -291,7 +297,8 @@ def rows_on(
     tell = progress or (lambda _: None)
 
     def row_of(timeline: Timeline, group: CaseRecords | None, unit: str | None) -> IndexRow | None:
-        summary = summary_at(timeline, as_of=as_of, reading=reading)
+        with unreadable_as_integrity(timeline, store.name):
+            summary = summary_at(timeline, as_of=as_of, reading=reading)
         if summary is None:  # before its first assessment
             return None
         due = summary.next_due
@@ -300,9 +307,10 @@ def rows_on(
             due = next_due(
                 replay(list(records), defs=defs, source=store.name), defs=defs, as_of=as_of
             )
-        row = _row_of(
-            summary, timeline, unit=unit, as_of=as_of, reading=reading, basis=basis, due=due
-        )
+        with unreadable_as_integrity(timeline, store.name):
+            row = _row_of(
+                summary, timeline, unit=unit, as_of=as_of, reading=reading, basis=basis, due=due
+            )
         return attrs.evolve(row, latest_on=min(timeline.latest_on, as_of))
 
     units = {r.case_id: r.unit for r in rows if not r.stale}

@@ -46,7 +46,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Written
-from rnr.history.timeline import Row, Timeline
+from rnr.history.timeline import Row, Timeline, unreadable_as_integrity
 from rnr.history.write import reassess
 from rnr.indicators.caseload import Due
 from rnr.store.protocol import Store
@@ -55,9 +55,6 @@ from rnr.store.records import canonical
 if TYPE_CHECKING:
     from rnr.validity.request import Spell, StudyRequest
     from rnr.validity.study import Study
-
-#: Positions in a timeline's decision row: the assessment it names, the effective risk level.
-_DECIDED, _RISK = 4, 5
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -182,10 +179,10 @@ def timeline_row(timeline: Timeline) -> dict[str, Any]:
     """:func:`case_row` of the case's history, read from its timeline (every record of it)."""
     doc = timeline.doc
     assessments, decisions = doc["assessments"], doc["decisions"]
-    decision = decisions[-1] if decisions else None  # the last written, as the history's
-    instrument = None
-    if decision is not None:  # of the assessment the decision names
-        named = (a[Row.INSTRUMENT] for a in assessments if a[Row.FIRST] == decision[_DECIDED])
+    risk = instrument = None
+    if decisions:  # the last written, as the history's; of the assessment it names
+        _, _, _, _, decided, risk, _ = decisions[-1]
+        named = (a[Row.INSTRUMENT] for a in assessments if a[Row.FIRST] == decided)
         instrument = next(named, None)
     closings = [on for on, kind, _ in doc["events"] if kind in CLOSING_EVENTS]
     return {
@@ -195,7 +192,7 @@ def timeline_row(timeline: Timeline) -> dict[str, Any]:
         "closed_on": dt.date.fromisoformat(min(closings)) if closings else None,
         "assessments": len(assessments),
         "latest": dt.date.fromisoformat(assessments[-1][Row.ON]) if assessments else None,
-        "risk_level": decision[_RISK] if decision else None,
+        "risk_level": risk,
         "instrument": instrument,
     }
 
@@ -216,12 +213,15 @@ def case_rows(
 
     Raises:
         StoreIntegrityError: a case read from its records has an
-            assessment's instrument or a decision's policy changed since.
+            assessment's instrument or a decision's policy changed since; a
+            kept timeline has not its format's shape.
     """
     defs = defs or Definitions.shipped()
     ids = store.case_ids() if case_ids is None else case_ids
-    found = timelines(store, defs=defs, only=case_ids, progress=progress)
-    rows = {t.case_id: timeline_row(t) for t in found}
+    rows = {}
+    for timeline in timelines(store, defs=defs, only=case_ids, progress=progress):
+        with unreadable_as_integrity(timeline, store.name):
+            rows[timeline.case_id] = timeline_row(timeline)
     return [rows[case_id] for case_id in ids if case_id in rows]
 
 
