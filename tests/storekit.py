@@ -234,5 +234,12 @@ class WithoutShares:
             self.timelines += basis == FORMAT and seen.derived is not None
             yield seen
 
+    def index_derived(self, basis: str, skip: Any = None) -> Iterator[Any]:
+        from rnr.history.programme import SHARES  # noqa: PLC0415
+
+        hide = basis.startswith(SHARES) and not self._shares
+        for case_id, last, derived in self._store.index_derived(basis, skip):  # type: ignore[attr-defined]
+            yield case_id, last, None if hide else derived
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

@@ -253,6 +253,8 @@ class TestProtocol:
         found = {c.case_id: c for c in store.case_derived("timeline")}
         assert found["a"].derived is None
         assert found["b"].derived is not None
+        for basis in ("timeline", "timeline/2", "other"):  # the index names the same last records
+            assert _ends(store, basis) == list(store.index_derived(basis))  # type: ignore[attr-defined]
 
     def test_case_derived_pages(self, store: Store) -> None:
         """Every case once, in case id order, across the pages the SQLite store reads in."""
@@ -264,6 +266,11 @@ class TestProtocol:
         found = list(store.case_derived("timeline"))
         assert [f"c-{n:05d}" for n in range(2_500)] == [c.case_id for c in found]
         assert [n % 2 == 1 for n in range(2_500)] == [c.derived is not None for c in found]
+        assert _ends(store, "timeline") == list(store.index_derived("timeline"))  # type: ignore[attr-defined]
+        skip = {c.case_id: c.last for c in found[::3]} | {"c-00001": 1}  # not c-00001's last
+        wanted = _ends(store, "timeline", skip)
+        assert 2_500 - 834 == len(wanted)
+        assert wanted == list(store.index_derived("timeline", skip))  # type: ignore[attr-defined]
 
     def test_append_stamps_and_numbers(self, store: Store) -> None:
         """Appends get ids 1..n, the clock's time, the writer and the record's hash."""
@@ -1220,3 +1227,10 @@ def test_bulk_reads_give_what_memory_gives(places: Places, backend: str) -> None
     result = verify_store(other, defs=defs)
     assert result.ok, result.problems
     assert (result.derived, result.timelines) > (0, 0)
+
+
+def _ends(
+    store: Store, basis: str, skip: dict[str, int] | None = None
+) -> list[tuple[str, int, Derived | None]]:
+    """What ``index_derived`` gives: ``case_derived`` without the first record ids."""
+    return [(c.case_id, c.last, c.derived) for c in store.case_derived(basis, skip)]

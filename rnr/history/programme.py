@@ -31,7 +31,7 @@ from rnr.history.timeline import Timeline, unreadable_kept
 from rnr.indicators.caseload import CaseSummary
 from rnr.indicators.compute import IndicatorResult, IndicatorTally
 from rnr.indicators.reinsertion_index import ReinsertionReport, ReinsertionTally
-from rnr.store.protocol import Store, Transaction
+from rnr.store.protocol import CaseIndex, Store, Transaction
 from rnr.store.records import Derived
 
 __all__ = [
@@ -245,19 +245,24 @@ def take_shares(
     taken: dict[str, int] = {}
     others = 0
     message = f"the shares of the reports of {period}"  # what a store error names
-    for found in store.case_derived(shares_basis(period), skip):
+    basis = shares_basis(period)
+    if isinstance(store, CaseIndex):  # each case's last record as its row names it: no scan
+        kept = store.index_derived(basis, skip)
+    else:
+        kept = ((f.case_id, f.last, f.derived) for f in store.case_derived(basis, skip))
+    for case_id, last, derived in kept:
         others += 1
-        if found.derived is None:
+        if derived is None:
             continue
-        with unreadable_kept(found.case_id, found.last, message, store.name):
-            shares = found.derived.values
+        with unreadable_kept(case_id, last, message, store.name):
+            shares = derived.values
             definitions = shares["definitions"]
             if definitions not in holds:
                 holds[definitions] = bool(trusted_bases(frozenset([str(definitions)]), defs))
             if not holds[definitions]:
                 continue
-            take(found.case_id, shares)
-        taken[found.case_id] = found.last
+            take(case_id, shares)
+        taken[case_id] = last
         others -= 1
         if progress is not None and len(taken) % _COUNTED == 0:
             progress(_COUNTED)

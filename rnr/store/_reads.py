@@ -241,6 +241,35 @@ class SQLReads(IndexReads):
                 derived = None if found is None else self._derived_row(end, basis, found)
                 yield CaseDerived(case_id, first, end, derived)
 
+    def index_derived(
+        self, basis: str, skip: Mapping[str, int] | None = None
+    ) -> Iterator[tuple[str, int, Derived | None]]:
+        """Each case's last record id, as its index row names it, and the values of ``basis`` there.
+
+        Pages of the case index in case id order, each joined to the values
+        kept on its rows' records: no scan of the records. A case of ``skip``
+        whose last record is the one it names is left out.
+
+        Raises:
+            StoreIntegrityError: kept values cannot be read (verify names them).
+        """
+        sql = (
+            "SELECT i.case_id, i.record_id, d.data FROM case_index i"
+            " LEFT JOIN case_derived d"
+            " ON d.record_id = i.record_id AND d.basis = ? AND d.case_id = i.case_id"
+            f" WHERE i.case_id > ? ORDER BY i.case_id LIMIT {PAGE}"
+        )
+        after = ""
+        while True:
+            page = self._query(None, sql, (basis, after))
+            for case_id, last, text in page:
+                if skip is None or skip.get(case_id) != last:
+                    kept = None if text is None else self._derived_row(last, basis, text)
+                    yield case_id, last, kept
+            if len(page) < PAGE:
+                return
+            after = page[-1][0]
+
     def _derived_row(self, record_id: int, basis: Any, text: Any) -> Derived:
         try:
             return Derived.read_back(record_id, basis, text)

@@ -511,25 +511,18 @@ class IndexReads:
     def index_settled(self, bases: frozenset[str], before: dt.date) -> Settled:
         """The cases of rows of ``bases`` closed with every record dated before ``before``.
 
-        Three look-ups in the index of ``latest_on``.
+        One look-up in the index of ``latest_on`` (not of ``basis``: every row has one).
         """
         if not bases:
             return Settled({})
-        where = f"{_SETTLED} AND basis IN ({', '.join('?' * len(bases))})"
+        where = f"{_SETTLED} AND {self._plain}basis IN ({', '.join('?' * len(bases))})"
         args = (before.isoformat(), *sorted(bases))
-        last = self._query(None, f"SELECT case_id, record_id FROM case_index WHERE {where}", args)
-        sanctions = self._query(
-            None,
-            f"SELECT DISTINCT sanction FROM case_index WHERE {where} AND sanction IS NOT NULL",
-            args,
-        )
-        ((latest,),) = self._query(
-            None, f"SELECT max(latest_on) FROM case_index WHERE {where}", args
-        )
+        sql = f"SELECT case_id, record_id, sanction, latest_on FROM case_index WHERE {where}"
+        found = self._query(None, sql, args)
         return Settled(
-            {str(case_id): int(record_id) for case_id, record_id in last},
-            frozenset(str(s) for (s,) in sanctions),
-            _day(latest),
+            {str(row[0]): int(row[1]) for row in found},
+            frozenset(str(row[2]) for row in found if row[2] is not None),
+            max((dt.date.fromisoformat(str(row[3])) for row in found), default=None),
         )
 
     def _count(self, where: str, args: Sequence[Any]) -> int:

@@ -236,6 +236,20 @@ class MemoryStore:
             derived = found[1] if found is not None and found[0] == case_id else None
             yield CaseDerived(case_id, first, last, derived)
 
+    def index_derived(
+        self, basis: str, skip: Mapping[str, int] | None = None
+    ) -> Iterator[tuple[str, int, Derived | None]]:
+        """Each case's last record id, as its index row names it, and the values of ``basis``."""
+        with self._lock:
+            ends = {c: row.record_id for c, row in self._index.items()}
+            kept = dict(self._case_derived)
+        for case_id in sorted(ends):
+            last = ends[case_id]
+            if skip is not None and skip.get(case_id) == last:
+                continue
+            found = kept.get((last, basis))
+            yield case_id, last, found[1] if found is not None and found[0] == case_id else None
+
     def index_rows(self, only: Collection[str] | None = None) -> Iterator[IndexRow]:
         """Every row of the case index (of ``only`` those cases), in case id order."""
         with self._lock:

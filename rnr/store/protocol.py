@@ -283,6 +283,16 @@ class CaseIndex(Protocol):
         """The rows naming ``unit``, and every stale row (it names none), in case id order."""
         ...
 
+    def index_derived(
+        self, basis: str, skip: Mapping[str, int] | None = None
+    ) -> Iterator[tuple[str, int, Derived | None]]:
+        """Each case's last record id, as its index row names it, and the values of ``basis`` there.
+
+        In case id order, read from the index without a scan of the records;
+        a case of ``skip`` whose last record is the one it names is left out.
+        """
+        ...
+
     def index_bases(self) -> frozenset[str]:
         """The distinct bases of the index's rows."""
         ...
