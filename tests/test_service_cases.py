@@ -608,11 +608,13 @@ class TestUnits:
         with conn:
             conn.execute("UPDATE case_index SET unit = 'norte' WHERE case_id = 's-1'")
         conn.close()
-        for path in ("/v1/cases", "/v1/due?as_of=2025-06-01"):
-            body = _problem(http.get(path, headers=norte), 503, "store.integrity")
+        analyst = served.token("eva", "analista", "norte")
+        asked = [("/v1/cases", norte), ("/v1/due?as_of=2025-06-01", norte)]
+        for path, token in [*asked, ("/v1/due/counts?as_of=2025-06-01", analyst)]:
+            body = _problem(http.get(path, headers=token), 503, "store.integrity")
             assert "s-1" not in json.dumps(body)
         document = http.get("/openapi.json").json()  # an answer the contract declares
-        for path in ("/v1/cases", "/v1/due"):
+        for path in ("/v1/cases", "/v1/due", "/v1/due/counts"):
             assert "503" in document["paths"][path]["get"]["responses"]
         # nor does its own unit's list show it until the row is made again (verify names it)
         assert [] == http.get("/v1/cases", headers=sur).json()["items"]

@@ -268,11 +268,15 @@ def due_entries(
     """The next reassessment of every case open on ``as_of``, earliest first.
 
     ``overdue`` keeps the cases already overdue on ``as_of`` (due before it);
-    ``unit`` the cases the case index lists under that unit (``None``:
-    every case; a list shown to someone confirms its cases, as
-    :func:`due_page` does).
+    ``unit`` the cases of that unit (``None``: every case): those the case
+    index lists under it, each confirmed from its records
+    (:func:`rnr.history.access.check_units`), even when only counted.
+
+    Raises:
+        StoreIntegrityError: the index lists a case under ``unit`` that is not of it.
     """
     found = due_list(store, as_of, defs=defs, progress=progress, unit=unit)
+    check_units(store, [d.case_id for d in found], unit)
     return [d for d in found if not overdue or d.due_on < as_of]
 
 
