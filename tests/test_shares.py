@@ -26,6 +26,8 @@ from storekit import BACKENDS, Places, WithoutShares, rewrite_kept
 from conftest import Cli
 from rnr.definitions.indicators import PROGRAMMES, shipped
 from rnr.history import programme as programme_module
+from rnr.history.amend import record_event
+from rnr.history.costs import caseload_report
 from rnr.history.definitions import Definitions
 from rnr.history.programme import (
     SHARES,
@@ -122,6 +124,66 @@ def test_a_report_of_other_indicators_reads_the_timelines(cohort: Any) -> None:
     report = programme_report(kept, period=2025, defs=DEFS, spec=other, index=index)
     assert kept.timelines > 0
     assert [r.indicator.id for r in report.indicators] == [i.id for i in other.indicators]
+
+
+class Racing:
+    """A store written to while a report reads it: after the shares, before the timelines.
+
+    ``hidden``'s shares are not given (so the report reads timelines too);
+    ``write`` runs when the first timeline is asked for.
+    """
+
+    def __init__(self, store: Store, hidden: str, write: Any) -> None:
+        self._store, self._hidden, self._write = store, hidden, write
+
+    def index_derived(self, basis: str, skip: Any = None) -> Any:
+        for case_id, last, derived in self._store.index_derived(basis, skip):  # type: ignore[attr-defined]
+            yield case_id, last, None if case_id == self._hidden else derived
+
+    def case_derived(self, basis: str, skip: Any = None, only: Any = None) -> Any:
+        if basis == FORMAT and self._write is not None:
+            write, self._write = self._write, None
+            write()
+        yield from self._store.case_derived(basis, skip, only)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_a_case_written_to_during_a_report_counts_once(
+    backend: str, places: Places, cohort: Any
+) -> None:
+    """A case counted by its shares and written to before the timelines are read: once.
+
+    The write (an attendance the next year) moves the case's last record, so
+    the reading of the timelines no longer skips it; the report and the
+    costs must still count it once, as the same report made before the write.
+    """
+    store = places(backend).open()
+    store_cohort(store, cohort, defs=DEFS, people_per_block=40)
+    rows = [r for r in store.index_rows() if r.opened_on and r.latest_on]  # type: ignore[attr-defined]
+    # open cases with a share of the year before their latest record, by that year
+    candidates: dict[int, list[str]] = {}
+    for row in rows:
+        if row.closed_on is None and row.opened_on.year < row.latest_on.year:
+            candidates.setdefault(row.latest_on.year, []).append(row.case_id)
+    year, (first, second) = next((y, c[:2]) for y, c in sorted(candidates.items()) if len(c) > 1)
+    hidden = next(r.case_id for r in rows if r.case_id not in (first, second))
+    period = year - 1
+    before = programme_report(store, period=period, defs=DEFS)
+    costs = caseload_report(store, period=period, defs=DEFS)
+
+    def write(case_id: str) -> None:
+        data = {"component": "x", "scheduled": 1, "attended": 1}
+        on = dt.date(year + 1, 1, 15)
+        record_event(store, case_id, "attendance", on, by="prueba", data=data)
+
+    racing = Racing(store, hidden, lambda: write(first))
+    assert before == programme_report(racing, period=period, defs=DEFS)
+    racing = Racing(store, hidden, lambda: write(second))
+    assert costs == caseload_report(racing, period=period, defs=DEFS)
+    assert racing._write is None  # the write landed
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

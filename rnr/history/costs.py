@@ -54,6 +54,7 @@ def caseload_report(
     for sanction in settled.sanctions:
         tally.seen(sanction)
     skip, others = dict(settled.last), 1
+    taken: dict[str, int] = {}
     if book is None or book is shipped():  # the shares kept by each case's last write
 
         def take(case_id: str, shares: Mapping[str, Any]) -> None:
@@ -64,5 +65,6 @@ def caseload_report(
     as_of = dt.date(period, 12, 31)
     found = iter_summaries(store, as_of=as_of, defs=defs, progress=progress, skip=skip)
     for _, summary in found if others else ():  # the other cases, from their timelines
-        tally.add(summary)
+        if summary.case_id not in taken:  # written to since its shares were taken: once
+            tally.add(summary)
     return tally.report(listed_units(store))

@@ -120,16 +120,24 @@ def programme_report(
     if settled.latest_on is not None:
         tallies.overrides.seen(settled.latest_on)
     skip, others = dict(settled.last), 1
+    taken: dict[str, int] = {}
     if kept:  # each case's shares kept by its last write, while its definitions hold
         taken, others = take_shares(store, defs, period, skip, take=tallies.take, progress=progress)
         skip.update(taken)
     as_of = dt.date(period, 12, 31)
+
+    def visit(timeline: Timeline) -> None:
+        if timeline.case_id not in taken:
+            tallies.overrides.add(timeline)
+
     if others:  # the other cases, from their timelines
         found = iter_summaries(
-            store, as_of=as_of, defs=defs, progress=progress, visit=tallies.overrides.add, skip=skip
+            store, as_of=as_of, defs=defs, progress=progress, visit=visit, skip=skip
         )
         for _, summary in found:
-            tallies.add(summary)
+            # a case written to since its shares were taken is not skipped: counted once
+            if summary.case_id not in taken:
+                tallies.add(summary)
     return ProgrammeReport(
         store=store.name,
         period=period,
