@@ -299,8 +299,9 @@ def due_page(
         InvalidArgumentError: ``limit`` out of range, or a cursor this list did not give.
         StoreIntegrityError: the index lists a case under ``unit`` that is not of it.
     """
+    every = due_list(store, as_of, defs=defs, unit=unit)
     found = page(
-        due_entries(store, as_of, overdue=overdue, unit=unit, defs=defs),
+        [d for d in every if not overdue or d.due_on < as_of],
         key=lambda d: f"{d.due_on.isoformat()} {d.case_id}",  # sorts as (due_on, case_id)
         limit=limit,
         cursor=cursor,
