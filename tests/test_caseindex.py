@@ -21,10 +21,11 @@ from rnr.errors import InvalidArgumentError, StoreIntegrityError
 from rnr.history.access import case_units, listed_units
 from rnr.history.amend import record_event
 from rnr.history.bulk import iter_summaries
-from rnr.history.caseindex import check_index, due_of, fill_index, index_row
+from rnr.history.caseindex import check_index, due_of, fill_index, index_row, indexed_due_counts
 from rnr.history.caseload import ORDERS, CaseEntry, caseload, entry_row, overview
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
+from rnr.history.requests import _cursor, due_counts, due_entries, due_page, due_totals
 from rnr.history.summary import Reading
 from rnr.history.timeline import build_timelines
 from rnr.history.upkeep import materialise, verify_store
@@ -417,6 +418,104 @@ class TestCaseload:
             assert not any(s.startswith("SCAN") and "INDEX" not in s for s in steps), (sql, steps)
             if any("TEMP B-TREE FOR ORDER BY" in s for s in steps):  # only a unit's rows
                 assert any("(unit=?)" in s for s in steps), (sql, steps)
+
+
+def walk_due(store: Any, as_of: dt.date, limit: int, **kw: Any) -> tuple[list[str], int]:
+    """Every page of the due list from the first, by cursor: the lines, and the pages."""
+    items: list[str] = []
+    cursor, pages = None, 0
+    while True:
+        found = due_page(store, as_of, defs=DEFS, limit=limit, cursor=cursor, **kw)
+        items += [f"{d['due_on']} {d['case_id']}" for d in found["items"]]
+        pages += 1
+        cursor = found["next"]
+        if cursor is None:
+            return items, pages
+        assert pages < 1000, "the pages do not move on"
+
+
+class TestDuePage:
+    """A page of the due list walks the index of the due order: the whole list, cut."""
+
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_pages_are_the_due_list_cut(
+        self, kind: str, places: Places, cohort_source: MemoryStore
+    ) -> None:
+        """Any day (rows holding later records made again), unit, overdue, limit: the same lines."""
+        store = copy_of(cohort_source, places(kind).open())
+        for as_of in (LATER, dt.date(2025, 6, 1), dt.date(2024, 3, 1)):
+            for unit in (None, "norte"):
+                every = due_list(WithoutIndex(store), as_of, defs=DEFS, unit=unit)  # type: ignore[arg-type]
+                for overdue in (False, True):
+                    wanted = [
+                        f"{d.due_on} {d.case_id}" for d in every if not overdue or d.due_on < as_of
+                    ]
+                    for limit in (1, 4, 500):
+                        kw = {"unit": unit, "overdue": overdue}
+                        items, pages = walk_due(store, as_of, limit, **kw)
+                        assert wanted == items, (as_of, unit, overdue, limit)
+                        assert max(1, -(-len(wanted) // limit)) == pages
+                        assert (items, pages) == walk_due(WithoutIndex(store), as_of, limit, **kw)
+        assert len(due_list(store, LATER, defs=DEFS)) > 8
+
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_counts_are_those_of_the_list(
+        self, kind: str, places: Places, cohort_source: MemoryStore
+    ) -> None:
+        """The due counts: the database's count on a day every row holds, else the list's."""
+        store = copy_of(cohort_source, places(kind).open())
+        assert isinstance(store, CaseIndex)
+        for as_of in (LATER, dt.date(2025, 6, 1), dt.date(2024, 3, 1)):
+            for unit in (None, "norte"):
+                made = due_entries(WithoutIndex(store), as_of, unit=unit, defs=DEFS)  # type: ignore[arg-type]
+                wanted = due_counts(made, as_of)
+                assert wanted == due_totals(store, as_of, unit=unit, defs=DEFS), (as_of, unit)
+        counted = indexed_due_counts(store, as_of=LATER, reading=Reading(DEFS))
+        every = due_totals(store, LATER, defs=DEFS)
+        assert (every.due, every.overdue) == counted  # LATER: counted in the database
+        assert 0 < every.overdue <= every.due  # all overdue by then
+        assert indexed_due_counts(store, as_of=dt.date(2025, 6, 1), reading=Reading(DEFS)) is None
+
+    def test_a_page_reads_no_more_than_it_shows(
+        self, sqlite_cohort: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A page asks the database for its lines and one more, along the due order's index."""
+        asked: list[tuple[str, tuple[Any, ...]]] = []
+        run = SQLiteStore._query
+
+        def spy(store: SQLiteStore, conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
+            found = run(store, conn, sql, args)
+            asked.append((sql, args))
+            return found
+
+        first = due_page(sqlite_cohort, LATER, defs=DEFS, limit=3)
+        monkeypatch.setattr(SQLiteStore, "_query", spy)
+        second = due_page(sqlite_cohort, LATER, defs=DEFS, limit=3, cursor=first["next"])
+        monkeypatch.undo()
+        pages = [(sql, args) for sql, args in asked if "ORDER BY" in sql]
+        assert 1 == len(pages)
+        sql, args = pages[0]
+        assert "LIMIT ?" in sql
+        assert 4 == args[-2]  # the page and one more
+        with sqlite3.connect(sqlite_cohort.name) as conn:
+            steps = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
+        assert ["SEARCH case_index USING INDEX case_index_open_due (<expr>>?)"] == steps
+        assert first["items"][-1]["due_on"] <= second["items"][0]["due_on"]
+
+    @pytest.mark.parametrize(
+        "key", ["", "2025-01-01", "2025-13-01 c-1", "2025-01-01c-1", "mañana c-1"]
+    )
+    def test_a_cursor_of_another_shape_is_refused(
+        self, sqlite_cohort: SQLiteStore, key: str
+    ) -> None:
+        """A cursor made by hand that names no due line is refused, as one of another list."""
+        cursor = _cursor("due", key)
+        with pytest.raises(InvalidArgumentError, match="next cursor of a page of due"):
+            due_page(sqlite_cohort, LATER, defs=DEFS, cursor=cursor)
+        past = _cursor("due", "9999-12-30 zzz")  # past every line: an empty last page
+        assert {"as_of": LATER.isoformat(), "items": [], "next": None} == due_page(
+            sqlite_cohort, LATER, defs=DEFS, cursor=past
+        )
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -545,3 +545,53 @@ def indexed_due(
         due = due_of(row)
         if due is not None:
             yield due
+
+
+def indexed_due_counts(
+    store: CaseIndex, *, as_of: dt.date, reading: Reading
+) -> tuple[int, int] | None:
+    """How many open cases are due and overdue on ``as_of``, counted in the database.
+
+    ``None`` when some rows do not hold on that day (an earlier day, a
+    changed definition): their cases must be made again to be counted.
+    """
+    query = IndexQuery(
+        as_of, trusted_bases(store.index_bases(), reading.defs), due_only=True, limit=0
+    )
+    if untrusted(store, query):
+        return None
+    return store.index_page(query)[1], store.index_page(attrs.evolve(query, overdue=True))[1]
+
+
+def indexed_due_page(
+    store: CaseIndex,
+    *,
+    as_of: dt.date,
+    reading: Reading,
+    limit: int,
+    unit: str | None = None,
+    overdue: bool = False,
+    after: tuple[dt.date, str] | None = None,
+) -> tuple[list[Due], bool]:
+    """A page of :func:`indexed_due` in the due order (earliest first): no more is read.
+
+    The next reassessments of the cases open on ``as_of`` (of ``unit``;
+    ``overdue``: only those due before it) past ``after`` (a due date and a
+    case id), ``limit`` at most, and whether more follow. The database walks
+    its index of the due order from ``after`` (the cases whose row it cannot
+    trust are made again and merged in, as :func:`read_rows` does).
+    """
+    query = IndexQuery(
+        as_of,
+        frozenset(),
+        unit=unit,
+        any_unit=unit is None,
+        overdue=overdue,
+        due_only=True,
+        order="due",
+        limit=limit + 1,
+        after=after,
+    )
+    rows, _ = read_rows(store, query, reading=reading)
+    found = [due for due in map(due_of, rows[:limit]) if due is not None]
+    return found, len(rows) > limit

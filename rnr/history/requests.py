@@ -42,14 +42,16 @@ from rnr.events import CLOSING_EVENTS
 from rnr.history.access import check_units, unit_cases
 from rnr.history.amend import correct_assessment
 from rnr.history.bulk import timelines
+from rnr.history.caseindex import indexed_due_counts, indexed_due_page
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Written
+from rnr.history.summary import Reading
 from rnr.history.timeline import Row, Timeline, unreadable_as_integrity
 from rnr.history.write import reassess
 from rnr.indicators.caseload import Due
-from rnr.store.protocol import Store
+from rnr.store.protocol import CaseIndex, Store
 from rnr.store.records import canonical
 
 if TYPE_CHECKING:
@@ -70,6 +72,7 @@ __all__ = [
     "due_counts",
     "due_entries",
     "due_page",
+    "due_totals",
     "page",
     "reassess_case",
     "store_study",
@@ -299,18 +302,55 @@ def due_page(
         InvalidArgumentError: ``limit`` out of range, or a cursor this list did not give.
         StoreIntegrityError: the index lists a case under ``unit`` that is not of it.
     """
-    every = due_list(store, as_of, defs=defs, unit=unit)
-    found = page(
-        [d for d in every if not overdue or d.due_on < as_of],
-        key=lambda d: f"{d.due_on.isoformat()} {d.case_id}",  # sorts as (due_on, case_id)
-        limit=limit,
-        cursor=cursor,
-        list_name="due",
-        ordered=True,
-    )
+    if isinstance(store, CaseIndex):  # the page alone, along the index of the due order
+        limit = check_limit(limit)
+        after = None if cursor is None else _due_after(cursor)
+        shown, more = indexed_due_page(
+            store,
+            as_of=as_of,
+            reading=Reading(defs or Definitions.shipped()),
+            limit=limit,
+            unit=unit,
+            overdue=overdue,
+            after=after,
+        )
+        found = Page(tuple(shown), _cursor("due", _due_key(shown[-1])) if more and shown else None)
+    else:
+        every = due_list(store, as_of, defs=defs, unit=unit)
+        found = page(
+            [d for d in every if not overdue or d.due_on < as_of],
+            key=_due_key,
+            limit=limit,
+            cursor=cursor,
+            list_name="due",
+            ordered=True,
+        )
     check_units(store, [d.case_id for d in found.items], unit)
-    items = [d.to_dict(as_of) for d in found.items]
-    return {"as_of": as_of.isoformat(), "items": items, "next": found.next}
+    return {
+        "as_of": as_of.isoformat(),
+        "items": [d.to_dict(as_of) for d in found.items],
+        "next": found.next,
+    }
+
+
+def _due_key(due: Due) -> str:
+    """A due list's key of ``due``: sorts as (due date, case id)."""
+    return f"{due.due_on.isoformat()} {due.case_id}"
+
+
+def _due_after(cursor: str) -> tuple[dt.date, str]:
+    """The due date and case id a cursor of the due list stands after.
+
+    Raises:
+        InvalidArgumentError: not a cursor this list gave.
+    """
+    key = _after("due", cursor)
+    try:
+        if key[10:11] != " ":
+            raise ValueError(key)
+        return dt.date.fromisoformat(key[:10]), key[11:]
+    except ValueError:
+        raise _refused("due", cursor) from None
 
 
 @attrs.frozen
@@ -335,6 +375,28 @@ class DueCounts:
 def due_counts(entries: Sequence[Due], as_of: dt.date) -> DueCounts:
     """The counts of a due list made on ``as_of`` (:func:`due_entries` without ``overdue``)."""
     return DueCounts(as_of, len(entries), sum(1 for d in entries if d.due_on < as_of))
+
+
+def due_totals(
+    store: Store, as_of: dt.date, *, unit: str | None = None, defs: Definitions | None = None
+) -> DueCounts:
+    """How many open cases (of ``unit``) are due and overdue on ``as_of``: ``GET /v1/due/counts``.
+
+    The counts of :func:`due_entries`. A store whose case index holds on
+    ``as_of`` for every case counts them in the database, without a line
+    made; otherwise (an earlier day, a changed definition), and for a unit,
+    whose cases are confirmed from their records, the list is made and
+    counted.
+
+    Raises:
+        StoreIntegrityError: the index lists a case under ``unit`` that is not of it.
+    """
+    if unit is None and isinstance(store, CaseIndex):
+        reading = Reading(defs or Definitions.shipped())
+        counted = indexed_due_counts(store, as_of=as_of, reading=reading)
+        if counted is not None:
+            return DueCounts(as_of, *counted)
+    return due_counts(due_entries(store, as_of, unit=unit, defs=defs), as_of)
 
 
 def store_study(
@@ -414,15 +476,19 @@ def _cursor(list_name: str, key: str) -> str:
     return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
 
+def _refused(list_name: str, cursor: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        "cursor", str(cursor)[:100], f"the next cursor of a page of {list_name}, as it was given"
+    )
+
+
 def _after(list_name: str, cursor: str) -> str:
     """The key a cursor of ``list_name`` stands after.
 
     Raises:
         InvalidArgumentError: not a cursor this list gave.
     """
-    refused = InvalidArgumentError(
-        "cursor", cursor[:100], f"the next cursor of a page of {list_name}, as it was given"
-    )
+    refused = _refused(list_name, cursor)
     if not isinstance(cursor, str) or not cursor or len(cursor) > _MAX_CURSOR:
         raise refused
     try:
@@ -471,9 +537,7 @@ def page(
         elif after in keys:
             start = keys.index(after) + 1
         else:
-            raise InvalidArgumentError(
-                "cursor", cursor[:100], f"the next cursor of a page of {list_name}, as it was given"
-            )
+            raise _refused(list_name, cursor)
     chosen = tuple(items[start : start + limit])
     more = start + limit < len(items)
     return Page(chosen, _cursor(list_name, key(chosen[-1])) if more and chosen else None)

@@ -72,9 +72,8 @@ from rnr.history.read import read_history
 from rnr.history.requests import (
     case_page,
     check_period,
-    due_counts,
-    due_entries,
     due_page,
+    due_totals,
     reassess_case,
     store_study,
     written_document,
@@ -523,8 +522,7 @@ class _Routes:
         def counts(request: Request) -> Response:
             principal = gate.allow(request, "aggregate", what="due.counts")
             as_of = Query(request, ("as_of",)).date("as_of") or dt.date.today()
-            found = due_entries(store, as_of, unit=principal.unit, defs=defs)
-            return _answer(due_counts(found, as_of).to_dict())
+            return _answer(due_totals(store, as_of, unit=principal.unit, defs=defs).to_dict())
 
         @app.get("/v1/indicators", **spec.indicators())
         def indicators(request: Request) -> Response:

@@ -78,6 +78,8 @@ UPSERT_INDEX = (
 #: ``case_index_doubt`` (the same words, so that the database uses it).
 DOUBT = "replay <> 0 OR latest_on IS NULL OR assessed_on IS NULL"
 
+#: The due order's first column (a case without a next reassessment last).
+_DUE = "coalesce(due_on, '9999-12-31')"
 #: The columns of each index of the open cases (``WHERE closed_on IS NULL``).
 _OPEN = (
     (
@@ -88,7 +90,7 @@ _OPEN = (
         ),
     ),
     ("case_index_open_case", "case_id"),
-    ("case_index_open_due", "(coalesce(due_on, '9999-12-31')), case_id"),
+    ("case_index_open_due", f"({_DUE}), case_id"),
     ("case_index_open_rank", "(coalesce(rank, -1)), case_id"),
     ("case_index_open_sanction", "(coalesce(sanction, '')), case_id"),
     ("case_index_open_late", "due_on, case_id"),
@@ -252,6 +254,8 @@ class IndexQuery:
         descending: the order reversed (ties too).
         offset: rows skipped.
         limit: rows given at most (``None``: all).
+        after: only the rows past this key of the ``due`` order (a due date
+            and a case id), ascending: the page after a cursor's.
     """
 
     as_of: dt.date
@@ -265,6 +269,13 @@ class IndexQuery:
     descending: bool = False
     offset: int = 0
     limit: int | None = None
+    after: tuple[dt.date, str] | None = attrs.field(default=None)
+
+    @after.validator
+    def _check_after(self, _: attrs.Attribute[Any], value: tuple[dt.date, str] | None) -> None:
+        if value is not None and (self.order != "due" or self.descending):
+            msg = f"after: a key of the due order, ascending (got order {self.order!r})"
+            raise ValueError(msg)
 
     def trusted(self, row: IndexRow) -> bool:
         """Whether ``row`` is one the query may answer with."""
@@ -285,6 +296,8 @@ class IndexQuery:
         if self.search and self.search not in row.folded:
             return False
         if self.overdue and not (row.due_on is not None and row.due_on < self.as_of):
+            return False
+        if self.after is not None and self.key(row) <= self.after:
             return False
         return not (self.due_only and row.due_on is None)
 
@@ -410,6 +423,10 @@ def _where(query: IndexQuery, contains: str, plain: str = "") -> tuple[str, list
         args.append(day)
     if query.due_only:
         where.append(f"{plain}due_on IS NOT NULL")
+    if query.after is not None:  # a range of the index of the due order, then the ties
+        day, case_id = query.after[0].isoformat(), query.after[1]
+        where.append(f"{_DUE} >= ? AND ({_DUE} > ? OR case_id > ?)")
+        args += [day, day, case_id]
     return " AND ".join(where), args
 
 
@@ -432,7 +449,7 @@ def _parts(query: IndexQuery) -> list[_Part]:
     if query.order == "sanction":
         return [("", [], f"coalesce(sanction, '') {up}, case_id {up}")]
     if query.order == "due":
-        return [("", [], f"coalesce(due_on, '9999-12-31') {up}, case_id {up}")]
+        return [("", [], f"{_DUE} {up}, case_id {up}")]
     if query.order == "late":
         day = query.as_of.isoformat()
         late: _Part = ("due_on < ?", [day], f"due_on {down}, case_id {up}")
