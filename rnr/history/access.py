@@ -295,14 +295,20 @@ def case_units(store: Store) -> dict[str, str | None]:
 def listed_units(store: Store) -> dict[str, str | None]:
     """Every case's unit, as the case index lists it; read from the records where it cannot.
 
-    A row the store left stale (a write that kept none) and a case without
-    a row are read from their opening records (:func:`case_units`). For
-    labels in a report; which cases someone may see: :func:`unit_cases`.
+    The case of a row the store left stale (a write that kept none) is read
+    from its opening records (:func:`case_units`); every case has a row (the
+    store keeps one on its last record). For labels in a report; which cases
+    someone may see: :func:`unit_cases`.
     """
     if not isinstance(store, CaseIndex):
         return case_units(store)
-    units = {row.case_id: row.unit for row in store.index_rows() if not row.stale}
-    unread = [case_id for case_id in store.case_ids() if case_id not in units]
+    units: dict[str, str | None] = {}
+    unread: list[str] = []
+    for row in store.index_rows():
+        if row.stale:
+            unread.append(row.case_id)
+        else:
+            units[row.case_id] = row.unit
     for group in store.cases(only=unread) if unread else ():
         units[group.case_id] = unit_of(group.records)
     return units
