@@ -24,12 +24,17 @@ a store written before (with ``--fill``, its missing rows are made first,
    over the store seen without its index (every case's summary made from
    its timeline, then filtered, sorted and cut in Python, as the workspace
    did);
-3. **overview**: :func:`rnr.history.caseload.overview` of every open case,
+3. **due pages**: :func:`rnr.history.requests.due_page`, a page of 50
+   lines (the first, and one from the middle, by cursor) walked along the
+   index of the due order, and :func:`~rnr.history.requests.due_totals`, the
+   due counts; baseline: the same over the store seen without its index
+   (the whole due list made and cut, or counted);
+4. **overview**: :func:`rnr.history.caseload.overview` of every open case,
    counted by the database; baseline: the same over the store seen without
    its index;
-4. **validity table**: :func:`rnr.history.validity.store_table` of the
+5. **validity table**: :func:`rnr.history.validity.store_table` of the
    LS/CMI cases, from each row's baseline; baseline: from every timeline;
-5. **rnr due**, **rnr validate --db**: each command over the whole store in
+6. **rnr due**, **rnr validate --db**: each command over the whole store in
    a fresh process, as a person runs it (wall time, ``--json``); baseline:
    ``rnr --version``.
 
@@ -60,6 +65,8 @@ from rnr.history.caseindex import fill_index
 from rnr.history.caseload import caseload, overview
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
+from rnr.history.requests import due_page, due_totals
+from rnr.history.requests import page as page_of
 from rnr.history.validity import store_table
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
@@ -113,6 +120,11 @@ PAGES: dict[str, dict[str, Any]] = {
 }
 
 
+def _due_key(due: Any) -> str:
+    """The key a cursor of the due list names (its due date and case id)."""
+    return f"{due.due_on.isoformat()} {due.case_id}"
+
+
 def measure(store: SQLiteStore, as_of: dt.date, repeat: int) -> list[tuple[str, float, float]]:
     """Each list from the index and from the store seen without it: name, seconds, seconds."""
     plain: Any = WithoutIndex(store)
@@ -130,6 +142,20 @@ def measure(store: SQLiteStore, as_of: dt.date, repeat: int) -> list[tuple[str, 
         before, then = timed(lambda: page(plain), 1)
         assert found == then, f"{name}: the page from the index differs"
         rows.append((f"caseload: {name} ({found.total:,})", indexed, before))
+    middle = page_of(now, key=_due_key, limit=len(now) // 2, cursor=None, list_name="due").next
+    for name, cursor in (("first page", None), ("a page from the middle", middle)):
+
+        def due(on: Any, cursor: str | None = cursor) -> Any:
+            return due_page(on, as_of, defs=DEFS, limit=50, cursor=cursor)
+
+        indexed, found = timed(lambda: due(store), repeat)
+        before, then = timed(lambda: due(plain), 1)
+        assert found == then, f"due page, {name}: the page from the index differs"
+        rows.append((f"due page of 50: {name}", indexed, before))
+    indexed, totals = timed(lambda: due_totals(store, as_of, defs=DEFS), repeat)
+    before, then = timed(lambda: due_totals(plain, as_of, defs=DEFS), 1)
+    assert totals == then, "the due counts from the index differ"
+    rows.append((f"due counts ({totals.due:,} due, {totals.overdue:,} overdue)", indexed, before))
     indexed, counts = timed(lambda: overview(store, as_of=as_of, defs=DEFS), repeat)
     before, then = timed(lambda: overview(plain, as_of=as_of, defs=DEFS), 1)
     assert counts == then, "the overview from the index differs"
