@@ -294,6 +294,13 @@ class TestProtocol:
         assert [3] == [s.id for s in store.records(case_id="b", kind="case")]
         assert [] == list(store.records(case_id="zz"))
         assert ["b", "a"] == store.case_ids()
+        with store.write(by="x") as tx:  # the cases a later block opens come after, once
+            tx.append(a_record(5, case_id="c"))
+            tx.append(a_record(6, case_id="a"))
+        assert ["b", "a", "c"] == store.case_ids()
+        with pytest.raises(BoomError):
+            failing_block(store, [a_record(7, case_id="d")])
+        assert ["b", "a", "c"] == store.case_ids()
 
     def test_get_unknown_id(self, store: Store) -> None:
         """An unknown id is a HistoryError saying which ids exist."""
@@ -1060,6 +1067,8 @@ class StoreMachine(RuleBasedStateMachine):
         super().__init__()
         self.place = place
         self.db = place.open(clock=ticking())
+        #: Another object on the same store, open throughout: it sees every block committed.
+        self.reader = self.db if place.backend == "memory" else place.open()
         self.model: list[Record] = []
 
     @rule(block=st.lists(records, max_size=4))
@@ -1091,6 +1100,13 @@ class StoreMachine(RuleBasedStateMachine):
         assert list(range(1, len(self.model) + 1)) == [s.id for s in stored]
 
     @invariant()
+    def case_ids_follow_the_first_records(self) -> None:
+        """Both objects list the cases in order of their first records, rolled-back ones out."""
+        wanted = list(dict.fromkeys(r.case_id for r in self.model))
+        assert wanted == self.db.case_ids()
+        assert wanted == self.reader.case_ids()
+
+    @invariant()
     def verifies(self) -> None:
         """The chain covers every record."""
         result = self.db.verify()
@@ -1100,6 +1116,8 @@ class StoreMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         """Close the store."""
         self.db.close()
+        if self.reader is not self.db:
+            self.reader.close()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

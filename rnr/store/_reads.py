@@ -15,6 +15,7 @@ never sees half a block and never misses a committed row below its end.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -41,7 +42,7 @@ from rnr.store.records import (
 )
 from rnr.untrusted import UntrustedInputError, check_text
 
-__all__ = ["PAGE", "PendingBlock", "SQLReads"]
+__all__ = ["PAGE", "CaseOrder", "PendingBlock", "SQLReads"]
 
 #: Rows read per query.
 PAGE = 1000
@@ -59,14 +60,53 @@ def _first_of_last_case(page: list[Any]) -> int:
     return end
 
 
+class CaseOrder:
+    """A store's case ids in order of their first records, brought up to date at each reading.
+
+    Records are only appended, and their ids only grow (a block holds its
+    ids until it commits), so a case's place never changes: a reading looks
+    only at the records after the last one read before, and adds the cases
+    they open. Shared by the threads of one store object (a lock).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = 0
+        self._ids: list[str] = []
+        self._known: set[str] = set()
+
+    def ids(self, reads: SQLReads) -> list[str]:
+        """Every case id of ``reads``' store, in order of its first record."""
+        with self._lock:
+            last = reads._last_id()
+            if last < self._last:  # not the records read before (a store made again there)
+                self._last, self._ids, self._known = 0, [], set()
+            if last > self._last:
+                sql = "SELECT case_id FROM records GROUP BY case_id ORDER BY min(id)"
+                if self._last:  # the records appended since: a range of the table's key
+                    sql = (
+                        "SELECT case_id FROM records WHERE id > ? AND id <= ?"
+                        " GROUP BY case_id ORDER BY min(id)"
+                    )
+                args = (self._last, last) if self._last else ()
+                for (case_id,) in reads._query(None, sql, args):
+                    if case_id not in self._known:
+                        self._known.add(case_id)
+                        self._ids.append(case_id)
+                self._last = last
+            return list(self._ids)
+
+
 class SQLReads(IndexReads):
     """The reads of the ``Store`` protocol over rnr's tables, for any SQL database.
 
-    A subclass sets ``_name`` and ``_clock`` and runs queries in :meth:`_query`.
+    A subclass sets ``_name``, ``_clock`` and ``_case_order`` and runs
+    queries in :meth:`_query`.
     """
 
     _name: str
     _clock: Callable[[], str]
+    _case_order: CaseOrder
 
     def _query(self, conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
         """All rows of one query, on ``conn`` (a write block's) or on a connection of its own."""
@@ -298,9 +338,12 @@ class SQLReads(IndexReads):
         )
 
     def case_ids(self) -> list[str]:
-        """Every case id, in order of its first record."""
-        sql = "SELECT case_id FROM records GROUP BY case_id ORDER BY min(id)"
-        return [row[0] for row in self._query(None, sql, ())]
+        """Every case id, in order of its first record.
+
+        Kept between calls (:class:`CaseOrder`): each reads only the records
+        appended since the one before.
+        """
+        return self._case_order.ids(self)
 
     def count(self) -> int:
         """How many records the store holds (no record is read or checked)."""

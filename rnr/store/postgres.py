@@ -51,7 +51,7 @@ from psycopg_pool import ConnectionPool
 
 from rnr.errors import StoreError
 from rnr.store._pgschema import LOCK_CLASS, prepare, schema_problems
-from rnr.store._reads import PendingBlock, SQLReads
+from rnr.store._reads import CaseOrder, PendingBlock, SQLReads
 from rnr.store._rows import (
     ACCESS_COLUMNS,
     AUDIT_COLUMNS,
@@ -248,6 +248,7 @@ class PostgresStore(SQLReads):
         self._pool_size = pool_size
         self._lock = threading.Lock()
         self._writers: set[int] = set()
+        self._case_order = CaseOrder()
         self._closed = False
         self._pid = os.getpid()
         self._inherited: list[ConnectionPool[Any]] = []

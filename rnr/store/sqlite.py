@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from rnr.errors import StoreError
-from rnr.store._reads import PendingBlock, SQLReads
+from rnr.store._reads import CaseOrder, PendingBlock, SQLReads
 from rnr.store._rows import (
     ACCESS_COLUMNS,
     AUDIT_COLUMNS,
@@ -158,6 +158,7 @@ class SQLiteStore(SQLReads):
         self._read_only = read_only
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
+        self._case_order = CaseOrder()
         self._writers: set[int] = set()
         self._closed = False
         self._pid = os.getpid()
