@@ -1129,6 +1129,47 @@ def test_state_machine(places: Places, backend: str) -> None:
     )
 
 
+
+class _Rows:
+    """The records table as CaseOrder reads it: (id, case id, hash) rows that can be replaced."""
+
+    def __init__(self, rows: list[tuple[int, str, str]]) -> None:
+        self.rows = rows
+        self.asked: list[str] = []
+
+    def _last_id(self) -> int:
+        return max((r[0] for r in self.rows), default=0)
+
+    def _query(self, _conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        self.asked.append(sql)
+        if sql.startswith("SELECT sha256"):
+            return [(r[2],) for r in self.rows if r[0] == args[0]]
+        low, high = args if args else (0, self._last_id())
+        firsts: dict[str, int] = {}
+        for n, case_id, _ in self.rows:
+            if low < n <= high:
+                firsts.setdefault(case_id, n)
+        return [(c,) for c in sorted(firsts, key=firsts.__getitem__)]
+
+
+def test_the_case_order_reads_only_what_was_appended_and_notices_another_store() -> None:
+    """Appended records add their new cases at the end; a store made again is read whole."""
+    from rnr.store._reads import CaseOrder  # noqa: PLC0415
+
+    order, rows = CaseOrder(), _Rows([(1, "b", "h1"), (2, "a", "h2"), (3, "b", "h3")])
+    assert ["b", "a"] == order.ids(rows)  # type: ignore[arg-type]
+    rows.rows += [(4, "c", "h4"), (5, "a", "h5")]
+    rows.asked.clear()
+    assert ["b", "a", "c"] == order.ids(rows)  # type: ignore[arg-type]
+    assert any("id > ?" in sql for sql in rows.asked)  # only the records after the last read
+    assert ["b", "a", "c"] == order.ids(rows)  # type: ignore[arg-type]
+    other = [(1, "x", "o1"), (2, "y", "o2"), (3, "x", "o3"), (4, "z", "o4"), (5, "w", "o5")]
+    rows.rows = [*other, (6, "v", "o6")]  # another store at the same place, with more records
+    assert ["x", "y", "z", "w", "v"] == order.ids(rows)  # type: ignore[arg-type]
+    rows.rows = [(1, "q", "n1")]  # and one with fewer
+    assert ["q"] == order.ids(rows)  # type: ignore[arg-type]
+
+
 # -- the access log, on every backend -----------------------------------------------------
 
 

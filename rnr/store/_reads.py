@@ -66,12 +66,15 @@ class CaseOrder:
     Records are only appended, and their ids only grow (a block holds its
     ids until it commits), so a case's place never changes: a reading looks
     only at the records after the last one read before, and adds the cases
-    they open. Shared by the threads of one store object (a lock).
+    they open. That record's hash is kept too: a store made again at the
+    same place (a restored copy) is read whole again. Shared by the threads
+    of one store object (a lock).
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._last = 0
+        self._sha = ""
         self._ids: list[str] = []
         self._known: set[str] = set()
 
@@ -79,7 +82,7 @@ class CaseOrder:
         """Every case id of ``reads``' store, in order of its first record."""
         with self._lock:
             last = reads._last_id()
-            if last < self._last:  # not the records read before (a store made again there)
+            if self._last and self._hash(reads, self._last) != self._sha:  # not those read
                 self._last, self._ids, self._known = 0, [], set()
             if last > self._last:
                 sql = "SELECT case_id FROM records GROUP BY case_id ORDER BY min(id)"
@@ -93,8 +96,14 @@ class CaseOrder:
                     if case_id not in self._known:
                         self._known.add(case_id)
                         self._ids.append(case_id)
-                self._last = last
+                self._last, self._sha = last, self._hash(reads, last)
             return list(self._ids)
+
+    @staticmethod
+    def _hash(reads: SQLReads, record_id: int) -> str:
+        """The stored hash of a record ('' when the store holds no such record)."""
+        found = reads._query(None, "SELECT sha256 FROM records WHERE id = ?", (record_id,))
+        return str(found[0][0]) if found else ""
 
 
 class SQLReads(IndexReads):
