@@ -109,6 +109,25 @@ def got_page(store: Store, as_of: dt.date, **kw: Any) -> tuple[list[str], int]:
     return [e.case_id for e in found.entries], found.total
 
 
+def spy_queries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, ...]]]:
+    """Every query the SQLite stores run from now on (until ``monkeypatch.undo()``)."""
+    asked: list[tuple[str, tuple[Any, ...]]] = []
+    run = SQLiteStore._query
+
+    def spy(store: SQLiteStore, conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        asked.append((sql, args))
+        return run(store, conn, sql, args)
+
+    monkeypatch.setattr(SQLiteStore, "_query", spy)
+    return asked
+
+
+def plan_of(store: SQLiteStore, sql: str, args: tuple[Any, ...]) -> list[str]:
+    """The steps of SQLite's plan of a query over ``store``."""
+    with sqlite3.connect(store.name) as conn:
+        return [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
+
+
 @pytest.fixture(scope="module")
 def cohort_source() -> MemoryStore:
     """A simulated caseload of 30 people, and three cases opened under units."""
@@ -395,24 +414,13 @@ class TestCaseload:
         scans the table; it sorts only the rows of one unit, found by the
         unit's index, or the ties of one due date ("RIGHT PART").
         """
-        asked: list[tuple[str, tuple[Any, ...]]] = []
-        run = SQLiteStore._query
-
-        def spy(store: SQLiteStore, conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
-            asked.append((sql, args))
-            return run(store, conn, sql, args)
-
-        monkeypatch.setattr(SQLiteStore, "_query", spy)
+        asked = spy_queries(monkeypatch)
         for order in ORDERS:
             for descending in (False, True):
                 for extra in ({}, {"overdue": True}, {"unit": "norte"}, {"search": "1"}):
                     got_page(sqlite_cohort, LATER, order=order, descending=descending, **extra)
         monkeypatch.undo()
-        plans = []
-        with sqlite3.connect(sqlite_cohort.name) as conn:
-            for sql, args in asked:
-                steps = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
-                plans.append((sql, steps))
+        plans = [(sql, plan_of(sqlite_cohort, sql, args)) for sql, args in asked]
         for sql, steps in plans:  # "SEARCH records": by its own key (the last record's id)
             assert any("INDEX" in step or step == "SEARCH records" for step in steps), (sql, steps)
             assert not any(s.startswith("SCAN") and "INDEX" not in s for s in steps), (sql, steps)
@@ -480,16 +488,8 @@ class TestDuePage:
         self, sqlite_cohort: SQLiteStore, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A page asks the database for its lines and one more, along the due order's index."""
-        asked: list[tuple[str, tuple[Any, ...]]] = []
-        run = SQLiteStore._query
-
-        def spy(store: SQLiteStore, conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
-            found = run(store, conn, sql, args)
-            asked.append((sql, args))
-            return found
-
         first = due_page(sqlite_cohort, LATER, defs=DEFS, limit=3)
-        monkeypatch.setattr(SQLiteStore, "_query", spy)
+        asked = spy_queries(monkeypatch)
         second = due_page(sqlite_cohort, LATER, defs=DEFS, limit=3, cursor=first["next"])
         monkeypatch.undo()
         pages = [(sql, args) for sql, args in asked if "ORDER BY" in sql]
@@ -497,8 +497,7 @@ class TestDuePage:
         sql, args = pages[0]
         assert "LIMIT ?" in sql
         assert 4 == args[-2]  # the page and one more
-        with sqlite3.connect(sqlite_cohort.name) as conn:
-            steps = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
+        steps = plan_of(sqlite_cohort, sql, args)
         assert ["SEARCH case_index USING INDEX case_index_open_due (<expr>>?)"] == steps
         assert first["items"][-1]["due_on"] <= second["items"][0]["due_on"]
 

@@ -1129,7 +1129,6 @@ def test_state_machine(places: Places, backend: str) -> None:
     )
 
 
-
 class _Rows:
     """The records table as CaseOrder reads it: (id, case id, hash) rows that can be replaced."""
 
