@@ -70,18 +70,29 @@ def loads(text: str, *, max_digits: int | None = MAX_DIGITS) -> Any:
 
 #: A JSON escape of a surrogate code point (``\ud800`` to ``\udfff``).
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
-#: A JSON string, and the brackets of arrays and objects.
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
+#: Every byte but the quotes and brackets of JSON (deleted to read a text's nesting).
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
+#: A pair of brackets with nothing left inside.
+_INNERMOST = re.compile(rb"\[\]|\{\}")
 
 
 def _depth(text: str) -> int:
-    """How deep the arrays and objects of a valid JSON text nest (brackets in strings left out)."""
-    depth = deepest = 0
-    for bracket in _BRACKET.findall(_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+    """How deep the arrays and objects of a valid JSON text nest (brackets in strings left out).
+
+    The escapes that could hide a quote (``\\\\``, then ``\\"``) and every
+    byte but quotes and brackets are deleted, then what lies between quotes
+    (the strings): the brackets left are taken off a level at a time, the
+    innermost pairs of each round together, and the rounds counted.
+    """
+    kept = text.replace("\\\\", "").replace('\\"', "").encode("utf-8", "surrogatepass")
+    brackets = b"".join(kept.translate(None, _NOT_STRUCTURE).split(b'"')[::2])
+    depth = 0
+    while brackets:
+        inner = _INNERMOST.sub(b"", brackets)
+        if inner == brackets:  # not JSON: no pair to take off
+            break
+        brackets, depth = inner, depth + 1
+    return depth
 
 
 def plain(text: str) -> bool:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from rnr.errors import HistoryError
 from rnr.store.records import Record
-from rnr.untrusted import MAX_DEPTH, UntrustedInputError, check_value, loads, plain
+from rnr.untrusted import MAX_DEPTH, UntrustedInputError, _depth, check_value, loads, plain
 
 #: Texts, numbers and surrogates, nested up to beyond the depth allowed.
 values: st.SearchStrategy[Any] = st.recursive(
@@ -92,6 +92,36 @@ def test_record_data_is_refused_exactly_when_the_walk_refuses_it(depth: int) -> 
             Record("event", "c-1", dt.date(2025, 3, 1), data)
     else:
         assert data == dict(Record("event", "c-1", dt.date(2025, 3, 1), data).data)
+
+
+def _walked_depth(value: Any) -> int:
+    """How deep arrays and objects nest, read from the value itself."""
+    if isinstance(value, list):
+        return 1 + max(map(_walked_depth, value), default=0)
+    if isinstance(value, dict):
+        return 1 + max(map(_walked_depth, value.values()), default=0)
+    return 0
+
+
+#: Texts made of what JSON escapes and brackets, to hide brackets and quotes in strings.
+_tricky = st.text(st.sampled_from('[]{}"\\\n\u2028ñ'), max_size=6)
+
+
+@given(
+    value=st.recursive(
+        st.none() | st.integers() | _tricky,
+        lambda children: (
+            st.lists(children, max_size=3) | st.dictionaries(_tricky, children, max_size=3)
+        ),
+        max_leaves=30,
+    ),
+    ascii_only=st.booleans(),
+)
+def test_the_depth_read_from_the_text_is_the_depth_of_the_value(
+    value: Any, ascii_only: bool
+) -> None:
+    """Escaped quotes and backslashes, brackets in strings and keys: the value's nesting."""
+    assert _depth(json.dumps(value, ensure_ascii=ascii_only)) == _walked_depth(value)
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
