@@ -60,11 +60,13 @@ class Corrections:
         root: record id → the id of the first record of its chain.
         latest: first record id → the record in force.
         superseded: ids replaced by a later correction.
+        kinds: kind → ``(first id, record in force)`` of its chains, in order first written.
     """
 
     root: Mapping[int, int]
     latest: Mapping[int, Stored]
     superseded: frozenset[int]
+    kinds: Mapping[str, Sequence[tuple[int, Stored]]]
 
     @classmethod
     def of(cls, rows: Iterable[Stored], *, source: str) -> Corrections:
@@ -85,11 +87,14 @@ class Corrections:
             root[row.id] = first
             latest[first] = row
             superseded.add(target)
-        return cls(root, latest, frozenset(superseded))
+        kinds: dict[str, list[tuple[int, Stored]]] = {}
+        for first, row in latest.items():
+            kinds.setdefault(row.kind, []).append((first, row))
+        return cls(root, latest, frozenset(superseded), kinds)
 
     def in_force(self, kind: str) -> list[tuple[int, Stored]]:
         """``(first id, record in force)`` of every chain of ``kind``, in order first written."""
-        return [(first, row) for first, row in self.latest.items() if row.kind == kind]
+        return list(self.kinds.get(kind, ()))
 
 
 def read_history(
@@ -145,8 +150,9 @@ class Memo:
     again inside its block (a history that would not replay is refused):
     the second replay takes from this the score of each assessment record,
     the decision of each decision record whose inputs are the same ones
-    (its assessment record, its override record, whether it is the latest)
-    and the draft of each plan record whose decision is equal. A record is
+    (its assessment record, its override record, whether it is the latest),
+    the draft of each plan record whose decision is equal, and the events
+    while the same event records are in force. A record is
     known by its id and SHA-256, so nothing else can stand in for it. Make
     one per write call; it is not shared.
     """
@@ -473,7 +479,9 @@ class _Replay:
         key = ("draft", row.id, row.sha256, assessment.record)
         kept_decision, plan = self.remember(key, draft_once)
         # the same record drafts for another decision (a plan never reads the nearest change)
-        if attrs.evolve(kept_decision, nearest=decided.decision.nearest) != decided.decision:
+        if kept_decision is not decided.decision and (
+            attrs.evolve(kept_decision, nearest=decided.decision.nearest) != decided.decision
+        ):
             kept_decision, plan = draft_once()
         stored = row.data.get("objectives")
         drafted = [[o.id, o.domain] for o in plan.objectives]
@@ -543,15 +551,20 @@ class _Replay:
         return PlanEntry(row.id, plan, tuple(unmatched))
 
     def events(self) -> tuple[EventEntry, ...]:
-        entries = (
-            EventEntry(
-                first,
-                row.id,
-                str(row.data["kind"]),
-                row.on,
-                str(row.data.get("note", "")),
-                _without(row.data, "kind", "note", IDEMPOTENCY),
+        found = self.fixes.in_force("event")
+
+        def entries() -> tuple[EventEntry, ...]:
+            made = (
+                EventEntry(
+                    first,
+                    row.id,
+                    str(row.data["kind"]),
+                    row.on,
+                    str(row.data.get("note", "")),
+                    _without(row.data, "kind", "note", IDEMPOTENCY),
+                )
+                for first, row in found
             )
-            for first, row in self.fixes.in_force("event")
-        )
-        return tuple(sorted(entries, key=lambda e: (e.on, e.id)))
+            return tuple(sorted(made, key=lambda e: (e.on, e.id)))
+
+        return self.remember(("events", *((row.id, row.sha256) for _, row in found)), entries)

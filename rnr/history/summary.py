@@ -146,6 +146,8 @@ class Reading:
     objectives: dict[tuple[Any, ...], tuple[str, str | None, Status]] = attrs.Factory(dict)
     #: What a reader of the timelines makes once for the reading, by its own key.
     kept: dict[tuple[Any, ...], Any] = attrs.Factory(dict)
+    #: The events of the timeline read last (its list), and those of them made so far.
+    last_events: tuple[Sequence[Any], list[EventSummary]] = ((), [])
 
     def day(self, text: str) -> dt.date:
         found = self.days.get(text)
@@ -180,6 +182,16 @@ class Reading:
             if key:
                 self.events[key] = found
         return found
+
+    def events_of(self, found: Sequence[Any], upto: int) -> tuple[EventSummary, ...]:
+        """The first ``upto`` events of a timeline's list, each made once for several cuts."""
+        listed, made = self.last_events
+        if listed is not found:
+            made = []
+            self.last_events = (found, made)
+        while len(made) < upto:
+            made.append(self.event(*found[len(made)]))
+        return tuple(made[:upto])
 
     def objective(
         self, ident: str, domain: str | None, status: Status
@@ -281,9 +293,7 @@ class _Cut:
         if not mine:
             return None
         found = doc["events"]
-        events = tuple(
-            reading.event(*e) for e in found[: bisect.bisect_right(found, day, key=lambda e: e[0])]
-        )
+        events = reading.events_of(found, bisect.bisect_right(found, day, key=lambda e: e[0]))
         decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
         return cls(day, mine, events, closing_of(events), decision)
 
