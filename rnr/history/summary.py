@@ -189,8 +189,8 @@ class Reading:
         if listed is not found:
             made = []
             self.last_events = (found, made)
-        while len(made) < upto:
-            made.append(self.event(*found[len(made)]))
+        if len(made) < upto:
+            made.extend(self.event(*e) for e in found[len(made) : upto])
         return tuple(made[:upto])
 
     def objective(

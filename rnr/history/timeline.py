@@ -46,11 +46,11 @@ or a review's ``{objective: status}``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from types import TracebackType
 from typing import Any
 
 import attrs
@@ -154,24 +154,44 @@ def unreadable_as_integrity(timeline: Timeline, source: str) -> AbstractContextM
     return unreadable_kept(timeline.case_id, timeline.last, "the timeline", source)
 
 
-@contextlib.contextmanager
-def unreadable_kept(case_id: str, record: int, what: str, source: str) -> Iterator[None]:
+def unreadable_kept(
+    case_id: str, record: int, what: str, source: str
+) -> AbstractContextManager[None]:
     """Where values kept for a case (``what``) are read: without their shape, a store error.
 
     Raises:
         StoreIntegrityError: naming the case and the record they are kept on
             (``rnr store verify`` names what differs).
     """
-    try:
-        yield
-    except RnrError:
-        raise
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+
+    def refused(exc: BaseException) -> StoreIntegrityError:
         msg = (
             f"case {case_id}: {what} kept on record {record} cannot be read"
             f" ({type(exc).__name__}: {exc}); run rnr store verify"
         )
-        raise StoreIntegrityError(msg, path=source, record=record) from exc
+        return StoreIntegrityError(msg, path=source, record=record)
+
+    return _Unreadable(refused)
+
+
+class _Unreadable(AbstractContextManager[None]):
+    """:func:`unreadable_kept`: a plain class, entered once for each case of a whole store."""
+
+    __slots__ = ("refused",)
+
+    def __init__(self, refused: Callable[[BaseException], StoreIntegrityError]) -> None:
+        self.refused = refused
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if isinstance(exc, RnrError) or not isinstance(exc, _OUT_OF_SHAPE):
+            return
+        raise self.refused(exc) from exc
+
+
+#: What reading values without their format's shape raises.
+_OUT_OF_SHAPE = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
 
 def _sha(defs: Definitions, kind: str, ref: str) -> str | None:

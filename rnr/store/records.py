@@ -72,6 +72,8 @@ def canonical(value: Any) -> str:
 
 
 #: Like :data:`_ENCODER`, but refuses ``NaN`` and infinities (a record holds JSON only).
+#: Decodes one JSON value at the start of a text, and says where it ends.
+_READ = json.JSONDecoder().raw_decode
 _STRICT = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
@@ -326,18 +328,16 @@ class Derived:
         Raises:
             ValueError: ``text`` is not a JSON object.
         """
-        values = json.loads(text)
-        if not isinstance(values, dict):
+        values, end = _READ(text)  # stored canonical: no space around the object
+        if not isinstance(values, dict) or end != len(text):
             msg = f"derived values: got {text[:40]!r}, expected a JSON object"
             raise ValueError(msg)
         derived: Derived = object.__new__(cls)
-        for name, value in (
-            ("record_id", record_id),
-            ("basis", basis),
-            ("values", MappingProxyType(values)),
-            ("text", text),
-        ):
-            object.__setattr__(derived, name, value)
+        setattr_ = object.__setattr__
+        setattr_(derived, "record_id", record_id)
+        setattr_(derived, "basis", basis)
+        setattr_(derived, "values", MappingProxyType(values))
+        setattr_(derived, "text", text)
         return derived
 
 
