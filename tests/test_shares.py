@@ -297,6 +297,8 @@ def test_shares_are_kept_under_the_format_the_year_and_the_files() -> None:
         (["indicators"], lambda doc: doc.pop("definitions")),
         (["indicators"], lambda doc: doc.update(indicators=[["x"]])),
         (["costs"], lambda doc: doc.update(costs={"days": "many"})),
+        (["indicators"], lambda doc: doc["overrides"].update(latest_on="ayer")),
+        (["indicators"], lambda doc: doc["overrides"].update(latest_on=[2025])),
     ],
 )
 def test_a_share_edited_out_of_shape_is_a_clear_error(

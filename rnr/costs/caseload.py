@@ -278,12 +278,16 @@ def _rates(costs: ProgrammeCosts, sanction: str, at: Convert | None = None) -> R
 def _priced(
     served: _Served, programme: str, rates: Rates, year: int, unit: str | None = None
 ) -> PersonCost:
-    share = Fraction(served.days, (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
-    components = {c: of_year(rate, share) for c, rate in rates[0]}
-    admin = of_year(rates[1], share)
+    components, admin = _money(rates, year, served.days)
     return PersonCost(
         served.case_id, served.sanction, programme, served.days, components, admin, unit
     )
+
+
+def _money(rates: Rates, year: int, days: int) -> tuple[Mapping[str, Decimal], Decimal]:
+    """Each component's spending and the administrative share of ``days`` of ``year``."""
+    share = Fraction(days, (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
+    return frozen_map({c: of_year(rate, share) for c, rate in rates[0]}), of_year(rates[1], share)
 
 
 @attrs.frozen
@@ -447,6 +451,8 @@ class CostTally:
             for base in {*bases, target}:
                 book.prices.factor(base, target)  # every year known, or costs.prices.unknown
         rates: dict[tuple[str, int], tuple[str, Rates]] = {}
+        #: The figures of a number of days, by sanction and year (many people share them).
+        money: dict[tuple[str, int, int], tuple[Mapping[str, Decimal], Decimal]] = {}
 
         def priced(served: _Served, year: int) -> PersonCost:
             key = (served.sanction, year)
@@ -455,8 +461,12 @@ class CostTally:
                 assert costs is not None  # kept only when priced
                 at = _converter(book, costs.prices_of or target, target)
                 rates[key] = (costs.id, _rates(costs, served.sanction, at))
+            programme, rate = rates[key]
+            found = money.get((*key, served.days))
+            if found is None:
+                found = money[*key, served.days] = _money(rate, year, served.days)
             unit = None if units is None else units.get(served.case_id)
-            return _priced(served, rates[key][0], rates[key][1], year, unit)
+            return PersonCost(served.case_id, served.sanction, programme, served.days, *found, unit)
 
         # in case id order, however the cases came (a kept share, or a case read)
         served = sorted(self._served, key=lambda s: s.case_id)

@@ -141,6 +141,8 @@ class OverrideTally:
     directions: Counter[str] = attrs.Factory(Counter)
     #: ``(direction, end of the window, a new offence within it)`` of each assessment.
     followed: list[tuple[str, dt.date, bool]] = attrs.Factory(list)
+    #: The days read from shares, by their ISO texts (a caseload repeats them).
+    _days: dict[str, dt.date] = attrs.field(init=False, factory=dict)
 
     def seen(self, day: dt.date) -> None:
         """Cases without an assessment of the year whose latest record is of ``day``."""
@@ -178,7 +180,7 @@ class OverrideTally:
 
     def take(self, part: Mapping[str, Any]) -> None:
         """Count one case by what the counts read of it (:meth:`part`)."""
-        self.seen(dt.date.fromisoformat(part["latest_on"]))
+        self.seen(self._day(part["latest_on"]))
         if self.programmes is not None and part["sanction"] not in self.programmes:
             return
         for who, reason, direction, end, offended in part["assessed"]:
@@ -187,7 +189,13 @@ class OverrideTally:
                 self.overridden[who] += 1
                 self.reasons[reason] += 1
                 self.directions[direction] += 1
-            self.followed.append((direction, dt.date.fromisoformat(end), offended))
+            self.followed.append((direction, self._day(end), offended))
+
+    def _day(self, text: str) -> dt.date:
+        found = self._days.get(text)
+        if found is None:
+            found = self._days[text] = dt.date.fromisoformat(text)
+        return found
 
     def add(self, timeline: Timeline) -> None:
         """Count the assessments of one case."""

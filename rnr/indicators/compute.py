@@ -636,8 +636,11 @@ class IndicatorTally:
 
     def take(self, sanction: str | None, part: Part) -> None:
         """Count a case of ``sanction`` by its share (:meth:`part`)."""
+        if not self._counts:
+            self._start()
+        counting = self._counting
         for n, recorded, verdict in part:
-            count = self._count(n)
+            count = counting.get(n)
             if count is not None and sanction in count.programmes:
                 count.take(recorded, verdict)
 
