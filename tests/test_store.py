@@ -800,6 +800,17 @@ def test_a_record_hash_is_the_sha256_of_its_canonical_content(record: Record) ->
     assert (record, expected) == (back, record_hash(back))
 
 
+@given(st.recursive(st.text(st.sampled_from('aé\u2028\u2029\x85\n"\\')), st.lists, max_leaves=8))
+def test_canonical_text_escapes_every_line_end_but_the_newline(value: Any) -> None:
+    """U+0085, U+2028 and U+2029 are escaped, with or without other text beyond ASCII."""
+    text = canonical({"v": value})
+    assert len(text.splitlines()) == 1
+    assert json.loads(text) == {"v": value}
+    encoded = json.dumps({"v": value}, separators=(",", ":"), ensure_ascii=False)
+    table = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+    assert encoded.translate(table) == text
+
+
 class TestJsonl:
     """export_jsonl / import_jsonl: exact round trips and clear refusals."""
 

@@ -67,8 +67,14 @@ def canonical(value: Any) -> str:
     >>> canonical({"b": 1, "a": [True, None], "c": "x\\u2028y"})
     '{"a":[true,null],"b":1,"c":"x\\\\u2028y"}'
     """
-    text = _ENCODER.encode(value)
-    return text.translate(_LINE_ENDS) if not text.isascii() else text
+    return _line_ends_escaped(_ENCODER.encode(value))
+
+
+def _line_ends_escaped(text: str) -> str:
+    """``text`` with U+0085, U+2028 and U+2029 escaped (looked for first: translating is slow)."""
+    if text.isascii() or ("\u2028" not in text and "\u2029" not in text and "\x85" not in text):
+        return text
+    return text.translate(_LINE_ENDS)
 
 
 #: Like :data:`_ENCODER`, but refuses ``NaN`` and infinities (a record holds JSON only).
@@ -97,7 +103,7 @@ def _json_object(value: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
     except (TypeError, ValueError) as exc:
         msg = f"record data: got {value!r}, expected a JSON object ({exc})"
         raise HistoryError(msg, field="data", value=value, expected="a JSON object") from exc
-    return frozen_map(plain), text if text.isascii() else text.translate(_LINE_ENDS)
+    return frozen_map(plain), _line_ends_escaped(text)
 
 
 class _StoredData(Mapping[str, Any]):
@@ -236,7 +242,7 @@ class Record:
 def _quoted(text: str) -> str:
     """:func:`canonical` of a text, without the encoder's dispatch (it is one call)."""
     quoted: str = encode_basestring(text)
-    return quoted if quoted.isascii() else quoted.translate(_LINE_ENDS)
+    return _line_ends_escaped(quoted)
 
 
 def record_hash(record: Record) -> str:
