@@ -265,7 +265,9 @@ def test_a_store_with_some_timelines_reads_the_same_in_order(
     [
         lambda doc: doc.pop("policies"),
         lambda doc: doc["assessments"][-1].__delitem__(slice(2, None)),
-        lambda doc: doc.__setitem__("events", [["2025-03-01"]]),
+        # on a day every command below reads (a read leaves out what it does not need,
+        # as a due list of an earlier day does an event after it: verify names it whatever)
+        lambda doc: doc.__setitem__("events", [["2025-02-21"]]),
     ],
     ids=["a part missing", "a row cut short", "an event without its kind"],
 )

@@ -186,9 +186,13 @@ def _row_of(
     reading: Reading,
     basis: str,
     due: Due | None,
+    kept: bool = True,
 ) -> IndexRow:
-    """The row of the case's summary on ``as_of``, with its next reassessment ``due``."""
-    baseline = baseline_of(timeline, as_of)
+    """The row of the case's summary on ``as_of``, with its next reassessment ``due``.
+
+    A row made for one read (``kept`` false) has no baseline: lists never read one.
+    """
+    baseline = baseline_of(timeline, as_of) if kept else None
     return summary_row(
         summary,
         record_id=timeline.last,
@@ -286,7 +290,8 @@ def rows_on(
     the cases whose timeline kept on their last record holds (with the unit
     their row names), one at a time, then the others built from their
     records (with the unit they name), each in case id order. A next
-    reassessment only a replay gives is replayed. Each row has ``basis``.
+    reassessment only a replay gives is replayed. Each row has ``basis``,
+    and no baseline (what a validity study reads, from kept rows only).
     ``progress`` is called with the number of cases made, a block at a time.
 
     Raises:
@@ -309,7 +314,14 @@ def rows_on(
             )
         with unreadable_as_integrity(timeline, store.name):
             row = _row_of(
-                summary, timeline, unit=unit, as_of=as_of, reading=reading, basis=basis, due=due
+                summary,
+                timeline,
+                unit=unit,
+                as_of=as_of,
+                reading=reading,
+                basis=basis,
+                due=due,
+                kept=False,
             )
         return attrs.evolve(row, latest_on=min(timeline.latest_on, as_of))
 
