@@ -72,10 +72,19 @@ class WithoutShares:
 
     def __init__(self, store: Any) -> None:
         self._store = store
+        self.hidden = 0  # the shares it kept from the report
 
     def case_derived(self, basis: str, skip: Any = None, only: Any = None) -> Iterator[CaseDerived]:
         for found in self._store.case_derived(basis, skip, only):
-            yield attrs.evolve(found, derived=None) if basis.startswith(SHARES) else found
+            hide = basis.startswith(SHARES) and found.derived is not None
+            self.hidden += hide
+            yield attrs.evolve(found, derived=None) if hide else found
+
+    def index_derived(self, basis: str, skip: Any = None) -> Iterator[tuple[str, int, Any]]:
+        for case_id, last, derived in self._store.index_derived(basis, skip):
+            hide = basis.startswith(SHARES) and derived is not None
+            self.hidden += hide
+            yield case_id, last, None if hide else derived
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
@@ -85,7 +94,12 @@ def report(path: Path, period: int, *, shares: bool = True, index: bool = True) 
     """The programme report of ``period`` on the store just opened (seen without some of it)."""
     with SQLiteStore(path, read_only=True) as store:
         seen: Any = store if index else WithoutIndex(store)
-        return programme_report(seen if shares else WithoutShares(seen), period=period, defs=DEFS)
+        if shares:
+            return programme_report(seen, period=period, defs=DEFS)
+        without = WithoutShares(seen)
+        found = programme_report(without, period=period, defs=DEFS)
+        assert without.hidden, "no share was hidden: the report did not read them as expected"
+        return found
 
 
 def command(args: list[str]) -> tuple[float, int]:
