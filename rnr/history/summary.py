@@ -147,7 +147,7 @@ class Reading:
     #: What a reader of the timelines makes once for the reading, by its own key.
     kept: dict[tuple[Any, ...], Any] = attrs.Factory(dict)
     #: The events of the timeline read last (its list), and those of them made so far.
-    last_events: tuple[Sequence[Any], list[EventSummary]] = ((), [])
+    last_events: tuple[Sequence[Any], list[EventSummary]] | None = None
 
     def day(self, text: str) -> dt.date:
         found = self.days.get(text)
@@ -185,10 +185,10 @@ class Reading:
 
     def events_of(self, found: Sequence[Any], upto: int) -> tuple[EventSummary, ...]:
         """The first ``upto`` events of a timeline's list, each made once for several cuts."""
-        listed, made = self.last_events
-        if listed is not found:
-            made = []
-            self.last_events = (found, made)
+        last = self.last_events
+        if last is None or last[0] is not found:
+            last = self.last_events = (found, [])
+        made = last[1]
         if len(made) < upto:
             made.extend(self.event(*e) for e in found[len(made) : upto])
         return tuple(made[:upto])

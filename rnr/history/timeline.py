@@ -182,6 +182,9 @@ class _Unreadable(AbstractContextManager[None]):
     def __init__(self, refused: Callable[[BaseException], StoreIntegrityError]) -> None:
         self.refused = refused
 
+    def __enter__(self) -> None:
+        return None
+
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:

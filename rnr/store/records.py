@@ -77,9 +77,9 @@ def _line_ends_escaped(text: str) -> str:
     return text.translate(_LINE_ENDS)
 
 
-#: Like :data:`_ENCODER`, but refuses ``NaN`` and infinities (a record holds JSON only).
 #: Decodes one JSON value at the start of a text, and says where it ends.
 _READ = json.JSONDecoder().raw_decode
+#: Like :data:`_ENCODER`, but refuses ``NaN`` and infinities (a record holds JSON only).
 _STRICT = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
