@@ -303,7 +303,7 @@ def rows_on(
 
     def row_of(timeline: Timeline, group: CaseRecords | None, unit: str | None) -> IndexRow | None:
         with unreadable_as_integrity(timeline, store.name):
-            summary = summary_at(timeline, as_of=as_of, reading=reading)
+            summary = summary_at(timeline, as_of=as_of, reading=reading, plan=False)
         if summary is None:  # before its first assessment
             return None
         due = summary.next_due
