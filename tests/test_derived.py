@@ -21,6 +21,7 @@ from rnr.history.amend import correct_assessment
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.derived import assessment_values, check_derived, kept_values
+from rnr.history.steps import reassessment_answer
 from rnr.history.timeline import FORMAT
 from rnr.history.upkeep import materialise, verify_store
 from rnr.history.write import open_case, reassess
@@ -257,3 +258,37 @@ def test_a_replay_with_the_memo_of_an_earlier_one_is_the_same(seed: int, cut: fl
             assume(False)
         assert replay(rows, defs=DEFS, source="t") == replay(rows, defs=DEFS, source="t", memo=memo)
         assert memo.found, "the first replay kept something"
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(flips=st.lists(st.booleans(), min_size=3, max_size=3))
+def test_a_write_replays_the_change_answers_before_it_once(flips: list[bool]) -> None:
+    """The answer of each earlier step is taken from the replay before the write, unchanged."""
+    from rnr.history import read  # noqa: PLC0415
+
+    store = MemoryStore()
+    doc = document()
+    open_case(store, parse_case(doc, file="<t>"), by="d")
+    noes = [k for k, v in doc["responses"].items() if v is False]
+    for n, flip in enumerate(flips, start=1):  # each reassessment answered by the change table
+        case = parse_case(document(200 * n, **dict.fromkeys(noes[: 4 * n], flip)), file="<t>")
+        reassess(store, doc["case_id"], case, by="d")
+    rows = list(store.records(case_id=doc["case_id"]))
+    steps = [r for r in rows if r.kind == "decision" and "step" in r.data]
+    assert len(steps) == len(flips)
+    memo = read.Memo()
+    last = max(r.id for r in rows if r.kind == "assessment")
+    read.replay([r for r in rows if r.id < last], defs=DEFS, source="t", memo=memo)
+    kept = {k: v for k, v in memo.found.items() if k[0] == "answer"}
+    assert len(kept) == len(flips) - 1, "each earlier step's answer is kept"
+    answered = []
+
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        answered.append(args)
+        return reassessment_answer(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(read, "reassessment_answer", answer)
+        again = read.replay(rows, defs=DEFS, source="t", memo=memo)
+    assert again == read.replay(rows, defs=DEFS, source="t")
+    assert len(answered) == 1, "only the new step is answered again"

@@ -151,8 +151,10 @@ class Memo:
     the second replay takes from this the score of each assessment record,
     the decision of each decision record whose inputs are the same ones
     (its assessment record, its override record, whether it is the latest),
-    the draft of each plan record whose decision is equal, and the events
-    while the same event records are in force. A record is
+    the draft of each plan record whose decision is equal, the change
+    policy's answer of each step whose decision, assessments and events are
+    the same records, and the events while the same event records are in
+    force. A record is
     known by its id and SHA-256, so nothing else can stand in for it. Make
     one per write call; it is not shared.
     """
@@ -370,20 +372,34 @@ class _Replay:
             if before is None:
                 msg = f"record {row.id}: step names assessment {data['previous']}, not stored"
                 raise StoreIntegrityError(msg, path=self.source, record=row.id)
-            kinds = [str(self.event_row(row, e).data["kind"]) for e in data.get("events") or ()]
+            since = [self.event_row(row, e) for e in data.get("events") or ()]
+            kinds = [str(e.data["kind"]) for e in since]
             figures = {
                 scale: Reliability(**dict(f))
                 for scale, f in dict(data.get("reliability") or {}).items()
             }
-            answer = self.guard(
-                row,
-                lambda _r: reassessment_answer(
-                    before.result,
-                    assessment.result,
-                    events=kinds,
-                    policy=policy,
-                    library=self.defs.library,
-                    reliability=figures or None,
+            # the step's decision, its two assessments and its events, each by record and SHA-256
+            key = tuple(
+                (r.id, r.sha256)
+                for r in (
+                    row,
+                    self.fixes.latest[before.id],
+                    self.fixes.latest[assessment.id],
+                    *since,
+                )
+            )
+            answer = self.remember(
+                ("answer", *key),
+                lambda: self.guard(
+                    row,
+                    lambda _r: reassessment_answer(
+                        before.result,
+                        assessment.result,
+                        events=kinds,
+                        policy=policy,
+                        library=self.defs.library,
+                        reliability=figures or None,
+                    ),
                 ),
             )
         else:
