@@ -23,7 +23,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
 from rnr.history.read import read_history
 from rnr.history.requests import case_row, case_rows
-from rnr.history.summary import summarize_case
+from rnr.history.summary import REPLAY, CaseAt, Reading, case_at, summarize_case
 from rnr.history.timeline import FORMAT, build_timelines, kept_timeline
 from rnr.history.upkeep import materialise, verify_store
 from rnr.history.write import add_override, open_case, reassess
@@ -97,6 +97,38 @@ def test_kept_timelines_give_the_summaries_of_the_records(seed: int, days: list[
         assert [s for s in single if s is not None] == list(kept)
         due = sorted((s.next_due for s in kept if s.next_due), key=lambda d: (d.due_on, d.case_id))
         assert due == due_list(store, day, defs=DEFS)  # made without the rest of the summary
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    days=st.lists(st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)), min_size=1, max_size=6),
+)
+def test_a_row_made_alone_says_what_the_summary_says(seed: int, days: list[dt.date]) -> None:
+    """On any day, what a list's row reads of a case's timeline is its replayed history's summary.
+
+    The row is made without the summary (no event, need or plan made); a
+    next reassessment only a replay gives is the replay's.
+    """
+    store = MemoryStore()
+    store_cohort(store, simulate(20, 2.0, seed=seed), defs=DEFS)
+    opened(store)  # a case reassessed, then an event that makes a reassessment due
+    reading = Reading(DEFS)
+    timelines = list(bulk.timelines(store, defs=DEFS))
+    histories = {c: read_history(store, c, defs=DEFS) for c in store.case_ids()}
+    seen: list[CaseAt] = []
+    for day in [*days, dt.date(2025, 3, 2)]:
+        for timeline in timelines:
+            summary = summarize_case(histories[timeline.case_id], as_of=day, defs=DEFS)
+            wanted = None if summary is None else CaseAt.of(summary)
+            found = case_at(timeline, as_of=day, reading=reading)
+            if found is not None and found.next_due is REPLAY and wanted is not None:
+                found = attrs.evolve(found, next_due=wanted.next_due)
+            assert wanted == found
+            seen += [wanted] if wanted is not None else []
+    assert any(c.closed_on for c in seen), "a closed case is compared"
+    assert any(c.next_due and c.next_due.basis == "interval" for c in seen)
+    assert any(c.next_due and c.next_due.basis == "event" for c in seen)
 
 
 class WithoutTimelines:

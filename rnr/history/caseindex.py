@@ -35,7 +35,7 @@ from rnr.history.baseline import baseline_of
 from rnr.history.definitions import Definitions
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
-from rnr.history.summary import REPLAY, Reading, summary_at
+from rnr.history.summary import REPLAY, CaseAt, Reading, case_at
 from rnr.history.timeline import (
     FORMAT,
     Timeline,
@@ -43,7 +43,7 @@ from rnr.history.timeline import (
     kept_timeline,
     unreadable_as_integrity,
 )
-from rnr.indicators.caseload import CaseSummary, Due
+from rnr.indicators.caseload import Due
 from rnr.store.caseindex import IndexQuery, IndexRow, Settled, select_rows
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
 from rnr.store.records import CaseRecords, canonical
@@ -178,7 +178,7 @@ def due_of(row: IndexRow) -> Due | None:
 
 
 def _row_of(
-    summary: CaseSummary,
+    found: CaseAt,
     timeline: Timeline,
     *,
     unit: str | None,
@@ -188,17 +188,18 @@ def _row_of(
     due: Due | None,
     kept: bool = True,
 ) -> IndexRow:
-    """The row of the case's summary on ``as_of``, with its next reassessment ``due``.
+    """The row of the case on ``as_of``, with its next reassessment ``due``.
 
-    A row made for one read (``kept`` false) has no baseline: lists never read one.
+    A row made for one read (``kept`` false) has no baseline (lists never
+    read one) and its latest record is the latest up to ``as_of``.
     """
     baseline = baseline_of(timeline, as_of) if kept else None
     return summary_row(
-        summary,
+        found,
         record_id=timeline.last,
         basis=basis,
         unit=unit,
-        latest_on=timeline.latest_on,
+        latest_on=timeline.latest_on if kept else min(timeline.latest_on, as_of),
         due=due,
         defs=reading.defs,
         baseline=None if baseline is None else baseline.text(),
@@ -206,7 +207,7 @@ def _row_of(
 
 
 def summary_row(
-    summary: CaseSummary,
+    found: CaseAt,
     *,
     record_id: int,
     basis: str,
@@ -216,26 +217,26 @@ def summary_row(
     defs: Definitions,
     baseline: str | None = None,
 ) -> IndexRow:
-    """The row of a case's summary (of a case with an assessment).
+    """The row of a case with an assessment (:class:`~rnr.history.summary.CaseAt`).
 
     ``due``: the next reassessment (:data:`~rnr.history.summary.REPLAY`:
     only a replay says it, and the row says so).
     """
     replayed = due is REPLAY
     return IndexRow(
-        summary.case_id,
+        found.case_id,
         record_id,
         basis,
         unit,
-        regime=summary.regime,
-        instrument=summary.instrument,
-        sanction=summary.sanction,
-        risk_level=summary.risk_level,
-        rank=level_rank(summary.instrument, summary.risk_level, defs),
-        opened_on=summary.opened_on,
-        assessed_on=summary.assessed_on[-1],
+        regime=found.regime,
+        instrument=found.instrument,
+        sanction=found.sanction,
+        risk_level=found.risk_level,
+        rank=level_rank(found.instrument, found.risk_level, defs),
+        opened_on=found.opened_on,
+        assessed_on=found.assessed_on,
         latest_on=latest_on,
-        closed_on=summary.closed_on,
+        closed_on=found.closed_on,
         due_on=None if due is None or replayed else due.due_on,
         due=None if due is None or replayed else due_text(due),
         replay=replayed,
@@ -251,12 +252,10 @@ def index_row(timeline: Timeline, *, unit: str | None, reading: Reading) -> Inde
     """
     basis = index_basis(timeline.doc)
     day = timeline.latest_on
-    summary = summary_at(timeline, as_of=day, reading=reading)
-    if summary is not None:
-        due = summary.next_due
-        return _row_of(
-            summary, timeline, unit=unit, as_of=day, reading=reading, basis=basis, due=due
-        )
+    found = case_at(timeline, as_of=day, reading=reading)
+    if found is not None:
+        due = found.next_due
+        return _row_of(found, timeline, unit=unit, as_of=day, reading=reading, basis=basis, due=due)
     return IndexRow(
         timeline.case_id,
         timeline.last,
@@ -303,18 +302,18 @@ def rows_on(
 
     def row_of(timeline: Timeline, group: CaseRecords | None, unit: str | None) -> IndexRow | None:
         with unreadable_as_integrity(timeline, store.name):
-            summary = summary_at(timeline, as_of=as_of, reading=reading, plan=False)
-        if summary is None:  # before its first assessment
+            found = case_at(timeline, as_of=as_of, reading=reading)
+        if found is None:  # before its first assessment
             return None
-        due = summary.next_due
+        due = found.next_due
         if due is REPLAY:
             records = (group or next(store.cases(only=[timeline.case_id]))).records
             due = next_due(
                 replay(list(records), defs=defs, source=store.name), defs=defs, as_of=as_of
             )
         with unreadable_as_integrity(timeline, store.name):
-            row = _row_of(
-                summary,
+            return _row_of(
+                found,
                 timeline,
                 unit=unit,
                 as_of=as_of,
@@ -323,7 +322,6 @@ def rows_on(
                 due=due,
                 kept=False,
             )
-        return attrs.evolve(row, latest_on=min(timeline.latest_on, as_of))
 
     units = {r.case_id: r.unit for r in rows if not r.stale}
     hashes: dict[tuple[str, str], str | None] = {}

@@ -38,7 +38,7 @@ from rnr.history.caseindex import (
     untrusted,
 )
 from rnr.history.definitions import Definitions
-from rnr.history.summary import Reading
+from rnr.history.summary import CaseAt, Reading
 from rnr.indicators.caseload import CaseSummary, Due
 from rnr.indicators.overview import (
     SOON_DAYS,
@@ -233,7 +233,7 @@ def entry_row(
     what the property tests select from to check it.
     """
     return summary_row(
-        summary,
+        CaseAt.of(summary),
         record_id=0,
         basis=ON_DAY,
         unit=unit,

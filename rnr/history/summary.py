@@ -25,6 +25,7 @@ import attrs
 from rnr.cases._sections import responsivity_section
 from rnr.definitions.instrument import Reliability
 from rnr.definitions.responsivity import Responsivity
+from rnr.events import CLOSING_EVENTS
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.progress import case_change
@@ -41,7 +42,7 @@ from rnr.indicators.caseload import (
 from rnr.plan.draft import Status, attainment
 from rnr.policy.answer import Trigger, reassessment_trigger
 
-__all__ = ["REPLAY", "Reading", "due_at", "summarize_case", "summary_at"]
+__all__ = ["REPLAY", "CaseAt", "Reading", "case_at", "due_at", "summarize_case", "summary_at"]
 
 #: An assessment row's date, total, level and dynamic points.
 _ON, _TOTAL, _LEVEL, _DYNAMIC = (
@@ -275,22 +276,87 @@ def summary_at(
 
 def due_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> Due | None:
     """The case's next reassessment on ``as_of``: the ``next_due`` of :func:`summary_at`, alone."""
-    cut = _Cut.of(timeline, as_of, reading)
+    cut = _Cut.of(timeline, as_of, reading, events=False)
     return None if cut is None else cut.due(timeline.case_id, as_of, reading)
 
 
 @attrs.frozen
+class CaseAt:
+    """What a row of a list says of a case on a day: the fields of its summary lists read.
+
+    :func:`case_at` makes it from the case's timeline without the rest of a
+    summary (no event, need, change or plan is made); :meth:`of` takes it
+    from a summary. ``assessed_on`` is the date of the latest assessment.
+    """
+
+    case_id: str
+    regime: str
+    instrument: str
+    sanction: str | None
+    risk_level: str | None
+    opened_on: dt.date
+    assessed_on: dt.date
+    closed_on: dt.date | None
+    next_due: Due | None
+
+    @classmethod
+    def of(cls, summary: CaseSummary) -> CaseAt:
+        """The fields of ``summary`` a row reads."""
+        return cls(
+            summary.case_id,
+            summary.regime,
+            summary.instrument,
+            summary.sanction,
+            summary.risk_level,
+            summary.opened_on,
+            summary.assessed_on[-1],
+            summary.closed_on,
+            summary.next_due,
+        )
+
+
+def case_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseAt | None:
+    """:meth:`CaseAt.of` the :func:`summary_at` of the same day, made without the summary.
+
+    ``None`` before the case's first assessment.
+    """
+    cut = _Cut.of(timeline, as_of, reading, events=False)
+    if cut is None:
+        return None
+    doc, latest, decision = timeline.doc, cut.mine[-1], cut.decision
+    return CaseAt(
+        timeline.case_id,
+        sys.intern(doc["regime"]),
+        sys.intern(latest[Row.INSTRUMENT]),
+        _interned(decision[2]) if decision else None,
+        _interned(decision[5]) if decision else None,
+        reading.day(doc["opened_on"]),
+        reading.day(latest[Row.ON]),
+        cut.closing[0] if cut.closing else None,
+        cut.due(timeline.case_id, as_of, reading),
+    )
+
+
+@attrs.frozen
 class _Cut:
-    """A timeline cut at a day: the assessments and events up to it, closing, latest decision."""
+    """A timeline cut at a day: the assessments and events up to it, closing, latest decision.
+
+    ``seen``: the timeline's own rows of the events up to the day; ``events``
+    the same made into summaries, or none for a reader that reads only when
+    the case closed and what an event makes due (:func:`case_at`).
+    """
 
     day: str
     mine: Sequence[Sequence[Any]]
+    seen: Sequence[Sequence[Any]]
     events: tuple[EventSummary, ...]
     closing: tuple[dt.date, str] | None
     decision: Sequence[Any] | None
 
     @classmethod
-    def of(cls, timeline: Timeline, as_of: dt.date, reading: Reading) -> _Cut | None:
+    def of(
+        cls, timeline: Timeline, as_of: dt.date, reading: Reading, *, events: bool = True
+    ) -> _Cut | None:
         """``None`` before the case's first assessment."""
         doc = timeline.doc
         day = as_of.isoformat()
@@ -299,15 +365,27 @@ class _Cut:
         if not mine:
             return None
         found = doc["events"]
-        events = reading.events_of(found, bisect.bisect_right(found, day, key=lambda e: e[0]))
+        upto = bisect.bisect_right(found, day, key=lambda e: e[0])
+        seen = found[:upto]
+        made = reading.events_of(found, upto) if events else ()
         decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
-        return cls(day, mine, events, closing_of(events), decision)
+        return cls(day, mine, seen, made, _closing(seen, reading), decision)
 
     def due(self, case_id: str, as_of: dt.date, reading: Reading) -> Due | None:
         """The next reassessment: none for a case closed by then or never decided."""
         if self.decision is None or (self.closing is not None and self.closing[0] <= as_of):
             return None
-        return _due(case_id, self.decision, mine=self.mine, events=self.events, reading=reading)
+        moments = [(reading.day(on), kind) for on, kind, _ in self.seen]
+        return _due(case_id, self.decision, mine=self.mine, moments=moments, reading=reading)
+
+
+def _closing(seen: Sequence[Sequence[Any]], reading: Reading) -> tuple[dt.date, str] | None:
+    """The date and kind of the first closing event of ``seen`` (as :func:`closing_of` says)."""
+    found = [(on, kind) for on, kind, _ in seen if kind in CLOSING_EVENTS]
+    if not found:
+        return None
+    on, kind = min(found)
+    return reading.day(on), sys.intern(kind)
 
 
 def _due(
@@ -315,9 +393,13 @@ def _due(
     decision: Sequence[Any],
     *,
     mine: Sequence[Sequence[Any]],
-    events: Sequence[EventSummary],
+    moments: Sequence[tuple[dt.date, str]],
     reading: Reading,
 ) -> Due | None:
+    """The next reassessment ``decision`` sets, or an event after the last assessment makes due.
+
+    ``moments``: the date and kind of each event up to the day.
+    """
     _, policy, _, _, assessment, risk, interval = decision
     if interval == "replay":
         return REPLAY
@@ -342,22 +424,22 @@ def _due(
                 months=months,
             )
         )
-    for event in events:
-        if event.on <= last:
+    for on, kind in moments:
+        if on <= last:
             continue
-        trigger = reading.trigger(policy, event.kind)
+        trigger = reading.trigger(policy, kind)
         if trigger is not None:
             found.append(
                 Due(
                     case_id,
-                    event.on + dt.timedelta(days=trigger.days),
+                    on + dt.timedelta(days=trigger.days),
                     "event",
                     trigger.rule,
                     trigger.source,
                     last,
                     risk,
-                    event.kind,
-                    event.on,
+                    kind,
+                    on,
                     instrument=instrument,
                 )
             )
