@@ -226,7 +226,6 @@ def summary_at(
     as_of: dt.date,
     reading: Reading,
     due: bool = True,
-    plan: bool = True,
 ) -> CaseSummary | None:
     """The case's summary on ``as_of`` (``None`` before its first assessment).
 
@@ -235,7 +234,6 @@ def summary_at(
     :data:`REPLAY` (the caller replays that case). ``due=False`` leaves out
     the next reassessment (``None``), for a reader that does not read it;
     such a summary depends only on the timeline's records up to ``as_of``.
-    ``plan=False`` leaves out the plan in force (``None``), for a row of a list.
     """
     cut = _Cut.of(timeline, as_of, reading)
     if cut is None:
@@ -265,7 +263,7 @@ def summary_at(
         criminogenic=reading.need_set(ref, latest[Row.CRIMINOGENIC]),
         last_change=None if step is None else _step(step, reading),
         next_due=cut.due(timeline.case_id, as_of, reading) if due else None,
-        plan=_plan_at(doc["plans"], cut.day, reading) if plan else None,
+        plan=_plan_at(doc["plans"], cut.day, reading),
         events=cut.events,
         criminogenic_at=tuple(
             reading.need_set(a[Row.INSTRUMENT], a[Row.CRIMINOGENIC]) for a in mine
