@@ -627,6 +627,56 @@ def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@pytest.mark.parametrize(
+    "tampered",  # the edit; what the error says of it; what verify names
+    [
+        (
+            "due = '{\"basis\": 1}'",
+            "holds a next reassessment out of shape (KeyError(",
+            "case c-1: the case index row differs from its records in due",
+        ),
+        (
+            "due = '[1'",
+            "holds a next reassessment out of shape (JSONDecodeError(",
+            "case c-1: the case index row differs from its records in due",
+        ),
+        (
+            "due_on = 'mañana'",
+            "is out of shape (Invalid isoformat string: 'mañana')",
+            "the case index was not checked: case c-1: its row of the case index is out",
+        ),
+        (
+            "assessed_on = '2025-13-01'",
+            "is out of shape (month must be in 1..12)",
+            "the case index was not checked: case c-1: its row of the case index is out",
+        ),
+    ],
+    ids=["due without its fields", "due not JSON", "due_on not a date", "a date out of range"],
+)
+def test_a_row_edited_out_of_shape_is_a_clear_error(
+    kind: str, tampered: tuple[str, str, str], places: Places, cli: Any
+) -> None:
+    """A list names the case and its record (no traceback); verify names the row too."""
+    edit, why, named = tampered
+    place = places(kind)
+    store = place.open()
+    for n in range(3):
+        open_adult(store, f"c-{n}", unit="norte")
+    record = kept_rows(store)["c-1"].record_id
+    place.tamper((f"UPDATE case_index SET {edit} WHERE case_id = ?", ("c-1",)))
+    with pytest.raises(StoreIntegrityError, match="case c-1: its row of the case index") as got:
+        due_list(store, LATER, defs=DEFS)
+    assert why in str(got.value)
+    assert record == got.value.record
+    problems = verify_store(store, defs=DEFS).problems
+    assert [p for p in problems if p.startswith(named) and "c-1" in p], problems
+    code, out, err = cli("due", "--as-of", LATER.isoformat(), "--db", str(place.where), "--json")
+    error = json.loads(err or out)["error"]  # one line of JSON: the code and the record
+    assert (5, "store.integrity", record) == (code, error["code"], error["record"])
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 def test_a_tampered_baseline_is_named_by_verify_and_refused_by_a_study(
     kind: str, places: Places
 ) -> None:

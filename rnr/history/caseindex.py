@@ -21,6 +21,7 @@ or restored from an export).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import itertools
 import json
@@ -152,19 +153,47 @@ def due_text(due: Due) -> str:
     return canonical(found)
 
 
-def due_of(row: IndexRow) -> Due | None:
+def due_of(row: IndexRow, *, source: str | None = None) -> Due | None:
     """The next reassessment a row holds (``None``: none, or only a replay says).
 
     Raises:
-        ValueError: the row's ``due`` is not the JSON a row holds (verify names it).
+        StoreIntegrityError: the row's ``due`` is not the JSON a row holds (a
+            row edited by hand), naming the case, its record and ``source``.
     """
     if row.due_on is None or row.due is None:
         return None
-    found = json.loads(row.due)
-    event_on = found["event_on"]
+    try:
+        basis, rule, why, last, risk, event, event_on, instrument, months = _due_fields(row.due)
+    except (KeyError, TypeError, ValueError) as exc:
+        msg = (
+            f"case {row.case_id}: its row of the case index holds a next reassessment"
+            f" out of shape ({exc!r}); run verify"
+        )
+        raise StoreIntegrityError(msg, path=source, record=row.record_id) from exc
     return Due(
         row.case_id,
         row.due_on,
+        basis,
+        rule,
+        why,
+        last,
+        risk,
+        event,
+        event_on,
+        instrument=instrument,
+        months=months,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _due_fields(text: str) -> tuple[Any, ...]:
+    """The fields of a row's ``due`` after its case id and date, read once per text.
+
+    Cases assessed on the same day under the same rule hold the same text.
+    """
+    found = json.loads(text)
+    event_on = found["event_on"]
+    return (
         found["basis"],
         found["rule"],
         found["source"],
@@ -172,8 +201,8 @@ def due_of(row: IndexRow) -> Due | None:
         found["risk_level"],
         found["event"],
         None if event_on is None else dt.date.fromisoformat(event_on),
-        instrument=found["instrument"],
-        months=found["months"],
+        found["instrument"],
+        found["months"],
     )
 
 
@@ -425,7 +454,12 @@ def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...
         return 0, ()
     trusted = trusted_bases(store.index_bases(), defs)
     reading = Reading(defs)
-    rows = {r.case_id: r for r in store.index_rows()}
+    try:
+        rows = {r.case_id: r for r in store.index_rows()}
+    except StoreIntegrityError as exc:  # a row edited out of shape: named, nothing compared
+        why = str(exc).removeprefix(f"{store.name}: ").removesuffix("; run verify")
+        msg = f"the case index was not checked: {why}"
+        return 0, (msg,)
     problems: list[str] = []
     checked = 0
     chunk: list[CaseRecords] = []
@@ -552,7 +586,7 @@ def indexed_due(
     query = IndexQuery(as_of, frozenset(), unit=unit, any_unit=unit is None, due_only=True)
     rows, _ = read_rows(store, query, reading=reading, progress=progress)
     for row in rows:
-        due = due_of(row)
+        due = due_of(row, source=store.name)
         if due is not None:
             yield due
 
@@ -603,5 +637,5 @@ def indexed_due_page(
         after=after,
     )
     rows, _ = read_rows(store, query, reading=reading)
-    found = [due for due in map(due_of, rows[:limit]) if due is not None]
+    found = [due for r in rows[:limit] if (due := due_of(r, source=store.name)) is not None]
     return found, len(rows) > limit

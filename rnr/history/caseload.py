@@ -80,8 +80,8 @@ class CaseEntry:
         return 0 if self.due is None else self.due.days_overdue(as_of)
 
     @classmethod
-    def of(cls, row: IndexRow) -> CaseEntry:
-        """The entry of a row of the index that a list selected."""
+    def of(cls, row: IndexRow, *, source: str | None = None) -> CaseEntry:
+        """The entry of a row of the index that a list selected (``source``: its store)."""
         assert row.regime is not None
         assert row.instrument is not None
         assert row.assessed_on is not None
@@ -94,7 +94,7 @@ class CaseEntry:
             row.risk_level,
             -1 if row.rank is None else row.rank,
             row.assessed_on,
-            due_of(row),
+            due_of(row, source=source),
         )
 
 
@@ -176,7 +176,7 @@ def caseload(
             for _, s in iter_summaries(store, as_of=as_of, defs=defs)
         ]
         rows, total = select_rows(made, query)
-    return Caseload(tuple(CaseEntry.of(r) for r in rows), total, as_of)
+    return Caseload(tuple(CaseEntry.of(r, source=store.name) for r in rows), total, as_of)
 
 
 def overview(

@@ -34,6 +34,7 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.dates import Standing, standing
+from rnr.errors import StoreIntegrityError
 
 __all__ = [
     "CASE_INDEX_V7",
@@ -204,29 +205,41 @@ class IndexRow:
         )
 
 
-def index_row_of(columns: Sequence[Any]) -> IndexRow:
-    """The :class:`IndexRow` of a row of the table (columns of :data:`INDEX_COLUMNS`)."""
-    (case_id, record_id, basis, _, unit, regime, instrument, sanction, risk, rank) = columns[:10]
-    opened, assessed, latest, closed, due_on, due, replay, baseline = columns[10:]
-    return IndexRow(
-        str(case_id),
-        int(record_id),
-        str(basis),
-        unit,
-        regime,
-        instrument,
-        sanction,
-        risk,
-        None if rank is None else int(rank),
-        _day(opened),
-        _day(assessed),
-        _day(latest),
-        _day(closed),
-        _day(due_on),
-        due,
-        bool(replay),
-        baseline,
-    )
+def index_row_of(columns: Sequence[Any], *, source: str | None = None) -> IndexRow:
+    """The :class:`IndexRow` of a row of the table (columns of :data:`INDEX_COLUMNS`).
+
+    Raises:
+        StoreIntegrityError: a column holds what the table never does (a
+            row edited by hand), naming the case, its record and ``source``.
+    """
+    try:
+        (case_id, record_id, basis, _, unit, regime, instrument, sanction, risk, rank) = columns[
+            :10
+        ]
+        opened, assessed, latest, closed, due_on, due, replay, baseline = columns[10:]
+        return IndexRow(
+            str(case_id),
+            int(record_id),
+            str(basis),
+            unit,
+            regime,
+            instrument,
+            sanction,
+            risk,
+            None if rank is None else int(rank),
+            _day(opened),
+            _day(assessed),
+            _day(latest),
+            _day(closed),
+            _day(due_on),
+            due,
+            bool(replay),
+            baseline,
+        )
+    except (TypeError, ValueError) as exc:
+        record = columns[1] if len(columns) > 1 and isinstance(columns[1], int) else None
+        msg = f"case {columns[0]}: its row of the case index is out of shape ({exc}); run verify"
+        raise StoreIntegrityError(msg, path=source, record=record) from exc
 
 
 def stale_row(case_id: str, record_id: int) -> IndexRow:
@@ -470,9 +483,14 @@ class IndexReads:
     _contains = "instr(folded, ?) > 0"
     #: Put before a column to keep the database from finding rows by its index (:func:`_where`).
     _plain = ""
+    #: The store's name, as its errors give it.
+    _name: str
 
     def _query(self, conn: Any, sql: str, args: tuple[Any, ...]) -> list[Any]:
         raise NotImplementedError
+
+    def _row(self, columns: Sequence[Any]) -> IndexRow:
+        return index_row_of(columns, source=self._name)
 
     def index_rows(self, only: Collection[str] | None = None) -> Iterator[IndexRow]:
         """Every row of the index (of ``only`` those cases), in case id order."""
@@ -490,12 +508,12 @@ class IndexReads:
                     " ORDER BY case_id",
                     tuple(part),
                 )
-                yield from (index_row_of(r) for r in found)
+                yield from map(self._row, found)
             return
         after = ""
         while True:
             page = self._query(None, sql, (after,))
-            yield from (index_row_of(r) for r in page)
+            yield from map(self._row, page)
             if len(page) < 1000:
                 return
             after = page[-1][0]
@@ -506,7 +524,7 @@ class IndexReads:
         Two look-ups, in the indexes of ``unit`` and of ``basis``.
         """
         sql = f"SELECT {INDEX_COLUMNS} FROM case_index WHERE unit = ? OR basis = ''"
-        found = [index_row_of(r) for r in self._query(None, sql, (unit,))]
+        found = list(map(self._row, self._query(None, sql, (unit,))))
         return sorted(found, key=lambda row: row.case_id)
 
     def index_bases(self) -> frozenset[str]:
@@ -558,7 +576,7 @@ class IndexReads:
         found = self._query(None, sql, (*args, *tail))
         if limit is None:  # an offset alone is not SQL that SQLite reads
             found = found[offset:]
-        return [index_row_of(r) for r in found]
+        return list(map(self._row, found))
 
     def index_page(self, query: IndexQuery) -> tuple[list[IndexRow], int]:
         """The page of trusted rows ``query`` selects, and how many it selects in all.
@@ -624,6 +642,6 @@ class IndexReads:
             for r in self._query(
                 None, f"SELECT {INDEX_COLUMNS} FROM case_index WHERE {where}", args
             ):
-                row = index_row_of(r)
+                row = self._row(r)
                 found[row.case_id] = row
         return [found[k] for k in sorted(found)]

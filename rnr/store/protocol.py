@@ -275,6 +275,11 @@ class CaseIndex(Protocol):
     :class:`IndexingTransaction`); a store that does not is read case by case.
     """
 
+    @property
+    def name(self) -> str:
+        """The store's name in messages (as :attr:`Store.name`)."""
+        ...
+
     def index_rows(self, only: Collection[str] | None = None) -> Iterator[IndexRow]:
         """Every row of the index (of ``only`` those cases), in case id order."""
         ...
