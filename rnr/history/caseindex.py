@@ -163,7 +163,7 @@ def due_of(row: IndexRow, *, source: str | None = None) -> Due | None:
     if row.due_on is None or row.due is None:
         return None
     try:
-        basis, rule, why, last, risk, event, event_on, instrument, months = _due_fields(row.due)
+        basis, rule, cited, last, risk, event, event_on, instrument, months = _due_fields(row.due)
     except (KeyError, TypeError, ValueError) as exc:
         msg = (
             f"case {row.case_id}: its row of the case index holds a next reassessment"
@@ -175,7 +175,7 @@ def due_of(row: IndexRow, *, source: str | None = None) -> Due | None:
         row.due_on,
         basis,
         rule,
-        why,
+        cited,
         last,
         risk,
         event,

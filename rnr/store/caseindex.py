@@ -213,10 +213,9 @@ def index_row_of(columns: Sequence[Any], *, source: str | None = None) -> IndexR
             row edited by hand), naming the case, its record and ``source``.
     """
     try:
-        (case_id, record_id, basis, _, unit, regime, instrument, sanction, risk, rank) = columns[
-            :10
-        ]
-        opened, assessed, latest, closed, due_on, due, replay, baseline = columns[10:]
+        head, dates = columns[:10], columns[10:]
+        case_id, record_id, basis, _, unit, regime, instrument, sanction, risk, rank = head
+        opened, assessed, latest, closed, due_on, due, replay, baseline = dates
         return IndexRow(
             str(case_id),
             int(record_id),
