@@ -619,6 +619,28 @@ class TestUnits:
         # nor does its own unit's list show it until the row is made again (verify names it)
         assert [] == http.get("/v1/cases", headers=sur).json()["items"]
 
+    def test_a_row_edited_out_of_shape_is_a_problem_not_a_crash(
+        self, served: Served, http: TestClient, tmp_path: Path
+    ) -> None:
+        """A row of the index whose date is not one: the lists that read it answer 503.
+
+        The problem names the record (what verify names too); another unit's
+        lists do not read the row, and answer.
+        """
+        norte = served.token("ana", "delegado", "norte")
+        sur = served.token("bea", "delegado", "sur")
+        assert 201 == http.post("/v1/cases", json=_read(CASE), headers=norte).status_code
+        conn = sqlite3.connect(tmp_path / "cases.sqlite3")  # as whoever holds the file could
+        with conn:
+            conn.execute("UPDATE case_index SET due_on = 'mañana'")
+        conn.close()
+        analysts = {u: served.token(f"eva-{u}", "analista", u) for u in ("norte", "sur")}
+        asked = [("/v1/due", norte, sur), ("/v1/cases", norte, sur)]
+        for path, mine, theirs in [*asked, ("/v1/due/counts", *analysts.values())]:
+            body = _problem(http.get(path, headers=mine), 503, "store.integrity")
+            assert isinstance(body["record"], int)
+            assert 200 == http.get(path, headers=theirs).status_code
+
     def test_roles(self, served: Served, http: TestClient) -> None:
         ana = served.token("ana", "delegado")
         sofia = served.token("sofia", "analista")
