@@ -221,11 +221,7 @@ class Reading:
 
 
 def summary_at(
-    timeline: Timeline,
-    *,
-    as_of: dt.date,
-    reading: Reading,
-    due: bool = True,
+    timeline: Timeline, *, as_of: dt.date, reading: Reading, due: bool = True
 ) -> CaseSummary | None:
     """The case's summary on ``as_of`` (``None`` before its first assessment).
 
