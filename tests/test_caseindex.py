@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,25 @@ from hypothesis import strategies as st
 from storekit import BACKENDS, Places, WithoutIndex
 
 from rnr.cases.parse import parse_case
+from rnr.change.rci import CATEGORIES
+from rnr.definitions.instrument_loader import load_instrument
+from rnr.definitions.library import data_dir
 from rnr.errors import InvalidArgumentError, StoreIntegrityError
 from rnr.history.access import case_units, listed_units
 from rnr.history.amend import record_event
 from rnr.history.bulk import iter_summaries
-from rnr.history.caseindex import check_index, due_of, fill_index, index_row, indexed_due_counts
+from rnr.history.caseindex import (
+    check_index,
+    due_of,
+    fill_index,
+    index_row,
+    indexed_due_counts,
+    trusted_bases,
+)
 from rnr.history.caseload import ORDERS, CaseEntry, caseload, entry_row, overview
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
+from rnr.history.programme import programme_report
 from rnr.history.requests import _cursor, due_counts, due_entries, due_page, due_totals
 from rnr.history.summary import Reading
 from rnr.history.timeline import build_timelines
@@ -34,7 +46,13 @@ from rnr.history.write import open_case, reassess
 from rnr.indicators.overview import OpenCase, UnitOverview, unit_overview
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
-from rnr.store.caseindex import IndexQuery, select_rows, settled_rows
+from rnr.store.caseindex import (
+    CASE_INDEX_V7,
+    CHANGE_COLUMNS,
+    IndexQuery,
+    select_rows,
+    settled_rows,
+)
 from rnr.store.copy import copy_store
 from rnr.store.jsonl import export_jsonl, import_jsonl
 from rnr.store.memory import MemoryStore
@@ -137,6 +155,29 @@ def cohort_source() -> MemoryStore:
     open_adult(store, "u-norte-2", unit="norte")
     open_adult(store, "u-sur-1", unit="sur")
     return store
+
+
+@pytest.fixture(scope="module")
+def agency_cohort(tmp_path_factory: pytest.TempPathFactory) -> tuple[MemoryStore, Definitions]:
+    """A simulated caseload written with an agency's reliability figures in both instruments.
+
+    The shipped instruments give none (every reliable change is then not
+    computable); an agency adds those of its own study in its own copy.
+    """
+    folder = tmp_path_factory.mktemp("agencia")
+    figures = (
+        'reliability = { sd = 4.0, r = 0.85, source = "estudio de prueba", status = "unverified" }'
+    )
+    found = []
+    for name in ("lscmi", "ylscmi"):
+        text = (data_dir() / "instruments" / name / "1.0.0.toml").read_text(encoding="utf-8")
+        path = folder / f"{name}.toml"
+        path.write_text(text.replace("[scales.total]\n", f"[scales.total]\n{figures}\n", 1))
+        found.append(load_instrument(path))
+    agency = attrs.evolve(DEFS, library=DEFS.library.with_instruments(found))
+    store = MemoryStore()
+    store_cohort(store, simulate(40, 2.5, seed=5), defs=agency)
+    return store, agency
 
 
 @pytest.fixture(scope="module")
@@ -266,6 +307,11 @@ QUERIES: list[dict[str, Any]] = [
     {"order": "late", "descending": True, "offset": 5, "limit": 8},
     {"order": "late", "descending": True, "limit": None},
     {"order": "late", "descending": True, "overdue": True, "offset": 1, "limit": 3},
+    # the last change's reliable category: a column of its own, in the open cases' index
+    {"change": "improvement", "limit": None},
+    {"change": "none", "order": "due", "limit": 6},
+    {"change": "deterioration", "unit": "norte"},
+    {"change": "not_computable", "overdue": True},
 ]
 
 
@@ -345,7 +391,10 @@ class TestCaseload:
         store = copy_of(cohort_source, places(kind).open())
         for day, unit in OVERVIEWS:
             found = caseload(cohort_source, as_of=day, defs=DEFS, unit=unit, limit=None)
-            cases = [OpenCase(e.instrument, e.risk_level, e.sanction, e.due) for e in found.entries]
+            cases = [
+                OpenCase(e.instrument, e.risk_level, e.sanction, e.due, e.reliable)
+                for e in found.entries
+            ]
             wanted = unit_overview(cases, as_of=day)
             assert wanted == got_overview(store, day, unit), (day, unit)
             assert wanted.open == found.total
@@ -361,6 +410,43 @@ class TestCaseload:
             late = 0 if entry.due is None else max(0, (LATER - entry.due.due_on).days)
             assert late == entry.days_overdue(LATER)
 
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_entries_are_those_of_the_summaries(
+        self, kind: str, places: Places, agency_cohort: tuple[MemoryStore, Definitions]
+    ) -> None:
+        """Every entry, its last change included, is the summary's; filters and counts agree.
+
+        With reliability figures, as an agency's own study gives them, the
+        last changes fall in several categories; each filter of the index
+        lists the entries of its category, and the overview counts them.
+        """
+        source, agency = agency_cohort
+        store = places(kind).open()
+        copy_store(source, store)
+        materialise(store, defs=agency, by="prueba")
+        units = case_units(source)
+        seen: set[str | None] = set()
+        for as_of in (LATER, dt.date(2025, 6, 1), dt.date(2024, 3, 1)):
+            found = caseload(store, as_of=as_of, defs=agency, limit=None).entries
+            summaries = iter_summaries(source, as_of=as_of, defs=agency)
+            rows = [
+                entry_row(s, unit=units.get(s.case_id), as_of=as_of, defs=agency)
+                for _, s in summaries
+                if s.closed_on is None
+            ]
+            assert [CaseEntry.of(r) for r in sorted(rows, key=lambda r: r.case_id)] == list(found)
+            for category in CATEGORIES:
+                wanted = [e for e in found if e.reliable == category]
+                got = caseload(store, as_of=as_of, defs=agency, change=category, limit=None)
+                assert wanted == list(got.entries), (as_of, category)
+            counts = Counter(e.reliable for e in found)
+            changes = overview(store, as_of=as_of, defs=agency).changes
+            assert [(c, counts[c]) for c in (*CATEGORIES, None)] == [
+                (c.reliable, c.open) for c in changes
+            ]
+            seen |= set(counts)
+        assert {"improvement", "none", "deterioration", None} <= seen
+
     def test_a_store_without_an_index_gives_the_same_page(self, cohort_source: MemoryStore) -> None:
         """A store of one's own that keeps no index is read from its summaries."""
         plain: Any = WithoutIndex(cohort_source)
@@ -370,10 +456,15 @@ class TestCaseload:
 
     @pytest.mark.parametrize(
         ("given", "argument"),
-        [({"order": "riesgo"}, "order"), ({"offset": -1}, "offset"), ({"limit": True}, "limit")],
+        [
+            ({"order": "riesgo"}, "order"),
+            ({"offset": -1}, "offset"),
+            ({"limit": True}, "limit"),
+            ({"change": "mejora"}, "change"),
+        ],
     )
     def test_bad_arguments_are_refused(self, given: dict[str, Any], argument: str) -> None:
-        """An unknown order, a negative offset, a limit that is not a number: argument errors."""
+        """An unknown order or change, a negative offset, a limit not a number: argument errors."""
         with pytest.raises(InvalidArgumentError, match=f"^{argument}: got") as info:
             caseload(MemoryStore(), as_of=LATER, **given)
         assert "argument.invalid" == info.value.code
@@ -391,6 +482,7 @@ class TestCaseload:
                 "overdue": st.booleans(),
                 "search": st.sampled_from(["", "1", "-0", "NORTE", "zz"]),
                 "unit": st.sampled_from([None, "norte", "sur", "oeste"]),
+                "change": st.sampled_from([None, *CATEGORIES]),
                 "offset": st.integers(0, 40),
                 "limit": st.none() | st.integers(0, 12),
             }
@@ -595,7 +687,55 @@ def test_a_version_5_file_is_migrated_and_filled(tmp_path: Path, cli: Any) -> No
         assert fresh_rows(store) == kept_rows(store)
         assert not any(r.stale for r in kept_rows(store).values())
         assert wanted == due_list(store, LATER, defs=DEFS)
-        assert 7 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert 8 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+
+
+def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cli: Any) -> None:
+    """Rows and shares of the earlier formats are not trusted (reads stay right) until init.
+
+    A version 7 file (its rows without a last change, of the index's format 2,
+    and report shares of format 1) gains the columns; its lists and reports
+    read the cases from their timelines until ``rnr store init`` makes every
+    row and share again, and then verify finds them all right.
+    """
+    path = tmp_path / "v7.sqlite3"
+    with SQLiteStore(path) as store:
+        for n in range(3):
+            open_adult(store, f"c-{n}", unit="norte")
+        page = caseload(store, as_of=LATER, defs=DEFS, limit=None)
+        report = programme_report(store, period=2025, defs=DEFS).to_dict()
+    conn = sqlite3.connect(path)
+    guards = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'case_derived'"
+    ).fetchall()
+    with conn:
+        for sql in (
+            *(f"DROP TRIGGER {name}" for name, _ in guards),  # as rnr 7 kept them
+            "DROP INDEX case_index_open",
+            *(f"ALTER TABLE case_index DROP COLUMN {c}" for c in CHANGE_COLUMNS),
+            CASE_INDEX_V7[1],  # the open cases' index as version 7 made it
+            "UPDATE case_index SET basis = replace(basis, 'case-index/3', 'case-index/2')",
+            "UPDATE case_derived SET basis = replace(basis, 'shares/2', 'shares/1')",
+            *(sql for _, sql in guards),
+            "PRAGMA user_version = 7",
+        ):
+            conn.execute(sql)
+    conn.close()
+    with SQLiteStore(path) as store:
+        assert 8 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert not trusted_bases(store.index_bases(), DEFS)
+        assert page == caseload(store, as_of=LATER, defs=DEFS, limit=None)
+        assert report == programme_report(store, period=2025, defs=DEFS).to_dict()
+    code, out, _ = cli("store", "init", "--db", path)
+    assert 0 == code, out
+    with SQLiteStore(path) as store:
+        assert fresh_rows(store) == kept_rows(store)
+        assert all(r.reliable is not None for r in kept_rows(store).values())
+        assert page == caseload(store, as_of=LATER, defs=DEFS, limit=None)
+        assert report == programme_report(store, period=2025, defs=DEFS).to_dict()
+        result = verify_store(store, defs=DEFS)
+        assert (True, 3) == (result.ok, result.index), result.problems
+        assert result.shares > 0
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
@@ -674,6 +814,58 @@ def test_a_row_edited_out_of_shape_is_a_clear_error(
     error = json.loads(err or out)["error"]  # one line of JSON: the code and the record
     assert (5, "store.integrity", record) == (code, error["code"], error["record"])
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@pytest.mark.parametrize(
+    "tampered",  # the edit; what the error says of it; what verify names
+    [
+        (
+            "reliable = 'peor'",
+            "holds a last change out of shape (transition 'same', reliable change 'peor')",
+            "case c-1: the case index row differs from its records in reliable",
+        ),
+        (
+            "reliable = 'improvement'",
+            "(reliable change 'improvement' with index None)",
+            "case c-1: the case index row differs from its records in reliable",
+        ),
+        (
+            "delta = 5",
+            "(delta 5 between 14 and 14)",
+            "case c-1: the case index row differs from its records in delta",
+        ),
+        (
+            "previous_total = NULL",
+            "(a date or a total missing)",
+            "case c-1: the case index row differs from its records in previous_total",
+        ),
+        (
+            "previous_on = 'ayer'",
+            "is out of shape (Invalid isoformat string: 'ayer')",
+            "the case index was not checked: case c-1: its row of the case index is out",
+        ),
+    ],
+    ids=["unknown category", "category without index", "delta", "a total missing", "not a date"],
+)
+def test_a_last_change_edited_out_of_shape_is_a_clear_error(
+    kind: str, tampered: tuple[str, str, str], places: Places
+) -> None:
+    """A caseload names the case and its record (no traceback); verify names the column."""
+    edit, why, named = tampered
+    place = places(kind)
+    store = place.open()
+    for n in range(3):
+        open_adult(store, f"c-{n}", unit="norte")
+    row = kept_rows(store)["c-1"]
+    assert "not_computable" == row.reliable  # the shipped LS/CMI gives no reliability figures
+    place.tamper((f"UPDATE case_index SET {edit} WHERE case_id = ?", ("c-1",)))
+    with pytest.raises(StoreIntegrityError, match="case c-1: its row of the case index") as got:
+        caseload(store, as_of=LATER, defs=DEFS)
+    assert why in str(got.value)
+    assert row.record_id == got.value.record
+    problems = verify_store(store, defs=DEFS).problems
+    assert [p for p in problems if p.startswith(named)], problems
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])

@@ -23,6 +23,7 @@ import pytest
 from storekit import Place, Places
 
 from rnr.errors import StoreError
+from rnr.store._pgschema import SCHEMA_VERSION
 from rnr.store.records import Record
 
 DAY = dt.date(2025, 3, 1)
@@ -188,14 +189,14 @@ class TestSchema:
         """rnr_schema holds one row per step applied, by the owner."""
         with place.owner() as owner:
             rows = owner.execute("SELECT version, applied_by FROM rnr_schema").fetchall()
-        assert [(5, "rnr_owner"), (6, "rnr_owner"), (7, "rnr_owner")] == rows
+        assert [(v, "rnr_owner") for v in range(5, 9)] == rows
 
     def test_a_newer_schema_is_refused(self, place: Place) -> None:
         """A store written by a newer rnr is not opened."""
         with place.owner() as owner:
-            owner.execute("INSERT INTO rnr_schema (version) VALUES (8)")
+            owner.execute("INSERT INTO rnr_schema (version) VALUES (9)")
         with pytest.raises(
-            StoreError, match=r"schema version 8 is newer than this rnr supports \(7\)"
+            StoreError, match=r"schema version 9 is newer than this rnr supports \(8\)"
         ):
             place.open()
 
@@ -239,12 +240,17 @@ class TestSchema:
         """
         from rnr.store import _pgschema  # noqa: PLC0415
 
-        steps = {**_pgschema.MIGRATIONS, 8: ("CREATE INDEX records_by ON records (recorded_by)",)}
+        now = _pgschema.SCHEMA_VERSION
+        later = now + 1
+        steps = {
+            **_pgschema.MIGRATIONS,
+            later: ("CREATE INDEX records_by ON records (recorded_by)",),
+        }
         monkeypatch.setattr(_pgschema, "MIGRATIONS", steps)
-        monkeypatch.setattr(_pgschema, "SCHEMA_VERSION", 8)
+        monkeypatch.setattr(_pgschema, "SCHEMA_VERSION", later)
         with pytest.raises(StoreError, match="permission denied"):
             place.open()  # the writer
-        with pytest.raises(StoreError, match="schema version 7, expected 8"):
+        with pytest.raises(StoreError, match=f"schema version {now}, expected {later}"):
             place.open(read_only=True)
         from rnr.store.postgres import PostgresStore  # noqa: PLC0415
 
@@ -265,7 +271,7 @@ class TestSchema:
             thread.join()
         assert [] == errors
         with place.owner() as owner:
-            assert [5, 6, 7, 8] == [
+            assert [*range(5, later + 1)] == [
                 r[0] for r in owner.execute("SELECT version FROM rnr_schema ORDER BY 1")
             ]
         db = place.open()
@@ -355,7 +361,7 @@ def test_the_dba_sql_of_the_docs_works(postgres: Any, cli: Any) -> None:
     writer = postgres.url("dba_writer", dbname="dba")
     status, out, err = cli("store", "init", "--db", owner)
     assert 0 == status, err
-    assert f"{owner}: registro de casos listo · esquema versión 7\n" == out
+    assert f"{owner}: registro de casos listo · esquema versión {SCHEMA_VERSION}\n" == out
     assert f"rnr: nota: se creó un registro de casos nuevo en {owner}\n" == err
     case = ROOT / "examples" / "case.json"
     status, out, err = cli("case", "add", case, "--db", writer, "--by", "d7", "--json")

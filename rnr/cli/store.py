@@ -348,16 +348,20 @@ def run_copy(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_init(args: argparse.Namespace, out: TextIO) -> int:
-    """Create the store, or bring its schema up to date and fill its case index; say its version."""
-    from rnr.history.caseindex import fill_index  # noqa: PLC0415 - start-up time
+    """Create the store, or bring its schema up to date and make what it lacks; say its version.
+
+    What it lacks: kept scores, timelines, rows of the case index and report
+    shares missing, or of an earlier format (:func:`rnr.history.upkeep.materialise`).
+    """
+    from rnr.history.upkeep import materialise  # noqa: PLC0415 - start-up time
     from rnr.store import _schema  # noqa: PLC0415 - start-up time
 
     target = db_target(args)
     existed = isinstance(target, Path) and target.exists()
-    with open_db(args, announce=False) as store, counter(args, unit="cases") as advance:
+    with open_db(args, announce=False) as store:
         name = store.name
         created = getattr(store, "created", not existed)
-        fill_index(store, defs=definitions(args), by="rnr store init", progress=advance)
+        materialise(store, defs=definitions(args), by="rnr store init", progress=stages(args))
     version = _schema.SCHEMA_VERSION
     if created:
         announce_created(args.lang, name)

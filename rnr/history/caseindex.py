@@ -6,7 +6,8 @@ sort and page in the database. This module makes a case's row from the
 timeline the write has just built (:func:`index_row`, never from anything
 else): the case's summary on the day of its latest record, which holds for
 any later day, with the effective risk level's rank among the instrument's
-levels and the next reassessment. The row's ``basis`` names the hashes of
+levels, the next reassessment and the last change of the primary scale with
+its reliable change category. The row's ``basis`` names the hashes of
 every instrument and policy it was made with (:func:`index_basis`), as a
 kept timeline does: a reader trusts only rows whose definitions are loaded
 with the same hashes (:func:`trusted_bases`) and reads the other cases from
@@ -30,6 +31,8 @@ from typing import Any
 
 import attrs
 
+from rnr.change.delta import Transition
+from rnr.change.rci import CATEGORIES, Category
 from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.access import case_units, unit_of
 from rnr.history.baseline import baseline_of
@@ -44,15 +47,18 @@ from rnr.history.timeline import (
     kept_timeline,
     unreadable_as_integrity,
 )
-from rnr.indicators.caseload import Due
-from rnr.store.caseindex import IndexQuery, IndexRow, Settled, select_rows
+from rnr.indicators.caseload import Due, StepSummary
+from rnr.store.caseindex import CHANGE_COLUMNS, IndexQuery, IndexRow, Settled, select_rows
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
 from rnr.store.records import CaseRecords, canonical
 
 __all__ = [
     "INDEX_FORMAT",
     "ON_DAY",
+    "change_of",
     "check_index",
+    "definitions_basis",
+    "definitions_hold",
     "due_of",
     "due_text",
     "fill_index",
@@ -70,7 +76,7 @@ __all__ = [
 ]
 
 #: The format of a row's ``basis`` and ``due`` (its name and version).
-INDEX_FORMAT = "rnr.case-index/2"
+INDEX_FORMAT = "rnr.case-index/3"
 
 #: Cases read or written per block.
 _BLOCK = 2000
@@ -96,14 +102,32 @@ _COLUMNS = (
     "due",
     "replay",
     "baseline",
+    *CHANGE_COLUMNS,
 )
 
 
 def index_basis(doc: Mapping[str, Any]) -> str:
-    """The basis of the row of a timeline's document: the hashes of its definitions."""
+    """The basis of the row of a timeline's document: the format, the hashes of its definitions."""
     return canonical(
         {"format": INDEX_FORMAT, "instruments": doc["instruments"], "policies": doc["policies"]}
     )
+
+
+def definitions_basis(doc: Mapping[str, Any]) -> str:
+    """The hashes of the definitions of a timeline's document, as canonical JSON."""
+    return canonical({"instruments": doc["instruments"], "policies": doc["policies"]})
+
+
+def definitions_hold(basis: str, defs: Definitions) -> bool:
+    """Whether every instrument and policy ``basis`` names is loaded with the same hash.
+
+    ``basis``: a :func:`definitions_basis` (or an :func:`index_basis`, whose
+    format is not looked at).
+    """
+    try:
+        return _loaded(json.loads(basis), defs)
+    except (ValueError, TypeError, AttributeError):
+        return False
 
 
 def trusted_bases(bases: frozenset[str], defs: Definitions) -> frozenset[str]:
@@ -124,8 +148,14 @@ def settled_cases(store: Store, *, defs: Definitions, before: dt.date) -> Settle
 def _holds(basis: str, defs: Definitions) -> bool:
     try:
         found = json.loads(basis)
-        if found.get("format") != INDEX_FORMAT:
-            return False
+        return found.get("format") == INDEX_FORMAT and _loaded(found, defs)
+    except (ValueError, TypeError, AttributeError):
+        return False
+
+
+def _loaded(found: Mapping[str, Any], defs: Definitions) -> bool:
+    """Whether the definitions ``found`` names are loaded with the hashes it gives."""
+    try:
         for ref, sha in found["instruments"].items():
             if defs.library.get(ref).sha256 != sha:
                 return False
@@ -206,6 +236,64 @@ def _due_fields(text: str) -> tuple[Any, ...]:
     )
 
 
+def change_of(row: IndexRow, *, source: str | None = None) -> StepSummary | None:
+    """The last change a row holds (``None``: fewer than two comparable assessments).
+
+    Raises:
+        StoreIntegrityError: the row's change columns hold what no change
+            does (a row edited by hand), naming the case, its record and
+            ``source``.
+    """
+    if row.previous_on is None and row.reliable is None:
+        return None
+    try:
+        return _step_of(row)
+    except ValueError as exc:
+        msg = (
+            f"case {row.case_id}: its row of the case index holds a last change"
+            f" out of shape ({exc}); run verify"
+        )
+        raise StoreIntegrityError(msg, path=source, record=row.record_id) from exc
+
+
+#: The transitions (or none: a level off the scale) and reliable change categories a row may
+#: hold, each as its own type.
+_TRANSITIONS: dict[str | None, Transition] = {"up": "up", "down": "down", "same": "same"}
+_CATEGORIES: dict[str | None, Category] = {c: c for c in CATEGORIES}
+
+
+def _step_of(row: IndexRow) -> StepSummary:
+    """Raises ValueError: the columns hold what no change does."""
+    before, on, earlier, later, delta = (
+        row.previous_on,
+        row.assessed_on,
+        row.previous_total,
+        row.current_total,
+        row.delta,
+    )
+    if before is None or on is None or earlier is None or later is None or delta is None:
+        raise ValueError("a date or a total missing")
+    if later - earlier != delta:
+        raise ValueError(f"delta {delta} between {earlier} and {later}")
+    transition, reliable = _TRANSITIONS.get(row.transition), _CATEGORIES.get(row.reliable)
+    if (transition is None and row.transition is not None) or reliable is None:
+        raise ValueError(f"transition {row.transition!r}, reliable change {row.reliable!r}")
+    if (row.rci is None) != (reliable == "not_computable"):
+        raise ValueError(f"reliable change {reliable!r} with index {row.rci!r}")
+    return StepSummary(
+        before,
+        on,
+        earlier,
+        later,
+        delta,
+        row.previous_level,
+        row.current_level,
+        transition,
+        row.rci,
+        reliable,
+    )
+
+
 def _row_of(
     found: CaseAt,
     timeline: Timeline,
@@ -270,7 +358,25 @@ def summary_row(
         due=None if due is None or replayed else due_text(due),
         replay=replayed,
         baseline=baseline,
+        **_change_columns(found.last_change),
     )
+
+
+def _change_columns(step: StepSummary | None) -> dict[str, Any]:
+    """The row's columns of a last change (none: all empty)."""
+    if step is None:
+        return {}
+    return {
+        "previous_on": step.previous_on,
+        "previous_total": step.previous,
+        "previous_level": step.previous_level,
+        "current_total": step.current,
+        "current_level": step.current_level,
+        "delta": step.delta,
+        "transition": step.transition,
+        "rci": step.rci,
+        "reliable": step.reliable,
+    }
 
 
 def index_row(timeline: Timeline, *, unit: str | None, reading: Reading) -> IndexRow:
@@ -401,7 +507,8 @@ def fill_index(
         return 0
     trusted = trusted_bases(store.index_bases(), defs)
     good = {r.case_id: r.record_id for r in store.index_rows() if r.basis in trusted}
-    todo = [f for f in store.case_derived(FORMAT) if good.get(f.case_id) != f.last]
+    # the ids alone: a whole store's timelines held at once would take gigabytes
+    todo = [f.case_id for f in store.case_derived(FORMAT, skip=good)]
     if not todo:
         return 0
     units = case_units(store)
@@ -409,17 +516,17 @@ def fill_index(
     hashes: dict[tuple[str, str], str | None] = {}
     made = 0
     for start in range(0, len(todo), _BLOCK):
-        chunk = todo[start : start + _BLOCK]
+        chunk = store.case_derived(FORMAT, only=todo[start : start + _BLOCK])
         kept = {f.case_id: kept_timeline(f, defs, hashes, source=store.name) for f in chunk}
         missing = [c for c, t in kept.items() if t is None]
         built = {t.case_id: t for t in _built(store, missing, defs)}
-        timelines = [t for f in chunk if (t := kept[f.case_id] or built.get(f.case_id))]
+        timelines = [t for c, k in kept.items() if (t := k or built.get(c))]
         with store.write(by=by) as tx:
             for timeline in timelines:
                 keep_index(tx, timeline, unit=units.get(timeline.case_id), reading=reading)
         made += len(timelines)
         if progress is not None:
-            progress(len(chunk))
+            progress(len(kept))
     return made
 
 

@@ -25,11 +25,13 @@ import datetime as dt
 
 import attrs
 
+from rnr.change.rci import CATEGORIES
 from rnr.errors import InvalidArgumentError
 from rnr.history.access import case_units, check_units
 from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import (
     ON_DAY,
+    change_of,
     due_of,
     read_rows,
     rows_on,
@@ -39,7 +41,7 @@ from rnr.history.caseindex import (
 )
 from rnr.history.definitions import Definitions
 from rnr.history.summary import CaseAt, Reading
-from rnr.indicators.caseload import CaseSummary, Due
+from rnr.indicators.caseload import CaseSummary, Due, StepSummary
 from rnr.indicators.overview import (
     SOON_DAYS,
     OpenCase,
@@ -63,6 +65,8 @@ class CaseEntry:
         rank: the position of ``risk_level`` among the instrument's levels (-1: none).
         assessed_on: the date of the latest assessment.
         due: the next reassessment (``None``: none).
+        last_change: the last change of the primary scale, with its reliable
+            change category (``None``: fewer than two comparable assessments).
     """
 
     case_id: str
@@ -74,6 +78,12 @@ class CaseEntry:
     rank: int
     assessed_on: dt.date
     due: Due | None
+    last_change: StepSummary | None = None
+
+    @property
+    def reliable(self) -> str | None:
+        """The reliable change category of the last change (``None``: none)."""
+        return None if self.last_change is None else self.last_change.reliable
 
     def days_overdue(self, as_of: dt.date) -> int:
         """Days past the next reassessment on ``as_of`` (0: not due yet, or none)."""
@@ -95,6 +105,7 @@ class CaseEntry:
             -1 if row.rank is None else row.rank,
             row.assessed_on,
             due_of(row, source=source),
+            change_of(row, source=source),
         )
 
 
@@ -115,6 +126,7 @@ def caseload(
     unit: str | None = None,
     search: str = "",
     overdue: bool = False,
+    change: str | None = None,
     order: str = "case",
     descending: bool = False,
     offset: int = 0,
@@ -131,6 +143,9 @@ def caseload(
             its records (:func:`rnr.history.access.check_units`).
         search: only the cases whose id holds this text (case ignored).
         overdue: only the cases whose reassessment was due before ``as_of``.
+        change: only the cases whose last change is of this reliable change
+            category (``improvement``, ``none``, ``deterioration`` or
+            ``not_computable``; ``None``: every case).
         order: ``case`` (the case id), ``rank`` (the effective risk level's
             rank among the instrument's levels), ``sanction``, ``due`` (the
             next reassessment; none last) or ``late`` (days overdue); ties go
@@ -140,13 +155,16 @@ def caseload(
         limit: cases given at most (``None``: all).
 
     Raises:
-        InvalidArgumentError: an unknown order, a negative offset or limit.
+        InvalidArgumentError: an unknown order or change category, a
+            negative offset or limit.
         StoreIntegrityError: a case read from its records has an
             assessment's instrument or a decision's policy changed since;
             the index lists a case under ``unit`` that is not of it.
     """
     if order not in ORDERS:
         raise InvalidArgumentError("order", order, f"one of {', '.join(ORDERS)}")
+    if change is not None and change not in CATEGORIES:
+        raise InvalidArgumentError("change", change, f"one of {', '.join(CATEGORIES)}")
     for name, value in (("offset", offset), ("limit", limit)):
         if value is None and name == "limit":
             continue
@@ -161,6 +179,7 @@ def caseload(
         any_unit=unit is None,
         search=search.casefold(),
         overdue=overdue,
+        change=change,
         order=order,
         descending=descending,
         offset=offset,
@@ -201,7 +220,10 @@ def overview(
     defs = defs or Definitions.shipped()
     if not isinstance(store, CaseIndex):
         found = caseload(store, as_of=as_of, defs=defs, unit=unit, limit=None)
-        cases = (OpenCase(e.instrument, e.risk_level, e.sanction, e.due) for e in found.entries)
+        cases = (
+            OpenCase(e.instrument, e.risk_level, e.sanction, e.due, e.reliable)
+            for e in found.entries
+        )
         return unit_overview(cases, as_of=as_of, soon_days=soon_days)
     last = horizon(as_of, soon_days)
     reading = Reading(defs)
@@ -219,7 +241,8 @@ def overview(
         mine, _ = select_rows(made, attrs.evolve(query, bases=frozenset({ON_DAY})))
         groups += group_rows(mine, last, as_of)
     counts = (
-        OpenCount(str(g.instrument), g.risk_level, g.sanction, g.standing, g.count) for g in groups
+        OpenCount(str(g.instrument), g.risk_level, g.sanction, g.standing, g.reliable, g.count)
+        for g in groups
     )
     return count_overview(counts, as_of=as_of, soon_days=soon_days)
 

@@ -23,7 +23,7 @@ from rnr.definitions.costs import shipped as shipped_costs
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
 from rnr.definitions.library import data_dir
 from rnr.history.bulk import iter_summaries
-from rnr.history.caseindex import index_basis, settled_cases, trusted_bases
+from rnr.history.caseindex import definitions_basis, definitions_hold, settled_cases
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import OverrideReport, OverrideTally
 from rnr.history.summary import Reading, summary_at
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 #: The name and version of a case's kept shares of the reports of a year.
-SHARES = "rnr.report-shares/1"
+SHARES = "rnr.report-shares/2"
 #: The override monitoring's window, in months.
 WINDOW_MONTHS = 12
 #: Cases counted between two calls of a report's ``progress``.
@@ -206,7 +206,7 @@ class _Tallies:
         ``summary``: the case's on 31 December of the year (next reassessment aside).
         """
         return {
-            "definitions": index_basis(timeline.doc),
+            "definitions": definitions_basis(timeline.doc),
             "sanction": None if summary is None else summary.sanction,
             "indicators": None if summary is None else self.indicators.part(summary),
             "reinsertion": None if summary is None else self.reinsertion.part(summary),
@@ -266,7 +266,7 @@ def take_shares(
             shares = derived.values
             definitions = shares["definitions"]
             if definitions not in holds:
-                holds[definitions] = bool(trusted_bases(frozenset([str(definitions)]), defs))
+                holds[definitions] = definitions_hold(str(definitions), defs)
             if not holds[definitions]:
                 continue
             take(case_id, shares)

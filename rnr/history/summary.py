@@ -237,7 +237,6 @@ def summary_at(
     doc, mine, closing, decision = timeline.doc, cut.mine, cut.closing, cut.decision
     latest = mine[-1]
     ref = latest[Row.INSTRUMENT]
-    step = latest[Row.STEP] if len(mine) > 1 else None
     sanction, entry_date, risk = (
         (decision[2], decision[3], decision[5]) if decision else (None, None, None)
     )
@@ -257,7 +256,7 @@ def summary_at(
         risk_level=_interned(risk),
         needs=dict(zip(reading.domain_ids(ref), map(_interned, latest[Row.NEEDS]), strict=True)),
         criminogenic=reading.need_set(ref, latest[Row.CRIMINOGENIC]),
-        last_change=None if step is None else _step(step, reading),
+        last_change=_last_step(mine, reading),
         next_due=cut.due(timeline.case_id, as_of, reading) if due else None,
         plan=_plan_at(doc["plans"], cut.day, reading),
         events=cut.events,
@@ -279,8 +278,9 @@ class CaseAt:
     """What a row of a list says of a case on a day: the fields of its summary lists read.
 
     :func:`case_at` makes it from the case's timeline without the rest of a
-    summary (no event, need, change or plan is made); :meth:`of` takes it
-    from a summary. ``assessed_on`` is the date of the latest assessment.
+    summary (no event, need or plan is made); :meth:`of` takes it from a
+    summary. ``assessed_on`` is the date of the latest assessment;
+    ``last_change`` the change of the primary scale between the two latest.
     """
 
     case_id: str
@@ -292,6 +292,7 @@ class CaseAt:
     assessed_on: dt.date
     closed_on: dt.date | None
     next_due: Due | None
+    last_change: StepSummary | None = None
 
     @classmethod
     def of(cls, summary: CaseSummary) -> CaseAt:
@@ -306,6 +307,7 @@ class CaseAt:
             summary.assessed_on[-1],
             summary.closed_on,
             summary.next_due,
+            summary.last_change,
         )
 
 
@@ -328,6 +330,7 @@ def case_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> CaseAt |
         reading.day(latest[Row.ON]),
         cut.closing[0] if cut.closing else None,
         cut.due(timeline.case_id, as_of, reading),
+        _last_step(cut.mine, reading),
     )
 
 
@@ -476,6 +479,12 @@ def _plan_at(entries: Sequence[Sequence[Any]], day: str, reading: Reading) -> Pl
         threshold=threshold,
         drafted_on=reading.day(drafted),
     )
+
+
+def _last_step(mine: Sequence[Sequence[Any]], reading: Reading) -> StepSummary | None:
+    """The last change of the assessments up to a day (``None``: one, or not comparable)."""
+    step = mine[-1][Row.STEP] if len(mine) > 1 else None
+    return None if step is None else _step(step, reading)
 
 
 def _step(step: Sequence[Any], reading: Reading) -> StepSummary:

@@ -30,12 +30,14 @@ from collections.abc import Iterable
 
 import attrs
 
+from rnr.change.rci import CATEGORIES
 from rnr.dates import Standing, standing
 from rnr.errors import InvalidArgumentError
 from rnr.indicators.caseload import Due
 
 __all__ = [
     "SOON_DAYS",
+    "ChangeCount",
     "LevelCount",
     "OpenCase",
     "OpenCount",
@@ -58,6 +60,8 @@ class OpenCase:
     risk_level: str | None
     sanction: str | None
     due: Due | None
+    #: The reliable change category of the last change (``None``: none yet).
+    reliable: str | None = None
 
 
 @attrs.frozen
@@ -81,11 +85,26 @@ class SanctionCount:
 
 
 @attrs.frozen
+class ChangeCount:
+    """The open cases whose last change is of one reliable change category.
+
+    ``reliable``: ``improvement``, ``none``, ``deterioration``,
+    ``not_computable``, or ``None`` for the cases not yet reassessed (or
+    whose two latest assessments cannot be compared).
+    """
+
+    reliable: str | None
+    open: int
+
+
+@attrs.frozen
 class UnitOverview:
     """The counts of the open cases on ``as_of`` (no case is named).
 
     ``levels`` are sorted by instrument, then by how many cases; ``sanctions``
-    by how many cases, then by name.
+    by how many cases, then by name; ``changes`` has one count per reliable
+    change category, in the order of :data:`~rnr.change.rci.CATEGORIES`,
+    then the cases without a change.
     """
 
     as_of: dt.date
@@ -96,21 +115,24 @@ class UnitOverview:
     not_due: int
     levels: tuple[LevelCount, ...]
     sanctions: tuple[SanctionCount, ...]
+    changes: tuple[ChangeCount, ...]
 
 
 @attrs.frozen
 class OpenCount:
-    """How many open cases share an instrument, a risk level, a sanction and a standing.
+    """How many open cases share an instrument, a level, a sanction, a standing and a change.
 
     Attributes:
         standing: ``none`` (no reassessment due), ``overdue``, ``soon`` (due
             within the window) or ``later``.
+        reliable: the reliable change category of the last change (``None``: none yet).
     """
 
     instrument: str
     risk_level: str | None
     sanction: str | None
     standing: Standing
+    reliable: str | None
     count: int
 
 
@@ -135,6 +157,7 @@ def unit_overview(
             c.risk_level,
             c.sanction,
             standing(None if c.due is None else c.due.due_on, as_of, last),
+            c.reliable,
             1,
         )
         for c in cases
@@ -170,11 +193,13 @@ def count_overview(
     soon: Counter[tuple[str, str | None]] = Counter()
     by_sanction: Counter[str | None] = Counter()
     late_sanction: Counter[str | None] = Counter()
+    changes: Counter[str | None] = Counter()
     not_due = 0
     for group in counts:
         key, n = (group.instrument, group.risk_level), group.count
         opened[key] += n
         by_sanction[group.sanction] += n
+        changes[group.reliable] += n
         if group.standing == "none":
             not_due += n
         elif group.standing == "overdue":
@@ -199,4 +224,5 @@ def count_overview(
         not_due=not_due,
         levels=tuple(levels),
         sanctions=tuple(sanctions),
+        changes=tuple(ChangeCount(c, changes[c]) for c in (*CATEGORIES, None)),
     )

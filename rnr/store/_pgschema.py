@@ -35,7 +35,7 @@ from typing import Any
 import attrs
 
 from rnr.errors import StoreError
-from rnr.store.caseindex import CASE_INDEX_V7, STALE_EVERY_CASE
+from rnr.store.caseindex import CASE_INDEX_V7, CASE_INDEX_V8, STALE_EVERY_CASE
 
 __all__ = [
     "GUARDS",
@@ -188,8 +188,12 @@ END $grant$""",
 #: (:data:`rnr.store.caseindex.CASE_INDEX_V7`).
 _V7 = CASE_INDEX_V7
 
+#: Each case index row's last change and its reliable change category, which the index of the
+#: open cases holds too (:data:`rnr.store.caseindex.CASE_INDEX_V8`).
+_V8 = CASE_INDEX_V8
+
 #: The steps, by the version each brings a store to (from the one before it, or from nothing).
-MIGRATIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({5: _V5, 6: _V6, 7: _V7})
+MIGRATIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({5: _V5, 6: _V6, 7: _V7, 8: _V8})
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -20,7 +20,7 @@ from types import MappingProxyType
 import attrs
 
 from rnr.errors import StoreError
-from rnr.store.caseindex import CASE_INDEX_V7, STALE_EVERY_CASE
+from rnr.store.caseindex import CASE_INDEX_V7, CASE_INDEX_V8, STALE_EVERY_CASE
 
 __all__ = [
     "APPLICATION_ID",
@@ -163,8 +163,13 @@ _V6 = (
 #: (:data:`rnr.store.caseindex.CASE_INDEX_V7`).
 _V7 = CASE_INDEX_V7
 
+#: Each case index row's last change and its reliable change category, which the index of the
+#: open cases holds too (:data:`rnr.store.caseindex.CASE_INDEX_V8`); rows of the index's
+#: earlier format are remade by ``rnr store init``.
+_V8 = CASE_INDEX_V8
+
 #: Step ``n`` (``MIGRATIONS[n - 1]``) takes a store from version ``n - 1`` to ``n``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,6 +26,7 @@ and ``rnr store verify`` recomputes every row from the records.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -38,6 +39,8 @@ from rnr.errors import StoreIntegrityError
 
 __all__ = [
     "CASE_INDEX_V7",
+    "CASE_INDEX_V8",
+    "CHANGE_COLUMNS",
     "DOUBT",
     "INDEX_COLUMNS",
     "ORDERS",
@@ -59,10 +62,25 @@ __all__ = [
 #: The orders of a page of the index: by case id, risk rank, sanction, next reassessment, lateness.
 ORDERS = ("case", "rank", "sanction", "due", "late")
 
+#: The columns of a row's last change (version 8), with their SQL types.
+_CHANGE_TYPES = (
+    ("previous_on", "TEXT"),
+    ("previous_total", "INTEGER"),
+    ("previous_level", "TEXT"),
+    ("current_total", "INTEGER"),
+    ("current_level", "TEXT"),
+    ("delta", "INTEGER"),
+    ("transition", "TEXT"),
+    ("rci", "DOUBLE PRECISION"),
+    ("reliable", "TEXT"),
+)
+#: The columns of a row's last change (schema version 8), in that order.
+CHANGE_COLUMNS = tuple(name for name, _ in _CHANGE_TYPES)
 #: Every column of the ``case_index`` table, in the order of :meth:`IndexRow.row`.
 INDEX_COLUMNS = (
     "case_id, record_id, basis, folded, unit, regime, instrument, sanction, risk_level,"
-    " rank, opened_on, assessed_on, latest_on, closed_on, due_on, due, replay, baseline"
+    " rank, opened_on, assessed_on, latest_on, closed_on, due_on, due, replay, baseline, "
+    + ", ".join(CHANGE_COLUMNS)
 )
 _NAMES = [c.strip() for c in INDEX_COLUMNS.split(",")]
 #: One row kept per case: a row on a later record (or the same) replaces it, never one on an
@@ -81,15 +99,17 @@ DOUBT = "replay <> 0 OR latest_on IS NULL OR assessed_on IS NULL"
 
 #: The due order's first column (a case without a next reassessment last).
 _DUE = "coalesce(due_on, '9999-12-31')"
-#: The columns of each index of the open cases (``WHERE closed_on IS NULL``).
-_OPEN = (
-    (
-        "case_index_open",
-        (
-            "replay, latest_on, assessed_on, basis, unit, due_on, closed_on, folded,"
-            " instrument, risk_level, sanction"
-        ),
-    ),
+#: The columns every list tests, as schema version 7 indexed them for the open cases.
+_TESTED_V7 = (
+    "replay, latest_on, assessed_on, basis, unit, due_on, closed_on, folded,"
+    " instrument, risk_level, sanction"
+)
+#: The index of the open cases' tested columns, as of version 8 (to count without reading rows).
+_TESTED = (
+    f"CREATE INDEX case_index_open ON case_index ({_TESTED_V7}, reliable) WHERE closed_on IS NULL"
+)
+#: The indexes of the open cases (``WHERE closed_on IS NULL``) by each order.
+_ORDERED = (
     ("case_index_open_case", "case_id"),
     ("case_index_open_due", f"({_DUE}), case_id"),
     ("case_index_open_rank", "(coalesce(rank, -1)), case_id"),
@@ -102,9 +122,19 @@ _OPEN = (
 #: a later record.
 CASE_INDEX_V7 = (
     "ALTER TABLE case_index ADD COLUMN baseline TEXT",
-    *(f"CREATE INDEX {name} ON case_index ({on}) WHERE closed_on IS NULL" for name, on in _OPEN),
+    f"CREATE INDEX case_index_open ON case_index ({_TESTED_V7}) WHERE closed_on IS NULL",
+    *(f"CREATE INDEX {name} ON case_index ({on}) WHERE closed_on IS NULL" for name, on in _ORDERED),
     "CREATE INDEX case_index_latest ON case_index (latest_on)",
     f"CREATE INDEX case_index_doubt ON case_index (case_id) WHERE {DOUBT}",
+)
+
+#: Schema version 8 (the same SQL in SQLite and PostgreSQL): each row's last change of the
+#: primary scale, in typed columns, and its reliable change category (``reliable``), which lists
+#: filter on and overviews count, so the index of the open cases' tested columns holds it too.
+CASE_INDEX_V8 = (
+    *(f"ALTER TABLE case_index ADD COLUMN {name} {kind}" for name, kind in _CHANGE_TYPES),
+    "DROP INDEX case_index_open",
+    _TESTED,
 )
 
 #: A stale row on the last record of every case (after a restore, or a migration from version 5).
@@ -119,7 +149,22 @@ def _strings(given: Iterable[str]) -> frozenset[str]:
 
 
 def _day(text: Any) -> dt.date | None:
-    return None if text is None else dt.date.fromisoformat(str(text))
+    return None if text is None else _parsed_day(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_day(text: str) -> dt.date:
+    """A date column's day, parsed once per text (a caseload's rows share a few thousand days)."""
+    return dt.date.fromisoformat(text)
+
+
+def _int(value: Any) -> int | None:
+    """A whole number column (a text in it, which SQLite allows, is refused)."""
+    if value is None:
+        return None
+    if not isinstance(value, int):
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -151,6 +196,14 @@ class IndexRow:
         replay: only a replay of the case says when it is next due.
         baseline: what a validity study reads of the case, as the service's
             JSON text (its first assessment, the groups, the events' dates).
+        previous_on: the last change of the primary scale, between the two
+            latest assessments (the later one is ``assessed_on``; every
+            column of it ``None``: fewer than two comparable): the earlier's
+            date, ``previous_total``, ``previous_level``; ``current_total``
+            and ``current_level``, the later's; ``delta``, ``transition``
+            (``up``, ``down``, ``same``), ``rci`` (the reliable change
+            index; ``None``: not computable) and ``reliable``, its category
+            (``improvement``, ``none``, ``deterioration``, ``not_computable``).
     """
 
     case_id: str
@@ -170,6 +223,15 @@ class IndexRow:
     due: str | None = None
     replay: bool = False
     baseline: str | None = None
+    previous_on: dt.date | None = None
+    previous_total: int | None = None
+    previous_level: str | None = None
+    current_total: int | None = None
+    current_level: str | None = None
+    delta: int | None = None
+    transition: str | None = None
+    rci: float | None = None
+    reliable: str | None = None
 
     @property
     def stale(self) -> bool:
@@ -202,6 +264,15 @@ class IndexRow:
             self.due,
             1 if self.replay else 0,
             self.baseline,
+            _iso(self.previous_on),
+            self.previous_total,
+            self.previous_level,
+            self.current_total,
+            self.current_level,
+            self.delta,
+            self.transition,
+            self.rci,
+            self.reliable,
         )
 
 
@@ -213,9 +284,10 @@ def index_row_of(columns: Sequence[Any], *, source: str | None = None) -> IndexR
             row edited by hand), naming the case, its record and ``source``.
     """
     try:
-        head, dates = columns[:10], columns[10:]
+        head, dates, change = columns[:10], columns[10:18], columns[18:]
         case_id, record_id, basis, _, unit, regime, instrument, sanction, risk, rank = head
         opened, assessed, latest, closed, due_on, due, replay, baseline = dates
+        before, earlier, earlier_level, later, later_level, delta, moved, rci, reliable = change
         return IndexRow(
             str(case_id),
             int(record_id),
@@ -234,6 +306,15 @@ def index_row_of(columns: Sequence[Any], *, source: str | None = None) -> IndexR
             due,
             bool(replay),
             baseline,
+            _day(before),
+            _int(earlier),
+            earlier_level,
+            _int(later),
+            later_level,
+            _int(delta),
+            moved,
+            None if rci is None else float(rci),
+            reliable,
         )
     except (TypeError, ValueError) as exc:
         record = columns[1] if len(columns) > 1 and isinstance(columns[1], int) else None
@@ -262,6 +343,8 @@ class IndexQuery:
         search: only the case ids whose casefolded form holds this (casefolded) text.
         overdue: only the cases due before ``as_of``.
         due_only: only the cases with a next reassessment.
+        change: only the cases whose last change is of this reliable change
+            category (``None``: any, or none yet).
         order: one of :data:`ORDERS`; ties go by case id.
         descending: the order reversed (ties too).
         offset: rows skipped.
@@ -277,6 +360,7 @@ class IndexQuery:
     search: str = ""
     overdue: bool = False
     due_only: bool = False
+    change: str | None = None
     order: str = attrs.field(default="case", validator=attrs.validators.in_(ORDERS))
     descending: bool = False
     offset: int = 0
@@ -310,6 +394,8 @@ class IndexQuery:
         if self.overdue and not (row.due_on is not None and row.due_on < self.as_of):
             return False
         if self.after is not None and self.key(row) <= self.after:
+            return False
+        if self.change is not None and row.reliable != self.change:
             return False
         return not (self.due_only and row.due_on is None)
 
@@ -374,19 +460,24 @@ def settled_rows(rows: Iterable[IndexRow], bases: frozenset[str], before: dt.dat
 
 @attrs.frozen
 class IndexGroup:
-    """How many selected rows share an instrument, a risk level, a sanction and a standing."""
+    """How many selected rows share an instrument, a level, a sanction, a standing and a change.
+
+    ``reliable``: the reliable change category of the last change (``None``: none yet).
+    """
 
     instrument: str | None
     risk_level: str | None
     sanction: str | None
     standing: Standing
+    reliable: str | None
     count: int
 
 
 def group_rows(rows: Iterable[IndexRow], horizon: dt.date, as_of: dt.date) -> list[IndexGroup]:
-    """``rows`` counted by instrument, risk level, sanction and standing (plain Python)."""
+    """``rows`` counted by instrument, level, sanction, standing and change (plain Python)."""
     found = Counter(
-        (r.instrument, r.risk_level, r.sanction, standing(r.due_on, as_of, horizon)) for r in rows
+        (r.instrument, r.risk_level, r.sanction, standing(r.due_on, as_of, horizon), r.reliable)
+        for r in rows
     )
     return [IndexGroup(*key, n) for key, n in found.items()]
 
@@ -435,6 +526,9 @@ def _where(query: IndexQuery, contains: str, plain: str = "") -> tuple[str, list
         args.append(day)
     if query.due_only:
         where.append(f"{plain}due_on IS NOT NULL")
+    if query.change is not None:
+        where.append(f"{plain}reliable = ?")
+        args.append(query.change)
     if query.after is not None:  # a range of the index of the due order, then the ties
         day, case_id = query.after[0].isoformat(), query.after[1]
         where.append(f"{_DUE} >= ? AND ({_DUE} > ? OR case_id > ?)")
@@ -604,7 +698,7 @@ class IndexReads:
         return found, total
 
     def index_groups(self, query: IndexQuery, horizon: dt.date) -> list[IndexGroup]:
-        """The trusted rows ``query`` selects, counted by instrument, level, sanction, standing.
+        """The trusted rows ``query`` selects, counted by what an :class:`IndexGroup` shares.
 
         One ``GROUP BY`` in the database (the page's offset, limit and order
         are ignored): a unit's or a whole store's overview without a row read.
@@ -616,11 +710,11 @@ class IndexReads:
             " WHEN due_on <= ? THEN 'soon' ELSE 'later' END"
         )
         sql = (
-            f"SELECT instrument, risk_level, sanction, {state}, count(*) FROM case_index"
-            f" WHERE {where} GROUP BY 1, 2, 3, 4"
+            f"SELECT instrument, risk_level, sanction, {state}, reliable, count(*) FROM case_index"
+            f" WHERE {where} GROUP BY 1, 2, 3, 4, 5"
         )
         found = self._query(None, sql, (day, horizon.isoformat(), *args))
-        return [IndexGroup(i, lv, s, st, int(n)) for i, lv, s, st, n in found]
+        return [IndexGroup(i, lv, s, st, ch, int(n)) for i, lv, s, st, ch, n in found]
 
     def index_untrusted(self, query: IndexQuery) -> list[IndexRow]:
         """Every row ``query`` would not trust (stale, another basis, later, replay), by case id.
