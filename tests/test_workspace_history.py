@@ -205,6 +205,60 @@ class TestHistoryPage:
         assert "<b>x</b>" not in html
 
 
+# -- the last change in the caseload ----------------------------------------------------------
+
+
+class TestLastChangeInTheCaseload:
+    """The caseload shows each case's last change and filters on its reliable category."""
+
+    @staticmethod
+    def _store() -> Store:
+        store = _store()  # c-hist: 6 points less at its reassessment
+        open_case(store, parse_case(_document("c-nuevo", "2025-01-28"), file="<t>"), by="t",
+                  unit="crs-1")  # fmt: skip
+        return store
+
+    def test_the_column_shows_the_category_and_the_points(self) -> None:
+        """Shipped instruments give no reliability figures: the change is not computable."""
+        page = signed_in("ana", self._store()).get("/espacio/").text
+        assert '<th scope="col">Último cambio</th>' in page
+        row = page.split('href="/espacio/casos/c-hist"')[1].split("</tr>")[0]
+        assert "<td>no calculable (\N{MINUS SIGN}6 puntos)</td>" in row
+        row = page.split('href="/espacio/casos/c-nuevo"')[1].split("</tr>")[0]
+        assert "<td>—</td>" in row  # one assessment: no change yet
+
+    def test_the_filter_keeps_one_category(self) -> None:
+        """cambio=… lists the cases of that category; an unknown value lists every case."""
+        c = signed_in("ana", self._store())
+        found = c.get("/espacio/", params={"cambio": "no-calculable"}).text
+        assert "c-hist" in found
+        assert "c-nuevo" not in found
+        assert '<option value="no-calculable" selected>no calculable</option>' in found
+        assert "Página 1 de 1" in found
+        none = c.get("/espacio/", params={"cambio": "mejora"}).text
+        assert "No hay casos abiertos que coincidan." in none
+        every = c.get("/espacio/", params={"cambio": "<x>"})
+        assert 200 == every.status_code
+        assert "c-hist" in every.text
+        assert "c-nuevo" in every.text
+        assert "cambio=no-calculable" in found  # the orders' links keep the filter
+
+    def test_the_overview_counts_each_category(self) -> None:
+        """One row per category and one for the cases without a change, with a link to them."""
+        page = signed_in("sara", self._store()).get("/espacio/unidad").text
+        table = page.split("Casos abiertos por cambio confiable")[1].split("</table>")[0]
+        rows = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)', table)
+        assert [
+            ("mejora confiable", "0"),
+            ("sin cambio confiable", "0"),
+            ("deterioro confiable", "0"),
+            ("no calculable", "1"),
+            ("sin reevaluación comparable", "1"),
+        ] == rows
+        assert 'href="/espacio/?cambio=no-calculable"' in table
+        assert "?cambio=mejora" not in table  # no case to see
+
+
 # -- the unit's overview -----------------------------------------------------------------------
 
 

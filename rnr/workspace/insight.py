@@ -54,7 +54,7 @@ from rnr.render.validity_html import study_html
 from rnr.workspace.chronicle import chronicle
 from rnr.workspace.door import Visit
 from rnr.workspace.pages import PREFIX, Pages
-from rnr.workspace.views import LabelsOf
+from rnr.workspace.views import CHANGES, LabelsOf
 
 __all__ = ["OUTCOMES", "Insight", "Kept", "Ready"]
 
@@ -274,7 +274,7 @@ class Insight:
         return self.kept.get(("unit", principal.unit, as_of), store.count, make)
 
     def unit(self, request: Request) -> Response:
-        """The unit's open cases by risk level, overdue and soon due, and by sanction."""
+        """The unit's open cases by risk level, overdue and soon due, by sanction and by change."""
         pages, w = self.pages, self.pages.w
 
         def show(visit: Visit, principal: Principal) -> Response:
@@ -306,6 +306,19 @@ class Insight:
                 }
                 for s in found.sanctions
             ]
+            words = {v: k for k, v in CHANGES.items()}  # each category's filter of the caseload
+            changes = [
+                {
+                    "change": w(
+                        "workspace.unit.no_change"
+                        if c.reliable is None
+                        else f"change.report.reliable.{c.reliable}"
+                    ),
+                    "filter": words.get(c.reliable or ""),
+                    "open": c.open,
+                }
+                for c in found.changes
+            ]
             unit = principal.unit or w("workspace.all_units")
             return pages.render(
                 "unit",
@@ -314,6 +327,7 @@ class Insight:
                 overview=found,
                 levels=levels,
                 sanctions=sanctions,
+                changes=changes,
                 sees_cases=principal.may("case.read"),
             )
 

@@ -19,7 +19,7 @@ from rnr.history.definitions import Definitions
 from rnr.render.messages import Catalogue
 from rnr.render.names import instrument_name, sanction_name
 from rnr.store.protocol import Store
-from rnr.workspace.views import PAGE_SIZE, CaseloadQuery, LabelsOf
+from rnr.workspace.views import CHANGES, PAGE_SIZE, CaseloadQuery, LabelsOf
 
 __all__ = ["ORDER_OF", "caseload_page"]
 
@@ -46,8 +46,9 @@ def caseload_page(
     """One page of the open cases on ``as_of`` of ``unit`` (``None``: every case).
 
     Returns the page's rows (case, regime, sanction, risk level, last
-    assessment, next reassessment, days overdue), how many cases match, the
-    page's number and count, and the query; a page past the last shows the last.
+    assessment, last change, next reassessment, days overdue), how many
+    cases match, the page's number and count, the query and the filters of
+    the last change it offers; a page past the last shows the last.
     """
 
     def cut(page: int) -> tuple[tuple[CaseEntry, ...], int]:
@@ -58,6 +59,7 @@ def caseload_page(
             unit=unit,
             search=query.search,
             overdue=query.overdue_only,
+            change=CHANGES.get(query.change),
             order=ORDER_OF[query.sort],
             descending=query.descending,
             offset=(page - 1) * PAGE_SIZE,
@@ -78,6 +80,7 @@ def caseload_page(
         "pages": pages,
         "query": attrs.evolve(query, page=page),
         "as_of": as_of,
+        "changes": CHANGES,
     }
 
 
@@ -92,6 +95,19 @@ def _row(entry: CaseEntry, as_of: dt.date, labels_of: LabelsOf, w: Catalogue) ->
         "rank": entry.rank,
         "instrument": instrument_name(entry.instrument, w.lang),
         "assessed_on": entry.assessed_on,
+        "change": _change(entry, w),
         "due_on": entry.due.due_on if entry.due is not None else None,
         "late": entry.days_overdue(as_of),
     }
+
+
+def _change(entry: CaseEntry, w: Catalogue) -> str | None:
+    """The last change in words: its reliable change category and the points it moved."""
+    step = entry.last_change
+    if step is None:
+        return None
+    reliable = w(f"change.report.reliable.{step.reliable}")
+    delta = f"{step.delta:+d}".replace("-", "\N{MINUS SIGN}") if step.delta else "0"
+    return w(
+        "workspace.caseload.change_delta", count=abs(step.delta), reliable=reliable, delta=delta
+    )

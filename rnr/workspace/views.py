@@ -27,6 +27,7 @@ from rnr.scoring.result import ScoreResult
 from rnr.workspace.chronicle import step_view
 
 __all__ = [
+    "CHANGES",
     "PAGE_SIZE",
     "SORTS",
     "CaseloadQuery",
@@ -41,6 +42,13 @@ __all__ = [
 PAGE_SIZE = 25
 #: The caseload's orders (query ``orden``): a column each.
 SORTS = ("proxima", "caso", "riesgo", "sancion", "atraso")
+#: The caseload's filters on the last change (query ``cambio``): each one's category.
+CHANGES = {
+    "mejora": "improvement",
+    "sin-cambio": "none",
+    "deterioro": "deterioration",
+    "no-calculable": "not_computable",
+}
 
 
 class LabelsOf:
@@ -59,7 +67,10 @@ class LabelsOf:
 
 @attrs.frozen
 class CaseloadQuery:
-    """What the caseload page was asked: a search, an order, a direction, a page.
+    """What the caseload page was asked: a search, filters, an order, a direction, a page.
+
+    ``change``: only the cases whose last change is of this category (a key
+    of :data:`CHANGES`; empty: every case).
 
     Every value is checked: anything unknown falls back to the default, so a
     hand-edited address never fails.
@@ -69,6 +80,7 @@ class CaseloadQuery:
     sort: str = SORTS[0]
     descending: bool = False
     overdue_only: bool = False
+    change: str = ""
     page: int = 1
 
     @classmethod
@@ -77,11 +89,13 @@ class CaseloadQuery:
         search = params.get("q", "").strip()[:100]
         sort = params.get("orden", SORTS[0])
         page = params.get("pagina", "1")
+        change = params.get("cambio", "")
         return cls(
             search=search,
             sort=sort if sort in SORTS else SORTS[0],
             descending=params.get("dir") == "desc",
             overdue_only=params.get("vencidos") == "1",
+            change=change if change in CHANGES else "",
             page=int(page) if page.isdigit() and 0 < len(page) < 7 else 1,
         )
 
@@ -96,6 +110,8 @@ class CaseloadQuery:
             pairs.append(("dir", "desc"))
         if q.overdue_only:
             pairs.append(("vencidos", "1"))
+        if q.change:
+            pairs.append(("cambio", q.change))
         if q.page > 1:
             pairs.append(("pagina", str(q.page)))
         return "?" + urlencode(pairs)
