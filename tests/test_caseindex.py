@@ -837,13 +837,13 @@ def test_a_row_edited_out_of_shape_is_a_clear_error(
         ),
         (
             "previous_total = NULL",
-            "(a date or a total missing)",
+            "(totals None and 14, delta 0 on 2025-02-20)",
             "case c-1: the case index row differs from its records in previous_total",
         ),
         (
             "previous_on = 'ayer'",
-            "is out of shape (Invalid isoformat string: 'ayer')",
-            "the case index was not checked: case c-1: its row of the case index is out",
+            "holds a last change out of shape (Invalid isoformat string: 'ayer')",
+            "case c-1: the case index row differs from its records in previous_on",
         ),
     ],
     ids=["unknown category", "category without index", "delta", "a total missing", "not a date"],

@@ -48,7 +48,14 @@ from rnr.history.timeline import (
     unreadable_as_integrity,
 )
 from rnr.indicators.caseload import Due, StepSummary
-from rnr.store.caseindex import CHANGE_COLUMNS, IndexQuery, IndexRow, Settled, select_rows
+from rnr.store.caseindex import (
+    CHANGE_COLUMNS,
+    INDEX_COLUMNS,
+    IndexQuery,
+    IndexRow,
+    Settled,
+    select_rows,
+)
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
 from rnr.store.records import CaseRecords, canonical
 
@@ -244,11 +251,11 @@ def change_of(row: IndexRow, *, source: str | None = None) -> StepSummary | None
             does (a row edited by hand), naming the case, its record and
             ``source``.
     """
-    if row.previous_on is None and row.reliable is None:
+    if row.change is None:
         return None
     try:
-        return _step_of(row)
-    except ValueError as exc:
+        return _step_of(row.change, row.assessed_on)
+    except (TypeError, ValueError) as exc:
         msg = (
             f"case {row.case_id}: its row of the case index holds a last change"
             f" out of shape ({exc}); run verify"
@@ -262,35 +269,33 @@ _TRANSITIONS: dict[str | None, Transition] = {"up": "up", "down": "down", "same"
 _CATEGORIES: dict[str | None, Category] = {c: c for c in CATEGORIES}
 
 
-def _step_of(row: IndexRow) -> StepSummary:
-    """Raises ValueError: the columns hold what no change does."""
-    before, on, earlier, later, delta = (
-        row.previous_on,
-        row.assessed_on,
-        row.previous_total,
-        row.current_total,
-        row.delta,
-    )
-    if before is None or on is None or earlier is None or later is None or delta is None:
-        raise ValueError("a date or a total missing")
+def _step_of(change: Sequence[Any], on: dt.date | None) -> StepSummary:
+    """A row's change columns as a change to ``on`` (its latest assessment).
+
+    Raises:
+        ValueError: the columns hold what no change does.
+    """
+    before, earlier, earlier_level, later, later_level, delta, moved, rci, reliable = change
+    if on is None or not all(type(n) is int for n in (earlier, later, delta)):
+        raise ValueError(f"totals {earlier!r} and {later!r}, delta {delta!r} on {on}")
     if later - earlier != delta:
         raise ValueError(f"delta {delta} between {earlier} and {later}")
-    transition, reliable = _TRANSITIONS.get(row.transition), _CATEGORIES.get(row.reliable)
-    if (transition is None and row.transition is not None) or reliable is None:
-        raise ValueError(f"transition {row.transition!r}, reliable change {row.reliable!r}")
-    if (row.rci is None) != (reliable == "not_computable"):
-        raise ValueError(f"reliable change {reliable!r} with index {row.rci!r}")
+    transition, category = _TRANSITIONS.get(moved), _CATEGORIES.get(reliable)
+    if (transition is None and moved is not None) or category is None:
+        raise ValueError(f"transition {moved!r}, reliable change {reliable!r}")
+    if (rci is None) != (category == "not_computable"):
+        raise ValueError(f"reliable change {category!r} with index {rci!r}")
     return StepSummary(
-        before,
+        dt.date.fromisoformat(before),
         on,
         earlier,
         later,
         delta,
-        row.previous_level,
-        row.current_level,
+        earlier_level,
+        later_level,
         transition,
-        row.rci,
-        reliable,
+        None if rci is None else float(rci),
+        category,
     )
 
 
@@ -358,25 +363,25 @@ def summary_row(
         due=None if due is None or replayed else due_text(due),
         replay=replayed,
         baseline=baseline,
-        **_change_columns(found.last_change),
+        change=_change_columns(found.last_change),
     )
 
 
-def _change_columns(step: StepSummary | None) -> dict[str, Any]:
-    """The row's columns of a last change (none: all empty)."""
+def _change_columns(step: StepSummary | None) -> tuple[Any, ...] | None:
+    """A last change as the row's columns hold it (:data:`~rnr.store.caseindex.CHANGE_COLUMNS`)."""
     if step is None:
-        return {}
-    return {
-        "previous_on": step.previous_on,
-        "previous_total": step.previous,
-        "previous_level": step.previous_level,
-        "current_total": step.current,
-        "current_level": step.current_level,
-        "delta": step.delta,
-        "transition": step.transition,
-        "rci": step.rci,
-        "reliable": step.reliable,
-    }
+        return None
+    return (
+        step.previous_on.isoformat(),
+        step.previous,
+        step.previous_level,
+        step.current,
+        step.current_level,
+        step.delta,
+        step.transition,
+        step.rci,
+        step.reliable,
+    )
 
 
 def index_row(timeline: Timeline, *, unit: str | None, reading: Reading) -> IndexRow:
@@ -585,7 +590,8 @@ def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...
             row = rows[group.case_id]
             checked += 1
             fresh = index_row(timeline, unit=unit_of(group.records), reading=reading)
-            wrong = [c for c in _COLUMNS if getattr(row, c) != getattr(fresh, c)]
+            kept, made = _named(row), _named(fresh)
+            wrong = [c for c in _COLUMNS if kept[c] != made[c]]
             if wrong:
                 problems.append(
                     f"case {group.case_id}: the case index row differs from its records"
@@ -612,6 +618,15 @@ def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...
         for case_id in sorted(rows.keys() - seen)
     ]
     return checked, tuple(sorted(problems))
+
+
+def _named(row: IndexRow) -> dict[str, Any]:
+    """A row's columns by name, as the table holds them."""
+    return dict(zip(_NAMES, row.row(), strict=True))
+
+
+#: The name of each column of :meth:`IndexRow.row`.
+_NAMES = [c.strip() for c in INDEX_COLUMNS.split(",")]
 
 
 def _one(

@@ -76,6 +76,8 @@ _CHANGE_TYPES = (
 )
 #: The columns of a row's last change (schema version 8), in that order.
 CHANGE_COLUMNS = tuple(name for name, _ in _CHANGE_TYPES)
+#: The change columns of a row without one.
+_NO_CHANGE = (None,) * len(CHANGE_COLUMNS)
 #: Every column of the ``case_index`` table, in the order of :meth:`IndexRow.row`.
 INDEX_COLUMNS = (
     "case_id, record_id, basis, folded, unit, regime, instrument, sanction, risk_level,"
@@ -158,15 +160,6 @@ def _parsed_day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def _int(value: Any) -> int | None:
-    """A whole number column (a text in it, which SQLite allows, is refused)."""
-    if value is None:
-        return None
-    if not isinstance(value, int):
-        raise ValueError(f"{value!r} is not a whole number")
-    return value
-
-
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -196,14 +189,17 @@ class IndexRow:
         replay: only a replay of the case says when it is next due.
         baseline: what a validity study reads of the case, as the service's
             JSON text (its first assessment, the groups, the events' dates).
-        previous_on: the last change of the primary scale, between the two
-            latest assessments (the later one is ``assessed_on``; every
-            column of it ``None``: fewer than two comparable): the earlier's
-            date, ``previous_total``, ``previous_level``; ``current_total``
-            and ``current_level``, the later's; ``delta``, ``transition``
-            (``up``, ``down``, ``same``), ``rci`` (the reliable change
-            index; ``None``: not computable) and ``reliable``, its category
-            (``improvement``, ``none``, ``deterioration``, ``not_computable``).
+        change: the last change of the primary scale, between the two
+            latest assessments (the later is ``assessed_on``), as the
+            columns of :data:`CHANGE_COLUMNS` hold it (``None``: every one
+            empty, fewer than two comparable assessments): the earlier's
+            date (its ISO text), total and level; the later's total and
+            level; the difference, the level's ``transition`` (``up``,
+            ``down``, ``same``), the reliable change index (``None``: not
+            computable) and its category (:attr:`reliable`). Read as they
+            are: only a reader of the change makes it into values
+            (:func:`rnr.history.caseindex.change_of`), so lists that do not
+            show it do not pay for it.
     """
 
     case_id: str
@@ -223,15 +219,13 @@ class IndexRow:
     due: str | None = None
     replay: bool = False
     baseline: str | None = None
-    previous_on: dt.date | None = None
-    previous_total: int | None = None
-    previous_level: str | None = None
-    current_total: int | None = None
-    current_level: str | None = None
-    delta: int | None = None
-    transition: str | None = None
-    rci: float | None = None
-    reliable: str | None = None
+    change: tuple[Any, ...] | None = None
+
+    @property
+    def reliable(self) -> str | None:
+        """The reliable change category of the last change (``None``: none)."""
+        found: str | None = None if self.change is None else self.change[-1]
+        return found
 
     @property
     def stale(self) -> bool:
@@ -264,15 +258,7 @@ class IndexRow:
             self.due,
             1 if self.replay else 0,
             self.baseline,
-            _iso(self.previous_on),
-            self.previous_total,
-            self.previous_level,
-            self.current_total,
-            self.current_level,
-            self.delta,
-            self.transition,
-            self.rci,
-            self.reliable,
+            *(self.change or _NO_CHANGE),
         )
 
 
@@ -284,10 +270,9 @@ def index_row_of(columns: Sequence[Any], *, source: str | None = None) -> IndexR
             row edited by hand), naming the case, its record and ``source``.
     """
     try:
-        head, dates, change = columns[:10], columns[10:18], columns[18:]
+        head, dates, change = columns[:10], columns[10:18], tuple(columns[18:])
         case_id, record_id, basis, _, unit, regime, instrument, sanction, risk, rank = head
         opened, assessed, latest, closed, due_on, due, replay, baseline = dates
-        before, earlier, earlier_level, later, later_level, delta, moved, rci, reliable = change
         return IndexRow(
             str(case_id),
             int(record_id),
@@ -306,15 +291,7 @@ def index_row_of(columns: Sequence[Any], *, source: str | None = None) -> IndexR
             due,
             bool(replay),
             baseline,
-            _day(before),
-            _int(earlier),
-            earlier_level,
-            _int(later),
-            later_level,
-            _int(delta),
-            moved,
-            None if rci is None else float(rci),
-            reliable,
+            None if change == _NO_CHANGE else change,
         )
     except (TypeError, ValueError) as exc:
         record = columns[1] if len(columns) > 1 and isinstance(columns[1], int) else None
