@@ -24,7 +24,14 @@ each the median of ``--repeat`` runs on the store just opened:
 4. **report, every case read**: the same over the store seen without its
    shares and its case index, so that no case closed before the years the
    report reads is left unread either (checked equal to 2);
-5. **rnr indicators --period P --json**: the command in a fresh process,
+5. **change and schedules**: every open case's last change (with its
+   reliable change category) and next reassessment on the store's last
+   day, from the case index (:func:`rnr.history.caseload.caseload` with
+   ``limit=None``), and the overview counting them
+   (:func:`rnr.history.caseload.overview`);
+6. **together**: 5 and 2 one after the other on the store just opened,
+   what a national service asks of its store each night;
+7. **rnr indicators --period P --json**: the command in a fresh process,
    wall time and peak memory (``ru_maxrss`` of the child); baseline (b):
    ``rnr --version``.
 
@@ -50,6 +57,7 @@ from bench_caseindex import WithoutIndex, timed  # the benchmarks' folder is on 
 
 from rnr.definitions.indicators import shipped
 from rnr.history.caseindex import settled_cases
+from rnr.history.caseload import caseload, overview
 from rnr.history.definitions import Definitions
 from rnr.history.programme import SHARES, first_day_read, programme_report
 from rnr.history.timeline import FORMAT
@@ -102,6 +110,37 @@ def report(path: Path, period: int, *, shares: bool = True, index: bool = True) 
         return found
 
 
+def change_and_schedules(path: Path, as_of: dt.date) -> tuple[int, int, int]:
+    """Every open case's last change and next reassessment, and their counts, from the index.
+
+    Returns how many cases are open, how many have a last change and how
+    many a next reassessment (checked against the overview's counts).
+    """
+    with SQLiteStore(path, read_only=True) as store:
+        return _change_and_schedules(store, as_of)
+
+
+def _change_and_schedules(store: SQLiteStore, as_of: dt.date) -> tuple[int, int, int]:
+    entries = caseload(store, as_of=as_of, defs=DEFS, limit=None).entries
+    counts = overview(store, as_of=as_of, defs=DEFS)
+    changed = sum(1 for e in entries if e.last_change is not None)
+    due = sum(1 for e in entries if e.due is not None)
+    without = sum(c.open for c in counts.changes if c.reliable is None)
+    assert (counts.open, counts.open - without, counts.open - counts.not_due) == (
+        len(entries),
+        changed,
+        due,
+    ), "the overview does not count what the caseload lists"
+    return len(entries), changed, due
+
+
+def together(path: Path, period: int, as_of: dt.date) -> Any:
+    """Change and schedules, then the programme report, on the store just opened."""
+    with SQLiteStore(path, read_only=True) as store:
+        _change_and_schedules(store, as_of)
+        return programme_report(store, period=period, defs=DEFS)
+
+
 def command(args: list[str]) -> tuple[float, int]:
     """Wall seconds of ``rnr ARGS`` in a fresh process, and the peak memory of children (kB)."""
     start = time.perf_counter()
@@ -133,6 +172,7 @@ def main() -> None:
         period = args.period or last.year - (0 if last.month == 12 and last.day == 31 else 1)
         before = first_day_read(shipped()[0], period)
         settled = settled_cases(store, defs=DEFS, before=before)
+        as_of = max(r.latest_on for r in store.index_rows() if r.latest_on is not None)
         figures.update(
             people=len(store.case_ids()),
             records=store.count(),
@@ -146,8 +186,20 @@ def main() -> None:
     assert found == read, "the report differs when every case is read from its timeline"
     every, plain = timed(lambda: report(path, period, shares=False, index=False), 1)
     assert found == plain, "the report differs when every case is read"
+    changes, (opened, changed, due) = timed(lambda: change_and_schedules(path, as_of), args.repeat)
+    both, again = timed(lambda: together(path, period, as_of), args.repeat)
+    assert found == again, "the report differs after the caseload's read"
     figures.update(
-        decode_s=base, report_s=made, timelines_s=timelines, every_case_s=every, timelines=cases
+        decode_s=base,
+        report_s=made,
+        timelines_s=timelines,
+        every_case_s=every,
+        timelines=cases,
+        change_s=changes,
+        together_s=both,
+        open=opened,
+        changed=changed,
+        due=due,
     )
     bare, _ = command(["--version"])
     wall, peak = command(["indicators", "--period", str(period), "--json", "--db", str(path)])
@@ -162,6 +214,8 @@ def main() -> None:
         ("programme report (programme_report)", made, base),
         ("the same from the timelines (no kept shares)", timelines, base),
         ("the same, every case read (no shares, no index)", every, base),
+        ("change and schedules of every open case (index)", changes, base),
+        ("together: change, schedules and the report", both, base),
         ("rnr indicators --json (fresh process, wall)", wall, bare),
     ]
     print(f"{'what':<50} {'seconds':>9} {'ratio':>8}")
@@ -169,6 +223,10 @@ def main() -> None:
         print(f"{name:<50} {seconds:>9.2f} {seconds / against:>7.1f}x")
     print(
         f"rnr indicators: peak memory {figures['cli_peak_mb']:.0f} MB; rnr --version {bare:.2f} s"
+    )
+    print(
+        f"on {as_of}: {opened:,} open cases, {changed:,} with a last change,"
+        f" {due:,} with a next reassessment"
     )
     if args.json is not None:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
