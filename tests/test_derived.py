@@ -106,6 +106,36 @@ def test_a_simulated_store_keeps_every_score_and_they_check(
     assert list(store.case_derived(FORMAT)) == list(copy.case_derived(FORMAT))
 
 
+def test_only_cases_without_a_timeline_are_read_for_missing_scores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An assessment another system appended gains its scores; no other record is read.
+
+    Every other case keeps a timeline on its last record, so its
+    assessments' scores are kept: materialise reads the one case without.
+    """
+    store = MemoryStore()
+    store_cohort(store, simulate(40, 1.5, seed=5), defs=DEFS)
+    first = next(store.records(kind="assessment"))
+    with store.write(by="otro sistema") as tx:  # a writer that keeps no score and no timeline
+        again = tx.append(
+            Record("assessment", first.record.case_id, first.record.on, first.record.data)
+        )
+    assert again.id not in {d.record_id for d in store.derived()}
+
+    records = store.records
+
+    def refused(**kw: Any) -> Any:
+        assert kw.get("kind") != "assessment", "every assessment of the store read"
+        return records(**kw)
+
+    monkeypatch.setattr(store, "records", refused)
+    assert 2 == materialise(store, defs=DEFS, by="prueba")  # its scores and its case's timeline
+    assert again.id in {d.record_id for d in store.derived()}
+    assert all(f.derived is not None for f in store.case_derived(FORMAT))
+    assert () == check_derived(store, defs=DEFS)[1]
+
+
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), on=st.dates(dt.date(2024, 3, 1), dt.date(2026, 6, 1)))
 def test_summaries_are_the_same_with_and_without_kept_scores(seed: int, on: dt.date) -> None:

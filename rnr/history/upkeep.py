@@ -26,7 +26,7 @@ from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.caseindex import check_index, fill_index
 from rnr.history.definitions import Definitions
 from rnr.history.derived import check_derived, recompute
-from rnr.history.programme import shares_basis, year_shares
+from rnr.history.programme import share_years, shares_basis, year_shares
 from rnr.history.summary import Reading
 from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
 from rnr.store.head import Head
@@ -95,12 +95,11 @@ def materialise(
         rows of the case index and the report shares made are not counted.
     """
     stage = progress or _silent
-    have = {d.record_id for d in store.derived()}
     added = 0
     chunk: list[Stored] = []
     with stage("records") as step:
-        for row in itertools.chain(store.records(kind="assessment"), [None]):
-            if row is not None and row.id not in have:
+        for row in itertools.chain(_unscored(store), [None]):
+            if row is not None:
                 chunk.append(row)
             if chunk and (row is None or len(chunk) == _BLOCK):
                 now = recompute(chunk, defs, store.name)
@@ -117,6 +116,25 @@ def materialise(
     with stage("cases") as step:
         _keep_shares(store, defs=defs, by=by, progress=step)
     return added
+
+
+def _unscored(store: Store) -> Iterator[Stored]:
+    """The assessments without kept scores.
+
+    A case with a timeline kept on its last record has every assessment's
+    scores kept (a write block keeps them with the timeline, and
+    :func:`materialise` keeps them before it keeps timelines), so only the
+    other cases are read; when they are most cases, every assessment is.
+    """
+    timelined = {f.case_id for f in store.case_derived(FORMAT) if f.derived is not None}
+    rest = [c for c in store.case_ids() if c not in timelined]
+    if len(rest) <= len(timelined):
+        for group in store.cases(only=rest):
+            kept = group.derived
+            yield from (r for r in group.records if r.kind == "assessment" and r.id not in kept)
+        return
+    have = {d.record_id for d in store.derived()}
+    yield from (r for r in store.records(kind="assessment") if r.id not in have)
 
 
 @contextlib.contextmanager
@@ -159,7 +177,10 @@ def _keep_shares(
     read = 0
     for found in itertools.chain(store.case_derived(FORMAT), [None]):
         timeline = None if found is None else kept_timeline(found, defs, hashes)
-        if timeline is not None:
+        # a case's shares are made only if one of its years lacks them (about 1 ms a case)
+        if timeline is not None and any(
+            timeline.case_id not in kept(y) for y in share_years(timeline)
+        ):
             for year, shares in year_shares(timeline, reading):
                 if timeline.case_id not in kept(year):
                     todo.append((timeline.case_id, timeline.last, year, shares))
