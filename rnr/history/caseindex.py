@@ -50,7 +50,7 @@ from rnr.history.timeline import (
 from rnr.indicators.caseload import Due, StepSummary
 from rnr.store.caseindex import (
     CHANGE_COLUMNS,
-    INDEX_COLUMNS,
+    INDEX_NAMES,
     IndexQuery,
     IndexRow,
     Settled,
@@ -622,11 +622,7 @@ def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...
 
 def _named(row: IndexRow) -> dict[str, Any]:
     """A row's columns by name, as the table holds them."""
-    return dict(zip(_NAMES, row.row(), strict=True))
-
-
-#: The name of each column of :meth:`IndexRow.row`.
-_NAMES = [c.strip() for c in INDEX_COLUMNS.split(",")]
+    return dict(zip(INDEX_NAMES, row.row(), strict=True))
 
 
 def _one(

@@ -43,6 +43,7 @@ __all__ = [
     "CHANGE_COLUMNS",
     "DOUBT",
     "INDEX_COLUMNS",
+    "INDEX_NAMES",
     "ORDERS",
     "STALE_EVERY_CASE",
     "UPSERT_INDEX",
@@ -84,14 +85,15 @@ INDEX_COLUMNS = (
     " rank, opened_on, assessed_on, latest_on, closed_on, due_on, due, replay, baseline, "
     + ", ".join(CHANGE_COLUMNS)
 )
-_NAMES = [c.strip() for c in INDEX_COLUMNS.split(",")]
+#: The name of each column of :data:`INDEX_COLUMNS`, in order.
+INDEX_NAMES = tuple(c.strip() for c in INDEX_COLUMNS.split(","))
 #: One row kept per case: a row on a later record (or the same) replaces it, never one on an
 #: earlier record (a row made outside a write block, by a fill, may be late). The same SQL in
 #: SQLite and PostgreSQL.
 UPSERT_INDEX = (
-    f"INSERT INTO case_index ({INDEX_COLUMNS}) VALUES ({', '.join('?' * len(_NAMES))})"
+    f"INSERT INTO case_index ({INDEX_COLUMNS}) VALUES ({', '.join('?' * len(INDEX_NAMES))})"
     f" ON CONFLICT (case_id) DO UPDATE SET"
-    f" {', '.join(f'{n} = excluded.{n}' for n in _NAMES[1:])}"
+    f" {', '.join(f'{n} = excluded.{n}' for n in INDEX_NAMES[1:])}"
     " WHERE excluded.record_id >= case_index.record_id"
 )
 
