@@ -26,11 +26,13 @@ from rnr.history.access import case_units, listed_units
 from rnr.history.amend import record_event
 from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import (
+    change_of,
     check_index,
     due_of,
     fill_index,
     index_row,
     indexed_due_counts,
+    summary_row,
     trusted_bases,
 )
 from rnr.history.caseload import ORDERS, CaseEntry, caseload, entry_row, overview
@@ -38,11 +40,12 @@ from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
 from rnr.history.programme import programme_report
 from rnr.history.requests import _cursor, due_counts, due_entries, due_page, due_totals
-from rnr.history.summary import Reading
+from rnr.history.summary import CaseAt, Reading
 from rnr.history.timeline import build_timelines
 from rnr.history.upkeep import materialise, verify_store
 from rnr.history.validity import store_table
 from rnr.history.write import open_case, reassess
+from rnr.indicators.caseload import StepSummary
 from rnr.indicators.overview import OpenCase, UnitOverview, unit_overview
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
@@ -50,6 +53,7 @@ from rnr.store.caseindex import (
     CASE_INDEX_V7,
     CHANGE_COLUMNS,
     IndexQuery,
+    IndexRow,
     select_rows,
     settled_rows,
 )
@@ -181,6 +185,15 @@ def agency_cohort(tmp_path_factory: pytest.TempPathFactory) -> tuple[MemoryStore
 
 
 @pytest.fixture(scope="module")
+def sqlite_row(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SQLiteStore, IndexRow]]:
+    """An SQLite store holding one case, and its row."""
+    store = SQLiteStore(tmp_path_factory.mktemp("fila") / "fila.sqlite3")
+    case_id = open_adult(store, "c-fila")
+    yield store, kept_rows(store)[case_id]
+    store.close()
+
+
+@pytest.fixture(scope="module")
 def sqlite_cohort(
     cohort_source: MemoryStore, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SQLiteStore]:
@@ -270,6 +283,73 @@ class TestWrites:
             assert isinstance(tx, IndexingTransaction)
             tx.index_case(attrs.evolve(now, record_id=1, sanction="LVI"))
         assert now == kept_rows(store)[case_id]
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        given=st.fixed_dictionaries(
+            {
+                "previous": st.integers(0, 60),
+                "current": st.integers(0, 60),
+                "levels": st.lists(
+                    st.none() | st.sampled_from(["low", "très élevé"]), min_size=2, max_size=2
+                ),
+                "transition": st.sampled_from([None, "up", "down", "same"]),
+                "reliable": st.sampled_from(CATEGORIES),
+                "rci": st.floats(-1e6, 1e6, allow_nan=False),
+                "days": st.integers(1, 4000),
+            }
+        )
+    )
+    def test_any_last_change_comes_back_from_the_database_as_it_was_kept(
+        self, sqlite_row: tuple[SQLiteStore, IndexRow], given: dict[str, Any]
+    ) -> None:
+        """A change kept in a row's columns and read back is the same change, to the last bit."""
+        store, row = sqlite_row
+        assert row.assessed_on is not None
+        previous, current, reliable = given["previous"], given["current"], given["reliable"]
+        step = StepSummary(
+            row.assessed_on - dt.timedelta(days=given["days"]),
+            row.assessed_on,
+            previous,
+            current,
+            current - previous,
+            given["levels"][0],
+            given["levels"][1],
+            given["transition"],
+            None if reliable == "not_computable" else given["rci"],
+            reliable,
+        )
+        assert row.regime is not None
+        assert row.instrument is not None
+        assert row.opened_on is not None
+        assert row.latest_on is not None
+        found = CaseAt(
+            row.case_id,
+            row.regime,
+            row.instrument,
+            row.sanction,
+            row.risk_level,
+            row.opened_on,
+            row.assessed_on,
+            row.closed_on,
+            None,
+            step,
+        )
+        kept = summary_row(
+            found,
+            record_id=row.record_id,
+            basis=row.basis,
+            unit=row.unit,
+            latest_on=row.latest_on,
+            due=None,
+            defs=DEFS,
+        )
+        with store.write(by="prueba") as tx:
+            assert isinstance(tx, IndexingTransaction)
+            tx.index_case(kept)
+        (back,) = store.index_rows(only=[row.case_id])
+        assert kept.row() == back.row()
+        assert step == change_of(back)
 
     def test_a_row_on_no_record_is_refused(self, places: Places) -> None:
         """A row naming a record the store does not hold is a store error."""
