@@ -137,7 +137,7 @@ CASE_INDEX_V7 = (
 #: filter on and overviews count, so the index of the open cases' tested columns holds it too.
 CASE_INDEX_V8 = (
     *(f"ALTER TABLE case_index ADD COLUMN {name} {kind}" for name, kind in _CHANGE_TYPES),
-    "DROP INDEX case_index_open",
+    "DROP INDEX IF EXISTS case_index_open",
     _TESTED,
 )
 
