@@ -107,7 +107,5 @@ def _change(entry: CaseEntry, w: Catalogue) -> str | None:
     if step is None:
         return None
     reliable = w(f"change.report.reliable.{step.reliable}")
-    delta = f"{step.delta:+d}".replace("-", "\N{MINUS SIGN}") if step.delta else "0"
-    return w(
-        "workspace.caseload.change_delta", count=abs(step.delta), reliable=reliable, delta=delta
-    )
+    key = "workspace.caseload.change_delta"
+    return w(key, count=abs(step.delta), reliable=reliable, delta=step.delta)
