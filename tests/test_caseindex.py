@@ -846,6 +846,28 @@ def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None
     ] == problems
 
 
+def edited_and_read(place: Any, tampered: tuple[str, str, str], read: Any) -> int:
+    """Edit case c-1's row of three; ``read`` is refused naming it, and verify names the row.
+
+    ``tampered``: the edit, what the error says of it, what verify names.
+    Returns the record the row is on.
+    """
+    edit, why, named = tampered
+    store = place.open()
+    for n in range(3):
+        open_adult(store, f"c-{n}", unit="norte")
+    row = kept_rows(store)["c-1"]
+    assert "not_computable" == row.reliable  # the shipped LS/CMI gives no reliability figures
+    place.tamper((f"UPDATE case_index SET {edit} WHERE case_id = ?", ("c-1",)))
+    with pytest.raises(StoreIntegrityError, match="case c-1: its row of the case index") as got:
+        read(store)
+    assert why in str(got.value)
+    assert row.record_id == got.value.record
+    problems = verify_store(store, defs=DEFS).problems
+    assert [p for p in problems if p.startswith(named) and "c-1" in p], problems
+    return row.record_id
+
+
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 @pytest.mark.parametrize(
     "tampered",  # the edit; what the error says of it; what verify names
@@ -877,19 +899,8 @@ def test_a_row_edited_out_of_shape_is_a_clear_error(
     kind: str, tampered: tuple[str, str, str], places: Places, cli: Any
 ) -> None:
     """A list names the case and its record (no traceback); verify names the row too."""
-    edit, why, named = tampered
     place = places(kind)
-    store = place.open()
-    for n in range(3):
-        open_adult(store, f"c-{n}", unit="norte")
-    record = kept_rows(store)["c-1"].record_id
-    place.tamper((f"UPDATE case_index SET {edit} WHERE case_id = ?", ("c-1",)))
-    with pytest.raises(StoreIntegrityError, match="case c-1: its row of the case index") as got:
-        due_list(store, LATER, defs=DEFS)
-    assert why in str(got.value)
-    assert record == got.value.record
-    problems = verify_store(store, defs=DEFS).problems
-    assert [p for p in problems if p.startswith(named) and "c-1" in p], problems
+    record = edited_and_read(place, tampered, lambda store: due_list(store, LATER, defs=DEFS))
     code, out, err = cli("due", "--as-of", LATER.isoformat(), "--db", str(place.where), "--json")
     error = json.loads(err or out)["error"]  # one line of JSON: the code and the record
     assert (5, "store.integrity", record) == (code, error["code"], error["record"])
@@ -932,20 +943,8 @@ def test_a_last_change_edited_out_of_shape_is_a_clear_error(
     kind: str, tampered: tuple[str, str, str], places: Places
 ) -> None:
     """A caseload names the case and its record (no traceback); verify names the column."""
-    edit, why, named = tampered
     place = places(kind)
-    store = place.open()
-    for n in range(3):
-        open_adult(store, f"c-{n}", unit="norte")
-    row = kept_rows(store)["c-1"]
-    assert "not_computable" == row.reliable  # the shipped LS/CMI gives no reliability figures
-    place.tamper((f"UPDATE case_index SET {edit} WHERE case_id = ?", ("c-1",)))
-    with pytest.raises(StoreIntegrityError, match="case c-1: its row of the case index") as got:
-        caseload(store, as_of=LATER, defs=DEFS)
-    assert why in str(got.value)
-    assert row.record_id == got.value.record
-    problems = verify_store(store, defs=DEFS).problems
-    assert [p for p in problems if p.startswith(named)], problems
+    edited_and_read(place, tampered, lambda store: caseload(store, as_of=LATER, defs=DEFS))
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
