@@ -26,10 +26,11 @@ each the median of ``--repeat`` runs on the store just opened:
    report reads is left unread either (checked equal to 2);
 5. **change and schedules**: every open case's last change (with its
    reliable change category) and next reassessment on the store's last
-   day, from the case index (:func:`rnr.history.caseload.caseload` with
-   ``limit=None``), and the overview counting them
-   (:func:`rnr.history.caseload.overview`);
-6. **together**: 5 and 2 one after the other on the store just opened,
+   day, from the case index, and the overview counting them
+   (:func:`rnr.history.caseload.overview`): one entry per case
+   (:func:`rnr.history.caseload.caseload` with ``limit=None``), and in
+   columns (:func:`rnr.history.opencases.open_cases`);
+6. **together**: 5 in columns and 2 one after the other on the store just opened,
    what a national service asks of its store each night;
 7. **rnr indicators --period P --json**: the command in a fresh process,
    wall time and peak memory (``ru_maxrss`` of the child); baseline (b):
@@ -53,12 +54,14 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 from bench_caseindex import WithoutIndex, timed  # the benchmarks' folder is on the path
 
 from rnr.definitions.indicators import shipped
 from rnr.history.caseindex import settled_cases
 from rnr.history.caseload import caseload, overview
 from rnr.history.definitions import Definitions
+from rnr.history.opencases import open_cases
 from rnr.history.programme import SHARES, first_day_read, programme_report
 from rnr.history.timeline import FORMAT
 from rnr.simulate.engine import simulate
@@ -110,34 +113,43 @@ def report(path: Path, period: int, *, shares: bool = True, index: bool = True) 
         return found
 
 
-def change_and_schedules(path: Path, as_of: dt.date) -> tuple[int, int, int]:
+def change_and_schedules(path: Path, as_of: dt.date, *, columns: bool) -> tuple[int, int, int]:
     """Every open case's last change and next reassessment, and their counts, from the index.
 
-    Returns how many cases are open, how many have a last change and how
-    many a next reassessment (checked against the overview's counts).
+    In columns (:func:`rnr.history.opencases.open_cases`), or one entry per
+    case (:func:`rnr.history.caseload.caseload`). Returns how many cases are
+    open, how many have a last change and how many a next reassessment
+    (checked against the overview's counts).
     """
     with SQLiteStore(path, read_only=True) as store:
-        return _change_and_schedules(store, as_of)
+        return _change_and_schedules(store, as_of, columns=columns)
 
 
-def _change_and_schedules(store: SQLiteStore, as_of: dt.date) -> tuple[int, int, int]:
-    entries = caseload(store, as_of=as_of, defs=DEFS, limit=None).entries
+def _change_and_schedules(
+    store: SQLiteStore, as_of: dt.date, *, columns: bool
+) -> tuple[int, int, int]:
+    if columns:
+        found = open_cases(store, as_of=as_of, defs=DEFS)
+        opened, changed = len(found), int(found.changed.sum())
+        due = int((~np.isnat(found.due_on)).sum())
+    else:
+        entries = caseload(store, as_of=as_of, defs=DEFS, limit=None).entries
+        opened, changed = len(entries), sum(1 for e in entries if e.last_change is not None)
+        due = sum(1 for e in entries if e.due is not None)
     counts = overview(store, as_of=as_of, defs=DEFS)
-    changed = sum(1 for e in entries if e.last_change is not None)
-    due = sum(1 for e in entries if e.due is not None)
     without = sum(c.open for c in counts.changes if c.reliable is None)
     assert (counts.open, counts.open - without, counts.open - counts.not_due) == (
-        len(entries),
+        opened,
         changed,
         due,
     ), "the overview does not count what the caseload lists"
-    return len(entries), changed, due
+    return opened, changed, due
 
 
 def together(path: Path, period: int, as_of: dt.date) -> Any:
-    """Change and schedules, then the programme report, on the store just opened."""
+    """Change and schedules in columns, then the programme report, on the store just opened."""
     with SQLiteStore(path, read_only=True) as store:
-        _change_and_schedules(store, as_of)
+        _change_and_schedules(store, as_of, columns=True)
         return programme_report(store, period=period, defs=DEFS)
 
 
@@ -186,7 +198,11 @@ def main() -> None:
     assert found == read, "the report differs when every case is read from its timeline"
     every, plain = timed(lambda: report(path, period, shares=False, index=False), 1)
     assert found == plain, "the report differs when every case is read"
-    changes, (opened, changed, due) = timed(lambda: change_and_schedules(path, as_of), args.repeat)
+    entries, counted = timed(lambda: change_and_schedules(path, as_of, columns=False), args.repeat)
+    changes, (opened, changed, due) = timed(
+        lambda: change_and_schedules(path, as_of, columns=True), args.repeat
+    )
+    assert counted == (opened, changed, due), "the columns count other cases than the entries"
     both, again = timed(lambda: together(path, period, as_of), args.repeat)
     assert found == again, "the report differs after the caseload's read"
     figures.update(
@@ -195,6 +211,7 @@ def main() -> None:
         timelines_s=timelines,
         every_case_s=every,
         timelines=cases,
+        entries_s=entries,
         change_s=changes,
         together_s=both,
         open=opened,
@@ -214,7 +231,8 @@ def main() -> None:
         ("programme report (programme_report)", made, base),
         ("the same from the timelines (no kept shares)", timelines, base),
         ("the same, every case read (no shares, no index)", every, base),
-        ("change and schedules of every open case (index)", changes, base),
+        ("change and schedules, an entry per open case", entries, base),
+        ("change and schedules of every open case, columns", changes, base),
         ("together: change, schedules and the report", both, base),
         ("rnr indicators --json (fresh process, wall)", wall, bare),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import sqlite3
@@ -38,6 +39,7 @@ from rnr.history.caseindex import (
 from rnr.history.caseload import ORDERS, CaseEntry, caseload, entry_row, overview
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
+from rnr.history.opencases import open_cases
 from rnr.history.programme import programme_report
 from rnr.history.requests import _cursor, due_counts, due_entries, due_page, due_totals
 from rnr.history.summary import CaseAt, Reading
@@ -94,6 +96,31 @@ def fresh_rows(store: Store) -> dict[str, Any]:
 def kept_rows(store: Store) -> dict[str, Any]:
     assert isinstance(store, CaseIndex)
     return {r.case_id: r for r in store.index_rows()}
+
+
+def columns_of(entries: tuple[CaseEntry, ...], as_of: dt.date) -> dict[str, Any]:
+    """What :meth:`OpenCases.to_dict` gives for the cases of these caseload entries."""
+
+    def change(name: str) -> list[Any]:
+        return [None if e.last_change is None else getattr(e.last_change, name) for e in entries]
+
+    def days(found: list[Any]) -> list[str | None]:
+        return [None if d is None else d.isoformat() for d in found]
+
+    return {
+        "as_of": as_of.isoformat(),
+        **{n: [getattr(e, n) for e in entries] for n in ("case_id", "unit", "instrument")},
+        **{n: [getattr(e, n) for e in entries] for n in ("sanction", "risk_level")},
+        "assessed_on": days([e.assessed_on for e in entries]),
+        "due_on": days([None if e.due is None else e.due.due_on for e in entries]),
+        "days_overdue": [e.days_overdue(as_of) for e in entries],
+        "previous_on": days(change("previous_on")),
+        "previous_total": change("previous"),
+        "previous_level": change("previous_level"),
+        "current_total": change("current"),
+        "current_level": change("current_level"),
+        **{n: change(n) for n in ("delta", "transition", "rci", "reliable")},
+    }
 
 
 def expected_page(store: Store, as_of: dt.date, **kw: Any) -> tuple[list[str], int]:
@@ -527,6 +554,40 @@ class TestCaseload:
             seen |= set(counts)
         assert {"improvement", "none", "deterioration", None} <= seen
 
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_open_cases_are_the_entries_column_by_column(
+        self,
+        kind: str,
+        places: Places,
+        agency_cohort: tuple[MemoryStore, Definitions],
+        cohort_source: MemoryStore,
+    ) -> None:
+        """Every open case's schedule and last change in columns: the caseload's, case by case.
+
+        On the day after the cohorts (rows trusted) and on earlier days (rows
+        made again from the records), of every unit or one, with and
+        without an index; with an agency's reliability figures, every
+        category of reliable change.
+        """
+        seen: set[str | None] = set()
+        for source, defs in (agency_cohort, (cohort_source, DEFS)):
+            store = places(kind).open()
+            copy_store(source, store)
+            materialise(store, defs=defs, by="prueba")
+            for as_of in (LATER, dt.date(2025, 6, 1), dt.date(2024, 3, 1)):
+                for unit in (None, "norte"):
+                    listed = caseload(store, as_of=as_of, defs=defs, unit=unit, limit=None)
+                    found = open_cases(store, as_of=as_of, defs=defs, unit=unit)
+                    assert columns_of(listed.entries, as_of) == found.to_dict(), (as_of, unit)
+                    assert list(found.changed) == [
+                        e.last_change is not None for e in listed.entries
+                    ]
+                    seen |= set(found.reliable)
+                plain: Any = WithoutIndex(store)
+                wanted = open_cases(store, as_of=as_of, defs=defs).to_dict()
+                assert wanted == open_cases(plain, as_of=as_of, defs=defs).to_dict()
+        assert {"improvement", "none", "deterioration", "not_computable", None} <= seen
+
     def test_a_store_without_an_index_gives_the_same_page(self, cohort_source: MemoryStore) -> None:
         """A store of one's own that keeps no index is read from its summaries."""
         plain: Any = WithoutIndex(cohort_source)
@@ -717,7 +778,8 @@ def test_after_any_writes_rows_equal_their_records_and_pages_their_summaries(
 ) -> None:
     """After any sequence of writes, every row equals the one its records give, and any
 
-    caseload page equals the same filtering, sorting and paging of every full summary.
+    caseload page equals the same filtering, sorting and paging of every full summary; every
+    open case's columns are the entries of the whole caseload.
     """
     store = MemoryStore()
     store_cohort(store, simulate(8, 1.5, seed=seed), defs=DEFS)
@@ -731,6 +793,8 @@ def test_after_any_writes_rows_equal_their_records_and_pages_their_summaries(
     assert fresh_rows(store) == kept_rows(store)
     assert (len(ids), ()) == check_index(store, defs=DEFS)
     assert expected_page(store, day, **query) == got_page(store, day, **query)
+    every = caseload(store, as_of=day, defs=DEFS, limit=None).entries
+    assert columns_of(every, day) == open_cases(store, as_of=day, defs=DEFS).to_dict()
     wanted = sorted(
         (s.next_due for _, s in iter_summaries(store, as_of=day, defs=DEFS, rows=store.records())
          if s.next_due is not None),
@@ -846,6 +910,11 @@ def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None
     ] == problems
 
 
+#: What verify says of c-1's row edited in a column it compares, and in one it cannot read.
+DIFFERS = "case c-1: the case index row differs from its records in"
+UNCHECKED = "the case index was not checked: case c-1: its row of the case index is out"
+
+
 def edited_and_read(place: Any, tampered: tuple[str, str, str], read: Any) -> int:
     """Edit case c-1's row of three; ``read`` is refused naming it, and verify names the row.
 
@@ -945,6 +1014,29 @@ def test_a_last_change_edited_out_of_shape_is_a_clear_error(
     """A caseload names the case and its record (no traceback); verify names the column."""
     place = places(kind)
     edited_and_read(place, tampered, lambda store: caseload(store, as_of=LATER, defs=DEFS))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@pytest.mark.parametrize(
+    ("edit", "why", "named"),  # the edit; what the error says of it; what verify names
+    [
+        ("reliable = 'peor'", "holds 'peor' in reliable", f"{DIFFERS} reliable"),
+        ("reliable = 'improvement'", "holds None in rci", f"{DIFFERS} reliable"),
+        ("delta = 5", "holds 5 in delta", f"{DIFFERS} delta"),
+        ("previous_total = NULL", "holds None in previous_total", f"{DIFFERS} previous_total"),
+        ("previous_on = 'ayer'", "holds 'ayer' in previous_on", f"{DIFFERS} previous_on"),
+        ("previous_on = '2025-02-30'", "holds '2025-02-30' in previous_on", DIFFERS),
+        ("due_on = 'mañana'", "holds 'mañana' in due_on", UNCHECKED),
+        ("due_on = '2025-06'", "holds '2025-06' in due_on", UNCHECKED),  # numpy reads a month
+        ("assessed_on = '2025-13-01'", "holds '2025-13-01' in assessed_on", UNCHECKED),
+    ],
+)
+def test_open_cases_refuse_a_row_edited_out_of_shape(
+    kind: str, edit: str, why: str, named: str, places: Places
+) -> None:
+    """Columns checked whole still name the case and the record of the first row out of shape."""
+    read = functools.partial(open_cases, as_of=LATER, defs=DEFS)
+    edited_and_read(places(kind), (edit, why, named), read)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])

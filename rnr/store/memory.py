@@ -17,6 +17,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import attrs
 
@@ -28,6 +29,7 @@ from rnr.store.caseindex import (
     IndexQuery,
     IndexRow,
     Settled,
+    column_rows,
     group_rows,
     select_rows,
     settled_rows,
@@ -273,6 +275,12 @@ class MemoryStore:
         with self._lock:
             rows = list(self._index.values())
         return select_rows(rows, query)
+
+    def index_columns(self, query: IndexQuery, names: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The trusted rows ``query`` selects, as their columns ``names``, by case id."""
+        with self._lock:
+            rows = list(self._index.values())
+        return column_rows(rows, query, names)
 
     def index_groups(self, query: IndexQuery, horizon: dt.date) -> list[IndexGroup]:
         """The trusted rows ``query`` selects, counted by instrument, level, sanction, standing."""

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -304,6 +304,10 @@ class CaseIndex(Protocol):
 
     def index_page(self, query: IndexQuery) -> tuple[list[IndexRow], int]:
         """The page of trusted rows ``query`` selects, and how many it selects in all."""
+        ...
+
+    def index_columns(self, query: IndexQuery, names: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The trusted rows ``query`` selects, as their columns ``names``, by case id."""
         ...
 
     def index_groups(self, query: IndexQuery, horizon: dt.date) -> list[IndexGroup]:
