@@ -26,10 +26,11 @@ each the median of ``--repeat`` runs on the store just opened:
    report reads is left unread either (checked equal to 2);
 5. **change and schedules**: every open case's last change (with its
    reliable change category) and next reassessment on the store's last
-   day, from the case index, and the overview counting them
-   (:func:`rnr.history.caseload.overview`): one entry per case
-   (:func:`rnr.history.caseload.caseload` with ``limit=None``), and in
-   columns (:func:`rnr.history.opencases.open_cases`);
+   day, from the case index, and their counts: one entry per case
+   (:func:`rnr.history.caseload.caseload` with ``limit=None``) counted in
+   the database (:func:`rnr.history.caseload.overview`), and in columns
+   (:func:`rnr.history.opencases.open_cases`) counted from them (checked
+   equal to the database's counts);
 6. **together**: 5 in columns and 2 one after the other on the store just opened,
    what a national service asks of its store each night;
 7. **rnr indicators --period P --json**: the command in a fresh process,
@@ -116,10 +117,11 @@ def report(path: Path, period: int, *, shares: bool = True, index: bool = True) 
 def change_and_schedules(path: Path, as_of: dt.date, *, columns: bool) -> tuple[int, int, int]:
     """Every open case's last change and next reassessment, and their counts, from the index.
 
-    In columns (:func:`rnr.history.opencases.open_cases`), or one entry per
-    case (:func:`rnr.history.caseload.caseload`). Returns how many cases are
-    open, how many have a last change and how many a next reassessment
-    (checked against the overview's counts).
+    In columns (:func:`rnr.history.opencases.open_cases`, counted from its
+    columns), or one entry per case (:func:`rnr.history.caseload.caseload`,
+    counted by :func:`rnr.history.caseload.overview` in the database).
+    Returns how many cases are open, how many have a last change and how
+    many a next reassessment, as the counts give them.
     """
     with SQLiteStore(path, read_only=True) as store:
         return _change_and_schedules(store, as_of, columns=columns)
@@ -130,20 +132,24 @@ def _change_and_schedules(
 ) -> tuple[int, int, int]:
     if columns:
         found = open_cases(store, as_of=as_of, defs=DEFS)
-        opened, changed = len(found), int(found.changed.sum())
-        due = int((~np.isnat(found.due_on)).sum())
+        counts = found.overview()
+        listed = (len(found), int(found.changed.sum()), int((~np.isnat(found.due_on)).sum()))
     else:
         entries = caseload(store, as_of=as_of, defs=DEFS, limit=None).entries
-        opened, changed = len(entries), sum(1 for e in entries if e.last_change is not None)
-        due = sum(1 for e in entries if e.due is not None)
-    counts = overview(store, as_of=as_of, defs=DEFS)
+        counts = overview(store, as_of=as_of, defs=DEFS)
+        changed = sum(1 for e in entries if e.last_change is not None)
+        listed = (len(entries), changed, sum(1 for e in entries if e.due is not None))
     without = sum(c.open for c in counts.changes if c.reliable is None)
-    assert (counts.open, counts.open - without, counts.open - counts.not_due) == (
-        opened,
-        changed,
-        due,
-    ), "the overview does not count what the caseload lists"
-    return opened, changed, due
+    counted = (counts.open, counts.open - without, counts.open - counts.not_due)
+    assert counted == listed, "the counts are not those of the cases listed"
+    return counted
+
+
+def same_counts(path: Path, as_of: dt.date) -> None:
+    """The columns' counts are the database's (``overview``): checked once, not timed."""
+    with SQLiteStore(path, read_only=True) as store:
+        found = open_cases(store, as_of=as_of, defs=DEFS).overview()
+        assert found == overview(store, as_of=as_of, defs=DEFS), "the columns count otherwise"
 
 
 def together(path: Path, period: int, as_of: dt.date) -> Any:
@@ -203,6 +209,7 @@ def main() -> None:
         lambda: change_and_schedules(path, as_of, columns=True), args.repeat
     )
     assert counted == (opened, changed, due), "the columns count other cases than the entries"
+    same_counts(path, as_of)
     both, again = timed(lambda: together(path, period, as_of), args.repeat)
     assert found == again, "the report differs after the caseload's read"
     figures.update(

@@ -582,6 +582,9 @@ class TestCaseload:
                     assert list(found.changed) == [
                         e.last_change is not None for e in listed.entries
                     ]
+                    for soon in (0, 30):
+                        counts = overview(store, as_of=as_of, defs=defs, unit=unit, soon_days=soon)
+                        assert counts == found.overview(soon), (as_of, unit, soon)
                     seen |= set(found.reliable)
                 plain: Any = WithoutIndex(store)
                 wanted = open_cases(store, as_of=as_of, defs=defs).to_dict()

@@ -23,6 +23,7 @@ case (a property test says so).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ from rnr.history.caseindex import ON_DAY, rows_on, trusted_bases, untrusted
 from rnr.history.caseload import entry_row
 from rnr.history.definitions import Definitions
 from rnr.history.summary import Reading
+from rnr.indicators.overview import SOON_DAYS, OpenCount, UnitOverview, count_overview, horizon
 from rnr.store.caseindex import CHANGE_COLUMNS, INDEX_NAMES, IndexQuery, IndexRow, select_rows
 from rnr.store.protocol import CaseIndex, Store
 
@@ -125,6 +127,26 @@ class OpenCases:
         """Days past each next reassessment on :attr:`as_of` (0: not due yet, or none)."""
         late = (np.datetime64(self.as_of, "D") - self.due_on).astype(np.int64)
         return np.where(np.isnat(self.due_on), 0, np.maximum(late, 0))
+
+    def overview(self, soon_days: int = SOON_DAYS) -> UnitOverview:
+        """These cases counted as :func:`~rnr.history.caseload.overview` counts them.
+
+        By instrument, level, sanction, standing (``soon``: due within
+        ``soon_days`` after :attr:`as_of`) and reliable change category,
+        from the columns: no second read of the store.
+
+        Raises:
+            InvalidArgumentError: ``soon_days`` is not a whole number of 0 or more.
+        """
+        day, last = np.datetime64(self.as_of, "D"), np.datetime64(horizon(self.as_of, soon_days))
+        due = self.due_on
+        standings = np.select(
+            [np.isnat(due), due < day, due <= last], ["none", "overdue", "soon"], "later"
+        ).tolist()
+        columns = (self.instrument, self.risk_level, self.sanction, standings, self.reliable)
+        keys = zip(*columns, strict=True)
+        counts = (OpenCount(*key, n) for key, n in Counter(keys).items())
+        return count_overview(counts, as_of=self.as_of, soon_days=soon_days)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: each column a list (dates ISO, ``None`` for none)."""
