@@ -960,7 +960,7 @@ def edited_and_read(place: Any, tampered: tuple[str, str, str], read: Any) -> in
             "the case index was not checked: case c-1: its row of the case index is out",
         ),
         (
-            "assessed_on = '2025-13-01'",
+            "due_on = '2025-13-01'",
             "is out of shape (month must be in 1..12)",
             "the case index was not checked: case c-1: its row of the case index is out",
         ),

@@ -54,6 +54,7 @@ from rnr.store.caseindex import (
     IndexQuery,
     IndexRow,
     Settled,
+    column_rows,
     select_rows,
 )
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
@@ -66,6 +67,7 @@ __all__ = [
     "check_index",
     "definitions_basis",
     "definitions_hold",
+    "due_from",
     "due_of",
     "due_text",
     "fill_index",
@@ -74,6 +76,7 @@ __all__ = [
     "indexed_due",
     "keep_index",
     "level_rank",
+    "read_columns",
     "read_rows",
     "rows_on",
     "settled_cases",
@@ -199,17 +202,29 @@ def due_of(row: IndexRow, *, source: str | None = None) -> Due | None:
     """
     if row.due_on is None or row.due is None:
         return None
+    return due_from(row.case_id, row.record_id, row.due_on, row.due, source=source)
+
+
+def due_from(
+    case_id: str, record_id: int, due_on: dt.date, due: str, *, source: str | None = None
+) -> Due:
+    """The next reassessment of ``case_id`` on ``due_on``, the rest of it in a row's ``due``.
+
+    Raises:
+        StoreIntegrityError: ``due`` is not the JSON a row holds (a row
+            edited by hand), naming the case, its record and ``source``.
+    """
     try:
-        basis, rule, cited, last, risk, event, event_on, instrument, months = _due_fields(row.due)
+        basis, rule, cited, last, risk, event, event_on, instrument, months = _due_fields(due)
     except (KeyError, TypeError, ValueError) as exc:
         msg = (
-            f"case {row.case_id}: its row of the case index holds a next reassessment"
+            f"case {case_id}: its row of the case index holds a next reassessment"
             f" out of shape ({exc!r}); run verify"
         )
-        raise StoreIntegrityError(msg, path=source, record=row.record_id) from exc
+        raise StoreIntegrityError(msg, path=source, record=record_id) from exc
     return Due(
-        row.case_id,
-        row.due_on,
+        case_id,
+        due_on,
         basis,
         rule,
         cited,
@@ -689,6 +704,44 @@ def read_rows(
     return list(itertools.islice(merged, query.offset, end)), total + extra
 
 
+def read_columns(
+    store: CaseIndex,
+    query: IndexQuery,
+    names: Sequence[str],
+    *,
+    reading: Reading,
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[Any, ...]]:
+    """The rows ``query`` selects, each as its columns ``names`` (``case_id`` first), by case id.
+
+    What :func:`read_rows` answers, for a reader of every row that wants a
+    few columns of each: the rows ``reading``'s definitions trust in one
+    narrow read of the store (:meth:`~rnr.store.caseindex.IndexReads.index_columns`;
+    the query's order, offset and limit are ignored), the cases of the
+    others made again from their records (:func:`rows_on`) and merged in.
+    ``progress``: as :func:`read_rows`.
+    """
+    if names[0] != "case_id":
+        raise ValueError(f"names: case_id first, to merge by (got {names[0]!r})")
+    query = attrs.evolve(query, bases=trusted_bases(store.index_bases(), reading.defs))
+    found = store.index_columns(query, names)
+    others = untrusted(store, query)
+    if not others:
+        return found
+    assert isinstance(store, Store)
+    made = rows_on(
+        store, others, as_of=query.as_of, reading=reading, basis=ON_DAY, progress=progress
+    )
+    fresh = column_rows(made, attrs.evolve(query, bases=frozenset({ON_DAY})), names)
+    return list(heapq.merge(found, fresh, key=lambda r: str(r[0])))
+
+
+#: The columns a due list reads of each row.
+_DUE_NAMES = ("case_id", "record_id", "due_on", "due")
+#: A date column's day, parsed once per text (a due list's rows share a few thousand days).
+_iso_day = functools.lru_cache(maxsize=8192)(dt.date.fromisoformat)
+
+
 def indexed_due(
     store: CaseIndex,
     *,
@@ -699,14 +752,23 @@ def indexed_due(
 ) -> Iterator[Due]:
     """The next reassessment of each case open on ``as_of`` (of ``unit``), by case id.
 
-    ``progress``: as :func:`read_rows`.
+    Four columns of each row (:func:`read_columns`). ``progress``: as :func:`read_rows`.
+
+    Raises:
+        StoreIntegrityError: a row's ``due_on`` or ``due`` is not what a
+            row holds (a row edited by hand), naming the case and its record.
     """
     query = IndexQuery(as_of, frozenset(), unit=unit, any_unit=unit is None, due_only=True)
-    rows, _ = read_rows(store, query, reading=reading, progress=progress)
-    for row in rows:
-        due = due_of(row, source=store.name)
-        if due is not None:
-            yield due
+    source = store.name if isinstance(store, Store) else None
+    for case_id, record_id, due_on, due in read_columns(
+        store, query, _DUE_NAMES, reading=reading, progress=progress
+    ):
+        try:
+            day = _iso_day(due_on)
+        except (TypeError, ValueError) as exc:
+            msg = f"case {case_id}: its row of the case index is out of shape ({exc}); run verify"
+            raise StoreIntegrityError(msg, path=source, record=record_id) from exc
+        yield due_from(case_id, record_id, day, due, source=source)
 
 
 def indexed_due_counts(

@@ -35,12 +35,12 @@ from rnr.change.rci import CATEGORIES
 from rnr.errors import StoreIntegrityError
 from rnr.history.access import case_units, check_units
 from rnr.history.bulk import iter_summaries
-from rnr.history.caseindex import ON_DAY, rows_on, trusted_bases, untrusted
+from rnr.history.caseindex import ON_DAY, read_columns
 from rnr.history.caseload import entry_row
 from rnr.history.definitions import Definitions
 from rnr.history.summary import Reading
 from rnr.indicators.overview import SOON_DAYS, OpenCount, UnitOverview, count_overview, horizon
-from rnr.store.caseindex import CHANGE_COLUMNS, INDEX_NAMES, IndexQuery, IndexRow, select_rows
+from rnr.store.caseindex import CHANGE_COLUMNS, IndexQuery, column_rows
 from rnr.store.protocol import CaseIndex, Store
 
 __all__ = ["OpenCases", "open_cases"]
@@ -57,7 +57,6 @@ NAMES = (
     "due_on",
     *CHANGE_COLUMNS,
 )
-_AT = [INDEX_NAMES.index(n) for n in NAMES]
 _TRANSITIONS = frozenset({"up", "down", "same", None})
 
 Days = NDArray[np.datetime64]
@@ -205,22 +204,10 @@ def open_cases(
             entry_row(s, unit=units.get(s.case_id), as_of=as_of, defs=defs)
             for _, s in iter_summaries(store, as_of=as_of, defs=defs)
         ]
-        return _columns(_projected(select_rows(made, query)[0]), as_of, store.name)
-    reading = Reading(defs)
-    query = attrs.evolve(query, bases=trusted_bases(store.index_bases(), defs))
-    rows = store.index_columns(query, NAMES)
-    others = untrusted(store, query)
-    if others:
-        assert isinstance(store, Store)
-        made = list(rows_on(store, others, as_of=as_of, reading=reading, basis=ON_DAY))
-        fresh, _ = select_rows(made, attrs.evolve(query, bases=frozenset({ON_DAY})))
-        rows = sorted([*rows, *_projected(fresh)], key=lambda r: str(r[0]))
+        return _columns(column_rows(made, query, NAMES), as_of, store.name)
+    rows = read_columns(store, query, NAMES, reading=Reading(defs))
     check_units(store, [str(r[0]) for r in rows], unit)
     return _columns(rows, as_of, store.name)
-
-
-def _projected(rows: Sequence[IndexRow]) -> list[tuple[Any, ...]]:
-    return [tuple(columns[i] for i in _AT) for columns in map(IndexRow.row, rows)]
 
 
 def _columns(rows: Sequence[tuple[Any, ...]], as_of: dt.date, source: str) -> OpenCases:
