@@ -318,22 +318,25 @@ def _integers(column: Objects) -> tuple[Numbers, Mask]:
 
 
 def _days(column: Objects, bad: list[tuple[str, Mask]], name: str, *, required: bool) -> Days:
-    """A date column as days (``NaT``: none); the rows that hold no ISO date go to ``bad``."""
+    """A date column as days (``NaT``: none); the rows that hold no ISO date go to ``bad``.
+
+    A day is a text numpy reads as one and writes back the same (numpy also
+    reads ``1234567890`` as a year, or a date with spaces before it).
+    """
     text = _typed(column, str)
     texts = np.where(text, column, "NaT").astype(str)
-    shaped = (text & (np.char.str_len(texts) == 10)) | (~text & _none(column) & (not required))
-    texts = np.where(shaped & text, texts, "NaT")
     try:
         found = texts.astype("datetime64[D]")
-    except ValueError:  # ten characters that are no day: find which
-        shaped &= np.array([_iso(t) for t in texts.tolist()], dtype=bool)
-        found = np.where(shaped & text, texts, "NaT").astype("datetime64[D]")
-    bad.append((name, ~shaped))
+    except ValueError:  # a text that is no day: find which
+        texts = np.where([_iso(t) for t in texts.tolist()], texts, "NaT")
+        found = texts.astype("datetime64[D]")
+    day = ~np.isnat(found) & (np.datetime_as_string(found) == texts)
+    bad.append((name, ~((text & day) | (~text & _none(column) & (not required)))))
     return found
 
 
 def _iso(text: str) -> bool:
     try:
-        return text == "NaT" or dt.date.fromisoformat(text).isoformat() == text
+        return dt.date.fromisoformat(text).isoformat() == text
     except ValueError:
         return False
