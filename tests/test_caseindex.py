@@ -591,6 +591,16 @@ class TestCaseload:
                 assert wanted == open_cases(plain, as_of=as_of, defs=defs).to_dict()
         assert {"improvement", "none", "deterioration", "not_computable", None} <= seen
 
+    @pytest.mark.parametrize("kind", BACKENDS)
+    def test_only_the_tables_columns_are_read(self, kind: str, places: Places) -> None:
+        """Names go into the SQL of a read of columns: anything but a column is refused."""
+        store: Any = places(kind).open()
+        open_adult(store, "c-1")
+        query = IndexQuery(LATER, trusted_bases(store.index_bases(), DEFS))
+        assert [("c-1", "not_computable")] == store.index_columns(query, ["case_id", "reliable"])
+        with pytest.raises(ValueError, match="case index"):
+            store.index_columns(query, ["case_id", "1; DROP TABLE records"])
+
     def test_a_store_without_an_index_gives_the_same_page(self, cohort_source: MemoryStore) -> None:
         """A store of one's own that keeps no index is read from its summaries."""
         plain: Any = WithoutIndex(cohort_source)

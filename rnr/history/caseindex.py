@@ -759,7 +759,7 @@ def indexed_due(
             row holds (a row edited by hand), naming the case and its record.
     """
     query = IndexQuery(as_of, frozenset(), unit=unit, any_unit=unit is None, due_only=True)
-    source = store.name if isinstance(store, Store) else None
+    source = store.name
     for case_id, record_id, due_on, due in read_columns(
         store, query, _DUE_NAMES, reading=reading, progress=progress
     ):

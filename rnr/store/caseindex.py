@@ -477,9 +477,21 @@ def column_rows(
 
     What :meth:`IndexReads.index_columns` answers, for rows a store holds in memory.
     """
+    at = _positions(names)
     found, _ = select_rows(rows, attrs.evolve(query, order="case", offset=0, limit=None))
-    at = [INDEX_NAMES.index(n) for n in names]
     return [tuple(columns[i] for i in at) for columns in map(IndexRow.row, found)]
+
+
+def _positions(names: Sequence[str]) -> list[int]:
+    """Where each of ``names`` is among a row's columns.
+
+    Raises:
+        ValueError: a name that is no column of the case index.
+    """
+    unknown = sorted(set(names) - set(INDEX_NAMES))
+    if unknown:
+        raise ValueError(f"names: {unknown} are not columns of the case index")
+    return [INDEX_NAMES.index(n) for n in names]
 
 
 def _where(query: IndexQuery, contains: str, plain: str = "") -> tuple[str, list[Any]]:
@@ -696,6 +708,7 @@ class IndexReads:
         one query reading only those columns, and no :class:`IndexRow` made,
         for a reader of every open case that wants a few columns of each.
         """
+        _positions(names)  # names go into the SQL: only the table's own
         where, args = _where(query, self._contains, self._plain)  # walks the index of case ids
         sql = f"SELECT {', '.join(names)} FROM case_index WHERE {where} ORDER BY case_id"
         return self._query(None, sql, tuple(args))
