@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import io
 import json
+import math
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from storekit import BACKENDS, Places, WithoutIndex
 
@@ -1051,6 +1052,75 @@ def test_open_cases_refuse_a_row_edited_out_of_shape(
     """Columns checked whole still name the case and the record of the first row out of shape."""
     read = functools.partial(open_cases, as_of=LATER, defs=DEFS)
     edited_and_read(places(kind), (edit, why, named), read)
+
+
+#: What a hand may leave in a change column: values of each type a database gives back, and
+#: texts of the right shape or nearly.
+ODD = st.sampled_from(
+    (
+        *(None, True, False, 0, 1, -3, 12, 14, 12.0, 1.5, -0.0, math.nan, math.inf, 2**70),
+        *("", "ayer", "2025-02-30", "20250220", "2025-02-20", "2025-2-20", "1.5", "sideways"),
+        *("up", "down", "same", *CATEGORIES, "none ", "Improvement"),
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def edited_store(
+    agency_cohort: tuple[MemoryStore, Definitions],
+) -> tuple[MemoryStore, Definitions, IndexRow]:
+    """A copy of the agency's cohort, and the row whose change columns a test edits.
+
+    Its change has a reliable change index (the agency's figures), so an
+    edit may make it anything a row can hold.
+    """
+    source, agency = agency_cohort
+    store = MemoryStore()
+    copy_store(source, store)
+    materialise(store, defs=agency, by="prueba")
+    rows = [r for r in kept_rows(store).values() if r.closed_on is None and r.change is not None]
+    return store, agency, next(r for r in rows if r.change[-1] != "not_computable")
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=st.lists(st.tuples(st.integers(0, len(CHANGE_COLUMNS) - 1), ODD), max_size=4))
+@example(edits=[(0, "20250220")])  # a day Python reads, but not as a row writes it
+@example(edits=[(7, math.nan)])
+@example(edits=[(7, "1.5")])
+@example(edits=[(1, True)])
+def test_open_cases_refuse_a_change_exactly_when_the_caseload_does(
+    edited_store: tuple[MemoryStore, Definitions, IndexRow], edits: list[tuple[int, Any]]
+) -> None:
+    """Whatever is left in a row's change columns, the columns' checks and the entries' agree.
+
+    Both refuse the row, naming its case and record, or both give the same
+    change (the columns' checks run over whole columns, the entries' row by row).
+    """
+    store, defs, row = edited_store
+    assert row.change is not None
+    change = list(row.change)
+    for at, value in edits:
+        change[at] = value
+    edited = attrs.evolve(row, change=tuple(change) if any(v is not None for v in change) else None)
+
+    def outcome(read: Any) -> Any:
+        try:
+            return read()
+        except StoreIntegrityError as exc:
+            return "refused", exc.record, f"case {row.case_id}: its row of the case" in str(exc)
+
+    with store.write(by="prueba") as tx:
+        tx.index_case(edited)
+    try:
+        listed = outcome(lambda: caseload(store, as_of=LATER, defs=defs, limit=None).entries)
+        entries = listed if listed[0] == "refused" else columns_of(listed, LATER)
+        columns = outcome(lambda: open_cases(store, as_of=LATER, defs=defs).to_dict())
+    finally:
+        with store.write(by="prueba") as tx:
+            tx.index_case(row)
+    assert entries == columns
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])

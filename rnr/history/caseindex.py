@@ -26,6 +26,7 @@ import functools
 import heapq
 import itertools
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -55,6 +56,7 @@ from rnr.store.caseindex import (
     IndexRow,
     Settled,
     column_rows,
+    iso_day,
     select_rows,
 )
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
@@ -300,8 +302,10 @@ def _step_of(change: Sequence[Any], on: dt.date | None) -> StepSummary:
         raise ValueError(f"transition {moved!r}, reliable change {reliable!r}")
     if (rci is None) != (category == "not_computable"):
         raise ValueError(f"reliable change {category!r} with index {rci!r}")
+    if rci is not None and not (type(rci) in (int, float) and math.isfinite(rci)):
+        raise ValueError(f"reliable change index {rci!r}")
     return StepSummary(
-        dt.date.fromisoformat(before),
+        iso_day(before),
         on,
         earlier,
         later,
@@ -738,8 +742,6 @@ def read_columns(
 
 #: The columns a due list reads of each row.
 _DUE_NAMES = ("case_id", "record_id", "due_on", "due")
-#: A date column's day, parsed once per text (a due list's rows share a few thousand days).
-_iso_day = functools.lru_cache(maxsize=8192)(dt.date.fromisoformat)
 
 
 def indexed_due(
@@ -764,7 +766,7 @@ def indexed_due(
         store, query, _DUE_NAMES, reading=reading, progress=progress
     ):
         try:
-            day = _iso_day(due_on)
+            day = iso_day(due_on)
         except (TypeError, ValueError) as exc:
             msg = f"case {case_id}: its row of the case index is out of shape ({exc}); run verify"
             raise StoreIntegrityError(msg, path=source, record=record_id) from exc

@@ -55,6 +55,7 @@ __all__ = [
     "column_rows",
     "group_rows",
     "index_row_of",
+    "iso_day",
     "select_rows",
     "settled_rows",
     "stale_row",
@@ -154,13 +155,21 @@ def _strings(given: Iterable[str]) -> frozenset[str]:
 
 
 def _day(text: Any) -> dt.date | None:
-    return None if text is None else _parsed_day(str(text))
+    return None if text is None else iso_day(str(text))
 
 
 @functools.lru_cache(maxsize=8192)
-def _parsed_day(text: str) -> dt.date:
-    """A date column's day, parsed once per text (a caseload's rows share a few thousand days)."""
-    return dt.date.fromisoformat(text)
+def iso_day(text: str) -> dt.date:
+    """A date column's day, parsed once per text (a caseload's rows share a few thousand days).
+
+    Raises:
+        ValueError: ``text`` is not a day as a row holds one (``YYYY-MM-DD``;
+            not ``YYYYMMDD``, which Python also reads).
+    """
+    day = dt.date.fromisoformat(text)
+    if day.isoformat() != text:
+        raise ValueError(f"not a day written YYYY-MM-DD: {text!r}")
+    return day
 
 
 def _iso(day: dt.date | None) -> str | None:
