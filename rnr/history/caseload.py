@@ -54,7 +54,15 @@ from rnr.indicators.overview import (
 from rnr.store.caseindex import ORDERS, IndexQuery, IndexRow, group_rows, select_rows
 from rnr.store.protocol import CaseIndex, Store
 
-__all__ = ["ORDERS", "CaseEntry", "Caseload", "caseload", "entry_row", "overview"]
+__all__ = [
+    "ORDERS",
+    "CaseEntry",
+    "Caseload",
+    "caseload",
+    "entry_row",
+    "overview",
+    "summary_rows",
+]
 
 
 @attrs.frozen
@@ -189,12 +197,7 @@ def caseload(
         rows, total = read_rows(store, query, reading=reading)
         check_units(store, [r.case_id for r in rows], unit)
     else:
-        units = case_units(store)
-        made = [
-            entry_row(s, unit=units.get(s.case_id), as_of=as_of, defs=defs)
-            for _, s in iter_summaries(store, as_of=as_of, defs=defs)
-        ]
-        rows, total = select_rows(made, query)
+        rows, total = select_rows(summary_rows(store, as_of=as_of, defs=defs), query)
     return Caseload(tuple(CaseEntry.of(r, source=store.name) for r in rows), total, as_of)
 
 
@@ -245,6 +248,18 @@ def overview(
         for g in groups
     )
     return count_overview(counts, as_of=as_of, soon_days=soon_days)
+
+
+def summary_rows(store: Store, *, as_of: dt.date, defs: Definitions) -> list[IndexRow]:
+    """Every case's row made from its summary on ``as_of`` (:func:`entry_row`), with its unit.
+
+    What a list selects from in a store that keeps no case index.
+    """
+    units = case_units(store)
+    return [
+        entry_row(s, unit=units.get(s.case_id), as_of=as_of, defs=defs)
+        for _, s in iter_summaries(store, as_of=as_of, defs=defs)
+    ]
 
 
 def entry_row(

@@ -33,10 +33,9 @@ from numpy.typing import NDArray
 
 from rnr.change.rci import CATEGORIES
 from rnr.errors import StoreIntegrityError
-from rnr.history.access import case_units, check_units
-from rnr.history.bulk import iter_summaries
+from rnr.history.access import check_units
 from rnr.history.caseindex import ON_DAY, read_columns
-from rnr.history.caseload import entry_row
+from rnr.history.caseload import summary_rows
 from rnr.history.definitions import Definitions
 from rnr.history.summary import Reading
 from rnr.indicators.overview import SOON_DAYS, OpenCount, UnitOverview, count_overview, horizon
@@ -199,11 +198,7 @@ def open_cases(
     defs = defs or Definitions.shipped()
     query = IndexQuery(as_of, frozenset({ON_DAY}), unit=unit, any_unit=unit is None)
     if not isinstance(store, CaseIndex):
-        units = case_units(store)
-        made = [
-            entry_row(s, unit=units.get(s.case_id), as_of=as_of, defs=defs)
-            for _, s in iter_summaries(store, as_of=as_of, defs=defs)
-        ]
+        made = summary_rows(store, as_of=as_of, defs=defs)
         return _columns(column_rows(made, query, NAMES), as_of, store.name)
     rows = read_columns(store, query, NAMES, reading=Reading(defs))
     check_units(store, [str(r[0]) for r in rows], unit)
