@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,24 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every test a node id of its own, or stop the run.
+
+    The suite runs on every core (pytest-xdist, ``-n auto`` in ``pyproject.toml``),
+    and xdist hands tests to its workers by node id: tests sharing one would
+    run as one, and the others would be lost without a word. Schemathesis
+    names its test of each operation ``test…[GET /health]`` but, on pytest 9.2,
+    leaves the operation out of the node id; it is put back here.
+    """
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label is not None and not item.nodeid.endswith("]"):
+            item._id = item.parent.id.child(item.name)  # type: ignore[attr-defined, union-attr]
+    shared = [nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1]
+    if shared:
+        raise pytest.UsageError(f"tests share a node id and would run as one: {shared[:5]}")
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ import json
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pytest
 import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -105,6 +106,23 @@ def _json_lines(_: Any, value: Any) -> bytes:
 def test_every_answer_keeps_the_document(case: Any) -> None:
     """No 5xx; each status, content type and body as the operation declares them."""
     case.call_and_validate(headers=SERVED.headers, checks=CHECKS)
+
+
+def test_each_operation_is_a_test_of_its_own(request: pytest.FixtureRequest) -> None:
+    """Each operation's test has a node id of its own, naming the operation.
+
+    xdist hands tests to its workers by node id. Schemathesis on pytest 9.2
+    gives them all the function's (``conftest.py`` puts the operation back);
+    sharing one, they would run as one.
+    """
+    items = [
+        item
+        for item in request.session.items
+        if getattr(item, "originalname", "") == test_every_answer_keeps_the_document.__name__
+    ]
+    for item in items:
+        assert item.nodeid.endswith(f"[{item.operation_label}]"), item.nodeid  # type: ignore[attr-defined]
+    assert len(items) == len({item.nodeid for item in items})
 
 
 #: A request each stateless operation answers with success: (method, template, path, query).

@@ -144,13 +144,29 @@ def _follow(driver: Any, element: Any) -> None:
     The next page may bear the same title (a form that comes back to itself),
     so waiting for a title alone could find the old page's elements.
     """
+    from selenium.common.exceptions import (  # noqa: PLC0415
+        StaleElementReferenceException,
+        WebDriverException,
+    )
     from selenium.webdriver.common.by import By  # noqa: PLC0415
-    from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: PLC0415
 
     old = driver.find_element(By.TAG_NAME, "html")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     element.click()
-    _wait(driver, staleness_of(old))
+
+    def gone(_: Any) -> bool:
+        """Selenium's ``staleness_of``, and chromedriver's other word for it mid-navigation."""
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e.msg):
+                return True
+            raise
+        return False
+
+    _wait(driver, gone)
 
 
 def _page(driver: Any, title: str) -> None:
