@@ -27,6 +27,7 @@ TINY = {
     "bench_scoring.py": ["--n", "100", "--repeat", "1", "--calls", "3"],
     "bench_service.py": ["--clients", "3", "--seconds", "0.5", "--warmup", "0.2"],
     "bench_startup.py": ["--repeat", "1"],
+    "bench_tallies.py": ["--people", "60", "--repeat", "1"],
     "bench_validity.py": ["--rows", "300", "--repeat", "1", "--bootstrap-rows", "50",
                           "--resamples", "10"],
     "bench_writes.py": ["--people", "40", "--writes", "5"],
