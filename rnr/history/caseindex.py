@@ -57,6 +57,7 @@ from rnr.store.caseindex import (
     Settled,
     column_rows,
     iso_day,
+    refused_row,
     select_rows,
 )
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
@@ -219,11 +220,8 @@ def due_from(
     try:
         basis, rule, cited, last, risk, event, event_on, instrument, months = _due_fields(due)
     except (KeyError, TypeError, ValueError) as exc:
-        msg = (
-            f"case {case_id}: its row of the case index holds a next reassessment"
-            f" out of shape ({exc!r}); run verify"
-        )
-        raise StoreIntegrityError(msg, path=source, record=record_id) from exc
+        what = f"holds a next reassessment out of shape ({exc!r})"
+        raise refused_row(case_id, record_id, what, source) from exc
     return Due(
         case_id,
         due_on,
@@ -273,11 +271,8 @@ def change_of(row: IndexRow, *, source: str | None = None) -> StepSummary | None
     try:
         return _step_of(row.change, row.assessed_on)
     except (TypeError, ValueError) as exc:
-        msg = (
-            f"case {row.case_id}: its row of the case index holds a last change"
-            f" out of shape ({exc}); run verify"
-        )
-        raise StoreIntegrityError(msg, path=source, record=row.record_id) from exc
+        what = f"holds a last change out of shape ({exc})"
+        raise refused_row(row.case_id, row.record_id, what, source) from exc
 
 
 #: The transitions (or none: a level off the scale) and reliable change categories a row may
@@ -768,8 +763,7 @@ def indexed_due(
         try:
             day = iso_day(due_on)
         except (TypeError, ValueError) as exc:
-            msg = f"case {case_id}: its row of the case index is out of shape ({exc}); run verify"
-            raise StoreIntegrityError(msg, path=source, record=record_id) from exc
+            raise refused_row(case_id, record_id, f"is out of shape ({exc})", source) from exc
         yield due_from(case_id, record_id, day, due, source=source)
 
 

@@ -32,14 +32,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rnr.change.rci import CATEGORIES
-from rnr.errors import StoreIntegrityError
 from rnr.history.access import check_units
 from rnr.history.caseindex import ON_DAY, read_columns
 from rnr.history.caseload import summary_rows
 from rnr.history.definitions import Definitions
 from rnr.history.summary import Reading
 from rnr.indicators.overview import SOON_DAYS, OpenCount, UnitOverview, count_overview, horizon
-from rnr.store.caseindex import CHANGE_COLUMNS, IndexQuery, column_rows
+from rnr.store.caseindex import CHANGE_COLUMNS, IndexQuery, column_rows, refused_row
 from rnr.store.protocol import CaseIndex, Store
 
 __all__ = ["OpenCases", "open_cases"]
@@ -241,12 +240,9 @@ def _columns(rows: Sequence[tuple[Any, ...]], as_of: dt.date, source: str) -> Op
     for name, mask in bad:
         if mask.any():
             i = int(np.argmax(mask))
-            msg = (
-                f"case {case_id[i]}: its row of the case index holds"
-                f" {cols[NAMES.index(name)][i]!r} in {name}, which no row does; run verify"
-            )
+            what = f"holds {cols[NAMES.index(name)][i]!r} in {name}, which no row does"
             record = record_id[i] if type(record_id[i]) is int else None
-            raise StoreIntegrityError(msg, path=source, record=record)
+            raise refused_row(case_id[i], record, what, source)
     return OpenCases(
         as_of,
         tuple(case_id.tolist()),

@@ -56,6 +56,7 @@ __all__ = [
     "group_rows",
     "index_row_of",
     "iso_day",
+    "refused_row",
     "select_rows",
     "settled_rows",
     "stale_row",
@@ -307,8 +308,15 @@ def index_row_of(columns: Sequence[Any], *, source: str | None = None) -> IndexR
         )
     except (TypeError, ValueError) as exc:
         record = columns[1] if len(columns) > 1 and isinstance(columns[1], int) else None
-        msg = f"case {columns[0]}: its row of the case index is out of shape ({exc}); run verify"
-        raise StoreIntegrityError(msg, path=source, record=record) from exc
+        raise refused_row(columns[0], record, f"is out of shape ({exc})", source) from exc
+
+
+def refused_row(
+    case_id: Any, record: int | None, what: str, source: str | None
+) -> StoreIntegrityError:
+    """The error of a row of the case index edited by hand, naming its case, record and ``what``."""
+    msg = f"case {case_id}: its row of the case index {what}; run verify"
+    return StoreIntegrityError(msg, path=source, record=record)
 
 
 def stale_row(case_id: str, record_id: int) -> IndexRow:
