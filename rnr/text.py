@@ -9,6 +9,8 @@ every layer, so that core can carry them without knowing any words.
 
 >>> Message("change.reliability_missing", {"scale": "total"}).to_dict()
 {'code': 'change.reliability_missing', 'params': {'scale': 'total'}}
+>>> str(Message("verify.record_altered", {"record": 3}))
+'verify.record_altered (record 3)'
 >>> Text("Sí", "Yes")("en")
 'Yes'
 """
@@ -46,6 +48,11 @@ class Message:
 
     code: str
     params: Mapping[str, Any] = attrs.field(converter=frozen_map, factory=dict)
+
+    def __str__(self) -> str:
+        """The code and its parameters, for an error message (which is never translated)."""
+        named = ", ".join(f"{k} {_plain(v)}" for k, v in self.params.items())
+        return f"{self.code} ({named})" if named else self.code
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: ``{"code": ..., "params": {...}}``.

@@ -22,14 +22,20 @@ from typing import Any
 
 import attrs
 
+from rnr.render.messages import say
 from rnr.store.memory import MemoryStore
-from rnr.store.protocol import Store
+from rnr.store.protocol import Store, Verification
 from rnr.store.sqlite import SQLiteStore
 
 #: Every backend of the conformance suite.
 BACKENDS = ("memory", "sqlite", "postgres")
 #: The backends kept in a database someone can edit.
 DATABASES = ("sqlite", "postgres")
+
+
+def problem_lines(result: Verification) -> list[str]:
+    """A verification's problems as ``rnr store verify --lang en`` words them."""
+    return [say(p, "en") for p in result.problems]
 
 
 class Owner:

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from storekit import problem_lines
 
 from rnr.errors import InvalidArgumentError, StoreError
 from rnr.history.access import (
@@ -203,7 +204,7 @@ class TestAccessLog:
         conn.commit()
         conn.close()
         with SQLiteStore(path, read_only=True) as store:
-            problems = store.verify().problems
+            problems = problem_lines(store.verify())
         if found is None:
             assert not any(p.startswith("access") for p in problems), problems
         else:
@@ -248,7 +249,9 @@ class TestExport:
         export_jsonl(store, lines)
         text = lines.getvalue().replace('"case_id":"c-1","detail"', '"case_id":"c-2","detail"')
         copy = MemoryStore()
-        with pytest.raises(StoreError, match="access entry 1: altered") as caught:
+        with pytest.raises(
+            StoreError, match=r"import refused: verify.access_altered \(entry 1\)"
+        ) as caught:
             import_jsonl(copy, io.StringIO(text), name="b.jsonl")
         assert "store.integrity" == caught.value.code
         assert 0 == copy.count()  # nothing written

@@ -17,7 +17,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from storekit import BACKENDS, Places, WithoutIndex
+from storekit import BACKENDS, Places, WithoutIndex, problem_lines
 
 from rnr.cases.parse import parse_case
 from rnr.change.rci import CATEGORIES
@@ -50,6 +50,8 @@ from rnr.history.validity import store_table
 from rnr.history.write import open_case, reassess
 from rnr.indicators.caseload import StepSummary
 from rnr.indicators.overview import OpenCase, UnitOverview, unit_overview
+from rnr.render.history import problem_words
+from rnr.render.messages import catalogue
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.caseindex import (
@@ -82,6 +84,12 @@ def open_adult(store: Store, case_id: str, *, unit: str | None = None) -> str:
     later["responses"] = {**ADULT["responses"], "currently_unemployed": True}
     reassess(store, case_id, parse_case(later, file="<t>"), by="d", defs=DEFS)
     return case_id
+
+
+def three_cases(store: Store) -> None:
+    """Open the adult cases c-0, c-1 and c-2 of the unit norte."""
+    for n in range(3):
+        open_adult(store, f"c-{n}", unit="norte")
 
 
 def fresh_rows(store: Store) -> dict[str, Any]:
@@ -824,8 +832,7 @@ def test_a_version_5_file_is_migrated_and_filled(tmp_path: Path, cli: Any) -> No
     """A v5 file gets a stale row per case (reads stay right); rnr store init fills them."""
     path = tmp_path / "v5.sqlite3"
     with SQLiteStore(path) as store:
-        for n in range(3):
-            open_adult(store, f"c-{n}", unit="norte")
+        three_cases(store)
         wanted = due_list(store, LATER, defs=DEFS)
         page = got_page(store, LATER, unit="norte", order="due")
     conn = sqlite3.connect(path)
@@ -858,8 +865,7 @@ def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cl
     """
     path = tmp_path / "v7.sqlite3"
     with SQLiteStore(path) as store:
-        for n in range(3):
-            open_adult(store, f"c-{n}", unit="norte")
+        three_cases(store)
         page = caseload(store, as_of=LATER, defs=DEFS, limit=None)
         report = programme_report(store, period=2025, defs=DEFS).to_dict()
     conn = sqlite3.connect(path)
@@ -901,8 +907,7 @@ def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None
     """A row edited, removed or added in the database is named by case and column."""
     place = places(kind)
     store = place.open()
-    for n in range(3):
-        open_adult(store, f"c-{n}", unit="norte")
+    three_cases(store)
     assert verify_store(store, defs=DEFS).ok
     place.tamper(
         ("UPDATE case_index SET risk_level = 'very_high', rank = 3 WHERE case_id = ?", ("c-0",)),
@@ -914,7 +919,9 @@ def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None
         ),
     )
     problems = [
-        p for p in verify_store(store, defs=DEFS).problems if not p.startswith("schema: trigger")
+        p
+        for p in problem_lines(verify_store(store, defs=DEFS))
+        if not p.startswith("schema: trigger")
     ]
     assert [
         "case c-0: the case index row differs from its records in risk_level, rank",
@@ -922,6 +929,32 @@ def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None
         "case c-2: no row in the case index",
         "case c-9: a case index row for a case the store does not hold",
     ] == problems
+    said = [problem_words(p, catalogue("es")) for p in verify_store(store, defs=DEFS).problems]
+    assert [
+        (
+            "caso c-0: la fila del índice de casos difiere de sus registros en nivel de riesgo,"
+            " orden del nivel de riesgo"
+        ),
+        "caso c-1: la fila del índice de casos difiere de sus registros en unidad",
+        "caso c-2: sin fila en el índice de casos",
+        "caso c-9: una fila del índice de casos de un caso que el registro de casos no tiene",
+    ] == [p for p in said if p.startswith("caso ")]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_an_altered_record_stops_the_index_check_without_false_orphans(
+    kind: str, places: Places
+) -> None:
+    """Rows of the cases a check stopped before are not named as rows of no case."""
+    place = places(kind)
+    store = place.open()
+    three_cases(store)
+    first = next(store.records(case_id="c-0")).id
+    place.tamper(("UPDATE records SET on_date = '2020-01-01' WHERE id = ?", (first,)))
+    codes = [p.code for p in verify_store(store, defs=DEFS).problems]
+    assert "verify.record_altered" in codes
+    assert "verify.index_stopped" in codes
+    assert "verify.index_orphan" not in codes
 
 
 #: What verify says of c-1's row edited in a column it compares, and in one it cannot read.
@@ -937,8 +970,7 @@ def edited_and_read(place: Any, tampered: tuple[str, str, str], read: Any) -> in
     """
     edit, why, named = tampered
     store = place.open()
-    for n in range(3):
-        open_adult(store, f"c-{n}", unit="norte")
+    three_cases(store)
     row = kept_rows(store)["c-1"]
     assert "not_computable" == row.reliable  # the shipped LS/CMI gives no reliability figures
     place.tamper((f"UPDATE case_index SET {edit} WHERE case_id = ?", ("c-1",)))
@@ -946,7 +978,7 @@ def edited_and_read(place: Any, tampered: tuple[str, str, str], read: Any) -> in
         read(store)
     assert why in str(got.value)
     assert row.record_id == got.value.record
-    problems = verify_store(store, defs=DEFS).problems
+    problems = problem_lines(verify_store(store, defs=DEFS))
     assert [p for p in problems if p.startswith(named) and "c-1" in p], problems
     return row.record_id
 
@@ -1131,8 +1163,7 @@ def test_a_tampered_baseline_is_named_by_verify_and_refused_by_a_study(
     """A row's baseline edited: verify names the column; a validity study refuses to read it."""
     place = places(kind)
     store = place.open()
-    for n in range(3):
-        open_adult(store, f"c-{n}", unit="norte")
+    three_cases(store)
     baseline = kept_rows(store)["c-1"].baseline
     assert baseline is not None
     place.tamper(
@@ -1145,7 +1176,7 @@ def test_a_tampered_baseline_is_named_by_verify_and_refused_by_a_study(
     assert [
         f"{DIFFERS} baseline",
         "case c-2: the case index row differs from its records in baseline",
-    ] == [p for p in verify_store(store, defs=DEFS).problems if p.startswith("case ")]
+    ] == [p for p in problem_lines(verify_store(store, defs=DEFS)) if p.startswith("case ")]
     with pytest.raises(StoreIntegrityError, match="case c-2: the case index row's baseline"):
         store_table(store, defs=DEFS)
 

@@ -487,7 +487,7 @@ def test_the_head_kept_outside_checks_the_store(cli: Cli, tmp_path: Path, store_
     wrong = f"{int(head.split(':')[0]) + 5}:{head.split(':')[1].strip()}"
     status, out, _ = run("store", "verify", "--db", store_file, "--expect", wrong)
     assert 1 == status
-    assert "fewer than" in out
+    assert "entradas de auditoría, menos que las" in out
 
 
 @pytest.mark.parametrize(

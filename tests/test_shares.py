@@ -21,7 +21,8 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storekit import BACKENDS, Places, WithoutShares, rewrite_kept
+from jsonschema import Draft202012Validator
+from storekit import BACKENDS, Places, WithoutShares, problem_lines, rewrite_kept
 
 from conftest import Cli
 from rnr.definitions.indicators import PROGRAMMES, shipped
@@ -39,6 +40,7 @@ from rnr.history.programme import (
 from rnr.history.summary import Reading, summary_at
 from rnr.history.timeline import FORMAT, kept_timeline
 from rnr.history.upkeep import materialise, verify_store
+from rnr.schemas import schema
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.memory import MemoryStore
@@ -281,12 +283,20 @@ def test_an_edited_share_is_named_by_verify(tmp_path: Path, cohort: Any, cli: Cl
             f"case {found.case_id}: its shares of the reports of {year} kept on record"
             f" {found.last} differ from its records"
         )
-    ] == [p for p in result.problems if not p.startswith("schema: trigger case_derived_no_")]
+    ] == [p for p in problem_lines(result) if not p.startswith("schema: trigger case_derived_no_")]
     assert result.shares == good.shares
     code, out, _ = cli("store", "verify", "--db", path, "--json")
-    assert (1, good.shares) == (code, json.loads(out)["shares"])
+    verified = json.loads(out)
+    assert (1, good.shares) == (code, verified["shares"])
+    Draft202012Validator(schema("store-verify")).validate(verified)
+    assert {
+        "code": "verify.shares_differ",
+        "params": {"case": found.case_id, "year": year, "record": found.last},
+    } in verified["problems"]
     code, out, _ = cli("store", "verify", "--db", path)
     assert f"aportes a los informes anuales recalculados: {good.shares}" in out
+    said = f"caso {found.case_id}: sus aportes a los informes de {year} guardados en el registro"
+    assert f"  {said} {found.last} difieren de sus registros\n" in out
 
 
 def test_shares_are_kept_under_the_format_the_year_and_the_files() -> None:

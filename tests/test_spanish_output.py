@@ -16,6 +16,8 @@ import html
 import io
 import json
 import re
+import shutil
+import sqlite3
 import string
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -72,6 +74,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         out["case history"] = rnr.run("case", "history", case_id, "--db", db)
         out["case change"] = rnr.run("case", "change", case_id, "--db", db)
         out["due"] = rnr.run("due", "--db", db)
+        edited = folder / "editado.sqlite3"
+        shutil.copyfile(db, edited)
+        with contextlib.closing(sqlite3.connect(edited)) as conn, conn:
+            first, second = (r[0] for r in conn.execute("SELECT case_id FROM case_index LIMIT 2"))
+            conn.execute("UPDATE case_index SET unit = 'sur', rank = 0 WHERE case_id = ?", (first,))
+            conn.execute("DELETE FROM case_index WHERE case_id = ?", (second,))
+        out["store verify"] = rnr.run("store", "verify", "--db", edited, status=1)
         report = folder / "indicadores.html"
         out["indicators"] = rnr.run("indicators", "--period", YEAR, "--db", db, "--html", report)
         out["indicators html"] = report.read_text("utf-8")
@@ -86,12 +95,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 class _Command:
     """Runs ``rnr`` in process and returns what it printed (stdout), failing on any error."""
 
-    def run(self, *argv: str | Path) -> str:
+    def run(self, *argv: str | Path, status: int = 0) -> str:
+        """``status``: the exit status expected (1, a check that found problems)."""
         stdout, stderr = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            status = main([str(a) for a in argv])
+            got = main([str(a) for a in argv])
         notes = [line for line in stderr.getvalue().splitlines() if not CREATED.match(line)]
-        assert (0, []) == (status, notes), argv
+        assert (status, []) == (got, notes), argv
         return stdout.getvalue()
 
 

@@ -12,7 +12,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storekit import BACKENDS, Places, rewrite_kept
+from storekit import BACKENDS, Places, problem_lines, rewrite_kept
 
 from rnr.cases.overrides import Override
 from rnr.cases.parse import parse_case
@@ -219,7 +219,7 @@ def test_an_edited_timeline_is_reported_by_verify(tmp_path: Path) -> None:
     doc["regime"] = "juvenile"
     rewrite_kept(path, found.last, FORMAT, doc)
     with SQLiteStore(path, read_only=True) as store:
-        problems = verify_store(store, defs=DEFS).problems
+        problems = problem_lines(verify_store(store, defs=DEFS))
     assert [
         f"case {case_id}: the timeline kept on record {found.last} differs from its records"
         f" in {part}"
@@ -330,4 +330,5 @@ def test_a_timeline_edited_out_of_shape_is_a_clear_error(
         assert "Traceback" not in err
     code, out, _ = cli("store", "verify", "--db", path)
     assert 1 == code
-    assert f"case {case_id}: the timeline kept on record {found.last} differs" in out
+    said = f"caso {case_id}: la línea de tiempo guardada en el registro {found.last} difiere"
+    assert said in out  # the problem in the heading's language

@@ -262,7 +262,11 @@ def _written(line: int, code: ast.expr) -> Iterator[tuple[int, str, bool]]:
         yield from _written(line, code.orelse)
 
 
-@pytest.mark.parametrize("path", modules(CORE), ids=lambda p: str(p.relative_to(ROOT)))
+#: Packages that hold no sentence of their own but return codes: the store's verification.
+CODED = ("store",)
+
+
+@pytest.mark.parametrize("path", modules(CORE + CODED), ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_code_is_in_the_catalogue(path: Path) -> None:
     """A ``Message`` code core writes is a key of the catalogue (a built one, a key's prefix)."""
     keys = catalogue("es").entries
@@ -272,6 +276,19 @@ def test_every_code_is_in_the_catalogue(path: Path) -> None:
         if (code not in keys if whole else not any(k.startswith(code) for k in keys))
     ]
     assert [] == missing
+
+
+def test_every_problem_a_verification_words_is_one_it_finds() -> None:
+    """Each sentence of the ``verify`` area (its part names aside) is a code written somewhere."""
+    written = {code for path in modules(CORE + CODED) for _, code, _ in codes(path)}
+    for lang in LOCALES:
+        said = {
+            f"verify.{key}"
+            for key, entry in catalogue(lang).section("verify").items()
+            if key != "parts"
+        }
+        assert sorted(said - written) == [], lang
+        assert {c for c in written if c.startswith("verify.")} <= said, lang
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from rnr.cli.options import (
 )
 from rnr.cli.progress import counter, each, record_counter, stages
 from rnr.errors import RnrError
-from rnr.render.history import verify_lines
+from rnr.render.history import verified_state, verify_lines
 from rnr.render.messages import catalogue
 from rnr.store.head import Head
 from rnr.store.jsonl import export_jsonl, import_jsonl
@@ -201,7 +201,7 @@ def _verification(db: str, result: Verification) -> dict[str, object]:
         "shares": result.shares,
         "access": result.access,
         "head": result.head,
-        "problems": list(result.problems),
+        "problems": [p.to_dict() for p in result.problems],
     }
 
 
@@ -302,7 +302,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         write_json(out, {**_verification(name, result), "source": args.file})
         return 0 if result.ok else EXIT_FAILED
     say = catalogue(args.lang)
-    state = say("history.ok") if result.ok else "; ".join(result.problems)
+    state = verified_state(result, say)
     line = say("history.imported", db=name, src=args.file, records=result.records, state=state)
     write_lines(out, [line])
     return 0 if result.ok else EXIT_FAILED
@@ -341,7 +341,7 @@ def run_copy(args: argparse.Namespace, out: TextIO) -> int:
         write_json(out, {**_verification(names[1], result), "source": names[0]})
         return 0 if result.ok else EXIT_FAILED
     say = catalogue(args.lang)
-    state = say("history.ok") if result.ok else "; ".join(result.problems)
+    state = verified_state(result, say)
     line = say("history.copied", db=names[1], src=names[0], records=result.records, state=state)
     write_lines(out, [line])
     return 0 if result.ok else EXIT_FAILED

@@ -62,6 +62,7 @@ from rnr.store.caseindex import (
 )
 from rnr.store.protocol import CaseIndex, IndexingTransaction, Store, Transaction
 from rnr.store.records import CaseRecords, canonical
+from rnr.text import Message
 
 __all__ = [
     "INDEX_FORMAT",
@@ -567,7 +568,7 @@ def _built(store: Store, case_ids: Sequence[str], defs: Definitions) -> list[Tim
     return out
 
 
-def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...]]:
+def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[Message, ...]]:
     """Make every row a read would trust again from the records; name each that differs.
 
     Also named: a case without a row, a row of a case the store does not
@@ -584,9 +585,8 @@ def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...
         rows = {r.case_id: r for r in store.index_rows()}
     except StoreIntegrityError as exc:  # a row edited out of shape: named, nothing compared
         why = str(exc).removeprefix(f"{store.name}: ").removesuffix("; run verify")
-        msg = f"the case index was not checked: {why}"
-        return 0, (msg,)
-    problems: list[str] = []
+        return 0, (Message("verify.index_unread", {"detail": why}),)
+    problems: list[Message] = []
     checked = 0
     chunk: list[CaseRecords] = []
 
@@ -608,30 +608,30 @@ def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...
             wrong = [c for c in _COLUMNS if kept[c] != made[c]]
             if wrong:
                 problems.append(
-                    f"case {group.case_id}: the case index row differs from its records"
-                    f" in {', '.join(wrong)}"
+                    Message(
+                        "verify.index_differs", {"case": group.case_id, "columns": tuple(wrong)}
+                    )
                 )
         chunk.clear()
 
-    seen: set[str] = set()
     try:
         for group in store.cases():
-            seen.add(group.case_id)
             row = rows.get(group.case_id)
             if row is None:
-                problems.append(f"case {group.case_id}: no row in the case index")
+                problems.append(Message("verify.index_missing", {"case": group.case_id}))
             elif row.basis in trusted:
                 chunk.append(group)
                 if len(chunk) == _BLOCK:
                     flush()
     except StoreIntegrityError as exc:  # an altered record (verify names it)
-        problems.append(f"the case index was not checked past an unreadable record ({exc})")
+        problems.append(Message("verify.index_stopped", {"detail": str(exc)}))
     flush()
+    # of every case the store holds, read or not (a read stopped by an altered record)
+    held = set(store.case_ids())
     problems += [
-        f"case {case_id}: a case index row for a case the store does not hold"
-        for case_id in sorted(rows.keys() - seen)
+        Message("verify.index_orphan", {"case": case_id}) for case_id in sorted(rows.keys() - held)
     ]
-    return checked, tuple(sorted(problems))
+    return checked, tuple(sorted(problems, key=_by_case))
 
 
 def _named(row: IndexRow) -> dict[str, Any]:
@@ -640,14 +640,22 @@ def _named(row: IndexRow) -> dict[str, Any]:
 
 
 def _one(
-    group: CaseRecords, defs: Definitions, source: str, problems: list[str]
+    group: CaseRecords, defs: Definitions, source: str, problems: list[Message]
 ) -> Timeline | None:
     """One case's timeline, or ``None`` and a line in ``problems`` when it cannot be built."""
     try:
         return build_timelines([group], defs=defs, source=source)[0]
     except _UNBUILT as exc:
-        problems.append(f"case {group.case_id}: its case index row was not checked ({exc})")
+        problems.append(
+            Message("verify.index_unchecked", {"case": group.case_id, "detail": str(exc)})
+        )
         return None
+
+
+def _by_case(problem: Message) -> tuple[bool, str, str]:
+    """Problems naming a case first, by case, then the others."""
+    case = problem.params.get("case")
+    return case is None, str(case or ""), problem.code
 
 
 #: The basis of the rows :func:`rows_on` makes for a read (they are never kept).

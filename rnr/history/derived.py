@@ -31,6 +31,7 @@ from rnr.scoring.result import ScoreResult
 from rnr.scoring.single import is_criminogenic
 from rnr.store.protocol import Store
 from rnr.store.records import Derived, Stored
+from rnr.text import Message
 
 __all__ = [
     "assessment_values",
@@ -138,19 +139,19 @@ class Recomputed:
 
     values: Mapping[int, dict[str, Any]]
     basis: Mapping[int, str]
-    problems: tuple[str, ...]
+    problems: tuple[Message, ...]
 
 
 def recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> Recomputed:
     """Score every assessment of ``rows`` from its raw answers, per instrument version."""
     groups: dict[str, list[tuple[Stored, Case]]] = defaultdict(list)
-    problems: list[str] = []
+    problems: list[Message] = []
     for row in rows:
         try:
             case = parse_case(dict(row.data["document"]), file=f"{source}#{row.id}")
             groups[str(row.data["instrument"])].append((row, case))
         except (RnrError, KeyError, TypeError) as exc:
-            problems.append(f"record {row.id}: its answers cannot be scored ({exc})")
+            problems.append(Message("verify.unscorable", {"record": row.id, "detail": str(exc)}))
     values: dict[int, dict[str, Any]] = {}
     basis: dict[int, str] = {}
     for ref, members in groups.items():
@@ -158,7 +159,7 @@ def recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> Recompu
             instrument = defs.library.get(ref)
         except RnrError:
             problems += [
-                f"record {row.id}: instrument {ref} is not among the loaded definitions"
+                Message("verify.instrument_unknown", {"record": row.id, "instrument": ref})
                 for row, _ in members
             ]
             continue
@@ -166,7 +167,7 @@ def recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> Recompu
             row.id for row, _ in members if row.data.get("instrument_sha256") != instrument.sha256
         }
         problems += [
-            f"record {record_id}: instrument {ref} has changed since it was written"
+            Message("verify.instrument_changed", {"record": record_id, "instrument": ref})
             for record_id in sorted(changed)
         ]
         kept = [(row, case) for row, case in members if row.id not in changed]
@@ -177,7 +178,9 @@ def recompute(rows: Iterable[Stored], defs: Definitions, source: str) -> Recompu
     return Recomputed(values, basis, tuple(problems))
 
 
-def _compare(pairs: Sequence[tuple[Stored, Derived]], defs: Definitions, source: str) -> list[str]:
+def _compare(
+    pairs: Sequence[tuple[Stored, Derived]], defs: Definitions, source: str
+) -> list[Message]:
     """The problems of kept values against what their assessments score to now."""
     now = recompute([row for row, _ in pairs], defs, source)
     problems = list(now.problems)
@@ -185,18 +188,18 @@ def _compare(pairs: Sequence[tuple[Stored, Derived]], defs: Definitions, source:
         if row.id not in now.values:
             continue
         if derived.basis != now.basis[row.id]:
+            held = {"record": row.id, "basis": derived.basis[:12]}
             problems.append(
-                f"record {row.id}: derived values computed on basis {derived.basis[:12]}…,"
-                f" expected the instrument's {now.basis[row.id][:12]}…"
+                Message("verify.scores_basis", {**held, "expected": now.basis[row.id][:12]})
             )
             continue
         fresh = now.values[row.id]
         stored = dict(derived.values)
         for field in sorted(set(fresh) | set(stored)):
             if fresh.get(field) != stored.get(field):
+                values = {"kept": repr(stored.get(field)), "now": repr(fresh.get(field))}
                 problems.append(
-                    f"record {row.id}: derived {field} is {stored.get(field)!r},"
-                    f" its answers give {fresh.get(field)!r}"
+                    Message("verify.scores_differ", {"record": row.id, "field": field, **values})
                 )
     return problems
 
@@ -220,7 +223,7 @@ def _kept_pairs_one_by_one(store: Store) -> Iterator[tuple[Stored, Derived]]:
         yield row, derived
 
 
-def check_derived(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, ...]]:
+def check_derived(store: Store, *, defs: Definitions) -> tuple[int, tuple[Message, ...]]:
     """Recompute every derived value of ``store`` from its raw record; name each that differs.
 
     The store is read case by case and checked :data:`_BLOCK` assessments at
@@ -242,16 +245,14 @@ def check_derived(store: Store, *, defs: Definitions) -> tuple[int, tuple[str, .
 
 def _check(
     pairs: Iterable[tuple[Stored, Derived]], defs: Definitions, source: str
-) -> tuple[int, tuple[str, ...]]:
-    problems: list[str] = []
+) -> tuple[int, tuple[Message, ...]]:
+    problems: list[Message] = []
     checked = 0
     chunk: list[tuple[Stored, Derived]] = []
     for row, derived in pairs:
         checked += 1
         if row.kind != "assessment":
-            problems.append(
-                f"record {row.id}: derived values kept for a record that is not an assessment"
-            )
+            problems.append(Message("verify.scores_not_assessment", {"record": row.id}))
             continue
         chunk.append((row, derived))
         if len(chunk) == _BLOCK:

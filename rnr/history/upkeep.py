@@ -32,6 +32,7 @@ from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timelin
 from rnr.store.head import Head
 from rnr.store.protocol import Store, Verification
 from rnr.store.records import CaseDerived, CaseRecords, Derived, Stored
+from rnr.text import Message
 
 __all__ = ["check_timelines", "materialise", "verify_store"]
 
@@ -194,7 +195,7 @@ def _keep_shares(
             todo, read = [], 0
 
 
-def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, int, tuple[str, ...]]:
+def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, int, tuple[Message, ...]]:
     """Build every kept timeline a read would use again from the records; name each that differs.
 
     The report shares kept on a case's last record
@@ -207,7 +208,7 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, int, tuple
         part of a timeline, or year of shares, that differs).
     """
     checked = shared = 0
-    problems: list[str] = []
+    problems: list[Message] = []
     shares = _kept_shares(store)
     reading = Reading(defs)
     chunk: dict[str, CaseDerived] = {}
@@ -222,7 +223,7 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, int, tuple
                 try:
                     groups += store.cases(only=[case_id])
                 except StoreIntegrityError as exc:
-                    problems.append(f"case {case_id}: its timeline was not checked ({exc})")
+                    problems.append(_unchecked(case_id, exc))
         # the records each was built from: those up to the one it is kept on
         mine = [
             CaseRecords(
@@ -250,10 +251,8 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, int, tuple
             now = json.loads(json.dumps(dict(fresh.doc)))  # the form it is kept in
             for part in sorted(set(kept) | set(now)):
                 if kept.get(part) != now.get(part):
-                    problems.append(
-                        f"case {found.case_id}: the timeline kept on record {found.last}"
-                        f" differs from its records in {part}"
-                    )
+                    where = {"case": found.case_id, "record": found.last}
+                    problems.append(Message("verify.timeline_differs", {**where, "part": part}))
         chunk.clear()
 
     sharing = {key for of_year in shares.values() for key in of_year}
@@ -291,17 +290,17 @@ def _kept_shares(store: Store) -> dict[int, dict[tuple[str, int], bytes]]:
 
 def _unlike_shares(
     found: CaseDerived, fresh: Timeline, kept: Mapping[int, bytes], reading: Reading
-) -> list[str]:
+) -> list[Message]:
     """A line for each year whose shares kept on the case's last record are not ``fresh``'s."""
     now = {
         year: _digest(Derived(fresh.last, shares_basis(year), shares).text)
         for year, shares in year_shares(fresh, reading)
     }
-    where = f"case {found.case_id}: its shares of the reports of"
     return [
-        f"{where} {year} kept on record {found.last} differ from its records"
-        if year in now
-        else f"{where} {year} kept on record {found.last} are of a year it keeps none of"
+        Message(
+            "verify.shares_differ" if year in now else "verify.shares_year",
+            {"case": found.case_id, "year": year, "record": found.last},
+        )
         for year, digest in sorted(kept.items())
         if now.get(year) != digest
     ]
@@ -312,7 +311,7 @@ def _digest(text: str) -> bytes:
 
 
 def _rebuilt(
-    groups: list[CaseRecords], defs: Definitions, source: str, problems: list[str]
+    groups: list[CaseRecords], defs: Definitions, source: str, problems: list[Message]
 ) -> list[Timeline | None]:
     """The timelines of ``groups``, built in one batch; case by case if one cannot be.
 
@@ -328,6 +327,11 @@ def _rebuilt(
         try:
             out += build_timelines([group], defs=defs, source=source)
         except _UNBUILT as exc:
-            problems.append(f"case {group.case_id}: its timeline was not checked ({exc})")
+            problems.append(_unchecked(group.case_id, exc))
             out.append(None)
     return out
+
+
+def _unchecked(case_id: str, exc: BaseException) -> Message:
+    """A case whose timeline could not be built, and why."""
+    return Message("verify.timeline_unchecked", {"case": case_id, "detail": str(exc)})

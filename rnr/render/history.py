@@ -33,6 +33,7 @@ from rnr.render.names import (
     sanction_in_regime,
 )
 from rnr.scoring.result import ScoreResult
+from rnr.text import Message
 
 if TYPE_CHECKING:
     from rnr.history.entries import CaseHistory, DecisionEntry
@@ -47,9 +48,11 @@ __all__ = [
     "intensity_words",
     "labels_for",
     "level_words",
+    "problem_words",
     "review_line",
     "summary_line",
     "unchanged_line",
+    "verified_state",
     "verify_lines",
 ]
 
@@ -444,7 +447,43 @@ def verify_lines(db: str, result: Verification, lang: str) -> list[str]:
         timelines=result.timelines,
         shares=result.shares,
     )
-    return [head, *(f"  {p}" for p in result.problems)]
+    return [head, *(f"  {problem_words(p, w)}" for p in result.problems)]
+
+
+def verified_state(result: Verification, w: Catalogue) -> str:
+    """A verification after an import or a copy: ``correcta``, or its problems in words."""
+    if result.ok:
+        return w("history.ok")
+    return "; ".join(problem_words(p, w) for p in result.problems)
+
+
+#: A problem's parameters that name a part of a kept value: a timeline's part, a
+#: column of the case index, a field of an assessment's kept scores.
+_PARTS = ("part", "columns", "field")
+
+
+def problem_words(problem: Message, w: Catalogue) -> str:
+    """A problem a verification found, in words; each part it names by its name.
+
+    A part the catalogue has no name for (written into a kept value by
+    hand) is shown as it is written.
+    """
+    params = {
+        key: (
+            tuple(_name_of(v, w) for v in value)
+            if isinstance(value, tuple | list)
+            else _name_of(value, w)
+        )
+        if key in _PARTS
+        else value
+        for key, value in problem.params.items()
+    }
+    return w.say(Message(problem.code, params))
+
+
+def _name_of(part: object, w: Catalogue) -> str:
+    key = f"verify.parts.{part}"
+    return w(key) if key in w else str(part)
 
 
 def level_words(level: str | None, labels: Labels, w: Catalogue) -> str:

@@ -36,6 +36,7 @@ import attrs
 
 from rnr.errors import StoreError
 from rnr.store.caseindex import CASE_INDEX_V7, CASE_INDEX_V8, STALE_EVERY_CASE
+from rnr.text import Message
 
 __all__ = [
     "GUARDS",
@@ -297,7 +298,7 @@ def prepare(conn: Any, name: str, *, read_only: bool = False) -> int:
     return first.version
 
 
-def schema_problems(conn: Any) -> list[str]:
+def schema_problems(conn: Any) -> list[Message]:
     """The guards, each as rnr made it and enabled, no other trigger, no role that may rewrite.
 
     Run inside the verification's transaction.
@@ -316,13 +317,11 @@ def schema_problems(conn: Any) -> list[str]:
             (schema,),
         )
     }
-    problems = []
+    problems: list[Message] = []
     body = " ".join(_BODY.split())
     for name, (table, kind) in GUARDS.items():
         if name not in found:
-            problems.append(
-                f"schema: trigger {name} is missing (the append-only guard was removed)"
-            )
+            problems.append(Message("verify.trigger_missing", {"trigger": name}))
             continue
         on, tgtype, enabled, function, where, language, source, when, columns = found[name]
         if (on, tgtype, function, where, language, when, columns) != (
@@ -334,22 +333,16 @@ def schema_problems(conn: Any) -> list[str]:
             False,
             False,
         ) or " ".join(str(source).split()) != body:
-            problems.append(
-                f"schema: trigger {name} is not the one rnr wrote (the append-only guard was"
-                " replaced)"
-            )
+            problems.append(Message("verify.trigger_replaced", {"trigger": name}))
         elif enabled not in ("O", "A"):
-            problems.append(
-                f"schema: trigger {name} is disabled (the append-only guard was switched off)"
-            )
+            problems.append(Message("verify.trigger_disabled", {"trigger": name}))
     problems += [
-        f"schema: trigger {name} is not rnr's (a trigger was added)"
+        Message("verify.trigger_added", {"trigger": name})
         for name in sorted(found)
         if name not in GUARDS
     ]
     problems += [
-        f"privileges: {grantee} may {verb} {table} (only the owner of rnr's tables should;"
-        f" revoke it: REVOKE {verb} ON {table} FROM {grantee})"
+        Message("verify.privilege", {"grantee": grantee, "verb": verb, "table": table})
         for table, grantee, verb in conn.execute(
             "SELECT c.relname, CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
             " ELSE pg_get_userbyid(a.grantee) END, a.privilege_type"

@@ -22,6 +22,7 @@ from rnr.store.audit import check
 from rnr.store.head import Head
 from rnr.store.protocol import Verification
 from rnr.store.records import KINDS, AuditEntry, Record, Stored, record_hash
+from rnr.text import Message
 
 __all__ = [
     "ACCESS_COLUMNS",
@@ -168,20 +169,20 @@ def verify_tables(
     more at the end. The caller adds what only its database can check.
     """
     rows: list[tuple[int, str | None]] = []
-    unreadable: list[str] = []
-    columns: dict[int, str] = {}
+    unreadable: list[Message] = []
+    columns: dict[int, Message] = {}
     for row in query(f"SELECT {RECORD_COLUMNS} FROM records ORDER BY id"):
         record_id, sha256 = row[0], row[8]
         try:
             digest: str | None = record_hash(row_record(*row[1:6]))
         except (TypeError, ValueError) as exc:
-            unreadable.append(f"record {record_id}: unreadable ({exc})")
+            unreadable.append(
+                Message("verify.record_unreadable", {"record": record_id, "detail": str(exc)})
+            )
             digest = None
         if digest is not None and digest != sha256:
-            columns[record_id] = (
-                f"record {record_id}: sha256 column altered (holds {str(sha256)[:12]}…,"
-                f" the content hashes to {digest[:12]}…)"
-            )
+            held = {"record": record_id, "held": str(sha256)[:12], "found": digest[:12]}
+            columns[record_id] = Message("verify.record_hash_column", held)
         rows.append((record_id, digest))
         if progress is not None and len(rows) % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)
@@ -194,14 +195,10 @@ def verify_tables(
     )
     result = check(rows, entries, unreadable=unreadable, expect=expect, access=access)
     problems = list(result.problems)
-    altered = set(problems)
+    altered = {p.params["record"] for p in problems if p.code == "verify.record_altered"}
+    problems += [found for record_id, found in columns.items() if record_id not in altered]
     problems += [
-        text
-        for record_id, text in columns.items()
-        if f"record {record_id}: altered since it was written" not in altered
-    ]
-    problems += [
-        f"record {record_id}: recorded_at or recorded_by differ from audit entry {seq}"
+        Message("verify.record_stamp", {"record": record_id, "entry": seq})
         for record_id, seq in query(
             "SELECT r.id, a.seq FROM records r JOIN audit a ON a.record_id = r.id"
             f" WHERE r.recorded_at {distinct} a.at OR r.recorded_by {distinct} a.by ORDER BY r.id"

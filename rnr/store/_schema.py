@@ -21,6 +21,7 @@ import attrs
 
 from rnr.errors import StoreError
 from rnr.store.caseindex import CASE_INDEX_V7, CASE_INDEX_V8, STALE_EVERY_CASE
+from rnr.text import Message
 
 __all__ = [
     "APPLICATION_ID",
@@ -347,26 +348,23 @@ def prepare(conn: sqlite3.Connection, path: str, *, read_only: bool = False) -> 
     return first.version
 
 
-def schema_problems(conn: sqlite3.Connection) -> list[str]:
+def schema_problems(conn: sqlite3.Connection) -> list[Message]:
     """The append-only guards, each exactly as rnr wrote it, no other trigger, an intact file."""
     found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
-    problems = []
+    problems: list[Message] = []
     for name, sql in GUARDS.items():
         if name not in found:
-            problems.append(
-                f"schema: trigger {name} is missing (the append-only guard was removed)"
-            )
+            problems.append(Message("verify.trigger_missing", {"trigger": name}))
         elif " ".join(str(found[name]).split()) != " ".join(sql.split()):
-            problems.append(
-                f"schema: trigger {name} is not the one rnr wrote (the append-only guard was"
-                " replaced)"
-            )
+            problems.append(Message("verify.trigger_replaced", {"trigger": name}))
     problems += [
-        f"schema: trigger {name} is not rnr's (a trigger was added)"
+        Message("verify.trigger_added", {"trigger": name})
         for name in sorted(found)
         if name not in GUARDS
     ]
     problems += [
-        f"database: {row[0]}" for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"
+        Message("verify.database", {"detail": row[0]})
+        for row in conn.execute("PRAGMA integrity_check")
+        if row[0] != "ok"
     ]
     return problems

@@ -29,6 +29,7 @@ import attrs
 
 from rnr._frozen import frozen_map
 from rnr.store.records import GENESIS, canonical
+from rnr.text import Message
 
 __all__ = [
     "ACCESS_FIELDS",
@@ -168,29 +169,28 @@ def chain_access(
     return entries
 
 
-def check_access(entries: Iterable[AccessEntry], audit: Mapping[int, str]) -> list[str]:
+def check_access(entries: Iterable[AccessEntry], audit: Mapping[int, str]) -> list[Message]:
     """Every problem of the access log, against the audit chain's hashes by sequence number.
 
     An entry must follow the one before it (sequence and hash), hash to its
     own ``sha256``, and be anchored at an audit entry that still has the
     hash it names, no earlier than the anchor of the entry before it.
     """
-    problems: list[str] = []
+    problems: list[Message] = []
     prev, expected, last_anchor = GENESIS, 1, 0
     for entry in entries:
-        where = f"access entry {entry.seq}"
+        where = {"entry": entry.seq}
         if entry.seq != expected:
-            problems.append(f"{where}: out of sequence, expected entry {expected}")
+            problems.append(Message("verify.access_sequence", {**where, "expected": expected}))
             expected = entry.seq
         if entry.prev != prev:
-            problems.append(f"{where}: does not follow the entry before it (the log was broken)")
+            problems.append(Message("verify.access_unchained", where))
         if _hash(entry.content()) != entry.sha256:
-            problems.append(f"{where}: altered since it was written")
+            problems.append(Message("verify.access_altered", where))
         held = GENESIS if entry.anchor_seq == 0 else audit.get(entry.anchor_seq)
         if held != entry.anchor or entry.anchor_seq < last_anchor:
             problems.append(
-                f"{where}: anchored at audit entry {entry.anchor_seq}, which the audit chain"
-                " no longer holds with that hash (the audit chain was cut or rewritten)"
+                Message("verify.access_unanchored", {**where, "anchor": entry.anchor_seq})
             )
         prev, last_anchor, expected = entry.sha256, entry.anchor_seq, expected + 1
     return problems
@@ -206,4 +206,4 @@ def restore_access_problem(
     if held:
         return "the access log is not empty"
     problems = check_access(entries, dict(audit))
-    return problems[0] if problems else None
+    return str(problems[0]) if problems else None

@@ -5,7 +5,8 @@ SHA-256 and the previous entry's SHA-256. :func:`check` walks both lists and
 names every row that was edited (its content no longer has the hash the
 audit recorded), inserted (no entry names it), deleted (an entry names a
 missing record) and every audit entry that was altered, removed or
-reordered. Any store implementation uses it.
+reordered, each as a coded :class:`~rnr.text.Message` (``verify.*``, put
+into words by the message catalogue). Any store implementation uses it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rnr.store.access import AccessEntry, check_access
 from rnr.store.head import Head
 from rnr.store.protocol import Verification
 from rnr.store.records import GENESIS, AuditEntry, Stored, entry_hash, record_hash
+from rnr.text import Message
 
 __all__ = ["check", "next_entry", "restore_problem"]
 
@@ -43,7 +45,7 @@ def check(
     rows: Iterable[tuple[int, str | None]],
     entries: Iterable[AuditEntry],
     *,
-    unreadable: Iterable[str] = (),
+    unreadable: Iterable[Message] = (),
     expect: Head | None = None,
     access: Iterable[AccessEntry] = (),
 ) -> Verification:
@@ -66,7 +68,7 @@ def check(
     hashes: dict[int, str | None] = {}
     for record_id, digest in rows:
         if record_id in hashes:
-            problems.append(f"record {record_id}: appears twice")
+            problems.append(Message("verify.record_twice", {"record": record_id}))
         hashes[record_id] = digest
     named: dict[int, int] = {}
     hashes_by_seq: dict[int, str] = {}
@@ -78,39 +80,33 @@ def check(
         count += 1
         if entry.seq != expected_seq:
             problems.append(
-                f"audit entry {entry.seq}: out of sequence, expected entry {expected_seq}"
-                " (an entry was deleted or inserted)"
+                Message("verify.entry_sequence", {"entry": entry.seq, "expected": expected_seq})
             )
             expected_seq = entry.seq
         if entry.prev != prev:
-            problems.append(
-                f"audit entry {entry.seq}: does not follow the entry before it"
-                " (the chain was broken: an entry was edited, deleted or inserted)"
-            )
+            problems.append(Message("verify.entry_unchained", {"entry": entry.seq}))
         if entry_hash(**entry.content()) != entry.sha256:
-            problems.append(f"audit entry {entry.seq}: altered since it was written")
+            problems.append(Message("verify.entry_altered", {"entry": entry.seq}))
         if entry.record_id in named:
-            problems.append(
-                f"audit entry {entry.seq}: names record {entry.record_id},"
-                f" already named by entry {named[entry.record_id]}"
-            )
+            first = named[entry.record_id]
+            params = {"entry": entry.seq, "record": entry.record_id, "first": first}
+            problems.append(Message("verify.entry_names_again", params))
         named[entry.record_id] = entry.seq
         if expect is not None and count == expect.entries:
             at_head = entry.sha256
         if entry.record_id not in hashes:
-            problems.append(
-                f"record {entry.record_id}: missing (deleted?); audit entry {entry.seq} names it"
-            )
+            params = {"record": entry.record_id, "entry": entry.seq}
+            problems.append(Message("verify.record_missing", params))
         else:
             digest = hashes[entry.record_id]
             if digest is not None and digest != entry.record_sha256:
-                problems.append(f"record {entry.record_id}: altered since it was written")
+                problems.append(Message("verify.record_altered", {"record": entry.record_id}))
         prev = entry.sha256
         hashes_by_seq[entry.seq] = entry.sha256
         expected_seq += 1
     for record_id in hashes:
         if record_id not in named:
-            problems.append(f"record {record_id}: not in the audit log (written outside rnr?)")
+            problems.append(Message("verify.record_unlogged", {"record": record_id}))
     if expect is not None:
         problems += _head_problems(expect, count, at_head)
     logged = list(access)
@@ -118,22 +114,13 @@ def check(
     return Verification(len(hashes), count, prev, tuple(problems), access=len(logged))
 
 
-def _head_problems(expect: Head, count: int, found: str | None) -> list[str]:
+def _head_problems(expect: Head, count: int, found: str | None) -> list[Message]:
     """Whether a chain of ``count`` entries, ``found`` at the head's place, extends ``expect``."""
     if found is None:
-        return [
-            (
-                f"head: the store holds {count} audit entries, fewer than the {expect.entries}"
-                " of the expected head (entries were removed: the store was truncated or replaced)"
-            )
-        ]
+        return [Message("verify.head_truncated", {"count": count, "expected": expect.entries})]
     if found != expect.sha256:
-        return [
-            (
-                f"head: audit entry {expect.entries} hashes to {found[:12]}…, the expected head"
-                f" says {expect.sha256[:12]}… (the history was rewritten or forked after the head)"
-            )
-        ]
+        params = {"entry": expect.entries, "found": found[:12], "expected": expect.sha256[:12]}
+        return [Message("verify.head_rewritten", params)]
     return []
 
 
@@ -141,7 +128,7 @@ def restore_problem(rows: list[Stored], entries: list[AuditEntry]) -> str | None
     """The first reason not to restore these rows, or ``None``."""
     result = check([(s.id, record_hash(s.record)) for s in rows], entries)
     if not result.ok:
-        return result.problems[0]
+        return str(result.problems[0])
     if [s.id for s in rows] != list(range(1, len(rows) + 1)):
         return "record ids are not 1, 2, 3…"
     stamps = {e.record_id: e for e in entries}

@@ -26,6 +26,7 @@ import attrs
 from rnr.errors import StoreError
 from rnr.store.protocol import AccessLog, Store, Verification
 from rnr.store.records import Stored
+from rnr.text import Message
 
 __all__ = ["copy_store"]
 
@@ -78,10 +79,18 @@ def copy_store(
     after = target.verify()
     same = (after.records, after.entries, after.head, after.access)
     if same != (before.records, before.entries, before.head, before.access):
-        problem = (
-            f"copy: {target.name} holds {after.records} records, {after.entries} entries,"
-            f" head {after.head[:12]}…; {source.name} held {before.records},"
-            f" {before.entries}, head {before.head[:12]}…"
+        problem = Message(
+            "verify.copy_differs",
+            {
+                "target": target.name,
+                "records": after.records,
+                "entries": after.entries,
+                "head": after.head[:12],
+                "source": source.name,
+                "source_records": before.records,
+                "source_entries": before.entries,
+                "source_head": before.head[:12],
+            },
         )
         return attrs.evolve(after, problems=(*after.problems, problem))
     return after

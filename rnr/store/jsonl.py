@@ -341,7 +341,7 @@ def _check_counts(
         raise parser.error("head", msg, code="store.integrity")
     problems = check_access(access, {e.seq: e.sha256 for e in entries})
     if problems:
-        raise parser.error("access", "import refused: " + problems[0], code="store.integrity")
+        raise parser.error("access", f"import refused: {problems[0]}", code="store.integrity")
 
 
 def import_jsonl(store: Store, lines: Iterable[str], *, name: str) -> Verification:

@@ -37,6 +37,7 @@ import attrs
 from rnr.store.access import Access, AccessEntry
 from rnr.store.caseindex import IndexGroup, IndexQuery, IndexRow, Settled
 from rnr.store.records import AuditEntry, CaseDerived, CaseRecords, Derived, Record, Stored
+from rnr.text import Message
 
 if TYPE_CHECKING:
     from rnr.store.head import Head
@@ -66,7 +67,9 @@ class Verification:
         entries: audit entries read.
         head: the SHA-256 of the last audit entry (keep it elsewhere to detect
             a rewritten chain).
-        problems: one line per edited, inserted or deleted row, or broken link.
+        problems: one coded message (``verify.*``, see the message catalogue)
+            per edited, inserted or deleted row, broken link, or kept value
+            that differs from its records.
         derived: records whose derived values were recomputed and compared
             (by :func:`rnr.history.upkeep.verify_store`; the store alone
             cannot, and leaves 0).
@@ -82,7 +85,7 @@ class Verification:
     records: int
     entries: int
     head: str
-    problems: tuple[str, ...] = ()
+    problems: tuple[Message, ...] = ()
     derived: int = 0
     timelines: int = 0
     access: int = 0
