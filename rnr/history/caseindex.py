@@ -624,7 +624,11 @@ def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[Message,
                 if len(chunk) == _BLOCK:
                     flush()
     except StoreIntegrityError as exc:  # an altered record (verify names it)
-        problems.append(Message("verify.index_stopped", {"detail": str(exc)}))
+        if exc.record is None:
+            problems.append(Message("verify.index_unread", {"detail": str(exc)}))
+        else:  # the record it stopped at, and why
+            stopped = {"record": exc.record, "detail": str(exc)}
+            problems.append(Message("verify.index_stopped", stopped))
     flush()
     # of every case the store holds, read or not (a read stopped by an altered record)
     held = set(store.case_ids())

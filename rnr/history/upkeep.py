@@ -333,5 +333,10 @@ def _rebuilt(
 
 
 def _unchecked(case_id: str, exc: BaseException) -> Message:
-    """A case whose timeline could not be built, and why."""
-    return Message("verify.timeline_unchecked", {"case": case_id, "detail": str(exc)})
+    """A case whose timeline could not be built, and why: a record that cannot be read, or not."""
+    record = exc.record if isinstance(exc, StoreIntegrityError) else None
+    if record is None:
+        return Message("verify.timeline_unchecked", {"case": case_id, "detail": str(exc)})
+    return Message(
+        "verify.timeline_unread", {"case": case_id, "record": record, "detail": str(exc)}
+    )
