@@ -942,27 +942,32 @@ def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
-def test_an_altered_record_stops_the_index_check_without_false_orphans(
-    kind: str, places: Places
-) -> None:
-    """Rows of the cases a check stopped before are not named as rows of no case."""
+def test_an_altered_record_leaves_the_other_rows_checked(kind: str, places: Places) -> None:
+    """A case whose records cannot be read is named; every other row is still made again."""
     place = places(kind)
     store = place.open()
     three_cases(store)
     first = next(store.records(case_id="c-0")).id
-    place.tamper(("UPDATE records SET on_date = '2020-01-01' WHERE id = ?", (first,)))
-    problems = verify_store(store, defs=DEFS).problems
-    assert "verify.index_orphan" not in [p.code for p in problems]
-    said = [problem_words(p, catalogue("es")) for p in problems]
-    assert f"registro {first}: alterado después de escrito" in said
-    assert (
-        f"el índice de casos no se verificó más allá del registro {first}, que no se pudo leer"
-        in said
+    place.tamper(
+        ("UPDATE records SET on_date = '2020-01-01' WHERE id = ?", (first,)),
+        ("UPDATE case_index SET unit = 'sur' WHERE case_id = ?", ("c-2",)),
     )
+    result = verify_store(store, defs=DEFS)
+    assert "verify.index_orphan" not in [p.code for p in result.problems]
+    said = [problem_words(p, catalogue("es")) for p in result.problems]
+    assert f"registro {first}: alterado después de escrito" in said
+    assert [
+        (
+            "caso c-0: su fila del índice de casos no se verificó,"
+            f" porque no se pudo leer su registro {first}"
+        ),
+        "caso c-2: la fila del índice de casos difiere de sus registros en unidad",
+    ] == [p for p in said if "índice de casos" in p]
     unread = (
         f"caso c-0: su línea de tiempo no se verificó, porque no se pudo leer su registro {first}"
     )
     assert unread in said
+    assert 2 == result.index
 
 
 #: What verify says of c-1's row edited in a column it compares, and in one it cannot read.

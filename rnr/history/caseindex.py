@@ -614,28 +614,43 @@ def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[Message,
                 )
         chunk.clear()
 
+    def visit(group: CaseRecords) -> None:
+        seen.add(group.case_id)
+        row = rows.get(group.case_id)
+        if row is None:
+            problems.append(Message("verify.index_missing", {"case": group.case_id}))
+        elif row.basis in trusted:
+            chunk.append(group)
+            if len(chunk) == _BLOCK:
+                flush()
+
+    seen: set[str] = set()
+    held = set(store.case_ids())
     try:
         for group in store.cases():
-            row = rows.get(group.case_id)
-            if row is None:
-                problems.append(Message("verify.index_missing", {"case": group.case_id}))
-            elif row.basis in trusted:
-                chunk.append(group)
-                if len(chunk) == _BLOCK:
-                    flush()
-    except StoreIntegrityError as exc:  # an altered record (verify names it)
-        if exc.record is None:
-            problems.append(Message("verify.index_unread", {"detail": str(exc)}))
-        else:  # the record it stopped at, and why
-            stopped = {"record": exc.record, "detail": str(exc)}
-            problems.append(Message("verify.index_stopped", stopped))
+            visit(group)
+    except StoreIntegrityError:  # an altered record (verify names it): the rest case by case
+        for case_id in sorted(held - seen):
+            try:
+                groups = list(store.cases(only=[case_id]))
+            except StoreIntegrityError as exc:
+                problems.append(_unread(case_id, exc))
+                continue
+            for group in groups:
+                visit(group)
     flush()
-    # of every case the store holds, read or not (a read stopped by an altered record)
-    held = set(store.case_ids())
     problems += [
         Message("verify.index_orphan", {"case": case_id}) for case_id in sorted(rows.keys() - held)
     ]
     return checked, tuple(sorted(problems, key=_by_case))
+
+
+def _unread(case_id: str, exc: StoreIntegrityError) -> Message:
+    """A case whose row was not checked: the record of it that could not be read, or why."""
+    if exc.record is None:
+        return Message("verify.index_unchecked", {"case": case_id, "detail": str(exc)})
+    params = {"case": case_id, "record": exc.record, "detail": str(exc)}
+    return Message("verify.index_case_unread", params)
 
 
 def _named(row: IndexRow) -> dict[str, Any]:
