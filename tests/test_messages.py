@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rnr.errors import RenderError
+from rnr.render.history import problem_words
 from rnr.render.messages import LOCALES, Catalogue, _load_area, catalogue, placeholders, say
 from rnr.text import Message, Text, words_from_dict, words_to_dict
 
@@ -135,3 +136,29 @@ def test_listed_values_are_written_the_readers_way() -> None:
     message = Message("x.a", {"d": (dt.date(2025, 1, 2), dt.date(2025, 3, 4)), "n": (0.5, 2)})
     assert "fechas 02-01-2025, 04-03-2025; cifras 0,5; 2" == Catalogue("es", words).say(message)
     assert "fechas 2025-01-02, 2025-03-04; cifras 0.5; 2" == Catalogue("en", words).say(message)
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_every_verification_problem_is_said_with_its_parameters(lang: str) -> None:
+    """Each ``verify`` problem renders from the parameters a verification gives it.
+
+    Numbers for what counts or names a record, entry or year (a grouped
+    figure such as ``{records:,}`` needs one), names for the rest, a tuple of
+    columns; a part the catalogue names is said by its name, another as it is.
+    """
+    words = catalogue(lang)
+    numbers = {"record", "entry", "expected", "first", "count", "anchor", "year", "records"}
+    numbers |= {"entries", "source_records", "source_entries"}
+    for key, entry in words.section("verify").items():
+        if key == "parts":
+            continue
+        names = frozenset().union(*(placeholders(f) for f in _forms(entry)))
+        params = {
+            name: 3 if name in numbers else ("risk_level", "rank") if name == "columns" else "x"
+            for name in names
+        }
+        said = problem_words(Message(f"verify.{key}", params), words)
+        assert "{" not in said, key
+    named = Message("verify.index_differs", {"case": "c-1", "columns": ("unit", "hecho_nuevo")})
+    expected = {"es": "unidad, hecho_nuevo", "en": "unit, hecho_nuevo"}[lang]
+    assert problem_words(named, words).endswith(f"en {expected}" if lang == "es" else expected)
