@@ -687,7 +687,10 @@ class TestStore:
         conn.close()
         status, out, _ = run(capsys, "store", "verify", "--db", db)
         assert 1 == status
-        assert "record 2: altered since it was written" in out
+        assert "\n  registro 2: alterado después de escrito\n" in out
+        status, out, _ = run(capsys, "store", "verify", "--db", db, "--lang", "en")
+        assert 1 == status
+        assert "\n  record 2: altered since it was written\n" in out
 
     def test_import_refuses_a_tampered_export(self, db: Path, tmp_path: Path, cli: Cli) -> None:
         """An export whose record was edited is refused, and no new store is left behind."""
