@@ -642,7 +642,8 @@ def check_index(store: Store, *, defs: Definitions) -> tuple[int, tuple[Message,
     problems += [
         Message("verify.index_orphan", {"case": case_id}) for case_id in sorted(rows.keys() - held)
     ]
-    return checked, tuple(sorted(problems, key=_by_case))
+    # every problem past the rows read names its case
+    return checked, tuple(sorted(problems, key=lambda p: (str(p.params["case"]), p.code)))
 
 
 def _unread(case_id: str, exc: StoreIntegrityError) -> Message:
@@ -669,12 +670,6 @@ def _one(
             Message("verify.index_unchecked", {"case": group.case_id, "detail": str(exc)})
         )
         return None
-
-
-def _by_case(problem: Message) -> tuple[bool, str, str]:
-    """Problems naming a case first, by case, then the others."""
-    case = problem.params.get("case")
-    return case is None, str(case or ""), problem.code
 
 
 #: The basis of the rows :func:`rows_on` makes for a read (they are never kept).

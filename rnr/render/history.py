@@ -468,22 +468,16 @@ def problem_words(problem: Message, w: Catalogue) -> str:
     A part the catalogue has no name for (written into a kept value by
     hand) is shown as it is written.
     """
-    params = {
-        key: (
-            tuple(_name_of(v, w) for v in value)
-            if isinstance(value, tuple | list)
-            else _name_of(value, w)
-        )
-        if key in _PARTS
-        else value
-        for key, value in problem.params.items()
-    }
+    params = {k: _named(v, w) if k in _PARTS else v for k, v in problem.params.items()}
     return w.say(Message(problem.code, params))
 
 
-def _name_of(part: object, w: Catalogue) -> str:
+def _named(part: object, w: Catalogue) -> object:
+    """A part's name (each of a tuple of parts), or the part as it is written."""
+    if isinstance(part, tuple):
+        return tuple(_named(p, w) for p in part)
     key = f"verify.parts.{part}"
-    return w(key) if key in w else str(part)
+    return w(key) if key in w else part
 
 
 def level_words(level: str | None, labels: Labels, w: Catalogue) -> str:
