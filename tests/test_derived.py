@@ -274,7 +274,8 @@ def test_a_replay_with_the_memo_of_an_earlier_one_is_the_same(seed: int, cut: fl
     from hypothesis import assume  # noqa: PLC0415
 
     from rnr.errors import StoreIntegrityError  # noqa: PLC0415
-    from rnr.history.read import Memo, replay  # noqa: PLC0415
+    from rnr.history.memo import Memo  # noqa: PLC0415
+    from rnr.history.read import replay  # noqa: PLC0415
 
     store = MemoryStore()
     store_cohort(store, simulate(3, 2.0, seed=seed), defs=DEFS)

@@ -14,8 +14,9 @@ from rnr.history.access import unit_of
 from rnr.history.caseindex import keep_index
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
+from rnr.history.memo import Memo
 from rnr.history.programme import keep_shares
-from rnr.history.read import Corrections, Memo, replay
+from rnr.history.read import Corrections, replay
 from rnr.history.shapes import is_approval
 from rnr.history.summary import Reading
 from rnr.history.timeline import Timeline, keep_timeline

@@ -34,7 +34,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.derived import derived_of
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written, same
-from rnr.history.read import Corrections, Memo, read_history, replay
+from rnr.history.read import Corrections, read_history, replay
 from rnr.history.shapes import assessment_record, draft_record, event_record, review_record
 from rnr.history.steps import event_step, stepped
 from rnr.plan.assemble import draft_plan
@@ -333,7 +333,7 @@ def review_plan(
             current version, a closed plan, or a closing with open objectives.
     """
     defs = defs or Definitions.shipped()
-    memo = Memo()  # the replay before the write, for the one inside it
+    memo = defs.memo()  # the replay before the write, for the one inside it
     before = read_history(store, case_id, defs=defs, memo=memo)
     if not before.plans:
         raise HistoryError("no plan to review", case_id=case_id, field="plan")

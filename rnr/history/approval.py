@@ -28,7 +28,7 @@ from rnr.history._state import State, records_in, replayed
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written
-from rnr.history.read import Memo, read_history, replay
+from rnr.history.read import read_history, replay
 from rnr.history.shapes import approval_record, is_approval
 from rnr.store.protocol import Store
 from rnr.store.records import Stored
@@ -111,7 +111,7 @@ def approve_plan(
     """
     defs = defs or Definitions.shipped()
     reference = _reference(reference, case_id)
-    memo = Memo()  # the replay before the write, for the one inside it
+    memo = defs.memo()  # the replay before the write, for the one inside it
     before = read_history(store, case_id, defs=defs, memo=memo)
     if not before.plans:
         raise HistoryError("no plan to approve", case_id=case_id, field="plan")

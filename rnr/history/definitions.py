@@ -25,6 +25,7 @@ from rnr.definitions.library import (
     split_ref,
 )
 from rnr.definitions.policy import Policy
+from rnr.history.memo import Memo
 from rnr.store.records import canonical
 
 __all__ = ["Definitions"]
@@ -48,12 +49,37 @@ class Definitions:
     policies: PolicyLibrary
     catalogue: Catalogue
     rules: RuleSet
+    #: What replays with these definitions keep for the next ones, shared
+    #: (:meth:`remembering`), or ``None``: each write keeps its own.
+    replays: Memo | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @classmethod
     def shipped(cls) -> Definitions:
         """The definitions shipped with rnr."""
         catalogue, rules = shipped()
         return cls(default_library(), policy_library(), catalogue, rules)
+
+    def remembering(self, limit: int | None) -> Definitions:
+        """The same definitions, whose replays share one memo of at most ``limit`` values.
+
+        A service keeps them for all its requests: a write that follows a
+        read of its case (or another write) replays only its new records
+        (:mod:`rnr.history.memo`). These definitions themselves when they
+        already share one, or when ``limit`` is ``None``. A copy made with
+        :func:`attrs.evolve` remembers nothing.
+
+        Raises:
+            InvalidArgumentError: ``limit`` is not a positive count or ``None``.
+        """
+        if self.replays is not None or limit is None:
+            return self
+        copy = attrs.evolve(self)
+        object.__setattr__(copy, "replays", Memo(limit))
+        return copy
+
+    def memo(self) -> Memo:
+        """The memo of one write: the shared one, else a new one for this write alone."""
+        return self.replays if self.replays is not None else Memo()
 
     @cached_property
     def plan_basis(self) -> str:

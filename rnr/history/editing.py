@@ -19,7 +19,7 @@ from rnr.history._state import State, records_in, replayed
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written, same
-from rnr.history.read import Memo, read_history, replay
+from rnr.history.read import read_history, replay
 from rnr.history.shapes import edit_record, is_approval
 from rnr.plan.edit import Choice, edit_plan
 from rnr.store.protocol import Store
@@ -102,7 +102,7 @@ def edit_plan_version(
     if len(notes) > MOST_NOTES:
         msg = f"notes: got {len(notes)} characters, expected at most {MOST_NOTES}"
         raise HistoryError(msg, case_id=case_id, field="notes", value=len(notes))
-    memo = Memo()  # the replay before the write, for the one inside it
+    memo = defs.memo()  # the replay before the write, for the one inside it
     before = read_history(store, case_id, defs=defs, memo=memo)
     if not before.plans or not before.assessments:
         raise HistoryError("no plan to edit", case_id=case_id, field="plan")

@@ -24,7 +24,7 @@ from rnr.history._state import State, records_in, replayed
 from rnr.history.definitions import Definitions
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import same
-from rnr.history.read import Memo, read_history
+from rnr.history.read import read_history
 from rnr.history.shapes import is_proposal, proposal_record
 from rnr.policy.engine import decide
 from rnr.store.protocol import Store
@@ -116,7 +116,7 @@ def propose_override(
         DecisionInputError: the override itself is refused.
     """
     defs = defs or Definitions.shipped()
-    memo = Memo()
+    memo = defs.memo()
     before = read_history(store, case_id, defs=defs, memo=memo)
     if not before.assessments or before.legal is None:
         msg = "no assessment to override"

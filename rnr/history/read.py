@@ -35,6 +35,7 @@ from rnr.history.entries import (
     PlanEntry,
 )
 from rnr.history.idempotency import IDEMPOTENCY
+from rnr.history.memo import Memo
 from rnr.history.shapes import is_approval, is_proposal
 from rnr.history.steps import reassessment_answer, stepped
 from rnr.plan.assemble import draft_plan
@@ -47,7 +48,7 @@ from rnr.scoring.result import ScoreResult
 from rnr.store.protocol import Store
 from rnr.store.records import Stored
 
-__all__ = ["Corrections", "Memo", "read_history", "replay"]
+__all__ = ["Corrections", "read_history", "replay"]
 
 T = TypeVar("T")
 
@@ -102,8 +103,9 @@ def read_history(
 ) -> CaseHistory:
     """The history of ``case_id`` in ``store``, every derived result recomputed.
 
-    ``memo`` keeps what was computed for a replay of the same case later in
-    the same write (see :class:`Memo`).
+    ``memo`` keeps what was computed for a later replay of the same case
+    (default: the memo the definitions share, if any; see
+    :class:`~rnr.history.memo.Memo`).
 
     Raises:
         HistoryError: ``history.case.unknown``, the store holds no such case.
@@ -135,38 +137,12 @@ def replay(
     recorded answer of the change policy is answered again with the action
     and rule it was stored with (both used while correcting a record, to
     find the drafts and answers that must be corrected too). ``memo`` keeps
-    what a replay computed for the next replay of the same case (see
-    :class:`Memo`).
+    what a replay computed for the next replay of the same case (default:
+    the memo the definitions share, if any; see :class:`~rnr.history.memo.Memo`).
     """
     fixes = Corrections.of(rows, source=source)
-    return _Replay(fixes, defs, source, drafted, answered, memo).history(rows)
-
-
-@attrs.define
-class Memo:
-    """What replaying a case computed, for the next replay of it in the same write.
-
-    A write replays the case before it (to check and answer the request) and
-    again inside its block (a history that would not replay is refused):
-    the second replay takes from this the score of each assessment record,
-    the decision of each decision record whose inputs are the same ones
-    (its assessment record, its override record, whether it is the latest),
-    the draft of each plan record whose decision is equal, the change
-    policy's answer of each step whose decision, assessments and events are
-    the same records, and the events while the same event records are in
-    force. A record is
-    known by its id and SHA-256, so nothing else can stand in for it. Make
-    one per write call; it is not shared.
-    """
-
-    found: dict[tuple[Any, ...], Any] = attrs.Factory(dict)
-
-    def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-        """The value kept under ``key``, else ``build()`` (kept for next time)."""
-        if key not in self.found:
-            self.found[key] = build()
-        value: T = self.found[key]
-        return value
+    kept = memo if memo is not None else defs.replays
+    return _Replay(fixes, defs, source, drafted, answered, kept).history(rows)
 
 
 def _legal_of(row: Stored) -> LegalContext:
@@ -255,6 +231,11 @@ class _Replay:
             msg = f"record {row.id} ({row.kind} of case {row.case_id}) cannot be replayed: {exc}"
             raise StoreIntegrityError(msg, path=self.source, record=row.id) from exc
 
+    def known(self, first: int) -> tuple[int, str]:
+        """The id and SHA-256 of the record in force of the chain that ``first`` starts."""
+        row = self.fixes.latest[first]
+        return row.id, row.sha256
+
     def check_hash(self, row: Stored, what: str, stored: object, current: str) -> None:
         """The definition ``what`` must still have the hash the record was written with."""
         if stored != current:
@@ -311,12 +292,16 @@ class _Replay:
         self.check_hash(row, f"policy {ref}", row.data.get("policy_sha256"), policy.sha256)
         override_id = row.data.get("override")
         override = overrides[int(override_id)].override if override_id is not None else None
-        override_row = self.fixes.latest.get(int(override_id)) if override_id is not None else None
         legal = self.remember(("legal", row.id, row.sha256), lambda: self.guard(row, _legal_of))
-        override_record = override_row.id if override_row is not None else None
-        inputs = (row.id, row.sha256, assessment.record, override_record)
+        # its inputs: its record, its assessment's and its override's, each by id and hash
+        inputs = (
+            row.id,
+            row.sha256,
+            *self.known(assessment.id),
+            *(self.known(int(override_id)) if override_id is not None else (None, None)),
+        )
         # the decision that was the latest before a write: the same, without its nearest change
-        known = None if nearest or self.memo is None else self.memo.found.get(("decision", *inputs))
+        known = None if nearest or self.memo is None else self.memo.peek(("decision", *inputs))
         decision = (
             attrs.evolve(known, nearest=())
             if known is not None
@@ -492,7 +477,7 @@ class _Replay:
                 ),
             )
 
-        key = ("draft", row.id, row.sha256, assessment.record)
+        key = ("draft", row.id, row.sha256, *self.known(assessment.id))
         kept_decision, plan = self.remember(key, draft_once)
         # the same record drafts for another decision (a plan never reads the nearest change)
         if kept_decision is not decided.decision and (

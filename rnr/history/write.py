@@ -32,7 +32,7 @@ from rnr.history.definitions import Definitions
 from rnr.history.derived import derived_of
 from rnr.history.entries import CaseHistory
 from rnr.history.idempotency import Request, Written, same
-from rnr.history.read import Memo, read_history, replay
+from rnr.history.read import read_history, replay
 from rnr.history.shapes import (
     assessment_record,
     case_record,
@@ -490,7 +490,7 @@ def reassess(
     if case.case_id != case_id:
         msg = f"case_id: the file holds case {case.case_id!r}, expected {case_id!r}"
         raise HistoryError(msg, case_id=case_id, field="case_id", value=case.case_id)
-    memo = Memo()  # the replay before the write, for the one inside it
+    memo = defs.memo()  # the replay before the write, for the one inside it
     before = read_history(store, case_id, defs=defs, memo=memo)
     legal = _legal_of(case, before)
     result = _score(case, defs)
@@ -626,7 +626,7 @@ def add_override(
         DecisionInputError: the policy refuses the override.
     """
     defs = defs or Definitions.shipped()
-    memo = Memo()  # the replay before the write, for the one inside it
+    memo = defs.memo()  # the replay before the write, for the one inside it
     before = read_history(store, case_id, defs=defs, memo=memo)
     if not before.assessments or before.legal is None:
         msg = "no assessment to override"

@@ -42,6 +42,7 @@ from rnr.definitions.labels import load_labels
 from rnr.definitions.library import described, instrument_list, policy_list
 from rnr.errors import CaseFileError, InvalidArgumentError, RnrError
 from rnr.history.definitions import Definitions
+from rnr.history.memo import SHARED
 from rnr.render.messages import LOCALES, catalogue
 from rnr.render.plan import render_plan
 from rnr.service import openapi
@@ -87,6 +88,7 @@ def create_app(
     store: Store,
     max_body: int = MAX_BODY,
     auth_failures: int = 10,
+    replays: int | None = SHARED,
 ) -> FastAPI:
     """The application, answering with ``defs`` (default: the shipped definitions).
 
@@ -97,13 +99,17 @@ def create_app(
         max_body: the largest request body read, in bytes.
         auth_failures: failed authentications a client address may make in
             a minute before it must wait (``429``).
+        replays: the most values of replayed cases the requests share
+            (:mod:`rnr.history.memo`: a write after a read of its case
+            replays only its new records); ``None``, each request its own.
+            Definitions that already share a memo keep theirs.
 
     Raises:
         InvalidArgumentError: ``max_body`` is not a positive count.
     """
     if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
         raise InvalidArgumentError("max_body", max_body, "a count of bytes of at least 1")
-    found = defs if defs is not None else Definitions.shipped()
+    found = (defs if defs is not None else Definitions.shipped()).remembering(replays)
     app = FastAPI(
         title="rnr",
         version=openapi.version(),

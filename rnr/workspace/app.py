@@ -20,6 +20,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from rnr.history.definitions import Definitions
+from rnr.history.memo import SHARED
 from rnr.service.app import MAX_BODY, create_app
 from rnr.service.guard import ASGIApp, Message, Receive, Scope, Send
 from rnr.store.protocol import Store
@@ -75,6 +76,7 @@ def create_workspace(
     sessions: Sessions | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     reports: Kept | None = None,
+    replays: int | None = SHARED,
 ) -> FastAPI:
     """The HTTP API with the workspace's pages mounted on it.
 
@@ -89,12 +91,14 @@ def create_workspace(
         today: the day of the caseload and of a new assessment.
         reports: where the overview and the reports are kept and made
             (default: :class:`~rnr.workspace.insight.Kept`'s defaults).
+        replays: the most values of replayed cases the pages and the API
+            share (:func:`rnr.service.create_app`); ``None``, none shared.
 
     Raises:
         InvalidArgumentError: ``max_body`` is not a positive count.
     """
-    found = defs if defs is not None else Definitions.shipped()
-    app = create_app(found, store=store, max_body=max_body)
+    found = (defs if defs is not None else Definitions.shipped()).remembering(replays)
+    app = create_app(found, store=store, max_body=max_body, replays=replays)
     pages = Pages(
         found,
         store,
