@@ -622,6 +622,36 @@ def test_serve_demo_refuses_a_store(cli: Any, tmp_path: Any) -> None:
     assert not db.exists()
 
 
+@pytest.mark.parametrize(
+    ("given", "kept"), [((), 8192), (("--replays", "100"), 100), (("--replays", "0"), None)]
+)
+def test_serve_shares_the_replays_it_is_told_to(
+    cli: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, given: tuple[str, ...], kept: Any
+) -> None:
+    """rnr serve --replays N: the memo of replays the requests share (0: none)."""
+    import uvicorn  # noqa: PLC0415
+
+    from rnr.workspace import app as workspace  # noqa: PLC0415
+
+    made: list[Any] = []
+    real = workspace.create_workspace
+
+    def create(*args: Any, **kw: Any) -> Any:
+        made.append(kw["replays"])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(workspace, "create_workspace", create)
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: None)
+    status, _, _ = cli("serve", "--db", tmp_path / "s.sqlite3", *given)
+    assert 0 == status
+    assert [kept] == made
+
+
+def test_serve_refuses_replays_that_are_no_count(cli: Any, tmp_path: Any) -> None:
+    for given in ("-5", "2.5", "muchos"):
+        cli.refused("serve", "--db", tmp_path / "s.sqlite3", "--replays", given, contains=[given])
+
+
 def test_rnr_users_add_list_revoke(cli: Any, tmp_path: Any) -> None:
     """rnr users: the password from a file, never printed; list and revoke."""
     db = tmp_path / "s.sqlite3"

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from rnr.cli.errors import UsageError
 from rnr.cli.options import add_common, add_db, definitions, describe, open_db
+from rnr.history.memo import SHARED
 
 __all__ = ["add_arguments", "run"]
 
@@ -44,6 +45,12 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _replays(text: str) -> int | None:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"got {text!r}, expected a count of values (0 for none)")
+    return int(text) or None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``rnr serve``."""
     describe(parser, HELP)
@@ -60,6 +67,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=(
             "trust the header NAME, set by the agency's reverse proxy, to name the person "
             "signed in to the workspace (default: none; the proxy must strip it from clients)"
+        ),
+    )
+    parser.add_argument(
+        "--replays",
+        type=_replays,
+        default=SHARED,
+        metavar="N",
+        help=(
+            "values of replayed cases the requests share, the least recently used let go first:"
+            f" a write after a read of its case replays only what is new (default: {SHARED},"
+            " about 40 MB; 0 for none)"
         ),
     )
     parser.add_argument(
@@ -95,7 +113,7 @@ def _demo(args: argparse.Namespace, out: TextIO, uvicorn: Any, workspace: Any) -
             for a in accounts
         ]
         write_lines(out, [*lines, w("workspace.demo.note")])
-        app = workspace.create_workspace(defs, store=store, lang=args.lang)
+        app = workspace.create_workspace(defs, store=store, lang=args.lang, replays=args.replays)
         uvicorn.run(app, host=args.host, port=args.port, server_header=False, access_log=False)
     return 0
 
@@ -118,7 +136,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return _demo(args, out, uvicorn, workspace)
     with open_db(args) as store:
         app = workspace.create_workspace(
-            definitions(args), store=store, lang=args.lang, trusted_header=args.trusted_header
+            definitions(args),
+            store=store,
+            lang=args.lang,
+            trusted_header=args.trusted_header,
+            replays=args.replays,
         )
         uvicorn.run(app, host=args.host, port=args.port, server_header=False, access_log=False)
     return 0

@@ -31,7 +31,7 @@ __all__ = ["SHARED", "Memo"]
 
 T = TypeVar("T")
 
-#: The values a service's shared memo keeps by default: about 60 MB, some
+#: The values a service's shared memo keeps by default: about 40 MB, some
 #: 500 cases of the usual size (a case's replay keeps about 17 values).
 SHARED = 8192
 
