@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import resource
 import shutil
@@ -68,6 +69,7 @@ from rnr.cases.parse import parse_case
 from rnr.errors import HistoryError
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
+from rnr.history.memo import SHARED
 from rnr.history.programme import programme_report
 from rnr.history.read import read_history
 from rnr.history.summary import summarize_case
@@ -141,31 +143,49 @@ def write_phase(
     open_cases: list[str],
     count: int,
     *,
-    served: Definitions | None = None,
+    way: str = "command",
 ) -> dict[str, Any]:
     """Single reassessments of open cases, one write block each, against a bare durable insert.
 
     Each reassessment is the case's last assessment again, 400 days later:
     scored, decided, drafted, checked against the case's records and written
-    with its decision, plan version and kept scores. With ``served`` (the
-    definitions a service's requests share), every other case is written as
-    the service writes it: after a read of the case (untimed), with them.
+    with its decision, plan version and kept scores. ``way``: ``command``,
+    as a command writes it (``defs``, a memo of its own); ``served``, as
+    ``rnr serve`` does, after a read of the case (untimed), with definitions
+    whose reads and writes share a memo of :data:`~rnr.history.memo.SHARED`
+    values; ``both``, every other case each way. The garbage collector's
+    collections of the two older generations are counted, with the longest.
     Baseline (c): one row of the same JSON inserted and committed alone into
     a bare table of a file with the same settings (WAL, ``synchronous=FULL``).
     """
+    served = defs.remembering(SHARED)
     documents = reassessments(store, open_cases, count)
     latencies: dict[str, list[float]] = {"reassess": [], "served": []}
-    for n, (case_id, document) in enumerate(documents):
-        way, used = ("served", served) if served is not None and n % 2 else ("reassess", defs)
-        case = parse_case(document, file="<bench>")
-        if way == "served":
-            read_history(store, case_id, defs=used)  # the read whose ETag the write names
-        start = time.perf_counter()
-        try:
-            reassess(store, case_id, case, by="bench", defs=used)
-        except HistoryError:  # closed after the summaries' date: not a write, not timed
-            continue
-        latencies[way].append(time.perf_counter() - start)
+    pauses: dict[int, list[float]] = {1: [], 2: []}
+    started: list[float] = []
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif info["generation"] in pauses and started:
+            pauses[info["generation"]].append(time.perf_counter() - started[0])
+
+    gc.callbacks.append(collected)
+    try:
+        for n, (case_id, document) in enumerate(documents):
+            as_served = way == "served" or (way == "both" and n % 2 == 1)
+            used = served if as_served else defs
+            case = parse_case(document, file="<bench>")
+            if as_served:
+                read_history(store, case_id, defs=used)  # the read whose ETag the write names
+            start = time.perf_counter()
+            try:
+                reassess(store, case_id, case, by="bench", defs=used)
+            except HistoryError:  # closed after the summaries' date: not a write, not timed
+                continue
+            latencies["served" if as_served else "reassess"].append(time.perf_counter() - start)
+    finally:
+        gc.callbacks.remove(collected)
     conn = sqlite3.connect(folder / "bare-one.sqlite3", isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
@@ -180,17 +200,28 @@ def write_phase(
         bare.append(time.perf_counter() - start)
     conn.close()
     b50, b99 = (float(np.percentile(bare, q)) * 1000 for q in (50, 99))
-    figures: dict[str, Any] = {"bare_one_p50_ms": b50, "bare_one_p99_ms": b99}
-    for way, found in latencies.items():
+    longest = max(pauses[2], default=0.0) * 1000
+    figures: dict[str, Any] = {
+        "bare_one_p50_ms": b50,
+        "bare_one_p99_ms": b99,
+        "collections_gen1": len(pauses[1]),
+        "collections_gen2": len(pauses[2]),
+        "longest_gen2_ms": longest,
+    }
+    for name, found in latencies.items():
         if not found:
             continue
         p50, p90, p99 = (float(np.percentile(found, q)) * 1000 for q in (50, 90, 99))
-        what = "single reassessments" if way == "reassess" else "as the service makes them"
+        what = "single reassessments" if name == "reassess" else "as the service makes them"
         print(
             f"{len(found)} {what}: median {p50:.1f} ms, 90th percentile {p90:.1f} ms,"
             f" 99th {p99:.1f} ms; bare durable insert median {b50:.2f} ms"
         )
-        figures |= {f"{way}_p50_ms": p50, f"{way}_p90_ms": p90, f"{way}_p99_ms": p99}
+        figures |= {f"{name}_p50_ms": p50, f"{name}_p90_ms": p90, f"{name}_p99_ms": p99}
+    print(
+        f"collections while writing: {len(pauses[1])} of the middle generation,"
+        f" {len(pauses[2])} of the oldest (longest {longest:.0f} ms)"
+    )
     figures["reassessments"] = len(latencies["reassess"]) + len(latencies["served"])
     return figures
 

@@ -14,13 +14,15 @@ its baseline (c), one row of the same JSON inserted and committed alone into
 a bare table with the same durability settings. The cases are spread over
 the store's open cases (:func:`rnr.history.bulk.iter_due`).
 
-With ``--served``, the writes alternate, case by case, between two ways
-of making them: as a command does (the shipped definitions, a memo of the
-write's own), and as the HTTP service and the workspace do, after a read of
-the case (untimed, as the ``If-Match`` of every write over HTTP implies)
-with definitions whose reads and writes share one memo
-(:meth:`rnr.history.definitions.Definitions.remembering`, the service's
-default size). The figures of both are printed.
+``--way`` says how each write is made: ``command`` (the default), as a
+command makes it (the shipped definitions, a memo of the write's own);
+``served``, as ``rnr serve`` makes it, after a read of the case (untimed,
+as the ``If-Match`` of every write over HTTP implies) with definitions
+whose reads and writes share one memo
+(:meth:`rnr.history.definitions.Definitions.remembering`, ``rnr serve``'s
+default size); ``both``, every other case each way, so that the two are
+measured on one machine at one time. The collector's collections while
+writing are counted.
 
 The process is set up as rnr's own commands set theirs up
 (:data:`rnr.cli.app.GC_THRESHOLD`), or with Python's collector thresholds
@@ -45,7 +47,6 @@ from bench_history import write_phase
 from rnr.cli.app import GC_THRESHOLD
 from rnr.history.bulk import iter_due
 from rnr.history.definitions import Definitions
-from rnr.history.memo import SHARED
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.sqlite import SQLiteStore
@@ -60,7 +61,10 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=50, help="writes timed apart, first")
     parser.add_argument("--python-gc", action="store_true", help="keep Python's GC thresholds")
     parser.add_argument(
-        "--served", action="store_true", help="alternate with writes as the service makes them"
+        "--way",
+        choices=("command", "served", "both"),
+        default="command",
+        help="as a command writes, as rnr serve does after a read, or every other case each way",
     )
     args = parser.parse_args()
     defs = Definitions.shipped()
@@ -84,8 +88,7 @@ def main() -> None:
         if args.warmup:
             print("first, on other cases:", end=" ")
             write_phase(store, folder, defs, open_cases[1::2], args.warmup)
-        served = defs.remembering(SHARED) if args.served else None
-        figures = write_phase(store, folder, defs, open_cases[::2], args.writes, served=served)
+        figures = write_phase(store, folder, defs, open_cases[::2], args.writes, way=args.way)
     shutil.rmtree(folder)
     print({k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()})
 

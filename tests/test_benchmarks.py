@@ -30,7 +30,7 @@ TINY = {
     "bench_tallies.py": ["--people", "60", "--repeat", "1"],
     "bench_validity.py": ["--rows", "300", "--repeat", "1", "--bootstrap-rows", "50",
                           "--resamples", "10"],
-    "bench_writes.py": ["--people", "40", "--writes", "6", "--served"],
+    "bench_writes.py": ["--people", "40", "--writes", "6", "--way", "both"],
     "bench_workspace.py": ["--people", "60", "--requests", "3", "--seconds", "2", "--least", "2",
                            "--sample", "3"],
 }  # fmt: skip

@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator
 
 from rnr.history.access import add_token
 from rnr.history.amend import record_event
+from rnr.history.memo import SHARED
 from rnr.history.shapes import EVENT_CHOICES, EVENT_FIELDS
 from rnr.schemas import schema
 from rnr.service import create_app
@@ -53,7 +54,7 @@ class Served:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.app = create_app(store=store)
+        self.app = create_app(store=store, replays=SHARED)  # as rnr serve makes it
         self.secrets: dict[str, str] = {}
 
     def token(self, name: str, role: str, unit: str | None = None) -> dict[str, str]:

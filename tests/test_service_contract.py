@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from servicekit import bearer
 
+from rnr.history.memo import SHARED
 from rnr.service import create_app
 from rnr.service.openapi import example_case
 from rnr.store import MemoryStore
@@ -67,7 +68,8 @@ class Service(NamedTuple):
 def service() -> Service:
     """The application and who asks: a supervisor's bearer token, allowed every operation."""
     store = MemoryStore()
-    return Service(create_app(store=store), bearer(store, "contract", "supervisor"))
+    app = create_app(store=store, replays=SHARED)  # as rnr serve makes it
+    return Service(app, bearer(store, "contract", "supervisor"))
 
 
 def each_from_its_own_address(app: Any) -> Any:

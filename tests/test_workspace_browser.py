@@ -29,6 +29,7 @@ import pytest
 from workspacekit import CASE, OMITTED, PASSWORD, TODAY, accounts
 
 from rnr.history.access import access_log
+from rnr.history.memo import SHARED
 from rnr.history.read import read_history
 from rnr.store import SQLiteStore
 from rnr.workspace import create_workspace
@@ -68,7 +69,7 @@ def _tools() -> tuple[str, str]:
 def serving(store: SQLiteStore, today: dt.date = TODAY) -> Iterator[str]:
     """The workspace on uvicorn over ``store``, in a thread; its address."""
     uvicorn = pytest.importorskip("uvicorn")
-    app = create_workspace(store=store, today=lambda: today)
+    app = create_workspace(store=store, today=lambda: today, replays=SHARED)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

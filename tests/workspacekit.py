@@ -17,6 +17,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from rnr.history.access import access_log, log_access
+from rnr.history.memo import SHARED
 from rnr.history.people import add_user
 from rnr.store import MemoryStore
 from rnr.store.access import Access
@@ -70,6 +71,7 @@ def client(store: Store | None = None, **kw: Any) -> TestClient:
     """A client of a new workspace over ``store`` (default: a memory store with the accounts)."""
     store = store if store is not None else accounts(MemoryStore())
     base = kw.pop("base_url", "http://testserver")
+    kw.setdefault("replays", SHARED)  # as rnr serve makes it
     app = create_workspace(store=store, today=lambda: TODAY, **kw)
     return TestClient(app, base_url=base, follow_redirects=False)
 

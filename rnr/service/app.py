@@ -42,7 +42,6 @@ from rnr.definitions.labels import load_labels
 from rnr.definitions.library import described, instrument_list, policy_list
 from rnr.errors import CaseFileError, InvalidArgumentError, RnrError
 from rnr.history.definitions import Definitions
-from rnr.history.memo import SHARED
 from rnr.render.messages import LOCALES, catalogue
 from rnr.render.plan import render_plan
 from rnr.service import openapi
@@ -88,7 +87,7 @@ def create_app(
     store: Store,
     max_body: int = MAX_BODY,
     auth_failures: int = 10,
-    replays: int | None = SHARED,
+    replays: int | None = None,
 ) -> FastAPI:
     """The application, answering with ``defs`` (default: the shipped definitions).
 
@@ -101,8 +100,11 @@ def create_app(
             a minute before it must wait (``429``).
         replays: the most values of replayed cases the requests share
             (:mod:`rnr.history.memo`: a write after a read of its case
-            replays only its new records); ``None``, each request its own.
-            Definitions that already share a memo keep theirs.
+            replays only its new records; ``rnr serve`` shares
+            :data:`~rnr.history.memo.SHARED`); ``None`` (the default), each
+            request its own. Definitions that already share a memo keep
+            theirs. The values are objects the garbage collector walks:
+            see docs/performance.md, "Tuning".
 
     Raises:
         InvalidArgumentError: ``max_body`` is not a positive count.

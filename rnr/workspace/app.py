@@ -20,7 +20,6 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from rnr.history.definitions import Definitions
-from rnr.history.memo import SHARED
 from rnr.service.app import MAX_BODY, create_app
 from rnr.service.guard import ASGIApp, Message, Receive, Scope, Send
 from rnr.store.protocol import Store
@@ -76,7 +75,7 @@ def create_workspace(
     sessions: Sessions | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     reports: Kept | None = None,
-    replays: int | None = SHARED,
+    replays: int | None = None,
 ) -> FastAPI:
     """The HTTP API with the workspace's pages mounted on it.
 
@@ -92,7 +91,8 @@ def create_workspace(
         reports: where the overview and the reports are kept and made
             (default: :class:`~rnr.workspace.insight.Kept`'s defaults).
         replays: the most values of replayed cases the pages and the API
-            share (:func:`rnr.service.create_app`); ``None``, none shared.
+            share (:func:`rnr.service.create_app`); ``None`` (the default),
+            none shared.
 
     Raises:
         InvalidArgumentError: ``max_body`` is not a positive count.
