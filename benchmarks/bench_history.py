@@ -136,6 +136,27 @@ def reassessments(
     return documents
 
 
+def bare_one(folder: Path, documents: list[dict[str, Any]]) -> list[float]:
+    """Baseline (c): each document inserted and committed alone into a bare table, timed.
+
+    A file with the store's settings (WAL, ``synchronous=FULL``).
+    """
+    conn = sqlite3.connect(folder / "bare-one.sqlite3", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, data TEXT)")
+    bare = []
+    for document in documents:
+        text = canonical(document)
+        start = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t (data) VALUES (?)", (text,))
+        conn.execute("COMMIT")
+        bare.append(time.perf_counter() - start)
+    conn.close()
+    return bare
+
+
 def write_phase(
     store: SQLiteStore,
     folder: Path,
@@ -153,14 +174,16 @@ def write_phase(
     as a command writes it (``defs``, a memo of its own); ``served``, as
     ``rnr serve`` does, after a read of the case (untimed), with definitions
     whose reads and writes share a memo of :data:`~rnr.history.memo.SHARED`
-    values; ``both``, every other case each way. The garbage collector's
+    values; ``both``, every other case each way. The case is read again
+    after each write, timed apart (what a page shows next). The garbage collector's
     collections of the two older generations are counted, with the longest.
     Baseline (c): one row of the same JSON inserted and committed alone into
-    a bare table of a file with the same settings (WAL, ``synchronous=FULL``).
+    a bare table (:func:`bare_one`).
     """
     served = defs.remembering(SHARED)
     documents = reassessments(store, open_cases, count)
     latencies: dict[str, list[float]] = {"reassess": [], "served": []}
+    reads: dict[str, list[float]] = {"reassess": [], "served": []}  # of the case, after its write
     pauses: dict[int, list[float]] = {1: [], 2: []}
     started: list[float] = []
 
@@ -183,22 +206,14 @@ def write_phase(
                 reassess(store, case_id, case, by="bench", defs=used)
             except HistoryError:  # closed after the summaries' date: not a write, not timed
                 continue
-            latencies["served" if as_served else "reassess"].append(time.perf_counter() - start)
+            name = "served" if as_served else "reassess"
+            latencies[name].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            read_history(store, case_id, defs=used)
+            reads[name].append(time.perf_counter() - start)
     finally:
         gc.callbacks.remove(collected)
-    conn = sqlite3.connect(folder / "bare-one.sqlite3", isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, data TEXT)")
-    bare = []
-    for _, document in documents:
-        text = canonical(document)
-        start = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO t (data) VALUES (?)", (text,))
-        conn.execute("COMMIT")
-        bare.append(time.perf_counter() - start)
-    conn.close()
+    bare = bare_one(folder, [document for _, document in documents])
     b50, b99 = (float(np.percentile(bare, q)) * 1000 for q in (50, 99))
     longest = max(pauses[2], default=0.0) * 1000
     figures: dict[str, Any] = {
@@ -212,12 +227,15 @@ def write_phase(
         if not found:
             continue
         p50, p90, p99 = (float(np.percentile(found, q)) * 1000 for q in (50, 90, 99))
+        read = float(np.median(reads[name])) * 1000
         what = "single reassessments" if name == "reassess" else "as the service makes them"
         print(
             f"{len(found)} {what}: median {p50:.1f} ms, 90th percentile {p90:.1f} ms,"
-            f" 99th {p99:.1f} ms; bare durable insert median {b50:.2f} ms"
+            f" 99th {p99:.1f} ms; the case read after it, median {read:.1f} ms;"
+            f" bare durable insert median {b50:.2f} ms"
         )
         figures |= {f"{name}_p50_ms": p50, f"{name}_p90_ms": p90, f"{name}_p99_ms": p99}
+        figures[f"{name}_read_after_p50_ms"] = read
     print(
         f"collections while writing: {len(pauses[1])} of the middle generation,"
         f" {len(pauses[2])} of the oldest (longest {longest:.0f} ms)"
