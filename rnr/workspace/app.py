@@ -98,7 +98,7 @@ def create_workspace(
         InvalidArgumentError: ``max_body`` is not a positive count.
     """
     found = (defs if defs is not None else Definitions.shipped()).remembering(replays)
-    app = create_app(found, store=store, max_body=max_body, replays=replays)
+    app = create_app(found, store=store, max_body=max_body)  # found shares its memo, if any
     pages = Pages(
         found,
         store,
