@@ -26,6 +26,7 @@ from rnr.render.messages import say
 from rnr.store.memory import MemoryStore
 from rnr.store.protocol import Store, Verification
 from rnr.store.sqlite import SQLiteStore
+from rnr.store.totals import Totals
 
 #: Every backend of the conformance suite.
 BACKENDS = ("memory", "sqlite", "postgres")
@@ -239,6 +240,18 @@ class WithoutShares:
             seen = attrs.evolve(found, derived=None) if hide else found
             self.timelines += basis == FORMAT and seen.derived is not None
             yield seen
+
+    def index_totals(self, bases: frozenset[str], group: str) -> Totals:
+        """The store's totals; without shares, none (:meth:`index_uncounted`: every case)."""
+        found: Totals = self._store.index_totals(bases, group)  # type: ignore[attr-defined]
+        return found if self._shares else Totals({}, found.rows)
+
+    def index_uncounted(self, bases: frozenset[str], group: str) -> dict[str, int]:
+        """The store's uncounted cases; without shares, every case."""
+        if self._shares:
+            found: dict[str, int] = self._store.index_uncounted(bases, group)  # type: ignore[attr-defined]
+            return found
+        return {row.case_id: row.record_id for row in self._store.index_rows()}  # type: ignore[attr-defined]
 
     def index_derived(self, basis: str, skip: Any = None) -> Iterator[Any]:
         from rnr.history.programme import SHARES  # noqa: PLC0415

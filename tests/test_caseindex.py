@@ -838,6 +838,7 @@ def test_a_version_5_file_is_migrated_and_filled(tmp_path: Path, cli: Any) -> No
     conn = sqlite3.connect(path)
     with conn:
         conn.execute("DROP TABLE case_index")
+        conn.execute("DROP TABLE case_totals")
         conn.execute("PRAGMA user_version = 5")
     conn.close()
     with SQLiteStore(path) as store:
@@ -852,7 +853,7 @@ def test_a_version_5_file_is_migrated_and_filled(tmp_path: Path, cli: Any) -> No
         assert fresh_rows(store) == kept_rows(store)
         assert not any(r.stale for r in kept_rows(store).values())
         assert wanted == due_list(store, LATER, defs=DEFS)
-        assert 8 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert 9 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
 
 
 def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cli: Any) -> None:
@@ -876,9 +877,10 @@ def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cl
         for sql in (
             *(f"DROP TRIGGER {name}" for name, _ in guards),  # as rnr 7 kept them
             "DROP INDEX case_index_open",
-            *(f"ALTER TABLE case_index DROP COLUMN {c}" for c in CHANGE_COLUMNS),
+            "DROP TABLE case_totals",
+            *(f"ALTER TABLE case_index DROP COLUMN {c}" for c in (*CHANGE_COLUMNS, "counts")),
             CASE_INDEX_V7[1],  # the open cases' index as version 7 made it
-            "UPDATE case_index SET basis = replace(basis, 'case-index/3', 'case-index/2')",
+            "UPDATE case_index SET basis = replace(basis, 'case-index/4', 'case-index/2')",
             "UPDATE case_derived SET basis = replace(basis, 'shares/2', 'shares/1')",
             *(sql for _, sql in guards),
             "PRAGMA user_version = 7",
@@ -886,7 +888,7 @@ def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cl
             conn.execute(sql)
     conn.close()
     with SQLiteStore(path) as store:
-        assert 8 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert 9 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
         assert not trusted_bases(store.index_bases(), DEFS)
         assert page == caseload(store, as_of=LATER, defs=DEFS, limit=None)
         assert report == programme_report(store, period=2025, defs=DEFS).to_dict()
@@ -900,6 +902,50 @@ def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cl
         result = verify_store(store, defs=DEFS)
         assert (True, 3) == (result.ok, result.index), result.problems
         assert result.shares > 0
+
+
+def test_a_version_8_file_gains_counts_and_totals(tmp_path: Path, cli: Any) -> None:
+    """A version 8 file (rows of the index's format 3, without counts) gains the totals.
+
+    Until ``rnr store init`` makes every row again, the report reads the
+    cases from their shares and timelines; after it, from the totals; the
+    same report either way, and verify finds every row's counts and the
+    totals right.
+    """
+    path = tmp_path / "v8.sqlite3"
+    with SQLiteStore(path) as store:
+        three_cases(store)
+        record_event(store, "c-1", "breach", dt.date(2025, 6, 1), by="d", defs=DEFS)
+        report = programme_report(store, period=2025, defs=DEFS).to_dict()
+    _downgrade_to_8(path)
+    with SQLiteStore(path) as store:
+        assert 9 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert not trusted_bases(store.index_bases(), DEFS)
+        assert {} == store.index_total_rows()
+        assert report == programme_report(store, period=2025, defs=DEFS).to_dict()
+    code, out, _ = cli("store", "init", "--db", path)
+    assert 0 == code, out
+    with SQLiteStore(path) as store:
+        assert all(counts for *_, counts in store.index_counts())
+        assert store.index_total_rows()
+        assert not store.index_totals(trusted_bases(store.index_bases(), DEFS), "x").values
+        assert report == programme_report(store, period=2025, defs=DEFS).to_dict()
+        result = verify_store(store, defs=DEFS)
+        assert (True, 3) == (result.ok, result.index), result.problems
+
+
+def _downgrade_to_8(path: Path) -> None:
+    """Make ``path`` what rnr of schema version 8 left: no counts, no totals, rows of format 3."""
+    conn = sqlite3.connect(path)
+    with conn:
+        for sql in (
+            "DROP TABLE case_totals",
+            "ALTER TABLE case_index DROP COLUMN counts",
+            "UPDATE case_index SET basis = replace(basis, 'case-index/4', 'case-index/3')",
+            "PRAGMA user_version = 8",
+        ):
+            conn.execute(sql)
+    conn.close()
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
@@ -923,12 +969,16 @@ def test_a_tampered_row_is_reported_by_verify(kind: str, places: Places) -> None
         for p in problem_lines(verify_store(store, defs=DEFS))
         if not p.startswith("schema: trigger")
     ]
+    # the removed row's counts are still in the store's totals
+    totals = [p for p in problems if p.startswith("the totals of the reports of ")]
+    assert totals
+    assert all(" differ from the sum of the cases' shares in " in p for p in totals)
     assert [
         "case c-0: the case index row differs from its records in risk_level, rank",
         "case c-1: the case index row differs from its records in unit",
         "case c-2: no row in the case index",
         "case c-9: a case index row for a case the store does not hold",
-    ] == problems
+    ] == [p for p in problems if p not in totals]
     said = [problem_words(p, catalogue("es")) for p in verify_store(store, defs=DEFS).problems]
     assert [
         (
@@ -1218,6 +1268,7 @@ def test_a_version_5_postgres_store_is_migrated_by_its_owner(places: Places) -> 
     store.close()
     with place.owner() as owner:
         owner.execute("DROP TABLE case_index")
+        owner.execute("DROP TABLE case_totals")
         owner.execute("DELETE FROM rnr_schema WHERE version >= 6")
     assert place.owner_url is not None
     with PostgresStore(place.owner_url) as migrated:

@@ -189,15 +189,14 @@ class TestSchema:
         """rnr_schema holds one row per step applied, by the owner."""
         with place.owner() as owner:
             rows = owner.execute("SELECT version, applied_by FROM rnr_schema").fetchall()
-        assert [(v, "rnr_owner") for v in range(5, 9)] == rows
+        assert [(v, "rnr_owner") for v in range(5, SCHEMA_VERSION + 1)] == rows
 
     def test_a_newer_schema_is_refused(self, place: Place) -> None:
         """A store written by a newer rnr is not opened."""
         with place.owner() as owner:
-            owner.execute("INSERT INTO rnr_schema (version) VALUES (9)")
-        with pytest.raises(
-            StoreError, match=r"schema version 9 is newer than this rnr supports \(8\)"
-        ):
+            owner.execute("INSERT INTO rnr_schema (version) VALUES (%s)", (SCHEMA_VERSION + 1,))
+        newer = rf"schema version {SCHEMA_VERSION + 1} is newer than this rnr supports"
+        with pytest.raises(StoreError, match=rf"{newer} \({SCHEMA_VERSION}\)"):
             place.open()
 
     def test_another_programs_tables_are_refused(self, postgres: Any) -> None:

@@ -8,10 +8,11 @@ half up, only where a figure is given out.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable
+from decimal import MAX_PREC, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-__all__ = ["DAYS_IN_YEAR", "of_year", "pesos", "plain"]
+__all__ = ["DAYS_IN_YEAR", "exact_sum", "of_year", "pesos", "plain"]
 
 #: The days of a year of cost (the documents give annual figures).
 DAYS_IN_YEAR = 365
@@ -32,3 +33,18 @@ def pesos(thousands: Decimal | None) -> int | None:
 def plain(value: Decimal | None) -> str | None:
     """A decimal as JSON text, exact (``"14167.36"``)."""
     return None if value is None else format(value, "f")
+
+
+def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """The sum of ``amounts``, added exactly and rounded once: the same in any order.
+
+    (Added in the usual context, each addition would round to 28 digits, and
+    the last digit would depend on the order of the people.)
+
+    >>> third = Decimal(1) / 3
+    >>> exact_sum([third, Decimal(10) ** 9, -third]) == exact_sum([third, -third, Decimal(10) ** 9])
+    True
+    """
+    with localcontext(prec=MAX_PREC):
+        exact = sum(amounts, Decimal(0))
+    return +exact

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rnr._frozen import frozen_map
-from rnr.costs._money import of_year, pesos, plain
+from rnr.costs._money import exact_sum, of_year, pesos, plain
 from rnr.dates import add_months
 
 if TYPE_CHECKING:
@@ -184,14 +184,14 @@ class CaseloadCosts:
     @property
     def total(self) -> Decimal:
         """Every person's spending."""
-        return sum((p.total for p in self.people), ZERO)
+        return exact_sum(p.total for p in self.people)
 
     def by(self, what: str) -> tuple[CostGroup, ...]:
         """Spending grouped by ``programme``, ``sanction``, ``component`` or ``unit``.
 
         By unit, people whose case has no unit are the group ``""``.
         """
-        found: dict[str, list[Any]] = {}  # key -> [people, days, spending]
+        found: dict[str, list[Any]] = {}  # key -> [people, days, amounts]
         for p in self.people:
             if what == "component":
                 items = [*p.components.items(), ("administrative", p.administrative)]
@@ -202,17 +202,20 @@ class CaseloadCosts:
             for key, amount in items:
                 row = found.get(key)
                 if row is None:
-                    found[key] = [1, p.days, amount]
+                    found[key] = [1, p.days, [amount]]
                 else:
                     row[0] += 1
                     row[1] += p.days
-                    row[2] += amount
-        return tuple(CostGroup(key, *found[key]) for key in sorted(found))
+                    row[2].append(amount)
+        return tuple(
+            CostGroup(key, people, days, exact_sum(amounts))
+            for key, (people, days, amounts) in sorted(found.items())
+        )
 
     def per_session(self, component: str) -> Decimal | None:
         """The spending on a component over its attended sessions."""
         attended = self.sessions.get(component, (0, 0))[1]
-        spent = sum((p.components.get(component, ZERO) for p in self.people), ZERO)
+        spent = exact_sum(p.components.get(component, ZERO) for p in self.people)
         return spent / attended if attended else None
 
     def to_dict(self) -> dict[str, Any]:
@@ -303,6 +306,10 @@ class _Served:
     improved: bool = False
     reentered: bool = False
 
+    def order(self) -> tuple[str, str, int, int, bool, bool]:
+        """Where the person goes among the people: by case id, then by every figure."""
+        return self.case_id, self.sanction, self.days, self.achieved, self.improved, self.reentered
+
 
 def caseload_costs(
     summaries: Iterable[CaseSummary],
@@ -347,6 +354,9 @@ class CostTally:
     period: int
     prices_of: int | None = None
     programme: str | None = None
+    #: Whether each person keeps the case id (a yearly report counts its people, and may
+    #: count them from totals that have none: then every person's is empty).
+    named: bool = True
     #: The cost file of each sanction seen, for the year.
     _files: dict[str, ProgrammeCosts | None] = attrs.field(init=False, factory=dict)
     #: Whether a sanction's cost file of a year publishes unit costs, by sanction and year.
@@ -420,19 +430,47 @@ class CostTally:
         """Count a case of ``sanction`` by what the costs read of it (:meth:`part`)."""
         if part is None or not sanction or not self.seen(sanction):
             return
-        period, days = self.period, int(part["days"])
-        if days and not self._priced(sanction, period):
-            self._unpriced[sanction] += 1
-        elif days:
-            served = _Served(case_id, sanction, days, int(part["achieved"]), bool(part["improved"]))
-            self._served.append(served)
+        days = int(part["days"])
+        case_id = case_id if self.named else ""
+        if days:
+            achieved, improved = int(part["achieved"]), bool(part["improved"])
+            self.served(case_id, sanction, days, achieved=achieved, improved=improved)
             for component, (scheduled, attended) in part["sessions"].items():
-                self._sessions[component][0] += scheduled
-                self._sessions[component][1] += attended
+                self.sessions(sanction, component, scheduled, attended)
         before = int(part["before"])
-        if before and self._priced(sanction, period - 1):
-            reentered = bool(part["reentered"])
-            self._discharged.append(_Served(case_id, sanction, before, reentered=reentered))
+        if before:
+            self.discharged(case_id, sanction, before, bool(part["reentered"]))
+
+    def served(
+        self,
+        case_id: str,
+        sanction: str,
+        days: int,
+        *,
+        achieved: int,
+        improved: bool,
+        times: int = 1,
+    ) -> None:
+        """Count ``times`` people served ``days`` in the year (of a sanction :meth:`seen`)."""
+        if self._priced(sanction, self.period):
+            self._served.extend([_Served(case_id, sanction, days, achieved, improved)] * times)
+        else:
+            self._unpriced[sanction] += times
+
+    def sessions(self, sanction: str, component: str, scheduled: int, attended: int) -> None:
+        """Count sessions of people served in the year (of a sanction :meth:`seen`)."""
+        if self._priced(sanction, self.period):
+            self._sessions[component][0] += scheduled
+            self._sessions[component][1] += attended
+
+    def discharged(
+        self, case_id: str, sanction: str, days: int, reentered: bool, times: int = 1
+    ) -> None:
+        """Count ``times`` people discharged the year before, served ``days`` then (of a
+        sanction :meth:`seen`)."""
+        if self._priced(sanction, self.period - 1):
+            person = _Served(case_id, sanction, days, reentered=reentered)
+            self._discharged.extend([person] * times)
 
     def add(self, case: CaseSummary) -> None:
         """Count one case (summarised on 31 December of the year)."""
@@ -454,7 +492,17 @@ class CostTally:
         #: The figures of a number of days, by sanction and year (many people share them).
         money: dict[tuple[str, int, int], tuple[Mapping[str, Decimal], Decimal]] = {}
 
+        #: The cost of each person made, by what the costs keep of it and year (people counted
+        #: from totals, without case ids, are many of the same).
+        made: dict[tuple[_Served, int], PersonCost] = {}
+
         def priced(served: _Served, year: int) -> PersonCost:
+            found = made.get((served, year))
+            if found is None:
+                found = made[served, year] = person(served, year)
+            return found
+
+        def person(served: _Served, year: int) -> PersonCost:
             key = (served.sanction, year)
             if key not in rates:
                 costs = book.for_sanction(served.sanction, year)
@@ -468,14 +516,11 @@ class CostTally:
             unit = None if units is None else units.get(served.case_id)
             return PersonCost(served.case_id, served.sanction, programme, served.days, *found, unit)
 
-        # in case id order, however the cases came (a kept share, or a case read)
-        served = sorted(self._served, key=lambda s: s.case_id)
-        people = [priced(s, period) for s in served]
-        previous = [
-            priced(s, period - 1) for s in sorted(self._discharged, key=lambda s: s.case_id)
-        ]
+        # in case id order, however the cases came (a kept share, a case read, totals)
+        people = [priced(s, period) for s in sorted(self._served, key=_Served.order)]
+        previous = [priced(s, period - 1) for s in sorted(self._discharged, key=_Served.order)]
         without = sum(1 for s in self._discharged if not s.reentered)
-        spending = sum((p.total for p in people), ZERO)
+        spending = exact_sum(p.total for p in people)
         return CaseloadCosts(
             period=period,
             prices_of=target,
@@ -486,7 +531,7 @@ class CostTally:
             results=(
                 ResultCost("objective_achieved", sum(s.achieved for s in self._served), spending),
                 ResultCost("reliable_improvement", sum(s.improved for s in self._served), spending),
-                ResultCost("no_reentry_12_months", without, sum((p.total for p in previous), ZERO)),
+                ResultCost("no_reentry_12_months", without, exact_sum(p.total for p in previous)),
             ),
             sessions={k: (v[0], v[1]) for k, v in sorted(self._sessions.items())},
             units_read=units is not None,
@@ -522,7 +567,7 @@ def _uses(
                 costs.source,
                 costs.table,
                 people=len(mine),
-                spending=sum((p.total for p in mine), ZERO),
+                spending=exact_sum(p.total for p in mine),
                 budgeted_per_person=budget,
             )
         )

@@ -191,8 +191,8 @@ def keep_derived(
     tx: Transaction, timeline: Timeline, *, unit: str | None, reading: Reading
 ) -> None:
     """Keep what reads of the case take from its timeline: its index row, its report shares."""
-    keep_index(tx, timeline, unit=unit, reading=reading)
-    keep_shares(tx, timeline, reading=reading)
+    counts = keep_shares(tx, timeline, reading=reading)
+    keep_index(tx, timeline, unit=unit, reading=reading, counts=counts)
 
 
 @contextlib.contextmanager

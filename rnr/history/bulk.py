@@ -111,18 +111,26 @@ def iter_summaries(
     progress: Callable[[int], None] | None = None,
     visit: Callable[[Timeline], None] | None = None,
     skip: Mapping[str, int] | None = None,
+    only: Collection[str] | None = None,
 ) -> Iterator[tuple[int, CaseSummary]]:
     """Each case's first record id and summary, as they are made, in case id order.
 
     The summaries of :func:`summarize` (which sorts them by those ids), one
     timeline at a time (:func:`timelines`): a caller that keeps only part of
     each summary (a schedule keeps the next reassessment) holds what it
-    keeps, not the store. ``skip``: cases left out (see :func:`timelines`).
+    keeps, not the store. ``skip``: cases left out; ``only``: just those
+    cases (see :func:`timelines`).
     """
     defs = defs or Definitions.shipped()
     reading = Reading(defs)
     for timeline in timelines(
-        store, defs=defs, reliability=reliability, rows=rows, progress=progress, skip=skip
+        store,
+        defs=defs,
+        reliability=reliability,
+        rows=rows,
+        progress=progress,
+        skip=skip,
+        only=only,
     ):
         with unreadable_as_integrity(timeline, store.name):
             if visit is not None:

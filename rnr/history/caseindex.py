@@ -89,8 +89,9 @@ __all__ = [
     "untrusted",
 ]
 
-#: The format of a row's ``basis`` and ``due`` (its name and version).
-INDEX_FORMAT = "rnr.case-index/3"
+#: The format of a row's ``basis``, ``due`` and counts (:mod:`rnr.history.counts`): its name and
+#: version. Version 4: a row carries the counts of its case's report shares.
+INDEX_FORMAT = "rnr.case-index/4"
 
 #: Cases read or written per block.
 _BLOCK = 2000
@@ -422,10 +423,21 @@ def index_row(timeline: Timeline, *, unit: str | None, reading: Reading) -> Inde
     )
 
 
-def keep_index(tx: Transaction, timeline: Timeline, *, unit: str | None, reading: Reading) -> None:
-    """Keep the case's row in the write block (a store without an index keeps none)."""
+def keep_index(
+    tx: Transaction,
+    timeline: Timeline,
+    *,
+    unit: str | None,
+    reading: Reading,
+    counts: str | None = None,
+) -> None:
+    """Keep the case's row in the write block (a store without an index keeps none).
+
+    ``counts``: what the row adds to the store's totals (its report shares'
+    counts, :func:`rnr.history.programme.year_counts`).
+    """
     if isinstance(tx, IndexingTransaction):
-        tx.index_case(index_row(timeline, unit=unit, reading=reading))
+        tx.index_case(index_row(timeline, unit=unit, reading=reading), counts)
 
 
 def rows_on(
@@ -509,8 +521,12 @@ def fill_index(
     defs: Definitions,
     by: str,
     progress: Callable[[int], None] | None = None,
+    counts: Callable[[Timeline, Reading], str] | None = None,
 ) -> int:
     """Make the row of every case whose row is missing, stale or of definitions not loaded.
+
+    ``counts`` gives what each row made adds to the store's totals
+    (:func:`rnr.history.programme.year_counts`; ``None``: nothing).
 
     Timelines kept on the cases' last records are used while they hold;
     other cases are built from their records. A case that cannot be built
@@ -543,7 +559,9 @@ def fill_index(
         timelines = [t for c, k in kept.items() if (t := k or built.get(c))]
         with store.write(by=by) as tx:
             for timeline in timelines:
-                keep_index(tx, timeline, unit=units.get(timeline.case_id), reading=reading)
+                counted = None if counts is None else counts(timeline, reading)
+                unit = units.get(timeline.case_id)
+                keep_index(tx, timeline, unit=unit, reading=reading, counts=counted)
         made += len(timelines)
         if progress is not None:
             progress(len(kept))

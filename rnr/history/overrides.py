@@ -139,8 +139,9 @@ class OverrideTally:
     overridden: Counter[str] = attrs.Factory(Counter)
     reasons: Counter[str] = attrs.Factory(Counter)
     directions: Counter[str] = attrs.Factory(Counter)
-    #: ``(direction, end of the window, a new offence within it)`` of each assessment.
-    followed: list[tuple[str, dt.date, bool]] = attrs.Factory(list)
+    #: How many assessments share a direction, an end of the window and whether a new
+    #: offence came within it.
+    followed: Counter[tuple[str, dt.date, bool]] = attrs.Factory(Counter)
     #: The days read from shares, by their ISO texts (a caseload repeats them).
     _days: dict[str, dt.date] = attrs.field(init=False, factory=dict)
 
@@ -181,15 +182,41 @@ class OverrideTally:
     def take(self, part: Mapping[str, Any]) -> None:
         """Count one case by what the counts read of it (:meth:`part`)."""
         self.seen(self._day(part["latest_on"]))
-        if self.programmes is not None and part["sanction"] not in self.programmes:
-            return
+        sanction = part["sanction"]
         for who, reason, direction, end, offended in part["assessed"]:
-            self.assessed[who] += 1
+            self.take_assessor(sanction, who, overridden=reason is not None)
             if reason is not None:
-                self.overridden[who] += 1
-                self.reasons[reason] += 1
-                self.directions[direction] += 1
-            self.followed.append((direction, self._day(end), offended))
+                self.take_override(sanction, reason, direction)
+            self.take_followed(sanction, direction, end, offended=offended)
+
+    def _counts(self, sanction: str | None) -> bool:
+        """Whether the assessments of a case of ``sanction`` are counted (its programme)."""
+        return self.programmes is None or sanction in self.programmes
+
+    def take_assessor(
+        self, sanction: str | None, who: str, *, overridden: bool, times: int = 1
+    ) -> None:
+        """Count ``times`` assessments by ``who`` of a case of ``sanction`` (``overridden``)."""
+        if self._counts(sanction):
+            self.assessed[who] += times
+            if overridden:
+                self.overridden[who] += times
+
+    def take_override(
+        self, sanction: str | None, reason: str, direction: str, times: int = 1
+    ) -> None:
+        """Count ``times`` overrides for ``reason`` in ``direction`` of a case of ``sanction``."""
+        if self._counts(sanction):
+            self.reasons[reason] += times
+            self.directions[direction] += times
+
+    def take_followed(
+        self, sanction: str | None, direction: str, end: str, *, offended: bool, times: int = 1
+    ) -> None:
+        """Count ``times`` assessments (overridden in ``direction``) whose window ends on ``end``
+        (its ISO text), with a new offence within it or not."""
+        if self._counts(sanction):
+            self.followed[direction, self._day(end), offended] += times
 
     def _day(self, text: str) -> dt.date:
         found = self._days.get(text)
@@ -205,10 +232,10 @@ class OverrideTally:
         """The report, followed up to ``as_of`` (default: the latest date seen)."""
         until = as_of or self.latest_day
         outcomes: dict[str, list[int]] = {k: [0, 0] for k in ("up", "down", "none")}
-        for direction, end, offended in self.followed:
+        for (direction, end, offended), n in self.followed.items():
             if end <= until:
-                outcomes[direction][0] += 1
-                outcomes[direction][1] += int(offended)
+                outcomes[direction][0] += n
+                outcomes[direction][1] += n * int(offended)
         assessed = self.assessed
         by_assessor = {
             k: Rate(assessed[k], self.overridden[k])

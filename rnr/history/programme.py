@@ -1,10 +1,10 @@
 """The programme report of a year: indicators, reinsertion index, override monitoring, costs.
 
-:func:`programme_report` reads a store once, one case at a time, and
-computes everything; :mod:`rnr.render.indicators` presents it. A case
-counts by the shares of the year its last write kept (:func:`keep_shares`:
-what each tally reads of it, as plain values), or else by its summary on
-31 December made from its timeline; the two give the same figures.
+:func:`programme_report` computes everything; :mod:`rnr.render.indicators`
+presents it. A case counts by the shares of the year its last write kept
+(:func:`keep_shares`: what each tally reads of it, as plain values), which
+the store adds up across cases (:mod:`rnr.history.counts`), or else by its
+summary on 31 December made from its timeline; each way gives the same figures.
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ from rnr.definitions.costs import shipped as shipped_costs
 from rnr.definitions.indicators import PROGRAMMES, IndicatorSet, ReinsertionIndex, shipped
 from rnr.definitions.library import data_dir
 from rnr.history.bulk import iter_summaries
-from rnr.history.caseindex import definitions_basis, definitions_hold, settled_cases
+from rnr.history.caseindex import (
+    definitions_basis,
+    definitions_hold,
+    settled_cases,
+    trusted_bases,
+)
+from rnr.history.counts import CASES, counts_text, take_totals
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import OverrideReport, OverrideTally
 from rnr.history.summary import Reading, summary_at
@@ -33,6 +39,7 @@ from rnr.indicators.compute import IndicatorResult, IndicatorTally
 from rnr.indicators.reinsertion_index import ReinsertionReport, ReinsertionTally
 from rnr.store.protocol import CaseIndex, Store, Transaction
 from rnr.store.records import Derived
+from rnr.store.totals import Totals
 
 __all__ = [
     "SHARES",
@@ -43,6 +50,7 @@ __all__ = [
     "share_years",
     "shares_basis",
     "take_shares",
+    "year_counts",
     "year_shares",
 ]
 
@@ -52,6 +60,10 @@ SHARES = "rnr.report-shares/2"
 WINDOW_MONTHS = 12
 #: Cases counted between two calls of a report's ``progress``.
 _COUNTED = 2000
+#: A report takes the store's totals when the cases it must read besides, from their
+#: timelines, are at most one for this many counted (reading them one at a time costs
+#: more than reading every case's shares in one pass).
+_FEW = 10
 
 
 @attrs.frozen
@@ -94,12 +106,19 @@ def programme_report(
 ) -> ProgrammeReport:
     """Compute the report of ``period`` (one programme, or all) from ``store``.
 
-    The store is read once, one case at a time: each case's shares of the
-    year kept by its last write (:func:`take_shares`), or else its summary
-    on 31 December made from its timeline, are counted by the indicators,
-    the reinsertion index and the costs, and the override monitoring, then
-    let go, so what the report holds grows with what it shows, not with the
-    store. ``progress`` is called with the number of cases read, as they are.
+    A store that keeps the case index adds up every case's shares of the
+    year as its last write kept them (:mod:`rnr.history.counts`): the report
+    takes those totals, and reads only the cases whose rows carry none of the
+    year (a changed definition, a stale row, a year far from the case's
+    latest record) from their timelines. Another store is read once, one case
+    at a time: each case's shares of the year kept by its last write
+    (:func:`take_shares`), or else its summary on 31 December made from its
+    timeline. Either way each case is counted by the indicators, the
+    reinsertion index, the costs and the override monitoring as its summary
+    on 31 December would be, and what the report holds grows with what it
+    shows, not with the store. The costs' people are counted without their
+    case ids from totals (``rnr costs`` lists each one).
+    ``progress`` is called with the number of cases counted, as they are.
 
     Raises:
         InvalidArgumentError: an unknown programme.
@@ -119,12 +138,86 @@ def programme_report(
         tallies.costs.seen(sanction)
     if settled.latest_on is not None:
         tallies.overrides.seen(settled.latest_on)
-    skip, others = dict(settled.last), 1
+    as_of = dt.date(period, 12, 31)
+    totals = _totals(store, defs, period) if kept else None
+    others = [] if totals is None else _others(store, defs, period, totals, settled.last)
+    if totals is not None and len(others) * _FEW <= totals.values.get(CASES, 0):
+        counted = take_totals(tallies, totals.values, source=store.name)
+        if progress is not None and counted:
+            progress(counted)
+        if others:  # the cases whose rows carry no counts of the year, from their timelines
+            found = iter_summaries(
+                store,
+                as_of=as_of,
+                defs=defs,
+                progress=progress,
+                visit=tallies.overrides.add,
+                only=others,
+            )
+            for _, summary in found:
+                tallies.add(summary)
+    else:
+        last = settled.last
+        _count_cases(store, tallies, last, kept=kept, as_of=as_of, defs=defs, progress=progress)
+    return ProgrammeReport(
+        store=store.name,
+        period=period,
+        programme=programme,
+        as_of=as_of,
+        indicators=tallies.indicators.results(),
+        reinsertion=tallies.reinsertion.report(),
+        overrides=tallies.overrides.report(),
+        costs=tallies.costs.report(),
+    )
+
+
+def _totals(store: Store, defs: Definitions, period: int) -> Totals | None:
+    """The store's totals of the counts of the year its rows carry (``None``: it keeps none).
+
+    Of the rows whose definitions are loaded with the same hashes.
+    """
+    if not isinstance(store, CaseIndex):
+        return None
+    return store.index_totals(trusted_bases(store.index_bases(), defs), shares_basis(period))
+
+
+def _others(
+    store: Store, defs: Definitions, period: int, totals: Totals, settled: Mapping[str, int]
+) -> list[str]:
+    """The cases the ``totals`` of the year do not count, and that are not ``settled``.
+
+    None to look for when the totals count every case but those (a case
+    counted has records of the year before or later, a settled one none).
+    """
+    if totals.values.get(CASES, 0) + len(settled) == totals.rows:
+        return []
+    assert isinstance(store, CaseIndex)
+    trusted = trusted_bases(store.index_bases(), defs)
+    return [c for c in store.index_uncounted(trusted, shares_basis(period)) if c not in settled]
+
+
+def _count_cases(
+    store: Store,
+    tallies: _Tallies,
+    settled: Mapping[str, int],
+    *,
+    kept: bool,
+    as_of: dt.date,
+    defs: Definitions,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Count every case not ``settled`` one at a time, on 31 December (``as_of``).
+
+    By the shares its last write kept (when ``kept``: the shipped indicators
+    are counted), or else from its timeline.
+    """
+    skip, others = dict(settled), 1
     taken: dict[str, int] = {}
     if kept:  # each case's shares kept by its last write, while its definitions hold
-        taken, others = take_shares(store, defs, period, skip, take=tallies.take, progress=progress)
+        taken, others = take_shares(
+            store, defs, as_of.year, skip, take=tallies.take, progress=progress
+        )
         skip.update(taken)
-    as_of = dt.date(period, 12, 31)
 
     def visit(timeline: Timeline) -> None:
         if timeline.case_id not in taken:
@@ -138,16 +231,6 @@ def programme_report(
             # a case written to since its shares were taken is not skipped: counted once
             if summary.case_id not in taken:
                 tallies.add(summary)
-    return ProgrammeReport(
-        store=store.name,
-        period=period,
-        programme=programme,
-        as_of=as_of,
-        indicators=tallies.indicators.results(),
-        reinsertion=tallies.reinsertion.report(),
-        overrides=tallies.overrides.report(),
-        costs=tallies.costs.report(),
-    )
 
 
 def first_day_read(spec: IndicatorSet, period: int) -> dt.date:
@@ -191,7 +274,7 @@ class _Tallies:
             spec,
             IndicatorTally(spec, period, defs.library, programme),
             ReinsertionTally(index or shipped_index, period, programmes),
-            CostTally(shipped_costs(), period, programme=programme),
+            CostTally(shipped_costs(), period, programme=programme, named=False),
             OverrideTally(period, (programme,) if programme else None, WINDOW_MONTHS),
         )
 
@@ -322,7 +405,19 @@ def share_years(timeline: Timeline) -> range:
     return range(max(int(str(timeline.doc["opened_on"])[:4]), latest - 1), latest + 2)
 
 
-def keep_shares(tx: Transaction, timeline: Timeline, *, reading: Reading) -> None:
-    """Keep the case's shares of the reports of each year (:func:`year_shares`) in the block."""
-    for year, shares in year_shares(timeline, reading):
-        tx.derive_case(timeline.case_id, Derived(timeline.last, shares_basis(year), shares))
+def keep_shares(tx: Transaction, timeline: Timeline, *, reading: Reading) -> str:
+    """Keep the case's shares of the reports of each year (:func:`year_shares`) in the block.
+
+    Returns:
+        Their counts, which the case's row of the index carries (:func:`year_counts`).
+    """
+    found = [(shares_basis(year), shares) for year, shares in year_shares(timeline, reading)]
+    for basis, shares in found:
+        tx.derive_case(timeline.case_id, Derived(timeline.last, basis, shares))
+    return counts_text(found, shipped()[1])
+
+
+def year_counts(timeline: Timeline, reading: Reading) -> str:
+    """The counts of the case's shares of each year (:func:`rnr.history.counts.counts_text`)."""
+    found = ((shares_basis(y), s) for y, s in year_shares(timeline, reading))
+    return counts_text(found, shipped()[1])

@@ -22,11 +22,13 @@ from contextlib import AbstractContextManager
 
 import attrs
 
+from rnr.definitions.indicators import shipped
 from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.caseindex import check_index, fill_index
+from rnr.history.counts import check_counts
 from rnr.history.definitions import Definitions
 from rnr.history.derived import check_derived, recompute
-from rnr.history.programme import share_years, shares_basis, year_shares
+from rnr.history.programme import share_years, shares_basis, year_counts, year_shares
 from rnr.history.summary import Reading
 from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
 from rnr.store.head import Head
@@ -59,7 +61,9 @@ def verify_store(
     ``timelines`` the cases whose kept timeline was built again, ``index``
     the cases whose row of the case index was made again
     (:func:`rnr.history.caseindex.check_index`), ``shares`` the shares of
-    yearly reports made again (:func:`check_timelines`).
+    yearly reports made again (:func:`check_timelines`); the counts of them
+    each row carries, and the store's totals of those, are checked against
+    them (:func:`rnr.history.counts.check_counts`).
     """
     result = store.verify(expect=expect, progress=progress)
     checked, problems = check_derived(store, defs=defs)
@@ -71,7 +75,7 @@ def verify_store(
         timelines=cases,
         index=rows,
         shares=shares,
-        problems=(*result.problems, *problems, *wrong, *differ),
+        problems=(*result.problems, *problems, *wrong, *differ, *check_counts(store, shipped()[1])),
     )
 
 
@@ -113,7 +117,7 @@ def materialise(
     with stage("cases") as step:
         added += _keep_timelines(store, defs=defs, by=by, progress=step)
     with stage("cases") as step:
-        fill_index(store, defs=defs, by=by, progress=step)
+        fill_index(store, defs=defs, by=by, progress=step, counts=year_counts)
     with stage("cases") as step:
         _keep_shares(store, defs=defs, by=by, progress=step)
     return added

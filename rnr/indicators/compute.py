@@ -503,8 +503,9 @@ class _Count:
     exclusions: Counter[str] = attrs.Factory(Counter)
     unmeasured: Counter[str] = attrs.Factory(Counter)
 
-    def take(self, recorded: bool, verdict: Verdict | None) -> None:
-        """Count a case of the programmes: whether it holds what the outcome reads, its verdict.
+    def take(self, recorded: bool, verdict: Verdict | None, times: int = 1) -> None:
+        """Count ``times`` cases of the programmes: whether they hold what the outcome reads, and
+        their verdict.
 
         ``verdict``: ``None`` outside the population, else an exclusion code,
         a code of why the outcome cannot be told, or whether it is met.
@@ -514,13 +515,13 @@ class _Count:
         if verdict is None:
             return
         if isinstance(verdict, str) and verdict in EXCLUSIONS:
-            self.exclusions[verdict] += 1
+            self.exclusions[verdict] += times
             return
-        self.denominator += 1
+        self.denominator += times
         if isinstance(verdict, str):
-            self.unmeasured[verdict] += 1
+            self.unmeasured[verdict] += times
             return
-        self.numerator += int(verdict)
+        self.numerator += times * int(verdict)
 
     def result(self, period: Period, spec: IndicatorSet) -> IndicatorResult:
         indicator, programmes = self.indicator, self.programmes
@@ -634,15 +635,15 @@ class IndicatorTally:
             out.append((n, recorded, verdict))
         return out
 
-    def take(self, sanction: str | None, part: Part) -> None:
-        """Count a case of ``sanction`` by its share (:meth:`part`)."""
+    def take(self, sanction: str | None, part: Part, times: int = 1) -> None:
+        """Count a case of ``sanction`` by its share (:meth:`part`); ``times`` such cases."""
         if not self._counts:
             self._start()
         counting = self._counting
         for n, recorded, verdict in part:
             count = counting.get(n)
             if count is not None and sanction in count.programmes:
-                count.take(recorded, verdict)
+                count.take(recorded, verdict, times)
 
     def add(self, case: CaseSummary) -> None:
         """Count one case (summarised on 31 December of the year)."""

@@ -125,7 +125,10 @@ class ReinsertionTally:
     index: ReinsertionIndex
     period: int
     programmes: tuple[str, ...]
-    _parts: list[dict[str, float | None]] = attrs.field(init=False, factory=list)
+    #: The index of each person kept (those with a measured component).
+    _scores: list[float] = attrs.field(init=False, factory=list)
+    #: Each component's measured values, one per person.
+    _values: dict[str, list[float]] = attrs.field(init=False, factory=dict)
 
     def part(self, case: CaseSummary) -> dict[str, float | None] | None:
         """The components of ``case`` if it was discharged in the year (whatever its programme)."""
@@ -134,26 +137,46 @@ class ReinsertionTally:
             return case_components(case, self.index)
         return None
 
-    def take(self, sanction: str | None, part: Mapping[str, float | None] | None) -> None:
-        """Keep a case's components (:meth:`part`) if it is of the programmes."""
-        if part is not None and sanction in self.programmes:
-            self._parts.append(dict(part))
+    def take(
+        self, sanction: str | None, part: Mapping[str, float | None] | None, times: int = 1
+    ) -> None:
+        """Keep a case's components (:meth:`part`) if it is of the programmes; ``times`` cases'."""
+        if part is None:
+            return
+        self.take_score(sanction, score_of(part, self.index), times)
+        for component, value in part.items():
+            self.take_value(sanction, component, value, times)
+
+    def take_score(self, sanction: str | None, score: float | None, times: int = 1) -> None:
+        """Keep ``times`` people's index (:func:`score_of`) if of the programmes and measured."""
+        if score is not None and sanction in self.programmes:
+            self._scores.extend([score] * times)
+
+    def take_value(
+        self, sanction: str | None, component: str, value: float | None, times: int = 1
+    ) -> None:
+        """Keep ``times`` people's value of a component if of the programmes and measured."""
+        if value is not None and sanction in self.programmes:
+            self._values.setdefault(component, []).extend([float(value)] * times)
 
     def add(self, case: CaseSummary) -> None:
         """Keep the components of ``case`` if it is of the programmes and discharged in the year."""
         self.take(case.sanction, self.part(case))
 
     def report(self) -> ReinsertionReport:
-        """The index over the people discharged in the year."""
-        index, parts = self.index, self._parts
-        scores = [s for s in (score_of(p, index) for p in parts) if s is not None]
+        """The index over the people discharged in the year.
+
+        Each figure adds up people's values exactly (:func:`statistics.fmean`
+        rounds once), so it is the same whatever order the people came in.
+        """
+        index, scores = self.index, self._scores
         bands = [0] * 5
         for s in scores:
             bands[min(4, int(s // 20))] += 1
         components = {}
         for component in index.components:
-            values = [p[component.id] for p in parts if p[component.id] is not None]
-            mean = round(statistics.fmean(float(v or 0) for v in values), 3) if values else None
+            values = self._values.get(component.id, [])
+            mean = round(statistics.fmean(values), 3) if values else None
             components[component.id] = (len(values), mean)
         return ReinsertionReport(
             period=self.period,

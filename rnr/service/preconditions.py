@@ -124,9 +124,9 @@ class _Block:
     def derive_case(self, case_id: str, derived: Derived) -> None:
         self._tx.derive_case(case_id, derived)
 
-    def index_case(self, row: IndexRow) -> None:
+    def index_case(self, row: IndexRow, counts: str | None = None) -> None:
         if isinstance(self._tx, IndexingTransaction):
-            self._tx.index_case(row)
+            self._tx.index_case(row, counts)
 
 
 class Expecting:

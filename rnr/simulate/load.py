@@ -117,8 +117,9 @@ def store_cohort(
             built = build_timelines(written, defs=defs, source=store.name)
             for group, timeline in zip(written, built, strict=True):
                 tx.derive_case(timeline.case_id, Derived(timeline.last, FORMAT, timeline.doc))
-                keep_index(tx, timeline, unit=unit_of(group.records), reading=reading)
-                keep_shares(tx, timeline, reading=reading)
+                counts = keep_shares(tx, timeline, reading=reading)
+                unit = unit_of(group.records)
+                keep_index(tx, timeline, unit=unit, reading=reading, counts=counts)
         if progress is not None:
             progress(len(people[start : start + people_per_block]))
     return len(people)

@@ -36,6 +36,7 @@ import attrs
 
 from rnr.errors import StoreError
 from rnr.store.caseindex import CASE_INDEX_V7, CASE_INDEX_V8, STALE_EVERY_CASE
+from rnr.store.totals import CASE_TOTALS_V9
 from rnr.text import Message
 
 __all__ = [
@@ -52,7 +53,16 @@ __all__ = [
 LOCK_CLASS = int.from_bytes(b"rnr1", "big")
 
 #: The tables every step up to :data:`SCHEMA_VERSION` creates.
-TABLES = ("access", "audit", "case_derived", "case_index", "derived", "records", "rnr_schema")
+TABLES = (
+    "access",
+    "audit",
+    "case_derived",
+    "case_index",
+    "case_totals",
+    "derived",
+    "records",
+    "rnr_schema",
+)
 _GUARDED = ("records", "audit", "derived", "case_derived", "access")
 
 _FUNCTION = "rnr_append_only"
@@ -85,6 +95,18 @@ def _trigger_sql(name: str, table: str, kind: int) -> str:
         f"CREATE TRIGGER {name} BEFORE {verb} ON {table}"
         f" FOR EACH {each} EXECUTE FUNCTION {_FUNCTION}()"
     )
+
+
+def _grant_update(table: str) -> str:
+    """SQL granting ``UPDATE`` on a derived ``table`` to every other role that may insert in it."""
+    return f"""DO $grant$ DECLARE who text; BEGIN
+    FOR who IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
+        WHERE table_schema = current_schema() AND table_name = '{table}'
+        AND privilege_type = 'INSERT' AND grantee <> current_user
+    LOOP
+        EXECUTE format('GRANT UPDATE ON {table} TO %I', who);
+    END LOOP;
+END $grant$"""
 
 
 _V5 = (
@@ -174,14 +196,7 @@ _V6 = (
     "CREATE INDEX case_index_unit ON case_index (unit, case_id)",
     "CREATE INDEX case_index_due ON case_index (due_on, case_id)",
     STALE_EVERY_CASE,
-    """DO $grant$ DECLARE who text; BEGIN
-    FOR who IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
-        WHERE table_schema = current_schema() AND table_name = 'case_index'
-        AND privilege_type = 'INSERT' AND grantee <> current_user
-    LOOP
-        EXECUTE format('GRANT UPDATE ON case_index TO %I', who);
-    END LOOP;
-END $grant$""",
+    _grant_update("case_index"),
 )
 
 #: Each case index row's ``baseline`` (what a validity study reads), and indexes of the open
@@ -193,8 +208,15 @@ _V7 = CASE_INDEX_V7
 #: open cases holds too (:data:`rnr.store.caseindex.CASE_INDEX_V8`).
 _V8 = CASE_INDEX_V8
 
+#: Each case index row's counts, and the running totals the store keeps of them
+#: (:data:`rnr.store.totals.CASE_TOTALS_V9`): derived and added to at each write, so the roles
+#: that may insert totals may update them too.
+_V9 = (*CASE_TOTALS_V9, _grant_update("case_totals"))
+
 #: The steps, by the version each brings a store to (from the one before it, or from nothing).
-MIGRATIONS: Mapping[int, tuple[str, ...]] = MappingProxyType({5: _V5, 6: _V6, 7: _V7, 8: _V8})
+MIGRATIONS: Mapping[int, tuple[str, ...]] = MappingProxyType(
+    {5: _V5, 6: _V6, 7: _V7, 8: _V8, 9: _V9}
+)
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -40,6 +40,7 @@ from rnr.store.records import (
     Stored,
     record_hash,
 )
+from rnr.store.totals import TotalReads, deltas
 from rnr.untrusted import UntrustedInputError, check_text
 
 __all__ = ["PAGE", "CaseOrder", "PendingBlock", "SQLReads"]
@@ -106,7 +107,7 @@ class CaseOrder:
         return str(found[0][0]) if found else ""
 
 
-class SQLReads(IndexReads):
+class SQLReads(IndexReads, TotalReads):
     """The reads of the ``Store`` protocol over rnr's tables, for any SQL database.
 
     A subclass sets ``_name``, ``_clock`` and ``_case_order`` and runs
@@ -441,6 +442,10 @@ class PendingBlock:
         """Upsert rows of the case index (still inside the block's transaction)."""
         raise NotImplementedError
 
+    def _send_totals(self, changes: list[tuple[str, str, str, int]]) -> None:
+        """Add ``(basis, group, key, change)`` to the running totals (inside the transaction)."""
+        raise NotImplementedError
+
     def flush(self) -> None:
         """Insert the pending rows (still inside the transaction)."""
         if self._rows or self._derived or self._case_derived:
@@ -450,7 +455,16 @@ class PendingBlock:
             self._pending.clear()
             self._pending_cases.clear()
         if self._index:
+            # the totals lose the counts of the rows replaced and gain the new rows' (before
+            # the upsert: the rows held are those it replaces)
+            held = self._store._held(self._conn, [row[0] for row in self._index])
+            changes = deltas(
+                ((held.get(row[0]), (row[0], row[1], row[2], row[-1])) for row in self._index),
+                self._store._name,
+            )
             self._send_index(self._index)
+            if changes:
+                self._send_totals(changes)
             self._index.clear()
 
     def seal(self) -> None:
@@ -460,17 +474,20 @@ class PendingBlock:
         """
         for case_id, last in self._appended.items():
             if self._indexed.get(case_id) != last:
-                self._index.append(stale_row(case_id, last).row())
+                self._index.append((*stale_row(case_id, last).row(), None))
         self.flush()
 
-    def index_case(self, row: IndexRow) -> None:
-        """Keep ``row`` as its case's row of the index (it names the case's last record)."""
+    def index_case(self, row: IndexRow, counts: str | None = None) -> None:
+        """Keep ``row`` as its case's row of the index (it names the case's last record).
+
+        ``counts``: what the row adds to the running totals (:mod:`rnr.store.totals`).
+        """
         self._check_open()
         if not 1 <= row.record_id <= self._last_id:
             msg = f"index row of case {row.case_id} on record {row.record_id}: no such record"
             raise StoreError(msg, path=self._store._name, code="store.integrity")
         self._indexed[row.case_id] = row.record_id
-        self._index.append(row.row())
+        self._index.append((*row.row(), counts))
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         """Committed records and this block's appends (of a case, of a kind), in id order.

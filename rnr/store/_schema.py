@@ -21,6 +21,7 @@ import attrs
 
 from rnr.errors import StoreError
 from rnr.store.caseindex import CASE_INDEX_V7, CASE_INDEX_V8, STALE_EVERY_CASE
+from rnr.store.totals import CASE_TOTALS_V9
 from rnr.text import Message
 
 __all__ = [
@@ -169,8 +170,13 @@ _V7 = CASE_INDEX_V7
 #: earlier format are remade by ``rnr store init``.
 _V8 = CASE_INDEX_V8
 
+#: Each case index row's counts, and the running totals the store keeps of them
+#: (:data:`rnr.store.totals.CASE_TOTALS_V9`); rows of the index's earlier format carry none,
+#: and ``rnr store init`` remakes them.
+_V9 = CASE_TOTALS_V9
+
 #: Step ``n`` (``MIGRATIONS[n - 1]``) takes a store from version ``n - 1`` to ``n``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = len(MIGRATIONS)

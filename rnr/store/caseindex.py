@@ -90,13 +90,14 @@ INDEX_COLUMNS = (
 )
 #: The name of each column of :data:`INDEX_COLUMNS`, in order.
 INDEX_NAMES = tuple(c.strip() for c in INDEX_COLUMNS.split(","))
-#: One row kept per case: a row on a later record (or the same) replaces it, never one on an
-#: earlier record (a row made outside a write block, by a fill, may be late). The same SQL in
-#: SQLite and PostgreSQL.
+#: One row kept per case, with its counts (:mod:`rnr.store.totals`): a row on a later record
+#: (or the same) replaces it, never one on an earlier record (a row made outside a write block,
+#: by a fill, may be late). The same SQL in SQLite and PostgreSQL.
 UPSERT_INDEX = (
-    f"INSERT INTO case_index ({INDEX_COLUMNS}) VALUES ({', '.join('?' * len(INDEX_NAMES))})"
+    f"INSERT INTO case_index ({INDEX_COLUMNS}, counts)"
+    f" VALUES ({', '.join('?' * (len(INDEX_NAMES) + 1))})"
     f" ON CONFLICT (case_id) DO UPDATE SET"
-    f" {', '.join(f'{n} = excluded.{n}' for n in INDEX_NAMES[1:])}"
+    f" {', '.join(f'{n} = excluded.{n}' for n in (*INDEX_NAMES[1:], 'counts'))}"
     " WHERE excluded.record_id >= case_index.record_id"
 )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -48,6 +49,7 @@ from rnr.store.records import (
     Stored,
     record_hash,
 )
+from rnr.store.totals import Held, Totals, counted_totals, parse_counts
 
 __all__ = ["MemoryStore"]
 
@@ -66,6 +68,7 @@ class _Block:
     kept: dict[int, Derived] = attrs.Factory(dict)
     kept_cases: dict[tuple[int, str], tuple[str, Derived]] = attrs.Factory(dict)
     index: dict[str, IndexRow] = attrs.Factory(dict)
+    counts: dict[str, str | None] = attrs.Factory(dict)
 
     def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
         for stored in (*self.store._rows(case_id), *self.pending):
@@ -111,13 +114,14 @@ class _Block:
         if key not in self.store._case_derived:
             self.kept_cases.setdefault(key, (case_id, derived))
 
-    def index_case(self, row: IndexRow) -> None:
+    def index_case(self, row: IndexRow, counts: str | None = None) -> None:
         """Keep ``row`` as its case's row of the index (see :mod:`rnr.store.caseindex`)."""
         last = self.pending[-1].id if self.pending else len(self.store._records)
         if not 1 <= row.record_id <= last:
             msg = f"index row of case {row.case_id} on record {row.record_id}: no such record"
             raise StoreError(msg, path=self.store.name, code="store.integrity")
         self.index[row.case_id] = row
+        self.counts[row.case_id] = counts
 
     def sealed_index(self) -> dict[str, IndexRow]:
         """The block's index rows, and a stale row on each case appended to without one."""
@@ -126,6 +130,7 @@ class _Block:
             kept = rows.get(stored.case_id)
             if kept is None or kept.record_id < stored.id:
                 rows[stored.case_id] = stale_row(stored.case_id, stored.id)
+                self.counts[stored.case_id] = None
         return rows
 
     def derived(self, case_id: str) -> Mapping[int, Derived]:
@@ -145,6 +150,8 @@ class MemoryStore:
         self._case_derived: dict[tuple[int, str], tuple[str, Derived]] = {}
         self._access: list[AccessEntry] = []
         self._index: dict[str, IndexRow] = {}
+        #: The counts of each case's row (:mod:`rnr.store.totals`), added up when read.
+        self._counts: dict[str, str | None] = {}
         self._lock = threading.RLock()
         self._writing = threading.local()
         self._clock = clock
@@ -178,6 +185,7 @@ class MemoryStore:
                     held = self._index.get(case_id)
                     if held is None or held.record_id <= row.record_id:
                         self._index[case_id] = row
+                        self._counts[case_id] = block.counts.get(case_id)
                 self._audit += block.entries
                 self._derived.update(block.kept)
                 self._case_derived.update(block.kept_cases)
@@ -299,6 +307,30 @@ class MemoryStore:
             rows = list(self._index.values())
         return settled_rows(rows, bases, before)
 
+    def index_totals(self, bases: frozenset[str], group: str) -> Totals:
+        """The totals of ``group`` over the rows of ``bases``, and how many rows there are."""
+        return counted_totals(self.index_counts(), bases, group)[0]
+
+    def index_uncounted(self, bases: frozenset[str], group: str) -> dict[str, int]:
+        """The rows not of ``bases`` or without counts of ``group``: each case, and its record."""
+        return counted_totals(self.index_counts(), bases, group)[1]
+
+    def index_counts(self) -> Iterator[Held]:
+        """Every row's case, record, basis and counts (``None``: none), in case id order."""
+        with self._lock:
+            rows = [(c, r.record_id, r.basis, self._counts.get(c)) for c, r in self._index.items()]
+        yield from sorted(rows)
+
+    def index_total_rows(self) -> dict[tuple[str, str, str], int]:
+        """Every total, by basis, group and key: the rows' counts added up when asked."""
+        found: Counter[tuple[str, str, str]] = Counter()
+        for case_id, record, basis, text in self.index_counts():
+            counts = parse_counts(text, case_id=case_id, record=record, source=self.name)
+            for group, keys in counts.items():
+                for key, n in keys.items():
+                    found[basis, group, key] += n
+        return {key: n for key, n in found.items() if n}
+
     def get(self, record_id: int) -> Stored:
         """The record with that id (ids count from 1)."""
         if 1 <= record_id <= len(self._records):
@@ -398,6 +430,7 @@ class MemoryStore:
             self._keep(rows)
             self._audit = entries
             self._index = {c: stale_row(c, mine[-1].id) for c, mine in self._by_case.items()}
+            self._counts = {}
 
     def close(self) -> None:
         """Nothing to release."""

@@ -69,6 +69,7 @@ from rnr.store.caseindex import STALE_EVERY_CASE, UPSERT_INDEX
 from rnr.store.head import Head
 from rnr.store.protocol import Verification, utc_now
 from rnr.store.records import GENESIS, AuditEntry, Record, Stored
+from rnr.store.totals import UPSERT_TOTAL
 
 __all__ = ["PostgresStore", "display_name"]
 
@@ -98,6 +99,7 @@ _INSERT_CASE_DERIVED = _insert_all(
 )
 _INSERT_ACCESS = insert("access", ACCESS_COLUMNS, mark="%s")
 _UPSERT_INDEX = UPSERT_INDEX.replace("?", "%s")
+_UPSERT_TOTAL = UPSERT_TOTAL.replace("?", "%s")
 #: Below this many records a block's rows go in one INSERT of arrays; from it on, by COPY.
 _COPY_FROM = 64
 #: Rows a verification fetches at a time from its server-side cursors.
@@ -203,6 +205,10 @@ class _Block(PendingBlock):
             _refuse_nul(self._store.name, case_id=row[0])
         with self._store._errors("cannot write the case index"), self._conn.cursor() as cur:
             cur.executemany(_UPSERT_INDEX, rows)
+
+    def _send_totals(self, changes: list[tuple[str, str, str, int]]) -> None:
+        with self._store._errors("cannot write the case index"), self._conn.cursor() as cur:
+            cur.executemany(_UPSERT_TOTAL, changes)
 
 
 class PostgresStore(SQLReads):

@@ -37,6 +37,7 @@ import attrs
 from rnr.store.access import Access, AccessEntry
 from rnr.store.caseindex import IndexGroup, IndexQuery, IndexRow, Settled
 from rnr.store.records import AuditEntry, CaseDerived, CaseRecords, Derived, Record, Stored
+from rnr.store.totals import Held, Totals
 from rnr.text import Message
 
 if TYPE_CHECKING:
@@ -260,12 +261,14 @@ class AccessLog(Protocol):
 class IndexingTransaction(Protocol):
     """A write block that also keeps the case index (:mod:`rnr.store.caseindex`)."""
 
-    def index_case(self, row: IndexRow) -> None:
+    def index_case(self, row: IndexRow, counts: str | None = None) -> None:
         """Keep ``row`` as its case's row of the index, replacing the one before.
 
         ``row.record_id`` must be the case's last record when the block ends:
         a block that appends to a case and keeps no row on its last record
-        leaves a stale row there.
+        leaves a stale row there. ``counts``: what the row adds to the
+        store's running totals (:mod:`rnr.store.totals`), which lose the
+        counts of the row it replaces; a stale row carries none.
         """
         ...
 
@@ -323,4 +326,23 @@ class CaseIndex(Protocol):
 
     def index_settled(self, bases: frozenset[str], before: dt.date) -> Settled:
         """The cases of rows of ``bases`` closed with every record dated before ``before``."""
+        ...
+
+    def index_totals(self, bases: frozenset[str], group: str) -> Totals:
+        """The running totals of ``group`` over the rows of ``bases``, and how many rows there are.
+
+        Both for the same moment (:mod:`rnr.store.totals`).
+        """
+        ...
+
+    def index_uncounted(self, bases: frozenset[str], group: str) -> dict[str, int]:
+        """The rows not of ``bases`` or without counts of ``group``: each case, and its record."""
+        ...
+
+    def index_counts(self) -> Iterator[Held]:
+        """Every row's case, record, basis and counts (``None``: none), in case id order."""
+        ...
+
+    def index_total_rows(self) -> dict[tuple[str, str, str], int]:
+        """Every running total the store keeps, by basis, group and key (zeros left out)."""
         ...

@@ -54,6 +54,7 @@ from rnr.store.records import (
     AuditEntry,
     Stored,
 )
+from rnr.store.totals import UPSERT_TOTAL
 
 __all__ = ["SQLiteStore", "default_db_path"]
 
@@ -114,6 +115,10 @@ class _Block(PendingBlock):
     def _send_index(self, rows: list[tuple[Any, ...]]) -> None:
         with self._store._sqlite_errors("cannot write the case index"):
             self._conn.executemany(UPSERT_INDEX, rows)
+
+    def _send_totals(self, changes: list[tuple[str, str, str, int]]) -> None:
+        with self._store._sqlite_errors("cannot write the case index"):
+            self._conn.executemany(UPSERT_TOTAL, changes)
 
 
 class SQLiteStore(SQLReads):
