@@ -37,6 +37,7 @@ from rnr.errors import StoreIntegrityError
 from rnr.history import programme as programme_module
 from rnr.history.amend import record_event
 from rnr.history.costs import caseload_report
+from rnr.history.counts import share_counts, take_totals
 from rnr.history.definitions import Definitions
 from rnr.history.programme import (
     SHARES,
@@ -203,8 +204,10 @@ def test_a_share_counts_as_its_case(seed: int, people: int) -> None:
     """Property: a case's shares, kept as JSON and read back, count as the case itself.
 
     For any simulated case and any year around its records, the tallies fed
-    its shares after a round trip through JSON give the report fed its
-    summary and timeline.
+    its shares after a round trip through JSON, and the tallies fed the
+    counts of them (what its row of the case index carries and the store
+    adds up, :mod:`rnr.history.counts`), give the report fed its summary
+    and timeline.
     """
     store = MemoryStore()
     store_cohort(store, simulate(people, 3.0, seed=seed), defs=DEFS)
@@ -213,8 +216,12 @@ def test_a_share_counts_as_its_case(seed: int, people: int) -> None:
         timeline = kept_timeline(found, DEFS)
         assert timeline is not None
         for year, shares in year_shares(timeline, reading):
+            kept = json.loads(json.dumps(shares))
             by_shares = _Tallies.of(DEFS, year)
-            by_shares.take(timeline.case_id, json.loads(json.dumps(shares)))
+            by_shares.take(timeline.case_id, kept)
+            by_counts = _Tallies.of(DEFS, year)
+            counts = json.loads(json.dumps(share_counts(kept, shipped()[1])))
+            assert 1 == take_totals(by_counts, counts, source="prueba")
             by_case = _Tallies.of(DEFS, year)
             by_case.overrides.add(timeline)
             summary = summary_at(timeline, as_of=dt.date(year, 12, 31), reading=reading)
@@ -222,6 +229,7 @@ def test_a_share_counts_as_its_case(seed: int, people: int) -> None:
                 by_case.add(summary)
             for tally in ("indicators", "reinsertion", "costs", "overrides"):
                 assert _figures(by_shares, tally) == _figures(by_case, tally)
+                assert _figures(by_counts, tally) == _figures(by_case, tally)
 
 
 def _figures(tallies: Any, name: str) -> Any:

@@ -25,14 +25,10 @@ from hypothesis import strategies as st
 from storekit import BACKENDS, Places, WithoutShares, problem_lines
 
 from conftest import Cli
-from rnr.definitions.indicators import shipped
 from rnr.errors import StoreIntegrityError
 from rnr.history.amend import record_event
-from rnr.history.counts import share_counts, take_totals
 from rnr.history.definitions import Definitions
-from rnr.history.programme import _Tallies, programme_report, shares_basis, year_shares
-from rnr.history.summary import Reading, summary_at
-from rnr.history.timeline import FORMAT, kept_timeline
+from rnr.history.programme import programme_report, shares_basis
 from rnr.history.upkeep import verify_store
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
@@ -188,31 +184,6 @@ def test_deltas_replace_the_row_held() -> None:
 
 
 # -- the report -----------------------------------------------------------------------------
-
-
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**32 - 1), people=st.integers(1, 12))
-def test_counts_count_as_the_case(seed: int, people: int) -> None:
-    """Property: a case's share taken as counts gives the figures of the case itself."""
-    store = MemoryStore()
-    store_cohort(store, simulate(people, 3.0, seed=seed), defs=DEFS)
-    reading = Reading(DEFS)
-    for found in store.case_derived(FORMAT):
-        timeline = kept_timeline(found, DEFS)
-        assert timeline is not None
-        for year, shares in year_shares(timeline, reading):
-            kept = json.loads(json.dumps(shares))
-            counts = json.loads(json.dumps(share_counts(kept, shipped()[1])))
-            by_counts = _Tallies.of(DEFS, year)
-            assert 1 == take_totals(by_counts, counts, source="prueba")
-            by_case = _Tallies.of(DEFS, year)
-            by_case.overrides.add(timeline)
-            summary = summary_at(timeline, as_of=dt.date(year, 12, 31), reading=reading)
-            if summary is not None:
-                by_case.add(summary)
-            assert by_counts.indicators.results() == by_case.indicators.results()
-            for name in ("reinsertion", "costs", "overrides"):
-                assert getattr(by_counts, name).report() == getattr(by_case, name).report()
 
 
 def test_a_report_from_totals_reads_no_timeline_and_counts_a_write(cohort: Any) -> None:

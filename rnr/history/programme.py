@@ -39,7 +39,6 @@ from rnr.indicators.compute import IndicatorResult, IndicatorTally
 from rnr.indicators.reinsertion_index import ReinsertionReport, ReinsertionTally
 from rnr.store.protocol import CaseIndex, Store, Transaction
 from rnr.store.records import Derived
-from rnr.store.totals import Totals
 
 __all__ = [
     "SHARES",
@@ -61,8 +60,7 @@ WINDOW_MONTHS = 12
 #: Cases counted between two calls of a report's ``progress``.
 _COUNTED = 2000
 #: A report takes the store's totals when the cases it must read besides, from their
-#: timelines, are at most one for this many counted (reading them one at a time costs
-#: more than reading every case's shares in one pass).
+#: timelines, are at most one for this many counted (:func:`_count_totals`).
 _FEW = 10
 
 
@@ -139,26 +137,9 @@ def programme_report(
     if settled.latest_on is not None:
         tallies.overrides.seen(settled.latest_on)
     as_of = dt.date(period, 12, 31)
-    totals = _totals(store, defs, period) if kept else None
-    others = [] if totals is None else _others(store, defs, period, totals, settled.last)
-    if totals is not None and len(others) * _FEW <= totals.values.get(CASES, 0):
-        counted = take_totals(tallies, totals.values, source=store.name)
-        if progress is not None and counted:
-            progress(counted)
-        if others:  # the cases whose rows carry no counts of the year, from their timelines
-            found = iter_summaries(
-                store,
-                as_of=as_of,
-                defs=defs,
-                progress=progress,
-                visit=tallies.overrides.add,
-                only=others,
-            )
-            for _, summary in found:
-                tallies.add(summary)
-    else:
-        last = settled.last
-        _count_cases(store, tallies, last, kept=kept, as_of=as_of, defs=defs, progress=progress)
+    settled_last = settled.last
+    if not (kept and _count_totals(store, tallies, settled_last, as_of=as_of, progress=progress)):
+        _count_cases(store, tallies, settled_last, kept=kept, as_of=as_of, progress=progress)
     return ProgrammeReport(
         store=store.name,
         period=period,
@@ -171,29 +152,50 @@ def programme_report(
     )
 
 
-def _totals(store: Store, defs: Definitions, period: int) -> Totals | None:
-    """The store's totals of the counts of the year its rows carry (``None``: it keeps none).
+def _count_totals(
+    store: Store,
+    tallies: _Tallies,
+    settled: Mapping[str, int],
+    *,
+    as_of: dt.date,
+    progress: Callable[[int], None] | None,
+) -> bool:
+    """Count the store's totals of the year, and the few cases they leave out; whether it did.
 
-    Of the rows whose definitions are loaded with the same hashes.
+    The totals of the rows whose definitions are loaded with the same
+    hashes. The cases they do not count, nor ``settled``, are read from
+    their timelines; there are none to look for when the totals count every
+    case but those (a case counted has records of the year before or later,
+    a settled one none). When they are more than one for :data:`_FEW`
+    counted, nothing is counted: reading them one at a time costs more than
+    counting every case by its shares.
     """
     if not isinstance(store, CaseIndex):
-        return None
-    return store.index_totals(trusted_bases(store.index_bases(), defs), shares_basis(period))
-
-
-def _others(
-    store: Store, defs: Definitions, period: int, totals: Totals, settled: Mapping[str, int]
-) -> list[str]:
-    """The cases the ``totals`` of the year do not count, and that are not ``settled``.
-
-    None to look for when the totals count every case but those (a case
-    counted has records of the year before or later, a settled one none).
-    """
-    if totals.values.get(CASES, 0) + len(settled) == totals.rows:
-        return []
-    assert isinstance(store, CaseIndex)
+        return False
+    defs, group = tallies.defs, shares_basis(as_of.year)
     trusted = trusted_bases(store.index_bases(), defs)
-    return [c for c in store.index_uncounted(trusted, shares_basis(period)) if c not in settled]
+    totals = store.index_totals(trusted, group)
+    counted = totals.values.get(CASES, 0)
+    others = []
+    if counted + len(settled) != totals.rows:
+        others = [c for c in store.index_uncounted(trusted, group) if c not in settled]
+    if len(others) * _FEW > counted:
+        return False
+    take_totals(tallies, totals.values, source=store.name)
+    if progress is not None and counted:
+        progress(counted)
+    if others:
+        found = iter_summaries(
+            store,
+            as_of=as_of,
+            defs=defs,
+            progress=progress,
+            visit=tallies.overrides.add,
+            only=others,
+        )
+        for _, summary in found:
+            tallies.add(summary)
+    return True
 
 
 def _count_cases(
@@ -203,7 +205,6 @@ def _count_cases(
     *,
     kept: bool,
     as_of: dt.date,
-    defs: Definitions,
     progress: Callable[[int], None] | None,
 ) -> None:
     """Count every case not ``settled`` one at a time, on 31 December (``as_of``).
@@ -215,7 +216,7 @@ def _count_cases(
     taken: dict[str, int] = {}
     if kept:  # each case's shares kept by its last write, while its definitions hold
         taken, others = take_shares(
-            store, defs, as_of.year, skip, take=tallies.take, progress=progress
+            store, tallies.defs, as_of.year, skip, take=tallies.take, progress=progress
         )
         skip.update(taken)
 
@@ -225,7 +226,7 @@ def _count_cases(
 
     if others:  # the other cases, from their timelines
         found = iter_summaries(
-            store, as_of=as_of, defs=defs, progress=progress, visit=visit, skip=skip
+            store, as_of=as_of, defs=tallies.defs, progress=progress, visit=visit, skip=skip
         )
         for _, summary in found:
             # a case written to since its shares were taken is not skipped: counted once
@@ -251,6 +252,7 @@ def first_day_read(spec: IndicatorSet, period: int) -> dt.date:
 class _Tallies:
     """The indicators, reinsertion index, costs and override monitoring of a year."""
 
+    defs: Definitions
     spec: IndicatorSet
     indicators: IndicatorTally
     reinsertion: ReinsertionTally
@@ -271,6 +273,7 @@ class _Tallies:
         spec = spec or shipped_spec
         programmes = (programme,) if programme else PROGRAMMES
         return cls(
+            defs,
             spec,
             IndicatorTally(spec, period, defs.library, programme),
             ReinsertionTally(index or shipped_index, period, programmes),
