@@ -29,6 +29,7 @@ from rnr.errors import StoreIntegrityError
 from rnr.history.amend import record_event
 from rnr.history.definitions import Definitions
 from rnr.history.programme import programme_report, shares_basis
+from rnr.history.shapes import event_record
 from rnr.history.upkeep import verify_store
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
@@ -204,6 +205,46 @@ def test_a_report_from_totals_reads_no_timeline_and_counts_a_write(cohort: Any) 
     again = programme_report(store, period=latest, defs=DEFS)
     assert again == programme_report(WithoutShares(store), period=latest, defs=DEFS)
     assert again != report
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_a_case_without_counts_is_read_from_its_timeline(
+    backend: str, places: Places, cohort: Any
+) -> None:
+    """A record appended by a writer that keeps no row: that case alone is read, once.
+
+    The rest are counted by the totals (or settled); the report is the one made
+    from every case's timeline.
+    """
+    store = places(backend).open()
+    store_cohort(store, cohort, defs=DEFS)
+    rows = list(store.index_rows())  # type: ignore[attr-defined]
+    latest = max(r.latest_on for r in rows if r.latest_on is not None).year
+    case = next(r.case_id for r in rows if r.closed_on is None and r.latest_on.year == latest)
+    data = {"component": "taller", "scheduled": 1, "attended": 1}
+    with store.write(by="otro sistema") as tx:  # another system's event: a stale row
+        tx.append(event_record(case, "attendance", dt.date(latest, 12, 31), data=data))
+    bases = frozenset(store.index_bases())  # type: ignore[attr-defined]
+    assert case in store.index_uncounted(bases, shares_basis(latest))  # type: ignore[attr-defined]
+    seen = _Reading(store)
+    report = programme_report(seen, period=latest, defs=DEFS)
+    assert [[case]] == seen.read  # its records, its kept timeline being on an earlier record
+    assert report == programme_report(WithoutShares(store), period=latest, defs=DEFS)
+
+
+class _Reading:
+    """A store that notes whose records are read (``read``: the cases of each reading)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.read: list[list[str] | None] = []
+
+    def cases(self, only: Any = None) -> Any:
+        self.read.append(None if only is None else sorted(only))
+        return self._store.cases(only)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
 
 
 # -- verify and damage ----------------------------------------------------------------------
