@@ -210,33 +210,38 @@ def _columns(rows: Sequence[tuple[Any, ...]], as_of: dt.date, source: str) -> Op
     Raises:
         StoreIntegrityError: the first row a check finds out of shape.
     """
-    cols = [_objects(c) for c in zip(*rows, strict=True)] if rows else [_objects(())] * len(NAMES)
+    table = np.empty((len(rows), len(NAMES)), dtype=object)
+    if rows:
+        table[:] = rows  # one array of the rows (a column each is a view of it)
+    cols = [table[:, k] for k in range(len(NAMES))]
     case_id, record_id, unit, instrument, sanction, risk, assessed, due = cols[:8]
     before, earlier, earlier_level, later, later_level, delta, moved, rci, reliable = cols[8:]
-    changed = ~np.logical_and.reduce([_none(c) for c in cols[8:]])  # any change column
+    empty = {name: _none(c) for name, c in zip(NAMES, cols, strict=True)}  # each column's Nones
+    changed = ~np.logical_and.reduce([empty[name] for name in NAMES[8:]])  # any change column
     bad: list[tuple[str, Mask]] = []
     totals = []
     for name, column in (("previous_total", earlier), ("current_total", later), ("delta", delta)):
         found, whole = _integers(column)
-        bad.append((name, np.where(changed, ~whole, ~_none(column))))
+        bad.append((name, np.where(changed, ~whole, ~empty[name])))
         totals.append(found)
     first, last, difference = totals
     bad.append(("delta", changed & (last - first != difference)))
-    for name, column in (("previous_on", before), ("reliable", reliable)):
-        bad.append((name, _none(column) == changed))
-    for name, column in (("previous_level", earlier_level), ("current_level", later_level)):
-        bad.append((name, ~changed & ~_none(column)))
-    bad.append(("transition", ~_among(moved, _TRANSITIONS) | (~changed & ~_none(moved))))
-    bad.append(("reliable", ~_none(reliable) & ~_among(reliable, CATEGORIES)))
-    number = _typed(rci, float) | _typed(rci, int)
+    for name in ("previous_on", "reliable"):
+        bad.append((name, empty[name] == changed))
+    for name in ("previous_level", "current_level"):
+        bad.append((name, ~changed & ~empty[name]))
+    bad.append(("transition", ~_among(moved, _TRANSITIONS) | (~changed & ~empty["transition"])))
+    bad.append(("reliable", ~empty["reliable"] & ~_among(reliable, CATEGORIES)))
+    kinds = np.asarray(_TYPE(rci), dtype=object)
+    number = _is(kinds, float) | _is(kinds, int)
     index = np.where(number, rci, np.nan).astype(np.float64)
-    computable = ~_none(reliable) & ~_among(reliable, ("not_computable",))
+    computable = ~empty["reliable"] & ~_among(reliable, ("not_computable",))
     bad.append(
-        ("rci", (number & ~np.isfinite(index)) | (~number & ~_none(rci)) | (computable != number))
+        ("rci", (number & ~np.isfinite(index)) | (~number & ~empty["rci"]) | (computable != number))
     )
-    assessed_on = _days(assessed, bad, "assessed_on", required=True)
-    due_on = _days(due, bad, "due_on", required=False)
-    previous_on = _days(before, bad, "previous_on", required=False)
+    assessed_on = _days(assessed, bad, "assessed_on", empty=None)
+    due_on = _days(due, bad, "due_on", empty=empty["due_on"])
+    previous_on = _days(before, bad, "previous_on", empty=empty["previous_on"])
     for name, mask in bad:
         if mask.any():
             i = int(np.argmax(mask))
@@ -266,12 +271,6 @@ def _columns(rows: Sequence[tuple[Any, ...]], as_of: dt.date, source: str) -> Op
 
 #: The type of each value of an array of objects.
 _TYPE = np.frompyfunc(type, 1, 1)
-
-
-def _objects(column: Sequence[Any]) -> Objects:
-    found = np.empty(len(column), dtype=object)
-    found[:] = column
-    return found
 
 
 def _none(column: Objects) -> Mask:
@@ -308,11 +307,12 @@ def _integers(column: Objects) -> tuple[Numbers, Mask]:
     return np.where(whole, column, 0).astype(np.int64), whole
 
 
-def _days(column: Objects, bad: list[tuple[str, Mask]], name: str, *, required: bool) -> Days:
+def _days(column: Objects, bad: list[tuple[str, Mask]], name: str, *, empty: Mask | None) -> Days:
     """A date column as days (``NaT``: none); the rows that hold no ISO date go to ``bad``.
 
     A day is a text numpy reads as one and writes back the same (numpy also
     reads ``1234567890`` as a year, or a date with spaces before it).
+    ``empty``: the rows without one (``None``: every row must have one).
     """
     text = _typed(column, str)
     texts = np.where(text, column, "NaT").astype(str)
@@ -322,7 +322,7 @@ def _days(column: Objects, bad: list[tuple[str, Mask]], name: str, *, required: 
         texts = np.where([_iso(t) for t in texts.tolist()], texts, "NaT")
         found = texts.astype("datetime64[D]")
     day = ~np.isnat(found) & (np.datetime_as_string(found) == texts)
-    bad.append((name, ~((text & day) | (~text & _none(column) & (not required)))))
+    bad.append((name, ~((text & day) | (~text & (False if empty is None else empty)))))
     return found
 
 
