@@ -75,6 +75,7 @@ from rnr.history.read import read_history
 from rnr.history.summary import summarize_case
 from rnr.history.upkeep import materialise, verify_store
 from rnr.history.write import reassess
+from rnr.service.preconditions import Expecting, etag
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.records import canonical
@@ -157,6 +158,20 @@ def bare_one(folder: Path, documents: list[dict[str, Any]]) -> list[float]:
     return bare
 
 
+def watched(store: SQLiteStore, case_id: str) -> Expecting:
+    """The store as the service's write handler gives it to a write: ETag checked, rows handed.
+
+    The case's records read to check the ``If-Match`` (as it is: the case
+    was just read), then the write over :class:`~rnr.service.preconditions.Expecting`.
+    """
+    rows = list(store.records(case_id=case_id))
+
+    def stale(now: str | None) -> Exception:
+        return AssertionError(f"the case changed meanwhile (now {now})")
+
+    return Expecting(store, case_id, etag(rows[-1]), stale, rows)
+
+
 def write_phase(
     store: SQLiteStore,
     folder: Path,
@@ -174,7 +189,8 @@ def write_phase(
     as a command writes it (``defs``, a memo of its own); ``served``, as
     ``rnr serve`` does, after a read of the case (untimed), with definitions
     whose reads and writes share a memo of :data:`~rnr.history.memo.SHARED`
-    values; ``both``, every other case each way. The case is read again
+    values, the case's records read for its ETag and handed to the write
+    (:func:`watched`, timed); ``both``, every other case each way. The case is read again
     after each write, timed apart (what a page shows next). The garbage collector's
     collections of the two older generations are counted, with the longest.
     Baseline (c): one row of the same JSON inserted and committed alone into
@@ -203,7 +219,8 @@ def write_phase(
                 read_history(store, case_id, defs=used)  # the read whose ETag the write names
             start = time.perf_counter()
             try:
-                reassess(store, case_id, case, by="bench", defs=used)
+                reassess(watched(store, case_id) if as_served else store, case_id, case,
+                         by="bench", defs=used)  # fmt: skip
             except HistoryError:  # closed after the summaries' date: not a write, not timed
                 continue
             name = "served" if as_served else "reassess"

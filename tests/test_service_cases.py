@@ -429,6 +429,37 @@ class TestPreconditions:
         notes = [e["note"] for e in http.get(f"/v1/cases/{CASE_ID}", headers=ana).json()["events"]]
         assert ["antes"] == notes
 
+    def test_a_write_reads_its_case_once_before_its_block(self, served: Served) -> None:
+        """The records read to check the ETag are those the write starts from: not read twice.
+
+        Its block still checks they are all the case's (a write landing
+        meanwhile is refused, as the test before holds).
+        """
+        inner = served.store
+
+        class Counting:
+            def __init__(self) -> None:
+                self.reads = 0
+
+            def records(self, *, case_id: str | None = None, kind: str | None = None) -> Any:
+                self.reads += case_id == CASE_ID
+                return inner.records(case_id=case_id, kind=kind)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(inner, name)
+
+        ana = served.token("ana", "delegado")
+        tag = _opened(served.client(), ana).headers["etag"]
+        counting = Counting()
+        http = TestClient(create_app(store=counting))  # type: ignore[arg-type]
+        answer = http.post(f"/v1/cases/{CASE_ID}/assessments", content=AGAIN.read_bytes(),
+                           headers={**_json(ana), "if-match": tag})  # fmt: skip
+        assert 201 == answer.status_code, answer.text
+        assert 1 == counting.reads
+        case = http.get(f"/v1/cases/{CASE_ID}", headers=ana)
+        assert case.headers["etag"] == answer.headers["etag"]
+        assert {**case.json(), "already_stored": False} == answer.json()
+
     def test_the_store_refuses_in_the_block(self) -> None:
         """Expecting: the block's first append is refused once the case's last record changed."""
         store = MemoryStore()

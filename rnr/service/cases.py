@@ -242,6 +242,7 @@ class _Routes:
             case_id,
             None if retry else current,
             lambda now: stale(case_id, now, q.lang),
+            rows,
         )
         try:
             done = write(watched, principal)

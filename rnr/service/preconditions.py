@@ -137,6 +137,10 @@ class Expecting:
         case_id: the case written.
         expected: the ETag the case must still have (``None``: no check).
         refuse: the error raised, given the case's ETag now.
+        rows: the case's records, read a moment before to check its ETag:
+            the write's first read of the case takes them instead of reading
+            them again (its block checks they are still all, as for any
+            read made before it).
 
     Attributes:
         last: the last record its blocks appended (``None``: none).
@@ -148,12 +152,21 @@ class Expecting:
         case_id: str,
         expected: str | None,
         refuse: Callable[[str | None], Exception],
+        rows: Sequence[Stored] | None = None,
     ) -> None:
         self.store = store
         self.case_id = case_id
         self.expected = expected
         self.refuse = refuse
         self.last: Stored | None = None
+        self._rows = rows
+
+    def records(self, *, case_id: str | None = None, kind: str | None = None) -> Iterator[Stored]:
+        """The store's records; the case's, the first time, as read for its ETag (if given)."""
+        rows, self._rows = self._rows, None
+        if rows is not None and case_id == self.case_id and kind is None:
+            return iter(rows)
+        return self.store.records(case_id=case_id, kind=kind)
 
     @property
     def name(self) -> str:
