@@ -176,6 +176,14 @@ def test_totals_are_always_the_rows_sum(steps: list[Any]) -> None:
                 assert uncounted == store.index_uncounted(bases, group)
 
 
+@pytest.mark.parametrize("text", ["roto", 7, "[1]", '{"g": {"k": true}}', '{"g": [1]}'])
+def test_counts_out_of_shape_are_refused_naming_the_row(text: Any) -> None:
+    """Whatever a hand wrote in the column, a clear error naming the case and the record."""
+    with pytest.raises(StoreIntegrityError, match="case c-1: .* counts out of shape") as caught:
+        deltas([(("c-1", 4, "b", text), ("c-1", 5, "b", None))], "casos.sqlite3")
+    assert (4, "casos.sqlite3") == (caught.value.record, caught.value.path)
+
+
 def test_deltas_replace_the_row_held() -> None:
     """The change of a batch: old counts out, new in; a late row changes nothing."""
     held = ("c", 4, "b", canonical({"g": {"k": 2}}))

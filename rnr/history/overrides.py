@@ -127,8 +127,11 @@ class OverrideTally:
     """The counts of :func:`override_report`, added up one case at a time.
 
     Give it each case's timeline as a whole-store reading goes by (the
-    ``visit`` of :func:`rnr.history.bulk.summarize`), then ask for the
-    report: what it holds grows with the assessments of ``period``.
+    ``visit`` of :func:`rnr.history.bulk.summarize`), or many assessments
+    at once from the store's totals (:meth:`take_assessor`,
+    :meth:`take_override`, :meth:`take_followed`), then ask for the report:
+    what it holds grows with the assessors and days of ``period``, not with
+    its assessments.
     """
 
     period: int

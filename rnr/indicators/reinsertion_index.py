@@ -118,8 +118,10 @@ def reinsertion(
 class ReinsertionTally:
     """The reinsertion index of a year, given one case summary at a time.
 
-    It keeps the components of the people discharged in the year, not the
-    summaries (see :func:`reinsertion`).
+    It keeps, of the people discharged in the year, each one's index and
+    each component's measured values, not the summaries (see
+    :func:`reinsertion`); many people's at once from the store's totals
+    (:meth:`take_score`, :meth:`take_value`).
     """
 
     index: ReinsertionIndex

@@ -100,7 +100,7 @@ def parse_counts(text: str | None, *, case_id: str, record: int, source: str) ->
             for keys in found.values()
         ):
             return found
-    except ValueError:
+    except (ValueError, TypeError):  # not JSON, or not text (a number written in the column)
         pass
     msg = f"case {case_id}: its row of the case index holds counts out of shape; run verify"
     raise StoreIntegrityError(msg, path=source, record=record)
