@@ -111,11 +111,12 @@ def test_the_latest_year_is_read_from_shares_alone(cohort: Any) -> None:
     assert report == programme_report(WithoutShares(store), period=latest, defs=DEFS)
 
 
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
 def test_shares_of_other_definitions_are_not_read(
-    cohort: Any, monkeypatch: pytest.MonkeyPatch
+    backend: str, places: Places, cohort: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Shares whose instruments or policies are no longer loaded with their hashes stay unread."""
-    store = MemoryStore()
+    """Shares (and their totals) of instruments or policies no longer loaded stay unread."""
+    store = places(backend).open()
     store_cohort(store, cohort, defs=DEFS)
     year = max(_years(store)) - 1
     monkeypatch.setattr(programme_module, "definitions_hold", lambda *_: False)

@@ -107,6 +107,10 @@ def test_totals_follow_every_row_replaced(backend: str, places: Places) -> None:
     assert {"k": 1} == dict(store.index_totals(frozenset({"x"}), "y").values)
     assert {"b": b1} == store.index_uncounted(frozenset({"x"}), "y")
     assert {"k": 4} == dict(store.index_totals(frozenset({"x", "w"}), "y").values)
+    # no basis trusted: nothing counted, every row to read
+    untrusted = store.index_totals(frozenset(), "y")
+    assert ({}, 2) == (dict(untrusted.values), untrusted.rows)
+    assert {"a", "b"} == set(store.index_uncounted(frozenset(), "y"))
 
 
 def test_a_group_is_matched_whole_in_the_counts() -> None:

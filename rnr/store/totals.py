@@ -180,15 +180,16 @@ class TotalReads:
         in the index of their case ids.
         """
         ordered = sorted(bases)
-        marks = ", ".join("?" * len(ordered)) or "NULL"
-        sql = (
-            "SELECT key, CAST(sum(n) AS BIGINT) FROM case_totals"
-            f" WHERE basis IN ({marks}) AND grp = ? GROUP BY key"
-            " UNION ALL SELECT NULL, count(*) FROM case_index"
-        )
+        marks = ", ".join("?" * len(ordered))
+        sql = "SELECT NULL, count(*) FROM case_index"
+        if ordered:
+            sql = (
+                "SELECT key, CAST(sum(n) AS BIGINT) FROM case_totals"
+                f" WHERE basis IN ({marks}) AND grp = ? GROUP BY key UNION ALL {sql}"
+            )
         values: dict[str, int] = {}
         rows = 0
-        for key, n in self._query(None, sql, (*ordered, group)):
+        for key, n in self._query(None, sql, (*ordered, group) if ordered else ()):
             if key is None:
                 rows = int(n)
             elif n:
@@ -201,12 +202,14 @@ class TotalReads:
         A scan of every row's counts.
         """
         ordered = sorted(bases)
-        marks = ", ".join("?" * len(ordered)) or "NULL"
-        sql = (
-            "SELECT case_id, record_id FROM case_index WHERE counts IS NULL"
-            f" OR basis NOT IN ({marks}) OR counts NOT LIKE ? ESCAPE '\\'"
-        )
-        found = self._query(None, sql, (*ordered, _like(group)))
+        sql, args = "SELECT case_id, record_id FROM case_index", tuple[str, ...]()
+        if ordered:  # (without bases, every row: NOT IN an empty list is no SQL)
+            marks = ", ".join("?" * len(ordered))
+            sql += (
+                f" WHERE counts IS NULL OR basis NOT IN ({marks}) OR counts NOT LIKE ? ESCAPE '\\'"
+            )
+            args = (*ordered, _like(group))
+        found = self._query(None, sql, args)
         return {str(case_id): int(record) for case_id, record in found}
 
     def index_counts(self) -> Iterator[Held]:
