@@ -37,7 +37,7 @@ from rnr.indicators.compute import IndicatorTally
 from rnr.indicators.reinsertion_index import ReinsertionTally, score_of
 from rnr.store.protocol import CaseIndex, Store
 from rnr.store.records import canonical
-from rnr.store.totals import parse_counts
+from rnr.store.totals import add_counts
 from rnr.text import Message
 
 __all__ = [
@@ -223,16 +223,15 @@ def check_counts(store: Store, index: ReinsertionIndex) -> tuple[Message, ...]:
     problems: list[Message] = []
     summed: Counter[tuple[str, str, str]] = Counter()
     carried: dict[str, dict[str, tuple[int, Mapping[str, int]]]] = defaultdict(dict)
-    for case_id, record, basis, text in store.index_counts():
+    for row in store.index_counts():
+        case_id, record = row[0], row[1]
         try:
-            counts = parse_counts(text, case_id=case_id, record=record, source=store.name)
+            counts = add_counts(summed, row, store.name)
         except StoreIntegrityError:
             problems.append(Message("verify.counts_unread", {"case": case_id, "record": record}))
             continue
         for group, keys in counts.items():
             carried[group][case_id] = (record, keys)
-            for key, n in keys.items():
-                summed[basis, group, key] += n
     for group, rows in sorted(carried.items()):
         for found in store.case_derived(group, only=sorted(rows)):
             record, keys = rows[found.case_id]

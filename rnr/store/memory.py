@@ -49,7 +49,7 @@ from rnr.store.records import (
     Stored,
     record_hash,
 )
-from rnr.store.totals import Held, Totals, counted_totals, parse_counts
+from rnr.store.totals import Held, Totals, add_counts, counted_totals
 
 __all__ = ["MemoryStore"]
 
@@ -324,11 +324,8 @@ class MemoryStore:
     def index_total_rows(self) -> dict[tuple[str, str, str], int]:
         """Every total, by basis, group and key: the rows' counts added up when asked."""
         found: Counter[tuple[str, str, str]] = Counter()
-        for case_id, record, basis, text in self.index_counts():
-            counts = parse_counts(text, case_id=case_id, record=record, source=self.name)
-            for group, keys in counts.items():
-                for key, n in keys.items():
-                    found[basis, group, key] += n
+        for row in self.index_counts():
+            add_counts(found, row, self.name)
         return {key: n for key, n in found.items() if n}
 
     def get(self, record_id: int) -> Stored:

@@ -41,6 +41,7 @@ __all__ = [
     "Held",
     "TotalReads",
     "Totals",
+    "add_counts",
     "counted_totals",
     "deltas",
     "parse_counts",
@@ -118,23 +119,34 @@ def deltas(
     """
     held: dict[str, Held] = {}
     change: Counter[tuple[str, str, str]] = Counter()
-
-    def count(row: Held, sign: int) -> None:
-        case_id, record, basis, text = row
-        counts = parse_counts(text, case_id=case_id, record=record, source=source)
-        for group, keys in counts.items():
-            for key, n in keys.items():
-                change[basis, group, key] += sign * n
-
     for before, row in changes:
         old = held.get(row[0], before)
         if old is not None and row[1] < old[1]:
             continue
         if old is not None:
-            count(old, -1)
-        count(row, 1)
+            add_counts(change, old, source, sign=-1)
+        add_counts(change, row, source)
         held[row[0]] = row
     return [(*key, n) for key, n in sorted(change.items()) if n]
+
+
+def add_counts(
+    into: Counter[tuple[str, str, str]], row: Held, source: str, *, sign: int = 1
+) -> dict[str, Any]:
+    """Add a row's counts (``sign`` -1: take them out) into totals by basis, group and key.
+
+    Returns:
+        The row's counts (:func:`parse_counts`).
+
+    Raises:
+        StoreIntegrityError: as :func:`parse_counts`.
+    """
+    case_id, record, basis, text = row
+    counts = parse_counts(text, case_id=case_id, record=record, source=source)
+    for group, keys in counts.items():
+        for key, n in keys.items():
+            into[basis, group, key] += sign * n
+    return counts
 
 
 def counted_totals(
