@@ -48,7 +48,8 @@ def test_commits_leave_the_checkpoint_to_the_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past SQLite's own threshold (1,000 pages) no commit copies the log into the file."""
-    monkeypatch.setattr(wal, "DELAY", 60.0)  # the thread waits: only a commit could checkpoint
+    monkeypatch.setattr(wal, "QUIET", 60.0)  # the thread waits: only a commit could checkpoint
+    monkeypatch.setattr(wal, "LONGEST", 60.0)
     path = tmp_path / "s.sqlite3"
     store = SQLiteStore(path)
     size = path.stat().st_size
@@ -69,6 +70,38 @@ def test_the_thread_checkpoints_soon_after_commits(tmp_path: Path) -> None:
         assert _until(lambda: path.stat().st_size > size + 100 * 6000)
         assert 100 == store.count()
         assert store.verify().ok
+
+
+def test_commits_without_a_pause_are_checkpointed_after_the_longest_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quiet moment is waited for, but not longer than ``LONGEST``: the log stays bounded."""
+    monkeypatch.setattr(wal, "QUIET", 60.0)  # the commits never pause for that long
+    monkeypatch.setattr(wal, "LONGEST", 0.2)
+    path = tmp_path / "s.sqlite3"
+    with SQLiteStore(path) as store:
+        size = path.stat().st_size
+        end = time.monotonic() + 20.0
+        while path.stat().st_size == size and time.monotonic() < end:
+            _write(store, 5)  # commits every few milliseconds
+        assert path.stat().st_size > size, "no checkpoint while the commits went on"
+
+
+def test_the_thread_waits_for_a_pause_in_the_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While commits come closer together than ``QUIET``, nothing reaches the file before
+    ``LONGEST``; once they stop, it does."""
+    monkeypatch.setattr(wal, "QUIET", 2.0)
+    monkeypatch.setattr(wal, "LONGEST", 60.0)
+    path = tmp_path / "s.sqlite3"
+    with SQLiteStore(path) as store:
+        size = path.stat().st_size
+        for _ in range(30):  # three seconds of commits, 0.1 s apart
+            _write(store, 1)
+            time.sleep(0.1)
+        assert size == path.stat().st_size, "a checkpoint came between close commits"
+        assert _until(lambda: path.stat().st_size > size)
 
 
 def test_the_thread_runs_only_while_there_are_commits(

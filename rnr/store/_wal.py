@@ -7,7 +7,14 @@ benchmark's machine, once every thirty single reassessments or so. A
 writable :class:`~rnr.store.SQLiteStore` turns that off on its connections
 (``PRAGMA wal_autocheckpoint = 0``) and keeps a :class:`Checkpoints` thread
 that makes a ``PASSIVE`` checkpoint (one that never waits for a reader or a
-writer) a second after commits, so that a write waits for its own work only.
+writer) when the commits pause, so that a write waits for its own work only.
+
+A checkpoint writes pages into the database file and syncs it; a commit
+syncing the log at the same moment waits behind it on the same disk. So the
+thread waits for a quiet moment (:data:`QUIET` without a commit), as people
+writing from their screens leave many, and checkpoints at the latest
+:data:`LONGEST` after the first commit it has not yet copied, which bounds
+the log while writes come without a pause (a bulk import, a benchmark).
 
 The thread starts with the first commit, ends after a few idle seconds or
 when the store is closed (closing the last connection checkpoints the rest,
@@ -21,14 +28,17 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 
 __all__ = ["Checkpoints"]
 
-#: Seconds after a commit before its checkpoint: the commits meanwhile share it (fewer,
-#: larger checkpoints disturb fewer commits: a single reassessment's 99th percentile on the
-#: 100,000-person store was 18-19 ms with 0.2 s, 14-16 ms with 1 s, docs/performance.md).
-DELAY = 1.0
+#: Seconds without a commit after which the log is checkpointed (fewer, larger checkpoints
+#: disturb fewer commits: docs/performance.md, "Checkpoints in quiet moments").
+QUIET = 0.5
+#: Seconds after the first commit not yet checkpointed by which the log is checkpointed
+#: even if the commits never pause.
+LONGEST = 5.0
 #: Seconds without a commit after which the thread ends (the next commit starts another).
 IDLE = 5.0
 #: The start of the thread's name.
@@ -80,8 +90,7 @@ class Checkpoints:
     def _run(self) -> None:
         conn: sqlite3.Connection | None = None
         try:
-            while self._idle_until_due() and not self._stop.wait(DELAY):
-                self._due.clear()
+            while self._idle_until_due() and self._quiet():
                 try:
                     conn = conn or self._connect()
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
@@ -90,6 +99,19 @@ class Checkpoints:
         finally:
             if conn is not None:
                 conn.close()
+
+    def _quiet(self) -> bool:
+        """Wait for :data:`QUIET` seconds without a commit, or :data:`LONGEST` at most.
+
+        ``False`` when the store is being closed meanwhile (closing checkpoints).
+        """
+        end = time.monotonic() + LONGEST
+        while True:
+            self._due.clear()
+            if self._stop.wait(max(0.0, min(QUIET, end - time.monotonic()))):
+                return False
+            if not self._due.is_set() or time.monotonic() >= end:
+                return True
 
     def _idle_until_due(self) -> bool:
         """Wait for a commit; ``False`` when the thread should end (idle, or stopped)."""
