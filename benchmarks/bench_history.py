@@ -13,7 +13,11 @@ assessments per person over two years), then, each timed once:
    objectives), every record hashed and chained into the audit log;
    baseline (a): ``executemany`` of the same number of rows of the same
    JSON text into a bare SQLite table in one transaction, no hashing, no
-   audit, no checks: the floor of writing these bytes;
+   audit, no checks: the floor of writing these bytes; baseline (a'): the
+   same records appended through a new store alone (:func:`store_alone`:
+   each record's data checked and made canonical, hashed, chained into the
+   audit log, committed in blocks), what the store's guarantees cost before
+   any scoring, deciding, drafting or derived value;
 2. **summarize**: :func:`rnr.history.bulk.summarize`: from the timeline each
    write kept on the case's last record (:mod:`rnr.history.timeline`), every
    case's assessments, the last change (deltas, transitions, reliable
@@ -78,7 +82,7 @@ from rnr.history.write import reassess
 from rnr.service.preconditions import Expecting, etag
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
-from rnr.store.records import canonical
+from rnr.store.records import Record, canonical
 from rnr.store.sqlite import SQLiteStore
 
 
@@ -99,13 +103,39 @@ def bare_insert(path: Path, rows: list[tuple[int, str]]) -> None:
     conn.close()
 
 
+def store_alone(path: Path, records: list[tuple[str, str, dt.date, dict[str, Any]]]) -> None:
+    """Baseline (a'): the records appended through a new store, nothing derived, 25,000 a block.
+
+    Each :class:`~rnr.store.records.Record` is made from its plain data
+    inside the timing (its data checked and made canonical), then appended
+    (hashed, chained into the audit log) and committed.
+    """
+    with SQLiteStore(path) as store:
+        for start in range(0, len(records), 25_000):
+            with store.write(by="bench") as tx:
+                for kind, case_id, on, data in records[start : start + 25_000]:
+                    tx.append(Record(kind, case_id, on, data))
+
+
 def store_phase(cohort: Any, store: SQLiteStore, folder: Path, defs: Definitions) -> dict[str, Any]:
-    """Store the cohort, then write the same rows bare (baseline a)."""
+    """Store the cohort, then write the same rows bare (baseline a) and in a store alone (a')."""
     seconds, _ = clock(lambda: store_cohort(store, cohort, defs=defs, people_per_block=1000))
-    rows = [(r.id, canonical(dict(r.data))) for r in store.records()]
+    read = [(r.kind, r.case_id, r.on, dict(r.data)) for r in store.records()]
+    rows = [(n, canonical(data)) for n, (*_, data) in enumerate(read, 1)]
     bare, _ = clock(lambda: bare_insert(folder / "bare.sqlite3", rows))
-    print(f"stored {len(rows):,} records in {seconds:.1f} s; bare insert {bare:.2f} s")
-    return {"store_s": seconds, "records": len(rows), "bare_insert_s": bare}
+    alone, _ = clock(lambda: store_alone(folder / "alone.sqlite3", read))
+    print(
+        f"stored {len(rows):,} records in {seconds:.1f} s; bare insert {bare:.2f} s;"
+        f" through a store alone {alone:.1f} s"
+    )
+    return {
+        "store_s": seconds,
+        "records": len(rows),
+        "bare_insert_s": bare,
+        "store_alone_s": alone,
+        "store_vs_alone": seconds / alone,
+        "alone_vs_bare": alone / bare,
+    }
 
 
 def reuse_phase(

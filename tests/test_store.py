@@ -41,6 +41,7 @@ from rnr.store.records import (
     Record,
     Stored,
     canonical,
+    entry_hash,
     record_hash,
 )
 from rnr.store.sqlite import SQLiteStore, default_db_path
@@ -788,6 +789,25 @@ def test_no_case_id_holds_u0000() -> None:
     with pytest.raises(HistoryError, match="U\\+0000") as info:
         Record("event", "c-\x00", DAY, {})
     assert "case_id" == info.value.field
+
+
+@given(
+    st.fixed_dictionaries(
+        {
+            "seq": st.integers(min_value=1, max_value=2**53) | st.booleans(),
+            "at": st.text(max_size=12),
+            "by": st.text(max_size=12),
+            "action": st.sampled_from(["append", "restore"]) | st.text(max_size=4),
+            "record_id": st.integers(min_value=-5, max_value=2**53),
+            "record_sha256": st.text("0123456789abcdef", min_size=64, max_size=64),
+            "prev": st.text("0123456789abcdef", min_size=64, max_size=64) | st.text(max_size=3),
+        }
+    )
+)
+def test_an_entry_hash_is_the_sha256_of_its_canonical_content(content: dict[str, Any]) -> None:
+    """The audit entry's text, written out field by field, is its content's canonical JSON."""
+    expected = hashlib.sha256(canonical(content).encode("utf-8")).hexdigest()
+    assert expected == entry_hash(**content)
 
 
 @given(records)
