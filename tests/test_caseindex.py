@@ -880,7 +880,7 @@ def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cl
             "DROP TABLE case_totals",
             *(f"ALTER TABLE case_index DROP COLUMN {c}" for c in (*CHANGE_COLUMNS, "counts")),
             CASE_INDEX_V7[1],  # the open cases' index as version 7 made it
-            "UPDATE case_index SET basis = replace(basis, 'case-index/4', 'case-index/2')",
+            "UPDATE case_index SET basis = replace(basis, 'case-index/5', 'case-index/2')",
             "UPDATE case_derived SET basis = replace(basis, 'shares/2', 'shares/1')",
             *(sql for _, sql in guards),
             "PRAGMA user_version = 7",
@@ -941,7 +941,7 @@ def _downgrade_to_8(path: Path) -> None:
         for sql in (
             "DROP TABLE case_totals",
             "ALTER TABLE case_index DROP COLUMN counts",
-            "UPDATE case_index SET basis = replace(basis, 'case-index/4', 'case-index/3')",
+            "UPDATE case_index SET basis = replace(basis, 'case-index/5', 'case-index/3')",
             "PRAGMA user_version = 8",
         ):
             conn.execute(sql)

@@ -219,6 +219,22 @@ def test_a_report_from_totals_reads_no_timeline_and_counts_a_write(cohort: Any) 
     assert again != report
 
 
+@pytest.mark.parametrize("before", [1, 2])
+def test_the_reports_of_the_two_years_before_read_the_totals(cohort: Any, before: int) -> None:
+    """A year's report made in the next year, and the year before it, read no timeline.
+
+    Each case keeps the counts of two years before its latest record's year
+    (``YEARS_BEFORE``); the report is the one made from every case's timeline.
+    """
+    store = MemoryStore()
+    store_cohort(store, cohort, defs=DEFS)
+    latest = max(r.latest_on for r in store.index_rows() if r.latest_on is not None).year
+    seen = WithoutShares(store, shares=True)
+    report = programme_report(seen, period=latest - before, defs=DEFS)
+    assert 0 == seen.timelines
+    assert report == programme_report(WithoutShares(store), period=latest - before, defs=DEFS)
+
+
 @pytest.mark.parametrize("backend", ["memory", "sqlite"])
 def test_a_case_without_counts_is_read_from_its_timeline(
     backend: str, places: Places, cohort: Any

@@ -90,8 +90,9 @@ __all__ = [
 ]
 
 #: The format of a row's ``basis``, ``due`` and counts (:mod:`rnr.history.counts`): its name and
-#: version. Version 4: a row carries the counts of its case's report shares.
-INDEX_FORMAT = "rnr.case-index/4"
+#: version. Version 4: a row carries the counts of its case's report shares; version 5: of
+#: two years before its latest record's year (not one).
+INDEX_FORMAT = "rnr.case-index/5"
 
 #: Cases read or written per block.
 _BLOCK = 2000

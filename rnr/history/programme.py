@@ -57,6 +57,10 @@ __all__ = [
 SHARES = "rnr.report-shares/2"
 #: The override monitoring's window, in months.
 WINDOW_MONTHS = 12
+#: The years before its latest record's whose report shares a case keeps: a year's report
+#: made in the next year, and the one before it that it is compared with, read the totals
+#: (:func:`share_years`).
+YEARS_BEFORE = 2
 #: Cases counted between two calls of a report's ``progress``.
 _COUNTED = 2000
 #: A report takes the store's totals when the cases it must read besides, from their
@@ -388,7 +392,7 @@ def _shipped_digest() -> str:
 def year_shares(timeline: Timeline, reading: Reading) -> Iterator[tuple[int, dict[str, Any]]]:
     """The case's shares of the reports of the years around its latest record.
 
-    The year before, the year and the year after (none before its opening):
+    The two years before, the year and the year after (:func:`share_years`):
     the years a report is usually asked for while the case is written to.
     """
     latest, summary = timeline.latest_on.year, None
@@ -403,9 +407,14 @@ def year_shares(timeline: Timeline, reading: Reading) -> Iterator[tuple[int, dic
 
 
 def share_years(timeline: Timeline) -> range:
-    """The years whose report shares a case keeps: around its latest record, from its opening."""
+    """The years whose report shares a case keeps: around the year of its latest record.
+
+    :data:`YEARS_BEFORE` years before it, that year and the next; a year
+    before the case's first assessment too (its share counts it in no
+    population), so that a year's totals count every case a report reads.
+    """
     latest = timeline.latest_on.year
-    return range(max(int(str(timeline.doc["opened_on"])[:4]), latest - 1), latest + 2)
+    return range(latest - YEARS_BEFORE, latest + 2)
 
 
 def keep_shares(tx: Transaction, timeline: Timeline, *, reading: Reading) -> str:
