@@ -28,7 +28,13 @@ from rnr.history.caseindex import check_index, fill_index
 from rnr.history.counts import check_counts
 from rnr.history.definitions import Definitions
 from rnr.history.derived import check_derived, recompute
-from rnr.history.programme import share_years, shares_basis, year_counts, year_shares
+from rnr.history.programme import (
+    YEARS_BEFORE,
+    share_years,
+    shares_basis,
+    year_counts,
+    year_shares,
+)
 from rnr.history.summary import Reading
 from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
 from rnr.store.head import Head
@@ -281,7 +287,7 @@ def _kept_shares(store: Store) -> dict[int, dict[tuple[str, int], bytes]]:
         if found.derived is not None and isinstance(found.derived.values, Mapping):
             latest = str(found.derived.values.get("latest_on", ""))[:4]
             if latest.isdigit():
-                years.update(range(int(latest) - 1, int(latest) + 2))
+                years.update(range(int(latest) - YEARS_BEFORE, int(latest) + 2))
     return {
         year: {
             (f.case_id, f.last): _digest(f.derived.text)
