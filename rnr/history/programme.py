@@ -51,6 +51,7 @@ __all__ = [
     "take_shares",
     "year_counts",
     "year_shares",
+    "years_around",
 ]
 
 #: The name and version of a case's kept shares of the reports of a year.
@@ -413,7 +414,11 @@ def share_years(timeline: Timeline) -> range:
     before the case's first assessment too (its share counts it in no
     population), so that a year's totals count every case a report reads.
     """
-    latest = timeline.latest_on.year
+    return years_around(timeline.latest_on.year)
+
+
+def years_around(latest: int) -> range:
+    """The years whose report shares a case whose latest record is of year ``latest`` keeps."""
     return range(latest - YEARS_BEFORE, latest + 2)
 
 

@@ -29,11 +29,11 @@ from rnr.history.counts import check_counts
 from rnr.history.definitions import Definitions
 from rnr.history.derived import check_derived, recompute
 from rnr.history.programme import (
-    YEARS_BEFORE,
     share_years,
     shares_basis,
     year_counts,
     year_shares,
+    years_around,
 )
 from rnr.history.summary import Reading
 from rnr.history.timeline import FORMAT, Timeline, build_timelines, kept_timeline
@@ -280,14 +280,15 @@ def check_timelines(store: Store, *, defs: Definitions) -> tuple[int, int, tuple
 def _kept_shares(store: Store) -> dict[int, dict[tuple[str, int], bytes]]:
     """By year, the digest of each case's kept report shares, by case and record kept on.
 
-    The years are those a kept timeline's case keeps shares of (:func:`year_shares`).
+    The years are those a kept timeline's case keeps shares of
+    (:func:`~rnr.history.programme.years_around` its latest record's year).
     """
     years: set[int] = set()
     for found in store.case_derived(FORMAT):
         if found.derived is not None and isinstance(found.derived.values, Mapping):
             latest = str(found.derived.values.get("latest_on", ""))[:4]
             if latest.isdigit():
-                years.update(range(int(latest) - YEARS_BEFORE, int(latest) + 2))
+                years.update(years_around(int(latest)))
     return {
         year: {
             (f.case_id, f.last): _digest(f.derived.text)
