@@ -17,6 +17,9 @@ a store written before (with ``--fill``, its missing rows are made first,
    from the case index; baseline: the same function over the same store
    seen without its index (the path before the index: every case's kept
    timeline decoded and its next reassessment made from it);
+   **due list of an earlier day**: the same, half a year before, when most
+   cases have later records and the index answers from each row's dues
+   (:mod:`rnr.history.dues`);
 2. **caseload pages**: :func:`rnr.history.caseload.caseload`, one page of 25
    (by case, next reassessment or risk; the overdue cases by days overdue,
    descending; page 41 by lateness; a search on the case id; one unit's
@@ -34,9 +37,9 @@ a store written before (with ``--fill``, its missing rows are made first,
    its index;
 5. **validity table**: :func:`rnr.history.validity.store_table` of the
    LS/CMI cases, from each row's baseline; baseline: from every timeline;
-6. **rnr due**, **rnr validate --db**: each command over the whole store in
-   a fresh process, as a person runs it (wall time, ``--json``); baseline:
-   ``rnr --version``.
+6. **rnr due** (on the day, and half a year before), **rnr validate --db**:
+   each command over the whole store in a fresh process, as a person runs
+   it (wall time, ``--json``); baseline: ``rnr --version``.
 
 Baselines over the store seen without its index take about a minute each
 at 100,000 people and are timed once; the index's answers, ``--repeat``
@@ -108,6 +111,9 @@ def command(args: list[str], repeat: int) -> float:
     return timed(run, repeat)[0]
 
 
+#: How long before the day of the lists the earlier day's due list is.
+EARLIER = dt.timedelta(days=183)
+
 #: The caseload pages timed: a name, and the query.
 PAGES: dict[str, dict[str, Any]] = {
     "page 1 by case": {},
@@ -133,6 +139,11 @@ def measure(store: SQLiteStore, as_of: dt.date, repeat: int) -> list[tuple[str, 
     before, then = timed(lambda: due_list(plain, as_of, defs=DEFS), 1)
     assert now == then, "the due list from the index differs from the timelines'"
     rows.append((f"due list ({len(now):,} open cases)", indexed, before))
+    earlier = as_of - EARLIER
+    indexed, now_then = timed(lambda: due_list(store, earlier, defs=DEFS), repeat)
+    before, then = timed(lambda: due_list(plain, earlier, defs=DEFS), 1)
+    assert now_then == then, "the earlier day's due list from the index differs"
+    rows.append((f"due list half a year before ({len(now_then):,})", indexed, before))
     for name, query in PAGES.items():
 
         def page(on: Any, query: dict[str, Any] = query) -> Any:
@@ -215,9 +226,11 @@ def main() -> None:
             figures.update(people=cases, records=store.count(), as_of=as_of.isoformat())
             rows = measure(store, as_of, args.repeat)
         due = ["due", "--as-of", as_of.isoformat(), "--json", "--db", str(path)]
+        due_then = ["due", "--as-of", (as_of - EARLIER).isoformat(), "--json", "--db", str(path)]
         validate = ["validate", "--instrument", "lscmi", "--json", "--db", str(path)]
         bare = command(["--version"], 1)
         rows.append(("rnr due (fresh process, wall)", command(due, 1), bare))
+        rows.append(("rnr due, half a year before (fresh, wall)", command(due_then, 1), bare))
         rows.append(("rnr validate --db (fresh process, wall)", command(validate, 1), bare))
         print(f"{cases:,} cases, {figures['records']:,} records, as of {as_of}")
         if "store_s" in figures:

@@ -28,6 +28,7 @@ from rnr.history.access import case_units, listed_units
 from rnr.history.amend import record_event
 from rnr.history.bulk import iter_summaries
 from rnr.history.caseindex import (
+    INDEX_FORMAT,
     change_of,
     check_index,
     due_of,
@@ -54,6 +55,7 @@ from rnr.render.history import problem_words
 from rnr.render.messages import catalogue
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
+from rnr.store._schema import SCHEMA_VERSION
 from rnr.store.caseindex import (
     CASE_INDEX_V7,
     CHANGE_COLUMNS,
@@ -853,7 +855,7 @@ def test_a_version_5_file_is_migrated_and_filled(tmp_path: Path, cli: Any) -> No
         assert fresh_rows(store) == kept_rows(store)
         assert not any(r.stale for r in kept_rows(store).values())
         assert wanted == due_list(store, LATER, defs=DEFS)
-        assert 9 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert SCHEMA_VERSION == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
 
 
 def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cli: Any) -> None:
@@ -878,9 +880,12 @@ def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cl
             *(f"DROP TRIGGER {name}" for name, _ in guards),  # as rnr 7 kept them
             "DROP INDEX case_index_open",
             "DROP TABLE case_totals",
-            *(f"ALTER TABLE case_index DROP COLUMN {c}" for c in (*CHANGE_COLUMNS, "counts")),
+            *(
+                f"ALTER TABLE case_index DROP COLUMN {c}"
+                for c in (*CHANGE_COLUMNS, "counts", "dues")
+            ),
             CASE_INDEX_V7[1],  # the open cases' index as version 7 made it
-            "UPDATE case_index SET basis = replace(basis, 'case-index/5', 'case-index/2')",
+            f"UPDATE case_index SET basis = replace(basis, '{INDEX_FORMAT}', 'rnr.case-index/2')",
             "UPDATE case_derived SET basis = replace(basis, 'shares/2', 'shares/1')",
             *(sql for _, sql in guards),
             "PRAGMA user_version = 7",
@@ -888,7 +893,7 @@ def test_a_version_7_file_is_migrated_and_its_rows_made_again(tmp_path: Path, cl
             conn.execute(sql)
     conn.close()
     with SQLiteStore(path) as store:
-        assert 9 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert SCHEMA_VERSION == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
         assert not trusted_bases(store.index_bases(), DEFS)
         assert page == caseload(store, as_of=LATER, defs=DEFS, limit=None)
         assert report == programme_report(store, period=2025, defs=DEFS).to_dict()
@@ -919,7 +924,7 @@ def test_a_version_8_file_gains_counts_and_totals(tmp_path: Path, cli: Any) -> N
         report = programme_report(store, period=2025, defs=DEFS).to_dict()
     _downgrade_to_8(path)
     with SQLiteStore(path) as store:
-        assert 9 == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert SCHEMA_VERSION == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
         assert not trusted_bases(store.index_bases(), DEFS)
         assert {} == store.index_total_rows()
         assert report == programme_report(store, period=2025, defs=DEFS).to_dict()
@@ -941,7 +946,8 @@ def _downgrade_to_8(path: Path) -> None:
         for sql in (
             "DROP TABLE case_totals",
             "ALTER TABLE case_index DROP COLUMN counts",
-            "UPDATE case_index SET basis = replace(basis, 'case-index/5', 'case-index/3')",
+            "ALTER TABLE case_index DROP COLUMN dues",
+            f"UPDATE case_index SET basis = replace(basis, '{INDEX_FORMAT}', 'rnr.case-index/3')",
             "PRAGMA user_version = 8",
         ):
             conn.execute(sql)

@@ -48,7 +48,7 @@ from rnr.store.sqlite import SQLiteStore, default_db_path
 
 DAY = dt.date(2025, 3, 1)
 APPLICATION_ID = int.from_bytes(b"rnr1", "big")
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 GUARDS = tuple(
     f"{t}_no_{v}"
     for t in ("records", "audit", "derived", "case_derived")

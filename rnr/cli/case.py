@@ -46,6 +46,7 @@ from rnr.cli.options import (
     iso_date,
     open_db,
     write_json,
+    write_json_lines,
     write_lines,
     writer,
 )
@@ -495,8 +496,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
         rows = case_rows(store, defs=defs, progress=advance)
         name = store.name
     if args.json:
-        for row in rows:
-            write_json(out, row)
+        write_json_lines(out, rows)
         return 0
     write_lines(out, case_list_lines(rows, name, args.lang))
     return 0

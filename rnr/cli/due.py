@@ -14,7 +14,7 @@ from rnr.cli.options import (
     definitions,
     describe,
     open_db,
-    write_json,
+    write_json_lines,
     write_lines,
 )
 from rnr.cli.progress import case_counter, shown
@@ -54,8 +54,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         counted = advance if shown(args) else None
         found = due_entries(store, as_of, overdue=only_late, defs=defs, progress=counted)
     if args.json:
-        for due in found:
-            write_json(out, due.to_dict(as_of))
+        write_json_lines(out, (due.to_dict(as_of) for due in found))
         return 0
     write_lines(out, due_lines(found, as_of, args.lang, overdue=args.overdue))
     return 0

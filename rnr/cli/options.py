@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -567,6 +567,16 @@ def write_json(out: TextIO, value: Any, *, indent: int | None = None) -> None:
 
     text = json.dumps(value, ensure_ascii=False, indent=indent, default=json_default)
     out.write(text + "\n")
+    out.flush()
+
+
+def write_json_lines(out: TextIO, values: Iterable[Any]) -> None:
+    """Write each of ``values`` as JSON on its own line (one encoder, one flush at the end)."""
+    from rnr._frozen import json_default  # noqa: PLC0415 - start-up time (see above)
+
+    encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
+    for value in values:
+        out.write(encode(value) + "\n")
     out.flush()
 
 

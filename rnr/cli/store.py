@@ -28,6 +28,7 @@ from rnr.cli.options import (
     output_file,
     store_location,
     write_json,
+    write_json_lines,
     write_lines,
 )
 from rnr.cli.progress import counter, each, record_counter, stages
@@ -251,8 +252,7 @@ def run_access_log(args: argparse.Namespace, out: TextIO) -> int:
         found = [e for e in access_log(store) if args.case is None or e.access.case_id == args.case]
         name = store.name
     if args.json:
-        for entry in found:
-            write_json(out, {**entry.content(), "sha256": entry.sha256})
+        write_json_lines(out, ({**e.content(), "sha256": e.sha256} for e in found))
         return 0
     write_lines(out, access_lines(found, name, args.lang))
     return 0

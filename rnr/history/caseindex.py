@@ -38,6 +38,7 @@ from rnr.errors import RnrError, StoreIntegrityError
 from rnr.history.access import case_units, unit_of
 from rnr.history.baseline import baseline_of
 from rnr.history.definitions import Definitions
+from rnr.history.dues import due_in_force, dues_text
 from rnr.history.read import replay
 from rnr.history.schedule import next_due
 from rnr.history.summary import REPLAY, CaseAt, Reading, case_at
@@ -91,8 +92,9 @@ __all__ = [
 
 #: The format of a row's ``basis``, ``due`` and counts (:mod:`rnr.history.counts`): its name and
 #: version. Version 4: a row carries the counts of its case's report shares; version 5: of
-#: two years before its latest record's year (not one).
-INDEX_FORMAT = "rnr.case-index/5"
+#: two years before its latest record's year (not one); version 6: its dues
+#: (:mod:`rnr.history.dues`).
+INDEX_FORMAT = "rnr.case-index/6"
 
 #: Cases read or written per block.
 _BLOCK = 2000
@@ -119,6 +121,7 @@ _COLUMNS = (
     "replay",
     "baseline",
     *CHANGE_COLUMNS,
+    "dues",
 )
 
 
@@ -329,8 +332,8 @@ def _row_of(
 ) -> IndexRow:
     """The row of the case on ``as_of``, with its next reassessment ``due``.
 
-    A row made for one read (``kept`` false) has no baseline (lists never
-    read one) and its latest record is the latest up to ``as_of``.
+    A row made for one read (``kept`` false) has no baseline and no dues
+    (lists never read them) and its latest record is the latest up to ``as_of``.
     """
     baseline = baseline_of(timeline, as_of) if kept else None
     return summary_row(
@@ -342,6 +345,7 @@ def _row_of(
         due=due,
         defs=reading.defs,
         baseline=None if baseline is None else baseline.text(),
+        dues=dues_text(timeline, reading) if kept else None,
     )
 
 
@@ -355,6 +359,7 @@ def summary_row(
     due: Due | None,
     defs: Definitions,
     baseline: str | None = None,
+    dues: str | None = None,
 ) -> IndexRow:
     """The row of a case with an assessment (:class:`~rnr.history.summary.CaseAt`).
 
@@ -381,6 +386,7 @@ def summary_row(
         replay=replayed,
         baseline=baseline,
         change=_change_columns(found.last_change),
+        dues=dues,
     )
 
 
@@ -790,22 +796,50 @@ def indexed_due(
 ) -> Iterator[Due]:
     """The next reassessment of each case open on ``as_of`` (of ``unit``), by case id.
 
-    Four columns of each row (:func:`read_columns`). ``progress``: as :func:`read_rows`.
+    Four columns of each row that holds on ``as_of``
+    (:meth:`~rnr.store.caseindex.IndexReads.index_columns`); the dues of
+    each row ``reading``'s definitions trust whose case has records after
+    it (:func:`rnr.history.dues.due_in_force`); the cases of the other rows,
+    and those whose dues say only a replay knows, made again
+    (:func:`rows_on`). ``progress``: as :func:`read_rows`.
 
     Raises:
-        StoreIntegrityError: a row's ``due_on`` or ``due`` is not what a
-            row holds (a row edited by hand), naming the case and its record.
+        StoreIntegrityError: a row's ``due_on``, ``due`` or ``dues`` is not
+            what a row holds (a row edited by hand), naming the case and its record.
     """
-    query = IndexQuery(as_of, frozenset(), unit=unit, any_unit=unit is None, due_only=True)
+    trusted = trusted_bases(store.index_bases(), reading.defs)
+    query = IndexQuery(as_of, trusted, unit=unit, any_unit=unit is None, due_only=True, dated=True)
     source = store.name
-    for case_id, record_id, due_on, due in read_columns(
-        store, query, _DUE_NAMES, reading=reading, progress=progress
-    ):
+    found: list[Due] = []
+    for case_id, record_id, due_on, due in store.index_columns(query, _DUE_NAMES):
         try:
             day = iso_day(due_on)
         except (TypeError, ValueError) as exc:
             raise refused_row(case_id, record_id, f"is out of shape ({exc})", source) from exc
-        yield due_from(case_id, record_id, day, due, source=source)
+        found.append(due_from(case_id, record_id, day, due, source=source))
+    replayed: list[str] = []
+    iso = as_of.isoformat()
+    for case_id, record_id, dues in store.index_dues(query):
+        try:
+            dated = due_in_force(case_id, dues, iso, reading)
+        except (RnrError, KeyError, TypeError, ValueError) as exc:
+            what = f"holds dues out of shape ({exc!r})"
+            raise refused_row(case_id, record_id, what, source) from exc
+        if dated is REPLAY:
+            replayed.append(case_id)
+        elif dated is not None:
+            found.append(dated)
+    others = untrusted(store, query)
+    if replayed:
+        others = sorted([*others, *store.index_rows(only=replayed)], key=lambda r: r.case_id)
+    if others:
+        assert isinstance(store, Store)
+        made = rows_on(store, others, as_of=as_of, reading=reading, basis=ON_DAY, progress=progress)
+        found += (
+            d for r in made if query.matches(r) and (d := due_of(r, source=source)) is not None
+        )
+    found.sort(key=lambda d: d.case_id)
+    return iter(found)
 
 
 def indexed_due_counts(

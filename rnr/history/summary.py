@@ -42,7 +42,16 @@ from rnr.indicators.caseload import (
 from rnr.plan.draft import Status, attainment
 from rnr.policy.answer import Trigger, reassessment_trigger
 
-__all__ = ["REPLAY", "CaseAt", "Reading", "case_at", "due_at", "summarize_case", "summary_at"]
+__all__ = [
+    "REPLAY",
+    "CaseAt",
+    "Reading",
+    "case_at",
+    "due_at",
+    "policy_due_at",
+    "summarize_case",
+    "summary_at",
+]
 
 #: An assessment row's date, total, level and dynamic points.
 _ON, _TOTAL, _LEVEL, _DYNAMIC = (
@@ -141,6 +150,8 @@ class Reading:
     events: dict[tuple[Any, ...], EventSummary] = attrs.Factory(dict)
     #: Dates by their ISO text.
     days: dict[str, dt.date] = attrs.Factory(dict)
+    #: What a line of an index row's dues says, by its text (:mod:`rnr.history.dues`).
+    dues: dict[str, Any] = attrs.Factory(dict)
     #: Need sets, by instrument version and positions.
     needs: dict[tuple[str, tuple[int, ...]], frozenset[str]] = attrs.Factory(dict)
     #: Plan objectives (id, domain, status), by themselves.
@@ -269,8 +280,18 @@ def summary_at(
 
 def due_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> Due | None:
     """The case's next reassessment on ``as_of``: the ``next_due`` of :func:`summary_at`, alone."""
+    return policy_due_at(timeline, as_of=as_of, reading=reading)[1]
+
+
+def policy_due_at(
+    timeline: Timeline, *, as_of: dt.date, reading: Reading
+) -> tuple[str, Due | None]:
+    """:func:`due_at`, after the policy of the decision it follows (empty: none)."""
     cut = _Cut.of(timeline, as_of, reading, events=False)
-    return None if cut is None else cut.due(timeline.case_id, as_of, reading)
+    if cut is None:
+        return "", None
+    due = cut.due(timeline.case_id, as_of, reading)
+    return ("" if due is None or cut.decision is None else cut.decision[1]), due
 
 
 @attrs.frozen
@@ -340,7 +361,8 @@ class _Cut:
 
     ``seen``: the timeline's own rows of the events up to the day; ``events``
     the same made into summaries, or none for a reader that reads only when
-    the case closed and what an event makes due (:func:`case_at`).
+    the case closed and what an event makes due (:func:`case_at`);
+    ``every``: all the timeline's assessments, ``mine`` those up to the day.
     """
 
     day: str
@@ -349,6 +371,7 @@ class _Cut:
     events: tuple[EventSummary, ...]
     closing: tuple[dt.date, str] | None
     decision: Sequence[Any] | None
+    every: Sequence[Sequence[Any]]
 
     @classmethod
     def of(
@@ -366,14 +389,21 @@ class _Cut:
         seen = found[:upto]
         made = reading.events_of(found, upto) if events else ()
         decision = next((d for d in reversed(doc["decisions"]) if d[0] <= day), None)
-        return cls(day, mine, seen, made, _closing(seen, reading), decision)
+        return cls(day, mine, seen, made, _closing(seen, reading), decision, everything)
 
     def due(self, case_id: str, as_of: dt.date, reading: Reading) -> Due | None:
         """The next reassessment: none for a case closed by then or never decided."""
         if self.decision is None or (self.closing is not None and self.closing[0] <= as_of):
             return None
         moments = [(reading.day(on), kind) for on, kind, _ in self.seen]
-        return _due(case_id, self.decision, mine=self.mine, moments=moments, reading=reading)
+        return _due(
+            case_id,
+            self.decision,
+            mine=self.mine,
+            every=self.every,
+            moments=moments,
+            reading=reading,
+        )
 
 
 def _closing(seen: Sequence[Sequence[Any]], reading: Reading) -> tuple[dt.date, str] | None:
@@ -390,6 +420,7 @@ def _due(
     decision: Sequence[Any],
     *,
     mine: Sequence[Sequence[Any]],
+    every: Sequence[Sequence[Any]],
     moments: Sequence[tuple[dt.date, str]],
     reading: Reading,
 ) -> Due | None:
@@ -400,7 +431,8 @@ def _due(
     _, policy, _, _, assessment, risk, interval = decision
     if interval == "replay":
         return REPLAY
-    decided = next(a for a in mine if a[Row.FIRST] == assessment)
+    # the decision's assessment, which a correction may have dated after the decision (and the day)
+    decided = next(a for a in every if a[Row.FIRST] == assessment)
     last = reading.day(mine[-1][Row.ON])
     risk = risk or ""
     instrument = decided[Row.INSTRUMENT]

@@ -35,7 +35,12 @@ from typing import Any
 import attrs
 
 from rnr.errors import StoreError
-from rnr.store.caseindex import CASE_INDEX_V7, CASE_INDEX_V8, STALE_EVERY_CASE
+from rnr.store.caseindex import (
+    CASE_INDEX_V7,
+    CASE_INDEX_V8,
+    CASE_INDEX_V10,
+    STALE_EVERY_CASE,
+)
 from rnr.store.totals import CASE_TOTALS_V9
 from rnr.text import Message
 
@@ -213,9 +218,12 @@ _V8 = CASE_INDEX_V8
 #: that may insert totals may update them too.
 _V9 = (*CASE_TOTALS_V9, _grant_update("case_totals"))
 
+#: Each case index row's dues (:data:`rnr.store.caseindex.CASE_INDEX_V10`).
+_V10 = CASE_INDEX_V10
+
 #: The steps, by the version each brings a store to (from the one before it, or from nothing).
 MIGRATIONS: Mapping[int, tuple[str, ...]] = MappingProxyType(
-    {5: _V5, 6: _V6, 7: _V7, 8: _V8, 9: _V9}
+    {5: _V5, 6: _V6, 7: _V7, 8: _V8, 9: _V9, 10: _V10}
 )
 
 #: The schema version this rnr writes.

@@ -20,7 +20,12 @@ from types import MappingProxyType
 import attrs
 
 from rnr.errors import StoreError
-from rnr.store.caseindex import CASE_INDEX_V7, CASE_INDEX_V8, STALE_EVERY_CASE
+from rnr.store.caseindex import (
+    CASE_INDEX_V7,
+    CASE_INDEX_V8,
+    CASE_INDEX_V10,
+    STALE_EVERY_CASE,
+)
 from rnr.store.totals import CASE_TOTALS_V9
 from rnr.text import Message
 
@@ -175,8 +180,12 @@ _V8 = CASE_INDEX_V8
 #: and ``rnr store init`` remakes them.
 _V9 = CASE_TOTALS_V9
 
+#: Each case index row's dues (:data:`rnr.store.caseindex.CASE_INDEX_V10`); rows of the
+#: index's earlier format carry none, and ``rnr store init`` remakes them.
+_V10 = CASE_INDEX_V10
+
 #: Step ``n`` (``MIGRATIONS[n - 1]``) takes a store from version ``n - 1`` to ``n``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 
 #: The schema version this rnr writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -40,6 +40,7 @@ from rnr.errors import StoreIntegrityError
 __all__ = [
     "CASE_INDEX_V7",
     "CASE_INDEX_V8",
+    "CASE_INDEX_V10",
     "CHANGE_COLUMNS",
     "DOUBT",
     "INDEX_COLUMNS",
@@ -53,6 +54,7 @@ __all__ = [
     "IndexRow",
     "Settled",
     "column_rows",
+    "dues_rows",
     "group_rows",
     "index_row_of",
     "iso_day",
@@ -87,6 +89,7 @@ INDEX_COLUMNS = (
     "case_id, record_id, basis, folded, unit, regime, instrument, sanction, risk_level,"
     " rank, opened_on, assessed_on, latest_on, closed_on, due_on, due, replay, baseline, "
     + ", ".join(CHANGE_COLUMNS)
+    + ", dues"
 )
 #: The name of each column of :data:`INDEX_COLUMNS`, in order.
 INDEX_NAMES = tuple(c.strip() for c in INDEX_COLUMNS.split(","))
@@ -144,6 +147,11 @@ CASE_INDEX_V8 = (
     "DROP INDEX IF EXISTS case_index_open",
     _TESTED,
 )
+
+#: Schema version 10 (the same SQL in SQLite and PostgreSQL): each row's ``dues``, the days on
+#: which the case's next reassessment changed, so that a due list of an earlier day reads them
+#: instead of the case's timeline.
+CASE_INDEX_V10 = ("ALTER TABLE case_index ADD COLUMN dues TEXT",)
 
 #: A stale row on the last record of every case (after a restore, or a migration from version 5).
 STALE_EVERY_CASE = (
@@ -214,6 +222,10 @@ class IndexRow:
             are: only a reader of the change makes it into values
             (:func:`rnr.history.caseindex.change_of`), so lists that do not
             show it do not pay for it.
+        dues: each day on which the case's next reassessment changed, up to
+            its latest record, and what it was from then on, as
+            :mod:`rnr.history.dues` writes them (``None``: no assessment);
+            what a due list of a day before ``latest_on`` reads.
     """
 
     case_id: str
@@ -234,6 +246,7 @@ class IndexRow:
     replay: bool = False
     baseline: str | None = None
     change: tuple[Any, ...] | None = None
+    dues: str | None = None
 
     @property
     def reliable(self) -> str | None:
@@ -273,6 +286,7 @@ class IndexRow:
             1 if self.replay else 0,
             self.baseline,
             *(self.change or _NO_CHANGE),
+            self.dues,
         )
 
 
@@ -284,7 +298,7 @@ def index_row_of(columns: Sequence[Any], *, source: str | None = None) -> IndexR
             row edited by hand), naming the case, its record and ``source``.
     """
     try:
-        head, dates, change = columns[:10], columns[10:18], tuple(columns[18:])
+        head, dates, change = columns[:10], columns[10:18], tuple(columns[18:-1])
         case_id, record_id, basis, _, unit, regime, instrument, sanction, risk, rank = head
         opened, assessed, latest, closed, due_on, due, replay, baseline = dates
         return IndexRow(
@@ -306,6 +320,7 @@ def index_row_of(columns: Sequence[Any], *, source: str | None = None) -> IndexR
             bool(replay),
             baseline,
             None if change == _NO_CHANGE else change,
+            columns[-1],
         )
     except (TypeError, ValueError) as exc:
         record = columns[1] if len(columns) > 1 and isinstance(columns[1], int) else None
@@ -349,6 +364,11 @@ class IndexQuery:
         limit: rows given at most (``None``: all).
         after: only the rows past this key of the ``due`` order (a due date
             and a case id), ascending: the page after a cursor's.
+        dated: whether the rows of ``bases`` with records after ``as_of``
+            answer from their ``dues`` (:meth:`dated_row`): those are not
+            counted among the rows the query does not trust
+            (:meth:`IndexReads.index_untrusted`), and a due list reads them
+            (:meth:`IndexReads.index_dues`).
     """
 
     as_of: dt.date
@@ -364,6 +384,7 @@ class IndexQuery:
     offset: int = 0
     limit: int | None = None
     after: tuple[dt.date, str] | None = attrs.field(default=None)
+    dated: bool = False
 
     @after.validator
     def _check_after(self, _: attrs.Attribute[Any], value: tuple[dt.date, str] | None) -> None:
@@ -379,6 +400,16 @@ class IndexQuery:
             and row.latest_on is not None
             and row.latest_on <= self.as_of
             and row.assessed_on is not None
+        )
+
+    def dated_row(self, row: IndexRow) -> bool:
+        """Whether ``row`` answers from its ``dues``: of ``bases``, with records after the day."""
+        return (
+            self.dated
+            and row.basis in self.bases
+            and row.dues is not None
+            and row.latest_on is not None
+            and row.latest_on > self.as_of
         )
 
     def matches(self, row: IndexRow) -> bool:
@@ -413,7 +444,21 @@ class IndexQuery:
 
 def untrusted_rows(rows: Iterable[IndexRow], query: IndexQuery) -> list[IndexRow]:
     """The rows ``query`` would not trust, in case id order (plain Python)."""
-    return sorted((r for r in rows if not query.trusted(r)), key=lambda r: r.case_id)
+    found = (r for r in rows if not query.trusted(r) and not query.dated_row(r))
+    return sorted(found, key=lambda r: r.case_id)
+
+
+def dues_rows(rows: Iterable[IndexRow], query: IndexQuery) -> list[tuple[str, int, str]]:
+    """The case, record and ``dues`` of the rows that answer from them, by case id (plain Python).
+
+    What :meth:`IndexReads.index_dues` answers, for rows a store holds in memory.
+    """
+    found = [
+        (r.case_id, r.record_id, r.dues)
+        for r in rows
+        if query.dated_row(r) and r.dues is not None and (query.any_unit or r.unit == query.unit)
+    ]
+    return sorted(found)
 
 
 #: The rows of cases closed with every record dated before a day (``?``), and an assessment.
@@ -755,14 +800,17 @@ class IndexReads:
 
         Three look-ups, each in an index: the rows of the other bases, those
         needing a replay or without a latest record or assessment, those
-        with a record after the day.
+        with a record after the day (but, for a ``dated`` query, the rows
+        that answer from their dues).
         """
         others = sorted(self.index_bases() - query.bases)
         found: dict[str, IndexRow] = {}
-        asks: list[tuple[str, tuple[Any, ...]]] = [
-            (DOUBT, ()),
-            ("latest_on > ?", (query.as_of.isoformat(),)),
-        ]
+        later, day = "latest_on > ?", [query.as_of.isoformat()]
+        if query.dated and query.bases:  # not read whole: the rows that answer from their dues
+            bases = sorted(query.bases)
+            later += f" AND (dues IS NULL OR basis NOT IN ({', '.join('?' * len(bases))}))"
+            day += bases
+        asks: list[tuple[str, tuple[Any, ...]]] = [(DOUBT, ()), (later, tuple(day))]
         if others:
             asks.append((f"basis IN ({', '.join('?' * len(others))})", tuple(others)))
         for where, args in asks:
@@ -770,5 +818,33 @@ class IndexReads:
                 None, f"SELECT {INDEX_COLUMNS} FROM case_index WHERE {where}", args
             ):
                 row = self._row(r)
-                found[row.case_id] = row
+                if not query.dated_row(row):
+                    found[row.case_id] = row
         return [found[k] for k in sorted(found)]
+
+    def index_dues(self, query: IndexQuery) -> list[tuple[str, int, str]]:
+        """The case, record and ``dues`` of each row that answers from them, by case id.
+
+        The rows of the query's bases (and unit) with a record after its
+        day that keep dues (:meth:`IndexQuery.dated_row`; the query's other
+        tests, order and page are not looked at), three columns read. The
+        rows with a later record are counted in the index of ``latest_on``
+        first: a few are looked up in it, many read in one pass over the
+        table in case id order (which the database cannot tell apart alone).
+        """
+        bases = sorted(query.bases)
+        day = query.as_of.isoformat()
+        later = self._count("latest_on > ?", [day]) if query.dated and bases else 0
+        if not later:
+            return []
+        plain = self._plain if 4 * later > self._count("1 = 1", []) else ""
+        where = (
+            f"{plain}latest_on > ? AND dues IS NOT NULL"
+            f" AND {plain}basis IN ({', '.join('?' * len(bases))})"
+        )
+        args: list[Any] = [day, *bases]
+        if not query.any_unit:
+            where += " AND unit IS NULL" if query.unit is None else " AND unit = ?"
+            args += [] if query.unit is None else [query.unit]
+        sql = f"SELECT case_id, record_id, dues FROM case_index WHERE {where} ORDER BY case_id"
+        return [(str(c), int(r), d) for c, r, d in self._query(None, sql, tuple(args))]

@@ -31,6 +31,7 @@ from rnr.store.caseindex import (
     IndexRow,
     Settled,
     column_rows,
+    dues_rows,
     group_rows,
     select_rows,
     settled_rows,
@@ -300,6 +301,12 @@ class MemoryStore:
         with self._lock:
             rows = list(self._index.values())
         return untrusted_rows(rows, query)
+
+    def index_dues(self, query: IndexQuery) -> list[tuple[str, int, str]]:
+        """The case, record and ``dues`` of each row that answers from them, by case id."""
+        with self._lock:
+            rows = list(self._index.values())
+        return dues_rows(rows, query)
 
     def index_settled(self, bases: frozenset[str], before: dt.date) -> Settled:
         """The cases of rows of ``bases`` closed with every record dated before ``before``."""

@@ -324,6 +324,14 @@ class CaseIndex(Protocol):
         """Every row ``query`` would not trust (stale, another basis, later, replay), by case id."""
         ...
 
+    def index_dues(self, query: IndexQuery) -> list[tuple[str, int, str]]:
+        """The case, record and ``dues`` of each row that answers from them, by case id.
+
+        The rows of a ``dated`` query's bases (and unit) with a record after
+        its day that keep dues (:meth:`~rnr.store.caseindex.IndexQuery.dated_row`).
+        """
+        ...
+
     def index_settled(self, bases: frozenset[str], before: dt.date) -> Settled:
         """The cases of rows of ``bases`` closed with every record dated before ``before``."""
         ...
