@@ -27,6 +27,7 @@ from rnr.errors import StoreIntegrityError
 from rnr.history.bulk import iter_due, timelines
 from rnr.history.definitions import Definitions
 from rnr.history.dues import due_in_force, in_force
+from rnr.history.requests import due_page
 from rnr.history.summary import Reading, due_at
 from rnr.history.upkeep import verify_store
 from rnr.history.write import open_case, reassess
@@ -107,6 +108,9 @@ def test_an_earlier_days_due_list_reads_no_timeline(
         found = list(iter_due(seen, as_of=day, defs=DEFS))
         assert found == list(iter_due(WithoutIndex(store), as_of=day, defs=DEFS)), day
         assert found, day
+        page = due_page(seen, day, defs=DEFS, limit=10, overdue=True)
+        late = sorted((d for d in found if d.due_on < day), key=lambda d: (d.due_on, d.case_id))
+        assert [d.case_id for d in late[:10]] == [d["case_id"] for d in page["items"]]
         assert 0 == seen.timelines, day
 
 

@@ -797,11 +797,8 @@ def indexed_due(
     """The next reassessment of each case open on ``as_of`` (of ``unit``), by case id.
 
     Four columns of each row that holds on ``as_of``
-    (:meth:`~rnr.store.caseindex.IndexReads.index_columns`); the dues of
-    each row ``reading``'s definitions trust whose case has records after
-    it (:func:`rnr.history.dues.due_in_force`); the cases of the other rows,
-    and those whose dues say only a replay knows, made again
-    (:func:`rows_on`). ``progress``: as :func:`read_rows`.
+    (:meth:`~rnr.store.caseindex.IndexReads.index_columns`), and the cases
+    whose rows do not (:func:`_later_dues`). ``progress``: as :func:`read_rows`.
 
     Raises:
         StoreIntegrityError: a row's ``due_on``, ``due`` or ``dues`` is not
@@ -810,18 +807,42 @@ def indexed_due(
     trusted = trusted_bases(store.index_bases(), reading.defs)
     query = IndexQuery(as_of, trusted, unit=unit, any_unit=unit is None, due_only=True, dated=True)
     source = store.name
-    found: list[Due] = []
+    found = _later_dues(store, query, reading=reading, progress=progress)
     for case_id, record_id, due_on, due in store.index_columns(query, _DUE_NAMES):
         try:
             day = iso_day(due_on)
         except (TypeError, ValueError) as exc:
             raise refused_row(case_id, record_id, f"is out of shape ({exc})", source) from exc
         found.append(due_from(case_id, record_id, day, due, source=source))
+    found.sort(key=lambda d: d.case_id)
+    return iter(found)
+
+
+def _later_dues(
+    store: CaseIndex,
+    query: IndexQuery,
+    *,
+    reading: Reading,
+    progress: Callable[[int], None] | None = None,
+) -> list[Due]:
+    """The next reassessments of the cases a ``dated`` query selects whose rows do not hold.
+
+    A row ``reading``'s definitions trust with records after the day gives
+    its case's from its dues (:func:`rnr.history.dues.due_in_force`); the
+    cases of the other rows, and those whose dues say only a replay knows,
+    are made again (:func:`rows_on`). In no order.
+
+    Raises:
+        StoreIntegrityError: dues out of shape (a row edited by hand),
+            naming the case and its record.
+    """
+    source = store.name
+    found: list[Due] = []
     replayed: list[str] = []
-    iso = as_of.isoformat()
+    day = query.as_of.isoformat()
     for case_id, record_id, dues in store.index_dues(query):
         try:
-            dated = due_in_force(case_id, dues, iso, reading)
+            dated = due_in_force(case_id, dues, day, reading)
         except (RnrError, KeyError, TypeError, ValueError) as exc:
             what = f"holds dues out of shape ({exc!r})"
             raise refused_row(case_id, record_id, what, source) from exc
@@ -834,12 +855,13 @@ def indexed_due(
         others = sorted([*others, *store.index_rows(only=replayed)], key=lambda r: r.case_id)
     if others:
         assert isinstance(store, Store)
-        made = rows_on(store, others, as_of=as_of, reading=reading, basis=ON_DAY, progress=progress)
+        made = rows_on(
+            store, others, as_of=query.as_of, reading=reading, basis=ON_DAY, progress=progress
+        )
         found += (
             d for r in made if query.matches(r) and (d := due_of(r, source=source)) is not None
         )
-    found.sort(key=lambda d: d.case_id)
-    return iter(found)
+    return found
 
 
 def indexed_due_counts(
@@ -873,12 +895,12 @@ def indexed_due_page(
     The next reassessments of the cases open on ``as_of`` (of ``unit``;
     ``overdue``: only those due before it) past ``after`` (a due date and a
     case id), ``limit`` at most, and whether more follow. The database walks
-    its index of the due order from ``after`` (the cases whose row it cannot
-    trust are made again and merged in, as :func:`read_rows` does).
+    its index of the due order from ``after``; the cases whose rows do not
+    hold on ``as_of`` (:func:`_later_dues`) are merged in.
     """
     query = IndexQuery(
         as_of,
-        frozenset(),
+        trusted_bases(store.index_bases(), reading.defs),
         unit=unit,
         any_unit=unit is None,
         overdue=overdue,
@@ -886,7 +908,19 @@ def indexed_due_page(
         order="due",
         limit=limit + 1,
         after=after,
+        dated=True,
     )
-    rows, _ = read_rows(store, query, reading=reading)
-    found = [due for r in rows[:limit] if (due := due_of(r, source=store.name)) is not None]
-    return found, len(rows) > limit
+    source = store.name
+    kept, _ = store.index_page(query)
+    shown = (d for r in kept if (d := due_of(r, source=source)) is not None)
+
+    def key(due: Due) -> tuple[dt.date, str]:
+        return due.due_on, due.case_id
+
+    later = [
+        d
+        for d in _later_dues(store, query, reading=reading)
+        if (not overdue or d.due_on < as_of) and (after is None or key(d) > after)
+    ]
+    found = list(itertools.islice(heapq.merge(shown, sorted(later, key=key), key=key), limit + 1))
+    return found[:limit], len(found) > limit
