@@ -1248,6 +1248,9 @@ def test_a_tampered_baseline_is_named_by_verify_and_refused_by_a_study(
     ] == [p for p in problem_lines(verify_store(store, defs=DEFS)) if p.startswith("case ")]
     with pytest.raises(StoreIntegrityError, match="case c-2: the case index row's baseline"):
         store_table(store, defs=DEFS)
+    place.tamper(("UPDATE case_index SET latest_on = '2025/02/20' WHERE case_id = ?", ("c-0",)))
+    with pytest.raises(StoreIntegrityError, match="case c-0: its row of the case index is out"):
+        store_table(store, defs=DEFS)
 
 
 def test_export_import_makes_the_index_again(cohort_source: MemoryStore, tmp_path: Path) -> None:

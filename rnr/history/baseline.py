@@ -102,7 +102,7 @@ class Baseline:
             found["sanction"],
             found["sex"],
             found["age"],
-            {k: tuple(day(d) for d in v) for k, v in found["events"].items()},
+            {k: tuple(map(day, v)) for k, v in found["events"].items()},
         )
 
 

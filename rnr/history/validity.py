@@ -24,6 +24,7 @@ from rnr.history.bulk import timelines
 from rnr.history.caseindex import trusted_bases
 from rnr.history.definitions import Definitions
 from rnr.history.timeline import Timeline, build_timelines, unreadable_as_integrity
+from rnr.store.caseindex import iso_day, refused_row
 from rnr.store.protocol import CaseIndex, Store
 from rnr.text import Message
 from rnr.validity.csvfile import Table
@@ -62,18 +63,24 @@ def _baselines(
     if isinstance(store, CaseIndex):
         trusted = trusted_bases(store.index_bases(), defs)
         rows = 0
-        for row in store.index_rows():
-            if row.basis not in trusted or row.latest_on is None or row.latest_on > day:
-                others.append(row.case_id)
+        for case_id, record_id, basis, latest_on, text in store.index_baselines():
+            try:
+                on = None if latest_on is None else iso_day(latest_on)
+            except (TypeError, ValueError) as exc:
+                raise refused_row(
+                    case_id, record_id, f"is out of shape ({exc})", store.name
+                ) from exc
+            if basis not in trusted or on is None or on > day:
+                others.append(case_id)
                 continue
             rows += 1
-            latest = max(latest, row.latest_on)
-            if row.baseline is not None:
+            latest = max(latest, on)
+            if text is not None:
                 try:
-                    found.append(Baseline.of_text(row.baseline, row.case_id))
+                    found.append(Baseline.of_text(text, case_id))
                 except (ValueError, KeyError, TypeError) as error:
-                    msg = f"case {row.case_id}: the case index row's baseline is unreadable"
-                    raise StoreIntegrityError(msg, path=store.name, record=row.record_id) from error
+                    msg = f"case {case_id}: the case index row's baseline is unreadable"
+                    raise StoreIntegrityError(msg, path=store.name, record=record_id) from error
         if progress is not None:
             progress(rows)
         read = _timelines_of(store, others, defs, progress)

@@ -30,6 +30,7 @@ from rnr.store.caseindex import (
     IndexQuery,
     IndexRow,
     Settled,
+    baseline_rows,
     column_rows,
     dues_rows,
     group_rows,
@@ -267,6 +268,12 @@ class MemoryStore:
             rows = dict(self._index)
         for case_id in sorted(rows if only is None else set(only) & rows.keys()):
             yield rows[case_id]
+
+    def index_baselines(self) -> Iterator[tuple[Any, ...]]:
+        """Every row's case, record, basis, latest day (ISO text) and baseline, by case id."""
+        with self._lock:
+            rows = list(self._index.values())
+        return baseline_rows(rows)
 
     def index_unit(self, unit: str) -> list[IndexRow]:
         """The rows naming ``unit``, and every stale row (it names none), in case id order."""

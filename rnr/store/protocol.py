@@ -304,6 +304,10 @@ class CaseIndex(Protocol):
         """
         ...
 
+    def index_baselines(self) -> Iterator[tuple[Any, ...]]:
+        """Every row's case, record, basis, latest day (ISO text) and baseline, by case id."""
+        ...
+
     def index_bases(self) -> frozenset[str]:
         """The distinct bases of the index's rows."""
         ...
