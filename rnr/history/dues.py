@@ -123,15 +123,13 @@ def due_in_force(case_id: str, dues: str, day: str, reading: Reading) -> Due | N
 
 def _said(line: str, reading: Reading) -> tuple[Any, ...] | Due | None:
     """What a line says: a next reassessment's fields after its case, ``REPLAY`` or ``None``."""
-    said: tuple[Any, ...] | Due | None
-    if line in reading.dues:
-        said = reading.dues[line]
-        return said
-    found = json.loads(line)
-    if not isinstance(found, list) or not found or line[2:12] != found[0]:
-        raise ValueError(f"line {line!r}")
-    iso_day(found[0])
-    said = reading.dues[line] = _fields(found[1:], reading)
+    if line not in reading.dues:
+        found = json.loads(line)
+        if not isinstance(found, list) or not found or line[2:12] != found[0]:
+            raise ValueError(f"line {line!r}")
+        iso_day(found[0])
+        reading.dues[line] = _fields(found[1:], reading)
+    said: tuple[Any, ...] | Due | None = reading.dues[line]
     return said
 
 
