@@ -25,6 +25,7 @@ from conftest import Cli
 from rnr.cases.parse import parse_case
 from rnr.errors import StoreIntegrityError
 from rnr.history.bulk import iter_due, timelines
+from rnr.history.caseindex import INDEX_FORMAT
 from rnr.history.definitions import Definitions
 from rnr.history.dues import due_in_force, in_force
 from rnr.history.requests import due_page
@@ -33,6 +34,7 @@ from rnr.history.upkeep import verify_store
 from rnr.history.write import open_case, reassess
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
+from rnr.store._schema import SCHEMA_VERSION
 from rnr.store.memory import MemoryStore
 from rnr.store.records import Record
 from rnr.store.sqlite import SQLiteStore
@@ -180,6 +182,46 @@ def test_dues_of_definitions_not_loaded_are_passed_over(tmp_path: Path, cohort: 
         seen = WithoutShares(store, shares=True)
         assert before == list(iter_due(seen, as_of=day, defs=DEFS))
         assert 1 == seen.timelines
+
+
+def test_a_version_9_file_gains_dues_on_init(tmp_path: Path, cohort: Any, cli: Cli) -> None:
+    """A file of version 9 (rows of format 5, without dues) gains the column; init fills it.
+
+    Until ``rnr store init`` makes every row again, a due list of an earlier
+    day reads the cases from their timelines; after it, from their dues:
+    the same list either way, and verify finds every row right.
+    """
+    path = tmp_path / "v9.sqlite3"
+    day = DAYS[1]
+    with SQLiteStore(path) as store:
+        store_cohort(store, cohort, defs=DEFS)
+        wanted = list(iter_due(store, as_of=day, defs=DEFS))
+    conn = sqlite3.connect(path)
+    with conn:
+        for sql in (
+            "ALTER TABLE case_index DROP COLUMN dues",
+            *(
+                f"UPDATE {table} SET basis = replace(basis, '{INDEX_FORMAT}', 'rnr.case-index/5')"
+                for table in ("case_index", "case_totals")
+            ),
+            "PRAGMA user_version = 9",
+        ):
+            conn.execute(sql)
+    conn.close()
+    with SQLiteStore(path) as store:
+        assert SCHEMA_VERSION == sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert all(r.dues is None for r in store.index_rows())
+        seen = WithoutShares(store, shares=True)
+        assert wanted == list(iter_due(seen, as_of=day, defs=DEFS))
+        assert seen.timelines > 0
+    code, out, _ = cli("store", "init", "--db", path)
+    assert 0 == code, out
+    with SQLiteStore(path) as store:
+        assert all(r.dues is not None for r in store.index_rows())
+        seen = WithoutShares(store, shares=True)
+        assert wanted == list(iter_due(seen, as_of=day, defs=DEFS))
+        assert 0 == seen.timelines
+        assert verify_store(store, defs=DEFS).ok
 
 
 def test_edited_dues_are_named_by_verify_and_stop_a_due_list(
