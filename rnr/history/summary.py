@@ -286,7 +286,7 @@ def due_at(timeline: Timeline, *, as_of: dt.date, reading: Reading) -> Due | Non
 def policy_due_at(
     timeline: Timeline, *, as_of: dt.date, reading: Reading
 ) -> tuple[str, Due | None]:
-    """:func:`due_at`, after the policy of the decision it follows (empty: none)."""
+    """The policy of the decision :func:`due_at` follows (empty: none), and what it gives."""
     cut = _Cut.of(timeline, as_of, reading, events=False)
     if cut is None:
         return "", None
