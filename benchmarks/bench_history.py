@@ -79,6 +79,7 @@ from rnr.history.read import read_history
 from rnr.history.summary import summarize_case
 from rnr.history.upkeep import materialise, verify_store
 from rnr.history.write import reassess
+from rnr.service.collector import collect_between
 from rnr.service.preconditions import Expecting, etag
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
@@ -202,6 +203,47 @@ def watched(store: SQLiteStore, case_id: str) -> Expecting:
     return Expecting(store, case_id, etag(rows[-1]), stale, rows)
 
 
+class Walks:
+    """The garbage collector's walks: those inside the timed writes, and those between requests.
+
+    A callback of :data:`gc.callbacks`: each walk's time, by generation, while
+    :attr:`writing`; :meth:`after_request` makes the walk the service makes
+    once a response is sent (:func:`rnr.service.collector.collect_between`).
+    """
+
+    def __init__(self) -> None:
+        self.inside: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.between: list[int] = []  # the generations walked between requests
+        self.writing = False
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif self.writing:
+            self.inside[info["generation"]].append(time.perf_counter() - self._started)
+
+    def after_request(self) -> None:
+        generation = collect_between()
+        if generation is not None:
+            self.between.append(generation)
+
+    def figures(self) -> dict[str, Any]:
+        """The walks counted (printed too), with the longest inside a write."""
+        inside = self.inside
+        longest = max((p for found in inside.values() for p in found), default=0.0) * 1000
+        print(
+            f"collections inside the writes: {len(inside[0])} of the youngest generation,"
+            f" {len(inside[1])} of the middle one, {len(inside[2])} of the oldest"
+            f" (longest {longest:.0f} ms); {len(self.between)} between requests"
+        )
+        return {
+            **{f"collections_gen{g}": len(found) for g, found in inside.items()},
+            "longest_collection_ms": longest,
+            "collections_between": len(self.between),
+        }
+
+
 def write_phase(
     store: SQLiteStore,
     folder: Path,
@@ -221,8 +263,11 @@ def write_phase(
     whose reads and writes share a memo of :data:`~rnr.history.memo.SHARED`
     values, the case's records read for its ETag and handed to the write
     (:func:`watched`, timed); ``both``, every other case each way. The case is read again
-    after each write, timed apart (what a page shows next). The garbage collector's
-    collections of the two older generations are counted, with the longest.
+    after each write, timed apart (what a page shows next). After each served read and
+    write, untimed, the collection the service makes once a response is sent
+    (:func:`rnr.service.collector.collect_between`). The garbage collector's
+    collections that fall inside the timed writes are counted by generation, with the
+    longest, and those made between them.
     Baseline (c): one row of the same JSON inserted and committed alone into
     a bare table (:func:`bare_one`).
     """
@@ -230,16 +275,8 @@ def write_phase(
     documents = reassessments(store, open_cases, count)
     latencies: dict[str, list[float]] = {"reassess": [], "served": []}
     reads: dict[str, list[float]] = {"reassess": [], "served": []}  # of the case, after its write
-    pauses: dict[int, list[float]] = {1: [], 2: []}
-    started: list[float] = []
-
-    def collected(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            started[:] = [time.perf_counter()]
-        elif info["generation"] in pauses and started:
-            pauses[info["generation"]].append(time.perf_counter() - started[0])
-
-    gc.callbacks.append(collected)
+    walks = Walks()
+    gc.callbacks.append(walks)
     try:
         for n, (case_id, document) in enumerate(documents):
             as_served = way == "served" or (way == "both" and n % 2 == 1)
@@ -247,46 +284,45 @@ def write_phase(
             case = parse_case(document, file="<bench>")
             if as_served:
                 read_history(store, case_id, defs=used)  # the read whose ETag the write names
-            start = time.perf_counter()
+                walks.after_request()
+            start, walks.writing = time.perf_counter(), True
             try:
                 reassess(watched(store, case_id) if as_served else store, case_id, case,
                          by="bench", defs=used)  # fmt: skip
             except HistoryError:  # closed after the summaries' date: not a write, not timed
                 continue
+            finally:
+                walks.writing = False
             name = "served" if as_served else "reassess"
             latencies[name].append(time.perf_counter() - start)
+            if as_served:
+                walks.after_request()
             start = time.perf_counter()
             read_history(store, case_id, defs=used)
             reads[name].append(time.perf_counter() - start)
+            if as_served:
+                walks.after_request()
     finally:
-        gc.callbacks.remove(collected)
+        gc.callbacks.remove(walks)
     bare = bare_one(folder, [document for _, document in documents])
     b50, b99 = (float(np.percentile(bare, q)) * 1000 for q in (50, 99))
-    longest = max(pauses[2], default=0.0) * 1000
-    figures: dict[str, Any] = {
-        "bare_one_p50_ms": b50,
-        "bare_one_p99_ms": b99,
-        "collections_gen1": len(pauses[1]),
-        "collections_gen2": len(pauses[2]),
-        "longest_gen2_ms": longest,
-    }
+    figures: dict[str, Any] = {"bare_one_p50_ms": b50, "bare_one_p99_ms": b99}
     for name, found in latencies.items():
         if not found:
             continue
         p50, p90, p99 = (float(np.percentile(found, q)) * 1000 for q in (50, 90, 99))
+        slowest = max(found) * 1000
         read = float(np.median(reads[name])) * 1000
         what = "single reassessments" if name == "reassess" else "as the service makes them"
         print(
             f"{len(found)} {what}: median {p50:.1f} ms, 90th percentile {p90:.1f} ms,"
-            f" 99th {p99:.1f} ms; the case read after it, median {read:.1f} ms;"
-            f" bare durable insert median {b50:.2f} ms"
+            f" 99th {p99:.1f} ms, slowest {slowest:.1f} ms; the case read after it, median"
+            f" {read:.1f} ms; bare durable insert median {b50:.2f} ms"
         )
         figures |= {f"{name}_p50_ms": p50, f"{name}_p90_ms": p90, f"{name}_p99_ms": p99}
+        figures[f"{name}_slowest_ms"] = slowest
         figures[f"{name}_read_after_p50_ms"] = read
-    print(
-        f"collections while writing: {len(pauses[1])} of the middle generation,"
-        f" {len(pauses[2])} of the oldest (longest {longest:.0f} ms)"
-    )
+    figures |= walks.figures()
     figures["reassessments"] = len(latencies["reassess"]) + len(latencies["served"])
     return figures
 

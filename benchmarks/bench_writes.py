@@ -21,8 +21,10 @@ as the ``If-Match`` of every write over HTTP implies) with definitions
 whose reads and writes share one memo
 (:meth:`rnr.history.definitions.Definitions.remembering`, ``rnr serve``'s
 default size); ``both``, every other case each way, so that the two are
-measured on one machine at one time. The collector's collections while
-writing are counted.
+measured on one machine at one time. A served read or write is followed,
+untimed, by the garbage collection the service makes once a response is
+sent (:mod:`rnr.service.collector`); the collections that fall inside the
+timed writes are counted.
 
 The process is set up as rnr's own commands set theirs up
 (:data:`rnr.cli.app.GC_THRESHOLD`), or with Python's collector thresholds

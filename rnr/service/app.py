@@ -46,6 +46,7 @@ from rnr.render.messages import LOCALES, catalogue
 from rnr.render.plan import render_plan
 from rnr.service import openapi
 from rnr.service.cases import case_routes
+from rnr.service.collector import Collector
 from rnr.service.guard import Guard, decode_json, lang_of, read_body, read_text
 from rnr.service.identity import AccessLogger, Gate
 from rnr.service.problems import MEDIA_TYPE, RequestError, problem, status_of
@@ -91,6 +92,9 @@ def create_app(
 ) -> FastAPI:
     """The application, answering with ``defs`` (default: the shipped definitions).
 
+    After each response it makes the garbage collection that would soon fall
+    inside a request (:mod:`rnr.service.collector`).
+
     Args:
         defs: the instruments, policies and objective catalogue.
         store: the case store; its access log holds the tokens and every
@@ -134,6 +138,7 @@ def create_app(
     app.add_api_route("/docs", docs, include_in_schema=False)
     app.add_middleware(AccessLogger, store=store)
     app.add_middleware(Guard)
+    app.add_middleware(Collector)  # outermost: after the response is sent
     return app
 
 

@@ -1,0 +1,79 @@
+"""Python's garbage collections between requests, not inside them.
+
+Python's cyclic collector walks the youngest generation when more objects
+have been made than let go since its last walk (the first of
+:func:`gc.get_threshold`; ``rnr serve`` raises it to 50,000:
+:data:`rnr.cli.app.GC_THRESHOLD`), and an older generation every so many
+walks of the one below. A walk takes time in proportion to the objects it
+walks, and it happens inside whichever request made the object that tipped
+the count: on the benchmark's 100,000-person store, a walk of 50,000 young
+objects took 18 to 38 ms, once in about forty single reassessments, which
+was most of their 99th percentile (docs/performance.md, "The collector
+between requests").
+
+:class:`Collector` (an ASGI middleware around the whole application) makes,
+once a response has been sent, the walk the collector would have made
+inside a later request, as soon as the youngest generation holds more than
+a fifth of its threshold's objects (:func:`collect_between`): smaller walks,
+made while no request of this client waits. A request arriving meanwhile on another
+connection waits for the walk, as it would wait for any other request of
+the process. The collector's own thresholds still stand behind it, for a
+request that makes many objects by itself (a report over a whole store).
+It changes nothing when the collector is disabled.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+__all__ = ["SHARE", "Collector", "collect_between"]
+
+#: Between requests, the youngest generation is walked once it holds more than this
+#: share of its threshold (10,000 objects under ``rnr serve``'s thresholds, 4 ms or so).
+SHARE = 5
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def collect_between() -> int | None:
+    """Make now the walk the collector would soon make inside a request, if it is near.
+
+    The young objects are counted themselves (a tenth of a millisecond for
+    10,000): the collector's own count, objects made less objects let go,
+    falls behind them when old objects are let go, as a shared memo of
+    replays lets its oldest values go once full, and the young generation
+    then grew to 390,000 objects, a walk of 300 ms. The oldest generation
+    whose walk is due goes with it, as the collector chooses (a generation
+    is due when the one below has been walked more times than its threshold
+    since its own last walk).
+
+    Returns:
+        The generation walked (0, 1 or 2), or ``None`` when none was near or
+        the collector is disabled.
+    """
+    young, middle, oldest = gc.get_threshold()
+    if not gc.isenabled() or young == 0 or len(gc.get_objects(0)) <= young // SHARE:
+        return None
+    count = gc.get_count()
+    generation = 2 if count[2] > oldest else 1 if count[1] > middle else 0
+    gc.collect(generation)
+    return generation
+
+
+class Collector:
+    """ASGI middleware: after each HTTP response, :func:`collect_between`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope["type"] == "http":
+                collect_between()
