@@ -244,3 +244,27 @@ def test_a_service_refuses_a_memo_of_no_size() -> None:
 
     with pytest.raises(InvalidArgumentError, match="limit"):
         create_app(store=MemoryStore(), replays=0)
+
+
+def test_a_replay_of_the_very_records_takes_the_history_it_gave() -> None:
+    """The records of a case read again: the very history the first replay gave. Records
+    with other stamps (another store's, with the same ids and hashes) make their own,
+    equal but for its rows; so do other flags."""
+    store = MemoryStore()
+    open_case(store, case(), by="d")
+    reassess(store, "prueba-adulto-01", case(200, flip=4), by="d")
+    shared = DEFS.remembering(1000)
+    rows = list(store.records(case_id="prueba-adulto-01"))
+    first = replay(rows, defs=shared, source="t")
+    assert replay([attrs.evolve(r) for r in rows], defs=shared, source="t") is first
+    again = [attrs.evolve(r, recorded_at="2030-01-01T00:00:00+00:00") for r in rows]
+    second = replay(again, defs=shared, source="t")
+    assert second.records == tuple(again)
+    assert second.records != first.records
+    assert attrs.evolve(second, records=first.records) == first
+    assert second == replay(again, defs=DEFS, source="t")
+    unchecked = replay(again, defs=shared, source="t", drafted=False)
+    assert unchecked == second
+    assert unchecked is not second
+    assert shared.replays is not None
+    assert 3 == sum(key[0] == "history" for key in shared.replays.found)

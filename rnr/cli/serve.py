@@ -77,7 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=(
             "values of replayed cases the requests share, the least recently used let go first:"
             f" a write after a read of its case replays only what is new (default: {SHARED},"
-            " about 40 MB; 0 for none)"
+            " about 80 MB; 0 for none)"
         ),
     )
     parser.add_argument(

@@ -6,7 +6,8 @@ second replay takes from a :class:`Memo` what the first computed for the
 same records. A service keeps one memo for all its requests
 (:meth:`~rnr.history.definitions.Definitions.remembering`), so a write
 that follows a read of its case, as every write over HTTP does (its
-``If-Match`` names what the client read), replays only what is new.
+``If-Match`` names what the client read), replays only what is new, and
+a replay of the very records replayed before takes the history itself.
 
 Each value is kept under the ids and SHA-256 of every record it was
 computed from (:mod:`rnr.history.read` makes the keys), and a memo belongs
@@ -31,8 +32,8 @@ __all__ = ["SHARED", "Memo"]
 
 T = TypeVar("T")
 
-#: The values a service's shared memo keeps by default: about 40 MB, some
-#: 500 cases of the usual size (a case's replay keeps about 17 values).
+#: The values a service's shared memo keeps by default: about 80 MB, some
+#: 400 cases of the usual size (a case's replay keeps about 20 values, its history among them).
 SHARED = 8192
 
 

@@ -138,11 +138,27 @@ def replay(
     and rule it was stored with (both used while correcting a record, to
     find the drafts and answers that must be corrected too). ``memo`` keeps
     what a replay computed for the next replay of the same case (default:
-    the memo the definitions share, if any; see :class:`~rnr.history.memo.Memo`).
+    the memo the definitions share, if any; see :class:`~rnr.history.memo.Memo`),
+    and the history itself: the same records replay to it again without a step
+    (a write that follows a read of its case, a read that follows a write).
     """
-    fixes = Corrections.of(rows, source=source)
     kept = memo if memo is not None else defs.replays
-    return _Replay(fixes, defs, source, drafted, answered, kept).history(rows)
+
+    def history() -> CaseHistory:
+        fixes = Corrections.of(rows, source=source)
+        return _Replay(fixes, defs, source, drafted, answered, kept).history(rows)
+
+    if kept is None:
+        return history()
+    # the records by id and hash, as every value's key, and when and by whom they were written
+    # (the history holds the rows themselves: another store's have other stamps)
+    key = (
+        "history",
+        drafted,
+        answered,
+        *((r.id, r.sha256, r.recorded_at, r.recorded_by) for r in rows),
+    )
+    return kept.get(key, history)
 
 
 def _legal_of(row: Stored) -> LegalContext:
