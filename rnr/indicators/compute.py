@@ -179,8 +179,16 @@ def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _events(case: CaseSummary, kind: str) -> list[EventSummary]:
-    return [e for e in case.events if e.kind == kind]
+#: A case's events by kind, each kind's in the case's order (:func:`_by_kind`).
+_Kinds = Mapping[str, Sequence[EventSummary]]
+
+
+def _by_kind(case: CaseSummary) -> _Kinds:
+    """The case's events by kind: a share of every indicator looks its kinds up once."""
+    out: dict[str, list[EventSummary]] = {}
+    for e in case.events:
+        out.setdefault(e.kind, []).append(e)
+    return out
 
 
 def _last_day(case: CaseSummary, period: Period) -> dt.date:
@@ -221,18 +229,26 @@ def _needs_in_year(case: CaseSummary, period: Period) -> frozenset[str]:
     return frozenset(found)
 
 
-def _attended(case: CaseSummary, match: Callable[[object], bool], period: Period) -> int:
+def _attended(match: Callable[[object], bool], period: Period, kinds: _Kinds) -> int:
     return sum(
         int(e.data.get("attended", 0))
-        for e in _events(case, "attendance")
+        for e in kinds.get("attendance", ())
         if match(e.data.get("component")) and period.contains(e.on)
     )
 
 
 def population(
-    case: CaseSummary, indicator: Indicator, period: Period, spec: IndicatorSet | None = None
+    case: CaseSummary,
+    indicator: Indicator,
+    period: Period,
+    spec: IndicatorSet | None,
+    *,
+    kinds: _Kinds,
 ) -> tuple[bool, str | None]:
-    """Whether ``case`` is in the indicator's population, and an exclusion code if left out."""
+    """Whether ``case`` is in the indicator's population, and an exclusion code if left out.
+
+    ``kinds``: the case's events by kind (:func:`_by_kind`).
+    """
     params = indicator.population_params
     kind = indicator.population
     if kind == "discharged":
@@ -244,7 +260,7 @@ def population(
             given = next(
                 (
                     e.data.get("reason")
-                    for e in _events(case, "discharge")
+                    for e in kinds.get("discharge", ())
                     if e.on == case.closed_on
                 ),
                 None,
@@ -263,7 +279,7 @@ def population(
         reviewed = plan is not None and any(period.contains(d) for d in plan.reviewed_on)
         return entered and reviewed, None
     took_part = params.get("took_part_in")
-    if took_part is not None and not _attended(case, _matcher(str(took_part), spec), period):
+    if took_part is not None and not _attended(_matcher(str(took_part), spec), period, kinds):
         return False, None
     last = _last_day(case, period)
     least = params.get("min_days_since_entry")
@@ -367,9 +383,14 @@ def outcome(
     indicator: Indicator,
     period: Period,
     library: Library,
-    spec: IndicatorSet | None = None,
+    spec: IndicatorSet | None,
+    *,
+    kinds: _Kinds,
 ) -> Verdict:
-    """Whether ``case`` meets the indicator's outcome, or the code of why it cannot be told."""
+    """Whether ``case`` meets the indicator's outcome, or the code of why it cannot be told.
+
+    ``kinds``: the case's events by kind (:func:`_by_kind`).
+    """
     params = indicator.outcome_params
     simple = _SIMPLE.get(indicator.outcome)
     if simple is not None:
@@ -379,7 +400,7 @@ def outcome(
         until = add_months(case.closed_on, int(params["months"]))
         if until > period.end:
             return "window_not_over"
-        return not any(case.closed_on < e.on <= until for e in _events(case, params["event"]))
+        return not any(case.closed_on < e.on <= until for e in kinds.get(params["event"], ()))
     if indicator.outcome == "coexistence_complied":
         plan = case.plan
         after = (
@@ -389,7 +410,7 @@ def outcome(
         )
         reviews = [
             e
-            for e in _events(case, "coexistence_review")
+            for e in kinds.get("coexistence_review", ())
             if period.contains(e.on) and (after is None or e.on > after)
         ]
         if not reviews:
@@ -399,7 +420,7 @@ def outcome(
     if indicator.outcome == "component_objectives_at_least":
         records = [
             e
-            for e in _events(case, "component_objectives")
+            for e in kinds.get("component_objectives", ())
             if match(e.data.get("component")) and period.contains(e.on)
         ]
         if not records:
@@ -408,7 +429,7 @@ def outcome(
         return 100 * int(latest["met"]) >= float(params["percent"]) * int(latest["objectives"])
     sessions = [
         e
-        for e in _events(case, "attendance")
+        for e in kinds.get("attendance", ())
         if match(e.data.get("component")) and period.contains(e.on)
     ]
     if not sessions:
@@ -458,14 +479,12 @@ def _read_in(
 
 
 def _records(
-    case: CaseSummary, kind: str, match: Callable[[object], bool] | None, period: Period
+    kinds: _Kinds, kind: str, match: Callable[[object], bool] | None, period: Period
 ) -> bool:
     """Whether the case holds a record of ``kind`` (of the component) in the year."""
     return any(
-        e.kind == kind
-        and period.contains(e.on)
-        and (match is None or match(e.data.get("component")))
-        for e in case.events
+        period.contains(e.on) and (match is None or match(e.data.get("component")))
+        for e in kinds.get(kind, ())
     )
 
 
@@ -624,14 +643,15 @@ class IndicatorTally:
     def part(self, case: CaseSummary) -> Part:
         """The case's share of every indicator of its programme (summarised on 31 December)."""
         period, spec, library = self.period, self.spec, self.library
+        kinds = _by_kind(case)
         out: Part = []
         for n in self._of(case.sanction):
             indicator, reads = spec.indicators[n], self._reads[n]
-            recorded = reads is not None and _records(case, *reads, period)
-            inside, excluded = population(case, indicator, period, spec)
+            recorded = reads is not None and _records(kinds, *reads, period)
+            inside, excluded = population(case, indicator, period, spec, kinds=kinds)
             verdict: Verdict | None = None
             if inside:
-                verdict = excluded or outcome(case, indicator, period, library, spec)
+                verdict = excluded or outcome(case, indicator, period, library, spec, kinds=kinds)
             out.append((n, recorded, verdict))
         return out
 
