@@ -7,19 +7,19 @@ have been made than let go since its last walk (the first of
 walks of the one below. A walk takes time in proportion to the objects it
 walks, and it happens inside whichever request made the object that tipped
 the count: on the benchmark's 100,000-person store, a walk of 50,000 young
-objects took 18 to 38 ms, once in about forty single reassessments, which
-was most of their 99th percentile (docs/performance.md, "The collector
-between requests").
+objects took 18 to 38 ms, once in about forty single reassessments, and up
+to 300 ms once a shared memo of replays was full (docs/performance.md, "The
+collector between requests").
 
 :class:`Collector` (an ASGI middleware around the whole application) makes,
 once a response has been sent, the walk the collector would have made
 inside a later request, as soon as the youngest generation holds more than
-a fifth of its threshold's objects (:func:`collect_between`): smaller walks,
-made while no request of this client waits. A request arriving meanwhile on another
-connection waits for the walk, as it would wait for any other request of
-the process. The collector's own thresholds still stand behind it, for a
-request that makes many objects by itself (a report over a whole store).
-It changes nothing when the collector is disabled.
+a fifth of its threshold's objects (:func:`collect_between`): smaller
+walks, made while no request of this client waits. A request arriving
+meanwhile on another connection waits for the walk, as it would wait for
+any other request of the process. The collector's own thresholds still
+stand behind it, for a request that makes many objects by itself (a report
+over a whole store). It changes nothing when the collector is disabled.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from typing import Any
 
 __all__ = ["SHARE", "Collector", "collect_between"]
 
-#: Between requests, the youngest generation is walked once it holds more than this
-#: share of its threshold (10,000 objects under ``rnr serve``'s thresholds, 4 ms or so).
+#: Between requests, the youngest generation is walked once it holds more than its
+#: threshold divided by this (10,000 objects under ``rnr serve``'s thresholds, 2 to 7 ms).
 SHARE = 5
 
 Scope = MutableMapping[str, Any]
