@@ -11,7 +11,7 @@ import pytest
 from servicekit import client_for
 
 from rnr.service import collector
-from rnr.service.collector import SHARE, Collector, collect_between
+from rnr.service.collector import YOUNG, Collector, collect_between
 
 
 @pytest.fixture
@@ -33,11 +33,11 @@ def _young(count: int) -> list[list[int]]:
 
 @pytest.mark.usefixtures("thresholds")
 def test_a_young_generation_past_its_share_is_walked_now() -> None:
-    gc.set_threshold(10_000, 1_000, 1_000)
-    held = _young(3 * 10_000 // SHARE)
-    assert len(gc.get_objects(0)) > 10_000 // SHARE
+    gc.set_threshold(1_000_000, 1_000, 1_000)
+    held = _young(YOUNG + 2_000)
+    assert len(gc.get_objects(0)) > YOUNG
     assert collect_between() == 0
-    assert len(gc.get_objects(0)) < 10_000 // SHARE  # the survivors moved on
+    assert len(gc.get_objects(0)) < YOUNG  # the survivors moved on
     assert collect_between() is None  # nothing near: nothing walked
     assert held
 
@@ -45,16 +45,16 @@ def test_a_young_generation_past_its_share_is_walked_now() -> None:
 @pytest.mark.usefixtures("thresholds")
 def test_a_few_young_objects_are_left_for_later() -> None:
     gc.set_threshold(1_000_000, 10, 10)
-    held = _young(1_000)
+    held = _young(YOUNG // 2)
     assert collect_between() is None
     assert held
 
 
 @pytest.mark.usefixtures("thresholds")
 def test_nothing_is_walked_while_the_collector_is_disabled() -> None:
-    gc.set_threshold(1_000, 10, 10)
+    gc.set_threshold(1_000_000, 10, 10)
     gc.disable()
-    held = _young(5_000)
+    held = _young(YOUNG + 2_000)
     assert collect_between() is None
     gc.set_threshold(0, 10, 10)  # a threshold of 0 also disables it
     gc.enable()
@@ -63,16 +63,17 @@ def test_nothing_is_walked_while_the_collector_is_disabled() -> None:
 
 
 @pytest.mark.usefixtures("thresholds")
-def test_an_older_generation_goes_with_the_walk_when_due() -> None:
+def test_the_middle_generation_goes_with_the_walk_when_due() -> None:
     """As the collector chooses: the middle generation once the young one was walked more
-    times than its threshold since, the oldest once the middle one was."""
-    gc.set_threshold(10_000, 2, 1)
+    times than its threshold since. The oldest is left to the collector's own rule."""
+    gc.set_threshold(1_000_000, 2, 1)
     held: list[Any] = []
     walked = []
     for _ in range(12):
-        held.append(_young(3_000))
+        held.append(_young(YOUNG + 1_000))
         walked.append(collect_between())
-    assert walked == [0, 0, 0, 1, 0, 0, 0, 1, 2, 0, 0, 0]
+    assert walked == [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]
+    assert gc.get_count()[2] == 3, "the oldest generation's walk is due, and left to it"
 
 
 def _app(raising: bool) -> Any:

@@ -14,8 +14,10 @@ collector between requests").
 :class:`Collector` (an ASGI middleware around the whole application) makes,
 once a response has been sent, the walk the collector would have made
 inside a later request, as soon as the youngest generation holds more than
-a fifth of its threshold's objects (:func:`collect_between`): smaller
-walks, made while no request of this client waits. A request arriving
+:data:`YOUNG` objects (:func:`collect_between`; the oldest generation stays
+the collector's own): smaller walks, made while no request of this client
+waits. Under Python's own thresholds the collector usually walks the young
+objects long before there are so many. A request arriving
 meanwhile on another connection waits for the walk, as it would wait for
 any other request of the process. The collector's own thresholds still
 stand behind it, for a request that makes many objects by itself (a report
@@ -28,11 +30,13 @@ import gc
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-__all__ = ["SHARE", "Collector", "collect_between"]
+__all__ = ["YOUNG", "Collector", "collect_between"]
 
-#: Between requests, the youngest generation is walked once it holds more than its
-#: threshold divided by this (10,000 objects under ``rnr serve``'s thresholds, 2 to 7 ms).
-SHARE = 5
+#: Between requests, the youngest generation is walked once it holds more objects than
+#: this (a walk of 2 to 7 ms; a fifth of ``rnr serve``'s threshold). A fifth of Python's own
+#: threshold, a walk after nearly every response, cost a tenth of the plans 10 clients
+#: were served and doubled their 99th percentile (docs/performance.md).
+YOUNG = 10_000
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -47,20 +51,23 @@ def collect_between() -> int | None:
     10,000): the collector's own count, objects made less objects let go,
     falls behind them when old objects are let go, as a shared memo of
     replays lets its oldest values go once full, and the young generation
-    then grew to 390,000 objects, a walk of 300 ms. The oldest generation
-    whose walk is due goes with it, as the collector chooses (a generation
-    is due when the one below has been walked more times than its threshold
-    since its own last walk).
+    then grew to 390,000 objects, a walk of 300 ms. The middle generation
+    goes with it when its walk is due, as the collector chooses (when the
+    young one has been walked more times than its threshold since).
+
+    The oldest generation is left to the collector, which walks it only
+    when the objects moved into it since its last walk pass a quarter of
+    those it holds, a count Python does not show: a walk of the whole
+    process made whenever its threshold said would come more often.
 
     Returns:
-        The generation walked (0, 1 or 2), or ``None`` when none was near or
+        The generation walked (0 or 1), or ``None`` when none was near or
         the collector is disabled.
     """
-    young, middle, oldest = gc.get_threshold()
-    if not gc.isenabled() or young == 0 or len(gc.get_objects(0)) <= young // SHARE:
+    young, middle, _ = gc.get_threshold()
+    if not gc.isenabled() or young == 0 or len(gc.get_objects(0)) <= YOUNG:
         return None
-    count = gc.get_count()
-    generation = 2 if count[2] > oldest else 1 if count[1] > middle else 0
+    generation = 1 if gc.get_count()[1] > middle else 0
     gc.collect(generation)
     return generation
 
