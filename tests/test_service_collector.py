@@ -112,6 +112,31 @@ def test_the_middleware_collects_after_each_response(
     assert "collected" not in events  # not an HTTP request
 
 
+def test_no_walk_while_another_request_is_under_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two requests at once: the first to end leaves the other under way, and no walk."""
+    events: list[str] = []
+    monkeypatch.setattr(collector, "collect_between", lambda: events.append("collected"))
+    release = asyncio.Event()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["path"] == "/slow":
+            await release.wait()
+        events.append(f"{scope['path']} done")
+
+    async def both() -> None:
+        middleware = Collector(app)
+        slow = asyncio.create_task(middleware({"type": "http", "path": "/slow"}, None, None))
+        await asyncio.sleep(0)
+        await middleware({"type": "http", "path": "/quick"}, None, None)
+        assert middleware.under_way == 1
+        release.set()
+        await slow
+        assert middleware.under_way == 0
+
+    asyncio.run(both())
+    assert events == ["/quick done", "/slow done", "collected"]
+
+
 def test_the_service_collects_once_each_answer_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[None] = []
     monkeypatch.setattr(collector, "collect_between", lambda: calls.append(None))

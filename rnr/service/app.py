@@ -92,8 +92,9 @@ def create_app(
 ) -> FastAPI:
     """The application, answering with ``defs`` (default: the shipped definitions).
 
-    After each response it makes the garbage collection that would soon fall
-    inside a request (:mod:`rnr.service.collector`).
+    After a response that leaves no other request under way, it makes the
+    garbage collection that would soon fall inside a request
+    (:mod:`rnr.service.collector`).
 
     Args:
         defs: the instruments, policies and objective catalogue.

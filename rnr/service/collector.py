@@ -12,16 +12,18 @@ to 300 ms once a shared memo of replays was full (docs/performance.md, "The
 collector between requests").
 
 :class:`Collector` (an ASGI middleware around the whole application) makes,
-once a response has been sent, the walk the collector would have made
-inside a later request, as soon as the youngest generation holds more than
-:data:`YOUNG` objects (:func:`collect_between`; the oldest generation stays
-the collector's own): smaller walks, made while no request of this client
-waits. Under Python's own thresholds the collector usually walks the young
-objects long before there are so many. A request arriving
-meanwhile on another connection waits for the walk, as it would wait for
-any other request of the process. The collector's own thresholds still
-stand behind it, for a request that makes many objects by itself (a report
-over a whole store). It changes nothing when the collector is disabled.
+once a response has been sent and no other request is under way, the walk
+the collector would have made inside a later request, as soon as the
+youngest generation holds more than :data:`YOUNG` objects
+(:func:`collect_between`; the oldest generation stays the collector's
+own): smaller walks, made while no request waits. A request arriving
+meanwhile waits for the walk, as it would wait for any other request of
+the process. Under Python's own thresholds the collector usually walks the
+young objects long before there are so many; under a steady load, with
+requests always under way, it makes its walks as before. Its own
+thresholds still stand behind this, for a request that makes many objects
+by itself (a report over a whole store). Nothing changes when the
+collector is disabled.
 """
 
 from __future__ import annotations
@@ -73,14 +75,26 @@ def collect_between() -> int | None:
 
 
 class Collector:
-    """ASGI middleware: after each HTTP response, :func:`collect_between`."""
+    """ASGI middleware: after an HTTP response that leaves no other under way, a walk.
+
+    While other requests are under way, a walk would keep them waiting and
+    move their objects, which would soon be let go, into the older
+    generations: the collector makes its own walks then, as without this.
+    The count of requests under way is only touched on the event loop.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.under_way = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.under_way += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            if scope["type"] == "http":
+            self.under_way -= 1
+            if self.under_way == 0:
                 collect_between()
