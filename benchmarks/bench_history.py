@@ -208,7 +208,8 @@ class Walks:
 
     A callback of :data:`gc.callbacks`: each walk's time, by generation, while
     :attr:`writing`; :meth:`after_request` makes the walk the service makes
-    once a response is sent (:func:`rnr.service.collector.collect_between`).
+    once a response is sent and no other request is under way, as none ever
+    is here (:func:`rnr.service.collector.collect_between`).
     """
 
     def __init__(self) -> None:
@@ -265,7 +266,7 @@ def write_phase(
     (:func:`watched`, timed); ``both``, every other case each way. The case is read again
     after each write, timed apart (what a page shows next). After each served read and
     write, untimed, the collection the service makes once a response is sent
-    (:func:`rnr.service.collector.collect_between`). The garbage collector's
+    (:class:`Walks`). The garbage collector's
     collections that fall inside the timed writes are counted by generation, with the
     longest, and those made between them.
     Baseline (c): one row of the same JSON inserted and committed alone into
