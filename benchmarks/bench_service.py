@@ -7,15 +7,17 @@ Run from a checkout (or anywhere rnr and its ``service`` extra are installed)::
 
 Two targets are served one after the other, each by uvicorn in a process of
 its own on loopback (a real server, a real TCP socket), with the settings
-``rnr serve`` uses (one process, ``server_header=False``, uvicorn's default
-event loop and HTTP parser unless ``--loop`` and ``--http`` say otherwise)
-but for its log: warnings only, no access line per request:
+``rnr serve`` uses (one process, rnr's garbage-collector thresholds,
+``server_header=False``, uvicorn's default event loop and HTTP parser
+unless ``--loop`` and ``--http`` say otherwise) but for its log: warnings
+only, no access line per request:
 
 1. **bare**: a FastAPI application of one route, ``GET /bare``, answering a
    constant JSON object: the same framework and server doing no work, the
    baseline of the same run;
 2. **rnr**: :func:`rnr.service.create_app` over a SQLite store in a
-   temporary folder (as ``rnr serve --db`` makes it), sent
+   temporary folder (as ``rnr serve --db`` makes it, sharing a memo of
+   :data:`~rnr.history.memo.SHARED` replays), sent
    ``POST /v1/plan`` (JSON) with the example cases that have a legal
    section (``examples/*.json``), round-robin: each request scores, decides
    and drafts one case, passes the bearer token check and is written to the
@@ -42,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import importlib.metadata
 import json
 import os
@@ -80,16 +83,24 @@ def bare_app() -> Any:
 
 
 def rnr_app(db: Path) -> Any:
-    """The service over the store ``db``, as ``rnr serve --db`` makes it."""
+    """The service over the store ``db``, as ``rnr serve --db`` makes it (a shared memo)."""
     from rnr.history.definitions import Definitions  # noqa: PLC0415
+    from rnr.history.memo import SHARED  # noqa: PLC0415
     from rnr.service import create_app  # noqa: PLC0415
     from rnr.store.sqlite import SQLiteStore  # noqa: PLC0415
 
-    return create_app(Definitions.shipped(), store=SQLiteStore(db))
+    return create_app(Definitions.shipped(), store=SQLiteStore(db), replays=SHARED)
 
 
 def factory() -> Any:
-    """The application ``$RNR_BENCH_TARGET`` names (each worker process makes its own)."""
+    """The application ``$RNR_BENCH_TARGET`` names (each worker process makes its own).
+
+    The process's garbage collector gets the thresholds ``rnr serve``'s
+    process has (:data:`rnr.cli.app.GC_THRESHOLD`), whichever the target.
+    """
+    from rnr.cli.app import GC_THRESHOLD  # noqa: PLC0415
+
+    gc.set_threshold(*GC_THRESHOLD)
     target = os.environ["RNR_BENCH_TARGET"]
     return bare_app() if target == "bare" else rnr_app(Path(os.environ["RNR_BENCH_DB"]))
 
