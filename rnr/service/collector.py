@@ -29,8 +29,10 @@ collector is disabled.
 from __future__ import annotations
 
 import gc
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the shapes alone: collect_between needs no service extra
+    from rnr.service.guard import ASGIApp, Receive, Scope, Send
 
 __all__ = ["YOUNG", "Collector", "collect_between"]
 
@@ -39,11 +41,6 @@ __all__ = ["YOUNG", "Collector", "collect_between"]
 #: threshold, a walk after nearly every response, cost a tenth of the plans 10 clients
 #: were served and doubled their 99th percentile (docs/performance.md).
 YOUNG = 10_000
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def collect_between() -> int | None:
