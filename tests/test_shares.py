@@ -34,6 +34,7 @@ from storekit import (
 from conftest import Cli
 from rnr.definitions.indicators import PROGRAMMES, shipped
 from rnr.errors import StoreIntegrityError
+from rnr.history import counts as counts_module
 from rnr.history import programme as programme_module
 from rnr.history.amend import record_event
 from rnr.history.costs import caseload_report
@@ -55,6 +56,7 @@ from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
 from rnr.store.memory import MemoryStore
 from rnr.store.protocol import Store
+from rnr.store.records import canonical
 from rnr.store.sqlite import SQLiteStore
 
 DEFS = Definitions.shipped()
@@ -232,6 +234,26 @@ def test_a_share_counts_as_its_case(seed: int, people: int) -> None:
             for tally in ("indicators", "reinsertion", "costs", "overrides"):
                 assert _figures(by_shares, tally) == _figures(by_case, tally)
                 assert _figures(by_counts, tally) == _figures(by_case, tally)
+
+
+_PART = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+)
+
+
+@given(st.lists(st.lists(_PART, max_size=6), min_size=1, max_size=8))
+def test_a_count_key_is_the_canonical_text_of_its_parts(keys: list[list[Any]]) -> None:
+    """Property: the keys encoded once for many cases are each case's own canonical text.
+
+    ``True`` and ``1``, ``1`` and ``1.0`` are equal in Python and other keys
+    in JSON: a key made of one is never taken for a key made of the other.
+    """
+    for parts in [*keys, [1, True, 1.0], [True, 1, 1.0], [1.0, 1, True]]:
+        assert counts_module._key(*parts) == canonical(parts)
 
 
 def _figures(tallies: Any, name: str) -> Any:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -66,6 +67,12 @@ class Tallied(Protocol):
     def overrides(self) -> OverrideTally: ...
 
 
+@functools.lru_cache(maxsize=16_384, typed=True)  # typed: True and 1 are other keys
+def _key(*parts: str | int | float | bool | None) -> str:
+    """A count's key: the canonical JSON array of ``parts`` (keys repeat across cases)."""
+    return canonical(list(parts))
+
+
 def share_counts(shares: Mapping[str, Any], index: ReinsertionIndex) -> Counter[str]:
     """The counts of a case's shares of one year (each key a canonical JSON array).
 
@@ -85,38 +92,38 @@ def share_counts(shares: Mapping[str, Any], index: ReinsertionIndex) -> Counter[
     """
     found: Counter[str] = Counter({CASES: 1})
     overrides = shares["overrides"]
-    found[canonical(["o", "l", overrides["latest_on"]])] += 1
+    found[_key("o", "l", overrides["latest_on"])] += 1
     judged = overrides["sanction"]
     for who, reason, direction, end, offended in overrides["assessed"]:
-        found[canonical(["o", "w", judged, who, reason is not None])] += 1
+        found[_key("o", "w", judged, who, reason is not None)] += 1
         if reason is not None:
-            found[canonical(["o", "r", judged, reason, direction])] += 1
-        found[canonical(["o", "f", judged, direction, end, offended])] += 1
+            found[_key("o", "r", judged, reason, direction)] += 1
+        found[_key("o", "f", judged, direction, end, offended)] += 1
     if shares["indicators"] is None:
         return found
     sanction = shares["sanction"]
     for n, recorded, verdict in shares["indicators"]:
-        found[canonical(["i", sanction, n, recorded, verdict])] += 1
+        found[_key("i", sanction, n, recorded, verdict)] += 1
     components = shares["reinsertion"]
     if components is not None:
         score = score_of(components, index)
         if score is not None:
-            found[canonical(["r", sanction, "s", score])] += 1
+            found[_key("r", sanction, "s", score)] += 1
         for component, value in components.items():
             if value is not None:
-                found[canonical(["r", sanction, "v", component, value])] += 1
+                found[_key("r", sanction, "v", component, value)] += 1
     costs = shares["costs"]
     if costs is not None:
-        found[canonical(["c", "n", sanction])] += 1
+        found[_key("c", "n", sanction)] += 1
         if costs["days"]:
             served = [costs["days"], costs["achieved"], costs["improved"]]
-            found[canonical(["c", "s", sanction, *served])] += 1
+            found[_key("c", "s", sanction, *served)] += 1
             for component, (scheduled, attended) in costs["sessions"].items():
-                found[canonical(["c", "x", sanction, component, "k"])] += 1
-                found[canonical(["c", "x", sanction, component, "s"])] += scheduled
-                found[canonical(["c", "x", sanction, component, "a"])] += attended
+                found[_key("c", "x", sanction, component, "k")] += 1
+                found[_key("c", "x", sanction, component, "s")] += scheduled
+                found[_key("c", "x", sanction, component, "a")] += attended
         if costs["before"]:
-            found[canonical(["c", "b", sanction, costs["before"], costs["reentered"]])] += 1
+            found[_key("c", "b", sanction, costs["before"], costs["reentered"])] += 1
     return found
 
 

@@ -179,16 +179,38 @@ def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-#: A case's events by kind, each kind's in the case's order (:func:`_by_kind`).
-_Kinds = Mapping[str, Sequence[EventSummary]]
+class _Events:
+    """A case's events by kind, every one and the year's, each kind's in the case's order.
 
+    Made once for a case's share of every indicator, which looks its kinds up
+    in it: the year's events of a kind and component are picked once.
+    """
 
-def _by_kind(case: CaseSummary) -> _Kinds:
-    """The case's events by kind: a share of every indicator looks its kinds up once."""
-    out: dict[str, list[EventSummary]] = {}
-    for e in case.events:
-        out.setdefault(e.kind, []).append(e)
-    return out
+    __slots__ = ("_picked", "every", "year")
+
+    def __init__(self, case: CaseSummary, period: Period) -> None:
+        every: dict[str, list[EventSummary]] = {}
+        for e in case.events:
+            every.setdefault(e.kind, []).append(e)
+        self.every: Mapping[str, Sequence[EventSummary]] = every
+        self.year = {
+            kind: [e for e in found if period.contains(e.on)] for kind, found in every.items()
+        }
+        self._picked: dict[tuple[str, Callable[[object], bool]], list[EventSummary]] = {}
+
+    def of_year(
+        self, kind: str, match: Callable[[object], bool] | None = None
+    ) -> Sequence[EventSummary]:
+        """The year's events of ``kind`` whose ``component`` ``match`` accepts (else all)."""
+        found = self.year.get(kind, [])
+        if match is None:
+            return found
+        picked = self._picked.get((kind, match))
+        if picked is None:
+            picked = self._picked[kind, match] = [
+                e for e in found if match(e.data.get("component"))
+            ]
+        return picked
 
 
 def _last_day(case: CaseSummary, period: Period) -> dt.date:
@@ -229,12 +251,8 @@ def _needs_in_year(case: CaseSummary, period: Period) -> frozenset[str]:
     return frozenset(found)
 
 
-def _attended(match: Callable[[object], bool], period: Period, kinds: _Kinds) -> int:
-    return sum(
-        int(e.data.get("attended", 0))
-        for e in kinds.get("attendance", ())
-        if match(e.data.get("component")) and period.contains(e.on)
-    )
+def _attended(match: Callable[[object], bool], events: _Events) -> int:
+    return sum(int(e.data.get("attended", 0)) for e in events.of_year("attendance", match))
 
 
 def population(
@@ -243,11 +261,11 @@ def population(
     period: Period,
     spec: IndicatorSet | None,
     *,
-    kinds: _Kinds,
+    events: _Events,
 ) -> tuple[bool, str | None]:
     """Whether ``case`` is in the indicator's population, and an exclusion code if left out.
 
-    ``kinds``: the case's events by kind (:func:`_by_kind`).
+    ``events``: the case's events, of the period ``period``.
     """
     params = indicator.population_params
     kind = indicator.population
@@ -260,7 +278,7 @@ def population(
             given = next(
                 (
                     e.data.get("reason")
-                    for e in kinds.get("discharge", ())
+                    for e in events.every.get("discharge", ())
                     if e.on == case.closed_on
                 ),
                 None,
@@ -279,7 +297,7 @@ def population(
         reviewed = plan is not None and any(period.contains(d) for d in plan.reviewed_on)
         return entered and reviewed, None
     took_part = params.get("took_part_in")
-    if took_part is not None and not _attended(_matcher(str(took_part), spec), period, kinds):
+    if took_part is not None and not _attended(_matcher(str(took_part), spec), events):
         return False, None
     last = _last_day(case, period)
     least = params.get("min_days_since_entry")
@@ -385,11 +403,11 @@ def outcome(
     library: Library,
     spec: IndicatorSet | None,
     *,
-    kinds: _Kinds,
+    events: _Events,
 ) -> Verdict:
     """Whether ``case`` meets the indicator's outcome, or the code of why it cannot be told.
 
-    ``kinds``: the case's events by kind (:func:`_by_kind`).
+    ``events``: the case's events, of the period ``period``.
     """
     params = indicator.outcome_params
     simple = _SIMPLE.get(indicator.outcome)
@@ -400,7 +418,9 @@ def outcome(
         until = add_months(case.closed_on, int(params["months"]))
         if until > period.end:
             return "window_not_over"
-        return not any(case.closed_on < e.on <= until for e in kinds.get(params["event"], ()))
+        return not any(
+            case.closed_on < e.on <= until for e in events.every.get(params["event"], ())
+        )
     if indicator.outcome == "coexistence_complied":
         plan = case.plan
         after = (
@@ -408,30 +428,18 @@ def outcome(
             if plan is None or plan.drafted_on is None
             else plan.drafted_on + dt.timedelta(days=int(params.get("after_plan_days", 0)))
         )
-        reviews = [
-            e
-            for e in kinds.get("coexistence_review", ())
-            if period.contains(e.on) and (after is None or e.on > after)
-        ]
+        reviews = [e for e in events.of_year("coexistence_review") if after is None or e.on > after]
         if not reviews:
             return "no_review"
         return all(e.data.get("result") == "complied" for e in reviews)
     match = _matcher(str(params["component"]), spec)
     if indicator.outcome == "component_objectives_at_least":
-        records = [
-            e
-            for e in kinds.get("component_objectives", ())
-            if match(e.data.get("component")) and period.contains(e.on)
-        ]
+        records = events.of_year("component_objectives", match)
         if not records:
             return "no_objectives_recorded"
         latest = sorted(records, key=lambda e: e.on)[-1].data  # the year's last record
         return 100 * int(latest["met"]) >= float(params["percent"]) * int(latest["objectives"])
-    sessions = [
-        e
-        for e in kinds.get("attendance", ())
-        if match(e.data.get("component")) and period.contains(e.on)
-    ]
+    sessions = events.of_year("attendance", match)
     if not sessions:
         return "no_sessions_recorded"
     if indicator.outcome == "attendance_at_least":
@@ -476,16 +484,6 @@ def _read_in(
         return None
     component = indicator.outcome_params.get("component")
     return kind, None if component is None else _matcher(str(component), spec)
-
-
-def _records(
-    kinds: _Kinds, kind: str, match: Callable[[object], bool] | None, period: Period
-) -> bool:
-    """Whether the case holds a record of ``kind`` (of the component) in the year."""
-    return any(
-        period.contains(e.on) and (match is None or match(e.data.get("component")))
-        for e in kinds.get(kind, ())
-    )
 
 
 def _why_missing(indicator: Indicator, period: Period, spec: IndicatorSet) -> Message:
@@ -643,15 +641,15 @@ class IndicatorTally:
     def part(self, case: CaseSummary) -> Part:
         """The case's share of every indicator of its programme (summarised on 31 December)."""
         period, spec, library = self.period, self.spec, self.library
-        kinds = _by_kind(case)
+        events = _Events(case, period)
         out: Part = []
         for n in self._of(case.sanction):
             indicator, reads = spec.indicators[n], self._reads[n]
-            recorded = reads is not None and _records(kinds, *reads, period)
-            inside, excluded = population(case, indicator, period, spec, kinds=kinds)
+            recorded = reads is not None and bool(events.of_year(*reads))
+            inside, excluded = population(case, indicator, period, spec, events=events)
             verdict: Verdict | None = None
             if inside:
-                verdict = excluded or outcome(case, indicator, period, library, spec, kinds=kinds)
+                verdict = excluded or outcome(case, indicator, period, library, spec, events=events)
             out.append((n, recorded, verdict))
         return out
 

@@ -120,10 +120,11 @@ class _StoredData(Mapping[str, Any]):
         if self._data is None:
             try:
                 data = json.loads(self._text)
-                problem = f"data: got {self._text[:40]!r}, expected a JSON object"
+                problem = None
             except ValueError as exc:  # JSONDecodeError: where, and why
                 data, problem = None, str(exc)
             if not isinstance(data, dict):
+                problem = problem or f"data: got {self._text[:40]!r}, expected a JSON object"
                 if self._source is None:
                     raise ValueError(problem)
                 name, record_id = self._source
