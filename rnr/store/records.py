@@ -324,8 +324,18 @@ class Derived:
     text: str = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        values, text = _json_object(self.values)
-        object.__setattr__(self, "values", values)
+        # the service's own values: encoded once, and decoded from the text when read, as a
+        # reader's are (a write keeps the text alone)
+        try:
+            text = _STRICT.encode(dict(self.values))
+            text.encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            msg = f"derived values: got {self.values!r}, expected a JSON object ({exc})"
+            raise HistoryError(
+                msg, field="values", value=self.values, expected="a JSON object"
+            ) from exc
+        text = _line_ends_escaped(text)
+        object.__setattr__(self, "values", _StoredData(text, None))
         object.__setattr__(self, "text", text)
 
     @classmethod
