@@ -395,7 +395,8 @@ class _Cut:
         """The next reassessment: none for a case closed by then or never decided."""
         if self.decision is None or (self.closing is not None and self.closing[0] <= as_of):
             return None
-        moments = [(reading.day(on), kind) for on, kind, _ in self.seen]
+        last = self.mine[-1][Row.ON]  # ISO dates: their texts sort as the days do
+        moments = [(reading.day(on), kind) for on, kind, _ in self.seen if on > last]
         return _due(
             case_id,
             self.decision,
@@ -426,7 +427,7 @@ def _due(
 ) -> Due | None:
     """The next reassessment ``decision`` sets, or an event after the last assessment makes due.
 
-    ``moments``: the date and kind of each event up to the day.
+    ``moments``: the date and kind of each event after the last assessment, up to the day.
     """
     _, policy, _, _, assessment, risk, interval = decision
     if interval == "replay":
@@ -454,8 +455,6 @@ def _due(
             )
         )
     for on, kind in moments:
-        if on <= last:
-            continue
         trigger = reading.trigger(policy, kind)
         if trigger is not None:
             found.append(
