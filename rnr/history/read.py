@@ -508,6 +508,10 @@ class _Replay:
                 f" {[o[0] for o in drafted]}, but was stored with {[o[0] for o in stored]}"
             )
             raise StoreIntegrityError(msg, path=self.source, record=row.id)
+        kind: Literal["initial", "review"] = (
+            "review" if row.data.get("kind") == "review" else "initial"
+        )
+        changes: dict[str, Any] = {"version": int(row.data["version"]), "kind": kind}
         if previous is not None:
             kept = {o.id: o.history for o in (*previous.objectives, *previous.supports)}
 
@@ -515,17 +519,10 @@ class _Replay:
                 history = kept.get(o.id, ())
                 return o if o.history == history else attrs.evolve(o, history=history)
 
-            plan = attrs.evolve(
-                plan,
-                objectives=tuple(map(carried, plan.objectives)),
-                supports=tuple(map(carried, plan.supports)),
-                opened_on=previous.opened_on,
-            )
-        kind: Literal["initial", "review"] = (
-            "review" if row.data.get("kind") == "review" else "initial"
-        )
-        plan = attrs.evolve(plan, version=int(row.data["version"]), kind=kind)
-        return PlanEntry(row.id, plan, drafted=True)
+            changes["objectives"] = tuple(map(carried, plan.objectives))
+            changes["supports"] = tuple(map(carried, plan.supports))
+            changes["opened_on"] = previous.opened_on
+        return PlanEntry(row.id, attrs.evolve(plan, **changes), drafted=True)
 
     def edit(self, row: Stored, previous: PlanDraft, basis: AssessmentEntry) -> PlanEntry:
         """A version a person edited: the objectives it names, in order, with their hours."""
