@@ -265,7 +265,7 @@ def population(
 ) -> tuple[bool, str | None]:
     """Whether ``case`` is in the indicator's population, and an exclusion code if left out.
 
-    ``events``: the case's events, of the period ``period``.
+    ``events``: the case's events by kind, made for ``period`` (:class:`_Events`).
     """
     params = indicator.population_params
     kind = indicator.population
@@ -407,7 +407,7 @@ def outcome(
 ) -> Verdict:
     """Whether ``case`` meets the indicator's outcome, or the code of why it cannot be told.
 
-    ``events``: the case's events, of the period ``period``.
+    ``events``: the case's events by kind, made for ``period`` (:class:`_Events`).
     """
     params = indicator.outcome_params
     simple = _SIMPLE.get(indicator.outcome)
