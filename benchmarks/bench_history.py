@@ -268,7 +268,8 @@ def write_phase(
     write, untimed, the collection the service makes once a response is sent
     (:class:`Walks`). The garbage collector's
     collections that fall inside the timed writes are counted by generation, with the
-    longest, and those made between them.
+    longest, and those made between them. Each write's wall time goes with the
+    process's own CPU time (:func:`time.process_time`).
     Baseline (c): one row of the same JSON inserted and committed alone into
     a bare table (:func:`bare_one`).
     """

@@ -24,7 +24,8 @@ default size); ``both``, every other case each way, so that the two are
 measured on one machine at one time. A served read or write is followed,
 untimed, by the garbage collection the service makes once a response is
 sent (:mod:`rnr.service.collector`); the collections that fall inside the
-timed writes are counted.
+timed writes are counted. Each write's wall time is printed with the
+process's own CPU time, which the host's other work does not lengthen.
 
 The process is set up as rnr's own commands set theirs up
 (:data:`rnr.cli.app.GC_THRESHOLD`), or with Python's collector thresholds

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the shapes alone: collect_between needs no service extra
 __all__ = ["YOUNG", "Collector", "collect_between"]
 
 #: Between requests, the youngest generation is walked once it holds more objects than
-#: this (a walk of 2 to 7 ms; a fifth of ``rnr serve``'s threshold). A fifth of Python's own
+#: this (a walk of 1.5 to 9 ms; a fifth of ``rnr serve``'s threshold). A fifth of Python's own
 #: threshold, a walk after nearly every response, cost a tenth of the plans 10 clients
 #: were served and doubled their 99th percentile (docs/performance.md).
 YOUNG = 10_000
