@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from storekit import (
@@ -32,11 +32,13 @@ from storekit import (
 )
 
 from conftest import Cli
+from rnr.cases.overrides import Override
+from rnr.cases.parse import parse_case
 from rnr.definitions.indicators import PROGRAMMES, shipped
-from rnr.errors import StoreIntegrityError
+from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.history import counts as counts_module
 from rnr.history import programme as programme_module
-from rnr.history.amend import record_event
+from rnr.history.amend import correct_assessment, record_event
 from rnr.history.costs import caseload_report
 from rnr.history.counts import share_counts, take_totals
 from rnr.history.definitions import Definitions
@@ -51,6 +53,7 @@ from rnr.history.programme import (
 from rnr.history.summary import Reading, summary_at
 from rnr.history.timeline import FORMAT, kept_timeline
 from rnr.history.upkeep import materialise, verify_store
+from rnr.history.write import add_override, open_case, reassess
 from rnr.schemas import schema
 from rnr.simulate.engine import simulate
 from rnr.simulate.load import store_cohort
@@ -411,3 +414,113 @@ def test_a_share_edited_out_of_shape_is_a_clear_error(
         assert error["code"] == "store.integrity"
         assert f"case {found.case_id}" in error["message"]
         assert f"kept on record {found.last} cannot be read" in error["message"]
+
+
+# -- a write takes what its records leave as it was -----------------------------------------
+
+_ADULT = json.loads(
+    (Path(__file__).parent / "data" / "plans" / "cases" / "prueba-adulto-01.json").read_text(
+        "utf-8"
+    )
+)
+#: The fields of each event kind a step writes.
+_EVENTS: dict[str, dict[str, Any]] = {
+    "new_offence": {},
+    "breach": {},
+    "attendance": {"component": "actitudes-creencias-procriminales", "scheduled": 4, "attended": 3},
+    "coexistence_review": {"result": "complied"},
+    "discharge": {},
+}
+_DAY = st.dates(dt.date(2024, 9, 1), dt.date(2028, 6, 30))
+_STEP = st.one_of(
+    st.tuples(st.sampled_from(["event", "event correction"]), st.sampled_from(list(_EVENTS)), _DAY),
+    st.tuples(st.just("reassess"), st.booleans(), _DAY),
+    st.tuples(st.just("override"), st.just(""), _DAY),
+    st.tuples(st.just("correction"), st.booleans(), st.just(dt.date(2024, 8, 19))),
+)
+
+
+def _write(store: Store, case_id: str, step: tuple[str, Any, dt.date]) -> bool:
+    """One write to the adult test case; whether it was not refused (a closed case, a date)."""
+    what, choice, on = step
+    answers = {**_ADULT["responses"], "currently_unemployed": bool(choice)}
+    try:
+        if what.startswith("event"):
+            events = list(store.records(case_id=case_id, kind="event"))
+            fixed = events[-1].id if what == "event correction" and events else None
+            data = _EVENTS[choice]
+            record_event(store, case_id, choice, on, by="d", data=data, corrects=fixed, defs=DEFS)
+        elif what == "reassess":
+            doc = {**_ADULT, "assessed_on": on.isoformat(), "legal": None, "responses": answers}
+            reassess(store, case_id, parse_case(doc, file="<t>"), by="d", defs=DEFS)
+        elif what == "override":
+            override = Override("high", "up", "victim_safety", "jefatura", on)
+            add_override(store, case_id, override, by="d", defs=DEFS)
+        else:
+            first = next(r.id for r in store.records(case_id=case_id, kind="assessment"))
+            doc = {**_ADULT, "responses": answers}
+            correct_assessment(store, first, parse_case(doc, file="<t>"), by="d", defs=DEFS)
+    except HistoryError:
+        return False
+    return True
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), steps=st.lists(_STEP, min_size=1, max_size=8))
+def test_what_a_write_takes_from_before_it_equals_what_its_records_give(
+    seed: int, steps: list[tuple[str, Any, dt.date]]
+) -> None:
+    """After any writes, every kept timeline and share equals the one built from the records.
+
+    A write takes the events of the timeline kept before it when it appends
+    none, and the shares of the years before its records' dates, unless one
+    of them corrects a record: events, reassessments, overrides and
+    corrections of any date, over years, in any order.
+    """
+    store = MemoryStore()
+    store_cohort(store, simulate(4, 2.0, seed=seed), defs=DEFS)
+    open_case(store, parse_case(_ADULT, file="<t>"), by="d", defs=DEFS)
+    written = [_write(store, str(_ADULT["case_id"]), step) for step in steps]
+    result = verify_store(store, defs=DEFS)
+    assert result.ok, result.problems
+    assert result.timelines == len(store.case_ids())
+    assert result.shares == (YEARS_BEFORE + 2) * len(store.case_ids())
+    event(f"{sum(written)} of {len(written)} writes")
+
+
+def test_a_share_a_write_cannot_change_is_taken_and_still_checked(tmp_path: Path) -> None:
+    """An event dated after a year leaves the case's share of it as kept; one dated in it not.
+
+    The share taken is the one kept before the write, as verify finds by
+    naming an edit of it on the new last record; an event dated in that year
+    makes the share again from the records.
+    """
+    path = tmp_path / "casos.sqlite3"
+    case_id = str(_ADULT["case_id"])
+    with SQLiteStore(path) as store:
+        open_case(store, parse_case(_ADULT, file="<t>"), by="d", defs=DEFS)
+        record_event(store, case_id, "breach", dt.date(2025, 3, 1), by="d", defs=DEFS)
+        before = max(r.id for r in store.records())
+    basis = shares_basis(2024)
+    with SQLiteStore(path, read_only=True) as store:
+        found = next(f for f in store.case_derived(basis) if f.case_id == case_id)
+    assert found.derived is not None
+    edited = {**json.loads(found.derived.text), "sanction": "edited"}
+    rewrite_kept(path, before, basis, edited)
+    with SQLiteStore(path) as store:
+        record_event(store, case_id, "breach", dt.date(2025, 6, 1), by="d", defs=DEFS)
+        taken = next(f for f in store.case_derived(basis) if f.case_id == case_id)
+        made = next(f for f in store.case_derived(shares_basis(2025)) if f.case_id == case_id)
+        assert taken.derived is not None
+        assert made.derived is not None
+        assert taken.last == made.last > before
+        assert "edited" == taken.derived.values["sanction"]
+        assert "edited" != made.derived.values["sanction"]
+        said = f"case {case_id}: its shares of the reports of 2024 kept on record {taken.last}"
+        assert any(p.startswith(said) for p in problem_lines(verify_store(store, defs=DEFS)))
+        record_event(store, case_id, "new_offence", dt.date(2024, 12, 1), by="d", defs=DEFS)
+        again = next(f for f in store.case_derived(basis) if f.case_id == case_id)
+        assert again.derived is not None
+        assert "edited" != again.derived.values["sanction"]
+        problems = problem_lines(verify_store(store, defs=DEFS))
+    assert [p for p in problems if not p.startswith("schema: trigger case_derived_no_")] == []

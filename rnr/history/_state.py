@@ -19,7 +19,7 @@ from rnr.history.programme import keep_shares
 from rnr.history.read import Corrections, replay
 from rnr.history.shapes import is_approval
 from rnr.history.summary import Reading
-from rnr.history.timeline import Timeline, keep_timeline
+from rnr.history.timeline import Earlier, Timeline, keep_timeline
 from rnr.store.protocol import Store, Transaction
 from rnr.store.records import Stored
 
@@ -166,8 +166,11 @@ def replayed(
     with refused_unless_replayed(case_id):
         rows = tuple(tx.records(case_id=case_id))
         history = replay(rows, defs=defs, source=store.name, memo=memo)
-        timeline = keep_timeline(tx, case_id, defs=defs, source=store.name, rows=rows)
-        keep_derived(tx, timeline, unit=unit_of(rows), reading=Reading(defs))
+        earlier = Earlier.of(tx, rows)
+        timeline = keep_timeline(
+            tx, case_id, defs=defs, source=store.name, rows=rows, earlier=earlier
+        )
+        keep_derived(tx, timeline, unit=unit_of(rows), reading=Reading(defs), earlier=earlier)
     return history
 
 
@@ -180,18 +183,29 @@ def kept(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None
     none: reads build it from the records, and report the change.
     """
     rows = tuple(tx.records(case_id=case_id))
+    earlier = Earlier.of(tx, rows)
     try:
-        timeline = keep_timeline(tx, case_id, defs=defs, source=store.name, rows=rows)
+        timeline = keep_timeline(
+            tx, case_id, defs=defs, source=store.name, rows=rows, earlier=earlier
+        )
     except RnrError:
         return
-    keep_derived(tx, timeline, unit=unit_of(rows), reading=Reading(defs))
+    keep_derived(tx, timeline, unit=unit_of(rows), reading=Reading(defs), earlier=earlier)
 
 
 def keep_derived(
-    tx: Transaction, timeline: Timeline, *, unit: str | None, reading: Reading
+    tx: Transaction,
+    timeline: Timeline,
+    *,
+    unit: str | None,
+    reading: Reading,
+    earlier: Earlier | None = None,
 ) -> None:
-    """Keep what reads of the case take from its timeline: its index row, its report shares."""
-    counts = keep_shares(tx, timeline, reading=reading)
+    """Keep what reads of the case take from its timeline: its index row, its report shares.
+
+    ``earlier``: what was kept for the case before the block (:class:`Earlier`).
+    """
+    counts = keep_shares(tx, timeline, reading=reading, earlier=earlier)
     keep_index(tx, timeline, unit=unit, reading=reading, counts=counts)
 
 

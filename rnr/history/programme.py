@@ -33,7 +33,7 @@ from rnr.history.counts import CASES, counts_text, take_totals
 from rnr.history.definitions import Definitions
 from rnr.history.overrides import OverrideReport, OverrideTally
 from rnr.history.summary import Reading, summary_at
-from rnr.history.timeline import Timeline, unreadable_kept
+from rnr.history.timeline import Earlier, Timeline, unreadable_kept
 from rnr.indicators.caseload import CaseSummary
 from rnr.indicators.compute import IndicatorResult, IndicatorTally
 from rnr.indicators.reinsertion_index import ReinsertionReport, ReinsertionTally
@@ -390,21 +390,50 @@ def _shipped_digest() -> str:
     return digest.hexdigest()
 
 
-def year_shares(timeline: Timeline, reading: Reading) -> Iterator[tuple[int, dict[str, Any]]]:
+def year_shares(
+    timeline: Timeline, reading: Reading, earlier: Earlier | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """The case's shares of the reports of the years around its latest record.
 
     The two years before, the year and the year after (:func:`share_years`):
     the years a report is usually asked for while the case is written to.
+    ``earlier``: what was kept for the case before a write block; a year
+    its records cannot change is taken from there (:func:`_kept_share`).
     """
     latest, summary = timeline.latest_on.year, None
     for year in share_years(timeline):
-        if year <= latest:  # after it, the same records make the same summary
-            as_of = dt.date(year, 12, 31)
-            summary = summary_at(timeline, as_of=as_of, reading=reading, due=False)
         tallies = reading.kept.get((_Tallies, year))
         if tallies is None:  # made once per reading (a loader's block shares one)
             tallies = reading.kept[_Tallies, year] = _Tallies.of(reading.defs, year)
+        kept = None if earlier is None else _kept_share(earlier, year, timeline)
+        if kept is not None:
+            yield year, {**kept, "overrides": tallies.overrides.part(timeline)}
+            continue
+        if year <= latest:  # after it, the same records make the same summary
+            as_of = dt.date(year, 12, 31)
+            summary = summary_at(timeline, as_of=as_of, reading=reading, due=False)
         yield year, tallies.shares(timeline, summary)
+
+
+#: The fields of a case's share of a year's reports (:meth:`_Tallies.shares`).
+_SHARE = frozenset({"definitions", "sanction", "indicators", "reinsertion", "costs", "overrides"})
+
+
+def _kept_share(earlier: Earlier, year: int, timeline: Timeline) -> Mapping[str, Any] | None:
+    """The share of ``year`` kept before a write, when the write's records leave it as it was.
+
+    They do when they are all dated after the year (a summary on 31
+    December reads only the records up to that day) and the case's
+    timeline names the definitions it names. Its overrides are counted
+    again: an override's outcome is read after the year.
+    """
+    found = earlier.values.get(shares_basis(year)) if year < earlier.since.year else None
+    if found is None:
+        return None
+    values = found.values
+    if set(values) != _SHARE or values["definitions"] != definitions_basis(timeline.doc):
+        return None
+    return values
 
 
 def share_years(timeline: Timeline) -> range:
@@ -422,13 +451,17 @@ def years_around(latest: int) -> range:
     return range(latest - YEARS_BEFORE, latest + 2)
 
 
-def keep_shares(tx: Transaction, timeline: Timeline, *, reading: Reading) -> str:
+def keep_shares(
+    tx: Transaction, timeline: Timeline, *, reading: Reading, earlier: Earlier | None = None
+) -> str:
     """Keep the case's shares of the reports of each year (:func:`year_shares`) in the block.
+
+    ``earlier``: what was kept for the case before the block.
 
     Returns:
         Their counts, which the case's row of the index carries (:func:`year_counts`).
     """
-    found = [(shares_basis(year), shares) for year, shares in year_shares(timeline, reading)]
+    found = [(shares_basis(y), s) for y, s in year_shares(timeline, reading, earlier)]
     for basis, shares in found:
         tx.derive_case(timeline.case_id, Derived(timeline.last, basis, shares))
     return counts_text(found, shipped()[1])

@@ -79,6 +79,7 @@ from rnr.store.records import CaseDerived, CaseRecords, Derived, Stored
 
 __all__ = [
     "FORMAT",
+    "Earlier",
     "Row",
     "Timeline",
     "build_timelines",
@@ -205,6 +206,59 @@ def _sha(defs: Definitions, kind: str, ref: str) -> str | None:
     return found.sha256
 
 
+@attrs.frozen
+class Earlier:
+    """What was kept for a case on its last record before a write block, while it still holds.
+
+    ``values``: by basis (the case's timeline, its report shares); ``since``:
+    the earliest date of the records the block appended; ``events``:
+    whether one of them is an event. Nothing is taken when one of them
+    corrects a record: the record in force changes, whatever its date. What
+    a write takes from here is as trusted as every kept value: ``rnr store
+    verify`` builds the values kept on the new last record from the records.
+    """
+
+    values: Mapping[str, Derived] = attrs.field(factory=dict)
+    since: dt.date = dt.date.max
+    events: bool = True
+
+    @classmethod
+    def of(cls, tx: Transaction, rows: Sequence[Stored]) -> Earlier:
+        """What ``tx`` kept for the case of ``rows`` (its records, the block's appends among them).
+
+        Values that cannot be read are left (verify names them): the write builds its own.
+        """
+        try:
+            values = tx.kept_case(rows[-1].case_id) if rows else {}
+        except StoreIntegrityError:
+            return cls()
+        if not values:
+            return cls()
+        last = next(iter(values.values())).record_id
+        new = [row for row in rows if row.id > last]
+        if not new or any(row.record.corrects is not None for row in new):
+            return cls()
+        return cls(values, min(row.on for row in new), any(row.kind == "event" for row in new))
+
+    def events_rows(self) -> list[list[Any]] | None:
+        """The events of the timeline kept before, when the block appended none (else ``None``)."""
+        kept = self.values.get(FORMAT)
+        rows = None if kept is None or self.events else kept.values.get("events")
+        if not isinstance(rows, list) or not all(map(_an_event_row, rows)):
+            return None
+        return rows
+
+
+def _an_event_row(row: Any) -> bool:
+    return (
+        isinstance(row, list)
+        and len(row) == 3
+        and isinstance(row[0], str)
+        and isinstance(row[1], str)
+        and isinstance(row[2], dict)
+    )
+
+
 def keep_timeline(
     tx: Transaction,
     case_id: str,
@@ -212,14 +266,21 @@ def keep_timeline(
     defs: Definitions,
     source: str,
     rows: Sequence[Stored] | None = None,
+    earlier: Earlier | None = None,
 ) -> Timeline:
     """Build the timeline of ``case_id`` inside a write block and keep it on its last record.
 
-    ``rows``: the case's records, when the block has just read them.
+    ``rows``: the case's records, when the block has just read them;
+    ``earlier``: what was kept for the case before the block (its events
+    are taken from there when the block appended none).
     """
     rows = tuple(tx.records(case_id=case_id)) if rows is None else tuple(rows)
+    events = None if earlier is None else earlier.events_rows()
     timeline = build_timelines(
-        [CaseRecords(case_id, rows, tx.derived(case_id))], defs=defs, source=source
+        [CaseRecords(case_id, rows, tx.derived(case_id))],
+        defs=defs,
+        source=source,
+        events={} if events is None else {case_id: events},
     )[0]
     tx.derive_case(case_id, Derived(timeline.last, FORMAT, timeline.doc))
     return timeline
@@ -246,6 +307,7 @@ def build_timelines(
     defs: Definitions,
     source: str,
     reliability: Mapping[str, Reliability] | None = None,
+    events: Mapping[str, list[list[Any]]] | None = None,
 ) -> list[Timeline]:
     """The timeline of each case of ``groups`` (each case's records, in id order).
 
@@ -253,7 +315,8 @@ def build_timelines(
     hash holds, and are scored in one batch per instrument version
     otherwise; the reliable change of same-version steps is one array
     operation per version. ``reliability`` replaces the instruments' own
-    figures (a timeline built with it is not kept).
+    figures (a timeline built with it is not kept). ``events``: the rows of
+    events of some cases, by case id, already known (see :class:`Earlier`).
 
     Raises:
         StoreIntegrityError: an assessment's instrument or a decision's
@@ -262,8 +325,11 @@ def build_timelines(
     fixes = [Corrections.of(g.records, source=source) for g in groups]
     kept = {record_id: d for g in groups for record_id, d in g.derived.items()}
     scored = _score_all(fixes, defs, source, kept)
+    known = events or {}
     built = [
-        _build(group, fix, scored.get(group.case_id, []), defs, source)
+        _build(
+            group, fix, scored.get(group.case_id, []), defs, source, events=known.get(group.case_id)
+        )
         for group, fix in zip(groups, fixes, strict=True)
     ]
     _fill_steps(built, scored, groups=groups, defs=defs, reliability=reliability, source=source)
@@ -331,8 +397,13 @@ def _build(
     mine: list[_Assessment],
     defs: Definitions,
     source: str,
+    *,
+    events: list[list[Any]] | None,
 ) -> dict[str, Any]:
-    """A case's timeline document, without the steps (:func:`_fill_steps` adds them)."""
+    """A case's timeline document, without the steps (:func:`_fill_steps` adds them).
+
+    ``events``: its rows of events, when known.
+    """
     used = {ref: defs.library.get(ref) for ref in {a.ref for a in mine}}
     policies: dict[str, str] = {}
     opening = next(r for r in group.records if r.kind == "case" and r.record.corrects is None)
@@ -355,7 +426,7 @@ def _build(
         "responsivity": sections,
         "decisions": decisions,
         "plans": _plans(fixes, defs),
-        "events": _events(fixes),
+        "events": _events(fixes) if events is None else events,
         "overrides": [
             [int(r.data["assessment"]), str(r.data["reason"]), str(r.data["direction"])]
             for _, r in fixes.in_force("override")

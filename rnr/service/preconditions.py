@@ -124,6 +124,9 @@ class _Block:
     def derive_case(self, case_id: str, derived: Derived) -> None:
         self._tx.derive_case(case_id, derived)
 
+    def kept_case(self, case_id: str) -> Mapping[str, Derived]:
+        return self._tx.kept_case(case_id)
+
     def index_case(self, row: IndexRow, counts: str | None = None) -> None:
         if isinstance(self._tx, IndexingTransaction):
             self._tx.index_case(row, counts)

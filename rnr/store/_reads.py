@@ -403,6 +403,8 @@ class PendingBlock:
         self._conn = conn
         self._by = by
         self._last_id = last_id
+        #: The last record written before this block.
+        self._before = last_id
         self._entry = entry
         self._clock = store._clock
         self._rows: list[tuple[Any, ...]] = []
@@ -577,6 +579,16 @@ class PendingBlock:
         )
         rows = self._store._query(self._conn, sql, (case_id,))
         return {row[0]: self._store._derived_row(*row) for row in rows}
+
+    def kept_case(self, case_id: str) -> Mapping[str, Derived]:
+        """The values kept for ``case_id`` on its last record written before the block, by basis."""
+        self._check_open()
+        sql = (
+            "SELECT record_id, basis, data FROM case_derived WHERE record_id ="
+            " (SELECT max(id) FROM records WHERE case_id = ? AND id <= ?) AND case_id = ?"
+        )
+        rows = self._store._query(self._conn, sql, (case_id, self._before, case_id))
+        return {row[1]: self._store._derived_row(*row) for row in rows}
 
     def derive_case(self, case_id: str, derived: Derived) -> None:
         """Keep values derived from a case's records up to ``derived.record_id``."""

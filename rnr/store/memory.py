@@ -116,6 +116,14 @@ class _Block:
         if key not in self.store._case_derived:
             self.kept_cases.setdefault(key, (case_id, derived))
 
+    def kept_case(self, case_id: str) -> Mapping[str, Derived]:
+        """The values kept for ``case_id`` on its last record written before the block, by basis."""
+        rows = self.store._rows(case_id)
+        if not rows:
+            return {}
+        kept = self.store._case_derived
+        return {b: kept[rows[-1].id, b][1] for b in self.store._bases.get(rows[-1].id, ())}
+
     def index_case(self, row: IndexRow, counts: str | None = None) -> None:
         """Keep ``row`` as its case's row of the index (see :mod:`rnr.store.caseindex`)."""
         last = self.pending[-1].id if self.pending else len(self.store._records)
@@ -150,6 +158,8 @@ class MemoryStore:
         self._audit: list[AuditEntry] = []
         self._derived: dict[int, Derived] = {}
         self._case_derived: dict[tuple[int, str], tuple[str, Derived]] = {}
+        #: The bases of the values kept for a case on each record.
+        self._bases: dict[int, list[str]] = {}
         self._access: list[AccessEntry] = []
         self._index: dict[str, IndexRow] = {}
         #: The counts of each case's row (:mod:`rnr.store.totals`), added up when read.
@@ -191,6 +201,8 @@ class MemoryStore:
                 self._audit += block.entries
                 self._derived.update(block.kept)
                 self._case_derived.update(block.kept_cases)
+                for record_id, basis in block.kept_cases:
+                    self._bases.setdefault(record_id, []).append(basis)
             finally:
                 self._writing.active = False
 

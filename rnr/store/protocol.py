@@ -137,6 +137,14 @@ class Transaction(Protocol):
         """
         ...
 
+    def kept_case(self, case_id: str) -> Mapping[str, Derived]:
+        """The values kept for ``case_id`` on its last record written before this block, by basis.
+
+        Empty when the case had no record before the block, or nothing was
+        kept on its last one.
+        """
+        ...
+
 
 @runtime_checkable
 class Store(Protocol):
