@@ -38,6 +38,7 @@ from rnr.definitions.indicators import PROGRAMMES, shipped
 from rnr.errors import HistoryError, StoreIntegrityError
 from rnr.history import counts as counts_module
 from rnr.history import programme as programme_module
+from rnr.history import timeline as timeline_module
 from rnr.history.amend import correct_assessment, record_event
 from rnr.history.costs import caseload_report
 from rnr.history.counts import share_counts, take_totals
@@ -480,7 +481,9 @@ def test_what_a_write_takes_from_before_it_equals_what_its_records_give(
     store = MemoryStore()
     store_cohort(store, simulate(4, 2.0, seed=seed), defs=DEFS)
     open_case(store, parse_case(_ADULT, file="<t>"), by="d", defs=DEFS)
-    written = [_write(store, str(_ADULT["case_id"]), step) for step in steps]
+    with pytest.MonkeyPatch.context() as patch:  # the events taken from a case of any size
+        patch.setattr(timeline_module, "TAKEN_FROM", 0)
+        written = [_write(store, str(_ADULT["case_id"]), step) for step in steps]
     result = verify_store(store, defs=DEFS)
     assert result.ok, result.problems
     assert result.timelines == len(store.case_ids())
@@ -488,13 +491,18 @@ def test_what_a_write_takes_from_before_it_equals_what_its_records_give(
     event(f"{sum(written)} of {len(written)} writes")
 
 
-def test_a_share_a_write_cannot_change_is_taken_and_still_checked(tmp_path: Path) -> None:
+@pytest.mark.parametrize("taken_from", [0, timeline_module.TAKEN_FROM])
+def test_a_share_a_write_cannot_change_is_taken_and_still_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken_from: int
+) -> None:
     """An event dated after a year leaves the case's share of it as kept; one dated in it not.
 
     The share taken is the one kept before the write, as verify finds by
     naming an edit of it on the new last record; an event dated in that year
-    makes the share again from the records.
+    makes the share again from the records. A case of fewer events than
+    ``TAKEN_FROM`` takes nothing: the edit is gone at the next write.
     """
+    monkeypatch.setattr(timeline_module, "TAKEN_FROM", taken_from)
     path = tmp_path / "casos.sqlite3"
     case_id = str(_ADULT["case_id"])
     with SQLiteStore(path) as store:
@@ -514,13 +522,41 @@ def test_a_share_a_write_cannot_change_is_taken_and_still_checked(tmp_path: Path
         assert taken.derived is not None
         assert made.derived is not None
         assert taken.last == made.last > before
-        assert "edited" == taken.derived.values["sanction"]
         assert "edited" != made.derived.values["sanction"]
         said = f"case {case_id}: its shares of the reports of 2024 kept on record {taken.last}"
-        assert any(p.startswith(said) for p in problem_lines(verify_store(store, defs=DEFS)))
+        found = problem_lines(verify_store(store, defs=DEFS))
+        if taken_from:  # a case of one event
+            assert "edited" != taken.derived.values["sanction"]
+            assert not any(p.startswith(said) for p in found)
+        else:
+            assert "edited" == taken.derived.values["sanction"]
+            assert any(p.startswith(said) for p in found)
         record_event(store, case_id, "new_offence", dt.date(2024, 12, 1), by="d", defs=DEFS)
         again = next(f for f in store.case_derived(basis) if f.case_id == case_id)
         assert again.derived is not None
         assert "edited" != again.derived.values["sanction"]
         problems = problem_lines(verify_store(store, defs=DEFS))
     assert [p for p in problems if not p.startswith("schema: trigger case_derived_no_")] == []
+
+
+def test_a_correction_takes_nothing_from_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A discharge of 2025 corrected to 2026 reopens the year 2025 of the case's shares.
+
+    The correction is dated in 2026, yet it changes what a summary of 2025
+    reads: the shares of 2025 are made again from the records (for a case of
+    any size).
+    """
+    monkeypatch.setattr(timeline_module, "TAKEN_FROM", 0)
+    store = MemoryStore()
+    case_id = str(_ADULT["case_id"])
+    open_case(store, parse_case(_ADULT, file="<t>"), by="d", defs=DEFS)
+    closed = record_event(store, case_id, "discharge", dt.date(2025, 3, 1), by="d", defs=DEFS)
+    days = {f.case_id: f.derived for f in store.case_derived(shares_basis(2025))}[case_id]
+    assert days is not None
+    record_event(
+        store, case_id, "discharge", dt.date(2026, 5, 1), by="d", corrects=closed.id, defs=DEFS
+    )
+    again = {f.case_id: f.derived for f in store.case_derived(shares_basis(2025))}[case_id]
+    assert again is not None
+    assert days.values["costs"]["days"] < again.values["costs"]["days"]
+    assert verify_store(store, defs=DEFS).ok

@@ -21,6 +21,7 @@ from rnr.history.amend import correct_assessment, record_event
 from rnr.history.bulk import summarize
 from rnr.history.definitions import Definitions
 from rnr.history.due import due_list
+from rnr.history.programme import shares_basis
 from rnr.history.read import read_history
 from rnr.history.requests import case_row, case_rows
 from rnr.history.summary import REPLAY, CaseAt, Reading, case_at, summarize_case
@@ -72,6 +73,24 @@ def test_every_write_keeps_the_case_timeline_on_its_last_record(kind: str, place
     assert json.loads(json.dumps(dict(built.doc))) == json.loads(found.derived.text)
     result = verify_store(store, defs=DEFS)
     assert (True, 1, 2) == (result.ok, result.timelines, result.derived)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_a_write_block_reads_the_values_kept_on_a_record(kind: str, places: Places) -> None:
+    """``kept_case`` gives those of the bases asked for that the case keeps on the record."""
+    store = places(kind).open()
+    case_id = opened(store)
+    last = max(r.id for r in store.records())
+    wanted = [FORMAT, shares_basis(2025), "no such basis"]
+    kept = next(store.case_derived(FORMAT)).derived
+    assert kept is not None
+    with store.write(by="d") as tx:
+        found = tx.kept_case(case_id, last, wanted)
+        assert {FORMAT, shares_basis(2025)} == set(found)
+        assert {last} == {d.record_id for d in found.values()}
+        assert kept.text == found[FORMAT].text
+        assert {} == tx.kept_case("another case", last, wanted)
+        assert {} == tx.kept_case(case_id, last, [])
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])

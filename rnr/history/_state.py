@@ -154,7 +154,13 @@ def records_in(tx: Transaction, before: CaseHistory) -> Sequence[Stored]:
 
 
 def replayed(
-    tx: Transaction, case_id: str, defs: Definitions, store: Store, memo: Memo | None = None
+    tx: Transaction,
+    case_id: str,
+    defs: Definitions,
+    store: Store,
+    memo: Memo | None = None,
+    *,
+    last: int = 0,
 ) -> CaseHistory:
     """The case read back inside the block: a write that would not replay is rolled back.
 
@@ -162,11 +168,13 @@ def replayed(
     (:func:`~rnr.history.timeline.keep_timeline`), with what reads take from
     it (:func:`keep_derived`). ``memo``: what the replay
     before the write computed (see :class:`~rnr.history.read.Memo`).
+    ``last``: the case's last record before the block's appends (0: none);
+    what was kept on it is taken where they leave it as it was (:class:`Earlier`).
     """
     with refused_unless_replayed(case_id):
         rows = tuple(tx.records(case_id=case_id))
         history = replay(rows, defs=defs, source=store.name, memo=memo)
-        earlier = Earlier.of(tx, rows)
+        earlier = Earlier(tx, rows, last)
         timeline = keep_timeline(
             tx, case_id, defs=defs, source=store.name, rows=rows, earlier=earlier
         )
@@ -174,16 +182,16 @@ def replayed(
     return history
 
 
-def kept(tx: Transaction, case_id: str, defs: Definitions, store: Store) -> None:
+def kept(tx: Transaction, case_id: str, defs: Definitions, store: Store, *, last: int) -> None:
     """Keep the case's timeline, index row and report shares, without a replay.
 
-    An event that steps nothing is written so.
+    An event that steps nothing is written so. ``last``: as :func:`replayed` reads it.
 
     A case whose timeline cannot be built (a definition changed since) keeps
     none: reads build it from the records, and report the change.
     """
     rows = tuple(tx.records(case_id=case_id))
-    earlier = Earlier.of(tx, rows)
+    earlier = Earlier(tx, rows, last)
     try:
         timeline = keep_timeline(
             tx, case_id, defs=defs, source=store.name, rows=rows, earlier=earlier

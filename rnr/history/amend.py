@@ -165,9 +165,9 @@ def record_event(
         defs = defs or Definitions.shipped()
         if corrects is None:
             if _answer_event(tx, case_id, stored.id, defs, store):
-                replayed(tx, case_id, defs, store)
+                replayed(tx, case_id, defs, store, last=state.last)
             else:
-                kept(tx, case_id, defs, store)
+                kept(tx, case_id, defs, store, last=state.last)
         else:
             assert state.fixes is not None
             root = state.fixes.root[corrects]
@@ -175,7 +175,7 @@ def record_event(
             if root not in answered:
                 _answer_event(tx, case_id, root, defs, store)
             _redraft(tx, case_id, defs, store)
-            replayed(tx, case_id, defs, store)
+            replayed(tx, case_id, defs, store, last=state.last)
     return Written(stored) if written else stored
 
 
@@ -376,7 +376,7 @@ def review_plan(
                 review_record(case_id, on, version=version, changes=changes, closing=closing)
             )
         )
-        out = Written(replayed(tx, case_id, defs, store, memo))
+        out = Written(replayed(tx, case_id, defs, store, memo, last=state.last))
     return out if written else out.value
 
 
@@ -474,7 +474,7 @@ def correct_assessment(
         tx.derive(derived_of(stored, result, instrument))
         _reanswer(tx, case.case_id, defs, store)
         _redraft(tx, case.case_id, defs, store)
-        out = Written(replayed(tx, case.case_id, defs, store))
+        out = Written(replayed(tx, case.case_id, defs, store, last=state.last))
     return out if written else out.value
 
 

@@ -149,7 +149,7 @@ def approve_plan(
                 msg, case_id=case_id, field="version", value=version, code=REPEAT_CODE
             )
         tx.append(request.stamp(record))
-        out = Written(replayed(tx, case_id, defs, store, memo))
+        out = Written(replayed(tx, case_id, defs, store, memo, last=state.last))
     return out if written else out.value
 
 

@@ -147,5 +147,5 @@ def edit_plan_version(
         state.require_open(case_id, on)
         version = state.next_plan_version
         tx.append(request.stamp(edit_record(case_id, on, version=version, plan=plan, notes=notes)))
-        out = Written(replayed(tx, case_id, defs, store, memo))
+        out = Written(replayed(tx, case_id, defs, store, memo, last=state.last))
     return out if written else out.value

@@ -398,14 +398,15 @@ def year_shares(
     The two years before, the year and the year after (:func:`share_years`):
     the years a report is usually asked for while the case is written to.
     ``earlier``: what was kept for the case before a write block; a year
-    its records cannot change is taken from there (:func:`_kept_share`).
+    its records cannot change is taken from there (:func:`_taken`).
     """
     latest, summary = timeline.latest_on.year, None
+    taken = _taken(earlier, timeline)
     for year in share_years(timeline):
         tallies = reading.kept.get((_Tallies, year))
         if tallies is None:  # made once per reading (a loader's block shares one)
             tallies = reading.kept[_Tallies, year] = _Tallies.of(reading.defs, year)
-        kept = None if earlier is None else _kept_share(earlier, year, timeline)
+        kept = taken.get(year)
         if kept is not None:
             yield year, {**kept, "overrides": tallies.overrides.part(timeline)}
             continue
@@ -419,21 +420,26 @@ def year_shares(
 _SHARE = frozenset({"definitions", "sanction", "indicators", "reinsertion", "costs", "overrides"})
 
 
-def _kept_share(earlier: Earlier, year: int, timeline: Timeline) -> Mapping[str, Any] | None:
-    """The share of ``year`` kept before a write, when the write's records leave it as it was.
+def _taken(earlier: Earlier | None, timeline: Timeline) -> dict[int, Mapping[str, Any]]:
+    """The shares kept before a write that the write's records leave as they were, by year.
 
-    They do when they are all dated after the year (a summary on 31
-    December reads only the records up to that day) and the case's
-    timeline names the definitions it names. Its overrides are counted
+    Those of the years before the earliest date of the records (a summary on
+    31 December reads only the records up to that day), while the case's
+    timeline names the definitions they name. Their overrides are counted
     again: an override's outcome is read after the year.
     """
-    found = earlier.values.get(shares_basis(year)) if year < earlier.since.year else None
-    if found is None:
-        return None
-    values = found.values
-    if set(values) != _SHARE or values["definitions"] != definitions_basis(timeline.doc):
-        return None
-    return values
+    if earlier is None:
+        return {}
+    years = [y for y in share_years(timeline) if y < earlier.since.year]
+    found = earlier.values([shares_basis(y) for y in years])
+    basis = definitions_basis(timeline.doc)
+    taken: dict[int, Mapping[str, Any]] = {}
+    for year in years:
+        kept = found.get(shares_basis(year))
+        values = {} if kept is None else kept.values
+        if set(values) == _SHARE and values["definitions"] == basis:
+            taken[year] = values
+    return taken
 
 
 def share_years(timeline: Timeline) -> range:

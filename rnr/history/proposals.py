@@ -159,4 +159,4 @@ def propose_override(
                 msg, case_id=case_id, field="assessment", code="history.case.changed"
             )
         tx.append(record)
-        return replayed(tx, case_id, defs, store, memo)
+        return replayed(tx, case_id, defs, store, memo, last=state.last)

@@ -571,7 +571,7 @@ def reassess(
             result=result,
             step=step,
         )
-        out = Written(replayed(tx, case_id, defs, store, memo))
+        out = Written(replayed(tx, case_id, defs, store, memo, last=state.last))
     return out if written else out.value
 
 
@@ -687,5 +687,5 @@ def add_override(
             plan_version=state.next_plan_version,
             plan=plan,
         )
-        out = Written(replayed(tx, case_id, defs, store, memo))
+        out = Written(replayed(tx, case_id, defs, store, memo, last=state.last))
     return out if written else out.value

@@ -34,7 +34,7 @@ ValueError: changed, now "2-…
 """
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -124,8 +124,10 @@ class _Block:
     def derive_case(self, case_id: str, derived: Derived) -> None:
         self._tx.derive_case(case_id, derived)
 
-    def kept_case(self, case_id: str) -> Mapping[str, Derived]:
-        return self._tx.kept_case(case_id)
+    def kept_case(
+        self, case_id: str, record_id: int, bases: Collection[str]
+    ) -> Mapping[str, Derived]:
+        return self._tx.kept_case(case_id, record_id, bases)
 
     def index_case(self, row: IndexRow, counts: str | None = None) -> None:
         if isinstance(self._tx, IndexingTransaction):

@@ -403,8 +403,6 @@ class PendingBlock:
         self._conn = conn
         self._by = by
         self._last_id = last_id
-        #: The last record written before this block.
-        self._before = last_id
         self._entry = entry
         self._clock = store._clock
         self._rows: list[tuple[Any, ...]] = []
@@ -580,14 +578,20 @@ class PendingBlock:
         rows = self._store._query(self._conn, sql, (case_id,))
         return {row[0]: self._store._derived_row(*row) for row in rows}
 
-    def kept_case(self, case_id: str) -> Mapping[str, Derived]:
-        """The values kept for ``case_id`` on its last record written before the block, by basis."""
+    def kept_case(
+        self, case_id: str, record_id: int, bases: Collection[str]
+    ) -> Mapping[str, Derived]:
+        """The values of ``bases`` kept for ``case_id`` on its record ``record_id``, by basis."""
         self._check_open()
+        if not bases:
+            return {}
+        self.flush()
+        marks = ", ".join("?" * len(bases))
         sql = (
-            "SELECT record_id, basis, data FROM case_derived WHERE record_id ="
-            " (SELECT max(id) FROM records WHERE case_id = ? AND id <= ?) AND case_id = ?"
+            "SELECT record_id, basis, data FROM case_derived"
+            f" WHERE record_id = ? AND case_id = ? AND basis IN ({marks})"
         )
-        rows = self._store._query(self._conn, sql, (case_id, self._before, case_id))
+        rows = self._store._query(self._conn, sql, (record_id, case_id, *bases))
         return {row[1]: self._store._derived_row(*row) for row in rows}
 
     def derive_case(self, case_id: str, derived: Derived) -> None:

@@ -116,13 +116,13 @@ class _Block:
         if key not in self.store._case_derived:
             self.kept_cases.setdefault(key, (case_id, derived))
 
-    def kept_case(self, case_id: str) -> Mapping[str, Derived]:
-        """The values kept for ``case_id`` on its last record written before the block, by basis."""
-        rows = self.store._rows(case_id)
-        if not rows:
-            return {}
-        kept = self.store._case_derived
-        return {b: kept[rows[-1].id, b][1] for b in self.store._bases.get(rows[-1].id, ())}
+    def kept_case(
+        self, case_id: str, record_id: int, bases: Collection[str]
+    ) -> Mapping[str, Derived]:
+        """The values of ``bases`` kept for ``case_id`` on its record ``record_id``, by basis."""
+        held, kept = self.store._case_derived, self.kept_cases
+        found = {b: held.get((record_id, b)) or kept.get((record_id, b)) for b in bases}
+        return {basis: f[1] for basis, f in found.items() if f is not None and f[0] == case_id}
 
     def index_case(self, row: IndexRow, counts: str | None = None) -> None:
         """Keep ``row`` as its case's row of the index (see :mod:`rnr.store.caseindex`)."""
@@ -158,8 +158,6 @@ class MemoryStore:
         self._audit: list[AuditEntry] = []
         self._derived: dict[int, Derived] = {}
         self._case_derived: dict[tuple[int, str], tuple[str, Derived]] = {}
-        #: The bases of the values kept for a case on each record.
-        self._bases: dict[int, list[str]] = {}
         self._access: list[AccessEntry] = []
         self._index: dict[str, IndexRow] = {}
         #: The counts of each case's row (:mod:`rnr.store.totals`), added up when read.
@@ -201,8 +199,6 @@ class MemoryStore:
                 self._audit += block.entries
                 self._derived.update(block.kept)
                 self._case_derived.update(block.kept_cases)
-                for record_id, basis in block.kept_cases:
-                    self._bases.setdefault(record_id, []).append(basis)
             finally:
                 self._writing.active = False
 

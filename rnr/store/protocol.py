@@ -137,11 +137,12 @@ class Transaction(Protocol):
         """
         ...
 
-    def kept_case(self, case_id: str) -> Mapping[str, Derived]:
-        """The values kept for ``case_id`` on its last record written before this block, by basis.
+    def kept_case(
+        self, case_id: str, record_id: int, bases: Collection[str]
+    ) -> Mapping[str, Derived]:
+        """The values of ``bases`` kept for ``case_id`` on its record ``record_id``, by basis.
 
-        Empty when the case had no record before the block, or nothing was
-        kept on its last one.
+        Those not kept there are left out.
         """
         ...
 
