@@ -560,3 +560,13 @@ def test_a_correction_takes_nothing_from_before_it(monkeypatch: pytest.MonkeyPat
     assert again is not None
     assert days.values["costs"]["days"] < again.values["costs"]["days"]
     assert verify_store(store, defs=DEFS).ok
+
+
+def test_a_share_taken_from_before_a_write_has_the_fields_of_one_made() -> None:
+    """The fields a write checks before taking a share are those a share is made with."""
+    store = MemoryStore()
+    open_case(store, parse_case(_ADULT, file="<t>"), by="d", defs=DEFS)
+    timeline = next(kept_timeline(f, DEFS) for f in store.case_derived(FORMAT))
+    assert timeline is not None
+    for _, shares in year_shares(timeline, Reading(DEFS)):
+        assert programme_module._SHARE == set(shares)

@@ -94,9 +94,8 @@ def _json_object(value: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
     (:func:`~rnr.untrusted.plain`) cannot nest too deep, so only a text
     nested deeper is walked.
     """
+    text = _encoded(value, "record data", field="data")
     try:
-        text = _STRICT.encode(dict(value))
-        text.encode("utf-8")
         plain = json.loads(text)
         if not untrusted.plain(text):  # nested deep enough to walk
             check_value(plain, max_digits=None)
@@ -104,6 +103,20 @@ def _json_object(value: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
         msg = f"record data: got {value!r}, expected a JSON object ({exc})"
         raise HistoryError(msg, field="data", value=value, expected="a JSON object") from exc
     return frozen_map(plain), _line_ends_escaped(text)
+
+
+def _encoded(value: Mapping[str, Any], what: str, *, field: str) -> str:
+    """The canonical JSON text of ``value``, refused (:class:`HistoryError`) if JSON cannot hold it.
+
+    The encoder refuses what JSON cannot hold, UTF-8 a lone surrogate.
+    """
+    try:
+        text = _STRICT.encode(dict(value))
+        text.encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        msg = f"{what}: got {value!r}, expected a JSON object ({exc})"
+        raise HistoryError(msg, field=field, value=value, expected="a JSON object") from exc
+    return text
 
 
 class _StoredData(Mapping[str, Any]):
@@ -326,15 +339,7 @@ class Derived:
     def __attrs_post_init__(self) -> None:
         # the service's own values: encoded once, and decoded from the text when read, as a
         # reader's are (a write keeps the text alone)
-        try:
-            text = _STRICT.encode(dict(self.values))
-            text.encode("utf-8")
-        except (TypeError, ValueError) as exc:
-            msg = f"derived values: got {self.values!r}, expected a JSON object ({exc})"
-            raise HistoryError(
-                msg, field="values", value=self.values, expected="a JSON object"
-            ) from exc
-        text = _line_ends_escaped(text)
+        text = _line_ends_escaped(_encoded(self.values, "derived values", field="values"))
         object.__setattr__(self, "values", _StoredData(text, None))
         object.__setattr__(self, "text", text)
 
