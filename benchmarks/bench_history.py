@@ -34,8 +34,10 @@ assessments per person over two years), then, each timed once:
    timeline built again from its records, and compared);
 5. **one write**: single reassessments of open cases (``--writes``), each
    its own write block as ``rnr case reassess`` makes it, median and 99th
-   percentile; baseline (c): one row of the same JSON inserted and committed
-   alone into a bare table of a file with the same durability settings;
+   percentile, with and without each write's durable commit; baseline (c):
+   one row of the same JSON inserted and committed alone into a bare table
+   of a file with the same durability settings, after each write (the
+   disk's own stalls, at the same moments);
 6. **commands**: ``rnr indicators``, ``rnr due`` and ``rnr validate --db``
    over the whole store, each in a fresh process, as a person runs them
    (wall time); baseline (d): ``rnr --version``;
@@ -168,25 +170,63 @@ def reassessments(
     return documents
 
 
-def bare_one(folder: Path, documents: list[dict[str, Any]]) -> list[float]:
-    """Baseline (c): each document inserted and committed alone into a bare table, timed.
+class CommitsTimed(SQLiteStore):
+    """An SQLite store that times each durable commit of its write blocks (:attr:`commits`).
 
-    A file with the store's settings (WAL, ``synchronous=FULL``).
+    A commit is the ``COMMIT`` that syncs the log to the disk: what a write
+    waits for the disk, apart from what rnr computes.
     """
-    conn = sqlite3.connect(folder / "bare-one.sqlite3", isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, data TEXT)")
-    bare = []
-    for document in documents:
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.commits: list[float] = []
+
+    def _commit(self, conn: sqlite3.Connection) -> None:
+        start = time.perf_counter()
+        super()._commit(conn)
+        self.commits.append(time.perf_counter() - start)
+
+
+class BareCommits:
+    """Baseline (c): a document inserted and committed alone into a bare table, timed.
+
+    A file with the store's settings (WAL, ``synchronous=FULL``) beside the
+    store, on the same disk. :meth:`one` is called after each write, so the
+    baseline meets the disk at the same moments as the writes do: a disk
+    that stalls a commit now and then stalls these too.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.times: list[float] = []
+        self._conn = sqlite3.connect(folder / "bare-one.sqlite3", isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, data TEXT)")
+
+    def one(self, document: dict[str, Any]) -> None:
+        """Insert and commit ``document`` alone, timed."""
         text = canonical(document)
         start = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO t (data) VALUES (?)", (text,))
-        conn.execute("COMMIT")
-        bare.append(time.perf_counter() - start)
-    conn.close()
-    return bare
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._conn.execute("INSERT INTO t (data) VALUES (?)", (text,))
+        self._conn.execute("COMMIT")
+        self.times.append(time.perf_counter() - start)
+
+    def figures(self) -> dict[str, float]:
+        """The baseline's percentiles, printed and returned; the connection closed."""
+        self._conn.close()
+        b50, b99 = (float(np.percentile(self.times, q)) * 1000 for q in (50, 99))
+        slowest, stalled = max(self.times) * 1000, sum(t > 0.010 for t in self.times)
+        print(
+            f"baseline (c), a bare durable one-row commit after each write: median {b50:.2f} ms,"
+            f" 99th {b99:.2f} ms, slowest {slowest:.1f} ms, {stalled} over 10 ms"
+        )
+        return {
+            "bare_one_p50_ms": b50,
+            "bare_one_p99_ms": b99,
+            "bare_one_slowest_ms": slowest,
+            "bare_one_over_10ms": stalled,
+        }
 
 
 def watched(store: SQLiteStore, case_id: str) -> Expecting:
@@ -246,7 +286,7 @@ class Walks:
 
 
 def write_phase(
-    store: SQLiteStore,
+    store: CommitsTimed,
     folder: Path,
     defs: Definitions,
     open_cases: list[str],
@@ -270,8 +310,10 @@ def write_phase(
     collections that fall inside the timed writes are counted by generation, with the
     longest, and those made between them. Each write's wall time goes with the
     process's own CPU time (:func:`time.process_time`).
-    Baseline (c): one row of the same JSON inserted and committed alone into
-    a bare table (:func:`bare_one`).
+    Each write's durable commit is timed apart (:class:`CommitsTimed`): the
+    writes' percentiles are given with and without it. Baseline (c): one row
+    of the same JSON inserted and committed alone into a bare table after
+    each write, untimed for it (:class:`BareCommits`).
     """
     served = defs.remembering(SHARED)
     documents = reassessments(store, open_cases, count)
@@ -279,7 +321,8 @@ def write_phase(
     # the process's own CPU time of each: what the host's other work does not lengthen
     cpu: dict[str, list[float]] = {"reassess": [], "served": []}
     reads: dict[str, list[float]] = {"reassess": [], "served": []}  # of the case, after its write
-    walks = Walks()
+    commits: dict[str, list[float]] = {"reassess": [], "served": []}  # each write's own
+    walks, bare = Walks(), BareCommits(folder)
     gc.callbacks.append(walks)
     try:
         for n, (case_id, document) in enumerate(documents):
@@ -290,7 +333,7 @@ def write_phase(
                 read_history(store, case_id, defs=used)  # the read whose ETag the write names
                 walks.after_request()
             start, walks.writing = time.perf_counter(), True
-            start_cpu = time.process_time()
+            start_cpu, committed = time.process_time(), len(store.commits)
             try:
                 reassess(watched(store, case_id) if as_served else store, case_id, case,
                          by="bench", defs=used)  # fmt: skip
@@ -301,6 +344,7 @@ def write_phase(
             name = "served" if as_served else "reassess"
             latencies[name].append(time.perf_counter() - start)
             cpu[name].append(time.process_time() - start_cpu)
+            commits[name].append(sum(store.commits[committed:]))
             if as_served:
                 walks.after_request()
             start = time.perf_counter()
@@ -308,32 +352,39 @@ def write_phase(
             reads[name].append(time.perf_counter() - start)
             if as_served:
                 walks.after_request()
+            bare.one(document)
     finally:
         gc.callbacks.remove(walks)
-    bare = bare_one(folder, [document for _, document in documents])
-    b50, b99 = (float(np.percentile(bare, q)) * 1000 for q in (50, 99))
-    figures: dict[str, Any] = {"bare_one_p50_ms": b50, "bare_one_p99_ms": b99}
+    figures: dict[str, Any] = {}
     for name, found in latencies.items():
         if found:
-            figures |= _write_figures(name, found, cpu[name], reads[name], bare_median=b50)
-    figures |= walks.figures()
+            figures |= _write_figures(name, found, cpu[name], reads[name], commits[name])
+    figures |= bare.figures() | walks.figures()
     figures["reassessments"] = len(latencies["reassess"]) + len(latencies["served"])
     return figures
 
 
 def _write_figures(
-    name: str, wall: list[float], cpu: list[float], reads: list[float], *, bare_median: float
+    name: str, wall: list[float], cpu: list[float], reads: list[float], commits: list[float]
 ) -> dict[str, float]:
-    """Print and return the percentiles of one way's writes (wall and the process's CPU time)."""
+    """Print and return the percentiles of one way's writes.
+
+    Wall time, the process's CPU time, the durable commit's time and the wall
+    time less the commit's (what rnr computes and asks of the database).
+    """
     p50, p90, p99 = (float(np.percentile(wall, q)) * 1000 for q in (50, 90, 99))
     c50, c99 = (float(np.percentile(cpu, q)) * 1000 for q in (50, 99))
+    k50, k99 = (float(np.percentile(commits, q)) * 1000 for q in (50, 99))
+    less = [w - k for w, k in zip(wall, commits, strict=True)]
+    l50, l99 = (float(np.percentile(less, q)) * 1000 for q in (50, 99))
     slowest, read = max(wall) * 1000, float(np.median(reads)) * 1000
     what = "single reassessments" if name == "reassess" else "as the service makes them"
     print(
         f"{len(wall)} {what}: median {p50:.1f} ms, 90th percentile {p90:.1f} ms,"
         f" 99th {p99:.1f} ms, slowest {slowest:.1f} ms; the case read after it, median"
-        f" {read:.1f} ms; bare durable insert median {bare_median:.2f} ms;"
-        f" the process's CPU time of a write, median {c50:.1f} ms, 99th {c99:.1f} ms"
+        f" {read:.1f} ms; the process's CPU time of a write, median {c50:.1f} ms,"
+        f" 99th {c99:.1f} ms; its durable commit, median {k50:.1f} ms, 99th {k99:.1f} ms;"
+        f" the write less its commit, median {l50:.1f} ms, 99th {l99:.1f} ms"
     )
     return {
         f"{name}_p50_ms": p50,
@@ -343,6 +394,10 @@ def _write_figures(
         f"{name}_read_after_p50_ms": read,
         f"{name}_cpu_p50_ms": c50,
         f"{name}_cpu_p99_ms": c99,
+        f"{name}_commit_p50_ms": k50,
+        f"{name}_commit_p99_ms": k99,
+        f"{name}_less_commit_p50_ms": l50,
+        f"{name}_less_commit_p99_ms": l99,
     }
 
 
@@ -452,7 +507,7 @@ def main() -> None:
 
     year = cohort.start.year + 1
     store.close()  # the report on a store just opened, as a service would make it
-    store = SQLiteStore(folder / "bench.sqlite3")
+    store = CommitsTimed(folder / "bench.sqlite3")
     indicators_s, report = clock(lambda: programme_report(store, period=year, defs=defs))
     computed = sum(1 for r in report.indicators if r.computable)
     print(f"indicators of {year}: {indicators_s:.1f} s ({computed} computable)")

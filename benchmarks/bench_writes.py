@@ -9,10 +9,13 @@ Each reassessment is an open case's last assessment again, 400 days later,
 written as ``rnr case reassess`` and the service write it
 (:func:`rnr.history.write.reassess`: read and replay the case, score,
 decide, draft, write the records in one block, replay it there, keep its
-timeline and index row, commit): :func:`bench_history.write_phase`, with
-its baseline (c), one row of the same JSON inserted and committed alone into
-a bare table with the same durability settings. The cases are spread over
-the store's open cases (:func:`rnr.history.bulk.iter_due`).
+timeline and index row, commit): :func:`bench_history.write_phase`. Each
+write's durable commit (the ``COMMIT`` that syncs the log) is timed apart,
+and the writes' figures are printed with and without it. Baseline (c): one
+row of the same JSON inserted and committed alone into a bare table with
+the same durability settings, on the same disk, after each write: a disk
+that stalls a sync now and then shows it there too. The cases are spread
+over the store's open cases (:func:`rnr.history.bulk.iter_due`).
 
 ``--way`` says how each write is made: ``command`` (the default), as a
 command makes it (the shipped definitions, a memo of the write's own);
@@ -45,7 +48,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bench_history import write_phase
+from bench_history import CommitsTimed, write_phase
 
 from rnr.cli.app import GC_THRESHOLD
 from rnr.history.bulk import iter_due
@@ -83,7 +86,7 @@ def main() -> None:
             store_cohort(store, simulate(args.people, 2.0, seed=2024), defs=defs)
     if not args.python_gc:
         gc.set_threshold(*GC_THRESHOLD)
-    with SQLiteStore(path) as store:
+    with CommitsTimed(path) as store:
         latest = max(r.on for r in store.records(kind="assessment")) if args.db is None else None
         as_of = latest or dt.date.today()
         open_cases = [due.case_id for due in iter_due(store, as_of=as_of, defs=defs)]
