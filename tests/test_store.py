@@ -791,6 +791,19 @@ def test_no_case_id_holds_u0000() -> None:
     assert "case_id" == info.value.field
 
 
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_record_data_nested_too_deep_is_refused(depth: int) -> None:
+    """Data nested beyond what a record holds is a HistoryError however deep, never a crash."""
+    data: dict[str, Any] = {}
+    inner = data
+    for _ in range(depth):
+        inner["a"] = {}
+        inner = inner["a"]
+    with pytest.raises(HistoryError, match="nested more than 32 levels deep") as info:
+        Record("event", "c-1", DAY, data)
+    assert "data" == info.value.field
+
+
 @given(
     st.fixed_dictionaries(
         {

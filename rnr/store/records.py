@@ -108,11 +108,16 @@ def _json_object(value: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
 def _encoded(value: Mapping[str, Any], what: str, *, field: str) -> str:
     """The canonical JSON text of ``value``, refused (:class:`HistoryError`) if JSON cannot hold it.
 
-    The encoder refuses what JSON cannot hold, UTF-8 a lone surrogate.
+    The encoder refuses what JSON cannot hold, UTF-8 a lone surrogate; a
+    value nested deeper than Python's recursion limit is refused as nested
+    too deep (:data:`~rnr.untrusted.MAX_DEPTH` is what a record may hold).
     """
     try:
         text = _STRICT.encode(dict(value))
         text.encode("utf-8")
+    except RecursionError:
+        msg = f"{what}: nested more than {untrusted.MAX_DEPTH} levels deep, expected a JSON object"
+        raise HistoryError(msg, field=field, expected="a JSON object") from None
     except (TypeError, ValueError) as exc:
         msg = f"{what}: got {value!r}, expected a JSON object ({exc})"
         raise HistoryError(msg, field=field, value=value, expected="a JSON object") from exc
