@@ -1,8 +1,10 @@
-"""The log of an SQLite store is checkpointed beside the writes, never inside a commit.
+"""The log of an SQLite store is checkpointed beside the writes, not inside a single write.
 
 A commit that checkpoints waits for about a thousand pages to be written and
-synced; :mod:`rnr.store._wal` moves that to a thread of the store. These
-tests watch the database file itself: pages reach it only by a checkpoint.
+synced; :mod:`rnr.store._wal` moves that to a thread of the store, except
+after bulk blocks, whose commits checkpoint so that the log starts again.
+These tests watch the database file itself: pages reach it only by a
+checkpoint.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from rnr.store import SQLiteStore
+from rnr.store import SQLiteStore, sqlite
 from rnr.store import _wal as wal
 from rnr.store.records import Record
 
@@ -75,7 +77,7 @@ def test_the_thread_checkpoints_soon_after_commits(tmp_path: Path) -> None:
 def test_commits_without_a_pause_are_checkpointed_after_the_longest_wait(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A quiet moment is waited for, but not longer than ``LONGEST``: the log stays bounded."""
+    """A quiet moment is waited for, but not longer than ``LONGEST``."""
     monkeypatch.setattr(wal, "QUIET", 60.0)  # the commits never pause for that long
     monkeypatch.setattr(wal, "LONGEST", 0.2)
     path = tmp_path / "s.sqlite3"
@@ -121,3 +123,49 @@ def test_the_thread_runs_only_while_there_are_commits(
     with SQLiteStore(path, read_only=True) as reader:
         assert 2 == reader.count()
         assert not _threads(path)
+
+
+def _bulk_block(store: SQLiteStore, first: int) -> None:
+    """One block of 1,000 records of one case (1,001 rows with its index row): a bulk block."""
+    with store.write(by="rnr simulate") as tx:
+        for _ in range(1000):
+            tx.append(Record("event", f"c-{first}", dt.date(2025, 1, 1), {"kind": "x"}))
+
+
+def test_bulk_blocks_checkpoint_the_log_in_their_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once bulk blocks have sent ``LOG`` rows, the next one's commit copies the log into
+    the file; a smaller block leaves it to the thread."""
+    monkeypatch.setattr(wal, "QUIET", 60.0)  # the thread waits: only a commit could checkpoint
+    monkeypatch.setattr(wal, "LONGEST", 60.0)
+    monkeypatch.setattr(sqlite, "LOG", 3000)
+    path = tmp_path / "s.sqlite3"
+    with SQLiteStore(path) as store:
+        size = path.stat().st_size
+        _write(store, 3)  # small blocks: never bulk, whatever they add up to
+        _bulk_block(store, 0)
+        _bulk_block(store, 1000)
+        assert size == path.stat().st_size, "a checkpoint before LOG rows"
+        _bulk_block(store, 2000)
+        assert path.stat().st_size > size + 3000 * 100, "no checkpoint after LOG rows"
+        assert 3003 == store.count()
+        assert store.verify().ok
+
+
+def test_bulk_blocks_without_a_pause_keep_the_log_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each block after a bulk checkpoint starts the log again: it does not grow with the load."""
+    monkeypatch.setattr(wal, "QUIET", 60.0)
+    monkeypatch.setattr(wal, "LONGEST", 60.0)
+    monkeypatch.setattr(sqlite, "LOG", 1)  # every bulk block checkpoints
+    path = tmp_path / "s.sqlite3"
+    log = Path(f"{path}-wal")
+    with SQLiteStore(path) as store:
+        _bulk_block(store, 0)
+        first = log.stat().st_size
+        for n in range(1, 8):
+            _bulk_block(store, 1000 * n)
+        assert log.stat().st_size < 2.5 * first, "the log grew with every block"
+        assert 8000 == store.count()

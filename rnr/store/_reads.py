@@ -418,6 +418,8 @@ class PendingBlock:
         #: The records of the case read last in this block (its appends included): a write
         #: reads its case more than once, and nobody else can append to it meanwhile.
         self._case: tuple[str, list[Stored]] | None = None
+        #: The rows sent to the database so far: records, kept values, index rows.
+        self.sent = 0
         self.open = True
 
     def _send(
@@ -450,6 +452,7 @@ class PendingBlock:
         """Insert the pending rows (still inside the transaction)."""
         if self._rows or self._derived or self._case_derived:
             self._send(self._rows, self._entries, self._derived, self._case_derived)
+            self.sent += len(self._rows) + len(self._derived) + len(self._case_derived)
             for pending in (self._rows, self._entries, self._derived, self._case_derived):
                 pending.clear()
             self._pending.clear()
@@ -463,6 +466,7 @@ class PendingBlock:
                 self._store._name,
             )
             self._send_index(self._index)
+            self.sent += len(self._index)
             if changes:
                 self._send_totals(changes)
             self._index.clear()

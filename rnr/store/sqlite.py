@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -42,8 +42,8 @@ from rnr.store._rows import (
     verify_tables,
 )
 from rnr.store._schema import check_header, connect, describe_error, prepare, schema_problems
+from rnr.store._wal import BULK, LOG, Checkpoints
 from rnr.store._wal import NAME as CHECKPOINTS
-from rnr.store._wal import Checkpoints
 from rnr.store.access import Access, AccessEntry, chain_access, restore_access_problem
 from rnr.store.audit import restore_problem
 from rnr.store.caseindex import STALE_EVERY_CASE, UPSERT_INDEX
@@ -164,6 +164,7 @@ class SQLiteStore(SQLReads):
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._case_order = CaseOrder()
+        self._bulk_rows = 0
         self._writers: set[int] = set()
         self._closed = False
         self._pid = os.getpid()
@@ -241,9 +242,33 @@ class SQLiteStore(SQLReads):
                 conn.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpoints' thread does it
             return conn
 
-    def _commit(self, conn: sqlite3.Connection) -> None:
-        """Commit ``conn``'s transaction; the log is checkpointed soon after, beside the writes."""
+    def _bulk(self, sent: int) -> bool:
+        """Whether a block that sent ``sent`` rows checkpoints the log in its commit.
+
+        A bulk block does (``BULK`` rows or more) once the bulk blocks since
+        the last such checkpoint have sent ``LOG`` rows (:mod:`rnr.store._wal`).
+        """
+        if sent < BULK:
+            return False
+        with self._lock:
+            self._bulk_rows += sent
+            if self._bulk_rows < LOG:
+                return False
+            self._bulk_rows = 0
+        return True
+
+    def _commit(self, conn: sqlite3.Connection, *, bulk: bool = False) -> None:
+        """Commit ``conn``'s transaction; the log is checkpointed soon after, beside the writes.
+
+        With ``bulk`` the log is checkpointed here, before the next block
+        begins, so that the next block starts it again: bulk blocks that
+        follow one another without a pause would otherwise lengthen it by all
+        they write (:mod:`rnr.store._wal`).
+        """
         conn.execute("COMMIT")
+        if bulk:
+            with suppress(sqlite3.Error):  # the thread tries again; the log is whole
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         self._checkpoints.committed()
 
     @contextmanager
@@ -319,7 +344,7 @@ class SQLiteStore(SQLReads):
                     yield block
                     block.seal()
                     with self._sqlite_errors("cannot commit the write block"):
-                        self._commit(conn)
+                        self._commit(conn, bulk=self._bulk(block.sent))
                 finally:
                     block.open = False
         finally:
@@ -356,7 +381,7 @@ class SQLiteStore(SQLReads):
                 conn.executemany(INSERT_RECORD, (record_row(s) for s in rows))
                 conn.executemany(INSERT_ENTRY, (entry_row(e) for e in entries))
                 conn.execute(STALE_EVERY_CASE)
-                self._commit(conn)
+                self._commit(conn, bulk=True)
 
     # -- reading (the queries: rnr.store._reads) ------------------------------
 
