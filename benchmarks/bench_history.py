@@ -181,9 +181,9 @@ class CommitsTimed(SQLiteStore):
         super().__init__(path)
         self.commits: list[float] = []
 
-    def _commit(self, conn: sqlite3.Connection) -> None:
+    def _commit(self, conn: sqlite3.Connection, *, bulk: bool = False) -> None:
         start = time.perf_counter()
-        super()._commit(conn)
+        super()._commit(conn, bulk=bulk)
         self.commits.append(time.perf_counter() - start)
 
 
