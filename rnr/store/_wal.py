@@ -41,7 +41,7 @@ import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["BULK", "Checkpoints"]
+__all__ = ["BULK", "LOG", "Checkpoints"]
 
 #: Seconds without a commit after which the log is checkpointed (fewer, larger checkpoints
 #: disturb fewer commits: docs/performance.md, "Checkpoints in quiet moments").
